@@ -1,0 +1,72 @@
+package org.waymark.platform.http;
+
+import java.util.UUID;
+import javax.ws.rs.WebApplicationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.platform.db.Jdbc;
+
+/**
+ * Turns any failure into an HTTP status and a message that is safe to show: the caller's own mistakes are explained,
+ * anything else is logged with an id and answered without internals (no stack traces, no class names).
+ */
+public final class ErrorClassifier {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorClassifier.class);
+
+    public record Classified(int status, String message) {
+    }
+
+    private ErrorClassifier() {
+    }
+
+    public static Classified classify(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof WaymarkException w) {
+                return new Classified(w.kind().status(), w.getMessage());
+            }
+            if (t instanceof Jdbc.DatabaseUnavailableException) {
+                LOG.warn("Database error: {}", t.getMessage());
+                return new Classified(503, "The service is temporarily unavailable; please retry");
+            }
+            if (isJsonSyntax(t)) {
+                return new Classified(400, "The body is not valid JSON for this request");
+            }
+        }
+        if (error instanceof WebApplicationException w) {
+            int status = w.getResponse().getStatus();
+            return new Classified(status, reasonFor(status));
+        }
+        String id = UUID.randomUUID().toString();
+        LOG.error("Unexpected failure, error id {}", id, error);
+        return new Classified(500, "Something went wrong on our side (error id " + id + ")");
+    }
+
+    private static boolean isJsonSyntax(Throwable t) {
+        // Checked by name so that this package does not tie every user to Jackson.
+        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("com.fasterxml.jackson.core.JsonProcessingException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static String reasonFor(int status) {
+        return switch (status) {
+            case 400 -> "The request is not valid";
+            case 401 -> "Authentication is required";
+            case 403 -> "You are not allowed to do this";
+            case 404 -> "Nothing is found at this address";
+            case 405 -> "This method is not allowed here";
+            case 406 -> "None of the accepted media types can be produced";
+            case 409 -> "The request conflicts with the current state";
+            case 412 -> "The record has changed since you read it";
+            case 413 -> "The request body is too large";
+            case 415 -> "This content type is not supported here";
+            case 422 -> "The request cannot be processed";
+            case 503 -> "The service is temporarily unavailable";
+            default -> status >= 500 ? "Something went wrong on our side" : "The request failed";
+        };
+    }
+}

@@ -1,0 +1,4 @@
+/** What Waymark's HTTP surfaces share: how a failure becomes a status and a message fit to show the caller. */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.waymark.platform.http;

@@ -1,0 +1,29 @@
+package org.waymark.platform.internal.admin;
+
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Service
+@Command(scope = "waymark", name = "create-client", description = "Registers a machine client (GP system) and prints its secret once")
+public class CreateClientCommand implements Action {
+    @Reference
+    AdminCommands admin;
+
+    @Argument(index = 0, name = "id", required = true, description = "client id")
+    String id;
+
+    @Option(name = "--area", description = "the area that receives this client's referrals")
+    String area = "default";
+
+    @Option(name = "--any-sender", description = "may send as any sender identity (integration testing only)")
+    boolean anySender;
+
+    @Override
+    public Object execute() {
+        return admin.createClient(id, area, anySender);
+    }
+}

@@ -1,0 +1,78 @@
+package org.waymark.platform.internal.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import liquibase.Contexts;
+import liquibase.LabelExpression;
+import liquibase.Liquibase;
+import liquibase.Scope;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.core.DerbyDatabase;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.exception.LiquibaseException;
+import liquibase.lockservice.LockServiceFactory;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.wiring.BundleWiring;
+
+/** Runs one bundle's Liquibase changelog against the Waymark database. */
+final class LiquibaseMigrator {
+    private final DataSource dataSource;
+
+    LiquibaseMigrator(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Migrations of several bundles never interleave: Liquibase's own lock would make them wait anyway. */
+    synchronized void migrate(Bundle bundle, String changelog) {
+        ClassLoader bundleLoader = bundle.adapt(BundleWiring.class).getClassLoader();
+        ClassLoaderResourceAccessor resources = new ClassLoaderResourceAccessor(bundleLoader);
+        withLiquibase(bundleLoader, resources, database -> {
+            Liquibase liquibase = new Liquibase(changelog, resources, database);
+            liquibase.update(new Contexts(), new LabelExpression());
+        });
+    }
+
+    /**
+     * On embedded Derby this JVM is the only user of the database, so a lock still held at start was left by a
+     * process killed during a migration and can be released. On a shared server database another node may hold it.
+     */
+    synchronized void releaseStaleLock() {
+        ClassLoader loader = getClass().getClassLoader();
+        withLiquibase(loader, new ClassLoaderResourceAccessor(loader), database -> {
+            if (database instanceof DerbyDatabase) {
+                LockServiceFactory.getInstance().getLockService(database).forceReleaseLock();
+            }
+        });
+    }
+
+    private interface DatabaseWork {
+        void run(Database database) throws LiquibaseException;
+    }
+
+    private void withLiquibase(ClassLoader loader, ClassLoaderResourceAccessor resources, DatabaseWork work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Liquibase.class.getClassLoader());
+        try (Connection connection = dataSource.getConnection()) {
+            Scope.child(Map.of(Scope.Attr.classLoader.name(), loader, Scope.Attr.resourceAccessor.name(), resources), () -> {
+                Database database = DatabaseFactory.getInstance()
+                        .findCorrectDatabaseImplementation(new JdbcConnection(connection));
+                if (database instanceof DerbyDatabase derby) {
+                    // Liquibase would otherwise shut the whole embedded engine down when it closes.
+                    derby.setShutdownEmbeddedDerby(false);
+                }
+                work.run(database);
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database is not reachable for migrations", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("Migration failed: " + e.getMessage(), e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.waymark.platform.internal.demo;
+
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.security.Roles;
+import org.waymark.platform.internal.PlatformConfig;
+import org.waymark.platform.internal.security.AccountStore;
+
+/**
+ * The demo people and GP client of the public contract, created only in an empty database and only when demo data
+ * is on. Without demo data there are no default credentials at all.
+ */
+@Component(immediate = true, configurationPid = PlatformConfig.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = PlatformConfig.class)
+public final class DemoAccounts {
+    public static final Set<String> DEMO_AREAS = Set.of("sheffield", "islington");
+    private static final Logger LOG = LoggerFactory.getLogger(DemoAccounts.class);
+
+    @Activate
+    public DemoAccounts(PlatformConfig config, @Reference AccountStore accounts) {
+        if (!config.demo() || accounts.hasUsers()) {
+            return;
+        }
+        accounts.createDemoUser(new AccountStore.NewUser("linkworker", "linkworker", Set.of(Roles.LINK_WORKER), DEMO_AREAS));
+        accounts.createDemoUser(new AccountStore.NewUser("admin", "admin", Set.of(Roles.ADMIN, Roles.LINK_WORKER), DEMO_AREAS));
+        accounts.createDemoClient("demo-gp", "demo-gp-secret", "sheffield");
+        LOG.info("Demo users 'linkworker' and 'admin' and demo client 'demo-gp' created");
+    }
+}

@@ -1,0 +1,101 @@
+package org.waymark.platform.internal.health;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import javax.annotation.security.PermitAll;
+import javax.sql.DataSource;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.waymark.api.security.CallerPrincipal;
+import org.waymark.api.security.Roles;
+
+/**
+ * Readiness: UP only when every installed Waymark bundle is active, each of their components is satisfied and the
+ * database answers. Anyone may ask; only admins see which part is down.
+ */
+@Component(service = HealthResource.class, property = "osgi.jaxrs.resource=true")
+@Path("/health")
+@Produces(MediaType.APPLICATION_JSON)
+public final class HealthResource {
+    private final BundleContext context;
+    private final DataSource db;
+    private final ServiceComponentRuntime scr;
+
+    @Activate
+    public HealthResource(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource db,
+                          @Reference ServiceComponentRuntime scr) {
+        this.context = context;
+        this.db = db;
+        this.scr = scr;
+    }
+
+    @GET
+    @PermitAll
+    public Response health(@Context SecurityContext security) {
+        Map<String, String> problems = new TreeMap<>();
+        checkDatabase(problems);
+        checkBundles(problems);
+        boolean up = problems.isEmpty();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        boolean admin = CallerPrincipal.callerOf(security.getUserPrincipal()).map(c -> c.hasRole(Roles.ADMIN)).orElse(false);
+        if (admin) {
+            body.put("problems", problems);
+        }
+        return Response.status(up ? 200 : 503).entity(body).build();
+    }
+
+    private void checkDatabase(Map<String, String> problems) {
+        try (Connection connection = db.getConnection()) {
+            if (!connection.isValid(2)) {
+                problems.put("database", "not answering");
+            }
+        } catch (SQLException e) {
+            problems.put("database", "SQLState " + e.getSQLState());
+        }
+    }
+
+    private void checkBundles(Map<String, String> problems) {
+        for (Bundle bundle : context.getBundles()) {
+            String name = bundle.getSymbolicName();
+            if (name == null || !name.startsWith("org.waymark.")) {
+                continue;
+            }
+            boolean fragment = bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null;
+            int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
+            if (bundle.getState() != expected) {
+                problems.put(name, "bundle not active");
+                continue;
+            }
+            for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+                if (!scr.isComponentEnabled(description)) {
+                    continue;
+                }
+                for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                    if (configuration.state == ComponentConfigurationDTO.UNSATISFIED_REFERENCE
+                            || configuration.state == ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION
+                            || configuration.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                        problems.put(name + "/" + description.name, "component not satisfied");
+                    }
+                }
+            }
+        }
+    }
+}

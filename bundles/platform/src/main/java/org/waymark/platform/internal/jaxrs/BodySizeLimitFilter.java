@@ -1,0 +1,73 @@
+package org.waymark.platform.internal.jaxrs;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import javax.annotation.Priority;
+import javax.ws.rs.Priorities;
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.PreMatching;
+import org.waymark.api.error.WaymarkException;
+
+/** Refuses bodies over the limit, whether announced by Content-Length or discovered while streaming. */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+final class BodySizeLimitFilter implements ContainerRequestFilter {
+    /** A BaRS message with attachments stays well below this. */
+    static final long DEFAULT_LIMIT = 5L * 1024 * 1024;
+    private final long limit;
+
+    BodySizeLimitFilter(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        if (request.getLength() > limit) {
+            throw tooLarge(limit);
+        }
+        if (request.hasEntity()) {
+            request.setEntityStream(new LimitedInputStream(request.getEntityStream(), limit));
+        }
+    }
+
+    static WaymarkException tooLarge(long limit) {
+        return new WaymarkException(WaymarkException.Kind.TOO_LARGE, "The request body is larger than " + (limit / 1024) + " KiB");
+    }
+
+    static final class LimitedInputStream extends FilterInputStream {
+        private final long limit;
+        private long read;
+
+        LimitedInputStream(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > limit) {
+                throw tooLarge(limit);
+            }
+        }
+    }
+}

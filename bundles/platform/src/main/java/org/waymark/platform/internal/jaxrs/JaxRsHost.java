@@ -1,0 +1,164 @@
+package org.waymark.platform.internal.jaxrs;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.servlet.Servlet;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.platform.internal.security.AccessControlFeature;
+import org.waymark.platform.internal.security.Authenticator;
+
+/**
+ * Hosts Waymark's JAX-RS resources on Jersey. Bundles register resources and extensions as OSGi services (OSGi JAX-RS
+ * whiteboard property names); this host puts each into its application's Jersey servlet on the HTTP whiteboard, and
+ * takes it out again when its bundle goes, so an endpoint lives exactly as long as the bundle that owns it.
+ */
+@Component(immediate = true)
+public final class JaxRsHost {
+    static final String RESOURCE = "osgi.jaxrs.resource";
+    static final String EXTENSION = "osgi.jaxrs.extension";
+    static final String SELECT = "osgi.jaxrs.application.select";
+    private static final Logger LOG = LoggerFactory.getLogger(JaxRsHost.class);
+
+    static final List<JaxRsApplication> APPLICATIONS = List.of(
+            new JaxRsApplication(JaxRsApplication.DEFAULT, "/api", true, "Basic realm=\"waymark\""),
+            new JaxRsApplication("fhir", "/fhir", false, "Bearer realm=\"waymark\""),
+            new JaxRsApplication("oauth2", "/oauth2", true, "Bearer realm=\"waymark\""),
+            new JaxRsApplication("directory", "/directory", true, "Bearer realm=\"waymark\""));
+
+    private final BundleContext context;
+    private final Authenticator authenticator;
+    private final JacksonJsonProvider json;
+    private final Map<ServiceReference<Object>, Object> services = new ConcurrentHashMap<>();
+    private final Map<String, JaxRsServlet> servlets = new LinkedHashMap<>();
+    private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
+    private final ServiceTracker<Object, Object> tracker;
+
+    @Activate
+    public JaxRsHost(BundleContext context, @Reference Authenticator authenticator) throws InvalidSyntaxException {
+        this.context = context;
+        this.authenticator = authenticator;
+        this.json = new JacksonJsonProvider(objectMapper());
+        for (JaxRsApplication application : APPLICATIONS) {
+            JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application));
+            servlets.put(application.name(), servlet);
+            Dictionary<String, Object> properties = new Hashtable<>();
+            properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, application.path() + "/*");
+            properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "waymark-jaxrs-" + application.name());
+            properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
+            registrations.add(context.registerService(Servlet.class, servlet, properties));
+        }
+        Filter whiteboard = context.createFilter("(|(" + RESOURCE + "=true)(" + EXTENSION + "=true))");
+        this.tracker = new ServiceTracker<>(context, whiteboard, null) {
+            @Override
+            public Object addingService(ServiceReference<Object> reference) {
+                Object service = context.getService(reference);
+                if (service != null) {
+                    services.put(reference, service);
+                    refresh(reference);
+                }
+                return service;
+            }
+
+            @Override
+            public void modifiedService(ServiceReference<Object> reference, Object service) {
+                refreshAll();
+            }
+
+            @Override
+            public void removedService(ServiceReference<Object> reference, Object service) {
+                services.remove(reference);
+                refresh(reference);
+                context.ungetService(reference);
+            }
+        };
+        tracker.open(true);
+    }
+
+    @Deactivate
+    void deactivate() {
+        tracker.close();
+        registrations.forEach(ServiceRegistration::unregister);
+    }
+
+    static ObjectMapper objectMapper() {
+        return new ObjectMapper()
+                .findAndRegisterModules()
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private void refresh(ServiceReference<Object> changed) {
+        for (JaxRsApplication application : APPLICATIONS) {
+            if (selects(changed, application)) {
+                servlets.get(application.name()).refresh();
+            }
+        }
+    }
+
+    private void refreshAll() {
+        servlets.values().forEach(JaxRsServlet::refresh);
+    }
+
+    private boolean selects(ServiceReference<Object> reference, JaxRsApplication application) {
+        Object select = reference.getProperty(SELECT);
+        if (select == null) {
+            return application.name().equals(JaxRsApplication.DEFAULT);
+        }
+        try {
+            return FrameworkUtil.createFilter(select.toString()).matches(application.properties());
+        } catch (InvalidSyntaxException e) {
+            LOG.warn("Service {} has an invalid {} filter; it is not hosted", reference.getProperty("service.id"), SELECT);
+            return false;
+        }
+    }
+
+    private ResourceConfig configuration(JaxRsApplication application) {
+        ResourceConfig config = new ResourceConfig();
+        config.setApplicationName("waymark-" + application.name());
+        config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        config.property(ServerProperties.BV_FEATURE_DISABLE, true);
+        config.property(ServerProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
+        config.property(ServerProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        // Errors are answered by our mappers, never by the servlet container's error page.
+        config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
+        config.register(json);
+        config.register(new AccessControlFeature(authenticator));
+        config.register(new RequestIdFilter());
+        config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
+        config.register(new ResponseHeadersFilter(application.challenge()));
+        if (application.problemJson()) {
+            config.register(new ProblemExceptionMapper());
+        }
+        services.forEach((reference, service) -> {
+            if (selects(reference, application)) {
+                config.registerInstances(service);
+            }
+        });
+        return config;
+    }
+}

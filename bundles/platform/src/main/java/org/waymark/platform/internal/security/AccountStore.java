@@ -1,0 +1,209 @@
+package org.waymark.platform.internal.security;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+import org.waymark.platform.db.Jdbc;
+
+/** People (console users) and machine clients, with hashed passwords and secrets. */
+@Component(service = AccountStore.class)
+public final class AccountStore {
+    /** Checked credentials are remembered briefly so that HTTP Basic does not pay for bcrypt on every request. */
+    private static final Duration VERIFIED_CACHE = Duration.ofSeconds(60);
+    private static final int MIN_PASSWORD = 10;
+    private static final String USER_NAME = "[a-z0-9][a-z0-9._-]{1,63}";
+
+    private final DataSource db;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(Caller caller, Instant until) {
+    }
+
+    public record NewUser(String username, String password, Set<String> roles, Set<String> areas) {
+    }
+
+    @Activate
+    public AccountStore(@Reference(target = "(dataSourceName=waymark)") DataSource db,
+                        @Reference(target = "(waymark.schema=org.waymark.platform)") SchemaReady schema) {
+        this(db, Clock.systemUTC());
+    }
+
+    AccountStore(DataSource db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public void createUser(NewUser user) {
+        if (!user.username().matches(USER_NAME)) {
+            throw WaymarkException.invalid("User names are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
+        }
+        if (user.password() == null || user.password().length() < MIN_PASSWORD) {
+            throw WaymarkException.invalid("Passwords have at least " + MIN_PASSWORD + " characters");
+        }
+        if (user.roles().isEmpty() || !Roles.USER_ROLES.containsAll(user.roles())) {
+            throw WaymarkException.invalid("Roles are " + String.join(", ", Roles.USER_ROLES));
+        }
+        insertUser(user);
+    }
+
+    /** The contract's demo users, whose passwords are shorter than real ones may be. */
+    public void createDemoUser(NewUser user) {
+        insertUser(user);
+    }
+
+    private void insertUser(NewUser user) {
+        String hash = PasswordHashing.hash(user.password());
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO wm_user (username, password_hash, roles, areas, enabled, created_at) VALUES (?,?,?,?,?,?)")) {
+                s.setString(1, user.username());
+                s.setString(2, hash);
+                s.setString(3, String.join(",", user.roles()));
+                s.setString(4, String.join(",", user.areas()));
+                s.setBoolean(5, true);
+                s.setTimestamp(6, Timestamp.from(clock.instant()));
+                s.executeUpdate();
+            } catch (SQLIntegrityConstraintViolationException duplicate) {
+                throw WaymarkException.conflict("A user with that name exists");
+            }
+            return null;
+        });
+    }
+
+    /** @return the new client's secret, which is shown once and stored only as a hash */
+    public String createClient(String clientId, String area, boolean anySender) {
+        if (!clientId.matches(USER_NAME)) {
+            throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
+        }
+        return createClient(clientId, Secrets.newToken(), area, anySender);
+    }
+
+    /** The contract's demo client: a known secret, allowed to send as any sender so official examples go through. */
+    public void createDemoClient(String clientId, String secret, String area) {
+        createClient(clientId, secret, area, true);
+    }
+
+    private String createClient(String clientId, String secret, String area, boolean anySender) {
+        String hash = PasswordHashing.hash(secret);
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO wm_client (client_id, secret_hash, area, any_sender, enabled, created_at) VALUES (?,?,?,?,?,?)")) {
+                s.setString(1, clientId);
+                s.setString(2, hash);
+                s.setString(3, area);
+                s.setBoolean(4, anySender);
+                s.setBoolean(5, true);
+                s.setTimestamp(6, Timestamp.from(clock.instant()));
+                s.executeUpdate();
+            } catch (SQLIntegrityConstraintViolationException duplicate) {
+                throw WaymarkException.conflict("A client with that id exists");
+            }
+            return null;
+        });
+        return secret;
+    }
+
+    public boolean hasUsers() {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wm_user"); ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1) > 0;
+            }
+        });
+    }
+
+    public Optional<Caller> verifyUser(String username, String password) {
+        return verify("u:" + username, password, () -> findUserHash(username));
+    }
+
+    public Optional<Caller> verifyClient(String clientId, String secret) {
+        return verify("c:" + clientId, secret, () -> findClientHash(clientId));
+    }
+
+    private record Stored(String hash, Caller caller) {
+    }
+
+    private Optional<Caller> verify(String key, String secret, java.util.function.Supplier<Optional<Stored>> lookup) {
+        if (secret == null || secret.isEmpty() || secret.length() > 200) {
+            return Optional.empty();
+        }
+        String cacheKey = Secrets.sha256(key + "\u0000" + secret);
+        Instant now = clock.instant();
+        Verified hit = verified.get(cacheKey);
+        if (hit != null && hit.until().isAfter(now)) {
+            return Optional.of(hit.caller());
+        }
+        Optional<Stored> stored = lookup.get();
+        if (stored.isEmpty() || !PasswordHashing.matches(secret, stored.get().hash())) {
+            return Optional.empty();
+        }
+        if (verified.size() > 10_000) {
+            verified.clear();
+        }
+        verified.put(cacheKey, new Verified(stored.get().caller(), now.plus(VERIFIED_CACHE)));
+        return Optional.of(stored.get().caller());
+    }
+
+    Optional<Caller> findUser(String username) {
+        return findUserHash(username).map(Stored::caller);
+    }
+
+    Optional<Caller> findClient(String clientId) {
+        return findClientHash(clientId).map(Stored::caller);
+    }
+
+    private Optional<Stored> findUserHash(String username) {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT password_hash, roles, areas FROM wm_user WHERE username = ? AND enabled = TRUE")) {
+                s.setString(1, username);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    Caller caller = new Caller(username, Caller.Kind.USER, split(r.getString(2)), split(r.getString(3)), false);
+                    return Optional.of(new Stored(r.getString(1), caller));
+                }
+            }
+        });
+    }
+
+    private Optional<Stored> findClientHash(String clientId) {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT secret_hash, area, any_sender FROM wm_client WHERE client_id = ? AND enabled = TRUE")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.empty();
+                    }
+                    Caller caller = new Caller(clientId, Caller.Kind.CLIENT, Set.of(Roles.REFERRER),
+                            Set.of(r.getString(2)), r.getBoolean(3));
+                    return Optional.of(new Stored(r.getString(1), caller));
+                }
+            }
+        });
+    }
+
+    private static Set<String> split(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,102 @@
+package org.waymark.platform.internal.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.core.Cookie;
+import javax.ws.rs.core.HttpHeaders;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+
+/**
+ * Finds out who sent a request: an OAuth2 bearer token (machine clients), HTTP Basic (people using /api from
+ * scripts) or the console's session cookie, which also needs the CSRF header on every request that changes state.
+ */
+@Component(service = Authenticator.class)
+public final class Authenticator {
+    public static final String SESSION_COOKIE = "WAYMARK_SESSION";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private final AccountStore accounts;
+    private final TokenService tokens;
+    private final AuditLog audit;
+
+    @Activate
+    public Authenticator(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    /**
+     * @return the caller, or empty when the request carries no credentials at all
+     * @throws WaymarkException (401) when it carries credentials that are wrong, expired or forged
+     */
+    public Optional<Caller> authenticate(ContainerRequestContext request) {
+        String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        if (authorization != null) {
+            return Optional.of(fromAuthorization(authorization.strip()));
+        }
+        Cookie cookie = request.getCookies().get(SESSION_COOKIE);
+        if (cookie != null && !cookie.getValue().isEmpty()) {
+            TokenService.Session session = tokens.resolveSession(cookie.getValue())
+                    .orElseThrow(() -> unauthenticated("Your session has ended; please sign in again"));
+            if (!isSafe(request.getMethod())) {
+                String csrf = request.getHeaderString(CSRF_HEADER);
+                if (csrf == null || !Secrets.constantTimeEquals(csrf, session.csrfToken())) {
+                    throw WaymarkException.forbidden("The request lacks a valid " + CSRF_HEADER + " header");
+                }
+            }
+            return Optional.of(session.caller());
+        }
+        return Optional.empty();
+    }
+
+    private Caller fromAuthorization(String authorization) {
+        int space = authorization.indexOf(' ');
+        String scheme = space < 0 ? authorization : authorization.substring(0, space);
+        String value = space < 0 ? "" : authorization.substring(space + 1).strip();
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return tokens.resolveAccessToken(value)
+                    .orElseThrow(() -> unauthenticated("The access token is invalid or has expired"));
+        }
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String[] userAndPassword = decodeBasic(value);
+            if (userAndPassword == null) {
+                throw unauthenticated("Malformed Basic credentials");
+            }
+            Optional<Caller> user = accounts.verifyUser(userAndPassword[0], userAndPassword[1]);
+            if (user.isEmpty()) {
+                audit.record(new Caller(userAndPassword[0], Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false),
+                        AuditLog.Action.LOGIN_FAILED, "User", userAndPassword[0], null);
+                throw unauthenticated("Wrong user name or password");
+            }
+            return user.get();
+        }
+        throw unauthenticated("Unsupported authorization scheme");
+    }
+
+    /** @return user and password, or null when the header is not valid Basic credentials */
+    static String[] decodeBasic(String encoded) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon <= 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+        } catch (IllegalArgumentException notBase64) {
+            return null;
+        }
+    }
+
+    private static boolean isSafe(String method) {
+        return method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
+    }
+
+    private static WaymarkException unauthenticated(String message) {
+        return new WaymarkException(WaymarkException.Kind.UNAUTHENTICATED, message);
+    }
+}

@@ -1,0 +1,91 @@
+package org.waymark.platform.internal.security;
+
+import java.util.Optional;
+import java.util.TreeSet;
+import javax.annotation.security.PermitAll;
+import javax.ws.rs.CookieParam;
+import javax.ws.rs.DELETE;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.CallerPrincipal;
+
+/** Console sign-in and sign-out. The session id travels only in an HttpOnly, SameSite=Strict cookie. */
+@Component(service = SessionResource.class, property = "osgi.jaxrs.resource=true")
+@Path("/session")
+@Produces(MediaType.APPLICATION_JSON)
+public final class SessionResource {
+    private final AccountStore accounts;
+    private final TokenService tokens;
+    private final AuditLog audit;
+
+    public record Login(String username, String password) {
+    }
+
+    public record SessionInfo(String username, java.util.Set<String> roles, java.util.Set<String> areas, String csrfToken) {
+    }
+
+    @Activate
+    public SessionResource(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    @POST
+    @PermitAll
+    public Response signIn(Login login, @Context SecurityContext security) {
+        if (login == null || login.username() == null || login.password() == null) {
+            throw WaymarkException.invalid("username and password are required");
+        }
+        Optional<Caller> user = accounts.verifyUser(login.username(), login.password());
+        if (user.isEmpty()) {
+            audit.record(new Caller(login.username(), Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false),
+                    AuditLog.Action.LOGIN_FAILED, "User", login.username(), null);
+            throw new WaymarkException(WaymarkException.Kind.UNAUTHENTICATED, "Wrong user name or password");
+        }
+        TokenService.Session session = tokens.startSession(user.get());
+        audit.record(user.get(), AuditLog.Action.LOGIN, "User", login.username(), null);
+        return Response.ok(info(user.get(), session.csrfToken()))
+                .header("Set-Cookie", cookie(session.id(), (int) TokenService.SESSION_MAX.toSeconds(), security.isSecure()))
+                .build();
+    }
+
+    /** Who is signed in, with the CSRF token that the console sends back on every change. */
+    @GET
+    public SessionInfo current(@CookieParam(Authenticator.SESSION_COOKIE) String sessionId, @Context SecurityContext security) {
+        Caller caller = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow();
+        String csrf = sessionId == null ? null : tokens.resolveSession(sessionId).map(TokenService.Session::csrfToken).orElse(null);
+        return info(caller, csrf);
+    }
+
+    @DELETE
+    public Response signOut(@CookieParam(Authenticator.SESSION_COOKIE) String sessionId, @Context SecurityContext security) {
+        if (sessionId != null) {
+            tokens.endSession(sessionId);
+        }
+        return Response.noContent().header("Set-Cookie", cookie("", 0, security.isSecure())).build();
+    }
+
+    private static SessionInfo info(Caller caller, String csrf) {
+        return new SessionInfo(caller.id(), new TreeSet<>(caller.roles()), new TreeSet<>(caller.areas()), csrf);
+    }
+
+    /** Written by hand because JAX-RS 2.1's NewCookie cannot express SameSite. */
+    private static String cookie(String value, int maxAge, boolean secure) {
+        return Authenticator.SESSION_COOKIE + "=" + value + "; Path=/; Max-Age=" + maxAge + "; HttpOnly; SameSite=Strict"
+                + (secure ? "; Secure" : "");
+    }
+
+}
