@@ -42,10 +42,16 @@ public final class ErrorClassifier {
         return new Classified(500, "Something went wrong on our side (error id " + id + ")");
     }
 
+    /** Jackson's exceptions for bad input (not for failures to write an answer, which are ours). */
+    private static final java.util.Set<String> JSON_INPUT_ERRORS = java.util.Set.of(
+            "com.fasterxml.jackson.core.JsonParseException",
+            "com.fasterxml.jackson.databind.exc.MismatchedInputException",
+            "com.fasterxml.jackson.databind.exc.PropertyBindingException");
+
     private static boolean isJsonSyntax(Throwable t) {
         // Checked by name so that this package does not tie every user to Jackson.
         for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
-            if (c.getName().equals("com.fasterxml.jackson.core.JsonProcessingException")) {
+            if (JSON_INPUT_ERRORS.contains(c.getName())) {
                 return true;
             }
         }

@@ -1,8 +1,10 @@
 package org.waymark.platform.internal.jaxrs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
 import java.util.ArrayList;
 import java.util.Dictionary;
@@ -106,7 +108,9 @@ public final class JaxRsHost {
 
     static ObjectMapper objectMapper() {
         return new ObjectMapper()
-                .findAndRegisterModules()
+                // Registered by hand: ServiceLoader-based module discovery does not see other bundles.
+                .registerModule(new JavaTimeModule())
+                .setSerializationInclusion(JsonInclude.Include.NON_NULL)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }

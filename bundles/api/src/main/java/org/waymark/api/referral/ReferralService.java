@@ -1,0 +1,29 @@
+package org.waymark.api.referral;
+
+import java.util.Optional;
+import org.waymark.api.security.Caller;
+
+/**
+ * Referrals and the patients they are about. Every method applies the caller's data scope: a sending client sees only
+ * the referrals it sent and their patients; staff see the referrals of their areas. Reads and changes of personal
+ * data are audited here, so every surface (FHIR, console, API) is covered once.
+ */
+public interface ReferralService {
+
+    /**
+     * Stores a new referral, its patient link and its Task in one transaction. A sender that repeats an identifier
+     * it already used gets its existing referral back ({@link Intake#created()} false), so retries are safe.
+     */
+    Intake receive(Caller sender, NewReferral referral);
+
+    Optional<Referral> find(Caller caller, String referralId);
+
+    Optional<Referral> findByTask(Caller caller, String taskId);
+
+    Page<Referral> search(Caller caller, ReferralSearch search);
+
+    Optional<Patient> findPatient(Caller caller, String patientId);
+
+    /** Patients the caller may see with this NHS number (as sent, verified or not). */
+    Page<Patient> findPatientsByNhsNumber(Caller caller, String nhsNumber, int offset, int count);
+}

@@ -1,0 +1,105 @@
+package org.waymark.referrals.internal;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.DefaultValue;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.QueryParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.EntityTag;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.Page;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.CallerPrincipal;
+import org.waymark.api.security.Roles;
+
+/** The link worker's working list: referrals assigned to them plus the unassigned queue of their areas. */
+@Component(service = CaseloadResource.class, property = "osgi.jaxrs.resource=true")
+@Path("/referrals")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
+public final class CaseloadResource {
+    static final int DEFAULT_PAGE_SIZE = 25;
+    private final ReferralService referrals;
+
+    public record Item(String id, String taskId, String status, String statusReason, String patientId, String patientName,
+                       String nhsNumber, boolean nhsNumberVerified, String reason, String priority, String area,
+                       String assignee, String sender, Instant received, Instant lastUpdated, long version) {
+        static Item of(Referral r) {
+            return new Item(r.id(), r.taskId(), r.status().code(), r.statusReason(), r.patientId(), r.patientName(),
+                    r.patientNhsNumber() == null ? null : r.patientNhsNumber().value(),
+                    r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.priority(), r.area(),
+                    r.assignee(), r.senderId(), r.created(), r.lastUpdated(), r.version());
+        }
+    }
+
+    @Activate
+    public CaseloadResource(@Reference ReferralService referrals) {
+        this.referrals = referrals;
+    }
+
+    /**
+     * @param assignee a user name, {@code -} for the unassigned queue, or left out for both the caller's own
+     *                 referrals and the unassigned queue
+     */
+    @GET
+    public Map<String, Object> list(@QueryParam("status") String status, @QueryParam("assignee") String assignee,
+                                    @QueryParam("search") String search, @QueryParam("offset") @DefaultValue("0") int offset,
+                                    @QueryParam("count") @DefaultValue("25") int count, @Context SecurityContext security) {
+        Caller caller = caller(security);
+        if (offset < 0 || count < 1 || count > ReferralSearch.MAX_COUNT) {
+            throw WaymarkException.invalid("offset must be 0 or more and count between 1 and " + ReferralSearch.MAX_COUNT);
+        }
+        Set<ReferralStatus> statuses = parseStatuses(status);
+        boolean workingList = assignee == null;
+        Page<Referral> page = referrals.search(caller, new ReferralSearch(null, null, null, null, statuses,
+                workingList ? caller.id() : assignee, workingList, search, offset, count));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", page.total());
+        body.put("offset", page.offset());
+        body.put("count", page.count());
+        body.put("items", page.items().stream().map(Item::of).toList());
+        return body;
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response get(@PathParam("id") String id, @Context SecurityContext security) {
+        Referral referral = referrals.find(caller(security), id)
+                .orElseThrow(() -> WaymarkException.notFound("No referral " + id + " in your areas"));
+        return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+    }
+
+    private static Set<ReferralStatus> parseStatuses(String status) {
+        if (status == null || status.isBlank()) {
+            return Set.of();
+        }
+        return Arrays.stream(status.split(",")).map(String::strip)
+                .map(code -> ReferralStatus.fromCode(code).orElseThrow(() -> WaymarkException.invalid("Unknown status '"
+                        + PatientLinker.clip(code, 40) + "'; use one of " + Arrays.stream(ReferralStatus.values())
+                        .map(ReferralStatus::code).collect(Collectors.joining(", ")))))
+                .collect(Collectors.toSet());
+    }
+
+    private static Caller caller(SecurityContext security) {
+        return CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow();
+    }
+}

@@ -1,0 +1,28 @@
+package org.waymark.referrals.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.waymark.api.security.Caller;
+
+/**
+ * The rows a caller may see, as SQL: a sending client sees the referrals it sent; staff see their areas' referrals.
+ * Built once here so that every query applies the same rule.
+ */
+record DataScope(String referralCondition, List<Object> parameters) {
+
+    static DataScope of(Caller caller) {
+        if (caller.isClient()) {
+            return new DataScope("r.sender_id = ?", List.of(caller.id()));
+        }
+        if (caller.areas().isEmpty()) {
+            return new DataScope("1 = 0", List.of());
+        }
+        List<Object> areas = new ArrayList<>(caller.areas());
+        return new DataScope("r.area IN (" + "?,".repeat(areas.size() - 1) + "?)", areas);
+    }
+
+    /** The patient rows reachable through a visible referral. */
+    String patientCondition(String patientAlias) {
+        return "EXISTS (SELECT 1 FROM wm_referral r WHERE r.patient_id = " + patientAlias + ".id AND " + referralCondition + ")";
+    }
+}

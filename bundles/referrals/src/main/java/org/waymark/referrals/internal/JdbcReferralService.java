@@ -1,0 +1,311 @@
+package org.waymark.referrals.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Page;
+import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.platform.db.Jdbc;
+
+@Component(service = ReferralService.class)
+public final class JdbcReferralService implements ReferralService {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcReferralService.class);
+
+    private final DataSource db;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final PatientLinker linker = new PatientLinker();
+
+    @Activate
+    public JdbcReferralService(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
+                               @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema) {
+        this(db, audit, Clock.systemUTC());
+    }
+
+    JdbcReferralService(DataSource db, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** Thrown inside the transaction when a concurrent retry stored the same identifier first. */
+    private static final class AlreadyStored extends RuntimeException {
+        AlreadyStored() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public Intake receive(Caller sender, NewReferral referral) {
+        if (!sender.isClient() || sender.areas().isEmpty()) {
+            throw WaymarkException.forbidden("Only a registered sending system can send referrals");
+        }
+        String area = sender.areas().iterator().next();
+        Optional<Referral> retried = findBySenderIdentifier(sender, referral);
+        if (retried.isPresent()) {
+            return new Intake(retried.get(), false, List.of());
+        }
+        record Stored(String id, String patientId, List<String> warnings) {
+        }
+        Stored stored;
+        try {
+            stored = Jdbc.inTransaction(db, c -> {
+                Instant now = clock.instant();
+                PatientLinker.Link link = referral.subject().existingPatientId() != null
+                        ? new PatientLinker.Link(visiblePatient(c, sender, referral.subject().existingPatientId()), null, List.of())
+                        : linker.link(c, referral.subject(), now);
+                String id = UUID.randomUUID().toString();
+                try {
+                    insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
+                } catch (SQLIntegrityConstraintViolationException duplicateIdentifier) {
+                    throw new AlreadyStored();
+                }
+                return new Stored(id, link.patientId(), link.warnings());
+            });
+        } catch (AlreadyStored concurrentRetry) {
+            return new Intake(findBySenderIdentifier(sender, referral).orElseThrow(), false, List.of());
+        }
+        audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.id(), stored.patientId());
+        LOG.info("Referral {} received from {} for area {}", stored.id(), sender.id(), area);
+        Referral created = load(stored.id()).orElseThrow();
+        return new Intake(created, true, stored.warnings());
+    }
+
+    private String visiblePatient(Connection c, Caller sender, String patientId) throws SQLException {
+        DataScope scope = DataScope.of(sender);
+        try (PreparedStatement s = c.prepareStatement("SELECT p.id FROM wm_patient p WHERE p.id = ? AND " + scope.patientCondition("p"))) {
+            s.setString(1, patientId);
+            bind(s, 2, scope.parameters());
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw WaymarkException.unprocessable("The referral's subject Patient/" + PatientLinker.clip(patientId, 64)
+                            + " is not known to this service");
+                }
+                return r.getString(1);
+            }
+        }
+    }
+
+    private void insertReferral(Connection c, String id, String patientId, String senderId, String area, NewReferral n,
+                                Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
+                + "identifier_system, identifier_value, status, reason_text, reason_code, priority, authored_on, requester, note, "
+                + "version, created_at, updated_at, source_format, source_document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            s.setString(1, id);
+            s.setString(2, UUID.randomUUID().toString());
+            s.setString(3, patientId);
+            s.setString(4, senderId);
+            s.setString(5, area);
+            s.setString(6, PatientLinker.clip(n.identifierSystem(), 200));
+            s.setString(7, PatientLinker.clip(n.identifierValue(), 200));
+            s.setString(8, ReferralStatus.REQUESTED.code());
+            s.setString(9, PatientLinker.clip(n.reasonText(), 1000));
+            s.setString(10, PatientLinker.clip(n.reasonCode(), 300));
+            s.setString(11, n.priority());
+            s.setTimestamp(12, n.authoredOn() == null ? null : Timestamp.from(n.authoredOn()));
+            s.setString(13, PatientLinker.clip(n.requester(), 300));
+            s.setString(14, PatientLinker.clip(n.note(), 4000));
+            s.setLong(15, 1);
+            s.setTimestamp(16, Timestamp.from(now));
+            s.setTimestamp(17, Timestamp.from(now));
+            s.setString(18, n.sourceFormat());
+            if (n.sourceDocument() == null) {
+                s.setNull(19, Types.CLOB);
+            } else {
+                s.setString(19, n.sourceDocument());
+            }
+            s.executeUpdate();
+        }
+    }
+
+    private Optional<Referral> findBySenderIdentifier(Caller sender, NewReferral referral) {
+        if (referral.identifierSystem() == null || referral.identifierValue() == null) {
+            return Optional.empty();
+        }
+        return queryOne("r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+                List.of(sender.id(), referral.identifierSystem(), referral.identifierValue()));
+    }
+
+    private Optional<Referral> load(String id) {
+        return queryOne("r.id = ?", List.of(id));
+    }
+
+    @Override
+    public Optional<Referral> find(Caller caller, String referralId) {
+        return audited(caller, findScoped(caller, "r.id = ?", referralId));
+    }
+
+    @Override
+    public Optional<Referral> findByTask(Caller caller, String taskId) {
+        return audited(caller, findScoped(caller, "r.task_id = ?", taskId));
+    }
+
+    private Optional<Referral> findScoped(Caller caller, String condition, String value) {
+        DataScope scope = DataScope.of(caller);
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(value);
+        parameters.addAll(scope.parameters());
+        return queryOne(condition + " AND " + scope.referralCondition(), parameters);
+    }
+
+    private Optional<Referral> audited(Caller caller, Optional<Referral> referral) {
+        referral.ifPresent(r -> audit.record(caller, AuditLog.Action.READ, "ServiceRequest", r.id(), r.patientId()));
+        return referral;
+    }
+
+    private Optional<Referral> queryOne(String condition, List<Object> parameters) {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
+                    + " WHERE " + condition)) {
+                bind(s, 1, parameters);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(ReferralRows.referral(r)) : Optional.<Referral>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Page<Referral> search(Caller caller, ReferralSearch search) {
+        DataScope scope = DataScope.of(caller);
+        StringBuilder where = new StringBuilder(scope.referralCondition());
+        List<Object> parameters = new ArrayList<>(scope.parameters());
+        criterion(where, parameters, "r.patient_id = ?", search.patientId());
+        criterion(where, parameters, "p.nhs_number = ?", search.nhsNumber());
+        criterion(where, parameters, "r.identifier_system = ?", search.identifierSystem());
+        criterion(where, parameters, "r.identifier_value = ?", search.identifierValue());
+        if (!search.statuses().isEmpty()) {
+            where.append(" AND r.status IN (").append("?,".repeat(search.statuses().size() - 1)).append("?)");
+            search.statuses().forEach(status -> parameters.add(status.code()));
+        }
+        if (ReferralSearch.UNASSIGNED.equals(search.assignee())) {
+            where.append(" AND r.assignee IS NULL");
+        } else if (search.orUnassigned() && search.assignee() != null) {
+            criterion(where, parameters, "(r.assignee = ? OR r.assignee IS NULL)", search.assignee());
+        } else {
+            criterion(where, parameters, "r.assignee = ?", search.assignee());
+        }
+        if (search.text() != null && !search.text().isBlank()) {
+            String text = search.text().strip().replace(" ", "");
+            if (text.matches("\\d{10}")) {
+                criterion(where, parameters, "p.nhs_number = ?", text);
+            } else {
+                criterion(where, parameters, "p.family_norm LIKE ?", PatientLinker.normalise(search.text()) + "%");
+            }
+        }
+        Page<Referral> page = Jdbc.inTransaction(db, c -> {
+            int total;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*)" + ReferralRows.REFERRAL_FROM + " WHERE " + where)) {
+                bind(s, 1, parameters);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    total = r.getInt(1);
+                }
+            }
+            List<Referral> items = new ArrayList<>();
+            if (search.count() > 0) {
+                try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
+                        + " WHERE " + where + " ORDER BY r.created_at DESC, r.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                    int next = bind(s, 1, parameters);
+                    s.setInt(next, search.offset());
+                    s.setInt(next + 1, search.count());
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            items.add(ReferralRows.referral(r));
+                        }
+                    }
+                }
+            }
+            return new Page<>(items, total, search.offset(), search.count());
+        });
+        audit.record(caller, AuditLog.Action.SEARCH, "ServiceRequest", page.items().size() + " of " + page.total(), null);
+        return page;
+    }
+
+    @Override
+    public Optional<Patient> findPatient(Caller caller, String patientId) {
+        Page<Patient> found = patients(caller, "p.id = ?", patientId, 0, 1);
+        found.items().forEach(p -> audit.record(caller, AuditLog.Action.READ, "Patient", p.id(), p.id()));
+        return found.items().stream().findFirst();
+    }
+
+    @Override
+    public Page<Patient> findPatientsByNhsNumber(Caller caller, String nhsNumber, int offset, int count) {
+        Page<Patient> found = patients(caller, "p.nhs_number = ?", nhsNumber, offset, Math.min(count, ReferralSearch.MAX_COUNT));
+        audit.record(caller, AuditLog.Action.SEARCH, "Patient", found.items().size() + " of " + found.total(), null);
+        return found;
+    }
+
+    private Page<Patient> patients(Caller caller, String condition, String value, int offset, int count) {
+        DataScope scope = DataScope.of(caller);
+        String where = condition + " AND " + scope.patientCondition("p");
+        List<Object> parameters = new ArrayList<>();
+        parameters.add(value);
+        parameters.addAll(scope.parameters());
+        return Jdbc.inTransaction(db, c -> {
+            int total;
+            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wm_patient p WHERE " + where)) {
+                bind(s, 1, parameters);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    total = r.getInt(1);
+                }
+            }
+            List<Patient> items = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.PATIENT_COLUMNS
+                    + " FROM wm_patient p WHERE " + where + " ORDER BY p.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                int next = bind(s, 1, parameters);
+                s.setInt(next, offset);
+                s.setInt(next + 1, count);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        items.add(ReferralRows.patient(r));
+                    }
+                }
+            }
+            return new Page<>(items, total, offset, count);
+        });
+    }
+
+    private static void criterion(StringBuilder where, List<Object> parameters, String condition, String value) {
+        if (value != null) {
+            where.append(" AND ").append(condition);
+            parameters.add(value);
+        }
+    }
+
+    /** @return the next parameter index */
+    private static int bind(PreparedStatement s, int first, List<Object> parameters) throws SQLException {
+        int index = first;
+        for (Object parameter : parameters) {
+            s.setObject(index++, parameter);
+        }
+        return index;
+    }
+}

@@ -1,0 +1,54 @@
+package org.waymark.referrals.internal;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralStatus;
+
+/** Maps rows of wm_referral (joined with the patient's NHS number) and wm_patient to domain records. */
+final class ReferralRows {
+    static final String REFERRAL_COLUMNS = "r.id, r.task_id, r.patient_id, p.nhs_number, p.nhs_verified, p.given, p.family, r.sender_id, r.area, "
+            + "r.identifier_system, r.identifier_value, r.status, r.status_reason, r.reason_text, r.reason_code, r.priority, "
+            + "r.authored_on, r.requester, r.note, r.assignee, r.version, r.created_at, r.updated_at";
+    static final String REFERRAL_FROM = " FROM wm_referral r JOIN wm_patient p ON p.id = r.patient_id";
+    static final String PATIENT_COLUMNS = "p.id, p.nhs_number, p.nhs_verified, p.family, p.given, p.birth_date, p.gender, "
+            + "p.postcode, p.version, p.updated_at";
+
+    private ReferralRows() {
+    }
+
+    static Referral referral(ResultSet r) throws SQLException {
+        return new Referral(r.getString(1), r.getString(2), r.getString(3), nhsNumber(r.getString(4), r.getBoolean(5)),
+                displayName(r.getString(6), r.getString(7)), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
+                ReferralStatus.fromCode(r.getString(12)).orElseThrow(), r.getString(13), r.getString(14), r.getString(15),
+                r.getString(16), instant(r.getTimestamp(17)), r.getString(18), r.getString(19), r.getString(20),
+                r.getLong(21), instant(r.getTimestamp(22)), instant(r.getTimestamp(23)));
+    }
+
+    static Patient patient(ResultSet r) throws SQLException {
+        java.sql.Date birth = r.getDate(6);
+        LocalDate birthDate = birth == null ? null : birth.toLocalDate();
+        return new Patient(r.getString(1), nhsNumber(r.getString(2), r.getBoolean(3)),
+                new Demographics(r.getString(4), r.getString(5), birthDate, r.getString(7), r.getString(8)),
+                r.getLong(9), instant(r.getTimestamp(10)));
+    }
+
+    private static String displayName(String given, String family) {
+        String name = ((given == null ? "" : given) + " " + (family == null ? "" : family)).strip();
+        return name.isEmpty() ? null : name;
+    }
+
+    private static NhsNumber nhsNumber(String value, boolean verified) {
+        return value == null ? null : new NhsNumber(value, verified);
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
