@@ -1,0 +1,71 @@
+package org.waymark.fhir.internal;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.parser.DataFormatException;
+import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.StrictErrorHandler;
+import java.util.function.Supplier;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.osgi.service.component.annotations.Component;
+import org.waymark.api.error.WaymarkException;
+
+/**
+ * The one HAPI FHIR context of this bundle (creating it costs about a second) and the only way into HAPI's parsers.
+ * HAPI finds its structure definitions through the thread context class loader, so every call switches it to this
+ * bundle's loader (without that, HAPI-2200 "no structures" in OSGi).
+ */
+@Component(service = Fhir.class)
+public final class Fhir {
+    private final FhirContext context;
+
+    public Fhir() {
+        this.context = withBundleClassLoader(() -> {
+            FhirContext r4 = FhirContext.forR4();
+            r4.setParserErrorHandler(new StrictErrorHandler());
+            r4.getParserOptions().setOverrideResourceIdWithBundleEntryFullUrl(false);
+            // Force the model to load now, at activation, not on the first GP's request.
+            r4.getResourceDefinition("ServiceRequest");
+            r4.getResourceDefinition("Bundle");
+            return r4;
+        });
+    }
+
+    FhirContext context() {
+        return context;
+    }
+
+    /** Parses a body strictly; any problem is the sender's and answered as 400 with HAPI's explanation. */
+    public <T extends IBaseResource> T parse(FhirFormat format, String body, Class<T> type) {
+        return withBundleClassLoader(() -> {
+            try {
+                IBaseResource resource = parser(format).parseResource(body);
+                if (!type.isInstance(resource)) {
+                    throw WaymarkException.invalid("Expected a " + type.getSimpleName() + " but the body is a "
+                            + resource.fhirType());
+                }
+                return type.cast(resource);
+            } catch (DataFormatException | IllegalArgumentException | ClassCastException e) {
+                throw WaymarkException.invalid("The body is not valid FHIR " + format.label() + ": " + Messages.safe(e.getMessage()));
+            }
+        });
+    }
+
+    public String encode(FhirFormat format, IBaseResource resource, boolean pretty) {
+        return withBundleClassLoader(() -> parser(format).setPrettyPrint(pretty).encodeResourceToString(resource));
+    }
+
+    private IParser parser(FhirFormat format) {
+        return format == FhirFormat.XML ? context.newXmlParser() : context.newJsonParser();
+    }
+
+    static <T> T withBundleClassLoader(Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Fhir.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.waymark.fhir.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one FHIR resource endpoint offers, so that the CapabilityStatement is built from the endpoints really
+ * registered, and appears and disappears with them.
+ */
+public interface FhirEndpoint {
+
+    String resourceType();
+
+    /** FHIR interaction codes: read, search-type, create, ... */
+    List<String> interactions();
+
+    /** Supported search parameters: name to FHIR search parameter type. */
+    Map<String, String> searchParameters();
+
+    /** Resource-level operations, e.g. {@code process-message}; names without the dollar. */
+    default List<String> operations() {
+        return List.of();
+    }
+}

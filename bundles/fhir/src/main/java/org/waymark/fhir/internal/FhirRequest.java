@@ -1,0 +1,32 @@
+package org.waymark.fhir.internal;
+
+import java.net.URI;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.UriInfo;
+
+/**
+ * What an answer depends on in a request: the format the caller wants, whether pretty, and the public base URL
+ * (WAYMARK_BASE_URL when set, else the address the request came to) for fullUrl, Location and paging links.
+ */
+record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo uri) {
+
+    static FhirRequest of(HttpHeaders headers, UriInfo uri, String configuredBaseUrl) {
+        String format = uri.getQueryParameters().getFirst("_format");
+        String pretty = uri.getQueryParameters().getFirst("_pretty");
+        return new FhirRequest(FhirFormat.forResponse(format, headers.getAcceptableMediaTypes()), "true".equals(pretty),
+                base(uri, configuredBaseUrl), uri);
+    }
+
+    private static String base(UriInfo uri, String configured) {
+        if (configured != null && !configured.isBlank()) {
+            String root = configured.strip().replaceAll("/+$", "");
+            return root.endsWith("/fhir") ? root : root + "/fhir";
+        }
+        URI requestBase = uri.getBaseUri();
+        return requestBase.toString().replaceAll("/+$", "");
+    }
+
+    String url(String relative) {
+        return baseUrl + "/" + relative;
+    }
+}

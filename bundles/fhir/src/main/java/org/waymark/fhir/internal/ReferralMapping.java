@@ -1,0 +1,275 @@
+package org.waymark.fhir.internal;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Annotation;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Meta;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.Subject;
+
+/** Between FHIR R4 resources (UK Core shapes) and Waymark's domain records. */
+final class ReferralMapping {
+    static final String ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code";
+    /** Whether the NHS number's mod-11 check digit holds; not a PDS trace, so UK Core's verification extension would overclaim. */
+    static final String CHECK_DIGIT_EXTENSION = "https://waymark.org/fhir/StructureDefinition/nhs-number-check-digit-valid";
+
+    private ReferralMapping() {
+    }
+
+    // ---------------------------------------------------------------- FHIR to domain
+
+    static NewReferral toNewReferral(ServiceRequest request, String sourceFormat, String sourceDocument) {
+        if (request.getStatus() != ServiceRequest.ServiceRequestStatus.ACTIVE) {
+            throw WaymarkException.unprocessable("A new referral must have status 'active'");
+        }
+        if (request.getIntent() == null) {
+            throw WaymarkException.invalid("ServiceRequest.intent is required");
+        }
+        if (!request.hasSubject()) {
+            throw WaymarkException.invalid("ServiceRequest.subject is required: the Patient the referral is about");
+        }
+        Identifier identifier = request.getIdentifier().stream()
+                .filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
+        return new NewReferral(
+                identifier == null ? null : identifier.getSystem(),
+                identifier == null ? null : identifier.getValue(),
+                subject(request),
+                reasonText(request),
+                reasonCode(request),
+                request.getPriority() == null ? null : request.getPriority().toCode(),
+                request.hasAuthoredOn() ? request.getAuthoredOn().toInstant() : null,
+                requester(request.getRequester()),
+                notes(request.getNote()),
+                sourceFormat,
+                sourceDocument);
+    }
+
+    private static Subject subject(ServiceRequest request) {
+        Reference subject = request.getSubject();
+        String reference = subject.getReference();
+        if (reference != null && reference.startsWith("#")) {
+            org.hl7.fhir.r4.model.Patient contained = request.getContained().stream()
+                    .filter(r -> r instanceof org.hl7.fhir.r4.model.Patient)
+                    .map(r -> (org.hl7.fhir.r4.model.Patient) r)
+                    .filter(p -> reference.substring(1).equals(p.getIdElement().getIdPart()))
+                    .findFirst()
+                    .orElseThrow(() -> WaymarkException.invalid("The subject refers to " + Messages.safe(reference)
+                            + " but no contained Patient has that id"));
+            return Subject.described(nhsNumber(contained.getIdentifier()).orElse(null), demographics(contained));
+        }
+        if (reference != null && !reference.isBlank()) {
+            String[] parts = reference.split("/");
+            if (parts.length >= 2 && parts[parts.length - 2].equals("Patient") && !reference.contains("://")) {
+                return Subject.existing(parts[parts.length - 1]);
+            }
+            throw WaymarkException.unprocessable("The subject must be a Patient: contained, Patient/{id} of this service, "
+                    + "or a logical reference by NHS number");
+        }
+        if (subject.hasIdentifier()) {
+            NhsNumber nhs = nhsNumber(List.of(subject.getIdentifier())).orElseThrow(() -> WaymarkException.invalid(
+                    "A logical subject reference must use the NHS number system " + NhsNumber.SYSTEM));
+            return Subject.described(nhs, Demographics.NONE);
+        }
+        throw WaymarkException.invalid("ServiceRequest.subject has neither a reference nor an identifier");
+    }
+
+    /** Finds the NHS number among identifiers; a value that is not 10 digits is refused, a failing check digit is not. */
+    static Optional<NhsNumber> nhsNumber(List<Identifier> identifiers) {
+        for (Identifier identifier : identifiers) {
+            if (NhsNumber.SYSTEM.equals(identifier.getSystem())) {
+                return Optional.of(NhsNumber.parse(identifier.getValue()).orElseThrow(() -> WaymarkException.invalid(
+                        "The NHS number must have exactly 10 digits")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Demographics demographics(org.hl7.fhir.r4.model.Patient patient) {
+        HumanName name = patient.getName().stream()
+                .filter(n -> n.getUse() == HumanName.NameUse.OFFICIAL).findFirst()
+                .orElse(patient.getNameFirstRep());
+        String postcode = patient.getAddress().stream().filter(a -> a.hasPostalCode())
+                .map(a -> a.getPostalCode()).findFirst().orElse(null);
+        return new Demographics(
+                name.getFamily(),
+                name.hasGiven() ? name.getGiven().get(0).getValue() : null,
+                patient.hasBirthDate() ? patient.getBirthDate().toInstant().atZone(ZoneId.of("Europe/London")).toLocalDate() : null,
+                patient.hasGender() ? patient.getGender().toCode() : null,
+                postcode);
+    }
+
+    /** The reason may be in code, reasonCode, category or a note: most real referrals have no code. */
+    private static String reasonText(ServiceRequest request) {
+        Set<String> parts = new LinkedHashSet<>();
+        describe(request.getCode()).ifPresent(parts::add);
+        request.getReasonCode().forEach(c -> describe(c).ifPresent(parts::add));
+        request.getCategory().forEach(c -> describe(c).ifPresent(parts::add));
+        request.getReasonReference().stream().filter(Reference::hasDisplay).forEach(r -> parts.add(r.getDisplay()));
+        return parts.isEmpty() ? null : String.join("; ", parts);
+    }
+
+    private static String reasonCode(ServiceRequest request) {
+        List<CodeableConcept> concepts = new ArrayList<>();
+        concepts.add(request.getCode());
+        concepts.addAll(request.getReasonCode());
+        return concepts.stream().flatMap(c -> c.getCoding().stream())
+                .filter(c -> c.hasSystem() && c.hasCode())
+                .map(c -> c.getSystem() + "|" + c.getCode()).findFirst().orElse(null);
+    }
+
+    private static Optional<String> describe(CodeableConcept concept) {
+        if (concept == null || concept.isEmpty()) {
+            return Optional.empty();
+        }
+        if (concept.hasText()) {
+            return Optional.of(concept.getText());
+        }
+        return concept.getCoding().stream().map(Coding::getDisplay).filter(d -> d != null && !d.isBlank()).findFirst();
+    }
+
+    private static String requester(Reference requester) {
+        if (requester == null || requester.isEmpty()) {
+            return null;
+        }
+        if (requester.hasDisplay()) {
+            return requester.getDisplay();
+        }
+        if (requester.hasIdentifier() && requester.getIdentifier().hasValue()) {
+            return requester.getIdentifier().getValue();
+        }
+        return requester.getReference();
+    }
+
+    private static String notes(List<Annotation> notes) {
+        String text = String.join("\n", notes.stream().filter(Annotation::hasText).map(Annotation::getText).toList());
+        return text.isEmpty() ? null : text;
+    }
+
+    // ---------------------------------------------------------------- domain to FHIR
+
+    static ServiceRequest toServiceRequest(Referral referral) {
+        ServiceRequest request = new ServiceRequest();
+        request.setId(referral.id());
+        request.setMeta(meta(referral.version(), referral.lastUpdated()));
+        if (referral.identifierSystem() != null) {
+            request.addIdentifier().setSystem(referral.identifierSystem()).setValue(referral.identifierValue());
+        }
+        request.setStatus(serviceRequestStatus(referral.status()));
+        request.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
+        if (referral.priority() != null) {
+            request.setPriority(ServiceRequest.ServiceRequestPriority.fromCode(referral.priority()));
+        }
+        Reference subject = new Reference("Patient/" + referral.patientId());
+        if (referral.patientNhsNumber() != null) {
+            subject.setIdentifier(new Identifier().setSystem(NhsNumber.SYSTEM).setValue(referral.patientNhsNumber().value()));
+        }
+        request.setSubject(subject);
+        if (referral.authoredOn() != null) {
+            request.setAuthoredOn(Date.from(referral.authoredOn()));
+        }
+        if (referral.requester() != null) {
+            request.setRequester(new Reference().setDisplay(referral.requester()));
+        }
+        if (referral.reasonText() != null || referral.reasonCode() != null) {
+            CodeableConcept reason = request.addReasonCode().setText(referral.reasonText());
+            if (referral.reasonCode() != null && referral.reasonCode().contains("|")) {
+                String[] code = referral.reasonCode().split("\\|", 2);
+                reason.addCoding().setSystem(code[0]).setCode(code[1]);
+            }
+        }
+        if (referral.note() != null) {
+            request.addNote().setText(referral.note());
+        }
+        return request;
+    }
+
+    static ServiceRequest.ServiceRequestStatus serviceRequestStatus(ReferralStatus status) {
+        return switch (status) {
+            case REQUESTED, ACCEPTED, IN_PROGRESS, ON_HOLD -> ServiceRequest.ServiceRequestStatus.ACTIVE;
+            case COMPLETED -> ServiceRequest.ServiceRequestStatus.COMPLETED;
+            case REJECTED, FAILED, CANCELLED -> ServiceRequest.ServiceRequestStatus.REVOKED;
+            case ENTERED_IN_ERROR -> ServiceRequest.ServiceRequestStatus.ENTEREDINERROR;
+        };
+    }
+
+    static org.hl7.fhir.r4.model.Patient toPatient(Patient patient) {
+        org.hl7.fhir.r4.model.Patient resource = new org.hl7.fhir.r4.model.Patient();
+        resource.setId(patient.id());
+        resource.setMeta(meta(patient.version(), patient.lastUpdated()));
+        if (patient.nhsNumber() != null) {
+            Identifier nhs = resource.addIdentifier().setSystem(NhsNumber.SYSTEM).setValue(patient.nhsNumber().value());
+            nhs.addExtension(CHECK_DIGIT_EXTENSION, new BooleanType(patient.nhsNumber().verified()));
+        }
+        Demographics d = patient.demographics();
+        if (d.family() != null || d.given() != null) {
+            HumanName name = resource.addName().setUse(HumanName.NameUse.OFFICIAL).setFamily(d.family());
+            if (d.given() != null) {
+                name.addGiven(d.given());
+            }
+        }
+        if (d.gender() != null) {
+            resource.setGender(AdministrativeGender.fromCode(d.gender().toLowerCase(Locale.ROOT)));
+        }
+        if (d.birthDate() != null) {
+            resource.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(d.birthDate().toString()));
+        }
+        if (d.postcode() != null) {
+            resource.addAddress().setPostalCode(d.postcode());
+        }
+        return resource;
+    }
+
+    static Task toTask(Referral referral) {
+        Task task = new Task();
+        task.setId(referral.taskId());
+        task.setMeta(meta(referral.version(), referral.lastUpdated()));
+        task.setStatus(Task.TaskStatus.fromCode(referral.status().code()));
+        if (referral.statusReason() != null) {
+            task.setStatusReason(new CodeableConcept().setText(referral.statusReason()));
+        }
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setFocus(new Reference("ServiceRequest/" + referral.id()));
+        task.setFor(new Reference("Patient/" + referral.patientId()));
+        task.setAuthoredOn(Date.from(referral.created()));
+        task.setLastModified(Date.from(referral.lastUpdated()));
+        task.setRequester(new Reference().setDisplay(referral.senderId()));
+        task.setOwner(new Reference().setDisplay("Waymark social prescribing, " + referral.area()));
+        task.setCode(new CodeableConcept().addCoding(new Coding("http://hl7.org/fhir/CodeSystem/task-code", "fulfill",
+                "Fulfill the focal request")));
+        return task;
+    }
+
+    private static Meta meta(long version, java.time.Instant lastUpdated) {
+        Meta meta = new Meta().setVersionId(Long.toString(version));
+        if (lastUpdated != null) {
+            meta.setLastUpdated(Date.from(lastUpdated));
+        }
+        return meta;
+    }
+
+    static String typeAndId(Resource resource) {
+        return resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+    }
+}

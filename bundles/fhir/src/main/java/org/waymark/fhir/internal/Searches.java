@@ -1,0 +1,101 @@
+package org.waymark.fhir.internal;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import javax.ws.rs.core.MultivaluedMap;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.Page;
+import org.waymark.api.referral.ReferralSearch;
+
+/** Paging and the searchset Bundle, shared by every FHIR search. */
+final class Searches {
+    static final int DEFAULT_COUNT = 20;
+    /** Parameters every search understands; anything else must be declared by the endpoint or is refused. */
+    static final Set<String> CONTROL = Set.of("_count", "_offset", "_total", "_format", "_pretty");
+
+    record Paging(int offset, int count) {
+    }
+
+    private Searches() {
+    }
+
+    /** Refuses parameters the endpoint does not support, rather than silently ignoring them and matching too much. */
+    static void requireSupported(MultivaluedMap<String, String> query, Map<String, String> supported) {
+        Set<String> unknown = new TreeSet<>();
+        for (String name : query.keySet()) {
+            if (!CONTROL.contains(name) && !supported.containsKey(name)) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw WaymarkException.invalid("Unsupported search parameter(s): " + Messages.safe(String.join(", ", unknown))
+                    + ". Supported: " + String.join(", ", new TreeSet<>(supported.keySet())));
+        }
+        for (Map.Entry<String, List<String>> entry : query.entrySet()) {
+            if (entry.getValue().size() > 1 && !entry.getKey().equals("_format")) {
+                throw WaymarkException.invalid("Repeating the search parameter " + Messages.safe(entry.getKey()) + " is not supported");
+            }
+        }
+    }
+
+    static Paging paging(MultivaluedMap<String, String> query) {
+        int count = integer(query.getFirst("_count"), DEFAULT_COUNT, "_count");
+        int offset = integer(query.getFirst("_offset"), 0, "_offset");
+        if (count < 0 || offset < 0) {
+            throw WaymarkException.invalid("_count and _offset must not be negative");
+        }
+        return new Paging(offset, Math.min(count, ReferralSearch.MAX_COUNT));
+    }
+
+    private static int integer(String value, int fallback, String name) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw WaymarkException.invalid(name + " must be a whole number");
+        }
+    }
+
+    static <T> Bundle searchset(FhirRequest request, String resourceType, Page<T> page, Function<T, Resource> toResource) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(page.total());
+        bundle.setId(java.util.UUID.randomUUID().toString());
+        bundle.getMeta().setLastUpdated(new java.util.Date());
+        bundle.addLink().setRelation("self").setUrl(pageUrl(request, resourceType, page.offset(), page.count()));
+        if (page.hasNext() && page.count() > 0) {
+            bundle.addLink().setRelation("next").setUrl(pageUrl(request, resourceType, page.offset() + page.count(), page.count()));
+        }
+        if (page.offset() > 0) {
+            bundle.addLink().setRelation("previous")
+                    .setUrl(pageUrl(request, resourceType, Math.max(0, page.offset() - page.count()), page.count()));
+        }
+        for (T item : page.items()) {
+            Resource resource = toResource.apply(item);
+            bundle.addEntry().setFullUrl(request.url(ReferralMapping.typeAndId(resource))).setResource(resource)
+                    .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        return bundle;
+    }
+
+    private static String pageUrl(FhirRequest request, String resourceType, int offset, int count) {
+        StringBuilder url = new StringBuilder(request.baseUrl()).append('/').append(resourceType).append('?');
+        request.uri().getQueryParameters().forEach((name, values) -> {
+            if (!name.equals("_offset") && !name.equals("_count")) {
+                values.forEach(value -> url.append(encode(name)).append('=').append(encode(value)).append('&'));
+            }
+        });
+        return url.append("_count=").append(count).append("&_offset=").append(offset).toString();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

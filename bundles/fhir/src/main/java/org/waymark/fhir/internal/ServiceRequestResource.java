@@ -1,0 +1,154 @@
+package org.waymark.fhir.internal;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.GET;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.MultivaluedMap;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.Page;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.Roles;
+
+/** Referrals as FHIR ServiceRequests: GP systems create and follow them; staff read them. */
+@Component(service = {ServiceRequestResource.class, FhirEndpoint.class}, property = {
+        "osgi.jaxrs.resource=true", "osgi.jaxrs.application.select=(osgi.jaxrs.name=fhir)"})
+@Path("/ServiceRequest")
+@RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
+public final class ServiceRequestResource implements FhirEndpoint {
+    static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
+
+    static {
+        SEARCH_PARAMETERS.put("identifier", "token");
+        SEARCH_PARAMETERS.put("patient", "reference");
+        SEARCH_PARAMETERS.put("patient:identifier", "token");
+        SEARCH_PARAMETERS.put("status", "token");
+    }
+
+    private final Fhir fhir;
+    private final ReferralService referrals;
+    private final FhirSettings settings;
+    private final FhirResponder responder;
+
+    @Activate
+    public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
+        this.fhir = fhir;
+        this.referrals = referrals;
+        this.settings = settings;
+        this.responder = new FhirResponder(fhir);
+    }
+
+    @Override
+    public String resourceType() {
+        return "ServiceRequest";
+    }
+
+    @Override
+    public List<String> interactions() {
+        return List.of("create", "read", "search-type");
+    }
+
+    @Override
+    public Map<String, String> searchParameters() {
+        return SEARCH_PARAMETERS;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @RolesAllowed(Roles.REFERRER)
+    public Response create(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
+                           @Context UriInfo uri, @Context SecurityContext security) {
+        FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
+        FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
+                WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
+        if (body == null || body.isBlank()) {
+            throw WaymarkException.invalid("The request has no body");
+        }
+        ServiceRequest posted = fhir.parse(format, body, ServiceRequest.class);
+        Intake intake = referrals.receive(Callers.of(security),
+                ReferralMapping.toNewReferral(posted, format.mediaType(), body));
+        ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());
+        if (prefer != null && prefer.contains("return=OperationOutcome")) {
+            OperationOutcome outcome = new OperationOutcome();
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                    .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                    .setDiagnostics(intake.created() ? "Referral received" : "Referral already received with this identifier");
+            intake.warnings().forEach(w -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING)
+                    .setCode(OperationOutcome.IssueType.BUSINESSRULE).setDiagnostics(w));
+            return Response.fromResponse(responder.outcome(request, intake.created() ? 201 : 200, outcome))
+                    .location(java.net.URI.create(request.url("ServiceRequest/" + stored.getIdElement().getIdPart()))).build();
+        }
+        return responder.created(request, stored, intake.created());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
+                         @Context SecurityContext security) {
+        Referral referral = referrals.find(Callers.of(security), id)
+                .orElseThrow(() -> WaymarkException.notFound("ServiceRequest/" + Messages.safe(id) + " is not known"));
+        return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200, ReferralMapping.toServiceRequest(referral));
+    }
+
+    @GET
+    public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
+        FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
+        MultivaluedMap<String, String> query = uri.getQueryParameters();
+        Searches.requireSupported(query, SEARCH_PARAMETERS);
+        Searches.Paging paging = Searches.paging(query);
+        TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
+        TokenParam patientIdentifier = TokenParam.parse(query.getFirst("patient:identifier"));
+        String nhsNumber = null;
+        if (patientIdentifier != null) {
+            if (!NhsNumber.SYSTEM.equals(patientIdentifier.system())) {
+                throw WaymarkException.invalid("patient:identifier supports the NHS number system " + NhsNumber.SYSTEM);
+            }
+            nhsNumber = NhsNumber.parse(patientIdentifier.value())
+                    .orElseThrow(() -> WaymarkException.invalid("The NHS number must have exactly 10 digits")).value();
+        }
+        String patient = Optional.ofNullable(query.getFirst("patient")).map(p -> p.replaceFirst("^Patient/", "")).orElse(null);
+        Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
+        Page<Referral> page = referrals.search(Callers.of(security), new ReferralSearch(patient, nhsNumber,
+                identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
+                null, false, null, paging.offset(), paging.count()));
+        return responder.resource(request, 200, Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest));
+    }
+
+    /** ServiceRequest statuses map onto several referral statuses (active covers everything still open). */
+    private static Set<ReferralStatus> statuses(String status) {
+        if (status == null) {
+            return Set.of();
+        }
+        return switch (status.strip()) {
+            case "active" -> Set.of(ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD);
+            case "completed" -> Set.of(ReferralStatus.COMPLETED);
+            case "revoked" -> Set.of(ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED);
+            case "entered-in-error" -> Set.of(ReferralStatus.ENTERED_IN_ERROR);
+            default -> throw WaymarkException.invalid("Unsupported ServiceRequest status: " + Messages.safe(status));
+        };
+    }
+}

@@ -1,0 +1,458 @@
+package org.waymark.itests;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * The built Waymark distribution, started as an operator starts it ({@code bin/karaf server} configured through
+ * {@code WAYMARK_*} variables), in a fresh data directory on a free port: one server per test class.
+ *
+ * <pre>
+ * &#64;RegisterExtension
+ * static final WaymarkServer server = new WaymarkServer();
+ * </pre>
+ *
+ * After the class it stops the server with SIGTERM and fails the class if karaf.log holds ERROR lines that no test
+ * declared with {@link #expectErrorInLog(String)} (Apache Unomi does the same): an error that only shows in the log is
+ * still a bug.
+ */
+public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+    public static final String DEMO_CLIENT = "demo-gp";
+    public static final String DEMO_CLIENT_SECRET = "demo-gp-secret";
+
+    /** A cold boot takes 10-15 s on two cores; this leaves room for a busy CI machine without hanging forever. */
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    /** Karaf stops in about 2 s; more than this means SIGTERM does not stop it cleanly. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Karaf's log layout: {@code 2026-01-01T10:00:00,000 | ERROR | thread | logger | bundle | message}. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path assembly;
+    private final List<Pattern> expectedErrors = new CopyOnWriteArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder()
+            // Plain HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every request.
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    private Path workDir;
+    private Path dataDir;
+    private int port;
+    private Process process;
+    private boolean testFailed;
+
+    public WaymarkServer() {
+        this(Path.of(requiredProperty("waymark.assembly")));
+    }
+
+    public WaymarkServer(Path assembly) {
+        this.assembly = assembly.toAbsolutePath().normalize();
+    }
+
+    // ------------------------------------------------------------------ JUnit 5 lifecycle
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws IOException {
+        start(context.getRequiredTestClass().getSimpleName());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        boolean clean = false;
+        try {
+            stop();
+            assertNoUnexpectedErrorsInLog();
+            clean = true;
+        } finally {
+            if (clean && !testFailed) {
+                deleteRecursively(workDir);
+            } else {
+                System.out.println("Waymark server files kept for inspection: " + workDir);
+            }
+        }
+    }
+
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        testFailed = true;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Starts a new server in a fresh data directory on a free port and waits until it reports UP. */
+    public void start(String name) throws IOException {
+        if (process != null) {
+            throw new IllegalStateException("Already started");
+        }
+        if (!Files.isExecutable(assembly.resolve("bin/karaf"))) {
+            throw new IllegalStateException("No built distribution at " + assembly + ": build karaf-assembly first");
+        }
+        Path root = Path.of(System.getProperty("waymark.itest.dir", System.getProperty("java.io.tmpdir")));
+        Files.createDirectories(root);
+        workDir = Files.createTempDirectory(root, name + "-");
+        dataDir = workDir.resolve("data");
+        Files.createDirectories(dataDir.resolve("karaf"));
+        Files.createDirectories(dataDir.resolve("deploy"));
+        // A private KARAF_BASE with its own copy of etc/: Karaf writes its lock and pid file into KARAF_BASE, and
+        // fileinstall watches etc/, so sharing them with another server of the same distribution (or with a rebuild
+        // of it) would make the two interfere.
+        Path base = workDir.resolve("base");
+        copyRecursively(assembly.resolve("etc"), base.resolve("etc"));
+        port = freePort();
+        launch();
+    }
+
+    /** Starts the server again on the same data directory and port (after {@link #stop()} or {@link #kill()}). */
+    public void restart() {
+        if (isRunning()) {
+            stop();
+        }
+        launch();
+    }
+
+    /** SIGTERM, as an operator's Ctrl-C or a service manager would send; fails when Karaf does not stop in time. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        Process stopping = process;
+        process = null;
+        stopping.destroy();
+        if (!waitFor(stopping, STOP_TIMEOUT)) {
+            stopping.destroyForcibly();
+            waitFor(stopping, STOP_TIMEOUT);
+            throw new AssertionError("Waymark did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
+        }
+    }
+
+    /** kill -9: no shutdown hooks, nothing flushed; what a crash or an OOM killer does. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        Process killed = process;
+        process = null;
+        killed.destroyForcibly();
+        if (!waitFor(killed, STOP_TIMEOUT)) {
+            throw new AssertionError("Waymark did not die after SIGKILL");
+        }
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private void launch() {
+        ProcessBuilder builder = new ProcessBuilder(assembly.resolve("bin/karaf").toString(), "server")
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("console.log").toFile()));
+        Map<String, String> env = builder.environment();
+        // Whatever the developer's shell exported must not leak into the node under test.
+        env.keySet().removeIf(key -> key.startsWith("WAYMARK_") || key.startsWith("KARAF_") || key.equals("JAVA_OPTS")
+                || key.equals("EXTRA_JAVA_OPTS"));
+        env.put("WAYMARK_DATA", dataDir.toString());
+        env.put("WAYMARK_PORT", Integer.toString(port));
+        env.put("WAYMARK_HOST", "127.0.0.1");
+        env.put("WAYMARK_DEMO", "true");
+        env.put("KARAF_DATA", dataDir.resolve("karaf").toString());
+        env.put("KARAF_BASE", workDir.resolve("base").toString());
+        env.put("KARAF_EXEC", "exec");
+        env.put("JAVA_MAX_MEM", "512m");
+        env.put("EXTRA_JAVA_OPTS", "-Dderby.stream.error.file=" + dataDir.resolve("derby.log")
+                + " -Dkaraf.startLocalConsole=false");
+        // Karaf records running instances in KARAF_HOME/instances and bin/karaf refuses to start a second "root";
+        // this node is independent of any other server run from the same distribution, so it keeps its own record.
+        env.put("KARAF_SYSTEM_OPTS", "-Dkaraf.instances=" + workDir.resolve("instances"));
+        env.put("CHECK_ROOT_INSTANCE_RUNNING", "false");
+        long started = System.nanoTime();
+        try {
+            process = builder.start();
+            process.getOutputStream().close(); // no terminal: stdin closed, as the contract says
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + assembly.resolve("bin/karaf"), e);
+        }
+        awaitUp();
+        System.out.printf("Waymark on port %d reported UP %d ms after start (data: %s)%n", port,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), dataDir);
+    }
+
+    private void awaitUp() {
+        Process starting = process;
+        try {
+            await("Waymark on port " + port + " to answer GET /api/health with 200")
+                    .atMost(BOOT_TIMEOUT)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!starting.isAlive()) {
+                            throw new IllegalStateException("Waymark exited with code " + starting.exitValue());
+                        }
+                        return healthStatus() == 200;
+                    });
+        } catch (ConditionTimeoutException | IllegalStateException e) {
+            process = null;
+            starting.destroyForcibly();
+            waitFor(starting, STOP_TIMEOUT);
+            throw new AssertionError(e.getMessage() + "\n--- console.log ---\n" + tail(workDir.resolve("console.log"), 30)
+                    + "\n--- karaf.log ---\n" + tail(karafLog(), 60), e);
+        }
+    }
+
+    private int healthStatus() {
+        try {
+            return http.send(HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notListeningYet) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    // ------------------------------------------------------------------ where things are
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public URI uri(String path) {
+        return URI.create(baseUrl() + path);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** WAYMARK_DATA of this node. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Where plugins are hot-deployed. */
+    public Path deployDir() {
+        return dataDir.resolve("deploy");
+    }
+
+    public Path karafLog() {
+        return dataDir.resolve("karaf/log/karaf.log");
+    }
+
+    // ------------------------------------------------------------------ HTTP
+
+    public HttpClient http() {
+        return http;
+    }
+
+    /** A request to this server; {@code headers} are name, value pairs. */
+    public HttpRequest.Builder request(String path, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT);
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return request;
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
+        return send(request.build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        return send(request(path, headers).GET());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    public HttpResponse<String> postForm(String path, Map<String, String> form, String... headers) {
+        return send(request(path, headers).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))));
+    }
+
+    /** An OAuth2 access token for a machine client (client credentials grant). */
+    public String clientToken(String clientId, String secret) {
+        HttpResponse<String> response = postForm("/oauth2/token", Map.of("grant_type", "client_credentials"),
+                "Authorization", basic(clientId, secret));
+        if (response.statusCode() != 200) {
+            throw new AssertionError("Token request for " + clientId + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return json(response).path("access_token").asText();
+    }
+
+    public String demoClientToken() {
+        return clientToken(DEMO_CLIENT, DEMO_CLIENT_SECRET);
+    }
+
+    public static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static String bearer(String token) {
+        return "Bearer " + token;
+    }
+
+    public static String formEncode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+    }
+
+    public static JsonNode json(HttpResponse<String> response) {
+        try {
+            return JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("Not JSON (" + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    public static ObjectMapper objectMapper() {
+        return JSON;
+    }
+
+    // ------------------------------------------------------------------ log checks
+
+    /** Declares that the test provokes ERROR lines matching {@code regex} (searched in the whole line). */
+    public void expectErrorInLog(String regex) {
+        expectedErrors.add(Pattern.compile(regex));
+    }
+
+    /** ERROR lines of karaf.log (and its rotated files) that no test declared. */
+    public List<String> unexpectedErrorsInLog() {
+        List<String> unexpected = new ArrayList<>();
+        Path logDir = karafLog().getParent();
+        if (!Files.isDirectory(logDir)) {
+            return unexpected;
+        }
+        try (Stream<Path> files = Files.list(logDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("karaf.log")).sorted().toList()) {
+                try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+                    lines.filter(line -> ERROR_LINE.matcher(line).find())
+                            .filter(line -> expectedErrors.stream().noneMatch(p -> p.matcher(line).find()))
+                            .forEach(unexpected::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return unexpected;
+    }
+
+    public void assertNoUnexpectedErrorsInLog() {
+        List<String> unexpected = unexpectedErrorsInLog();
+        if (!unexpected.isEmpty()) {
+            throw new AssertionError(unexpected.size() + " unexpected ERROR line(s) in " + karafLog() + ":\n"
+                    + unexpected.stream().limit(20).collect(Collectors.joining("\n")));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
+        }
+        return value;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            if (!Files.exists(file)) {
+                return "(none)";
+            }
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static void copyRecursively(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (root == null || !Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
