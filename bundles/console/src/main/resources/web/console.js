@@ -1,0 +1,138 @@
+// The Waymark console: sign in, then the caseload. Talks only to /api, with the session cookie (HttpOnly) and the
+// CSRF token that /api/session hands out, sent back on every change.
+const PAGE_SIZE = 25;
+const state = { session: null, offset: 0, total: 0 };
+
+const $ = (id) => document.getElementById(id);
+
+async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (state.session && state.session.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
+  const response = await fetch(path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  return { status: response.status, data };
+}
+
+function showMessage(text) {
+  const box = $('message');
+  box.textContent = text || '';
+  box.hidden = !text;
+}
+
+function show(view) {
+  $('login-view').hidden = view !== 'login';
+  $('caseload-view').hidden = view !== 'caseload';
+  $('account').hidden = view !== 'caseload';
+}
+
+async function start() {
+  const { status, data } = await api('GET', '/api/session');
+  if (status === 200) {
+    state.session = data;
+    await showCaseload();
+  } else {
+    show('login');
+    $('username').focus();
+  }
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const username = $('username').value.trim();
+  const password = $('password').value;
+  if (!username || !password) {
+    showMessage('Enter your user name and password.');
+    return;
+  }
+  const { status, data } = await api('POST', '/api/session', { username, password });
+  if (status !== 200) {
+    showMessage(status === 401 ? 'The user name or password is wrong.' : (data && data.detail) || 'Signing in failed.');
+    $('password').value = '';
+    $('password').focus();
+    return;
+  }
+  showMessage('');
+  state.session = data;
+  $('password').value = '';
+  await showCaseload();
+}
+
+async function signOut() {
+  await api('DELETE', '/api/session');
+  state.session = null;
+  show('login');
+  $('username').focus();
+}
+
+async function showCaseload() {
+  show('caseload');
+  $('who').textContent = `Signed in as ${state.session.username}`;
+  await loadCaseload();
+  $('caseload-title').focus?.();
+}
+
+async function loadCaseload() {
+  const params = new URLSearchParams({ offset: String(state.offset), count: String(PAGE_SIZE) });
+  const search = $('search').value.trim();
+  const status = $('status').value;
+  if (search) params.set('search', search);
+  if (status) params.set('status', status);
+  const { status: code, data } = await api('GET', `/api/referrals?${params}`);
+  if (code === 401) {
+    state.session = null;
+    showMessage('Your session has ended. Please sign in again.');
+    show('login');
+    return;
+  }
+  if (code !== 200) {
+    showMessage((data && data.detail) || 'The caseload could not be loaded.');
+    return;
+  }
+  showMessage('');
+  state.total = data.total;
+  render(data.items);
+}
+
+function cell(row, text) {
+  const td = document.createElement('td');
+  td.textContent = text == null ? '' : text;
+  row.appendChild(td);
+  return td;
+}
+
+function render(items) {
+  const body = document.querySelector('#caseload tbody');
+  body.replaceChildren();
+  for (const item of items) {
+    const row = document.createElement('tr');
+    row.dataset.id = item.id;
+    cell(row, item.patientName || 'Name not given');
+    cell(row, item.nhsNumber ? formatNhs(item.nhsNumber) + (item.nhsNumberVerified ? '' : ' (unverified)') : '');
+    cell(row, item.reason);
+    cell(row, item.area);
+    const status = cell(row, item.status);
+    status.className = `status status-${item.status}`;
+    cell(row, new Date(item.received).toLocaleDateString('en-GB'));
+    body.appendChild(row);
+  }
+  const from = items.length ? state.offset + 1 : 0;
+  $('caseload-count').textContent = `Showing ${from} to ${state.offset + items.length} of ${state.total} referrals`;
+  $('previous').disabled = state.offset === 0;
+  $('next').disabled = state.offset + items.length >= state.total;
+}
+
+function formatNhs(n) {
+  return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('login-form').addEventListener('submit', signIn);
+  $('sign-out').addEventListener('click', signOut);
+  $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });
+  $('previous').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE_SIZE); loadCaseload(); });
+  $('next').addEventListener('click', () => { state.offset += PAGE_SIZE; loadCaseload(); });
+  start();
+});
