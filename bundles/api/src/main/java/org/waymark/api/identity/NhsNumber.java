@@ -49,6 +49,6 @@ public record NhsNumber(String value, boolean verified) {
     @Override
     public String toString() {
         // Never print a whole NHS number into logs by accident.
-        return "NhsNumber[***" + value.substring(7) + (verified ? "" : ", unverified") + "]";
+        return "NhsNumber[******" + value.substring(6) + (verified ? "" : ", unverified") + "]";
     }
 }

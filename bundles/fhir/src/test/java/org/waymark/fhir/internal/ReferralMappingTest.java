@@ -1,0 +1,130 @@
+package org.waymark.fhir.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import javax.ws.rs.core.MediaType;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralStatus;
+
+class ReferralMappingTest {
+    private static Fhir fhir;
+
+    @BeforeAll
+    static void createContext() {
+        fhir = new Fhir();
+    }
+
+    private static ServiceRequest parse(String json) {
+        return fhir.parse(FhirFormat.JSON, json, ServiceRequest.class);
+    }
+
+    private static final String CONTAINED = """
+            {"resourceType":"ServiceRequest","status":"active","intent":"order",
+             "identifier":[{"system":"https://gp.example/ref","value":"A1"}],
+             "contained":[{"resourceType":"Patient","id":"p1",
+               "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990010005"}],
+               "name":[{"use":"usual","family":"Nick"},{"use":"official","family":"Holloway","given":["Margaret"]}],
+               "birthDate":"1944-03-02","gender":"female","address":[{"postalCode":"S10 2TN"}]}],
+             "subject":{"reference":"#p1"},
+             "category":[{"text":"Social prescribing"}],
+             "reasonCode":[{"coding":[{"system":"http://snomed.info/sct","code":"1144779008","display":"Lonely"}]}]}
+            """;
+
+    @Test
+    void containedPatientGivesNhsNumberAndOfficialName() {
+        NewReferral referral = ReferralMapping.toNewReferral(parse(CONTAINED), "application/fhir+json", CONTAINED);
+        assertThat(referral.subject().nhsNumber()).isEqualTo(new NhsNumber("9990010005", true));
+        assertThat(referral.subject().demographics().family()).isEqualTo("Holloway");
+        assertThat(referral.subject().demographics().given()).isEqualTo("Margaret");
+        assertThat(referral.subject().demographics().birthDate()).hasToString("1944-03-02");
+        assertThat(referral.identifierValue()).isEqualTo("A1");
+        assertThat(referral.reasonText()).isEqualTo("Lonely; Social prescribing");
+        assertThat(referral.reasonCode()).isEqualTo("http://snomed.info/sct|1144779008");
+    }
+
+    @Test
+    void logicalReferenceByNhsNumberIsASubject() {
+        NewReferral referral = ReferralMapping.toNewReferral(parse("""
+                {"resourceType":"ServiceRequest","status":"active","intent":"order",
+                 "subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990010006"}}}"""), null, null);
+        assertThat(referral.subject().nhsNumber().verified()).isFalse();
+        assertThat(referral.subject().existingPatientId()).isNull();
+    }
+
+    @Test
+    void referenceToALocalPatientIsKeptAsItsId() {
+        NewReferral referral = ReferralMapping.toNewReferral(parse("""
+                {"resourceType":"ServiceRequest","status":"active","intent":"order","subject":{"reference":"Patient/abc"}}"""), null, null);
+        assertThat(referral.subject().existingPatientId()).isEqualTo("abc");
+    }
+
+    @Test
+    void businessRulesAreEnforced() {
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse("""
+                {"resourceType":"ServiceRequest","status":"active","intent":"order",
+                 "subject":{"identifier":{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"12345"}}}"""), null, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse("""
+                {"resourceType":"ServiceRequest","status":"active","intent":"order"}"""), null, null))
+                .hasMessageContaining("subject");
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse("""
+                {"resourceType":"ServiceRequest","status":"draft","intent":"order","subject":{"reference":"Patient/a"}}"""), null, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE));
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse("""
+                {"resourceType":"ServiceRequest","status":"active","intent":"order","subject":{"reference":"#missing"}}"""), null, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
+                .hasMessageContaining("#missing");
+    }
+
+    @Test
+    void malformedOrWrongResourcesAreInvalid() {
+        assertThatThrownBy(() -> parse("{\"resourceType\":\"ServiceRequest\",\"status\":\"nonsense\"}"))
+                .isInstanceOf(WaymarkException.class);
+        assertThatThrownBy(() -> parse("{\"resourceType\":\"Patient\"}")).hasMessageContaining("Expected a ServiceRequest");
+        assertThatThrownBy(() -> parse("not json")).isInstanceOf(WaymarkException.class);
+    }
+
+    @Test
+    void referralBecomesTaskThatMirrorsItsStatus() {
+        Referral referral = new Referral("r1", "t1", "p1", new NhsNumber("9990010005", true), "Margaret Holloway", "gp",
+                "sheffield", "s", "v", ReferralStatus.ON_HOLD, "Away until May", "Lonely", null, "routine",
+                Instant.parse("2026-01-01T00:00:00Z"), "Dr X", null, null, 3, Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-02T00:00:00Z"));
+        Task task = ReferralMapping.toTask(referral);
+        assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(task.getStatusReason().getText()).isEqualTo("Away until May");
+        assertThat(task.getFocus().getReference()).isEqualTo("ServiceRequest/r1");
+        assertThat(task.getMeta().getVersionId()).isEqualTo("3");
+        ServiceRequest request = ReferralMapping.toServiceRequest(referral);
+        assertThat(request.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(request.getSubject().getIdentifier().getValue()).isEqualTo("9990010005");
+        String xml = fhir.encode(FhirFormat.XML, request, false);
+        assertThat(fhir.parse(FhirFormat.XML, xml, ServiceRequest.class).getSubject().getReference()).isEqualTo("Patient/p1");
+    }
+
+    @Test
+    void formatsFollowContentTypeAcceptAndFormatParameter() {
+        assertThat(FhirFormat.ofContentType(MediaType.valueOf("application/fhir+json; version=1.1.0"))).contains(FhirFormat.JSON);
+        assertThat(FhirFormat.ofContentType(MediaType.valueOf("application/fhir+xml;charset=utf-8"))).contains(FhirFormat.XML);
+        assertThat(FhirFormat.ofContentType(MediaType.valueOf("text/plain"))).isEmpty();
+        assertThat(FhirFormat.forResponse(null, List.of(MediaType.valueOf("application/fhir+xml")))).isEqualTo(FhirFormat.XML);
+        assertThat(FhirFormat.forResponse("xml", List.of(MediaType.valueOf("application/fhir+json")))).isEqualTo(FhirFormat.XML);
+        assertThat(FhirFormat.forResponse(null, List.of(MediaType.WILDCARD_TYPE))).isEqualTo(FhirFormat.JSON);
+    }
+
+    @Test
+    void messagesShownToCallersCarryNoJavaClassNames() {
+        assertThat(Messages.safe("java.lang.IllegalStateException: ca.uhn.fhir.parser.JsonParser failed at x"))
+                .doesNotContain("java.lang").doesNotContain("ca.uhn");
+    }
+}

@@ -1,0 +1,129 @@
+package org.waymark.platform.internal.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+
+class AccountsAndTokensTest {
+    private DataSource db;
+    private MutableClock clock;
+    private AccountStore accounts;
+    private TokenService tokens;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.migrated();
+        clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
+        accounts = new AccountStore(db, clock);
+        tokens = new TokenService(db, accounts, clock);
+    }
+
+    @Test
+    void passwordsAreStoredAsBcryptHashesNeverInClear() throws Exception {
+        accounts.createUser(new AccountStore.NewUser("alice", "correct horse battery", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT password_hash FROM wm_user")) {
+            r.next();
+            assertThat(r.getString(1)).startsWith("$2").doesNotContain("correct horse");
+        }
+        assertThat(accounts.verifyUser("alice", "correct horse battery")).hasValueSatisfying(c -> {
+            assertThat(c.roles()).containsExactly(Roles.LINK_WORKER);
+            assertThat(c.areas()).containsExactly("sheffield");
+        });
+        assertThat(accounts.verifyUser("alice", "wrong password!")).isEmpty();
+        assertThat(accounts.verifyUser("nobody", "correct horse battery")).isEmpty();
+    }
+
+    @Test
+    void shortPasswordsUnknownRolesAndDuplicatesAreRefused() {
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "short", Set.of(Roles.ADMIN), Set.of())))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("at least");
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of("root"), Set.of())))
+                .isInstanceOf(WaymarkException.class);
+        accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of()));
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of())))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
+    }
+
+    @Test
+    void clientSecretIsShownOnceAndVerifies() {
+        String secret = accounts.createClient("gp-one", "sheffield", false);
+        assertThat(secret).hasSizeGreaterThan(30);
+        Caller client = accounts.verifyClient("gp-one", secret).orElseThrow();
+        assertThat(client.isClient()).isTrue();
+        assertThat(client.roles()).containsExactly(Roles.REFERRER);
+        assertThat(accounts.verifyClient("gp-one", secret + "x")).isEmpty();
+    }
+
+    @Test
+    void accessTokensResolveUntilTheyExpire() {
+        String secret = accounts.createClient("gp-two", "islington", false);
+        Caller client = accounts.verifyClient("gp-two", secret).orElseThrow();
+        TokenService.AccessToken token = tokens.issueAccessToken(client);
+        assertThat(tokens.resolveAccessToken(token.value())).hasValueSatisfying(c -> assertThat(c.id()).isEqualTo("gp-two"));
+        assertThat(tokens.resolveAccessToken(token.value() + "forged")).isEmpty();
+        clock.advance(TokenService.ACCESS_TOKEN_LIFETIME.plusSeconds(1));
+        assertThat(tokens.resolveAccessToken(token.value())).isEmpty();
+    }
+
+    @Test
+    void sessionsEndAfterIdleTimeoutButSlideWhileUsed() {
+        accounts.createUser(new AccountStore.NewUser("carol", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        Caller carol = accounts.verifyUser("carol", "long enough pw").orElseThrow();
+        TokenService.Session session = tokens.startSession(carol);
+        for (int i = 0; i < 4; i++) {
+            clock.advance(TokenService.SESSION_IDLE.minusMinutes(5));
+            assertThat(tokens.resolveSession(session.id())).as("still in use after %d intervals", i).isPresent();
+        }
+        clock.advance(TokenService.SESSION_IDLE.plusMinutes(1));
+        assertThat(tokens.resolveSession(session.id())).isEmpty();
+    }
+
+    @Test
+    void signedOutSessionIsGone() {
+        accounts.createUser(new AccountStore.NewUser("dave", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        TokenService.Session session = tokens.startSession(accounts.verifyUser("dave", "long enough pw").orElseThrow());
+        assertThat(tokens.resolveSession(session.id())).hasValueSatisfying(s -> assertThat(s.csrfToken()).isEqualTo(session.csrfToken()));
+        tokens.endSession(session.id());
+        assertThat(tokens.resolveSession(session.id())).isEmpty();
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package org.waymark.referrals.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import liquibase.Liquibase;
+import liquibase.database.Database;
+import liquibase.database.DatabaseFactory;
+import liquibase.database.core.DerbyDatabase;
+import liquibase.database.jvm.JdbcConnection;
+import liquibase.resource.ClassLoaderResourceAccessor;
+import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.Subject;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+
+class JdbcReferralServiceTest {
+    private static final Caller GP_SHEFFIELD = new Caller("gp-sheffield", Caller.Kind.CLIENT, Set.of(Roles.REFERRER), Set.of("sheffield"), false);
+    private static final Caller GP_OTHER = new Caller("gp-other", Caller.Kind.CLIENT, Set.of(Roles.REFERRER), Set.of("sheffield"), false);
+    private static final Caller WORKER_SHEFFIELD = new Caller("sam", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("sheffield"), false);
+    private static final Caller WORKER_ISLINGTON = new Caller("ira", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("islington"), false);
+
+    private final List<String> audited = new ArrayList<>();
+    private DataSource db;
+    private JdbcReferralService service;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName("memory:" + UUID.randomUUID());
+        ds.setCreateDatabase("create");
+        try (Connection c = ds.getConnection()) {
+            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
+            ((DerbyDatabase) database).setShutdownEmbeddedDerby(false);
+            new Liquibase("db/referrals.xml", new ClassLoaderResourceAccessor(), database).update("");
+        }
+        db = ds;
+        AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type);
+        service = new JdbcReferralService(db, audit, java.time.Clock.systemUTC());
+    }
+
+    private static NewReferral referral(String identifier, String nhs, String family) {
+        return new NewReferral("https://gp.example/ref", identifier,
+                Subject.described(nhs == null ? null : NhsNumber.parse(nhs).orElseThrow(),
+                        new Demographics(family, "Alex", LocalDate.of(1950, 1, 1), "female", "S1 1AA")),
+                "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, "application/fhir+json", "{}");
+    }
+
+    @Test
+    void retryWithTheSameIdentifierReturnsTheStoredReferral() {
+        Intake first = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
+        Intake again = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.referral().id()).isEqualTo(first.referral().id());
+        assertThat(count("wm_referral")).isEqualTo(1);
+    }
+
+    @Test
+    void sameIdentifierFromAnotherSenderIsAnotherReferral() {
+        service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
+        service.receive(GP_OTHER, referral("R1", "9990010005", "Holloway"));
+        assertThat(count("wm_referral")).isEqualTo(2);
+        assertThat(count("wm_patient")).as("one person, linked by verified NHS number").isEqualTo(1);
+    }
+
+    @Test
+    void unverifiedNhsNumberIsStoredButNeverUsedToLink() {
+        Intake first = service.receive(GP_SHEFFIELD, referral("R1", "9990010006", "Smith"));
+        Intake second = service.receive(GP_SHEFFIELD, referral("R2", "9990010006", "Smith"));
+        assertThat(first.warnings()).singleElement().asString().contains("check digit");
+        assertThat(first.referral().patientNhsNumber().verified()).isFalse();
+        assertThat(second.referral().patientId()).isNotEqualTo(first.referral().patientId());
+    }
+
+    @Test
+    void concurrentReferralsForOnePersonCreateOnePatient() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Callable<Intake>> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String id = "C" + i;
+                calls.add(() -> service.receive(GP_SHEFFIELD, referral(id, "9990010374", "Ashworth")));
+            }
+            for (Future<Intake> f : pool.invokeAll(calls)) {
+                assertThat(f.get().created()).isTrue();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(count("wm_patient")).isEqualTo(1);
+        assertThat(count("wm_referral")).isEqualTo(16);
+    }
+
+    @Test
+    void callersSeeOnlyTheirOwnReferralsOrTheirAreas() {
+        Intake intake = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
+        String id = intake.referral().id();
+        assertThat(service.find(GP_SHEFFIELD, id)).isPresent();
+        assertThat(service.find(WORKER_SHEFFIELD, id)).isPresent();
+        assertThat(service.find(GP_OTHER, id)).isEmpty();
+        assertThat(service.find(WORKER_ISLINGTON, id)).isEmpty();
+        assertThat(service.findPatient(GP_OTHER, intake.referral().patientId())).isEmpty();
+        assertThat(service.findPatient(GP_SHEFFIELD, intake.referral().patientId())).isPresent();
+        assertThat(audited).contains("gp-sheffield READ ServiceRequest", "sam READ ServiceRequest", "gp-sheffield READ Patient");
+    }
+
+    @Test
+    void searchFindsByNameOrNhsNumberWithinScope() {
+        service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
+        service.receive(GP_SHEFFIELD, referral("R2", "9990010374", "Ashworth"));
+        assertThat(search(WORKER_SHEFFIELD, "hOll")).isEqualTo(1);
+        assertThat(search(WORKER_SHEFFIELD, "999 001 0374")).isEqualTo(1);
+        assertThat(search(WORKER_SHEFFIELD, null)).isEqualTo(2);
+        assertThat(search(WORKER_ISLINGTON, null)).isZero();
+    }
+
+    @Test
+    void subjectReferenceToAnUnknownPatientIsRefused() {
+        NewReferral unknown = new NewReferral("s", "v", Subject.existing("no-such-patient"), null, null, null, null, null,
+                null, null, null);
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, unknown))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE));
+        assertThat(count("wm_referral")).isZero();
+    }
+
+    @Test
+    void onlySendingSystemsMayCreateReferrals() {
+        assertThatThrownBy(() -> service.receive(WORKER_SHEFFIELD, referral("R1", null, "X")))
+                .isInstanceOf(WaymarkException.class);
+    }
+
+    private int search(Caller caller, String text) {
+        return service.search(caller, new ReferralSearch(null, null, null, null, Set.of(), null, false, text, 0, 10)).total();
+    }
+
+    private int count(String table) {
+        try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+            r.next();
+            return r.getInt(1);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

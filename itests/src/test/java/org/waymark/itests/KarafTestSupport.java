@@ -1,0 +1,291 @@
+package org.waymark.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureSecurity;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.doNotModifyLogConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.After;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.options.extra.VMOption;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleListener;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceListener;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * Base of the Pax Exam tests that run inside the Waymark distribution (Karaf examples style): one container per class,
+ * booted from our own assembly zip, with every place Waymark writes to (database, admin socket, deploy folder) inside
+ * the container's own temporary directory and HTTP on a free port.
+ *
+ * <p>{@link #config()} runs in the test JVM; everything else runs in the container.
+ */
+public abstract class KarafTestSupport {
+    protected static final String WAYMARK_BUNDLE_PREFIX = "org.waymark.";
+    /** A cold boot takes 10-15 s on two cores. */
+    protected static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
+
+    @Inject
+    protected BundleContext bundleContext;
+
+    @Inject
+    protected FeaturesService featuresService;
+
+    @Inject
+    protected ServiceComponentRuntime scr;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        String zip = requiredProperty("waymark.assembly.zip");
+        String karafVersion = requiredProperty("waymark.karaf.version");
+        String waymarkData = "${karaf.data}/waymark";
+        List<Option> options = new ArrayList<>(List.of(
+                karafDistributionConfiguration()
+                        .frameworkUrl(new File(zip).toURI().toString())
+                        .name("Waymark")
+                        .karafVersion(karafVersion)
+                        .unpackDirectory(new File(System.getProperty("waymark.exam.dir", "target/exam")))
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole().ignoreRemoteShell(),
+                // The distribution has no management feature, so no KarafMBeanServerBuilder to point the JVM at.
+                configureSecurity().disableKarafMBeanServerBuilder(),
+                // Keep the distribution's own logging, so karaf.log is what an operator would see.
+                doNotModifyLogConfiguration(),
+                // The cfg files read WAYMARK_* from the environment; the test JVM's environment must not decide where
+                // this container writes, so every such setting is pinned here.
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freePort())),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.listening.addresses", "127.0.0.1"),
+                editConfigurationFilePut("etc/org.ops4j.datasource-waymark.cfg", "url", "jdbc:derby:" + waymarkData + "/db;create=true"),
+                editConfigurationFilePut("etc/org.waymark.platform.cfg", "demo", "true"),
+                editConfigurationFilePut("etc/org.waymark.platform.cfg", "adminSocket", waymarkData + "/admin.sock"),
+                editConfigurationFilePut("etc/org.waymark.platform.cfg", "baseUrl", ""),
+                editConfigurationFilePut("etc/org.apache.felix.fileinstall-deploy.cfg", "felix.fileinstall.dir", waymarkData + "/deploy"),
+                editConfigurationFilePut("etc/system.properties", "derby.stream.error.file", waymarkData + "/derby.log")));
+        options.addAll(java17Options(karafVersion));
+        return options(options.toArray(Option[]::new));
+    }
+
+    /** What bin/karaf passes to a Java 9+ JVM; Pax Exam starts Karaf's Main itself and does not add these. */
+    private static List<Option> java17Options(String karafVersion) {
+        List<Option> options = new ArrayList<>();
+        for (String option : List.of(
+                "--add-reads=java.xml=java.logging",
+                "--add-exports=java.base/org.apache.karaf.specs.locator=java.xml,ALL-UNNAMED",
+                "--patch-module", "java.base=lib/endorsed/org.apache.karaf.specs.locator-" + karafVersion + ".jar",
+                "--patch-module", "java.xml=lib/endorsed/org.apache.karaf.specs.java.xml-" + karafVersion + ".jar",
+                "--add-opens", "java.base/java.security=ALL-UNNAMED",
+                "--add-opens", "java.base/java.net=ALL-UNNAMED",
+                "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED",
+                "--add-opens", "java.naming/javax.naming.spi=ALL-UNNAMED",
+                "--add-opens", "java.rmi/sun.rmi.transport.tcp=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.file=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.http=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.https=ALL-UNNAMED",
+                "--add-exports=java.base/sun.net.www.protocol.jar=ALL-UNNAMED",
+                "--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED",
+                "--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED",
+                "-Xmx512m",
+                "-classpath", "lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*")) {
+            options.add(new VMOption(option));
+        }
+        return options;
+    }
+
+    // ------------------------------------------------------------------ in the container
+
+    /** Fails the test on ERROR lines in karaf.log, unless {@link #expectedLogErrors()} names them (Unomi style). */
+    @After
+    public void karafLogHasNoUnexpectedErrors() {
+        List<String> unexpected = unexpectedErrorsInLog();
+        if (!unexpected.isEmpty()) {
+            throw new AssertionError(unexpected.size() + " unexpected ERROR line(s) in karaf.log:\n"
+                    + String.join("\n", unexpected.subList(0, Math.min(20, unexpected.size()))));
+        }
+    }
+
+    /** Regular expressions for ERROR lines that a test class provokes on purpose. */
+    protected List<Pattern> expectedLogErrors() {
+        return List.of();
+    }
+
+    protected List<String> unexpectedErrorsInLog() {
+        Path logDir = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"));
+        List<String> unexpected = new ArrayList<>();
+        if (!Files.isDirectory(logDir)) {
+            return unexpected;
+        }
+        try (Stream<Path> files = Files.list(logDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("karaf.log")).sorted().toList()) {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    if (ERROR_LINE.matcher(line).find() && expectedLogErrors().stream().noneMatch(p -> p.matcher(line).find())) {
+                        unexpected.add(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return unexpected;
+    }
+
+    /**
+     * Waymark bundles that are not active (resolved, for fragments) and enabled components of Waymark bundles that
+     * are not satisfied, each with the reason SCR gives; empty when all is well.
+     */
+    protected List<String> waymarkProblems() {
+        List<String> problems = new ArrayList<>();
+        for (Bundle bundle : bundleContext.getBundles()) {
+            String name = bundle.getSymbolicName();
+            if (name == null || !name.startsWith(WAYMARK_BUNDLE_PREFIX)) {
+                continue;
+            }
+            problems.addAll(bundleProblems(bundle));
+            if (bundle.getState() == Bundle.ACTIVE) {
+                problems.addAll(componentProblems(bundle));
+            }
+        }
+        return problems;
+    }
+
+    protected static List<String> bundleProblems(Bundle bundle) {
+        boolean fragment = bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null;
+        int expected = fragment ? Bundle.RESOLVED : Bundle.ACTIVE;
+        if (bundle.getState() == expected) {
+            return List.of();
+        }
+        return List.of("bundle " + bundle.getSymbolicName() + " " + bundle.getVersion() + " is " + stateName(bundle.getState())
+                + " (expected " + stateName(expected) + ")");
+    }
+
+    protected List<String> componentProblems(Bundle bundle) {
+        List<String> problems = new ArrayList<>();
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+            if (!scr.isComponentEnabled(description)) {
+                if (description.defaultEnabled) {
+                    problems.add("component " + description.name + " is disabled");
+                }
+                continue;
+            }
+            var configurations = scr.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty() && description.factory == null) {
+                problems.add("component " + description.name + " has no configuration (policy "
+                        + description.configurationPolicy + ", PIDs " + String.join(",", description.configurationPid) + ")");
+            }
+            for (ComponentConfigurationDTO configuration : configurations) {
+                if (configuration.state == ComponentConfigurationDTO.SATISFIED
+                        || configuration.state == ComponentConfigurationDTO.ACTIVE) {
+                    continue;
+                }
+                StringBuilder problem = new StringBuilder("component " + description.name + " is "
+                        + componentStateName(configuration.state));
+                if (configuration.failure != null) {
+                    problem.append(": ").append(configuration.failure.lines().findFirst().orElse(""));
+                }
+                for (var reference : configuration.unsatisfiedReferences) {
+                    problem.append("; unsatisfied reference ").append(reference.name)
+                            .append(reference.target == null ? "" : " target " + reference.target);
+                }
+                problems.add(problem.toString());
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Re-checks {@code problems} on every bundle and service event (and at least every 250 ms, because SCR activates
+     * components without a service silently) until it is empty or {@code timeout} has passed; returns the last
+     * problems found, empty on success.
+     */
+    protected List<String> awaitNoProblems(Supplier<List<String>> problems, Duration timeout) {
+        Object changed = new Object();
+        BundleListener bundleListener = event -> signal(changed);
+        ServiceListener serviceListener = event -> signal(changed);
+        bundleContext.addBundleListener(bundleListener);
+        bundleContext.addServiceListener(serviceListener);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            synchronized (changed) {
+                while (true) {
+                    List<String> found = problems.get();
+                    long remaining = deadline - System.nanoTime();
+                    if (found.isEmpty() || remaining <= 0) {
+                        return found;
+                    }
+                    changed.wait(Math.max(1, Math.min(250, remaining / 1_000_000)));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while waiting", e);
+        } finally {
+            bundleContext.removeServiceListener(serviceListener);
+            bundleContext.removeBundleListener(bundleListener);
+        }
+    }
+
+    private static void signal(Object monitor) {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
+    }
+
+    protected static String stateName(int state) {
+        return switch (state) {
+            case Bundle.UNINSTALLED -> "UNINSTALLED";
+            case Bundle.INSTALLED -> "INSTALLED";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            case Bundle.ACTIVE -> "ACTIVE";
+            default -> "state " + state;
+        };
+    }
+
+    private static String componentStateName(int state) {
+        return switch (state) {
+            case ComponentConfigurationDTO.UNSATISFIED_CONFIGURATION -> "UNSATISFIED_CONFIGURATION";
+            case ComponentConfigurationDTO.UNSATISFIED_REFERENCE -> "UNSATISFIED_REFERENCE";
+            case ComponentConfigurationDTO.FAILED_ACTIVATION -> "FAILED_ACTIVATION";
+            default -> "state " + state;
+        };
+    }
+
+    private static String requiredProperty(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
+        }
+        return value;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
