@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.servlet.Servlet;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.model.Resource;
+import org.glassfish.jersey.server.model.ResourceMethod;
 import org.glassfish.jersey.server.ServerProperties;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
@@ -39,7 +41,7 @@ import org.waymark.platform.internal.security.Authenticator;
  * takes it out again when its bundle goes, so an endpoint lives exactly as long as the bundle that owns it.
  */
 @Component(immediate = true)
-public final class JaxRsHost {
+public final class JaxRsHost implements RouteInventory {
     static final String RESOURCE = "osgi.jaxrs.resource";
     static final String EXTENSION = "osgi.jaxrs.extension";
     static final String SELECT = "osgi.jaxrs.application.select";
@@ -58,6 +60,7 @@ public final class JaxRsHost {
     private final Map<String, JaxRsServlet> servlets = new LinkedHashMap<>();
     private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
     private final ServiceTracker<Object, Object> tracker;
+    private final RoutesResource routesResource = new RoutesResource(this);
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator) throws InvalidSyntaxException {
@@ -140,6 +143,35 @@ public final class JaxRsHost {
         }
     }
 
+    @Override
+    public List<Route> routes() {
+        List<Route> routes = new ArrayList<>();
+        collect(Resource.from(RoutesResource.class), "/api", RoutesResource.class, context.getBundle().getSymbolicName(), routes);
+        for (JaxRsApplication application : APPLICATIONS) {
+            services.forEach((reference, service) -> {
+                if (selects(reference, application) && Resource.isAcceptable(service.getClass())
+                        && service.getClass().isAnnotationPresent(javax.ws.rs.Path.class)) {
+                    collect(Resource.from(service.getClass()), application.path(), service.getClass(),
+                            reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName(), routes);
+                }
+            });
+        }
+        routes.sort(java.util.Comparator.comparing(Route::path).thenComparing(Route::method));
+        return routes;
+    }
+
+    private static void collect(Resource resource, String parentPath, Class<?> resourceClass, String bundle, List<Route> routes) {
+        String path = (parentPath + "/" + resource.getPath()).replaceAll("/+", "/").replaceAll("(.)/$", "$1");
+        for (ResourceMethod method : resource.getResourceMethods()) {
+            AccessControlFeature.Policy policy = AccessControlFeature.Policy.of(resourceClass,
+                    method.getInvocable().getDefinitionMethod());
+            routes.add(new Route(method.getHttpMethod(), path, policy.open(), policy.roles(), bundle));
+        }
+        for (Resource child : resource.getChildResources()) {
+            collect(child, path, resourceClass, bundle, routes);
+        }
+    }
+
     private ResourceConfig configuration(JaxRsApplication application) {
         ResourceConfig config = new ResourceConfig();
         config.setApplicationName("waymark-" + application.name());
@@ -157,6 +189,9 @@ public final class JaxRsHost {
         config.register(new ResponseHeadersFilter(application.challenge()));
         if (application.problemJson()) {
             config.register(new ProblemExceptionMapper());
+        }
+        if (application.name().equals(JaxRsApplication.DEFAULT)) {
+            config.register(routesResource);
         }
         services.forEach((reference, service) -> {
             if (selects(reference, application)) {
