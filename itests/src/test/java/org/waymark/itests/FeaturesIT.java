@@ -3,33 +3,55 @@ package org.waymark.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 import org.apache.karaf.features.BundleInfo;
 import org.apache.karaf.features.Feature;
 import org.apache.karaf.features.FeaturesService;
 import org.apache.karaf.features.Repository;
+import org.junit.FixMethodOrder;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.junit.runners.MethodSorters;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
- * The distribution's Waymark features, inside Karaf: after boot everything Waymark is active and wired, and each
- * feature of our features repository installs on its own into a container that has no other Waymark feature.
+ * The distribution's Waymark features, inside Karaf: after boot everything Waymark is active and wired, each feature of
+ * our features repository installs on its own, and the database outlives a restart of the Derby bundle.
+ *
+ * <p>One container for the class (a boot costs 15-25 s). Methods run in name order because
+ * {@link #theDatabaseStaysReachableWhenTheDerbyBundleIsRefreshed} can leave the container without a database when it
+ * fails, so it must come last.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class FeaturesIT extends KarafTestSupport {
     private static final String CORE = "waymark-core";
-    private static final java.time.Duration FEATURE_TIMEOUT = java.time.Duration.ofSeconds(60);
+    /** Kept installed while features come and go: see {@link #eachWaymarkFeatureInstallsAloneWithoutTheOtherWaymarkFeatures}. */
+    private static final String DERBY_FEATURE = "waymark-thirdparty-derby";
+    private static final String DERBY_BUNDLE = "org.waymark.thirdparty.derby";
+    private static final Duration FEATURE_TIMEOUT = Duration.ofSeconds(60);
+    /** Nothing is refreshed: a refresh would also rewire (and so stop) this test's own probe bundle. */
+    private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
 
     @Test
     public void everyWaymarkBundleIsActiveAndEveryWaymarkComponentSatisfiedAfterBoot() throws Exception {
@@ -44,35 +66,41 @@ public class FeaturesIT extends KarafTestSupport {
     }
 
     /**
-     * One container instead of one per feature (a boot costs 13-16 s): the core is uninstalled, then each feature is
-     * installed alone, checked and uninstalled again. Installs do not refresh other bundles, as a plugin install must
-     * not.
+     * One container instead of one per feature: the core is uninstalled, then each feature is installed alone,
+     * checked and uninstalled again, without refreshes (a plugin install must not need one either). The Derby
+     * feature stays installed throughout: embedded Derby is booted once per JVM, and a second Derby bundle could not
+     * open the same database (see the last test).
      */
     @Test
-    public void eachWaymarkFeatureInstallsAloneIntoAContainerWithoutOtherWaymarkFeatures() throws Exception {
+    public void eachWaymarkFeatureInstallsAloneWithoutTheOtherWaymarkFeatures() throws Exception {
         List<String> atBoot = awaitNoProblems(this::waymarkProblems, BOOT_TIMEOUT);
         assertTrue("Waymark problems after boot:\n" + String.join("\n", atBoot), atBoot.isEmpty());
         List<Feature> features = waymarkFeatures();
         List<String> names = features.stream().map(Feature::getName).toList();
         assertTrue("our repository lists the core features: " + names,
-                names.containsAll(List.of("waymark-api", "waymark-platform", CORE)));
+                names.containsAll(List.of("waymark-api", "waymark-platform", CORE, DERBY_FEATURE)));
 
         Map<String, String> failures = new LinkedHashMap<>();
         Map<String, Long> millis = new LinkedHashMap<>();
-        featuresService.uninstallFeature(CORE);
+        featuresService.installFeature(DERBY_FEATURE, NO_REFRESH);
+        featuresService.uninstallFeature(CORE, NO_REFRESH);
         try {
-            assertEquals("Waymark bundles left after uninstalling " + CORE, List.of(), installedWaymarkBundles());
+            List<String> baseline = installedWaymarkBundles();
+            assertEquals("Waymark bundles left after uninstalling " + CORE, List.of(DERBY_BUNDLE), baseline);
             for (Feature feature : features) {
+                if (feature.getName().equals(DERBY_FEATURE)) {
+                    continue;
+                }
                 long start = System.nanoTime();
-                List<String> problems = installAlone(feature);
-                millis.put(feature.getName(), (System.nanoTime() - start) / 1_000_000);
+                List<String> problems = installAlone(feature, baseline);
+                millis.put(feature.getName(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
                 if (!problems.isEmpty()) {
                     failures.put(feature.getName(), String.join("\n    ", problems));
                 }
             }
         } finally {
-            // Leave the container as booted, whatever happened, so the other test sees the distribution.
-            featuresService.installFeature(CORE);
+            // Leave the container as booted, whatever happened, for the tests that follow.
+            featuresService.installFeature(CORE, NO_REFRESH);
             awaitNoProblems(this::waymarkProblems, FEATURE_TIMEOUT);
         }
         System.out.println("Install alone + uninstall, per feature (ms): " + millis);
@@ -80,21 +108,48 @@ public class FeaturesIT extends KarafTestSupport {
                 .map(e -> "  " + e.getKey() + ":\n    " + e.getValue()).collect(Collectors.joining("\n")), failures.isEmpty());
     }
 
+    /**
+     * Installing a feature can refresh the Derby bundle (it imports everything optionally), which gives it a new class
+     * loader. The old one must have shut the embedded engine down, or the new one cannot boot the database again
+     * ("Another instance of Derby may have already booted the database") until the JVM restarts.
+     */
+    @Test
+    public void theDatabaseStaysReachableWhenTheDerbyBundleIsRefreshed() throws Exception {
+        List<String> atStart = awaitNoProblems(this::waymarkProblems, BOOT_TIMEOUT);
+        assertTrue("Waymark problems before the refresh:\n" + String.join("\n", atStart), atStart.isEmpty());
+        Bundle derby = bundleNamed(DERBY_BUNDLE);
+        assertTrue(DERBY_BUNDLE + " is installed", derby != null);
+
+        CountDownLatch refreshed = new CountDownLatch(1);
+        bundleContext.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(derby), event -> {
+            if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
+                refreshed.countDown();
+            }
+        });
+        assertTrue("the refresh finished", refreshed.await(FEATURE_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+
+        List<String> problems = awaitNoProblems(this::waymarkProblems, FEATURE_TIMEOUT);
+        assertTrue("Waymark problems after the Derby bundle was refreshed:\n" + String.join("\n", problems), problems.isEmpty());
+        assertEquals("the waymark DataSource answers a query", 1, queryOne());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
     /** Installs {@code feature}, returns what is wrong with it installed alone, and uninstalls it again. */
-    private List<String> installAlone(Feature feature) throws Exception {
+    private List<String> installAlone(Feature feature, List<String> baseline) throws Exception {
         List<String> problems = new ArrayList<>();
         try {
-            featuresService.installFeature(feature, EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles));
+            featuresService.installFeature(feature, NO_REFRESH);
         } catch (Exception e) {
             return List.of("install failed: " + e.getMessage());
         }
         try {
             problems.addAll(awaitNoProblems(() -> featureProblems(feature), FEATURE_TIMEOUT));
         } finally {
-            featuresService.uninstallFeature(feature.getName(), feature.getVersion());
+            featuresService.uninstallFeature(feature.getName(), feature.getVersion(), NO_REFRESH);
         }
         List<String> left = installedWaymarkBundles();
-        if (!left.isEmpty()) {
+        if (!left.equals(baseline)) {
             problems.add("uninstalling it left Waymark bundles behind: " + left);
         }
         return problems;
@@ -142,5 +197,19 @@ public class FeaturesIT extends KarafTestSupport {
                 .filter(b -> symbolicName.equals(b.getSymbolicName()))
                 .findFirst()
                 .orElse(null);
+    }
+
+    private int queryOne() throws Exception {
+        ServiceReference<DataSource> reference = bundleContext.getServiceReferences(DataSource.class, "(dataSourceName=waymark)")
+                .stream().findFirst().orElseThrow(() -> new AssertionError("no DataSource (dataSourceName=waymark)"));
+        DataSource dataSource = bundleContext.getService(reference);
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("VALUES 1")) {
+            result.next();
+            return result.getInt(1);
+        } finally {
+            bundleContext.ungetService(reference);
+        }
     }
 }

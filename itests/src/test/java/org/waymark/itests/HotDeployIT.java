@@ -5,13 +5,24 @@ import static org.awaitility.Awaitility.await;
 import static org.waymark.itests.WaymarkServer.json;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,46 +34,142 @@ class HotDeployIT {
     private static final String PLUGIN_ROUTE = "/api/hello-plugin";
     /** The contract says about 2 s to deploy and 1 s to undeploy; this catches a hang, the timings are printed. */
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
+    /** What the test plugin's resource answers (itests/test-plugin, HelloResource). */
     private static final String GREETING = "hello from a hot-deployed plugin";
 
+    @AfterEach
+    void undeployWhateverATestLeftBehind() throws IOException {
+        if (Files.deleteIfExists(deployed())) {
+            awaitPluginRoute(404);
+        }
+    }
+
     @Test
-    void droppedPluginJarServesItsResourceAndRemovingItTakesTheResourceAway() throws IOException {
-        Path plugin = testPlugin();
+    void droppedPluginServesItsPublicResourceAndRemovingItTakesTheResourceAway() {
         assertThat(server.get(PLUGIN_ROUTE).statusCode()).as("before deployment").isEqualTo(404);
 
-        Path deployed = server.deployDir().resolve(plugin.getFileName());
-        // Copied beside deploy/ and moved in, so fileinstall never sees a half-written jar.
-        Path staging = server.dataDir().resolve(plugin.getFileName() + ".part");
-        Files.copy(plugin, staging, StandardCopyOption.REPLACE_EXISTING);
         long deployStart = System.nanoTime();
-        Files.move(staging, deployed, StandardCopyOption.ATOMIC_MOVE);
-
-        HttpResponse<String> live = awaitStatus(200);
-        long deployMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deployStart);
-        assertThat(json(live).path("message").asText()).isEqualTo(GREETING);
-
-        long undeployStart = System.nanoTime();
-        Files.delete(deployed);
-        HttpResponse<String> gone = awaitStatus(404);
-        long undeployMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - undeployStart);
-        assertThat(gone.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
-
-        System.out.printf("Hot deploy: plugin route answered 200 after %d ms; 404 again %d ms after removal%n",
-                deployMillis, undeployMillis);
+        deploy();
+        HttpResponse<String> live = awaitPluginRouteLive();
+        long deployMillis = elapsedMillis(deployStart);
+        try {
+            // The resource is @PermitAll: a plugin's own access annotations must be honoured like the core's.
+            assertThat(live.statusCode()).as("GET %s without credentials answered: %s", PLUGIN_ROUTE, live.body())
+                    .isEqualTo(200);
+            assertThat(json(live).path("message").asText()).isEqualTo(GREETING);
+        } finally {
+            long undeployStart = System.nanoTime();
+            undeploy();
+            HttpResponse<String> gone = awaitPluginRoute(404);
+            long undeployMillis = elapsedMillis(undeployStart);
+            System.out.printf("Hot deploy: %s went live %d ms after the drop; 404 again %d ms after removal%n",
+                    PLUGIN_ROUTE, deployMillis, undeployMillis);
+            assertThat(gone.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+        }
         assertThat(server.get("/api/health").statusCode()).as("the core keeps running").isEqualTo(200);
     }
 
-    private static HttpResponse<String> awaitStatus(int status) {
+    @Test
+    void requestsInFlightWhileAPluginComesAndGoesNeverFail() throws InterruptedException {
+        // Adding or removing a resource rebuilds the API's Jersey application; callers must not notice.
+        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread caller = new Thread(() -> {
+                while (running.get()) {
+                    // A steady answer (401) from a core resource that lives in the same Jersey application.
+                    try {
+                        HttpResponse<String> response = server.send(server.request("/api/session").GET().build());
+                        statuses.computeIfAbsent(response.statusCode(), s -> new AtomicInteger()).incrementAndGet();
+                        if (response.statusCode() >= 500) {
+                            failures.add(response.statusCode() + " " + response.body());
+                        }
+                    } catch (UncheckedIOException e) {
+                        failures.add("no answer: " + e.getCause());
+                    }
+                }
+            }, "caller-" + i);
+            caller.start();
+            callers.add(caller);
+        }
+        try {
+            for (int cycle = 0; cycle < 2; cycle++) {
+                deploy();
+                awaitPluginRouteLive();
+                undeploy();
+                awaitPluginRoute(404);
+            }
+        } finally {
+            running.set(false);
+            for (Thread caller : callers) {
+                caller.join(TimeUnit.SECONDS.toMillis(30));
+            }
+        }
+
+        Map<Integer, Integer> counts = new TreeMap<>();
+        statuses.forEach((status, count) -> counts.put(status, count.get()));
+        System.out.println("Answers to GET /api/session during two deploy/undeploy cycles: " + counts);
+        assertThat(counts).as("requests were made").isNotEmpty();
+        assertThat(failures).as("answers by status %s", counts).isEmpty();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static void deploy() {
+        Path plugin = testPlugin();
+        // Copied beside deploy/ and moved in, so fileinstall never sees a half-written jar.
+        Path staging = server.dataDir().resolve(plugin.getFileName() + ".part");
+        try {
+            Files.copy(plugin, staging, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staging, deployed(), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void undeploy() {
+        try {
+            Files.delete(deployed());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path deployed() {
+        return server.deployDir().resolve(testPlugin().getFileName());
+    }
+
+    /** Waits until the plugin's route exists, whatever it answers. */
+    private static HttpResponse<String> awaitPluginRouteLive() {
+        return awaitPluginRoute(-404);
+    }
+
+    /** Waits for {@code status}, or for anything but {@code -status} when it is negative. */
+    private static HttpResponse<String> awaitPluginRoute(int status) {
         AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-        await("GET " + PLUGIN_ROUTE + " to answer " + status)
-                .atMost(DEPLOY_TIMEOUT)
-                .pollDelay(Duration.ZERO)
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    last.set(server.get(PLUGIN_ROUTE));
-                    return last.get().statusCode() == status;
-                });
+        String wanted = status < 0 ? "anything but " + -status : Integer.toString(status);
+        try {
+            await().alias("GET " + PLUGIN_ROUTE + " to answer " + wanted)
+                    .atMost(DEPLOY_TIMEOUT)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        last.set(server.send(server.request(PLUGIN_ROUTE).GET().build()));
+                        int actual = last.get().statusCode();
+                        return status < 0 ? actual != -status : actual == status;
+                    });
+        } catch (ConditionTimeoutException e) {
+            HttpResponse<String> response = last.get();
+            throw new AssertionError(e.getMessage() + "; last answer: "
+                    + (response == null ? "none" : response.statusCode() + " " + response.body()), e);
+        }
         return last.get();
+    }
+
+    private static long elapsedMillis(long start) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
     private static Path testPlugin() {

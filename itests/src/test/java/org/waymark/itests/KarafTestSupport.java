@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configure
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.doNotModifyLogConfiguration;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 
 import java.io.File;
 import java.io.IOException;
@@ -62,7 +63,7 @@ public abstract class KarafTestSupport {
     public Option[] config() throws IOException {
         String zip = requiredProperty("waymark.assembly.zip");
         String karafVersion = requiredProperty("waymark.karaf.version");
-        String waymarkData = "${karaf.data}/waymark";
+        Path waymarkData = freshWaymarkData();
         List<Option> options = new ArrayList<>(List.of(
                 karafDistributionConfiguration()
                         .frameworkUrl(new File(zip).toURI().toString())
@@ -75,18 +76,36 @@ public abstract class KarafTestSupport {
                 configureSecurity().disableKarafMBeanServerBuilder(),
                 // Keep the distribution's own logging, so karaf.log is what an operator would see.
                 doNotModifyLogConfiguration(),
-                // The cfg files read WAYMARK_* from the environment; the test JVM's environment must not decide where
-                // this container writes, so every such setting is pinned here.
+                // Database, admin socket and deploy folder follow WAYMARK_DATA (set by the pom, inherited by the
+                // container); the rest of what the cfg files read from the environment is pinned here.
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freePort())),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.listening.addresses", "127.0.0.1"),
-                editConfigurationFilePut("etc/org.ops4j.datasource-waymark.cfg", "url", "jdbc:derby:" + waymarkData + "/db;create=true"),
                 editConfigurationFilePut("etc/org.waymark.platform.cfg", "demo", "true"),
-                editConfigurationFilePut("etc/org.waymark.platform.cfg", "adminSocket", waymarkData + "/admin.sock"),
-                editConfigurationFilePut("etc/org.waymark.platform.cfg", "baseUrl", ""),
-                editConfigurationFilePut("etc/org.apache.felix.fileinstall-deploy.cfg", "felix.fileinstall.dir", waymarkData + "/deploy"),
-                editConfigurationFilePut("etc/system.properties", "derby.stream.error.file", waymarkData + "/derby.log")));
+                editConfigurationFilePut("etc/system.properties", "derby.stream.error.file", waymarkData.resolve("derby.log").toString())));
+        if (Boolean.getBoolean("waymark.exam.keep")) {
+            // -Dwaymark.exam.keep=true keeps the unpacked container (and its karaf.log) for a post-mortem.
+            options.add(keepRuntimeFolder());
+        }
         options.addAll(java17Options(karafVersion));
         return options(options.toArray(Option[]::new));
+    }
+
+    /** The container's WAYMARK_DATA, emptied so that every run starts from an empty database. */
+    private static Path freshWaymarkData() throws IOException {
+        String configured = System.getenv("WAYMARK_DATA");
+        if (configured == null || !configured.endsWith("exam-data")) {
+            throw new IllegalStateException("WAYMARK_DATA must be the exam-data folder the itests pom sets, not " + configured);
+        }
+        Path data = Path.of(configured);
+        if (Files.exists(data)) {
+            try (Stream<Path> paths = Files.walk(data)) {
+                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+        Files.createDirectories(data.resolve("deploy"));
+        return data;
     }
 
     /** What bin/karaf passes to a Java 9+ JVM; Pax Exam starts Karaf's Main itself and does not add these. */
@@ -204,7 +223,11 @@ public abstract class KarafTestSupport {
                 StringBuilder problem = new StringBuilder("component " + description.name + " is "
                         + componentStateName(configuration.state));
                 if (configuration.failure != null) {
-                    problem.append(": ").append(configuration.failure.lines().findFirst().orElse(""));
+                    // The root cause says what went wrong; the first line is mostly an InvocationTargetException.
+                    String rootCause = configuration.failure.lines().filter(l -> l.startsWith("Caused by:"))
+                            .reduce((first, last) -> last)
+                            .orElse(configuration.failure.lines().findFirst().orElse(""));
+                    problem.append(": ").append(rootCause);
                 }
                 for (var reference : configuration.unsatisfiedReferences) {
                     problem.append("; unsatisfied reference ").append(reference.name)
