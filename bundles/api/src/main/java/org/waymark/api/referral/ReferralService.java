@@ -18,6 +18,15 @@ public interface ReferralService {
 
     Optional<Referral> find(Caller caller, String referralId);
 
+    /**
+     * Moves a referral (and so its Task) to a new status, as a link worker does in the console.
+     *
+     * @param expectedVersion the version the caller last saw, or null to skip the check; a stale one is refused
+     *                        (412) so that two workers never silently overwrite each other
+     * @return the referral as changed
+     */
+    Referral changeStatus(Caller caller, String referralId, ReferralStatus status, String reason, Long expectedVersion);
+
     Optional<Referral> findByTask(Caller caller, String taskId);
 
     Page<Referral> search(Caller caller, ReferralSearch search);

@@ -1,7 +1,9 @@
 package org.waymark.api.referral;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** Where a referral stands; each value is also the status of the referral's FHIR Task (Gravity SDOH pattern). */
 public enum ReferralStatus {
@@ -28,6 +30,22 @@ public enum ReferralStatus {
 
     public boolean isClosed() {
         return this == REJECTED || this == FAILED || this == COMPLETED || this == CANCELLED || this == ENTERED_IN_ERROR;
+    }
+
+    /** Where a link worker may move a referral from here; closed referrals stay closed. */
+    public Set<ReferralStatus> next() {
+        return switch (this) {
+            case REQUESTED -> EnumSet.of(ACCEPTED, REJECTED, CANCELLED);
+            case ACCEPTED -> EnumSet.of(IN_PROGRESS, ON_HOLD, COMPLETED, FAILED, CANCELLED);
+            case IN_PROGRESS -> EnumSet.of(ON_HOLD, COMPLETED, FAILED, CANCELLED);
+            case ON_HOLD -> EnumSet.of(IN_PROGRESS, COMPLETED, FAILED, CANCELLED);
+            case REJECTED, FAILED, COMPLETED, CANCELLED, ENTERED_IN_ERROR -> EnumSet.noneOf(ReferralStatus.class);
+        };
+    }
+
+    /** Statuses the referrer must be told the reason for (FHIR Task.statusReason). */
+    public boolean needsReason() {
+        return this == REJECTED || this == ON_HOLD || this == FAILED || this == CANCELLED;
     }
 
     public static Optional<ReferralStatus> fromCode(String code) {

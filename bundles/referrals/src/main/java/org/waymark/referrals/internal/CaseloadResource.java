@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
 import javax.ws.rs.DefaultValue;
+import javax.ws.rs.HeaderParam;
+import javax.ws.rs.POST;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
 import javax.ws.rs.PathParam;
@@ -15,6 +18,7 @@ import javax.ws.rs.Produces;
 import javax.ws.rs.QueryParam;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.EntityTag;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
@@ -86,6 +90,36 @@ public final class CaseloadResource {
         Referral referral = referrals.find(caller(security), id)
                 .orElseThrow(() -> WaymarkException.notFound("No referral " + id + " in your areas"));
         return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+    }
+
+    public record StatusChange(String status, String reason) {
+    }
+
+    /** Accept, reject, put on hold, complete...; the referral's FHIR Task follows, so the GP sees each step. */
+    @POST
+    @Path("/{id}/status")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response changeStatus(@PathParam("id") String id, StatusChange change, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                 @Context SecurityContext security) {
+        if (change == null || change.status() == null) {
+            throw WaymarkException.invalid("status is required");
+        }
+        ReferralStatus status = parseStatuses(change.status()).stream().findFirst().orElseThrow();
+        Referral referral = referrals.changeStatus(caller(security), id, status, change.reason(), version(ifMatch));
+        return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+    }
+
+    /** If-Match carries the ETag of a GET: "3" or W/"3". */
+    static Long version(String ifMatch) {
+        if (ifMatch == null || ifMatch.isBlank() || ifMatch.strip().equals("*")) {
+            return null;
+        }
+        String digits = ifMatch.strip().replaceFirst("^W/", "").replace("\"", "");
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw WaymarkException.invalid("If-Match must be the ETag of the referral, e.g. \"3\"");
+        }
     }
 
     private static Set<ReferralStatus> parseStatuses(String status) {

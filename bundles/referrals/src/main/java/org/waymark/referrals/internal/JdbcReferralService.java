@@ -162,6 +162,46 @@ public final class JdbcReferralService implements ReferralService {
     }
 
     @Override
+    public Referral changeStatus(Caller caller, String referralId, ReferralStatus status, String reason, Long expectedVersion) {
+        if (caller.isClient()) {
+            throw WaymarkException.forbidden("Sending systems follow referrals; link workers change them");
+        }
+        String cleanReason = reason == null || reason.isBlank() ? null : reason.strip();
+        if (status.needsReason() && cleanReason == null) {
+            throw WaymarkException.invalid("A reason is required for status " + status.code());
+        }
+        Referral current = findScoped(caller, "r.id = ?", referralId)
+                .orElseThrow(() -> WaymarkException.notFound("No referral " + PatientLinker.clip(referralId, 64) + " in your areas"));
+        if (expectedVersion != null && expectedVersion != current.version()) {
+            throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                    "The referral has changed since you read it (now version " + current.version() + "); reload and try again");
+        }
+        if (!current.status().next().contains(status)) {
+            throw WaymarkException.conflict("A referral that is " + current.status().code() + " cannot become " + status.code());
+        }
+        int updated = Jdbc.inTransaction(db, c -> {
+            // The version in the WHERE clause makes the check and the change one atomic step.
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_referral SET status = ?, status_reason = ?, "
+                    + "assignee = COALESCE(assignee, ?), version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+                s.setString(1, status.code());
+                s.setString(2, PatientLinker.clip(cleanReason, 500));
+                s.setString(3, status == ReferralStatus.ACCEPTED ? caller.id() : null);
+                s.setTimestamp(4, Timestamp.from(clock.instant()));
+                s.setString(5, current.id());
+                s.setLong(6, current.version());
+                return s.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                    "The referral was changed by someone else at the same moment; reload and try again");
+        }
+        audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", current.id() + " status " + status.code(), current.patientId());
+        LOG.info("Referral {} is now {} (by {})", current.id(), status.code(), caller.id());
+        return load(current.id()).orElseThrow();
+    }
+
+    @Override
     public Optional<Referral> findByTask(Caller caller, String taskId) {
         return audited(caller, findScoped(caller, "r.task_id = ?", taskId));
     }

@@ -30,7 +30,9 @@ import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.Intake;
 import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.referral.Subject;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
@@ -150,6 +152,27 @@ class JdbcReferralServiceTest {
     void onlySendingSystemsMayCreateReferrals() {
         assertThatThrownBy(() -> service.receive(WORKER_SHEFFIELD, referral("R1", null, "X")))
                 .isInstanceOf(WaymarkException.class);
+    }
+
+    @Test
+    void statusChangesFollowTheLifecycleAndDetectStaleVersions() {
+        String id = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway")).referral().id();
+        Referral accepted = service.changeStatus(WORKER_SHEFFIELD, id, ReferralStatus.ACCEPTED, null, 1L);
+        assertThat(accepted.status()).isEqualTo(ReferralStatus.ACCEPTED);
+        assertThat(accepted.version()).isEqualTo(2);
+        assertThat(accepted.assignee()).as("accepting takes the referral").isEqualTo("sam");
+        assertThatThrownBy(() -> service.changeStatus(WORKER_SHEFFIELD, id, ReferralStatus.IN_PROGRESS, null, 1L))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.PRECONDITION_FAILED));
+        assertThatThrownBy(() -> service.changeStatus(WORKER_SHEFFIELD, id, ReferralStatus.ON_HOLD, " ", null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        assertThat(service.changeStatus(WORKER_SHEFFIELD, id, ReferralStatus.ON_HOLD, "In hospital", 2L).statusReason()).isEqualTo("In hospital");
+        service.changeStatus(WORKER_SHEFFIELD, id, ReferralStatus.COMPLETED, null, null);
+        assertThatThrownBy(() -> service.changeStatus(WORKER_SHEFFIELD, id, ReferralStatus.IN_PROGRESS, null, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
+        assertThatThrownBy(() -> service.changeStatus(WORKER_ISLINGTON, id, ReferralStatus.CANCELLED, "x", null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+        assertThatThrownBy(() -> service.changeStatus(GP_SHEFFIELD, id, ReferralStatus.CANCELLED, "x", null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.FORBIDDEN));
     }
 
     private int search(Caller caller, String text) {
