@@ -49,7 +49,8 @@ public class FeaturesIT extends KarafTestSupport {
     /** Kept installed while features come and go: see {@link #eachWaymarkFeatureInstallsAloneWithoutTheOtherWaymarkFeatures}. */
     private static final String DERBY_FEATURE = "waymark-thirdparty-derby";
     private static final String DERBY_BUNDLE = "org.waymark.thirdparty.derby";
-    private static final Duration FEATURE_TIMEOUT = Duration.ofSeconds(60);
+    /** Installing a feature takes under 10 s here; a component that is not up by then will not come up. */
+    private static final Duration FEATURE_TIMEOUT = Duration.ofSeconds(30);
     /** Nothing is refreshed: a refresh would also rewire (and so stop) this test's own probe bundle. */
     private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
 

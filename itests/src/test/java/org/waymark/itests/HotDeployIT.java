@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntPredicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,8 @@ class HotDeployIT {
         statuses.forEach((status, count) -> counts.put(status, count.get()));
         System.out.println("Answers to GET /api/session during two deploy/undeploy cycles: " + counts);
         assertThat(counts).as("requests were made").isNotEmpty();
-        assertThat(failures).as("answers by status %s", counts).isEmpty();
+        assertThat(failures.size()).as("failed requests (answers by status %s; first failures: %s)", counts,
+                failures.stream().limit(3).toList()).isZero();
     }
 
     // ------------------------------------------------------------------ helpers
@@ -141,15 +143,20 @@ class HotDeployIT {
         return server.deployDir().resolve(testPlugin().getFileName());
     }
 
-    /** Waits until the plugin's route exists, whatever it answers. */
+    /**
+     * Waits until the plugin's route answers as a live resource: not 404 (not there yet), and not 5xx, which a request
+     * caught by the application's reload can get (requestsInFlightWhileAPluginComesAndGoesNeverFail covers that).
+     */
     private static HttpResponse<String> awaitPluginRouteLive() {
-        return awaitPluginRoute(-404);
+        return awaitPluginRoute("a live resource (neither 404 nor 5xx)", status -> status != 404 && status < 500);
     }
 
-    /** Waits for {@code status}, or for anything but {@code -status} when it is negative. */
-    private static HttpResponse<String> awaitPluginRoute(int status) {
+    private static HttpResponse<String> awaitPluginRoute(int expected) {
+        return awaitPluginRoute(Integer.toString(expected), status -> status == expected);
+    }
+
+    private static HttpResponse<String> awaitPluginRoute(String wanted, IntPredicate accepted) {
         AtomicReference<HttpResponse<String>> last = new AtomicReference<>();
-        String wanted = status < 0 ? "anything but " + -status : Integer.toString(status);
         try {
             await().alias("GET " + PLUGIN_ROUTE + " to answer " + wanted)
                     .atMost(DEPLOY_TIMEOUT)
@@ -157,8 +164,7 @@ class HotDeployIT {
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> {
                         last.set(server.send(server.request(PLUGIN_ROUTE).GET().build()));
-                        int actual = last.get().statusCode();
-                        return status < 0 ? actual != -status : actual == status;
+                        return accepted.test(last.get().statusCode());
                     });
         } catch (ConditionTimeoutException e) {
             HttpResponse<String> response = last.get();

@@ -10,14 +10,13 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRunti
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -39,16 +38,18 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 /**
  * Base of the Pax Exam tests that run inside the Waymark distribution (Karaf examples style): one container per class,
- * booted from our own assembly zip, with every place Waymark writes to (database, admin socket, deploy folder) inside
- * the container's own temporary directory and HTTP on a free port.
+ * booted from our own assembly zip, with HTTP on a free port and Waymark's data (database, admin socket, deploy folder)
+ * in {@code target/exam-data}, which the pom passes as WAYMARK_DATA and {@link #config()} empties before each boot.
+ * Pax Exam deletes the unpacked container afterwards; {@code -Dwaymark.exam.keep=true} keeps it, with its karaf.log
+ * (worth doing when every test fails with "gave up waiting for service ProbeInvoker": the boot features, which include
+ * Pax Exam's own, did not install).
  *
  * <p>{@link #config()} runs in the test JVM; everything else runs in the container.
  */
 public abstract class KarafTestSupport {
     protected static final String WAYMARK_BUNDLE_PREFIX = "org.waymark.";
-    /** A cold boot takes 10-15 s on two cores. */
+    /** A cold boot takes 10-25 s on two cores. */
     protected static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
-    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
 
     @Inject
     protected BundleContext bundleContext;
@@ -99,7 +100,7 @@ public abstract class KarafTestSupport {
         Path data = Path.of(configured);
         if (Files.exists(data)) {
             try (Stream<Path> paths = Files.walk(data)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
                 }
             }
@@ -140,36 +141,16 @@ public abstract class KarafTestSupport {
     /** Fails the test on ERROR lines in karaf.log, unless {@link #expectedLogErrors()} names them (Unomi style). */
     @After
     public void karafLogHasNoUnexpectedErrors() {
-        List<String> unexpected = unexpectedErrorsInLog();
-        if (!unexpected.isEmpty()) {
-            throw new AssertionError(unexpected.size() + " unexpected ERROR line(s) in karaf.log:\n"
-                    + String.join("\n", unexpected.subList(0, Math.min(20, unexpected.size()))));
+        Path logDir = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"));
+        String failure = KarafLog.describe(KarafLog.unexpectedErrors(logDir, expectedLogErrors()), logDir);
+        if (failure != null) {
+            throw new AssertionError(failure);
         }
     }
 
     /** Regular expressions for ERROR lines that a test class provokes on purpose. */
     protected List<Pattern> expectedLogErrors() {
         return List.of();
-    }
-
-    protected List<String> unexpectedErrorsInLog() {
-        Path logDir = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log"));
-        List<String> unexpected = new ArrayList<>();
-        if (!Files.isDirectory(logDir)) {
-            return unexpected;
-        }
-        try (Stream<Path> files = Files.list(logDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("karaf.log")).sorted().toList()) {
-                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                    if (ERROR_LINE.matcher(line).find() && expectedLogErrors().stream().noneMatch(p -> p.matcher(line).find())) {
-                        unexpected.add(line);
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return unexpected;
     }
 
     /**

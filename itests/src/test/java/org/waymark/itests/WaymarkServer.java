@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -51,13 +50,11 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public static final String DEMO_CLIENT = "demo-gp";
     public static final String DEMO_CLIENT_SECRET = "demo-gp-secret";
 
-    /** A cold boot takes 10-15 s on two cores; this leaves room for a busy CI machine without hanging forever. */
+    /** A cold boot takes 10-25 s on two cores; this leaves room for a busy CI machine without hanging forever. */
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
     /** Karaf stops in about 2 s; more than this means SIGTERM does not stop it cleanly. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    /** Karaf's log layout: {@code 2026-01-01T10:00:00,000 | ERROR | thread | logger | bundle | message}. */
-    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path assembly;
@@ -73,7 +70,8 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     private Path dataDir;
     private int port;
     private Process process;
-    private boolean testFailed;
+    /** Set when something failed: the data directory (karaf.log, derby.log, console.log) is then kept. */
+    private volatile boolean keepFiles;
 
     public WaymarkServer() {
         this(Path.of(requiredProperty("waymark.assembly")));
@@ -92,13 +90,16 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
+        if (workDir == null) {
+            return; // never started
+        }
         boolean clean = false;
         try {
             stop();
             assertNoUnexpectedErrorsInLog();
             clean = true;
         } finally {
-            if (clean && !testFailed) {
+            if (clean && !keepFiles) {
                 deleteRecursively(workDir);
             } else {
                 System.out.println("Waymark server files kept for inspection: " + workDir);
@@ -108,7 +109,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
-        testFailed = true;
+        keepFiles = true;
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -153,6 +154,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         process = null;
         stopping.destroy();
         if (!waitFor(stopping, STOP_TIMEOUT)) {
+            keepFiles = true;
             stopping.destroyForcibly();
             waitFor(stopping, STOP_TIMEOUT);
             throw new AssertionError("Waymark did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
@@ -225,6 +227,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
                         return healthStatus() == 200;
                     });
         } catch (ConditionTimeoutException | IllegalStateException e) {
+            keepFiles = true;
             process = null;
             starting.destroyForcibly();
             waitFor(starting, STOP_TIMEOUT);
@@ -377,30 +380,14 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     /** ERROR lines of karaf.log (and its rotated files) that no test declared. */
     public List<String> unexpectedErrorsInLog() {
-        List<String> unexpected = new ArrayList<>();
-        Path logDir = karafLog().getParent();
-        if (!Files.isDirectory(logDir)) {
-            return unexpected;
-        }
-        try (Stream<Path> files = Files.list(logDir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("karaf.log")).sorted().toList()) {
-                try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                    lines.filter(line -> ERROR_LINE.matcher(line).find())
-                            .filter(line -> expectedErrors.stream().noneMatch(p -> p.matcher(line).find()))
-                            .forEach(unexpected::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return unexpected;
+        return KarafLog.unexpectedErrors(karafLog().getParent(), expectedErrors);
     }
 
     public void assertNoUnexpectedErrorsInLog() {
-        List<String> unexpected = unexpectedErrorsInLog();
-        if (!unexpected.isEmpty()) {
-            throw new AssertionError(unexpected.size() + " unexpected ERROR line(s) in " + karafLog() + ":\n"
-                    + unexpected.stream().limit(20).collect(Collectors.joining("\n")));
+        String failure = KarafLog.describe(unexpectedErrorsInLog(), karafLog().getParent());
+        if (failure != null) {
+            keepFiles = true;
+            throw new AssertionError(failure);
         }
     }
 

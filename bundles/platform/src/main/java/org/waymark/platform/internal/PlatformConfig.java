@@ -11,6 +11,9 @@ public @interface PlatformConfig {
     @AttributeDefinition(description = "Seed the demo users, client and referrals into an empty database")
     boolean demo() default false;
 
+    @AttributeDefinition(description = "Folder watched for hot-deployed plugins; empty: leave fileinstall as configured")
+    String deployDir() default "";
+
     @AttributeDefinition(description = "Unix socket for the ./waymark admin commands; empty: none")
     String adminSocket() default "";
 }

@@ -24,6 +24,7 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.waymark.api.security.CallerPrincipal;
+import org.waymark.platform.internal.jaxrs.JaxRsReadiness;
 import org.waymark.api.security.Roles;
 
 /**
@@ -37,11 +38,13 @@ public final class HealthResource {
     private final BundleContext context;
     private final DataSource db;
     private final ServiceComponentRuntime scr;
+    private final JaxRsReadiness endpoints;
 
     @Activate
     public HealthResource(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource db,
-                          @Reference ServiceComponentRuntime scr) {
+                          @Reference ServiceComponentRuntime scr, @Reference JaxRsReadiness endpoints) {
         this.context = context;
+        this.endpoints = endpoints;
         this.db = db;
         this.scr = scr;
     }
@@ -52,6 +55,9 @@ public final class HealthResource {
         Map<String, String> problems = new TreeMap<>();
         checkDatabase(problems);
         checkBundles(problems);
+        if (!endpoints.settled()) {
+            problems.put("http", "endpoints still starting");
+        }
         boolean up = problems.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", up ? "UP" : "DOWN");

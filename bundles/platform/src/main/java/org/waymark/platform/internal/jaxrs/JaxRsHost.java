@@ -63,7 +63,8 @@ public final class JaxRsHost implements RouteInventory {
     private final RoutesResource routesResource = new RoutesResource(this);
 
     @Activate
-    public JaxRsHost(BundleContext context, @Reference Authenticator authenticator) throws InvalidSyntaxException {
+    public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness)
+            throws InvalidSyntaxException {
         this.context = context;
         this.authenticator = authenticator;
         this.json = new JacksonJsonProvider(objectMapper());
@@ -80,12 +81,17 @@ public final class JaxRsHost implements RouteInventory {
         this.tracker = new ServiceTracker<>(context, whiteboard, null) {
             @Override
             public Object addingService(ServiceReference<Object> reference) {
-                Object service = context.getService(reference);
-                if (service != null) {
-                    services.put(reference, service);
-                    refresh(reference);
+                readiness.adding();
+                try {
+                    Object service = context.getService(reference);
+                    if (service != null) {
+                        services.put(reference, service);
+                        refresh(reference);
+                    }
+                    return service;
+                } finally {
+                    readiness.added();
                 }
-                return service;
             }
 
             @Override

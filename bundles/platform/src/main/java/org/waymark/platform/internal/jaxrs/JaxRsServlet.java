@@ -1,17 +1,27 @@
 package org.waymark.platform.internal.jaxrs;
 
+import java.io.IOException;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import javax.servlet.ServletException;
+import javax.servlet.ServletRequest;
+import javax.servlet.ServletResponse;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * A Jersey servlet whose resources change while it runs. Pax Web re-initialises servlets whenever it restarts its
  * context, so the current resources are applied after every init, and on every change after that.
+ *
+ * <p>Jersey's reload shuts the running application down, so requests must not be inside it meanwhile: requests hold
+ * a read lock, a reload the write lock. A plugin coming or going delays requests for the few milliseconds of a
+ * reload instead of failing them.
  */
 final class JaxRsServlet extends ServletContainer {
     private static final long serialVersionUID = 1L;
     private final transient Supplier<ResourceConfig> configuration;
+    private final transient ReadWriteLock lock = new ReentrantReadWriteLock(true);
     private volatile boolean initialised;
 
     JaxRsServlet(Supplier<ResourceConfig> configuration) {
@@ -28,11 +38,22 @@ final class JaxRsServlet extends ServletContainer {
         refresh();
     }
 
+    @Override
+    public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+        lock.readLock().lock();
+        try {
+            super.service(request, response);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Applies the current resources; before the first init there is nothing to reload (Jersey would fail). */
     void refresh() {
         if (!initialised) {
             return;
         }
+        lock.writeLock().lock();
         try {
             withJerseyClassLoader(() -> {
                 reload(configuration.get());
@@ -40,6 +61,8 @@ final class JaxRsServlet extends ServletContainer {
             });
         } catch (ServletException e) {
             throw new IllegalStateException(e);
+        } finally {
+            lock.writeLock().unlock();
         }
     }
 

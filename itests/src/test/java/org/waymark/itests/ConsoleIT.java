@@ -1,0 +1,105 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.waymark.itests.WaymarkServer.bearer;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The console in a real headless Chromium: sign in, see the caseload from the database, search, sign out. */
+class ConsoleIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    private static WebDriver browser;
+    private static WebDriverWait wait;
+
+    @BeforeAll
+    static void startBrowser() {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+            throw new IllegalStateException("The console tests need Debian's chromium and chromium-driver: "
+                    + "apt-get install -y chromium chromium-driver (.ci/run does this)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void linkWorkerSignsInSeesTheCaseloadSearchesAndSignsOut() {
+        // A referral that arrives over FHIR shows in the caseload.
+        String token = server.demoClientToken();
+        server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(FhirReferralIT.serviceRequest("CONSOLE-1", "9990012598", "Fairweather"))));
+
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+
+        signIn("linkworker", "not-the-password");
+        WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
+        assertThat(message.getText()).contains("wrong");
+
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        wait.until(d -> !rows().isEmpty());
+        assertThat(browser.findElement(By.id("who")).getText()).contains("linkworker");
+        assertThat(browser.findElement(By.id("caseload")).getText()).contains("Jo Fairweather").contains("Margaret Holloway");
+
+        WebElement search = browser.findElement(By.id("search"));
+        search.sendKeys("fairw");
+        browser.findElement(By.cssSelector("#search-form button")).click();
+        wait.until(d -> rows().size() == 1);
+        assertThat(rows().get(0).getText()).contains("Fairweather").contains("999 001 2598");
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        assertThat(browser.findElement(By.id("caseload-view")).isDisplayed()).isFalse();
+    }
+
+    private static void signIn(String user, String password) {
+        WebElement name = browser.findElement(By.id("username"));
+        name.clear();
+        name.sendKeys(user);
+        WebElement secret = browser.findElement(By.id("password"));
+        secret.clear();
+        secret.sendKeys(password);
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    }
+
+    private static List<WebElement> rows() {
+        return browser.findElements(By.cssSelector("#caseload tbody tr"));
+    }
+}

@@ -1,0 +1,251 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A GP system's view of Waymark, over HTTP against the built distribution: get a token, send a referral, read it
+ * back, follow its Task, and be refused clearly when something is wrong.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FhirReferralIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    private static String token;
+
+    @BeforeAll
+    static void token() {
+        token = server.demoClientToken();
+    }
+
+    static String serviceRequest(String identifier, String nhsNumber, String family) {
+        return """
+                {"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"routine",
+                 "identifier":[{"system":"https://gp.example/referrals","value":"%s"}],
+                 "contained":[{"resourceType":"Patient","id":"p1",
+                   "identifier":[{"system":"%s","value":"%s"}],
+                   "name":[{"family":"%s","given":["Jo"]}],"birthDate":"1950-02-03","gender":"female",
+                   "address":[{"postalCode":"S1 2AB"}]}],
+                 "subject":{"reference":"#p1"},"reasonCode":[{"text":"Lonely since moving"}],
+                 "authoredOn":"2026-11-20T10:00:00Z","requester":{"display":"Dr Who"}}
+                """.formatted(identifier, NHS, nhsNumber, family);
+    }
+
+    private static HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder request = server.request(path, headers).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length == 0 || !String.join(",", headers).contains("Authorization")) {
+            request.header("Authorization", bearer(token));
+        }
+        return server.send(request);
+    }
+
+    private static HttpResponse<String> getAs(String path, String... headers) {
+        return server.get(path, concat(headers, "Authorization", bearer(token)));
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = new String[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
+    @Order(1)
+    void referralIsStoredAndFollowedThroughItsTask() {
+        HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+json; fhirVersion=4.0",
+                serviceRequest("IT-1", "9990012229", "Jacobs"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String location = created.headers().firstValue("Location").orElseThrow();
+        assertThat(location).startsWith(server.baseUrl() + "/fhir/ServiceRequest/").endsWith("/_history/1");
+        JsonNode body = json(created);
+        String id = body.path("id").asText();
+        assertThat(body.path("subject").path("reference").asText()).startsWith("Patient/");
+        assertThat(body.path("subject").path("identifier").path("value").asText()).isEqualTo("9990012229");
+
+        JsonNode read = json(getAs("/fhir/ServiceRequest/" + id));
+        assertThat(read.path("identifier").get(0).path("value").asText()).isEqualTo("IT-1");
+
+        JsonNode byNhs = json(getAs("/fhir/ServiceRequest?patient:identifier=" + NHS + "%7C9990012229"));
+        assertThat(byNhs.path("type").asText()).isEqualTo("searchset");
+        assertThat(byNhs.path("total").asInt()).isEqualTo(1);
+        assertThat(byNhs.path("entry").get(0).path("fullUrl").asText()).isEqualTo(server.baseUrl() + "/fhir/ServiceRequest/" + id);
+
+        JsonNode tasks = json(getAs("/fhir/Task?focus=ServiceRequest/" + id));
+        assertThat(tasks.path("total").asInt()).isEqualTo(1);
+        JsonNode task = tasks.path("entry").get(0).path("resource");
+        assertThat(task.path("status").asText()).isEqualTo("requested");
+        assertThat(task.path("intent").asText()).isEqualTo("order");
+        assertThat(json(getAs("/fhir/Task/" + task.path("id").asText())).path("focus").path("reference").asText())
+                .isEqualTo("ServiceRequest/" + id);
+
+        String patient = body.path("subject").path("reference").asText();
+        JsonNode patientResource = json(getAs("/fhir/" + patient));
+        assertThat(patientResource.path("name").get(0).path("family").asText()).isEqualTo("Jacobs");
+        assertThat(json(getAs("/fhir/Patient?identifier=" + NHS + "%7C9990012229")).path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void retryWithTheSameIdentifierReturnsTheSameReferral() {
+        HttpResponse<String> first = post("/fhir/ServiceRequest", "application/fhir+json", serviceRequest("IT-2", "9990012598", "Retry"));
+        HttpResponse<String> again = post("/fhir/ServiceRequest", "application/fhir+json", serviceRequest("IT-2", "9990012598", "Retry"));
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(json(again).path("id").asText()).isEqualTo(json(first).path("id").asText());
+        assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-2")).path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void xmlInAndOut() {
+        String xml = """
+                <ServiceRequest xmlns="http://hl7.org/fhir">
+                  <identifier><system value="https://gp.example/referrals"/><value value="IT-XML"/></identifier>
+                  <status value="active"/><intent value="order"/>
+                  <subject><identifier><system value="%s"/><value value="9990010749"/></identifier></subject>
+                </ServiceRequest>""".formatted(NHS);
+        HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+xml;version=1.1.0", xml,
+                "Accept", "application/fhir+xml");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+xml");
+        assertThat(created.body()).contains("<ServiceRequest xmlns=\"http://hl7.org/fhir\">").contains("9990010749");
+        assertThat(getAs("/fhir/metadata?_format=xml").body()).startsWith("<CapabilityStatement");
+    }
+
+    @Test
+    @Order(4)
+    void unverifiedNhsNumberIsAcceptedWithAWarning() {
+        HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+json",
+                serviceRequest("IT-4", "9990010006", "Unverified"), "Prefer", "return=OperationOutcome",
+                "Authorization", bearer(token));
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode outcome = json(created);
+        assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(created.body()).contains("\"severity\":\"warning\"").contains("check digit");
+    }
+
+    @Test
+    @Order(5)
+    void badInputIsAClearOperationOutcomeAndStoresNothing() {
+        int before = json(getAs("/fhir/ServiceRequest?_count=0")).path("total").asInt();
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\","), 400, "invalid");
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", serviceRequest("IT-5", "12345", "Short")), 400, "invalid");
+        assertOutcome(post("/fhir/ServiceRequest", "text/plain", "hello"), 415, "not-supported");
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", "{\"resourceType\":\"Patient\"}"), 400, "invalid");
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json",
+                "{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\",\"subject\":{\"reference\":\"Patient/nobody\"}}"),
+                422, "business-rule");
+        String huge = "{\"resourceType\":\"ServiceRequest\",\"note\":[{\"text\":\"" + "x".repeat(6 * 1024 * 1024) + "\"}]}";
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", huge), 413, "too-costly");
+        assertOutcome(getAs("/fhir/ServiceRequest?colour=blue"), 400, "invalid");
+        assertOutcome(getAs("/fhir/ServiceRequest/no-such-id"), 404, "not-found");
+        assertThat(json(getAs("/fhir/ServiceRequest?_count=0")).path("total").asInt()).isEqualTo(before);
+    }
+
+    private static void assertOutcome(HttpResponse<String> response, int status, String code) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode outcome = json(response);
+        assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.path("issue").get(0).path("code").asText()).isEqualTo(code);
+        assertThat(response.body()).doesNotContainPattern("at [a-z]+\\.[a-z]+\\.").doesNotContain("Exception");
+    }
+
+    @Test
+    @Order(6)
+    void aClientSeesOnlyWhatItSent() throws Exception {
+        String secret = runAdmin("create-client", "other-gp", "--area", "sheffield").lines()
+                .filter(l -> l.contains("secret:")).findFirst().orElseThrow().replaceAll(".*secret: ", "").strip();
+        String otherToken = server.clientToken("other-gp", secret);
+        String id = json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-1")).path("entry").get(0)
+                .path("resource").path("id").asText();
+        assertThat(server.get("/fhir/ServiceRequest/" + id, "Authorization", bearer(otherToken)).statusCode()).isEqualTo(404);
+        assertThat(json(server.get("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-1", "Authorization",
+                bearer(otherToken))).path("total").asInt()).isZero();
+        assertThat(json(server.get("/fhir/Patient?identifier=" + NHS + "%7C9990012229", "Authorization", bearer(otherToken)))
+                .path("total").asInt()).isZero();
+    }
+
+    /** Runs a ./waymark admin command against this server through its admin socket, as an operator would. */
+    private static String runAdmin(String... words) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                Path.of(System.getProperty("waymark.assembly"), "bin", "AdminClient.java").toString(),
+                server.dataDir().resolve("admin.sock").toString()));
+        command.addAll(List.of(words));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        return output;
+    }
+
+    @Test
+    @Order(7)
+    void everyRouteButThePublicOnesRefusesAnonymousAndForgedCallers() {
+        JsonNode routes = json(server.get("/api/admin/routes", "Authorization", basic("admin", "admin")));
+        assertThat(routes.size()).isGreaterThan(10);
+        String forged = bearer(UUID.randomUUID().toString().replace("-", "") + "forged");
+        List<String> open = new ArrayList<>();
+        for (JsonNode route : routes) {
+            String path = route.path("path").asText().replaceAll("\\{[^}]+}", "some-id");
+            String method = route.path("method").asText();
+            for (String[] credentials : List.of(new String[0], new String[] {"Authorization", forged})) {
+                HttpRequest.Builder request = server.request(path, credentials)
+                        .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString("{}"))
+                        .header("Content-Type", "application/json");
+                int status = server.send(request).statusCode();
+                if (route.path("open").asBoolean()) {
+                    assertThat(status).as(method + " " + path + " is public").isNotEqualTo(401).isLessThan(500);
+                } else {
+                    assertThat(status).as(method + " " + path + " with " + (credentials.length == 0 ? "no" : "forged")
+                            + " credentials").isEqualTo(401);
+                }
+            }
+            if (route.path("open").asBoolean()) {
+                open.add(method + " " + route.path("path").asText());
+            }
+        }
+        // The public routes of the contract, and no others.
+        assertThat(open).containsExactlyInAnyOrder("GET /api/health", "POST /api/session", "GET /fhir/metadata",
+                "POST /oauth2/token");
+    }
+
+    @Test
+    @Order(8)
+    void acknowledgedReferralSurvivesKillMinus9() {
+        HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+json", serviceRequest("IT-KILL", "9990011117", "Durable"));
+        assertThat(created.statusCode()).isEqualTo(201);
+        String id = json(created).path("id").asText();
+        server.kill();
+        server.restart();
+        token = server.demoClientToken();
+        HttpResponse<String> read = getAs("/fhir/ServiceRequest/" + id);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(json(read).path("identifier").get(0).path("value").asText()).isEqualTo("IT-KILL");
+        assertThat(URI.create(created.headers().firstValue("Location").orElseThrow()).getPath()).contains(id);
+    }
+}

@@ -1,0 +1,63 @@
+package org.waymark.itests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads karaf.log the way Apache Unomi's tests do: every ERROR line is a failure unless the test declared it. Plain JDK
+ * only, because it also runs inside the Pax Exam container.
+ */
+public final class KarafLog {
+    /** Karaf's layout: {@code 2026-01-01T10:00:00,000 | ERROR | thread | logger | bundle | message}. */
+    private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
+
+    private KarafLog() {
+    }
+
+    /** ERROR lines of karaf.log and its rotated files in {@code logDir} that match none of {@code expected}. */
+    public static List<String> unexpectedErrors(Path logDir, Collection<Pattern> expected) {
+        List<String> unexpected = new ArrayList<>();
+        if (!Files.isDirectory(logDir)) {
+            return unexpected;
+        }
+        try (Stream<Path> files = Files.list(logDir)) {
+            // log4j2 numbers rotated files upwards (karaf.log.1 is the oldest); karaf.log is the newest.
+            List<Path> logs = files.filter(f -> f.getFileName().toString().matches("karaf\\.log(\\.\\d+)?"))
+                    .sorted(Comparator.comparingLong(KarafLog::recency))
+                    .toList();
+            for (Path log : logs) {
+                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                    if (ERROR_LINE.matcher(line).find() && expected.stream().noneMatch(p -> p.matcher(line).find())) {
+                        unexpected.add(line);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return unexpected;
+    }
+
+    private static long recency(Path log) {
+        String name = log.getFileName().toString();
+        return name.equals("karaf.log") ? Long.MAX_VALUE : Long.parseLong(name.substring("karaf.log.".length()));
+    }
+
+    /** A failure message listing the first lines, or null when there are none. */
+    public static String describe(List<String> unexpected, Path logDir) {
+        if (unexpected.isEmpty()) {
+            return null;
+        }
+        return unexpected.size() + " unexpected ERROR line(s) in " + logDir.resolve("karaf.log") + ":\n"
+                + String.join("\n", unexpected.subList(0, Math.min(20, unexpected.size())));
+    }
+}

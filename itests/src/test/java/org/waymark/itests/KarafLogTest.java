@@ -1,0 +1,48 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The log check that every server test relies on must itself be able to fail. */
+class KarafLogTest {
+    private static final String INFO = "2026-11-25T12:01:51,987 | INFO  | main | Activator | 12 - org.x - 1.0 | started";
+    private static final String WARN = "2026-11-25T12:01:52,000 | WARN  | main | Activator | 12 - org.x - 1.0 | slow";
+    private static final String ERROR = "2026-11-25T12:01:53,000 | ERROR | main | Activator | 12 - org.x - 1.0 | broken";
+    private static final String ROTATED_ERROR = "2026-11-25T11:00:00,000 | ERROR | main | Old | 12 - org.x - 1.0 | older";
+
+    @TempDir
+    Path logDir;
+
+    @Test
+    void errorLinesOfTheLogAndItsRotatedFilesAreReportedOldestFirst() throws IOException {
+        String newerRotatedError = ROTATED_ERROR.replace("older", "newer");
+        Files.write(logDir.resolve("karaf.log"), List.of(INFO, WARN, ERROR, "\tat org.x.Activator.start(Activator.java:1)"));
+        Files.write(logDir.resolve("karaf.log.1"), List.of(ROTATED_ERROR));
+        Files.write(logDir.resolve("karaf.log.2"), List.of(newerRotatedError));
+        Files.write(logDir.resolve("security.log"), List.of(ERROR.replace("broken", "not karaf.log")));
+
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of())).containsExactly(ROTATED_ERROR, newerRotatedError, ERROR);
+    }
+
+    @Test
+    void declaredErrorsAreNotReported() throws IOException {
+        Files.write(logDir.resolve("karaf.log"), List.of(INFO, ERROR, ROTATED_ERROR));
+
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of(Pattern.compile("broken")))).containsExactly(ROTATED_ERROR);
+    }
+
+    @Test
+    void aCleanOrMissingLogHasNothingToReport() throws IOException {
+        assertThat(KarafLog.unexpectedErrors(logDir.resolve("absent"), List.of())).isEmpty();
+        Files.write(logDir.resolve("karaf.log"), List.of(INFO, WARN));
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of())).isEmpty();
+        assertThat(KarafLog.describe(List.of(), logDir)).isNull();
+    }
+}
