@@ -6,16 +6,12 @@ import static org.waymark.itests.WaymarkServer.bearer;
 import static org.waymark.itests.WaymarkServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -177,8 +173,7 @@ class FhirReferralIT {
     @Test
     @Order(6)
     void aClientSeesOnlyWhatItSent() throws Exception {
-        String secret = runAdmin("create-client", "other-gp", "--area", "sheffield").lines()
-                .filter(l -> l.contains("secret:")).findFirst().orElseThrow().replaceAll(".*secret: ", "").strip();
+        String secret = server.createClient("other-gp", "sheffield");
         String otherToken = server.clientToken("other-gp", secret);
         String id = json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-1")).path("entry").get(0)
                 .path("resource").path("id").asText();
@@ -187,19 +182,6 @@ class FhirReferralIT {
                 bearer(otherToken))).path("total").asInt()).isZero();
         assertThat(json(server.get("/fhir/Patient?identifier=" + NHS + "%7C9990012229", "Authorization", bearer(otherToken)))
                 .path("total").asInt()).isZero();
-    }
-
-    /** Runs a ./waymark admin command against this server through its admin socket, as an operator would. */
-    private static String runAdmin(String... words) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                Path.of(System.getProperty("waymark.assembly"), "bin", "AdminClient.java").toString(),
-                server.dataDir().resolve("admin.sock").toString()));
-        command.addAll(List.of(words));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -327,6 +328,35 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public HttpResponse<String> postForm(String path, Map<String, String> form, String... headers) {
         return send(request(path, headers).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))));
+    }
+
+    /**
+     * Runs an operator command ({@code ./waymark create-client ...}) against this server through its admin socket,
+     * as the {@code waymark} script does, and returns what it printed.
+     */
+    public String admin(String... words) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                assembly.resolve("bin").resolve("AdminClient.java").toString(), dataDir.resolve("admin.sock").toString()));
+        command.addAll(List.of(words));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new AssertionError("Admin command " + List.of(words) + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Registers a machine client through the admin command and returns its secret. */
+    public String createClient(String clientId, String area) {
+        return admin("create-client", clientId, "--area", area).lines().filter(l -> l.contains("secret:")).findFirst()
+                .orElseThrow().replaceAll(".*secret: ", "").strip();
     }
 
     /** An OAuth2 access token for a machine client (client credentials grant). */

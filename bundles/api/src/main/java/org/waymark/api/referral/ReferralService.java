@@ -16,6 +16,22 @@ public interface ReferralService {
      */
     Intake receive(Caller sender, NewReferral referral);
 
+    /**
+     * Stores a new referral sent as a message. Unlike {@link #receive(Caller, NewReferral)}, a referral that already
+     * exists under the same sender identifier is refused (409): the sender must send an update instead.
+     */
+    Intake receive(Caller sender, NewReferral referral, MessageReceipt receipt);
+
+    /**
+     * Applies a sender's update or withdrawal (cancelled, entered-in-error) to the referral it identifies by its own
+     * identifier, recording the message in the same transaction.
+     */
+    Referral updateFromSender(Caller sender, String identifierSystem, String identifierValue, ReferralStatus status,
+                              String reason, MessageReceipt receipt);
+
+    /** The message this sender already sent with this id, if any. */
+    Optional<RecordedMessage> findMessage(Caller sender, String senderKey, String messageId);
+
     Optional<Referral> find(Caller caller, String referralId);
 
     /**

@@ -72,6 +72,12 @@ public final class MetadataResource {
         rest.getSecurity().addService(new CodeableConcept().setText("OAuth2 client credentials"))
                 .setDescription("Get a bearer token from " + baseUrl.replaceAll("/fhir$", "") + "/oauth2/token");
         endpoints.stream().sorted(Comparator.comparing(FhirEndpoint::resourceType)).forEach(endpoint -> {
+            if (endpoint.interactions().isEmpty()) {
+                // A system-level operation such as $process-message, not a resource type of its own.
+                endpoint.operations().forEach(op -> rest.addOperation().setName(op)
+                        .setDefinition("http://hl7.org/fhir/OperationDefinition/" + endpoint.resourceType() + "-" + op));
+                return;
+            }
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(endpoint.resourceType());
             endpoint.interactions().forEach(code -> resource.addInteraction().setCode(TypeRestfulInteraction.fromCode(code)));
             endpoint.searchParameters().forEach((name, type) -> resource.addSearchParam().setName(name)

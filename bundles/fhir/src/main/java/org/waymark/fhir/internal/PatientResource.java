@@ -27,32 +27,12 @@ import org.waymark.api.security.Roles;
         "osgi.jaxrs.resource=true", "osgi.jaxrs.application.select=(osgi.jaxrs.name=fhir)"})
 @Path("/Patient")
 @RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
-public final class PatientResource implements FhirEndpoint {
+public final class PatientResource extends ReferralEndpoint {
     private static final Map<String, String> SEARCH_PARAMETERS = Map.of("identifier", "token");
-    private final ReferralService referrals;
-    private final FhirSettings settings;
-    private final FhirResponder responder;
 
     @Activate
     public PatientResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
-        this.referrals = referrals;
-        this.settings = settings;
-        this.responder = new FhirResponder(fhir);
-    }
-
-    @Override
-    public String resourceType() {
-        return "Patient";
-    }
-
-    @Override
-    public List<String> interactions() {
-        return List.of("read", "search-type");
-    }
-
-    @Override
-    public Map<String, String> searchParameters() {
-        return SEARCH_PARAMETERS;
+        super(fhir, referrals, settings, "Patient", List.of("read", "search-type"), SEARCH_PARAMETERS);
     }
 
     @GET
@@ -61,12 +41,12 @@ public final class PatientResource implements FhirEndpoint {
                          @Context SecurityContext security) {
         Patient patient = referrals.findPatient(Callers.of(security), id)
                 .orElseThrow(() -> WaymarkException.notFound("Patient/" + Messages.safe(id) + " is not known"));
-        return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200, ReferralMapping.toPatient(patient));
+        return responder.resource(request(headers, uri), 200, ReferralMapping.toPatient(patient));
     }
 
     @GET
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
-        FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
+        FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         Searches.requireSupported(query, SEARCH_PARAMETERS);
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));

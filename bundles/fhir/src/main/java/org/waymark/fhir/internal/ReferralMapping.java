@@ -41,6 +41,16 @@ final class ReferralMapping {
     // ---------------------------------------------------------------- FHIR to domain
 
     static NewReferral toNewReferral(ServiceRequest request, String sourceFormat, String sourceDocument) {
+        requireNewReferral(request);
+        Identifier identifier = request.getIdentifier().stream()
+                .filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
+        return newReferral(request, subject(request), identifier == null ? null : identifier.getSystem(),
+                identifier == null ? null : identifier.getValue(), List.of(), requester(request.getRequester()),
+                sourceFormat, sourceDocument);
+    }
+
+    /** The business rules every new referral meets, however it arrives. */
+    static void requireNewReferral(ServiceRequest request) {
         if (request.getStatus() != ServiceRequest.ServiceRequestStatus.ACTIVE) {
             throw WaymarkException.unprocessable("A new referral must have status 'active'");
         }
@@ -50,17 +60,25 @@ final class ReferralMapping {
         if (!request.hasSubject()) {
             throw WaymarkException.invalid("ServiceRequest.subject is required: the Patient the referral is about");
         }
-        Identifier identifier = request.getIdentifier().stream()
-                .filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
-        return new NewReferral(
-                identifier == null ? null : identifier.getSystem(),
-                identifier == null ? null : identifier.getValue(),
-                subject(request),
-                reasonText(request),
+    }
+
+    /**
+     * @param moreReasons reasons found outside the ServiceRequest (a message's Encounter or Conditions)
+     */
+    static NewReferral newReferral(ServiceRequest request, Subject subject, String identifierSystem, String identifierValue,
+                                   List<String> moreReasons, String requester, String sourceFormat, String sourceDocument) {
+        String reason = reasonText(request);
+        Set<String> reasons = new LinkedHashSet<>();
+        if (reason != null) {
+            reasons.add(reason);
+        }
+        reasons.addAll(moreReasons);
+        return new NewReferral(identifierSystem, identifierValue, subject,
+                reasons.isEmpty() ? null : String.join("; ", reasons),
                 reasonCode(request),
                 request.getPriority() == null ? null : request.getPriority().toCode(),
                 request.hasAuthoredOn() ? request.getAuthoredOn().toInstant() : null,
-                requester(request.getRequester()),
+                requester,
                 notes(request.getNote()),
                 sourceFormat,
                 sourceDocument);
@@ -139,7 +157,7 @@ final class ReferralMapping {
                 .map(c -> c.getSystem() + "|" + c.getCode()).findFirst().orElse(null);
     }
 
-    private static Optional<String> describe(CodeableConcept concept) {
+    static Optional<String> describe(CodeableConcept concept) {
         if (concept == null || concept.isEmpty()) {
             return Optional.empty();
         }
@@ -149,7 +167,7 @@ final class ReferralMapping {
         return concept.getCoding().stream().map(Coding::getDisplay).filter(d -> d != null && !d.isBlank()).findFirst();
     }
 
-    private static String requester(Reference requester) {
+    static String requester(Reference requester) {
         if (requester == null || requester.isEmpty()) {
             return null;
         }

@@ -39,7 +39,7 @@ import org.waymark.api.security.Roles;
         "osgi.jaxrs.resource=true", "osgi.jaxrs.application.select=(osgi.jaxrs.name=fhir)"})
 @Path("/ServiceRequest")
 @RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
-public final class ServiceRequestResource implements FhirEndpoint {
+public final class ServiceRequestResource extends ReferralEndpoint {
     static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
 
     static {
@@ -50,31 +50,11 @@ public final class ServiceRequestResource implements FhirEndpoint {
     }
 
     private final Fhir fhir;
-    private final ReferralService referrals;
-    private final FhirSettings settings;
-    private final FhirResponder responder;
 
     @Activate
     public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
+        super(fhir, referrals, settings, "ServiceRequest", List.of("create", "read", "search-type"), SEARCH_PARAMETERS);
         this.fhir = fhir;
-        this.referrals = referrals;
-        this.settings = settings;
-        this.responder = new FhirResponder(fhir);
-    }
-
-    @Override
-    public String resourceType() {
-        return "ServiceRequest";
-    }
-
-    @Override
-    public List<String> interactions() {
-        return List.of("create", "read", "search-type");
-    }
-
-    @Override
-    public Map<String, String> searchParameters() {
-        return SEARCH_PARAMETERS;
     }
 
     @POST
@@ -82,7 +62,7 @@ public final class ServiceRequestResource implements FhirEndpoint {
     @RolesAllowed(Roles.REFERRER)
     public Response create(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
                            @Context UriInfo uri, @Context SecurityContext security) {
-        FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
+        FhirRequest request = request(headers, uri);
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
         if (body == null || body.isBlank()) {
@@ -111,12 +91,12 @@ public final class ServiceRequestResource implements FhirEndpoint {
                          @Context SecurityContext security) {
         Referral referral = referrals.find(Callers.of(security), id)
                 .orElseThrow(() -> WaymarkException.notFound("ServiceRequest/" + Messages.safe(id) + " is not known"));
-        return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200, ReferralMapping.toServiceRequest(referral));
+        return responder.resource(request(headers, uri), 200, ReferralMapping.toServiceRequest(referral));
     }
 
     @GET
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
-        FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
+        FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         Searches.requireSupported(query, SEARCH_PARAMETERS);
         Searches.Paging paging = Searches.paging(query);

@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.MessageReceipt;
+import org.waymark.api.referral.RecordedMessage;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Patient;
@@ -162,6 +164,114 @@ public final class JdbcReferralService implements ReferralService {
     }
 
     @Override
+    public Intake receive(Caller sender, NewReferral referral, MessageReceipt receipt) {
+        if (!sender.isClient() || sender.areas().isEmpty()) {
+            throw WaymarkException.forbidden("Only a registered sending system can send referrals");
+        }
+        if (referral.subject().existingPatientId() != null) {
+            throw WaymarkException.unprocessable("A message must carry the Patient, not refer to one held here");
+        }
+        String area = sender.areas().iterator().next();
+        record Stored(Referral referral, List<String> warnings) {
+        }
+        Stored stored = Jdbc.inTransaction(db, c -> {
+            recordMessage(c, receipt);
+            if (queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+                    List.of(sender.id(), referral.identifierSystem(), referral.identifierValue())).isPresent()) {
+                throw WaymarkException.conflict("This referral was already received: send an update message to change it");
+            }
+            Instant now = clock.instant();
+            PatientLinker.Link link = linker.link(c, referral.subject(), now);
+            String id = UUID.randomUUID().toString();
+            insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
+            Referral created = queryOne(c, "r.id = ?", List.of(id)).orElseThrow();
+            answerMessage(c, receipt, created);
+            return new Stored(created, link.warnings());
+        });
+        audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.referral().id(), stored.referral().patientId());
+        LOG.info("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
+        return new Intake(stored.referral(), true, stored.warnings());
+    }
+
+    @Override
+    public Referral updateFromSender(Caller sender, String identifierSystem, String identifierValue, ReferralStatus status,
+                                     String reason, MessageReceipt receipt) {
+        if (status != ReferralStatus.CANCELLED && status != ReferralStatus.ENTERED_IN_ERROR) {
+            throw WaymarkException.unprocessable("A sender can cancel a referral or mark it entered in error; "
+                    + status.code() + " is not supported");
+        }
+        Referral updated = Jdbc.inTransaction(db, c -> {
+            recordMessage(c, receipt);
+            Referral current = queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+                    List.of(sender.id(), identifierSystem, identifierValue))
+                    .orElseThrow(() -> WaymarkException.unprocessable("No referral from this sender matches the message's "
+                            + "ServiceRequest; send it with reason 'new' first"));
+            if (current.status() != status) {
+                if (status == ReferralStatus.CANCELLED && current.status().isClosed()) {
+                    throw WaymarkException.conflict("The referral is already " + current.status().code() + " and cannot be cancelled");
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE wm_referral SET status = ?, status_reason = ?, "
+                        + "version = version + 1, updated_at = ? WHERE id = ?")) {
+                    s.setString(1, status.code());
+                    s.setString(2, PatientLinker.clip(reason, 500));
+                    s.setTimestamp(3, Timestamp.from(clock.instant()));
+                    s.setString(4, current.id());
+                    s.executeUpdate();
+                }
+            }
+            Referral after = queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow();
+            answerMessage(c, receipt, after);
+            return after;
+        });
+        audit.record(sender, AuditLog.Action.UPDATE, "ServiceRequest", updated.id() + " status " + status.code(), updated.patientId());
+        LOG.info("Referral {} is now {} (by its sender {})", updated.id(), status.code(), sender.id());
+        return updated;
+    }
+
+    @Override
+    public Optional<RecordedMessage> findMessage(Caller sender, String senderKey, String messageId) {
+        if (!senderKey.startsWith(sender.id() + "|")) {
+            throw WaymarkException.forbidden("A sender reads only its own messages");
+        }
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT content_hash, referral_id, answer FROM wm_inbound_message WHERE sender_key = ? AND message_id = ?")) {
+                s.setString(1, senderKey);
+                s.setString(2, messageId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(new RecordedMessage(r.getString(1), r.getString(2), r.getString(3)))
+                            : Optional.<RecordedMessage>empty();
+                }
+            }
+        });
+    }
+
+    /** The primary key makes a message count once even when two copies arrive at the same moment. */
+    private void recordMessage(Connection c, MessageReceipt receipt) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbound_message (sender_key, message_id, content_hash, "
+                + "received_at) VALUES (?,?,?,?)")) {
+            s.setString(1, PatientLinker.clip(receipt.senderKey(), 300));
+            s.setString(2, receipt.messageId());
+            s.setString(3, receipt.contentHash());
+            s.setTimestamp(4, Timestamp.from(clock.instant()));
+            s.executeUpdate();
+        } catch (SQLIntegrityConstraintViolationException alreadyReceived) {
+            throw WaymarkException.conflict("A message with this id from this sender is being processed or was processed");
+        }
+    }
+
+    private static void answerMessage(Connection c, MessageReceipt receipt, Referral referral) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "UPDATE wm_inbound_message SET referral_id = ?, answer = ? WHERE sender_key = ? AND message_id = ?")) {
+            s.setString(1, referral.id());
+            s.setString(2, receipt.answer().apply(referral));
+            s.setString(3, PatientLinker.clip(receipt.senderKey(), 300));
+            s.setString(4, receipt.messageId());
+            s.executeUpdate();
+        }
+    }
+
+    @Override
     public Referral changeStatus(Caller caller, String referralId, ReferralStatus status, String reason, Long expectedVersion) {
         if (caller.isClient()) {
             throw WaymarkException.forbidden("Sending systems follow referrals; link workers change them");
@@ -220,15 +330,17 @@ public final class JdbcReferralService implements ReferralService {
     }
 
     private Optional<Referral> queryOne(String condition, List<Object> parameters) {
-        return Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
-                    + " WHERE " + condition)) {
-                bind(s, 1, parameters);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(ReferralRows.referral(r)) : Optional.<Referral>empty();
-                }
+        return Jdbc.inTransaction(db, c -> queryOne(c, condition, parameters));
+    }
+
+    private static Optional<Referral> queryOne(Connection c, String condition, List<Object> parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
+                + " WHERE " + condition)) {
+            bind(s, 1, parameters);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(ReferralRows.referral(r)) : Optional.empty();
             }
-        });
+        }
     }
 
     @Override

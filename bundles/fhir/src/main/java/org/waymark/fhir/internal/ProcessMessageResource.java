@@ -1,0 +1,185 @@
+package org.waymark.fhir.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Date;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.HttpHeaders;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.SecurityContext;
+import javax.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.MessageReceipt;
+import org.waymark.api.referral.RecordedMessage;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+
+/**
+ * BaRS referral messages ({@code POST /fhir/$process-message}): new, update (revoked: the referral is cancelled) and
+ * delete (entered in error). Each message is applied once; the same message again gets the same answer, and a
+ * message id reused with other content is refused.
+ */
+@Component(service = {ProcessMessageResource.class, FhirEndpoint.class}, property = {
+        "osgi.jaxrs.resource=true", "osgi.jaxrs.application.select=(osgi.jaxrs.name=fhir)"})
+@Path("/$process-message")
+@RolesAllowed(Roles.REFERRER)
+public final class ProcessMessageResource extends ReferralEndpoint {
+    /** The sender's identity of a referral lives under this system, qualified by the sender's endpoint. */
+    static final String REFERRAL_KEY_SYSTEM = "urn:waymark:bars:";
+
+    private final Fhir fhir;
+
+    @Activate
+    public ProcessMessageResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
+        super(fhir, referrals, settings, "MessageHeader", List.of(), Map.of());
+        this.fhir = fhir;
+    }
+
+    @Override
+    public List<String> operations() {
+        return List.of("process-message");
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    public Response process(String body, @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
+        FhirRequest request = request(headers, uri);
+        FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
+                WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
+        if (body == null || body.isBlank()) {
+            throw WaymarkException.invalid("The request has no body");
+        }
+        Caller sender = Callers.of(security);
+        BarsMessage message = new BarsMessage(fhir.parse(format, body, Bundle.class));
+        String senderKey = sender.id() + "|" + message.sourceEndpoint();
+        String digest = sha256(body);
+
+        Optional<RecordedMessage> recorded = referrals.findMessage(sender, senderKey, message.id());
+        if (recorded.isPresent()) {
+            return replay(request, recorded.get(), digest);
+        }
+        Bundle.BundleEntryComponent focus = message.focus();
+        ServiceRequest serviceRequest = (ServiceRequest) focus.getResource();
+        String referralSystem = REFERRAL_KEY_SYSTEM + message.sourceEndpoint();
+        String referralKey = BarsMessage.referralKey(focus);
+        List<String> warnings = List.of();
+        Function<Referral, String> answer = r -> fhir.encode(FhirFormat.JSON, response(request, message, r, List.of()), false);
+        MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, answer);
+        try {
+            switch (message.reason()) {
+                case NEW -> {
+                    Intake intake = referrals.receive(sender,
+                            message.newReferral(serviceRequest, referralSystem, referralKey, format.mediaType(), body),
+                            new MessageReceipt(senderKey, message.id(), digest, r -> fhir.encode(FhirFormat.JSON,
+                                    response(request, message, r, warningsOf(r, serviceRequest)), false)));
+                    warnings = intake.warnings();
+                }
+                case UPDATE -> {
+                    if (serviceRequest.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
+                        throw WaymarkException.unprocessable("An update message can revoke a referral; other updates are "
+                                + "not supported yet (status " + Messages.safe(String.valueOf(serviceRequest.getStatus())) + ")");
+                    }
+                    referrals.updateFromSender(sender, referralSystem, referralKey, ReferralStatus.CANCELLED,
+                            "Cancelled by the referrer", receipt);
+                }
+                case DELETE -> referrals.updateFromSender(sender, referralSystem, referralKey, ReferralStatus.ENTERED_IN_ERROR,
+                        "Entered in error by the referrer", receipt);
+                default -> throw new IllegalStateException();
+            }
+        } catch (WaymarkException e) {
+            // Two copies of one message at the same moment: the one that lost the race answers like a replay.
+            if (e.kind() == WaymarkException.Kind.CONFLICT) {
+                Optional<RecordedMessage> raced = referrals.findMessage(sender, senderKey, message.id());
+                if (raced.isPresent() && raced.get().answer() != null) {
+                    return replay(request, raced.get(), digest);
+                }
+            }
+            throw e;
+        }
+        RecordedMessage stored = referrals.findMessage(sender, senderKey, message.id()).orElseThrow();
+        return answer(request, stored.answer());
+    }
+
+    private static List<String> warningsOf(Referral referral, ServiceRequest request) {
+        return referral.patientNhsNumber() != null && !referral.patientNhsNumber().verified()
+                ? List.of("The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient")
+                : List.of();
+    }
+
+    private Response replay(FhirRequest request, RecordedMessage recorded, String digest) {
+        if (!recorded.contentHash().equals(digest)) {
+            throw WaymarkException.conflict("This message id was already used for a message with other content; "
+                    + "a new message needs a new Bundle.id");
+        }
+        if (recorded.answer() == null) {
+            throw WaymarkException.conflict("This message is being processed; retry shortly");
+        }
+        return answer(request, recorded.answer());
+    }
+
+    private Response answer(FhirRequest request, String storedJson) {
+        Bundle response = fhir.parse(FhirFormat.JSON, storedJson, Bundle.class);
+        return responder.resource(request, 200, response);
+    }
+
+    /** The BaRS response message: a MessageHeader answering the request's, the referral as stored and its Task. */
+    private Bundle response(FhirRequest request, BarsMessage message, Referral referral, List<String> warnings) {
+        Bundle bundle = new Bundle().setType(Bundle.BundleType.MESSAGE).setTimestamp(new Date());
+        bundle.setId(UUID.randomUUID().toString());
+        MessageHeader header = new MessageHeader();
+        header.setId(UUID.randomUUID().toString());
+        header.setEvent(new Coding(BarsMessage.EVENTS, "servicerequest-response", null));
+        header.getSource().setName("Waymark").setEndpoint(request.baseUrl());
+        header.addDestination().setEndpoint(message.header().getSource().getEndpoint());
+        header.getResponse().setIdentifier(message.header().getIdElement().getIdPart() == null ? message.id()
+                : message.header().getIdElement().getIdPart()).setCode(MessageHeader.ResponseType.OK);
+        ServiceRequest serviceRequest = ReferralMapping.toServiceRequest(referral);
+        String serviceRequestUrl = request.url("ServiceRequest/" + referral.id());
+        header.addFocus(new org.hl7.fhir.r4.model.Reference(serviceRequestUrl));
+        bundle.addEntry().setFullUrl(request.url("MessageHeader/" + header.getId())).setResource(header);
+        bundle.addEntry().setFullUrl(serviceRequestUrl).setResource(serviceRequest);
+        bundle.addEntry().setFullUrl(request.url("Task/" + referral.taskId())).setResource(ReferralMapping.toTask(referral));
+        if (!warnings.isEmpty()) {
+            OperationOutcome outcome = new OperationOutcome();
+            outcome.setId(UUID.randomUUID().toString());
+            warnings.forEach(w -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING)
+                    .setCode(OperationOutcome.IssueType.BUSINESSRULE).setDiagnostics(w));
+            String outcomeUrl = "urn:uuid:" + outcome.getId();
+            header.getResponse().setDetails(new org.hl7.fhir.r4.model.Reference(outcomeUrl));
+            bundle.addEntry().setFullUrl(outcomeUrl).setResource(outcome);
+        }
+        return bundle;
+    }
+
+    static String sha256(String body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
