@@ -14,16 +14,16 @@ PID=
 
 now_ms() { date +%s%3N; }
 
-boot() { # $1 = data dir; prints ms to readiness; leaves the server running as $PID
+boot() { # $1 = data dir; prints ms to readiness; leaves the server running as $PID (call it directly, not in $(...))
   local start end
   start=$(now_ms)
   WAYMARK_DATA="$1" WAYMARK_PORT=$PORT WAYMARK_DEMO=true KARAF_DATA="$1/karaf" KARAF_EXEC=exec JAVA_MAX_MEM=512m \
     KARAF_SYSTEM_OPTS="-Dkaraf.instances=$1/karaf/instances" CHECK_ROOT_INSTANCE_RUNNING=false \
     EXTRA_JAVA_OPTS="-Dderby.stream.error.file=$1/derby.log -Dkaraf.startLocalConsole=false -Dkaraf.lock.dir=$1/karaf" \
-    "$ROOT/karaf-assembly/target/assembly/bin/karaf" server </dev/null >/dev/null 2>&1 &
+    "$ROOT/karaf-assembly/target/assembly/bin/karaf" server </dev/null >"$1/console.log" 2>&1 &
   PID=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/health")" = 200 ]; do
-    kill -0 "$PID" 2>/dev/null || { echo "server died" >&2; exit 1; }
+    kill -0 "$PID" 2>/dev/null || { echo "server died:" >&2; tail -5 "$1/console.log" >&2; exit 1; }
     sleep 0.05
   done
   end=$(now_ms)
@@ -40,11 +40,14 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/
 first=(); restart=(); rss=()
 for i in $(seq 1 "$RUNS"); do
   dir="$WORK/run$i"
-  mkdir -p "$dir"
-  first+=("$(boot "$dir")")
+  mkdir -p "$dir/karaf"
+  # boot runs in this shell (not in $(...)) so that PID stays known here.
+  boot "$dir" > "$WORK/ms"
+  first+=("$(cat "$WORK/ms")")
   rss+=("$(awk '/VmRSS/ {print int($2/1024)}' /proc/$PID/status)")
   stop
-  restart+=("$(boot "$dir")")
+  boot "$dir" > "$WORK/ms"
+  restart+=("$(cat "$WORK/ms")")
   stop
 done
 echo "startup benchmark, $RUNS runs, $(nproc) cores"

@@ -230,4 +230,37 @@ class FhirReferralIT {
         assertThat(json(read).path("identifier").get(0).path("value").asText()).isEqualTo("IT-KILL");
         assertThat(URI.create(created.headers().firstValue("Location").orElseThrow()).getPath()).contains(id);
     }
+
+    @Test
+    @Order(9)
+    void linkWorkersDecisionReachesTheGpsTask() {
+        HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+json",
+                serviceRequest("IT-ACCEPT", "9990010374", "Accepted"));
+        String id = json(created).path("id").asText();
+        String worker = basic("linkworker", "linkworker");
+
+        HttpResponse<String> item = server.get("/api/referrals/" + id, "Authorization", worker);
+        assertThat(item.statusCode()).isEqualTo(200);
+        String etag = item.headers().firstValue("ETag").orElseThrow();
+
+        HttpResponse<String> accepted = server.send(server.request("/api/referrals/" + id + "/status", "Authorization", worker,
+                "If-Match", etag, "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"accepted\"}")));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(json(accepted).path("assignee").asText()).isEqualTo("linkworker");
+
+        HttpResponse<String> stale = server.send(server.request("/api/referrals/" + id + "/status", "Authorization", worker,
+                "If-Match", etag, "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"on-hold\",\"reason\":\"In hospital\"}")));
+        assertThat(stale.statusCode()).isEqualTo(412);
+        assertThat(stale.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+
+        JsonNode task = json(getAs("/fhir/Task?focus=ServiceRequest/" + id)).path("entry").get(0).path("resource");
+        assertThat(task.path("status").asText()).isEqualTo("accepted");
+        assertThat(task.path("meta").path("versionId").asText()).isEqualTo("2");
+
+        HttpResponse<String> byGp = server.send(server.request("/api/referrals/" + id + "/status", "Authorization", bearer(token),
+                "Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"completed\"}")));
+        assertThat(byGp.statusCode()).as("a GP system may not work referrals").isEqualTo(403);
+    }
 }

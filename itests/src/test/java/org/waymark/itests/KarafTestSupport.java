@@ -10,8 +10,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRunti
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,8 +60,8 @@ public abstract class KarafTestSupport {
 
     @Configuration
     public Option[] config() throws IOException {
-        String zip = requiredProperty("waymark.assembly.zip");
-        String karafVersion = requiredProperty("waymark.karaf.version");
+        String zip = TestEnvironment.requiredProperty("waymark.assembly.zip");
+        String karafVersion = TestEnvironment.requiredProperty("waymark.karaf.version");
         Path waymarkData = freshWaymarkData();
         List<Option> options = new ArrayList<>(List.of(
                 karafDistributionConfiguration()
@@ -79,7 +77,7 @@ public abstract class KarafTestSupport {
                 doNotModifyLogConfiguration(),
                 // Database, admin socket and deploy folder follow WAYMARK_DATA (set by the pom, inherited by the
                 // container); the rest of what the cfg files read from the environment is pinned here.
-                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(freePort())),
+                editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.osgi.service.http.port", Integer.toString(TestEnvironment.freePort())),
                 editConfigurationFilePut("etc/org.ops4j.pax.web.cfg", "org.ops4j.pax.web.listening.addresses", "127.0.0.1"),
                 editConfigurationFilePut("etc/org.waymark.platform.cfg", "demo", "true"),
                 editConfigurationFilePut("etc/system.properties", "derby.stream.error.file", waymarkData.resolve("derby.log").toString())));
@@ -277,19 +275,5 @@ public abstract class KarafTestSupport {
             case ComponentConfigurationDTO.FAILED_ACTIVATION -> "FAILED_ACTIVATION";
             default -> "state " + state;
         };
-    }
-
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
-        }
-        return value;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -75,7 +73,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     private volatile boolean keepFiles;
 
     public WaymarkServer() {
-        this(Path.of(requiredProperty("waymark.assembly")));
+        this(Path.of(TestEnvironment.requiredProperty("waymark.assembly")));
     }
 
     public WaymarkServer(Path assembly) {
@@ -134,7 +132,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         // of it) would make the two interfere.
         Path base = workDir.resolve("base");
         copyRecursively(assembly.resolve("etc"), base.resolve("etc"));
-        port = freePort();
+        port = TestEnvironment.freePort();
         launch();
     }
 
@@ -422,20 +420,6 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static String requiredProperty(String name) {
-        String value = System.getProperty(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException("System property " + name + " is not set (run through mvn verify)");
-        }
-        return value;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static String tail(Path file, int lines) {
         try {

@@ -13,7 +13,6 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.core.DerbyDatabase;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
-import liquibase.lockservice.LockServiceFactory;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleWiring;
@@ -22,18 +21,32 @@ import org.osgi.framework.wiring.BundleWiring;
 final class LiquibaseMigrator {
     private final DataSource dataSource;
 
+    private final SchemaDigests digests;
+
     LiquibaseMigrator(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.digests = new SchemaDigests(dataSource);
     }
 
-    /** Migrations of several bundles never interleave: Liquibase's own lock would make them wait anyway. */
-    synchronized void migrate(Bundle bundle, String changelog) {
+    /**
+     * Migrations of several bundles never interleave: Liquibase's own lock would make them wait anyway.
+     *
+     * @return false when the changelog is unchanged since it was last applied, so Liquibase was not needed
+     */
+    synchronized boolean migrate(Bundle bundle, String changelog) {
         ClassLoader bundleLoader = bundle.adapt(BundleWiring.class).getClassLoader();
+        String digest = SchemaDigests.of(bundleLoader, changelog);
+        // Starting Liquibase costs about two seconds; on an ordinary restart nothing has changed.
+        if (digests.isApplied(bundle.getSymbolicName(), digest)) {
+            return false;
+        }
         ClassLoaderResourceAccessor resources = new ClassLoaderResourceAccessor(bundleLoader);
         withLiquibase(bundleLoader, resources, database -> {
             Liquibase liquibase = new Liquibase(changelog, resources, database);
             liquibase.update(new Contexts(), new LabelExpression());
         });
+        digests.recordApplied(bundle.getSymbolicName(), digest);
+        return true;
     }
 
     /**
@@ -41,12 +54,18 @@ final class LiquibaseMigrator {
      * process killed during a migration and can be released. On a shared server database another node may hold it.
      */
     synchronized void releaseStaleLock() {
-        ClassLoader loader = getClass().getClassLoader();
-        withLiquibase(loader, new ClassLoaderResourceAccessor(loader), database -> {
-            if (database instanceof DerbyDatabase) {
-                LockServiceFactory.getInstance().getLockService(database).forceReleaseLock();
+        try (Connection connection = dataSource.getConnection()) {
+            if (!connection.getMetaData().getDatabaseProductName().contains("Derby")) {
+                return;
             }
-        });
+            try (var statement = connection.createStatement()) {
+                statement.executeUpdate("UPDATE DATABASECHANGELOGLOCK SET LOCKED = FALSE, LOCKGRANTED = NULL, LOCKEDBY = NULL");
+            } catch (SQLException noLockTableYet) {
+                // A new database: Liquibase creates the table on the first migration.
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("The database is not reachable for migrations", e);
+        }
     }
 
     private interface DatabaseWork {

@@ -58,14 +58,16 @@ public final class MigrationExtender {
             }
             String name = bundle.getSymbolicName();
             long started = System.nanoTime();
+            boolean ran;
             try {
-                migrator.migrate(bundle, changelog.strip());
+                ran = migrator.migrate(bundle, changelog.strip());
             } catch (RuntimeException e) {
                 // No SchemaReady: the bundle's components stay unsatisfied and health reports DOWN.
                 LOG.error("Migrations of bundle {} failed; its components will not start", name, e);
                 return null;
             }
-            LOG.info("Schema of {} is up to date ({} ms)", name, (System.nanoTime() - started) / 1_000_000);
+            LOG.info("Schema of {} is up to date ({} in {} ms)", name, ran ? "migrated" : "unchanged",
+                    (System.nanoTime() - started) / 1_000_000);
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(SchemaReady.BUNDLE_PROPERTY, name);
             return context.registerService(SchemaReady.class, () -> name, properties);
