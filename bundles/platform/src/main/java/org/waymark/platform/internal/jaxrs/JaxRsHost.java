@@ -12,7 +12,11 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.servlet.Servlet;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.model.Resource;
@@ -61,12 +65,21 @@ public final class JaxRsHost implements RouteInventory {
     private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
     private final ServiceTracker<Object, Object> tracker;
     private final RoutesResource routesResource = new RoutesResource(this);
+    static final long RELOAD_DELAY_MS = 30;
+    private final JaxRsReadiness readiness;
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "waymark-jaxrs-reload");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness)
             throws InvalidSyntaxException {
         this.context = context;
         this.authenticator = authenticator;
+        this.readiness = readiness;
         this.json = new JacksonJsonProvider(objectMapper());
         for (JaxRsApplication application : APPLICATIONS) {
             JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application));
@@ -112,6 +125,7 @@ public final class JaxRsHost implements RouteInventory {
     @Deactivate
     void deactivate() {
         tracker.close();
+        reloader.shutdownNow();
         registrations.forEach(ServiceRegistration::unregister);
     }
 
@@ -127,13 +141,34 @@ public final class JaxRsHost implements RouteInventory {
     private void refresh(ServiceReference<Object> changed) {
         for (JaxRsApplication application : APPLICATIONS) {
             if (selects(changed, application)) {
-                servlets.get(application.name()).refresh();
+                scheduleReload(application.name());
             }
         }
     }
 
     private void refreshAll() {
-        servlets.values().forEach(JaxRsServlet::refresh);
+        servlets.keySet().forEach(this::scheduleReload);
+    }
+
+    /**
+     * Resources arrive one by one (a dozen at boot, several per plugin); reloading Jersey for each costs a full
+     * application rebuild. Changes within {@value #RELOAD_DELAY_MS} ms are applied in one reload, and readiness
+     * counts a scheduled reload as pending, so health does not say UP before the routes are served.
+     */
+    private void scheduleReload(String application) {
+        if (dirty.add(application)) {
+            readiness.adding();
+            reloader.schedule(() -> {
+                dirty.remove(application);
+                try {
+                    servlets.get(application).refresh();
+                } catch (RuntimeException e) {
+                    LOG.error("Reloading the {} JAX-RS application failed", application, e);
+                } finally {
+                    readiness.added();
+                }
+            }, RELOAD_DELAY_MS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private boolean selects(ServiceReference<Object> reference, JaxRsApplication application) {
