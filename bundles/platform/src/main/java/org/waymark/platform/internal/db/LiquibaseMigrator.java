@@ -14,6 +14,8 @@ import liquibase.database.core.DerbyDatabase;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
 import liquibase.resource.ClassLoaderResourceAccessor;
+import liquibase.ui.LoggerUIService;
+import liquibase.UpdateSummaryOutputEnum;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.wiring.BundleWiring;
 
@@ -43,6 +45,7 @@ final class LiquibaseMigrator {
         ClassLoaderResourceAccessor resources = new ClassLoaderResourceAccessor(bundleLoader);
         withLiquibase(bundleLoader, resources, database -> {
             Liquibase liquibase = new Liquibase(changelog, resources, database);
+            liquibase.setShowSummaryOutput(UpdateSummaryOutputEnum.LOG);
             liquibase.update(new Contexts(), new LabelExpression());
         });
         digests.recordApplied(bundle.getSymbolicName(), digest);
@@ -77,7 +80,9 @@ final class LiquibaseMigrator {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(Liquibase.class.getClassLoader());
         try (Connection connection = dataSource.getConnection()) {
-            Scope.child(Map.of(Scope.Attr.classLoader.name(), loader, Scope.Attr.resourceAccessor.name(), resources), () -> {
+            // Liquibase's console output goes to the log, not to the terminal of ./waymark run.
+            Scope.child(Map.of(Scope.Attr.classLoader.name(), loader, Scope.Attr.resourceAccessor.name(), resources,
+                    Scope.Attr.ui.name(), new LoggerUIService()), () -> {
                 Database database = DatabaseFactory.getInstance()
                         .findCorrectDatabaseImplementation(new JdbcConnection(connection));
                 if (database instanceof DerbyDatabase derby) {
