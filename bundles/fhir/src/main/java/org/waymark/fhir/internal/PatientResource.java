@@ -39,9 +39,7 @@ public final class PatientResource extends ReferralEndpoint {
     @Path("/{id}")
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context SecurityContext security) {
-        Patient patient = referrals.findPatient(Callers.of(security), id)
-                .orElseThrow(() -> WaymarkException.notFound("Patient/" + Messages.safe(id) + " is not known"));
-        return responder.resource(request(headers, uri), 200, ReferralMapping.toPatient(patient));
+        return read(referrals.findPatient(Callers.of(security), id), id, ReferralMapping::toPatient, headers, uri);
     }
 
     @GET

@@ -2,8 +2,13 @@ package org.waymark.fhir.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.ws.rs.core.Response;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.Resource;
+import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.ReferralService;
 
 /** What the FHIR endpoints over referrals share: the referral service, the answer encoding and the base URL. */
@@ -38,6 +43,13 @@ abstract class ReferralEndpoint implements FhirEndpoint {
     @Override
     public final Map<String, String> searchParameters() {
         return searchParameters;
+    }
+
+    /** A read: the resource if the caller may see it, else 404 (never telling whether it exists for someone else). */
+    protected final <T> Response read(Optional<T> found, String id, Function<T, Resource> toResource, HttpHeaders headers,
+                                      UriInfo uri) {
+        T record = found.orElseThrow(() -> WaymarkException.notFound(resourceType + "/" + Messages.safe(id) + " is not known"));
+        return responder.resource(request(headers, uri), 200, toResource.apply(record));
     }
 
     protected final FhirRequest request(HttpHeaders headers, UriInfo uri) {

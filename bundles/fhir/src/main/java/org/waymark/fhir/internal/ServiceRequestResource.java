@@ -89,9 +89,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     @Path("/{id}")
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context SecurityContext security) {
-        Referral referral = referrals.find(Callers.of(security), id)
-                .orElseThrow(() -> WaymarkException.notFound("ServiceRequest/" + Messages.safe(id) + " is not known"));
-        return responder.resource(request(headers, uri), 200, ReferralMapping.toServiceRequest(referral));
+        return read(referrals.find(Callers.of(security), id), id, ReferralMapping::toServiceRequest, headers, uri);
     }
 
     @GET

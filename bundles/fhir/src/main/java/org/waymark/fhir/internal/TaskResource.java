@@ -39,9 +39,7 @@ public final class TaskResource extends ReferralEndpoint {
     @Path("/{id}")
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context SecurityContext security) {
-        Referral referral = referrals.findByTask(Callers.of(security), id)
-                .orElseThrow(() -> WaymarkException.notFound("Task/" + Messages.safe(id) + " is not known"));
-        return responder.resource(request(headers, uri), 200, ReferralMapping.toTask(referral));
+        return read(referrals.findByTask(Callers.of(security), id), id, ReferralMapping::toTask, headers, uri);
     }
 
     @GET
