@@ -16,4 +16,22 @@ public @interface PlatformConfig {
 
     @AttributeDefinition(description = "Unix socket for the ./waymark admin commands; empty: none")
     String adminSocket() default "";
+
+    @AttributeDefinition(description = "How often each node looks for due jobs, in milliseconds")
+    long jobPollMillis() default 250;
+
+    @AttributeDefinition(description = "Wait before the first retry of a failed job, in milliseconds; doubles with each attempt")
+    long jobRetryBaseMillis() default 5000;
+
+    @AttributeDefinition(description = "Longest wait between retries, in milliseconds")
+    long jobRetryMaxMillis() default 3600000;
+
+    @AttributeDefinition(description = "Attempts before a job goes to the dead-letter list")
+    int jobMaxAttempts() default 10;
+
+    @AttributeDefinition(description = "Time limit for one run of a job, in seconds; a job's lease lasts twice as long")
+    int jobTimeLimitSeconds() default 60;
+
+    @AttributeDefinition(description = "Jobs run at the same time on this node")
+    int jobWorkers() default 4;
 }

@@ -7,6 +7,13 @@ import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.waymark.api.admin.AdminCommand;
+import org.waymark.platform.internal.jobs.JobRunner;
+import org.waymark.platform.internal.jobs.JobStore;
+import org.waymark.platform.internal.plugins.PluginInfo;
+import org.waymark.platform.internal.plugins.WhiteboardPluginRegistry;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
@@ -23,16 +30,119 @@ public final class AdminCommands {
             "  create-user NAME --role ROLE[,ROLE] [--area AREA[,AREA]] [--password PASSWORD]",
             "      roles: link-worker, admin. Without --password a strong one is generated and printed once.",
             "  create-client ID [--area AREA] [--any-sender]",
-            "      prints the client secret once; it is stored only as a hash.");
+            "      prints the client secret once; it is stored only as a hash.",
+            "  jobs [--state pending|done|dead] [--count N]",
+            "      lists jobs, newest change first; --state dead is the dead-letter list.",
+            "  replay JOB_ID",
+            "      puts a dead-lettered job back in the queue with fresh attempts.",
+            "  plugins",
+            "      lists plugins and built-in services on the plugin SPI, with their state and errors.",
+            "  plugin-reset PLUGIN_ID",
+            "      takes a plugin marked failed back into use.");
 
     private final AccountStore accounts;
     private final AuditLog audit;
+    private final JobStore jobs;
+    private final WhiteboardPluginRegistry plugins;
     private final Caller operator = Caller.system("operator");
+    private final java.util.Map<String, AdminCommand> contributed = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     @Activate
-    public AdminCommands(@Reference AccountStore accounts, @Reference AuditLog audit) {
+    public AdminCommands(@Reference AccountStore accounts, @Reference AuditLog audit, @Reference JobRunner jobs,
+                         @Reference WhiteboardPluginRegistry plugins) {
         this.accounts = accounts;
         this.audit = audit;
+        this.jobs = jobs.store();
+        this.plugins = plugins;
+    }
+
+    /** Commands other bundles add; they come and go with their bundles. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addCommand(AdminCommand command) {
+        contributed.put(command.name(), command);
+    }
+
+    void removeCommand(AdminCommand command) {
+        contributed.remove(command.name(), command);
+    }
+
+    public String usage() {
+        StringBuilder usage = new StringBuilder(USAGE);
+        contributed.values().forEach(c -> usage.append("\n  ").append(c.usage().replace("\n", "\n  ")));
+        return usage.toString();
+    }
+
+    public List<JobStore.JobView> jobs(JobStore.State state, int count) {
+        if (count < 1 || count > 1000) {
+            throw WaymarkException.invalid("count must be between 1 and 1000");
+        }
+        return jobs.list(state, count);
+    }
+
+    public JobStore.JobView replay(Caller caller, String jobId) {
+        if (!jobs.replay(jobId)) {
+            throw WaymarkException.notFound("No dead-lettered job " + jobId);
+        }
+        audit.record(caller, AuditLog.Action.ADMIN, "Job", "replay " + jobId, null);
+        return jobs.list(null, 1000).stream().filter(j -> j.id().equals(jobId)).findFirst().orElseThrow();
+    }
+
+    public List<PluginInfo> plugins() {
+        return plugins.plugins();
+    }
+
+    public void resetPlugin(Caller caller, String pluginId) {
+        if (!plugins.reset(pluginId)) {
+            throw WaymarkException.notFound("No plugin " + pluginId);
+        }
+        audit.record(caller, AuditLog.Action.ADMIN, "Plugin", "reset " + pluginId, null);
+    }
+
+    private static int number(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw WaymarkException.invalid("--count needs a number");
+        }
+    }
+
+    public static JobStore.State parseState(String state) {
+        if (state == null || state.isBlank()) {
+            return null;
+        }
+        try {
+            return JobStore.State.valueOf(state.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw WaymarkException.invalid("state must be pending, done or dead");
+        }
+    }
+
+    public String formatJobs(List<JobStore.JobView> list) {
+        if (list.isEmpty()) {
+            return "No jobs";
+        }
+        StringBuilder out = new StringBuilder(String.format("%-36s  %-22s  %-7s  %-8s  %-20s  %s", "ID", "TYPE", "STATE", "ATTEMPTS", "NEXT RUN", "LAST ERROR"));
+        for (JobStore.JobView j : list) {
+            out.append(String.format("%n%-36s  %-22s  %-7s  %3d/%-4d  %-20s  %s", j.id(), j.type(), j.state().name().toLowerCase(java.util.Locale.ROOT),
+                    j.attempts(), j.maxAttempts(), j.state() == JobStore.State.PENDING ? j.runAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : "-",
+                    j.lastError() == null ? "" : j.lastError()));
+        }
+        return out.toString();
+    }
+
+    public String formatPlugins(List<PluginInfo> list) {
+        if (list.isEmpty()) {
+            return "No plugins";
+        }
+        StringBuilder out = new StringBuilder(String.format("%-32s  %-14s  %-7s  %-9s  %-6s  %-8s  %s", "ID", "VERSION", "STATE", "AREA", "ERRORS", "TIMEOUTS", "CONTRIBUTES"));
+        for (PluginInfo p : list) {
+            out.append(String.format("%n%-32s  %-14s  %-7s  %-9s  %6d  %8d  %s", p.id() + (p.builtIn() ? " (built-in)" : ""), p.version(),
+                    p.state(), p.area() == null ? "all" : p.area(), p.errors(), p.timeouts(), String.join(", ", p.contributions())));
+            if (p.lastError() != null) {
+                out.append(String.format("%n%-32s  last error %s: %s", "", p.lastErrorAt(), p.lastError()));
+            }
+        }
+        return out.toString();
     }
 
     public String createUser(String name, Set<String> roles, Set<String> areas, String password) {
@@ -51,14 +161,32 @@ public final class AdminCommands {
     /** Runs one command line given as words, as {@code ./waymark} sends them. */
     public String run(List<String> words) {
         if (words.isEmpty()) {
-            throw WaymarkException.invalid(USAGE);
+            throw WaymarkException.invalid(usage());
+        }
+        AdminCommand command = contributed.get(words.get(0));
+        if (command != null) {
+            String result = command.run(words.subList(1, words.size()));
+            audit.record(operator, AuditLog.Action.ADMIN, "Command", words.get(0), null);
+            return result;
+        }
+        if (words.get(0).equals("plugins")) {
+            return formatPlugins(plugins());
+        }
+        if (words.get(0).equals("jobs")) {
+            Arguments options = Arguments.parse(words.subList(1, words.size()), false);
+            return formatJobs(jobs(parseState(options.option("--state", null)), number(options.option("--count", "50"))));
         }
         Arguments args = Arguments.parse(words.subList(1, words.size()));
         return switch (words.get(0)) {
             case "create-user" -> createUser(args.positional(), csv(args.option("--role", null)),
                     csv(args.option("--area", "default")), args.option("--password", null));
             case "create-client" -> createClient(args.positional(), args.option("--area", "default"), args.flag("--any-sender"));
-            default -> throw WaymarkException.invalid("Unknown command '" + words.get(0) + "'\n" + USAGE);
+            case "replay" -> "Replayed job " + replay(operator, args.positional()).id();
+            case "plugin-reset" -> {
+                resetPlugin(operator, args.positional());
+                yield "Plugin " + args.positional() + " is active again";
+            }
+            default -> throw WaymarkException.invalid("Unknown command '" + words.get(0) + "'\n" + usage());
         };
     }
 
@@ -75,6 +203,10 @@ public final class AdminCommands {
 
     private record Arguments(String positional, java.util.Map<String, String> options, Set<String> flags) {
         static Arguments parse(List<String> words) {
+            return parse(words, true);
+        }
+
+        static Arguments parse(List<String> words, boolean positionalRequired) {
             String positional = null;
             java.util.Map<String, String> options = new java.util.HashMap<>();
             Set<String> flags = new java.util.HashSet<>();
@@ -93,7 +225,7 @@ public final class AdminCommands {
                     throw WaymarkException.invalid("Unexpected argument '" + word + "'\n" + USAGE);
                 }
             }
-            if (positional == null) {
+            if (positional == null && positionalRequired) {
                 throw WaymarkException.invalid("A name is required\n" + USAGE);
             }
             return new Arguments(positional, options, flags);

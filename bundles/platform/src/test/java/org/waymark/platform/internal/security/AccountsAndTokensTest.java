@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Set;
+import org.waymark.platform.testing.TestDatabase;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class AccountsAndTokensTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        db = TestDatabase.migrated();
+        db = TestDatabase.migrated("db/platform.xml");
         clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
         accounts = new AccountStore(db, clock);
         tokens = new TokenService(db, accounts, clock);

@@ -1,4 +1,4 @@
-package org.waymark.platform.internal.security;
+package org.waymark.platform.testing;
 
 import java.sql.Connection;
 import java.util.UUID;
@@ -11,19 +11,22 @@ import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import org.apache.derby.jdbc.EmbeddedDataSource;
 
-/** A fresh in-memory Derby database with the platform's own migrations applied. */
-final class TestDatabase {
+/** A fresh in-memory Derby database with the given bundles' migrations applied (shared with other bundles' tests). */
+public final class TestDatabase {
     private TestDatabase() {
     }
 
-    static DataSource migrated() throws Exception {
+    /** @param changelogs class-path locations, e.g. {@code db/platform.xml} */
+    public static DataSource migrated(String... changelogs) throws Exception {
         EmbeddedDataSource ds = new EmbeddedDataSource();
         ds.setDatabaseName("memory:" + UUID.randomUUID());
         ds.setCreateDatabase("create");
         try (Connection c = ds.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             ((DerbyDatabase) database).setShutdownEmbeddedDerby(false);
-            new Liquibase("db/platform.xml", new ClassLoaderResourceAccessor(), database).update("");
+            for (String changelog : changelogs) {
+                new Liquibase(changelog, new ClassLoaderResourceAccessor(), database).update("");
+            }
         }
         return ds;
     }

@@ -1,0 +1,18 @@
+package org.waymark.api.jobs;
+
+/**
+ * Runs the jobs of one type; registered as an OSGi service (core or plugin). A job may run more than once (after a
+ * crash, or when its lease ran out), so a handler must be idempotent, typically through the job's stable key.
+ * A handler is called through the plugin guard: with a time limit, outside any caller's transaction.
+ */
+public interface JobHandler {
+
+    /** The job type this handler runs, e.g. {@code notification.deliver}. */
+    String type();
+
+    /**
+     * Does the work. Returning normally completes the job. Throwing {@link PermanentJobFailure} sends it straight to
+     * the dead-letter list; any other exception schedules a retry with backoff until the attempts are used up.
+     */
+    void run(Job job) throws Exception;
+}

@@ -1,0 +1,25 @@
+package org.waymark.api.notify;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A message for one party, delivered at least once by whichever channel fits the party's preferences.
+ *
+ * @param messageId stable for this notification: every delivery attempt carries it, so receivers drop duplicates
+ * @param to        the recipient
+ * @param area      the area it belongs to; channels registered for other areas are not used
+ * @param topic     what happened, e.g. {@code referral.status}; channels that send structured messages (FHIR) use it
+ * @param subject   a short plain-language title, free of personal data beyond what the recipient already knows
+ * @param text      the plain-language message
+ * @param data      structured facts for channels and receivers (ids, codes), never needed to understand the text
+ */
+public record Notification(String messageId, Party to, String area, String topic, String subject, String text,
+                           Map<String, String> data) {
+    public Notification {
+        Objects.requireNonNull(messageId, "messageId");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(topic, "topic");
+        data = data == null ? Map.of() : Map.copyOf(data);
+    }
+}

@@ -1,0 +1,190 @@
+package org.waymark.platform.internal.jobs;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobHandler;
+import org.waymark.api.jobs.JobRequest;
+import org.waymark.api.jobs.JobScheduler;
+import org.waymark.api.jobs.PermanentJobFailure;
+import org.waymark.api.plugin.PluginCallException;
+import org.waymark.api.plugin.PluginRegistry;
+import org.waymark.api.plugin.PluginService;
+import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.internal.PlatformConfig;
+
+/**
+ * Runs due jobs on this node: a poller leases as many jobs as there are free workers, and each job runs through the
+ * plugin guard with a time limit shorter than its lease, so a job never runs on two nodes at once unless its node
+ * stopped answering.
+ */
+@Component(service = {JobScheduler.class, JobRunner.class}, configurationPid = PlatformConfig.PID)
+public final class JobRunner implements JobScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    private final DataSource db;
+    private final JobStore store;
+    private final PluginRegistry plugins;
+    private final Backoff backoff;
+    private final Duration timeLimit;
+    private final int workers;
+    private final Semaphore freeWorkers;
+    private final ScheduledExecutorService poller;
+    private final ExecutorService executor;
+
+    @Activate
+    public JobRunner(@Reference(target = "(dataSourceName=waymark)") DataSource db,
+                     @Reference(target = "(waymark.schema=org.waymark.platform)") SchemaReady schema,
+                     @Reference PluginRegistry plugins, PlatformConfig config) throws SQLException {
+        this.db = db;
+        this.store = new JobStore(db, Clock.systemUTC(), "node-" + UUID.randomUUID().toString().substring(0, 8),
+                config.jobMaxAttempts());
+        this.plugins = plugins;
+        this.backoff = new Backoff(Duration.ofMillis(config.jobRetryBaseMillis()), Duration.ofMillis(config.jobRetryMaxMillis()));
+        this.timeLimit = Duration.ofSeconds(config.jobTimeLimitSeconds());
+        this.workers = Math.max(1, config.jobWorkers());
+        this.freeWorkers = new Semaphore(workers);
+        if (ownsDatabaseAlone(db)) {
+            int released = store.releaseAllLeases();
+            if (released > 0) {
+                LOG.info("Released {} job lease(s) left by a previous run", released);
+            }
+        }
+        this.executor = Executors.newFixedThreadPool(workers, named("waymark-job"));
+        this.poller = Executors.newSingleThreadScheduledExecutor(named("waymark-job-poller"));
+        poller.scheduleWithFixedDelay(this::pollSafely, 0, Math.max(10, config.jobPollMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /** Embedded Derby belongs to this process alone; a server database may be shared by several nodes. */
+    private static boolean ownsDatabaseAlone(DataSource db) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            String url = c.getMetaData().getURL();
+            return url != null && url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Deactivate
+    void stop() throws InterruptedException {
+        poller.shutdownNow();
+        executor.shutdownNow();
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    public JobStore store() {
+        return store;
+    }
+
+    @Override
+    public String schedule(Connection transaction, JobRequest request) {
+        try {
+            return store.insert(transaction, request);
+        } catch (SQLException e) {
+            throw new Jdbc.DatabaseUnavailableException(e);
+        }
+    }
+
+    @Override
+    public String schedule(JobRequest request) {
+        String id = Jdbc.inTransaction(db, c -> store.insert(c, request));
+        poller.execute(this::pollSafely);
+        return id;
+    }
+
+    @Override
+    public boolean cancel(Connection transaction, String type, String key) {
+        try {
+            return store.cancel(transaction, type, key);
+        } catch (SQLException e) {
+            throw new Jdbc.DatabaseUnavailableException(e);
+        }
+    }
+
+    private void pollSafely() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            // The database may be away for a moment; the next poll tries again.
+            LOG.warn("Polling for due jobs failed: {}", e.getMessage());
+        }
+    }
+
+    private void poll() {
+        Map<String, PluginService<JobHandler>> handlers = handlersByType();
+        int free = freeWorkers.availablePermits();
+        if (handlers.isEmpty() || free == 0) {
+            return;
+        }
+        List<Job> due = store.lease(handlers.keySet(), free, timeLimit.multipliedBy(2));
+        for (Job job : due) {
+            freeWorkers.acquireUninterruptibly();
+            executor.execute(() -> {
+                try {
+                    run(job, handlers.get(job.type()));
+                } finally {
+                    freeWorkers.release();
+                }
+            });
+        }
+    }
+
+    private Map<String, PluginService<JobHandler>> handlersByType() {
+        Map<String, PluginService<JobHandler>> byType = new LinkedHashMap<>();
+        for (PluginService<JobHandler> handler : plugins.services(JobHandler.class, null)) {
+            try {
+                byType.putIfAbsent(handler.service().type(), handler);
+            } catch (RuntimeException e) {
+                LOG.warn("Job handler of {} does not tell its type", handler.pluginId());
+            }
+        }
+        return byType;
+    }
+
+    void run(Job job, PluginService<JobHandler> handler) {
+        try {
+            plugins.call(handler, timeLimit, h -> {
+                h.run(job);
+                return null;
+            });
+            if (!store.complete(job.id())) {
+                LOG.warn("Job {} finished after its lease moved to another node", job.id());
+            }
+        } catch (PluginCallException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            boolean permanent = cause instanceof PermanentJobFailure;
+            String error = e.timedOut() ? "timed out after " + timeLimit.toSeconds() + " s"
+                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            JobStore.State state = store.fail(job.id(), error, permanent, backoff);
+            // The error text comes from code, not from personal data, but log only ids and the state to be safe.
+            LOG.info("Job {} ({}) attempt {} failed; now {}", job.id(), job.type(), job.attempt(), state);
+        } catch (RuntimeException e) {
+            LOG.warn("Job {} could not be recorded as finished: {}", job.id(), e.getMessage());
+        }
+    }
+}

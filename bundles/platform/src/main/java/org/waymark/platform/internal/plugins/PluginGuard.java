@@ -1,0 +1,90 @@
+package org.waymark.platform.internal.plugins;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.jobs.PermanentJobFailure;
+import org.waymark.api.notify.DeliveryException;
+import org.waymark.api.plugin.PluginCallException;
+
+/**
+ * The one way into plugin code: each call runs on a thread of the guard's own with a time limit, so a plugin that
+ * hangs holds up neither the caller nor its transaction; exceptions and time-outs are counted per plugin, and a
+ * plugin that misbehaves {@code failureThreshold} times in a row is marked failed and not called again until reset.
+ */
+final class PluginGuard {
+    private final Clock clock;
+    private final int failureThreshold;
+    private final Map<String, PluginHealth> healthByPlugin = new ConcurrentHashMap<>();
+    private final ExecutorService threads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "waymark-plugin-call");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    PluginGuard(Clock clock, int failureThreshold) {
+        this.clock = clock;
+        this.failureThreshold = failureThreshold;
+    }
+
+    PluginHealth health(String pluginId) {
+        return healthByPlugin.computeIfAbsent(pluginId, id -> new PluginHealth(failureThreshold));
+    }
+
+    boolean failed(String pluginId) {
+        PluginHealth health = healthByPlugin.get(pluginId);
+        return health != null && health.failed();
+    }
+
+    /** Drops what was seen of a plugin, so a redeployed one starts clean. */
+    void forget(String pluginId) {
+        healthByPlugin.remove(pluginId);
+    }
+
+    <T> T call(String pluginId, Duration limit, Callable<T> call) throws PluginCallException {
+        PluginHealth health = health(pluginId);
+        if (health.failed()) {
+            throw new PluginCallException("Plugin " + pluginId + " is marked failed", null, false);
+        }
+        Future<T> result = threads.submit(call);
+        try {
+            T value = result.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            health.succeeded();
+            return value;
+        } catch (TimeoutException e) {
+            result.cancel(true);
+            health.misbehaved("timed out after " + limit.toMillis() + " ms", true, clock.instant());
+            throw new PluginCallException("Plugin " + pluginId + " timed out after " + limit.toMillis() + " ms", null, true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (isDeclaredOutcome(cause)) {
+                health.declined();
+            } else {
+                health.misbehaved(cause.getClass().getSimpleName() + ": " + cause.getMessage(), false, clock.instant());
+            }
+            throw new PluginCallException("Plugin " + pluginId + " failed: " + cause.getMessage(), cause, false);
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PluginCallException("Interrupted while calling plugin " + pluginId, e, false);
+        }
+    }
+
+    /** Exceptions the SPI gives plugins to report an outcome; they say nothing bad about the plugin itself. */
+    private static boolean isDeclaredOutcome(Throwable error) {
+        return error instanceof DeliveryException || error instanceof PermanentJobFailure || error instanceof WaymarkException;
+    }
+
+    void shutdown() {
+        threads.shutdownNow();
+    }
+}

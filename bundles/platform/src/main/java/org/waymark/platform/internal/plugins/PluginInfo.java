@@ -1,0 +1,17 @@
+package org.waymark.platform.internal.plugins;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A plugin as an admin sees it.
+ *
+ * @param id            the bundle's symbolic name
+ * @param builtIn       part of the Waymark distribution rather than deployed by an area
+ * @param state         {@code active} or {@code failed}
+ * @param contributions what it adds, e.g. {@code NotificationChannel email}
+ */
+public record PluginInfo(String id, String name, String version, boolean builtIn, String state, String area,
+                         List<String> contributions, long calls, long errors, long timeouts, String lastError,
+                         Instant lastErrorAt) {
+}

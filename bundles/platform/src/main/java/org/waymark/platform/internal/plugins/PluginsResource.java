@@ -1,0 +1,47 @@
+package org.waymark.platform.internal.plugins;
+
+import java.util.List;
+import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.GET;
+import javax.ws.rs.POST;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.SecurityContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.security.CallerPrincipal;
+import org.waymark.api.security.Roles;
+import org.waymark.platform.internal.admin.AdminCommands;
+
+/** {@code /api/plugins}: what plugins (and the built-in services on the same SPI) are in use, and their health. */
+@Component(service = PluginsResource.class, property = "osgi.jaxrs.resource=true")
+@Path("/plugins")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public final class PluginsResource {
+    private final WhiteboardPluginRegistry registry;
+    private final AdminCommands admin;
+
+    @Activate
+    public PluginsResource(@Reference WhiteboardPluginRegistry registry, @Reference AdminCommands admin) {
+        this.registry = registry;
+        this.admin = admin;
+    }
+
+    @GET
+    public List<PluginInfo> plugins() {
+        return registry.plugins();
+    }
+
+    /** Takes a plugin marked failed back into use, after its cause was fixed. */
+    @POST
+    @Path("/{id}/reset")
+    public PluginInfo reset(@PathParam("id") String id, @Context SecurityContext security) {
+        admin.resetPlugin(CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow(), id);
+        return registry.plugins().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+    }
+}
