@@ -15,6 +15,7 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.jobs.PermanentJobFailure;
 import org.waymark.api.notify.DeliveryException;
 import org.waymark.api.plugin.PluginCallException;
+import org.waymark.platform.db.Jdbc;
 
 /**
  * The one way into plugin code: each call runs on a thread of the guard's own with a time limit, so a plugin that
@@ -81,7 +82,8 @@ final class PluginGuard {
 
     /** Exceptions the SPI gives plugins to report an outcome; they say nothing bad about the plugin itself. */
     private static boolean isDeclaredOutcome(Throwable error) {
-        return error instanceof DeliveryException || error instanceof PermanentJobFailure || error instanceof WaymarkException;
+        return error instanceof DeliveryException || error instanceof PermanentJobFailure || error instanceof WaymarkException
+                || error instanceof Jdbc.DatabaseUnavailableException;
     }
 
     void shutdown() {

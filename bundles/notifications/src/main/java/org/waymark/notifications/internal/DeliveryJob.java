@@ -1,0 +1,119 @@
+package org.waymark.notifications.internal;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobHandler;
+import org.waymark.api.jobs.PermanentJobFailure;
+import org.waymark.api.notify.ContactPreferences;
+import org.waymark.api.notify.Delivery;
+import org.waymark.api.notify.DeliveryException;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.NotificationChannel;
+import org.waymark.api.plugin.PluginCallException;
+import org.waymark.api.plugin.PluginRegistry;
+import org.waymark.api.plugin.PluginService;
+import org.waymark.platform.db.Jdbc;
+
+/**
+ * Delivers one outbox notification: reads the party's preferences at delivery time (so a "do not contact" set after
+ * the change still holds), picks the first channel of the area that can reach the party, preferred one first, and
+ * hands the message over through the plugin guard. Failures are left to the job's retries and dead-letter list.
+ */
+@Component(service = JobHandler.class)
+public final class DeliveryJob implements JobHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryJob.class);
+    static final Duration CHECK_LIMIT = Duration.ofSeconds(2);
+    static final Duration SEND_LIMIT = Duration.ofSeconds(30);
+
+    private final DataSource db;
+    private final PluginRegistry plugins;
+    private final Outbox outbox = new Outbox(Clock.systemUTC());
+
+    @Activate
+    public DeliveryJob(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference PluginRegistry plugins,
+                       @Reference(target = "(waymark.schema=org.waymark.notifications)") SchemaReady schema) {
+        this.db = db;
+        this.plugins = plugins;
+    }
+
+    @Override
+    public String type() {
+        return OutboxNotifier.DELIVERY_JOB;
+    }
+
+    @Override
+    public void run(Job job) throws Exception {
+        String messageId = job.key();
+        record Loaded(Notification notification, String state, ContactPreferences preferences) {
+        }
+        Optional<Loaded> loaded = Jdbc.inTransaction(db, c -> {
+            Optional<Notification> n = outbox.find(c, messageId);
+            if (n.isEmpty()) {
+                return Optional.<Loaded>empty();
+            }
+            return Optional.of(new Loaded(n.get(), outbox.state(c, messageId), JdbcContactBook.find(c, n.get().to())));
+        });
+        if (loaded.isEmpty()) {
+            throw new PermanentJobFailure("No notification " + messageId + " in the outbox");
+        }
+        Notification notification = loaded.get().notification();
+        if (!Outbox.State.PENDING.name().equals(loaded.get().state())) {
+            return; // delivered or suppressed on an earlier run that died before the job was marked done
+        }
+        ContactPreferences preferences = loaded.get().preferences();
+        if (preferences.doNotContact()) {
+            Jdbc.inTransaction(db, c -> {
+                outbox.finish(c, messageId, Outbox.State.SUPPRESSED, null, "do not contact");
+                return null;
+            });
+            LOG.info("Notification {} not sent: the recipient asked not to be contacted", messageId);
+            return;
+        }
+        PluginService<NotificationChannel> channel = firstThatCanReach(notification, preferences);
+        try {
+            Delivery delivery = plugins.call(channel, SEND_LIMIT, c -> c.send(notification, preferences));
+            String name = ChannelChoice.nameOf(channel);
+            Jdbc.inTransaction(db, c -> {
+                outbox.finish(c, messageId, Outbox.State.DELIVERED, name, delivery == null ? null : delivery.receipt());
+                return null;
+            });
+            LOG.info("Notification {} delivered by {}", messageId, name);
+        } catch (PluginCallException e) {
+            // Rethrown as declared outcomes: a channel's failure must not count against this bundle in the guard.
+            if (e.getCause() instanceof DeliveryException d) {
+                if (d.permanent()) {
+                    throw new PermanentJobFailure(ChannelChoice.nameOf(channel) + ": " + d.getMessage(), d);
+                }
+                throw d;
+            }
+            throw new DeliveryException(e.getMessage(), false, e);
+        }
+    }
+
+    private PluginService<NotificationChannel> firstThatCanReach(Notification notification, ContactPreferences preferences)
+            throws DeliveryException {
+        for (PluginService<NotificationChannel> channel
+                : ChannelChoice.inOrder(preferences, plugins.services(NotificationChannel.class, notification.area()))) {
+            try {
+                if (Boolean.TRUE.equals(plugins.call(channel, CHECK_LIMIT, c -> c.canReach(notification, preferences)))) {
+                    return channel;
+                }
+            } catch (PluginCallException e) {
+                LOG.warn("Channel of {} could not be asked about notification {}: {}", channel.pluginId(),
+                        notification.messageId(), e.getMessage());
+            }
+        }
+        // Retried: the address may be added, or the channel's bundle may be on its way back.
+        throw new DeliveryException("No channel can reach " + notification.to().kind().name().toLowerCase(java.util.Locale.ROOT)
+                + " " + notification.to().id(), false);
+    }
+}

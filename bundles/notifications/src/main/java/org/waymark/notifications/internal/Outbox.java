@@ -1,0 +1,108 @@
+package org.waymark.notifications.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.Reader;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.Party;
+
+/** The outbox table: notifications as recorded, and what became of them. */
+final class Outbox {
+    enum State { PENDING, DELIVERED, SUPPRESSED }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Clock clock;
+
+    Outbox(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** @return false if a notification with this message id was recorded before (it is kept as it was) */
+    boolean record(Connection c, Notification n) throws SQLException {
+        if (find(c, n.messageId()).isPresent()) {
+            return false;
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_notification (message_id, party_kind, party_id,"
+                + " area, topic, subject, body, data, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+            s.setString(1, n.messageId());
+            s.setString(2, n.to().kind().name());
+            s.setString(3, n.to().id());
+            s.setString(4, n.area());
+            s.setString(5, n.topic());
+            s.setString(6, n.subject());
+            s.setString(7, n.text());
+            s.setString(8, JSON.writeValueAsString(n.data()));
+            s.setString(9, State.PENDING.name());
+            s.setTimestamp(10, Timestamp.from(clock.instant()));
+            s.executeUpdate();
+            return true;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Notification data cannot be written", e);
+        }
+    }
+
+    Optional<Notification> find(Connection c, String messageId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT party_kind, party_id, area, topic, subject, body, data"
+                + " FROM wm_notification WHERE message_id = ?")) {
+            s.setString(1, messageId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                Map<String, String> data = JSON.readValue(text(r.getClob(7)), new TypeReference<Map<String, String>>() { });
+                return Optional.of(new Notification(messageId, new Party(Party.Kind.valueOf(r.getString(1)), r.getString(2)),
+                        r.getString(3), r.getString(4), r.getString(5), text(r.getClob(6)), data));
+            } catch (IOException e) {
+                throw new SQLException("Stored notification cannot be read", e);
+            }
+        }
+    }
+
+    String state(Connection c, String messageId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT state FROM wm_notification WHERE message_id = ?")) {
+            s.setString(1, messageId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    void finish(Connection c, String messageId, State state, String channel, String receipt) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE wm_notification SET state = ?, channel = ?, receipt = ?,"
+                + " delivered_at = ? WHERE message_id = ?")) {
+            s.setString(1, state.name());
+            s.setString(2, channel);
+            s.setString(3, receipt == null || receipt.length() <= 300 ? receipt : receipt.substring(0, 300));
+            s.setTimestamp(4, Timestamp.from(clock.instant()));
+            s.setString(5, messageId);
+            s.executeUpdate();
+        }
+    }
+
+    private static String text(Clob clob) throws SQLException {
+        if (clob == null) {
+            return null;
+        }
+        try (Reader reader = clob.getCharacterStream()) {
+            StringBuilder out = new StringBuilder();
+            char[] buffer = new char[4096];
+            for (int n; (n = reader.read(buffer)) > 0; ) {
+                out.append(buffer, 0, n);
+            }
+            return out.toString();
+        } catch (IOException e) {
+            throw new SQLException("Stored notification cannot be read", e);
+        }
+    }
+}
