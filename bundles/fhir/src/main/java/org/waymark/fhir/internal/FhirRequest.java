@@ -17,10 +17,18 @@ record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo ur
                 base(uri, configuredBaseUrl), uri);
     }
 
+    /** The FHIR base from the configured public base URL, or null when none is configured. */
+    static String configuredBase(String configured) {
+        if (configured == null || configured.isBlank()) {
+            return null;
+        }
+        String root = configured.strip().replaceAll("/+$", "");
+        return root.endsWith("/fhir") ? root : root + "/fhir";
+    }
+
     private static String base(UriInfo uri, String configured) {
-        if (configured != null && !configured.isBlank()) {
-            String root = configured.strip().replaceAll("/+$", "");
-            return root.endsWith("/fhir") ? root : root + "/fhir";
+        if (configuredBase(configured) != null) {
+            return configuredBase(configured);
         }
         URI requestBase = uri.getBaseUri();
         return requestBase.toString().replaceAll("/+$", "");

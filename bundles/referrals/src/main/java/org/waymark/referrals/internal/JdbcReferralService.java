@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.notify.ContactBook;
+import org.waymark.api.notify.Notifier;
 import org.waymark.api.referral.Intake;
 import org.waymark.api.referral.MessageReceipt;
 import org.waymark.api.referral.RecordedMessage;
@@ -43,17 +45,20 @@ public final class JdbcReferralService implements ReferralService {
     private final AuditLog audit;
     private final Clock clock;
     private final PatientLinker linker = new PatientLinker();
+    private final ReferralNotices notices;
 
     @Activate
     public JdbcReferralService(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
-                               @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema) {
-        this(db, audit, Clock.systemUTC());
+                               @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
+                               @Reference Notifier notifier, @Reference ContactBook contacts) {
+        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts));
     }
 
-    JdbcReferralService(DataSource db, AuditLog audit, Clock clock) {
+    JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices) {
         this.db = db;
         this.audit = audit;
         this.clock = clock;
+        this.notices = notices;
     }
 
     /** Thrown inside the transaction when a concurrent retry stored the same identifier first. */
@@ -218,10 +223,13 @@ public final class JdbcReferralService implements ReferralService {
                     s.setString(4, current.id());
                     s.executeUpdate();
                 }
+                Referral after = queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow();
+                notices.withdrawnBySender(c, after);
+                answerMessage(c, receipt, after);
+                return after;
             }
-            Referral after = queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow();
-            answerMessage(c, receipt, after);
-            return after;
+            answerMessage(c, receipt, current);
+            return current;
         });
         audit.record(sender, AuditLog.Action.UPDATE, "ServiceRequest", updated.id() + " status " + status.code(), updated.patientId());
         LOG.info("Referral {} is now {} (by its sender {})", updated.id(), status.code(), sender.id());
@@ -290,7 +298,7 @@ public final class JdbcReferralService implements ReferralService {
             throw WaymarkException.conflict("A referral that is " + current.status().code() + " cannot become " + status.code());
         }
         int updated = Jdbc.inTransaction(db, c -> {
-            // The version in the WHERE clause makes the check and the change one atomic step.
+            // The version in the WHERE clause makes the check and the change one atomic step; the notices commit with it.
             try (PreparedStatement s = c.prepareStatement("UPDATE wm_referral SET status = ?, status_reason = ?, "
                     + "assignee = COALESCE(assignee, ?), version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
                 s.setString(1, status.code());
@@ -299,8 +307,12 @@ public final class JdbcReferralService implements ReferralService {
                 s.setTimestamp(4, Timestamp.from(clock.instant()));
                 s.setString(5, current.id());
                 s.setLong(6, current.version());
-                return s.executeUpdate();
+                if (s.executeUpdate() == 0) {
+                    return 0;
+                }
             }
+            notices.statusChanged(c, queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow());
+            return 1;
         });
         if (updated == 0) {
             throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,

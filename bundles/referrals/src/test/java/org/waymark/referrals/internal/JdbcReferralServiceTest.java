@@ -60,7 +60,7 @@ class JdbcReferralServiceTest {
         }
         db = ds;
         AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type);
-        service = new JdbcReferralService(db, audit, java.time.Clock.systemUTC());
+        service = new JdbcReferralService(db, audit, java.time.Clock.systemUTC(), new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
     }
 
     private static NewReferral referral(String identifier, String nhs, String family) {

@@ -121,9 +121,10 @@ public final class AdminCommands {
         if (list.isEmpty()) {
             return "No jobs";
         }
-        StringBuilder out = new StringBuilder(String.format("%-36s  %-22s  %-7s  %-8s  %-20s  %s", "ID", "TYPE", "STATE", "ATTEMPTS", "NEXT RUN", "LAST ERROR"));
+        StringBuilder out = new StringBuilder(String.format("%-36s  %-22s  %-40s  %-7s  %-8s  %-20s  %s", "ID", "TYPE", "KEY", "STATE", "ATTEMPTS", "NEXT RUN", "LAST ERROR"));
         for (JobStore.JobView j : list) {
-            out.append(String.format("%n%-36s  %-22s  %-7s  %3d/%-4d  %-20s  %s", j.id(), j.type(), j.state().name().toLowerCase(java.util.Locale.ROOT),
+            out.append(String.format("%n%-36s  %-22s  %-40s  %-7s  %3d/%-4d  %-20s  %s", j.id(), j.type(),
+                    j.key().length() > 40 ? j.key().substring(0, 39) + "~" : j.key(), j.state().name().toLowerCase(java.util.Locale.ROOT),
                     j.attempts(), j.maxAttempts(), j.state() == JobStore.State.PENDING ? j.runAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : "-",
                     j.lastError() == null ? "" : j.lastError()));
         }

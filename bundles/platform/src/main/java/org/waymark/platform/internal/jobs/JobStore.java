@@ -212,7 +212,8 @@ public final class JobStore {
 
     private boolean update(Connection c, String id, State state, String error, Instant runAt) throws SQLException {
         String sql = "UPDATE wm_job SET state = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?"
-                + (error != null ? ", last_error = ?" : "") + (runAt != null ? ", run_at = ?" : "")
+                + (error != null ? ", last_error = ?" : state == State.DONE ? ", last_error = NULL" : "")
+                + (runAt != null ? ", run_at = ?" : "")
                 + " WHERE id = ? AND lease_owner = ?";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             int i = 1;

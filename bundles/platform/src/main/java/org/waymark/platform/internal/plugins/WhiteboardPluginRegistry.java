@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -36,7 +37,9 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
 
     private final BundleContext context;
     private final PluginGuard guard = new PluginGuard(Clock.systemUTC(), FAILURE_THRESHOLD);
-    private final ServiceTracker<Object, Object> tracker;
+    private final ServiceTracker<Object, ServiceReference<Object>> tracker;
+    /** Services are fetched on first use, not when tracked: fetching activates them, and they may need this registry. */
+    private final Map<ServiceReference<Object>, Object> fetched = new ConcurrentHashMap<>();
 
     @Activate
     public WhiteboardPluginRegistry(BundleContext context) throws InvalidSyntaxException {
@@ -45,17 +48,42 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
         this.tracker = new ServiceTracker<>(context, context.createFilter(filter.append(")").toString()), null) {
             @Override
-            public void removedService(ServiceReference<Object> reference, Object service) {
-                super.removedService(reference, service);
+            public ServiceReference<Object> addingService(ServiceReference<Object> reference) {
+                return reference;
+            }
+
+            @Override
+            public void removedService(ServiceReference<Object> reference, ServiceReference<Object> tracked) {
+                if (fetched.remove(reference) != null) {
+                    context.ungetService(reference);
+                }
                 forgetIfGone(reference.getBundle());
             }
         };
         tracker.open();
     }
 
+    private Object service(ServiceReference<Object> reference) {
+        Object service = fetched.get(reference);
+        if (service == null) {
+            service = context.getService(reference);
+            if (service == null) {
+                return null;
+            }
+            Object earlier = fetched.putIfAbsent(reference, service);
+            if (earlier != null) {
+                context.ungetService(reference);
+                service = earlier;
+            }
+        }
+        return service;
+    }
+
     @Deactivate
     void stop() {
         tracker.close();
+        fetched.keySet().forEach(context::ungetService);
+        fetched.clear();
         guard.shutdown();
     }
 
@@ -80,7 +108,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         List<PluginService<S>> usable = new ArrayList<>();
         for (ServiceReference<Object> reference : sorted) {
             Bundle bundle = reference.getBundle();
-            Object service = tracker.getService(reference);
+            Object service = service(reference);
             if (bundle == null || !type.isInstance(service) || guard.failed(bundle.getSymbolicName())) {
                 continue;
             }
@@ -137,7 +165,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     }
 
     private String describe(ServiceReference<Object> reference) {
-        Object service = tracker.getService(reference);
+        Object service = service(reference);
         try {
             if (service instanceof NotificationChannel channel) {
                 return "NotificationChannel " + channel.name();

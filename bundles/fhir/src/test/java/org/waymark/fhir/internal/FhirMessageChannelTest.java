@@ -1,0 +1,122 @@
+package org.waymark.fhir.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.notify.ContactPreferences;
+import org.waymark.api.notify.DeliveryException;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.Party;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+
+class FhirMessageChannelTest {
+    private static final Fhir FHIR = new Fhir();
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger answer = new AtomicInteger(200);
+    private HttpServer receiver;
+    private FhirMessageChannel channel;
+    private ContactPreferences endpoint;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/fhir/$process-message", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(answer.get(), -1);
+            exchange.close();
+        });
+        receiver.start();
+        endpoint = new ContactPreferences(false, null,
+                Map.of("fhir", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/fhir/$process-message"));
+        Referral stored = new Referral("r1", "t1", "p1", null, null, "gp-sheffield", "sheffield", "https://gp.example/ref",
+                "R1", ReferralStatus.IN_PROGRESS, null, "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"),
+                "Dr X", null, "sam", 3, Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-02T10:00:00Z"));
+        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> method.getName().equals("find")
+                        && "gp-sheffield".equals(((org.waymark.api.security.Caller) args[0]).id()) ? Optional.of(stored) : Optional.empty());
+        channel = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return FhirSettings.Config.class; }
+            @Override public String baseUrl() { return "https://waymark.example"; }
+        }), referrals);
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.stop(0);
+    }
+
+    private static Notification accepted() {
+        return new Notification("referral-r1-v2", Party.organisation("gp-sheffield"), "sheffield", "referral.status",
+                "Referral R1 is now accepted", "The social prescribing referral R1 is now accepted.",
+                Map.of("referralId", "r1", "taskId", "t1", "status", "accepted", "version", "2"));
+    }
+
+    @Test
+    void aStatusChangeIsSentAsAResponseMessageWithTheTaskAsItWasThen() throws Exception {
+        assertThat(channel.canReach(accepted(), endpoint)).isTrue();
+        assertThat(channel.send(accepted(), endpoint).receipt()).isEqualTo("HTTP 200");
+
+        Bundle message = FHIR.parse(FhirFormat.JSON, received.get(0), Bundle.class);
+        assertThat(message.getType()).isEqualTo(Bundle.BundleType.MESSAGE);
+        assertThat(message.getIdElement().getIdPart()).isEqualTo("referral-r1-v2");
+        MessageHeader header = (MessageHeader) message.getEntryFirstRep().getResource();
+        assertThat(header.getEventCoding().getCode()).isEqualTo("servicerequest-response");
+        assertThat(header.getSource().getEndpoint()).isEqualTo("https://waymark.example/fhir");
+        Task task = (Task) message.getEntry().get(1).getResource();
+        assertThat(message.getEntry().get(1).getFullUrl()).isEqualTo("https://waymark.example/fhir/Task/t1");
+        assertThat(header.getFocusFirstRep().getReference()).isEqualTo("https://waymark.example/fhir/Task/t1");
+        assertThat(task.getStatus()).as("the state of this change, not the latest").isEqualTo(Task.TaskStatus.ACCEPTED);
+        assertThat(task.getMeta().getVersionId()).isEqualTo("2");
+        assertThat(task.getFocus().getReference()).isEqualTo("ServiceRequest/r1");
+    }
+
+    @Test
+    void serverErrorsAreRetriedAndRefusalsAreNot() {
+        answer.set(503);
+        assertThatThrownBy(() -> channel.send(accepted(), endpoint))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.permanent()).isFalse());
+        answer.set(400);
+        assertThatThrownBy(() -> channel.send(accepted(), endpoint))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.permanent()).isTrue());
+    }
+
+    @Test
+    void anUnreachableEndpointIsRetried() {
+        receiver.stop(0);
+        assertThatThrownBy(() -> channel.send(accepted(), endpoint))
+                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.permanent()).isFalse());
+    }
+
+    @Test
+    void otherTopicsTravelAsACommunication() throws Exception {
+        channel.send(new Notification("directory-check-42", Party.organisation("lunch-club"), "sheffield", "directory.check",
+                "Are your details still right?", "Please check your listing.", Map.of()), endpoint);
+        Bundle message = FHIR.parse(FhirFormat.JSON, received.get(0), Bundle.class);
+        assertThat(message.getEntry().get(1).getResource().fhirType()).isEqualTo("Communication");
+    }
+
+    @Test
+    void longMessageIdsBecomeStableFhirIds() {
+        String longId = "x".repeat(100);
+        assertThat(FhirMessageChannel.fhirId(longId)).isEqualTo(FhirMessageChannel.fhirId(longId)).hasSize(36);
+    }
+}
