@@ -1,4 +1,4 @@
-// The Waymark console: sign in, then the caseload. Talks only to /api, with the session cookie (HttpOnly) and the
+// The Waymark console: sign in, then the caseload and the inbox. Talks only to /api, with the session cookie (HttpOnly) and the
 // CSRF token that /api/session hands out, sent back on every change.
 const PAGE_SIZE = 25;
 const state = { session: null, offset: 0, total: 0 };
@@ -23,9 +23,21 @@ function showMessage(text) {
 }
 
 function show(view) {
-  $('login-view').hidden = view !== 'login';
-  $('caseload-view').hidden = view !== 'caseload';
-  $('account').hidden = view !== 'caseload';
+  for (const section of document.querySelectorAll('section[data-view]')) {
+    section.hidden = section.dataset.view !== view;
+  }
+  $('account').hidden = view === 'login';
+  $('menu').hidden = view === 'login';
+  for (const link of document.querySelectorAll('#menu [data-go]')) {
+    if (link.dataset.go === view) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function sessionEnded() {
+  state.session = null;
+  showMessage('Your session has ended. Please sign in again.');
+  show('login');
 }
 
 async function start() {
@@ -72,6 +84,62 @@ async function showCaseload() {
   $('who').textContent = `Signed in as ${state.session.username}`;
   await loadCaseload();
   $('caseload-title').focus?.();
+  refreshInboxCount();
+}
+
+async function refreshInboxCount() {
+  const { status, data } = await api('GET', '/api/inbox');
+  $('inbox-count').textContent = status === 200 && data.length ? `(${data.length})` : '';
+}
+
+async function showInbox() {
+  show('inbox');
+  const { status, data } = await api('GET', '/api/inbox');
+  if (status === 401) return sessionEnded();
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The inbox could not be loaded.');
+    return;
+  }
+  showMessage('');
+  renderInbox(data);
+  $('inbox-title').focus();
+}
+
+function renderInbox(items) {
+  const list = $('inbox-items');
+  list.replaceChildren();
+  $('inbox-empty').hidden = items.length > 0;
+  $('inbox-count').textContent = items.length ? `(${items.length})` : '';
+  for (const item of items) {
+    const li = document.createElement('li');
+    li.className = item.task ? 'inbox-item task' : 'inbox-item';
+    li.dataset.id = item.id;
+    const title = document.createElement('h2');
+    title.textContent = item.subject || 'Message';
+    const when = document.createElement('p');
+    when.className = 'hint';
+    when.textContent = `${item.task ? 'Task' : 'Message'}, ${new Date(item.created).toLocaleString('en-GB')}`;
+    const text = document.createElement('p');
+    text.textContent = item.text || '';
+    const done = document.createElement('button');
+    done.type = 'button';
+    done.className = 'button secondary';
+    done.textContent = item.task ? 'Mark as done' : 'Dismiss';
+    done.setAttribute('aria-label', `${done.textContent}: ${item.subject || 'message'}`);
+    done.addEventListener('click', () => markDone(item.id));
+    li.append(title, when, text, done);
+    list.appendChild(li);
+  }
+}
+
+async function markDone(id) {
+  const { status, data } = await api('POST', `/api/inbox/${encodeURIComponent(id)}/done`);
+  if (status === 401) return sessionEnded();
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The item could not be marked as done.');
+    return;
+  }
+  await showInbox();
 }
 
 async function loadCaseload() {
@@ -81,12 +149,7 @@ async function loadCaseload() {
   if (search) params.set('search', search);
   if (status) params.set('status', status);
   const { status: code, data } = await api('GET', `/api/referrals?${params}`);
-  if (code === 401) {
-    state.session = null;
-    showMessage('Your session has ended. Please sign in again.');
-    show('login');
-    return;
-  }
+  if (code === 401) return sessionEnded();
   if (code !== 200) {
     showMessage((data && data.detail) || 'The caseload could not be loaded.');
     return;
@@ -131,6 +194,9 @@ function formatNhs(n) {
 document.addEventListener('DOMContentLoaded', () => {
   $('login-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
+  for (const link of document.querySelectorAll('#menu [data-go]')) {
+    link.addEventListener('click', () => (link.dataset.go === 'inbox' ? showInbox() : showCaseload()));
+  }
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });
   $('previous').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE_SIZE); loadCaseload(); });
   $('next').addEventListener('click', () => { state.offset += PAGE_SIZE; loadCaseload(); });

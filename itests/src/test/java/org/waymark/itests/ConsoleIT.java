@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.waymark.itests.WaymarkServer.bearer;
 
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +88,42 @@ class ConsoleIT {
         browser.navigate().refresh();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
         assertThat(browser.findElement(By.id("caseload-view")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void theInboxShowsATaskWhenASenderCancelsAndTheWorkerMarksItDone() throws Exception {
+        // A GP system sends a referral and then cancels it (BaRS new, then update with the ServiceRequest revoked):
+        // the unassigned referral's team, the link workers of its area, get a task in their inbox.
+        Path examples = Path.of(TestEnvironment.requiredProperty("waymark.fixtures"), "nhs-bars", "ig", "Examples");
+        String token = server.clientToken("console-bars-sender", server.createClient("console-bars-sender", "sheffield"));
+        for (String example : List.of("REFREQ03 - Referral Service Request New Full - Primary Care to Community Pharmacy - Minor Illness.xml",
+                "SERVREQ01 - Service Request Update - Revoked.xml")) {
+            HttpResponse<String> sent = server.send(server.request("/fhir/$process-message", "Authorization", bearer(token),
+                    "Content-Type", "application/fhir+xml", "Accept", "application/fhir+json")
+                    .POST(HttpRequest.BodyPublishers.ofFile(examples.resolve(example))));
+            assertThat(sent.statusCode()).as(example + ": " + sent.body()).isEqualTo(200);
+        }
+
+        // Delivery to the inbox is a durable job, run just after the commit.
+        org.awaitility.Awaitility.await("the task in the inbox").atMost(Duration.ofSeconds(30)).until(() ->
+                WaymarkServer.json(server.get("/api/inbox", "Authorization", WaymarkServer.basic("linkworker", "linkworker"))).size() > 0);
+
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        wait.until(d -> d.findElement(By.id("inbox-count")).getText().startsWith("("));
+        browser.findElement(By.cssSelector("#menu [data-go=inbox]")).click();
+        WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#inbox-items li.task")));
+        assertThat(item.getText()).contains("Referral cancelled by the sender").contains("cancelled a referral you hold");
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moves to the inbox heading").isEqualTo("inbox-title");
+
+        int before = browser.findElements(By.cssSelector("#inbox-items li")).size();
+        item.findElement(By.tagName("button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#inbox-items li")).size() == before - 1);
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }
 
     private static void signIn(String user, String password) {

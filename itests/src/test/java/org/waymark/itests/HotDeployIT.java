@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,15 +119,7 @@ class HotDeployIT {
     // ------------------------------------------------------------------ helpers
 
     private static void deploy() {
-        Path plugin = testPlugin();
-        // Copied beside deploy/ and moved in, so fileinstall never sees a half-written jar.
-        Path staging = server.dataDir().resolve(plugin.getFileName() + ".part");
-        try {
-            Files.copy(plugin, staging, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(staging, deployed(), StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server.deploy(testPlugin());
     }
 
     private static void undeploy() {
@@ -179,10 +170,6 @@ class HotDeployIT {
     }
 
     private static Path testPlugin() {
-        String property = System.getProperty("waymark.testPlugin");
-        assertThat(property).as("system property waymark.testPlugin (set by the itests pom)").isNotBlank();
-        Path jar = Path.of(property);
-        assertThat(jar).as("the test plugin jar; build itests/test-plugin first").isRegularFile();
-        return jar;
+        return TestEnvironment.testPlugin();
     }
 }

@@ -23,4 +23,13 @@ final class TestEnvironment {
             return socket.getLocalPort();
         }
     }
+
+    /** The test plugin jar (itests/test-plugin), built by the reactor before the itests. */
+    static java.nio.file.Path testPlugin() {
+        java.nio.file.Path jar = java.nio.file.Path.of(requiredProperty("waymark.testPlugin"));
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalStateException("No test plugin jar at " + jar + ": build itests/test-plugin first");
+        }
+        return jar;
+    }
 }

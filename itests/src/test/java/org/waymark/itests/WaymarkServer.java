@@ -65,6 +65,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
+    private final Map<String, String> extraEnvironment = new java.util.concurrent.ConcurrentHashMap<>();
     private Path workDir;
     private Path dataDir;
     private int port;
@@ -78,6 +79,12 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     public WaymarkServer(Path assembly) {
         this.assembly = assembly.toAbsolutePath().normalize();
+    }
+
+    /** Sets a WAYMARK_* variable for every start of this server, e.g. the SMTP relay of a test mail server. */
+    public WaymarkServer withEnvironment(String name, String value) {
+        extraEnvironment.put(name, value);
+        return this;
     }
 
     // ------------------------------------------------------------------ JUnit 5 lifecycle
@@ -190,6 +197,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         env.put("WAYMARK_PORT", Integer.toString(port));
         env.put("WAYMARK_HOST", "127.0.0.1");
         env.put("WAYMARK_DEMO", "true");
+        env.putAll(extraEnvironment);
         env.put("KARAF_DATA", dataDir.resolve("karaf").toString());
         env.put("KARAF_BASE", workDir.resolve("base").toString());
         env.put("KARAF_EXEC", "exec");
@@ -278,6 +286,19 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     /** Where plugins are hot-deployed. */
     public Path deployDir() {
         return dataDir.resolve("deploy");
+    }
+
+    /** Drops a plugin into deploy/ the way an operator should: copied beside it, then moved in at once. */
+    public Path deploy(Path plugin) {
+        Path staging = dataDir.resolve(plugin.getFileName() + ".part");
+        Path target = deployDir().resolve(plugin.getFileName());
+        try {
+            Files.copy(plugin, staging, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(staging, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
     }
 
     public Path karafLog() {

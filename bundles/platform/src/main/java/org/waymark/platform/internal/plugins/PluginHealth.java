@@ -1,37 +1,39 @@
 package org.waymark.platform.internal.plugins;
 
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the guard has seen of one plugin. Only unexpected failures count (exceptions a plugin was not asked to use
- * for a declared outcome, and time-outs); enough of them in a row mark the plugin failed until an admin resets it or
- * the plugin is redeployed.
+ * for a declared outcome, and time-outs). When {@code failureThreshold} of the last {@code 2 x failureThreshold} calls
+ * failed, the plugin is marked failed until an admin resets it or the plugin is redeployed. A window rather than a
+ * run of failures, because a broken plugin's cheap calls (can you reach this person?) succeed between its failing
+ * ones.
  */
 final class PluginHealth {
     private final int failureThreshold;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final boolean[] recentFailures;
+    private int next;
     private volatile boolean failed;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
 
     PluginHealth(int failureThreshold) {
         this.failureThreshold = failureThreshold;
+        this.recentFailures = new boolean[2 * failureThreshold];
     }
 
     void succeeded() {
         calls.incrementAndGet();
-        consecutiveFailures.set(0);
+        remember(false);
     }
 
     /** A declared outcome (the receiver refused, say): the plugin behaved, the work did not succeed. */
     void declined() {
-        calls.incrementAndGet();
-        consecutiveFailures.set(0);
+        succeeded();
     }
 
     void misbehaved(String error, boolean timedOut, Instant at) {
@@ -39,13 +41,24 @@ final class PluginHealth {
         (timedOut ? timeouts : errors).incrementAndGet();
         lastError = error;
         lastErrorAt = at;
-        if (consecutiveFailures.incrementAndGet() >= failureThreshold) {
+        if (remember(true) >= failureThreshold) {
             failed = true;
         }
     }
 
-    void reset() {
-        consecutiveFailures.set(0);
+    /** @return the failures among the remembered calls */
+    private synchronized int remember(boolean failure) {
+        recentFailures[next] = failure;
+        next = (next + 1) % recentFailures.length;
+        int failures = 0;
+        for (boolean f : recentFailures) {
+            failures += f ? 1 : 0;
+        }
+        return failures;
+    }
+
+    synchronized void reset() {
+        java.util.Arrays.fill(recentFailures, false);
         failed = false;
     }
 

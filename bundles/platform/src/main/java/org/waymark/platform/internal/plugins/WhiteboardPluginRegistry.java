@@ -27,8 +27,8 @@ import org.waymark.api.plugin.PluginService;
 
 /**
  * The whiteboard of plugin services. It tracks the SPI types listed in {@link #SPI_TYPES}, hands out the usable ones
- * per area, and guards every call through a {@link PluginGuard}: a bundle that misbehaves
- * {@value #FAILURE_THRESHOLD} times in a row is taken out of use.
+ * per area, and guards every call through a {@link PluginGuard}: a bundle that misbehaves in
+ * {@value #FAILURE_THRESHOLD} of its last calls is taken out of use.
  */
 @Component(service = {PluginRegistry.class, WhiteboardPluginRegistry.class})
 public final class WhiteboardPluginRegistry implements PluginRegistry {

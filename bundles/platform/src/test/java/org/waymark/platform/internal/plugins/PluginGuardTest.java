@@ -57,15 +57,28 @@ class PluginGuardTest {
     }
 
     @Test
-    void aSuccessBreaksTheRunOfFailures() throws Exception {
+    void aPluginWhoseCheapCallsWorkButWhoseRealWorkFailsIsStillMarkedFailed() throws Exception {
         for (int round = 0; round < 3; round++) {
+            guard.call("sms", Duration.ofSeconds(1), () -> "can reach");
+            assertThatThrownBy(() -> guard.call("sms", Duration.ofSeconds(1), () -> {
+                throw new IllegalStateException("send fails");
+            })).isInstanceOf(PluginCallException.class);
+        }
+        assertThat(guard.failed("sms")).isTrue();
+    }
+
+    @Test
+    void rareFailuresAmongManyCallsDoNotMarkAPluginFailed() throws Exception {
+        for (int round = 0; round < 10; round++) {
             assertThatThrownBy(() -> guard.call("sms", Duration.ofSeconds(1), () -> {
                 throw new IllegalStateException("flaky");
             })).isInstanceOf(PluginCallException.class);
-            guard.call("sms", Duration.ofSeconds(1), () -> "ok");
+            for (int ok = 0; ok < 6; ok++) {
+                guard.call("sms", Duration.ofSeconds(1), () -> "ok");
+            }
         }
         assertThat(guard.failed("sms")).isFalse();
-        assertThat(guard.health("sms").errors()).isEqualTo(3);
+        assertThat(guard.health("sms").errors()).isEqualTo(10);
     }
 
     @Test

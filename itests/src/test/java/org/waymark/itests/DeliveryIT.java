@@ -1,0 +1,396 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The platform's delivery machinery end to end: a link worker's status change goes through the outbox to the
+ * sender's FHIR endpoint (a local receiver that drops duplicates by message id) and to the person by email (a local
+ * GreenMail server), across a kill -9 between commit and delivery; undeliverable messages reach the dead-letter list
+ * and can be replayed; a broken plugin channel is isolated while email takes over.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DeliveryIT {
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
+    private static final int SMTP_PORT = freePort();
+    private static final String WORKER = basic("linkworker", "linkworker");
+    private static final String ADMIN = basic("admin", "admin");
+    private static final AtomicInteger nhsNumbers = new AtomicInteger(100);
+
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer()
+            .withEnvironment("WAYMARK_SMTP_HOST", "127.0.0.1")
+            .withEnvironment("WAYMARK_SMTP_PORT", Integer.toString(SMTP_PORT))
+            .withEnvironment("WAYMARK_SMTP_FROM", "waymark@sheffield.example")
+            // Quick retries, so a test sees a retry within seconds rather than minutes.
+            .withEnvironment("WAYMARK_JOB_RETRY_BASE_MILLIS", "300");
+
+    private static final Receiver receiver = new Receiver();
+    private static GreenMail mail;
+    private static String gpToken;
+
+    @BeforeAll
+    static void startReceivers() {
+        receiver.start();
+        mail = startMail();
+        gpToken = server.demoClientToken();
+        server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/gp/$process-message"));
+    }
+
+    @AfterAll
+    static void stopReceivers() {
+        receiver.stop();
+        mail.stop();
+    }
+
+    private static GreenMail startMail() {
+        GreenMail started = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        started.start();
+        return started;
+    }
+
+    @Test
+    @Order(1)
+    void aStatusChangeReachesTheSenderAndThePersonExactlyOnceAcrossAKill() throws Exception {
+        Referral referral = newReferral("DELIVERY-KILL");
+        setPersonContact(referral.patientId(), "{\"preferredChannel\":\"email\",\"addresses\":{\"email\":\"jo@example.org\"}}");
+        mail.stop(); // the mail server is down when the change commits
+        receiver.hold(); // and the GP system takes the message but never answers before the crash
+
+        long version = accept(referral);
+        String toSender = "referral-" + referral.id() + "-v" + version;
+        String toPerson = "referral-" + referral.id() + "-accepted";
+        await("the status message to reach the GP system").atMost(DELIVERY_TIMEOUT).until(() -> receiver.held() > 0);
+        server.kill();
+        receiver.release();
+
+        mail = startMail();
+        server.restart();
+
+        await("the status message delivered again after the restart").atMost(DELIVERY_TIMEOUT)
+                .until(() -> receiver.deliveries(toSender) >= 2);
+        assertThat(receiver.idsAbout(referral.id())).as("every delivery carried the same message id, so the receiver's"
+                + " deduplicating view holds the change once").containsExactly(toSender);
+        JsonNode message = receiver.last(toSender);
+        assertThat(message.path("entry").get(0).path("resource").path("eventCoding").path("code").asText())
+                .isEqualTo("servicerequest-response");
+        assertThat(message.path("entry").get(1).path("resource").path("status").asText()).isEqualTo("accepted");
+
+        MimeMessage email = awaitEmail(toPerson);
+        assertThat(email.getAllRecipients()[0].toString()).isEqualTo("jo@example.org");
+        assertThat(email.getSubject()).isEqualTo("Your social prescribing referral");
+        assertThat(email.getContent().toString()).contains("A link worker will contact you");
+        await("both jobs done").atMost(DELIVERY_TIMEOUT).until(() -> jobs("pending").isEmpty());
+        assertThat(Arrays.stream(mail.getReceivedMessages()).filter(m -> hasId(m, toPerson))).hasSize(1);
+    }
+
+    @Test
+    @Order(2)
+    void anUndeliverableMessageIsDeadLetteredAndAnAdminCanReplayIt() {
+        server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/refusing/$process-message"));
+        receiver.refuse(true);
+        try {
+            Referral referral = newReferral("DELIVERY-DEAD");
+            String messageId = "referral-" + referral.id() + "-v" + accept(referral);
+
+            AtomicReference<JsonNode> dead = new AtomicReference<>();
+            await("the refused message on the dead-letter list").atMost(DELIVERY_TIMEOUT).until(() -> {
+                for (JsonNode job : jobs("dead")) {
+                    if (job.path("key").asText().equals(messageId)) {
+                        dead.set(job);
+                        return true;
+                    }
+                }
+                return false;
+            });
+            assertThat(dead.get().path("lastError").asText()).contains("HTTP 400");
+            assertThat(dead.get().path("attempts").asInt()).as("a refusal is not retried").isEqualTo(1);
+            assertThat(server.admin("jobs", "--state", "dead")).contains(dead.get().path("id").asText());
+            assertThat(server.send(server.request("/api/admin/jobs/" + dead.get().path("id").asText() + "/replay",
+                    "Authorization", WORKER).POST(HttpRequest.BodyPublishers.noBody())).statusCode())
+                    .as("only admins replay").isEqualTo(403);
+
+            receiver.refuse(false);
+            HttpResponse<String> replayed = server.send(server.request("/api/admin/jobs/" + dead.get().path("id").asText()
+                    + "/replay", "Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+            await("the replayed message delivered").atMost(DELIVERY_TIMEOUT).until(() -> receiver.idsAbout(referral.id()).contains(messageId) && !receiver.refusedLast(messageId));
+            assertThat(server.send(server.request("/api/admin/jobs/" + dead.get().path("id").asText() + "/replay",
+                    "Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody())).statusCode())
+                    .as("a job that is no longer dead cannot be replayed").isEqualTo(404);
+        } finally {
+            receiver.refuse(false);
+            server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/gp/$process-message"));
+        }
+    }
+
+    @Test
+    @Order(3)
+    void pluginsListsTheBuiltInChannelsForAdminsOnly() {
+        HttpResponse<String> response = server.get("/api/plugins", "Authorization", ADMIN);
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, JsonNode> plugins = byId(json(response));
+        assertThat(plugins.get("org.waymark.email").path("contributions").toString()).contains("NotificationChannel email");
+        assertThat(plugins.get("org.waymark.fhir").path("contributions").toString()).contains("NotificationChannel fhir");
+        assertThat(plugins.get("org.waymark.notifications").path("contributions").toString())
+                .contains("NotificationChannel inbox").contains("JobHandler notification.deliver");
+        assertThat(plugins.values()).allSatisfy(p -> {
+            assertThat(p.path("builtIn").asBoolean()).isTrue();
+            assertThat(p.path("state").asText()).isEqualTo("active");
+        });
+        assertThat(server.get("/api/plugins", "Authorization", WORKER).statusCode()).isEqualTo(403);
+        assertThat(server.admin("plugins")).contains("org.waymark.email").contains("NotificationChannel fhir");
+    }
+
+    @Test
+    @Order(4)
+    void aBrokenPluginChannelIsIsolatedAndEmailTakesOver() throws Exception {
+        Path deployed = server.deploy(TestEnvironment.testPlugin());
+        try {
+            await("the test plugin's channel registered").atMost(Duration.ofSeconds(30)).until(() ->
+                    byId(json(server.get("/api/plugins", "Authorization", ADMIN))).containsKey("org.waymark.itests-test-plugin"));
+            JsonNode plugin = byId(json(server.get("/api/plugins", "Authorization", ADMIN))).get("org.waymark.itests-test-plugin");
+            assertThat(plugin.path("builtIn").asBoolean()).isFalse();
+            assertThat(plugin.path("area").asText()).isEqualTo("sheffield");
+            assertThat(plugin.path("contributions").toString()).contains("NotificationChannel sms");
+
+            Referral referral = newReferral("DELIVERY-PLUGIN");
+            setPersonContact(referral.patientId(),
+                    "{\"preferredChannel\":\"sms\",\"addresses\":{\"sms\":\"+44 7700 900123\",\"email\":\"sam@example.org\"}}");
+            accept(referral);
+
+            MimeMessage email = awaitEmail("referral-" + referral.id() + "-accepted");
+            assertThat(email.getAllRecipients()[0].toString()).isEqualTo("sam@example.org");
+            JsonNode failed = byId(json(server.get("/api/plugins", "Authorization", ADMIN))).get("org.waymark.itests-test-plugin");
+            assertThat(failed.path("state").asText()).isEqualTo("failed");
+            assertThat(failed.path("errors").asInt()).isGreaterThanOrEqualTo(5);
+            assertThat(failed.path("lastError").asText()).contains("SMS gateway plugin bug");
+            assertThat(byId(json(server.get("/api/plugins", "Authorization", ADMIN))).get("org.waymark.email")
+                    .path("state").asText()).as("the other channels keep working").isEqualTo("active");
+
+            HttpResponse<String> reset = server.send(server.request("/api/plugins/org.waymark.itests-test-plugin/reset",
+                    "Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()));
+            assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+            assertThat(json(reset).path("state").asText()).isEqualTo("active");
+        } finally {
+            Files.deleteIfExists(deployed);
+            await("the test plugin gone").atMost(Duration.ofSeconds(30)).until(() ->
+                    !byId(json(server.get("/api/plugins", "Authorization", ADMIN))).containsKey("org.waymark.itests-test-plugin"));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private record Referral(String id, String patientId, long version) {
+    }
+
+    private static Referral newReferral(String identifier) {
+        HttpResponse<String> created = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(gpToken),
+                        "Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(FhirReferralIT.serviceRequest(identifier, validNhsNumber(), "Delivery"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = json(created).path("id").asText();
+        JsonNode item = json(server.get("/api/referrals/" + id, "Authorization", WORKER));
+        return new Referral(id, item.path("patientId").asText(), item.path("version").asLong());
+    }
+
+    /** A fresh NHS number in the 999 test range with a valid mod-11 check digit. */
+    private static String validNhsNumber() {
+        while (true) {
+            String nine = "999" + String.format("%06d", nhsNumbers.incrementAndGet());
+            int sum = 0;
+            for (int i = 0; i < 9; i++) {
+                sum += (nine.charAt(i) - '0') * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check == 11) {
+                check = 0;
+            }
+            if (check != 10) {
+                return nine + check;
+            }
+        }
+    }
+
+    private static long accept(Referral referral) {
+        HttpResponse<String> accepted = server.postJson("/api/referrals/" + referral.id() + "/status",
+                "{\"status\":\"accepted\"}", "Authorization", WORKER);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        return json(accepted).path("version").asLong();
+    }
+
+    private static void setPersonContact(String patientId, String preferences) {
+        HttpResponse<String> saved = server.send(server.request("/api/contacts/person/" + patientId, "Authorization", WORKER,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(preferences)));
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+    }
+
+    private static JsonNode jobs(String state) {
+        HttpResponse<String> response = server.get("/api/admin/jobs?state=" + state, "Authorization", ADMIN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static Map<String, JsonNode> byId(JsonNode plugins) {
+        Map<String, JsonNode> byId = new java.util.TreeMap<>();
+        plugins.forEach(p -> byId.put(p.path("id").asText(), p));
+        return byId;
+    }
+
+    private static MimeMessage awaitEmail(String messageId) {
+        AtomicReference<MimeMessage> found = new AtomicReference<>();
+        await("an email for " + messageId).atMost(DELIVERY_TIMEOUT).until(() -> {
+            for (MimeMessage m : mail.getReceivedMessages()) {
+                if (hasId(m, messageId)) {
+                    found.set(m);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    private static boolean hasId(MimeMessage message, String messageId) {
+        try {
+            return ("<" + messageId + "@waymark>").equals(message.getMessageID());
+        } catch (javax.mail.MessagingException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try {
+            return TestEnvironment.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A GP system's FHIR messaging endpoint: keeps every message it is sent by Bundle id (its deduplicating view is the
+     * set of ids), can hold a request unanswered (to be caught by a crash) or refuse messages.
+     */
+    private static final class Receiver {
+        private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
+        private final Map<String, JsonNode> lastById = new ConcurrentHashMap<>();
+        private final AtomicInteger held = new AtomicInteger();
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+        private volatile boolean refusing;
+        private final Set<String> refusedIds = ConcurrentHashMap.newKeySet();
+        private HttpServer http;
+
+        void start() {
+            try {
+                http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            http.setExecutor(Executors.newCachedThreadPool());
+            http.createContext("/", exchange -> {
+                try (exchange) {
+                    JsonNode body = WaymarkServer.objectMapper().readTree(exchange.getRequestBody());
+                    String id = body.path("id").asText();
+                    deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                    lastById.put(id, body);
+                    CountDownLatch waitFor = gate;
+                    if (waitFor.getCount() > 0) {
+                        held.incrementAndGet();
+                        waitFor.await(2, TimeUnit.MINUTES);
+                    }
+                    boolean refuse = refusing && exchange.getRequestURI().getPath().startsWith("/refusing");
+                    if (refuse) {
+                        refusedIds.add(id);
+                    } else {
+                        refusedIds.remove(id);
+                    }
+                    exchange.sendResponseHeaders(refuse ? 400 : 200, -1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException sentToADeadClient) {
+                    // the sender died while we held its request: that is the point of holding it
+                }
+            });
+            http.start();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + http.getAddress().getPort() + path;
+        }
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        void refuse(boolean refuse) {
+            refusing = refuse;
+        }
+
+        int held() {
+            return held.get();
+        }
+
+        /** Every delivery of this message id, duplicates included. */
+        int deliveries(String id) {
+            AtomicInteger count = deliveries.get(id);
+            return count == null ? 0 : count.get();
+        }
+
+        /** The receiver's deduplicated view of the messages about one referral: their distinct ids. */
+        Set<String> idsAbout(String referralId) {
+            Set<String> ids = new java.util.TreeSet<>();
+            deliveries.keySet().stream().filter(id -> id.startsWith("referral-" + referralId)).forEach(ids::add);
+            return ids;
+        }
+
+        boolean refusedLast(String id) {
+            return refusedIds.contains(id);
+        }
+
+        JsonNode last(String id) {
+            return lastById.get(id);
+        }
+
+        void stop() {
+            release();
+            http.stop(0);
+        }
+    }
+}
