@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import javax.inject.Inject;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,34 @@ public class FeaturesIT extends KarafTestSupport {
     private static final Duration FEATURE_TIMEOUT = Duration.ofSeconds(30);
     /** Nothing is refreshed: a refresh would also rewire (and so stop) this test's own probe bundle. */
     private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
+
+    @Inject
+    protected org.apache.karaf.shell.api.console.SessionFactory shell;
+
+    /** The operator's shell commands answer from the running core (the same as ./waymark through the admin socket). */
+    @Test
+    public void adminShellCommandsListPluginsAndJobs() throws Exception {
+        awaitNoProblems(this::waymarkProblems, BOOT_TIMEOUT);
+        String plugins = shellCommand("waymark:plugins");
+        for (String expected : List.of("NotificationChannel email", "NotificationChannel fhir", "NotificationChannel inbox",
+                "JobHandler notification.deliver")) {
+            assertTrue("waymark:plugins lists " + expected + ":\n" + plugins, plugins.contains(expected));
+        }
+        String jobs = shellCommand("waymark:jobs --state dead");
+        assertTrue("waymark:jobs answers: " + jobs, jobs.equals("No jobs") || jobs.startsWith("ID"));
+    }
+
+    private String shellCommand(String command) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream print = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session = shell.create(new java.io.ByteArrayInputStream(new byte[0]), print, print);
+        try {
+            Object result = session.execute(command);
+            return result == null ? out.toString(java.nio.charset.StandardCharsets.UTF_8) : result.toString();
+        } finally {
+            session.close();
+        }
+    }
 
     @Test
     public void everyWaymarkBundleIsActiveAndEveryWaymarkComponentSatisfiedAfterBoot() throws Exception {
