@@ -1,0 +1,247 @@
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Referral intake over HTTP, as GP systems send it: plain ServiceRequests, BaRS message Bundles (the official
+ * REFREQ07 example, ids and NHS number made unique per message) and transaction Bundles, each at several client
+ * counts for a fixed time after a warm-up. Prints throughput, latency percentiles and errors, then checks that every
+ * acknowledged referral is stored. Run by bench/intake.sh against a fresh server.
+ *
+ * Usage: java IntakeBench.java BASE_URL CLIENT_ID SECRET FIXTURES WARMUP_S SECONDS KINDS LEVELS
+ */
+public class IntakeBench {
+    static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    static final AtomicLong numbers = new AtomicLong(1);
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static String base;
+    static String token;
+    static String barsTemplate;
+    static String barsServiceRequestUuid;
+    static String barsNhsNumber;
+    static String barsBundleId;
+
+    record Result(String kind, int clients, long requests, long errors, double seconds, long[] latenciesMicros) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        base = args[0];
+        token = token(args[1], args[2]);
+        barsTemplate = Files.readString(Path.of(args[3], "nhs-bars/ig/Examples/REFREQ07 - Referral Service Request New Full - GP to OC.xml"));
+        barsBundleId = find(barsTemplate, "<Bundle[^>]*>\\s*<id value=\"([^\"]+)\"");
+        barsServiceRequestUuid = find(barsTemplate, "<fullUrl value=\"urn:uuid:([^\"]+)\" />\\s*<resource>\\s*<ServiceRequest>");
+        barsNhsNumber = find(barsTemplate, "nhs-number\" />\\s*<value value=\"(\\d{10})\"");
+        int warmup = Integer.parseInt(args[4]);
+        int seconds = Integer.parseInt(args[5]);
+        List<String> kinds = List.of(args[6].split(","));
+        List<Integer> levels = Arrays.stream(args[7].split(",")).map(Integer::parseInt).toList();
+
+        long storedBefore = total();
+        ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        System.out.printf("warm-up: %d s, mixed kinds at 8 clients%n", warmup);
+        for (String kind : kinds) {
+            run(kind, 8, Math.max(1, warmup / kinds.size()), acknowledged);
+        }
+        List<Result> results = new ArrayList<>();
+        for (String kind : kinds) {
+            for (int clients : levels) {
+                Result r = run(kind, clients, seconds, acknowledged);
+                results.add(r);
+                print(r);
+            }
+        }
+        long storedAfter = total();
+        long expected = acknowledged.size();
+        System.out.printf("%nacknowledged referrals: %d; stored (ServiceRequest total) grew by %d: %s%n", expected,
+                storedAfter - storedBefore, storedAfter - storedBefore == expected ? "every acknowledged referral is stored"
+                        : "MISMATCH");
+        List<String> sample = new ArrayList<>(acknowledged);
+        java.util.Collections.shuffle(sample);
+        int missing = 0;
+        for (String identifier : sample.subList(0, Math.min(200, sample.size()))) {
+            HttpResponse<String> found = get("/fhir/ServiceRequest?identifier=" + URLEncoder.encode(identifier, StandardCharsets.UTF_8) + "&_count=1");
+            if (!found.body().contains("\"total\":1")) {
+                missing++;
+            }
+        }
+        System.out.printf("sample of %d acknowledged referrals looked up by identifier: %d missing%n", Math.min(200, sample.size()), missing);
+        if (storedAfter - storedBefore != expected || missing > 0) {
+            System.exit(1);
+        }
+    }
+
+    static Result run(String kind, int clients, int seconds, ConcurrentLinkedQueue<String> acknowledged) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        AtomicLong errors = new AtomicLong();
+        List<long[]> latencies = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        long[] counts = new long[clients];
+        long start = System.nanoTime();
+        for (int t = 0; t < clients; t++) {
+            long[] mine = new long[2_000_000];
+            latencies.add(mine);
+            int index = t;
+            Thread thread = new Thread(() -> {
+                int n = 0;
+                while (System.nanoTime() < deadline && n < mine.length) {
+                    Request request = request(kind);
+                    long sent = System.nanoTime();
+                    try {
+                        HttpResponse<String> response = http.send(request.http(), HttpResponse.BodyHandlers.ofString());
+                        mine[n++] = (System.nanoTime() - sent) / 1000;
+                        if (response.statusCode() / 100 == 2) {
+                            acknowledged.add(request.identifier());
+                        } else {
+                            if (errors.incrementAndGet() <= 3) {
+                                System.out.println("  error " + response.statusCode() + ": " + response.body().substring(0, Math.min(300, response.body().length())));
+                            }
+                        }
+                    } catch (Exception e) {
+                        mine[n++] = (System.nanoTime() - sent) / 1000;
+                        errors.incrementAndGet();
+                    }
+                }
+                counts[index] = n;
+            });
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        long total = Arrays.stream(counts).sum();
+        long[] all = new long[(int) total];
+        int at = 0;
+        for (int t = 0; t < clients; t++) {
+            System.arraycopy(latencies.get(t), 0, all, at, (int) counts[t]);
+            at += counts[t];
+        }
+        Arrays.sort(all);
+        return new Result(kind, clients, total, errors.get(), elapsed, all);
+    }
+
+    static void print(Result r) {
+        System.out.printf("%-15s %2d clients: %7.1f req/s  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  errors %d  (%d requests in %.1f s)%n",
+                r.kind(), r.clients(), r.requests() / r.seconds(), pct(r, 50), pct(r, 95), pct(r, 99), r.errors(),
+                r.requests(), r.seconds());
+    }
+
+    static double pct(Result r, int p) {
+        long[] l = r.latenciesMicros();
+        return l.length == 0 ? 0 : l[Math.min(l.length - 1, (int) Math.ceil(p / 100.0 * l.length) - 1)] / 1000.0;
+    }
+
+    record Request(HttpRequest http, String identifier) {
+    }
+
+    static Request request(String kind) {
+        long n = numbers.getAndIncrement();
+        String nhs = nhsNumber(n);
+        String id = "BENCH-" + UUID.randomUUID();
+        return switch (kind) {
+            case "servicerequest" -> new Request(post("/fhir/ServiceRequest", "application/fhir+json", serviceRequest(id, nhs, false)),
+                    "https://bench.example/referrals|" + id);
+            case "transaction" -> new Request(post("/fhir", "application/fhir+json", transaction(id, nhs)),
+                    "https://bench.example/referrals|" + id);
+            case "bars" -> {
+                String uuid = UUID.randomUUID().toString();
+                String body = barsTemplate.replace(barsServiceRequestUuid, uuid).replace(barsNhsNumber, nhs)
+                        .replaceFirst(Pattern.quote(barsBundleId), UUID.randomUUID().toString());
+                // BaRS referrals are identified by the ServiceRequest's fullUrl within the sender's endpoint.
+                yield new Request(post("/fhir/$process-message", "application/fhir+xml", body), "urn:uuid:" + uuid);
+            }
+            default -> throw new IllegalArgumentException("kind " + kind);
+        };
+    }
+
+    static String serviceRequest(String id, String nhs, boolean forTransaction) {
+        String subject = forTransaction ? "\"subject\":{\"reference\":\"urn:uuid:PATIENT\"}"
+                : "\"contained\":[" + patient(nhs, "p1") + "],\"subject\":{\"reference\":\"#p1\"}";
+        return "{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\",\"priority\":\"routine\","
+                + "\"identifier\":[{\"system\":\"https://bench.example/referrals\",\"value\":\"" + id + "\"}]," + subject + ","
+                + "\"reasonCode\":[{\"text\":\"Lonely since moving; would like to meet people\"}],"
+                + "\"authoredOn\":\"2026-11-20T10:00:00Z\",\"requester\":{\"display\":\"Dr A Smith\"}}";
+    }
+
+    static String patient(String nhs, String localId) {
+        return "{\"resourceType\":\"Patient\"" + (localId == null ? "" : ",\"id\":\"" + localId + "\"")
+                + ",\"identifier\":[{\"system\":\"" + NHS + "\",\"value\":\"" + nhs + "\"}],"
+                + "\"name\":[{\"family\":\"Bench\",\"given\":[\"Jo\"]}],\"birthDate\":\"1950-02-03\",\"gender\":\"female\","
+                + "\"address\":[{\"postalCode\":\"S1 2AB\"}]}";
+    }
+
+    static String transaction(String id, String nhs) {
+        String patientUuid = UUID.randomUUID().toString();
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":["
+                + "{\"fullUrl\":\"urn:uuid:" + patientUuid + "\",\"resource\":" + patient(nhs, null)
+                + ",\"request\":{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=" + NHS + "|" + nhs + "\"}},"
+                + "{\"fullUrl\":\"urn:uuid:" + UUID.randomUUID() + "\",\"resource\":" + serviceRequest(id, nhs, true).replace("PATIENT", patientUuid)
+                + ",\"request\":{\"method\":\"POST\",\"url\":\"ServiceRequest\"}}]}";
+    }
+
+    /** 999 test-range numbers with a valid mod-11 check digit, unique per request. */
+    static String nhsNumber(long n) {
+        for (long k = n * 11; ; k++) {
+            String nine = "999" + String.format("%06d", k % 1_000_000);
+            int sum = 0;
+            for (int i = 0; i < 9; i++) {
+                sum += (nine.charAt(i) - '0') * (10 - i);
+            }
+            int check = 11 - sum % 11;
+            if (check == 11) {
+                check = 0;
+            }
+            if (check != 10) {
+                return nine + check;
+            }
+        }
+    }
+
+    static HttpRequest post(String path, String type, String body) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", type).header("Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static long total() throws Exception {
+        String body = get("/fhir/ServiceRequest?_count=0").body();
+        return Long.parseLong(find(body, "\"total\"\\s*:\\s*(\\d+)"));
+    }
+
+    static String token(String client, String secret) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=" + client + "&client_secret=" + secret))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return find(response.body(), "\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+    }
+
+    static String find(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("not found: " + regex);
+        }
+        return m.group(1);
+    }
+}
