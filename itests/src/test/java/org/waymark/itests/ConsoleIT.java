@@ -127,6 +127,10 @@ class ConsoleIT {
         browser.findElement(By.id("menu-caseload")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
         assertThat(browser.findElement(By.id("linkage-view")).isDisplayed()).isFalse();
+
+        // Leave the browser signed out, as the other test expects to find it.
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }
 
     private static HttpResponse<String> postReferral(String token, String body) {
