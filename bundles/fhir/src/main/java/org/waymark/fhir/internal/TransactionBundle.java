@@ -63,13 +63,6 @@ final class TransactionBundle {
         for (int i = 0; i < entries.size(); i++) {
             Bundle.BundleEntryComponent entry = entries.get(i);
             String where = "Entry " + i;
-            Resource resource = entry.getResource();
-            if (resource == null) {
-                throw WaymarkException.invalid(where + " has no resource");
-            }
-            if (entry.hasFullUrl() && !fullUrls.add(entry.getFullUrl())) {
-                throw WaymarkException.invalid(where + " repeats the fullUrl " + Messages.safe(entry.getFullUrl()));
-            }
             Bundle.BundleEntryRequestComponent request = entry.getRequest();
             if (request == null || request.getMethod() == null || !request.hasUrl()) {
                 throw WaymarkException.invalid(where + " needs request.method and request.url");
@@ -77,6 +70,13 @@ final class TransactionBundle {
             if (request.getMethod() != Bundle.HTTPVerb.POST) {
                 throw WaymarkException.unprocessable(where + ": Waymark accepts only POST (create) entries in a transaction, not "
                         + request.getMethod().toCode());
+            }
+            Resource resource = entry.getResource();
+            if (resource == null) {
+                throw WaymarkException.invalid(where + " has no resource");
+            }
+            if (entry.hasFullUrl() && !fullUrls.add(entry.getFullUrl())) {
+                throw WaymarkException.invalid(where + " repeats the fullUrl " + Messages.safe(entry.getFullUrl()));
             }
             if (!(resource instanceof Patient) && !(resource instanceof ServiceRequest)) {
                 throw WaymarkException.unprocessable(where + ": Waymark accepts Patient and ServiceRequest entries in a "
@@ -101,6 +101,10 @@ final class TransactionBundle {
                 checkServiceRequestCondition(where, entries.get(i).getRequest().getIfNoneExist(), identifier);
                 String reference = request.getSubject().getReference();
                 PatientEntry patient = reference == null ? null : patients.get(reference);
+                if (patient == null && reference != null && fullUrls.contains(reference)) {
+                    throw WaymarkException.invalid(where + ": the subject must be a Patient entry, and "
+                            + Messages.safe(reference) + " is not one");
+                }
                 if (patient == null && reference != null && reference.startsWith("urn:")) {
                     throw WaymarkException.invalid(where + ": the subject " + Messages.safe(reference)
                             + " refers to nothing in the Bundle");

@@ -3,9 +3,16 @@ package org.waymark.fhir.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.waymark.api.error.WaymarkException;
 
 class TransactionBundleTest {
@@ -95,5 +102,33 @@ class TransactionBundleTest {
             assertThat(e.kind()).isEqualTo(kind);
             assertThat(e.getMessage()).contains(message);
         });
+    }
+
+    @Test
+    void tooManyEntriesAreRefusedBeforeAnyWork() {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i <= TransactionBundle.MAX_ENTRIES; i++) {
+            entries.append(i == 0 ? "" : ",").append("""
+                    {"resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}}""");
+        }
+        assertRefused("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}",
+                WaymarkException.Kind.UNPROCESSABLE, "at most");
+    }
+
+    static Stream<Path> hostileTransactions() throws IOException {
+        return Files.list(Path.of("src/test/resources/hostile-transactions")).sorted();
+    }
+
+    /** Waymark's corpus of broken and hostile transactions: each is the sender's mistake (4xx), explained, no internals. */
+    @ParameterizedTest
+    @MethodSource("hostileTransactions")
+    void hostileTransactionIsRefusedAsTheSendersMistake(Path file) throws IOException {
+        String body = Files.readString(file, StandardCharsets.UTF_8);
+        FhirFormat format = file.toString().endsWith(".xml") ? FhirFormat.XML : FhirFormat.JSON;
+        assertThatThrownBy(() -> new TransactionBundle(fhir.parse(format, body, Bundle.class), fhir, sr -> body, format.mediaType()))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                    assertThat(e.kind()).as(file.toString()).isIn(WaymarkException.Kind.INVALID, WaymarkException.Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).as(file.toString()).doesNotContain("java.", "Exception", "ca.uhn");
+                });
     }
 }
