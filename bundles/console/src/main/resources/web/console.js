@@ -1,7 +1,8 @@
-// The Waymark console: sign in, then the caseload and the inbox. Talks only to /api, with the session cookie (HttpOnly) and the
+// The Waymark console: sign in, then the caseload, the inbox and the linkage review queue. Talks only to /api, with the session cookie (HttpOnly) and the
 // CSRF token that /api/session hands out, sent back on every change.
 const PAGE_SIZE = 25;
-const state = { session: null, offset: 0, total: 0 };
+const state = { session: null, offset: 0, total: 0, review: null };
+const STAFF_ROLES = ['link-worker', 'admin'];
 
 const $ = (id) => document.getElementById(id);
 
@@ -23,14 +24,15 @@ function showMessage(text) {
 }
 
 function show(view) {
-  for (const section of document.querySelectorAll('section[data-view]')) {
+  for (const section of document.querySelectorAll('main section[data-view]')) {
     section.hidden = section.dataset.view !== view;
   }
   $('account').hidden = view === 'login';
-  $('menu').hidden = view === 'login';
-  for (const link of document.querySelectorAll('#menu [data-go]')) {
-    if (link.dataset.go === view) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+  const staff = view !== 'login' && state.session && state.session.roles.some((r) => STAFF_ROLES.includes(r));
+  $('menu').hidden = !staff;
+  for (const item of document.querySelectorAll('#menu [data-view]')) {
+    if (item.dataset.view === view) item.setAttribute('aria-current', 'page');
+    else item.removeAttribute('aria-current');
   }
 }
 
@@ -191,14 +193,155 @@ function formatNhs(n) {
   return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 }
 
+// ---------------------------------------------------------------- linkage review
+
+const REVIEW_REASONS = {
+  'demographics': 'Name and details match someone only in part',
+  'unverified-nhs-number': 'NHS number fails its check digit',
+};
+
+function formatDate(isoDate) {
+  return isoDate ? new Date(`${isoDate}T00:00:00`).toLocaleDateString('en-GB') : '';
+}
+
+function personName(person) {
+  const name = [person.given, person.family].filter(Boolean).join(' ');
+  return name || 'Name not given';
+}
+
+async function showLinkage() {
+  show('linkage');
+  showMessage('');
+  $('linkage-detail').hidden = true;
+  $('linkage-list').hidden = false;
+  await loadLinkage();
+  $('linkage-title').focus();
+}
+
+async function loadLinkage() {
+  const { status, data } = await api('GET', '/api/linkage-reviews?status=pending&count=100');
+  if (status === 401) {
+    sessionEnded();
+    return;
+  }
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The linkage reviews could not be loaded.');
+    return;
+  }
+  const body = document.querySelector('#linkage-queue tbody');
+  body.replaceChildren();
+  for (const item of data.items) {
+    const row = document.createElement('tr');
+    row.dataset.id = item.id;
+    cell(row, item.name || 'Name not given');
+    cell(row, formatDate(item.birthDate));
+    cell(row, REVIEW_REASONS[item.reason] || item.reason);
+    cell(row, item.candidates === 0 ? 'None' : `${item.candidates} (best ${item.bestScore})`);
+    cell(row, new Date(item.created).toLocaleDateString('en-GB'));
+    const action = document.createElement('button');
+    action.type = 'button';
+    action.className = 'button secondary review-button';
+    action.textContent = 'Review';
+    action.setAttribute('aria-label', `Review ${item.name || 'this referral'}`);
+    action.addEventListener('click', () => openReview(item.id));
+    row.appendChild(document.createElement('td')).appendChild(action);
+    body.appendChild(row);
+  }
+  $('linkage-count').textContent = data.total === 0 ? 'Nothing is waiting for review.'
+    : `${data.total} ${data.total === 1 ? 'referral is' : 'referrals are'} waiting for review`;
+}
+
+async function openReview(id) {
+  const { status, data } = await api('GET', `/api/linkage-reviews/${encodeURIComponent(id)}`);
+  if (status === 401) {
+    sessionEnded();
+    return;
+  }
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The review could not be loaded.');
+    return;
+  }
+  showMessage('');
+  state.review = data;
+  renderReview(data);
+  $('linkage-list').hidden = true;
+  $('linkage-detail').hidden = false;
+  $('linkage-detail-title').focus();
+}
+
+function personRow(label, person, className) {
+  const row = document.createElement('tr');
+  if (className) row.className = className;
+  const head = document.createElement('th');
+  head.scope = 'row';
+  head.textContent = label;
+  row.appendChild(head);
+  cell(row, personName(person));
+  cell(row, formatDate(person.birthDate));
+  cell(row, person.gender);
+  cell(row, person.postcode);
+  cell(row, person.nhsNumber ? formatNhs(person.nhsNumber) + (person.nhsNumberVerified ? '' : ' (unverified)') : '');
+  return row;
+}
+
+function renderReview(review) {
+  $('linkage-referral').textContent = `${REVIEW_REASONS[review.reason] || review.reason}. Referred for: `
+    + `${review.referralReason || 'no reason given'}. Received ${new Date(review.created).toLocaleDateString('en-GB')}.`;
+  const body = document.querySelector('#linkage-compare tbody');
+  body.replaceChildren();
+  const referred = personRow('Referred', review.person, 'referred');
+  cell(referred, '');
+  cell(referred, '');
+  body.appendChild(referred);
+  review.candidates.forEach((candidate, index) => {
+    const row = personRow(`Candidate ${index + 1}`, candidate.person, 'candidate');
+    row.dataset.patientId = candidate.person.patientId;
+    const match = cell(row, `Score ${candidate.score}`);
+    const detail = document.createElement('span');
+    detail.className = 'match-detail';
+    detail.textContent = `${candidate.detail}; ${candidate.referrals} referral${candidate.referrals === 1 ? '' : 's'}`;
+    match.appendChild(detail);
+    const link = document.createElement('button');
+    link.type = 'button';
+    link.className = 'button link-candidate';
+    link.textContent = 'Same person: link';
+    link.setAttribute('aria-label', `Link to candidate ${index + 1}, ${personName(candidate.person)}`);
+    link.addEventListener('click', () => decide({ decision: 'link', patientId: candidate.person.patientId },
+      `Linked to ${personName(candidate.person)}.`));
+    row.appendChild(document.createElement('td')).appendChild(link);
+    body.appendChild(row);
+  });
+}
+
+async function decide(decision, done) {
+  if (!state.review) return;
+  const { status, data } = await api('POST', `/api/linkage-reviews/${encodeURIComponent(state.review.id)}/decision`, decision);
+  if (status === 401) {
+    sessionEnded();
+    return;
+  }
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The decision could not be saved.');
+    return;
+  }
+  state.review = null;
+  $('linkage-detail').hidden = true;
+  $('linkage-list').hidden = false;
+  await loadLinkage();
+  const notice = $('linkage-count');
+  notice.textContent = `${done} ${notice.textContent}`;
+}
+
 document.addEventListener('DOMContentLoaded', () => {
   $('login-form').addEventListener('submit', signIn);
   $('sign-out').addEventListener('click', signOut);
-  for (const link of document.querySelectorAll('#menu [data-go]')) {
-    link.addEventListener('click', () => (link.dataset.go === 'inbox' ? showInbox() : showCaseload()));
-  }
+  $('menu-inbox').addEventListener('click', () => { showMessage(''); showInbox(); });
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });
   $('previous').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE_SIZE); loadCaseload(); });
   $('next').addEventListener('click', () => { state.offset += PAGE_SIZE; loadCaseload(); });
+  $('menu-caseload').addEventListener('click', () => { showMessage(''); showCaseload(); });
+  $('menu-linkage').addEventListener('click', showLinkage);
+  $('keep-apart').addEventListener('click', () => decide({ decision: 'keep-apart' }, 'Kept apart as a new person.'));
+  $('linkage-back').addEventListener('click', showLinkage);
   start();
 });

@@ -113,7 +113,7 @@ class ConsoleIT {
         signIn("linkworker", "linkworker");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
         wait.until(d -> d.findElement(By.id("inbox-count")).getText().startsWith("("));
-        browser.findElement(By.cssSelector("#menu [data-go=inbox]")).click();
+        browser.findElement(By.id("menu-inbox")).click();
         WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#inbox-items li.task")));
         assertThat(item.getText()).contains("Referral cancelled by the sender").contains("cancelled a referral you hold");
         assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moves to the inbox heading").isEqualTo("inbox-title");
@@ -124,6 +124,56 @@ class ConsoleIT {
 
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
+    void linkWorkerLinksADoubtfulReferralFromTheReviewPage() {
+        String token = server.demoClientToken();
+        HttpResponse<String> known = postReferral(token, FhirIntakeIT.containedReferral("CONSOLE-L1",
+                FhirIntakeIT.patient(null, "Reviewson", "Tess", "1966-07-08", "S7 1AA"), "2026-02-01T09:00:00Z"));
+        String knownPatient = WaymarkServer.json(known).path("subject").path("reference").asText();
+        String doubtfulId = WaymarkServer.json(postReferral(token, FhirIntakeIT.containedReferral("CONSOLE-L2",
+                FhirIntakeIT.patient(null, "Reviewson", "Tess", "1966-08-07", "S7 1AA"), "2026-02-02T09:00:00Z"))).path("id").asText();
+
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        browser.findElement(By.id("menu-linkage")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-queue")));
+        WebElement row = wait.until(d -> d.findElements(By.cssSelector("#linkage-queue tbody tr")).stream()
+                .filter(r -> r.getText().contains("Tess Reviewson")).findFirst().orElse(null));
+        assertThat(row.getText()).contains("07/08/1966").contains("match someone only in part");
+        row.findElement(By.cssSelector("button.review-button")).click();
+
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-detail")));
+        List<WebElement> compared = browser.findElements(By.cssSelector("#linkage-compare tbody tr"));
+        assertThat(compared.get(0).getText()).contains("Referred").contains("07/08/1966");
+        WebElement candidate = compared.stream().filter(r -> r.getText().contains("08/07/1966")).findFirst().orElseThrow();
+        assertThat(candidate.getText()).contains("Tess Reviewson").contains("Score");
+        candidate.findElement(By.cssSelector("button.link-candidate")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("linkage-count"), "Linked to Tess Reviewson"));
+        assertThat(browser.findElements(By.cssSelector("#linkage-queue tbody tr")).stream()
+                .noneMatch(r -> r.getText().contains("Tess Reviewson"))).isTrue();
+        assertThat(WaymarkServer.json(server.get("/fhir/ServiceRequest/" + doubtfulId, "Authorization", bearer(token)))
+                .path("subject").path("reference").asText()).isEqualTo(knownPatient);
+
+        browser.findElement(By.id("menu-caseload")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        assertThat(browser.findElement(By.id("linkage-view")).isDisplayed()).isFalse();
+
+        // Leave the browser signed out, as the other test expects to find it.
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    private static HttpResponse<String> postReferral(String token, String body) {
+        HttpResponse<String> response = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token))
+                .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response;
     }
 
     private static void signIn(String user, String password) {

@@ -6,13 +6,17 @@ import java.util.Set;
  * Criteria of a referral search; every criterion is optional and they combine with AND. The caller's data scope is
  * always applied on top.
  *
- * @param text     a name or NHS number typed into the console's search box
- * @param assignee          a user name, or {@link #UNASSIGNED}
- * @param orUnassigned      with an assignee: also the referrals nobody is assigned to (a worker's working list)
+ * @param text         a name or NHS number typed into the console's search box
+ * @param assignee     a user name, or {@link #UNASSIGNED}
+ * @param orUnassigned with an assignee: also the referrals nobody is assigned to (a worker's working list)
+ * @param referralId   one referral (a FHIR Task search by focus)
+ * @param area         the area whose service owns the referral (a FHIR Task search by owner)
+ * @param authored     when the referrer wrote the referral
+ * @param lastUpdated  when the referral (or its Task) last changed
  */
 public record ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
                              Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
-                             int count) {
+                             int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated) {
     public static final String UNASSIGNED = "-";
     public static final int MAX_COUNT = 100;
 
@@ -22,9 +26,39 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
             throw new IllegalArgumentException("offset must not be negative");
         }
         count = Math.max(0, Math.min(count, MAX_COUNT));
+        authored = authored == null ? TimeRange.ANY : authored;
+        lastUpdated = lastUpdated == null ? TimeRange.ANY : lastUpdated;
+    }
+
+    /** The criteria of version 1.0 of this API. */
+    public ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
+                          Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
+                          int count) {
+        this(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned, text, offset, count,
+                null, null, TimeRange.ANY, TimeRange.ANY);
     }
 
     public static ReferralSearch all(int offset, int count) {
         return new ReferralSearch(null, null, null, null, Set.of(), null, false, null, offset, count);
+    }
+
+    public ReferralSearch withReferralId(String id) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, id, area, authored, lastUpdated);
+    }
+
+    public ReferralSearch withArea(String owningArea) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, owningArea, authored, lastUpdated);
+    }
+
+    public ReferralSearch withAuthored(TimeRange range) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, area, range, lastUpdated);
+    }
+
+    public ReferralSearch withLastUpdated(TimeRange range) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, area, authored, range);
     }
 }

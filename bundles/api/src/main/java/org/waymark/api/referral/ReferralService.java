@@ -1,5 +1,6 @@
 package org.waymark.api.referral;
 
+import java.util.List;
 import java.util.Optional;
 import org.waymark.api.security.Caller;
 
@@ -15,6 +16,17 @@ public interface ReferralService {
      * it already used gets its existing referral back ({@link Intake#created()} false), so retries are safe.
      */
     Intake receive(Caller sender, NewReferral referral);
+
+    /**
+     * Stores several referrals received together (a FHIR transaction Bundle) in one transaction: all of them, or
+     * none when any is refused. Referrals whose subjects share a {@link Subject#key()} are about one person, linked
+     * once. As with {@link #receive(Caller, NewReferral)}, an identifier the sender already used returns its
+     * existing referral, so a whole transaction can be retried safely.
+     *
+     * @return one intake per referral, in the order given
+     * @since 1.1
+     */
+    List<Intake> receiveAll(Caller sender, List<NewReferral> referrals);
 
     /**
      * Stores a new referral sent as a message. Unlike {@link #receive(Caller, NewReferral)}, a referral that already
@@ -51,4 +63,11 @@ public interface ReferralService {
 
     /** Patients the caller may see with this NHS number (as sent, verified or not). */
     Page<Patient> findPatientsByNhsNumber(Caller caller, String nhsNumber, int offset, int count);
+
+    /**
+     * Patients the caller may see that meet the criteria.
+     *
+     * @since 1.1
+     */
+    Page<Patient> searchPatients(Caller caller, PatientSearch search);
 }

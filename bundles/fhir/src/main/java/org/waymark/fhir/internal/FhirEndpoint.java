@@ -21,4 +21,9 @@ public interface FhirEndpoint {
     default List<String> operations() {
         return List.of();
     }
+
+    /** System-level interactions such as {@code transaction}, offered at the FHIR base rather than on a type. */
+    default List<String> systemInteractions() {
+        return List.of();
+    }
 }

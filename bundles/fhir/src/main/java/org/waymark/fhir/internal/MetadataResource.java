@@ -72,6 +72,8 @@ public final class MetadataResource {
         rest.getSecurity().addService(new CodeableConcept().setText("OAuth2 client credentials"))
                 .setDescription("Get a bearer token from " + baseUrl.replaceAll("/fhir$", "") + "/oauth2/token");
         endpoints.stream().sorted(Comparator.comparing(FhirEndpoint::resourceType)).forEach(endpoint -> {
+            endpoint.systemInteractions().forEach(code -> rest.addInteraction()
+                    .setCode(CapabilityStatement.SystemRestfulInteraction.fromCode(code)));
             if (endpoint.interactions().isEmpty()) {
                 // A system-level operation such as $process-message, not a resource type of its own.
                 endpoint.operations().forEach(op -> rest.addOperation().setName(op)

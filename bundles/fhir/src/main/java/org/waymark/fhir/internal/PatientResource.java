@@ -1,5 +1,7 @@
 package org.waymark.fhir.internal;
 
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.security.RolesAllowed;
@@ -19,6 +21,7 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.PatientSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.Roles;
 
@@ -28,7 +31,15 @@ import org.waymark.api.security.Roles;
 @Path("/Patient")
 @RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
 public final class PatientResource extends ReferralEndpoint {
-    private static final Map<String, String> SEARCH_PARAMETERS = Map.of("identifier", "token");
+    private static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
+
+    static {
+        SEARCH_PARAMETERS.put("identifier", "token");
+        SEARCH_PARAMETERS.put("family", "string");
+        SEARCH_PARAMETERS.put("given", "string");
+        SEARCH_PARAMETERS.put("birthdate", "date");
+        SEARCH_PARAMETERS.put("address-postalcode", "string");
+    }
 
     @Activate
     public PatientResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
@@ -42,19 +53,39 @@ public final class PatientResource extends ReferralEndpoint {
         return read(referrals.findPatient(Callers.of(security), id), id, ReferralMapping::toPatient, headers, uri);
     }
 
+    /** A string search value: FHIR matches it from the start, ignoring case and accents (the service normalises). */
+    private static String text(MultivaluedMap<String, String> query, String name) {
+        String value = query.getFirst(name);
+        if (value == null) {
+            return null;
+        }
+        if (value.isBlank()) {
+            throw WaymarkException.invalid(name + " needs a value");
+        }
+        return value.strip();
+    }
+
     @GET
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         Searches.requireSupported(query, SEARCH_PARAMETERS);
+        String nhs = null;
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
-        if (identifier == null || !NhsNumber.SYSTEM.equals(identifier.system())) {
-            throw WaymarkException.invalid("Search patients by identifier=" + NhsNumber.SYSTEM + "|{NHS number}");
+        if (identifier != null) {
+            if (identifier.system() != null && !NhsNumber.SYSTEM.equals(identifier.system())) {
+                throw WaymarkException.invalid("Search patients by identifier=" + NhsNumber.SYSTEM + "|{NHS number}");
+            }
+            nhs = NhsNumber.parse(identifier.value())
+                    .orElseThrow(() -> WaymarkException.invalid("The NHS number must have exactly 10 digits")).value();
         }
-        String nhs = NhsNumber.parse(identifier.value())
-                .orElseThrow(() -> WaymarkException.invalid("The NHS number must have exactly 10 digits")).value();
+        LocalDate[] born = DateSearch.days("birthdate", query.get("birthdate"));
         Searches.Paging paging = Searches.paging(query);
-        Page<Patient> page = referrals.findPatientsByNhsNumber(Callers.of(security), nhs, paging.offset(), paging.count());
+        PatientSearch search = new PatientSearch(nhs, text(query, "family"), text(query, "given"), born[0], born[1],
+                text(query, "address-postalcode"), paging.offset(), paging.count());
+        Page<Patient> page = born[0] != null && born[1] != null && born[0].isAfter(born[1])
+                ? new Page<>(List.of(), 0, paging.offset(), paging.count())
+                : referrals.searchPatients(Callers.of(security), search);
         return responder.resource(request, 200, Searches.searchset(request, "Patient", page, ReferralMapping::toPatient));
     }
 }

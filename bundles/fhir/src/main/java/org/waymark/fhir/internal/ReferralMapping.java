@@ -35,7 +35,16 @@ final class ReferralMapping {
     /** Whether the NHS number's mod-11 check digit holds; not a PDS trace, so UK Core's verification extension would overclaim. */
     static final String CHECK_DIGIT_EXTENSION = "https://waymark.org/fhir/StructureDefinition/nhs-number-check-digit-valid";
 
+    /** The Task owner is the social prescribing service of the referral's area: Organization/waymark-{area}. */
+    static final String OWNER_PREFIX = "waymark-";
+
     private ReferralMapping() {
+    }
+
+    /** The area whose service an owner reference names, or null when it names none. */
+    static String areaOfOwner(String organizationId) {
+        return organizationId.startsWith(OWNER_PREFIX) && organizationId.length() > OWNER_PREFIX.length()
+                ? organizationId.substring(OWNER_PREFIX.length()) : null;
     }
 
     // ---------------------------------------------------------------- FHIR to domain
@@ -273,7 +282,8 @@ final class ReferralMapping {
         task.setAuthoredOn(Date.from(referral.created()));
         task.setLastModified(Date.from(referral.lastUpdated()));
         task.setRequester(new Reference().setDisplay(referral.senderId()));
-        task.setOwner(new Reference().setDisplay("Waymark social prescribing, " + referral.area()));
+        task.setOwner(new Reference("Organization/" + OWNER_PREFIX + referral.area())
+                .setDisplay("Waymark social prescribing, " + referral.area()));
         task.setCode(new CodeableConcept().addCoding(new Coding("http://hl7.org/fhir/CodeSystem/task-code", "fulfill",
                 "Fulfill the focal request")));
         return task;

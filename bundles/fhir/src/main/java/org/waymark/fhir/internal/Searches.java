@@ -39,10 +39,26 @@ final class Searches {
                     + ". Supported: " + String.join(", ", new TreeSet<>(supported.keySet())));
         }
         for (Map.Entry<String, List<String>> entry : query.entrySet()) {
-            if (entry.getValue().size() > 1 && !entry.getKey().equals("_format")) {
+            // Dates may repeat to give both ends of a range (ge... and lt...); a third value adds nothing.
+            int allowed = "date".equals(supported.get(entry.getKey())) ? 2 : 1;
+            if (entry.getValue().size() > allowed && !entry.getKey().equals("_format")) {
                 throw WaymarkException.invalid("Repeating the search parameter " + Messages.safe(entry.getKey()) + " is not supported");
             }
         }
+    }
+
+    /** A reference search value: {@code Type/id}, a full URL ending so, or a bare id. */
+    static String referenceId(String name, String value, String type) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.strip();
+        int at = v.lastIndexOf(type + "/");
+        String id = at >= 0 ? v.substring(at + type.length() + 1) : v;
+        if (id.isEmpty() || id.contains("/") || (at < 0 && v.contains("/"))) {
+            throw WaymarkException.invalid(name + " must be " + type + "/{id}");
+        }
+        return id;
     }
 
     static Paging paging(MultivaluedMap<String, String> query) {

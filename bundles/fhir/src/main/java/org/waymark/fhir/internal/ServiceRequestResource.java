@@ -3,7 +3,6 @@ package org.waymark.fhir.internal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
@@ -47,6 +46,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("patient", "reference");
         SEARCH_PARAMETERS.put("patient:identifier", "token");
         SEARCH_PARAMETERS.put("status", "token");
+        SEARCH_PARAMETERS.put("authored", "date");
+        SEARCH_PARAMETERS.put("_lastUpdated", "date");
     }
 
     private final Fhir fhir;
@@ -108,11 +109,16 @@ public final class ServiceRequestResource extends ReferralEndpoint {
             nhsNumber = NhsNumber.parse(patientIdentifier.value())
                     .orElseThrow(() -> WaymarkException.invalid("The NHS number must have exactly 10 digits")).value();
         }
-        String patient = Optional.ofNullable(query.getFirst("patient")).map(p -> p.replaceFirst("^Patient/", "")).orElse(null);
+        String patient = Searches.referenceId("patient", query.getFirst("patient"), "Patient");
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
-        Page<Referral> page = referrals.search(Callers.of(security), new ReferralSearch(patient, nhsNumber,
+        ReferralSearch search = new ReferralSearch(patient, nhsNumber,
                 identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
-                null, false, null, paging.offset(), paging.count()));
+                null, false, null, paging.offset(), paging.count())
+                .withAuthored(DateSearch.instants("authored", query.get("authored")))
+                .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")));
+        Page<Referral> page = search.authored().isEmpty() || search.lastUpdated().isEmpty()
+                ? new Page<>(List.of(), 0, paging.offset(), paging.count())
+                : referrals.search(Callers.of(security), search);
         return responder.resource(request, 200, Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest));
     }
 

@@ -6,13 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,10 +27,12 @@ import org.waymark.api.referral.RecordedMessage;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.PatientSearch;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.TimeRange;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
@@ -44,7 +44,8 @@ public final class JdbcReferralService implements ReferralService {
     private final DataSource db;
     private final AuditLog audit;
     private final Clock clock;
-    private final PatientLinker linker = new PatientLinker();
+    private final ReferralWriter writer = new ReferralWriter();
+    private final TransactionIntake transactions;
     private final ReferralNotices notices;
 
     @Activate
@@ -59,96 +60,39 @@ public final class JdbcReferralService implements ReferralService {
         this.audit = audit;
         this.clock = clock;
         this.notices = notices;
-    }
-
-    /** Thrown inside the transaction when a concurrent retry stored the same identifier first. */
-    private static final class AlreadyStored extends RuntimeException {
-        AlreadyStored() {
-            super(null, null, false, false);
-        }
+        this.transactions = new TransactionIntake(db, audit, clock, writer);
     }
 
     @Override
     public Intake receive(Caller sender, NewReferral referral) {
-        if (!sender.isClient() || sender.areas().isEmpty()) {
-            throw WaymarkException.forbidden("Only a registered sending system can send referrals");
-        }
-        String area = sender.areas().iterator().next();
+        String area = senderArea(sender);
         Optional<Referral> retried = findBySenderIdentifier(sender, referral);
         if (retried.isPresent()) {
             return new Intake(retried.get(), false, List.of());
         }
-        record Stored(String id, String patientId, List<String> warnings) {
-        }
-        Stored stored;
+        ReferralWriter.Stored stored;
         try {
-            stored = Jdbc.inTransaction(db, c -> {
-                Instant now = clock.instant();
-                PatientLinker.Link link = referral.subject().existingPatientId() != null
-                        ? new PatientLinker.Link(visiblePatient(c, sender, referral.subject().existingPatientId()), null, List.of())
-                        : linker.link(c, referral.subject(), now);
-                String id = UUID.randomUUID().toString();
-                try {
-                    insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
-                } catch (SQLIntegrityConstraintViolationException duplicateIdentifier) {
-                    throw new AlreadyStored();
-                }
-                return new Stored(id, link.patientId(), link.warnings());
-            });
-        } catch (AlreadyStored concurrentRetry) {
+            stored = Jdbc.inTransaction(db, c -> writer.store(c, sender, area, referral, null, clock.instant()));
+        } catch (ReferralWriter.DuplicateIdentifier concurrentRetry) {
             return new Intake(findBySenderIdentifier(sender, referral).orElseThrow(), false, List.of());
         }
-        audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.id(), stored.patientId());
-        LOG.info("Referral {} received from {} for area {}", stored.id(), sender.id(), area);
-        Referral created = load(stored.id()).orElseThrow();
-        return new Intake(created, true, stored.warnings());
+        String patientId = stored.link().patientId();
+        audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.referralId(), patientId);
+        LOG.info("Referral {} received from {} for area {}", stored.referralId(), sender.id(), area);
+        Referral created = load(stored.referralId()).orElseThrow();
+        return new Intake(created, true, stored.link().warnings(), stored.link().outcome());
     }
 
-    private String visiblePatient(Connection c, Caller sender, String patientId) throws SQLException {
-        DataScope scope = DataScope.of(sender);
-        try (PreparedStatement s = c.prepareStatement("SELECT p.id FROM wm_patient p WHERE p.id = ? AND " + scope.patientCondition("p"))) {
-            s.setString(1, patientId);
-            bind(s, 2, scope.parameters());
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    throw WaymarkException.unprocessable("The referral's subject Patient/" + PatientLinker.clip(patientId, 64)
-                            + " is not known to this service");
-                }
-                return r.getString(1);
-            }
-        }
+    @Override
+    public List<Intake> receiveAll(Caller sender, List<NewReferral> referrals) {
+        return transactions.receiveAll(sender, senderArea(sender), referrals);
     }
 
-    private void insertReferral(Connection c, String id, String patientId, String senderId, String area, NewReferral n,
-                                Instant now) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
-                + "identifier_system, identifier_value, status, reason_text, reason_code, priority, authored_on, requester, note, "
-                + "version, created_at, updated_at, source_format, source_document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-            s.setString(1, id);
-            s.setString(2, UUID.randomUUID().toString());
-            s.setString(3, patientId);
-            s.setString(4, senderId);
-            s.setString(5, area);
-            s.setString(6, PatientLinker.clip(n.identifierSystem(), 200));
-            s.setString(7, PatientLinker.clip(n.identifierValue(), 200));
-            s.setString(8, ReferralStatus.REQUESTED.code());
-            s.setString(9, PatientLinker.clip(n.reasonText(), 1000));
-            s.setString(10, PatientLinker.clip(n.reasonCode(), 300));
-            s.setString(11, n.priority());
-            s.setTimestamp(12, n.authoredOn() == null ? null : Timestamp.from(n.authoredOn()));
-            s.setString(13, PatientLinker.clip(n.requester(), 300));
-            s.setString(14, PatientLinker.clip(n.note(), 4000));
-            s.setLong(15, 1);
-            s.setTimestamp(16, Timestamp.from(now));
-            s.setTimestamp(17, Timestamp.from(now));
-            s.setString(18, n.sourceFormat());
-            if (n.sourceDocument() == null) {
-                s.setNull(19, Types.CLOB);
-            } else {
-                s.setString(19, n.sourceDocument());
-            }
-            s.executeUpdate();
+    static String senderArea(Caller sender) {
+        if (!sender.isClient() || sender.areas().isEmpty()) {
+            throw WaymarkException.forbidden("Only a registered sending system can send referrals");
         }
+        return sender.areas().iterator().next();
     }
 
     private Optional<Referral> findBySenderIdentifier(Caller sender, NewReferral referral) {
@@ -170,32 +114,31 @@ public final class JdbcReferralService implements ReferralService {
 
     @Override
     public Intake receive(Caller sender, NewReferral referral, MessageReceipt receipt) {
-        if (!sender.isClient() || sender.areas().isEmpty()) {
-            throw WaymarkException.forbidden("Only a registered sending system can send referrals");
-        }
+        String area = senderArea(sender);
         if (referral.subject().existingPatientId() != null) {
             throw WaymarkException.unprocessable("A message must carry the Patient, not refer to one held here");
         }
-        String area = sender.areas().iterator().next();
-        record Stored(Referral referral, List<String> warnings) {
+        record Stored(Referral referral, PatientLinker.Link link) {
         }
-        Stored stored = Jdbc.inTransaction(db, c -> {
-            recordMessage(c, receipt);
-            if (queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
-                    List.of(sender.id(), referral.identifierSystem(), referral.identifierValue())).isPresent()) {
-                throw WaymarkException.conflict("This referral was already received: send an update message to change it");
-            }
-            Instant now = clock.instant();
-            PatientLinker.Link link = linker.link(c, referral.subject(), now);
-            String id = UUID.randomUUID().toString();
-            insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
-            Referral created = queryOne(c, "r.id = ?", List.of(id)).orElseThrow();
-            answerMessage(c, receipt, created);
-            return new Stored(created, link.warnings());
-        });
+        Stored stored;
+        try {
+            stored = Jdbc.inTransaction(db, c -> {
+                recordMessage(c, receipt);
+                if (queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+                        List.of(sender.id(), referral.identifierSystem(), referral.identifierValue())).isPresent()) {
+                    throw WaymarkException.conflict("This referral was already received: send an update message to change it");
+                }
+                ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
+                Referral created = queryOne(c, "r.id = ?", List.of(written.referralId())).orElseThrow();
+                answerMessage(c, receipt, created);
+                return new Stored(created, written.link());
+            });
+        } catch (ReferralWriter.DuplicateIdentifier concurrentlyReceived) {
+            throw WaymarkException.conflict("This referral was already received: send an update message to change it");
+        }
         audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.referral().id(), stored.referral().patientId());
         LOG.info("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
-        return new Intake(stored.referral(), true, stored.warnings());
+        return new Intake(stored.referral(), true, stored.link().warnings(), stored.link().outcome());
     }
 
     @Override
@@ -345,7 +288,7 @@ public final class JdbcReferralService implements ReferralService {
         return Jdbc.inTransaction(db, c -> queryOne(c, condition, parameters));
     }
 
-    private static Optional<Referral> queryOne(Connection c, String condition, List<Object> parameters) throws SQLException {
+    static Optional<Referral> queryOne(Connection c, String condition, List<Object> parameters) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
                 + " WHERE " + condition)) {
             bind(s, 1, parameters);
@@ -375,6 +318,10 @@ public final class JdbcReferralService implements ReferralService {
         } else {
             criterion(where, parameters, "r.assignee = ?", search.assignee());
         }
+        criterion(where, parameters, "r.id = ?", search.referralId());
+        criterion(where, parameters, "r.area = ?", search.area());
+        range(where, parameters, "r.authored_on", search.authored());
+        range(where, parameters, "r.updated_at", search.lastUpdated());
         if (search.text() != null && !search.text().isBlank()) {
             String text = search.text().strip().replace(" ", "");
             if (text.matches("\\d{10}")) {
@@ -426,11 +373,22 @@ public final class JdbcReferralService implements ReferralService {
         return found;
     }
 
+    @Override
+    public Page<Patient> searchPatients(Caller caller, PatientSearch search) {
+        PatientQueries.Criteria criteria = PatientQueries.criteria(search);
+        Page<Patient> found = patients(caller, criteria.condition(), criteria.parameters(), search.offset(), search.count());
+        audit.record(caller, AuditLog.Action.SEARCH, "Patient", found.items().size() + " of " + found.total(), null);
+        return found;
+    }
+
     private Page<Patient> patients(Caller caller, String condition, String value, int offset, int count) {
+        return patients(caller, condition, List.of(value), offset, count);
+    }
+
+    private Page<Patient> patients(Caller caller, String condition, List<Object> values, int offset, int count) {
         DataScope scope = DataScope.of(caller);
         String where = condition + " AND " + scope.patientCondition("p");
-        List<Object> parameters = new ArrayList<>();
-        parameters.add(value);
+        List<Object> parameters = new ArrayList<>(values);
         parameters.addAll(scope.parameters());
         return Jdbc.inTransaction(db, c -> {
             int total;
@@ -442,6 +400,9 @@ public final class JdbcReferralService implements ReferralService {
                 }
             }
             List<Patient> items = new ArrayList<>();
+            if (count == 0) {
+                return new Page<>(items, total, offset, count);
+            }
             try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.PATIENT_COLUMNS
                     + " FROM wm_patient p WHERE " + where + " ORDER BY p.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                 int next = bind(s, 1, parameters);
@@ -457,6 +418,17 @@ public final class JdbcReferralService implements ReferralService {
         });
     }
 
+    private static void range(StringBuilder where, List<Object> parameters, String column, TimeRange range) {
+        if (range.from() != null) {
+            where.append(" AND ").append(column).append(" >= ?");
+            parameters.add(Timestamp.from(range.from()));
+        }
+        if (range.to() != null) {
+            where.append(" AND ").append(column).append(" <= ?");
+            parameters.add(Timestamp.from(range.to()));
+        }
+    }
+
     private static void criterion(StringBuilder where, List<Object> parameters, String condition, String value) {
         if (value != null) {
             where.append(" AND ").append(condition);
@@ -465,7 +437,7 @@ public final class JdbcReferralService implements ReferralService {
     }
 
     /** @return the next parameter index */
-    private static int bind(PreparedStatement s, int first, List<Object> parameters) throws SQLException {
+    static int bind(PreparedStatement s, int first, List<Object> parameters) throws SQLException {
         int index = first;
         for (Object parameter : parameters) {
             s.setObject(index++, parameter);

@@ -9,44 +9,110 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Intake.PatientOutcome;
+import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.Subject;
 
 /**
- * Links a new referral to a local patient inside the referral's transaction: an exact verified NHS number links to
- * the existing patient; anything else creates a new patient record. An unverified number (failed mod-11 check) is
- * stored as sent but never used to link, and the sender is warned.
+ * Links a new referral to a local patient inside the referral's transaction (ARCHITECTURE.md, "Patient linkage"):
+ * <ul>
+ *   <li>an exact verified NHS number links to the existing patient (or creates the one record for it);</li>
+ *   <li>otherwise the demographics are scored against a small candidate set: a confident match links, a doubtful one
+ *       creates a patient record and queues the match for review, anything less creates a new patient;</li>
+ *   <li>an unverified NHS number (failed mod-11 check) is stored as sent, never used to link, and always queued for
+ *       review.</li>
+ * </ul>
+ * The returned {@link Link} says what was decided and why; {@link LinkageRecords} stores that once the referral exists.
  */
 final class PatientLinker {
+    static final String UNVERIFIED_WARNING =
+            "The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient";
 
-    record Link(String patientId, NhsNumber nhsNumber, List<String> warnings) {
+    /**
+     * A known patient the referral may be about.
+     *
+     * @param confident whether the demographics alone are enough to link (see {@link DemographicScore.Score#links()})
+     */
+    record Candidate(String patientId, int score, String detail, boolean confident) {
     }
 
-    Link link(Connection c, Subject subject, Instant now) throws SQLException {
+    /**
+     * @param rule         which rule decided: verified-nhs-number, demographics, unverified-nhs-number, referrer-reference
+     * @param score        the best demographic score, if demographics were scored
+     * @param reviewReason null, or why a person must confirm the match (demographics, unverified-nhs-number)
+     * @param candidates   for a review: who the person might be, best first
+     */
+    record Link(String patientId, NhsNumber nhsNumber, List<String> warnings, PatientOutcome outcome, String rule,
+                Integer score, String detail, String reviewReason, List<Candidate> candidates) {
+        static Link referrerReference(String patientId) {
+            return new Link(patientId, null, List.of(), PatientOutcome.MATCHED, "referrer-reference", null, null, null, List.of());
+        }
+    }
+
+    Link link(Connection c, Subject subject, String area, Instant now) throws SQLException {
         NhsNumber nhs = subject.nhsNumber();
         if (nhs != null && nhs.verified()) {
             Optional<String> existing = findVerified(c, nhs.value());
             if (existing.isPresent()) {
-                return new Link(existing.get(), nhs, List.of());
+                return nhsLink(existing.get(), nhs, PatientOutcome.MATCHED);
             }
             // Another transaction may create the same patient at the same moment: the unique index decides, and
             // the loser links to the winner's record.
             Savepoint beforeInsert = c.setSavepoint();
             try {
-                return new Link(insert(c, nhs, subject.demographics(), now), nhs, List.of());
+                return nhsLink(insert(c, nhs, subject.demographics(), now), nhs, PatientOutcome.CREATED);
             } catch (SQLIntegrityConstraintViolationException concurrentlyCreated) {
                 c.rollback(beforeInsert);
-                return new Link(findVerified(c, nhs.value()).orElseThrow(() -> concurrentlyCreated), nhs, List.of());
+                return nhsLink(findVerified(c, nhs.value()).orElseThrow(() -> concurrentlyCreated), nhs, PatientOutcome.MATCHED);
             }
         }
-        List<String> warnings = nhs == null ? List.of()
-                : List.of("The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient");
-        return new Link(insert(c, nhs, subject.demographics(), now), nhs, warnings);
+        List<Candidate> ranked = rank(subject, PatientCandidates.find(c, subject, area));
+        Candidate best = ranked.isEmpty() ? null : ranked.get(0);
+        Integer bestScore = best == null ? null : best.score();
+        String bestDetail = best == null ? "no candidate" : best.detail();
+        List<Candidate> doubtful = ranked.stream().filter(k -> k.score() >= DemographicScore.REVIEW_THRESHOLD).toList();
+        if (nhs != null) {
+            // Unverified: whatever the demographics say, a person confirms who this is.
+            List<Candidate> shown = ranked.stream().filter(k -> k.score() >= DemographicScore.REVIEW_THRESHOLD
+                    || k.detail().startsWith("NHS number same")).toList();
+            return new Link(insert(c, nhs, subject.demographics(), now), nhs, List.of(UNVERIFIED_WARNING),
+                    PatientOutcome.CREATED_FOR_REVIEW, "unverified-nhs-number", bestScore, bestDetail,
+                    "unverified-nhs-number", shown);
+        }
+        if (best != null && best.confident() && (ranked.size() < 2 || !ranked.get(1).confident())) {
+            return new Link(best.patientId(), null, List.of(), PatientOutcome.MATCHED, "demographics", best.score(),
+                    best.detail(), null, List.of());
+        }
+        if (!doubtful.isEmpty()) {
+            // Doubtful, or two confident matches (the same person known twice): a person decides.
+            return new Link(insert(c, null, subject.demographics(), now), null, List.of(), PatientOutcome.CREATED_FOR_REVIEW,
+                    "demographics", bestScore, bestDetail, "demographics", doubtful);
+        }
+        return new Link(insert(c, null, subject.demographics(), now), null, List.of(), PatientOutcome.CREATED,
+                "demographics", bestScore, bestDetail, null, List.of());
+    }
+
+    private static Link nhsLink(String patientId, NhsNumber nhs, PatientOutcome outcome) {
+        return new Link(patientId, nhs, List.of(), outcome, "verified-nhs-number", null, null, null, List.of());
+    }
+
+    /** Scores every candidate, best first. */
+    private static List<Candidate> rank(Subject subject, List<Patient> candidates) {
+        return candidates.stream().map(p -> {
+            DemographicScore.Score score = DemographicScore.score(subject.demographics(), p.demographics());
+            if (subject.nhsNumber() != null && p.nhsNumber() != null && subject.nhsNumber().value().equals(p.nhsNumber().value())) {
+                // The same number as sent is a strong hint for a reviewer, never a reason to link unasked.
+                return new Candidate(p.id(), score.points() + 10, "NHS number same, " + score.detail(), false);
+            }
+            return new Candidate(p.id(), score.points(), score.detail(), score.links());
+        }).sorted(Comparator.comparingInt(Candidate::score).reversed()).toList();
     }
 
     private static Optional<String> findVerified(Connection c, String nhsNumber) throws SQLException {
@@ -61,7 +127,8 @@ final class PatientLinker {
     private static String insert(Connection c, NhsNumber nhs, Demographics d, Instant now) throws SQLException {
         String id = UUID.randomUUID().toString();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_patient (id, nhs_number, nhs_verified, verified_nhs_number, "
-                + "family, given, family_norm, birth_date, gender, postcode, version, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + "family, given, family_norm, given_norm, birth_date, gender, postcode, postcode_norm, version, created_at, "
+                + "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, id);
             s.setString(2, nhs == null ? null : nhs.value());
             s.setBoolean(3, nhs != null && nhs.verified());
@@ -69,21 +136,32 @@ final class PatientLinker {
             s.setString(5, clip(d.family(), 100));
             s.setString(6, clip(d.given(), 100));
             s.setString(7, d.family() == null ? null : clip(normalise(d.family()), 100));
-            s.setDate(8, d.birthDate() == null ? null : Date.valueOf(d.birthDate()));
-            s.setString(9, d.gender());
-            s.setString(10, d.postcode() == null ? null : clip(d.postcode().toUpperCase(Locale.ROOT).replace(" ", ""), 16));
-            s.setLong(11, 1);
-            s.setTimestamp(12, Timestamp.from(now));
-            s.setTimestamp(13, Timestamp.from(now));
+            s.setString(8, d.given() == null ? null : clip(normalise(d.given()), 100));
+            s.setDate(9, d.birthDate() == null ? null : Date.valueOf(d.birthDate()));
+            s.setString(10, d.gender());
+            s.setString(11, d.postcode() == null ? null : clip(d.postcode().strip().toUpperCase(Locale.ROOT), 16));
+            s.setString(12, clip(normalisePostcode(d.postcode()), 16));
+            s.setLong(13, 1);
+            s.setTimestamp(14, Timestamp.from(now));
+            s.setTimestamp(15, Timestamp.from(now));
             s.executeUpdate();
         }
         return id;
     }
 
-    /** Lower case without accents or punctuation, so that searches by family name prefix are plain index scans. */
+    /** Lower case without accents or punctuation, so that searches by name prefix are plain index scans. */
     static String normalise(String name) {
         String decomposed = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD);
         return decomposed.replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
+    /** Upper case without spaces or punctuation: "s1 2ab" and "S12AB" are one postcode. */
+    static String normalisePostcode(String postcode) {
+        if (postcode == null) {
+            return null;
+        }
+        String p = postcode.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+        return p.isEmpty() ? null : p;
     }
 
     static String clip(String value, int max) {

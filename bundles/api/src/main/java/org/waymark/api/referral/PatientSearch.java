@@ -1,0 +1,26 @@
+package org.waymark.api.referral;
+
+import java.time.LocalDate;
+
+/**
+ * Criteria of a patient search; every criterion is optional and they combine with AND. Names and postcodes match
+ * from their start, ignoring case, accents, spaces and punctuation (as FHIR string searches do). The caller's data
+ * scope is always applied on top.
+ *
+ * @param nhsNumber      ten digits, matched as sent (verified or not)
+ * @param birthDateFrom  earliest birth date, inclusive
+ * @param birthDateTo    latest birth date, inclusive
+ */
+public record PatientSearch(String nhsNumber, String family, String given, LocalDate birthDateFrom, LocalDate birthDateTo,
+                            String postcode, int offset, int count) {
+    public PatientSearch {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset must not be negative");
+        }
+        count = Math.max(0, Math.min(count, ReferralSearch.MAX_COUNT));
+    }
+
+    public static PatientSearch byNhsNumber(String nhsNumber, int offset, int count) {
+        return new PatientSearch(nhsNumber, null, null, null, null, null, offset, count);
+    }
+}

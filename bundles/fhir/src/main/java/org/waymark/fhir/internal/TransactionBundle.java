@@ -1,0 +1,231 @@
+package org.waymark.fhir.internal;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Resource;
+import org.hl7.fhir.r4.model.ServiceRequest;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Subject;
+
+/**
+ * A FHIR transaction Bundle read for what Waymark accepts in one: POST (create) entries of Patients, optionally
+ * conditional on the NHS number ({@code ifNoneExist=identifier=https://fhir.nhs.uk/Id/nhs-number|N}), and of
+ * ServiceRequests about them, referring to a Patient entry by its fullUrl ({@code urn:uuid:...}). Everything is
+ * checked here, before anything is stored, so that a refused Bundle leaves nothing behind.
+ */
+final class TransactionBundle {
+    static final int MAX_ENTRIES = 100;
+
+    /** A Patient entry: the subject its ServiceRequests share. */
+    record PatientEntry(int index, String key, Subject subject) {
+    }
+
+    /** A ServiceRequest entry and the referral it becomes; patientKey is the Patient entry it is about, if any. */
+    record ReferralEntry(int index, ServiceRequest request, String patientKey, NewReferral referral) {
+    }
+
+    private final Bundle bundle;
+    private final Map<String, PatientEntry> patients = new LinkedHashMap<>();
+    private final List<ReferralEntry> referrals = new ArrayList<>();
+
+    /**
+     * @param sourceOf the original document to keep for one ServiceRequest entry (provenance)
+     */
+    TransactionBundle(Bundle bundle, Fhir fhir, java.util.function.Function<ServiceRequest, String> sourceOf, String sourceFormat) {
+        this.bundle = bundle;
+        if (bundle.getType() != Bundle.BundleType.TRANSACTION) {
+            throw WaymarkException.unprocessable("POST /fhir takes a Bundle of type 'transaction'"
+                    + (bundle.getType() == Bundle.BundleType.BATCH ? "; batches are not supported" : "")
+                    + (bundle.getType() == Bundle.BundleType.MESSAGE ? "; send messages to $process-message" : ""));
+        }
+        List<Bundle.BundleEntryComponent> entries = bundle.getEntry();
+        if (entries.isEmpty()) {
+            throw WaymarkException.invalid("The transaction has no entries");
+        }
+        if (entries.size() > MAX_ENTRIES) {
+            throw WaymarkException.unprocessable("A transaction may have at most " + MAX_ENTRIES + " entries");
+        }
+        Set<String> fullUrls = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            Bundle.BundleEntryComponent entry = entries.get(i);
+            String where = "Entry " + i;
+            Bundle.BundleEntryRequestComponent request = entry.getRequest();
+            if (request == null || request.getMethod() == null || !request.hasUrl()) {
+                throw WaymarkException.invalid(where + " needs request.method and request.url");
+            }
+            if (request.getMethod() != Bundle.HTTPVerb.POST) {
+                throw WaymarkException.unprocessable(where + ": Waymark accepts only POST (create) entries in a transaction, not "
+                        + request.getMethod().toCode());
+            }
+            Resource resource = entry.getResource();
+            if (resource == null) {
+                throw WaymarkException.invalid(where + " has no resource");
+            }
+            if (entry.hasFullUrl() && !fullUrls.add(entry.getFullUrl())) {
+                throw WaymarkException.invalid(where + " repeats the fullUrl " + Messages.safe(entry.getFullUrl()));
+            }
+            if (!(resource instanceof Patient) && !(resource instanceof ServiceRequest)) {
+                throw WaymarkException.unprocessable(where + ": Waymark accepts Patient and ServiceRequest entries in a "
+                        + "transaction, not " + resource.fhirType());
+            }
+            if (!request.getUrl().strip().equals(resource.fhirType())) {
+                throw WaymarkException.invalid(where + ": request.url must be " + resource.fhirType() + " for a create");
+            }
+            if (resource instanceof Patient patient) {
+                String key = entry.hasFullUrl() ? entry.getFullUrl() : "entry:" + i;
+                patients.put(key, new PatientEntry(i, key, patientSubject(where, patient, request.getIfNoneExist()).withKey(key)));
+            }
+        }
+        Set<String> referenced = new HashSet<>();
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).getResource() instanceof ServiceRequest request) {
+                String where = "Entry " + i;
+                checkReferencesResolve(where, request, fhir, fullUrls);
+                ReferralMapping.requireNewReferral(request);
+                Identifier identifier = request.getIdentifier().stream()
+                        .filter(id -> id.hasSystem() && id.hasValue()).findFirst().orElse(null);
+                checkServiceRequestCondition(where, entries.get(i).getRequest().getIfNoneExist(), identifier);
+                String reference = request.getSubject().getReference();
+                PatientEntry patient = reference == null ? null : patients.get(reference);
+                if (patient == null && reference != null && fullUrls.contains(reference)) {
+                    throw WaymarkException.invalid(where + ": the subject must be a Patient entry, and "
+                            + Messages.safe(reference) + " is not one");
+                }
+                if (patient == null && reference != null && reference.startsWith("urn:")) {
+                    throw WaymarkException.invalid(where + ": the subject " + Messages.safe(reference)
+                            + " refers to nothing in the Bundle");
+                }
+                NewReferral referral = patient == null
+                        ? ReferralMapping.toNewReferral(request, sourceFormat, sourceOf.apply(request))
+                        : ReferralMapping.newReferral(request, patient.subject(),
+                                identifier == null ? null : identifier.getSystem(), identifier == null ? null : identifier.getValue(),
+                                List.of(), ReferralMapping.requester(request.getRequester()), sourceFormat, sourceOf.apply(request));
+                if (patient != null) {
+                    referenced.add(patient.key());
+                }
+                referrals.add(new ReferralEntry(i, request, patient == null ? null : patient.key(), referral));
+            }
+        }
+        for (PatientEntry patient : patients.values()) {
+            if (!referenced.contains(patient.key())) {
+                throw WaymarkException.unprocessable("Entry " + patient.index() + ": Waymark keeps a Patient only as the "
+                        + "subject of a referral; no ServiceRequest in the transaction refers to it");
+            }
+        }
+        if (referrals.isEmpty()) {
+            throw WaymarkException.unprocessable("The transaction holds no ServiceRequest");
+        }
+    }
+
+    Bundle bundle() {
+        return bundle;
+    }
+
+    List<ReferralEntry> referrals() {
+        return referrals;
+    }
+
+    List<PatientEntry> patients() {
+        return List.copyOf(patients.values());
+    }
+
+    /** The Patient entry a ServiceRequest entry is about, if it names one. */
+    Optional<PatientEntry> patientOf(ReferralEntry referral) {
+        return Optional.ofNullable(referral.patientKey()).map(patients::get);
+    }
+
+    /** Every urn: reference must name an entry of this Bundle (FHIR transaction rules); anything else is an error. */
+    private static void checkReferencesResolve(String where, ServiceRequest request, Fhir fhir, Set<String> fullUrls) {
+        List<Reference> references = Fhir.withBundleClassLoader(
+                () -> fhir.context().newTerser().getAllPopulatedChildElementsOfType(request, Reference.class));
+        for (Reference reference : references) {
+            String target = reference.getReference();
+            if (target != null && target.startsWith("urn:") && !fullUrls.contains(target)) {
+                throw WaymarkException.invalid(where + ": the reference " + Messages.safe(target) + " refers to nothing in the Bundle");
+            }
+        }
+    }
+
+    private static Subject patientSubject(String where, Patient patient, String ifNoneExist) {
+        Optional<NhsNumber> nhs = ReferralMapping.nhsNumber(patient.getIdentifier());
+        if (ifNoneExist != null && !ifNoneExist.isBlank()) {
+            NhsNumber wanted = conditionNhsNumber(where, ifNoneExist);
+            if (nhs.isPresent() && !nhs.get().value().equals(wanted.value())) {
+                throw WaymarkException.invalid(where + ": ifNoneExist names another NHS number than the Patient's own");
+            }
+            nhs = Optional.of(wanted);
+        }
+        return Subject.described(nhs.orElse(null), ReferralMapping.demographics(patient));
+    }
+
+    /**
+     * Conditional create matches a Patient by NHS number, which is how Waymark links patients anyway: a verified
+     * number finds the one patient that has it.
+     */
+    private static NhsNumber conditionNhsNumber(String where, String ifNoneExist) {
+        Map<String, String> criteria = criteria(where, ifNoneExist);
+        String identifier = criteria.get("identifier");
+        if (criteria.size() != 1 || identifier == null) {
+            throw WaymarkException.unprocessable(where + ": a conditional create of a Patient supports only "
+                    + "ifNoneExist=identifier=" + NhsNumber.SYSTEM + "|{NHS number}");
+        }
+        TokenParam token = TokenParam.parse(identifier);
+        if (!NhsNumber.SYSTEM.equals(token.system())) {
+            throw WaymarkException.unprocessable(where + ": a conditional create of a Patient matches on the NHS number "
+                    + "system " + NhsNumber.SYSTEM);
+        }
+        return NhsNumber.parse(token.value())
+                .orElseThrow(() -> WaymarkException.invalid(where + ": the NHS number must have exactly 10 digits"));
+    }
+
+    /** A ServiceRequest's identifier is already its retry key; a condition may only say the same. */
+    private static void checkServiceRequestCondition(String where, String ifNoneExist, Identifier identifier) {
+        if (ifNoneExist == null || ifNoneExist.isBlank()) {
+            return;
+        }
+        Map<String, String> criteria = criteria(where, ifNoneExist);
+        String value = criteria.get("identifier");
+        TokenParam token = value == null ? null : TokenParam.parse(value);
+        if (criteria.size() != 1 || token == null || identifier == null || !identifier.getValue().equals(token.value())
+                || (token.system() != null && !token.system().equals(identifier.getSystem()))) {
+            throw WaymarkException.unprocessable(where + ": a conditional create of a ServiceRequest supports only "
+                    + "ifNoneExist=identifier={system}|{value} naming its own identifier");
+        }
+    }
+
+    private static Map<String, String> criteria(String where, String query) {
+        Map<String, String> criteria = new HashMap<>();
+        String q = query.strip();
+        int question = q.indexOf('?');
+        if (question >= 0) {
+            q = q.substring(question + 1);
+        }
+        for (String pair : q.split("&")) {
+            int equals = pair.indexOf('=');
+            if (equals <= 0) {
+                throw WaymarkException.invalid(where + ": ifNoneExist must be search parameters, e.g. identifier=system|value");
+            }
+            try {
+                criteria.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                throw WaymarkException.invalid(where + ": ifNoneExist is not URL-encoded correctly");
+            }
+        }
+        return criteria;
+    }
+}

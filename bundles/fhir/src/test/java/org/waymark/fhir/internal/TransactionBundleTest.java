@@ -1,0 +1,134 @@
+package org.waymark.fhir.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.hl7.fhir.r4.model.Bundle;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.waymark.api.error.WaymarkException;
+
+class TransactionBundleTest {
+    private static Fhir fhir;
+
+    @BeforeAll
+    static void createContext() {
+        fhir = new Fhir();
+    }
+
+    static String transaction(String patientRequest, String serviceRequestSubject, String extraEntry) {
+        return """
+                {"resourceType":"Bundle","type":"transaction","entry":[
+                 {"fullUrl":"urn:uuid:11111111-1111-4111-8111-111111111111",
+                  "resource":{"resourceType":"Patient","identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"9990000018"}],
+                    "name":[{"family":"Trans","given":["Ada"]}],"birthDate":"1960-05-06","gender":"female",
+                    "address":[{"postalCode":"S1 4GH"}]},
+                  "request":%s},
+                 {"fullUrl":"urn:uuid:22222222-2222-4222-8222-222222222222",
+                  "resource":{"resourceType":"ServiceRequest","status":"active","intent":"order",
+                    "identifier":[{"system":"https://gp.example/referrals","value":"TX-1"}],
+                    "subject":{"reference":"%s"},"reasonCode":[{"text":"Isolated"}]},
+                  "request":{"method":"POST","url":"ServiceRequest"}}%s]}
+                """.formatted(patientRequest, serviceRequestSubject, extraEntry);
+    }
+
+    private static TransactionBundle read(String json) {
+        // Parsing is part of reading: the strict parser refuses some things (a dangling #reference) before we see them.
+        return new TransactionBundle(fhir.parse(FhirFormat.JSON, json, Bundle.class), fhir, sr -> "source", "application/fhir+json");
+    }
+
+    private static final String CONDITIONAL = """
+            {"method":"POST","url":"Patient","ifNoneExist":"identifier=https://fhir.nhs.uk/Id/nhs-number|9990000018"}""";
+
+    @Test
+    void patientAndItsReferralShareOneSubject() {
+        TransactionBundle transaction = read(transaction(CONDITIONAL, "urn:uuid:11111111-1111-4111-8111-111111111111", ""));
+        assertThat(transaction.patients()).singleElement().satisfies(p -> {
+            assertThat(p.index()).isZero();
+            assertThat(p.subject().key()).isEqualTo("urn:uuid:11111111-1111-4111-8111-111111111111");
+            assertThat(p.subject().nhsNumber().verified()).isTrue();
+            assertThat(p.subject().demographics().family()).isEqualTo("Trans");
+        });
+        assertThat(transaction.referrals()).singleElement().satisfies(r -> {
+            assertThat(r.index()).isEqualTo(1);
+            assertThat(r.referral().subject().key()).isEqualTo("urn:uuid:11111111-1111-4111-8111-111111111111");
+            assertThat(r.referral().identifierValue()).isEqualTo("TX-1");
+            assertThat(r.referral().sourceDocument()).isEqualTo("source");
+        });
+    }
+
+    @Test
+    void urlEncodedConditionsAreUnderstood() {
+        String encoded = """
+                {"method":"POST","url":"Patient","ifNoneExist":"identifier=https%3A%2F%2Ffhir.nhs.uk%2FId%2Fnhs-number%7C9990000018"}""";
+        assertThat(read(transaction(encoded, "urn:uuid:11111111-1111-4111-8111-111111111111", "")).patients()).hasSize(1);
+    }
+
+    @Test
+    void whatWaymarkDoesNotSupportIsRefusedClearly() {
+        String subject = "urn:uuid:11111111-1111-4111-8111-111111111111";
+        assertRefused(transaction("{\"method\":\"PUT\",\"url\":\"Patient/1\"}", subject, ""), WaymarkException.Kind.UNPROCESSABLE, "only POST");
+        assertRefused(transaction("{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"family=Trans\"}", subject, ""),
+                WaymarkException.Kind.UNPROCESSABLE, "supports only");
+        assertRefused(transaction("{\"method\":\"POST\",\"url\":\"Patient\",\"ifNoneExist\":\"identifier=https://fhir.nhs.uk/Id/nhs-number|9990000026\"}",
+                subject, ""), WaymarkException.Kind.INVALID, "another NHS number");
+        assertRefused(transaction(CONDITIONAL, "urn:uuid:33333333-3333-4333-8333-333333333333", ""), WaymarkException.Kind.INVALID,
+                "refers to nothing");
+        assertRefused(transaction(CONDITIONAL, subject, """
+                ,{"resource":{"resourceType":"Observation","status":"final","code":{"text":"x"}},"request":{"method":"POST","url":"Observation"}}"""),
+                WaymarkException.Kind.UNPROCESSABLE, "not Observation");
+        assertRefused(transaction(CONDITIONAL, "#nothing", ""), WaymarkException.Kind.INVALID, "invalid reference");
+        assertRefused(transaction(CONDITIONAL, subject, "").replace("\"transaction\"", "\"batch\""), WaymarkException.Kind.UNPROCESSABLE,
+                "batches");
+        assertRefused(transaction(CONDITIONAL, subject, "").replace("\"url\":\"ServiceRequest\"", "\"url\":\"Patient\""),
+                WaymarkException.Kind.INVALID, "request.url");
+    }
+
+    @Test
+    void aPatientWithoutAReferralIsRefused() {
+        String json = transaction(CONDITIONAL, "Patient/elsewhere", "");
+        assertRefused(json, WaymarkException.Kind.UNPROCESSABLE, "subject of a referral");
+    }
+
+    private static void assertRefused(String json, WaymarkException.Kind kind, String message) {
+        assertThatThrownBy(() -> read(json)).isInstanceOfSatisfying(WaymarkException.class, e -> {
+            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.getMessage()).contains(message);
+        });
+    }
+
+    @Test
+    void tooManyEntriesAreRefusedBeforeAnyWork() {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i <= TransactionBundle.MAX_ENTRIES; i++) {
+            entries.append(i == 0 ? "" : ",").append("""
+                    {"resource":{"resourceType":"Patient"},"request":{"method":"POST","url":"Patient"}}""");
+        }
+        assertRefused("{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}",
+                WaymarkException.Kind.UNPROCESSABLE, "at most");
+    }
+
+    static Stream<Path> hostileTransactions() throws IOException {
+        return Files.list(Path.of("src/test/resources/hostile-transactions")).sorted();
+    }
+
+    /** Waymark's corpus of broken and hostile transactions: each is the sender's mistake (4xx), explained, no internals. */
+    @ParameterizedTest
+    @MethodSource("hostileTransactions")
+    void hostileTransactionIsRefusedAsTheSendersMistake(Path file) throws IOException {
+        String body = Files.readString(file, StandardCharsets.UTF_8);
+        FhirFormat format = file.toString().endsWith(".xml") ? FhirFormat.XML : FhirFormat.JSON;
+        assertThatThrownBy(() -> new TransactionBundle(fhir.parse(format, body, Bundle.class), fhir, sr -> body, format.mediaType()))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                    assertThat(e.kind()).as(file.toString()).isIn(WaymarkException.Kind.INVALID, WaymarkException.Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).as(file.toString()).doesNotContain("java.", "Exception", "ca.uhn");
+                });
+    }
+}

@@ -1,0 +1,111 @@
+package org.waymark.referrals.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.Intake.PatientOutcome;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.Caller;
+
+/**
+ * Stores one new referral inside the caller's transaction: finds its patient, inserts it with its Task, and records
+ * the linkage decision. Every way a referral arrives (a plain POST, a BaRS message, a transaction Bundle) goes
+ * through here, so they all link and record alike.
+ */
+final class ReferralWriter {
+    private final PatientLinker linker = new PatientLinker();
+
+    /** The sender already stored a referral with this identifier (a concurrent retry won the race). */
+    static final class DuplicateIdentifier extends RuntimeException {
+        DuplicateIdentifier() {
+            super(null, null, false, false);
+        }
+    }
+
+    record Stored(String referralId, PatientLinker.Link link) {
+    }
+
+    /**
+     * @param sameSubject the link of an earlier referral of the same transaction about the same person, or null
+     */
+    Stored store(Connection c, Caller sender, String area, NewReferral referral, PatientLinker.Link sameSubject, Instant now)
+            throws SQLException {
+        PatientLinker.Link link;
+        if (sameSubject != null) {
+            link = sameSubject.outcome() == PatientOutcome.CREATED_FOR_REVIEW ? sameSubject
+                    : new PatientLinker.Link(sameSubject.patientId(), sameSubject.nhsNumber(), sameSubject.warnings(),
+                    PatientOutcome.MATCHED, "same-transaction-entry", null, null, null, List.of());
+        } else if (referral.subject().existingPatientId() != null) {
+            link = PatientLinker.Link.referrerReference(visiblePatient(c, sender, referral.subject().existingPatientId()));
+        } else {
+            link = linker.link(c, referral.subject(), area, now);
+        }
+        String id = UUID.randomUUID().toString();
+        try {
+            insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
+        } catch (SQLIntegrityConstraintViolationException duplicateIdentifier) {
+            throw new DuplicateIdentifier();
+        }
+        LinkageRecords.record(c, id, area, link, now);
+        return new Stored(id, link);
+    }
+
+    private static String visiblePatient(Connection c, Caller sender, String patientId) throws SQLException {
+        DataScope scope = DataScope.of(sender);
+        try (PreparedStatement s = c.prepareStatement("SELECT p.id FROM wm_patient p WHERE p.id = ? AND " + scope.patientCondition("p"))) {
+            s.setString(1, patientId);
+            int index = 2;
+            for (Object parameter : scope.parameters()) {
+                s.setObject(index++, parameter);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    throw WaymarkException.unprocessable("The referral's subject Patient/" + PatientLinker.clip(patientId, 64)
+                            + " is not known to this service");
+                }
+                return r.getString(1);
+            }
+        }
+    }
+
+    private static void insertReferral(Connection c, String id, String patientId, String senderId, String area, NewReferral n,
+                                       Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
+                + "identifier_system, identifier_value, status, reason_text, reason_code, priority, authored_on, requester, note, "
+                + "version, created_at, updated_at, source_format, source_document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+            s.setString(1, id);
+            s.setString(2, UUID.randomUUID().toString());
+            s.setString(3, patientId);
+            s.setString(4, senderId);
+            s.setString(5, area);
+            s.setString(6, PatientLinker.clip(n.identifierSystem(), 200));
+            s.setString(7, PatientLinker.clip(n.identifierValue(), 200));
+            s.setString(8, ReferralStatus.REQUESTED.code());
+            s.setString(9, PatientLinker.clip(n.reasonText(), 1000));
+            s.setString(10, PatientLinker.clip(n.reasonCode(), 300));
+            s.setString(11, n.priority());
+            s.setTimestamp(12, n.authoredOn() == null ? null : Timestamp.from(n.authoredOn()));
+            s.setString(13, PatientLinker.clip(n.requester(), 300));
+            s.setString(14, PatientLinker.clip(n.note(), 4000));
+            s.setLong(15, 1);
+            s.setTimestamp(16, Timestamp.from(now));
+            s.setTimestamp(17, Timestamp.from(now));
+            s.setString(18, n.sourceFormat());
+            if (n.sourceDocument() == null) {
+                s.setNull(19, Types.CLOB);
+            } else {
+                s.setString(19, n.sourceDocument());
+            }
+            s.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.waymark.referrals.internal;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.Intake.PatientOutcome;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.platform.db.Jdbc;
+
+/**
+ * Several referrals received together (a FHIR transaction Bundle), stored all in one database transaction or not at
+ * all. Referrals about the same person (one subject key) share one linkage; an identifier the sender already used
+ * returns the stored referral, and its patient is the one the others of that person join.
+ */
+final class TransactionIntake {
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionIntake.class);
+    static final int MAX_REFERRALS = 50;
+
+    private final DataSource db;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final ReferralWriter writer;
+
+    TransactionIntake(DataSource db, AuditLog audit, Clock clock, ReferralWriter writer) {
+        this.db = db;
+        this.audit = audit;
+        this.clock = clock;
+        this.writer = writer;
+    }
+
+    List<Intake> receiveAll(Caller sender, String area, List<NewReferral> referrals) {
+        if (referrals.isEmpty()) {
+            throw WaymarkException.invalid("The transaction holds no referral");
+        }
+        if (referrals.size() > MAX_REFERRALS) {
+            throw WaymarkException.unprocessable("A transaction may hold at most " + MAX_REFERRALS + " referrals");
+        }
+        Set<String> identifiers = new HashSet<>();
+        for (NewReferral referral : referrals) {
+            if (referral.identifierSystem() != null && referral.identifierValue() != null
+                    && !identifiers.add(referral.identifierSystem() + "|" + referral.identifierValue())) {
+                throw WaymarkException.invalid("Two referrals in the transaction share the identifier "
+                        + PatientLinker.clip(referral.identifierSystem() + "|" + referral.identifierValue(), 120));
+            }
+        }
+        try {
+            return attempt(sender, area, referrals);
+        } catch (ReferralWriter.DuplicateIdentifier concurrentRetry) {
+            // A copy of this transaction committed first; now its referrals exist and are answered as retries.
+            try {
+                return attempt(sender, area, referrals);
+            } catch (ReferralWriter.DuplicateIdentifier again) {
+                throw WaymarkException.conflict("The same referrals are being received in another request; retry shortly");
+            }
+        }
+    }
+
+    private record Outcome(Referral referral, boolean created, PatientLinker.Link link) {
+    }
+
+    private List<Intake> attempt(Caller sender, String area, List<NewReferral> referrals) {
+        List<Outcome> outcomes = Jdbc.inTransaction(db, c -> {
+            Instant now = clock.instant();
+            Referral[] existing = new Referral[referrals.size()];
+            Map<String, PatientLinker.Link> linkOfSubject = new HashMap<>();
+            for (int i = 0; i < referrals.size(); i++) {
+                NewReferral referral = referrals.get(i);
+                Optional<Referral> retried = referral.identifierSystem() == null || referral.identifierValue() == null
+                        ? Optional.empty()
+                        : JdbcReferralService.queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+                        List.of(sender.id(), referral.identifierSystem(), referral.identifierValue()));
+                if (retried.isPresent()) {
+                    existing[i] = retried.get();
+                    String key = referral.subject().key();
+                    if (key != null) {
+                        linkOfSubject.putIfAbsent(key, PatientLinker.Link.referrerReference(retried.get().patientId()));
+                    }
+                }
+            }
+            List<Outcome> result = new ArrayList<>();
+            for (int i = 0; i < referrals.size(); i++) {
+                NewReferral referral = referrals.get(i);
+                if (existing[i] != null) {
+                    result.add(new Outcome(existing[i], false, null));
+                    continue;
+                }
+                String key = referral.subject().key();
+                ReferralWriter.Stored stored = writer.store(c, sender, area, referral, key == null ? null : linkOfSubject.get(key), now);
+                if (key != null) {
+                    linkOfSubject.putIfAbsent(key, stored.link());
+                }
+                Referral created = JdbcReferralService.queryOne(c, "r.id = ?", List.of(stored.referralId())).orElseThrow();
+                result.add(new Outcome(created, true, stored.link()));
+            }
+            return result;
+        });
+        List<Intake> intakes = new ArrayList<>();
+        int created = 0;
+        for (Outcome outcome : outcomes) {
+            if (outcome.created()) {
+                created++;
+                audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", outcome.referral().id(), outcome.referral().patientId());
+                intakes.add(new Intake(outcome.referral(), true, outcome.link().warnings(), outcome.link().outcome()));
+            } else {
+                intakes.add(new Intake(outcome.referral(), false, List.of(), PatientOutcome.MATCHED));
+            }
+        }
+        LOG.info("Transaction from {} for area {}: {} referrals received, {} already held", sender.id(), area, created,
+                outcomes.size() - created);
+        return intakes;
+    }
+}

@@ -1,0 +1,303 @@
+package org.waymark.referrals.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.Intake.PatientOutcome;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Page;
+import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.PatientSearch;
+import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.Subject;
+import org.waymark.api.referral.TimeRange;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+
+/** Demographic linkage, the review queue, transactions and the new searches, on an in-memory Derby. */
+class LinkageAndTransactionTest {
+    private static final Caller GP = new Caller("gp-sheffield", Caller.Kind.CLIENT, Set.of(Roles.REFERRER), Set.of("sheffield"), false);
+    private static final Caller GP_ISLINGTON = new Caller("gp-islington", Caller.Kind.CLIENT, Set.of(Roles.REFERRER), Set.of("islington"), false);
+    private static final Caller WORKER = new Caller("sam", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("sheffield"), false);
+    private static final Caller WORKER_ISLINGTON = new Caller("ira", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("islington"), false);
+    private static final Demographics MARGARET = new Demographics("Holloway", "Margaret", LocalDate.of(1944, 3, 2), "female", "S10 2TN");
+
+    private final List<String> audited = new ArrayList<>();
+    private DataSource db;
+    private JdbcReferralService service;
+    private LinkageReviews reviews;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = ReferralsDatabase.create();
+        AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type);
+        service = new JdbcReferralService(db, audit, Clock.systemUTC(), new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
+        reviews = new LinkageReviews(db, audit, Clock.systemUTC());
+    }
+
+    private static NewReferral referral(String identifier, NhsNumber nhs, Demographics person) {
+        return new NewReferral("https://gp.example/ref", identifier, Subject.described(nhs, person), "Isolated", null,
+                "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, "application/fhir+json", "{}");
+    }
+
+    private static NewReferral authored(String identifier, Demographics person, String authoredOn) {
+        return new NewReferral("https://gp.example/ref", identifier, Subject.described(null, person), "Isolated", null,
+                "routine", Instant.parse(authoredOn), "Dr X", null, null, null);
+    }
+
+    private int count(String sql) {
+        return ReferralsDatabase.count(db, sql);
+    }
+
+    // ------------------------------------------------------------------ demographic linkage
+
+    @Test
+    void confidentDemographicMatchLinksToTheKnownPatient() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Intake second = service.receive(GP, referral("R2", null,
+                new Demographics("HOLLOWAY", "margaret", LocalDate.of(1944, 3, 2), "female", "s10 2tn")));
+        assertThat(first.patient()).isEqualTo(PatientOutcome.CREATED);
+        assertThat(second.patient()).isEqualTo(PatientOutcome.MATCHED);
+        assertThat(second.referral().patientId()).isEqualTo(first.referral().patientId());
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_review")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE outcome = 'linked' AND rule_name = 'demographics' "
+                + "AND decided_by = 'system' AND score = 100")).isEqualTo(1);
+    }
+
+    @Test
+    void doubtfulMatchCreatesAPatientAndQueuesAReview() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Intake doubtful = service.receive(GP, referral("R2", null,
+                new Demographics("Holloway", "Margaret", LocalDate.of(1944, 2, 3), "female", "S10 2TN")));
+        assertThat(doubtful.patient()).isEqualTo(PatientOutcome.CREATED_FOR_REVIEW);
+        assertThat(doubtful.referral().patientId()).isNotEqualTo(first.referral().patientId());
+
+        Page<LinkageReviews.Summary> queue = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10);
+        assertThat(queue.total()).isEqualTo(1);
+        LinkageReviews.Summary item = queue.items().get(0);
+        assertThat(item.referralId()).isEqualTo(doubtful.referral().id());
+        assertThat(item.reason()).isEqualTo("demographics");
+        assertThat(item.candidates()).isEqualTo(1);
+        assertThat(reviews.list(WORKER_ISLINGTON, LinkageReviews.Status.PENDING, 0, 10).total()).as("other area").isZero();
+
+        LinkageReviews.Review review = reviews.find(WORKER, item.id()).orElseThrow();
+        assertThat(review.person().birthDate()).isEqualTo(LocalDate.of(1944, 2, 3));
+        assertThat(review.candidates()).singleElement().satisfies(k -> {
+            assertThat(k.person().patientId()).isEqualTo(first.referral().patientId());
+            assertThat(k.detail()).contains("birth date close");
+            assertThat(k.referrals()).isEqualTo(1);
+        });
+        assertThat(reviews.find(WORKER_ISLINGTON, item.id())).isEmpty();
+    }
+
+    @Test
+    void reviewerLinksTheReferralAndTheInterimRecordGoes() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Intake doubtful = service.receive(GP, referral("R2", null,
+                new Demographics("Holloway", "Maggie", LocalDate.of(1944, 3, 2), "female", null)));
+        String interim = doubtful.referral().patientId();
+        String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
+        assertThatThrownBy(() -> reviews.link(WORKER, reviewId, "someone-else", null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE));
+        assertThatThrownBy(() -> reviews.link(WORKER_ISLINGTON, reviewId, first.referral().patientId(), null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+
+        LinkageReviews.Review decided = reviews.link(WORKER, reviewId, first.referral().patientId(), "Same person: GP confirmed");
+        assertThat(decided.status()).isEqualTo("linked");
+        assertThat(decided.decidedBy()).isEqualTo("sam");
+        assertThat(service.find(GP, doubtful.referral().id()).orElseThrow().patientId()).isEqualTo(first.referral().patientId());
+        assertThat(service.find(GP, doubtful.referral().id()).orElseThrow().version()).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + interim + "'")).as("interim record removed").isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE referral_id = '" + doubtful.referral().id()
+                + "' AND rule_name = 'reviewer' AND decided_by = 'sam' AND outcome = 'linked'")).isEqualTo(1);
+        assertThat(audited).contains("sam UPDATE ServiceRequest", "sam DELETE Patient");
+        assertThatThrownBy(() -> reviews.keepApart(WORKER, reviewId, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
+        assertThat(reviews.list(WORKER, LinkageReviews.Status.LINKED, 0, 10).total()).isEqualTo(1);
+    }
+
+    @Test
+    void keepingApartLeavesTheNewPatientAndRecordsWhy() {
+        service.receive(GP, referral("R1", null, MARGARET));
+        Intake doubtful = service.receive(GP, referral("R2", null,
+                new Demographics("Holloway", "Susan", LocalDate.of(1944, 3, 2), "female", "S10 2TN")));
+        String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
+        LinkageReviews.Review kept = reviews.keepApart(WORKER, reviewId, "Twin sister");
+        assertThat(kept.status()).isEqualTo("kept-apart");
+        assertThat(service.find(GP, doubtful.referral().id()).orElseThrow().patientId()).isEqualTo(doubtful.referral().patientId());
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE outcome = 'kept-apart' AND detail = 'Twin sister'")).isEqualTo(1);
+    }
+
+    @Test
+    void somebodyElseBecomesANewPatientWithoutReview() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Intake other = service.receive(GP, referral("R2", null,
+                new Demographics("Ashworth", "Derek", LocalDate.of(1944, 3, 2), "male", "S6 3AB")));
+        assertThat(other.patient()).isEqualTo(PatientOutcome.CREATED);
+        assertThat(other.referral().patientId()).isNotEqualTo(first.referral().patientId());
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_review")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE outcome = 'new-patient'")).isEqualTo(2);
+    }
+
+    @Test
+    void patientsOfAnotherAreaAreNeverCandidates() {
+        service.receive(GP_ISLINGTON, referral("R1", null, MARGARET));
+        Intake here = service.receive(GP, referral("R1", null, MARGARET));
+        assertThat(here.patient()).isEqualTo(PatientOutcome.CREATED);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient")).isEqualTo(2);
+    }
+
+    @Test
+    void unverifiedNhsNumberAlwaysGoesToReviewEvenWithPerfectDemographics() {
+        NhsNumber unverified = NhsNumber.parse("9990010006").orElseThrow();
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Intake second = service.receive(GP, referral("R2", unverified, MARGARET));
+        assertThat(second.patient()).isEqualTo(PatientOutcome.CREATED_FOR_REVIEW);
+        assertThat(second.warnings()).singleElement().asString().contains("check digit");
+        LinkageReviews.Review review = reviews.find(WORKER, reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10)
+                .items().get(0).id()).orElseThrow();
+        assertThat(review.reason()).isEqualTo("unverified-nhs-number");
+        assertThat(review.person().nhsNumberVerified()).isFalse();
+        assertThat(review.candidates()).extracting(k -> k.person().patientId()).containsExactly(first.referral().patientId());
+    }
+
+    @Test
+    void verifiedNhsNumberLinksWhateverTheNamesSay() {
+        NhsNumber nhs = NhsNumber.parse("9990010005").orElseThrow();
+        Intake first = service.receive(GP, referral("R1", nhs, MARGARET));
+        Intake second = service.receive(GP, referral("R2", nhs, new Demographics("Smith", "Peggy", null, null, null)));
+        assertThat(second.patient()).isEqualTo(PatientOutcome.MATCHED);
+        assertThat(second.referral().patientId()).isEqualTo(first.referral().patientId());
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE rule_name = 'verified-nhs-number'")).isEqualTo(2);
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    @Test
+    void transactionStoresReferralsAboutOnePersonWithOneLinkage() {
+        Subject margaret = Subject.described(null, MARGARET).withKey("urn:uuid:p1");
+        List<Intake> intakes = service.receiveAll(GP, List.of(
+                new NewReferral("https://gp.example/ref", "T1", margaret, "Lonely", null, "routine", null, null, null, null, null),
+                new NewReferral("https://gp.example/ref", "T2", margaret, "Debt", null, "routine", null, null, null, null, null)));
+        assertThat(intakes).extracting(Intake::created).containsExactly(true, true);
+        assertThat(intakes.get(0).patient()).isEqualTo(PatientOutcome.CREATED);
+        assertThat(intakes.get(1).referral().patientId()).isEqualTo(intakes.get(0).referral().patientId());
+        assertThat(count("SELECT COUNT(*) FROM wm_patient")).isEqualTo(1);
+
+        List<Intake> replay = service.receiveAll(GP, List.of(
+                new NewReferral("https://gp.example/ref", "T1", margaret, "Lonely", null, "routine", null, null, null, null, null),
+                new NewReferral("https://gp.example/ref", "T2", margaret, "Debt", null, "routine", null, null, null, null, null)));
+        assertThat(replay).extracting(Intake::created).containsExactly(false, false);
+        assertThat(replay).extracting(i -> i.referral().id()).containsExactly(intakes.get(0).referral().id(), intakes.get(1).referral().id());
+        assertThat(count("SELECT COUNT(*) FROM wm_referral")).isEqualTo(2);
+    }
+
+    @Test
+    void transactionIsAllOrNothing() {
+        NewReferral good = referral("T1", null, MARGARET);
+        NewReferral unknownPatient = new NewReferral("https://gp.example/ref", "T2", Subject.existing("nobody"), null, null,
+                null, null, null, null, null, null);
+        assertThatThrownBy(() -> service.receiveAll(GP, List.of(good, unknownPatient)))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE));
+        assertThat(count("SELECT COUNT(*) FROM wm_referral")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_patient")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision")).isZero();
+        assertThatThrownBy(() -> service.receiveAll(GP, List.of(good, good)))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        assertThatThrownBy(() -> service.receiveAll(WORKER, List.of(good)))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.FORBIDDEN));
+    }
+
+    @Test
+    void aNewReferralInATransactionJoinsThePatientOfARetriedOne() {
+        Subject margaret = Subject.described(null, MARGARET).withKey("urn:uuid:p1");
+        Intake before = service.receive(GP, new NewReferral("https://gp.example/ref", "T1", margaret, null, null, null, null,
+                null, null, null, null));
+        List<Intake> intakes = service.receiveAll(GP, List.of(
+                new NewReferral("https://gp.example/ref", "T1", margaret, null, null, null, null, null, null, null, null),
+                new NewReferral("https://gp.example/ref", "T3", margaret, null, null, null, null, null, null, null, null)));
+        assertThat(intakes.get(0).created()).isFalse();
+        assertThat(intakes.get(0).patient()).isEqualTo(PatientOutcome.MATCHED);
+        assertThat(intakes.get(1).referral().patientId()).isEqualTo(before.referral().patientId());
+    }
+
+    // ------------------------------------------------------------------ searches
+
+    @Test
+    void referralsAreSearchableByAuthoredAndLastUpdated() {
+        service.receive(GP, authored("A1", MARGARET, "2026-01-10T09:00:00Z"));
+        service.receive(GP, authored("A2", MARGARET, "2026-02-10T09:00:00Z"));
+        Instant afterBoth = Instant.now().plusSeconds(1);
+        ReferralSearch all = ReferralSearch.all(0, 10);
+        assertThat(service.search(GP, all.withAuthored(new TimeRange(Instant.parse("2026-02-01T00:00:00Z"), null))).total()).isEqualTo(1);
+        assertThat(service.search(GP, all.withAuthored(new TimeRange(null, Instant.parse("2026-01-10T09:00:00Z")))).total()).isEqualTo(1);
+        assertThat(service.search(GP, all.withAuthored(new TimeRange(Instant.parse("2025-01-01T00:00:00Z"),
+                Instant.parse("2027-01-01T00:00:00Z")))).total()).isEqualTo(2);
+        assertThat(service.search(GP, all.withLastUpdated(new TimeRange(afterBoth, null))).total()).isZero();
+        assertThat(service.search(GP, all.withLastUpdated(new TimeRange(null, afterBoth))).total()).isEqualTo(2);
+        assertThat(service.search(GP_ISLINGTON, all.withAuthored(TimeRange.ANY)).total()).as("scope").isZero();
+    }
+
+    @Test
+    void referralsAreSearchableByIdAndOwningArea() {
+        String id = service.receive(GP, authored("A1", MARGARET, "2026-01-10T09:00:00Z")).referral().id();
+        assertThat(service.search(WORKER, ReferralSearch.all(0, 10).withReferralId(id)).items()).singleElement()
+                .satisfies(r -> assertThat(r.id()).isEqualTo(id));
+        assertThat(service.search(WORKER, ReferralSearch.all(0, 10).withArea("sheffield")).total()).isEqualTo(1);
+        assertThat(service.search(WORKER, ReferralSearch.all(0, 10).withArea("islington")).total()).isZero();
+    }
+
+    @Test
+    void patientsAreSearchableByNamePrefixBirthDateAndPostcode() {
+        service.receive(GP, referral("R1", null, MARGARET));
+        service.receive(GP, referral("R2", null, new Demographics("Ashworth", "Derek", LocalDate.of(1951, 11, 19), "male", "S6 3AB")));
+        service.receive(GP_ISLINGTON, referral("R3", null, new Demographics("Hollis", "Maria", LocalDate.of(1944, 3, 2), "female", "N7 6PA")));
+        assertThat(names(GP, new PatientSearch(null, "holl", null, null, null, null, 0, 10))).containsExactly("Holloway");
+        assertThat(names(GP, new PatientSearch(null, "HÓLLOWAY", "marg", null, null, null, 0, 10))).containsExactly("Holloway");
+        assertThat(names(GP, new PatientSearch(null, null, "derek", null, null, null, 0, 10))).containsExactly("Ashworth");
+        assertThat(names(GP, new PatientSearch(null, null, null, LocalDate.of(1944, 3, 2), LocalDate.of(1944, 3, 2), null, 0, 10)))
+                .containsExactly("Holloway");
+        assertThat(names(GP, new PatientSearch(null, null, null, LocalDate.of(1950, 1, 1), null, null, 0, 10))).containsExactly("Ashworth");
+        assertThat(names(GP, new PatientSearch(null, null, null, null, null, "s6 3", 0, 10))).containsExactly("Ashworth");
+        assertThat(names(GP, new PatientSearch(null, null, null, null, null, "s10-2tn", 0, 10))).containsExactly("Holloway");
+        assertThat(names(GP, new PatientSearch(null, "--", null, null, null, null, 0, 10))).isEmpty();
+        assertThat(names(WORKER_ISLINGTON, new PatientSearch(null, "holl", null, null, null, null, 0, 10))).containsExactly("Hollis");
+        Page<Patient> firstPage = service.searchPatients(GP, new PatientSearch(null, null, null, null, null, null, 0, 1));
+        assertThat(firstPage.total()).isEqualTo(2);
+        assertThat(firstPage.hasNext()).isTrue();
+    }
+
+    private List<String> names(Caller caller, PatientSearch search) {
+        return service.searchPatients(caller, search).items().stream().map(p -> p.demographics().family()).toList();
+    }
+
+    @Test
+    void postcodesKeepTheirSpacingForDisplay() {
+        String patientId = service.receive(GP, referral("R1", null, MARGARET)).referral().patientId();
+        assertThat(service.findPatient(GP, patientId).orElseThrow().demographics().postcode()).isEqualTo("S10 2TN");
+    }
+
+    @Test
+    void clockIsUsedForLinkageRecords() {
+        Instant fixed = Instant.parse("2026-03-01T12:00:00Z");
+        JdbcReferralService fixedService = new JdbcReferralService(db, (c, a, t, i, p) -> { }, Clock.fixed(fixed, ZoneOffset.UTC),
+                new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
+        fixedService.receive(GP, referral("R1", null, MARGARET));
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE decided_at = TIMESTAMP('2026-03-01 12:00:00')")).isEqualTo(1);
+    }
+}

@@ -1,0 +1,311 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Intake beyond single ServiceRequests, over HTTP against the built distribution: transaction Bundles (conditional
+ * Patient create, all or nothing, replays), the search parameters GP systems page through, and patient linkage by
+ * demographics with its review queue, decided through the API.
+ */
+class FhirIntakeIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    private static String token;
+
+    @BeforeAll
+    static void token() {
+        token = server.demoClientToken();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static HttpResponse<String> post(String token, String path, String body, String... headers) {
+        return server.send(server.request(path, headers).header("Authorization", bearer(token))
+                .header("Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static JsonNode get(String token, String path) {
+        HttpResponse<String> response = server.get(path, "Authorization", bearer(token));
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static int total(String token, String path) {
+        return get(token, path).path("total").asInt();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    static String patient(String nhs, String family, String given, String birthDate, String postcode) {
+        String identifier = nhs == null ? "" : "\"identifier\":[{\"system\":\"" + NHS + "\",\"value\":\"" + nhs + "\"}],";
+        return """
+                {"resourceType":"Patient",%s"name":[{"family":"%s","given":["%s"]}],"birthDate":"%s","gender":"female",
+                 "address":[{"postalCode":"%s"}]}""".formatted(identifier, family, given, birthDate, postcode);
+    }
+
+    static String serviceRequest(String identifier, String subject, String authoredOn) {
+        return """
+                {"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"routine",
+                 "identifier":[{"system":"https://gp.example/referrals","value":"%s"}],
+                 "subject":{"reference":"%s"},"reasonCode":[{"text":"Feeling isolated"}],
+                 "authoredOn":"%s","requester":{"display":"Dr Ward"}}""".formatted(identifier, subject, authoredOn);
+    }
+
+    /** A referral with its person contained, as plain POSTs send it. */
+    static String containedReferral(String identifier, String patient, String authoredOn) {
+        return serviceRequest(identifier, "#p1", authoredOn).replaceFirst("\\{\"resourceType\":\"ServiceRequest\",",
+                "{\"resourceType\":\"ServiceRequest\",\"contained\":[" + patient.replaceFirst("\\{\"resourceType\":\"Patient\",",
+                        "{\"resourceType\":\"Patient\",\"id\":\"p1\",") + "],");
+    }
+
+    static String transaction(String nhs, String family, String referralIdentifier, String... moreEntries) {
+        String patientUrl = "urn:uuid:5f0c7d8e-0000-4000-8000-" + String.format("%012d", Math.abs(family.hashCode()));
+        StringBuilder entries = new StringBuilder("""
+                {"fullUrl":"%s","resource":%s,
+                 "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=%s|%s"}},
+                {"fullUrl":"urn:uuid:6a1b2c3d-0000-4000-8000-000000000001","resource":%s,
+                 "request":{"method":"POST","url":"ServiceRequest"}}""".formatted(patientUrl,
+                patient(nhs, family, "Ada", "1960-05-06", "S1 4GH"), NHS, nhs,
+                serviceRequest(referralIdentifier, patientUrl, "2026-03-15T10:00:00Z")));
+        for (String entry : moreEntries) {
+            entries.append(',').append(entry);
+        }
+        return "{\"resourceType\":\"Bundle\",\"type\":\"transaction\",\"entry\":[" + entries + "]}";
+    }
+
+    private static void assertOutcome(HttpResponse<String> response, int status, String code, String text) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        JsonNode outcome = json(response);
+        assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(outcome.path("issue").get(0).path("code").asText()).isEqualTo(code);
+        assertThat(outcome.path("issue").get(0).path("diagnostics").asText()).contains(text);
+        assertThat(response.body()).doesNotContain("Exception").doesNotContainPattern("at [a-z]+\\.[a-z]+\\.");
+    }
+
+    // ------------------------------------------------------------------ transactions
+
+    @Test
+    void transactionCreatesPatientAndReferralThenMatchesThePatientAndReplaysSafely() {
+        HttpResponse<String> created = post(token, "/fhir", transaction("9990020000", "Transactional", "TX-1"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        JsonNode answer = json(created);
+        assertThat(answer.path("type").asText()).isEqualTo("transaction-response");
+        JsonNode patientEntry = answer.path("entry").get(0).path("response");
+        JsonNode referralEntry = answer.path("entry").get(1).path("response");
+        assertThat(patientEntry.path("status").asText()).isEqualTo("201 Created");
+        assertThat(referralEntry.path("status").asText()).isEqualTo("201 Created");
+        assertThat(patientEntry.path("location").asText()).startsWith(server.baseUrl() + "/fhir/Patient/").endsWith("/_history/1");
+        assertThat(referralEntry.path("etag").asText()).isEqualTo("W/\"1\"");
+        String patientId = URI.create(patientEntry.path("location").asText()).getPath().split("/")[3];
+        String referralId = URI.create(referralEntry.path("location").asText()).getPath().split("/")[3];
+
+        JsonNode referral = get(token, "/fhir/ServiceRequest/" + referralId);
+        assertThat(referral.path("subject").path("reference").asText()).isEqualTo("Patient/" + patientId);
+        assertThat(referral.path("subject").path("identifier").path("value").asText()).isEqualTo("9990020000");
+        assertThat(get(token, "/fhir/Patient/" + patientId).path("name").get(0).path("family").asText()).isEqualTo("Transactional");
+
+        // The same person again (conditional create matches), with a new referral.
+        HttpResponse<String> second = post(token, "/fhir", transaction("9990020000", "Transactional", "TX-2"),
+                "Prefer", "return=representation");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        JsonNode secondAnswer = json(second);
+        assertThat(secondAnswer.path("entry").get(0).path("response").path("status").asText()).isEqualTo("200 OK");
+        assertThat(secondAnswer.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(patientId);
+        assertThat(secondAnswer.path("entry").get(1).path("response").path("status").asText()).isEqualTo("201 Created");
+        assertThat(secondAnswer.path("entry").get(1).path("resource").path("resourceType").asText()).isEqualTo("ServiceRequest");
+
+        // A retry of the first transaction creates nothing and answers with what is stored.
+        int before = total(token, "/fhir/ServiceRequest?_count=0");
+        HttpResponse<String> replay = post(token, "/fhir", transaction("9990020000", "Transactional", "TX-1"));
+        assertThat(replay.statusCode()).isEqualTo(200);
+        JsonNode replayed = json(replay);
+        assertThat(replayed.path("entry").get(0).path("response").path("status").asText()).isEqualTo("200 OK");
+        assertThat(replayed.path("entry").get(1).path("response").path("status").asText()).isEqualTo("200 OK");
+        assertThat(replayed.path("entry").get(1).path("response").path("location").asText()).isEqualTo(referralEntry.path("location").asText());
+        assertThat(total(token, "/fhir/ServiceRequest?_count=0")).isEqualTo(before);
+        assertThat(total(token, "/fhir/Patient?identifier=" + NHS + "%7C9990020000")).isEqualTo(1);
+    }
+
+    @Test
+    void aTransactionWithOneBadEntryStoresNothing() {
+        int referrals = total(token, "/fhir/ServiceRequest?_count=0");
+        String unknownPatient = """
+                {"fullUrl":"urn:uuid:6a1b2c3d-0000-4000-8000-000000000002","resource":%s,
+                 "request":{"method":"POST","url":"ServiceRequest"}}""".formatted(
+                serviceRequest("TX-BAD-2", "Patient/nobody-here", "2026-03-15T10:00:00Z"));
+        assertOutcome(post(token, "/fhir", transaction("9990020019", "Atomic", "TX-BAD-1", unknownPatient)), 422,
+                "business-rule", "not known");
+        String put = """
+                {"resource":{"resourceType":"Patient"},"request":{"method":"PUT","url":"Patient/x"}}""";
+        assertOutcome(post(token, "/fhir", transaction("9990020019", "Atomic", "TX-BAD-1", put)), 422, "business-rule", "only POST");
+        String observation = """
+                {"resource":{"resourceType":"Observation","status":"final","code":{"text":"Weight"}},"request":{"method":"POST","url":"Observation"}}""";
+        assertOutcome(post(token, "/fhir", transaction("9990020019", "Atomic", "TX-BAD-1", observation)), 422, "business-rule",
+                "not Observation");
+        assertOutcome(post(token, "/fhir", transaction("9990020019", "Atomic", "TX-BAD-1")
+                .replace("\"reference\":\"urn:uuid:5f0c7d8e", "\"reference\":\"urn:uuid:0f0c7d8e")), 400, "invalid", "refers to nothing");
+        assertOutcome(post(token, "/fhir", transaction("999002001", "Atomic", "TX-BAD-1")), 400, "invalid", "10 digits");
+        assertOutcome(post(token, "/fhir", "{\"resourceType\":\"Bundle\",\"type\":\"batch\",\"entry\":[]}"), 422, "business-rule",
+                "batches");
+        assertOutcome(server.send(server.request("/fhir").header("Authorization", bearer(token)).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("hello"))), 415, "not-supported", "application/fhir+json");
+
+        assertThat(total(token, "/fhir/ServiceRequest?_count=0")).isEqualTo(referrals);
+        assertThat(total(token, "/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CTX-BAD-1")).isZero();
+        assertThat(total(token, "/fhir/Patient?identifier=" + NHS + "%7C9990020019")).isZero();
+    }
+
+    @Test
+    void capabilityStatementListsTransactionsAndTheNewSearches() {
+        JsonNode rest = json(server.get("/fhir/metadata")).path("rest").get(0);
+        assertThat(rest.path("interaction").findValuesAsText("code")).contains("transaction");
+        List<String> patientParameters = new ArrayList<>();
+        List<String> taskParameters = new ArrayList<>();
+        List<String> serviceRequestParameters = new ArrayList<>();
+        for (JsonNode resource : rest.path("resource")) {
+            List<String> names = resource.path("searchParam").findValuesAsText("name");
+            switch (resource.path("type").asText()) {
+                case "Patient" -> patientParameters.addAll(names);
+                case "Task" -> taskParameters.addAll(names);
+                case "ServiceRequest" -> serviceRequestParameters.addAll(names);
+                default -> { }
+            }
+        }
+        assertThat(patientParameters).contains("identifier", "family", "given", "birthdate", "address-postalcode");
+        assertThat(taskParameters).contains("focus", "status", "owner");
+        assertThat(serviceRequestParameters).contains("authored", "_lastUpdated", "patient:identifier");
+    }
+
+    // ------------------------------------------------------------------ searches
+
+    @Test
+    void searchesByDatesNamesBirthDatePostcodeAndTaskFieldsWithPaging() {
+        String searcher = server.clientToken("search-gp", server.createClient("search-gp", "sheffield"));
+        HttpResponse<String> quill = post(searcher, "/fhir/ServiceRequest", containedReferral("S-1",
+                patient(null, "Quill", "Ann", "1980-01-01", "S2 1AA"), "2025-01-10T09:00:00Z"));
+        post(searcher, "/fhir/ServiceRequest", containedReferral("S-2",
+                patient(null, "Quillon", "Bea", "1990-06-15", "S3 7BB"), "2025-06-20T09:00:00Z"));
+        post(searcher, "/fhir/ServiceRequest", containedReferral("S-3",
+                patient(null, "Marsh", "Annabel", "1985-09-09", "S2 1AB"), "2025-12-31T09:00:00Z"));
+        String quillId = json(quill).path("id").asText();
+
+        assertThat(total(searcher, "/fhir/ServiceRequest?authored=ge2025-06-01&authored=lt2025-12-31")).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/ServiceRequest?authored=2025-01-10")).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/ServiceRequest?authored=le2025-06-20")).isEqualTo(2);
+        assertThat(total(searcher, "/fhir/ServiceRequest?_lastUpdated=lt2000-01-01")).isZero();
+        assertThat(total(searcher, "/fhir/ServiceRequest?_lastUpdated=ge2000-01-01")).isEqualTo(3);
+
+        JsonNode firstPage = get(searcher, "/fhir/ServiceRequest?_lastUpdated=gt2000-01-01&_count=2");
+        assertThat(firstPage.path("total").asInt()).isEqualTo(3);
+        assertThat(firstPage.path("entry").size()).isEqualTo(2);
+        String next = null;
+        for (JsonNode link : firstPage.path("link")) {
+            if (link.path("relation").asText().equals("next")) {
+                next = link.path("url").asText();
+            }
+        }
+        assertThat(next).startsWith(server.baseUrl() + "/fhir/ServiceRequest?").contains("_offset=2").contains("_lastUpdated=");
+        JsonNode secondPage = get(searcher, next.substring(server.baseUrl().length()));
+        assertThat(secondPage.path("entry").size()).isEqualTo(1);
+        assertThat(secondPage.path("link").findValuesAsText("relation")).doesNotContain("next");
+
+        assertThat(total(searcher, "/fhir/Patient?family=quil")).isEqualTo(2);
+        assertThat(total(searcher, "/fhir/Patient?family=QUILL&given=bea")).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Patient?given=ann")).as("prefix: Ann and Annabel").isEqualTo(2);
+        assertThat(total(searcher, "/fhir/Patient?birthdate=1980")).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Patient?birthdate=ge1985-01-01")).isEqualTo(2);
+        assertThat(total(searcher, "/fhir/Patient?address-postalcode=" + encode("s2 1a"))).isEqualTo(2);
+        assertThat(total(searcher, "/fhir/Patient?address-postalcode=S21AB")).isEqualTo(1);
+        assertThat(total(token, "/fhir/Patient?family=quil")).as("another client's patients").isZero();
+
+        assertThat(total(searcher, "/fhir/Task?status=requested")).isEqualTo(3);
+        assertThat(total(searcher, "/fhir/Task?status=completed,cancelled")).isZero();
+        assertThat(total(searcher, "/fhir/Task?owner=Organization/waymark-sheffield")).isEqualTo(3);
+        assertThat(total(searcher, "/fhir/Task?owner=Organization/waymark-islington")).isZero();
+        JsonNode task = get(searcher, "/fhir/Task?focus=ServiceRequest/" + quillId + "&status=requested").path("entry").get(0).path("resource");
+        assertThat(task.path("owner").path("reference").asText()).isEqualTo("Organization/waymark-sheffield");
+        assertThat(total(searcher, "/fhir/Task?_lastUpdated=ge2000-01-01&_count=1")).isEqualTo(3);
+
+        HttpResponse<String> unsupported = server.get("/fhir/Patient?name=quill", "Authorization", bearer(searcher));
+        assertOutcome(unsupported, 400, "invalid", "Unsupported search parameter");
+        assertOutcome(server.get("/fhir/Patient?birthdate=last-tuesday", "Authorization", bearer(searcher)), 400, "invalid", "birthdate");
+        assertOutcome(server.get("/fhir/ServiceRequest?authored=ne2025-01-10", "Authorization", bearer(searcher)), 400, "invalid", "prefix");
+        assertOutcome(server.get("/fhir/Task?status=finished", "Authorization", bearer(searcher)), 400, "invalid", "Task status");
+        assertOutcome(server.get("/fhir/Patient?family=", "Authorization", bearer(searcher)), 400, "invalid", "family");
+    }
+
+    // ------------------------------------------------------------------ linkage review
+
+    @Test
+    void aDoubtfulMatchIsReviewedAndTheDecisionLinksTheReferral() {
+        HttpResponse<String> known = post(token, "/fhir/ServiceRequest", containedReferral("L-1",
+                patient(null, "Linkwell", "Priya", "1971-04-05", "S11 8YA"), "2026-02-01T09:00:00Z"));
+        String knownPatient = json(known).path("subject").path("reference").asText();
+        // Day and month swapped: perhaps the same person, perhaps not; a person decides.
+        HttpResponse<String> doubtful = post(token, "/fhir/ServiceRequest", containedReferral("L-2",
+                patient(null, "Linkwell", "Priya", "1971-05-04", "S11 8YA"), "2026-02-02T09:00:00Z"));
+        assertThat(doubtful.statusCode()).isEqualTo(201);
+        String referralId = json(doubtful).path("id").asText();
+        assertThat(json(doubtful).path("subject").path("reference").asText()).isNotEqualTo(knownPatient);
+
+        String worker = basic("linkworker", "linkworker");
+        JsonNode queue = json(server.get("/api/linkage-reviews", "Authorization", worker));
+        JsonNode item = null;
+        for (JsonNode candidate : queue.path("items")) {
+            if (candidate.path("referralId").asText().equals(referralId)) {
+                item = candidate;
+            }
+        }
+        assertThat(item).as("the doubtful referral is in the queue: " + queue).isNotNull();
+        assertThat(item.path("reason").asText()).isEqualTo("demographics");
+        String reviewId = item.path("id").asText();
+
+        JsonNode review = json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker));
+        assertThat(review.path("person").path("birthDate").asText()).isEqualTo("1971-05-04");
+        assertThat(review.path("candidates").get(0).path("person").path("patientId").asText())
+                .isEqualTo(knownPatient.substring("Patient/".length()));
+        assertThat(review.path("candidates").get(0).path("detail").asText()).contains("birth date close");
+
+        HttpResponse<String> wrong = server.send(server.request("/api/linkage-reviews/" + reviewId + "/decision",
+                "Authorization", worker, "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"merge\"}")));
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(wrong.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(server.get("/api/linkage-reviews", "Authorization", bearer(token)).statusCode()).as("GP systems").isEqualTo(403);
+        assertThat(server.get("/api/linkage-reviews/no-such-review", "Authorization", worker).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> linked = server.send(server.request("/api/linkage-reviews/" + reviewId + "/decision",
+                "Authorization", worker, "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"link\",\"patientId\":\""
+                        + knownPatient.substring("Patient/".length()) + "\",\"note\":\"Date typed the US way\"}")));
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+        assertThat(json(linked).path("status").asText()).isEqualTo("linked");
+
+        JsonNode relinked = get(token, "/fhir/ServiceRequest/" + referralId);
+        assertThat(relinked.path("subject").path("reference").asText()).isEqualTo(knownPatient);
+        assertThat(relinked.path("meta").path("versionId").asText()).isEqualTo("2");
+        HttpResponse<String> again = server.send(server.request("/api/linkage-reviews/" + reviewId + "/decision",
+                "Authorization", worker, "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"keep-apart\"}")));
+        assertThat(again.statusCode()).isEqualTo(409);
+    }
+}
