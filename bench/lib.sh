@@ -12,7 +12,7 @@ boot() { # $1 = data dir; prints ms to readiness; leaves the server running as $
   start=$(now_ms)
   WAYMARK_DATA="$1" WAYMARK_PORT=$PORT WAYMARK_DEMO=true KARAF_DATA="$1/karaf" KARAF_EXEC=exec JAVA_MAX_MEM=${JAVA_MAX_MEM:-512m} \
     KARAF_SYSTEM_OPTS="-Dkaraf.instances=$1/karaf/instances" CHECK_ROOT_INSTANCE_RUNNING=false \
-    EXTRA_JAVA_OPTS="-Dderby.stream.error.file=$1/derby.log -Dkaraf.startLocalConsole=false -Dkaraf.lock.dir=$1/karaf" \
+    EXTRA_JAVA_OPTS="-Dderby.stream.error.file=$1/derby.log -Dkaraf.startLocalConsole=false -Dkaraf.lock.dir=$1/karaf ${BENCH_JAVA_OPTS:-}" \
     "$ROOT/karaf-assembly/target/assembly/bin/karaf" server </dev/null >"$1/console.log" 2>&1 &
   PID=$!
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/health")" = 200 ]; do

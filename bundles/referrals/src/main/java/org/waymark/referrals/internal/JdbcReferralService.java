@@ -72,12 +72,14 @@ public final class JdbcReferralService implements ReferralService {
         }
         ReferralWriter.Stored stored;
         try {
-            stored = Jdbc.inTransaction(db, c -> writer.store(c, sender, area, referral, null, clock.instant()));
+            stored = Jdbc.inTransaction(db, c -> {
+                ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
+                audit.record(c, sender, AuditLog.Action.CREATE, "ServiceRequest", written.referralId(), written.link().patientId());
+                return written;
+            });
         } catch (ReferralWriter.DuplicateIdentifier concurrentRetry) {
             return new Intake(findBySenderIdentifier(sender, referral).orElseThrow(), false, List.of());
         }
-        String patientId = stored.link().patientId();
-        audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.referralId(), patientId);
         LOG.info("Referral {} received from {} for area {}", stored.referralId(), sender.id(), area);
         Referral created = load(stored.referralId()).orElseThrow();
         return new Intake(created, true, stored.link().warnings(), stored.link().outcome());
@@ -131,12 +133,12 @@ public final class JdbcReferralService implements ReferralService {
                 ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
                 Referral created = queryOne(c, "r.id = ?", List.of(written.referralId())).orElseThrow();
                 answerMessage(c, receipt, created);
+                audit.record(c, sender, AuditLog.Action.CREATE, "ServiceRequest", created.id(), created.patientId());
                 return new Stored(created, written.link());
             });
         } catch (ReferralWriter.DuplicateIdentifier concurrentlyReceived) {
             throw WaymarkException.conflict("This referral was already received: send an update message to change it");
         }
-        audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", stored.referral().id(), stored.referral().patientId());
         LOG.info("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
         return new Intake(stored.referral(), true, stored.link().warnings(), stored.link().outcome());
     }
@@ -169,12 +171,12 @@ public final class JdbcReferralService implements ReferralService {
                 Referral after = queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow();
                 notices.withdrawnBySender(c, after);
                 answerMessage(c, receipt, after);
+                audit.record(c, sender, AuditLog.Action.UPDATE, "ServiceRequest", after.id() + " status " + status.code(), after.patientId());
                 return after;
             }
             answerMessage(c, receipt, current);
             return current;
         });
-        audit.record(sender, AuditLog.Action.UPDATE, "ServiceRequest", updated.id() + " status " + status.code(), updated.patientId());
         LOG.info("Referral {} is now {} (by its sender {})", updated.id(), status.code(), sender.id());
         return updated;
     }
@@ -255,13 +257,13 @@ public final class JdbcReferralService implements ReferralService {
                 }
             }
             notices.statusChanged(c, queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow());
+            audit.record(c, caller, AuditLog.Action.UPDATE, "ServiceRequest", current.id() + " status " + status.code(), current.patientId());
             return 1;
         });
         if (updated == 0) {
             throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
                     "The referral was changed by someone else at the same moment; reload and try again");
         }
-        audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", current.id() + " status " + status.code(), current.patientId());
         LOG.info("Referral {} is now {} (by {})", current.id(), status.code(), caller.id());
         return load(current.id()).orElseThrow();
     }

@@ -104,6 +104,7 @@ final class TransactionIntake {
                     linkOfSubject.putIfAbsent(key, stored.link());
                 }
                 Referral created = JdbcReferralService.queryOne(c, "r.id = ?", List.of(stored.referralId())).orElseThrow();
+                audit.record(c, sender, AuditLog.Action.CREATE, "ServiceRequest", created.id(), created.patientId());
                 result.add(new Outcome(created, true, stored.link()));
             }
             return result;
@@ -113,7 +114,6 @@ final class TransactionIntake {
         for (Outcome outcome : outcomes) {
             if (outcome.created()) {
                 created++;
-                audit.record(sender, AuditLog.Action.CREATE, "ServiceRequest", outcome.referral().id(), outcome.referral().patientId());
                 intakes.add(new Intake(outcome.referral(), true, outcome.link().warnings(), outcome.link().outcome()));
             } else {
                 intakes.add(new Intake(outcome.referral(), false, List.of(), PatientOutcome.MATCHED));
