@@ -9,10 +9,8 @@ import static org.waymark.itests.WaymarkServer.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -20,12 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +40,6 @@ class DeliveryIT {
     private static final int SMTP_PORT = freePort();
     private static final String WORKER = basic("linkworker", "linkworker");
     private static final String ADMIN = basic("admin", "admin");
-    private static final AtomicInteger nhsNumbers = new AtomicInteger(100);
 
     @RegisterExtension
     static final WaymarkServer server = new WaymarkServer()
@@ -58,7 +49,7 @@ class DeliveryIT {
             // Quick retries, so a test sees a retry within seconds rather than minutes.
             .withEnvironment("WAYMARK_JOB_RETRY_BASE_MILLIS", "300");
 
-    private static final Receiver receiver = new Receiver();
+    private static final FhirReceiver receiver = new FhirReceiver();
     private static GreenMail mail;
     private static String gpToken;
 
@@ -220,29 +211,11 @@ class DeliveryIT {
     private static Referral newReferral(String identifier) {
         HttpResponse<String> created = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(gpToken),
                         "Content-Type", "application/fhir+json")
-                .POST(HttpRequest.BodyPublishers.ofString(FhirReferralIT.serviceRequest(identifier, validNhsNumber(), "Delivery"))));
+                .POST(HttpRequest.BodyPublishers.ofString(FhirReferralIT.serviceRequest(identifier, TestData.validNhsNumber(), "Delivery"))));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = json(created).path("id").asText();
         JsonNode item = json(server.get("/api/referrals/" + id, "Authorization", WORKER));
         return new Referral(id, item.path("patientId").asText(), item.path("version").asLong());
-    }
-
-    /** A fresh NHS number in the 999 test range with a valid mod-11 check digit. */
-    private static String validNhsNumber() {
-        while (true) {
-            String nine = "999" + String.format("%06d", nhsNumbers.incrementAndGet());
-            int sum = 0;
-            for (int i = 0; i < 9; i++) {
-                sum += (nine.charAt(i) - '0') * (10 - i);
-            }
-            int check = 11 - sum % 11;
-            if (check == 11) {
-                check = 0;
-            }
-            if (check != 10) {
-                return nine + check;
-            }
-        }
     }
 
     private static long accept(Referral referral) {
@@ -297,100 +270,6 @@ class DeliveryIT {
             return TestEnvironment.freePort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * A GP system's FHIR messaging endpoint: keeps every message it is sent by Bundle id (its deduplicating view is the
-     * set of ids), can hold a request unanswered (to be caught by a crash) or refuse messages.
-     */
-    private static final class Receiver {
-        private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
-        private final Map<String, JsonNode> lastById = new ConcurrentHashMap<>();
-        private final AtomicInteger held = new AtomicInteger();
-        private volatile CountDownLatch gate = new CountDownLatch(0);
-        private volatile boolean refusing;
-        private final Set<String> refusedIds = ConcurrentHashMap.newKeySet();
-        private HttpServer http;
-
-        void start() {
-            try {
-                http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            http.setExecutor(Executors.newCachedThreadPool());
-            http.createContext("/", exchange -> {
-                try (exchange) {
-                    JsonNode body = WaymarkServer.objectMapper().readTree(exchange.getRequestBody());
-                    String id = body.path("id").asText();
-                    deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-                    lastById.put(id, body);
-                    CountDownLatch waitFor = gate;
-                    if (waitFor.getCount() > 0) {
-                        held.incrementAndGet();
-                        waitFor.await(2, TimeUnit.MINUTES);
-                    }
-                    boolean refuse = refusing && exchange.getRequestURI().getPath().startsWith("/refusing");
-                    if (refuse) {
-                        refusedIds.add(id);
-                    } else {
-                        refusedIds.remove(id);
-                    }
-                    exchange.sendResponseHeaders(refuse ? 400 : 200, -1);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (IOException sentToADeadClient) {
-                    // the sender died while we held its request: that is the point of holding it
-                }
-            });
-            http.start();
-        }
-
-        String url(String path) {
-            return "http://127.0.0.1:" + http.getAddress().getPort() + path;
-        }
-
-        void hold() {
-            gate = new CountDownLatch(1);
-        }
-
-        void release() {
-            gate.countDown();
-        }
-
-        void refuse(boolean refuse) {
-            refusing = refuse;
-        }
-
-        int held() {
-            return held.get();
-        }
-
-        /** Every delivery of this message id, duplicates included. */
-        int deliveries(String id) {
-            AtomicInteger count = deliveries.get(id);
-            return count == null ? 0 : count.get();
-        }
-
-        /** The receiver's deduplicated view of the messages about one referral: their distinct ids. */
-        Set<String> idsAbout(String referralId) {
-            Set<String> ids = new java.util.TreeSet<>();
-            deliveries.keySet().stream().filter(id -> id.startsWith("referral-" + referralId)).forEach(ids::add);
-            return ids;
-        }
-
-        boolean refusedLast(String id) {
-            return refusedIds.contains(id);
-        }
-
-        JsonNode last(String id) {
-            return lastById.get(id);
-        }
-
-        void stop() {
-            release();
-            http.stop(0);
         }
     }
 }

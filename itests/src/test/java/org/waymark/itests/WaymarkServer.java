@@ -66,6 +66,10 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             .build();
 
     private final Map<String, String> extraEnvironment = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Set for a node on PostgreSQL: the data source configuration that replaces embedded Derby's. */
+    private String dataSourceConfig;
+    /** The PostgreSQL server this node started for itself (a run with -Dwaymark.itest.database=postgresql). */
+    private PostgresServer ownPostgres;
     private Path workDir;
     private Path dataDir;
     private int port;
@@ -79,6 +83,12 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     public WaymarkServer(Path assembly) {
         this.assembly = assembly.toAbsolutePath().normalize();
+    }
+
+    /** Runs this node on PostgreSQL instead of embedded Derby, e.g. to share one database between two nodes. */
+    public WaymarkServer withDataSource(String config) {
+        this.dataSourceConfig = config;
+        return this;
     }
 
     /** Sets a WAYMARK_* variable for every start of this server, e.g. the SMTP relay of a test mail server. */
@@ -96,12 +106,20 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
+        shutdown();
+    }
+
+    /** Stops the node, checks its log and removes its files (kept when something failed). */
+    public void shutdown() throws IOException {
         if (workDir == null) {
             return; // never started
         }
         boolean clean = false;
         try {
             stop();
+            if (ownPostgres != null) {
+                ownPostgres.close();
+            }
             assertNoUnexpectedErrorsInLog();
             clean = true;
         } finally {
@@ -139,8 +157,26 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         // of it) would make the two interfere.
         Path base = workDir.resolve("base");
         copyRecursively(assembly.resolve("etc"), base.resolve("etc"));
+        if (dataSourceConfig == null && PostgresServer.selected()) {
+            ownPostgres = PostgresServer.start(root);
+            dataSourceConfig = ownPostgres.dataSourceConfig(ownPostgres.createDatabase("waymark"));
+        }
+        if (dataSourceConfig != null) {
+            usePostgres(base.resolve("etc"));
+        }
         port = TestEnvironment.freePort();
         launch();
+    }
+
+    /** Points this node's private etc/ at PostgreSQL: its data source, and the driver among the boot features. */
+    private void usePostgres(Path etc) throws IOException {
+        Files.writeString(etc.resolve("org.ops4j.datasource-waymark.cfg"), dataSourceConfig);
+        Path features = etc.resolve("org.apache.karaf.features.cfg");
+        String text = Files.readString(features);
+        if (!text.contains("featuresBoot = \\")) {
+            throw new IllegalStateException("Unexpected featuresBoot in " + features);
+        }
+        Files.writeString(features, text.replace("featuresBoot = \\", "featuresBoot = waymark-thirdparty-postgresql, \\"));
     }
 
     /** Starts the server again on the same data directory and port (after {@link #stop()} or {@link #kill()}). */

@@ -32,7 +32,8 @@ import org.waymark.platform.db.Jdbc;
 public final class DeliveryJob implements JobHandler {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryJob.class);
     static final Duration CHECK_LIMIT = Duration.ofSeconds(2);
-    static final Duration SEND_LIMIT = Duration.ofSeconds(30);
+    // Within the job time limit (60 s by default): a channel that hangs fails the delivery, not the delivery job.
+    static final Duration SEND_LIMIT = Duration.ofSeconds(15);
 
     private final DataSource db;
     private final PluginRegistry plugins;

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.Reader;
-import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -60,9 +58,9 @@ final class Outbox {
                 if (!r.next()) {
                     return Optional.empty();
                 }
-                Map<String, String> data = JSON.readValue(text(r.getClob(7)), new TypeReference<Map<String, String>>() { });
+                Map<String, String> data = JSON.readValue(r.getString(7), new TypeReference<Map<String, String>>() { });
                 return Optional.of(new Notification(messageId, new Party(Party.Kind.valueOf(r.getString(1)), r.getString(2)),
-                        r.getString(3), r.getString(4), r.getString(5), text(r.getClob(6)), data));
+                        r.getString(3), r.getString(4), r.getString(5), r.getString(6), data));
             } catch (IOException e) {
                 throw new SQLException("Stored notification cannot be read", e);
             }
@@ -87,22 +85,6 @@ final class Outbox {
             s.setTimestamp(4, Timestamp.from(clock.instant()));
             s.setString(5, messageId);
             s.executeUpdate();
-        }
-    }
-
-    private static String text(Clob clob) throws SQLException {
-        if (clob == null) {
-            return null;
-        }
-        try (Reader reader = clob.getCharacterStream()) {
-            StringBuilder out = new StringBuilder();
-            char[] buffer = new char[4096];
-            for (int n; (n = reader.read(buffer)) > 0; ) {
-                out.append(buffer, 0, n);
-            }
-            return out.toString();
-        } catch (IOException e) {
-            throw new SQLException("Stored notification cannot be read", e);
         }
     }
 }

@@ -39,11 +39,14 @@ public final class HealthResource {
     private final DataSource db;
     private final ServiceComponentRuntime scr;
     private final JaxRsReadiness endpoints;
+    private final String node;
 
     @Activate
     public HealthResource(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource db,
-                          @Reference ServiceComponentRuntime scr, @Reference JaxRsReadiness endpoints) {
+                          @Reference ServiceComponentRuntime scr, @Reference JaxRsReadiness endpoints,
+                          @Reference org.waymark.platform.internal.jobs.JobRunner jobs) {
         this.context = context;
+        this.node = jobs.store().nodeId();
         this.endpoints = endpoints;
         this.db = db;
         this.scr = scr;
@@ -64,6 +67,8 @@ public final class HealthResource {
         boolean admin = CallerPrincipal.callerOf(security.getUserPrincipal()).map(c -> c.hasRole(Roles.ADMIN)).orElse(false);
         if (admin) {
             body.put("problems", problems);
+            // Which node answered, as named in job leases: lets an operator see who holds a job.
+            body.put("node", node);
         }
         return Response.status(up ? 200 : 503).entity(body).build();
     }

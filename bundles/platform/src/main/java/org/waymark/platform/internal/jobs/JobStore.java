@@ -1,8 +1,5 @@
 package org.waymark.platform.internal.jobs;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.sql.Clob;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -153,24 +150,8 @@ public final class JobStore {
             s.setString(1, id);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                return new Job(id, r.getString(1), r.getString(2), text(r.getClob(3)), r.getInt(4), r.getTimestamp(5).toInstant());
+                return new Job(id, r.getString(1), r.getString(2), r.getString(3), r.getInt(4), r.getTimestamp(5).toInstant());
             }
-        }
-    }
-
-    private static String text(Clob clob) throws SQLException {
-        if (clob == null) {
-            return null;
-        }
-        try (Reader reader = clob.getCharacterStream()) {
-            StringBuilder out = new StringBuilder();
-            char[] buffer = new char[4096];
-            for (int n; (n = reader.read(buffer)) > 0; ) {
-                out.append(buffer, 0, n);
-            }
-            return out.toString();
-        } catch (IOException e) {
-            throw new SQLException("Could not read job payload", e);
         }
     }
 

@@ -1,0 +1,138 @@
+package org.waymark.itests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A throw-away PostgreSQL server for the tests: Debian's PostgreSQL binaries, a cluster in a temporary directory on a
+ * free port. PostgreSQL refuses to run as root, so when the tests run as root (CI) every command runs as the
+ * {@code postgres} user through {@code runuser}.
+ */
+final class PostgresServer implements AutoCloseable {
+    static final String PROPERTY = "waymark.itest.database";
+    private final Path dir;
+    private final Path data;
+    private final int port;
+    private final Path bin;
+    private boolean running;
+
+    private PostgresServer(Path dir, int port, Path bin) {
+        this.dir = dir;
+        this.data = dir.resolve("data");
+        this.port = port;
+        this.bin = bin;
+    }
+
+    /** Whether this test run is against PostgreSQL ({@code -Dwaymark.itest.database=postgresql}) rather than Derby. */
+    static boolean selected() {
+        return "postgresql".equalsIgnoreCase(System.getProperty(PROPERTY, "derby"));
+    }
+
+    static PostgresServer start(Path parent) throws IOException {
+        Path bin = binaries();
+        Files.createDirectories(parent);
+        Path dir = Files.createTempDirectory(parent, "postgres-");
+        PostgresServer server = new PostgresServer(dir, TestEnvironment.freePort(), bin);
+        if (isRoot()) {
+            server.run(List.of("chown", "-R", "postgres", dir.toString()), false);
+        }
+        server.run(List.of(bin.resolve("initdb").toString(), "-D", server.data.toString(), "-U", "postgres",
+                "--auth=trust", "-E", "UTF8", "--no-sync"), true);
+        server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", server.data.toString(), "-w", "-t", "60", "-l",
+                dir.resolve("postgres.log").toString(), "-o", "-p " + server.port + " -k " + dir
+                        + " -c listen_addresses=127.0.0.1 -c fsync=on", "start"), true);
+        server.running = true;
+        return server;
+    }
+
+    /** Creates a database with its own owner, so each Waymark under test starts from an empty schema. */
+    String createDatabase(String name) {
+        sql("CREATE USER " + name + " PASSWORD '" + name + "'");
+        sql("CREATE DATABASE " + name + " OWNER " + name);
+        return name;
+    }
+
+    /** The pax-jdbc data source configuration for a database made by {@link #createDatabase}. */
+    String dataSourceConfig(String database) {
+        return String.join("\n",
+                "osgi.jdbc.driver.name = PostgreSQL JDBC Driver",
+                "dataSourceName = waymark",
+                "url = jdbc:postgresql://127.0.0.1:" + port + "/" + database,
+                "user = " + database,
+                "password = " + database,
+                "pool = dbcp2",
+                "xa = false",
+                "pool.maxTotal = 16",
+                "pool.maxWaitMillis = 5000",
+                "");
+    }
+
+    String sql(String statement) {
+        return run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
+                "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-At", "-c", statement), true);
+    }
+
+    String sql(String database, String statement) {
+        return run(List.of(bin.resolve("psql").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "postgres",
+                "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement), true);
+    }
+
+    @Override
+    public void close() {
+        if (running) {
+            running = false;
+            run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), true);
+        }
+    }
+
+    Path directory() {
+        return dir;
+    }
+
+    private String run(List<String> command, boolean asPostgres) {
+        List<String> full = new ArrayList<>();
+        if (asPostgres && isRoot()) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        try {
+            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            String output = new String(process.getInputStream().readAllBytes());
+            if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("Failed: " + String.join(" ", full) + "\n" + output);
+            }
+            return output.strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isRoot() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** Debian's server binaries (postgresql package); .ci/run installs them. */
+    private static Path binaries() throws IOException {
+        Path root = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(root)) {
+            try (var versions = Files.list(root)) {
+                var newest = versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                        .max(java.util.Comparator.comparing(Path::toString));
+                if (newest.isPresent()) {
+                    return newest.get();
+                }
+            }
+        }
+        throw new IllegalStateException("PostgreSQL tests need Debian's postgresql package (apt-get install -y postgresql;"
+                + " .ci/run does this)");
+    }
+}
