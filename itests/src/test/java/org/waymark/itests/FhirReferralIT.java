@@ -1,6 +1,7 @@
 package org.waymark.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.waymark.itests.WaymarkServer.basic;
 import static org.waymark.itests.WaymarkServer.bearer;
 import static org.waymark.itests.WaymarkServer.json;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -34,6 +36,33 @@ class FhirReferralIT {
     @BeforeAll
     static void token() {
         token = server.demoClientToken();
+    }
+
+    @Test
+    void anOnlineBackupRestoresEveryReferral() throws Exception {
+        long stored = total();
+        assertThat(stored).isPositive();
+        if (PostgresServer.selected()) {
+            // PostgreSQL is backed up with pg_dump; the command says so rather than pretending.
+            assertThatThrownBy(() -> server.admin("backup", server.dataDir().resolve("backups").toString()))
+                    .hasMessageContaining("pg_dump");
+            return;
+        }
+        String answer = server.admin("backup", server.dataDir().resolve("backups").toString());
+        Path backup = Path.of(answer.substring(answer.indexOf('/')).strip());
+        WaymarkServer restored = new WaymarkServer().withRestoredDatabase(backup.resolve("db"));
+        restored.start("FhirReferralIT-restored");
+        try {
+            String restoredToken = restored.demoClientToken();
+            HttpResponse<String> search = restored.get("/fhir/ServiceRequest?_count=0", "Authorization", bearer(restoredToken));
+            assertThat(json(search).path("total").asLong()).as("referrals in the restored copy").isEqualTo(stored);
+        } finally {
+            restored.shutdown();
+        }
+    }
+
+    private static long total() {
+        return json(getAs("/fhir/ServiceRequest?_count=0")).path("total").asLong();
     }
 
     static String serviceRequest(String identifier, String nhsNumber, String family) {

@@ -85,6 +85,14 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         this.assembly = assembly.toAbsolutePath().normalize();
     }
 
+    private Path restoredDatabase;
+
+    /** Starts this node on a copy of a backed-up embedded database (the backup's {@code db} folder). */
+    public WaymarkServer withRestoredDatabase(Path db) {
+        this.restoredDatabase = db;
+        return this;
+    }
+
     /** Runs this node on PostgreSQL instead of embedded Derby, e.g. to share one database between two nodes. */
     public WaymarkServer withDataSource(String config) {
         this.dataSourceConfig = config;
@@ -152,6 +160,9 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         dataDir = workDir.resolve("data");
         Files.createDirectories(dataDir.resolve("karaf"));
         Files.createDirectories(dataDir.resolve("deploy"));
+        if (restoredDatabase != null) {
+            copyRecursively(restoredDatabase, dataDir.resolve("db"));
+        }
         // A private KARAF_BASE with its own copy of etc/: Karaf writes its lock and pid file into KARAF_BASE, and
         // fileinstall watches etc/, so sharing them with another server of the same distribution (or with a rebuild
         // of it) would make the two interfere.

@@ -3,26 +3,16 @@ package org.waymark.referrals.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import javax.sql.DataSource;
-import liquibase.Liquibase;
-import liquibase.database.Database;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.core.DerbyDatabase;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.ClassLoaderResourceAccessor;
-import org.apache.derby.jdbc.EmbeddedDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
@@ -50,15 +40,7 @@ class JdbcReferralServiceTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        EmbeddedDataSource ds = new EmbeddedDataSource();
-        ds.setDatabaseName("memory:" + UUID.randomUUID());
-        ds.setCreateDatabase("create");
-        try (Connection c = ds.getConnection()) {
-            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-            ((DerbyDatabase) database).setShutdownEmbeddedDerby(false);
-            new Liquibase("db/referrals.xml", new ClassLoaderResourceAccessor(), database).update("");
-        }
-        db = ds;
+        db = ReferralsDatabase.create();
         AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type);
         service = new JdbcReferralService(db, audit, java.time.Clock.systemUTC(), new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
     }
@@ -180,11 +162,6 @@ class JdbcReferralServiceTest {
     }
 
     private int count(String table) {
-        try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
-            r.next();
-            return r.getInt(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return ReferralsDatabase.count(db, "SELECT COUNT(*) FROM " + table);
     }
 }

@@ -21,7 +21,6 @@ import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.referral.Subject;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
-import org.waymark.platform.testing.TestDatabase;
 
 class ReferralNoticesTest {
     private static final Caller GP = new Caller("gp-sheffield", Caller.Kind.CLIENT, Set.of(Roles.REFERRER), Set.of("sheffield"), false);
@@ -34,7 +33,7 @@ class ReferralNoticesTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        service = new JdbcReferralService(TestDatabase.migrated("db/referrals.xml"), (caller, action, type, id, patient) -> { },
+        service = new JdbcReferralService(ReferralsDatabase.create(), (caller, action, type, id, patient) -> { },
                 Clock.systemUTC(), new ReferralNotices(notifier, contacts));
     }
 

@@ -2,15 +2,8 @@ package org.waymark.referrals.internal;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.util.UUID;
 import javax.sql.DataSource;
-import liquibase.Liquibase;
-import liquibase.database.Database;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.core.DerbyDatabase;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.ClassLoaderResourceAccessor;
-import org.apache.derby.jdbc.EmbeddedDataSource;
+import org.waymark.platform.testing.TestDatabase;
 
 /** A fresh in-memory Derby with this bundle's migrations applied, as the platform applies them. */
 final class ReferralsDatabase {
@@ -18,15 +11,7 @@ final class ReferralsDatabase {
     }
 
     static DataSource create() throws Exception {
-        EmbeddedDataSource ds = new EmbeddedDataSource();
-        ds.setDatabaseName("memory:" + UUID.randomUUID());
-        ds.setCreateDatabase("create");
-        try (Connection c = ds.getConnection()) {
-            Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
-            ((DerbyDatabase) database).setShutdownEmbeddedDerby(false);
-            new Liquibase("db/referrals.xml", new ClassLoaderResourceAccessor(), database).update("");
-        }
-        return ds;
+        return TestDatabase.migrated("db/referrals.xml");
     }
 
     static int count(DataSource db, String sql) {
