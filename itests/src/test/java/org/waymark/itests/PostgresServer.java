@@ -43,11 +43,22 @@ final class PostgresServer implements AutoCloseable {
         }
         server.run(List.of(bin.resolve("initdb").toString(), "-D", server.data.toString(), "-U", "postgres",
                 "--auth=trust", "-E", "UTF8", "--no-sync"), true);
-        server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", server.data.toString(), "-w", "-t", "60", "-l",
-                dir.resolve("postgres.log").toString(), "-o", "-p " + server.port + " -k " + dir
-                        + " -c listen_addresses=127.0.0.1 -c fsync=on", "start"), true);
-        server.running = true;
+        server.resume();
         return server;
+    }
+
+    /** Starts the server (again) on its data directory and port. */
+    void resume() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
+                dir.resolve("postgres.log").toString(), "-o", "-p " + port + " -k " + dir
+                        + " -c listen_addresses=127.0.0.1 -c fsync=on", "start"), true);
+        running = true;
+    }
+
+    /** Stops the server at once, as a crash or a network partition would take it away. */
+    void halt() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), true);
+        running = false;
     }
 
     /** Creates a database with its own owner, so each Waymark under test starts from an empty schema. */

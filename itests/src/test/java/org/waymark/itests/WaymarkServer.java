@@ -21,6 +21,7 @@ import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -91,6 +92,11 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public WaymarkServer withRestoredDatabase(Path db) {
         this.restoredDatabase = db;
         return this;
+    }
+
+    /** The PostgreSQL server this node started for itself, if the run is on PostgreSQL. */
+    Optional<PostgresServer> ownPostgres() {
+        return Optional.ofNullable(ownPostgres);
     }
 
     /** Runs this node on PostgreSQL instead of embedded Derby, e.g. to share one database between two nodes. */

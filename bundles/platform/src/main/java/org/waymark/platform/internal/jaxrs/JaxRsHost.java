@@ -84,6 +84,7 @@ public final class JaxRsHost implements RouteInventory {
         for (JaxRsApplication application : APPLICATIONS) {
             JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application));
             servlets.put(application.name(), servlet);
+            readiness.hosting("waymark-jaxrs-" + application.name());
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, application.path() + "/*");
             properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "waymark-jaxrs-" + application.name());
@@ -127,6 +128,7 @@ public final class JaxRsHost implements RouteInventory {
         tracker.close();
         reloader.shutdownNow();
         registrations.forEach(ServiceRegistration::unregister);
+        servlets.keySet().forEach(name -> readiness.unhosting("waymark-jaxrs-" + name));
     }
 
     static ObjectMapper objectMapper() {

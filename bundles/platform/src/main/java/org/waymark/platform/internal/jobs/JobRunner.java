@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,8 @@ import org.waymark.platform.internal.PlatformConfig;
 @Component(service = {JobScheduler.class, JobRunner.class}, configurationPid = PlatformConfig.PID)
 public final class JobRunner implements JobScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+    /** Jobs wait for the boot to settle: handlers and channels activate with the rest of the container. */
+    private static final long FIRST_POLL_DELAY_MS = 2000;
 
     private final DataSource db;
     private final JobStore store;
@@ -71,7 +74,7 @@ public final class JobRunner implements JobScheduler {
         }
         this.executor = Executors.newFixedThreadPool(workers, named("waymark-job"));
         this.poller = Executors.newSingleThreadScheduledExecutor(named("waymark-job-poller"));
-        poller.scheduleWithFixedDelay(this::pollSafely, 0, Math.max(10, config.jobPollMillis()), TimeUnit.MILLISECONDS);
+        poller.scheduleWithFixedDelay(this::pollSafely, FIRST_POLL_DELAY_MS, Math.max(10, config.jobPollMillis()), TimeUnit.MILLISECONDS);
     }
 
     /** Embedded Derby belongs to this process alone; a server database may be shared by several nodes. */
@@ -88,6 +91,15 @@ public final class JobRunner implements JobScheduler {
             thread.setDaemon(true);
             return thread;
         };
+    }
+
+    /**
+     * Settings are read at start; a configuration update (Karaf re-delivers the interpolated configuration while it
+     * boots) must not restart the runner, and with it every component that uses it, in the middle of the boot.
+     */
+    @Modified
+    void settingsChanged() {
+        LOG.debug("Job settings changed; they apply from the next start");
     }
 
     @Deactivate

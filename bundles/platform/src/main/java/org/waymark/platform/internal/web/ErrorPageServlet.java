@@ -26,7 +26,15 @@ public final class ErrorPageServlet extends HttpServlet {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer i ? i : 500;
         String uri = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
-        String message = ErrorClassifier.reasonFor(status);
+        boolean application = uri.startsWith("/fhir") || uri.startsWith("/api") || uri.startsWith("/oauth2")
+                || uri.startsWith("/directory");
+        if (status == 404 && application) {
+            // Jersey answers its own 404s; one that reaches this page means the application's servlet is not in
+            // service yet (the server is starting or restarting). A 404 would tell a GP system to give up.
+            status = 503;
+            response.setHeader("Retry-After", "2");
+        }
+        String message = status == 503 && application ? "Waymark is starting; try again shortly" : ErrorClassifier.reasonFor(status);
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
         response.setHeader("X-Content-Type-Options", "nosniff");
@@ -36,7 +44,7 @@ public final class ErrorPageServlet extends HttpServlet {
             response.getWriter().write("{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\""
                     + (status == 404 ? "not-found" : status >= 500 ? "exception" : "invalid")
                     + "\",\"diagnostics\":\"" + message + "\"}]}");
-        } else if (uri.startsWith("/api") || uri.startsWith("/oauth2") || uri.startsWith("/directory")) {
+        } else if (application) {
             response.setContentType("application/problem+json");
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + message + "\",\"status\":" + status + "}");
         } else {
