@@ -108,8 +108,13 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         List<PluginService<S>> usable = new ArrayList<>();
         for (ServiceReference<Object> reference : sorted) {
             Bundle bundle = reference.getBundle();
+            // A bundle that is starting or stopping is left alone: fetching its service would activate a component
+            // whose dependencies are coming or going.
+            if (bundle == null || bundle.getState() != Bundle.ACTIVE) {
+                continue;
+            }
             Object service = service(reference);
-            if (bundle == null || !type.isInstance(service) || guard.failed(bundle.getSymbolicName())) {
+            if (!type.isInstance(service) || guard.failed(bundle.getSymbolicName())) {
                 continue;
             }
             String serviceArea = area(reference);
