@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.waymark.directory.testing.OrukSchemas;
 import org.junit.jupiter.api.io.TempDir;
 import org.waymark.api.error.WaymarkException;
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.waymark.directory.testing.OrukSchemas;
 
 /** Every view the read API answers validates against the Open Referral UK 3.0 schemas, formats included. */
 class OpenReferralViewsTest {

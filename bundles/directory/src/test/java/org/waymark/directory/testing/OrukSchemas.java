@@ -1,4 +1,4 @@
-package org.waymark.directory.internal;
+package org.waymark.directory.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,12 +24,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The Open Referral UK 3.0 schemas from the shared fixtures (read in place, never copied), with format assertions on
  * (uuid, uri, email, date-time). The UK schemas refer to a few HSDS tables they do not redefine (language, cost_option,
  * attribute, ...): those come from the HSDS 3.0 schemas next to them; the two that neither folder has (funding,
- * organization_identifier) validate anything.
+ * organization_identifier) validate anything. Shared with the integration tests (test-jar).
  */
-final class OrukSchemas {
-    static final Path FIXTURES = Path.of(System.getProperty("waymark.fixtures", "../../../shared/fixtures")).toAbsolutePath().normalize();
-    static final Path UK = FIXTURES.resolve("open-referral-uk/uk-profile/schema");
-    static final Path HSDS = FIXTURES.resolve("hsds-3.0/schema");
+public final class OrukSchemas {
+    public static final Path FIXTURES = Path.of(System.getProperty("waymark.fixtures", "../../../shared/fixtures")).toAbsolutePath().normalize();
+    public static final Path UK = FIXTURES.resolve("open-referral-uk/uk-profile/schema");
+    public static final Path HSDS = FIXTURES.resolve("hsds-3.0/schema");
     private static final ObjectMapper JSON = new ObjectMapper();
     private final JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
             builder -> builder.schemaLoaders(loaders -> loaders.add(iri -> {
@@ -51,14 +51,14 @@ final class OrukSchemas {
     private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
 
     /** @param table e.g. {@code service}: problems of {@code json} against {@code uk-profile/schema/service.json} */
-    List<String> problems(String table, JsonNode json) {
+    public List<String> problems(String table, JsonNode json) {
         JsonSchema schema = schemas.computeIfAbsent(table,
                 t -> factory.getSchema(SchemaLocation.of(UK.resolve(t + ".json").toUri().toString()), config));
         return schema.validate(json).stream().map(ValidationMessage::toString).sorted().toList();
     }
 
     /** Problems of a paginated answer: the wrapper against the OpenAPI's Page schema, each item against {@code table}. */
-    List<String> pageProblems(String table, JsonNode page) {
+    public List<String> pageProblems(String table, JsonNode page) {
         JsonSchema pageSchema = schemas.computeIfAbsent("#Page", t -> {
             try {
                 JsonNode openapi = JSON.readTree(UK.resolve("openapi.json").toFile());
@@ -82,7 +82,7 @@ final class OrukSchemas {
     }
 
     /** Problems of {@code GET /} against the ORUK validator's api_details schema. */
-    List<String> apiDetailsProblems(JsonNode json) {
+    public List<String> apiDetailsProblems(JsonNode json) {
         JsonSchema schema = schemas.computeIfAbsent("#api_details", t -> factory.getSchema(SchemaLocation.of(
                 FIXTURES.resolve("open-referral-uk/validator/Schemas/V3.0-UK/api_details.json").toUri().toString()), config));
         return schema.validate(json).stream().map(ValidationMessage::toString).toList();
