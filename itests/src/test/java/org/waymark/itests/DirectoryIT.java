@@ -28,7 +28,7 @@ import org.waymark.directory.testing.OrukSchemas;
 /**
  * The community services directory over HTTP: the public Open Referral UK 3.0 API (answers checked against the UK
  * schemas in the fixtures), imports by admins (JSON, zipped CSV data package, ./waymark directory-import), and search
- * for link workers.
+ * for link workers, signposting and onward referral with the provider's one-time link.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DirectoryIT {
@@ -219,6 +219,57 @@ class DirectoryIT {
 
         assertThat(output).contains("Imported").contains("service=1").contains("skipped:");
         assertThat(server.get("/directory/services/" + EXAMPLE_SERVICE).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(12)
+    void aLinkWorkerSignpostsAndRefersOnwardAndTheProviderAnswersThroughTheOneTimeLink() {
+        JsonNode referral = json(server.get("/api/referrals", "Authorization", LINK_WORKER)).path("items").get(0);
+        String referralId = referral.path("id").asText();
+        String serviceId = json(server.get("/directory/services?search=" + encode("crookes walk"))).path("contents").get(0).path("id").asText();
+        String base = "/api/directory/referrals/" + referralId;
+
+        HttpResponse<String> signpost = server.postJson(base + "/signposts", "{\"serviceId\": \"" + serviceId + "\", \"note\": \"Gave the leaflet\"}",
+                "Authorization", LINK_WORKER);
+        assertThat(signpost.statusCode()).as(signpost.body()).isEqualTo(201);
+        assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER)).get(0).path("serviceName").asText())
+                .isEqualTo("Crookes Health Walk");
+
+        HttpResponse<String> withoutConsent = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}",
+                "Authorization", LINK_WORKER);
+        assertThat(withoutConsent.statusCode()).isEqualTo(422);
+        HttpResponse<String> referred = server.postJson(base + "/onward-referrals",
+                "{\"serviceId\": \"" + serviceId + "\", \"consent\": true, \"note\": \"Wants to start gently\"}", "Authorization", LINK_WORKER);
+        assertThat(referred.statusCode()).as(referred.body()).isEqualTo(201);
+        JsonNode onward = json(referred);
+        assertThat(onward.path("task").path("status").asText()).isEqualTo("requested");
+        assertThat(onward.path("task").path("partOf").asText()).startsWith("Task/").hasSizeGreaterThan(6);
+        String link = java.net.URI.create(onward.path("answerLink").asText()).getPath();
+
+        HttpResponse<String> page = server.get(link);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Crookes Health Walk").contains("Wants to start gently").doesNotContain(referral.path("patientName").asText("@@"));
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+        HttpResponse<String> accepted = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("outcome=accepted")));
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER)).get(0).path("task").path("status").asText())
+                .isEqualTo("accepted");
+        HttpResponse<String> attended = server.postJson(link, "{\"outcome\": \"attended\"}");
+        assertThat(attended.statusCode()).as(attended.body()).isEqualTo(200);
+        assertThat(json(attended).path("task").path("status").asText()).isEqualTo("completed");
+        assertThat(server.postJson(link, "{\"outcome\": \"did-not-attend\"}").statusCode()).as("final answer given").isEqualTo(409);
+        assertThat(server.get(link.substring(0, link.length() - 4) + "AAAA").statusCode()).isEqualTo(404);
+
+        String second = json(server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
+                "Authorization", LINK_WORKER)).path("id").asText();
+        assertThat(server.postJson("/api/directory/onward-referrals/" + second + "/answer", "{\"outcome\": \"declined\"}",
+                "Authorization", LINK_WORKER).statusCode()).as("declining needs a reason").isEqualTo(400);
+        JsonNode declined = json(server.postJson("/api/directory/onward-referrals/" + second + "/answer",
+                "{\"outcome\": \"declined\", \"reason\": \"Group is full\"}", "Authorization", LINK_WORKER));
+        assertThat(declined.path("task").path("status").asText()).isEqualTo("rejected");
+        assertThat(declined.path("statusReason").asText()).isEqualTo("Group is full");
+        assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
     }
 
     private static String encode(String value) {

@@ -23,6 +23,8 @@ final class Catalog {
     /** "kind.field" → parent id → children. */
     private final Map<String, Map<String, List<ObjectNode>>> links = new HashMap<>();
     private final SearchIndex index;
+    /** Listing views are asked for again and again; the catalog never changes, so each is built once. */
+    private final Map<String, ObjectNode> summaries = new java.util.concurrent.ConcurrentHashMap<>();
 
     Catalog(Map<Kind, Map<String, ObjectNode>> records) {
         this.records = new EnumMap<>(Kind.class);
@@ -119,17 +121,22 @@ final class Catalog {
         return view;
     }
 
-    /** A service as {@code /services} lists it: its own fields and its organisation. */
+    /**
+     * A service as {@code /services} lists it: its own fields and its organisation. Shared between answers: callers
+     * must not change it (take a {@code deepCopy()} to build on it).
+     */
     ObjectNode serviceSummary(ObjectNode service) {
-        ObjectNode view = service.deepCopy();
-        get(Kind.ORGANIZATION, service.path("organization_id").asText()).ifPresent(o -> view.set("organization", organizationSummary(o)));
-        return view;
+        return summaries.computeIfAbsent(id(service), id -> {
+            ObjectNode view = service.deepCopy();
+            get(Kind.ORGANIZATION, service.path("organization_id").asText()).ifPresent(o -> view.set("organization", organizationSummary(o)));
+            return view;
+        });
     }
 
     /** A service with everything about it, as {@code /services/{id}} answers. */
     ObjectNode serviceFull(ObjectNode service) {
         String id = id(service);
-        ObjectNode view = serviceSummary(service);
+        ObjectNode view = serviceSummary(service).deepCopy();
         ArrayNode sals = NODES.arrayNode();
         for (ObjectNode sal : children(Kind.SERVICE_AT_LOCATION, "service_id", id)) {
             ObjectNode salView = sal.deepCopy();
@@ -171,7 +178,7 @@ final class Catalog {
     ObjectNode serviceAtLocation(ObjectNode sal) {
         ObjectNode view = sal.deepCopy();
         get(Kind.LOCATION, sal.path("location_id").asText()).ifPresent(l -> view.set("location", location(l)));
-        get(Kind.SERVICE, sal.path("service_id").asText()).ifPresent(s -> view.set("service", serviceSummary(s)));
+        get(Kind.SERVICE, sal.path("service_id").asText()).ifPresent(s -> view.set("service", serviceSummary(s).deepCopy()));
         return view;
     }
 

@@ -17,6 +17,7 @@ import javax.ws.rs.PathParam;
 import javax.ws.rs.Produces;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
 import javax.ws.rs.core.UriInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -53,12 +54,16 @@ public final class OpenReferralResource {
 
     @GET
     @Path("services")
-    public ObjectNode services(@Context UriInfo uri) {
+    public Response services(@Context UriInfo uri) {
+        long started = System.nanoTime();
         ServiceQuery query = ServiceQuery.parse(params(uri));
         Catalog catalog = directory.catalog();
         Directory.Page<SearchIndex.Hit> page = Directory.page(catalog.index().search(query, directory.origin(query)), query);
-        return wrapper(page, hit -> catalog.serviceSummary(catalog.get(Kind.SERVICE,
+        ObjectNode answer = wrapper(page, hit -> catalog.serviceSummary(catalog.get(Kind.SERVICE,
                 catalog.index().entry(hit.service()).id()).orElseThrow()));
+        // W3C Server-Timing: the search itself, apart from the network and serialisation (bench/directory.sh reads it).
+        return Response.ok(answer).header("Server-Timing", String.format(java.util.Locale.ROOT, "search;dur=%.2f",
+                (System.nanoTime() - started) / 1e6)).build();
     }
 
     @GET
