@@ -272,6 +272,45 @@ class DirectoryIT {
         assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    @Order(13)
+    void listingsShowTheirFreshnessAndTheProviderConfirmsThroughTheCheckLink() {
+        JsonNode walk = json(server.get("/api/directory/search?search=" + encode("crookes walk"), "Authorization", LINK_WORKER))
+                .path("results").get(0);
+        String id = walk.path("id").asText();
+        assertThat(walk.path("freshness").path("stale").asBoolean()).isFalse();
+        assertThat(walk.path("freshness").path("capacity").asText()).isEqualTo("open");
+
+        JsonNode reported = json(server.postJson("/api/directory/services/" + id + "/reports",
+                "{\"kind\": \"changed\", \"note\": \"Now meets on Fridays\"}", "Authorization", LINK_WORKER));
+        assertThat(reported.path("stale").asBoolean()).as("reported listings are flagged").isTrue();
+        assertThat(json(server.get("/api/directory/search?search=" + encode("crookes walk"), "Authorization", LINK_WORKER))
+                .path("results").get(0).path("freshness").path("report").asText()).isEqualTo("changed");
+
+        String output = server.admin("directory-check", id);
+        String link = java.net.URI.create(output.replaceAll("(?s).*link: (\\S+).*", "$1")).getPath();
+        HttpResponse<String> page = server.get(link);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Crookes Health Walk").contains("Crookes Library");
+        HttpResponse<String> answered = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("answer=still-right&capacity=full")));
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+
+        JsonNode fresh = json(server.get("/api/directory/services/" + id + "/freshness", "Authorization", LINK_WORKER));
+        assertThat(fresh.path("stale").asBoolean()).isFalse();
+        assertThat(fresh.path("report").isMissingNode() || fresh.path("report").isNull()).isTrue();
+        assertThat(fresh.path("lastConfirmed").asText()).isNotBlank();
+        assertThat(fresh.path("capacity").asText()).isEqualTo("full");
+        assertThat(server.get(link).statusCode()).as("the link works once").isEqualTo(404);
+
+        assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> reopened = server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", ADMIN,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}")));
+        assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

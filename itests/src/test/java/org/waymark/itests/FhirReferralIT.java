@@ -216,7 +216,8 @@ class FhirReferralIT {
         // One-time link pages are public too: their token is the credential.
         assertThat(open).filteredOn(route -> !route.startsWith("GET /directory")).containsExactlyInAnyOrder("GET /api/health",
                 "POST /api/session", "GET /fhir/metadata", "POST /oauth2/token", "GET /api/onward-answers/{token}",
-                "POST /api/onward-answers/{token}", "POST /api/onward-answers/{token}");
+                "POST /api/onward-answers/{token}", "POST /api/onward-answers/{token}", "GET /api/directory-checks/{token}",
+                "POST /api/directory-checks/{token}", "POST /api/directory-checks/{token}");
     }
 
     @Test

@@ -207,10 +207,14 @@ public final class Directory {
     record Page<T>(List<T> contents, int total, int page, int perPage) {
     }
 
-    Page<SearchIndex.Hit> searchServices(ServiceQuery query) {
-        Catalog current = catalog;
-        List<SearchIndex.Hit> hits = current.index().search(query, origin(query));
-        return page(hits, query);
+    /** The query's page of services, ordering only as many matches as the page needs. */
+    static Page<SearchIndex.Hit> searchPage(Catalog catalog, ServiceQuery query, Coordinates origin) {
+        long needed = (long) query.page() * query.perPage();
+        SearchIndex.Result result = catalog.index().search(query, origin, (int) Math.min(Integer.MAX_VALUE, needed));
+        long from = (long) (query.page() - 1) * query.perPage();
+        List<SearchIndex.Hit> contents = from >= result.top().size() ? List.of()
+                : result.top().subList((int) from, (int) Math.min(result.top().size(), from + query.perPage()));
+        return new Page<>(contents, result.total(), query.page(), query.perPage());
     }
 
     static <T> Page<T> page(List<T> all, ServiceQuery query) {

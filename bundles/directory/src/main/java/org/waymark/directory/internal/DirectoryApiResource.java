@@ -45,16 +45,19 @@ import org.waymark.api.security.Roles;
 public final class DirectoryApiResource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Directory directory;
+    private final Freshness freshness;
 
     @Activate
-    public DirectoryApiResource(@Reference Directory directory) {
+    public DirectoryApiResource(@Reference Directory directory, @Reference Freshness freshness) {
         this.directory = directory;
+        this.freshness = freshness;
     }
 
     /**
      * Search for the console: the {@code /directory/services} filters ({@code search}, {@code postcode},
      * {@code proximity}, {@code age}, {@code day}, {@code start_time}, {@code end_time}, {@code taxonomy_term_id},
-     * {@code cost=free}, paging), answered as compact results with distance.
+     * {@code cost=free}, paging), answered as compact results with distance and freshness (last confirmed, stale,
+     * reported closed or changed, capacity).
      */
     @GET
     @Path("search")
@@ -63,8 +66,10 @@ public final class DirectoryApiResource {
         ServiceQuery query = ServiceQuery.parse(OpenReferralResource.params(uri));
         Catalog catalog = directory.catalog();
         Coordinates origin = directory.origin(query);
-        Directory.Page<SearchIndex.Hit> page = Directory.page(catalog.index().search(query, origin), query);
+        Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, origin);
         List<Map<String, Object>> results = new ArrayList<>();
+        Map<String, Freshness.State> states = freshness.states(page.contents().stream()
+                .map(h -> catalog.index().entry(h.service()).id()).toList());
         for (SearchIndex.Hit hit : page.contents()) {
             ObjectNode service = catalog.get(Kind.SERVICE, catalog.index().entry(hit.service()).id()).orElseThrow();
             Map<String, Object> result = new LinkedHashMap<>();
@@ -84,6 +89,8 @@ public final class DirectoryApiResource {
             if (query.text() != null) {
                 result.put("score", Math.round(hit.score() * 1000) / 1000.0);
             }
+            // Stale (not confirmed for months, or reported closed or changed) and capacity: the console warns on these.
+            result.put("freshness", states.get(Catalog.id(service)).json());
             results.add(result);
         }
         Map<String, Object> answer = new LinkedHashMap<>();

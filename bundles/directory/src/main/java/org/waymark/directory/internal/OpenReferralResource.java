@@ -58,7 +58,7 @@ public final class OpenReferralResource {
         long started = System.nanoTime();
         ServiceQuery query = ServiceQuery.parse(params(uri));
         Catalog catalog = directory.catalog();
-        Directory.Page<SearchIndex.Hit> page = Directory.page(catalog.index().search(query, directory.origin(query)), query);
+        Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, directory.origin(query));
         ObjectNode answer = wrapper(page, hit -> catalog.serviceSummary(catalog.get(Kind.SERVICE,
                 catalog.index().entry(hit.service()).id()).orElseThrow()));
         // W3C Server-Timing: the search itself, apart from the network and serialisation (bench/directory.sh reads it).

@@ -26,7 +26,6 @@ import org.waymark.api.error.WaymarkException;
 @Path("/onward-answers/{token}")
 @PermitAll
 public final class ProviderAnswerResource {
-    private static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
     private final OnwardReferrals onward;
 
     @Activate
@@ -86,15 +85,10 @@ public final class ProviderAnswerResource {
     }
 
     private static Response html(int status, String body) {
-        String page = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Waymark referral</title>"
-                + "<meta name=\"viewport\" content=\"width=device-width\"><style>body{font-family:sans-serif;max-width:40em;"
-                + "margin:2em auto;padding:0 1em}</style></head><body><h1>Referral from a link worker</h1>" + body + "</body></html>";
-        return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(page)
-                .header("Content-Security-Policy", CSP).header("Referrer-Policy", "no-referrer").build();
+        return Pages.html(status, "Referral from a link worker", body);
     }
 
     static String escape(String text) {
-        return text == null ? "" : text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\"", "&quot;").replace("'", "&#39;");
+        return Pages.escape(text);
     }
 }

@@ -50,7 +50,13 @@ final class SearchIndex {
     private record Postings(int[] services, float[] weights) {
     }
 
+    /** What a search found: how many services match, and the best {@code limit} of them in order. */
+    record Result(int total, List<Hit> top) {
+    }
+
     private final Entry[] entries;
+    /** Each service's place in name order, so that ties sort by a number rather than by comparing names. */
+    private final int[] nameRank;
     private final TreeMap<String, Postings> words = new TreeMap<>();
 
     SearchIndex(Catalog catalog) {
@@ -92,6 +98,15 @@ final class SearchIndex {
                     termIds, taxonomyIds, slots, points, free(service, catalog.children(Kind.COST_OPTION, "service_id", id))));
         }
         entries = list.toArray(Entry[]::new);
+        Integer[] byName = new Integer[entries.length];
+        for (int i = 0; i < byName.length; i++) {
+            byName[i] = i;
+        }
+        Arrays.sort(byName, Comparator.comparing((Integer i) -> entries[i].sortName()).thenComparing(i -> entries[i].id()));
+        nameRank = new int[entries.length];
+        for (int rank = 0; rank < byName.length; rank++) {
+            nameRank[byName[rank]] = rank;
+        }
         building.forEach((word, postings) -> {
             int[] services = new int[postings.size()];
             float[] weights = new float[postings.size()];
@@ -118,6 +133,12 @@ final class SearchIndex {
      * @param origin the centroid of the query's postcode, or null
      */
     List<Hit> search(ServiceQuery query, Coordinates origin) {
+        List<Hit> hits = searchUnsorted(query, origin);
+        hits.sort(order(query.text() != null, origin != null));
+        return hits;
+    }
+
+    private List<Hit> searchUnsorted(ServiceQuery query, Coordinates origin) {
         float[] relevance = null;
         if (query.text() != null) {
             relevance = relevance(words(query.text()));
@@ -146,16 +167,44 @@ final class SearchIndex {
             }
             hits.add(new Hit(i, score, distance));
         }
-        Comparator<Hit> order;
-        if (relevance != null) {
-            order = Comparator.comparingDouble(Hit::score).reversed();
-        } else if (origin != null) {
-            order = Comparator.comparingDouble(Hit::distanceMetres);
-        } else {
-            order = (a, b) -> 0;
-        }
-        hits.sort(order.thenComparing(h -> entries[h.service()].sortName()).thenComparing(h -> entries[h.service()].id()));
         return hits;
+    }
+
+    /**
+     * Like {@link #search} but only the best {@code limit} hits are put in order (a bounded heap instead of sorting
+     * every match): a page of 20 out of 5,000 matches costs far less.
+     */
+    Result search(ServiceQuery query, Coordinates origin, int limit) {
+        List<Hit> all = searchUnsorted(query, origin);
+        Comparator<Hit> order = order(query.text() != null, origin != null);
+        if (limit <= 0) {
+            return new Result(all.size(), List.of());
+        }
+        if (all.size() <= limit * 4L) {
+            all.sort(order);
+            return new Result(all.size(), all.subList(0, Math.min(limit, all.size())));
+        }
+        java.util.PriorityQueue<Hit> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
+        for (Hit hit : all) {
+            best.add(hit);
+            if (best.size() > limit) {
+                best.poll();
+            }
+        }
+        List<Hit> top = new ArrayList<>(best);
+        top.sort(order);
+        return new Result(all.size(), top);
+    }
+
+    private Comparator<Hit> order(boolean byRelevance, boolean byDistance) {
+        Comparator<Hit> byName = (a, b) -> Integer.compare(nameRank[a.service()], nameRank[b.service()]);
+        if (byRelevance) {
+            return ((Comparator<Hit>) (a, b) -> Double.compare(b.score(), a.score())).thenComparing(byName);
+        }
+        if (byDistance) {
+            return ((Comparator<Hit>) (a, b) -> Double.compare(a.distanceMetres(), b.distanceMetres())).thenComparing(byName);
+        }
+        return byName;
     }
 
     static boolean matchesFilters(Entry entry, ServiceQuery query) {

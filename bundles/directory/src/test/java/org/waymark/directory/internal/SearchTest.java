@@ -108,6 +108,23 @@ class SearchTest {
     }
 
     @Test
+    void aPageFromTheBoundedSearchIsTheSamePageAsFromTheFullOrder() {
+        Catalog catalog = directory.catalog();
+        for (Map<String, String> params : List.of(Map.of("postcode", "S10", "page", "2", "per_page", "2"),
+                Map.of("search", "group", "page", "3", "per_page", "3"), Map.of("page", "2", "per_page", "20"))) {
+            ServiceQuery query = ServiceQuery.parse(params);
+            var origin = directory.origin(query);
+            List<SearchIndex.Hit> all = catalog.index().search(query, origin);
+            int from = (query.page() - 1) * query.perPage();
+
+            Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, origin);
+
+            assertThat(page.total()).as(params.toString()).isEqualTo(all.size());
+            assertThat(page.contents()).as(params.toString()).isEqualTo(all.subList(from, Math.min(all.size(), from + query.perPage())));
+        }
+    }
+
+    @Test
     void wordsAreFoldedSoPluralsAndVerbFormsMeet() {
         assertThat(SearchIndex.words("The Walking Groups, for Carers!")).containsExactly("walk", "group", "carer");
         assertThat(SearchIndex.stem("classes")).isEqualTo("classe");
