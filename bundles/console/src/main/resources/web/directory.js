@@ -70,6 +70,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
       el('button', { type: 'button', class: 'link-button', onclick: () => open(r.id) }, r.name),
       r.organization ? el('span', { class: 'muted' }, ` ${r.organization}`) : null,
       r.distance_km !== undefined ? el('span', { class: 'badge' }, `${r.distance_km} km`) : null,
+      r.freshness && r.freshness.stale ? el('span', { class: 'badge warning' }, r.freshness.report ? `reported ${r.freshness.report}` : 'not confirmed recently') : null,
+      r.freshness && r.freshness.capacity !== 'open' ? el('span', { class: 'badge warning' }, r.freshness.capacity === 'full' ? 'full' : 'waiting list') : null,
       el('div', {}, r.schedules.join('; ')),
       el('div', { class: 'muted' }, r.taxonomy_terms.join(', ')))));
     previous.disabled = state.page <= 1;
@@ -80,6 +82,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
     say('');
     const { status, data } = await api('GET', `/directory/services/${encodeURIComponent(id)}`);
     if (status !== 200) { say(problemText(status, data)); return; }
+    const fresh = await api('GET', `/api/directory/services/${encodeURIComponent(id)}/freshness`);
+    const freshness = fresh.status === 200 ? fresh.data : { capacity: 'open' };
     list.hidden = true;
     detail.hidden = false;
     const place = (data.service_at_locations[0] || {}).location || {};
@@ -97,13 +101,31 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
           ? `${data.minimum_age ?? 0} to ${data.maximum_age ?? 'any age'}` : 'All ages'),
         el('dt', {}, 'Cost'), el('dd', {}, (data.cost_options || []).map((c) => c.amount_description || c.option).join('; ') || data.fees || '—'),
         el('dt', {}, 'Contact'), el('dd', {}, [data.email, ...phones].filter(Boolean).join(', ') || '—'),
-        el('dt', {}, 'Last updated'), el('dd', {}, data.last_modified ? data.last_modified.substring(0, 10) : 'not known')),
-      referralId ? referralActions(data) : null,
+        el('dt', {}, 'Last updated'), el('dd', {}, data.last_modified ? data.last_modified.substring(0, 10) : 'not known'),
+        el('dt', {}, 'Last confirmed by the provider'), el('dd', {}, freshness.lastConfirmed ? freshness.lastConfirmed.substring(0, 10) : 'not yet')),
+      freshness.stale ? el('p', { class: 'message' }, freshness.report
+        ? `A link worker reported this service ${freshness.report}${freshness.reportNote ? `: ${freshness.reportNote}` : ''}. Check before referring.`
+        : 'These details have not been confirmed for a while. Check before referring.') : null,
+      reportActions(data),
+      referralId ? referralActions(data, freshness) : null,
       el('button', { type: 'button', class: 'link-button dark', onclick: back }, 'Back to the results'));
     detail.querySelector('h2').focus();
   }
 
-  function referralActions(service) {
+  function reportActions(service) {
+    const outcome = el('span', { 'aria-live': 'polite' });
+    async function report(kind) {
+      const note = window.prompt(kind === 'closed' ? 'Anything to add? (optional)' : 'What has changed?') ?? null;
+      if (note === null) return;
+      const { status, data } = await api('POST', `/api/directory/services/${encodeURIComponent(service.id)}/reports`, { kind, note });
+      outcome.textContent = status === 200 ? ' Thank you; the directory team will check it.' : ` ${problemText(status, data)}`;
+    }
+    return el('p', {}, 'Something wrong? ',
+      el('button', { type: 'button', class: 'link-button', onclick: () => report('closed') }, 'Report closed'), ' ',
+      el('button', { type: 'button', class: 'link-button', onclick: () => report('changed') }, 'Report changed'), outcome);
+  }
+
+  function referralActions(service, freshness = { capacity: 'open' }) {
     const note = el('textarea', { id: 'directory-note', maxlength: '1000', rows: '2' });
     const consent = el('input', { type: 'checkbox', id: 'directory-consent' });
     const outcome = el('p', { 'aria-live': 'polite' });
@@ -111,6 +133,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
       const body = { serviceId: service.id, note: note.value || undefined };
       if (kind === 'onward-referrals') {
         if (!consent.checked) { outcome.textContent = 'Record the person\'s consent first.'; return; }
+        if (freshness.capacity !== 'open' && !window.confirm(`This service says it is ${freshness.capacity === 'full' ? 'full' : 'running a waiting list'}. Refer anyway?`)) return;
         body.consent = true;
       }
       const { status, data } = await api('POST', `/api/directory/referrals/${encodeURIComponent(referralId)}/${kind}`, body);
