@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -18,9 +17,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,11 @@ public final class Freshness implements JobHandler {
     private final JobScheduler jobs;
     private final Clock clock;
     private final String baseUrl;
+    private final ScheduledExecutorService daily = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "waymark-directory-daily");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** What the console and search show about a service's freshness. */
     record State(String serviceId, Instant lastConfirmed, Instant listedSince, Instant checkSent, String report,
@@ -95,7 +103,22 @@ public final class Freshness implements JobHandler {
                      @Reference JobScheduler jobs) {
         this(db, directory, notifier, contacts, jobs, Clock.systemUTC(), config.baseUrl().isBlank()
                 ? "http://" + env("WAYMARK_HOST", "127.0.0.1") + ":" + env("WAYMARK_PORT", "8181") : config.baseUrl());
-        jobs.schedule(new JobRequest(JOB, "freshness-" + LocalDate.now(clock), "", null, 0));
+        // Today's run is created when it is due, not left pending for tomorrow: the (type, key) makes it once a day
+        // across restarts and nodes, and the job list shows no standing work.
+        daily.scheduleAtFixedRate(this::scheduleToday, 0, 1, TimeUnit.HOURS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        daily.shutdownNow();
+    }
+
+    private void scheduleToday() {
+        try {
+            jobs.schedule(new JobRequest(JOB, "freshness-" + LocalDate.now(clock), "", null, 0));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not schedule today's directory freshness check: {}", e.toString());
+        }
     }
 
     Freshness(DataSource db, Directory directory, Notifier notifier, ContactBook contacts, JobScheduler jobs, Clock clock,
@@ -114,7 +137,7 @@ public final class Freshness implements JobHandler {
         return JOB;
     }
 
-    /** The daily run: checks for the stalest services, then tomorrow's run. */
+    /** The daily run: checks for the stalest services. */
     @Override
     public void run(Job job) {
         int sent = 0;
@@ -128,8 +151,6 @@ public final class Freshness implements JobHandler {
                 sent++;
             }
         }
-        LocalDate tomorrow = LocalDate.now(clock).plusDays(1);
-        jobs.schedule(new JobRequest(JOB, "freshness-" + tomorrow, job.payload(), tomorrow.atTime(8, 0).toInstant(ZoneOffset.UTC), 0));
         LOG.info("Directory freshness: {} check(s) sent", sent);
     }
 

@@ -88,7 +88,7 @@ class FreshnessTest {
     }
 
     @Test
-    void theDailyJobAsksEachStaleServiceOnceAMonthAndPlansTomorrowsRun() {
+    void theDailyJobAsksEachStaleServiceOnceAMonth() {
         clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
 
         freshness.run(job());
@@ -97,7 +97,7 @@ class FreshnessTest {
         Notification check = sent.stream().filter(n -> n.to().id().equals("directory-service:" + walk)).findFirst().orElseThrow();
         assertThat(check.text()).contains("Crookes Health Walk").contains("https://waymark.example/api/directory-checks/");
         assertThat(contacts.get(check.to()).addresses()).containsEntry("email", "groups@peak-edge.example.org");
-        assertThat(scheduled).singleElement().satisfies(r -> assertThat(r.runAt()).isAfter(clock.instant()));
+        assertThat(scheduled).as("no standing job for tomorrow").isEmpty();
 
         sent.clear();
         clock.advance(Duration.ofDays(1));
