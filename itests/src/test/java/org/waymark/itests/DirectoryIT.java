@@ -1,6 +1,7 @@
 package org.waymark.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.waymark.itests.WaymarkServer.basic;
 import static org.waymark.itests.WaymarkServer.json;
 
@@ -13,11 +14,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,19 @@ class DirectoryIT {
     private static final String EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b";
     private static final String ADMIN = basic("admin", "admin");
     private static final String LINK_WORKER = basic("linkworker", "linkworker");
+
+    /**
+     * On a loaded machine /api/health has been seen UP a moment before the directory's resources were served (the
+     * platform's readiness does not yet cover a component that SCR has not registered): wait for the demo directory,
+     * with a deadline, rather than fail on that race.
+     */
+    @BeforeAll
+    static void demoDirectoryServed() {
+        await("demo directory served").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpResponse<String> services = server.get("/directory/services?per_page=1");
+            return services.statusCode() == 200 && json(services).path("total_items").asInt() >= 30;
+        });
+    }
 
     @Test
     @Order(1)
