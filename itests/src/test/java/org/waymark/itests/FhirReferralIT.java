@@ -240,9 +240,13 @@ class FhirReferralIT {
                 open.add(method + " " + route.path("path").asText());
             }
         }
-        // The public routes of the contract, and no others.
-        assertThat(open).containsExactlyInAnyOrder("GET /api/health", "POST /api/session", "GET /fhir/metadata",
-                "POST /oauth2/token");
+        // The public routes of the contract, and no others: the directory's Open Referral API is public and read-only.
+        assertThat(open).filteredOn(route -> route.contains(" /directory")).isNotEmpty().allMatch(route -> route.startsWith("GET "));
+        // One-time link pages are public too: their token is the credential.
+        assertThat(open).filteredOn(route -> !route.startsWith("GET /directory")).containsExactlyInAnyOrder("GET /api/health",
+                "POST /api/session", "GET /fhir/metadata", "POST /oauth2/token", "GET /api/onward-answers/{token}",
+                "POST /api/onward-answers/{token}", "POST /api/onward-answers/{token}", "GET /api/directory-checks/{token}",
+                "POST /api/directory-checks/{token}", "POST /api/directory-checks/{token}");
     }
 
     @Test

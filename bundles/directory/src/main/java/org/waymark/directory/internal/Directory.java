@@ -1,0 +1,227 @@
+package org.waymark.directory.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.directory.Coordinates;
+import org.waymark.api.directory.PostcodeLookup;
+import org.waymark.api.error.WaymarkException;
+
+/**
+ * The directory: the current catalog (an in-memory snapshot of the tables), imports into the tables, and postcode
+ * lookups for distance search. Imports are serialised and applied whole or not at all; the catalog is rebuilt after
+ * each applied import, so readers always see one consistent directory.
+ */
+@Component(service = Directory.class)
+public final class Directory {
+    private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The outcome of an import, as the command, the API and the console show it. */
+    record ImportReport(boolean applied, String source, int records, Map<String, Integer> counts, List<String> errors,
+                        List<String> notes) {
+        String text() {
+            StringBuilder text = new StringBuilder();
+            text.append(applied ? "Imported " + records + " records from " + source + ": " + counts
+                    : "Nothing imported from " + source + ": " + errors.size() + " problem(s)");
+            errors.forEach(e -> text.append("\n  error: ").append(e));
+            notes.forEach(n -> text.append("\n  skipped: ").append(n));
+            return text.toString();
+        }
+    }
+
+    private final DirectoryStore store;
+    private final Clock clock;
+    private final ReentrantLock writer = new ReentrantLock();
+    private final List<Ranked> lookups = new CopyOnWriteArrayList<>();
+    private volatile Catalog catalog;
+
+    private record Ranked(PostcodeLookup lookup, int ranking, long serviceId) {
+    }
+
+    @Activate
+    public Directory(@Reference(target = "(dataSourceName=waymark)") DataSource db,
+                     @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.directory)") SchemaReady schema) {
+        this(new DirectoryStore(db), Clock.systemUTC());
+    }
+
+    Directory(DirectoryStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+        long started = System.nanoTime();
+        this.catalog = new Catalog(store.loadAll());
+        LOG.info("Directory loaded: {} services in {} ms", catalog.count(Kind.SERVICE), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addLookup(PostcodeLookup lookup, Map<String, Object> properties) {
+        lookups.add(new Ranked(lookup, properties.get("service.ranking") instanceof Integer r ? r : 0,
+                (Long) properties.getOrDefault("service.id", 0L)));
+        lookups.sort((a, b) -> a.ranking() != b.ranking() ? Integer.compare(b.ranking(), a.ranking())
+                : Long.compare(a.serviceId(), b.serviceId()));
+    }
+
+    void removeLookup(PostcodeLookup lookup) {
+        lookups.removeIf(r -> r.lookup() == lookup);
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    /** The centroid of a postcode from the first lookup that knows it. */
+    Optional<Coordinates> locate(String postcode) {
+        for (Ranked ranked : lookups) {
+            try {
+                Optional<Coordinates> found = ranked.lookup().locate(postcode);
+                if (found.isPresent()) {
+                    return found;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Postcode lookup {} failed: {}", ranked.lookup().getClass().getSimpleName(), e.toString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Coordinates for a query's postcode; a postcode no lookup knows is the caller's mistake (400). */
+    Coordinates origin(ServiceQuery query) {
+        if (query.postcode() == null) {
+            return null;
+        }
+        if (!OutwardCodeLookup.looksLikePostcode(query.postcode())) {
+            throw WaymarkException.invalid("postcode is not a UK postcode");
+        }
+        return locate(query.postcode()).orElseThrow(() -> WaymarkException.invalid("postcode is not known to this directory"));
+    }
+
+    /**
+     * Imports a file or a data package: a {@code .json} file (Open Referral JSON), a {@code datapackage.json} (CSVs
+     * next to it or in {@code csvFolder}), or a folder holding either.
+     */
+    ImportReport importPath(Path path, Optional<Path> csvFolder, String actor) {
+        ImportBatch batch = new ImportBatch();
+        try {
+            read(path, csvFolder, batch);
+        } catch (IOException e) {
+            throw WaymarkException.invalid("Cannot read " + path.getFileName() + ": " + e.getMessage());
+        }
+        return apply(batch, actor, path.toString());
+    }
+
+    private static void read(Path path, Optional<Path> csvFolder, ImportBatch batch) throws IOException {
+        if (!Files.exists(path)) {
+            throw WaymarkException.invalid("No such file or folder: " + path);
+        }
+        if (Files.isDirectory(path)) {
+            Path descriptor = path.resolve("datapackage.json");
+            if (Files.isRegularFile(descriptor)) {
+                DataPackage.read(descriptor, csvFolder, batch);
+                return;
+            }
+            try (var files = Files.list(path)) {
+                List<Path> json = files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+                if (json.isEmpty()) {
+                    throw WaymarkException.invalid(path + " holds neither a datapackage.json nor .json files");
+                }
+                for (Path file : json) {
+                    readJson(file, batch);
+                }
+            }
+        } else if (path.getFileName().toString().equals("datapackage.json")) {
+            DataPackage.read(path, csvFolder, batch);
+        } else {
+            readJson(path, batch);
+        }
+    }
+
+    private static void readJson(Path file, ImportBatch batch) throws IOException {
+        JsonNode json;
+        try {
+            json = JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            batch.error(file.getFileName() + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
+            return;
+        }
+        JsonRecords.read(json, JsonRecords.kindFromFileName(file.getFileName().toString()), file.getFileName().toString(), batch);
+    }
+
+    /** Imports Open Referral JSON sent over HTTP. */
+    ImportReport importJson(JsonNode json, Optional<Kind> kind, String actor) {
+        ImportBatch batch = new ImportBatch();
+        JsonRecords.read(json, kind, "body", batch);
+        return apply(batch, actor, "upload");
+    }
+
+    ImportReport apply(ImportBatch batch, String actor, String source) {
+        writer.lock();
+        try {
+            Instant now = clock.instant();
+            boolean applied = batch.errors().isEmpty() && batch.size() > 0;
+            if (batch.errors().isEmpty() && batch.size() == 0) {
+                batch.error("no records found");
+            }
+            ImportReport report = new ImportReport(applied, source, batch.size(), batch.counts(),
+                    List.copyOf(batch.errors()), batch.notes());
+            if (applied) {
+                store.apply(batch, actor, source, report.text(), now);
+                reload();
+            } else {
+                store.refused(actor, source, batch.size(), report.text(), now);
+            }
+            LOG.info("Directory import from {} by {}: {} ({} records, {} errors)", source, actor,
+                    applied ? "applied" : "refused", batch.size(), batch.errors().size());
+            return report;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    void reload() {
+        long started = System.nanoTime();
+        catalog = new Catalog(store.loadAll());
+        LOG.info("Directory index rebuilt: {} services in {} ms", catalog.count(Kind.SERVICE),
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    /** The services of the query's page and the totals; the caller turns them into its view. */
+    record Page<T>(List<T> contents, int total, int page, int perPage) {
+    }
+
+    /** The query's page of services, ordering only as many matches as the page needs. */
+    static Page<SearchIndex.Hit> searchPage(Catalog catalog, ServiceQuery query, Coordinates origin) {
+        long needed = (long) query.page() * query.perPage();
+        SearchIndex.Result result = catalog.index().search(query, origin, (int) Math.min(Integer.MAX_VALUE, needed));
+        long from = (long) (query.page() - 1) * query.perPage();
+        List<SearchIndex.Hit> contents = from >= result.top().size() ? List.of()
+                : result.top().subList((int) from, (int) Math.min(result.top().size(), from + query.perPage()));
+        return new Page<>(contents, result.total(), query.page(), query.perPage());
+    }
+
+    static <T> Page<T> page(List<T> all, ServiceQuery query) {
+        long from = (long) (query.page() - 1) * query.perPage();
+        List<T> contents = from >= all.size() ? List.of()
+                : new ArrayList<>(all.subList((int) from, (int) Math.min(all.size(), from + query.perPage())));
+        return new Page<>(contents, all.size(), query.page(), query.perPage());
+    }
+
+}

@@ -1,0 +1,150 @@
+package org.waymark.directory.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.waymark.platform.db.Jdbc;
+
+/** The directory's tables: upserts by id in one transaction, and the whole directory read back for the catalog. */
+final class DirectoryStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DataSource db;
+
+    DirectoryStore(DataSource db) {
+        this.db = db;
+    }
+
+    /** Inserts new records and replaces existing ones (same id), all or nothing; records the import. */
+    void apply(ImportBatch batch, String actor, String source, String report, Instant now) {
+        Jdbc.inTransaction(db, c -> {
+            for (Map.Entry<Kind, LinkedHashMap<String, ObjectNode>> entry : batch.records().entrySet()) {
+                upsert(c, entry.getKey(), entry.getValue(), actor, now);
+            }
+            logImport(c, source, actor, true, batch.size(), report, now);
+            return null;
+        });
+    }
+
+    /** Records an import that was refused, so that admins see attempts too. */
+    void refused(String actor, String source, int records, String report, Instant now) {
+        Jdbc.inTransaction(db, c -> {
+            logImport(c, source, actor, false, records, report, now);
+            return null;
+        });
+    }
+
+    private static void logImport(Connection c, String source, String actor, boolean applied, int records, String report,
+                                  Instant now) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO dir_import (id, source, actor, applied, records, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(2, source.length() > 500 ? source.substring(source.length() - 500) : source);
+            insert.setString(3, actor);
+            insert.setBoolean(4, applied);
+            insert.setInt(5, records);
+            insert.setString(6, report);
+            insert.setTimestamp(7, Timestamp.from(now));
+            insert.executeUpdate();
+        }
+    }
+
+    private static void upsert(Connection c, Kind kind, Map<String, ObjectNode> records, String actor, Instant now)
+            throws SQLException {
+        Set<String> existing = new HashSet<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT id FROM " + kind.table());
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                existing.add(rows.getString(1));
+            }
+        }
+        StringBuilder columns = new StringBuilder();
+        StringBuilder marks = new StringBuilder();
+        StringBuilder sets = new StringBuilder();
+        for (String link : kind.links()) {
+            columns.append(link).append(", ");
+            marks.append("?, ");
+            sets.append(link).append(" = ?, ");
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + kind.table() + " (" + columns
+                + "doc, updated_at, updated_by, id) VALUES (" + marks + "?, ?, ?, ?)");
+             PreparedStatement update = c.prepareStatement("UPDATE " + kind.table() + " SET " + sets
+                     + "doc = ?, updated_at = ?, updated_by = ? WHERE id = ?")) {
+            int pending = 0;
+            for (Map.Entry<String, ObjectNode> record : records.entrySet()) {
+                PreparedStatement statement = existing.contains(record.getKey()) ? update : insert;
+                int i = 1;
+                for (String link : kind.links()) {
+                    statement.setString(i++, record.getValue().hasNonNull(link) ? record.getValue().get(link).asText() : null);
+                }
+                statement.setString(i++, write(record.getValue()));
+                statement.setTimestamp(i++, Timestamp.from(now));
+                statement.setString(i++, actor);
+                statement.setString(i, record.getKey());
+                statement.addBatch();
+                if (++pending % 500 == 0) {
+                    insert.executeBatch();
+                    update.executeBatch();
+                }
+            }
+            insert.executeBatch();
+            update.executeBatch();
+        }
+    }
+
+    /** Every record of every table, by table and id. */
+    Map<Kind, Map<String, ObjectNode>> loadAll() {
+        return Jdbc.inTransaction(db, c -> {
+            Map<Kind, Map<String, ObjectNode>> all = new EnumMap<>(Kind.class);
+            for (Kind kind : Kind.values()) {
+                Map<String, ObjectNode> byId = new LinkedHashMap<>();
+                try (PreparedStatement select = c.prepareStatement("SELECT id, doc FROM " + kind.table() + " ORDER BY id");
+                     ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        byId.put(rows.getString(1), read(rows.getString(2)));
+                    }
+                }
+                all.put(kind, byId);
+            }
+            return all;
+        });
+    }
+
+    int count(Kind kind) {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM " + kind.table());
+                 ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getInt(1);
+            }
+        });
+    }
+
+    private static String write(ObjectNode record) {
+        try {
+            return JSON.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A directory record could not be written as JSON", e);
+        }
+    }
+
+    private static ObjectNode read(String doc) {
+        try {
+            return (ObjectNode) JSON.readTree(doc);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored directory record is not JSON", e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.waymark.directory.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The flat HSDS records read from one import source, with the problems found in them. Records are checked as they are
+ * added; an import with any error is refused whole. A record met twice (an organisation nested in each of its
+ * services) is merged, later fields winning.
+ */
+final class ImportBatch {
+    static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Map<Kind, List<String>> REQUIRED = Map.of(
+            Kind.ORGANIZATION, List.of("name", "description"),
+            Kind.SERVICE, List.of("name", "status"),
+            Kind.LOCATION, List.of("location_type"),
+            Kind.TAXONOMY, List.of("name", "description"),
+            Kind.TAXONOMY_TERM, List.of("name", "description"),
+            Kind.PHONE, List.of("number"),
+            Kind.ADDRESS, List.of("address_1", "city", "state_province", "postal_code", "country", "address_type"));
+    private static final Map<String, Set<String>> ENUMS = Map.of(
+            "service.status", Set.of("active", "inactive", "defunct", "temporarily closed"),
+            "location.location_type", Set.of("physical", "postal", "virtual"),
+            "address.address_type", Set.of("physical", "postal", "virtual"));
+    private static final Set<String> NUMBERS = Set.of("minimum_age", "maximum_age", "latitude", "longitude", "amount",
+            "interval", "year_incorporated", "extension");
+
+    private final Map<Kind, LinkedHashMap<String, ObjectNode>> records = new EnumMap<>(Kind.class);
+    private final List<String> errors = new ArrayList<>();
+    private final Set<String> notes = new LinkedHashSet<>();
+
+    /** Checks and adds one record; {@code where} says where it came from, for the report. */
+    void add(Kind kind, ObjectNode fields, String where) {
+        List<String> problems = check(kind, fields);
+        if (!problems.isEmpty()) {
+            errors.add(where + " (" + kind.hsdsName() + "): " + String.join("; ", problems));
+            return;
+        }
+        String id = fields.get("id").asText();
+        ObjectNode existing = records.computeIfAbsent(kind, k -> new LinkedHashMap<>()).putIfAbsent(id, fields);
+        if (existing != null && existing != fields) {
+            existing.setAll(fields);
+        }
+    }
+
+    static List<String> check(Kind kind, ObjectNode fields) {
+        List<String> problems = new ArrayList<>();
+        JsonNode id = fields.get("id");
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            problems.add("id is missing");
+        } else if (!UUID.matcher(id.asText()).matches()) {
+            problems.add("id '" + shorten(id.asText()) + "' is not a UUID");
+        }
+        for (String required : REQUIRED.getOrDefault(kind, List.of())) {
+            JsonNode value = fields.get(required);
+            if (value == null || value.isNull() || value.asText().isBlank()) {
+                problems.add(required + " is missing");
+            }
+        }
+        ENUMS.forEach((key, allowed) -> {
+            if (key.startsWith(kind.hsdsName() + ".")) {
+                String field = key.substring(kind.hsdsName().length() + 1);
+                JsonNode value = fields.get(field);
+                if (value != null && !allowed.contains(value.asText())) {
+                    problems.add(field + " '" + shorten(value.asText()) + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+                }
+            }
+        });
+        for (String number : NUMBERS) {
+            JsonNode value = fields.get(number);
+            if (value != null && !value.isNumber()) {
+                problems.add(number + " '" + shorten(value.asText()) + "' is not a number");
+            }
+        }
+        for (String link : kind.links()) {
+            JsonNode value = fields.get(link);
+            if (value != null && (!value.isTextual() || value.asText().length() > 64)) {
+                problems.add(link + " is not a record id");
+            }
+        }
+        return problems;
+    }
+
+    private static String shorten(String value) {
+        return value.length() > 40 ? value.substring(0, 40) + "..." : value;
+    }
+
+    void error(String message) {
+        errors.add(message);
+    }
+
+    void note(String message) {
+        notes.add(message);
+    }
+
+    Map<Kind, LinkedHashMap<String, ObjectNode>> records() {
+        return records;
+    }
+
+    List<String> errors() {
+        return errors;
+    }
+
+    List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    int size() {
+        return records.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** How many records of each HSDS table, e.g. {@code {service=3, location=2}}. */
+    Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        records.forEach((kind, byId) -> counts.put(kind.hsdsName(), byId.size()));
+        return counts;
+    }
+
+    /** Reads a CSV cell as the descriptor's type says; a wrong value stays text, so that the check reports it. */
+    static JsonNode typed(String value, String type) {
+        var nodes = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        try {
+            switch (type == null ? "string" : type) {
+                case "number", "integer" -> {
+                    BigDecimal number = new BigDecimal(value.trim());
+                    return number.scale() <= 0 || number.stripTrailingZeros().scale() <= 0
+                            ? nodes.numberNode(number.longValueExact()) : nodes.numberNode(number.doubleValue());
+                }
+                case "boolean" -> {
+                    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+                        return nodes.booleanNode(Boolean.parseBoolean(value.toLowerCase(java.util.Locale.ROOT)));
+                    }
+                    return nodes.textNode(value);
+                }
+                default -> {
+                    return nodes.textNode(value);
+                }
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            return nodes.textNode(value);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package org.waymark.directory.internal;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.annotation.security.PermitAll;
+import javax.ws.rs.GET;
+import javax.ws.rs.Path;
+import javax.ws.rs.PathParam;
+import javax.ws.rs.Produces;
+import javax.ws.rs.core.Context;
+import javax.ws.rs.core.MediaType;
+import javax.ws.rs.core.Response;
+import javax.ws.rs.core.UriInfo;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.directory.Coordinates;
+import org.waymark.api.error.WaymarkException;
+
+/**
+ * The Open Referral UK 3.0 read API at {@code /directory}: public and read-only. Lists are paginated in the profile's
+ * wrapper; single records are fully nested. Beyond the profile (documented in the README): {@code postcode} and
+ * {@code proximity} on {@code /services}, {@code age} and {@code cost=free} filters.
+ */
+@Component(service = OpenReferralResource.class, property = {
+        "osgi.jaxrs.resource=true", "osgi.jaxrs.application.select=(osgi.jaxrs.name=directory)"})
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@PermitAll
+public final class OpenReferralResource {
+    static final String VERSION = "HSDS-UK-3.0";
+    static final String PROFILE = "https://github.com/OpenReferralUK/uk-profile/blob/main/docs/index.md";
+    static final String OPENAPI = "https://raw.githubusercontent.com/tpximpact/OpenReferralApi/refs/heads/main/OpenReferralApi/Schemas/V3.0-UK/open_api.json";
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private final Directory directory;
+
+    @Activate
+    public OpenReferralResource(@Reference Directory directory) {
+        this.directory = directory;
+    }
+
+    @GET
+    public Map<String, String> details() {
+        return Map.of("version", VERSION, "profile", PROFILE, "openapi_url", OPENAPI);
+    }
+
+    @GET
+    @Path("services")
+    public Response services(@Context UriInfo uri) {
+        long started = System.nanoTime();
+        ServiceQuery query = ServiceQuery.parse(params(uri));
+        Catalog catalog = directory.catalog();
+        Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, directory.origin(query));
+        ObjectNode answer = wrapper(page, hit -> catalog.serviceSummary(catalog.get(Kind.SERVICE,
+                catalog.index().entry(hit.service()).id()).orElseThrow()));
+        // W3C Server-Timing: the search itself, apart from the network and serialisation (bench/directory.sh reads it).
+        return Response.ok(answer).header("Server-Timing", String.format(java.util.Locale.ROOT, "search;dur=%.2f",
+                (System.nanoTime() - started) / 1e6)).build();
+    }
+
+    @GET
+    @Path("services/{id}")
+    public ObjectNode service(@PathParam("id") String id) {
+        Catalog catalog = directory.catalog();
+        return catalog.serviceFull(find(catalog, Kind.SERVICE, id));
+    }
+
+    @GET
+    @Path("service_at_locations")
+    public ObjectNode serviceAtLocations(@Context UriInfo uri) {
+        ServiceQuery query = ServiceQuery.parse(params(uri));
+        Catalog catalog = directory.catalog();
+        Coordinates origin = directory.origin(query);
+        record SalHit(ObjectNode sal, double score, double distance, String name) {
+        }
+        List<SalHit> hits = new ArrayList<>();
+        for (SearchIndex.Hit hit : catalog.index().search(query, null)) {
+            SearchIndex.Entry entry = catalog.index().entry(hit.service());
+            for (ObjectNode sal : catalog.children(Kind.SERVICE_AT_LOCATION, "service_id", entry.id())) {
+                double distance = Double.POSITIVE_INFINITY;
+                if (origin != null) {
+                    ObjectNode location = catalog.get(Kind.LOCATION, sal.path("location_id").asText()).orElse(null);
+                    if (location != null && location.path("latitude").isNumber() && location.path("longitude").isNumber()
+                            && Math.abs(location.get("latitude").asDouble()) <= 90 && Math.abs(location.get("longitude").asDouble()) <= 180) {
+                        distance = origin.metresTo(new Coordinates(location.get("latitude").asDouble(), location.get("longitude").asDouble()));
+                    }
+                    if (query.proximity() != null && !(distance <= query.proximity())) {
+                        continue;
+                    }
+                }
+                hits.add(new SalHit(sal, hit.score(), distance, entry.sortName()));
+            }
+        }
+        Comparator<SalHit> order = query.text() != null ? Comparator.comparingDouble(SalHit::score).reversed()
+                : (a, b) -> 0;
+        if (origin != null) {
+            order = order.thenComparingDouble(SalHit::distance);
+        }
+        hits.sort(order.thenComparing(SalHit::name).thenComparing(h -> Catalog.id(h.sal())));
+        return wrapper(Directory.page(hits, query), h -> catalog.serviceAtLocation(h.sal()));
+    }
+
+    @GET
+    @Path("service_at_locations/{id}")
+    public ObjectNode serviceAtLocation(@PathParam("id") String id) {
+        Catalog catalog = directory.catalog();
+        return catalog.serviceAtLocationFull(find(catalog, Kind.SERVICE_AT_LOCATION, id));
+    }
+
+    @GET
+    @Path("organizations")
+    public ObjectNode organizations(@Context UriInfo uri) {
+        Catalog catalog = directory.catalog();
+        return listOf(catalog, Kind.ORGANIZATION, uri, catalog::organizationSummary);
+    }
+
+    @GET
+    @Path("organizations/{id}")
+    public ObjectNode organization(@PathParam("id") String id) {
+        Catalog catalog = directory.catalog();
+        return catalog.organizationFull(find(catalog, Kind.ORGANIZATION, id));
+    }
+
+    @GET
+    @Path("taxonomies")
+    public ObjectNode taxonomies(@Context UriInfo uri) {
+        Catalog catalog = directory.catalog();
+        return listOf(catalog, Kind.TAXONOMY, uri, t -> catalog.taxonomy(t, false));
+    }
+
+    @GET
+    @Path("taxonomies/{id}")
+    public ObjectNode taxonomy(@PathParam("id") String id) {
+        Catalog catalog = directory.catalog();
+        return catalog.taxonomy(find(catalog, Kind.TAXONOMY, id), true);
+    }
+
+    @GET
+    @Path("taxonomy_terms")
+    public ObjectNode taxonomyTerms(@Context UriInfo uri) {
+        Catalog catalog = directory.catalog();
+        Map<String, String> params = params(uri);
+        String taxonomyId = params.get("taxonomy_id");
+        String parentId = params.get("parent_id");
+        String search = params.get("search") == null ? null : params.get("search").toLowerCase(java.util.Locale.ROOT);
+        List<ObjectNode> terms = catalog.all(Kind.TAXONOMY_TERM).stream()
+                .filter(t -> taxonomyId == null || taxonomyId.equals(t.path("taxonomy_id").asText(null)))
+                .filter(t -> parentId == null || parentId.equals(t.path("parent_id").asText(null)))
+                .filter(t -> search == null || t.path("name").asText("").toLowerCase(java.util.Locale.ROOT).contains(search))
+                .sorted(byName())
+                .toList();
+        return wrapper(Directory.page(terms, ServiceQuery.parse(paging(params))), catalog::term);
+    }
+
+    @GET
+    @Path("taxonomy_terms/{id}")
+    public ObjectNode taxonomyTerm(@PathParam("id") String id) {
+        Catalog catalog = directory.catalog();
+        return catalog.term(find(catalog, Kind.TAXONOMY_TERM, id));
+    }
+
+    private ObjectNode listOf(Catalog catalog, Kind kind, UriInfo uri, Function<ObjectNode, ObjectNode> view) {
+        ServiceQuery paging = ServiceQuery.parse(paging(params(uri)));
+        Collection<ObjectNode> all = catalog.all(kind);
+        return wrapper(Directory.page(all.stream().sorted(byName()).toList(), paging), view);
+    }
+
+    private static Comparator<ObjectNode> byName() {
+        return Comparator.comparing((ObjectNode o) -> o.path("name").asText("").toLowerCase(java.util.Locale.ROOT))
+                .thenComparing(Catalog::id);
+    }
+
+    private static Map<String, String> paging(Map<String, String> params) {
+        Map<String, String> paging = new HashMap<>();
+        if (params.containsKey("page")) {
+            paging.put("page", params.get("page"));
+        }
+        if (params.containsKey("per_page")) {
+            paging.put("per_page", params.get("per_page"));
+        }
+        return paging;
+    }
+
+    private static ObjectNode find(Catalog catalog, Kind kind, String id) {
+        return catalog.get(kind, id).orElseThrow(() -> WaymarkException.notFound("No " + kind.hsdsName() + " with this id"));
+    }
+
+    static Map<String, String> params(UriInfo uri) {
+        Map<String, String> params = new HashMap<>();
+        uri.getQueryParameters().forEach((name, values) -> {
+            if (!values.isEmpty()) {
+                params.put(name, values.get(0));
+            }
+        });
+        return params;
+    }
+
+    /** The UK profile's page wrapper. */
+    static <T> ObjectNode wrapper(Directory.Page<T> page, Function<T, ObjectNode> view) {
+        ObjectNode wrapper = NODES.objectNode();
+        int totalPages = (int) Math.ceil((double) page.total() / page.perPage());
+        wrapper.put("total_items", page.total());
+        wrapper.put("total_pages", totalPages);
+        wrapper.put("page_number", page.page());
+        wrapper.put("size", page.contents().size());
+        wrapper.put("first_page", page.page() == 1);
+        wrapper.put("last_page", page.page() >= totalPages);
+        wrapper.put("empty", page.contents().isEmpty());
+        ArrayNode contents = wrapper.putArray("contents");
+        page.contents().forEach(item -> contents.add(view.apply(item)));
+        return wrapper;
+    }
+}

@@ -1,0 +1,176 @@
+package org.waymark.directory.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.admin.AdminCommand;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobHandler;
+import org.waymark.api.jobs.JobRequest;
+import org.waymark.api.jobs.JobScheduler;
+
+/**
+ * Sync from another Open Referral UK API: pages through its {@code /services}, reads each service fully nested from
+ * {@code /services/{id}} (and its {@code /taxonomies} when it has them), and imports the lot as one all-or-nothing
+ * import, upserting by id. Run by {@code ./waymark directory-sync URL}, and daily when WAYMARK_DIRECTORY_SYNC_URL is
+ * set (a durable job).
+ */
+@Component(service = {RemoteSync.class, AdminCommand.class, JobHandler.class}, configurationPid = "org.waymark.platform",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+public final class RemoteSync implements AdminCommand, JobHandler {
+    static final String JOB = "directory.sync";
+    static final int MAX_PAGES = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(RemoteSync.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @interface Config {
+        /** WAYMARK_DIRECTORY_SYNC_URL: an ORUK API base to copy from every day; empty for none. */
+        String directorySyncUrl() default "";
+    }
+
+    private final Directory directory;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private final String dailyUrl;
+    private final ScheduledExecutorService daily = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "waymark-directory-sync");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    @Activate
+    public RemoteSync(Config config, @Reference Directory directory, @Reference JobScheduler jobs) {
+        this.directory = directory;
+        this.dailyUrl = config.directorySyncUrl().strip();
+        if (!dailyUrl.isEmpty()) {
+            // As the freshness check: today's run is created when due (once a day by its key), never left pending.
+            daily.scheduleAtFixedRate(() -> {
+                try {
+                    jobs.schedule(new JobRequest(JOB, "sync-" + LocalDate.now(ZoneOffset.UTC), dailyUrl, null, 0));
+                } catch (RuntimeException e) {
+                    LOG.warn("Could not schedule today's directory sync: {}", e.toString());
+                }
+            }, 0, 1, TimeUnit.HOURS);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        daily.shutdownNow();
+    }
+
+    RemoteSync(Directory directory) {
+        this.directory = directory;
+        this.dailyUrl = "";
+    }
+
+    @Override
+    public String name() {
+        return "directory-sync";
+    }
+
+    @Override
+    public String usage() {
+        return "directory-sync URL\n"
+                + "    copies every service of another Open Referral UK API (its base URL, e.g. https://example.org/api/v1)\n"
+                + "    into the directory, all or nothing; WAYMARK_DIRECTORY_SYNC_URL makes it daily.";
+    }
+
+    @Override
+    public String run(List<String> arguments) {
+        if (arguments.size() != 1) {
+            throw WaymarkException.invalid("Usage: " + usage());
+        }
+        Directory.ImportReport report = sync(arguments.get(0), "operator");
+        if (!report.applied()) {
+            throw WaymarkException.unprocessable(report.text());
+        }
+        return report.text();
+    }
+
+    @Override
+    public String type() {
+        return JOB;
+    }
+
+    @Override
+    public void run(Job job) {
+        Directory.ImportReport report = sync(job.payload(), "system:directory-sync");
+        if (!report.applied()) {
+            LOG.warn("Directory sync from {} refused: {} problem(s), first: {}", job.payload(), report.errors().size(),
+                    report.errors().isEmpty() ? "-" : report.errors().get(0));
+        }
+    }
+
+    Directory.ImportReport sync(String baseUrl, String actor) {
+        String base = baseUrl == null ? "" : baseUrl.strip().replaceAll("/+$", "");
+        if (!base.startsWith("http://") && !base.startsWith("https://")) {
+            throw WaymarkException.invalid("The sync URL must be an http(s) Open Referral API base, e.g. https://example.org/api");
+        }
+        ImportBatch batch = new ImportBatch();
+        Set<String> ids = new LinkedHashSet<>();
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            JsonNode list = get(base + "/services?per_page=100&page=" + page)
+                    .orElseThrow(() -> WaymarkException.invalid("The remote API has no /services"));
+            for (JsonNode service : list.path("contents")) {
+                ids.add(service.path("id").asText());
+            }
+            if (list.path("contents").isEmpty() || list.path("last_page").asBoolean(true)
+                    || page >= list.path("total_pages").asInt(page)) {
+                break;
+            }
+        }
+        for (String id : ids) {
+            get(base + "/services/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20")).ifPresentOrElse(
+                    service -> JsonRecords.read(service, Optional.of(Kind.SERVICE), "services/" + id, batch),
+                    () -> batch.error("services/" + id + ": listed but not found"));
+        }
+        get(base + "/taxonomies?per_page=1000").ifPresent(taxonomies ->
+                JsonRecords.read(taxonomies, Optional.of(Kind.TAXONOMY), "taxonomies", batch));
+        return directory.apply(batch, actor, base);
+    }
+
+    /** The JSON at this URL; empty for a 404; a failure otherwise. */
+    private Optional<JsonNode> get(String url) {
+        try {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw WaymarkException.invalid("The remote API answered " + response.statusCode() + " for " + url);
+            }
+            return Optional.of(JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw WaymarkException.invalid("Cannot read " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw WaymarkException.invalid("Interrupted while reading " + url);
+        }
+    }
+}

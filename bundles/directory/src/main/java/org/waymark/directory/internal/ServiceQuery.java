@@ -1,0 +1,127 @@
+package org.waymark.directory.internal;
+
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.waymark.api.error.WaymarkException;
+
+/**
+ * The filters of {@code GET /directory/services} and {@code /service_at_locations}: the UK profile's ({@code search},
+ * {@code page}, {@code per_page}, {@code taxonomy_term_id}, {@code taxonomy_id}, {@code minimum_age},
+ * {@code maximum_age}, {@code day}, {@code start_time}, {@code end_time}, {@code postcode}, {@code proximity}) and
+ * Waymark's documented extensions ({@code age}: open to a person of this age; {@code cost=free}). A value that cannot
+ * mean anything is refused (400) rather than ignored, so a caller never mistakes an unfiltered list for a filtered one.
+ *
+ * @param dayMask   bit 0 = Monday ... bit 6 = Sunday; 0 when not filtered
+ * @param proximity metres from the postcode's centroid; null for no limit
+ */
+record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, String taxonomyId, Double minimumAge,
+                    Double maximumAge, Double age, int dayMask, LocalTime startTime, LocalTime endTime, String postcode,
+                    Double proximity, boolean freeOnly) {
+    static final int DEFAULT_PER_PAGE = 50;
+    static final int MAX_PER_PAGE = 1000;
+    static final List<String> DAYS = List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU");
+    private static final List<String> DAY_NAMES = List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",
+            "SATURDAY", "SUNDAY");
+
+    static ServiceQuery all(int page, int perPage) {
+        return new ServiceQuery(null, page, perPage, null, null, null, null, null, 0, null, null, null, null, false);
+    }
+
+    /** @param params the first value of each query parameter */
+    static ServiceQuery parse(Map<String, String> params) {
+        String proximity = blankToNull(params.get("proximity"));
+        String postcode = blankToNull(params.get("postcode"));
+        if (proximity != null && postcode == null) {
+            throw WaymarkException.invalid("proximity needs a postcode to measure from");
+        }
+        String cost = blankToNull(params.get("cost"));
+        if (cost != null && !cost.equalsIgnoreCase("free")) {
+            throw WaymarkException.invalid("cost takes the value free");
+        }
+        Double proximityMetres = number(params, "proximity");
+        if (proximityMetres != null && proximityMetres <= 0) {
+            throw WaymarkException.invalid("proximity is a distance in metres and must be positive");
+        }
+        return new ServiceQuery(blankToNull(params.get("search")), integer(params, "page", 1, 1, Integer.MAX_VALUE),
+                integer(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE), blankToNull(params.get("taxonomy_term_id")),
+                blankToNull(params.get("taxonomy_id")), age(params, "minimum_age"), age(params, "maximum_age"),
+                age(params, "age"), day(params.get("day")), time(params, "start_time"), time(params, "end_time"),
+                postcode, proximityMetres, cost != null);
+    }
+
+    boolean filtersOnSchedule() {
+        return dayMask != 0 || startTime != null || endTime != null;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static int integer(Map<String, String> params, String name, int fallback, int min, int max) {
+        String value = blankToNull(params.get(name));
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed < min || parsed > max) {
+                throw WaymarkException.invalid(name + " must be between " + min + " and " + max);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw WaymarkException.invalid(name + " must be a whole number");
+        }
+    }
+
+    private static Double number(Map<String, String> params, String name) {
+        String value = blankToNull(params.get(name));
+        if (value == null) {
+            return null;
+        }
+        try {
+            double parsed = Double.parseDouble(value);
+            if (!Double.isFinite(parsed)) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw WaymarkException.invalid(name + " must be a number");
+        }
+    }
+
+    private static Double age(Map<String, String> params, String name) {
+        Double age = number(params, name);
+        if (age != null && (age < 0 || age > 150)) {
+            throw WaymarkException.invalid(name + " must be an age between 0 and 150");
+        }
+        return age;
+    }
+
+    private static LocalTime time(Map<String, String> params, String name) {
+        String value = blankToNull(params.get(name));
+        if (value == null) {
+            return null;
+        }
+        try {
+            return LocalTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw WaymarkException.invalid(name + " must be a time such as 09:30 or 09:30:00");
+        }
+    }
+
+    static int day(String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        String day = value.trim().toUpperCase(Locale.ROOT);
+        for (int i = 0; i < 7; i++) {
+            if (day.equals(DAYS.get(i)) || day.equals(DAY_NAMES.get(i)) || day.equals(DAY_NAMES.get(i).substring(0, 3))) {
+                return 1 << i;
+            }
+        }
+        throw WaymarkException.invalid("day must be a day of the week: MO, TU, WE, TH, FR, SA, SU (or its name)");
+    }
+}

@@ -1,0 +1,23 @@
+package org.waymark.directory.internal;
+
+import java.util.List;
+import org.apache.karaf.shell.api.action.Action;
+import org.apache.karaf.shell.api.action.Argument;
+import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.lifecycle.Reference;
+import org.apache.karaf.shell.api.action.lifecycle.Service;
+
+@Service
+@Command(scope = "waymark", name = "directory-sync", description = "Copies every service of another Open Referral UK API into the directory")
+public class SyncShellCommand implements Action {
+    @Reference
+    RemoteSync sync;
+
+    @Argument(index = 0, name = "url", required = true, description = "the remote API's base URL")
+    String url;
+
+    @Override
+    public Object execute() {
+        return sync.run(List.of(url));
+    }
+}

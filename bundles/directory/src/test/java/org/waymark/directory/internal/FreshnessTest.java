@@ -1,0 +1,153 @@
+package org.waymark.directory.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobRequest;
+import org.waymark.api.jobs.JobScheduler;
+import org.waymark.api.notify.ContactBook;
+import org.waymark.api.notify.ContactPreferences;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.Party;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+import org.waymark.platform.testing.MutableClock;
+import org.waymark.platform.testing.TestDatabase;
+
+class FreshnessTest {
+    private static final Caller WORKER = new Caller("worker", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("sheffield"), false);
+    private final List<Notification> sent = new ArrayList<>();
+    private final List<JobRequest> scheduled = new ArrayList<>();
+    private final Map<Party, ContactPreferences> contacts = new HashMap<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-10T10:00:00Z"));
+    private Freshness freshness;
+    private Directory directory;
+    private String walk;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        DataSource db = TestDatabase.migrated("db/directory.xml");
+        directory = new Directory(new DirectoryStore(db), clock);
+        directory.apply(DemoDirectory.batch(), "test", "demo");
+        walk = DemoDirectory.uuid("svc:2").toString();
+        ContactBook book = new ContactBook() {
+            @Override
+            public ContactPreferences find(Party party) {
+                return contacts.getOrDefault(party, ContactPreferences.NONE);
+            }
+
+            @Override
+            public void save(Caller caller, Party party, ContactPreferences preferences) {
+                contacts.put(party, preferences);
+            }
+        };
+        JobScheduler jobs = new JobScheduler() {
+            @Override
+            public String schedule(Connection transaction, JobRequest request) {
+                scheduled.add(request);
+                return request.key();
+            }
+
+            @Override
+            public String schedule(JobRequest request) {
+                return schedule(null, request);
+            }
+
+            @Override
+            public boolean cancel(Connection transaction, String type, String key) {
+                return false;
+            }
+        };
+        freshness = new Freshness(db, directory, (c, n) -> sent.add(n), book, jobs, clock, "https://waymark.example/");
+    }
+
+    private static String token(Notification notification) {
+        return notification.data().get("link").replaceAll(".*/", "");
+    }
+
+    @Test
+    void newListingsAreFreshAndBecomeStaleAfterSixMonthsWithoutConfirmation() {
+        assertThat(freshness.state(walk).stale()).isFalse();
+
+        clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
+
+        assertThat(freshness.state(walk).stale()).isTrue();
+        assertThat(freshness.state(walk).lastConfirmed()).isNull();
+    }
+
+    @Test
+    void theDailyJobAsksEachStaleServiceOnceAMonth() {
+        clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
+
+        freshness.run(job());
+
+        assertThat(sent).hasSize(DemoDirectory.SERVICES.size());
+        Notification check = sent.stream().filter(n -> n.to().id().equals("directory-service:" + walk)).findFirst().orElseThrow();
+        assertThat(check.text()).contains("Crookes Health Walk").contains("https://waymark.example/api/directory-checks/");
+        assertThat(contacts.get(check.to()).addresses()).containsEntry("email", "groups@peak-edge.example.org");
+        assertThat(scheduled).as("no standing job for tomorrow").isEmpty();
+
+        sent.clear();
+        clock.advance(Duration.ofDays(1));
+        freshness.run(job());
+        assertThat(sent).as("asked again only after %d days", Freshness.RECHECK_DAYS).isEmpty();
+    }
+
+    @Test
+    void theProvidersConfirmationMakesTheListingFreshAndTheLinkWorksOnce() {
+        clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+
+        freshness.answerCheck(token, "still-right", null, "waitlist");
+
+        Freshness.State state = freshness.state(walk);
+        assertThat(state.stale()).isFalse();
+        assertThat(state.lastConfirmed()).isEqualTo(clock.instant());
+        assertThat(state.capacity()).isEqualTo("waitlist");
+        assertThatThrownBy(() -> freshness.answerCheck(token, "still-right", null, null)).hasMessageContaining("used");
+    }
+
+    @Test
+    void reportsOfClosureOrChangeFlagTheListingUntilTheProviderConfirmsIt() {
+        freshness.report(WORKER, walk, "closed", "Leader retired");
+        assertThat(freshness.state(walk).stale()).isTrue();
+        assertThat(freshness.state(walk).report()).isEqualTo("closed");
+
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+        assertThatThrownBy(() -> freshness.answerCheck(token, "changed", " ", null)).hasMessageContaining("what has changed");
+        freshness.answerCheck(token, "still-right", null, null);
+
+        assertThat(freshness.state(walk).report()).isNull();
+        assertThat(freshness.state(walk).stale()).isFalse();
+        assertThatThrownBy(() -> freshness.report(WORKER, walk, "moved", null)).hasMessageContaining("closed or changed");
+    }
+
+    @Test
+    void expiredAndUnknownLinksAreRefused() {
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+
+        assertThatThrownBy(() -> freshness.serviceForLink("x" + token.substring(1))).hasMessageContaining("not valid");
+        clock.advance(Duration.ofDays(Freshness.LINK_DAYS + 1));
+        assertThatThrownBy(() -> freshness.serviceForLink(token)).hasMessageContaining("expired");
+    }
+
+    private Notification notificationFor(Freshness.Check check) {
+        return sent.stream().filter(n -> check.link().equals(n.data().get("link"))).findFirst().orElseThrow();
+    }
+
+    private Job job() {
+        return new Job("job-1", Freshness.JOB, "freshness-today", "", 1, clock.instant());
+    }
+}

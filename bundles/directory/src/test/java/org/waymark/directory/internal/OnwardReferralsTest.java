@@ -1,0 +1,140 @@
+package org.waymark.directory.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.notify.ContactBook;
+import org.waymark.api.notify.ContactPreferences;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.Party;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+import org.waymark.platform.testing.MutableClock;
+import org.waymark.platform.testing.TestDatabase;
+
+class OnwardReferralsTest {
+    private static final Caller WORKER = new Caller("worker", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("sheffield"), false);
+    private final List<Notification> sent = new ArrayList<>();
+    private final Map<Party, ContactPreferences> contacts = new HashMap<>();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
+    private DataSource db;
+    private OnwardReferrals onward;
+    private String serviceId;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.migrated("db/directory.xml");
+        Directory directory = new Directory(new DirectoryStore(db), clock);
+        directory.apply(DemoDirectory.batch(), "test", "demo");
+        serviceId = DemoDirectory.uuid("svc:2").toString();
+        Referral referral = new Referral("r1", "task-1", "p1", null, "A Person", "demo-gp", "sheffield", null, null,
+                ReferralStatus.ACCEPTED, null, "Lonely", null, "routine", clock.instant(), null, null, null, 1, clock.instant(),
+                clock.instant());
+        // Only "r1" is visible to the worker, as the real service scopes referrals by area.
+        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("find")) {
+                        return "r1".equals(args[1]) ? Optional.of(referral) : Optional.empty();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+        ContactBook book = new ContactBook() {
+            @Override
+            public ContactPreferences find(Party party) {
+                return contacts.getOrDefault(party, ContactPreferences.NONE);
+            }
+
+            @Override
+            public void save(Caller caller, Party party, ContactPreferences preferences) {
+                contacts.put(party, preferences);
+            }
+        };
+        AuditLog audit = (caller, action, type, id, patient) -> { };
+        onward = new OnwardReferrals(db, directory, referrals, (Connection c, Notification n) -> sent.add(n), book, audit, clock);
+    }
+
+    @Test
+    void consentIsNeededBeforeAnythingIsSent() {
+        assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, false, null, "https://w/a/"))
+                .isInstanceOf(WaymarkException.class).extracting(e -> ((WaymarkException) e).kind())
+                .isEqualTo(WaymarkException.Kind.UNPROCESSABLE);
+        assertThat(sent).isEmpty();
+    }
+
+    @Test
+    void theProviderIsSentTheLinkAtTheServicesEmailAndOnlyADigestOfTheTokenIsKept() throws Exception {
+        OnwardReferrals.Created created = onward.refer(WORKER, "r1", serviceId, true, "note", "https://w/a/");
+
+        assertThat(sent).hasSize(1);
+        Notification notification = sent.get(0);
+        assertThat(notification.to()).isEqualTo(Party.organisation("directory-service:" + serviceId));
+        assertThat(notification.text()).contains("https://w/a/" + created.token()).contains("Crookes Health Walk");
+        assertThat(notification.area()).isEqualTo("sheffield");
+        assertThat(contacts.get(notification.to()).addresses()).containsEntry("email", "groups@peak-edge.example.org");
+        assertThat(created.referral().partOfTaskId()).isEqualTo("task-1");
+        try (Connection c = db.getConnection(); ResultSet rows = c.createStatement().executeQuery("SELECT token_digest FROM dir_onward_referral")) {
+            rows.next();
+            assertThat(rows.getString(1)).isEqualTo(OnwardReferrals.digest(created.token())).isNotEqualTo(created.token());
+        }
+    }
+
+    @Test
+    void theLinkTakesAnswersUntilAFinalOneAndEachMapsToATaskStatus() {
+        String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+
+        assertThat(onward.answerByLink(token, "accepted", null).taskStatus()).isEqualTo("accepted");
+        assertThat(onward.answerByLink(token, "did-not-attend", null).taskStatus()).isEqualTo("failed");
+        assertThatThrownBy(() -> onward.answerByLink(token, "attended", null)).hasMessageContaining("already answered");
+        assertThat(onward.list(WORKER, "r1")).singleElement().extracting(OnwardReferrals.OnwardReferral::status).isEqualTo("did-not-attend");
+    }
+
+    @Test
+    void declineNeedsAReasonAndUnknownOutcomesAreRefused() {
+        String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+
+        assertThatThrownBy(() -> onward.answerByLink(token, "declined", " ")).hasMessageContaining("reason");
+        assertThatThrownBy(() -> onward.answerByLink(token, "maybe", null)).hasMessageContaining("outcome");
+        assertThat(onward.answerByLink(token, "declined", "Full until March").taskStatus()).isEqualTo("rejected");
+    }
+
+    @Test
+    void anExpiredOrWrongLinkIsNotFoundAndReferralsOutsideTheCallersScopeAreHidden() {
+        String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+
+        assertThatThrownBy(() -> onward.byToken(token.substring(1) + "x")).hasMessageContaining("not valid");
+        clock.advance(OnwardReferrals.LINK_LIFETIME.plus(Duration.ofMinutes(1)));
+        assertThatThrownBy(() -> onward.byToken(token)).hasMessageContaining("expired");
+        assertThatThrownBy(() -> onward.signpost(WORKER, "someone-elses", serviceId, null))
+                .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND);
+    }
+
+    @Test
+    void signpostsAreCountedPerReferral() {
+        onward.signpost(WORKER, "r1", serviceId, "leaflet");
+        clock.advance(Duration.ofMinutes(5));
+        onward.signpost(WORKER, "r1", DemoDirectory.uuid("svc:8").toString(), null);
+
+        assertThat(onward.signposts(WORKER, "r1")).extracting(OnwardReferrals.Signpost::serviceName)
+                .containsExactly("Crookes Health Walk", "Debt and Benefits Advice Sessions");
+        assertThatThrownBy(() -> onward.signpost(WORKER, "r1", "no-such-service", null)).hasMessageContaining("No directory service");
+    }
+}

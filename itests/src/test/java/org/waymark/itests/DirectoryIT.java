@@ -1,0 +1,348 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.waymark.directory.testing.OrukSchemas;
+
+/**
+ * The community services directory over HTTP: the public Open Referral UK 3.0 API (answers checked against the UK
+ * schemas in the fixtures), imports by admins (JSON, zipped CSV data package, ./waymark directory-import), and search
+ * for link workers, signposting and onward referral with the provider's one-time link.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DirectoryIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    private static final OrukSchemas SCHEMAS = new OrukSchemas();
+    private static final Path UK = OrukSchemas.FIXTURES.resolve("open-referral-uk/uk-profile");
+    private static final Path HSDS = OrukSchemas.FIXTURES.resolve("hsds-3.0");
+    private static final String EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b";
+    private static final String ADMIN = basic("admin", "admin");
+    private static final String LINK_WORKER = basic("linkworker", "linkworker");
+
+    /**
+     * On a loaded machine /api/health has been seen UP a moment before the directory's resources were served (the
+     * platform's readiness does not yet cover a component that SCR has not registered): wait for the demo directory,
+     * with a deadline, rather than fail on that race.
+     */
+    @BeforeAll
+    static void demoDirectoryServed() {
+        await("demo directory served").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            HttpResponse<String> services = server.get("/directory/services?per_page=1");
+            return services.statusCode() == 200 && json(services).path("total_items").asInt() >= 30;
+        });
+    }
+
+    @Test
+    @Order(1)
+    void apiDetailsAreOpenToEveryoneAndValidate() {
+        HttpResponse<String> response = server.get("/directory/");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(SCHEMAS.apiDetailsProblems(json(response))).isEmpty();
+        assertThat(json(response).path("version").asText()).isEqualTo("HSDS-UK-3.0");
+    }
+
+    @Test
+    @Order(2)
+    void demoServicesAreListedInTheUkPageWrapperAndEachValidatesFullyNested() {
+        JsonNode page = json(server.get("/directory/services?per_page=100"));
+
+        assertThat(SCHEMAS.pageProblems("service", page)).isEmpty();
+        assertThat(page.path("total_items").asInt()).isGreaterThanOrEqualTo(30);
+        assertThat(page.path("first_page").asBoolean()).isTrue();
+        assertThat(page.path("last_page").asBoolean()).isTrue();
+        for (JsonNode listed : page.path("contents")) {
+            HttpResponse<String> full = server.get("/directory/services/" + listed.path("id").asText());
+            assertThat(full.statusCode()).isEqualTo(200);
+            assertThat(SCHEMAS.problems("service", json(full))).as(full.body()).isEmpty();
+            assertThat(json(full).path("service_at_locations").get(0).path("location").path("addresses").size()).isEqualTo(1);
+            assertThat(json(full).path("schedules").size()).isGreaterThan(0);
+        }
+        JsonNode second = json(server.get("/directory/services?per_page=10&page=2"));
+        assertThat(second.path("size").asInt()).isEqualTo(10);
+        assertThat(second.path("first_page").asBoolean()).isFalse();
+        assertThat(second.path("total_pages").asInt()).isEqualTo((page.path("total_items").asInt() + 9) / 10);
+    }
+
+    @Test
+    @Order(3)
+    void serviceAtLocationsNearAPostcodeComeNearestFirstWithinTheProximity() {
+        JsonNode page = json(server.get("/directory/service_at_locations?postcode=" + encode("N7 6PA") + "&proximity=2000"));
+
+        assertThat(SCHEMAS.pageProblems("service_at_location", page)).isEmpty();
+        assertThat(page.path("total_items").asInt()).isGreaterThan(3);
+        assertThat(page.path("contents").get(0).path("location").path("addresses").get(0).path("postal_code").asText())
+                .startsWith("N7");
+        for (JsonNode sal : page.path("contents")) {
+            assertThat(sal.path("location").path("addresses").get(0).path("city").asText()).isEqualTo("London");
+        }
+        String id = page.path("contents").get(0).path("id").asText();
+        HttpResponse<String> one = server.get("/directory/service_at_locations/" + id);
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(SCHEMAS.problems("service_at_location", json(one))).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void taxonomiesTermsAndOrganizationsValidateAndFilterServices() {
+        JsonNode taxonomies = json(server.get("/directory/taxonomies"));
+        assertThat(SCHEMAS.pageProblems("taxonomy", taxonomies)).isEmpty();
+        String taxonomyId = taxonomies.path("contents").get(0).path("id").asText();
+        assertThat(SCHEMAS.problems("taxonomy", json(server.get("/directory/taxonomies/" + taxonomyId)))).isEmpty();
+
+        JsonNode terms = json(server.get("/directory/taxonomy_terms?per_page=100"));
+        assertThat(SCHEMAS.pageProblems("taxonomy_term", terms)).isEmpty();
+        String carers = null;
+        for (JsonNode term : terms.path("contents")) {
+            if (term.path("name").asText().equals("Carers support")) {
+                carers = term.path("id").asText();
+            }
+        }
+        assertThat(carers).isNotNull();
+        assertThat(SCHEMAS.problems("taxonomy_term", json(server.get("/directory/taxonomy_terms/" + carers)))).isEmpty();
+        JsonNode carersServices = json(server.get("/directory/services?taxonomy_term_id=" + carers));
+        assertThat(carersServices.path("total_items").asInt()).isEqualTo(2);
+
+        JsonNode organizations = json(server.get("/directory/organizations"));
+        assertThat(SCHEMAS.pageProblems("organization", organizations)).isEmpty();
+        JsonNode organization = json(server.get("/directory/organizations/" + organizations.path("contents").get(0).path("id").asText()));
+        assertThat(SCHEMAS.problems("organization", organization)).isEmpty();
+        assertThat(organization.path("services").size()).isGreaterThan(0);
+    }
+
+    @Test
+    @Order(5)
+    void unknownIdsAre404AndMeaninglessFiltersAre400AsProblemJson() {
+        for (String path : List.of("/directory/services/00000000-0000-4000-8000-000000000000",
+                "/directory/service_at_locations/nope", "/directory/taxonomies/nope", "/directory/taxonomy_terms/nope",
+                "/directory/organizations/nope")) {
+            HttpResponse<String> response = server.get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        }
+        for (String query : List.of("page=0", "per_page=abc", "minimum_age=old", "day=funday", "start_time=25:99",
+                "end_time=noon", "postcode=nonsense", "proximity=500", "postcode=N7&proximity=far")) {
+            HttpResponse<String> response = server.get("/directory/services?" + query);
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(json(response).path("detail").asText()).isNotBlank();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void readsAreOpenToOtherWebSitesAndPreflightIsAnswered() {
+        HttpResponse<String> read = server.get("/directory/services?search=walk", "Origin", "https://example.org");
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+
+        HttpResponse<String> preflight = server.send(server.request("/directory/services", "Origin", "https://example.org",
+                "Access-Control-Request-Method", "GET").method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("GET");
+    }
+
+    @Test
+    @Order(7)
+    void linkWorkersSearchForPeopleWithDistanceAndTheSearchNeedsAnAccount() {
+        assertThat(server.get("/api/directory/search?search=walk").statusCode()).isEqualTo(401);
+
+        JsonNode found = json(server.get("/api/directory/search?search=walk&postcode=" + encode("S10 1AA"), "Authorization", LINK_WORKER));
+
+        assertThat(found.path("results").get(0).path("name").asText()).isEqualTo("Crookes Health Walk");
+        assertThat(found.path("results").get(0).path("distance_km").asDouble()).isLessThan(2);
+        JsonNode saturday = json(server.get("/api/directory/search?day=SA&age=30&postcode=N4", "Authorization", LINK_WORKER));
+        assertThat(saturday.path("results").get(0).path("name").asText()).isEqualTo("Finsbury Park Run and Walk");
+    }
+
+    @Test
+    @Order(8)
+    void adminsImportOpenReferralJsonAndOthersCannot() throws IOException {
+        String body = Files.readString(UK.resolve("examples/service_full.json"));
+        assertThat(server.postJson("/api/directory/imports", body).statusCode()).isEqualTo(401);
+        assertThat(server.postJson("/api/directory/imports", body, "Authorization", LINK_WORKER).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> imported = server.postJson("/api/directory/imports", body, "Authorization", ADMIN);
+
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        assertThat(json(imported).path("counts").path("service").asInt()).isEqualTo(1);
+        HttpResponse<String> service = server.get("/directory/services/" + EXAMPLE_SERVICE);
+        assertThat(service.statusCode()).isEqualTo(200);
+        assertThat(SCHEMAS.problems("service", json(service))).isEmpty();
+        assertThat(json(server.get("/directory/services?search=counselling")).path("contents").get(0).path("id").asText())
+                .isEqualTo(EXAMPLE_SERVICE);
+    }
+
+    @Test
+    @Order(9)
+    void anImportWithABadRecordAppliesNothingAndListsTheProblems() {
+        int before = json(server.get("/directory/organizations")).path("total_items").asInt();
+        String body = """
+                [{"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a01", "name": "New org", "description": "Fine",
+                  "services": [{"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a02", "name": "Full group", "status": "full"}]}]""";
+
+        HttpResponse<String> refused = server.postJson("/api/directory/imports?kind=organization", body, "Authorization", ADMIN);
+
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(refused).path("errors").get(0).asText()).contains("services[0]").contains("status 'full'");
+        assertThat(json(server.get("/directory/organizations")).path("total_items").asInt()).isEqualTo(before);
+        assertThat(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a02").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(10)
+    void aZippedHsdsCsvDataPackageImportsDespiteItsQuirks() throws IOException {
+        HttpResponse<String> imported = server.send(server.request("/api/directory/imports", "Authorization", ADMIN,
+                "Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(zipped(HSDS))));
+
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
+        assertThat(json(imported).path("counts").path("service").asInt()).isEqualTo(1);
+        assertThat(json(imported).path("skipped").toString()).contains("no file");
+        JsonNode service = json(server.get("/directory/services/" + EXAMPLE_SERVICE));
+        assertThat(SCHEMAS.problems("service", service)).isEmpty();
+    }
+
+    @Test
+    @Order(11)
+    void theOperatorCommandImportsTheUkCsvPackageFromAPath() {
+        String output = server.admin("directory-import", UK.resolve("datapackage.json").toString());
+
+        assertThat(output).contains("Imported").contains("service=1").contains("skipped:");
+        assertThat(server.get("/directory/services/" + EXAMPLE_SERVICE).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(12)
+    void aLinkWorkerSignpostsAndRefersOnwardAndTheProviderAnswersThroughTheOneTimeLink() {
+        JsonNode referral = json(server.get("/api/referrals", "Authorization", LINK_WORKER)).path("items").get(0);
+        String referralId = referral.path("id").asText();
+        String serviceId = json(server.get("/directory/services?search=" + encode("crookes walk"))).path("contents").get(0).path("id").asText();
+        String base = "/api/directory/referrals/" + referralId;
+
+        HttpResponse<String> signpost = server.postJson(base + "/signposts", "{\"serviceId\": \"" + serviceId + "\", \"note\": \"Gave the leaflet\"}",
+                "Authorization", LINK_WORKER);
+        assertThat(signpost.statusCode()).as(signpost.body()).isEqualTo(201);
+        assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER)).get(0).path("serviceName").asText())
+                .isEqualTo("Crookes Health Walk");
+
+        HttpResponse<String> withoutConsent = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}",
+                "Authorization", LINK_WORKER);
+        assertThat(withoutConsent.statusCode()).isEqualTo(422);
+        HttpResponse<String> referred = server.postJson(base + "/onward-referrals",
+                "{\"serviceId\": \"" + serviceId + "\", \"consent\": true, \"note\": \"Wants to start gently\"}", "Authorization", LINK_WORKER);
+        assertThat(referred.statusCode()).as(referred.body()).isEqualTo(201);
+        JsonNode onward = json(referred);
+        assertThat(onward.path("task").path("status").asText()).isEqualTo("requested");
+        assertThat(onward.path("task").path("partOf").asText()).startsWith("Task/").hasSizeGreaterThan(6);
+        String link = java.net.URI.create(onward.path("answerLink").asText()).getPath();
+
+        HttpResponse<String> page = server.get(link);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Crookes Health Walk").contains("Wants to start gently").doesNotContain(referral.path("patientName").asText("@@"));
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+        HttpResponse<String> accepted = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("outcome=accepted")));
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER)).get(0).path("task").path("status").asText())
+                .isEqualTo("accepted");
+        HttpResponse<String> attended = server.postJson(link, "{\"outcome\": \"attended\"}");
+        assertThat(attended.statusCode()).as(attended.body()).isEqualTo(200);
+        assertThat(json(attended).path("task").path("status").asText()).isEqualTo("completed");
+        assertThat(server.postJson(link, "{\"outcome\": \"did-not-attend\"}").statusCode()).as("final answer given").isEqualTo(409);
+        assertThat(server.get(link.substring(0, link.length() - 4) + "AAAA").statusCode()).isEqualTo(404);
+
+        String second = json(server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
+                "Authorization", LINK_WORKER)).path("id").asText();
+        assertThat(server.postJson("/api/directory/onward-referrals/" + second + "/answer", "{\"outcome\": \"declined\"}",
+                "Authorization", LINK_WORKER).statusCode()).as("declining needs a reason").isEqualTo(400);
+        JsonNode declined = json(server.postJson("/api/directory/onward-referrals/" + second + "/answer",
+                "{\"outcome\": \"declined\", \"reason\": \"Group is full\"}", "Authorization", LINK_WORKER));
+        assertThat(declined.path("task").path("status").asText()).isEqualTo("rejected");
+        assertThat(declined.path("statusReason").asText()).isEqualTo("Group is full");
+        assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(13)
+    void listingsShowTheirFreshnessAndTheProviderConfirmsThroughTheCheckLink() {
+        JsonNode walk = json(server.get("/api/directory/search?search=" + encode("crookes walk"), "Authorization", LINK_WORKER))
+                .path("results").get(0);
+        String id = walk.path("id").asText();
+        assertThat(walk.path("freshness").path("stale").asBoolean()).isFalse();
+        assertThat(walk.path("freshness").path("capacity").asText()).isEqualTo("open");
+
+        JsonNode reported = json(server.postJson("/api/directory/services/" + id + "/reports",
+                "{\"kind\": \"changed\", \"note\": \"Now meets on Fridays\"}", "Authorization", LINK_WORKER));
+        assertThat(reported.path("stale").asBoolean()).as("reported listings are flagged").isTrue();
+        assertThat(json(server.get("/api/directory/search?search=" + encode("crookes walk"), "Authorization", LINK_WORKER))
+                .path("results").get(0).path("freshness").path("report").asText()).isEqualTo("changed");
+
+        String output = server.admin("directory-check", id);
+        String link = java.net.URI.create(output.replaceAll("(?s).*link: (\\S+).*", "$1")).getPath();
+        HttpResponse<String> page = server.get(link);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Crookes Health Walk").contains("Crookes Library");
+        HttpResponse<String> answered = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("answer=still-right&capacity=full")));
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+
+        JsonNode fresh = json(server.get("/api/directory/services/" + id + "/freshness", "Authorization", LINK_WORKER));
+        assertThat(fresh.path("stale").asBoolean()).isFalse();
+        assertThat(fresh.path("report").isMissingNode() || fresh.path("report").isNull()).isTrue();
+        assertThat(fresh.path("lastConfirmed").asText()).isNotBlank();
+        assertThat(fresh.path("capacity").asText()).isEqualTo("full");
+        assertThat(server.get(link).statusCode()).as("the link works once").isEqualTo(404);
+
+        assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())
+                .isEqualTo(403);
+        HttpResponse<String> reopened = server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", ADMIN,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}")));
+        assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** The descriptor at the top and the CSVs in csv/, as a data package is usually zipped. */
+    private static byte[] zipped(Path root) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> csvs = Files.list(root.resolve("examples/csv"))) {
+            zip.putNextEntry(new ZipEntry("package/datapackage.json"));
+            zip.write(Files.readAllBytes(root.resolve("datapackage.json")));
+            List<Path> files = new ArrayList<>(csvs.toList());
+            for (Path csv : files) {
+                zip.putNextEntry(new ZipEntry("package/csv/" + csv.getFileName()));
+                zip.write(Files.readAllBytes(csv));
+            }
+        }
+        return bytes.toByteArray();
+    }
+}
