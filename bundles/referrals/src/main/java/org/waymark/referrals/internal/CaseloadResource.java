@@ -43,6 +43,8 @@ import org.waymark.api.security.Roles;
 public final class CaseloadResource {
     static final int DEFAULT_PAGE_SIZE = 25;
     private final ReferralService referrals;
+    private final ReferralDetails details;
+    private final ReasonLists reasons;
 
     public record Item(String id, String taskId, String status, String statusReason, String patientId, String patientName,
                        String nhsNumber, boolean nhsNumberVerified, String reason, String priority, String area,
@@ -56,8 +58,10 @@ public final class CaseloadResource {
     }
 
     @Activate
-    public CaseloadResource(@Reference ReferralService referrals) {
+    public CaseloadResource(@Reference ReferralService referrals, @Reference ReferralDetails details, @Reference ReasonLists reasons) {
         this.referrals = referrals;
+        this.details = details;
+        this.reasons = reasons;
     }
 
     /**
@@ -87,12 +91,16 @@ public final class CaseloadResource {
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id, @Context SecurityContext security) {
-        Referral referral = referrals.find(caller(security), id)
-                .orElseThrow(() -> WaymarkException.notFound("No referral " + id + " in your areas"));
-        return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+        ReferralDetails.Detail detail = details.detail(caller(security), id);
+        return Response.ok(detail).tag(new EntityTag(Long.toString(detail.version()))).build();
     }
 
-    public record StatusChange(String status, String reason) {
+    /**
+     * @param reasonCode  a code from the area's reason list ({@code reject} for rejected, {@code hold} for on-hold);
+     *                    its label becomes the reason, with {@code reason} as further detail
+     * @param outcomeCode a code from the area's {@code outcome} list, for a closing status
+     */
+    public record StatusChange(String status, String reason, String reasonCode, String outcome, String outcomeCode) {
     }
 
     /** Accept, reject, put on hold, complete...; the referral's FHIR Task follows, so the GP sees each step. */
@@ -105,8 +113,24 @@ public final class CaseloadResource {
             throw WaymarkException.invalid("status is required");
         }
         ReferralStatus status = parseStatuses(change.status()).stream().findFirst().orElseThrow();
-        Referral referral = referrals.changeStatus(caller(security), id, status, change.reason(), version(ifMatch));
+        Caller caller = caller(security);
+        String area = change.reasonCode() == null && change.outcomeCode() == null ? null
+                : referrals.find(caller, id).orElseThrow(() -> WaymarkException.notFound("No referral in your areas")).area();
+        String reason = fromList(caller, area, status == ReferralStatus.ON_HOLD ? "hold" : "reject", change.reasonCode(), change.reason());
+        String outcome = fromList(caller, area, "outcome", change.outcomeCode(), change.outcome());
+        Referral referral = referrals.changeStatus(caller, id, new org.waymark.api.referral.StatusChange(status, reason, outcome),
+                version(ifMatch));
         return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+    }
+
+    /** A reason list's label for the code, followed by the worker's own words if any. */
+    private String fromList(Caller caller, String area, String list, String code, String text) {
+        if (code == null || code.isBlank()) {
+            return text;
+        }
+        String label = reasons.find(caller, list, area, code).orElseThrow(() -> WaymarkException.invalid("'"
+                + PatientLinker.clip(code, 40) + "' is not in the area's " + list + " list")).label();
+        return text == null || text.isBlank() ? label : label + ": " + text.strip();
     }
 
     /** If-Match carries the ETag of a GET: "3" or W/"3". */

@@ -32,6 +32,8 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.SocialPrescribingCodes;
+import org.waymark.api.referral.StatusChange;
 import org.waymark.api.referral.TimeRange;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
@@ -224,12 +226,20 @@ public final class JdbcReferralService implements ReferralService {
 
     @Override
     public Referral changeStatus(Caller caller, String referralId, ReferralStatus status, String reason, Long expectedVersion) {
+        return changeStatus(caller, referralId, new StatusChange(status, reason, null), expectedVersion);
+    }
+
+    @Override
+    public Referral changeStatus(Caller caller, String referralId, StatusChange change, Long expectedVersion) {
         if (caller.isClient()) {
             throw WaymarkException.forbidden("Sending systems follow referrals; link workers change them");
         }
-        String cleanReason = reason == null || reason.isBlank() ? null : reason.strip();
-        if (status.needsReason() && cleanReason == null) {
+        ReferralStatus status = change.status();
+        if (status.needsReason() && change.reason() == null) {
             throw WaymarkException.invalid("A reason is required for status " + status.code());
+        }
+        if (change.outcome() != null && !status.isClosed()) {
+            throw WaymarkException.invalid("An outcome is recorded when a referral is closed, not when it becomes " + status.code());
         }
         Referral current = findScoped(caller, "r.id = ?", referralId)
                 .orElseThrow(() -> WaymarkException.notFound("No referral " + PatientLinker.clip(referralId, 64) + " in your areas"));
@@ -240,21 +250,26 @@ public final class JdbcReferralService implements ReferralService {
         if (!current.status().next().contains(status)) {
             throw WaymarkException.conflict("A referral that is " + current.status().code() + " cannot become " + status.code());
         }
+        // The code goes back to the GP once per episode: only the change that records it carries it.
+        String newCode = current.episodeCode() != null ? null : episodeCode(status);
         int updated = Jdbc.inTransaction(db, c -> {
             // The version in the WHERE clause makes the check and the change one atomic step; the notices commit with it.
             try (PreparedStatement s = c.prepareStatement("UPDATE wm_referral SET status = ?, status_reason = ?, "
-                    + "assignee = COALESCE(assignee, ?), version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+                    + "assignee = COALESCE(assignee, ?), outcome = COALESCE(?, outcome), episode_code = COALESCE(episode_code, ?), "
+                    + "version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
                 s.setString(1, status.code());
-                s.setString(2, PatientLinker.clip(cleanReason, 500));
+                s.setString(2, PatientLinker.clip(change.reason(), 500));
                 s.setString(3, status == ReferralStatus.ACCEPTED ? caller.id() : null);
-                s.setTimestamp(4, Timestamp.from(clock.instant()));
-                s.setString(5, current.id());
-                s.setLong(6, current.version());
+                s.setString(4, PatientLinker.clip(change.outcome(), 1000));
+                s.setString(5, newCode);
+                s.setTimestamp(6, Timestamp.from(clock.instant()));
+                s.setString(7, current.id());
+                s.setLong(8, current.version());
                 if (s.executeUpdate() == 0) {
                     return 0;
                 }
             }
-            notices.statusChanged(c, queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow());
+            notices.statusChanged(c, queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow(), newCode != null);
             return 1;
         });
         if (updated == 0) {
@@ -264,6 +279,15 @@ public final class JdbcReferralService implements ReferralService {
         audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", current.id() + " status " + status.code(), current.patientId());
         LOG.info("Referral {} is now {} (by {})", current.id(), status.code(), caller.id());
         return load(current.id()).orElseThrow();
+    }
+
+    /** Accepting is the person agreeing to see a link worker; rejecting is the referral declined. */
+    static String episodeCode(ReferralStatus status) {
+        return switch (status) {
+            case ACCEPTED -> SocialPrescribingCodes.REFERRAL_ACCEPTED;
+            case REJECTED -> SocialPrescribingCodes.DECLINED;
+            default -> null;
+        };
     }
 
     @Override
