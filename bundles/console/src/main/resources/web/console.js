@@ -1,52 +1,15 @@
-// The Waymark console: sign in, then the caseload, the inbox and the linkage review queue. Talks only to /api, with the session cookie (HttpOnly) and the
-// CSRF token that /api/session hands out, sent back on every change.
+// The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
+// /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, formatNhs, formatDate } from './common.js';
+import { openReferral, initReferral } from './referral.js';
+
 const PAGE_SIZE = 25;
-const state = { session: null, offset: 0, total: 0, review: null };
-const STAFF_ROLES = ['link-worker', 'admin'];
-
-const $ = (id) => document.getElementById(id);
-
-async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (state.session && state.session.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  return { status: response.status, data };
-}
-
-function showMessage(text) {
-  const box = $('message');
-  box.textContent = text || '';
-  box.hidden = !text;
-}
-
-function show(view) {
-  for (const section of document.querySelectorAll('main section[data-view]')) {
-    section.hidden = section.dataset.view !== view;
-  }
-  $('account').hidden = view === 'login';
-  const staff = view !== 'login' && state.session && state.session.roles.some((r) => STAFF_ROLES.includes(r));
-  $('menu').hidden = !staff;
-  for (const item of document.querySelectorAll('#menu [data-view]')) {
-    if (item.dataset.view === view) item.setAttribute('aria-current', 'page');
-    else item.removeAttribute('aria-current');
-  }
-}
-
-function sessionEnded() {
-  state.session = null;
-  showMessage('Your session has ended. Please sign in again.');
-  show('login');
-}
 
 async function start() {
   const { status, data } = await api('GET', '/api/session');
   if (status === 200) {
     state.session = data;
-    await showCaseload();
+    await route();
   } else {
     show('login');
     $('username').focus();
@@ -71,7 +34,18 @@ async function signIn(event) {
   showMessage('');
   state.session = data;
   $('password').value = '';
-  await showCaseload();
+  await route();
+}
+
+/** Opens what the address names (#/referrals/ID), else the caseload. */
+async function route() {
+  const match = /^#\/referrals\/([^/]+)$/.exec(window.location.hash);
+  if (match && state.session) {
+    $('who').textContent = `Signed in as ${state.session.username}`;
+    await openReferral(decodeURIComponent(match[1]));
+  } else if (state.session) {
+    await showCaseload();
+  }
 }
 
 async function signOut() {
@@ -161,12 +135,6 @@ async function loadCaseload() {
   render(data.items);
 }
 
-function cell(row, text) {
-  const td = document.createElement('td');
-  td.textContent = text == null ? '' : text;
-  row.appendChild(td);
-  return td;
-}
 
 function render(items) {
   const body = document.querySelector('#caseload tbody');
@@ -174,7 +142,11 @@ function render(items) {
   for (const item of items) {
     const row = document.createElement('tr');
     row.dataset.id = item.id;
-    cell(row, item.patientName || 'Name not given');
+    const name = document.createElement('a');
+    name.href = `#/referrals/${encodeURIComponent(item.id)}`;
+    name.className = 'open-referral';
+    name.textContent = item.patientName || 'Name not given';
+    row.appendChild(document.createElement('td')).appendChild(name);
     cell(row, item.nhsNumber ? formatNhs(item.nhsNumber) + (item.nhsNumberVerified ? '' : ' (unverified)') : '');
     cell(row, item.reason);
     cell(row, item.area);
@@ -189,9 +161,6 @@ function render(items) {
   $('next').disabled = state.offset + items.length >= state.total;
 }
 
-function formatNhs(n) {
-  return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
-}
 
 // ---------------------------------------------------------------- linkage review
 
@@ -200,9 +169,6 @@ const REVIEW_REASONS = {
   'unverified-nhs-number': 'NHS number fails its check digit',
 };
 
-function formatDate(isoDate) {
-  return isoDate ? new Date(`${isoDate}T00:00:00`).toLocaleDateString('en-GB') : '';
-}
 
 function personName(person) {
   const name = [person.given, person.family].filter(Boolean).join(' ');
@@ -339,9 +305,15 @@ document.addEventListener('DOMContentLoaded', () => {
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });
   $('previous').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE_SIZE); loadCaseload(); });
   $('next').addEventListener('click', () => { state.offset += PAGE_SIZE; loadCaseload(); });
-  $('menu-caseload').addEventListener('click', () => { showMessage(''); showCaseload(); });
+  $('menu-caseload').addEventListener('click', () => {
+    showMessage('');
+    if (window.location.hash) window.location.hash = '';
+    else showCaseload();
+  });
   $('menu-linkage').addEventListener('click', showLinkage);
   $('keep-apart').addEventListener('click', () => decide({ decision: 'keep-apart' }, 'Kept apart as a new person.'));
   $('linkage-back').addEventListener('click', showLinkage);
+  window.addEventListener('hashchange', () => { showMessage(''); announce(''); route(); });
+  initReferral();
   start();
 });

@@ -83,8 +83,8 @@ public final class CarePlans {
                         "The plan has changed since you opened it (now version " + current + "); reload it and try again");
             }
             String sql = current == 0
-                    ? "INSERT INTO wm_plan (what_matters, version, updated_by, updated_at, referral_id) VALUES (?,1,?,?,?)"
-                    : "UPDATE wm_plan SET what_matters = ?, version = version + 1, updated_by = ?, updated_at = ? "
+                    ? "INSERT INTO wm_care_plan (what_matters, version, updated_by, updated_at, referral_id) VALUES (?,1,?,?,?)"
+                    : "UPDATE wm_care_plan SET what_matters = ?, version = version + 1, updated_by = ?, updated_at = ? "
                     + "WHERE referral_id = ? AND version = " + current;
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setString(1, text);
@@ -112,7 +112,7 @@ public final class CarePlans {
         String id = UUID.randomUUID().toString();
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_goal (id, referral_id, description, created_by, created_at) VALUES (?,?,?,?,?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_care_goal (id, referral_id, description, created_by, created_at) VALUES (?,?,?,?,?)")) {
                 s.setString(1, id);
                 s.setString(2, r.id());
                 s.setString(3, text);
@@ -134,7 +134,7 @@ public final class CarePlans {
         Instant now = clock.instant();
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
-            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM wm_goal WHERE id = ? AND referral_id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM wm_care_goal WHERE id = ? AND referral_id = ?")) {
                 s.setString(1, goalId);
                 s.setString(2, r.id());
                 try (ResultSet found = s.executeQuery()) {
@@ -143,7 +143,7 @@ public final class CarePlans {
                     }
                 }
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_goal_progress (id, goal_id, score, comment, recorded_by, "
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_care_goal_progress (id, goal_id, score, comment, recorded_by, "
                     + "recorded_at) VALUES (?,?,?,?,?,?)")) {
                 s.setString(1, UUID.randomUUID().toString());
                 s.setString(2, goalId);
@@ -164,7 +164,7 @@ public final class CarePlans {
         long version = 0;
         String updatedBy = null;
         Instant updatedAt = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT what_matters, version, updated_by, updated_at FROM wm_plan WHERE referral_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT what_matters, version, updated_by, updated_at FROM wm_care_plan WHERE referral_id = ?")) {
             s.setString(1, referralId);
             try (ResultSet r = s.executeQuery()) {
                 if (r.next()) {
@@ -176,13 +176,13 @@ public final class CarePlans {
             }
         }
         Map<String, Goal> goals = new LinkedHashMap<>();
-        for (Goal goal : CaseRecords.query(c, "SELECT id, description, created_by, created_at FROM wm_goal WHERE referral_id = ? "
+        for (Goal goal : CaseRecords.query(c, "SELECT id, description, created_by, created_at FROM wm_care_goal WHERE referral_id = ? "
                 + "ORDER BY created_at, id", referralId, r -> new Goal(r.getString(1), r.getString(2), r.getString(3),
                 r.getTimestamp(4).toInstant(), new ArrayList<>()))) {
             goals.put(goal.id(), goal);
         }
         try (PreparedStatement s = c.prepareStatement("SELECT g.goal_id, g.score, g.comment, g.recorded_by, g.recorded_at "
-                + "FROM wm_goal_progress g JOIN wm_goal o ON o.id = g.goal_id WHERE o.referral_id = ? ORDER BY g.recorded_at")) {
+                + "FROM wm_care_goal_progress g JOIN wm_care_goal o ON o.id = g.goal_id WHERE o.referral_id = ? ORDER BY g.recorded_at")) {
             s.setString(1, referralId);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

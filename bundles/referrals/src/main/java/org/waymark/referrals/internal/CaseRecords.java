@@ -75,7 +75,7 @@ public final class CaseRecords {
         Contact stored = new Contact(UUID.randomUUID().toString(), contact.method(), contact.outcome(), detail, when, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_contact (id, referral_id, contact_method, outcome, detail, "
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_contact_attempt (id, referral_id, contact_method, outcome, detail, "
                     + "contacted_at, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?)")) {
                 s.setString(1, stored.id());
                 s.setString(2, r.id());
@@ -95,7 +95,7 @@ public final class CaseRecords {
 
     public List<Contact> contacts(Caller caller, String referralId) {
         return read(caller, referralId, "Contact", "SELECT id, contact_method, outcome, detail, contacted_at, recorded_by, recorded_at "
-                + "FROM wm_contact WHERE referral_id = ? ORDER BY contacted_at DESC, recorded_at DESC",
+                + "FROM wm_contact_attempt WHERE referral_id = ? ORDER BY contacted_at DESC, recorded_at DESC",
                 r -> new Contact(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getTimestamp(5).toInstant(),
                         r.getString(6), r.getTimestamp(7).toInstant()));
     }
@@ -106,7 +106,7 @@ public final class CaseRecords {
         Note stored = new Note(UUID.randomUUID().toString(), clean, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_note (id, referral_id, text, recorded_by, recorded_at) VALUES (?,?,?,?,?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_case_note (id, referral_id, text, recorded_by, recorded_at) VALUES (?,?,?,?,?)")) {
                 s.setString(1, stored.id());
                 s.setString(2, r.id());
                 s.setString(3, clean);
@@ -121,7 +121,7 @@ public final class CaseRecords {
     }
 
     public List<Note> notes(Caller caller, String referralId) {
-        return read(caller, referralId, "Note", "SELECT id, text, recorded_by, recorded_at FROM wm_note WHERE referral_id = ? "
+        return read(caller, referralId, "Note", "SELECT id, text, recorded_by, recorded_at FROM wm_case_note WHERE referral_id = ? "
                 + "ORDER BY recorded_at DESC", r -> new Note(r.getString(1), r.getString(2), r.getString(3), r.getTimestamp(4).toInstant()));
     }
 
@@ -139,7 +139,7 @@ public final class CaseRecords {
                 VisibleReferrals.text(appointment.purpose(), "purpose", 500, false), status, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_appointment (id, referral_id, starts_at, place, purpose, "
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_case_appointment (id, referral_id, starts_at, place, purpose, "
                     + "status, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?)")) {
                 s.setString(1, stored.id());
                 s.setString(2, r.id());
@@ -164,7 +164,7 @@ public final class CaseRecords {
         }
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
-            try (PreparedStatement s = c.prepareStatement("UPDATE wm_appointment SET status = ? WHERE id = ? AND referral_id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_case_appointment SET status = ? WHERE id = ? AND referral_id = ?")) {
                 s.setString(1, status);
                 s.setString(2, appointmentId);
                 s.setString(3, r.id());
@@ -181,7 +181,7 @@ public final class CaseRecords {
 
     public List<Appointment> appointments(Caller caller, String referralId) {
         return read(caller, referralId, "Appointment", "SELECT id, starts_at, place, purpose, status, recorded_by, recorded_at "
-                + "FROM wm_appointment WHERE referral_id = ? ORDER BY starts_at",
+                + "FROM wm_case_appointment WHERE referral_id = ? ORDER BY starts_at",
                 r -> new Appointment(r.getString(1), r.getTimestamp(2).toInstant(), r.getString(3), r.getString(4),
                         r.getString(5), r.getString(6), r.getTimestamp(7).toInstant()));
     }

@@ -81,12 +81,12 @@ public final class ReasonLists {
             }
         }
         Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_reason WHERE area = ? AND list_name = ?")) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_reason_list_item WHERE area = ? AND list_name = ?")) {
                 s.setString(1, area);
                 s.setString(2, name);
                 s.executeUpdate();
             }
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_reason (area, list_name, code, label, position) VALUES (?,?,?,?,?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_reason_list_item (area, list_name, code, label, position) VALUES (?,?,?,?,?)")) {
                 int position = 1;
                 for (Reason reason : reasons) {
                     s.setString(1, area);
@@ -124,7 +124,7 @@ public final class ReasonLists {
     }
 
     private static List<Reason> reasons(Connection c, String area, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT code, label FROM wm_reason WHERE area = ? AND list_name = ? ORDER BY position")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT code, label FROM wm_reason_list_item WHERE area = ? AND list_name = ? ORDER BY position")) {
             s.setString(1, area);
             s.setString(2, name);
             List<Reason> reasons = new ArrayList<>();
