@@ -31,6 +31,7 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.TimeRange;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
@@ -42,6 +43,7 @@ import org.waymark.api.security.Roles;
 @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
 public final class CaseloadResource {
     static final int DEFAULT_PAGE_SIZE = 25;
+    static final Set<String> PRIORITIES = Set.of("routine", "urgent", "asap", "stat");
     private final ReferralService referrals;
     private final ReferralDetails details;
     private final ReasonLists reasons;
@@ -71,15 +73,30 @@ public final class CaseloadResource {
     @GET
     public Map<String, Object> list(@QueryParam("status") String status, @QueryParam("assignee") String assignee,
                                     @QueryParam("search") String search, @QueryParam("offset") @DefaultValue("0") int offset,
-                                    @QueryParam("count") @DefaultValue("25") int count, @Context SecurityContext security) {
+                                    @QueryParam("count") @DefaultValue("25") int count, @QueryParam("area") String area,
+                                    @QueryParam("priority") String priority, @QueryParam("waitingDays") Integer waitingDays,
+                                    @QueryParam("sort") String sort, @Context SecurityContext security) {
         Caller caller = caller(security);
         if (offset < 0 || count < 1 || count > ReferralSearch.MAX_COUNT) {
             throw WaymarkException.invalid("offset must be 0 or more and count between 1 and " + ReferralSearch.MAX_COUNT);
         }
         Set<ReferralStatus> statuses = parseStatuses(status);
         boolean workingList = assignee == null;
+        if (waitingDays != null && waitingDays < 0) {
+            throw WaymarkException.invalid("waitingDays must be 0 or more");
+        }
+        if (sort != null && !sort.equals("newest") && !sort.equals("oldest")) {
+            throw WaymarkException.invalid("sort is newest or oldest");
+        }
+        if (priority != null && !PRIORITIES.contains(priority)) {
+            throw WaymarkException.invalid("priority is one of " + PRIORITIES);
+        }
+        TimeRange received = waitingDays == null ? TimeRange.ANY
+                : new TimeRange(null, Instant.now().minus(waitingDays, java.time.temporal.ChronoUnit.DAYS));
         Page<Referral> page = referrals.search(caller, new ReferralSearch(null, null, null, null, statuses,
-                workingList ? caller.id() : assignee, workingList, search, offset, count));
+                workingList ? caller.id() : assignee, workingList, search, offset, count)
+                .withArea(area == null || area.isBlank() ? null : area)
+                .withCaseloadFilters(priority == null || priority.isBlank() ? null : priority, received, "oldest".equals(sort)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("total", page.total());
         body.put("offset", page.offset());

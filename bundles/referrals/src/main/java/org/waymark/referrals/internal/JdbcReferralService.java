@@ -346,6 +346,8 @@ public final class JdbcReferralService implements ReferralService {
         criterion(where, parameters, "r.area = ?", search.area());
         range(where, parameters, "r.authored_on", search.authored());
         range(where, parameters, "r.updated_at", search.lastUpdated());
+        range(where, parameters, "r.created_at", search.received());
+        criterion(where, parameters, "r.priority = ?", search.priority());
         if (search.text() != null && !search.text().isBlank()) {
             String text = search.text().strip().replace(" ", "");
             if (text.matches("\\d{10}")) {
@@ -366,7 +368,8 @@ public final class JdbcReferralService implements ReferralService {
             List<Referral> items = new ArrayList<>();
             if (search.count() > 0) {
                 try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
-                        + " WHERE " + where + " ORDER BY r.created_at DESC, r.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                        + " WHERE " + where + (search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id")
+                        + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                     int next = bind(s, 1, parameters);
                     s.setInt(next, search.offset());
                     s.setInt(next + 1, search.count());

@@ -88,6 +88,12 @@ public final class ReferralDetails {
                 if (rest.startsWith("status ")) {
                     yield "Status changed to " + rest.substring("status ".length()).replace('-', ' ');
                 }
+                if (rest.startsWith("assigned ") || rest.startsWith("handed over ")) {
+                    yield Character.toUpperCase(rest.charAt(0)) + rest.substring(1);
+                }
+                if (rest.startsWith("entered by hand")) {
+                    yield "Referral entered by hand";
+                }
                 yield rest.startsWith("linked") ? "Linked to a known person after review"
                         : rest.startsWith("kept apart") ? "Kept apart as a new person after review" : "Referral changed";
             }
