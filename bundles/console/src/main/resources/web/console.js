@@ -2,6 +2,8 @@
 // /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
 import { state, $, api, showMessage, announce, show, sessionEnded, cell, formatNhs, formatDate } from './common.js';
 import { openReferral, initReferral } from './referral.js';
+import { showNewReferral, initNewReferral } from './new-referral.js';
+import { showAdmin, initAdmin } from './admin.js';
 
 const PAGE_SIZE = 25;
 
@@ -39,6 +41,7 @@ async function signIn(event) {
 
 /** Opens what the address names (#/referrals/ID), else the caseload. */
 async function route() {
+  if (state.session) await prepareFilters();
   const match = /^#\/referrals\/([^/]+)$/.exec(window.location.hash);
   if (match && state.session) {
     $('who').textContent = `Signed in as ${state.session.username}`;
@@ -51,13 +54,41 @@ async function route() {
 async function signOut() {
   await api('DELETE', '/api/session');
   state.session = null;
+  filtersReady = false;
+  for (const id of ['filter-area', 'filter-worker']) {
+    for (const option of [...$(id).options].slice(id === 'filter-area' ? 1 : 2)) option.remove();
+  }
   show('login');
   $('username').focus();
+}
+
+let filtersReady = false;
+
+/** Fills the caseload filters that depend on who is signed in: their areas and their colleagues. */
+async function prepareFilters() {
+  if (filtersReady) return;
+  filtersReady = true;
+  $('menu-admin').hidden = !state.session.roles.includes('admin');
+  for (const area of state.session.areas) {
+    const option = document.createElement('option');
+    option.value = area;
+    option.textContent = area;
+    $('filter-area').appendChild(option);
+  }
+  const { status, data } = await api('GET', '/api/users/link-workers');
+  if (status !== 200) return;
+  for (const worker of data) {
+    const option = document.createElement('option');
+    option.value = worker.username;
+    option.textContent = worker.username === state.session.username ? `${worker.username} (me) only` : worker.username;
+    $('filter-worker').appendChild(option);
+  }
 }
 
 async function showCaseload() {
   show('caseload');
   $('who').textContent = `Signed in as ${state.session.username}`;
+  await prepareFilters();
   await loadCaseload();
   $('caseload-title').focus?.();
   refreshInboxCount();
@@ -124,6 +155,12 @@ async function loadCaseload() {
   const status = $('status').value;
   if (search) params.set('search', search);
   if (status) params.set('status', status);
+  for (const [id, name] of [['filter-worker', 'assignee'], ['filter-area', 'area'], ['filter-priority', 'priority'],
+    ['filter-waiting', 'waitingDays']]) {
+    const value = $(id).value.trim();
+    if (value) params.set(name, value);
+  }
+  if ($('filter-sort').value === 'oldest') params.set('sort', 'oldest');
   const { status: code, data } = await api('GET', `/api/referrals?${params}`);
   if (code === 401) return sessionEnded();
   if (code !== 200) {
@@ -152,6 +189,7 @@ function render(items) {
     cell(row, item.area);
     const status = cell(row, item.status);
     status.className = `status status-${item.status}`;
+    cell(row, item.assignee || 'Unassigned');
     cell(row, new Date(item.received).toLocaleDateString('en-GB'));
     body.appendChild(row);
   }
@@ -315,5 +353,9 @@ document.addEventListener('DOMContentLoaded', () => {
   $('linkage-back').addEventListener('click', showLinkage);
   window.addEventListener('hashchange', () => { showMessage(''); announce(''); route(); });
   initReferral();
+  initNewReferral();
+  initAdmin();
+  $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
+  $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
   start();
 });

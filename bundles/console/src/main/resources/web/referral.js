@@ -129,7 +129,62 @@ async function reasonList(name, area) {
   return reasonLists.get(key);
 }
 
+let workers = null;
+
+async function renderAssignment(r) {
+  if (!workers) {
+    const loaded = await load('/api/users/link-workers');
+    workers = loaded ? loaded.data : [];
+  }
+  const select = $('assign-to');
+  for (const option of [...select.options].slice(1)) option.remove();
+  for (const worker of workers.filter((w) => w.areas.includes(r.area))) {
+    const option = el('option', worker.username === state.session.username ? `${worker.username} (me)` : worker.username);
+    option.value = worker.username;
+    select.appendChild(option);
+  }
+  select.value = r.assignee || '';
+  $('assign-form').hidden = ['rejected', 'failed', 'completed', 'cancelled', 'entered-in-error'].includes(r.status);
+}
+
+async function submitAssignment(event) {
+  event.preventDefault();
+  const assignee = $('assign-to').value || null;
+  const { status, data } = await api('POST', `${base()}/assignee`, { assignee }, { 'If-Match': `"${state.referral.version}"` });
+  if (status === 401) return sessionEnded();
+  if (status === 412) {
+    showMessage('Someone else changed this referral while you had it open. It has been reloaded: check it and try again.');
+    await reload();
+    return;
+  }
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The referral could not be assigned.');
+    return;
+  }
+  showMessage('');
+  await reload();
+  announce(assignee ? `Assigned to ${assignee}.` : 'Returned to the unassigned queue.');
+}
+
+async function showAudit() {
+  const loaded = await load(`/api/patients/${encodeURIComponent(state.referral.patient.id)}/audit`);
+  if (!loaded) return;
+  const body = document.querySelector('#audit-table tbody');
+  body.replaceChildren();
+  for (const entry of loaded.data) {
+    const row = document.createElement('tr');
+    for (const text of [formatWhen(entry.at), entry.actor, entry.action.toLowerCase(), `${entry.resourceType} ${entry.resourceId || ''}`]) {
+      row.appendChild(el('td', text));
+    }
+    body.appendChild(row);
+  }
+  $('audit-table').hidden = false;
+}
+
 async function renderStatusForm(r) {
+  await renderAssignment(r);
+  $('audit-panel').hidden = !state.session.roles.includes('admin');
+  $('audit-table').hidden = true;
   $('accept-actions').hidden = !r.nextStatuses.includes('accepted');
   const select = $('new-status');
   select.replaceChildren();
@@ -466,6 +521,8 @@ async function loadTimeline() {
 
 export function initReferral() {
   $('accept').addEventListener('click', () => changeStatus('accepted', null, null));
+  $('assign-form').addEventListener('submit', submitAssignment);
+  $('show-audit').addEventListener('click', showAudit);
   $('status-form').addEventListener('submit', submitStatus);
   $('new-status').addEventListener('change', statusChosen);
   $('contact-form').addEventListener('submit', submitContact);

@@ -56,6 +56,17 @@ public final class UsersResource {
                 .map(u -> new User(u.caller().id(), u.caller().roles(), u.caller().areas(), u.enabled())).toList();
     }
 
+    /** The link workers of the caller's areas, for assigning referrals: names and areas only. */
+    @GET
+    @Path("/link-workers")
+    @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
+    public List<User> linkWorkers(@Context SecurityContext security) {
+        Caller caller = caller(security);
+        return accounts.users().stream().filter(u -> u.enabled() && u.caller().hasRole(Roles.LINK_WORKER)
+                        && u.caller().areas().stream().anyMatch(caller.areas()::contains))
+                .map(u -> new User(u.caller().id(), u.caller().roles(), u.caller().areas(), true)).toList();
+    }
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response create(NewUser user, @Context SecurityContext security) {
