@@ -169,6 +169,7 @@ async function loadCaseload() {
   }
   showMessage('');
   state.total = data.total;
+  state.totalIsLowerBound = data.totalIsLowerBound;
   render(data.items);
 }
 
@@ -194,9 +195,10 @@ function render(items) {
     body.appendChild(row);
   }
   const from = items.length ? state.offset + 1 : 0;
-  $('caseload-count').textContent = `Showing ${from} to ${state.offset + items.length} of ${state.total} referrals`;
+  $('caseload-count').textContent = `Showing ${from} to ${state.offset + items.length} of `
+    + `${state.totalIsLowerBound ? 'more than ' : ''}${state.total} referrals`;
   $('previous').disabled = state.offset === 0;
-  $('next').disabled = state.offset + items.length >= state.total;
+  $('next').disabled = !state.totalIsLowerBound && state.offset + items.length >= state.total;
 }
 
 

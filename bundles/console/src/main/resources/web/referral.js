@@ -67,6 +67,8 @@ async function load(path) {
 
 export async function openReferral(id) {
   show('referral');
+  reasonLists.clear(); // an admin may have changed them since
+  workers = null;
   const loaded = await load(`/api/referrals/${encodeURIComponent(id)}`);
   if (!loaded) return;
   state.referral = loaded.data;

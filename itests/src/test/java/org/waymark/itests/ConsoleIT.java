@@ -273,6 +273,57 @@ class ConsoleIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }
 
+    @Test
+    void anAdminEntersAPhoneReferralAndSetsTheAreasReasonsWhichTheReferralPageOffers() throws Exception {
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("admin", "admin");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+
+        WebElement adminMenu = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("menu-admin")));
+        adminMenu.click();
+        wait.until(d -> d.findElements(By.cssSelector("#users-table tbody tr")).size() >= 2);
+        assertNoSeriousAccessibilityProblems("admin page");
+        new Select(browser.findElement(By.id("reasons-name"))).selectByValue("reject");
+        new Select(browser.findElement(By.id("reasons-area"))).selectByValue("sheffield");
+        wait.until(d -> d.findElement(By.id("reasons-text")).getAttribute("value").contains("person-declined"));
+        WebElement reasons = browser.findElement(By.id("reasons-text"));
+        reasons.clear();
+        reasons.sendKeys("person-declined: The person said no thank you\nmoved-away: Moved out of Sheffield");
+        browser.findElement(By.cssSelector("#reasons-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reasons-source"), "has its own list"));
+
+        browser.findElement(By.id("menu-new")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-referral-form")));
+        assertNoSeriousAccessibilityProblems("new referral page");
+        new Select(browser.findElement(By.id("new-area"))).selectByValue("sheffield");
+        new Select(browser.findElement(By.id("new-source"))).selectByValue("phone");
+        browser.findElement(By.id("new-given")).sendKeys("Pat");
+        browser.findElement(By.id("new-family")).sendKeys("Phonecall");
+        browser.findElement(By.id("new-reason")).sendKeys("Rang to ask about befriending");
+        browser.findElement(By.id("new-referrer")).sendKeys("Her son");
+        browser.findElement(By.cssSelector("#new-referral-form button[type=submit]")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Pat Phonecall"));
+        assertThat(browser.findElement(By.id("referrer-summary")).getText()).contains("Her son, phone call").contains("befriending");
+        new Select(browser.findElement(By.id("new-status"))).selectByValue("rejected");
+        wait.until(d -> new Select(d.findElement(By.id("status-reason"))).getOptions().size() == 2);
+        assertThat(new Select(browser.findElement(By.id("status-reason"))).getOptions()).extracting(WebElement::getText)
+                .containsExactly("The person said no thank you", "Moved out of Sheffield");
+        new Select(browser.findElement(By.id("status-reason"))).selectByValue("person-declined");
+        browser.findElement(By.cssSelector("#status-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-status"), "The person said no thank you"));
+        assertThat(browser.findElement(By.id("referrer-summary")).getText()).contains("871711000000103");
+
+        browser.findElement(By.id("show-audit")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#audit-table tbody tr")).size() >= 2);
+        assertThat(browser.findElement(By.id("audit-table")).getText()).contains("admin");
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
     /** Presses Tab until the focused element matches, failing after the given number of presses. */
     private static void tabUntil(java.util.function.Predicate<WebElement> target, int maxPresses) {
         for (int i = 0; i < maxPresses; i++) {

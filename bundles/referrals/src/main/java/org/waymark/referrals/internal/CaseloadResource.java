@@ -43,6 +43,7 @@ import org.waymark.api.security.Roles;
 @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
 public final class CaseloadResource {
     static final int DEFAULT_PAGE_SIZE = 25;
+    static final int COUNT_LIMIT = 1000;
     static final Set<String> PRIORITIES = Set.of("routine", "urgent", "asap", "stat");
     private final ReferralService referrals;
     private final ReferralDetails details;
@@ -96,9 +97,12 @@ public final class CaseloadResource {
         Page<Referral> page = referrals.search(caller, new ReferralSearch(null, null, null, null, statuses,
                 workingList ? caller.id() : assignee, workingList, search, offset, count)
                 .withArea(area == null || area.isBlank() ? null : area)
-                .withCaseloadFilters(priority == null || priority.isBlank() ? null : priority, received, "oldest".equals(sort)));
+                .withCaseloadFilters(priority == null || priority.isBlank() ? null : priority, received, "oldest".equals(sort))
+                .withCountLimit(COUNT_LIMIT));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", page.total());
+        // Counting a whole region's queue costs more than the page itself: beyond COUNT_LIMIT the total is "more than".
+        body.put("total", Math.min(page.total(), COUNT_LIMIT));
+        body.put("totalIsLowerBound", page.total() > COUNT_LIMIT);
         body.put("offset", page.offset());
         body.put("count", page.count());
         body.put("items", page.items().stream().map(Item::of).toList());

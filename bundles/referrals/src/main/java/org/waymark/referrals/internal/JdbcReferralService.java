@@ -356,31 +356,43 @@ public final class JdbcReferralService implements ReferralService {
                 criterion(where, parameters, "p.family_norm LIKE ?", PatientLinker.normalise(search.text()) + "%");
             }
         }
+        String sql = where.toString();
+        // Criteria on the patient need the join; the others count and page on wm_referral alone, which is far cheaper.
+        boolean patientCriteria = sql.contains(" p.");
+        String from = patientCriteria ? ReferralRows.REFERRAL_FROM : " FROM wm_referral r";
+        String order = search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id DESC";
+        String pageFrom = walksInOrder(caller, search, patientCriteria)
+                // A caseload matches a large share of an area's referrals: walking the date index and stopping after a
+                // page beats sorting them all. The hint is a comment to databases other than Derby.
+                ? " FROM wm_referral r --DERBY-PROPERTIES index=" + (search.oldestFirst() ? "wm_referral_oldest" : "wm_referral_newest") + "\n"
+                : from;
         Page<Referral> page = Jdbc.inTransaction(db, c -> {
             int total;
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*)" + ReferralRows.REFERRAL_FROM + " WHERE " + where)) {
+            String count = search.countLimit() > 0
+                    ? "SELECT COUNT(*) FROM (SELECT r.id" + from + " WHERE " + sql + " FETCH FIRST " + (search.countLimit() + 1) + " ROWS ONLY) t"
+                    : "SELECT COUNT(*)" + from + " WHERE " + sql;
+            try (PreparedStatement s = c.prepareStatement(count)) {
                 bind(s, 1, parameters);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
                     total = r.getInt(1);
                 }
             }
-            List<Referral> items = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
             if (search.count() > 0) {
-                try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
-                        + " WHERE " + where + (search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id")
+                try (PreparedStatement s = c.prepareStatement("SELECT r.id" + pageFrom + " WHERE " + sql + order
                         + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                     int next = bind(s, 1, parameters);
                     s.setInt(next, search.offset());
                     s.setInt(next + 1, search.count());
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
-                            items.add(ReferralRows.referral(r));
+                            ids.add(r.getString(1));
                         }
                     }
                 }
             }
-            return new Page<>(items, total, search.offset(), search.count());
+            return new Page<>(loadAll(c, ids), total, search.offset(), search.count());
         });
         audit.record(caller, AuditLog.Action.SEARCH, "ServiceRequest", page.items().size() + " of " + page.total(), null);
         return page;
@@ -443,6 +455,31 @@ public final class JdbcReferralService implements ReferralService {
             }
             return new Page<>(items, total, offset, count);
         });
+    }
+
+    /** Staff working lists and queues (no person, sender or single referral named) page best along the date index. */
+    private static boolean walksInOrder(Caller caller, ReferralSearch search, boolean patientCriteria) {
+        return !caller.isClient() && !patientCriteria && search.patientId() == null && search.referralId() == null
+                && search.identifierValue() == null && search.authored().isAny() && search.lastUpdated().isAny();
+    }
+
+    /** The referrals with these ids, in the order given. */
+    private static List<Referral> loadAll(Connection c, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, Referral> byId = new java.util.HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
+                + " WHERE r.id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
+            bind(s, 1, new ArrayList<>(ids));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Referral referral = ReferralRows.referral(r);
+                    byId.put(referral.id(), referral);
+                }
+            }
+        }
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
     private static void range(StringBuilder where, List<Object> parameters, String column, TimeRange range) {
