@@ -29,7 +29,7 @@ public class CaseloadBench {
         queries.put("working list, page 3", "/api/referrals?count=25&offset=50");
         queries.put("search family name prefix", "/api/referrals?search=hollo&count=25");
         queries.put("search common name prefix", "/api/referrals?search=smi&count=25");
-        queries.put("search NHS number", "/api/referrals?search=9990200042&count=25");
+        queries.put("search NHS number", "/api/referrals?search=9992000042&count=25");
         queries.put("unassigned queue, urgent, oldest first", "/api/referrals?assignee=-&priority=urgent&sort=oldest&count=25");
         queries.put("my referrals waiting 30+ days", "/api/referrals?assignee=linkworker&waitingDays=30&count=25");
         long deadline = System.nanoTime() + warmup * 1_000_000_000L;
