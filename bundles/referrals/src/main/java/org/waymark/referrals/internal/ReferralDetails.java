@@ -36,7 +36,9 @@ public final class ReferralDetails {
     public record Linkage(String state, String rule, String decidedBy, Instant decidedAt) {
     }
 
+    /** Every field of a caseload item (so clients of the list read a referral alike), and the page's details. */
     public record Detail(String id, String taskId, String status, String statusReason, List<String> nextStatuses,
+                         String patientId, String patientName, String nhsNumber, boolean nhsNumberVerified,
                          String reason, String reasonCode, String priority, String note, String requester, String sender,
                          String area, String assignee, Instant authoredOn, Instant received, Instant lastUpdated, long version,
                          String outcome, String episodeCode, PatientSummary patient, Linkage linkage) {
@@ -65,7 +67,9 @@ public final class ReferralDetails {
                 p.nhsNumber() == null ? null : p.nhsNumber().value(), p.nhsNumber() != null && p.nhsNumber().verified(),
                 p.demographics().birthDate(), p.demographics().gender(), p.demographics().postcode());
         return new Detail(r.id(), r.taskId(), r.status().code(), r.statusReason(),
-                r.status().next().stream().map(ReferralStatus::code).toList(), r.reasonText(), r.reasonCode(), r.priority(),
+                r.status().next().stream().map(ReferralStatus::code).toList(), r.patientId(), r.patientName(),
+                r.patientNhsNumber() == null ? null : r.patientNhsNumber().value(),
+                r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.reasonCode(), r.priority(),
                 r.note(), r.requester(), r.senderId(), r.area(), r.assignee(), r.authoredOn(), r.created(), r.lastUpdated(),
                 r.version(), r.outcome(), r.episodeCode(), patient, linkage(r.id()));
     }

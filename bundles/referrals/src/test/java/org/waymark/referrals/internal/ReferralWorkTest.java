@@ -106,6 +106,8 @@ class ReferralWorkTest {
 
         ReferralDetails.Detail detail = details.detail(WORKER, referral.id());
         assertThat(detail.patient().name()).isEqualTo("Alex Holloway");
+        assertThat(detail.patientId()).as("the list item's fields stay").isEqualTo(referral.patientId());
+        assertThat(detail.nhsNumber()).isEqualTo("9990010005");
         assertThat(detail.patient().birthDate()).hasToString("1950-01-01");
         assertThat(detail.requester()).isEqualTo("Dr X, Demo Surgery");
         assertThat(detail.note()).isEqualTo("Lives alone");
