@@ -1,52 +1,29 @@
-// The Waymark console: sign in, then the caseload, the inbox and the linkage review queue. Talks only to /api, with the session cookie (HttpOnly) and the
-// CSRF token that /api/session hands out, sent back on every change.
+// The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
+// /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, formatNhs, formatDate } from './common.js';
+import { openReferral, initReferral } from './referral.js';
+import { showNewReferral, initNewReferral } from './new-referral.js';
+import { showAdmin, initAdmin } from './admin.js';
+import { mountDirectory } from './directory.js';
+
 const PAGE_SIZE = 25;
-const state = { session: null, offset: 0, total: 0, review: null };
-const STAFF_ROLES = ['link-worker', 'admin'];
 
-const $ = (id) => document.getElementById(id);
-
-async function api(method, path, body) {
-  const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (state.session && state.session.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
-  return { status: response.status, data };
-}
-
-function showMessage(text) {
-  const box = $('message');
-  box.textContent = text || '';
-  box.hidden = !text;
-}
-
-function show(view) {
-  for (const section of document.querySelectorAll('main section[data-view]')) {
-    section.hidden = section.dataset.view !== view;
-  }
-  $('account').hidden = view === 'login';
-  const staff = view !== 'login' && state.session && state.session.roles.some((r) => STAFF_ROLES.includes(r));
-  $('menu').hidden = !staff;
-  for (const item of document.querySelectorAll('#menu [data-view]')) {
-    if (item.dataset.view === view) item.setAttribute('aria-current', 'page');
-    else item.removeAttribute('aria-current');
-  }
-}
-
-function sessionEnded() {
-  state.session = null;
-  showMessage('Your session has ended. Please sign in again.');
-  show('login');
+/** The directory; opened from a referral, it also offers to signpost or refer that person. */
+function showDirectory(referral) {
+  showMessage('');
+  show('directory');
+  const forWhom = $('directory-for');
+  forWhom.hidden = !referral;
+  forWhom.textContent = referral ? `Signposting or referring ${referral.patientName || 'the person'} (referral ${referral.id})` : '';
+  mountDirectory($('directory-root'), { api, referralId: referral ? referral.id : null });
+  $('directory-title').focus();
 }
 
 async function start() {
   const { status, data } = await api('GET', '/api/session');
   if (status === 200) {
     state.session = data;
-    await showCaseload();
+    await route();
   } else {
     show('login');
     $('username').focus();
@@ -71,19 +48,59 @@ async function signIn(event) {
   showMessage('');
   state.session = data;
   $('password').value = '';
-  await showCaseload();
+  await route();
+}
+
+/** Opens what the address names (#/referrals/ID), else the caseload. */
+async function route() {
+  if (state.session) await prepareFilters();
+  const match = /^#\/referrals\/([^/]+)$/.exec(window.location.hash);
+  if (match && state.session) {
+    $('who').textContent = `Signed in as ${state.session.username}`;
+    await openReferral(decodeURIComponent(match[1]));
+  } else if (state.session) {
+    await showCaseload();
+  }
 }
 
 async function signOut() {
   await api('DELETE', '/api/session');
   state.session = null;
+  filtersReady = false;
+  for (const id of ['filter-area', 'filter-worker']) {
+    for (const option of [...$(id).options].slice(id === 'filter-area' ? 1 : 2)) option.remove();
+  }
   show('login');
   $('username').focus();
+}
+
+let filtersReady = false;
+
+/** Fills the caseload filters that depend on who is signed in: their areas and their colleagues. */
+async function prepareFilters() {
+  if (filtersReady) return;
+  filtersReady = true;
+  $('menu-admin').hidden = !state.session.roles.includes('admin');
+  for (const area of state.session.areas) {
+    const option = document.createElement('option');
+    option.value = area;
+    option.textContent = area;
+    $('filter-area').appendChild(option);
+  }
+  const { status, data } = await api('GET', '/api/users/link-workers');
+  if (status !== 200) return;
+  for (const worker of data) {
+    const option = document.createElement('option');
+    option.value = worker.username;
+    option.textContent = worker.username === state.session.username ? `${worker.username} (me) only` : worker.username;
+    $('filter-worker').appendChild(option);
+  }
 }
 
 async function showCaseload() {
   show('caseload');
   $('who').textContent = `Signed in as ${state.session.username}`;
+  await prepareFilters();
   await loadCaseload();
   $('caseload-title').focus?.();
   refreshInboxCount();
@@ -150,6 +167,12 @@ async function loadCaseload() {
   const status = $('status').value;
   if (search) params.set('search', search);
   if (status) params.set('status', status);
+  for (const [id, name] of [['filter-worker', 'assignee'], ['filter-area', 'area'], ['filter-priority', 'priority'],
+    ['filter-waiting', 'waitingDays']]) {
+    const value = $(id).value.trim();
+    if (value) params.set(name, value);
+  }
+  if ($('filter-sort').value === 'oldest') params.set('sort', 'oldest');
   const { status: code, data } = await api('GET', `/api/referrals?${params}`);
   if (code === 401) return sessionEnded();
   if (code !== 200) {
@@ -158,15 +181,10 @@ async function loadCaseload() {
   }
   showMessage('');
   state.total = data.total;
+  state.totalIsLowerBound = data.totalIsLowerBound;
   render(data.items);
 }
 
-function cell(row, text) {
-  const td = document.createElement('td');
-  td.textContent = text == null ? '' : text;
-  row.appendChild(td);
-  return td;
-}
 
 function render(items) {
   const body = document.querySelector('#caseload tbody');
@@ -174,24 +192,27 @@ function render(items) {
   for (const item of items) {
     const row = document.createElement('tr');
     row.dataset.id = item.id;
-    cell(row, item.patientName || 'Name not given');
+    const name = document.createElement('a');
+    name.href = `#/referrals/${encodeURIComponent(item.id)}`;
+    name.className = 'open-referral';
+    name.textContent = item.patientName || 'Name not given';
+    row.appendChild(document.createElement('td')).appendChild(name);
     cell(row, item.nhsNumber ? formatNhs(item.nhsNumber) + (item.nhsNumberVerified ? '' : ' (unverified)') : '');
     cell(row, item.reason);
     cell(row, item.area);
     const status = cell(row, item.status);
     status.className = `status status-${item.status}`;
+    cell(row, item.assignee || 'Unassigned');
     cell(row, new Date(item.received).toLocaleDateString('en-GB'));
     body.appendChild(row);
   }
   const from = items.length ? state.offset + 1 : 0;
-  $('caseload-count').textContent = `Showing ${from} to ${state.offset + items.length} of ${state.total} referrals`;
+  $('caseload-count').textContent = `Showing ${from} to ${state.offset + items.length} of `
+    + `${state.totalIsLowerBound ? 'more than ' : ''}${state.total} referrals`;
   $('previous').disabled = state.offset === 0;
-  $('next').disabled = state.offset + items.length >= state.total;
+  $('next').disabled = !state.totalIsLowerBound && state.offset + items.length >= state.total;
 }
 
-function formatNhs(n) {
-  return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
-}
 
 // ---------------------------------------------------------------- linkage review
 
@@ -200,9 +221,6 @@ const REVIEW_REASONS = {
   'unverified-nhs-number': 'NHS number fails its check digit',
 };
 
-function formatDate(isoDate) {
-  return isoDate ? new Date(`${isoDate}T00:00:00`).toLocaleDateString('en-GB') : '';
-}
 
 function personName(person) {
   const name = [person.given, person.family].filter(Boolean).join(' ');
@@ -339,9 +357,21 @@ document.addEventListener('DOMContentLoaded', () => {
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });
   $('previous').addEventListener('click', () => { state.offset = Math.max(0, state.offset - PAGE_SIZE); loadCaseload(); });
   $('next').addEventListener('click', () => { state.offset += PAGE_SIZE; loadCaseload(); });
-  $('menu-caseload').addEventListener('click', () => { showMessage(''); showCaseload(); });
+  $('menu-caseload').addEventListener('click', () => {
+    showMessage('');
+    if (window.location.hash) window.location.hash = '';
+    else showCaseload();
+  });
   $('menu-linkage').addEventListener('click', showLinkage);
   $('keep-apart').addEventListener('click', () => decide({ decision: 'keep-apart' }, 'Kept apart as a new person.'));
   $('linkage-back').addEventListener('click', showLinkage);
+  window.addEventListener('hashchange', () => { showMessage(''); announce(''); route(); });
+  initReferral();
+  initNewReferral();
+  initAdmin();
+  $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
+  $('menu-directory').addEventListener('click', () => showDirectory(null));
+  $('referral-find-service').addEventListener('click', () => showDirectory(state.referral));
+  $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
   start();
 });

@@ -13,7 +13,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -22,7 +27,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** The console in a real headless Chromium: sign in, see the caseload from the database, search, sign out. */
+/**
+ * The console in a real headless Chromium: sign in, see the caseload from the database, search, sign out; work a
+ * referral that arrived over FHIR (accept, wellbeing scores charted, a note kept as a draft, close with an outcome)
+ * while the GP's Task follows; a keyboard-only walk; and axe-core finding no serious accessibility problem.
+ */
 class ConsoleIT {
     @RegisterExtension
     static final WaymarkServer server = new WaymarkServer();
@@ -167,6 +176,213 @@ class ConsoleIT {
         // Leave the browser signed out, as the other test expects to find it.
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
+    void linkWorkerWorksAFhirReferralFromArrivalToClosureAndTheGpsTaskFollows() {
+        String token = server.demoClientToken();
+        String id = WaymarkServer.json(postReferral(token, FhirReferralIT.serviceRequest("CONSOLE-W1", "9990013004", "Wellbeing")))
+                .path("id").asText();
+
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        openFromCaseload("Jo Wellbeing");
+        assertThat(browser.findElement(By.id("referral-status")).getText()).contains("New, waiting for a decision");
+        assertThat(browser.findElement(By.id("referrer-summary")).getText()).contains("Lonely since moving").contains("Dr Who");
+        assertThat(browser.findElement(By.id("patient-summary")).getText()).contains("999 001 3004").contains("03/02/1950");
+
+        browser.findElement(By.id("accept")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-status"), "Accepted"));
+        JsonNode task = task(token, id);
+        assertThat(task.path("status").asText()).isEqualTo("accepted");
+        assertThat(task.path("output").get(0).path("valueCodeableConcept").path("coding").get(0).path("code").asText())
+                .isEqualTo("871731000000106");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Status changed to accepted"));
+
+        // ONS4 at first contact and at a follow-up: both charted, each item a line of its own.
+        recordOns4(3, 4, 2, 8);
+        wait.until(d -> d.findElements(By.cssSelector("#ons4-table tbody tr")).size() == 1);
+        recordOns4(6, 7, 6, 4);
+        wait.until(d -> d.findElements(By.cssSelector("#ons4-table tbody tr")).size() == 2);
+        assertThat(browser.findElements(By.cssSelector("#ons4-chart svg polyline"))).hasSize(4);
+        assertThat(browser.findElement(By.cssSelector("#ons4-chart svg desc")).getAttribute("textContent"))
+                .contains("life satisfaction from 3 to 6").contains("anxiety from 8 to 4");
+        assertThat(browser.findElement(By.id("ons4-attribution")).getText()).contains("Office for National Statistics");
+
+        // A note survives a reload as a draft, then is saved.
+        browser.findElement(By.id("note-text")).sendKeys("Talked about the allotment group");
+        browser.navigate().refresh();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("referral-title")));
+        wait.until(d -> "Talked about the allotment group".equals(d.findElement(By.id("note-text")).getAttribute("value")));
+        browser.findElement(By.cssSelector("#note-form button")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("note-list"), "Talked about the allotment group"));
+        assertThat(browser.findElement(By.id("note-text")).getAttribute("value")).isEmpty();
+
+        // Close with an outcome from the area's list: the Task carries it.
+        new Select(browser.findElement(By.id("new-status"))).selectByValue("completed");
+        wait.until(d -> !new Select(d.findElement(By.id("status-reason"))).getOptions().isEmpty());
+        new Select(browser.findElement(By.id("status-reason"))).selectByValue("goals-met");
+        browser.findElement(By.id("status-detail")).sendKeys("Goes to the allotment weekly");
+        browser.findElement(By.cssSelector("#status-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-status"), "Completed"));
+        JsonNode closed = task(token, id);
+        assertThat(closed.path("status").asText()).isEqualTo("completed");
+        assertThat(closed.path("output").findValuesAsText("valueString")).contains("Goals met: Goes to the allotment weekly");
+        assertThat(browser.findElement(By.id("timeline")).getText()).contains("Note added").contains("Outcome measure recorded");
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
+    void theMainFlowWorksByKeyboardAloneAndAxeFindsNoSeriousProblem() throws Exception {
+        String token = server.demoClientToken();
+        String id = WaymarkServer.json(postReferral(token, FhirReferralIT.serviceRequest("CONSOLE-K1", "9990013012", "Keyboard")))
+                .path("id").asText();
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        assertNoSeriousAccessibilityProblems("sign-in page");
+
+        wait.until(d -> "username".equals(d.switchTo().activeElement().getAttribute("id")));
+        new Actions(browser).sendKeys("linkworker").sendKeys(Keys.TAB).sendKeys("linkworker").sendKeys(Keys.ENTER).perform();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        wait.until(d -> !rows().isEmpty());
+        assertNoSeriousAccessibilityProblems("caseload");
+
+        tabUntil(e -> "Jo Keyboard".equals(e.getText()), 80);
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+        wait.until(d -> "referral-title".equals(d.switchTo().activeElement().getAttribute("id")));
+        wait.until(d -> !d.findElements(By.cssSelector("#ons4-items input")).isEmpty());
+        assertNoSeriousAccessibilityProblems("referral page");
+
+        tabUntil(e -> "accept".equals(e.getAttribute("id")), 40);
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-status"), "Accepted"));
+        wait.until(d -> "referral-status".equals(d.switchTo().activeElement().getAttribute("id")));
+        assertThat(task(token, id).path("status").asText()).isEqualTo("accepted");
+
+        // A note written by keyboard alone.
+        tabUntil(e -> "note-text".equals(e.getAttribute("id")), 40);
+        new Actions(browser).sendKeys("Prefers phone calls after 10am").sendKeys(Keys.TAB).sendKeys(Keys.ENTER).perform();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("note-list"), "Prefers phone calls after 10am"));
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
+    void anAdminEntersAPhoneReferralAndSetsTheAreasReasonsWhichTheReferralPageOffers() throws Exception {
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("admin", "admin");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+
+        WebElement adminMenu = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("menu-admin")));
+        adminMenu.click();
+        wait.until(d -> d.findElements(By.cssSelector("#users-table tbody tr")).size() >= 2);
+        assertNoSeriousAccessibilityProblems("admin page");
+        new Select(browser.findElement(By.id("reasons-name"))).selectByValue("reject");
+        new Select(browser.findElement(By.id("reasons-area"))).selectByValue("sheffield");
+        wait.until(d -> d.findElement(By.id("reasons-text")).getAttribute("value").contains("person-declined"));
+        WebElement reasons = browser.findElement(By.id("reasons-text"));
+        reasons.clear();
+        reasons.sendKeys("person-declined: The person said no thank you\nmoved-away: Moved out of Sheffield");
+        browser.findElement(By.cssSelector("#reasons-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("reasons-source"), "has its own list"));
+
+        browser.findElement(By.id("menu-new")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-referral-form")));
+        assertNoSeriousAccessibilityProblems("new referral page");
+        new Select(browser.findElement(By.id("new-area"))).selectByValue("sheffield");
+        new Select(browser.findElement(By.id("new-source"))).selectByValue("phone");
+        browser.findElement(By.id("new-given")).sendKeys("Pat");
+        browser.findElement(By.id("new-family")).sendKeys("Phonecall");
+        browser.findElement(By.id("new-reason")).sendKeys("Rang to ask about befriending");
+        browser.findElement(By.id("new-referrer")).sendKeys("Her son");
+        browser.findElement(By.cssSelector("#new-referral-form button[type=submit]")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Pat Phonecall"));
+        assertThat(browser.findElement(By.id("referrer-summary")).getText()).contains("Her son, phone call").contains("befriending");
+        new Select(browser.findElement(By.id("new-status"))).selectByValue("rejected");
+        wait.until(d -> new Select(d.findElement(By.id("status-reason"))).getOptions().size() == 2);
+        assertThat(new Select(browser.findElement(By.id("status-reason"))).getOptions()).extracting(WebElement::getText)
+                .containsExactly("The person said no thank you", "Moved out of Sheffield");
+        new Select(browser.findElement(By.id("status-reason"))).selectByValue("person-declined");
+        browser.findElement(By.cssSelector("#status-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-status"), "The person said no thank you"));
+        assertThat(browser.findElement(By.id("referrer-summary")).getText()).contains("871711000000103");
+
+        browser.findElement(By.id("show-audit")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#audit-table tbody tr")).size() >= 2);
+        assertThat(browser.findElement(By.id("audit-table")).getText()).contains("admin");
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    /** Presses Tab until the focused element matches, failing after the given number of presses. */
+    private static void tabUntil(java.util.function.Predicate<WebElement> target, int maxPresses) {
+        for (int i = 0; i < maxPresses; i++) {
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+            WebElement focused = browser.switchTo().activeElement();
+            if (target.test(focused)) {
+                return;
+            }
+        }
+        throw new AssertionError("Not reached by keyboard within " + maxPresses + " Tab presses");
+    }
+
+    /** Injects axe-core (a test resource, never shipped in the console) and fails on serious or critical WCAG 2 A/AA problems. */
+    private static void assertNoSeriousAccessibilityProblems(String page) throws Exception {
+        String axe;
+        try (var in = ConsoleIT.class.getResourceAsStream("/axe-core/axe.min.js")) {
+            axe = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript(axe);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        String violations = (String) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+                + ".then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                + " targets: v.nodes.map(n => n.target.join(' '))})))), e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e)}])));");
+        List<JsonNode> serious = new java.util.ArrayList<>();
+        WaymarkServer.objectMapper().readTree(violations).forEach(v -> {
+            if (List.of("serious", "critical").contains(v.path("impact").asText())) {
+                serious.add(v);
+            }
+        });
+        assertThat(serious).as("serious accessibility problems on the " + page).isEmpty();
+    }
+
+    private static void openFromCaseload(String name) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        WebElement link = wait.until(d -> d.findElements(By.cssSelector("#caseload a.open-referral")).stream()
+                .filter(a -> a.getText().equals(name)).findFirst().orElse(null));
+        link.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), name));
+        wait.until(d -> !d.findElements(By.cssSelector("#ons4-items input")).isEmpty());
+    }
+
+    private static void recordOns4(int satisfied, int worthwhile, int happy, int anxious) {
+        int[] answers = {satisfied, worthwhile, happy, anxious};
+        String[] items = {"life-satisfaction", "worthwhile", "happiness", "anxiety"};
+        for (int i = 0; i < items.length; i++) {
+            WebElement input = browser.findElement(By.id("ons4-" + items[i]));
+            input.clear();
+            input.sendKeys(Integer.toString(answers[i]));
+        }
+        browser.findElement(By.cssSelector("#ons4-form button[type=submit]")).click();
+    }
+
+    /** The referral's Task as the GP system reads it. */
+    private static JsonNode task(String token, String referralId) {
+        JsonNode bundle = WaymarkServer.json(server.get("/fhir/Task?focus=ServiceRequest/" + referralId, "Authorization", bearer(token)));
+        assertThat(bundle.path("total").asInt()).isEqualTo(1);
+        return bundle.path("entry").get(0).path("resource");
     }
 
     private static HttpResponse<String> postReferral(String token, String body) {

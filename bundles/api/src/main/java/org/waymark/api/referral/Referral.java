@@ -10,11 +10,25 @@ import org.waymark.api.identity.NhsNumber;
  * @param patientNhsNumber the NHS number of the linked patient as sent, kept so the referral stays findable by it
  * @param patientName     the linked patient's name for display, if known
  * @param version         increases with every change; the ETag of the referral and its Task
+ * @param outcome         what came of the referral, recorded when it was closed (the Task's output), if any
+ * @param episodeCode     the SNOMED CT code recorded for this episode when the person accepted
+ *                        ({@link SocialPrescribingCodes#REFERRAL_ACCEPTED}) or declined
+ *                        ({@link SocialPrescribingCodes#DECLINED}) it, if any; recorded once
  */
 public record Referral(String id, String taskId, String patientId, NhsNumber patientNhsNumber, String patientName,
                        String senderId,
                        String area, String identifierSystem, String identifierValue, ReferralStatus status,
                        String statusReason, String reasonText, String reasonCode, String priority, Instant authoredOn,
                        String requester, String note, String assignee, long version, Instant created,
-                       Instant lastUpdated) {
+                       Instant lastUpdated, String outcome, String episodeCode) {
+
+    /** A referral without an outcome or episode code (version 1.1 of this API). */
+    public Referral(String id, String taskId, String patientId, NhsNumber patientNhsNumber, String patientName,
+                    String senderId, String area, String identifierSystem, String identifierValue, ReferralStatus status,
+                    String statusReason, String reasonText, String reasonCode, String priority, Instant authoredOn,
+                    String requester, String note, String assignee, long version, Instant created, Instant lastUpdated) {
+        this(id, taskId, patientId, patientNhsNumber, patientName, senderId, area, identifierSystem, identifierValue, status,
+                statusReason, reasonText, reasonCode, priority, authoredOn, requester, note, assignee, version, created,
+                lastUpdated, null, null);
+    }
 }

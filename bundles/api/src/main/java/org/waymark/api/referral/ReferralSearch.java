@@ -13,10 +13,15 @@ import java.util.Set;
  * @param area         the area whose service owns the referral (a FHIR Task search by owner)
  * @param authored     when the referrer wrote the referral
  * @param lastUpdated  when the referral (or its Task) last changed
+ * @param priority     the referrer's priority (routine, urgent, asap, stat)
+ * @param received     when the service received it (a caseload's "waiting more than N days")
+ * @param oldestFirst  longest-waiting first instead of newest first
+ * @param countLimit   count matches only up to this many and one more (a caseload shows "more than N"); 0 counts all
  */
 public record ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
                              Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
-                             int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated) {
+                             int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated,
+                             String priority, TimeRange received, boolean oldestFirst, int countLimit) {
     public static final String UNASSIGNED = "-";
     public static final int MAX_COUNT = 100;
 
@@ -28,6 +33,15 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
         count = Math.max(0, Math.min(count, MAX_COUNT));
         authored = authored == null ? TimeRange.ANY : authored;
         lastUpdated = lastUpdated == null ? TimeRange.ANY : lastUpdated;
+        received = received == null ? TimeRange.ANY : received;
+    }
+
+    /** The criteria of version 1.1 of this API. */
+    public ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
+                          Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
+                          int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated) {
+        this(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned, text, offset, count,
+                referralId, area, authored, lastUpdated, null, TimeRange.ANY, false, 0);
     }
 
     /** The criteria of version 1.0 of this API. */
@@ -44,21 +58,34 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
 
     public ReferralSearch withReferralId(String id) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, id, area, authored, lastUpdated);
+                text, offset, count, id, area, authored, lastUpdated, priority, received, oldestFirst, countLimit);
     }
 
     public ReferralSearch withArea(String owningArea) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, owningArea, authored, lastUpdated);
+                text, offset, count, referralId, owningArea, authored, lastUpdated, priority, received, oldestFirst, countLimit);
     }
 
     public ReferralSearch withAuthored(TimeRange range) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, range, lastUpdated);
+                text, offset, count, referralId, area, range, lastUpdated, priority, received, oldestFirst, countLimit);
     }
 
     public ReferralSearch withLastUpdated(TimeRange range) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, authored, range);
+                text, offset, count, referralId, area, authored, range, priority, received, oldestFirst, countLimit);
+    }
+
+    /** @since 1.2 */
+    public ReferralSearch withCaseloadFilters(String referralPriority, TimeRange receivedRange, boolean longestWaitingFirst) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, area, authored, lastUpdated, referralPriority, receivedRange, longestWaitingFirst,
+                countLimit);
+    }
+
+    /** @since 1.2 */
+    public ReferralSearch withCountLimit(int limit) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, Math.max(0, limit));
     }
 }

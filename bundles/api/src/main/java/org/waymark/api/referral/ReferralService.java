@@ -55,6 +55,15 @@ public interface ReferralService {
      */
     Referral changeStatus(Caller caller, String referralId, ReferralStatus status, String reason, Long expectedVersion);
 
+    /**
+     * Moves a referral to a new status with what the worker recorded alongside: the reason (rejected, on hold,
+     * failed, cancelled) and, on closing, the outcome that goes back to the referrer in the Task's output. Accepting
+     * or rejecting a referral records its episode's SNOMED CT code (see {@link SocialPrescribingCodes}) once.
+     *
+     * @since 1.2
+     */
+    Referral changeStatus(Caller caller, String referralId, StatusChange change, Long expectedVersion);
+
     Optional<Referral> findByTask(Caller caller, String taskId);
 
     Page<Referral> search(Caller caller, ReferralSearch search);

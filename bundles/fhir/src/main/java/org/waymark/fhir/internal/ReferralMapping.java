@@ -19,7 +19,9 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.StringType;
 import org.hl7.fhir.r4.model.Task;
+import org.waymark.api.referral.SocialPrescribingCodes;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
@@ -286,7 +288,23 @@ final class ReferralMapping {
                 .setDisplay("Waymark social prescribing, " + referral.area()));
         task.setCode(new CodeableConcept().addCoding(new Coding("http://hl7.org/fhir/CodeSystem/task-code", "fulfill",
                 "Fulfill the focal request")));
+        addOutputs(task, referral);
         return task;
+    }
+
+    /**
+     * The message back to the GP: the episode's SNOMED CT code (accepted or declined) and, once closed, the outcome
+     * the worker recorded.
+     */
+    private static void addOutputs(Task task, Referral referral) {
+        if (referral.episodeCode() != null) {
+            task.addOutput().setType(new CodeableConcept().setText("Social prescribing status"))
+                    .setValue(new CodeableConcept().addCoding(new Coding(SocialPrescribingCodes.SNOMED, referral.episodeCode(),
+                            SocialPrescribingCodes.display(referral.episodeCode()))));
+        }
+        if (referral.outcome() != null) {
+            task.addOutput().setType(new CodeableConcept().setText("Outcome")).setValue(new StringType(referral.outcome()));
+        }
     }
 
     private static Meta meta(long version, java.time.Instant lastUpdated) {

@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.List;
 import javax.ws.rs.core.MediaType;
 import org.hl7.fhir.r4.model.ServiceRequest;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,23 @@ class ReferralMappingTest {
         assertThat(request.getSubject().getIdentifier().getValue()).isEqualTo("9990010005");
         String xml = fhir.encode(FhirFormat.XML, request, false);
         assertThat(fhir.parse(FhirFormat.XML, xml, ServiceRequest.class).getSubject().getReference()).isEqualTo("Patient/p1");
+    }
+
+    @Test
+    void aClosedReferralsTaskCarriesTheEpisodeCodeAndTheOutcomeInItsOutput() {
+        Referral referral = new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v", ReferralStatus.COMPLETED,
+                null, "Lonely", null, "routine", null, "Dr X", null, "sam", 5, Instant.parse("2026-01-01T00:00:00Z"),
+                Instant.parse("2026-01-09T00:00:00Z"), "Joined a walking group", "871731000000106");
+        Task task = ReferralMapping.toTask(referral);
+        assertThat(task.getOutput()).hasSize(2);
+        Coding code = ((CodeableConcept) task.getOutput().get(0).getValue()).getCodingFirstRep();
+        assertThat(code.getSystem()).isEqualTo("http://snomed.info/sct");
+        assertThat(code.getCode()).isEqualTo("871731000000106");
+        assertThat(code.getDisplay()).isEqualTo("Referral to social prescribing service");
+        assertThat(task.getOutput().get(1).getValue().primitiveValue()).isEqualTo("Joined a walking group");
+        assertThat(ReferralMapping.toTask(new Referral("r2", "t2", "p1", null, null, "gp", "sheffield", "s", "v2",
+                ReferralStatus.REQUESTED, null, null, null, null, null, null, null, null, 1, Instant.EPOCH, Instant.EPOCH))
+                .getOutput()).as("nothing to report yet").isEmpty();
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.TimeRange;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
@@ -42,7 +43,11 @@ import org.waymark.api.security.Roles;
 @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
 public final class CaseloadResource {
     static final int DEFAULT_PAGE_SIZE = 25;
+    static final int COUNT_LIMIT = 1000;
+    static final Set<String> PRIORITIES = Set.of("routine", "urgent", "asap", "stat");
     private final ReferralService referrals;
+    private final ReferralDetails details;
+    private final ReasonLists reasons;
 
     public record Item(String id, String taskId, String status, String statusReason, String patientId, String patientName,
                        String nhsNumber, boolean nhsNumberVerified, String reason, String priority, String area,
@@ -56,8 +61,10 @@ public final class CaseloadResource {
     }
 
     @Activate
-    public CaseloadResource(@Reference ReferralService referrals) {
+    public CaseloadResource(@Reference ReferralService referrals, @Reference ReferralDetails details, @Reference ReasonLists reasons) {
         this.referrals = referrals;
+        this.details = details;
+        this.reasons = reasons;
     }
 
     /**
@@ -67,17 +74,35 @@ public final class CaseloadResource {
     @GET
     public Map<String, Object> list(@QueryParam("status") String status, @QueryParam("assignee") String assignee,
                                     @QueryParam("search") String search, @QueryParam("offset") @DefaultValue("0") int offset,
-                                    @QueryParam("count") @DefaultValue("25") int count, @Context SecurityContext security) {
+                                    @QueryParam("count") @DefaultValue("25") int count, @QueryParam("area") String area,
+                                    @QueryParam("priority") String priority, @QueryParam("waitingDays") Integer waitingDays,
+                                    @QueryParam("sort") String sort, @Context SecurityContext security) {
         Caller caller = caller(security);
         if (offset < 0 || count < 1 || count > ReferralSearch.MAX_COUNT) {
             throw WaymarkException.invalid("offset must be 0 or more and count between 1 and " + ReferralSearch.MAX_COUNT);
         }
         Set<ReferralStatus> statuses = parseStatuses(status);
         boolean workingList = assignee == null;
+        if (waitingDays != null && waitingDays < 0) {
+            throw WaymarkException.invalid("waitingDays must be 0 or more");
+        }
+        if (sort != null && !sort.equals("newest") && !sort.equals("oldest")) {
+            throw WaymarkException.invalid("sort is newest or oldest");
+        }
+        if (priority != null && !PRIORITIES.contains(priority)) {
+            throw WaymarkException.invalid("priority is one of " + PRIORITIES);
+        }
+        TimeRange received = waitingDays == null ? TimeRange.ANY
+                : new TimeRange(null, Instant.now().minus(waitingDays, java.time.temporal.ChronoUnit.DAYS));
         Page<Referral> page = referrals.search(caller, new ReferralSearch(null, null, null, null, statuses,
-                workingList ? caller.id() : assignee, workingList, search, offset, count));
+                workingList ? caller.id() : assignee, workingList, search, offset, count)
+                .withArea(area == null || area.isBlank() ? null : area)
+                .withCaseloadFilters(priority == null || priority.isBlank() ? null : priority, received, "oldest".equals(sort))
+                .withCountLimit(COUNT_LIMIT));
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("total", page.total());
+        // Counting a whole region's queue costs more than the page itself: beyond COUNT_LIMIT the total is "more than".
+        body.put("total", Math.min(page.total(), COUNT_LIMIT));
+        body.put("totalIsLowerBound", page.total() > COUNT_LIMIT);
         body.put("offset", page.offset());
         body.put("count", page.count());
         body.put("items", page.items().stream().map(Item::of).toList());
@@ -87,12 +112,16 @@ public final class CaseloadResource {
     @GET
     @Path("/{id}")
     public Response get(@PathParam("id") String id, @Context SecurityContext security) {
-        Referral referral = referrals.find(caller(security), id)
-                .orElseThrow(() -> WaymarkException.notFound("No referral " + id + " in your areas"));
-        return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+        ReferralDetails.Detail detail = details.detail(caller(security), id);
+        return Response.ok(detail).tag(new EntityTag(Long.toString(detail.version()))).build();
     }
 
-    public record StatusChange(String status, String reason) {
+    /**
+     * @param reasonCode  a code from the area's reason list ({@code reject} for rejected, {@code hold} for on-hold);
+     *                    its label becomes the reason, with {@code reason} as further detail
+     * @param outcomeCode a code from the area's {@code outcome} list, for a closing status
+     */
+    public record StatusChange(String status, String reason, String reasonCode, String outcome, String outcomeCode) {
     }
 
     /** Accept, reject, put on hold, complete...; the referral's FHIR Task follows, so the GP sees each step. */
@@ -105,8 +134,24 @@ public final class CaseloadResource {
             throw WaymarkException.invalid("status is required");
         }
         ReferralStatus status = parseStatuses(change.status()).stream().findFirst().orElseThrow();
-        Referral referral = referrals.changeStatus(caller(security), id, status, change.reason(), version(ifMatch));
+        Caller caller = caller(security);
+        String area = change.reasonCode() == null && change.outcomeCode() == null ? null
+                : referrals.find(caller, id).orElseThrow(() -> WaymarkException.notFound("No referral in your areas")).area();
+        String reason = fromList(caller, area, status == ReferralStatus.ON_HOLD ? "hold" : "reject", change.reasonCode(), change.reason());
+        String outcome = fromList(caller, area, "outcome", change.outcomeCode(), change.outcome());
+        Referral referral = referrals.changeStatus(caller, id, new org.waymark.api.referral.StatusChange(status, reason, outcome),
+                version(ifMatch));
         return Response.ok(Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
+    }
+
+    /** A reason list's label for the code, followed by the worker's own words if any. */
+    private String fromList(Caller caller, String area, String list, String code, String text) {
+        if (code == null || code.isBlank()) {
+            return text;
+        }
+        String label = reasons.find(caller, list, area, code).orElseThrow(() -> WaymarkException.invalid("'"
+                + PatientLinker.clip(code, 40) + "' is not in the area's " + list + " list")).label();
+        return text == null || text.isBlank() ? label : label + ": " + text.strip();
     }
 
     /** If-Match carries the ETag of a GET: "3" or W/"3". */

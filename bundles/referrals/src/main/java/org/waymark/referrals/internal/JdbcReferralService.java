@@ -32,6 +32,8 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.SocialPrescribingCodes;
+import org.waymark.api.referral.StatusChange;
 import org.waymark.api.referral.TimeRange;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
@@ -226,12 +228,20 @@ public final class JdbcReferralService implements ReferralService {
 
     @Override
     public Referral changeStatus(Caller caller, String referralId, ReferralStatus status, String reason, Long expectedVersion) {
+        return changeStatus(caller, referralId, new StatusChange(status, reason, null), expectedVersion);
+    }
+
+    @Override
+    public Referral changeStatus(Caller caller, String referralId, StatusChange change, Long expectedVersion) {
         if (caller.isClient()) {
             throw WaymarkException.forbidden("Sending systems follow referrals; link workers change them");
         }
-        String cleanReason = reason == null || reason.isBlank() ? null : reason.strip();
-        if (status.needsReason() && cleanReason == null) {
+        ReferralStatus status = change.status();
+        if (status.needsReason() && change.reason() == null) {
             throw WaymarkException.invalid("A reason is required for status " + status.code());
+        }
+        if (change.outcome() != null && !status.isClosed()) {
+            throw WaymarkException.invalid("An outcome is recorded when a referral is closed, not when it becomes " + status.code());
         }
         Referral current = findScoped(caller, "r.id = ?", referralId)
                 .orElseThrow(() -> WaymarkException.notFound("No referral " + PatientLinker.clip(referralId, 64) + " in your areas"));
@@ -242,21 +252,26 @@ public final class JdbcReferralService implements ReferralService {
         if (!current.status().next().contains(status)) {
             throw WaymarkException.conflict("A referral that is " + current.status().code() + " cannot become " + status.code());
         }
+        // The code goes back to the GP once per episode: only the change that records it carries it.
+        String newCode = current.episodeCode() != null ? null : episodeCode(status);
         int updated = Jdbc.inTransaction(db, c -> {
             // The version in the WHERE clause makes the check and the change one atomic step; the notices commit with it.
             try (PreparedStatement s = c.prepareStatement("UPDATE wm_referral SET status = ?, status_reason = ?, "
-                    + "assignee = COALESCE(assignee, ?), version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
+                    + "assignee = COALESCE(assignee, ?), outcome = COALESCE(?, outcome), episode_code = COALESCE(episode_code, ?), "
+                    + "version = version + 1, updated_at = ? WHERE id = ? AND version = ?")) {
                 s.setString(1, status.code());
-                s.setString(2, PatientLinker.clip(cleanReason, 500));
+                s.setString(2, PatientLinker.clip(change.reason(), 500));
                 s.setString(3, status == ReferralStatus.ACCEPTED ? caller.id() : null);
-                s.setTimestamp(4, Timestamp.from(clock.instant()));
-                s.setString(5, current.id());
-                s.setLong(6, current.version());
+                s.setString(4, PatientLinker.clip(change.outcome(), 1000));
+                s.setString(5, newCode);
+                s.setTimestamp(6, Timestamp.from(clock.instant()));
+                s.setString(7, current.id());
+                s.setLong(8, current.version());
                 if (s.executeUpdate() == 0) {
                     return 0;
                 }
             }
-            notices.statusChanged(c, queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow());
+            notices.statusChanged(c, queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow(), newCode != null);
             audit.record(c, caller, AuditLog.Action.UPDATE, "ServiceRequest", current.id() + " status " + status.code(), current.patientId());
             return 1;
         });
@@ -266,6 +281,15 @@ public final class JdbcReferralService implements ReferralService {
         }
         LOG.info("Referral {} is now {} (by {})", current.id(), status.code(), caller.id());
         return load(current.id()).orElseThrow();
+    }
+
+    /** Accepting is the person agreeing to see a link worker; rejecting is the referral declined. */
+    static String episodeCode(ReferralStatus status) {
+        return switch (status) {
+            case ACCEPTED -> SocialPrescribingCodes.REFERRAL_ACCEPTED;
+            case REJECTED -> SocialPrescribingCodes.DECLINED;
+            default -> null;
+        };
     }
 
     @Override
@@ -324,6 +348,8 @@ public final class JdbcReferralService implements ReferralService {
         criterion(where, parameters, "r.area = ?", search.area());
         range(where, parameters, "r.authored_on", search.authored());
         range(where, parameters, "r.updated_at", search.lastUpdated());
+        range(where, parameters, "r.created_at", search.received());
+        criterion(where, parameters, "r.priority = ?", search.priority());
         if (search.text() != null && !search.text().isBlank()) {
             String text = search.text().strip().replace(" ", "");
             if (text.matches("\\d{10}")) {
@@ -332,30 +358,43 @@ public final class JdbcReferralService implements ReferralService {
                 criterion(where, parameters, "p.family_norm LIKE ?", PatientLinker.normalise(search.text()) + "%");
             }
         }
+        String sql = where.toString();
+        // Criteria on the patient need the join; the others count and page on wm_referral alone, which is far cheaper.
+        boolean patientCriteria = sql.contains(" p.");
+        String from = patientCriteria ? ReferralRows.REFERRAL_FROM : " FROM wm_referral r";
+        String order = search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id DESC";
+        String pageFrom = walksInOrder(caller, search, patientCriteria)
+                // A caseload matches a large share of an area's referrals: walking the date index and stopping after a
+                // page beats sorting them all. The hint is a comment to databases other than Derby.
+                ? " FROM wm_referral r --DERBY-PROPERTIES index=" + (search.oldestFirst() ? "wm_referral_oldest" : "wm_referral_newest") + "\n"
+                : from;
         Page<Referral> page = Jdbc.inTransaction(db, c -> {
             int total;
-            try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*)" + ReferralRows.REFERRAL_FROM + " WHERE " + where)) {
+            String count = search.countLimit() > 0
+                    ? "SELECT COUNT(*) FROM (SELECT r.id" + from + " WHERE " + sql + " FETCH FIRST " + (search.countLimit() + 1) + " ROWS ONLY) t"
+                    : "SELECT COUNT(*)" + from + " WHERE " + sql;
+            try (PreparedStatement s = c.prepareStatement(count)) {
                 bind(s, 1, parameters);
                 try (ResultSet r = s.executeQuery()) {
                     r.next();
                     total = r.getInt(1);
                 }
             }
-            List<Referral> items = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
             if (search.count() > 0) {
-                try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
-                        + " WHERE " + where + " ORDER BY r.created_at DESC, r.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
+                try (PreparedStatement s = c.prepareStatement("SELECT r.id" + pageFrom + " WHERE " + sql + order
+                        + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                     int next = bind(s, 1, parameters);
                     s.setInt(next, search.offset());
                     s.setInt(next + 1, search.count());
                     try (ResultSet r = s.executeQuery()) {
                         while (r.next()) {
-                            items.add(ReferralRows.referral(r));
+                            ids.add(r.getString(1));
                         }
                     }
                 }
             }
-            return new Page<>(items, total, search.offset(), search.count());
+            return new Page<>(loadAll(c, ids), total, search.offset(), search.count());
         });
         audit.record(caller, AuditLog.Action.SEARCH, "ServiceRequest", page.items().size() + " of " + page.total(), null);
         return page;
@@ -418,6 +457,31 @@ public final class JdbcReferralService implements ReferralService {
             }
             return new Page<>(items, total, offset, count);
         });
+    }
+
+    /** Staff working lists and queues (no person, sender or single referral named) page best along the date index. */
+    private static boolean walksInOrder(Caller caller, ReferralSearch search, boolean patientCriteria) {
+        return !caller.isClient() && !patientCriteria && search.patientId() == null && search.referralId() == null
+                && search.identifierValue() == null && search.authored().isAny() && search.lastUpdated().isAny();
+    }
+
+    /** The referrals with these ids, in the order given. */
+    private static List<Referral> loadAll(Connection c, List<String> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        java.util.Map<String, Referral> byId = new java.util.HashMap<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
+                + " WHERE r.id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
+            bind(s, 1, new ArrayList<>(ids));
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Referral referral = ReferralRows.referral(r);
+                    byId.put(referral.id(), referral);
+                }
+            }
+        }
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
     private static void range(StringBuilder where, List<Object> parameters, String column, TimeRange range) {

@@ -9,6 +9,7 @@ import org.waymark.api.notify.Notifier;
 import org.waymark.api.notify.Party;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.SocialPrescribingCodes;
 
 /**
  * Who hears about a referral's changes, written to the outbox in the transaction of the change: the sending system
@@ -30,15 +31,16 @@ final class ReferralNotices {
     }
 
     /** After a link worker changed the status: tell the sender and, on acceptance, the person. */
-    void statusChanged(Connection c, Referral after) {
+    void statusChanged(Connection c, Referral after, boolean codeRecorded) {
         Party sender = Party.organisation(after.senderId());
         // A sender with no contact details follows its referrals by reading their Tasks; nothing to queue for it.
         if (!contacts.find(sender).addresses().isEmpty()) {
             notifier.notify(c, new Notification("referral-" + after.id() + "-v" + after.version(), sender, after.area(),
                     TOPIC_STATUS, "Referral " + after.identifierValue() + " is now " + describe(after.status()),
                     "The social prescribing referral " + after.identifierValue() + " is now " + describe(after.status())
-                            + (after.statusReason() == null ? "." : ": " + after.statusReason()),
-                    facts(after)));
+                            + (after.statusReason() == null ? "." : ": " + after.statusReason())
+                            + (after.outcome() == null ? "" : " Outcome: " + after.outcome()),
+                    statusFacts(after, codeRecorded)));
         }
         if (after.status() == ReferralStatus.ACCEPTED && after.patientId() != null) {
             Party person = Party.person(after.patientId());
@@ -61,6 +63,20 @@ final class ReferralNotices {
                 TOPIC_WITHDRAWN, "Referral " + describe(after.status()) + " by the sender",
                 "The sender has " + (after.status() == ReferralStatus.CANCELLED ? "cancelled" : "withdrawn (entered in error)")
                         + " a referral you hold. Please check it and close any open work.", data));
+    }
+
+    /** The facts plus, on the change that recorded it, the episode's SNOMED CT code (sent once per episode). */
+    private static Map<String, String> statusFacts(Referral r, boolean codeRecorded) {
+        Map<String, String> data = facts(r);
+        if (codeRecorded && r.episodeCode() != null) {
+            data.put("codeSystem", SocialPrescribingCodes.SNOMED);
+            data.put("code", r.episodeCode());
+            data.put("codeDisplay", SocialPrescribingCodes.display(r.episodeCode()));
+        }
+        if (r.outcome() != null) {
+            data.put("outcome", r.outcome());
+        }
+        return data;
     }
 
     private static Map<String, String> facts(Referral r) {

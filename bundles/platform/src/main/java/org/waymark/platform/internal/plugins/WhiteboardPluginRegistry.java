@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.util.tracker.ServiceTracker;
 import org.waymark.api.jobs.JobHandler;
+import org.waymark.api.measure.OutcomeMeasure;
 import org.waymark.api.notify.NotificationChannel;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
@@ -33,7 +34,7 @@ import org.waymark.api.plugin.PluginService;
 @Component(service = {PluginRegistry.class, WhiteboardPluginRegistry.class})
 public final class WhiteboardPluginRegistry implements PluginRegistry {
     static final int FAILURE_THRESHOLD = 5;
-    static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class);
+    static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class, OutcomeMeasure.class);
 
     private final BundleContext context;
     private final PluginGuard guard = new PluginGuard(Clock.systemUTC(), FAILURE_THRESHOLD);

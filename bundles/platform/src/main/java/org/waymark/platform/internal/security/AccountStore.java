@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,11 +21,12 @@ import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.api.security.StaffDirectory;
 import org.waymark.platform.db.Jdbc;
 
 /** People (console users) and machine clients, with hashed passwords and secrets. */
-@Component(service = AccountStore.class)
-public final class AccountStore {
+@Component(service = {AccountStore.class, StaffDirectory.class})
+public final class AccountStore implements StaffDirectory {
     /** Checked credentials are remembered briefly so that HTTP Basic does not pay for bcrypt on every request. */
     private static final Duration VERIFIED_CACHE = Duration.ofSeconds(60);
     private static final int MIN_PASSWORD = 10;
@@ -160,6 +162,77 @@ public final class AccountStore {
         }
         verified.put(cacheKey, new Verified(stored.get().caller(), now.plus(VERIFIED_CACHE)));
         return Optional.of(stored.get().caller());
+    }
+
+    @Override
+    public Optional<Caller> findStaff(String username) {
+        return username == null ? Optional.empty() : findUser(username);
+    }
+
+    @Override
+    public List<Caller> staffOf(String area) {
+        return users().stream().filter(u -> u.enabled() && u.caller().areas().contains(area)).map(UserAccount::caller).toList();
+    }
+
+    /** A console user as an admin sees them. */
+    public record UserAccount(Caller caller, boolean enabled, Instant created) {
+    }
+
+    /** Every user, by name. */
+    public List<UserAccount> users() {
+        return Jdbc.inTransaction(db, c -> {
+            List<UserAccount> users = new java.util.ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT username, roles, areas, enabled, created_at FROM wm_user ORDER BY username");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    users.add(new UserAccount(new Caller(r.getString(1), Caller.Kind.USER, split(r.getString(2)), split(r.getString(3)),
+                            false), r.getBoolean(4), r.getTimestamp(5).toInstant()));
+                }
+            }
+            return users;
+        });
+    }
+
+    /** Disables (a leaver) or re-enables a user; a disabled user's sessions stop working at their next request. */
+    public void setEnabled(String username, boolean enabled) {
+        update(username, "UPDATE wm_user SET enabled = ? WHERE username = ?", s -> s.setBoolean(1, enabled));
+        verified.clear();
+        if (!enabled) {
+            Jdbc.inTransaction(db, c -> {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_session WHERE username = ?")) {
+                    s.setString(1, username);
+                    return s.executeUpdate();
+                }
+            });
+        }
+    }
+
+    /** Sets a new password (an admin's reset: a generated one, shown once). */
+    public void setPassword(String username, String password) {
+        if (password == null || password.length() < MIN_PASSWORD) {
+            throw WaymarkException.invalid("Passwords have at least " + MIN_PASSWORD + " characters");
+        }
+        String hash = PasswordHashing.hash(password);
+        update(username, "UPDATE wm_user SET password_hash = ? WHERE username = ?", s -> s.setString(1, hash));
+        verified.clear();
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws java.sql.SQLException;
+    }
+
+    private void update(String username, String sql, Binder first) {
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                first.bind(s);
+                s.setString(2, username);
+                if (s.executeUpdate() == 0) {
+                    throw WaymarkException.notFound("No user " + username);
+                }
+                return null;
+            }
+        });
     }
 
     Optional<Caller> findUser(String username) {

@@ -33,6 +33,25 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aDisabledLeaverCannotSignInAndAResetPasswordReplacesTheOldOne() {
+        accounts.createUser(new AccountStore.NewUser("leaver", "first password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        assertThat(accounts.verifyUser("leaver", "first password 1")).isPresent();
+        assertThat(accounts.staffOf("sheffield")).extracting(c -> c.id()).containsExactly("leaver");
+
+        accounts.setPassword("leaver", "second password 2");
+        assertThat(accounts.verifyUser("leaver", "first password 1")).as("the cached check is dropped too").isEmpty();
+        assertThat(accounts.verifyUser("leaver", "second password 2")).isPresent();
+
+        accounts.setEnabled("leaver", false);
+        assertThat(accounts.verifyUser("leaver", "second password 2")).isEmpty();
+        assertThat(accounts.findStaff("leaver")).isEmpty();
+        assertThat(accounts.staffOf("sheffield")).isEmpty();
+        assertThat(accounts.users()).singleElement().satisfies(u -> assertThat(u.enabled()).isFalse());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> accounts.setEnabled("nobody", false))
+                .hasMessageContaining("No user");
+    }
+
+    @Test
     void passwordsAreStoredAsBcryptHashesNeverInClear() throws Exception {
         accounts.createUser(new AccountStore.NewUser("alice", "correct horse battery", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
         try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT password_hash FROM wm_user")) {

@@ -1,0 +1,144 @@
+// The area admin's pages: users (add, disable a leaver, enable, reset a password), handing over a caseload, and the
+// area's reason lists.
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, el } from './common.js';
+
+function fillAreas(select) {
+  if (select.options.length) return;
+  for (const area of state.session.areas) {
+    const option = el('option', area);
+    option.value = area;
+    select.appendChild(option);
+  }
+}
+
+async function call(method, path, body, failure) {
+  const { status, data } = await api(method, path, body);
+  if (status === 401) {
+    sessionEnded();
+    return null;
+  }
+  if (status < 200 || status > 299) {
+    showMessage((data && data.detail) || failure);
+    return null;
+  }
+  showMessage('');
+  return data || {};
+}
+
+export async function showAdmin() {
+  show('admin');
+  ['user-area', 'handover-area', 'reasons-area'].forEach((id) => fillAreas($(id)));
+  await Promise.all([loadUsers(), loadReasons()]);
+  $('admin-title').focus();
+}
+
+async function loadUsers() {
+  const users = await call('GET', '/api/users', undefined, 'The users could not be loaded.');
+  if (!users) return;
+  const body = document.querySelector('#users-table tbody');
+  body.replaceChildren();
+  for (const id of ['handover-from', 'handover-to']) $(id).replaceChildren();
+  for (const user of users) {
+    const row = document.createElement('tr');
+    row.dataset.username = user.username;
+    cell(row, user.username);
+    cell(row, user.roles.join(', '));
+    cell(row, user.areas.join(', '));
+    cell(row, user.enabled ? 'Active' : 'Disabled');
+    const actions = document.createElement('td');
+    const toggle = el('button', user.enabled ? 'Disable' : 'Enable', 'button secondary');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-label', `${toggle.textContent} ${user.username}`);
+    toggle.addEventListener('click', async () => {
+      if (await call('POST', `/api/users/${encodeURIComponent(user.username)}/${user.enabled ? 'disable' : 'enable'}`, undefined,
+        'The user could not be changed.')) {
+        announce(`${user.username} is now ${user.enabled ? 'disabled' : 'active'}.`);
+        await loadUsers();
+      }
+    });
+    const reset = el('button', 'Reset password', 'button secondary');
+    reset.type = 'button';
+    reset.setAttribute('aria-label', `Reset the password of ${user.username}`);
+    reset.addEventListener('click', async () => {
+      const answer = await call('POST', `/api/users/${encodeURIComponent(user.username)}/password-reset`, undefined,
+        'The password could not be reset.');
+      if (answer) showPassword(answer);
+    });
+    actions.append(toggle, document.createTextNode(' '), reset);
+    row.appendChild(actions);
+    body.appendChild(row);
+    if (user.roles.includes('link-worker')) {
+      for (const id of ['handover-from', 'handover-to']) {
+        const option = el('option', user.username);
+        option.value = user.username;
+        $(id).appendChild(option);
+      }
+    }
+  }
+}
+
+function showPassword(answer) {
+  const box = $('new-password');
+  box.textContent = `Temporary password for ${answer.username}: ${answer.temporaryPassword}. Give it to them in person; `
+    + 'it is not shown again.';
+  box.hidden = false;
+}
+
+async function addUser(event) {
+  event.preventDefault();
+  const username = $('user-name').value.trim();
+  if (!username) {
+    showMessage('Give the new user a user name.');
+    $('user-name').focus();
+    return;
+  }
+  const answer = await call('POST', '/api/users', { username, roles: [$('user-role').value], areas: [$('user-area').value] },
+    'The user could not be added.');
+  if (!answer) return;
+  $('user-name').value = '';
+  showPassword(answer);
+  await loadUsers();
+}
+
+async function handOver(event) {
+  event.preventDefault();
+  const answer = await call('POST', '/api/referrals/handover', { area: $('handover-area').value, from: $('handover-from').value,
+    to: $('handover-to').value }, 'The caseload could not be handed over.');
+  if (answer) announce(`${answer.moved} open ${answer.moved === 1 ? 'referral' : 'referrals'} handed over.`);
+}
+
+async function loadReasons() {
+  const list = await call('GET', `/api/reason-lists/${$('reasons-name').value}?area=${encodeURIComponent($('reasons-area').value)}`,
+    undefined, 'The reason list could not be loaded.');
+  if (!list) return;
+  $('reasons-text').value = list.reasons.map((r) => `${r.code}: ${r.label}`).join('\n');
+  $('reasons-source').textContent = list.area === '*' ? 'This area uses the default list; saving gives it its own.'
+    : 'This area has its own list.';
+}
+
+async function saveReasons(event) {
+  event.preventDefault();
+  const reasons = [];
+  for (const line of $('reasons-text').value.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const colon = line.indexOf(':');
+    if (colon < 1) {
+      showMessage(`Write each reason as code: label. This line has no code: "${line}"`);
+      $('reasons-text').focus();
+      return;
+    }
+    reasons.push({ code: line.slice(0, colon).trim(), label: line.slice(colon + 1).trim() });
+  }
+  const saved = await call('PUT', `/api/reason-lists/${$('reasons-name').value}?area=${encodeURIComponent($('reasons-area').value)}`,
+    { reasons }, 'The reason list could not be saved.');
+  if (!saved) return;
+  announce('Reason list saved.');
+  await loadReasons();
+}
+
+export function initAdmin() {
+  $('user-form').addEventListener('submit', addUser);
+  $('handover-form').addEventListener('submit', handOver);
+  $('reasons-form').addEventListener('submit', saveReasons);
+  $('reasons-name').addEventListener('change', loadReasons);
+  $('reasons-area').addEventListener('change', loadReasons);
+}

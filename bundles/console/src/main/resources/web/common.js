@@ -1,0 +1,76 @@
+// Shared by the console's views: the session state, calls to /api (session cookie plus the CSRF token on every
+// change), the message box and switching views.
+export const state = { session: null, offset: 0, total: 0, review: null, referral: null, plan: null };
+const STAFF_ROLES = ['link-worker', 'admin'];
+
+export const $ = (id) => document.getElementById(id);
+
+/** Calls /api; extra headers (e.g. If-Match) go in `headers`. Answers { status, data, etag }. */
+export async function api(method, path, body, extraHeaders) {
+  const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...(extraHeaders || {}) };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (state.session && state.session.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
+  const response = await fetch(path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : null;
+  return { status: response.status, data, etag: response.headers.get('ETag') };
+}
+
+export function showMessage(text) {
+  const box = $('message');
+  box.textContent = text || '';
+  box.hidden = !text;
+}
+
+/** A short confirmation, announced politely (the message box is for problems). */
+export function announce(text) {
+  const box = $('announcement');
+  box.textContent = text || '';
+  box.hidden = !text;
+}
+
+export function show(view) {
+  for (const section of document.querySelectorAll('main > section[data-view]')) {
+    section.hidden = section.dataset.view !== view;
+  }
+  $('account').hidden = view === 'login';
+  const staff = view !== 'login' && state.session && state.session.roles.some((r) => STAFF_ROLES.includes(r));
+  $('menu').hidden = !staff;
+  for (const item of document.querySelectorAll('#menu [data-view]')) {
+    if (item.dataset.view === view) item.setAttribute('aria-current', 'page');
+    else item.removeAttribute('aria-current');
+  }
+}
+
+export function sessionEnded() {
+  state.session = null;
+  showMessage('Your session has ended. Please sign in again. Anything you were typing is kept as a draft.');
+  show('login');
+}
+
+export function cell(row, text) {
+  const td = document.createElement('td');
+  td.textContent = text == null ? '' : text;
+  row.appendChild(td);
+  return td;
+}
+
+export function formatNhs(n) {
+  return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
+}
+
+export function formatDate(isoDate) {
+  return isoDate ? new Date(`${isoDate}T00:00:00`).toLocaleDateString('en-GB') : '';
+}
+
+export function formatWhen(instant) {
+  return instant ? new Date(instant).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '';
+}
+
+export function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text != null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}

@@ -1,0 +1,537 @@
+// One referral: the person, what the referrer said, the status with the area's reasons, contact attempts, notes,
+// appointments, the "what matters to me" plan, ONS4 wellbeing scores with a chart, and the timeline. Every change
+// sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
+import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el } from './common.js';
+import { renderChart } from './wellbeing-chart.js';
+
+const STATUS_LABELS = {
+  'requested': 'New, waiting for a decision', 'accepted': 'Accepted', 'rejected': 'Rejected (declined)',
+  'in-progress': 'In progress', 'on-hold': 'On hold', 'completed': 'Completed', 'failed': 'Could not be contacted or disengaged',
+  'cancelled': 'Cancelled', 'entered-in-error': 'Withdrawn (entered in error)',
+};
+const REASON_LIST_FOR = { 'rejected': 'reject', 'on-hold': 'hold', 'completed': 'outcome' };
+const CONTACT_OUTCOMES = { 'reached': 'Spoke with the person', 'no-answer': 'No answer', 'left-message': 'Left a message',
+  'wrong-number': 'Wrong number or address', 'declined': 'The person declined' };
+const LINKAGE = { 'linked': 'Matched to a person already known', 'new-patient': 'New to the service',
+  'review': 'Waiting for a linkage review', 'kept-apart': 'Kept apart as a new person after review' };
+const reasonLists = new Map();
+let ons4 = null;
+
+// ---------------------------------------------------------------- drafts
+
+function draftKey(field) {
+  return `waymark-draft:${state.session ? state.session.username : ''}:${state.referral ? state.referral.id : ''}:${field}`;
+}
+
+function restoreDrafts() {
+  for (const input of document.querySelectorAll('#referral-view [data-draft]')) {
+    const saved = localStorage.getItem(draftKey(input.dataset.draft));
+    input.value = saved || '';
+    draftState(input, saved ? 'Draft restored.' : '');
+  }
+}
+
+function saveDraft(event) {
+  const input = event.target;
+  if (!state.referral || !input.dataset.draft) return;
+  if (input.value) localStorage.setItem(draftKey(input.dataset.draft), input.value);
+  else localStorage.removeItem(draftKey(input.dataset.draft));
+  draftState(input, input.value ? 'Draft saved.' : '');
+}
+
+function clearDraft(input) {
+  localStorage.removeItem(draftKey(input.dataset.draft));
+  input.value = '';
+  draftState(input, '');
+}
+
+function draftState(input, text) {
+  const hint = input.getAttribute('aria-describedby');
+  if (hint && $(hint)) $(hint).textContent = text;
+}
+
+// ---------------------------------------------------------------- loading
+
+async function load(path) {
+  const response = await api('GET', path);
+  if (response.status === 401) {
+    sessionEnded();
+    return null;
+  }
+  if (response.status !== 200) {
+    showMessage((response.data && response.data.detail) || 'Part of the referral could not be loaded.');
+    return null;
+  }
+  return response;
+}
+
+export async function openReferral(id) {
+  show('referral');
+  reasonLists.clear(); // an admin may have changed them since
+  workers = null;
+  const loaded = await load(`/api/referrals/${encodeURIComponent(id)}`);
+  if (!loaded) return;
+  state.referral = loaded.data;
+  renderSummary(loaded.data);
+  await renderStatusForm(loaded.data);
+  restoreDrafts();
+  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline()]);
+  $('referral-title').focus();
+}
+
+async function reload() {
+  const loaded = await load(`/api/referrals/${encodeURIComponent(state.referral.id)}`);
+  if (!loaded) return;
+  state.referral = loaded.data;
+  renderSummary(loaded.data);
+  await renderStatusForm(loaded.data);
+  await loadTimeline();
+}
+
+function summaryRow(list, term, value) {
+  if (value == null || value === '') return;
+  list.append(el('dt', term), el('dd', value));
+}
+
+function renderSummary(r) {
+  const p = r.patient;
+  $('referral-title').textContent = p.name || 'Name not given';
+  $('referral-status').textContent = `Status: ${STATUS_LABELS[r.status] || r.status}`
+    + (r.statusReason ? ` (${r.statusReason})` : '') + (r.outcome ? `. Outcome: ${r.outcome}` : '');
+  const person = $('patient-summary');
+  person.replaceChildren();
+  summaryRow(person, 'NHS number', p.nhsNumber ? formatNhs(p.nhsNumber) + (p.nhsNumberVerified ? '' : ' (unverified)') : 'Not given');
+  summaryRow(person, 'Born', formatDate(p.birthDate));
+  summaryRow(person, 'Gender', p.gender);
+  summaryRow(person, 'Postcode', p.postcode);
+  summaryRow(person, 'Record', LINKAGE[r.linkage.state] || r.linkage.state);
+  const referrer = $('referrer-summary');
+  referrer.replaceChildren();
+  summaryRow(referrer, 'Reason', r.reason || 'Not given');
+  summaryRow(referrer, 'Notes', r.note);
+  summaryRow(referrer, 'Referred by', r.requester);
+  summaryRow(referrer, 'Sending system', r.sender);
+  summaryRow(referrer, 'Priority', r.priority);
+  summaryRow(referrer, 'Received', formatWhen(r.received));
+  summaryRow(referrer, 'Area', r.area);
+  summaryRow(referrer, 'Assigned to', r.assignee || 'Nobody yet');
+  if (r.episodeCode) {
+    summaryRow(referrer, 'Coded for the GP', r.episodeCode === '871731000000106'
+      ? 'Referral to social prescribing service (SNOMED CT 871731000000106)'
+      : 'Social prescribing declined (SNOMED CT 871711000000103)');
+  }
+}
+
+async function reasonList(name, area) {
+  const key = `${area}/${name}`;
+  if (!reasonLists.has(key)) {
+    const loaded = await load(`/api/reason-lists/${name}?area=${encodeURIComponent(area)}`);
+    reasonLists.set(key, loaded ? loaded.data.reasons : []);
+  }
+  return reasonLists.get(key);
+}
+
+let workers = null;
+
+async function renderAssignment(r) {
+  if (!workers) {
+    const loaded = await load('/api/users/link-workers');
+    workers = loaded ? loaded.data : [];
+  }
+  const select = $('assign-to');
+  for (const option of [...select.options].slice(1)) option.remove();
+  for (const worker of workers.filter((w) => w.areas.includes(r.area))) {
+    const option = el('option', worker.username === state.session.username ? `${worker.username} (me)` : worker.username);
+    option.value = worker.username;
+    select.appendChild(option);
+  }
+  select.value = r.assignee || '';
+  $('assign-form').hidden = ['rejected', 'failed', 'completed', 'cancelled', 'entered-in-error'].includes(r.status);
+}
+
+async function submitAssignment(event) {
+  event.preventDefault();
+  const assignee = $('assign-to').value || null;
+  const { status, data } = await api('POST', `${base()}/assignee`, { assignee }, { 'If-Match': `"${state.referral.version}"` });
+  if (status === 401) return sessionEnded();
+  if (status === 412) {
+    showMessage('Someone else changed this referral while you had it open. It has been reloaded: check it and try again.');
+    await reload();
+    return;
+  }
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The referral could not be assigned.');
+    return;
+  }
+  showMessage('');
+  await reload();
+  announce(assignee ? `Assigned to ${assignee}.` : 'Returned to the unassigned queue.');
+}
+
+async function showAudit() {
+  const loaded = await load(`/api/patients/${encodeURIComponent(state.referral.patient.id)}/audit`);
+  if (!loaded) return;
+  const body = document.querySelector('#audit-table tbody');
+  body.replaceChildren();
+  for (const entry of loaded.data) {
+    const row = document.createElement('tr');
+    for (const text of [formatWhen(entry.at), entry.actor, entry.action.toLowerCase(), `${entry.resourceType} ${entry.resourceId || ''}`]) {
+      row.appendChild(el('td', text));
+    }
+    body.appendChild(row);
+  }
+  $('audit-table').hidden = false;
+}
+
+async function renderStatusForm(r) {
+  await renderAssignment(r);
+  $('audit-panel').hidden = !state.session.roles.includes('admin');
+  $('audit-table').hidden = true;
+  $('accept-actions').hidden = !r.nextStatuses.includes('accepted');
+  const select = $('new-status');
+  select.replaceChildren();
+  $('status-form').hidden = r.nextStatuses.length === 0;
+  for (const code of r.nextStatuses) {
+    const option = el('option', STATUS_LABELS[code] || code);
+    option.value = code;
+    select.appendChild(option);
+  }
+  await statusChosen();
+}
+
+async function statusChosen() {
+  const status = $('new-status').value;
+  const list = REASON_LIST_FOR[status];
+  $('status-reason-field').hidden = !list;
+  $('status-reason-label').textContent = status === 'completed' ? 'Outcome' : 'Reason';
+  $('status-detail-label').textContent = list || !['failed', 'cancelled'].includes(status)
+    ? 'More detail (optional)' : 'Reason';
+  const reasons = list ? await reasonList(list, state.referral.area) : [];
+  const select = $('status-reason');
+  select.replaceChildren();
+  for (const reason of reasons) {
+    const option = el('option', reason.label);
+    option.value = reason.code;
+    select.appendChild(option);
+  }
+}
+
+// ---------------------------------------------------------------- status
+
+async function changeStatus(status, reasonCode, detail) {
+  const body = { status };
+  if (status === 'completed') {
+    body.outcomeCode = reasonCode;
+    body.outcome = detail || null;
+  } else {
+    body.reasonCode = reasonCode || null;
+    body.reason = detail || null;
+  }
+  const { status: code, data } = await api('POST', `/api/referrals/${encodeURIComponent(state.referral.id)}/status`, body,
+    { 'If-Match': `"${state.referral.version}"` });
+  if (code === 401) return sessionEnded();
+  if (code === 412) {
+    showMessage('Someone else changed this referral while you had it open. It has been reloaded: check it and try again.');
+    await reload();
+    return false;
+  }
+  if (code !== 200) {
+    showMessage((data && data.detail) || 'The status could not be changed.');
+    return false;
+  }
+  showMessage('');
+  await reload();
+  announce(`Status changed to ${(STATUS_LABELS[status] || status).toLowerCase()}.`);
+  $('referral-status').focus();
+  return true;
+}
+
+async function submitStatus(event) {
+  event.preventDefault();
+  const status = $('new-status').value;
+  const list = REASON_LIST_FOR[status];
+  const detail = $('status-detail').value.trim();
+  if (!list && ['failed', 'cancelled'].includes(status) && !detail) {
+    showMessage('Give the reason: the referrer is told it.');
+    $('status-detail').focus();
+    return;
+  }
+  if (await changeStatus(status, list ? $('status-reason').value : null, detail)) clearDraft($('status-detail'));
+}
+
+// ---------------------------------------------------------------- contacts, notes, appointments
+
+function entry(list, heading, text, meta) {
+  const li = el('li', null, 'entry');
+  li.appendChild(el('span', heading, 'entry-heading'));
+  if (text) li.appendChild(el('span', text, 'entry-text'));
+  if (meta) li.appendChild(el('span', meta, 'hint'));
+  list.appendChild(li);
+  return li;
+}
+
+const base = () => `/api/referrals/${encodeURIComponent(state.referral.id)}`;
+
+async function post(path, body, failure) {
+  const { status, data } = await api('POST', path, body);
+  if (status === 401) {
+    sessionEnded();
+    return null;
+  }
+  if (status !== 201 && status !== 200) {
+    showMessage((data && data.detail) || failure);
+    return null;
+  }
+  showMessage('');
+  return data;
+}
+
+async function loadContacts() {
+  const loaded = await load(`${base()}/contacts`);
+  if (!loaded) return;
+  const list = $('contact-list');
+  list.replaceChildren();
+  for (const c of loaded.data) {
+    entry(list, `${c.method[0].toUpperCase()}${c.method.slice(1)}: ${CONTACT_OUTCOMES[c.outcome] || c.outcome}`, c.detail,
+      `${formatWhen(c.contactedAt)}, ${c.recordedBy}`);
+  }
+}
+
+async function submitContact(event) {
+  event.preventDefault();
+  const saved = await post(`${base()}/contacts`, { method: $('contact-method').value, outcome: $('contact-outcome').value,
+    detail: $('contact-detail').value.trim() || null }, 'The contact attempt could not be recorded.');
+  if (!saved) return;
+  clearDraft($('contact-detail'));
+  announce('Contact attempt recorded.');
+  await Promise.all([loadContacts(), loadTimeline()]);
+}
+
+async function loadNotes() {
+  const loaded = await load(`${base()}/notes`);
+  if (!loaded) return;
+  const list = $('note-list');
+  list.replaceChildren();
+  for (const n of loaded.data) entry(list, formatWhen(n.recordedAt), n.text, n.recordedBy);
+}
+
+async function submitNote(event) {
+  event.preventDefault();
+  const text = $('note-text').value.trim();
+  if (!text) {
+    showMessage('Write the note first.');
+    $('note-text').focus();
+    return;
+  }
+  if (!await post(`${base()}/notes`, { text }, 'The note could not be saved. It is kept as a draft.')) return;
+  clearDraft($('note-text'));
+  announce('Note added.');
+  await Promise.all([loadNotes(), loadTimeline()]);
+}
+
+async function loadAppointments() {
+  const loaded = await load(`${base()}/appointments`);
+  if (!loaded) return;
+  const list = $('appointment-list');
+  list.replaceChildren();
+  for (const a of loaded.data) {
+    entry(list, `${formatWhen(a.startsAt)}: ${a.status}`, [a.purpose, a.place].filter(Boolean).join(', '), a.recordedBy);
+  }
+}
+
+async function submitAppointment(event) {
+  event.preventDefault();
+  const when = $('appointment-when').value;
+  if (!when) {
+    showMessage('Choose the date and time of the appointment.');
+    $('appointment-when').focus();
+    return;
+  }
+  const saved = await post(`${base()}/appointments`, { startsAt: new Date(when).toISOString(),
+    place: $('appointment-place').value.trim() || null, purpose: $('appointment-purpose').value.trim() || null },
+  'The appointment could not be booked.');
+  if (!saved) return;
+  $('appointment-when').value = '';
+  clearDraft($('appointment-place'));
+  clearDraft($('appointment-purpose'));
+  announce('Appointment booked.');
+  await Promise.all([loadAppointments(), loadTimeline()]);
+}
+
+// ---------------------------------------------------------------- plan
+
+async function loadPlan() {
+  const loaded = await load(`${base()}/plan`);
+  if (!loaded) return;
+  state.plan = loaded.data;
+  const draft = localStorage.getItem(draftKey('what-matters'));
+  if (!draft) $('what-matters').value = loaded.data.whatMatters || '';
+  const list = $('goal-list');
+  list.replaceChildren();
+  loaded.data.goals.forEach((goal, index) => {
+    const latest = goal.progress.length ? goal.progress[goal.progress.length - 1] : null;
+    const li = entry(list, goal.description, latest ? `Progress ${latest.score} out of 10${latest.comment ? `: ${latest.comment}` : ''}`
+      : 'No progress recorded yet', null);
+    const form = el('form', null, 'inline-form progress-form');
+    const id = `goal-score-${index}`;
+    const label = el('label', `Progress on "${goal.description}" (0 to 10)`);
+    label.htmlFor = id;
+    const score = el('input');
+    score.type = 'number';
+    score.min = '0';
+    score.max = '10';
+    score.id = id;
+    score.required = true;
+    const button = el('button', 'Record progress', 'button secondary');
+    button.type = 'submit';
+    form.append(label, score, button);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const value = Number.parseInt(score.value, 10);
+      if (!(value >= 0 && value <= 10)) {
+        showMessage('Progress is a number from 0 to 10.');
+        score.focus();
+        return;
+      }
+      if (await post(`${base()}/plan/goals/${encodeURIComponent(goal.id)}/progress`, { score: value },
+        'The progress could not be recorded.')) {
+        announce('Progress recorded.');
+        await Promise.all([loadPlan(), loadTimeline()]);
+      }
+    });
+    li.appendChild(form);
+  });
+}
+
+async function submitPlan(event) {
+  event.preventDefault();
+  const { status, data, etag } = await api('PUT', `${base()}/plan`, { whatMatters: $('what-matters').value },
+    { 'If-Match': `"${state.plan ? state.plan.version : 0}"` });
+  if (status === 401) return sessionEnded();
+  if (status === 412) {
+    showMessage('Someone else changed the plan while you were writing. Your text is kept as a draft: '
+      + 'compare it with theirs after reloading the page, then save again.');
+    const fresh = await load(`${base()}/plan`);
+    if (fresh) state.plan = fresh.data;
+    return;
+  }
+  if (status !== 200) {
+    showMessage((data && data.detail) || 'The plan could not be saved.');
+    return;
+  }
+  state.plan = data;
+  localStorage.removeItem(draftKey('what-matters'));
+  draftState($('what-matters'), etag ? 'Saved.' : '');
+  showMessage('');
+  announce('What matters to me saved.');
+  await loadTimeline();
+}
+
+async function submitGoal(event) {
+  event.preventDefault();
+  const description = $('goal-text').value.trim();
+  if (!description) {
+    showMessage('Describe the goal first.');
+    $('goal-text').focus();
+    return;
+  }
+  if (!await post(`${base()}/plan/goals`, { description }, 'The goal could not be added.')) return;
+  clearDraft($('goal-text'));
+  announce('Goal added.');
+  await Promise.all([loadPlan(), loadTimeline()]);
+}
+
+// ---------------------------------------------------------------- wellbeing (ONS4)
+
+async function loadWellbeing() {
+  if (!ons4 || ons4.area !== state.referral.area) {
+    const loaded = await load(`/api/outcome-measures?area=${encodeURIComponent(state.referral.area)}`);
+    if (!loaded) return;
+    const found = loaded.data.find((m) => m.definition.id === 'ons4');
+    ons4 = { area: state.referral.area, definition: found.definition };
+    renderOns4Form(found.definition);
+  }
+  const history = await load(`${base()}/measures`);
+  if (!history) return;
+  const responses = history.data.filter((r) => r.measureId === 'ons4');
+  const body = document.querySelector('#ons4-table tbody');
+  body.replaceChildren();
+  for (const r of responses) {
+    const row = document.createElement('tr');
+    row.appendChild(el('td', formatWhen(r.recordedAt)));
+    row.appendChild(el('td', r.occasion === 'baseline' ? 'First contact' : 'Follow-up'));
+    for (const item of ons4.definition.items) row.appendChild(el('td', String(r.answers[item.id])));
+    body.appendChild(row);
+  }
+  $('ons4-table').hidden = responses.length === 0;
+  renderChart($('ons4-chart'), ons4.definition, responses);
+}
+
+function renderOns4Form(definition) {
+  $('ons4-attribution').textContent = definition.attribution;
+  const items = $('ons4-items');
+  items.replaceChildren();
+  for (const item of definition.items) {
+    const field = el('div', null, 'field');
+    const label = el('label', item.text);
+    label.htmlFor = `ons4-${item.id}`;
+    const input = el('input');
+    input.type = 'number';
+    input.id = `ons4-${item.id}`;
+    input.name = item.id;
+    input.min = String(definition.scale.min);
+    input.max = String(definition.scale.max);
+    input.required = true;
+    input.inputMode = 'numeric';
+    field.append(label, input);
+    items.appendChild(field);
+  }
+}
+
+async function submitOns4(event) {
+  event.preventDefault();
+  const answers = {};
+  for (const item of ons4.definition.items) {
+    const input = $(`ons4-${item.id}`);
+    const value = Number.parseInt(input.value, 10);
+    if (!(value >= ons4.definition.scale.min && value <= ons4.definition.scale.max)) {
+      showMessage(`Answer "${item.text}" with a number from 0 to 10.`);
+      input.focus();
+      return;
+    }
+    answers[item.id] = value;
+  }
+  if (!await post(`${base()}/measures/ons4`, { answers }, 'The wellbeing scores could not be recorded.')) return;
+  for (const item of ons4.definition.items) $(`ons4-${item.id}`).value = '';
+  announce('Wellbeing scores recorded.');
+  await Promise.all([loadWellbeing(), loadTimeline()]);
+}
+
+// ---------------------------------------------------------------- timeline
+
+async function loadTimeline() {
+  const loaded = await load(`${base()}/timeline`);
+  if (!loaded) return;
+  const list = $('timeline');
+  list.replaceChildren();
+  for (const event of loaded.data) {
+    const li = el('li');
+    li.append(el('span', formatWhen(event.at), 'hint'), el('span', ` ${event.what}`), el('span', `, by ${event.actor}`, 'hint'));
+    list.appendChild(li);
+  }
+}
+
+export function initReferral() {
+  $('accept').addEventListener('click', () => changeStatus('accepted', null, null));
+  $('assign-form').addEventListener('submit', submitAssignment);
+  $('show-audit').addEventListener('click', showAudit);
+  $('status-form').addEventListener('submit', submitStatus);
+  $('new-status').addEventListener('change', statusChosen);
+  $('contact-form').addEventListener('submit', submitContact);
+  $('note-form').addEventListener('submit', submitNote);
+  $('appointment-form').addEventListener('submit', submitAppointment);
+  $('plan-form').addEventListener('submit', submitPlan);
+  $('goal-form').addEventListener('submit', submitGoal);
+  $('ons4-form').addEventListener('submit', submitOns4);
+  for (const input of document.querySelectorAll('#referral-view [data-draft]')) input.addEventListener('input', saveDraft);
+}

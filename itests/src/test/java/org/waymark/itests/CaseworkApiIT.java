@@ -1,0 +1,133 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The console's API for working a referral, over HTTP against the built distribution: If-Match on every write,
+ * problem+json errors, the GP's Task following, the timeline from the audit trail, and the admin endpoints.
+ */
+class CaseworkApiIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    private static final String WORKER = basic("linkworker", "linkworker");
+    private static final String ADMIN = basic("admin", "admin");
+    private static final String PROBLEM_JSON = "application/problem+json";
+
+    @Test
+    void workingAReferralHonoursIfMatchAnswersProblemsAndTheTaskAndTimelineFollow() {
+        String token = server.demoClientToken();
+        String id = postFhirReferral(token, "API-1", "9990013020");
+        String path = "/api/referrals/" + id;
+
+        HttpResponse<String> read = server.get(path, "Authorization", WORKER);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.headers().firstValue("ETag")).hasValue("\"1\"");
+        assertThat(json(read).path("patient").path("name").asText()).isEqualTo("Jo Apiworth");
+        assertThat(json(read).path("linkage").path("state").asText()).isEqualTo("new-patient");
+
+        HttpResponse<String> stale = server.postJson(path + "/status", "{\"status\":\"accepted\"}", "Authorization", WORKER, "If-Match", "\"7\"");
+        assertThat(stale.statusCode()).isEqualTo(412);
+        assertThat(stale.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM_JSON));
+        HttpResponse<String> unlisted = server.postJson(path + "/status", "{\"status\":\"rejected\",\"reasonCode\":\"made-up\"}",
+                "Authorization", WORKER, "If-Match", "\"1\"");
+        assertThat(unlisted.statusCode()).isEqualTo(400);
+        assertThat(json(unlisted).path("detail").asText()).contains("not in the area's reject list");
+
+        HttpResponse<String> accepted = server.postJson(path + "/status", "{\"status\":\"accepted\"}", "Authorization", WORKER, "If-Match", "\"1\"");
+        assertThat(accepted.statusCode()).isEqualTo(200);
+        assertThat(accepted.headers().firstValue("ETag")).hasValue("\"2\"");
+        JsonNode task = json(server.get("/fhir/Task?focus=ServiceRequest/" + id, "Authorization", bearer(token))).path("entry").get(0).path("resource");
+        assertThat(task.path("status").asText()).isEqualTo("accepted");
+        assertThat(task.path("output").get(0).path("valueCodeableConcept").path("coding").get(0).path("code").asText()).isEqualTo("871731000000106");
+
+        HttpResponse<String> badContact = server.postJson(path + "/contacts", "{\"method\":\"pigeon\",\"outcome\":\"reached\"}", "Authorization", WORKER);
+        assertThat(badContact.statusCode()).isEqualTo(400);
+        assertThat(badContact.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM_JSON));
+        assertThat(server.postJson(path + "/contacts", "{\"method\":\"phone\",\"outcome\":\"no-answer\"}", "Authorization", WORKER)
+                .statusCode()).isEqualTo(201);
+        assertThat(json(server.get(path + "/contacts", "Authorization", WORKER))).hasSize(1);
+
+        HttpResponse<String> plan = server.send(server.request(path + "/plan", "Authorization", WORKER, "If-Match", "\"0\"",
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"whatMatters\":\"Seeing my grandchildren\"}")));
+        assertThat(plan.statusCode()).isEqualTo(200);
+        assertThat(plan.headers().firstValue("ETag")).hasValue("\"1\"");
+        assertThat(server.send(server.request(path + "/plan", "Authorization", WORKER, "If-Match", "\"0\"", "Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"whatMatters\":\"Overwritten\"}"))).statusCode()).isEqualTo(412);
+
+        HttpResponse<String> ons4 = server.postJson(path + "/measures/ons4",
+                "{\"answers\":{\"life-satisfaction\":4,\"worthwhile\":5,\"happiness\":3,\"anxiety\":7}}", "Authorization", WORKER);
+        assertThat(ons4.statusCode()).isEqualTo(201);
+        assertThat(json(ons4).path("occasion").asText()).isEqualTo("baseline");
+
+        assertThat(json(server.get(path + "/timeline", "Authorization", WORKER)).findValuesAsText("what")).containsExactly(
+                "Outcome measure recorded (ons4 baseline)", "What matters to me updated", "Contact attempt recorded",
+                "Status changed to accepted", "Referral received");
+        assertThat(server.get(path + "/timeline").statusCode()).isEqualTo(401);
+        assertThat(server.get(path + "/timeline", "Authorization", bearer(token)).statusCode()).as("senders follow Tasks, not case notes")
+                .isEqualTo(403);
+    }
+
+    @Test
+    void anAdminManagesReasonListsUsersHandOverAndAPersonsAuditTrail() {
+        String reasons = "{\"reasons\":[{\"code\":\"moved-away\",\"label\":\"Moved out of the area\"}]}";
+        assertThat(put("/api/reason-lists/reject?area=sheffield", reasons, WORKER).statusCode()).isEqualTo(403);
+        assertThat(put("/api/reason-lists/reject?area=sheffield", reasons, ADMIN).statusCode()).isEqualTo(200);
+        JsonNode list = json(server.get("/api/reason-lists/reject?area=sheffield", "Authorization", WORKER));
+        assertThat(list.path("area").asText()).isEqualTo("sheffield");
+        assertThat(list.path("reasons").findValuesAsText("label")).containsExactly("Moved out of the area");
+
+        HttpResponse<String> created = server.postJson("/api/users",
+                "{\"username\":\"leaver\",\"roles\":[\"link-worker\"],\"areas\":[\"sheffield\"]}", "Authorization", ADMIN);
+        assertThat(created.statusCode()).isEqualTo(201);
+        String leaver = basic("leaver", json(created).path("temporaryPassword").asText());
+        assertThat(server.postJson("/api/users", "{\"username\":\"x\",\"roles\":[\"admin\"],\"areas\":[\"sheffield\"]}",
+                "Authorization", WORKER).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> entered = server.postJson("/api/referrals", """
+                {"area":"sheffield","source":"phone","family":"Phoneworth","given":"Pat","birthDate":"1960-04-05",
+                 "reason":"Rang about loneliness","referrer":"Neighbour"}""", "Authorization", leaver);
+        assertThat(entered.statusCode()).as(entered.body()).isEqualTo(201);
+        String id = json(entered).path("id").asText();
+        assertThat(json(entered).path("taskId").asText()).isNotBlank();
+        assertThat(server.postJson("/api/referrals/" + id + "/assignee", "{\"assignee\":\"leaver\"}", "Authorization", leaver,
+                "If-Match", "\"1\"").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> handover = server.postJson("/api/referrals/handover",
+                "{\"area\":\"sheffield\",\"from\":\"leaver\",\"to\":\"linkworker\"}", "Authorization", ADMIN);
+        assertThat(handover.statusCode()).as(handover.body()).isEqualTo(200);
+        assertThat(json(handover).path("moved").asInt()).isEqualTo(1);
+        assertThat(json(server.get("/api/referrals?assignee=linkworker&search=phoneworth", "Authorization", WORKER)).path("total").asInt())
+                .isEqualTo(1);
+
+        assertThat(server.postJson("/api/users/leaver/disable", "", "Authorization", ADMIN).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/referrals", "Authorization", leaver).statusCode()).as("a disabled leaver is locked out").isEqualTo(401);
+
+        String patientId = json(server.get("/api/referrals/" + id, "Authorization", ADMIN)).path("patient").path("id").asText();
+        JsonNode trail = json(server.get("/api/patients/" + patientId + "/audit", "Authorization", ADMIN));
+        assertThat(trail.findValuesAsText("actor")).contains("leaver", "admin");
+        assertThat(server.get("/api/patients/" + patientId + "/audit", "Authorization", WORKER).statusCode()).isEqualTo(403);
+    }
+
+    private static HttpResponse<String> put(String path, String body, String authorization) {
+        return server.send(server.request(path, "Authorization", authorization, "Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String postFhirReferral(String token, String identifier, String nhsNumber) {
+        HttpResponse<String> response = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token))
+                .header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(FhirReferralIT.serviceRequest(identifier, nhsNumber, "Apiworth"))));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response).path("id").asText();
+    }
+}
