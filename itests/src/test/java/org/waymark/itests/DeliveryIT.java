@@ -47,7 +47,9 @@ class DeliveryIT {
             .withEnvironment("WAYMARK_SMTP_PORT", Integer.toString(SMTP_PORT))
             .withEnvironment("WAYMARK_SMTP_FROM", "waymark@sheffield.example")
             // Quick retries, so a test sees a retry within seconds rather than minutes.
-            .withEnvironment("WAYMARK_JOB_RETRY_BASE_MILLIS", "300");
+            .withEnvironment("WAYMARK_JOB_RETRY_BASE_MILLIS", "300")
+            // On a shared database (PostgreSQL) a dead node's lease must run out before another run: keep it short.
+            .withEnvironment("WAYMARK_JOB_TIME_LIMIT_SECONDS", "20");
 
     private static final FhirReceiver receiver = new FhirReceiver();
     private static GreenMail mail;
