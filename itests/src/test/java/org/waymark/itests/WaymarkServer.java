@@ -284,7 +284,9 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
                         if (!starting.isAlive()) {
                             throw new IllegalStateException("Waymark exited with code " + starting.exitValue());
                         }
-                        return healthStatus() == 200;
+                        // Health can say UP a moment before every JAX-RS resource is registered (README, known
+                        // limits): a client waits for the FHIR endpoint too before it sends.
+                        return healthStatus() == 200 && status("/fhir/metadata") == 200;
                     });
         } catch (ConditionTimeoutException | IllegalStateException e) {
             keepFiles = true;
@@ -293,6 +295,18 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             waitFor(starting, STOP_TIMEOUT);
             throw new AssertionError(e.getMessage() + "\n--- console.log ---\n" + tail(workDir.resolve("console.log"), 30)
                     + "\n--- karaf.log ---\n" + tail(karafLog(), 60), e);
+        }
+    }
+
+    private int status(String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException notListeningYet) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
