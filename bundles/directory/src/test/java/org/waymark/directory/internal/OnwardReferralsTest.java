@@ -55,7 +55,8 @@ class OnwardReferralsTest {
                     if (method.getName().equals("find")) {
                         return "r1".equals(args[1]) ? Optional.of(referral) : Optional.empty();
                     }
-                    throw new UnsupportedOperationException(method.getName());
+                    // Onward referral may only read the referral through the caller's scope: any other call is a bug.
+                    throw new AssertionError("OnwardReferrals must not call ReferralService." + method.getName());
                 });
         ContactBook book = new ContactBook() {
             @Override
