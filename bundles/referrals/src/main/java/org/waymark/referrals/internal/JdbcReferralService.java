@@ -46,18 +46,24 @@ public final class JdbcReferralService implements ReferralService {
     private final DataSource db;
     private final AuditLog audit;
     private final Clock clock;
-    private final ReferralWriter writer = new ReferralWriter();
+    private final ReferralWriter writer;
     private final TransactionIntake transactions;
     private final ReferralNotices notices;
 
     @Activate
     public JdbcReferralService(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
                                @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
-                               @Reference Notifier notifier, @Reference ContactBook contacts) {
-        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts));
+                               @Reference Notifier notifier, @Reference ContactBook contacts,
+                               @Reference ReferralTriage triage) {
+        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts), triage);
     }
 
     JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices) {
+        this(db, audit, clock, notices, null);
+    }
+
+    JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices, ReferralTriage triage) {
+        this.writer = new ReferralWriter(triage);
         this.db = db;
         this.audit = audit;
         this.clock = clock;

@@ -43,15 +43,21 @@ public final class ManualReferrals {
     private final DataSource db;
     private final AuditLog audit;
     private final Clock clock;
-    private final ReferralWriter writer = new ReferralWriter();
+    private final ReferralWriter writer;
 
     @Activate
     public ManualReferrals(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
-                           @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema) {
-        this(db, audit, Clock.systemUTC());
+                           @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
+                           @Reference ReferralTriage triage) {
+        this(db, audit, Clock.systemUTC(), triage);
     }
 
     ManualReferrals(DataSource db, AuditLog audit, Clock clock) {
+        this(db, audit, clock, null);
+    }
+
+    ManualReferrals(DataSource db, AuditLog audit, Clock clock, ReferralTriage triage) {
+        this.writer = new ReferralWriter(triage);
         this.db = db;
         this.audit = audit;
         this.clock = clock;

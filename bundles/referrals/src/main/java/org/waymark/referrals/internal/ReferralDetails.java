@@ -41,7 +41,8 @@ public final class ReferralDetails {
                          String patientId, String patientName, String nhsNumber, boolean nhsNumberVerified,
                          String reason, String reasonCode, String priority, String note, String requester, String sender,
                          String area, String assignee, Instant authoredOn, Instant received, Instant lastUpdated, long version,
-                         String outcome, String episodeCode, PatientSummary patient, Linkage linkage) {
+                         String outcome, String episodeCode, PatientSummary patient, Linkage linkage,
+                         ReferralTriage.Outcome triage, ReferralPathways.View pathway) {
     }
 
     public record Event(Instant at, String actor, String what) {
@@ -50,11 +51,16 @@ public final class ReferralDetails {
     private final DataSource db;
     private final ReferralService referrals;
     private final AuditTrail trail;
+    private final ReferralTriage triage;
+    private final ReferralPathways pathways;
 
     @Activate
     public ReferralDetails(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference ReferralService referrals,
                            @Reference AuditTrail trail,
-                           @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema) {
+                           @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
+                           @Reference ReferralTriage triage, @Reference ReferralPathways pathways) {
+        this.triage = triage;
+        this.pathways = pathways;
         this.db = db;
         this.referrals = referrals;
         this.trail = trail;
@@ -71,7 +77,8 @@ public final class ReferralDetails {
                 r.patientNhsNumber() == null ? null : r.patientNhsNumber().value(),
                 r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.reasonCode(), r.priority(),
                 r.note(), r.requester(), r.senderId(), r.area(), r.assignee(), r.authoredOn(), r.created(), r.lastUpdated(),
-                r.version(), r.outcome(), r.episodeCode(), patient, linkage(r.id()));
+                r.version(), r.outcome(), r.episodeCode(), patient, linkage(r.id()),
+                triage.outcome(r.id()).orElse(null), pathways.forArea(r.area()).orElse(null));
     }
 
     /** What happened to the referral, newest first: every change recorded in the audit trail under its id. */

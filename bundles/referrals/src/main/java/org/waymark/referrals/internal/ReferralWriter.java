@@ -23,6 +23,12 @@ import org.waymark.api.security.Caller;
  */
 final class ReferralWriter {
     private final PatientLinker linker = new PatientLinker();
+    /** Schedules the area's triage with the referral; null where no triage runs (unit tests of linkage). */
+    private final ReferralTriage triage;
+
+    ReferralWriter(ReferralTriage triage) {
+        this.triage = triage;
+    }
 
     /** The sender already stored a referral with this identifier (a concurrent retry won the race). */
     static final class DuplicateIdentifier extends RuntimeException {
@@ -56,6 +62,9 @@ final class ReferralWriter {
             throw new DuplicateIdentifier();
         }
         LinkageRecords.record(c, id, area, link, now);
+        if (triage != null) {
+            triage.scheduleIfRuled(c, id, area);
+        }
         return new Stored(id, link);
     }
 

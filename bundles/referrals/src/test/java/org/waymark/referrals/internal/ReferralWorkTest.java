@@ -31,7 +31,9 @@ class ReferralWorkTest {
         fixture.contacts.save(WORKER, Party.organisation(GP.id()),
                 new ContactPreferences(false, null, Map.of("fhir", "http://gp.example/fhir")));
         reasons = new ReasonLists(fixture.db, fixture.audit, null);
-        details = new ReferralDetails(fixture.db, fixture.referrals, fixture.audit, null);
+        ListedPlugins none = new ListedPlugins();
+        details = new ReferralDetails(fixture.db, fixture.referrals, fixture.audit, null,
+                new ReferralTriage(fixture.db, none, null, java.time.Clock.systemUTC()), new ReferralPathways(none));
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.waymark.api.admin.AdminCommand;
 import org.waymark.platform.internal.jobs.JobRunner;
 import org.waymark.platform.internal.jobs.JobStore;
+import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.waymark.platform.internal.plugins.PluginInfo;
 import org.waymark.platform.internal.plugins.WhiteboardPluginRegistry;
 import org.waymark.api.error.WaymarkException;
@@ -38,18 +39,22 @@ public final class AdminCommands {
             "  plugins",
             "      lists plugins and built-in services on the plugin SPI, with their state and errors.",
             "  plugin-reset PLUGIN_ID",
-            "      takes a plugin marked failed back into use.");
+            "      takes a plugin marked failed back into use.",
+            "  plugin-approve PLUGIN_ID [--version VERSION]",
+            "      lets the core use a deployed plugin (the installed version, or VERSION ahead of its deployment).");
 
     private final AccountStore accounts;
     private final AuditLog audit;
     private final JobStore jobs;
     private final WhiteboardPluginRegistry plugins;
+    private final PluginApprovals approvals;
     private final Caller operator = Caller.system("operator");
     private final java.util.Map<String, AdminCommand> contributed = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     @Activate
     public AdminCommands(@Reference AccountStore accounts, @Reference AuditLog audit, @Reference JobRunner jobs,
-                         @Reference WhiteboardPluginRegistry plugins) {
+                         @Reference WhiteboardPluginRegistry plugins, @Reference PluginApprovals approvals) {
+        this.approvals = approvals;
         this.accounts = accounts;
         this.audit = audit;
         this.jobs = jobs.store();
@@ -98,6 +103,20 @@ public final class AdminCommands {
         audit.record(caller, AuditLog.Action.ADMIN, "Plugin", "reset " + pluginId, null);
     }
 
+    /**
+     * Approves a plugin: the given version, or every installed version when none is given. Returns the approved
+     * versions.
+     */
+    public List<String> approvePlugin(Caller caller, String pluginId, String version) {
+        List<String> versions = version != null ? List.of(version) : plugins.plugins().stream()
+                .filter(p -> p.id().equals(pluginId) && !p.builtIn()).map(PluginInfo::version).distinct().toList();
+        if (versions.isEmpty()) {
+            throw WaymarkException.notFound("No deployed plugin " + pluginId + "; give --version to approve it before it is deployed");
+        }
+        versions.forEach(v -> approvals.approve(caller, pluginId, v));
+        return versions;
+    }
+
     private static int number(String value) {
         try {
             return Integer.parseInt(value);
@@ -135,9 +154,9 @@ public final class AdminCommands {
         if (list.isEmpty()) {
             return "No plugins";
         }
-        StringBuilder out = new StringBuilder(String.format("%-32s  %-14s  %-7s  %-9s  %-6s  %-8s  %s", "ID", "VERSION", "STATE", "AREA", "ERRORS", "TIMEOUTS", "CONTRIBUTES"));
+        StringBuilder out = new StringBuilder(String.format("%-32s  %-14s  %-17s  %-9s  %-6s  %-8s  %s", "ID", "VERSION", "STATE", "AREA", "ERRORS", "TIMEOUTS", "CONTRIBUTES"));
         for (PluginInfo p : list) {
-            out.append(String.format("%n%-32s  %-14s  %-7s  %-9s  %6d  %8d  %s", p.id() + (p.builtIn() ? " (built-in)" : ""), p.version(),
+            out.append(String.format("%n%-32s  %-14s  %-17s  %-9s  %6d  %8d  %s", p.id() + (p.builtIn() ? " (built-in)" : ""), p.version(),
                     p.state(), p.area() == null ? "all" : p.area(), p.errors(), p.timeouts(), String.join(", ", p.contributions())));
             if (p.lastError() != null) {
                 out.append(String.format("%n%-32s  last error %s: %s", "", p.lastErrorAt(), p.lastError()));
@@ -183,6 +202,8 @@ public final class AdminCommands {
                     csv(args.option("--area", "default")), args.option("--password", null));
             case "create-client" -> createClient(args.positional(), args.option("--area", "default"), args.flag("--any-sender"));
             case "replay" -> "Replayed job " + replay(operator, args.positional()).id();
+            case "plugin-approve" -> "Approved " + args.positional() + " "
+                    + String.join(", ", approvePlugin(operator, args.positional(), args.option("--version", null)));
             case "plugin-reset" -> {
                 resetPlugin(operator, args.positional());
                 yield "Plugin " + args.positional() + " is active again";

@@ -2,6 +2,7 @@ package org.waymark.platform.internal.plugins;
 
 import java.util.List;
 import javax.annotation.security.RolesAllowed;
+import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
@@ -35,6 +36,22 @@ public final class PluginsResource {
     @GET
     public List<PluginInfo> plugins() {
         return registry.plugins();
+    }
+
+    /**
+     * Approves a deployed plugin so the core uses it: the version in the body ({@code {"version": "1.0.0"}}), or
+     * every installed version of it.
+     */
+    @POST
+    @Path("/{id}/approval")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public List<PluginInfo> approve(@PathParam("id") String id, Approval approval, @Context SecurityContext security) {
+        admin.approvePlugin(CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow(), id,
+                approval == null ? null : approval.version());
+        return registry.plugins().stream().filter(p -> p.id().equals(id)).toList();
+    }
+
+    public record Approval(String version) {
     }
 
     /** Takes a plugin marked failed back into use, after its cause was fixed. */

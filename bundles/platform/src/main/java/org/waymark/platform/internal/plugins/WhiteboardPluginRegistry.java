@@ -18,8 +18,15 @@ import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.util.tracker.ServiceTracker;
+import org.waymark.api.console.ConsolePanel;
+import org.waymark.api.directory.PostcodeLookup;
+import org.waymark.api.intake.IntakeValidator;
 import org.waymark.api.jobs.JobHandler;
+import org.waymark.api.pathway.Pathway;
+import org.waymark.api.report.ReportDefinition;
+import org.waymark.api.triage.TriageRule;
 import org.waymark.api.measure.OutcomeMeasure;
 import org.waymark.api.notify.NotificationChannel;
 import org.waymark.api.plugin.PluginCallException;
@@ -34,17 +41,21 @@ import org.waymark.api.plugin.PluginService;
 @Component(service = {PluginRegistry.class, WhiteboardPluginRegistry.class})
 public final class WhiteboardPluginRegistry implements PluginRegistry {
     static final int FAILURE_THRESHOLD = 5;
-    static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class, OutcomeMeasure.class);
+    static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class, OutcomeMeasure.class,
+            TriageRule.class, Pathway.class, IntakeValidator.class, ConsolePanel.class, ReportDefinition.class,
+            PostcodeLookup.class);
 
     private final BundleContext context;
+    private final PluginApprovals approvals;
     private final PluginGuard guard = new PluginGuard(Clock.systemUTC(), FAILURE_THRESHOLD);
     private final ServiceTracker<Object, ServiceReference<Object>> tracker;
     /** Services are fetched on first use, not when tracked: fetching activates them, and they may need this registry. */
     private final Map<ServiceReference<Object>, Object> fetched = new ConcurrentHashMap<>();
 
     @Activate
-    public WhiteboardPluginRegistry(BundleContext context) throws InvalidSyntaxException {
+    public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals) throws InvalidSyntaxException {
         this.context = context;
+        this.approvals = approvals;
         StringBuilder filter = new StringBuilder("(|");
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
         this.tracker = new ServiceTracker<>(context, context.createFilter(filter.append(")").toString()), null) {
@@ -111,7 +122,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             Bundle bundle = reference.getBundle();
             // A bundle that is starting or stopping is left alone: fetching its service would activate a component
             // whose dependencies are coming or going.
-            if (bundle == null || bundle.getState() != Bundle.ACTIVE) {
+            if (bundle == null || bundle.getState() != Bundle.ACTIVE || !approvals.usable(bundle)) {
                 continue;
             }
             Object service = service(reference);
@@ -153,7 +164,6 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         List<PluginInfo> plugins = new ArrayList<>();
         byBundle.forEach((id, refs) -> {
             Bundle bundle = bundles.get(id);
-            PluginHealth health = guard.health(id);
             Set<String> areas = new java.util.TreeSet<>();
             List<String> contributions = new ArrayList<>();
             for (ServiceReference<Object> reference : refs) {
@@ -162,12 +172,31 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             }
             contributions.sort(null);
             String area = areas.contains("*") ? null : String.join(",", areas);
-            plugins.add(new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), bundle.getVersion().toString(),
-                    bundle.getLocation().startsWith("mvn:org.waymark/"), health.failed() ? "failed" : "active", area,
-                    contributions, health.calls(), health.errors(), health.timeouts(), health.lastError(),
-                    health.lastErrorAt()));
+            plugins.add(info(bundle, area, contributions));
         });
+        // A plugin that offers no SPI service (only a REST resource, say) is listed too: it needs approval all the same.
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) != null && bundle.getSymbolicName() != null
+                    && !byBundle.containsKey(bundle.getSymbolicName())) {
+                plugins.add(info(bundle, null, List.of()));
+            }
+        }
+        plugins.sort(Comparator.comparing(PluginInfo::id));
         return plugins;
+    }
+
+    private PluginInfo info(Bundle bundle, String area, List<String> contributions) {
+        String id = bundle.getSymbolicName();
+        PluginHealth health = guard.health(id);
+        boolean plugin = PluginApprovals.isPlugin(bundle);
+        String version = bundle.getVersion().toString();
+        String approvedBy = plugin ? approvals.approvedBy(id, version).orElse(null) : null;
+        String state = plugin && approvedBy == null ? "awaiting-approval"
+                : bundle.getState() != Bundle.ACTIVE ? "inactive"
+                : health.failed() ? "failed" : "active";
+        return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, !plugin, state, area,
+                contributions, approvedBy, health.calls(), health.errors(), health.timeouts(), health.lastError(),
+                health.lastErrorAt());
     }
 
     private String describe(ServiceReference<Object> reference) {
@@ -178,6 +207,27 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             }
             if (service instanceof JobHandler handler) {
                 return "JobHandler " + handler.type();
+            }
+            if (service instanceof TriageRule rule) {
+                return "TriageRule " + rule.id();
+            }
+            if (service instanceof Pathway pathway) {
+                return "Pathway " + pathway.id();
+            }
+            if (service instanceof IntakeValidator validator) {
+                return "IntakeValidator " + validator.id();
+            }
+            if (service instanceof ConsolePanel panel) {
+                return "ConsolePanel " + panel.id();
+            }
+            if (service instanceof ReportDefinition report) {
+                return "ReportDefinition " + report.id();
+            }
+            if (service instanceof OutcomeMeasure) {
+                return "OutcomeMeasure";
+            }
+            if (service instanceof PostcodeLookup) {
+                return "PostcodeLookup";
             }
         } catch (RuntimeException e) {
             return "unnamed " + (service == null ? "service" : service.getClass().getSimpleName());

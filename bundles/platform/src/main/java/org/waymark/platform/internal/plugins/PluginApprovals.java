@@ -1,0 +1,184 @@
+package org.waymark.platform.internal.plugins;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.platform.db.Jdbc;
+
+/**
+ * Which plugin versions an admin has approved. Plugins are trusted code (same JVM, personal data within reach), so the
+ * core uses a deployed plugin's services only once an admin approved that exact version; every install, removal and
+ * approval is audited. Bundles of the Waymark distribution itself are the core, not plugins.
+ */
+@Component(service = PluginApprovals.class)
+public final class PluginApprovals {
+    /** Manifest header a plugin carries ({@code Waymark-Plugin: true}); the archetype and the examples set it. */
+    public static final String PLUGIN_HEADER = "Waymark-Plugin";
+    private static final Logger LOG = LoggerFactory.getLogger(PluginApprovals.class);
+    /** How long "not approved" is believed before the database is asked again (another node may have approved). */
+    private static final long RECHECK_MILLIS = 1000;
+
+    private final DataSource db;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final BundleContext context;
+    private final Map<String, Long> approved = new ConcurrentHashMap<>();
+    private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
+    private final SynchronousBundleListener installs = this::audited;
+
+    @Activate
+    public PluginApprovals(@Reference(target = "(dataSourceName=waymark)") DataSource db,
+                           @Reference(target = "(waymark.schema=org.waymark.platform)") SchemaReady schema,
+                           @Reference AuditLog audit, BundleContext context) {
+        this(db, audit, Clock.systemUTC(), context);
+    }
+
+    PluginApprovals(DataSource db, AuditLog audit, Clock clock, BundleContext context) {
+        this.db = db;
+        this.audit = audit;
+        this.clock = clock;
+        this.context = context;
+        if (context != null) {
+            context.addBundleListener(installs);
+        }
+    }
+
+    @Deactivate
+    void stop() {
+        context.removeBundleListener(installs);
+    }
+
+    /** A deployed plugin rather than a bundle of the distribution: it carries the plugin header or came from elsewhere. */
+    public static boolean isPlugin(Bundle bundle) {
+        return bundle.getHeaders().get(PLUGIN_HEADER) != null || !bundle.getLocation().startsWith("mvn:org.waymark/");
+    }
+
+    /** Whether the core may use this bundle's services: always for the core, for a plugin once its version is approved. */
+    public boolean usable(Bundle bundle) {
+        return !isPlugin(bundle) || approved(bundle.getSymbolicName(), bundle.getVersion().toString());
+    }
+
+    public boolean approved(String pluginId, String version) {
+        String key = pluginId + '@' + version;
+        if (approved.containsKey(key)) {
+            return true;
+        }
+        long now = clock.millis();
+        Long refused = refusedAt.get(key);
+        if (refused != null && now - refused < RECHECK_MILLIS) {
+            return false;
+        }
+        boolean found = approvedInDatabase(pluginId, version);
+        if (found) {
+            approved.put(key, now);
+            refusedAt.remove(key);
+        } else {
+            refusedAt.put(key, now);
+        }
+        return found;
+    }
+
+    private boolean approvedInDatabase(String pluginId, String version) {
+        try (Connection c = db.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT 1 FROM wm_plugin_approval WHERE plugin_id = ? AND plugin_version = ?")) {
+            select.setString(1, pluginId);
+            select.setString(2, version);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        } catch (SQLException e) {
+            // Without the database nobody can tell: the plugin stays out of use until it answers again.
+            LOG.warn("Could not read plugin approvals: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    /** Who approved this version and when, if anyone. */
+    public Optional<String> approvedBy(String pluginId, String version) {
+        try (Connection c = db.getConnection();
+             PreparedStatement select = c.prepareStatement(
+                     "SELECT approved_by FROM wm_plugin_approval WHERE plugin_id = ? AND plugin_version = ?")) {
+            select.setString(1, pluginId);
+            select.setString(2, version);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new Jdbc.DatabaseUnavailableException(e);
+        }
+    }
+
+    /** Approves a plugin version (again is harmless) and audits who did. */
+    public void approve(Caller admin, String pluginId, String version) {
+        if (!pluginId.matches("[A-Za-z0-9._-]{1,200}") || !version.matches("[A-Za-z0-9._-]{1,100}")) {
+            throw org.waymark.api.error.WaymarkException.invalid("A plugin id and version are letters, digits, dots, hyphens and underscores");
+        }
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement exists = c.prepareStatement(
+                    "SELECT 1 FROM wm_plugin_approval WHERE plugin_id = ? AND plugin_version = ?")) {
+                exists.setString(1, pluginId);
+                exists.setString(2, version);
+                try (ResultSet rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return null;
+                    }
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(
+                    "INSERT INTO wm_plugin_approval (plugin_id, plugin_version, approved_by, approved_at) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, pluginId);
+                insert.setString(2, version);
+                insert.setString(3, admin.id());
+                insert.setTimestamp(4, Timestamp.from(clock.instant()));
+                insert.executeUpdate();
+            }
+            audit.record(c, admin, AuditLog.Action.ADMIN, "Plugin", "approve " + pluginId + " " + version, null);
+            return null;
+        });
+        refusedAt.remove(pluginId + '@' + version);
+        LOG.info("Plugin {} {} approved by {}", pluginId, version, admin.id());
+    }
+
+    private void audited(BundleEvent event) {
+        Bundle bundle = event.getBundle();
+        String what = switch (event.getType()) {
+            case BundleEvent.INSTALLED -> "install";
+            case BundleEvent.UPDATED -> "update";
+            case BundleEvent.UNINSTALLED -> "uninstall";
+            default -> null;
+        };
+        if (what == null || !isPlugin(bundle) || bundle.getSymbolicName() == null) {
+            return;
+        }
+        try {
+            audit.record(Caller.system("deploy"), AuditLog.Action.ADMIN, "Plugin",
+                    what + " " + bundle.getSymbolicName() + " " + bundle.getVersion(), null);
+        } catch (RuntimeException e) {
+            // The install itself happened; a database that is away for a moment must not stop Karaf's deployer.
+            LOG.warn("Could not audit the {} of plugin {}: {}", what, bundle.getSymbolicName(), e.getMessage());
+        }
+    }
+}
