@@ -47,6 +47,8 @@ public final class JdbcReferralService implements ReferralService {
     private final AuditLog audit;
     private final Clock clock;
     private final ReferralWriter writer;
+    /** The area's intake validators; null in unit tests of the core alone. */
+    private final IntakeChecks checks;
     private final TransactionIntake transactions;
     private final ReferralNotices notices;
 
@@ -54,16 +56,18 @@ public final class JdbcReferralService implements ReferralService {
     public JdbcReferralService(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
                                @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
                                @Reference Notifier notifier, @Reference ContactBook contacts,
-                               @Reference ReferralTriage triage) {
-        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts), triage);
+                               @Reference ReferralTriage triage, @Reference IntakeChecks checks) {
+        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts), triage, checks);
     }
 
     JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices) {
-        this(db, audit, clock, notices, null);
+        this(db, audit, clock, notices, null, null);
     }
 
-    JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices, ReferralTriage triage) {
+    JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices, ReferralTriage triage,
+                        IntakeChecks checks) {
         this.writer = new ReferralWriter(triage);
+        this.checks = checks;
         this.db = db;
         this.audit = audit;
         this.clock = clock;
@@ -78,6 +82,7 @@ public final class JdbcReferralService implements ReferralService {
         if (retried.isPresent()) {
             return new Intake(retried.get(), false, List.of());
         }
+        List<String> areaWarnings = areaChecks(area, referral);
         ReferralWriter.Stored stored;
         try {
             stored = Jdbc.inTransaction(db, c -> {
@@ -90,12 +95,34 @@ public final class JdbcReferralService implements ReferralService {
         }
         LOG.info("Referral {} received from {} for area {}", stored.referralId(), sender.id(), area);
         Referral created = load(stored.referralId()).orElseThrow();
-        return new Intake(created, true, stored.link().warnings(), stored.link().outcome());
+        return new Intake(created, true, concat(stored.link().warnings(), areaWarnings), stored.link().outcome());
     }
 
     @Override
     public List<Intake> receiveAll(Caller sender, List<NewReferral> referrals) {
-        return transactions.receiveAll(sender, senderArea(sender), referrals);
+        String area = senderArea(sender);
+        List<List<String>> areaWarnings = referrals.stream().map(r -> areaChecks(area, r)).toList();
+        List<Intake> received = transactions.receiveAll(sender, area, referrals);
+        List<Intake> answered = new java.util.ArrayList<>(received.size());
+        for (int i = 0; i < received.size(); i++) {
+            Intake intake = received.get(i);
+            answered.add(!intake.created() || i >= areaWarnings.size() ? intake : new Intake(intake.referral(), true,
+                    concat(intake.warnings(), areaWarnings.get(i)), intake.patient()));
+        }
+        return answered;
+    }
+
+    private List<String> areaChecks(String area, NewReferral referral) {
+        return checks == null ? List.of() : checks.check(area, referral);
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        if (second.isEmpty()) {
+            return first;
+        }
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     static String senderArea(Caller sender) {
@@ -128,6 +155,7 @@ public final class JdbcReferralService implements ReferralService {
         if (referral.subject().existingPatientId() != null) {
             throw WaymarkException.unprocessable("A message must carry the Patient, not refer to one held here");
         }
+        List<String> areaWarnings = areaChecks(area, referral);
         record Stored(Referral referral, PatientLinker.Link link) {
         }
         Stored stored;
@@ -148,7 +176,7 @@ public final class JdbcReferralService implements ReferralService {
             throw WaymarkException.conflict("This referral was already received: send an update message to change it");
         }
         LOG.info("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
-        return new Intake(stored.referral(), true, stored.link().warnings(), stored.link().outcome());
+        return new Intake(stored.referral(), true, concat(stored.link().warnings(), areaWarnings), stored.link().outcome());
     }
 
     @Override
