@@ -28,7 +28,7 @@ async function call(method, path, body, failure) {
 export async function showAdmin() {
   show('admin');
   ['user-area', 'handover-area', 'reasons-area'].forEach((id) => fillAreas($(id)));
-  await Promise.all([loadUsers(), loadReasons()]);
+  await Promise.all([loadUsers(), loadReasons(), loadPlugins()]);
   $('admin-title').focus();
 }
 
@@ -141,4 +141,47 @@ export function initAdmin() {
   $('reasons-form').addEventListener('submit', saveReasons);
   $('reasons-name').addEventListener('change', loadReasons);
   $('reasons-area').addEventListener('change', loadReasons);
+}
+
+const PLUGIN_STATES = { 'active': 'Active', 'failed': 'Failed (taken out of use)', 'inactive': 'Not started',
+  'awaiting-approval': 'Waiting for approval' };
+
+async function loadPlugins() {
+  const plugins = await call('GET', '/api/plugins', undefined, 'The plugins could not be loaded.');
+  if (!plugins) return;
+  const body = document.querySelector('#plugins-table tbody');
+  body.replaceChildren();
+  for (const plugin of plugins) {
+    const row = document.createElement('tr');
+    row.dataset.plugin = plugin.id;
+    cell(row, (plugin.name || plugin.id) + (plugin.builtIn ? ' (built in)' : ''));
+    cell(row, plugin.version);
+    cell(row, (PLUGIN_STATES[plugin.state] || plugin.state) + (plugin.approvedBy ? `, approved by ${plugin.approvedBy}` : ''));
+    cell(row, plugin.area || 'All areas');
+    cell(row, plugin.contributions.join(', '));
+    cell(row, plugin.errors + plugin.timeouts ? `${plugin.errors} errors, ${plugin.timeouts} time-outs`
+      + (plugin.lastError ? `. Last: ${plugin.lastError}` : '') : 'None');
+    const actions = document.createElement('td');
+    if (plugin.state === 'awaiting-approval') {
+      actions.append(pluginButton('Approve', plugin, 'approval', { version: plugin.version }, `${plugin.id} ${plugin.version} approved.`));
+    }
+    if (plugin.state === 'failed') {
+      actions.append(pluginButton('Take back into use', plugin, 'reset', undefined, `${plugin.id} is in use again.`));
+    }
+    row.appendChild(actions);
+    body.appendChild(row);
+  }
+}
+
+function pluginButton(label, plugin, action, body, done) {
+  const button = el('button', label, 'button secondary');
+  button.type = 'button';
+  button.setAttribute('aria-label', `${label}: ${plugin.id}`);
+  button.addEventListener('click', async () => {
+    if (await call('POST', `/api/plugins/${encodeURIComponent(plugin.id)}/${action}`, body, 'The plugin could not be changed.')) {
+      announce(done);
+      await loadPlugins();
+    }
+  });
+  return button;
 }

@@ -5,6 +5,7 @@ import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
 import { mountDirectory } from './directory.js';
+import { showPanels } from './plugin-panels.js';
 
 const PAGE_SIZE = 25;
 
@@ -104,6 +105,7 @@ async function showCaseload() {
   await loadCaseload();
   $('caseload-title').focus?.();
   refreshInboxCount();
+  showPanels($('home-plugin-panels'), 'home', null, {});
 }
 
 async function refreshInboxCount() {

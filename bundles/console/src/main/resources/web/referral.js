@@ -3,6 +3,7 @@
 // sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
 import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
+import { showPanels } from './plugin-panels.js';
 
 const STATUS_LABELS = {
   'requested': 'New, waiting for a decision', 'accepted': 'Accepted', 'rejected': 'Rejected (declined)',
@@ -73,8 +74,10 @@ export async function openReferral(id) {
   if (!loaded) return;
   state.referral = loaded.data;
   renderSummary(loaded.data);
+  renderPathway(loaded.data);
   await renderStatusForm(loaded.data);
   restoreDrafts();
+  showPanels($('referral-plugin-panels'), 'referral', loaded.data.area, { 'referral-id': loaded.data.id, area: loaded.data.area });
   await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline()]);
   $('referral-title').focus();
 }
@@ -120,6 +123,38 @@ function renderSummary(r) {
       ? 'Referral to social prescribing service (SNOMED CT 871731000000106)'
       : 'Social prescribing declined (SNOMED CT 871711000000103)');
   }
+}
+
+/** What the area's triage rules said, and the steps of its pathway (both from plugins; hidden when there are none). */
+function renderPathway(r) {
+  const t = r.triage;
+  const p = r.pathway;
+  $('pathway-panel').hidden = !t && !p;
+  const summary = $('triage-summary');
+  summary.replaceChildren();
+  if (t) {
+    summaryRow(summary, 'Triage score', String(t.score));
+    summaryRow(summary, 'Priority after triage', t.priority);
+    summaryRow(summary, 'Route', t.route);
+    summaryRow(summary, 'Why', t.reasons.join('; '));
+  }
+  const steps = $('pathway-steps');
+  steps.replaceChildren();
+  $('pathway-steps-title').hidden = !p;
+  if (p) {
+    summaryRow(summary, 'Pathway', p.title + (p.easyRead ? ' (easy read)' : ''));
+    summaryRow(summary, 'Contact first by', p.contactOrder.join(', then '));
+    summaryRow(summary, 'Follow-ups after', p.followUps.map(weeks).join(', '));
+    for (const step of p.steps) steps.append(el('li', step.title));
+  }
+}
+
+/** P14D as "2 weeks" (pathways give follow-ups as ISO-8601 periods). */
+function weeks(period) {
+  const days = /^P(\d+)D$/.exec(period);
+  if (!days) return period;
+  const n = Number(days[1]);
+  return n % 7 === 0 ? `${n / 7} week${n === 7 ? '' : 's'}` : `${n} days`;
 }
 
 async function reasonList(name, area) {

@@ -42,14 +42,18 @@ public final class ConsoleServlet extends HttpServlet {
             return;
         }
         response.setContentType(type);
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("Referrer-Policy", "no-referrer");
+        secure(response);
         response.setHeader("Cache-Control", file.endsWith(".html") ? "no-cache" : "max-age=300");
         try (InputStream in = resource.openStream()) {
             in.transferTo(response.getOutputStream());
         }
+    }
+
+    static void secure(HttpServletResponse response) {
+        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Referrer-Policy", "no-referrer");
     }
 
     static String type(String file) {

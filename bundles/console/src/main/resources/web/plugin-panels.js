@@ -1,0 +1,36 @@
+// Panels that pathfinder plugins add (GET /api/console/panels): each is a web component whose script the console
+// loads from /console/panels/{id}.js and places with the referral (or the home page) it belongs to.
+import { api, el } from './common.js';
+
+const loaded = new Set();
+
+/**
+ * Fills `container` with the plugin panels for this placement and area (null: any of the caller's areas, which the
+ * server already chose); attributes go on each element.
+ */
+export async function showPanels(container, placement, area, attributes) {
+  container.replaceChildren();
+  const response = await api('GET', '/api/console/panels');
+  if (response.status !== 200 || !Array.isArray(response.data)) return;
+  for (const panel of response.data) {
+    if (panel.placement !== placement || (area && panel.area && panel.area !== area)) continue;
+    try {
+      if (!loaded.has(panel.id)) {
+        await import(`/console/panels/${encodeURIComponent(panel.id)}.js`);
+        loaded.add(panel.id);
+      }
+    } catch (e) {
+      continue; // a plugin's broken script leaves its panel out, never the page
+    }
+    const section = el('section', null, 'panel plugin-panel');
+    const headingId = `plugin-panel-${panel.id}`;
+    const heading = el('h2', panel.title);
+    heading.id = headingId;
+    section.setAttribute('aria-labelledby', headingId);
+    section.dataset.plugin = panel.plugin;
+    const element = document.createElement(panel.element);
+    for (const [name, value] of Object.entries(attributes || {})) element.setAttribute(name, value);
+    section.append(heading, element);
+    container.append(section);
+  }
+}
