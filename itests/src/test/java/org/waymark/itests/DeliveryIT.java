@@ -171,6 +171,7 @@ class DeliveryIT {
     @Test
     @Order(4)
     void aBrokenPluginChannelIsIsolatedAndEmailTakesOver() throws Exception {
+        server.approve(TestEnvironment.testPlugin());
         Path deployed = server.deploy(TestEnvironment.testPlugin());
         try {
             await("the test plugin's channel registered").atMost(Duration.ofSeconds(30)).until(() ->

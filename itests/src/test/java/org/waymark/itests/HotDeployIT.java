@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,6 +37,12 @@ class HotDeployIT {
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
     /** What the test plugin's resource answers (itests/test-plugin, HelloResource). */
     private static final String GREETING = "hello from a hot-deployed plugin";
+
+    @BeforeAll
+    static void approveTheTestPlugin() {
+        // Approval is kept per plugin version, so it can come before the plugin is dropped in, as an area's admin does.
+        server.approve(testPlugin());
+    }
 
     @AfterEach
     void undeployWhateverATestLeftBehind() throws IOException {

@@ -26,10 +26,24 @@ final class TestEnvironment {
 
     /** The test plugin jar (itests/test-plugin), built by the reactor before the itests. */
     static java.nio.file.Path testPlugin() {
-        java.nio.file.Path jar = java.nio.file.Path.of(requiredProperty("waymark.testPlugin"));
-        if (!java.nio.file.Files.isRegularFile(jar)) {
-            throw new IllegalStateException("No test plugin jar at " + jar + ": build itests/test-plugin first");
+        return built("waymark.testPlugin", "itests/test-plugin");
+    }
+
+    /** The Sheffield example plugin's .kar (bundles/pathfinder-sheffield). */
+    static java.nio.file.Path sheffieldKar() {
+        return built("waymark.sheffieldKar", "bundles/pathfinder-sheffield");
+    }
+
+    /** The Islington example plugin's .kar (bundles/pathfinder-islington). */
+    static java.nio.file.Path islingtonKar() {
+        return built("waymark.islingtonKar", "bundles/pathfinder-islington");
+    }
+
+    private static java.nio.file.Path built(String property, String module) {
+        java.nio.file.Path file = java.nio.file.Path.of(requiredProperty(property));
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalStateException("Nothing at " + file + ": build " + module + " first");
         }
-        return jar;
+        return file;
     }
 }

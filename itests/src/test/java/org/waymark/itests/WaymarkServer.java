@@ -368,6 +368,32 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         return target;
     }
 
+    /**
+     * Approves a plugin (a bundle jar, or the bundle inside a .kar) for its exact version, as an admin does before
+     * or after deploying it: the core uses no plugin an admin has not approved.
+     */
+    public String approve(Path plugin) {
+        java.util.jar.Manifest manifest = pluginManifest(plugin);
+        String name = manifest.getMainAttributes().getValue("Bundle-SymbolicName");
+        String version = manifest.getMainAttributes().getValue("Bundle-Version");
+        return admin("plugin-approve", name, "--version", version);
+    }
+
+    static java.util.jar.Manifest pluginManifest(Path plugin) {
+        try (java.util.jar.JarFile archive = new java.util.jar.JarFile(plugin.toFile())) {
+            if (!plugin.toString().endsWith(".kar")) {
+                return archive.getManifest();
+            }
+            java.util.jar.JarEntry bundle = archive.stream().filter(e -> e.getName().startsWith("repository/")
+                    && e.getName().endsWith(".jar")).findFirst().orElseThrow(() -> new IllegalStateException("No bundle in " + plugin));
+            try (java.util.jar.JarInputStream in = new java.util.jar.JarInputStream(archive.getInputStream(bundle))) {
+                return in.getManifest();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public Path karafLog() {
         return dataDir.resolve("karaf/log/karaf.log");
     }

@@ -279,6 +279,10 @@ final class ReferralMapping {
             task.setStatusReason(new CodeableConcept().setText(referral.statusReason()));
         }
         task.setIntent(Task.TaskIntent.ORDER);
+        if (referral.priority() != null) {
+            // The referrer's priority, or the higher one the area's triage gave it: the GP sees how soon it is seen.
+            task.setPriority(Task.TaskPriority.fromCode(referral.priority()));
+        }
         task.setFocus(new Reference("ServiceRequest/" + referral.id()));
         task.setFor(new Reference("Patient/" + referral.patientId()));
         task.setAuthoredOn(Date.from(referral.created()));

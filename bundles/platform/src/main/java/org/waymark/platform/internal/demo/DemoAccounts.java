@@ -1,5 +1,11 @@
 package org.waymark.platform.internal.demo;
 
+import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.waymark.api.security.Caller;
+import org.waymark.platform.internal.plugins.PluginApprovals;
+
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,14 +28,20 @@ public final class DemoAccounts {
     public static final Set<String> DEMO_AREAS = Set.of("sheffield", "islington");
     private static final Logger LOG = LoggerFactory.getLogger(DemoAccounts.class);
 
+    /** The example plugins built with this distribution, approved in the demo so the README's walkthrough needs no step. */
+    static final List<String> EXAMPLE_PLUGINS = List.of("org.waymark.pathfinder-sheffield", "org.waymark.pathfinder-islington");
+
     @Activate
-    public DemoAccounts(PlatformConfig config, @Reference AccountStore accounts) {
+    public DemoAccounts(PlatformConfig config, @Reference AccountStore accounts, @Reference PluginApprovals approvals,
+                        BundleContext context) {
         if (!config.demo() || accounts.hasUsers()) {
             return;
         }
         accounts.createDemoUser(new AccountStore.NewUser("linkworker", "linkworker", Set.of(Roles.LINK_WORKER), DEMO_AREAS));
         accounts.createDemoUser(new AccountStore.NewUser("admin", "admin", Set.of(Roles.ADMIN, Roles.LINK_WORKER), DEMO_AREAS));
         accounts.createDemoClient("demo-gp", "demo-gp-secret", "sheffield");
-        LOG.info("Demo users 'linkworker' and 'admin' and demo client 'demo-gp' created");
+        String version = context.getBundle().getVersion().toString();
+        EXAMPLE_PLUGINS.forEach(plugin -> approvals.approve(Caller.system("demo"), plugin, version));
+        LOG.info("Demo users 'linkworker' and 'admin' and demo client 'demo-gp' created; example plugins {} approved", version);
     }
 }

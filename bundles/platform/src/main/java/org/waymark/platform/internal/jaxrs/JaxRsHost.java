@@ -25,6 +25,8 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
+import org.waymark.platform.internal.plugins.PluginApprovalFeature;
+import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -32,6 +34,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
@@ -73,6 +77,10 @@ public final class JaxRsHost implements RouteInventory {
         thread.setDaemon(true);
         return thread;
     });
+
+    /** Optional, so the API (health above all) is served while the database is away; plugin routes then stay shut. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PluginApprovals approvals;
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness)
@@ -226,6 +234,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
+        config.register(new PluginApprovalFeature(() -> approvals));
         config.register(new AccessControlFeature(authenticator));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));

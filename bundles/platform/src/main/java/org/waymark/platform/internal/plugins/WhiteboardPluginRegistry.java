@@ -125,16 +125,30 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             if (bundle == null || bundle.getState() != Bundle.ACTIVE || !approvals.usable(bundle)) {
                 continue;
             }
+            String serviceArea = area(reference);
+            if (!offers(reference, type) || guard.failed(bundle.getSymbolicName())
+                    || (area != null && serviceArea != null && !serviceArea.equals(area))) {
+                continue; // not fetched: fetching activates the component
+            }
             Object service = service(reference);
-            if (!type.isInstance(service) || guard.failed(bundle.getSymbolicName())) {
+            if (service == null) {
+                // Its component failed to activate (SCR has logged why): counted like a failed call, so a plugin
+                // whose services cannot start is marked failed and no longer tried on every referral.
+                guard.health(bundle.getSymbolicName()).misbehaved("A " + type.getSimpleName()
+                        + " of this plugin could not be activated", false, java.time.Instant.now());
                 continue;
             }
-            String serviceArea = area(reference);
-            if (area == null || serviceArea == null || serviceArea.equals(area)) {
-                usable.add(new PluginService<>(type.cast(service), bundle.getSymbolicName(), serviceArea));
+            if (!type.isInstance(service)) {
+                continue;
             }
+            usable.add(new PluginService<>(type.cast(service), bundle.getSymbolicName(), serviceArea));
         }
         return usable;
+    }
+
+    private static boolean offers(ServiceReference<?> reference, Class<?> type) {
+        Object classes = reference.getProperty(Constants.OBJECTCLASS);
+        return classes instanceof String[] names && java.util.Arrays.asList(names).contains(type.getName());
     }
 
     private static String area(ServiceReference<?> reference) {
@@ -200,6 +214,12 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     }
 
     private String describe(ServiceReference<Object> reference) {
+        Bundle bundle = reference.getBundle();
+        if (bundle == null || !approvals.usable(bundle)) {
+            // Fetching the service would activate an unapproved plugin's code: name what it offers instead.
+            String[] types = (String[]) reference.getProperty(Constants.OBJECTCLASS);
+            return types[0].substring(types[0].lastIndexOf('.') + 1) + " (not in use until approved)";
+        }
         Object service = service(reference);
         try {
             if (service instanceof NotificationChannel channel) {

@@ -1,0 +1,210 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.StreamSupport;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The example pathfinder plugins hot-deployed into the running distribution, seen at work on real referrals, and
+ * removed again with the core unharmed; a broken plugin waits for approval, then is isolated and reported.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PathfinderPluginIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    private static final String ADMIN = basic("admin", "admin");
+    private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(60);
+    private static String sheffieldGp;
+    private static String islingtonGp;
+
+    @BeforeAll
+    static void clients() {
+        sheffieldGp = server.demoClientToken();
+        islingtonGp = server.clientToken("islington-gp", server.createClient("islington-gp", "islington"));
+    }
+
+    @Test
+    @Order(1)
+    void sheffieldPluginTriagesAndRoutesANewReferralAndLeavesNoHarmWhenRemoved() throws IOException {
+        long dropped = System.nanoTime();
+        Path deployed = server.deploy(TestEnvironment.sheffieldKar());
+        JsonNode plugin = awaitPlugin("org.waymark.pathfinder-sheffield", "active");
+        System.out.printf("Hot deploy: Sheffield .kar active %d ms after the drop%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dropped));
+        assertThat(plugin.path("builtIn").asBoolean()).isFalse();
+        assertThat(plugin.path("approvedBy").asText()).as("the demo approves the examples").isEqualTo("system:demo");
+        assertThat(plugin.path("contributions").toString())
+                .contains("TriageRule sheffield-ltc-living-alone", "Pathway sheffield-ltc", "NotificationChannel letter",
+                        "ConsolePanel sheffield-letters");
+
+        String urgent = send(sheffieldGp, "SHF-1", "1944-03-02", "COPD; lives alone since her husband died");
+        JsonNode triaged = awaitTriage(urgent);
+        assertThat(triaged.path("triage").path("route").asText()).isEqualTo("long-term-conditions");
+        assertThat(triaged.path("triage").path("priority").asText()).isEqualTo("urgent");
+        assertThat(triaged.path("priority").asText()).as("the referral's own priority").isEqualTo("urgent");
+        assertThat(triaged.path("triage").path("reasons").toString()).contains("Long-term condition: COPD", "Lives alone");
+        assertThat(triaged.path("pathway").path("id").asText()).isEqualTo("sheffield-ltc");
+        assertThat(triaged.path("pathway").path("contactOrder").get(0).asText()).isEqualTo("phone");
+
+        // The GP's Task shows the priority the area gave it.
+        HttpResponse<String> tasks = server.get("/fhir/Task?focus=ServiceRequest/" + urgent, "Authorization", bearer(sheffieldGp));
+        assertThat(json(tasks).path("entry").get(0).path("resource").path("priority").asText()).isEqualTo("urgent");
+
+        // Its console panel: listed for Sheffield workers, its script served, its own resource answering.
+        HttpResponse<String> panels = server.get("/api/console/panels", "Authorization", ADMIN);
+        assertThat(panels.body()).contains("\"element\":\"sheffield-letters\"");
+        HttpResponse<String> script = server.get("/console/panels/sheffield-letters.js");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.body()).contains("customElements.define('sheffield-letters'");
+        HttpResponse<String> letters = server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters", "Authorization", ADMIN);
+        assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
+        assertThat(server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters").statusCode())
+                .as("the plugin's resource needs credentials like the core's").isEqualTo(401);
+
+        long removed = System.nanoTime();
+        Files.delete(deployed);
+        awaitGone("org.waymark.pathfinder-sheffield");
+        System.out.printf("Hot undeploy: Sheffield plugin gone %d ms after removal%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - removed));
+
+        String after = send(sheffieldGp, "SHF-2", "1944-03-02", "COPD; lives alone");
+        assertThat(jobsFor(after)).as("no rule, so no triage job for a referral received after removal").isZero();
+        JsonNode untouched = referral(after);
+        assertThat(untouched.path("triage").isNull()).isTrue();
+        assertThat(untouched.path("pathway").isNull()).isTrue();
+        assertThat(referral(urgent).path("triage").path("route").asText()).as("what the plugin decided stays readable")
+                .isEqualTo("long-term-conditions");
+        assertThat(server.get("/console/panels/sheffield-letters.js").statusCode()).isEqualTo(404);
+        assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(2)
+    void islingtonPluginRefusesUnderSixteensAndRoutesYoungPeople() throws IOException {
+        Path deployed = server.deploy(TestEnvironment.islingtonKar());
+        try {
+            awaitPlugin("org.waymark.pathfinder-islington", "active");
+            HttpResponse<String> child = post(islingtonGp, "ISL-1", "2014-01-01", "Anxiety");
+            assertThat(child.statusCode()).as(child.body()).isEqualTo(422);
+            assertThat(child.body()).contains("OperationOutcome", "children's services");
+
+            String young = send(islingtonGp, "ISL-2", "2007-05-14", "Learning disability, wants to meet people");
+            JsonNode triaged = awaitTriage(young);
+            assertThat(triaged.path("triage").path("route").asText()).isEqualTo("young-people");
+            assertThat(triaged.path("pathway").path("easyRead").asBoolean()).isTrue();
+            assertThat(triaged.path("pathway").path("followUps").toString()).contains("P7D", "P21D", "P42D");
+        } finally {
+            Files.delete(deployed);
+            awaitGone("org.waymark.pathfinder-islington");
+        }
+        HttpResponse<String> childAfter = post(islingtonGp, "ISL-3", "2014-01-01", "Anxiety");
+        assertThat(childAfter.statusCode()).as("the area's own check went with its plugin").isEqualTo(201);
+    }
+
+    @Test
+    @Order(3)
+    void unapprovedPluginDoesNothingAndABrokenOneIsIsolatedOnceApproved() throws IOException {
+        server.expectErrorInLog("plugin activation bug");
+        Path plugin = TestEnvironment.testPlugin();
+        Path deployed = server.deploy(plugin);
+        try {
+            JsonNode waiting = awaitPlugin("org.waymark.itests-test-plugin", "awaiting-approval");
+            assertThat(waiting.path("contributions").toString()).contains("not in use until approved");
+            assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
+            String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
+            assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
+
+            HttpResponse<String> approval = server.send(server.request("/api/plugins/org.waymark.itests-test-plugin/approval",
+                    "Authorization", ADMIN, "Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+            assertThat(approval.statusCode()).as(approval.body()).isEqualTo(200);
+            assertThat(server.get("/api/hello-plugin").statusCode()).isEqualTo(200);
+            assertThat(server.get("/api/admin/audit?resourceType=Plugin", "Authorization", ADMIN).statusCode()).isIn(200, 404);
+
+            // Its triage rule throws and its validator never activates: intake goes on, and the plugin is marked failed.
+            for (int i = 0; i < 6; i++) {
+                String id = send(islingtonGp, "ISL-BROKEN-" + i, "2005-01-01", "Low mood");
+                assertThat(id).isNotBlank();
+            }
+            JsonNode failed = awaitPlugin("org.waymark.itests-test-plugin", "failed");
+            assertThat(failed.path("lastError").asText()).containsAnyOf("triage plugin bug", "could not be activated");
+            assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
+        } finally {
+            Files.delete(deployed);
+            awaitGone("org.waymark.itests-test-plugin");
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static HttpResponse<String> post(String token, String identifier, String birthDate, String reason) {
+        String body = """
+                {"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"routine",
+                 "identifier":[{"system":"https://gp.example/referrals","value":"%s"}],
+                 "contained":[{"resourceType":"Patient","id":"p1",
+                   "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%s"}],
+                   "name":[{"family":"Plugin","given":["Pat"]}],"birthDate":"%s","gender":"female"}],
+                 "subject":{"reference":"#p1"},"reasonCode":[{"text":"%s"}],"requester":{"display":"Dr Who"}}
+                """.formatted(identifier, TestData.validNhsNumber(), birthDate, reason);
+        return server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token), "Content-Type",
+                "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static String send(String token, String identifier, String birthDate, String reason) {
+        HttpResponse<String> created = post(token, identifier, birthDate, reason);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json(created).path("id").asText();
+    }
+
+    private static JsonNode referral(String id) {
+        HttpResponse<String> response = server.get("/api/referrals/" + id, "Authorization", ADMIN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static JsonNode awaitTriage(String id) {
+        return await("triage of referral " + id).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> referral(id), r -> r.path("triage").isObject());
+    }
+
+    private static long jobsFor(String referralId) {
+        JsonNode jobs = json(server.get("/api/admin/jobs?count=1000", "Authorization", ADMIN));
+        JsonNode list = jobs.isArray() ? jobs : jobs.path("jobs");
+        return StreamSupport.stream(list.spliterator(), false)
+                .filter(j -> "referral.triage".equals(j.path("type").asText()) && referralId.equals(j.path("key").asText())).count();
+    }
+
+    private static Map<String, JsonNode> plugins() {
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        json(server.get("/api/plugins", "Authorization", ADMIN)).forEach(p -> byId.put(p.path("id").asText(), p));
+        return byId;
+    }
+
+    private static JsonNode awaitPlugin(String id, String state) {
+        return await(id + " " + state).atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> plugins().get(id), p -> p != null && state.equals(p.path("state").asText()));
+    }
+
+    private static void awaitGone(String id) {
+        await(id + " gone").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> !plugins().containsKey(id));
+    }
+}
