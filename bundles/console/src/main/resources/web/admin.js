@@ -28,7 +28,7 @@ async function call(method, path, body, failure) {
 export async function showAdmin() {
   show('admin');
   ['user-area', 'handover-area', 'reasons-area'].forEach((id) => fillAreas($(id)));
-  await Promise.all([loadUsers(), loadReasons(), loadPlugins()]);
+  await Promise.all([loadUsers(), loadReasons(), loadPlugins(), loadAreaReports()]);
   $('admin-title').focus();
 }
 
@@ -141,6 +141,7 @@ export function initAdmin() {
   $('reasons-form').addEventListener('submit', saveReasons);
   $('reasons-name').addEventListener('change', loadReasons);
   $('reasons-area').addEventListener('change', loadReasons);
+  $('area-report-form').addEventListener('submit', showAreaReport);
 }
 
 const PLUGIN_STATES = { 'active': 'Active', 'failed': 'Failed (taken out of use)', 'inactive': 'Not started',
@@ -184,4 +185,51 @@ function pluginButton(label, plugin, action, body, done) {
     }
   });
   return button;
+}
+
+async function loadAreaReports() {
+  const reports = await call('GET', '/api/reports', undefined, 'The area reports could not be loaded.');
+  if (!reports) return;
+  const select = $('area-report');
+  select.replaceChildren();
+  for (const report of reports) {
+    const option = el('option', `${report.title} (${report.area})`);
+    option.value = JSON.stringify({ id: report.id, area: report.area });
+    select.appendChild(option);
+  }
+  $('area-report-form').hidden = reports.length === 0;
+  if (!reports.length) $('area-report-table').hidden = true;
+  const today = new Date().toISOString().slice(0, 10);
+  if (!$('area-report-to').value) $('area-report-to').value = today;
+  if (!$('area-report-from').value) $('area-report-from').value = `${today.slice(0, 4)}-01-01`;
+}
+
+async function showAreaReport(event) {
+  event.preventDefault();
+  if (!$('area-report').value) return;
+  const { id, area } = JSON.parse($('area-report').value);
+  const query = `area=${encodeURIComponent(area)}&from=${encodeURIComponent($('area-report-from').value)}`
+    + `&to=${encodeURIComponent($('area-report-to').value)}`;
+  const report = await call('GET', `/api/reports/${encodeURIComponent(id)}?${query}`, undefined, 'The report could not be made.');
+  if (!report) return;
+  const table = $('area-report-table');
+  $('area-report-caption').textContent = `${report.title}, ${report.area}, ${report.from} to ${report.to}`;
+  const head = document.createElement('tr');
+  for (const column of report.columns) {
+    const th = el('th', column);
+    th.scope = 'col';
+    head.appendChild(th);
+  }
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...report.rows.map((row) => {
+    const tr = document.createElement('tr');
+    cell(tr, row.label);
+    row.counts.forEach((count) => cell(tr, count));
+    return tr;
+  }));
+  table.hidden = false;
+  const csv = $('area-report-csv');
+  csv.href = `/api/reports/${encodeURIComponent(id)}?${query}&format=csv`;
+  csv.hidden = false;
+  announce(`${report.title}: ${report.rows.length} rows.`);
 }
