@@ -82,6 +82,21 @@ class PathfinderPluginIT {
         assertThat(server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters").statusCode())
                 .as("the plugin's resource needs credentials like the core's").isEqualTo(401);
 
+        // Its report: listed for Sheffield's admins, small numbers suppressed, exported as CSV.
+        assertThat(server.get("/api/reports", "Authorization", ADMIN).body()).contains("sheffield-triage-routes");
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String query = "?area=sheffield&from=" + today + "&to=" + today;
+        HttpResponse<String> report = server.get("/api/reports/sheffield-triage-routes" + query, "Authorization", ADMIN);
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+        JsonNode routes = json(report).path("rows");
+        assertThat(routes.toString()).contains("long-term-conditions");
+        assertThat(routes.get(0).path("counts").get(0).asText()).as("one referral is a small number").isEqualTo("*");
+        HttpResponse<String> csv = server.get("/api/reports/sheffield-triage-routes" + query + "&format=csv", "Authorization", ADMIN);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.body()).startsWith("Route,Referrals,Urgent\r\nlong-term-conditions,*,*");
+        assertThat(server.get("/api/reports/sheffield-triage-routes?area=islington&from=" + today + "&to=" + today,
+                "Authorization", basic("linkworker", "linkworker")).statusCode()).as("admins only").isEqualTo(403);
+
         long removed = System.nanoTime();
         Files.delete(deployed);
         awaitGone("org.waymark.pathfinder-sheffield");
