@@ -101,6 +101,7 @@ public final class JaxRsHost implements RouteInventory {
                     if (service != null) {
                         services.put(reference, service);
                         refresh(reference);
+                        readiness.serving(reference);
                     }
                     return service;
                 } finally {
@@ -116,6 +117,7 @@ public final class JaxRsHost implements RouteInventory {
             @Override
             public void removedService(ServiceReference<Object> reference, Object service) {
                 services.remove(reference);
+                readiness.notServing(reference);
                 refresh(reference);
                 context.ungetService(reference);
             }
@@ -226,6 +228,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
+        config.register(new ReadinessGate(readiness::settled, application.path().equals("/fhir")));
         config.register(new AccessControlFeature(authenticator));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
