@@ -101,17 +101,26 @@ class FaultIT {
             clients.add(client);
             client.start();
         }
+        // A failure while killing and restarting still reports what was stored so far, then fails the test.
+        AssertionError stopped = null;
+        int kills = 0;
         try {
             for (int kill = 0; kill < KILLS; kill++) {
                 int before = acknowledged.size();
                 await("intake under way before kill " + (kill + 1)).atMost(Duration.ofSeconds(60))
                         .until(() -> acknowledged.size() >= before + PER_ROUND);
                 server.kill();
+                kills++;
                 server.restart();
             }
             int before = acknowledged.size();
             await("intake after the last restart").atMost(Duration.ofSeconds(60))
                     .until(() -> acknowledged.size() >= before + PER_ROUND);
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+            stopped = new AssertionError("stopped after " + kills + " kills: " + e.getMessage(), e);
+            if (!server.isRunning()) {
+                server.restart();
+            }
         } finally {
             running.set(false);
             giveUpAt.set(System.nanoTime() + GIVE_UP_AFTER.toNanos());
@@ -155,10 +164,13 @@ class FaultIT {
         System.out.printf("Fault test (%s): %d referrals acknowledged across %d kills, %d stored; %d lost, %d duplicated;"
                         + " %d given up unacknowledged (%d of them stored); %d requests met a dead server, %d a starting one"
                         + " (503 Retry-After), %d anything else%s%n",
-                PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), KILLS, stored, lost.get(),
+                PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), kills, stored, lost.get(),
                 duplicated.get(), inDoubt.size(), inDoubtStored.get(), refusedWhileDown.get(), unavailable.get(),
                 unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek());
 
+        if (stopped != null) {
+            throw stopped;
+        }
         assertThat(unexpected).as("answers other than 2xx, or 503 with Retry-After and an OperationOutcome").isEmpty();
         assertThat(lost.get()).as("acknowledged referrals lost").isZero();
         assertThat(duplicated.get()).as("acknowledged referrals stored twice").isZero();
