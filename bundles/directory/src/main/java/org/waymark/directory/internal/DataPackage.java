@@ -92,8 +92,12 @@ final class DataPackage {
     }
 
     static void readCsv(Kind kind, Path file, Map<String, String> types, ImportBatch batch) throws IOException {
-        List<Csv.Row> rows = Csv.parse(Files.readString(file, StandardCharsets.UTF_8));
-        String fileName = file.getFileName().toString();
+        readCsv(kind, file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8), types, batch);
+    }
+
+    /** One table's CSV: the header names the fields, {@code types} (from the descriptor) how to read the cells. */
+    static void readCsv(Kind kind, String fileName, String text, Map<String, String> types, ImportBatch batch) {
+        List<Csv.Row> rows = Csv.parse(text);
         if (rows.isEmpty()) {
             batch.note(fileName + " is empty");
             return;

@@ -155,14 +155,19 @@ public final class Directory {
     }
 
     private static void readJson(Path file, ImportBatch batch) throws IOException {
+        readJson(file.getFileName().toString(), Files.readAllBytes(file), batch);
+    }
+
+    /** One Open Referral JSON file; its name may say which table its records belong to. */
+    static void readJson(String fileName, byte[] content, ImportBatch batch) throws IOException {
         JsonNode json;
         try {
-            json = JSON.readTree(file.toFile());
+            json = JSON.readTree(content);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            batch.error(file.getFileName() + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
+            batch.error(fileName + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
             return;
         }
-        JsonRecords.read(json, JsonRecords.kindFromFileName(file.getFileName().toString()), file.getFileName().toString(), batch);
+        JsonRecords.read(json, JsonRecords.kindFromFileName(fileName), fileName, batch);
     }
 
     /** Imports Open Referral JSON sent over HTTP. */

@@ -14,6 +14,8 @@ final class Messages {
         String cleaned = message
                 .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?", "")
                 .replaceAll("\\b(?:ca\\.uhn|org\\.hl7|com\\.fasterxml|java|javax|org\\.waymark)\\.[A-Za-z0-9_.$]+", "")
+                // A bare class name too, as HAPI writes it ("DataFormatException at [Line number = 2 ...]").
+                .replaceAll("\\b[A-Z][A-Za-z0-9_]*(?:Exception|Error)\\b:?\\s*(?:at\\s+)?", "")
                 .replaceAll("\\s+", " ")
                 .strip();
         return cleaned.length() <= MAX ? cleaned : cleaned.substring(0, MAX) + "...";

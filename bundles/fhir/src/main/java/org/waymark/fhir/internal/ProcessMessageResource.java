@@ -68,13 +68,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
     @Consumes(MediaType.WILDCARD)
     public Response process(String body, @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
-        FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
-                WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        if (body == null || body.isBlank()) {
-            throw WaymarkException.invalid("The request has no body");
-        }
+        Posted<Bundle> parsed = parse(body, headers, Bundle.class);
+        FhirFormat format = parsed.format();
         Caller sender = Callers.of(security);
-        BarsMessage message = new BarsMessage(fhir.parse(format, body, Bundle.class));
+        BarsMessage message = new BarsMessage(parsed.resource());
         String senderKey = sender.id() + "|" + message.sourceEndpoint();
         String digest = sha256(body);
 

@@ -15,6 +15,7 @@ import org.waymark.api.referral.ReferralService;
 abstract class ReferralEndpoint implements FhirEndpoint {
     protected final ReferralService referrals;
     protected final FhirResponder responder;
+    private final Fhir fhir;
     private final FhirSettings settings;
     private final String resourceType;
     private final List<String> interactions;
@@ -23,6 +24,7 @@ abstract class ReferralEndpoint implements FhirEndpoint {
     ReferralEndpoint(Fhir fhir, ReferralService referrals, FhirSettings settings, String resourceType,
                      List<String> interactions, Map<String, String> searchParameters) {
         this.referrals = referrals;
+        this.fhir = fhir;
         this.settings = settings;
         this.responder = new FhirResponder(fhir);
         this.resourceType = resourceType;
@@ -50,6 +52,20 @@ abstract class ReferralEndpoint implements FhirEndpoint {
                                       UriInfo uri) {
         T record = found.orElseThrow(() -> WaymarkException.notFound(resourceType + "/" + Messages.safe(id) + " is not known"));
         return responder.resource(request(headers, uri), 200, toResource.apply(record));
+    }
+
+    /** A posted body, in the format its Content-Type names. */
+    protected record Posted<T extends Resource>(FhirFormat format, T resource) {
+    }
+
+    /** Parses a posted body strictly: a FHIR media type and a body are required, and it must be a {@code type}. */
+    protected final <T extends Resource> Posted<T> parse(String body, HttpHeaders headers, Class<T> type) {
+        FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
+                WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
+        if (body == null || body.isBlank()) {
+            throw WaymarkException.invalid("The request has no body");
+        }
+        return new Posted<>(format, fhir.parse(format, body, type));
     }
 
     protected final FhirRequest request(HttpHeaders headers, UriInfo uri) {

@@ -50,12 +50,9 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
     }
 
-    private final Fhir fhir;
-
     @Activate
     public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
         super(fhir, referrals, settings, "ServiceRequest", List.of("create", "read", "search-type"), SEARCH_PARAMETERS);
-        this.fhir = fhir;
     }
 
     @POST
@@ -63,15 +60,10 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     @RolesAllowed(Roles.REFERRER)
     public Response create(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
                            @Context UriInfo uri, @Context SecurityContext security) {
-        FhirRequest request = request(headers, uri);
-        FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
-                WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        if (body == null || body.isBlank()) {
-            throw WaymarkException.invalid("The request has no body");
-        }
-        ServiceRequest posted = fhir.parse(format, body, ServiceRequest.class);
+        Posted<ServiceRequest> posted = parse(body, headers, ServiceRequest.class);
         Intake intake = referrals.receive(Callers.of(security),
-                ReferralMapping.toNewReferral(posted, format.mediaType(), body));
+                ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), body));
+        FhirRequest request = request(headers, uri);
         ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());
         if (prefer != null && prefer.contains("return=OperationOutcome")) {
             OperationOutcome outcome = new OperationOutcome();

@@ -60,12 +60,9 @@ public final class TransactionResource extends ReferralEndpoint {
     public Response transaction(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
                                 @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
-        FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
-                WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        if (body == null || body.isBlank()) {
-            throw WaymarkException.invalid("The request has no body");
-        }
-        Bundle posted = fhir.parse(format, body, Bundle.class);
+        Posted<Bundle> parsed = parse(body, headers, Bundle.class);
+        FhirFormat format = parsed.format();
+        Bundle posted = parsed.resource();
         long serviceRequests = posted.getEntry().stream().filter(e -> e.getResource() instanceof ServiceRequest).count();
         TransactionBundle transaction = new TransactionBundle(posted, fhir,
                 sr -> serviceRequests == 1 ? body : excerpt(format, posted, sr), format.mediaType());

@@ -59,7 +59,7 @@ public final class HealthResource {
         checkDatabase(problems);
         checkBundles(problems);
         if (!endpoints.settled()) {
-            problems.put("http", "endpoints still starting");
+            problems.put("http", String.join("; ", endpoints.problems()));
         }
         boolean up = problems.isEmpty();
         Map<String, Object> body = new LinkedHashMap<>();

@@ -109,6 +109,7 @@ public final class JaxRsHost implements RouteInventory {
                     if (service != null) {
                         services.put(reference, service);
                         refresh(reference);
+                        readiness.serving(reference);
                     }
                     return service;
                 } finally {
@@ -124,6 +125,7 @@ public final class JaxRsHost implements RouteInventory {
             @Override
             public void removedService(ServiceReference<Object> reference, Object service) {
                 services.remove(reference);
+                readiness.notServing(reference);
                 refresh(reference);
                 context.ungetService(reference);
             }
@@ -234,6 +236,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
+        config.register(new ReadinessGate(readiness::settled, application.path().equals("/fhir")));
         config.register(new PluginApprovalFeature(() -> approvals));
         config.register(new AccessControlFeature(authenticator));
         config.register(new RequestIdFilter());

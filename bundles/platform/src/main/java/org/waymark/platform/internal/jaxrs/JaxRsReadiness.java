@@ -1,54 +1,108 @@
 package org.waymark.platform.internal.jaxrs;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.service.component.ComponentConstants;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.http.runtime.HttpServiceRuntime;
 
 /**
- * Whether every registered resource is really being served. A resource's component is satisfied (and its service
- * registered) before the host has activated it and reloaded Jersey; HAPI FHIR's start alone takes a second or two.
- * Readiness must not say UP in that gap, or a client's first request gets a 404; nor before the web container has
- * put each application's servlet in service (its registration is asynchronous).
+ * Whether every JAX-RS resource that the installed Waymark bundles declare is really being served. Health says UP
+ * only when this holds, and {@link ReadinessGate} answers 503 with {@code Retry-After} to every request until it does,
+ * so a client never meets a 404 for a route that is merely still starting.
+ *
+ * <p>The gaps this closes, each seen at start-up: a bundle is ACTIVE before SCR has read its component descriptions
+ * (HAPI FHIR's bundle is large); a resource's component is satisfied before its service reaches the host; the host
+ * reloads Jersey a moment after a resource arrives; Pax Web puts a whiteboard servlet in service asynchronously.
+ *
+ * <p>Requests ask on every call, so a positive answer is kept until something changes (a Waymark bundle's state, a
+ * whiteboard service coming or going, an application servlet); a negative one is worked out again each time.
  */
 @Component(service = JaxRsReadiness.class)
 public final class JaxRsReadiness {
-    private final AtomicInteger pending = new AtomicInteger();
-    private final java.util.Set<String> servletNames = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private volatile org.osgi.service.http.runtime.HttpServiceRuntime runtime;
+    private static final String WAYMARK = "org.waymark.";
 
-    /** The web container's own account of what it serves (Pax Web registers whiteboard servlets asynchronously). */
-    @org.osgi.service.component.annotations.Reference(cardinality = org.osgi.service.component.annotations.ReferenceCardinality.OPTIONAL,
-            policy = org.osgi.service.component.annotations.ReferencePolicy.DYNAMIC)
-    void bindRuntime(org.osgi.service.http.runtime.HttpServiceRuntime runtime) {
-        this.runtime = runtime;
+    private final BundleContext context;
+    private final ServiceComponentRuntime scr;
+    private final AtomicInteger pending = new AtomicInteger();
+    private final Set<String> servletNames = ConcurrentHashMap.newKeySet();
+    /** Components (bundle id / component name) whose whiteboard service the host holds. */
+    private final Set<String> served = ConcurrentHashMap.newKeySet();
+    private final SynchronousBundleListener bundles = event -> {
+        Bundle bundle = event.getBundle();
+        if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith(WAYMARK)
+                && event.getType() != BundleEvent.RESOLVED && event.getType() != BundleEvent.UNRESOLVED) {
+            changed();
+        }
+    };
+    private volatile HttpServiceRuntime runtime;
+    private volatile boolean confirmed;
+
+    @Activate
+    public JaxRsReadiness(BundleContext context, @Reference ServiceComponentRuntime scr) {
+        this.context = context;
+        this.scr = scr;
+        context.addBundleListener(bundles);
     }
 
-    void unbindRuntime(org.osgi.service.http.runtime.HttpServiceRuntime runtime) {
+    @Deactivate
+    void deactivate() {
+        context.removeBundleListener(bundles);
+    }
+
+    /** The web container's own account of what it serves (Pax Web registers whiteboard servlets asynchronously). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindRuntime(HttpServiceRuntime runtime) {
+        this.runtime = runtime;
+        changed();
+    }
+
+    void unbindRuntime(HttpServiceRuntime runtime) {
         if (this.runtime == runtime) {
             this.runtime = null;
+            changed();
         }
     }
 
     /** A servlet registered on the whiteboard counts as served only once the web container lists it. */
     void hosting(String servletName) {
         servletNames.add(servletName);
+        changed();
     }
 
     void unhosting(String servletName) {
         servletNames.remove(servletName);
+        changed();
     }
 
-    private boolean servletsInService() {
-        org.osgi.service.http.runtime.HttpServiceRuntime current = runtime;
-        if (current == null) {
-            return false;
-        }
-        java.util.Set<String> served = new java.util.HashSet<>();
-        for (var context : current.getRuntimeDTO().servletContextDTOs) {
-            for (var servlet : context.servletDTOs) {
-                served.add(servlet.name);
-            }
-        }
-        return served.containsAll(servletNames);
+    void serving(ServiceReference<?> reference) {
+        served.add(key(reference));
+        changed();
+    }
+
+    void notServing(ServiceReference<?> reference) {
+        served.remove(key(reference));
+        changed();
     }
 
     void adding() {
@@ -59,7 +113,153 @@ public final class JaxRsReadiness {
         pending.decrementAndGet();
     }
 
+    private void changed() {
+        confirmed = false;
+    }
+
+    /** True when every declared resource is served; cheap once it has held (requests ask on every call). */
     public boolean settled() {
-        return pending.get() == 0 && servletsInService();
+        if (pending.get() != 0) {
+            return false;
+        }
+        if (confirmed) {
+            return true;
+        }
+        boolean ready = problems().isEmpty();
+        if (ready && pending.get() == 0) {
+            confirmed = true;
+        }
+        return ready;
+    }
+
+    /** What is still starting, for health's admin view and the logs; empty when {@link #settled()}. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (pending.get() != 0) {
+            problems.add("JAX-RS applications reloading");
+        }
+        if (!servletsInService()) {
+            problems.add("application servlets not in service yet");
+        }
+        problems.addAll(unserved(views(), booting(), Set.copyOf(served)));
+        return problems;
+    }
+
+    private boolean servletsInService() {
+        HttpServiceRuntime current = runtime;
+        if (current == null) {
+            return false;
+        }
+        Set<String> inService = new HashSet<>();
+        for (var servletContext : current.getRuntimeDTO().servletContextDTOs) {
+            for (var servlet : servletContext.servletDTOs) {
+                inService.add(servlet.name);
+            }
+        }
+        return inService.containsAll(servletNames);
+    }
+
+    /** Until the framework reaches its beginning start level, a Waymark bundle meant to start is still expected. */
+    private boolean booting() {
+        FrameworkStartLevel framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkStartLevel.class);
+        String beginning = context.getProperty(Constants.FRAMEWORK_BEGINNING_STARTLEVEL);
+        int target = beginning == null ? 1 : Integer.parseInt(beginning.trim());
+        return framework != null && framework.getStartLevel() < target;
+    }
+
+    private List<BundleView> views() {
+        List<BundleView> views = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            String name = bundle.getSymbolicName();
+            if (name == null || !name.startsWith(WAYMARK) || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+            boolean meantToStart = startLevel != null && startLevel.isPersistentlyStarted();
+            List<ComponentView> components = new ArrayList<>();
+            if (bundle.getState() == Bundle.ACTIVE) {
+                for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+                    boolean resource = isTrue(description.properties.get(JaxRsHost.RESOURCE))
+                            || isTrue(description.properties.get(JaxRsHost.EXTENSION));
+                    boolean satisfied = false;
+                    if (scr.isComponentEnabled(description)) {
+                        for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                            satisfied |= configuration.state == ComponentConfigurationDTO.SATISFIED
+                                    || configuration.state == ComponentConfigurationDTO.ACTIVE;
+                        }
+                    }
+                    components.add(new ComponentView(description.name, resource, satisfied));
+                }
+            }
+            views.add(new BundleView(bundle.getBundleId(), name, bundle.getState(), meantToStart,
+                    declaredComponents(bundle.getHeaders("").get("Service-Component")), components));
+        }
+        return views;
+    }
+
+    private static boolean isTrue(Object value) {
+        return value != null && "true".equalsIgnoreCase(value.toString());
+    }
+
+    /** bnd lists one descriptor per component; a header entry with a wildcard counts as at least one. */
+    static int declaredComponents(String header) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        int count = 0;
+        for (String entry : header.split(",")) {
+            if (!entry.isBlank()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static String key(ServiceReference<?> reference) {
+        return key(reference.getBundle() == null ? -1 : reference.getBundle().getBundleId(),
+                String.valueOf(reference.getProperty(ComponentConstants.COMPONENT_NAME)));
+    }
+
+    static String key(long bundleId, String componentName) {
+        return bundleId + "/" + componentName;
+    }
+
+    record ComponentView(String name, boolean resource, boolean satisfied) {
+    }
+
+    record BundleView(long id, String symbolicName, int state, boolean meantToStart, int declaredComponents,
+                      List<ComponentView> components) {
+    }
+
+    /**
+     * What keeps the declared routes from being served. A bundle starting or stopping, a bundle meant to start while
+     * the framework is still booting, a bundle whose components SCR has not read yet, and a satisfied resource
+     * component whose service the host does not hold yet all count; an unsatisfied component does not (health
+     * reports it, and one broken plugin must not stop every route).
+     */
+    static List<String> unserved(List<BundleView> bundles, boolean booting, Set<String> served) {
+        List<String> problems = new ArrayList<>();
+        for (BundleView bundle : bundles) {
+            switch (bundle.state()) {
+                case Bundle.STARTING, Bundle.STOPPING -> problems.add(bundle.symbolicName() + " starting or stopping");
+                case Bundle.ACTIVE -> {
+                    if (bundle.components().size() < bundle.declaredComponents()) {
+                        problems.add(bundle.symbolicName() + " components not read yet");
+                    }
+                    for (ComponentView component : bundle.components()) {
+                        if (component.resource() && component.satisfied()
+                                && !served.contains(key(bundle.id(), component.name()))) {
+                            problems.add(bundle.symbolicName() + "/" + component.name() + " not served yet");
+                        }
+                    }
+                }
+                default -> {
+                    if (booting && bundle.meantToStart()) {
+                        problems.add(bundle.symbolicName() + " not started yet");
+                    }
+                }
+            }
+        }
+        return problems;
     }
 }

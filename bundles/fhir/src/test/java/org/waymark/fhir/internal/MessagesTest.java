@@ -1,0 +1,22 @@
+package org.waymark.fhir.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+    @Test
+    void bareAndQualifiedJavaClassNamesAreRemoved() {
+        // The message HAPI gave for an input the fuzzer found (BarsMessageFuzzTestInputs/parseAndMap/crash-cf5a0...).
+        String hapi = "HAPI-1851: DataFormatException at [Line number = 2 Column number = 208 ]: HAPI-1825: Unknown element"
+                + " 'sostem' found during parse; caused by java.lang.IllegalStateException: ca.uhn.fhir.parser.Foo";
+        String safe = Messages.safe(hapi);
+        assertThat(safe).doesNotContain("Exception").doesNotContain("java.").doesNotContain("ca.uhn")
+                .contains("HAPI-1851: [Line number = 2").contains("Unknown element 'sostem' found during parse");
+    }
+
+    @Test
+    void plainWordsStay() {
+        assertThat(Messages.safe("Error in the MessageHeader: Errors found")).isEqualTo("Error in the MessageHeader: Errors found");
+    }
+}

@@ -1,0 +1,215 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Faults, bounded in time: referral intake at 32 clients that retry after errors as real GP systems do (same
+ * identifier, so a retry is safe), while the server is killed with kill -9 ten times and restarted; afterwards every
+ * acknowledged referral is stored, and none twice. While a node is starting, every answer is a 503 with Retry-After
+ * (never a 404, which would tell a GP system to give up). On PostgreSQL, the database going away answers 503 with an
+ * OperationOutcome, and intake recovers by itself when it returns.
+ */
+class FaultIT {
+    private static final int CLIENTS = 32;
+    private static final int KILLS = 10;
+    /** Acknowledgements to wait for between kills: enough to be mid-intake, few enough to keep the test short. */
+    private static final int PER_ROUND = 40;
+    /** A GP system's pause between referrals, so that the run and its check afterwards stay bounded. */
+    private static final Duration THINK_TIME = Duration.ofMillis(100);
+    private static final Duration RETRY_BACK_OFF = Duration.ofMillis(100);
+    private static final String SYSTEM = "https://gp.example/fault-test";
+    /** After the run, how long a client keeps retrying its last referral before it gives up (the referral is then in doubt). */
+    private static final Duration GIVE_UP_AFTER = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer();
+
+    @Test
+    void everyAcknowledgedReferralSurvivesTenKillsAndNoneIsStoredTwice() throws Exception {
+        String token = server.demoClientToken();
+        long storedBefore = total(token, "");
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        Set<String> inDoubt = ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicLong giveUpAt = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+        Queue<String> unexpected = new ConcurrentLinkedQueue<>();
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger refusedWhileDown = new AtomicInteger();
+        AtomicInteger unavailable = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < CLIENTS; c++) {
+            Thread client = new Thread(() -> {
+                while (running.get()) {
+                    String identifier = "FAULT-" + next.incrementAndGet();
+                    String body = FhirReferralIT.serviceRequest(identifier, TestData.validNhsNumber(), "Fault")
+                            .replace("https://gp.example/referrals", SYSTEM);
+                    // A GP system keeps sending the same referral until it is acknowledged (here: until the run is over
+                    // and a last grace period has passed; the referral is then in doubt, stored at most once).
+                    while (true) {
+                        if (System.nanoTime() - giveUpAt.get() > 0) {
+                            inDoubt.add(identifier);
+                            break;
+                        }
+                        try {
+                            HttpResponse<String> answer = server.http().send(server.request("/fhir/ServiceRequest",
+                                            "Authorization", bearer(token), "Content-Type", "application/fhir+json")
+                                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (answer.statusCode() == 200 || answer.statusCode() == 201) {
+                                acknowledged.add(identifier);
+                                break;
+                            }
+                            if (answer.statusCode() == 503 && answer.headers().firstValue("Retry-After").isPresent()
+                                    && answer.body().contains("\"OperationOutcome\"")) {
+                                unavailable.incrementAndGet();
+                            } else {
+                                unexpected.add(answer.statusCode() + " " + answer.body());
+                            }
+                        } catch (java.io.IOException serverDown) {
+                            refusedWhileDown.incrementAndGet();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        LockSupport.parkNanos(RETRY_BACK_OFF.toNanos());
+                    }
+                    LockSupport.parkNanos(THINK_TIME.toNanos());
+                }
+            }, "fault-client-" + c);
+            clients.add(client);
+            client.start();
+        }
+        // A failure while killing and restarting still reports what was stored so far, then fails the test.
+        AssertionError stopped = null;
+        int kills = 0;
+        try {
+            for (int kill = 0; kill < KILLS; kill++) {
+                int before = acknowledged.size();
+                await("intake under way before kill " + (kill + 1)).atMost(Duration.ofSeconds(60))
+                        .until(() -> acknowledged.size() >= before + PER_ROUND);
+                server.kill();
+                kills++;
+                server.restart();
+            }
+            int before = acknowledged.size();
+            await("intake after the last restart").atMost(Duration.ofSeconds(60))
+                    .until(() -> acknowledged.size() >= before + PER_ROUND);
+        } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
+            stopped = new AssertionError("stopped after " + kills + " kills: " + e.getMessage(), e);
+            if (!server.isRunning()) {
+                server.restart();
+            }
+        } finally {
+            running.set(false);
+            giveUpAt.set(System.nanoTime() + GIVE_UP_AFTER.toNanos());
+            for (Thread client : clients) {
+                client.join(GIVE_UP_AFTER.plusSeconds(15).toMillis());
+            }
+        }
+
+        long stored = total(token, "") - storedBefore;
+        AtomicInteger lost = new AtomicInteger();
+        AtomicInteger duplicated = new AtomicInteger();
+        AtomicInteger inDoubtStored = new AtomicInteger();
+        ExecutorService checkers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> checks = new ArrayList<>();
+            for (String identifier : acknowledged) {
+                checks.add(checkers.submit(() -> {
+                    long copies = total(token, "&identifier=" + URLEncoder.encode(SYSTEM + "|" + identifier, StandardCharsets.UTF_8));
+                    if (copies == 0) {
+                        lost.incrementAndGet();
+                    } else if (copies > 1) {
+                        duplicated.incrementAndGet();
+                    }
+                }));
+            }
+            for (String identifier : inDoubt) {
+                checks.add(checkers.submit(() -> {
+                    long copies = total(token, "&identifier=" + URLEncoder.encode(SYSTEM + "|" + identifier, StandardCharsets.UTF_8));
+                    if (copies > 1) {
+                        duplicated.incrementAndGet();
+                    }
+                    inDoubtStored.addAndGet((int) copies);
+                }));
+            }
+            for (Future<?> check : checks) {
+                check.get();
+            }
+        } finally {
+            checkers.shutdownNow();
+        }
+        System.out.printf("Fault test (%s): %d referrals acknowledged across %d kills, %d stored; %d lost, %d duplicated;"
+                        + " %d given up unacknowledged (%d of them stored); %d requests met a dead server, %d a starting one"
+                        + " (503 Retry-After), %d anything else%s%n",
+                PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), kills, stored, lost.get(),
+                duplicated.get(), inDoubt.size(), inDoubtStored.get(), refusedWhileDown.get(), unavailable.get(),
+                unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek());
+
+        if (stopped != null) {
+            throw stopped;
+        }
+        assertThat(unexpected).as("answers other than 2xx, or 503 with Retry-After and an OperationOutcome").isEmpty();
+        assertThat(lost.get()).as("acknowledged referrals lost").isZero();
+        assertThat(duplicated.get()).as("acknowledged referrals stored twice").isZero();
+        assertThat(inDoubt).as("referrals never acknowledged within %s of the end", GIVE_UP_AFTER).isEmpty();
+        assertThat(stored).as("referrals stored by this run").isEqualTo(acknowledged.size() + inDoubtStored.get());
+    }
+
+    @Test
+    void theDatabaseGoingAwayAnswers503AndIntakeRecoversByItself() {
+        PostgresServer postgres = server.ownPostgres().orElse(null);
+        if (postgres == null) {
+            // Embedded Derby lives and dies with the server itself: the kill test above covers it.
+            assertThat(PostgresServer.selected()).isFalse();
+            return;
+        }
+        String token = server.demoClientToken();
+        server.expectErrorInLog("(?s).*(Connection refused|connection|PSQLException|Cannot get a connection|terminating connection).*");
+        postgres.halt();
+        try {
+            HttpResponse<String> refused = post(token, "DB-DOWN");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(json(refused).path("resourceType").asText()).isEqualTo("OperationOutcome");
+            assertThat(refused.body()).doesNotContain("Exception").doesNotContain("org.");
+        } finally {
+            postgres.resume();
+        }
+        await("intake back without a restart").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> post(token, "DB-BACK").statusCode() == 201);
+    }
+
+    private static HttpResponse<String> post(String token, String identifier) {
+        return server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest(identifier, TestData.validNhsNumber(), "Outage"))));
+    }
+
+    private static long total(String token, String query) {
+        HttpResponse<String> page = server.get("/fhir/ServiceRequest?_count=0" + query, "Authorization", bearer(token));
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        return json(page).path("total").asLong();
+    }
+}
