@@ -2,6 +2,7 @@ package org.waymark.platform.internal.features;
 
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -133,7 +134,7 @@ public final class FeatureMix {
         Set<Feature> result = new LinkedHashSet<>();
         for (Repository repository : features.listRepositories()) {
             if (repository.getName() != null && repository.getName().startsWith("waymark-")) {
-                result.addAll(java.util.List.of(repository.getFeatures()));
+                result.addAll(List.of(repository.getFeatures()));
             }
         }
         return result;
