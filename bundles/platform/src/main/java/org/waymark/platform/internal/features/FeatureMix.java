@@ -44,6 +44,7 @@ public final class FeatureMix {
     /** JVM-wide, so that it outlives a reinstall of this bundle: the framework run the mix was applied in. */
     static final String APPLIED_PROPERTY = "org.waymark.features.mixAppliedInFramework";
     private static final long BOOT_WAIT_MINUTES = 10;
+    private static final String WAYMARK_REPOSITORY = "mvn:org.waymark/features/";
     /** Nothing else is refreshed: a plugin or capability coming or going must never restart the core. */
     private static final EnumSet<FeaturesService.Option> NO_REFRESH = EnumSet.of(FeaturesService.Option.NoAutoRefreshBundles);
 
@@ -129,11 +130,14 @@ public final class FeatureMix {
         LOG.error("Feature mix: {}", message);
     }
 
-    /** The features of Waymark's own repository (named waymark-VERSION), not those of plugins. */
+    /**
+     * The features of Waymark's own repository (the org.waymark:features artifact), never those of a plugin's .kar or
+     * features.xml, whatever their names.
+     */
     private Set<Feature> waymarkFeatures() throws Exception {
         Set<Feature> result = new LinkedHashSet<>();
         for (Repository repository : features.listRepositories()) {
-            if (repository.getName() != null && repository.getName().startsWith("waymark-")) {
+            if (repository.getURI() != null && repository.getURI().toString().startsWith(WAYMARK_REPOSITORY)) {
                 result.addAll(List.of(repository.getFeatures()));
             }
         }
