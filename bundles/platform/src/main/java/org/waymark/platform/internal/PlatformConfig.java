@@ -14,6 +14,9 @@ public @interface PlatformConfig {
     @AttributeDefinition(description = "Folder watched for hot-deployed plugins; empty: leave fileinstall as configured")
     String deployDir() default "";
 
+    @AttributeDefinition(description = "Capability features this node runs (WAYMARK_FEATURES), comma-separated; empty: waymark-core, everything")
+    String features() default "";
+
     @AttributeDefinition(description = "Unix socket for the ./waymark admin commands; empty: none")
     String adminSocket() default "";
 

@@ -24,12 +24,13 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.waymark.api.security.CallerPrincipal;
+import org.waymark.platform.internal.features.FeatureMix;
 import org.waymark.platform.internal.jaxrs.JaxRsReadiness;
 import org.waymark.api.security.Roles;
 
 /**
- * Readiness: UP only when every installed Waymark bundle is active, each of their components is satisfied and the
- * database answers. Anyone may ask; only admins see which part is down.
+ * Readiness: UP only when the area's feature mix is applied, every installed Waymark feature is started, every
+ * installed Waymark bundle is active, each of their components is satisfied and the database answers. Anyone may ask; only admins see which part is down.
  */
 @Component(service = HealthResource.class, property = "osgi.jaxrs.resource=true")
 @Path("/health")
@@ -40,12 +41,14 @@ public final class HealthResource {
     private final ServiceComponentRuntime scr;
     private final JaxRsReadiness endpoints;
     private final String node;
+    private final FeatureMix features;
 
     @Activate
     public HealthResource(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource db,
                           @Reference ServiceComponentRuntime scr, @Reference JaxRsReadiness endpoints,
-                          @Reference org.waymark.platform.internal.jobs.JobRunner jobs) {
+                          @Reference org.waymark.platform.internal.jobs.JobRunner jobs, @Reference FeatureMix features) {
         this.context = context;
+        this.features = features;
         this.node = jobs.store().nodeId();
         this.endpoints = endpoints;
         this.db = db;
@@ -58,6 +61,7 @@ public final class HealthResource {
         Map<String, String> problems = new TreeMap<>();
         checkDatabase(problems);
         checkBundles(problems);
+        problems.putAll(features.problems());
         if (!endpoints.settled()) {
             problems.put("http", String.join("; ", endpoints.problems()));
         }
