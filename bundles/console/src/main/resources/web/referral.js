@@ -3,6 +3,7 @@
 // sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
 import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
+import { renderPersonRecord, initGovernance } from './governance.js';
 
 const STATUS_LABELS = {
   'requested': 'New, waiting for a decision', 'accepted': 'Accepted', 'rejected': 'Rejected (declined)',
@@ -74,6 +75,7 @@ export async function openReferral(id) {
   state.referral = loaded.data;
   renderSummary(loaded.data);
   await renderStatusForm(loaded.data);
+  await renderPersonRecord(loaded.data);
   restoreDrafts();
   await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline()]);
   $('referral-title').focus();
@@ -85,6 +87,7 @@ async function reload() {
   state.referral = loaded.data;
   renderSummary(loaded.data);
   await renderStatusForm(loaded.data);
+  await renderPersonRecord(loaded.data);
   await loadTimeline();
 }
 
@@ -525,6 +528,7 @@ export function initReferral() {
   $('accept').addEventListener('click', () => changeStatus('accepted', null, null));
   $('assign-form').addEventListener('submit', submitAssignment);
   $('show-audit').addEventListener('click', showAudit);
+  initGovernance(reload);
   $('status-form').addEventListener('submit', submitStatus);
   $('new-status').addEventListener('change', statusChosen);
   $('contact-form').addEventListener('submit', submitContact);

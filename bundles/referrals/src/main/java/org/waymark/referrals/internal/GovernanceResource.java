@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.Roles;
 import org.waymark.referrals.internal.governance.PersonalData;
 
@@ -33,11 +34,14 @@ import org.waymark.referrals.internal.governance.PersonalData;
 public final class GovernanceResource {
     private final PersonalData data;
     private final Rectifications rectifications;
+    private final ReferralService referrals;
 
     @Activate
-    public GovernanceResource(@Reference PersonalData data, @Reference Rectifications rectifications) {
+    public GovernanceResource(@Reference PersonalData data, @Reference Rectifications rectifications,
+                              @Reference ReferralService referrals) {
         this.data = data;
         this.rectifications = rectifications;
+        this.referrals = referrals;
     }
 
     /** Everything held about the person (from the caller's areas), as a JSON download. */
@@ -63,11 +67,18 @@ public final class GovernanceResource {
         return Response.ok(patient).tag(new EntityTag(Long.toString(patient.version()))).build();
     }
 
+    /** The person's details as they stand (with the version to send in If-Match) and every earlier state. */
+    public record History(Patient current, List<Rectifications.Previous> previous) {
+    }
+
     /** The values that corrections replaced, newest first, with who changed them, when and why. */
     @GET
     @Path("/{id}/history")
     @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
-    public List<Rectifications.Previous> history(@PathParam("id") String id, @Context SecurityContext security) {
-        return rectifications.history(CaseRecordsResource.caller(security), id);
+    public Response history(@PathParam("id") String id, @Context SecurityContext security) {
+        List<Rectifications.Previous> previous = rectifications.history(CaseRecordsResource.caller(security), id);
+        Patient current = referrals.findPatient(CaseRecordsResource.caller(security), id)
+                .orElseThrow(() -> org.waymark.api.error.WaymarkException.notFound("No person with this id in your areas"));
+        return Response.ok(new History(current, previous)).tag(new EntityTag(Long.toString(current.version()))).build();
     }
 }

@@ -97,8 +97,9 @@ public final class AuditResource {
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         long seq = r.getLong(9);
+                        Long chainSeq = r.wasNull() ? null : seq;
                         found.add(new Entry(r.getLong(1), r.getTimestamp(2).toInstant(), r.getString(3), r.getString(4),
-                                r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.wasNull() ? null : seq, r.getString(10)));
+                                r.getString(5), r.getString(6), r.getString(7), r.getString(8), chainSeq, r.getString(10)));
                     }
                 }
                 return found;
