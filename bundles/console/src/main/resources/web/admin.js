@@ -1,6 +1,7 @@
 // The area admin's pages: users (add, disable a leaver, enable, reset a password), handing over a caseload, and the
 // area's reason lists.
 import { state, $, api, showMessage, announce, show, sessionEnded, cell, el } from './common.js';
+import { showAuditViewer } from './governance.js';
 
 function fillAreas(select) {
   if (select.options.length) return;
@@ -28,7 +29,7 @@ async function call(method, path, body, failure) {
 export async function showAdmin() {
   show('admin');
   ['user-area', 'handover-area', 'reasons-area'].forEach((id) => fillAreas($(id)));
-  await Promise.all([loadUsers(), loadReasons(), loadPlugins(), loadAreaReports()]);
+  await Promise.all([loadUsers(), loadReasons(), loadPlugins(), loadAreaReports(), showAuditViewer()]);
   $('admin-title').focus();
 }
 

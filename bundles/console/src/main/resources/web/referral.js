@@ -4,6 +4,7 @@
 import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
 import { showPanels } from './plugin-panels.js';
+import { renderPersonRecord, initGovernance } from './governance.js';
 
 const STATUS_LABELS = {
   'requested': 'New, waiting for a decision', 'accepted': 'Accepted', 'rejected': 'Rejected (declined)',
@@ -76,6 +77,7 @@ export async function openReferral(id) {
   renderSummary(loaded.data);
   renderPathway(loaded.data);
   await renderStatusForm(loaded.data);
+  await renderPersonRecord(loaded.data);
   restoreDrafts();
   showPanels($('referral-plugin-panels'), 'referral', loaded.data.area, { 'referral-id': loaded.data.id, area: loaded.data.area });
   await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline()]);
@@ -88,6 +90,7 @@ async function reload() {
   state.referral = loaded.data;
   renderSummary(loaded.data);
   await renderStatusForm(loaded.data);
+  await renderPersonRecord(loaded.data);
   await loadTimeline();
 }
 
@@ -560,6 +563,7 @@ export function initReferral() {
   $('accept').addEventListener('click', () => changeStatus('accepted', null, null));
   $('assign-form').addEventListener('submit', submitAssignment);
   $('show-audit').addEventListener('click', showAudit);
+  initGovernance(reload);
   $('status-form').addEventListener('submit', submitStatus);
   $('new-status').addEventListener('change', statusChosen);
   $('contact-form').addEventListener('submit', submitContact);

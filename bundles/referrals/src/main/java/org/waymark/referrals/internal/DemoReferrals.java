@@ -15,7 +15,10 @@ import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.ReferralSearch;
+import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralService;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.StatusChange;
 import org.waymark.api.referral.Subject;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
@@ -35,6 +38,19 @@ public final class DemoReferrals {
     private record Person(String nhs, String given, String family, LocalDate born, String gender, String postcode,
                           String area, String reason, String priority) {
     }
+
+    /** Demo people whose referral is already closed, so retention and the subject access export have history to show. */
+    private record Closed(Person person, StatusChange... steps) {
+    }
+
+    private static final List<Closed> CLOSED = List.of(
+            new Closed(new Person("9990019002", "Peter", "Lindqvist", LocalDate.of(1939, 6, 3), "male", "S11 8YB", "sheffield",
+                    "Bereaved; wanted company and a reason to go out", "routine"),
+                    new StatusChange(ReferralStatus.ACCEPTED, null, null),
+                    new StatusChange(ReferralStatus.COMPLETED, null, "Joined a lunch club and a walking group; no further support needed")),
+            new Closed(new Person("9990019010", "Grace", "Adeyemi", LocalDate.of(1987, 2, 11), "female", "N19 5QT", "islington",
+                    "Money worries after a change of job", "routine"),
+                    new StatusChange(ReferralStatus.REJECTED, "Moved out of the area before first contact", null)));
 
     private static final List<Person> PEOPLE = List.of(
             new Person("9990010005", "Margaret", "Holloway", LocalDate.of(1944, 3, 2), "female", "S10 2TN", "sheffield",
@@ -70,6 +86,19 @@ public final class DemoReferrals {
                     p.reason(), null, p.priority(), now.minus(n * 2L, ChronoUnit.DAYS), "Dr A. Demo, Demo Surgery", null,
                     null, null));
         }
-        LOG.info("{} demo referrals created", n);
+        for (Closed closed : CLOSED) {
+            Person p = closed.person();
+            Caller gp = new Caller(p.area().equals("sheffield") ? "demo-gp" : "demo-islington-gp", Caller.Kind.CLIENT,
+                    Set.of(Roles.REFERRER), Set.of(p.area()), false);
+            Referral referral = referrals.receive(gp, new NewReferral("https://demo.waymark.org/referral", "DEMO-" + (++n),
+                    Subject.described(NhsNumber.parse(p.nhs()).orElseThrow(),
+                            new Demographics(p.family(), p.given(), p.born(), p.gender(), p.postcode())),
+                    p.reason(), null, p.priority(), now.minus(n * 30L, ChronoUnit.DAYS), "Dr A. Demo, Demo Surgery", null,
+                    null, null)).referral();
+            for (StatusChange step : closed.steps()) {
+                referral = referrals.changeStatus(anyStaff, referral.id(), step, referral.version());
+            }
+        }
+        LOG.info("{} demo referrals created ({} of them closed)", n, CLOSED.size());
     }
 }

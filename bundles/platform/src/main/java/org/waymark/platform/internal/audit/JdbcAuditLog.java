@@ -52,7 +52,7 @@ public final class JdbcAuditLog implements AuditLog, AuditTrail {
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO wm_audit (occurred_at, actor, actor_kind, action_type, resource_type, resource_id, patient_id) VALUES (?,?,?,?,?,?,?)")) {
-            s.setTimestamp(1, Timestamp.from(clock.instant()));
+            s.setTimestamp(1, Timestamp.from(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS)));
             s.setString(2, truncate(caller.id(), 128));
             s.setString(3, caller.kind().name());
             s.setString(4, action.name());

@@ -1,0 +1,195 @@
+package org.waymark.referrals.internal;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.platform.db.Jdbc;
+
+/**
+ * Rectification (UK GDPR art. 16) with history: a correction of a person's demographics keeps the values it replaced
+ * in {@code wm_patient_history}, with who corrected them, when and why, and is audited (naming the fields, never their
+ * values). A verified NHS number given here is used for linkage like one from a referrer.
+ */
+@Component(service = Rectifications.class)
+public final class Rectifications {
+    static final Set<String> GENDERS = Set.of("male", "female", "other", "unknown");
+
+    private final DataSource db;
+    private final ReferralService referrals;
+    private final AuditLog audit;
+    private final Clock clock;
+
+    /** A correction: absent fields stay as they are; a reason is required. */
+    public record Correction(String nhsNumber, String family, String given, String birthDate, String gender, String postcode,
+                             String reason) {
+    }
+
+    /** One earlier state of the person's demographics, as it was before a correction. */
+    public record Previous(String id, long version, String nhsNumber, Boolean nhsVerified, String family, String given,
+                           LocalDate birthDate, String gender, String postcode, String reason, String changedBy, Instant changedAt) {
+    }
+
+    @Activate
+    public Rectifications(@Reference(target = "(dataSourceName=waymark)") DataSource db,
+                          @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.referrals)") SchemaReady schema,
+                          @Reference ReferralService referrals, @Reference AuditLog audit) {
+        this(db, referrals, audit, Clock.systemUTC());
+    }
+
+    Rectifications(DataSource db, ReferralService referrals, AuditLog audit, Clock clock) {
+        this.db = db;
+        this.referrals = referrals;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    public Patient correct(Caller caller, String patientId, Correction correction, Long expectedVersion) {
+        if (correction == null || correction.reason() == null || correction.reason().isBlank()) {
+            throw WaymarkException.invalid("A correction needs a reason");
+        }
+        NhsNumber nhs = correction.nhsNumber() == null ? null : NhsNumber.parse(correction.nhsNumber())
+                .orElseThrow(() -> WaymarkException.invalid("An NHS number has 10 digits"));
+        LocalDate birthDate = null;
+        if (correction.birthDate() != null) {
+            try {
+                birthDate = LocalDate.parse(correction.birthDate());
+            } catch (DateTimeParseException e) {
+                throw WaymarkException.invalid("birthDate must be a date such as 1950-05-01");
+            }
+            if (birthDate.isAfter(LocalDate.now(clock))) {
+                throw WaymarkException.invalid("birthDate is in the future");
+            }
+        }
+        String gender = correction.gender() == null ? null : correction.gender().strip().toLowerCase(Locale.ROOT);
+        if (gender != null && !GENDERS.contains(gender)) {
+            throw WaymarkException.invalid("gender must be one of " + GENDERS);
+        }
+        Patient current = referrals.findPatient(caller, patientId)
+                .orElseThrow(() -> WaymarkException.notFound("No person with this id in your areas"));
+        if (expectedVersion != null && expectedVersion != current.version()) {
+            throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                    "Someone else changed this person's details first; reload and try again");
+        }
+        LocalDate newBirthDate = birthDate;
+        Instant now = clock.instant();
+        List<String> changed = new ArrayList<>();
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement history = c.prepareStatement("INSERT INTO wm_patient_history (id, patient_id, version, nhs_number,"
+                    + " nhs_verified, family, given, birth_date, gender, postcode, reason, changed_by, changed_at)"
+                    + " SELECT ?, id, version, nhs_number, nhs_verified, family, given, birth_date, gender, postcode, ?, ?, ?"
+                    + " FROM wm_patient WHERE id = ? AND version = ?")) {
+                history.setString(1, UUID.randomUUID().toString());
+                history.setString(2, PatientLinker.clip(correction.reason().strip(), 500));
+                history.setString(3, PatientLinker.clip(caller.id(), 128));
+                history.setTimestamp(4, Timestamp.from(now));
+                history.setString(5, patientId);
+                history.setLong(6, current.version());
+                if (history.executeUpdate() != 1) {
+                    throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                            "Someone else changed this person's details first; reload and try again");
+                }
+            }
+            StringBuilder set = new StringBuilder("version = version + 1, updated_at = ?");
+            List<Object> values = new ArrayList<>(List.of(Timestamp.from(now)));
+            if (nhs != null) {
+                set.append(", nhs_number = ?, nhs_verified = ?, verified_nhs_number = ?");
+                values.addAll(java.util.Arrays.asList(nhs.value(), nhs.verified(), nhs.verified() ? nhs.value() : null));
+                changed.add("nhsNumber");
+            }
+            if (correction.family() != null) {
+                set.append(", family = ?, family_norm = ?");
+                values.add(PatientLinker.clip(correction.family().strip(), 100));
+                values.add(PatientLinker.clip(PatientLinker.normalise(correction.family()), 100));
+                changed.add("family");
+            }
+            if (correction.given() != null) {
+                set.append(", given = ?, given_norm = ?");
+                values.add(PatientLinker.clip(correction.given().strip(), 100));
+                values.add(PatientLinker.clip(PatientLinker.normalise(correction.given()), 100));
+                changed.add("given");
+            }
+            if (newBirthDate != null) {
+                set.append(", birth_date = ?");
+                values.add(Date.valueOf(newBirthDate));
+                changed.add("birthDate");
+            }
+            if (gender != null) {
+                set.append(", gender = ?");
+                values.add(gender);
+                changed.add("gender");
+            }
+            if (correction.postcode() != null) {
+                set.append(", postcode = ?, postcode_norm = ?");
+                values.add(PatientLinker.clip(correction.postcode().strip().toUpperCase(Locale.ROOT), 16));
+                values.add(PatientLinker.clip(PatientLinker.normalisePostcode(correction.postcode()), 16));
+                changed.add("postcode");
+            }
+            if (changed.isEmpty()) {
+                throw WaymarkException.invalid("Nothing to correct: give at least one of nhsNumber, family, given, birthDate, gender, postcode");
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE wm_patient SET " + set + " WHERE id = ? AND version = ?")) {
+                for (int i = 0; i < values.size(); i++) {
+                    update.setObject(i + 1, values.get(i));
+                }
+                update.setString(values.size() + 1, patientId);
+                update.setLong(values.size() + 2, current.version());
+                update.executeUpdate();
+            } catch (SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    throw WaymarkException.conflict("Another person already has this verified NHS number: use linkage review to merge");
+                }
+                throw e;
+            }
+            audit.record(c, caller, AuditLog.Action.UPDATE, "Patient", patientId + " rectified " + String.join(",", changed), patientId);
+            return null;
+        });
+        return referrals.findPatient(caller, patientId).orElseThrow();
+    }
+
+    /** The person's earlier demographics, newest first; only for staff who may see the person. */
+    public List<Previous> history(Caller caller, String patientId) {
+        referrals.findPatient(caller, patientId)
+                .orElseThrow(() -> WaymarkException.notFound("No person with this id in your areas"));
+        return Jdbc.inTransaction(db, c -> {
+            List<Previous> out = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, version, nhs_number, nhs_verified, family, given, birth_date,"
+                    + " gender, postcode, reason, changed_by, changed_at FROM wm_patient_history WHERE patient_id = ? ORDER BY changed_at DESC, version DESC")) {
+                s.setString(1, patientId);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        Date birth = r.getDate(7);
+                        boolean verified = r.getBoolean(4);
+                        out.add(new Previous(r.getString(1), r.getLong(2), r.getString(3), r.wasNull() ? null : verified,
+                                r.getString(5), r.getString(6), birth == null ? null : birth.toLocalDate(), r.getString(8),
+                                r.getString(9), r.getString(10), r.getString(11), r.getTimestamp(12).toInstant()));
+                    }
+                }
+            }
+            audit.record(c, caller, AuditLog.Action.READ, "PatientHistory", patientId, patientId);
+            return out;
+        });
+    }
+}

@@ -1,0 +1,39 @@
+package org.waymark.referrals.internal.governance;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.waymark.api.governance.PersonalDataContributor;
+import org.waymark.api.referral.ReferralService;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+
+/** Builds the governance services for tests in other packages, as SCR would, with a clock the test controls. */
+public final class GovernanceAccess {
+    private final PersonalData data;
+
+    private GovernanceAccess(PersonalData data) {
+        this.data = data;
+    }
+
+    public static GovernanceAccess create(DataSource db, ReferralService referrals, AuditLog audit, Clock clock,
+                                          List<PersonalDataContributor> contributors) {
+        PersonalData data = new PersonalData(db, referrals, audit, clock);
+        contributors.forEach(data::addContributor);
+        return new GovernanceAccess(data);
+    }
+
+    public static RetentionRules rules(String years, String perArea) {
+        return RetentionRules.parse(years, perArea);
+    }
+
+    public PersonalData.RetentionReport retention(RetentionRules rules, Instant asOf, boolean apply, Caller caller) {
+        return data.retention(rules, asOf, apply, caller);
+    }
+
+    public Map<String, Object> export(Caller caller, String patientId) {
+        return data.export(caller, patientId);
+    }
+}

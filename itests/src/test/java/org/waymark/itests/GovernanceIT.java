@@ -1,0 +1,212 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Information governance on the real distribution with demo data: the subject access export, rectification with
+ * history, retention (dry run ahead of time, then a real run once the closed demo referrals are old enough), the
+ * audit trail's tamper check after a row is edited straight in the database, and on embedded Derby the database
+ * encrypted at rest with an encrypted backup restored into a second node.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GovernanceIT {
+    private static final String DB_KEY = "itest-boot-password-0123";
+    private static final String BACKUP_PASSPHRASE = "itest backup passphrase";
+    private static final String ADMIN = basic("admin", "admin");
+    private static final String WORKER = basic("linkworker", "linkworker");
+    private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer()
+            .withEnvironment("WAYMARK_DB_ENCRYPTION_KEY", DB_KEY)
+            .withEnvironment("WAYMARK_BACKUP_PASSPHRASE", BACKUP_PASSPHRASE);
+
+    private static String holloway() {
+        JsonNode list = json(server.get("/api/referrals?search=holloway", "Authorization", ADMIN));
+        return list.path("items").get(0).path("patientId").asText();
+    }
+
+    private static String referralOf(String patientSearch) {
+        return json(server.get("/api/referrals?search=" + patientSearch, "Authorization", ADMIN)).path("items").get(0).path("id").asText();
+    }
+
+    @Test
+    @Order(1)
+    void theSubjectAccessExportHoldsEverythingAboutADemoPersonAndOnlyAdminsGetIt() {
+        String patientId = holloway();
+        String referralId = referralOf("holloway");
+        assertThat(server.postJson("/api/referrals/" + referralId + "/notes", "{\"text\":\"Would like a gardening group\"}",
+                "Authorization", WORKER).statusCode()).isEqualTo(201);
+        server.admin("set-contact", "person", patientId, "--email", "margaret@example.org");
+
+        HttpResponse<String> export = server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN);
+        assertThat(export.statusCode()).isEqualTo(200);
+        assertThat(export.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).contains("attachment"));
+        JsonNode body = json(export);
+        assertThat(body.path("format").asText()).isEqualTo("waymark-subject-access-export/1");
+        JsonNode sections = body.path("sections");
+        assertThat(sections.fieldNames()).toIterable().contains("referrals", "notifications", "directory", "audit");
+        assertThat(sections.at("/referrals/person/0/family").asText()).isEqualTo("Holloway");
+        assertThat(sections.at("/referrals/referrals/0/id").asText()).isEqualTo(referralId);
+        assertThat(sections.at("/referrals/notes/0/text").asText()).isEqualTo("Would like a gardening group");
+        assertThat(sections.at("/notifications/contactAddresses/0/address").asText()).isEqualTo("margaret@example.org");
+        assertThat(sections.path("directory").has("onwardReferrals")).isTrue();
+        assertThat(sections.at("/audit/entries")).as("who read the record").isNotEmpty();
+
+        assertThat(server.get("/api/patients/" + patientId + "/export", "Authorization", WORKER).statusCode()).isEqualTo(403);
+        assertThat(server.get("/api/patients/" + patientId + "/export").statusCode()).isEqualTo(401);
+        JsonNode trail = json(server.get("/api/admin/audit?resourceType=SubjectAccessExport&patientId=" + patientId, "Authorization", ADMIN));
+        assertThat(trail.path("items")).singleElement().satisfies(e -> assertThat(e.path("actor").asText()).isEqualTo("admin"));
+    }
+
+    @Test
+    @Order(2)
+    void aCorrectionKeepsTheEarlierDetailsAndAStaleOneIsRefused() {
+        String patientId = holloway();
+        HttpResponse<String> before = server.get("/api/patients/" + patientId + "/history", "Authorization", WORKER);
+        String etag = before.headers().firstValue("ETag").orElseThrow();
+        assertThat(json(before).path("previous")).isEmpty();
+
+        HttpResponse<String> corrected = put("/api/patients/" + patientId + "/demographics",
+                "{\"family\":\"Holloway-Price\",\"postcode\":\"S10 2TP\",\"reason\":\"Surname and postcode confirmed by phone\"}", etag);
+        assertThat(corrected.statusCode()).isEqualTo(200);
+        assertThat(json(corrected).at("/demographics/family").asText()).isEqualTo("Holloway-Price");
+
+        JsonNode history = json(server.get("/api/patients/" + patientId + "/history", "Authorization", WORKER));
+        assertThat(history.at("/current/demographics/postcode").asText()).isEqualTo("S10 2TP");
+        assertThat(history.path("previous")).singleElement().satisfies(p -> {
+            assertThat(p.path("family").asText()).isEqualTo("Holloway");
+            assertThat(p.path("postcode").asText()).isEqualTo("S10 2TN");
+            assertThat(p.path("changedBy").asText()).isEqualTo("linkworker");
+            assertThat(p.path("reason").asText()).isEqualTo("Surname and postcode confirmed by phone");
+        });
+        HttpResponse<String> stale = put("/api/patients/" + patientId + "/demographics", "{\"given\":\"Maggie\",\"reason\":\"typo\"}", etag);
+        assertThat(stale.statusCode()).isEqualTo(412);
+        assertThat(stale.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        assertThat(put("/api/patients/" + patientId + "/demographics", "{\"given\":\"Maggie\"}", null).statusCode()).isEqualTo(400);
+        JsonNode export = json(server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN));
+        assertThat(export.at("/sections/referrals/corrections/0/family").asText()).isEqualTo("Holloway");
+    }
+
+    @Test
+    @Order(3)
+    void aRetentionDryRunOnDemoDataFindsTheClosedReferralsOnceTheirPeriodHasPassed() {
+        assertThat(server.admin("retention", "--dry-run")).contains("Closed referrals past their period: 0");
+        String ahead = server.admin("retention", "--dry-run", "--as-of", "2040-01-01");
+        assertThat(ahead).contains("Closed referrals past their period: 2").contains("sheffield: 1").contains("islington: 1")
+                .contains("Persons erased entirely (no other referral left): 2");
+        assertThatThrownBy(() -> server.admin("retention", "--apply", "--as-of", "2040-01-01"))
+                .hasMessageContaining("--dry-run only");
+        assertThat(demoPatient("9990019002")).as("a dry run erases nothing").isNotNull();
+    }
+
+    @Test
+    @Order(4)
+    void theDatabaseIsEncryptedAtRestAndAnEncryptedBackupRestoresIntoANewNode() throws Exception {
+        Assumptions.assumeFalse(PostgresServer.selected(), "encryption at rest and online backup are for embedded Derby");
+        String properties = Files.readString(server.dataDir().resolve("db/service.properties"), StandardCharsets.ISO_8859_1);
+        assertThat(properties).contains("dataEncryption=true").contains("encryptionKeyLength=256");
+        long stored = json(server.get("/fhir/ServiceRequest?_count=0", "Authorization", bearer(server.demoClientToken()))).path("total").asLong();
+
+        String answer = server.admin("backup", server.dataDir().resolve("backups").toString());
+        assertThat(answer).contains(".wmbackup (encrypted)");
+        Path archive = Path.of(answer.substring(answer.indexOf('/'), answer.indexOf(".wmbackup") + ".wmbackup".length()));
+        try (var files = Files.list(archive.getParent())) {
+            assertThat(files).as("nothing unencrypted is left beside the archive").containsExactly(archive);
+        }
+        Path restoredFolder = server.dataDir().resolve("restored");
+        assertThat(server.admin("restore-backup", archive.toString(), restoredFolder.toString())).contains("Restored");
+
+        WaymarkServer restored = new WaymarkServer().withRestoredDatabase(restoredFolder.resolve("db"))
+                .withEnvironment("WAYMARK_DB_ENCRYPTION_KEY", DB_KEY);
+        restored.start("GovernanceIT-restored");
+        try {
+            long found = json(restored.get("/fhir/ServiceRequest?_count=0", "Authorization", bearer(restored.demoClientToken())))
+                    .path("total").asLong();
+            assertThat(found).as("referrals in the restored copy").isEqualTo(stored);
+        } finally {
+            restored.shutdown();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void editingAnAuditRowInTheDatabaseBreaksTheChainAndRetentionErasesWhatIsDue() throws Exception {
+        JsonNode intact = json(server.get("/api/admin/audit/verify", "Authorization", ADMIN));
+        assertThat(intact.path("intact").asBoolean()).isTrue();
+        assertThat(intact.path("checkedRows").asLong()).isGreaterThan(10);
+        String lindqvist = demoPatient("9990019002");
+
+        // Someone with access to the database rewrites who read a record, and makes the closed demo referrals old.
+        String tamper = "UPDATE wm_audit SET actor = 'nobody' WHERE chain_seq = 5";
+        String age = "UPDATE wm_referral SET updated_at = TIMESTAMP('2010-01-01 00:00:00') WHERE status IN ('completed', 'rejected')";
+        if (PostgresServer.selected()) {
+            PostgresServer postgres = server.ownPostgres().orElseThrow();
+            postgres.sql("waymark", tamper);
+            postgres.sql("waymark", age.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
+        } else {
+            server.stop();
+            String url = "jdbc:derby:" + server.dataDir().resolve("db") + ";bootPassword=" + DB_KEY;
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                assertThat(s.executeUpdate(tamper)).isEqualTo(1);
+                assertThat(s.executeUpdate(age)).isEqualTo(2);
+            } finally {
+                try {
+                    DriverManager.getConnection("jdbc:derby:" + server.dataDir().resolve("db") + ";shutdown=true");
+                } catch (SQLException shutDown) {
+                    // Derby reports a clean shutdown as an exception (08006)
+                }
+            }
+            server.restart();
+        }
+
+        JsonNode broken = json(server.get("/api/admin/audit/verify", "Authorization", ADMIN));
+        assertThat(broken.path("intact").asBoolean()).isFalse();
+        assertThat(broken.at("/firstBrokenLink/chainSeq").asLong()).isEqualTo(5);
+        assertThat(broken.at("/firstBrokenLink/problem").asText()).contains("changed");
+
+        String run = server.admin("retention", "--apply");
+        assertThat(run).contains("Closed referrals past their period: 2").contains("Persons erased entirely (no other referral left): 2");
+        assertThat(demoPatient("9990019002")).as("the person went with their last referral").isNull();
+        assertThat(server.get("/api/patients/" + lindqvist + "/export", "Authorization", ADMIN).statusCode()).isEqualTo(404);
+        assertThat(server.admin("retention", "--dry-run")).contains("Closed referrals past their period: 0");
+        JsonNode erased = json(server.get("/api/admin/audit?action=delete&patientId=" + lindqvist, "Authorization", ADMIN));
+        assertThat(erased.path("items")).as("the erasure is audited").hasSize(2);
+    }
+
+    /** The local id of the demo person with this NHS number, as the demo GP system sees it, or null. */
+    private static String demoPatient(String nhsNumber) {
+        JsonNode found = json(server.get("/fhir/Patient?identifier=" + NHS + "%7C" + nhsNumber, "Authorization",
+                bearer(server.demoClientToken())));
+        return found.path("total").asInt() == 0 ? null : found.at("/entry/0/resource/id").asText();
+    }
+
+    private static HttpResponse<String> put(String path, String body, String ifMatch) {
+        HttpRequest.Builder request = server.request(path, "Authorization", WORKER, "Content-Type", "application/json");
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return server.send(request.PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+}
