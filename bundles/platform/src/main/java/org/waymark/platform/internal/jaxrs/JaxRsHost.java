@@ -208,7 +208,8 @@ public final class JaxRsHost implements RouteInventory {
         for (ResourceMethod method : resource.getResourceMethods()) {
             AccessControlFeature.Policy policy = AccessControlFeature.Policy.of(resourceClass,
                     method.getInvocable().getDefinitionMethod());
-            routes.add(new Route(method.getHttpMethod(), path, policy.open(), policy.roles(), bundle));
+            routes.add(new Route(method.getHttpMethod(), path, policy.open(), policy.roles(), bundle,
+                    method.getConsumedTypes().stream().map(Object::toString).toList()));
         }
         for (Resource child : resource.getChildResources()) {
             collect(child, path, resourceClass, bundle, routes);
@@ -226,7 +227,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
-        config.register(new AccessControlFeature(authenticator));
+        config.register(new AccessControlFeature(authenticator, !application.name().equals("oauth2")));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
         config.register(new ResponseHeadersFilter(application.challenge()));
