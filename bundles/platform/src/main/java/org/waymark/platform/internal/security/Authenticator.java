@@ -79,6 +79,10 @@ public final class Authenticator {
             if (userAndPassword == null) {
                 throw unauthenticated("Malformed Basic credentials");
             }
+            Optional<Caller> remembered = accounts.rememberedUser(userAndPassword[0], userAndPassword[1]);
+            if (remembered.isPresent()) {
+                return remembered.get();
+            }
             LoginGuard.Attempt attempt = new LoginGuard.Attempt("user", userAndPassword[0], address);
             LoginGuard.Check check = guard.check(attempt);
             if (check.locked()) {
