@@ -476,9 +476,15 @@ class SecurityIT {
                 FhirReferralIT.serviceRequest("WALK-2", unverified, "Walker"))));
         assertThat(sent.statusCode()).as(sent.body()).isIn(200, 201);
         String referral = json(sent).path("id").asText();
-        for (JsonNode item : json(server.get("/api/linkage-reviews?count=200", "Authorization", ADMIN)).findParents("id")) {
-            if (item.toString().contains(referral)) {
-                return item.path("id").asText();
+        for (int offset = 0; ; offset += 100) {
+            JsonNode page = json(server.get("/api/linkage-reviews?count=100&offset=" + offset, "Authorization", ADMIN));
+            for (JsonNode item : page.path("items")) {
+                if (item.path("referralId").asText().equals(referral)) {
+                    return item.path("id").asText();
+                }
+            }
+            if (page.path("items").size() < 100) {
+                break;
             }
         }
         throw new AssertionError("No linkage review for the unverified referral " + referral);

@@ -8,7 +8,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -197,11 +196,5 @@ public final class LoginGuard {
             s.setTimestamp(5, Timestamp.from(now));
             return s.executeUpdate() == 1;
         }
-    }
-
-    /** For tests and the admin: is this subject locked right now. */
-    Optional<Duration> lockedFor(String kind, String name) {
-        Check check = check(new Attempt(kind, name, null));
-        return Optional.ofNullable(check.lockedFor());
     }
 }
