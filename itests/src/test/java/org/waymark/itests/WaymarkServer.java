@@ -50,8 +50,10 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public static final String DEMO_CLIENT = "demo-gp";
     public static final String DEMO_CLIENT_SECRET = "demo-gp-secret";
 
-    /** A cold boot takes 10-25 s on two cores; this leaves room for a busy CI machine without hanging forever
-     *  ({@code -Dwaymark.itest.bootSeconds=N} gives a shared, overloaded machine more). */
+    /**
+     * A cold boot takes 10-25 s on two cores; 120 s leaves room for a busy CI machine without hanging forever. A machine
+     * shared by several builds may need more: -Dwaymark.itest.bootSeconds=N.
+     */
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("waymark.itest.bootSeconds", 120));
     /** Karaf stops in about 2 s; more than this means SIGTERM does not stop it cleanly. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);

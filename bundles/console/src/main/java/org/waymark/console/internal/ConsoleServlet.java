@@ -11,9 +11,9 @@ import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 
 /**
- * Serves the console's static files from this bundle. Everything is local (no CDN), and a strict Content Security
- * Policy allows scripts and styles only from this origin. The files are public: data comes only from /api, which
- * checks the session.
+ * Serves the console's static files from this bundle. Everything is local (no CDN): the platform's security headers
+ * (a Content Security Policy that allows scripts and styles only from this origin) apply to every file. The files are
+ * public: data comes only from /api, which checks the session.
  */
 @Component(service = Servlet.class, property = {
         "osgi.http.whiteboard.servlet.pattern=/console/*",
@@ -21,8 +21,6 @@ import org.osgi.service.component.annotations.Component;
         "osgi.http.whiteboard.servlet.name=waymark-console"})
 public final class ConsoleServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html;charset=UTF-8", "js", "text/javascript;charset=UTF-8", "css", "text/css;charset=UTF-8",
             "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon", "json", "application/json");
@@ -42,18 +40,10 @@ public final class ConsoleServlet extends HttpServlet {
             return;
         }
         response.setContentType(type);
-        secure(response);
         response.setHeader("Cache-Control", file.endsWith(".html") ? "no-cache" : "max-age=300");
         try (InputStream in = resource.openStream()) {
             in.transferTo(response.getOutputStream());
         }
-    }
-
-    static void secure(HttpServletResponse response) {
-        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
-        response.setHeader("X-Content-Type-Options", "nosniff");
-        response.setHeader("X-Frame-Options", "DENY");
-        response.setHeader("Referrer-Policy", "no-referrer");
     }
 
     static String type(String file) {

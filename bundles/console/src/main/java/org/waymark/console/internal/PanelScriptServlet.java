@@ -14,7 +14,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * Serves a plugin panel's script at {@code /console/panels/{id}.js}, from the plugin's {@code ConsolePanel}. Like the
+ * Serves a plugin panel's script (the platform's header filter adds the CSP and the other security headers) at {@code /console/panels/{id}.js}, from the plugin's {@code ConsolePanel}. Like the
  * console's own files it is code, not data, and public; it is never cached, so a redeployed plugin shows its new panel.
  */
 @Component(service = Servlet.class, property = {
@@ -34,7 +34,6 @@ public final class PanelScriptServlet extends HttpServlet {
         String path = request.getPathInfo();
         String id = path == null || !path.matches("/[a-z0-9-]{1,64}\\.js") ? null : path.substring(1, path.length() - 3);
         Optional<String> script = id == null ? Optional.empty() : panels.script(id);
-        ConsoleServlet.secure(response);
         if (script.isEmpty()) {
             response.sendError(404);
             return;

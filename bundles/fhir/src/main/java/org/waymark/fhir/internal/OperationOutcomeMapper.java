@@ -36,7 +36,12 @@ public final class OperationOutcomeMapper implements ExceptionMapper<Throwable> 
     public Response toResponse(Throwable error) {
         ErrorClassifier.Classified classified = ErrorClassifier.classify(error);
         FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
-        return responder.outcome(request, classified.status(), outcome(classified.status(), classified.message()));
+        Response answer = responder.outcome(request, classified.status(), outcome(classified.status(), classified.message()));
+        String retryAfter = ErrorClassifier.retryAfter(error);
+        if (retryAfter != null) {
+            answer.getHeaders().putSingle("Retry-After", retryAfter);
+        }
+        return answer;
     }
 
     static OperationOutcome outcome(int status, String message) {
@@ -55,6 +60,7 @@ public final class OperationOutcomeMapper implements ExceptionMapper<Throwable> 
             case 405, 406, 415 -> IssueType.NOTSUPPORTED;
             case 409, 412 -> IssueType.CONFLICT;
             case 413 -> IssueType.TOOCOSTLY;
+            case 429 -> IssueType.THROTTLED;
             case 422 -> IssueType.BUSINESSRULE;
             case 503 -> IssueType.TRANSIENT;
             default -> status >= 500 ? IssueType.EXCEPTION : IssueType.PROCESSING;

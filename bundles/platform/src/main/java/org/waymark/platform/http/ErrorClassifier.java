@@ -58,6 +58,14 @@ public final class ErrorClassifier {
         return false;
     }
 
+    /** The Retry-After header that a refusal (a sign-in lockout, 429) carries, or null: mappers copy it onto their answer. */
+    public static String retryAfter(Throwable error) {
+        if (error instanceof WebApplicationException w && w.getResponse() != null) {
+            return w.getResponse().getHeaderString("Retry-After");
+        }
+        return null;
+    }
+
     public static String reasonFor(int status) {
         return switch (status) {
             case 400 -> "The request is not valid";
@@ -71,6 +79,7 @@ public final class ErrorClassifier {
             case 413 -> "The request body is too large";
             case 415 -> "This content type is not supported here";
             case 422 -> "The request cannot be processed";
+            case 429 -> "Too many failed attempts; try again later";
             case 503 -> "The service is temporarily unavailable";
             default -> status >= 500 ? "Something went wrong on our side" : "The request failed";
         };

@@ -67,8 +67,12 @@ public final class ManualReferrals {
         if (caller.isClient()) {
             throw WaymarkException.forbidden("Sending systems send referrals over FHIR");
         }
-        if (entry == null || entry.area() == null || !caller.mayAccessArea(entry.area())) {
-            throw WaymarkException.invalid("area must be one of your areas");
+        if (entry == null || entry.area() == null) {
+            throw WaymarkException.invalid("area is required");
+        }
+        if (!caller.mayAccessArea(entry.area())) {
+            // Outside the caller's data: 403, as everywhere (the route walk in SecurityIT checks it).
+            throw WaymarkException.forbidden("area must be one of your areas");
         }
         if (!SOURCES.containsKey(entry.source())) {
             throw WaymarkException.invalid("source must be one of " + SOURCES.keySet());

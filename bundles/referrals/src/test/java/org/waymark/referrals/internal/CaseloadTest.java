@@ -110,7 +110,9 @@ class CaseloadTest {
         assertThat(fixture.referrals.findByTask(WORKER, byPhone.taskId())).isPresent();
 
         assertThatThrownBy(() -> manual.enter(WORKER, new ManualReferrals.Entry("islington", "phone", null, "X", null, null, null,
-                null, "r", null, null, null))).hasMessageContaining("area");
+                null, "r", null, null, null))).hasMessageContaining("area")
+                .satisfies(e -> assertThat(((org.waymark.api.error.WaymarkException) e).kind())
+                        .as("another area is outside the caller's data: 403").isEqualTo(org.waymark.api.error.WaymarkException.Kind.FORBIDDEN));
         assertThatThrownBy(() -> manual.enter(WORKER, new ManualReferrals.Entry("sheffield", "pigeon", null, "X", null, null, null,
                 null, "r", null, null, null))).hasMessageContaining("source");
         assertThatThrownBy(() -> manual.enter(WORKER, new ManualReferrals.Entry("sheffield", "self", null, "X", null, null, null,

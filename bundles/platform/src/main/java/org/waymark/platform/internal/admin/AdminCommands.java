@@ -30,8 +30,9 @@ public final class AdminCommands {
             "Commands:",
             "  create-user NAME --role ROLE[,ROLE] [--area AREA[,AREA]] [--password PASSWORD]",
             "      roles: link-worker, admin. Without --password a strong one is generated and printed once.",
-            "  create-client ID [--area AREA] [--any-sender]",
-            "      prints the client secret once; it is stored only as a hash.",
+            "  create-client ID [--area AREA] [--any-sender] [--public-key FILE]",
+            "      prints the client secret once; it is stored only as a hash. With --public-key (a JWK, JWK set or PEM",
+            "      public key or certificate) the client has no secret and signs JWTs instead (RFC 7523 private_key_jwt).",
             "  jobs [--state pending|done|dead] [--count N]",
             "      lists jobs, newest change first; --state dead is the dead-letter list.",
             "  replay JOB_ID",
@@ -172,6 +173,27 @@ public final class AdminCommands {
         return password == null ? "Created user " + name + " with password: " + secret : "Created user " + name;
     }
 
+    /** A client that authenticates with signed JWTs; the key file is read by the server (an absolute path). */
+    public String createClient(String id, String area, boolean anySender, String publicKeyFile) {
+        if (publicKeyFile == null) {
+            return createClient(id, area, anySender);
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(publicKeyFile);
+        String text;
+        try {
+            if (java.nio.file.Files.size(file) > 64_000) {
+                throw WaymarkException.invalid("The public key file is too large");
+            }
+            text = java.nio.file.Files.readString(file);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            throw WaymarkException.invalid("Cannot read the public key file " + publicKeyFile);
+        }
+        String jwks = accounts.createKeyClient(id, area, anySender, text);
+        audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id + " with public key", null);
+        return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
+                + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.";
+    }
+
     public String createClient(String id, String area, boolean anySender) {
         String secret = accounts.createClient(id, area, anySender);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
@@ -200,7 +222,8 @@ public final class AdminCommands {
         return switch (words.get(0)) {
             case "create-user" -> createUser(args.positional(), csv(args.option("--role", null)),
                     csv(args.option("--area", "default")), args.option("--password", null));
-            case "create-client" -> createClient(args.positional(), args.option("--area", "default"), args.flag("--any-sender"));
+            case "create-client" -> createClient(args.positional(), args.option("--area", "default"), args.flag("--any-sender"),
+                    args.option("--public-key", null));
             case "replay" -> "Replayed job " + replay(operator, args.positional()).id();
             case "plugin-approve" -> "Approved " + args.positional() + " "
                     + String.join(", ", approvePlugin(operator, args.positional(), args.option("--version", null)));

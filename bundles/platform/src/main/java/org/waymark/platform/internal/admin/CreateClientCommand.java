@@ -8,7 +8,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 
 @Service
-@Command(scope = "waymark", name = "create-client", description = "Registers a machine client (GP system) and prints its secret once")
+@Command(scope = "waymark", name = "create-client", description = "Registers a machine client (GP system) and prints its secret once, or registers its public key")
 public class CreateClientCommand implements Action {
     @Reference
     AdminCommands admin;
@@ -22,8 +22,11 @@ public class CreateClientCommand implements Action {
     @Option(name = "--any-sender", description = "may send as any sender identity (integration testing only)")
     boolean anySender;
 
+    @Option(name = "--public-key", description = "file with the client's public key (JWK, JWK set, PEM key or certificate): it signs JWTs (RFC 7523) instead of using a secret")
+    String publicKey;
+
     @Override
     public Object execute() {
-        return admin.createClient(id, area, anySender);
+        return admin.createClient(id, area, anySender, publicKey);
     }
 }

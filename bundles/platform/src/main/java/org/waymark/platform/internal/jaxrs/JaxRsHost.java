@@ -218,7 +218,8 @@ public final class JaxRsHost implements RouteInventory {
         for (ResourceMethod method : resource.getResourceMethods()) {
             AccessControlFeature.Policy policy = AccessControlFeature.Policy.of(resourceClass,
                     method.getInvocable().getDefinitionMethod());
-            routes.add(new Route(method.getHttpMethod(), path, policy.open(), policy.roles(), bundle));
+            routes.add(new Route(method.getHttpMethod(), path, policy.open(), policy.roles(), bundle,
+                    method.getConsumedTypes().stream().map(Object::toString).toList()));
         }
         for (Resource child : resource.getChildResources()) {
             collect(child, path, resourceClass, bundle, routes);
@@ -238,7 +239,7 @@ public final class JaxRsHost implements RouteInventory {
         config.register(json);
         config.register(new ReadinessGate(readiness::settled, application.path().equals("/fhir")));
         config.register(new PluginApprovalFeature(() -> approvals));
-        config.register(new AccessControlFeature(authenticator));
+        config.register(new AccessControlFeature(authenticator, !application.name().equals("oauth2")));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
         config.register(new ResponseHeadersFilter(application.challenge()));

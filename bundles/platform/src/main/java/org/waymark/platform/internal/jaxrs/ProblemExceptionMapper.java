@@ -18,6 +18,7 @@ final class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         problem.put("title", ErrorClassifier.reasonFor(classified.status()));
         problem.put("status", classified.status());
         problem.put("detail", classified.message());
-        return Response.status(classified.status()).type(PROBLEM_JSON).entity(problem).build();
+        return Response.status(classified.status()).type(PROBLEM_JSON).entity(problem)
+                .header("Retry-After", ErrorClassifier.retryAfter(error)).build();
     }
 }

@@ -7,7 +7,7 @@ import javax.ws.rs.container.ContainerResponseContext;
 import javax.ws.rs.container.ContainerResponseFilter;
 import javax.ws.rs.core.HttpHeaders;
 
-/** Headers every API answer carries: the 401 challenge, no caching of personal data, no content sniffing. */
+/** Headers every API answer carries: the 401 challenge, no caching of personal data (security headers: SecurityHeadersFilter). */
 @Priority(Priorities.HEADER_DECORATOR)
 final class ResponseHeadersFilter implements ContainerResponseFilter {
     private final String challenge;
@@ -25,6 +25,5 @@ final class ResponseHeadersFilter implements ContainerResponseFilter {
             headers.putSingle(HttpHeaders.WWW_AUTHENTICATE, console ? "Session realm=\"waymark\"" : challenge);
         }
         headers.putIfAbsent(HttpHeaders.CACHE_CONTROL, java.util.List.of("no-store"));
-        headers.putSingle("X-Content-Type-Options", "nosniff");
     }
 }

@@ -26,9 +26,15 @@ import org.waymark.api.security.CallerPrincipal;
  */
 public final class AccessControlFeature implements DynamicFeature {
     private final Authenticator authenticator;
+    private final boolean recogniseCallersOnOpenRoutes;
 
-    public AccessControlFeature(Authenticator authenticator) {
+    /**
+     * @param recogniseCallersOnOpenRoutes false where the Authorization header of an open route is not a person's
+     *                                     (the token endpoint reads client credentials itself)
+     */
+    public AccessControlFeature(Authenticator authenticator, boolean recogniseCallersOnOpenRoutes) {
         this.authenticator = authenticator;
+        this.recogniseCallersOnOpenRoutes = recogniseCallersOnOpenRoutes;
     }
 
     /** What a resource method requires; also used by the test that walks every route. */
@@ -64,8 +70,12 @@ public final class AccessControlFeature implements DynamicFeature {
         @Override
         public void filter(ContainerRequestContext request) throws IOException {
             Optional<Caller> caller;
+            if (policy.open() && !recogniseCallersOnOpenRoutes) {
+                return;
+            }
             if (policy.open()) {
-                // Open routes still recognise good credentials (admins see health details) but never fail on bad ones.
+                // Open routes still recognise good credentials (admins see health details) but never fail on bad ones
+                // (a locked-out user is still refused: see LoginGuard).
                 try {
                     caller = authenticator.authenticate(request);
                 } catch (WaymarkException ignored) {

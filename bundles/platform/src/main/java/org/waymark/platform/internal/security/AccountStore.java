@@ -98,29 +98,69 @@ public final class AccountStore implements StaffDirectory {
         return createClient(clientId, Secrets.newToken(), area, anySender);
     }
 
+    /** A client that authenticates with signed JWTs (RFC 7523): it has a public key and no secret at all. */
+    public String createKeyClient(String clientId, String area, boolean anySender, String publicKeyText) {
+        if (!clientId.matches(USER_NAME)) {
+            throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
+        }
+        String jwks = ClientKeys.parse(publicKeyText);
+        if (jwks.length() > 8000) {
+            throw WaymarkException.invalid("The key set is too large (at most 8000 characters as JSON)");
+        }
+        insertClient(clientId, NO_SECRET, area, anySender, jwks);
+        return jwks;
+    }
+
+    /** Stored instead of a hash for key-only clients: no secret can match it. */
+    private static final String NO_SECRET = "!";
+
+    public record ClientKey(Caller caller, String jwks) {
+    }
+
+    /** A client's registered public keys (a JWK set as JSON), if it has any. */
+    public Optional<ClientKey> findClientKey(String clientId) {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT area, any_sender, public_jwk FROM wm_client WHERE client_id = ? AND enabled = TRUE AND public_jwk IS NOT NULL")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.<ClientKey>empty();
+                    }
+                    return Optional.of(new ClientKey(new Caller(clientId, Caller.Kind.CLIENT, Set.of(Roles.REFERRER),
+                            Set.of(r.getString(1)), r.getBoolean(2)), r.getString(3)));
+                }
+            }
+        });
+    }
+
     /** The contract's demo client: a known secret, allowed to send as any sender so official examples go through. */
     public void createDemoClient(String clientId, String secret, String area) {
         createClient(clientId, secret, area, true);
     }
 
     private String createClient(String clientId, String secret, String area, boolean anySender) {
-        String hash = PasswordHashing.hash(secret);
+        insertClient(clientId, PasswordHashing.hash(secret), area, anySender, null);
+        return secret;
+    }
+
+    private void insertClient(String clientId, String hash, String area, boolean anySender, String jwks) {
         Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO wm_client (client_id, secret_hash, area, any_sender, enabled, created_at) VALUES (?,?,?,?,?,?)")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_client (client_id, secret_hash, area, any_sender, "
+                    + "enabled, created_at, public_jwk) VALUES (?,?,?,?,?,?,?)")) {
                 s.setString(1, clientId);
                 s.setString(2, hash);
                 s.setString(3, area);
                 s.setBoolean(4, anySender);
                 s.setBoolean(5, true);
                 s.setTimestamp(6, Timestamp.from(clock.instant()));
+                s.setString(7, jwks);
                 s.executeUpdate();
             } catch (SQLIntegrityConstraintViolationException duplicate) {
                 throw WaymarkException.conflict("A client with that id exists");
             }
             return null;
         });
-        return secret;
     }
 
     public boolean hasUsers() {
@@ -134,6 +174,18 @@ public final class AccountStore implements StaffDirectory {
 
     public Optional<Caller> verifyUser(String username, String password) {
         return verify("u:" + username, password, () -> findUserHash(username));
+    }
+
+    /**
+     * A user whose password was checked within the last minute, from memory only: HTTP Basic's hot path, which needs
+     * neither bcrypt nor the lockout's database read for a credential already proven right.
+     */
+    public Optional<Caller> rememberedUser(String username, String password) {
+        if (password == null) {
+            return Optional.empty();
+        }
+        Verified hit = verified.get(Secrets.sha256("u:" + username + "\u0000" + password));
+        return hit != null && hit.until().isAfter(clock.instant()) ? Optional.of(hit.caller()) : Optional.empty();
     }
 
     public Optional<Caller> verifyClient(String clientId, String secret) {

@@ -25,12 +25,21 @@ public final class Authenticator {
     private final AccountStore accounts;
     private final TokenService tokens;
     private final AuditLog audit;
+    private final LoginGuard guard;
 
     @Activate
-    public Authenticator(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit) {
+    public Authenticator(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
+                         @Reference LoginGuard guard) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.audit = audit;
+        this.guard = guard;
+    }
+
+    /** The caller's remote address, as the platform's HTTP filter recorded it; null outside a servlet request. */
+    public static String remoteAddress(ContainerRequestContext request) {
+        Object address = request.getProperty(org.waymark.platform.internal.web.SecurityHeadersFilter.REMOTE_ADDRESS);
+        return address == null ? null : address.toString();
     }
 
     /**
@@ -40,7 +49,7 @@ public final class Authenticator {
     public Optional<Caller> authenticate(ContainerRequestContext request) {
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
-            return Optional.of(fromAuthorization(authorization.strip()));
+            return Optional.of(fromAuthorization(authorization.strip(), remoteAddress(request)));
         }
         Cookie cookie = request.getCookies().get(SESSION_COOKIE);
         if (cookie != null && !cookie.getValue().isEmpty()) {
@@ -57,7 +66,7 @@ public final class Authenticator {
         return Optional.empty();
     }
 
-    private Caller fromAuthorization(String authorization) {
+    private Caller fromAuthorization(String authorization, String address) {
         int space = authorization.indexOf(' ');
         String scheme = space < 0 ? authorization : authorization.substring(0, space);
         String value = space < 0 ? "" : authorization.substring(space + 1).strip();
@@ -70,12 +79,25 @@ public final class Authenticator {
             if (userAndPassword == null) {
                 throw unauthenticated("Malformed Basic credentials");
             }
+            Optional<Caller> remembered = accounts.rememberedUser(userAndPassword[0], userAndPassword[1]);
+            if (remembered.isPresent()) {
+                return remembered.get();
+            }
+            LoginGuard.Attempt attempt = new LoginGuard.Attempt("user", userAndPassword[0], address);
+            LoginGuard.Check check = guard.check(attempt);
+            if (check.locked()) {
+                audit.record(new Caller(userAndPassword[0], Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false),
+                        AuditLog.Action.LOGIN_FAILED, "User", userAndPassword[0] + " (locked)", null);
+                throw new TooManyAttempts(check);
+            }
             Optional<Caller> user = accounts.verifyUser(userAndPassword[0], userAndPassword[1]);
             if (user.isEmpty()) {
                 audit.record(new Caller(userAndPassword[0], Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false),
                         AuditLog.Action.LOGIN_FAILED, "User", userAndPassword[0], null);
+                guard.failed(attempt);
                 throw unauthenticated("Wrong user name or password");
             }
+            guard.succeeded(attempt, check);
             return user.get();
         }
         throw unauthenticated("Unsupported authorization scheme");

@@ -19,6 +19,9 @@ final class PasswordHashing {
     }
 
     static boolean matches(String secret, String hash) {
+        if (hash == null || !hash.startsWith("$2")) {
+            return false; // no secret at all (a client that signs JWTs instead)
+        }
         try {
             return OpenBSDBCrypt.checkPassword(hash, secret.toCharArray());
         } catch (IllegalArgumentException malformedHash) {

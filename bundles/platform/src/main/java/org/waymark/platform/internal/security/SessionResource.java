@@ -9,6 +9,7 @@ import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
 import javax.ws.rs.Produces;
+import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.core.Context;
 import javax.ws.rs.core.MediaType;
 import javax.ws.rs.core.Response;
@@ -29,6 +30,7 @@ public final class SessionResource {
     private final AccountStore accounts;
     private final TokenService tokens;
     private final AuditLog audit;
+    private final LoginGuard guard;
 
     public record Login(String username, String password) {
     }
@@ -37,24 +39,34 @@ public final class SessionResource {
     }
 
     @Activate
-    public SessionResource(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit) {
+    public SessionResource(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
+                           @Reference LoginGuard guard) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.audit = audit;
+        this.guard = guard;
     }
 
     @POST
     @PermitAll
-    public Response signIn(Login login, @Context SecurityContext security) {
+    public Response signIn(Login login, @Context SecurityContext security, @Context ContainerRequestContext request) {
         if (login == null || login.username() == null || login.password() == null) {
             throw WaymarkException.invalid("username and password are required");
         }
+        LoginGuard.Attempt attempt = new LoginGuard.Attempt("user", login.username(), Authenticator.remoteAddress(request));
+        LoginGuard.Check check = guard.check(attempt);
+        Caller claimed = new Caller(login.username(), Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false);
+        if (check.locked()) {
+            audit.record(claimed, AuditLog.Action.LOGIN_FAILED, "User", login.username() + " (locked)", null);
+            throw new TooManyAttempts(check);
+        }
         Optional<Caller> user = accounts.verifyUser(login.username(), login.password());
         if (user.isEmpty()) {
-            audit.record(new Caller(login.username(), Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false),
-                    AuditLog.Action.LOGIN_FAILED, "User", login.username(), null);
+            audit.record(claimed, AuditLog.Action.LOGIN_FAILED, "User", login.username(), null);
+            guard.failed(attempt);
             throw new WaymarkException(WaymarkException.Kind.UNAUTHENTICATED, "Wrong user name or password");
         }
+        guard.succeeded(attempt, check);
         TokenService.Session session = tokens.startSession(user.get());
         audit.record(user.get(), AuditLog.Action.LOGIN, "User", login.username(), null);
         return Response.ok(info(user.get(), session.csrfToken()))

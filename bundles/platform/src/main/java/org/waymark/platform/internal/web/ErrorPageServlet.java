@@ -8,6 +8,7 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.waymark.platform.http.ErrorClassifier;
+import org.waymark.platform.http.SecurityHeaders;
 
 /**
  * Replaces Jetty's own error pages (unknown paths, malformed requests, failures outside JAX-RS) so that no answer
@@ -37,7 +38,6 @@ public final class ErrorPageServlet extends HttpServlet {
         String message = status == 503 && application ? "Waymark is starting; try again shortly" : ErrorClassifier.reasonFor(status);
         response.setStatus(status);
         response.setHeader("Cache-Control", "no-store");
-        response.setHeader("X-Content-Type-Options", "nosniff");
         response.setCharacterEncoding("UTF-8");
         if (uri.startsWith("/fhir")) {
             response.setContentType("application/fhir+json");
@@ -49,7 +49,8 @@ public final class ErrorPageServlet extends HttpServlet {
             response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + message + "\",\"status\":" + status + "}");
         } else {
             response.setContentType("text/html");
-            response.getWriter().write("<!doctype html><html lang=\"en\"><head><title>" + status + "</title></head><body><h1>"
+            response.getWriter().write("<!doctype html><html lang=\"en\"><head><title>" + status + "</title><style>"
+                    + SecurityHeaders.PAGE_STYLE + "</style></head><body><h1>"
                     + message + "</h1><p><a href=\"/console/\">Go to the Waymark console</a></p></body></html>");
         }
     }

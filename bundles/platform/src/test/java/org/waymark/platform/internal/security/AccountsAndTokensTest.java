@@ -52,6 +52,17 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void onlyAPasswordCheckedRightWithinAMinuteIsRemembered() {
+        accounts.createUser(new AccountStore.NewUser("dora", "dora password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        assertThat(accounts.rememberedUser("dora", "dora password 1")).as("never checked yet").isEmpty();
+        assertThat(accounts.verifyUser("dora", "dora password 1")).isPresent();
+        assertThat(accounts.rememberedUser("dora", "dora password 1")).isPresent();
+        assertThat(accounts.rememberedUser("dora", "wrong password")).isEmpty();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(accounts.rememberedUser("dora", "dora password 1")).isEmpty();
+    }
+
+    @Test
     void passwordsAreStoredAsBcryptHashesNeverInClear() throws Exception {
         accounts.createUser(new AccountStore.NewUser("alice", "correct horse battery", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
         try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT password_hash FROM wm_user")) {

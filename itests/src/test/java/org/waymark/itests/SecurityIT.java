@@ -1,0 +1,572 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Security hardening as an attacker and an operator see it over HTTP: the security headers on every surface, the
+ * sign-in lockout (token endpoint, console login, HTTP Basic), RFC 7523 signed-JWT client authentication, a walk over
+ * every registered route with no, wrong-role and out-of-scope credentials, and a Karaf log with no secrets or
+ * personal data in it.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SecurityIT {
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer()
+            .withEnvironment("WAYMARK_LOCKOUT_FAILURES", "3")
+            .withEnvironment("WAYMARK_LOCKOUT_SECONDS", "120")
+            .withEnvironment("WAYMARK_HSTS", "true");
+
+    private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    private static final String WORKER = basic("linkworker", "linkworker");
+    private static final String ADMIN = basic("admin", "admin");
+    private static final String OUTSIDER_PASSWORD = "outsider-password-1";
+    private static final String OUTSIDER = basic("outsider", OUTSIDER_PASSWORD);
+    /** Secrets this test hands the server; none may appear in its log. */
+    private static final List<String> secretsSent = new ArrayList<>(List.of(WaymarkServer.DEMO_CLIENT_SECRET, OUTSIDER_PASSWORD));
+
+    @TempDir
+    static Path keys;
+
+    @BeforeAll
+    static void outsiders() {
+        server.admin("create-user", "outsider", "--role", "admin,link-worker", "--area", "elsewhere", "--password", OUTSIDER_PASSWORD);
+    }
+
+    // ------------------------------------------------------------------ security headers
+
+    @Test
+    @Order(1)
+    void everySurfaceAnswersWithTheSecurityHeadersIncludingTheContainersOwnErrors() throws IOException {
+        Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+        answers.put("health", server.get("/api/health"));
+        answers.put("api 401", server.get("/api/referrals"));
+        answers.put("api 404", server.get("/api/no-such-thing", "Authorization", WORKER));
+        answers.put("fhir metadata", server.get("/fhir/metadata"));
+        answers.put("fhir 401", server.get("/fhir/ServiceRequest"));
+        answers.put("console", server.get("/console/"));
+        answers.put("console script", server.get("/console/console.js"));
+        answers.put("console 404", server.get("/console/missing.js"));
+        answers.put("directory", server.get("/directory/"));
+        answers.put("one-time link page", server.get("/api/onward-answers/not-a-real-token"));
+        answers.put("token endpoint GET", server.get("/oauth2/token"));
+        answers.put("token endpoint 401", server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials")));
+        answers.put("no servlet at all", server.get("/nowhere/at/all"));
+        SoftAssertions soft = new SoftAssertions();
+        answers.forEach((name, response) -> {
+            var headers = response.headers();
+            soft.assertThat(headers.firstValue("X-Content-Type-Options")).as(name).hasValue("nosniff");
+            soft.assertThat(headers.firstValue("X-Frame-Options")).as(name).hasValue("DENY");
+            soft.assertThat(headers.firstValue("Referrer-Policy")).as(name).hasValue("no-referrer");
+            soft.assertThat(headers.firstValue("Strict-Transport-Security")).as(name + " (WAYMARK_HSTS=true)")
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("max-age="));
+            soft.assertThat(headers.allValues("Content-Security-Policy")).as(name).singleElement()
+                    .satisfies(csp -> assertThat(csp).contains("frame-ancestors 'none'").doesNotContain("unsafe-inline")
+                            .doesNotContain("unsafe-eval"));
+            soft.assertThat(headers.firstValue("Server")).as(name + ": no server version").isEmpty();
+        });
+        soft.assertThat(answers.get("console").headers().firstValue("Content-Security-Policy").orElseThrow())
+                .contains("script-src 'self'");
+        soft.assertThat(answers.get("health").headers().firstValue("Content-Security-Policy").orElseThrow())
+                .startsWith("default-src 'none'");
+        soft.assertThat(answers.get("no servlet at all").statusCode()).isEqualTo(404);
+        soft.assertAll();
+
+        // A request Jetty refuses before any servlet sees it still has no version and no stack trace.
+        String raw = rawRequest("GET /api/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(raw).startsWith("HTTP/1.1 400").doesNotContainIgnoringCase("jetty").doesNotContain("Exception");
+    }
+
+    private static String rawRequest(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    // ------------------------------------------------------------------ lockout
+
+    @Test
+    @Order(2)
+    void theTokenEndpointLocksAClientAfterRepeatedFailuresAndASuccessClearsTheCount() {
+        String secret = server.createClient("lock-gp", "sheffield");
+        secretsSent.add(secret);
+        assertThat(token("lock-gp", "wrong-1").statusCode()).isEqualTo(401);
+        assertThat(token("lock-gp", "wrong-2").statusCode()).isEqualTo(401);
+        assertThat(token("lock-gp", secret).statusCode()).as("two failures are under the limit of 3").isEqualTo(200);
+        assertThat(token("lock-gp", "wrong-3").statusCode()).isEqualTo(401);
+        assertThat(token("lock-gp", "wrong-4").statusCode()).as("the success cleared the count").isEqualTo(401);
+        assertThat(token("lock-gp", "wrong-5").statusCode()).as("third failure in a row: now locked").isEqualTo(401);
+
+        HttpResponse<String> locked = token("lock-gp", secret);
+        assertThat(locked.statusCode()).as("even the right secret is refused while locked").isEqualTo(429);
+        assertThat(locked.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(json(locked).path("error").asText()).isEqualTo("temporarily_unavailable");
+        assertThat(Long.parseLong(locked.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 120L);
+        assertThat(locked.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+
+        assertThat(token(WaymarkServer.DEMO_CLIENT, WaymarkServer.DEMO_CLIENT_SECRET).statusCode())
+                .as("other clients are not affected").isEqualTo(200);
+    }
+
+    @Test
+    @Order(3)
+    void consoleSignInAndHttpBasicShareTheUsersLockout() {
+        server.admin("create-user", "locky", "--role", "link-worker", "--area", "sheffield", "--password", "locky-password-1");
+        secretsSent.add("locky-password-1");
+        for (int i = 1; i <= 3; i++) {
+            HttpResponse<String> failed = server.postJson("/api/session", "{\"username\":\"locky\",\"password\":\"wrong-" + i + "\"}");
+            assertThat(failed.statusCode()).isEqualTo(401);
+        }
+        HttpResponse<String> locked = server.postJson("/api/session", "{\"username\":\"locky\",\"password\":\"locky-password-1\"}");
+        assertThat(locked.statusCode()).as(locked.body()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(json(locked).path("status").asInt()).isEqualTo(429);
+        assertThat(locked.headers().firstValue("Retry-After")).isPresent();
+
+        HttpResponse<String> basic = server.get("/api/referrals", "Authorization", basic("locky", "locky-password-1"));
+        assertThat(basic.statusCode()).as("HTTP Basic is locked too").isEqualTo(429);
+        assertThat(basic.headers().firstValue("Retry-After")).isPresent();
+
+        assertThat(server.get("/api/referrals", "Authorization", WORKER).statusCode()).as("other users work").isEqualTo(200);
+    }
+
+    private static HttpResponse<String> token(String clientId, String secret) {
+        return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"), "Authorization", basic(clientId, secret));
+    }
+
+    // ------------------------------------------------------------------ RFC 7523 private_key_jwt
+
+    @Test
+    @Order(4)
+    void aClientRegisteredWithAPublicKeyGetsTokensWithSignedAssertionsUsedOnce() throws Exception {
+        RSAKey rsa = new RSAKeyGenerator(2048).keyID("gp-key-1").generate();
+        Path jwk = keys.resolve("rsa-gp.jwk.json");
+        Files.writeString(jwk, rsa.toPublicJWK().toJSONString());
+        String created = server.admin("create-client", "rsa-gp", "--area", "sheffield", "--public-key", jwk.toString());
+        assertThat(created).contains("rsa-gp").contains("gp-key-1").doesNotContain("secret:");
+
+        String audience = server.baseUrl() + "/oauth2/token";
+        String assertion = sign(new RSASSASigner(rsa), JWSAlgorithm.RS256, "gp-key-1", claims("rsa-gp", audience).build());
+        HttpResponse<String> issued = assertionToken(assertion, null);
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String accessToken = json(issued).path("access_token").asText();
+        HttpResponse<String> session = server.get("/api/session", "Authorization", bearer(accessToken));
+        assertThat(json(session).path("username").asText()).isEqualTo("rsa-gp");
+
+        HttpResponse<String> replay = assertionToken(assertion, null);
+        assertThat(replay.statusCode()).as("a jti is single-use").isEqualTo(401);
+        assertThat(json(replay).path("error").asText()).isEqualTo("invalid_client");
+        assertThat(json(replay).path("error_description").asText()).contains("used already");
+
+        String elsewhere = sign(new RSASSASigner(rsa), JWSAlgorithm.RS256, "gp-key-1",
+                claims("rsa-gp", "https://other.example/oauth2/token").build());
+        assertThat(json(assertionToken(elsewhere, null)).path("error_description").asText()).contains("aud");
+
+        HttpResponse<String> withSecret = token("rsa-gp", "anything");
+        assertThat(withSecret.statusCode()).as("a key client has no secret").isEqualTo(401);
+    }
+
+    @Test
+    @Order(5)
+    void anEs256ClientRegisteredWithAPemPublicKeyAuthenticates() throws Exception {
+        ECKey ec = new ECKeyGenerator(Curve.P_256).generate();
+        Path pem = keys.resolve("ec-gp.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ec.toECPublicKey().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        server.admin("create-client", "ec-gp", "--area", "islington", "--public-key", pem.toString());
+
+        String assertion = sign(new ECDSASigner(ec), JWSAlgorithm.ES256, null, claims("ec-gp", server.baseUrl() + "/oauth2/token").build());
+        HttpResponse<String> issued = assertionToken(assertion, "ec-gp");
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        assertThat(issued.headers().firstValue("Cache-Control").orElseThrow()).contains("no-store");
+
+        ECKey stranger = new ECKeyGenerator(Curve.P_256).generate();
+        String forged = sign(new ECDSASigner(stranger), JWSAlgorithm.ES256, null, claims("ec-gp", server.baseUrl() + "/oauth2/token").build());
+        assertThat(json(assertionToken(forged, "ec-gp")).path("error_description").asText()).contains("signature");
+    }
+
+    private static JWTClaimsSet.Builder claims(String client, String audience) {
+        return new JWTClaimsSet.Builder().issuer(client).subject(client).audience(audience)
+                .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(120))).jwtID(UUID.randomUUID().toString());
+    }
+
+    private static String sign(JWSSigner signer, JWSAlgorithm algorithm, String kid, JWTClaimsSet claims) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(algorithm).keyID(kid).build(), claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    private static HttpResponse<String> assertionToken(String assertion, String clientId) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "client_credentials");
+        form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        form.put("client_assertion", assertion);
+        if (clientId != null) {
+            form.put("client_id", clientId);
+        }
+        return server.postForm("/oauth2/token", form);
+    }
+
+    // ------------------------------------------------------------------ the route walk
+
+    /** Routes any authenticated caller may call because they act only on the caller's own things. */
+    private static final Map<String, String> OWN_THINGS_ONLY = Map.of(
+            "GET /api/session", "who the caller is",
+            "DELETE /api/session", "ends the caller's own session",
+            "POST /api/inbox/{id}/done", "updates only items the caller's inbox shows (same visibility rule as GET /api/inbox)");
+
+    /**
+     * Routes for operators of the whole deployment, not of an area: no personal data in an area's scope. An admin of any
+     * area may call them; the walk still proves that other roles cannot.
+     */
+    private static final Map<String, String> DEPLOYMENT_WIDE = Map.ofEntries(
+            Map.entry("GET /api/admin/jobs", "durable jobs of the node (operator view)"),
+            Map.entry("POST /api/admin/jobs/{id}/replay", "operator replays a dead job"),
+            Map.entry("GET /api/admin/routes", "the attack surface"),
+            Map.entry("GET /api/plugins", "installed plugins"),
+            Map.entry("POST /api/plugins/{id}/reset", "operator takes a failed plugin back"),
+            Map.entry("POST /api/directory/imports", "the directory of services is public, not personal data"),
+            Map.entry("PUT /api/directory/services/{id}/capacity", "a public directory record"),
+            Map.entry("GET /api/directory/services/{id}/freshness", "a public directory record"),
+            Map.entry("POST /api/directory/services/{id}/reports", "a report on a public directory record"),
+            Map.entry("GET /api/directory/search", "searches the public directory"),
+            Map.entry("GET /api/outcome-measures", "published measure definitions, no personal data"),
+            Map.entry("GET /api/reason-lists/{name}", "an area's reason labels, no personal data"));
+
+    /** Routes that create something as the calling GP system itself: the sender is the authenticated client. */
+    private static final Set<String> CREATES_AS_THE_CALLER = Set.of("POST /fhir", "POST /fhir/$process-message",
+            "POST /fhir/ServiceRequest");
+
+    @Test
+    @Order(6)
+    void everyRouteRefusesCallersWithoutCredentialsTheRoleOrTheData() {
+        // The data of the walk: a referral that demo-gp sent to Sheffield, its Task and patient, an onward referral.
+        String demoToken = server.demoClientToken();
+        String otherSecret = server.createClient("other-gp", "sheffield");
+        secretsSent.add(otherSecret);
+        String otherToken = server.clientToken("other-gp", otherSecret);
+        String nhsNumber = TestData.validNhsNumber();
+        HttpResponse<String> sent = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(demoToken),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("WALK-1", nhsNumber, "Walker"))));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        String referral = json(sent).path("id").asText();
+        String patient = json(sent).path("subject").path("reference").asText().replace("Patient/", "");
+        String task = json(server.get("/fhir/Task?focus=ServiceRequest/" + referral, "Authorization", bearer(demoToken)))
+                .path("entry").get(0).path("resource").path("id").asText();
+        String service = json(server.get("/directory/services?per_page=1")).path("contents").get(0).path("id").asText();
+        HttpResponse<String> onward = server.postJson("/api/directory/referrals/" + referral + "/onward-referrals",
+                "{\"serviceId\":\"" + service + "\",\"consent\":true,\"note\":\"walk\"}", "Authorization", WORKER);
+        assertThat(onward.statusCode()).as(onward.body()).isEqualTo(201);
+        String onwardId = json(onward).path("id").asText();
+        String review = unverifiedReferralReview(demoToken);
+        assertThat(patient).isNotBlank();
+
+        Map<String, Caller> callers = new LinkedHashMap<>();
+        callers.put("link worker", new Caller(WORKER, Set.of("link-worker")));
+        callers.put("admin", new Caller(ADMIN, Set.of("admin", "link-worker")));
+        callers.put("GP system", new Caller(bearer(demoToken), Set.of("referrer")));
+        Caller outsider = new Caller(OUTSIDER, Set.of("admin", "link-worker"));
+        Caller otherClient = new Caller(bearer(otherToken), Set.of("referrer"));
+
+        // What each path parameter stands for when probing another caller's data.
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("/api/referrals/{id}", referral);
+        values.put("/api/directory/referrals/{referralId}", referral);
+        values.put("/api/directory/onward-referrals/{id}", onwardId);
+        values.put("/api/patients/{id}", patient);
+        values.put("/api/contacts/{kind}/{id}", "person/" + patient);
+        values.put("/api/linkage-reviews/{id}", review);
+        values.put("/api/users/{name}", "linkworker");
+        values.put("/api/outcome-measures/{id}", "ons4");
+        values.put("/api/reason-lists/{name}", "reject");
+        values.put("/fhir/ServiceRequest/{id}", referral);
+        values.put("/fhir/Task/{id}", task);
+        values.put("/fhir/Patient/{id}", patient);
+        values.put("/api/admin/jobs/{id}", "no-such-job");
+        values.put("/api/plugins/{id}", "no-such-plugin");
+        values.put("/api/directory/services/{id}", service);
+        values.put("/api/inbox/{id}", "0");
+        // Sub-resources of a referral: the referral decides the scope, so any value will do.
+        values.put("{appointmentId}", "x");
+        values.put("{goalId}", "x");
+        values.put("{measureId}", "ons4");
+
+        // Bodies a legitimate caller would send, so that only the data scope can refuse an outsider.
+        Map<String, String> bodies = Map.ofEntries(
+                Map.entry("POST /api/referrals", "{\"area\":\"sheffield\",\"source\":\"phone\",\"nhsNumber\":\"" + TestData.validNhsNumber()
+                        + "\",\"family\":\"Probe\",\"given\":\"Pat\",\"birthDate\":\"1950-01-01\",\"gender\":\"female\","
+                        + "\"postcode\":\"S1 1AA\",\"reason\":\"probe\"}"),
+                Map.entry("POST /api/referrals/handover", "{\"area\":\"sheffield\",\"from\":\"linkworker\",\"to\":\"admin\"}"),
+                Map.entry("POST /api/users", "{\"username\":\"probe-user\",\"roles\":[\"link-worker\"],\"areas\":[\"sheffield\"]}"),
+                Map.entry("POST /api/referrals/{id}/status", "{\"status\":\"accepted\"}"),
+                Map.entry("POST /api/referrals/{id}/assignee", "{\"assignee\":null}"),
+                Map.entry("POST /api/referrals/{id}/contacts", "{\"method\":\"phone\",\"outcome\":\"reached\"}"),
+                Map.entry("POST /api/referrals/{id}/notes", "{\"text\":\"probe\"}"),
+                Map.entry("POST /api/referrals/{id}/appointments", "{\"startsAt\":\"2026-12-01T10:00:00Z\",\"place\":\"x\",\"purpose\":\"x\"}"),
+                Map.entry("POST /api/referrals/{id}/appointments/{appointmentId}/status", "{\"status\":\"attended\"}"),
+                Map.entry("PUT /api/referrals/{id}/plan", "{\"whatMatters\":\"probe\"}"),
+                Map.entry("POST /api/referrals/{id}/plan/goals", "{\"description\":\"probe\"}"),
+                Map.entry("POST /api/referrals/{id}/plan/goals/{goalId}/progress", "{\"score\":5}"),
+                Map.entry("POST /api/referrals/{id}/measures/{measureId}", "{\"answers\":{}}"),
+                Map.entry("POST /api/directory/referrals/{referralId}/signposts", "{\"serviceId\":\"" + service + "\",\"note\":\"x\"}"),
+                Map.entry("POST /api/directory/referrals/{referralId}/onward-referrals", "{\"serviceId\":\"" + service
+                        + "\",\"consent\":true}"),
+                Map.entry("POST /api/directory/onward-referrals/{id}/answer", "{\"outcome\":\"accepted\"}"),
+                Map.entry("POST /api/linkage-reviews/{id}/decision", "{\"decision\":\"keep-apart\"}"),
+                Map.entry("PUT /api/contacts/{kind}/{id}", "{\"doNotContact\":true}"),
+                Map.entry("PUT /api/reason-lists/{name}", "{\"reasons\":[{\"code\":\"probe\",\"label\":\"Probe\"}]}"),
+                Map.entry("PUT /api/outcome-measures/{id}/licence", "{\"area\":\"sheffield\",\"licence\":\"probe\"}"));
+        // Area-scoped routes that name the area in the query rather than the path.
+        Map<String, String> queries = Map.of("PUT /api/reason-lists/{name}", "?area=sheffield",
+                "GET /api/outcome-measures", "?area=sheffield");
+
+        JsonNode routes = json(server.get("/api/admin/routes", "Authorization", ADMIN));
+        assertThat(routes.size()).isGreaterThan(50);
+        List<String> unclassified = new ArrayList<>();
+        List<String> open = new ArrayList<>();
+        SoftAssertions soft = new SoftAssertions();
+        int probes = 0;
+        for (JsonNode route : routes) {
+            String method = route.path("method").asText();
+            String template = route.path("path").asText();
+            String key = method + " " + template;
+            Set<String> roles = new TreeSet<>();
+            route.path("roles").forEach(r -> roles.add(r.asText()));
+            String contentType = contentType(route);
+            if (route.path("open").asBoolean()) {
+                open.add(key);
+                continue;
+            }
+            String path = substitute(template, values);
+            if (path == null) {
+                unclassified.add(key + ": no value for its path parameters");
+                continue;
+            }
+            String body = bodies.getOrDefault(key, method.equals("GET") || method.equals("DELETE") ? null : "{}");
+
+            // 1. No credentials at all.
+            soft.assertThat(call(method, path, body, contentType, null).statusCode()).as("%s without credentials", key).isEqualTo(401);
+            probes++;
+
+            // 2. A caller without any of the route's roles.
+            List<String> wrongRole = new ArrayList<>();
+            callers.forEach((name, caller) -> {
+                if (!roles.isEmpty() && caller.roles().stream().noneMatch(roles::contains)) {
+                    wrongRole.add(name);
+                    HttpResponse<String> refused = call(method, path, body, contentType, caller.authorization());
+                    soft.assertThat(refused.statusCode()).as("%s as %s (roles %s)", key, name, roles).isEqualTo(403);
+                }
+            });
+            probes += wrongRole.size();
+            if (wrongRole.isEmpty() && !OWN_THINGS_ONLY.containsKey(key)
+                    && (DEPLOYMENT_WIDE.containsKey(key) || CREATES_AS_THE_CALLER.contains(key))) {
+                unclassified.add(key + ": every role may call it (" + roles + ") and nothing but the data scope can refuse");
+                continue;
+            }
+
+            // 3. A caller with the role but outside the data (an admin of another area; another GP system).
+            if (OWN_THINGS_ONLY.containsKey(key) || DEPLOYMENT_WIDE.containsKey(key) || CREATES_AS_THE_CALLER.contains(key)) {
+                continue;
+            }
+            List<Caller> outsiders = new ArrayList<>();
+            if (roles.contains("admin") || roles.contains("link-worker")) {
+                outsiders.add(outsider);
+            }
+            if (roles.contains("referrer")) {
+                outsiders.add(otherClient);
+            }
+            String query = queries.getOrDefault(key, "");
+            for (Caller stranger : outsiders) {
+                HttpResponse<String> answer = call(method, path + query, body, contentType, stranger.authorization());
+                probes++;
+                boolean collection = !template.contains("{");
+                if (collection && method.equals("GET")) {
+                    soft.assertThat(answer.statusCode()).as("%s as an outsider", key).isIn(200, 403, 404);
+                    soft.assertThat(answer.body()).as("%s as an outsider leaks nothing of Sheffield's", key)
+                            .doesNotContain(referral).doesNotContain(patient).doesNotContain(nhsNumber).doesNotContain("Walker")
+                            .doesNotContain("\"linkworker\"");
+                } else {
+                    soft.assertThat(answer.statusCode()).as("%s as an outsider: %s", key, answer.body()).isIn(403, 404);
+                }
+            }
+            if (!template.contains("{") && !method.equals("GET") && outsiders.isEmpty()) {
+                unclassified.add(key + ": no outsider to probe it with");
+            }
+            // A GET of one record must really find it for an insider, or the outsider's 404 would prove nothing.
+            if (template.contains("{") && method.equals("GET")) {
+                Caller insider = roles.contains("referrer") && template.startsWith("/fhir/") ? callers.get("GP system") : callers.get("admin");
+                HttpResponse<String> found = call(method, path, null, contentType, insider.authorization());
+                soft.assertThat(found.statusCode()).as("%s as an insider (control): %s", key, found.body()).isEqualTo(200);
+            }
+        }
+        soft.assertThat(unclassified).as("routes the walk cannot classify").isEmpty();
+        // The public routes of the contract, and no others.
+        soft.assertThat(open).filteredOn(r -> r.contains(" /directory")).isNotEmpty().allMatch(r -> r.startsWith("GET "));
+        soft.assertThat(open).filteredOn(r -> !r.startsWith("GET /directory")).containsExactlyInAnyOrder("GET /api/health",
+                "POST /api/session", "GET /fhir/metadata", "POST /oauth2/token", "GET /api/onward-answers/{token}",
+                "POST /api/onward-answers/{token}", "POST /api/onward-answers/{token}", "GET /api/directory-checks/{token}",
+                "POST /api/directory-checks/{token}", "POST /api/directory-checks/{token}");
+        soft.assertAll();
+        assertThat(probes).as("calls made: at least two for each non-public route").isGreaterThanOrEqualTo(2 * (routes.size() - open.size())
+                - 2 * OWN_THINGS_ONLY.size());
+        System.out.printf("Route walk: %d routes, %d open, %d probes%n", routes.size(), open.size(), probes);
+    }
+
+    private record Caller(String authorization, Set<String> roles) {
+    }
+
+    /** A referral whose NHS number fails the mod-11 check goes to linkage review; returns the review's id. */
+    private static String unverifiedReferralReview(String demoToken) {
+        String valid = TestData.validNhsNumber();
+        String unverified = valid.substring(0, 9) + (char) ('0' + (valid.charAt(9) - '0' + 1) % 10);
+        HttpResponse<String> sent = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(demoToken),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("WALK-2", unverified, "Walker"))));
+        assertThat(sent.statusCode()).as(sent.body()).isIn(200, 201);
+        String referral = json(sent).path("id").asText();
+        for (int offset = 0; ; offset += 100) {
+            JsonNode page = json(server.get("/api/linkage-reviews?count=100&offset=" + offset, "Authorization", ADMIN));
+            for (JsonNode item : page.path("items")) {
+                if (item.path("referralId").asText().equals(referral)) {
+                    return item.path("id").asText();
+                }
+            }
+            if (page.path("items").size() < 100) {
+                break;
+            }
+        }
+        throw new AssertionError("No linkage review for the unverified referral " + referral);
+    }
+
+    private static String contentType(JsonNode route) {
+        for (JsonNode type : route.path("consumes")) {
+            String value = type.asText();
+            if (value.equals("application/json")) {
+                return value;
+            }
+        }
+        if (route.path("path").asText().startsWith("/fhir")) {
+            return "application/fhir+json";
+        }
+        return route.path("consumes").size() > 0 && !route.path("consumes").get(0).asText().equals("*/*")
+                ? route.path("consumes").get(0).asText() : "application/json";
+    }
+
+    /** The route's path with its parameters replaced, or null when the walk has no value for one of them. */
+    private static String substitute(String template, Map<String, String> values) {
+        String path = template;
+        for (Map.Entry<String, String> value : values.entrySet()) {
+            String pattern = value.getKey();
+            if (pattern.startsWith("{")) {
+                path = path.replace(pattern, value.getValue());
+            } else if (path.startsWith(pattern)) {
+                String[] parts = value.getValue().split("/");
+                String replaced = pattern;
+                Matcher parameter = Pattern.compile("\\{[^}]+}").matcher(pattern);
+                int i = 0;
+                StringBuilder out = new StringBuilder();
+                while (parameter.find()) {
+                    parameter.appendReplacement(out, Matcher.quoteReplacement(parts[Math.min(i++, parts.length - 1)]));
+                }
+                parameter.appendTail(out);
+                replaced = out.toString();
+                path = replaced + path.substring(pattern.length());
+            }
+        }
+        return path.contains("{") ? null : path;
+    }
+
+    private static HttpResponse<String> call(String method, String path, String body, String contentType, String authorization) {
+        HttpRequest.Builder request = authorization == null ? server.request(path) : server.request(path, "Authorization", authorization);
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", contentType);
+        }
+        return server.send(request);
+    }
+
+    // ------------------------------------------------------------------ logs
+
+    @Test
+    @Order(7)
+    void theKarafLogHoldsNoSecretsAndNoPersonalData() throws IOException {
+        // Demo patients were read through the API above (the route walk) and by FHIR search here.
+        String token = server.demoClientToken();
+        server.get("/fhir/Patient?identifier=" + NHS + "%7C9990010005", "Authorization", bearer(token));
+        server.get("/api/referrals?search=Holloway", "Authorization", WORKER);
+        List<String> forbidden = new ArrayList<>(secretsSent);
+        forbidden.addAll(List.of("9990010005", "9990010374", "9990010749", "9990011117", "9990011486", "9990011850",
+                "Holloway", "Ashworth", "Okafor", "Nowak", "Rahman", "Walker", token));
+        String log;
+        try (var files = Files.list(server.karafLog().getParent())) {
+            StringBuilder all = new StringBuilder();
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("karaf.log")).toList()) {
+                all.append(Files.readString(file, StandardCharsets.UTF_8));
+            }
+            log = all.toString();
+        }
+        assertThat(log).as("the log has content to check").contains("org.waymark");
+        for (String secret : forbidden) {
+            assertThat(log).as("the log must not contain '%s'", secret.length() > 12 ? secret.substring(0, 6) + "..." : secret)
+                    .doesNotContain(secret);
+        }
+    }
+
+    @AfterAll
+    static void noUnexpectedErrors() {
+        server.assertNoUnexpectedErrorsInLog();
+    }
+}
