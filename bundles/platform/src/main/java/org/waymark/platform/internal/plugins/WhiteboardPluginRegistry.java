@@ -22,9 +22,11 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.measure.OutcomeMeasure;
 import org.waymark.api.notify.NotificationChannel;
+import org.waymark.api.pathway.Pathway;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
+import org.waymark.api.skills.DeprivationLookup;
 
 /**
  * The whiteboard of plugin services. It tracks the SPI types listed in {@link #SPI_TYPES}, hands out the usable ones
@@ -34,7 +36,8 @@ import org.waymark.api.plugin.PluginService;
 @Component(service = {PluginRegistry.class, WhiteboardPluginRegistry.class})
 public final class WhiteboardPluginRegistry implements PluginRegistry {
     static final int FAILURE_THRESHOLD = 5;
-    static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class, OutcomeMeasure.class);
+    static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class, OutcomeMeasure.class,
+            Pathway.class, DeprivationLookup.class);
 
     private final BundleContext context;
     private final PluginGuard guard = new PluginGuard(Clock.systemUTC(), FAILURE_THRESHOLD);
