@@ -5,6 +5,7 @@ import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
 import { mountDirectory } from './directory.js';
+import { initDigitalSkills, showDigitalSkillsReport } from './digital-skills.js';
 
 const PAGE_SIZE = 25;
 
@@ -81,6 +82,7 @@ async function prepareFilters() {
   if (filtersReady) return;
   filtersReady = true;
   $('menu-admin').hidden = !state.session.roles.includes('admin');
+  $('menu-ds-report').hidden = !state.session.roles.includes('admin');
   for (const area of state.session.areas) {
     const option = document.createElement('option');
     option.value = area;
@@ -369,9 +371,11 @@ document.addEventListener('DOMContentLoaded', () => {
   initReferral();
   initNewReferral();
   initAdmin();
+  initDigitalSkills();
   $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
   $('menu-directory').addEventListener('click', () => showDirectory(null));
   $('referral-find-service').addEventListener('click', () => showDirectory(state.referral));
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
+  $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });
   start();
 });

@@ -3,6 +3,7 @@
 // sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
 import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
+import { mountDigitalSkills } from './digital-skills.js';
 
 const STATUS_LABELS = {
   'requested': 'New, waiting for a decision', 'accepted': 'Accepted', 'rejected': 'Rejected (declined)',
@@ -75,7 +76,8 @@ export async function openReferral(id) {
   renderSummary(loaded.data);
   await renderStatusForm(loaded.data);
   restoreDrafts();
-  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline()]);
+  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline(),
+    mountDigitalSkills(loaded.data)]);
   $('referral-title').focus();
 }
 

@@ -242,7 +242,7 @@ public final class FollowUps {
                     "A digital skills follow-up (" + followUp.label() + ") is due on " + day
                             + ": re-assess the person's skills and review their goals. Open the referral: #/referrals/"
                             + followUp.referralId(),
-                    Map.of("referralId", followUp.referralId(), "followUpId", followUp.id(),
+                    Map.of("referralId", followUp.referralId(), "followUpId", followUp.id(), "task", "true",
                             "link", "#/referrals/" + followUp.referralId())));
             try (PreparedStatement update = c.prepareStatement("UPDATE ds_follow_up SET reminded_at = ? WHERE id = ?")) {
                 update.setTimestamp(1, Timestamp.from(clock.instant()));
