@@ -226,7 +226,9 @@ public final class FollowUps {
     boolean remind(String followUpId, LocalDate dueOn) {
         return Jdbc.inTransaction(db, c -> {
             FollowUp followUp = byId(c, followUpId);
-            if (followUp == null || !SCHEDULED.equals(followUp.status()) || !followUp.dueOn().equals(dueOn)) {
+            if (followUp == null || !SCHEDULED.equals(followUp.status()) || !followUp.dueOn().equals(dueOn)
+                    || followUp.remindedAt() != null) {
+                // Done, moved (its new date has a job of its own) or reminded already by an earlier run of this job.
                 return false;
             }
             String day = Schedule.spoken(dueOn);
