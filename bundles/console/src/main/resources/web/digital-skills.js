@@ -367,6 +367,11 @@ async function loadReport(event) {
   root.append(el('h2', { text: 'Change per skill area' }));
   root.append(table('Mean change in score (0 to 100) between the first and latest assessment, for people assessed twice or more',
     ['Skill area', 'People', 'Mean change'], report.skillAreaChange.map((r) => [r.title, r.people, r.meanChange])));
+  root.append(el('h2', { text: 'Wellbeing and other outcome measures' }));
+  root.append(report.outcomeChange.length
+    ? table('Mean change between the first and latest response, for the people assessed who answered a measure twice or more',
+      ['Measure and item', 'People', 'Mean change'], report.outcomeChange.map((r) => [`${r.measure}: ${r.item.replace(/-/g, ' ')}`, r.people, r.meanChange]))
+    : el('p', { class: 'hint', text: 'No one assessed has answered an outcome measure twice yet.' }));
   root.append(el('h2', { text: 'Who are we missing?' }));
   for (const group of report.equity) {
     root.append(el('h3', { text: group.label }));

@@ -276,6 +276,39 @@ class DigitalSkillsIT {
                 .statusCode()).isEqualTo(400);
     }
 
+    @Test
+    @Order(5)
+    void inTheConsoleTheWorkerSeesTheChangeAndTheAdminTheReportWithItsChart() throws Exception {
+        WebDriver browser = browser();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            browser.manage().window().setSize(new Dimension(1280, 900));
+            browser.get(server.baseUrl() + "/console/#/referrals/" + referralId);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys("admin");
+            browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ds-panel")));
+            wait.until(d -> d.findElements(By.cssSelector("#ds-progress-table tbody tr")).size() == 6);
+            assertThat(browser.findElement(By.id("ds-progress-summary")).getText()).contains("3 assessments", "(improved)");
+            assertThat(browser.findElements(By.cssSelector("#ds-chart svg rect[fill='#005eb8']"))).hasSize(6);
+            assertThat(browser.findElements(By.cssSelector("#ds-follow-ups tbody tr"))).hasSize(3);
+            assertThat(browser.findElement(By.id("ds-follow-ups")).getText()).contains("Done", "Scheduled");
+            assertThat(browser.findElement(By.id("ds-plan-state")).getText()).contains("Agreed on");
+            assertThat(browser.findElement(By.id("ds-goal-repeat-prescription")).isSelected()).isTrue();
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "referral page with digital skills");
+
+            browser.findElement(By.id("menu-ds-report")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ds-report-view")));
+            wait.until(d -> !d.findElements(By.cssSelector("#ds-report-root svg")).isEmpty());
+            assertThat(browser.findElement(By.id("ds-report-root")).getText()).contains("Referred", "Who are we missing?", "Age band");
+            assertThat(browser.findElement(By.id("ds-report-csv")).getAttribute("href")).contains("/api/digital-skills/reports.csv?area=");
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "digital skills report");
+        } finally {
+            browser.quit();
+        }
+    }
+
     private static void assertNoSmallNumbers(String json) {
         assertThat(json).doesNotContainPattern("\"(referred|engaged|assessed|followedUp|improved|count|due|done|people)\":\"[1-4]\"");
     }

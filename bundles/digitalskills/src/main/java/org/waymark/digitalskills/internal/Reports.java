@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.measure.MeasureHistory;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
@@ -74,6 +75,7 @@ public final class Reports {
     private final Assessments assessments;
     private final FollowUps followUps;
     private final PluginRegistry plugins;
+    private final MeasureHistory measures;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -81,17 +83,18 @@ public final class Reports {
     public Reports(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                    @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.digitalskills)") SchemaReady schema,
                    @Reference ReferralService referrals, @Reference Assessments assessments, @Reference FollowUps followUps,
-                   @Reference PluginRegistry plugins, @Reference AuditLog audit) {
-        this(db, referrals, assessments, followUps, plugins, audit, Clock.systemUTC());
+                   @Reference PluginRegistry plugins, @Reference MeasureHistory measures, @Reference AuditLog audit) {
+        this(db, referrals, assessments, followUps, plugins, measures, audit, Clock.systemUTC());
     }
 
     Reports(DataSource db, ReferralService referrals, Assessments assessments, FollowUps followUps, PluginRegistry plugins,
-            AuditLog audit, Clock clock) {
+            MeasureHistory measures, AuditLog audit, Clock clock) {
         this.db = db;
         this.referrals = referrals;
         this.assessments = assessments;
         this.followUps = followUps;
         this.plugins = plugins;
+        this.measures = measures;
         this.audit = audit;
         this.clock = clock;
     }
@@ -125,6 +128,8 @@ public final class Reports {
         int due = 0;
         int done = 0;
         Map<String, int[]> change = new LinkedHashMap<>();
+        // Outcome measures (ONS4, and any licensed measure the area uses), measure/item -> [people, sum of change].
+        Map<String, int[]> measureChange = new java.util.TreeMap<>();
         Framework.AREAS.forEach(a -> change.put(a.code(), new int[2]));
         for (Referral referral : cohort) {
             Demographics demographics = referrals.findPatient(caller, referral.patientId()).map(Patient::demographics)
@@ -141,6 +146,9 @@ public final class Reports {
                 }
             }
             boolean improved = list.size() > 1 && Progress.improved(list.get(0), list.get(list.size() - 1));
+            if (!list.isEmpty()) {
+                measureChange(measures.history(caller, referral.id()), measureChange);
+            }
             if (list.size() > 1) {
                 Assessments.Assessment first = list.get(0);
                 Assessments.Assessment latest = list.get(list.size() - 1);
@@ -185,6 +193,17 @@ public final class Reports {
             areaChange.add(row);
         }
         json.put("skillAreaChange", areaChange);
+        List<Map<String, Object>> outcomes = new ArrayList<>();
+        measureChange.forEach((key, sum) -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("measure", key.substring(0, key.indexOf('/')));
+            row.put("item", key.substring(key.indexOf('/') + 1));
+            row.put("people", suppression.cell(sum[0]));
+            row.put("meanChange", suppression.hides(sum[0]) ? Suppression.MARK
+                    : String.format(java.util.Locale.UK, "%+.1f", (double) sum[1] / sum[0]));
+            outcomes.add(row);
+        });
+        json.put("outcomeChange", outcomes);
         List<Map<String, Object>> equity = new ArrayList<>();
         equity.add(group(suppression, people, "ageBand", "Age band", Person::ageBand, null));
         equity.add(group(suppression, people, "sex", "Sex", Person::sex, null));
@@ -194,6 +213,27 @@ public final class Reports {
         equity.add(group(suppression, people, "capability", "Digital capability at the first assessment", Person::capability, null));
         json.put("equity", equity);
         return json;
+    }
+
+    /** First and latest response of each measure the person has two or more of: the change per item. */
+    static void measureChange(List<MeasureHistory.Recorded> history, Map<String, int[]> sums) {
+        Map<String, List<MeasureHistory.Recorded>> byMeasure = new LinkedHashMap<>();
+        history.forEach(r -> byMeasure.computeIfAbsent(r.measureId(), k -> new ArrayList<>()).add(r));
+        byMeasure.forEach((measure, responses) -> {
+            if (responses.size() < 2) {
+                return;
+            }
+            MeasureHistory.Recorded first = responses.get(0);
+            MeasureHistory.Recorded latest = responses.get(responses.size() - 1);
+            first.answers().forEach((item, before) -> {
+                Integer after = latest.answers().get(item);
+                if (after != null) {
+                    int[] sum = sums.computeIfAbsent(measure + "/" + item, k -> new int[2]);
+                    sum[0]++;
+                    sum[1] += after - before;
+                }
+            });
+        });
     }
 
     private List<Referral> cohort(Caller caller, String area, TimeRange received) {
@@ -329,6 +369,12 @@ public final class Reports {
             Map<?, ?> row = (Map<?, ?>) r;
             csv.append("skill-area-change,").append(field(row.get("area"))).append(" people,").append(row.get("people")).append("\r\n");
             csv.append("skill-area-change,").append(field(row.get("area"))).append(" mean change,").append(row.get("meanChange")).append("\r\n");
+        }
+        for (Object r : (List<?>) report.get("outcomeChange")) {
+            Map<?, ?> row = (Map<?, ?>) r;
+            String name = field(row.get("measure")) + " " + field(row.get("item"));
+            csv.append("outcome-change,").append(name).append(" people,").append(row.get("people")).append("\r\n");
+            csv.append("outcome-change,").append(name).append(" mean change,").append(row.get("meanChange")).append("\r\n");
         }
         csv.append("\r\nnote,Counts from 1 to ").append(THRESHOLD - 1).append(" are shown as *; another count is hidden too where"
                 + " a total would reveal one,\r\n");
