@@ -234,20 +234,6 @@ public final class Plans {
         return map;
     }
 
-    /** The plans of an area, for reports: referral id to plan document. */
-    static Map<String, ObjectNode> inArea(Connection c, String area) throws SQLException {
-        Map<String, ObjectNode> map = new HashMap<>();
-        try (PreparedStatement select = c.prepareStatement("SELECT referral_id, doc FROM ds_plan WHERE area = ?")) {
-            select.setString(1, area);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    map.put(rows.getString(1), parse(rows.getString(2)));
-                }
-            }
-        }
-        return map;
-    }
-
     private Plan read(Connection c, String referralId) throws SQLException {
         try (PreparedStatement select = c.prepareStatement("SELECT doc, version, agreed_on, agreed_by FROM ds_plan WHERE referral_id = ?")) {
             select.setString(1, referralId);
