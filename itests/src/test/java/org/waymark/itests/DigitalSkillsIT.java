@@ -197,7 +197,7 @@ class DigitalSkillsIT {
         String link = json(made).path("link").asText();
         assertThat(link).startsWith(server.baseUrl() + "/api/digital-skills-links/");
 
-        WebDriver browser = browser();
+        WebDriver browser = browser(true);
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
             browser.manage().window().setSize(new Dimension(375, 812));
@@ -279,7 +279,7 @@ class DigitalSkillsIT {
     @Test
     @Order(5)
     void inTheConsoleTheWorkerSeesTheChangeAndTheAdminTheReportWithItsChart() throws Exception {
-        WebDriver browser = browser();
+        WebDriver browser = browser(false);
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             browser.manage().window().setSize(new Dimension(1280, 900));
@@ -332,7 +332,8 @@ class DigitalSkillsIT {
         element.click();
     }
 
-    private static WebDriver browser() {
+    /** Headless Chromium; {@code phone}: emulating a phone's screen (375 by 812 CSS pixels, touch, mobile user agent). */
+    private static WebDriver browser(boolean phone) {
         Path chromium = Path.of("/usr/bin/chromium");
         Path driver = Path.of("/usr/bin/chromedriver");
         if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
@@ -342,9 +343,11 @@ class DigitalSkillsIT {
         options.setBinary(chromium.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=375,812");
-        options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 375, "height", 812, "pixelRatio", 3.0),
-                "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36"));
+                phone ? "--window-size=375,812" : "--window-size=1280,900");
+        if (phone) {
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 375, "height", 812, "pixelRatio", 3.0),
+                    "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36"));
+        }
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }

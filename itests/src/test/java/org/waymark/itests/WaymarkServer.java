@@ -51,7 +51,8 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public static final String DEMO_CLIENT_SECRET = "demo-gp-secret";
 
     /** A cold boot takes 10-25 s on two cores; this leaves room for a busy CI machine without hanging forever. */
-    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
+    /** A heavily loaded machine (a shared runner) may need longer: {@code -Dwaymark.itest.bootSeconds=300}. */
+    private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("waymark.itest.bootSeconds", 120));
     /** Karaf stops in about 2 s; more than this means SIGTERM does not stop it cleanly. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
