@@ -6,6 +6,7 @@ import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
 import { mountDirectory } from './directory.js';
 import { showPanels } from './plugin-panels.js';
+import { initDigitalSkills, showDigitalSkillsReport } from './digital-skills.js';
 
 const PAGE_SIZE = 25;
 
@@ -82,6 +83,7 @@ async function prepareFilters() {
   if (filtersReady) return;
   filtersReady = true;
   $('menu-admin').hidden = !state.session.roles.includes('admin');
+  $('menu-ds-report').hidden = !state.session.roles.includes('admin');
   for (const area of state.session.areas) {
     const option = document.createElement('option');
     option.value = area;
@@ -371,9 +373,11 @@ document.addEventListener('DOMContentLoaded', () => {
   initReferral();
   initNewReferral();
   initAdmin();
+  initDigitalSkills();
   $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
   $('menu-directory').addEventListener('click', () => showDirectory(null));
   $('referral-find-service').addEventListener('click', () => showDirectory(state.referral));
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
+  $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });
   start();
 });

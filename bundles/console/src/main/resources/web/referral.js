@@ -5,6 +5,7 @@ import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, fo
 import { renderChart } from './wellbeing-chart.js';
 import { showPanels } from './plugin-panels.js';
 import { renderPersonRecord, initGovernance } from './governance.js';
+import { mountDigitalSkills } from './digital-skills.js';
 
 const STATUS_LABELS = {
   'requested': 'New, waiting for a decision', 'accepted': 'Accepted', 'rejected': 'Rejected (declined)',
@@ -80,7 +81,8 @@ export async function openReferral(id) {
   await renderPersonRecord(loaded.data);
   restoreDrafts();
   showPanels($('referral-plugin-panels'), 'referral', loaded.data.area, { 'referral-id': loaded.data.id, area: loaded.data.area });
-  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline()]);
+  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline(),
+    mountDigitalSkills(loaded.data)]);
   $('referral-title').focus();
 }
 

@@ -246,7 +246,9 @@ class FhirReferralIT {
         assertThat(open).filteredOn(route -> !route.startsWith("GET /directory")).containsExactlyInAnyOrder("GET /api/health",
                 "POST /api/session", "GET /fhir/metadata", "POST /oauth2/token", "GET /api/onward-answers/{token}",
                 "POST /api/onward-answers/{token}", "POST /api/onward-answers/{token}", "GET /api/directory-checks/{token}",
-                "POST /api/directory-checks/{token}", "POST /api/directory-checks/{token}");
+                "POST /api/directory-checks/{token}", "POST /api/directory-checks/{token}",
+                "GET /fhir/Questionnaire", "GET /fhir/Questionnaire/{id}",
+                "GET /api/digital-skills-links/{token}", "POST /api/digital-skills-links/{token}");
     }
 
     @Test

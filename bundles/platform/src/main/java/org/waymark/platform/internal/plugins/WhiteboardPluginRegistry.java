@@ -32,6 +32,7 @@ import org.waymark.api.notify.NotificationChannel;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
+import org.waymark.api.skills.DeprivationLookup;
 
 /**
  * The whiteboard of plugin services. It tracks the SPI types listed in {@link #SPI_TYPES}, hands out the usable ones
@@ -43,7 +44,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     static final int FAILURE_THRESHOLD = 5;
     static final List<Class<?>> SPI_TYPES = List.of(NotificationChannel.class, JobHandler.class, OutcomeMeasure.class,
             TriageRule.class, Pathway.class, IntakeValidator.class, ConsolePanel.class, ReportDefinition.class,
-            PostcodeLookup.class);
+            PostcodeLookup.class, DeprivationLookup.class);
 
     private final BundleContext context;
     private final PluginApprovals approvals;

@@ -1,0 +1,144 @@
+package org.waymark.digitalskills.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.jobs.JobRequest;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.Party;
+import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.testing.MutableClock;
+import org.waymark.platform.testing.TestDatabase;
+
+class FollowUpsTest {
+    private DataSource db;
+    private final Fakes.Jobs jobs = new Fakes.Jobs();
+    private final Fakes.Notices notices = new Fakes.Notices();
+    private final Fakes.Plugins plugins = new Fakes.Plugins();
+    // Monday 19 October 2026, 14:00 London (BST); the clocks go back on Sunday 25 October.
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-10-19T13:00:00Z"));
+
+    @BeforeEach
+    void database() throws Exception {
+        db = TestDatabase.migrated("db/digitalskills.xml");
+    }
+
+    private FollowUps followUps() {
+        return new FollowUps(db, null, jobs, notices, plugins, null, clock);
+    }
+
+    private List<FollowUps.FollowUp> schedule(FollowUps service, String referral) {
+        return Jdbc.inTransaction(db, c -> service.scheduleOnce(c, referral, "patient-1", "sheffield", "linkworker",
+                Schedule.today(clock.instant())));
+    }
+
+    @Test
+    void agreeingAPlanSchedulesTheDefaultFollowUpsEachWithADurableReminder() {
+        List<FollowUps.FollowUp> scheduled = schedule(followUps(), "r1");
+
+        assertThat(scheduled).extracting(FollowUps.FollowUp::dueOn).containsExactly(LocalDate.of(2026, 11, 2),
+                LocalDate.of(2026, 11, 30), LocalDate.of(2027, 1, 11));
+        assertThat(scheduled).extracting(FollowUps.FollowUp::status).containsOnly(FollowUps.SCHEDULED);
+        assertThat(jobs.pending.values()).extracting(JobRequest::key).containsExactly(
+                Schedule.jobKey(scheduled.get(0).id(), LocalDate.of(2026, 11, 2)),
+                Schedule.jobKey(scheduled.get(1).id(), LocalDate.of(2026, 11, 30)),
+                Schedule.jobKey(scheduled.get(2).id(), LocalDate.of(2027, 1, 11)));
+        // After the clocks went back: 09:00 GMT on Sunday 1 November.
+        assertThat(jobs.pending.values().iterator().next().runAt()).isEqualTo(Instant.parse("2026-11-01T09:00:00Z"));
+        assertThat(notices.queued).singleElement().satisfies(n -> {
+            assertThat(n.to()).isEqualTo(Party.person("patient-1"));
+            assertThat(n.text()).contains("Monday 2 November 2026", "Monday 30 November 2026", "Monday 11 January 2027");
+        });
+    }
+
+    @Test
+    void afterARestartSchedulingAgainAddsNoFollowUpJobOrMessage() {
+        List<FollowUps.FollowUp> first = schedule(followUps(), "r1");
+        int jobsBefore = jobs.pending.size();
+
+        // A new component instance over the same database, as after a restart; the same plan is agreed again.
+        List<FollowUps.FollowUp> again = schedule(followUps(), "r1");
+
+        assertThat(again).isEqualTo(first);
+        assertThat(jobs.pending).hasSize(jobsBefore);
+        assertThat(notices.queued).hasSize(1);
+    }
+
+    @Test
+    void aReminderGoesToThePersonAndTheWorkerOnceWithStableIds() {
+        FollowUps service = followUps();
+        FollowUps.FollowUp first = schedule(service, "r1").get(0);
+        notices.queued.clear();
+
+        clock.set(Instant.parse("2026-11-01T09:00:00Z"));
+        assertThat(service.remind(first.id(), first.dueOn())).isTrue();
+        // The job runs again (its node died before marking it done): nothing is sent twice.
+        assertThat(followUps().remind(first.id(), first.dueOn())).isFalse();
+
+        assertThat(notices.queued).extracting(Notification::to).containsExactly(Party.person("patient-1"), Party.staff("linkworker"));
+        assertThat(notices.queued).extracting(Notification::messageId).containsExactly(
+                "digital-skills-reminder-" + first.id() + "-2026-11-02-person",
+                "digital-skills-reminder-" + first.id() + "-2026-11-02-worker");
+        assertThat(notices.queued.get(1).data()).containsEntry("task", "true").containsEntry("link", "#/referrals/r1");
+    }
+
+    @Test
+    void aReminderForAnOldDateOrADoneFollowUpSendsNothing() {
+        FollowUps service = followUps();
+        FollowUps.FollowUp first = schedule(service, "r1").get(0);
+        notices.queued.clear();
+        assertThat(service.remind(first.id(), first.dueOn().minusDays(3))).isFalse();
+        clock.set(Instant.parse("2026-10-30T10:00:00Z"));
+        Jdbc.inTransaction(db, c -> {
+            service.completeDue(c, "r1", "assessment-1", clock.instant());
+            return null;
+        });
+        assertThat(service.remind(first.id(), first.dueOn())).isFalse();
+        assertThat(notices.queued).isEmpty();
+    }
+
+    @Test
+    void aReAssessmentCompletesTheFollowUpDueWithinAWeekAndCancelsItsReminder() {
+        FollowUps service = followUps();
+        List<FollowUps.FollowUp> scheduled = schedule(service, "r1");
+
+        // 24 October: the 2 November follow-up is more than a week away, so this is an extra assessment.
+        clock.set(Instant.parse("2026-10-24T10:00:00Z"));
+        Jdbc.inTransaction(db, c -> {
+            service.completeDue(c, "r1", "early", clock.instant());
+            return null;
+        });
+        List<FollowUps.FollowUp> before = Jdbc.inTransaction(db, c -> FollowUps.query(c, "r1"));
+        assertThat(before).extracting(FollowUps.FollowUp::status).containsOnly(FollowUps.SCHEDULED);
+
+        clock.set(Instant.parse("2026-10-27T10:00:00Z"));
+        Jdbc.inTransaction(db, c -> {
+            service.completeDue(c, "r1", "on-time", clock.instant());
+            return null;
+        });
+        List<FollowUps.FollowUp> now = Jdbc.inTransaction(db, c -> FollowUps.query(c, "r1"));
+        assertThat(now.get(0).status()).isEqualTo(FollowUps.DONE);
+        assertThat(now.get(0).assessmentId()).isEqualTo("on-time");
+        assertThat(now.subList(1, 3)).extracting(FollowUps.FollowUp::status).containsOnly(FollowUps.SCHEDULED);
+        assertThat(jobs.cancelled).containsExactly(Schedule.jobKey(scheduled.get(0).id(), scheduled.get(0).dueOn()));
+        assertThat(jobs.pending).hasSize(2);
+    }
+
+    @Test
+    void theAreasPathwayDecidesWhenAndABrokenOneFallsBackToTheDefault() {
+        plugins.pathway = Fakes.pathway(List.of(Period.ofWeeks(4), Period.ofWeeks(1)));
+        assertThat(schedule(followUps(), "r1")).extracting(FollowUps.FollowUp::label).containsExactly("1 week", "4 weeks");
+
+        plugins.pathway = Fakes.pathway(null);
+        assertThat(schedule(followUps(), "r2")).extracting(FollowUps.FollowUp::label).containsExactly("2 weeks", "6 weeks", "12 weeks");
+
+        plugins.pathway = Fakes.pathway(List.of(Period.ofDays(-3)));
+        assertThat(followUps().periods("sheffield")).isEqualTo(Schedule.DEFAULT);
+    }
+}

@@ -1,0 +1,38 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+
+/** Browser checks shared by the browser tests. */
+final class ConsoleChecks {
+    private ConsoleChecks() {
+    }
+
+    /** Injects axe-core (a test resource, never shipped) and fails on serious or critical WCAG 2 A/AA problems. */
+    static void assertNoSeriousAccessibilityProblems(WebDriver browser, String page) throws Exception {
+        String axe;
+        try (var in = ConsoleChecks.class.getResourceAsStream("/axe-core/axe.min.js")) {
+            axe = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript(axe);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        String violations = (String) js.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+                + ".then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                + " targets: v.nodes.map(n => n.target.join(' '))})))), e => done(JSON.stringify([{id: 'axe-error', impact: 'critical', help: String(e)}])));");
+        List<JsonNode> serious = new ArrayList<>();
+        WaymarkServer.objectMapper().readTree(violations).forEach(v -> {
+            if (List.of("serious", "critical").contains(v.path("impact").asText())) {
+                serious.add(v);
+            }
+        });
+        assertThat(serious).as("serious accessibility problems on the " + page).isEmpty();
+    }
+}

@@ -1,0 +1,384 @@
+package org.waymark.itests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.waymark.itests.WaymarkServer.basic;
+import static org.waymark.itests.WaymarkServer.bearer;
+import static org.waymark.itests.WaymarkServer.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Digital skills end to end on the real distribution: the published Questionnaire; a link worker assesses a person,
+ * agrees a plan, sees the follow-ups scheduled and the reminder reach the person at the test mail server (once, across
+ * a kill -9), re-assesses and sees the change; the GP system reads the assessment as a QuestionnaireResponse; a person
+ * assesses themselves through their one-time link on a phone-sized screen; an admin reads the area report and its CSV,
+ * with small numbers suppressed.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DigitalSkillsIT {
+    private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
+    private static final int SMTP_PORT = freePort();
+    private static final String WORKER = basic("linkworker", "linkworker");
+    private static final String ADMIN = basic("admin", "admin");
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+
+    @RegisterExtension
+    static final WaymarkServer server = new WaymarkServer()
+            .withEnvironment("WAYMARK_SMTP_HOST", "127.0.0.1")
+            .withEnvironment("WAYMARK_SMTP_PORT", Integer.toString(SMTP_PORT))
+            .withEnvironment("WAYMARK_SMTP_FROM", "waymark@sheffield.example")
+            .withEnvironment("WAYMARK_JOB_RETRY_BASE_MILLIS", "300")
+            .withEnvironment("WAYMARK_JOB_TIME_LIMIT_SECONDS", "20");
+
+    private static GreenMail mail;
+    private static String gpToken;
+    private static String referralId;
+    private static String patientId;
+
+    @BeforeAll
+    static void start() {
+        mail = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        gpToken = server.demoClientToken();
+    }
+
+    @AfterAll
+    static void stop() {
+        mail.stop();
+    }
+
+    @Test
+    @Order(1)
+    void theQuestionnaireIsPublishedWithoutCredentialsInJsonAndXml() {
+        HttpResponse<String> search = server.get("/fhir/Questionnaire?url=https://fhir.waymark.org.uk/Questionnaire/essential-digital-skills");
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        JsonNode bundle = json(search);
+        assertThat(bundle.path("total").asInt()).isEqualTo(1);
+        JsonNode questionnaire = bundle.path("entry").get(0).path("resource");
+        assertThat(questionnaire.path("resourceType").asText()).isEqualTo("Questionnaire");
+        assertThat(questionnaire.path("item")).extracting(i -> i.path("text").asText()).containsExactly("Foundation skills",
+                "Communicating", "Handling information and content", "Transacting", "Problem solving", "Being safe and legal online");
+        assertThat(json(server.get("/fhir/Questionnaire?url=https://elsewhere.example/Questionnaire/x")).path("total").asInt()).isZero();
+
+        HttpResponse<String> xml = server.get("/fhir/Questionnaire/essential-digital-skills", "Accept", "application/fhir+xml");
+        assertThat(xml.statusCode()).isEqualTo(200);
+        assertThat(xml.body()).startsWith("<Questionnaire xmlns=\"http://hl7.org/fhir\">").contains("I can spot a scam");
+        assertThat(server.get("/fhir/Questionnaire/unknown").statusCode()).isEqualTo(404);
+
+        JsonNode metadata = json(server.get("/fhir/metadata"));
+        assertThat(metadata.path("rest").get(0).path("resource")).extracting(r -> r.path("type").asText())
+                .contains("Questionnaire", "QuestionnaireResponse");
+        assertThat(server.get("/fhir/QuestionnaireResponse?subject=Patient/x").statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(2)
+    void aLinkWorkerAssessesAgreesAPlanAndTheReminderReachesThePersonOnceAcrossAKill() throws Exception {
+        HttpResponse<String> created = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(gpToken),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("DS-1", TestData.validNhsNumber(), "Skills"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        referralId = json(created).path("id").asText();
+        patientId = json(server.get("/api/referrals/" + referralId, "Authorization", WORKER)).path("patientId").asText();
+        HttpResponse<String> contact = server.send(server.request("/api/contacts/person/" + patientId, "Authorization", WORKER,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"preferredChannel\":\"email\",\"addresses\":{\"email\":\"skills.person@example.org\"}}")));
+        assertThat(contact.statusCode()).as(contact.body()).isEqualTo(200);
+
+        // The first assessment: foundation skills fine, the rest with help.
+        HttpResponse<String> first = assess(answers("help", "foundation", "yes"));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(json(first).path("overall").asInt()).isEqualTo(58);
+        assertThat(json(first).path("areas").get(1).path("level").asText()).isEqualTo("developing");
+        assertThat(assess(Map.of("foundation-device", "yes")).statusCode()).isEqualTo(400);
+
+        // The GP system that sent the referral reads the assessment as a QuestionnaireResponse.
+        String responseId = json(first).path("id").asText();
+        HttpResponse<String> fhir = server.get("/fhir/QuestionnaireResponse/" + responseId, "Authorization", bearer(gpToken));
+        assertThat(fhir.statusCode()).as(fhir.body()).isEqualTo(200);
+        assertThat(json(fhir).path("subject").path("reference").asText()).isEqualTo("Patient/" + patientId);
+        assertThat(json(fhir).path("questionnaire").asText()).startsWith("https://fhir.waymark.org.uk/Questionnaire/essential-digital-skills|");
+        JsonNode byPatient = json(server.get("/fhir/QuestionnaireResponse?subject=Patient/" + patientId, "Authorization", WORKER));
+        assertThat(byPatient.path("total").asInt()).isEqualTo(1);
+
+        // Agreeing the plan schedules the follow-ups at 2, 6 and 12 weeks and tells the person the dates.
+        HttpResponse<String> plan = server.send(server.request("/api/digital-skills/referrals/" + referralId + "/plan",
+                "Authorization", WORKER, "Content-Type", "application/json", "If-Match", "\"0\"").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"goals\":[{\"code\":\"repeat-prescription\"},{\"code\":\"video-call\"}],\"barriers\":[\"no-device\",\"confidence\"],"
+                        + "\"actions\":[{\"code\":\"digital-champion\",\"note\":\"Library, Tuesdays\"},{\"code\":\"device-data-scheme\"}]}")));
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        LocalDate today = LocalDate.now(LONDON);
+        JsonNode followUps = json(plan).path("followUps");
+        assertThat(followUps).extracting(f -> f.path("dueOn").asText()).containsExactly(today.plusWeeks(2).toString(),
+                today.plusWeeks(6).toString(), today.plusWeeks(12).toString());
+        assertThat(json(plan).path("goals").get(0).path("skillArea").asText()).isEqualTo("transacting");
+        MimeMessage dates = awaitEmail("digital-skills-schedule-" + referralId);
+        assertThat(dates.getAllRecipients()[0].toString()).isEqualTo("skills.person@example.org");
+        assertThat(dates.getContent().toString()).contains("check in with you on");
+
+        // The person can come in today: the first follow-up moves, and its reminder goes at once.
+        String followUpId = followUps.get(0).path("id").asText();
+        HttpResponse<String> moved = server.send(server.request("/api/digital-skills/referrals/" + referralId + "/follow-ups/" + followUpId,
+                "Authorization", WORKER, "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"dueOn\":\"" + today + "\"}")));
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        String reminderId = "digital-skills-reminder-" + followUpId + "-" + today + "-person";
+        MimeMessage reminder = awaitEmail(reminderId);
+        assertThat(reminder.getSubject()).startsWith("Your digital skills check-in is on");
+        await("the worker's task").atMost(DELIVERY_TIMEOUT).until(() -> json(server.get("/api/inbox", "Authorization", WORKER)).findValues("text")
+                .stream().anyMatch(t -> t.asText().contains("#/referrals/" + referralId)));
+
+        // kill -9 and start again: the later reminders are still queued, and nothing already sent goes twice.
+        server.kill();
+        server.restart();
+        JsonNode pending = json(server.get("/api/admin/jobs?state=pending", "Authorization", ADMIN));
+        assertThat(pending.findValues("key")).extracting(JsonNode::asText).contains(
+                "follow-up-" + followUps.get(1).path("id").asText() + "-" + today.plusWeeks(6),
+                "follow-up-" + followUps.get(2).path("id").asText() + "-" + today.plusWeeks(12));
+        await("the reminder job done").atMost(DELIVERY_TIMEOUT).until(() -> json(server.get("/api/admin/jobs?state=done", "Authorization", ADMIN))
+                .findValues("key").stream().anyMatch(k -> k.asText().equals(reminderId)));
+        assertThat(Arrays.stream(mail.getReceivedMessages()).filter(m -> hasId(m, reminderId))).hasSize(1);
+
+        // The re-assessment completes the follow-up and shows the change.
+        HttpResponse<String> again = assess(answers("yes", "safe-legal", "help"));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        JsonNode progress = json(server.get("/api/digital-skills/referrals/" + referralId + "/progress", "Authorization", WORKER));
+        assertThat(progress.path("assessments").asInt()).isEqualTo(2);
+        assertThat(progress.path("improved").asBoolean()).isTrue();
+        assertThat(progress.path("areas").get(1).path("change").asInt()).isEqualTo(50);
+        assertThat(progress.path("areas").get(5).path("change").asInt()).isZero();
+        assertThat(progress.path("goals").get(0).path("areaChange").asInt()).isEqualTo(50);
+        JsonNode after = json(server.get("/api/digital-skills/referrals/" + referralId + "/follow-ups", "Authorization", WORKER));
+        assertThat(after.get(0).path("status").asText()).isEqualTo("done");
+        assertThat(after.get(1).path("status").asText()).isEqualTo("scheduled");
+        server.assertNoUnexpectedErrorsInLog();
+    }
+
+    @Test
+    @Order(3)
+    void aPersonAssessesThemselvesThroughTheirLinkOnAPhoneSizedScreen() throws Exception {
+        HttpResponse<String> made = server.postJson("/api/digital-skills/referrals/" + referralId + "/self-assessment-links",
+                "{\"send\":false}", "Authorization", WORKER);
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        String link = json(made).path("link").asText();
+        assertThat(link).startsWith(server.baseUrl() + "/api/digital-skills-links/");
+
+        WebDriver browser = browser(true);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            browser.manage().window().setSize(new Dimension(375, 812));
+            browser.get(link);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "What can you do online?"));
+            JavascriptExecutor js = (JavascriptExecutor) browser;
+            assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth - window.innerWidth")).intValue())
+                    .as("no sideways scrolling on a phone").isLessThanOrEqualTo(0);
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "self-assessment page");
+            // Touch targets of at least 24 by 24 CSS pixels (WCAG 2.2, 2.5.8).
+            WebElement radio = browser.findElement(By.id("safe-scams-yes"));
+            assertThat(radio.getSize().getWidth()).isGreaterThanOrEqualTo(24);
+            assertThat(radio.getSize().getHeight()).isGreaterThanOrEqualTo(24);
+
+            // Everything but one answer: the page says what is missing and keeps the answers.
+            List<WebElement> groups = browser.findElements(By.tagName("fieldset"));
+            for (WebElement group : groups.subList(0, groups.size() - 1)) {
+                click(browser, group.findElements(By.cssSelector("input[type=radio]")).get(0));
+            }
+            click(browser, browser.findElement(By.cssSelector("button[type=submit]")));
+            WebElement errors = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".errors")));
+            assertThat(errors.getText()).contains("Please answer every question", "I know what I should not share about myself online");
+            assertThat(browser.findElement(By.id("safe-scams-yes")).isSelected()).isTrue();
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "self-assessment page with an error");
+            click(browser, browser.findElement(By.linkText("I know what I should not share about myself online")));
+            click(browser, browser.findElement(By.id("safe-sharing-help")));
+            click(browser, browser.findElement(By.cssSelector("button[type=submit]")));
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "Thank you"));
+            assertThat(browser.findElement(By.tagName("table")).getText()).contains("Being safe and legal online");
+
+            // The link works once.
+            browser.get(link);
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "used already"));
+        } finally {
+            browser.quit();
+        }
+        JsonNode assessments = json(server.get("/api/digital-skills/referrals/" + referralId + "/assessments", "Authorization", WORKER));
+        assertThat(assessments).hasSize(3);
+        assertThat(assessments.get(2).path("mode").asText()).isEqualTo("self");
+        assertThat(assessments.get(2).path("overall").asInt()).isEqualTo(97);
+        assertThat(server.get(link.substring(server.baseUrl().length())).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(4)
+    void anAdminReadsTheAreaReportAndItsCsvWithSmallNumbersSuppressed() {
+        String today = LocalDate.now(LONDON).toString();
+        assertThat(server.get("/api/digital-skills/reports?area=sheffield", "Authorization", WORKER).statusCode()).isEqualTo(403);
+        HttpResponse<String> response = server.get("/api/digital-skills/reports?area=sheffield&from=2020-01-01&to=" + today,
+                "Authorization", ADMIN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode report = json(response);
+        assertThat(report.path("funnel")).extracting(s -> s.path("stage").asText())
+                .containsExactly("referred", "engaged", "assessed", "followedUp", "improved");
+        // One person assessed, followed up and improved: each of those counts is below 5, so it shows as *.
+        assertThat(report.path("funnel").get(2).path("count").asText()).isEqualTo("*");
+        assertThat(report.path("funnel").get(4).path("count").asText()).isEqualTo("*");
+        assertThat(report.path("equity")).extracting(g -> g.path("dimension").asText())
+                .containsExactly("ageBand", "sex", "ethnicity", "deprivation", "capability");
+        assertThat(report.path("equity").get(3).path("available").asBoolean()).isFalse();
+        assertNoSmallNumbers(report.toString());
+
+        HttpResponse<String> csv = server.get("/api/digital-skills/reports.csv?area=sheffield&from=2020-01-01&to=" + today,
+                "Authorization", ADMIN);
+        assertThat(csv.statusCode()).isEqualTo(200);
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.headers().firstValue("Content-Disposition").orElse("")).contains("attachment", ".csv");
+        assertThat(csv.body()).startsWith("section,group,category,referred,engaged,assessed,followedUp,improved\r\n")
+                .contains("funnel,all,all,").contains("equity,capability,");
+        for (String line : csv.body().split("\r\n")) {
+            for (String cell : line.split(",")) {
+                assertThat(cell).as("a count in the CSV: " + line).doesNotMatch("[1-4]");
+            }
+        }
+        assertThat(server.get("/api/digital-skills/reports?area=sheffield&from=2026-02-01&to=2026-01-01", "Authorization", ADMIN)
+                .statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    @Order(5)
+    void inTheConsoleTheWorkerSeesTheChangeAndTheAdminTheReportWithItsChart() throws Exception {
+        WebDriver browser = browser(false);
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            browser.manage().window().setSize(new Dimension(1280, 900));
+            browser.get(server.baseUrl() + "/console/#/referrals/" + referralId);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys("admin");
+            browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ds-panel")));
+            wait.until(d -> d.findElements(By.cssSelector("#ds-progress-table tbody tr")).size() == 6);
+            assertThat(browser.findElement(By.id("ds-progress-summary")).getText()).contains("3 assessments", "(improved)");
+            assertThat(browser.findElements(By.cssSelector("#ds-chart svg rect[fill='#005eb8']"))).hasSize(6);
+            assertThat(browser.findElements(By.cssSelector("#ds-follow-ups tbody tr"))).hasSize(3);
+            assertThat(browser.findElement(By.id("ds-follow-ups")).getText()).contains("Done", "Scheduled");
+            assertThat(browser.findElement(By.id("ds-plan-state")).getText()).contains("Agreed on");
+            assertThat(browser.findElement(By.id("ds-goal-repeat-prescription")).isSelected()).isTrue();
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "referral page with digital skills");
+
+            browser.findElement(By.id("menu-ds-report")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ds-report-view")));
+            wait.until(d -> !d.findElements(By.cssSelector("#ds-report-root svg")).isEmpty());
+            assertThat(browser.findElement(By.id("ds-report-root")).getText()).contains("Referred", "Who are we missing?", "Age band");
+            assertThat(browser.findElement(By.id("ds-report-csv")).getAttribute("href")).contains("/api/digital-skills/reports.csv?area=");
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "digital skills report");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static void assertNoSmallNumbers(String json) {
+        assertThat(json).doesNotContainPattern("\"(referred|engaged|assessed|followedUp|improved|count|due|done|people)\":\"[1-4]\"");
+    }
+
+    private static HttpResponse<String> assess(Map<String, String> answers) {
+        return server.postJson("/api/digital-skills/referrals/" + referralId + "/assessments",
+                WaymarkServer.objectMapper().valueToTree(Map.of("answers", answers)).toString(), "Authorization", WORKER);
+    }
+
+    /** Every statement answered {@code answer}, except those of {@code area}, answered {@code areaAnswer}. */
+    private static Map<String, String> answers(String answer, String area, String areaAnswer) {
+        JsonNode framework = json(server.get("/api/digital-skills/framework", "Authorization", WORKER));
+        Map<String, String> answers = new java.util.LinkedHashMap<>();
+        framework.path("areas").forEach(a -> a.path("statements").forEach(s ->
+                answers.put(s.path("code").asText(), a.path("code").asText().equals(area) ? areaAnswer : answer)));
+        return answers;
+    }
+
+    private static void click(WebDriver browser, WebElement element) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", element);
+        element.click();
+    }
+
+    /** Headless Chromium; {@code phone}: emulating a phone's screen (375 by 812 CSS pixels, touch, mobile user agent). */
+    private static WebDriver browser(boolean phone) {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+            throw new IllegalStateException("The browser test needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                phone ? "--window-size=375,812" : "--window-size=1280,900");
+        if (phone) {
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics", Map.of("width", 375, "height", 812, "pixelRatio", 3.0),
+                    "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36"));
+        }
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static MimeMessage awaitEmail(String messageId) {
+        AtomicReference<MimeMessage> found = new AtomicReference<>();
+        await("an email for " + messageId).atMost(DELIVERY_TIMEOUT).until(() -> {
+            for (MimeMessage m : mail.getReceivedMessages()) {
+                if (hasId(m, messageId)) {
+                    found.set(m);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return found.get();
+    }
+
+    private static boolean hasId(MimeMessage message, String messageId) {
+        try {
+            return ("<" + messageId + "@waymark>").equals(message.getMessageID());
+        } catch (javax.mail.MessagingException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() {
+        try {
+            return TestEnvironment.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
