@@ -250,6 +250,9 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             if (service instanceof PostcodeLookup) {
                 return "PostcodeLookup";
             }
+            if (service instanceof DeprivationLookup) {
+                return "DeprivationLookup";
+            }
         } catch (RuntimeException e) {
             return "unnamed " + (service == null ? "service" : service.getClass().getSimpleName());
         }
