@@ -164,7 +164,11 @@ public final class Directory {
         try {
             json = JSON.readTree(content);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            batch.error(fileName + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
+            batch.error(fileName + ": not valid JSON" + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            return;
+        } catch (java.io.CharConversionException e) {
+            // Jackson guesses UTF-8, -16 or -32 from the first bytes; bytes that are none of them are the file's fault.
+            batch.error(fileName + ": not valid JSON (not UTF-8, UTF-16 or UTF-32 text)");
             return;
         }
         JsonRecords.read(json, JsonRecords.kindFromFileName(fileName), fileName, batch);
