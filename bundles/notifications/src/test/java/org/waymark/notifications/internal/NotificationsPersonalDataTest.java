@@ -1,0 +1,68 @@
+package org.waymark.notifications.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.governance.PersonalDataContributor.Erasure;
+import org.waymark.api.notify.ContactPreferences;
+import org.waymark.api.notify.Notification;
+import org.waymark.api.notify.Party;
+import org.waymark.api.security.Caller;
+import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.testing.TestDatabase;
+
+/** The notifications bundle's part of the subject access export and of retention. */
+class NotificationsPersonalDataTest {
+    private final NotificationsPersonalData data = new NotificationsPersonalData();
+    private DataSource db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.migrated("db/platform.xml", "db/notifications.xml");
+        new JdbcContactBook(db, (caller, action, type, id, patient) -> { }, Clock.systemUTC())
+                .save(Caller.system("test"), Party.person("p1"), new ContactPreferences(false, "email", Map.of("email", "jo@example.org")));
+        Outbox outbox = new Outbox(Clock.systemUTC());
+        Jdbc.inTransaction(db, c -> {
+            outbox.record(c, new Notification("referral-r1-accepted", Party.person("p1"), "sheffield", "referral.accepted", "Accepted", "Hello", Map.of()));
+            outbox.record(c, new Notification("referral-r1-v2", Party.organisation("gp"), "sheffield", "referral.status", "Status", "Task", Map.of()));
+            outbox.record(c, new Notification("referral-r2-v2", Party.organisation("gp"), "sheffield", "referral.status", "Status", "Task", Map.of()));
+            outbox.record(c, new Notification("referral-r10-v2", Party.organisation("gp"), "sheffield", "referral.status", "Status", "Task", Map.of()));
+            return null;
+        });
+    }
+
+    @Test
+    void theExportHoldsTheContactDetailsAndEveryMessageToOrAboutThePerson() {
+        Map<String, List<Map<String, Object>>> export = Jdbc.inTransaction(db, c -> data.export(c, "p1", Set.of("r1")));
+        assertThat(export.get("contactAddresses")).singleElement().satisfies(a -> assertThat(a).containsEntry("address", "jo@example.org"));
+        assertThat(export.get("messages")).extracting(m -> m.get("message_id"))
+                .as("r10 is another referral, not a prefix match").containsExactlyInAnyOrder("referral-r1-accepted", "referral-r1-v2");
+    }
+
+    @Test
+    void erasingAReferralKeepsThePersonsContactsAndErasingThePersonRemovesThem() throws Exception {
+        Jdbc.inTransaction(db, c -> data.erase(c, new Erasure("p1", Set.of("r1"), false)));
+        assertThat(count("SELECT COUNT(*) FROM wm_notification")).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM wm_contact_address")).isEqualTo(1);
+
+        int erased = Jdbc.inTransaction(db, c -> data.erase(c, new Erasure("p1", Set.of("r2"), true)));
+        assertThat(erased).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM wm_notification")).as("only r10's message is left").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM wm_contact")).isZero();
+    }
+
+    private int count(String sql) throws Exception {
+        try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery(sql)) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+}
