@@ -99,25 +99,19 @@ public final class DigitalSkillsFhir {
         return properties;
     }
 
-    /** The published Questionnaire. */
-    @Path("/Questionnaire")
-    @PermitAll
-    public static final class QuestionnaireEndpoint implements FhirEndpoint {
-        private static final Map<String, String> SEARCH = new LinkedHashMap<>();
+    /** What both digital-skills endpoints share: read and search of one resource type from the skills records. */
+    abstract static class ReadAndSearch implements FhirEndpoint {
+        protected final Fhir fhir;
+        protected final FhirResponder responder;
+        protected final FhirSettings settings;
+        protected final DigitalSkillsRecords records;
+        private final String resourceType;
+        private final Map<String, String> search;
 
-        static {
-            SEARCH.put("_id", "token");
-            SEARCH.put("url", "uri");
-            SEARCH.put("name", "string");
-            SEARCH.put("status", "token");
-        }
-
-        private final Fhir fhir;
-        private final FhirResponder responder;
-        private final FhirSettings settings;
-        private final DigitalSkillsRecords records;
-
-        QuestionnaireEndpoint(Fhir fhir, FhirSettings settings, DigitalSkillsRecords records) {
+        ReadAndSearch(String resourceType, Map<String, String> search, Fhir fhir, FhirSettings settings,
+                      DigitalSkillsRecords records) {
+            this.resourceType = resourceType;
+            this.search = search;
             this.fhir = fhir;
             this.responder = new FhirResponder(fhir);
             this.settings = settings;
@@ -126,7 +120,7 @@ public final class DigitalSkillsFhir {
 
         @Override
         public String resourceType() {
-            return "Questionnaire";
+            return resourceType;
         }
 
         @Override
@@ -136,7 +130,25 @@ public final class DigitalSkillsFhir {
 
         @Override
         public Map<String, String> searchParameters() {
-            return SEARCH;
+            return search;
+        }
+    }
+
+    /** The published Questionnaire. */
+    @Path("/Questionnaire")
+    @PermitAll
+    public static final class QuestionnaireEndpoint extends ReadAndSearch {
+        private static final Map<String, String> SEARCH = new LinkedHashMap<>();
+
+        static {
+            SEARCH.put("_id", "token");
+            SEARCH.put("url", "uri");
+            SEARCH.put("name", "string");
+            SEARCH.put("status", "token");
+        }
+
+        QuestionnaireEndpoint(Fhir fhir, FhirSettings settings, DigitalSkillsRecords records) {
+            super("Questionnaire", SEARCH, fhir, settings, records);
         }
 
         private Questionnaire questionnaire() {
@@ -180,7 +192,7 @@ public final class DigitalSkillsFhir {
     /** Assessments, read by the staff of the person's area and by the system that sent the referral. */
     @Path("/QuestionnaireResponse")
     @RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
-    public static final class ResponseEndpoint implements FhirEndpoint {
+    public static final class ResponseEndpoint extends ReadAndSearch {
         private static final Map<String, String> SEARCH = new LinkedHashMap<>();
 
         static {
@@ -188,31 +200,8 @@ public final class DigitalSkillsFhir {
             SEARCH.put("patient", "reference");
         }
 
-        private final Fhir fhir;
-        private final FhirResponder responder;
-        private final FhirSettings settings;
-        private final DigitalSkillsRecords records;
-
         ResponseEndpoint(Fhir fhir, FhirSettings settings, DigitalSkillsRecords records) {
-            this.fhir = fhir;
-            this.responder = new FhirResponder(fhir);
-            this.settings = settings;
-            this.records = records;
-        }
-
-        @Override
-        public String resourceType() {
-            return "QuestionnaireResponse";
-        }
-
-        @Override
-        public List<String> interactions() {
-            return List.of("read", "search-type");
-        }
-
-        @Override
-        public Map<String, String> searchParameters() {
-            return SEARCH;
+            super("QuestionnaireResponse", SEARCH, fhir, settings, records);
         }
 
         @GET
