@@ -171,6 +171,8 @@ class DeliveryIT {
     @Test
     @Order(4)
     void aBrokenPluginChannelIsIsolatedAndEmailTakesOver() throws Exception {
+        // Listing an approved plugin's contributions activates its components; one of the test plugin's fails on purpose.
+        server.expectErrorInLog("FailsOnActivation|FrameworkEvent ERROR|plugin activation bug");
         server.approve(TestEnvironment.testPlugin());
         Path deployed = server.deploy(TestEnvironment.testPlugin());
         try {
@@ -178,7 +180,7 @@ class DeliveryIT {
                     byId(json(server.get("/api/plugins", "Authorization", ADMIN))).containsKey("org.waymark.itests-test-plugin"));
             JsonNode plugin = byId(json(server.get("/api/plugins", "Authorization", ADMIN))).get("org.waymark.itests-test-plugin");
             assertThat(plugin.path("builtIn").asBoolean()).isFalse();
-            assertThat(plugin.path("area").asText()).isEqualTo("sheffield");
+            assertThat(plugin.path("area").asText()).contains("sheffield");
             assertThat(plugin.path("contributions").toString()).contains("NotificationChannel sms");
 
             Referral referral = newReferral("DELIVERY-PLUGIN");

@@ -139,7 +139,7 @@ class PathfinderPluginIT {
     @Test
     @Order(3)
     void unapprovedPluginDoesNothingAndABrokenOneIsIsolatedOnceApproved() throws IOException {
-        server.expectErrorInLog("plugin activation bug");
+        server.expectErrorInLog("FailsOnActivation|FrameworkEvent ERROR|plugin activation bug");
         Path plugin = TestEnvironment.testPlugin();
         Path deployed = server.deploy(plugin);
         try {

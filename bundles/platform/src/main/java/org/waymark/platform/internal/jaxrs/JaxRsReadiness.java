@@ -1,5 +1,7 @@
 package org.waymark.platform.internal.jaxrs;
 
+import org.waymark.platform.internal.plugins.PluginApprovals;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -50,7 +52,7 @@ public final class JaxRsReadiness {
     private final Set<String> served = ConcurrentHashMap.newKeySet();
     private final SynchronousBundleListener bundles = event -> {
         Bundle bundle = event.getBundle();
-        if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith(WAYMARK)
+        if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith(WAYMARK) && !PluginApprovals.isPlugin(bundle)
                 && event.getType() != BundleEvent.RESOLVED && event.getType() != BundleEvent.UNRESOLVED) {
             changed();
         }
@@ -171,7 +173,9 @@ public final class JaxRsReadiness {
         List<BundleView> views = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
             String name = bundle.getSymbolicName();
-            if (name == null || !name.startsWith(WAYMARK) || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null) {
+            // Plugins come and go while the node serves: the core's readiness never waits for one (health lists them).
+            if (name == null || !name.startsWith(WAYMARK) || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null
+                    || PluginApprovals.isPlugin(bundle)) {
                 continue;
             }
             BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
