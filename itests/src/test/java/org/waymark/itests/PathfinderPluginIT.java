@@ -50,7 +50,7 @@ class PathfinderPluginIT {
     void sheffieldPluginTriagesAndRoutesANewReferralAndLeavesNoHarmWhenRemoved() throws IOException {
         long dropped = System.nanoTime();
         Path deployed = server.deploy(TestEnvironment.sheffieldKar());
-        JsonNode plugin = awaitPlugin("org.waymark.pathfinder-sheffield", "active");
+        JsonNode plugin = awaitPlugin("org.waymark.pathfinder-sheffield", "active", "TriageRule");
         System.out.printf("Hot deploy: Sheffield .kar active %d ms after the drop%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dropped));
         assertThat(plugin.path("builtIn").asBoolean()).isFalse();
         assertThat(plugin.path("approvedBy").asText()).as("the demo approves the examples").isEqualTo("system:demo");
@@ -118,7 +118,7 @@ class PathfinderPluginIT {
     void islingtonPluginRefusesUnderSixteensAndRoutesYoungPeople() throws IOException {
         Path deployed = server.deploy(TestEnvironment.islingtonKar());
         try {
-            awaitPlugin("org.waymark.pathfinder-islington", "active");
+            awaitPlugin("org.waymark.pathfinder-islington", "active", "IntakeValidator");
             HttpResponse<String> child = post(islingtonGp, "ISL-1", "2014-01-01", "Anxiety");
             assertThat(child.statusCode()).as(child.body()).isEqualTo(422);
             assertThat(child.body()).contains("OperationOutcome", "children's services");
@@ -143,7 +143,7 @@ class PathfinderPluginIT {
         Path plugin = TestEnvironment.testPlugin();
         Path deployed = server.deploy(plugin);
         try {
-            JsonNode waiting = awaitPlugin("org.waymark.itests-test-plugin", "awaiting-approval");
+            JsonNode waiting = awaitPlugin("org.waymark.itests-test-plugin", "awaiting-approval", "TriageRule");
             assertThat(waiting.path("contributions").toString()).contains("not in use until approved");
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
@@ -162,7 +162,7 @@ class PathfinderPluginIT {
                 String id = send(islingtonGp, "ISL-BROKEN-" + i, "2005-01-01", "Low mood");
                 assertThat(id).isNotBlank();
             }
-            JsonNode failed = awaitPlugin("org.waymark.itests-test-plugin", "failed");
+            JsonNode failed = awaitPlugin("org.waymark.itests-test-plugin", "failed", "TriageRule");
             assertThat(failed.path("lastError").asText()).containsAnyOf("triage plugin bug", "could not be activated");
             assertThat(server.get("/api/health").statusCode()).isEqualTo(200);
         } finally {
@@ -216,9 +216,11 @@ class PathfinderPluginIT {
         return byId;
     }
 
-    private static JsonNode awaitPlugin(String id, String state) {
-        return await(id + " " + state).atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> plugins().get(id), p -> p != null && state.equals(p.path("state").asText()));
+    /** Waits until the plugin is in this state and its services are registered (a bundle starts before its components). */
+    private static JsonNode awaitPlugin(String id, String state, String contribution) {
+        return await(id + " " + state + " with its " + contribution).atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> plugins().get(id), p -> p != null && state.equals(p.path("state").asText())
+                        && p.path("contributions").toString().contains(contribution));
     }
 
     private static void awaitGone(String id) {

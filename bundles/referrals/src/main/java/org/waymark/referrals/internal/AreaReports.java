@@ -81,8 +81,18 @@ public final class AreaReports {
         try {
             table = plugins.call(report, TIME_LIMIT, r -> {
                 try (Connection c = db.getConnection()) {
+                    // A pooled connection: whatever the report does is rolled back, and the connection goes back to
+                    // the pool writable, as it came.
+                    boolean autoCommit = c.getAutoCommit();
+                    c.setAutoCommit(false);
                     c.setReadOnly(true);
-                    return new Table(r.title(), List.copyOf(r.columns()), r.rows(c, area, from, to));
+                    try {
+                        return new Table(r.title(), List.copyOf(r.columns()), r.rows(c, area, from, to));
+                    } finally {
+                        c.rollback();
+                        c.setReadOnly(false);
+                        c.setAutoCommit(autoCommit);
+                    }
                 }
             });
         } catch (PluginCallException e) {
