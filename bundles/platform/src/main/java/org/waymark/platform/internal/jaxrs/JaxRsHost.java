@@ -103,7 +103,12 @@ public final class JaxRsHost implements RouteInventory {
         this.tracker = new ServiceTracker<>(context, whiteboard, null) {
             @Override
             public Object addingService(ServiceReference<Object> reference) {
-                readiness.adding();
+                // A plugin's resources come and go while the node serves: Jersey swaps in the new application without
+                // failing requests, so only the core's own resources hold readiness back.
+                boolean core = isCore(reference);
+                if (core) {
+                    readiness.adding();
+                }
                 try {
                     Object service = context.getService(reference);
                     if (service != null) {
@@ -113,7 +118,9 @@ public final class JaxRsHost implements RouteInventory {
                     }
                     return service;
                 } finally {
-                    readiness.added();
+                    if (core) {
+                        readiness.added();
+                    }
                 }
             }
 
@@ -153,13 +160,17 @@ public final class JaxRsHost implements RouteInventory {
     private void refresh(ServiceReference<Object> changed) {
         for (JaxRsApplication application : APPLICATIONS) {
             if (selects(changed, application)) {
-                scheduleReload(application.name());
+                scheduleReload(application.name(), isCore(changed));
             }
         }
     }
 
     private void refreshAll() {
-        servlets.keySet().forEach(this::scheduleReload);
+        servlets.keySet().forEach(name -> scheduleReload(name, true));
+    }
+
+    private static boolean isCore(ServiceReference<?> reference) {
+        return reference.getBundle() == null || !PluginApprovals.isPlugin(reference.getBundle());
     }
 
     /**
@@ -167,9 +178,11 @@ public final class JaxRsHost implements RouteInventory {
      * application rebuild. Changes within {@value #RELOAD_DELAY_MS} ms are applied in one reload, and readiness
      * counts a scheduled reload as pending, so health does not say UP before the routes are served.
      */
-    private void scheduleReload(String application) {
+    private void scheduleReload(String application, boolean holdsReadiness) {
         if (dirty.add(application)) {
-            readiness.adding();
+            if (holdsReadiness) {
+                readiness.adding();
+            }
             reloader.schedule(() -> {
                 dirty.remove(application);
                 try {
@@ -177,7 +190,9 @@ public final class JaxRsHost implements RouteInventory {
                 } catch (RuntimeException e) {
                     LOG.error("Reloading the {} JAX-RS application failed", application, e);
                 } finally {
-                    readiness.added();
+                    if (holdsReadiness) {
+                        readiness.added();
+                    }
                 }
             }, RELOAD_DELAY_MS, TimeUnit.MILLISECONDS);
         }
