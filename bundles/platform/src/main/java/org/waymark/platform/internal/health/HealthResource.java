@@ -1,5 +1,7 @@
 package org.waymark.platform.internal.health;
 
+import org.waymark.platform.internal.plugins.PluginApprovals;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -90,7 +92,8 @@ public final class HealthResource {
     private void checkBundles(Map<String, String> problems) {
         for (Bundle bundle : context.getBundles()) {
             String name = bundle.getSymbolicName();
-            if (name == null || !name.startsWith("org.waymark.")) {
+            // A broken plugin is isolated and shown on /api/plugins; it must not take the node out of a load balancer.
+            if (name == null || !name.startsWith("org.waymark.") || PluginApprovals.isPlugin(bundle)) {
                 continue;
             }
             boolean fragment = bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null;
