@@ -57,7 +57,8 @@ final class BarsMessage {
     }
 
     Reason reason() {
-        String code = header.getReason().getCoding().stream().filter(c -> REASONS.equals(c.getSystem()))
+        // A coding without a code (found by BarsMessageFuzzTest) is no reason at all: a 400, never a 500.
+        String code = header.getReason().getCoding().stream().filter(c -> REASONS.equals(c.getSystem()) && c.hasCode())
                 .map(c -> c.getCode()).findFirst()
                 .orElseThrow(() -> WaymarkException.invalid("MessageHeader.reason must be new, update or delete (" + REASONS + ")"));
         return switch (code) {

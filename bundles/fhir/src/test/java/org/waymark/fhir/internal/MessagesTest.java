@@ -19,4 +19,12 @@ class MessagesTest {
     void plainWordsStay() {
         assertThat(Messages.safe("Error in the MessageHeader: Errors found")).isEqualTo("Error in the MessageHeader: Errors found");
     }
+
+    @Test
+    void aPackageNameGluedToTheSendersTextIsRemovedToo() {
+        // Found by BarsMessageFuzzTest: HAPI echoes an unknown resource name the fuzzer had built from "Bundle".
+        String safe = Messages.safe("HAPI-1684: Unknown resource name \"Bca.uhn.undle\" and xjava.lang.Foo, aNullPointerException,"
+                + " Unknown element 'eventExceptionystem'");
+        assertThat(safe).doesNotContain("ca.uhn").doesNotContain("java.").doesNotContain("Exception");
+    }
 }
