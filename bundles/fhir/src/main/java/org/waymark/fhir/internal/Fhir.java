@@ -1,7 +1,6 @@
 package org.waymark.fhir.internal;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.parser.DataFormatException;
 import ca.uhn.fhir.parser.IParser;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.util.function.Supplier;
@@ -44,7 +43,12 @@ public final class Fhir {
                             + resource.fhirType());
                 }
                 return type.cast(resource);
-            } catch (DataFormatException | IllegalArgumentException | ClassCastException e) {
+            } catch (WaymarkException refused) {
+                throw refused;
+            } catch (RuntimeException e) {
+                // HAPI's parsers throw more than DataFormatException on hostile bodies (a NullPointerException "theResource
+                // must not be null" for a contained resource without a type, found by BarsMessageFuzzTest): whatever
+                // the parser cannot read is the sender's problem, never a 500.
                 throw WaymarkException.invalid("The body is not valid FHIR " + format.label() + ": " + Messages.safe(e.getMessage()));
             }
         });
