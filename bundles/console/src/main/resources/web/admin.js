@@ -1,4 +1,4 @@
-// The area admin's pages: users (add, disable a leaver, enable, reset a password), handing over a caseload, and the
+// The area admin's pages: users (add, disable a leaver, enable, reset a password or a lost authenticator app), handing over a caseload, and the
 // area's reason lists.
 import { state, $, api, showMessage, announce, show, sessionEnded, cell, el } from './common.js';
 import { showAuditViewer } from './governance.js';
@@ -65,7 +65,16 @@ async function loadUsers() {
         'The password could not be reset.');
       if (answer) showPassword(answer);
     });
-    actions.append(toggle, document.createTextNode(' '), reset);
+    const resetApp = el('button', 'Reset two-factor', 'button secondary');
+    resetApp.type = 'button';
+    resetApp.setAttribute('aria-label', `Reset the two-factor sign-in of ${user.username}`);
+    resetApp.addEventListener('click', async () => {
+      if (await call('POST', `/api/users/${encodeURIComponent(user.username)}/two-factor-reset`, undefined,
+        'The two-factor sign-in could not be reset.')) {
+        announce(`${user.username} sets up two-factor sign-in again at their next sign-in.`);
+      }
+    });
+    actions.append(toggle, document.createTextNode(' '), reset, document.createTextNode(' '), resetApp);
     row.appendChild(actions);
     body.appendChild(row);
     if (user.roles.includes('link-worker')) {

@@ -4,6 +4,7 @@ import { state, $, api, showMessage, announce, show, sessionEnded, cell, formatN
 import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
+import { showTwoFactor, initTwoFactor } from './two-factor.js';
 import { mountDirectory } from './directory.js';
 import { showPanels } from './plugin-panels.js';
 import { initDigitalSkills, showDigitalSkillsReport } from './digital-skills.js';
@@ -40,17 +41,46 @@ async function signIn(event) {
     showMessage('Enter your user name and password.');
     return;
   }
-  const { status, data } = await api('POST', '/api/session', { username, password });
+  const body = { username, password };
+  if (!$('code-field').hidden) body.code = $('code').value.trim();
+  const { status, data } = await api('POST', '/api/session', body);
+  if (status === 401 && data && data.twoFactor) {
+    askForCode(data);
+    return;
+  }
   if (status !== 200) {
     showMessage(status === 401 ? 'The user name or password is wrong.' : (data && data.detail) || 'Signing in failed.');
-    $('password').value = '';
+    resetSignIn();
     $('password').focus();
     return;
   }
   showMessage('');
   state.session = data;
-  $('password').value = '';
+  resetSignIn();
   await route();
+}
+
+/** The second step: a code from the app, and for someone who must enrol first, the QR code and key to add. */
+function askForCode(problem) {
+  const enrolling = problem.twoFactor === 'enrolment-required';
+  $('enrol-step').hidden = !enrolling;
+  if (enrolling) {
+    $('enrol-qr').src = problem.qrCode;
+    $('enrol-secret').textContent = problem.secret.replace(/(.{4})/g, '$1 ').trim();
+  }
+  $('code-field').hidden = false;
+  $('code').value = '';
+  showMessage(problem.detail);
+  $('code').focus();
+}
+
+function resetSignIn() {
+  $('password').value = '';
+  $('code').value = '';
+  $('code-field').hidden = true;
+  $('enrol-step').hidden = true;
+  $('enrol-qr').removeAttribute('src');
+  $('enrol-secret').textContent = '';
 }
 
 /** Opens what the address names (#/referrals/ID), else the caseload. */
@@ -373,11 +403,13 @@ document.addEventListener('DOMContentLoaded', () => {
   initReferral();
   initNewReferral();
   initAdmin();
+  initTwoFactor();
   initDigitalSkills();
   $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
   $('menu-directory').addEventListener('click', () => showDirectory(null));
   $('referral-find-service').addEventListener('click', () => showDirectory(state.referral));
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
+  $('menu-two-factor').addEventListener('click', () => { showMessage(''); announce(''); showTwoFactor(); });
   $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });
   start();
 });

@@ -6,12 +6,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Browser checks shared by the browser tests. */
 final class ConsoleChecks {
     private ConsoleChecks() {
+    }
+
+    /**
+     * The second step of an admin's console sign-in: the first time, reads the key the page shows (as a person types it
+     * into their app) and answers with the app's code.
+     */
+    static AuthenticatorApp enrolAtSignIn(WebDriver browser, WebDriverWait wait) {
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-step")));
+        assertThat(browser.findElement(By.id("enrol-qr")).getAttribute("src")).startsWith("data:image/svg+xml;base64,");
+        AuthenticatorApp app = new AuthenticatorApp(browser.findElement(By.id("enrol-secret")).getText());
+        browser.findElement(By.id("code")).sendKeys(app.nextCode());
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        return app;
     }
 
     /** Injects axe-core (a test resource, never shipped) and fails on serious or critical WCAG 2 A/AA problems. */

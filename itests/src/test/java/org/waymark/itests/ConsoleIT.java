@@ -279,7 +279,13 @@ class ConsoleIT {
         browser.get(server.baseUrl() + "/console/");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
         signIn("admin", "admin");
+        // Admins need two factors: the first sign-in shows the key to add to an authenticator app, then asks its code.
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-step")));
+        assertNoSeriousAccessibilityProblems("two-factor enrolment at sign-in");
+        assertThat(browser.findElement(By.id("password")).getAttribute("value")).as("kept for the second step").isNotEmpty();
+        ConsoleChecks.enrolAtSignIn(browser, wait);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        assertThat(browser.findElement(By.id("password")).getAttribute("value")).as("forgotten once signed in").isEmpty();
 
         WebElement adminMenu = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("menu-admin")));
         adminMenu.click();

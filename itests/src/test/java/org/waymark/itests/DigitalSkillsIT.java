@@ -288,6 +288,7 @@ class DigitalSkillsIT {
             browser.findElement(By.id("username")).sendKeys("admin");
             browser.findElement(By.id("password")).sendKeys("admin");
             browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+            ConsoleChecks.enrolAtSignIn(browser, wait);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ds-panel")));
             wait.until(d -> d.findElements(By.cssSelector("#ds-progress-table tbody tr")).size() == 6);
             assertThat(browser.findElement(By.id("ds-progress-summary")).getText()).contains("3 assessments", "(improved)");

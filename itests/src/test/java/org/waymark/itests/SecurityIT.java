@@ -160,7 +160,7 @@ class SecurityIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void consoleSignInAndHttpBasicShareTheUsersLockout() {
         server.admin("create-user", "locky", "--role", "link-worker", "--area", "sheffield", "--password", "locky-password-1");
         secretsSent.add("locky-password-1");
@@ -181,6 +181,96 @@ class SecurityIT {
         assertThat(server.get("/api/referrals", "Authorization", WORKER).statusCode()).as("other users work").isEqualTo(200);
     }
 
+    // ------------------------------------------------------------------ two-factor sign-in (TOTP)
+
+    @Test
+    @Order(3)
+    void anAdminMustAddAnAuthenticatorAppToSignInAndItsCodesWorkOnce() {
+        server.admin("create-user", "ada", "--role", "admin", "--area", "sheffield", "--password", "ada-password-1");
+        secretsSent.add("ada-password-1");
+        String signIn = "{\"username\":\"ada\",\"password\":\"ada-password-1\"%s}";
+
+        HttpResponse<String> enrol = server.postJson("/api/session", signIn.formatted(""));
+        assertThat(enrol.statusCode()).as(enrol.body()).isEqualTo(401);
+        assertThat(enrol.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(enrol.headers().firstValue("Set-Cookie")).as("no session before the second factor").isEmpty();
+        JsonNode enrolment = json(enrol);
+        assertThat(enrolment.path("twoFactor").asText()).isEqualTo("enrolment-required");
+        String secret = enrolment.path("secret").asText();
+        secretsSent.add(secret);
+        assertThat(secret).matches("[A-Z2-7]{32}");
+        assertThat(enrolment.path("keyUri").asText()).startsWith("otpauth://totp/Waymark:ada?secret=" + secret);
+        assertThat(enrolment.path("qrCode").asText()).startsWith("data:image/svg+xml;base64,");
+        assertThat(json(server.postJson("/api/session", signIn.formatted(""))).path("secret").asText())
+                .as("asking again keeps the key already scanned").isEqualTo(secret);
+        assertThat(server.postJson("/api/session", signIn.formatted(",\"code\":\"12345\"")).statusCode()).isEqualTo(401);
+        assertThat(server.postJson("/api/session", "{\"username\":\"ada\",\"password\":\"wrong\"}").statusCode())
+                .as("a wrong password never reaches the second step").isEqualTo(401);
+
+        AuthenticatorApp app = new AuthenticatorApp(secret);
+        String firstCode = app.nextCode();
+        HttpResponse<String> enrolled = server.postJson("/api/session", signIn.formatted(",\"code\":\"" + firstCode + "\""));
+        assertThat(enrolled.statusCode()).as(enrolled.body()).isEqualTo(200);
+        assertThat(enrolled.headers().firstValue("Set-Cookie").orElseThrow()).startsWith("WAYMARK_SESSION=");
+
+        HttpResponse<String> noCode = server.postJson("/api/session", signIn.formatted(""));
+        assertThat(noCode.statusCode()).isEqualTo(401);
+        assertThat(json(noCode).path("twoFactor").asText()).isEqualTo("code-required");
+        assertThat(json(noCode).has("secret")).as("the key is never shown again").isFalse();
+        HttpResponse<String> replayed = server.postJson("/api/session", signIn.formatted(",\"code\":\"" + firstCode + "\""));
+        assertThat(replayed.statusCode()).as("a code signs in once").isEqualTo(401);
+        assertThat(server.postJson("/api/session", signIn.formatted(",\"code\":\"" + app.nextCode() + "\"")).statusCode())
+                .isEqualTo(200);
+
+        String ada = basic("ada", "ada-password-1");
+        HttpResponse<String> basicAlone = server.get("/api/referrals", "Authorization", ada);
+        assertThat(basicAlone.statusCode()).isEqualTo(401);
+        assertThat(json(basicAlone).path("detail").asText()).contains("X-Waymark-OTP");
+        assertThat(server.get("/api/referrals", "Authorization", ada, "X-Waymark-OTP", app.currentCode()).statusCode())
+                .as("a script sends the current code with Basic, as often as it needs within its 30 seconds").isEqualTo(200);
+        assertThat(server.get("/api/referrals", "Authorization", ada, "X-Waymark-OTP", app.currentCode()).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/referrals", "Authorization", ada, "X-Waymark-OTP", "000000".equals(app.currentCode()) ? "111111" : "000000")
+                .statusCode()).isEqualTo(401);
+
+        // Lost phone: an admin of the area resets it, and the next sign-in enrols a new app.
+        assertThat(server.postJson("/api/users/ada/two-factor-reset", "", "Authorization", basic("outsider", OUTSIDER_PASSWORD))
+                .statusCode()).as("an admin of another area cannot").isEqualTo(403);
+        assertThat(server.postJson("/api/users/ada/two-factor-reset", "", "Authorization", ADMIN).statusCode()).isEqualTo(204);
+        assertThat(server.get("/api/referrals", "Authorization", ada).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = server.postJson("/api/session", signIn.formatted(""));
+        assertThat(json(again).path("twoFactor").asText()).isEqualTo("enrolment-required");
+        assertThat(json(again).path("secret").asText()).isNotEqualTo(secret);
+        secretsSent.add(json(again).path("secret").asText());
+        assertThat(server.admin("two-factor-reset", "ada")).contains("reset");
+
+        // Link workers sign in with a password alone unless they turn two factors on for themselves.
+        assertThat(server.postJson("/api/session", "{\"username\":\"linkworker\",\"password\":\"linkworker\"}").statusCode())
+                .isEqualTo(200);
+        server.admin("create-user", "lena", "--role", "link-worker", "--area", "sheffield", "--password", "lena-password-1");
+        secretsSent.add("lena-password-1");
+        String lena = basic("lena", "lena-password-1");
+        JsonNode state = json(server.get("/api/me/two-factor", "Authorization", lena));
+        assertThat(state.path("status").asText()).isEqualTo("none");
+        assertThat(state.path("required").asBoolean()).isFalse();
+        HttpResponse<String> start = server.postJson("/api/me/two-factor", "", "Authorization", lena);
+        assertThat(start.statusCode()).as(start.body()).isEqualTo(200);
+        String lenaSecret = json(start).path("secret").asText();
+        secretsSent.add(lenaSecret);
+        assertThat(server.postJson("/api/me/two-factor/confirm", "{\"code\":\"12\"}", "Authorization", lena).statusCode())
+                .isEqualTo(422);
+        AuthenticatorApp lenasApp = new AuthenticatorApp(lenaSecret);
+        HttpResponse<String> on = server.postJson("/api/me/two-factor/confirm", "{\"code\":\"" + lenasApp.nextCode() + "\"}",
+                "Authorization", lena);
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        assertThat(json(on).path("status").asText()).isEqualTo("enrolled");
+        assertThat(server.get("/api/me/two-factor", "Authorization", lena).statusCode()).as("her Basic credentials now need the code too")
+                .isEqualTo(401);
+        assertThat(json(server.get("/api/me/two-factor", "Authorization", lena, "X-Waymark-OTP", lenasApp.currentCode()))
+                .path("status").asText()).isEqualTo("enrolled");
+        String audit = server.get("/api/admin/audit?resourceType=TwoFactor", "Authorization", ADMIN).body();
+        assertThat(audit).contains("ada enrolled").contains("ada reset").contains("lena enrolled");
+    }
+
     private static HttpResponse<String> token(String clientId, String secret) {
         return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"), "Authorization", basic(clientId, secret));
     }
@@ -188,7 +278,7 @@ class SecurityIT {
     // ------------------------------------------------------------------ RFC 7523 private_key_jwt
 
     @Test
-    @Order(4)
+    @Order(5)
     void aClientRegisteredWithAPublicKeyGetsTokensWithSignedAssertionsUsedOnce() throws Exception {
         RSAKey rsa = new RSAKeyGenerator(2048).keyID("gp-key-1").generate();
         Path jwk = keys.resolve("rsa-gp.jwk.json");
@@ -218,7 +308,7 @@ class SecurityIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anEs256ClientRegisteredWithAPemPublicKeyAuthenticates() throws Exception {
         ECKey ec = new ECKeyGenerator(Curve.P_256).generate();
         Path pem = keys.resolve("ec-gp.pem");
@@ -265,7 +355,10 @@ class SecurityIT {
     private static final Map<String, String> OWN_THINGS_ONLY = Map.of(
             "GET /api/session", "who the caller is",
             "DELETE /api/session", "ends the caller's own session",
-            "POST /api/inbox/{id}/done", "updates only items the caller's inbox shows (same visibility rule as GET /api/inbox)");
+            "POST /api/inbox/{id}/done", "updates only items the caller's inbox shows (same visibility rule as GET /api/inbox)",
+            "GET /api/me/two-factor", "the caller's own two-factor state",
+            "POST /api/me/two-factor", "starts the caller's own enrolment",
+            "POST /api/me/two-factor/confirm", "confirms the caller's own enrolment");
 
     /**
      * Routes for operators of the whole deployment, not of an area: no personal data in an area's scope. An admin of any
@@ -302,7 +395,7 @@ class SecurityIT {
             "POST /fhir/ServiceRequest");
 
     @Test
-    @Order(6)
+    @Order(7)
     void everyRouteRefusesCallersWithoutCredentialsTheRoleOrTheData() {
         // The data of the walk: a referral that demo-gp sent to Sheffield, its Task and patient, an onward referral.
         String demoToken = server.demoClientToken();
@@ -567,7 +660,7 @@ class SecurityIT {
     // ------------------------------------------------------------------ logs
 
     @Test
-    @Order(7)
+    @Order(8)
     void theKarafLogHoldsNoSecretsAndNoPersonalData() throws IOException {
         // Demo patients were read through the API above (the route walk) and by FHIR search here.
         String token = server.demoClientToken();

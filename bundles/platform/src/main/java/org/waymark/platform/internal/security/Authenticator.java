@@ -21,19 +21,23 @@ import org.waymark.api.security.Caller;
 public final class Authenticator {
     public static final String SESSION_COOKIE = "WAYMARK_SESSION";
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** The authenticator app's code for HTTP Basic requests of someone with two-factor sign-in. */
+    public static final String OTP_HEADER = "X-Waymark-OTP";
 
     private final AccountStore accounts;
     private final TokenService tokens;
     private final AuditLog audit;
     private final LoginGuard guard;
+    private final TwoFactor twoFactor;
 
     @Activate
     public Authenticator(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
-                         @Reference LoginGuard guard) {
+                         @Reference LoginGuard guard, @Reference TwoFactor twoFactor) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.audit = audit;
         this.guard = guard;
+        this.twoFactor = twoFactor;
     }
 
     /** The caller's remote address, as the platform's HTTP filter recorded it; null outside a servlet request. */
@@ -49,7 +53,7 @@ public final class Authenticator {
     public Optional<Caller> authenticate(ContainerRequestContext request) {
         String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (authorization != null) {
-            return Optional.of(fromAuthorization(authorization.strip(), remoteAddress(request)));
+            return Optional.of(fromAuthorization(authorization.strip(), remoteAddress(request), request.getHeaderString(OTP_HEADER)));
         }
         Cookie cookie = request.getCookies().get(SESSION_COOKIE);
         if (cookie != null && !cookie.getValue().isEmpty()) {
@@ -66,7 +70,7 @@ public final class Authenticator {
         return Optional.empty();
     }
 
-    private Caller fromAuthorization(String authorization, String address) {
+    private Caller fromAuthorization(String authorization, String address, String otp) {
         int space = authorization.indexOf(' ');
         String scheme = space < 0 ? authorization : authorization.substring(0, space);
         String value = space < 0 ? "" : authorization.substring(space + 1).strip();
@@ -81,7 +85,7 @@ public final class Authenticator {
             }
             Optional<Caller> remembered = accounts.rememberedUser(userAndPassword[0], userAndPassword[1]);
             if (remembered.isPresent()) {
-                return remembered.get();
+                return withSecondFactor(remembered.get(), otp, address);
             }
             LoginGuard.Attempt attempt = new LoginGuard.Attempt("user", userAndPassword[0], address);
             LoginGuard.Check check = guard.check(attempt);
@@ -98,9 +102,32 @@ public final class Authenticator {
                 throw unauthenticated("Wrong user name or password");
             }
             guard.succeeded(attempt, check);
-            return user.get();
+            return withSecondFactor(user.get(), otp, address);
         }
         throw unauthenticated("Unsupported authorization scheme");
+    }
+
+    /** Basic credentials of someone with two-factor sign-in are only half: the app's code comes in {@link #OTP_HEADER}. */
+    private Caller withSecondFactor(Caller user, String otp, String address) {
+        if (!twoFactor.enrolled(user.id())) {
+            return user;
+        }
+        if (otp == null || otp.isBlank()) {
+            throw unauthenticated("This account uses two-factor sign-in: send the authenticator app's current code in the "
+                    + OTP_HEADER + " header");
+        }
+        // Checked here too: a remembered password skips the lockout check above, and six digits must not be guessable.
+        LoginGuard.Attempt attempt = new LoginGuard.Attempt("user", user.id(), address);
+        LoginGuard.Check check = guard.check(attempt);
+        if (check.locked()) {
+            throw new TooManyAttempts(check);
+        }
+        if (!twoFactor.verify(user.id(), otp)) {
+            audit.record(user, AuditLog.Action.LOGIN_FAILED, "User", user.id() + " (wrong code)", null);
+            guard.failed(attempt);
+            throw unauthenticated("The " + OTP_HEADER + " code is wrong or has expired");
+        }
+        return user;
     }
 
     /** @return user and password, or null when the header is not valid Basic credentials */

@@ -26,6 +26,12 @@ public @interface SecurityConfig {
     @AttributeDefinition(description = "max-age of Strict-Transport-Security, in seconds")
     long hstsMaxAgeSeconds() default 31536000;
 
+    @AttributeDefinition(description = "Roles (comma-separated) that must sign in to the console with two factors (TOTP)")
+    String twoFactorRoles() default "admin";
+
+    @AttributeDefinition(description = "Name shown in the authenticator app next to the user name")
+    String twoFactorIssuer() default "Waymark";
+
     @AttributeDefinition(description = "Public base URL (the platform's baseUrl); the token endpoint's audience is derived from it")
     String baseUrl() default "";
 }

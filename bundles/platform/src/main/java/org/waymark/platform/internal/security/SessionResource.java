@@ -31,8 +31,10 @@ public final class SessionResource {
     private final TokenService tokens;
     private final AuditLog audit;
     private final LoginGuard guard;
+    private final TwoFactor twoFactor;
 
-    public record Login(String username, String password) {
+    /** {@code code} is the authenticator app's code, needed once the person has two-factor sign-in. */
+    public record Login(String username, String password, String code) {
     }
 
     public record SessionInfo(String username, java.util.Set<String> roles, java.util.Set<String> areas, String csrfToken) {
@@ -40,11 +42,12 @@ public final class SessionResource {
 
     @Activate
     public SessionResource(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
-                           @Reference LoginGuard guard) {
+                           @Reference LoginGuard guard, @Reference TwoFactor twoFactor) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.audit = audit;
         this.guard = guard;
+        this.twoFactor = twoFactor;
     }
 
     @POST
@@ -66,12 +69,70 @@ public final class SessionResource {
             guard.failed(attempt);
             throw new WaymarkException(WaymarkException.Kind.UNAUTHENTICATED, "Wrong user name or password");
         }
+        Optional<Response> secondStep = secondFactor(user.get(), login, attempt);
+        if (secondStep.isPresent()) {
+            return secondStep.get();
+        }
         guard.succeeded(attempt, check);
         TokenService.Session session = tokens.startSession(user.get());
         audit.record(user.get(), AuditLog.Action.LOGIN, "User", login.username(), null);
         return Response.ok(info(user.get(), session.csrfToken()))
                 .header("Set-Cookie", cookie(session.id(), (int) TokenService.SESSION_MAX.toSeconds(), security.isSecure()))
                 .build();
+    }
+
+    /**
+     * The second step after a right password: a code from the app of someone enrolled; for someone whose role needs
+     * two factors and who has none yet, the enrolment (secret and QR code) and then a first code from it. Wrong codes
+     * count towards the lockout like wrong passwords, which keeps six digits out of reach of guessing.
+     */
+    private Optional<Response> secondFactor(Caller user, Login login, LoginGuard.Attempt attempt) {
+        String code = login.code() == null || login.code().isBlank() ? null : login.code();
+        TwoFactor.Status status = twoFactor.status(login.username());
+        if (status == TwoFactor.Status.ENROLLED) {
+            if (code == null) {
+                return Optional.of(twoFactorProblem("code-required", "Enter the code from your authenticator app", null));
+            }
+            if (!twoFactor.verifyOnce(login.username(), code)) {
+                audit.record(user, AuditLog.Action.LOGIN_FAILED, "User", login.username() + " (wrong code)", null);
+                guard.failed(attempt);
+                return Optional.of(twoFactorProblem("code-required",
+                        "That code is wrong or has been used; enter the current code from your authenticator app", null));
+            }
+            return Optional.empty();
+        }
+        if (!twoFactor.requiredFor(user)) {
+            return Optional.empty();
+        }
+        TwoFactor.Enrolment enrolment = twoFactor.enrolment(login.username());
+        if (code == null) {
+            return Optional.of(twoFactorProblem("enrolment-required",
+                    "Your role needs two-factor sign-in: add Waymark to an authenticator app, then enter its code", enrolment));
+        }
+        if (!twoFactor.confirm(login.username(), code)) {
+            audit.record(user, AuditLog.Action.LOGIN_FAILED, "User", login.username() + " (wrong enrolment code)", null);
+            guard.failed(attempt);
+            return Optional.of(twoFactorProblem("enrolment-required",
+                    "That code does not match; check the app shows Waymark and enter its current code", enrolment));
+        }
+        audit.record(user, AuditLog.Action.ADMIN, "TwoFactor", login.username() + " enrolled", null);
+        return Optional.empty();
+    }
+
+    /** An RFC 9457 problem with the step the console must show next ({@code twoFactor}) and, to enrol, the secret. */
+    private static Response twoFactorProblem(String step, String detail, TwoFactor.Enrolment enrolment) {
+        java.util.Map<String, Object> problem = new java.util.LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", "Two-factor sign-in");
+        problem.put("status", 401);
+        problem.put("detail", detail);
+        problem.put("twoFactor", step);
+        if (enrolment != null) {
+            problem.put("secret", enrolment.secret());
+            problem.put("keyUri", enrolment.keyUri());
+            problem.put("qrCode", enrolment.qrSvgDataUri());
+        }
+        return Response.status(401).type("application/problem+json").header("Cache-Control", "no-store").entity(problem).build();
     }
 
     /** Who is signed in, with the CSRF token that the console sends back on every change. */

@@ -40,11 +40,15 @@ public final class UsersResource {
     public record User(String username, Set<String> roles, Set<String> areas, boolean enabled) {
     }
 
+    private final TwoFactorResetCommand twoFactorReset;
+
     public record NewUser(String username, Set<String> roles, Set<String> areas) {
     }
 
     @Activate
-    public UsersResource(@Reference AccountStore accounts, @Reference AuditLog audit) {
+    public UsersResource(@Reference AccountStore accounts, @Reference AuditLog audit,
+                         @Reference TwoFactorResetCommand twoFactorReset) {
+        this.twoFactorReset = twoFactorReset;
         this.accounts = accounts;
         this.audit = audit;
     }
@@ -102,6 +106,16 @@ public final class UsersResource {
         accounts.setPassword(name, password);
         audit.record(admin, AuditLog.Action.ADMIN, "User", name + " password reset", null);
         return withPassword(name, password);
+    }
+
+    /** For a lost phone: the user sets up two-factor sign-in again at their next sign-in. */
+    @POST
+    @Path("/{name}/two-factor-reset")
+    public Response resetTwoFactor(@PathParam("name") String name, @Context SecurityContext security) {
+        Caller admin = caller(security);
+        managed(admin, name);
+        twoFactorReset.reset(admin, name);
+        return Response.noContent().build();
     }
 
     private User setEnabled(Caller admin, String name, boolean enabled) {
