@@ -9,6 +9,7 @@ import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -17,17 +18,42 @@ final class ConsoleChecks {
     private ConsoleChecks() {
     }
 
+    /** Authenticator apps the tests have set up, by server and user: an admin enrols once per server. */
+    private static final java.util.Map<String, AuthenticatorApp> APPS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * The second step of an admin's console sign-in: the first time, reads the key the page shows (as a person types it
-     * into their app) and answers with the app's code.
+     * Signs in on the console's sign-in form and, for a user whose role needs two factors, does the second step as a
+     * person would: the first time reads the key the page shows into an authenticator app, later uses that app's code.
+     * Returns when the console has opened or the form shows a message (a wrong password).
      */
-    static AuthenticatorApp enrolAtSignIn(WebDriver browser, WebDriverWait wait) {
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-step")));
-        assertThat(browser.findElement(By.id("enrol-qr")).getAttribute("src")).startsWith("data:image/svg+xml;base64,");
-        AuthenticatorApp app = new AuthenticatorApp(browser.findElement(By.id("enrol-secret")).getText());
+    static void signIn(WebDriver browser, WebDriverWait wait, String baseUrl, String user, String password) {
+        WebElement name = browser.findElement(By.id("username"));
+        name.clear();
+        name.sendKeys(user);
+        WebElement secret = browser.findElement(By.id("password"));
+        secret.clear();
+        secret.sendKeys(password);
+        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        wait.until(d -> !d.findElement(By.id("login-view")).isDisplayed() || d.findElement(By.id("code-field")).isDisplayed()
+                || d.findElement(By.id("message")).isDisplayed());
+        if (!browser.findElement(By.id("login-view")).isDisplayed() || !browser.findElement(By.id("code-field")).isDisplayed()) {
+            return;
+        }
+        secondStep(browser, wait, baseUrl, user);
+    }
+
+    /** Answers the console's two-factor step that is on screen (enrolment or code) with the user's app. */
+    static void secondStep(WebDriver browser, WebDriverWait wait, String baseUrl, String user) {
+        String key = baseUrl + " " + user;
+        if (browser.findElement(By.id("enrol-step")).isDisplayed()) {
+            assertThat(browser.findElement(By.id("enrol-qr")).getAttribute("src")).startsWith("data:image/svg+xml;base64,");
+            APPS.put(key, new AuthenticatorApp(browser.findElement(By.id("enrol-secret")).getText()));
+        }
+        AuthenticatorApp app = APPS.get(key);
+        assertThat(app).as("an authenticator app set up for %s on this server", user).isNotNull();
         browser.findElement(By.id("code")).sendKeys(app.nextCode());
         browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-        return app;
+        wait.until(d -> !d.findElement(By.id("login-view")).isDisplayed());
     }
 
     /** Injects axe-core (a test resource, never shipped) and fails on serious or critical WCAG 2 A/AA problems. */

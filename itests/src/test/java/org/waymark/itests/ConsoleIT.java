@@ -283,7 +283,7 @@ class ConsoleIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-step")));
         assertNoSeriousAccessibilityProblems("two-factor enrolment at sign-in");
         assertThat(browser.findElement(By.id("password")).getAttribute("value")).as("kept for the second step").isNotEmpty();
-        ConsoleChecks.enrolAtSignIn(browser, wait);
+        ConsoleChecks.secondStep(browser, wait, server.baseUrl(), "admin");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
         assertThat(browser.findElement(By.id("password")).getAttribute("value")).as("forgotten once signed in").isEmpty();
 

@@ -285,10 +285,7 @@ class DigitalSkillsIT {
             browser.manage().window().setSize(new Dimension(1280, 900));
             browser.get(server.baseUrl() + "/console/#/referrals/" + referralId);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-            browser.findElement(By.id("username")).sendKeys("admin");
-            browser.findElement(By.id("password")).sendKeys("admin");
-            browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
-            ConsoleChecks.enrolAtSignIn(browser, wait);
+            ConsoleChecks.signIn(browser, wait, server.baseUrl(), "admin", "admin");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("ds-panel")));
             wait.until(d -> d.findElements(By.cssSelector("#ds-progress-table tbody tr")).size() == 6);
             assertThat(browser.findElement(By.id("ds-progress-summary")).getText()).contains("3 assessments", "(improved)");
