@@ -74,4 +74,26 @@ public interface PersonalDataContributor {
         }
         return rows;
     }
+
+    /** Runs a query with positional values and reads its rows as {@link #rows} does: the usual body of {@link #export}. */
+    static List<Map<String, Object>> select(java.sql.Connection connection, String sql, List<?> values) throws SQLException {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            try (ResultSet result = statement.executeQuery()) {
+                return rows(result);
+            }
+        }
+    }
+
+    /** Runs a change with positional values and answers the rows it touched: the usual body of an erasure. */
+    static int execute(java.sql.Connection connection, String sql, List<?> values) throws SQLException {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            return statement.executeUpdate();
+        }
+    }
 }

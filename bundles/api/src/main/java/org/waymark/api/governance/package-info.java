@@ -3,5 +3,5 @@
  * subject access export and erases it when the retention rules say so.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.waymark.api.governance;

@@ -1,8 +1,6 @@
 package org.waymark.directory.internal;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,10 +33,10 @@ public final class DirectoryPersonalData implements PersonalDataContributor {
         }
         List<Object> ids = new ArrayList<>(referralIds);
         String in = "?,".repeat(ids.size() - 1) + "?";
-        out.put("signposts", query(c, "SELECT s.id, s.referral_id, s.service_id, s.area, s.note, s.created_by,"
+        out.put("signposts", PersonalDataContributor.select(c, "SELECT s.id, s.referral_id, s.service_id, s.area, s.note, s.created_by,"
                 + " s.created_at FROM dir_signpost s WHERE s.referral_id IN (" + in
                 + ") ORDER BY s.created_at", ids));
-        out.put("onwardReferrals", query(c, "SELECT o.id, o.referral_id, o.part_of_task_id, o.service_id, o.area,"
+        out.put("onwardReferrals", PersonalDataContributor.select(c, "SELECT o.id, o.referral_id, o.part_of_task_id, o.service_id, o.area,"
                 + " o.status, o.status_reason, o.note, o.consent_recorded_by, o.consent_recorded_at, o.answered_by, o.answered_at,"
                 + " o.created_by, o.created_at FROM dir_onward_referral o"
                 + " WHERE o.referral_id IN (" + in + ") ORDER BY o.created_at", ids));
@@ -52,27 +50,7 @@ public final class DirectoryPersonalData implements PersonalDataContributor {
         }
         List<Object> ids = new ArrayList<>(erasure.referralIds());
         String in = "?,".repeat(ids.size() - 1) + "?";
-        return update(c, "DELETE FROM dir_signpost WHERE referral_id IN (" + in + ")", ids)
-                + update(c, "DELETE FROM dir_onward_referral WHERE referral_id IN (" + in + ")", ids);
-    }
-
-    private static List<Map<String, Object>> query(Connection c, String sql, List<Object> values) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                s.setObject(i + 1, values.get(i));
-            }
-            try (ResultSet r = s.executeQuery()) {
-                return PersonalDataContributor.rows(r);
-            }
-        }
-    }
-
-    private static int update(Connection c, String sql, List<Object> values) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                s.setObject(i + 1, values.get(i));
-            }
-            return s.executeUpdate();
-        }
+        return PersonalDataContributor.execute(c, "DELETE FROM dir_signpost WHERE referral_id IN (" + in + ")", ids)
+                + PersonalDataContributor.execute(c, "DELETE FROM dir_onward_referral WHERE referral_id IN (" + in + ")", ids);
     }
 }

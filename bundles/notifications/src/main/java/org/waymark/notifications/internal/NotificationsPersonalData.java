@@ -1,8 +1,6 @@
 package org.waymark.notifications.internal;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,14 +27,14 @@ public final class NotificationsPersonalData implements PersonalDataContributor 
     @Override
     public Map<String, List<Map<String, Object>>> export(Connection c, String patientId, Set<String> referralIds) throws SQLException {
         Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
-        out.put("contact", query(c, "SELECT do_not_contact, preferred_channel, updated_at FROM wm_contact WHERE party_kind = ? AND party_id = ?",
+        out.put("contact", PersonalDataContributor.select(c, "SELECT do_not_contact, preferred_channel, updated_at FROM wm_contact WHERE party_kind = ? AND party_id = ?",
                 List.of(PERSON, patientId)));
-        out.put("contactAddresses", query(c, "SELECT channel, address FROM wm_contact_address WHERE party_kind = ? AND party_id = ?",
+        out.put("contactAddresses", PersonalDataContributor.select(c, "SELECT channel, address FROM wm_contact_address WHERE party_kind = ? AND party_id = ?",
                 List.of(PERSON, patientId)));
         Selection messages = messages(patientId, referralIds);
-        out.put("messages", query(c, "SELECT message_id, party_kind, party_id, topic, subject, body, data, state, channel, created_at,"
+        out.put("messages", PersonalDataContributor.select(c, "SELECT message_id, party_kind, party_id, topic, subject, body, data, state, channel, created_at,"
                 + " delivered_at FROM wm_notification WHERE " + messages.where + " ORDER BY created_at", messages.values));
-        out.put("inbox", query(c, "SELECT message_id, party_kind, party_id, topic, subject, body, link, is_task, created_at, done_at,"
+        out.put("inbox", PersonalDataContributor.select(c, "SELECT message_id, party_kind, party_id, topic, subject, body, link, is_task, created_at, done_at,"
                 + " done_by FROM wm_inbox WHERE " + messages.where + " ORDER BY created_at", messages.values));
         return out;
     }
@@ -47,12 +45,12 @@ public final class NotificationsPersonalData implements PersonalDataContributor 
                 : messages(null, erasure.referralIds());
         int rows = 0;
         if (!messages.values.isEmpty()) {
-            rows += update(c, "DELETE FROM wm_inbox WHERE " + messages.where, messages.values);
-            rows += update(c, "DELETE FROM wm_notification WHERE " + messages.where, messages.values);
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_inbox WHERE " + messages.where, messages.values);
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_notification WHERE " + messages.where, messages.values);
         }
         if (erasure.wholePerson()) {
-            rows += update(c, "DELETE FROM wm_contact_address WHERE party_kind = ? AND party_id = ?", List.of(PERSON, erasure.patientId()));
-            rows += update(c, "DELETE FROM wm_contact WHERE party_kind = ? AND party_id = ?", List.of(PERSON, erasure.patientId()));
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_contact_address WHERE party_kind = ? AND party_id = ?", List.of(PERSON, erasure.patientId()));
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_contact WHERE party_kind = ? AND party_id = ?", List.of(PERSON, erasure.patientId()));
         }
         return rows;
     }
@@ -74,25 +72,5 @@ public final class NotificationsPersonalData implements PersonalDataContributor 
             values.add("referral-" + referralId.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "-%");
         }
         return new Selection(conditions.isEmpty() ? "1 = 0" : String.join(" OR ", conditions), values);
-    }
-
-    private static List<Map<String, Object>> query(Connection c, String sql, List<Object> values) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                s.setObject(i + 1, values.get(i));
-            }
-            try (ResultSet r = s.executeQuery()) {
-                return PersonalDataContributor.rows(r);
-            }
-        }
-    }
-
-    private static int update(Connection c, String sql, List<Object> values) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < values.size(); i++) {
-                s.setObject(i + 1, values.get(i));
-            }
-            return s.executeUpdate();
-        }
     }
 }
