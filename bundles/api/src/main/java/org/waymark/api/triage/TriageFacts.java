@@ -27,6 +27,17 @@ public record TriageFacts(String referralId, String area, Integer age, String ge
         priority = priority == null ? "routine" : priority;
     }
 
+    /**
+     * The facts of a referral as the core holds it, with the age worked out on the day it was received (so a rule run
+     * again later sees the same age).
+     */
+    public static TriageFacts of(String referralId, String area, LocalDate birthDate, String gender, String postcode,
+                                 String reasonCode, String reasonText, String priority, LocalDate received) {
+        Integer age = birthDate == null ? null : java.time.Period.between(birthDate, received).getYears();
+        return new TriageFacts(referralId, area, age, gender, postcode, reasonCode == null ? List.of() : List.of(reasonCode),
+                reasonText, priority, received);
+    }
+
     /** Whether the referral carries this SNOMED CT code. */
     public boolean hasSnomedCode(String code) {
         return codes.contains("http://snomed.info/sct|" + code);

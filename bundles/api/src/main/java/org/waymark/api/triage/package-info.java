@@ -3,5 +3,5 @@
  * referral is stored (never inside its transaction), each through the plugin guard with a time limit.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.waymark.api.triage;

@@ -3,7 +3,6 @@ package org.waymark.referrals.internal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,9 +76,7 @@ public final class IntakeChecks {
     private TriageFacts facts(String area, NewReferral referral) {
         LocalDate today = clock.instant().atZone(ZoneOffset.UTC).toLocalDate();
         Demographics person = referral.subject().demographics() == null ? Demographics.NONE : referral.subject().demographics();
-        Integer age = person.birthDate() == null ? null : Period.between(person.birthDate(), today).getYears();
-        return new TriageFacts("new", area, age, person.gender(), person.postcode(),
-                referral.reasonCode() == null ? List.of() : List.of(referral.reasonCode()), referral.reasonText(),
-                referral.priority(), today);
+        return TriageFacts.of("new", area, person.birthDate(), person.gender(), person.postcode(), referral.reasonCode(),
+                referral.reasonText(), referral.priority(), today);
     }
 }

@@ -9,7 +9,6 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.Period;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -181,10 +180,8 @@ public final class ReferralTriage implements JobHandler {
                 }
                 LocalDate received = r.getTimestamp("created_at").toInstant().atZone(ZoneOffset.UTC).toLocalDate();
                 Date birth = r.getDate("birth_date");
-                Integer age = birth == null ? null : Period.between(birth.toLocalDate(), received).getYears();
-                String code = r.getString("reason_code");
-                return Optional.of(new TriageFacts(referralId, r.getString("area"), age, r.getString("gender"),
-                        r.getString("postcode"), code == null ? List.of() : List.of(code), r.getString("reason_text"),
+                return Optional.of(TriageFacts.of(referralId, r.getString("area"), birth == null ? null : birth.toLocalDate(),
+                        r.getString("gender"), r.getString("postcode"), r.getString("reason_code"), r.getString("reason_text"),
                         r.getString("priority"), received));
             }
         } catch (SQLException e) {
