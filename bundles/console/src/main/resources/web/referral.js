@@ -77,6 +77,7 @@ export async function openReferral(id) {
   state.referral = loaded.data;
   renderSummary(loaded.data);
   renderPathway(loaded.data);
+  renderFlags(loaded.data);
   await renderStatusForm(loaded.data);
   await renderPersonRecord(loaded.data);
   restoreDrafts();
@@ -91,6 +92,7 @@ async function reload() {
   if (!loaded) return;
   state.referral = loaded.data;
   renderSummary(loaded.data);
+  renderFlags(loaded.data);
   await renderStatusForm(loaded.data);
   await renderPersonRecord(loaded.data);
   await loadTimeline();
@@ -128,6 +130,51 @@ function renderSummary(r) {
       ? 'Referral to social prescribing service (SNOMED CT 871731000000106)'
       : 'Social prescribing declined (SNOMED CT 871711000000103)');
   }
+}
+
+const FLAG_KINDS = { SG: 'Safeguarding', RA: 'Reasonable adjustment', RS: 'Turned down' };
+
+/** Flags from the referrer and concerns raised here, safeguarding first, and the consent the referrer recorded. */
+function renderFlags(r) {
+  const list = $('flags-list');
+  list.replaceChildren();
+  const flags = [...(r.flags || [])].sort((a, b) => Number(b.category === 'SG') - Number(a.category === 'SG'));
+  for (const flag of flags) {
+    const item = el('li', '');
+    item.className = flag.category === 'SG' ? 'flag flag-safeguarding' : 'flag';
+    const kind = el('strong', `${FLAG_KINDS[flag.category] || flag.categoryText || flag.category}: `);
+    const by = flag.source === 'referrer' ? 'from the referrer' : `raised by ${flag.raisedBy} on ${formatWhen(flag.raisedAt)}`;
+    item.append(kind, document.createTextNode(`${flag.text} (${by})`));
+    list.append(item);
+  }
+  $('flags-none').hidden = flags.length > 0;
+  const consent = $('consent-summary');
+  consent.replaceChildren();
+  const c = r.consent;
+  summaryRow(consent, 'Consent', c ? [c.categoryText || c.category, c.basis && c.basis.toLowerCase(), c.status]
+    .filter(Boolean).join(', ') + (c.recordedOn ? ` (given ${formatDate(c.recordedOn)})` : '') : 'Not sent by the referrer');
+}
+
+async function raiseConcern(event) {
+  event.preventDefault();
+  const text = $('concern-text').value.trim();
+  if (!text) {
+    showMessage('Write what you saw or heard before raising the concern.');
+    $('concern-text').focus();
+    return;
+  }
+  const { status, data } = await api('POST', `/api/referrals/${encodeURIComponent(state.referral.id)}/safeguarding-concerns`, { text });
+  if (status === 401) return sessionEnded();
+  if (status !== 201) {
+    showMessage((data && data.detail) || 'The concern could not be raised. Tell your safeguarding lead another way.');
+    return;
+  }
+  showMessage('');
+  $('concern-text').value = '';
+  clearDraft($('concern-text'));
+  $('concern-details').open = false;
+  await reload();
+  announce('Safeguarding concern raised. Your area\'s safeguarding lead and admins have been told.');
 }
 
 /** What the area's triage rules said, and the steps of its pathway (both from plugins; hidden when there are none). */
@@ -574,5 +621,6 @@ export function initReferral() {
   $('plan-form').addEventListener('submit', submitPlan);
   $('goal-form').addEventListener('submit', submitGoal);
   $('ons4-form').addEventListener('submit', submitOns4);
+  $('concern-form').addEventListener('submit', raiseConcern);
   for (const input of document.querySelectorAll('#referral-view [data-draft]')) input.addEventListener('input', saveDraft);
 }

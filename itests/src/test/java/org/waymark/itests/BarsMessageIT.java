@@ -126,6 +126,44 @@ class BarsMessageIT {
     }
 
     @Test
+    void flagsAndConsentOfTheMessageShowOnTheReferralAndAConcernRaisedThereReachesTheAreasAdmins() throws IOException {
+        Sender sender = newSender();
+        HttpResponse<String> accepted = sender.send(example("REFREQ01"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        String id = json(accepted).path("entry").get(1).path("resource").path("id").asText();
+        String admin = WaymarkServer.basic("admin", "admin");
+        String worker = WaymarkServer.basic("linkworker", "linkworker");
+
+        JsonNode referral = json(server.get("/api/referrals/" + id, "Authorization", worker));
+        JsonNode flags = referral.path("flags");
+        List<String> texts = new java.util.ArrayList<>();
+        flags.forEach(f -> texts.add(f.path("category").asText() + ": " + f.path("text").asText()));
+        assertThat(texts).contains("SG: Child is cause for safeguarding concern (finding)", "RA: Adjust for needle phobia",
+                "RS: Patient Choice in Service Selection");
+        flags.forEach(f -> assertThat(f.path("source").asText()).isEqualTo("referrer"));
+        assertThat(referral.path("consent").path("category").asText()).isEqualTo("DRC");
+        assertThat(referral.path("consent").path("categoryText").asText()).isEqualTo("Direct Care");
+        assertThat(referral.path("consent").path("basis").asText()).isEqualTo("IMPLIED");
+        assertThat(referral.path("consent").path("recordedOn").asText()).isEqualTo("2021-11-26");
+
+        assertThat(server.postJson("/api/referrals/" + id + "/safeguarding-concerns", "{\"text\":\" \"}", "Authorization", worker)
+                .statusCode()).isEqualTo(400);
+        HttpResponse<String> raised = server.postJson("/api/referrals/" + id + "/safeguarding-concerns",
+                "{\"text\":\"Said they are afraid to go home\"}", "Authorization", worker);
+        assertThat(raised.statusCode()).as(raised.body()).isEqualTo(201);
+        assertThat(json(raised).path("raisedBy").asText()).isEqualTo("linkworker");
+        assertThat(json(server.get("/api/referrals/" + id, "Authorization", worker)).path("flags").toString())
+                .contains("Said they are afraid to go home");
+        // The outbox delivers to the admins' console inbox shortly after the change commits.
+        org.awaitility.Awaitility.await("the concern in the area admins' inbox").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> server.get("/api/inbox", "Authorization", admin).body().contains("#/referrals/" + id));
+        assertThat(server.get("/api/inbox", "Authorization", admin).body()).contains("safeguarding-concern")
+                .doesNotContain("afraid");
+        assertThat(server.get("/api/referrals/" + id + "/timeline", "Authorization", worker).body())
+                .contains("Safeguarding concern raised");
+    }
+
+    @Test
     void revokeCancelsTheTaskAndDeleteMarksItEnteredInError() throws IOException {
         Sender revoking = newSender();
         assertThat(revoking.send(example("REFREQ03")).statusCode()).isEqualTo(200);

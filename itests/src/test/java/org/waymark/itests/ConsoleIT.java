@@ -136,6 +136,43 @@ class ConsoleIT {
     }
 
     @Test
+    void theWorkerSeesTheReferrersFlagsAndConsentAndRaisesASafeguardingConcern() throws Exception {
+        Path examples = Path.of(TestEnvironment.requiredProperty("waymark.fixtures"), "nhs-bars", "ig", "Examples");
+        String token = server.clientToken("console-flags-sender", server.createClient("console-flags-sender", "sheffield"));
+        HttpResponse<String> sent = server.send(server.request("/fhir/$process-message", "Authorization", bearer(token),
+                        "Content-Type", "application/fhir+xml", "Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofFile(examples.resolve("REFREQ01 - Referral Service Request New Full - 111 to ED.xml"))));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        String id = WaymarkServer.json(sent).path("entry").get(1).path("resource").path("id").asText();
+
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/#/referrals/" + id);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(d -> d.findElements(By.cssSelector("#flags-list li")).size() == 3);
+        List<WebElement> flags = browser.findElements(By.cssSelector("#flags-list li"));
+        assertThat(flags.get(0).getText()).as("safeguarding first")
+                .startsWith("Safeguarding: Child is cause for safeguarding concern").contains("from the referrer");
+        assertThat(flags.get(0).getAttribute("class")).contains("flag-safeguarding");
+        assertThat(browser.findElement(By.id("flags-list")).getText()).contains("Reasonable adjustment: Adjust for needle phobia");
+        assertThat(browser.findElement(By.id("consent-summary")).getText()).contains("Direct Care, implied, active");
+
+        browser.findElement(By.cssSelector("#concern-details summary")).click();
+        WebElement concern = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("concern-text")));
+        assertNoSeriousAccessibilityProblems("referral page with flags and the concern form");
+        concern.sendKeys("Said they are afraid to go home");
+        browser.findElement(By.cssSelector("#concern-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("announcement"), "Safeguarding concern raised"));
+        wait.until(d -> d.findElements(By.cssSelector("#flags-list li")).size() == 4);
+        assertThat(browser.findElement(By.id("flags-list")).getText())
+                .contains("Safeguarding: Said they are afraid to go home (raised by linkworker");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Safeguarding concern raised"));
+
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
     void linkWorkerLinksADoubtfulReferralFromTheReviewPage() {
         String token = server.demoClientToken();
         HttpResponse<String> known = postReferral(token, FhirIntakeIT.containedReferral("CONSOLE-L1",

@@ -11,8 +11,28 @@ import java.time.Instant;
  * @param priority         routine, urgent, asap or stat (FHIR request priority)
  * @param sourceFormat     media type of the original document kept for provenance
  * @param sourceDocument   the original document as received
+ * @param flags            safeguarding concerns, reasonable adjustments and other flags sent with the referral
+ * @param consent          the consent the referrer recorded, or null
  */
 public record NewReferral(String identifierSystem, String identifierValue, Subject subject, String reasonText,
                           String reasonCode, String priority, Instant authoredOn, String requester, String note,
-                          String sourceFormat, String sourceDocument) {
+                          String sourceFormat, String sourceDocument, java.util.List<ReferralFlag> flags,
+                          ReferralConsent consent) {
+    public NewReferral {
+        flags = flags == null ? java.util.List.of() : java.util.List.copyOf(flags);
+    }
+
+    /** A referral without flags or consent (a plain ServiceRequest, a referral entered by hand). */
+    public NewReferral(String identifierSystem, String identifierValue, Subject subject, String reasonText, String reasonCode,
+                       String priority, Instant authoredOn, String requester, String note, String sourceFormat,
+                       String sourceDocument) {
+        this(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn, requester, note,
+                sourceFormat, sourceDocument, java.util.List.of(), null);
+    }
+
+    /** The same referral with the flags and consent sent alongside it. */
+    public NewReferral with(java.util.List<ReferralFlag> sentFlags, ReferralConsent sentConsent) {
+        return new NewReferral(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn,
+                requester, note, sourceFormat, sourceDocument, sentFlags, sentConsent);
+    }
 }

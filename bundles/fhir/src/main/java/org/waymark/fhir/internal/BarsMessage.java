@@ -129,7 +129,8 @@ final class BarsMessage {
         if (requester == null || requester.startsWith("urn:")) {
             requester = sender().map(Organization::getName).orElse(requester);
         }
-        return ReferralMapping.newReferral(request, subject, identifierSystem, identifierValue, reasons, requester, format, body);
+        return ReferralMapping.newReferral(request, subject, identifierSystem, identifierValue, reasons, requester, format, body)
+                .with(FlagsAndConsent.flags(bundle), FlagsAndConsent.consent(bundle));
     }
 
     private <T extends Resource> Optional<T> resolve(Reference reference, Class<T> type) {

@@ -19,7 +19,7 @@ import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
 
-/** A referral's timeline and what the worker records on it: contact attempts, notes, appointments. */
+/** A referral's timeline and what the worker records on it: contact attempts, notes, appointments, safeguarding concerns. */
 @Component(service = CaseRecordsResource.class, property = "osgi.jaxrs.resource=true")
 @Path("/referrals")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,11 +27,24 @@ import org.waymark.api.security.Roles;
 public final class CaseRecordsResource {
     private final CaseRecords records;
     private final ReferralDetails details;
+    private final ReferralFlags flags;
 
     @Activate
-    public CaseRecordsResource(@Reference CaseRecords records, @Reference ReferralDetails details) {
+    public CaseRecordsResource(@Reference CaseRecords records, @Reference ReferralDetails details, @Reference ReferralFlags flags) {
         this.records = records;
         this.details = details;
+        this.flags = flags;
+    }
+
+    public record Concern(String text) {
+    }
+
+    /** Raises a safeguarding concern: recorded on the referral and sent to the area's admins and safeguarding lead. */
+    @POST
+    @Path("/{id}/safeguarding-concerns")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response raiseConcern(@PathParam("id") String id, Concern concern, @Context SecurityContext security) {
+        return Response.status(201).entity(flags.raiseConcern(caller(security), id, concern == null ? null : concern.text())).build();
     }
 
     @GET

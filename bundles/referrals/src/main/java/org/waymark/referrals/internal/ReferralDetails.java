@@ -42,7 +42,8 @@ public final class ReferralDetails {
                          String reason, String reasonCode, String priority, String note, String requester, String sender,
                          String area, String assignee, Instant authoredOn, Instant received, Instant lastUpdated, long version,
                          String outcome, String episodeCode, PatientSummary patient, Linkage linkage,
-                         ReferralTriage.Outcome triage, ReferralPathways.View pathway) {
+                         ReferralTriage.Outcome triage, ReferralPathways.View pathway, List<ReferralFlags.FlagView> flags,
+                         org.waymark.api.referral.ReferralConsent consent) {
     }
 
     public record Event(Instant at, String actor, String what) {
@@ -53,12 +54,15 @@ public final class ReferralDetails {
     private final AuditTrail trail;
     private final ReferralTriage triage;
     private final ReferralPathways pathways;
+    private final ReferralFlags flags;
 
     @Activate
     public ReferralDetails(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference ReferralService referrals,
                            @Reference AuditTrail trail,
                            @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
-                           @Reference ReferralTriage triage, @Reference ReferralPathways pathways) {
+                           @Reference ReferralTriage triage, @Reference ReferralPathways pathways,
+                           @Reference ReferralFlags flags) {
+        this.flags = flags;
         this.triage = triage;
         this.pathways = pathways;
         this.db = db;
@@ -72,13 +76,14 @@ public final class ReferralDetails {
         PatientSummary patient = new PatientSummary(p.id(), r.patientName(),
                 p.nhsNumber() == null ? null : p.nhsNumber().value(), p.nhsNumber() != null && p.nhsNumber().verified(),
                 p.demographics().birthDate(), p.demographics().gender(), p.demographics().postcode());
+        ReferralFlags.Flags sent = Jdbc.inTransaction(db, c -> flags.of(c, r.id()));
         return new Detail(r.id(), r.taskId(), r.status().code(), r.statusReason(),
                 r.status().next().stream().map(ReferralStatus::code).toList(), r.patientId(), r.patientName(),
                 r.patientNhsNumber() == null ? null : r.patientNhsNumber().value(),
                 r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.reasonCode(), r.priority(),
                 r.note(), r.requester(), r.senderId(), r.area(), r.assignee(), r.authoredOn(), r.created(), r.lastUpdated(),
                 r.version(), r.outcome(), r.episodeCode(), patient, linkage(r.id()),
-                triage.outcome(r.id()).orElse(null), pathways.forArea(r.area()).orElse(null));
+                triage.outcome(r.id()).orElse(null), pathways.forArea(r.area()).orElse(null), sent.flags(), sent.consent());
     }
 
     /** What happened to the referral, newest first: every change recorded in the audit trail under its id. */
@@ -110,6 +115,7 @@ public final class ReferralDetails {
             }
             case "Contact" -> "Contact attempt recorded";
             case "Note" -> "Note added";
+            case "Safeguarding" -> "Safeguarding concern raised";
             case "Appointment" -> e.action() == AuditLog.Action.CREATE ? "Appointment booked"
                     : "Appointment marked " + rest.substring(rest.lastIndexOf(' ') + 1);
             case "CarePlan" -> "What matters to me updated";

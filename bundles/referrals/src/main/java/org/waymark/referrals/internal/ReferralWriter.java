@@ -61,6 +61,7 @@ final class ReferralWriter {
         } catch (SQLIntegrityConstraintViolationException duplicateIdentifier) {
             throw new DuplicateIdentifier();
         }
+        ReferralFlags.storeSent(c, id, referral, now);
         LinkageRecords.record(c, id, area, link, now);
         if (triage != null) {
             triage.scheduleIfRuled(c, id, area);

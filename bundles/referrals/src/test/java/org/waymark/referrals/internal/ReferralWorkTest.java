@@ -33,7 +33,8 @@ class ReferralWorkTest {
         reasons = new ReasonLists(fixture.db, fixture.audit, null);
         ListedPlugins none = new ListedPlugins();
         details = new ReferralDetails(fixture.db, fixture.referrals, fixture.audit, null,
-                new ReferralTriage(fixture.db, none, null, java.time.Clock.systemUTC()), new ReferralPathways(none));
+                new ReferralTriage(fixture.db, none, null, java.time.Clock.systemUTC()), new ReferralPathways(none),
+                new ReferralFlags(fixture.db, fixture.audit, fixture.notifier, fixture.contacts, java.time.Clock.systemUTC()));
     }
 
     @Test
