@@ -126,7 +126,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
         el('dt', {}, 'When'), el('dd', {}, (data.schedules || []).map((s) => s.description || `${s.byday} ${s.opens_at}-${s.closes_at}`).join('; ') || '—'),
         el('dt', {}, 'Ages'), el('dd', {}, [data.minimum_age, data.maximum_age].some((a) => a !== undefined)
           ? `${data.minimum_age ?? 0} to ${data.maximum_age ?? 'any age'}` : 'All ages'),
-        el('dt', {}, 'Cost'), el('dd', {}, (data.cost_options || []).map((c) => c.amount_description || c.option).join('; ') || data.fees || '—'),
+        el('dt', {}, 'Cost'), el('dd', {}, [data.fees, ...(data.cost_options || []).map((c) => c.amount_description || c.option)]
+          .filter(Boolean).join('; ') || '—'),
         el('dt', {}, 'Contact'), el('dd', {}, [data.email, ...phones].filter(Boolean).join(', ') || '—'),
         data.url ? el('dt', {}, 'Web address') : null, data.url ? el('dd', {}, data.url) : null,
         data.eligibility_description ? el('dt', {}, 'Who it is for') : null,
@@ -149,7 +150,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
 
   // Who changed what: admins' edits, imports, providers' answers and link workers' reports, newest first.
   function changes(id) {
-    const list = el('ol', { class: 'entries', id: 'directory-changes' });
+    const entries = el('ol', { class: 'entries', id: 'directory-changes' });
     const more = el('button', { type: 'button', class: 'button secondary', hidden: '' }, 'Show older changes');
     const note = el('p', { class: 'hint' });
     let page = 0;
@@ -157,14 +158,14 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       page += 1;
       const { status, data } = await api('GET', `/api/directory/services/${encodeURIComponent(id)}/history?per_page=10&page=${page}`);
       if (status !== 200) { note.textContent = problemText(status, data); return; }
-      list.append(...data.items.map(changeEntry));
+      entries.append(...data.items.map(changeEntry));
       note.textContent = data.total === 0 ? 'No changes recorded yet.' : '';
       more.hidden = page * 10 >= data.total;
     }
     more.addEventListener('click', load);
     load();
     return el('section', { 'aria-labelledby': 'directory-changes-title' },
-      el('h3', { id: 'directory-changes-title' }, 'Changes'), note, list, more);
+      el('h3', { id: 'directory-changes-title' }, 'Changes'), note, entries, more);
   }
 
   function changeEntry(entry) {
