@@ -402,6 +402,8 @@ class DirectoryIT {
         assertThat(json(server.get(path + "/history?per_page=1&page=2", "Authorization", ADMIN)).path("items").get(0)
                 .path("source").asText()).isEqualTo("import");
         assertThat(server.get(path + "/history?per_page=0", "Authorization", ADMIN).statusCode()).isEqualTo(400);
+        assertThat(server.get("/api/admin/audit?resourceType=DirectoryService", "Authorization", ADMIN).body())
+                .as("the edit is audited").contains(id).contains("UPDATE");
         assertThat(server.get("/api/directory/services/no-such-service/history", "Authorization", ADMIN).statusCode()).isEqualTo(404);
         assertThat(put("/api/directory/services/no-such-service", "{}", ADMIN, null).statusCode()).isEqualTo(404);
     }
