@@ -18,7 +18,7 @@ function showDirectory(referral) {
   const forWhom = $('directory-for');
   forWhom.hidden = !referral;
   forWhom.textContent = referral ? `Signposting or referring ${referral.patientName || 'the person'} (referral ${referral.id})` : '';
-  mountDirectory($('directory-root'), { api, referralId: referral ? referral.id : null });
+  mountDirectory($('directory-root'), { api, referralId: referral ? referral.id : null, roles: state.session.roles });
   $('directory-title').focus();
 }
 

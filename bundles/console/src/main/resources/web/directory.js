@@ -1,9 +1,32 @@
-// The console's community directory: search (words, postcode, age, day, free), a service page, and from a referral a
-// one-step signpost or an onward referral with the person's consent. Self-contained: the console mounts it with its
-// own api() helper (session cookie + CSRF token), e.g.
+// The console's community directory: search (words, postcode, age, day, free), a service page with its history of
+// changes, admins' editing of a service's details, and from a referral a one-step signpost or an onward referral with
+// the person's consent. Self-contained: the console mounts it with its own api() helper (session cookie + CSRF token)
+// and the user's roles, e.g.
 //   import { mountDirectory } from './directory.js';
-//   mountDirectory(document.getElementById('directory-root'), { api, referralId });
+//   mountDirectory(document.getElementById('directory-root'), { api, referralId, roles });
 // It builds its DOM with textContent only (no HTML from data), so the console's strict CSP holds.
+
+const STATUSES = [['active', 'Active'], ['temporarily closed', 'Temporarily closed'], ['inactive', 'Inactive'],
+  ['defunct', 'Defunct (closed for good)']];
+
+// The editable fields, in form order: [field, label, kind, hint].
+const EDITABLE = [
+  ['name', 'Name', 'text'],
+  ['description', 'Description', 'textarea'],
+  ['status', 'Status', 'status'],
+  ['url', 'Web address', 'url', 'A full address, starting with https://'],
+  ['email', 'Email', 'email'],
+  ['fees', 'Fees', 'text', 'What it costs, in words, e.g. "Free" or "£2 a session"'],
+  ['eligibility_description', 'Who it is for', 'textarea'],
+  ['minimum_age', 'Minimum age', 'age', 'Leave blank for no minimum'],
+  ['maximum_age', 'Maximum age', 'age', 'Leave blank for no maximum'],
+  ['application_process', 'How to join', 'textarea'],
+];
+
+const FIELD_NAMES = Object.fromEntries([...EDITABLE.map(([name, label]) => [name, label]),
+  ['phone', 'Phone'], ['phone description', 'Phone description'], ['schedule', 'When'], ['capacity', 'Capacity']]);
+
+const SOURCES = { edit: 'edited', import: 'import', provider: 'provider', report: 'report', capacity: 'capacity' };
 
 const DAYS = [['', 'Any day'], ['MO', 'Monday'], ['TU', 'Tuesday'], ['WE', 'Wednesday'], ['TH', 'Thursday'],
   ['FR', 'Friday'], ['SA', 'Saturday'], ['SU', 'Sunday']];
@@ -30,7 +53,8 @@ function problemText(status, data) {
   return status === 401 ? 'Your session has ended. Please sign in again.' : `The directory answered ${status}.`;
 }
 
-export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) {
+export function mountDirectory(root, { api, referralId = null, pageSize = 20, roles = [] }) {
+  const isAdmin = roles.includes('admin');
   const state = { page: 1, total: 0 };
   const words = el('input', { type: 'search', name: 'search', id: 'directory-search' });
   const postcode = el('input', { name: 'postcode', id: 'directory-postcode', size: '8', autocomplete: 'off' });
@@ -41,13 +65,15 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
   const results = el('ol', { class: 'directory-results', id: 'directory-results' });
   const detail = el('div', { id: 'directory-detail', hidden: '' });
   const message = el('p', { role: 'alert', class: 'message', hidden: '' });
+  // Always in the page, so that screen readers hear what is written into it; empty, it takes no room.
+  const announce = el('p', { role: 'status', class: 'announcement', id: 'directory-announcement' });
   const previous = el('button', { type: 'button', class: 'button secondary', onclick: () => { state.page -= 1; search(); } }, 'Previous');
   const next = el('button', { type: 'button', class: 'button secondary', onclick: () => { state.page += 1; search(); } }, 'Next');
   const form = el('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); state.page = 1; search(); } },
     field('What are they looking for?', words), field('Near postcode', postcode), field('Age', age), field('Day', day),
     el('label', { class: 'field' }, free, ' Free only'), el('button', { type: 'submit', class: 'button' }, 'Search'));
   const list = el('div', {}, form, count, results, el('nav', { class: 'pager', 'aria-label': 'Pages' }, previous, next));
-  root.replaceChildren(message, list, detail);
+  root.replaceChildren(message, announce, list, detail);
 
   function say(text) {
     message.textContent = text || '';
@@ -78,8 +104,9 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
     next.disabled = state.page * pageSize >= state.total;
   }
 
-  async function open(id) {
+  async function open(id, focusHeading = true) {
     say('');
+    if (focusHeading) announce.textContent = '';
     const { status, data } = await api('GET', `/directory/services/${encodeURIComponent(id)}`);
     if (status !== 200) { say(problemText(status, data)); return; }
     const fresh = await api('GET', `/api/directory/services/${encodeURIComponent(id)}/freshness`);
@@ -88,7 +115,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
     detail.hidden = false;
     const place = (data.service_at_locations[0] || {}).location || {};
     const address = (place.addresses || [])[0];
-    const phones = (data.contacts || []).flatMap((c) => (c.phones || []).map((p) => p.number));
+    const phones = [...(data.phones || []), ...(data.contacts || []).flatMap((c) => c.phones || [])].map((p) => p.number);
     detail.replaceChildren(
       el('h2', { tabindex: '-1', id: 'directory-service-name' }, data.name),
       data.status !== 'active' ? el('p', { class: 'message' }, `This service is ${data.status}.`) : null,
@@ -99,16 +126,150 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20 }) 
         el('dt', {}, 'When'), el('dd', {}, (data.schedules || []).map((s) => s.description || `${s.byday} ${s.opens_at}-${s.closes_at}`).join('; ') || '—'),
         el('dt', {}, 'Ages'), el('dd', {}, [data.minimum_age, data.maximum_age].some((a) => a !== undefined)
           ? `${data.minimum_age ?? 0} to ${data.maximum_age ?? 'any age'}` : 'All ages'),
-        el('dt', {}, 'Cost'), el('dd', {}, (data.cost_options || []).map((c) => c.amount_description || c.option).join('; ') || data.fees || '—'),
+        el('dt', {}, 'Cost'), el('dd', {}, [data.fees, ...(data.cost_options || []).map((c) => c.amount_description || c.option)]
+          .filter(Boolean).join('; ') || '—'),
         el('dt', {}, 'Contact'), el('dd', {}, [data.email, ...phones].filter(Boolean).join(', ') || '—'),
+        data.url ? el('dt', {}, 'Web address') : null, data.url ? el('dd', {}, data.url) : null,
+        data.eligibility_description ? el('dt', {}, 'Who it is for') : null,
+        data.eligibility_description ? el('dd', {}, data.eligibility_description) : null,
+        data.application_process ? el('dt', {}, 'How to join') : null,
+        data.application_process ? el('dd', {}, data.application_process) : null,
         el('dt', {}, 'Last updated'), el('dd', {}, data.last_modified ? data.last_modified.substring(0, 10) : 'not known'),
-        el('dt', {}, 'Last confirmed by the provider'), el('dd', {}, freshness.lastConfirmed ? freshness.lastConfirmed.substring(0, 10) : 'not yet')),
+        el('dt', {}, 'Last confirmed'), el('dd', {}, freshness.lastConfirmed ? freshness.lastConfirmed.substring(0, 10) : 'not yet')),
       freshness.stale ? el('p', { class: 'message' }, freshness.report
         ? `A link worker reported this service ${freshness.report}${freshness.reportNote ? `: ${freshness.reportNote}` : ''}. Check before referring.`
         : 'These details have not been confirmed for a while. Check before referring.') : null,
+      isAdmin ? el('p', {}, el('button', { type: 'button', class: 'button secondary', id: 'directory-edit',
+        onclick: () => edit(data.id) }, 'Edit details')) : null,
       reportActions(data),
       referralId ? referralActions(data, freshness) : null,
+      changes(data.id),
       el('button', { type: 'button', class: 'link-button dark', onclick: back }, 'Back to the results'));
+    if (focusHeading) detail.querySelector('h2').focus();
+  }
+
+  // Who changed what: admins' edits, imports, providers' answers and link workers' reports, newest first.
+  function changes(id) {
+    const entries = el('ol', { class: 'entries', id: 'directory-changes' });
+    const more = el('button', { type: 'button', class: 'button secondary', hidden: '' }, 'Show older changes');
+    const note = el('p', { class: 'hint' });
+    let page = 0;
+    async function load() {
+      page += 1;
+      const { status, data } = await api('GET', `/api/directory/services/${encodeURIComponent(id)}/history?per_page=10&page=${page}`);
+      if (status !== 200) { note.textContent = problemText(status, data); return; }
+      entries.append(...data.items.map(changeEntry));
+      note.textContent = data.total === 0 ? 'No changes recorded yet.' : '';
+      more.hidden = page * 10 >= data.total;
+    }
+    more.addEventListener('click', load);
+    load();
+    return el('section', { 'aria-labelledby': 'directory-changes-title' },
+      el('h3', { id: 'directory-changes-title' }, 'Changes'), note, entries, more);
+  }
+
+  function changeEntry(entry) {
+    const when = new Date(entry.at).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+    return el('li', { class: 'entry' },
+      el('span', { class: 'entry-heading' }, `${when}, ${entry.by} (${SOURCES[entry.source] || entry.source})`),
+      el('span', { class: 'entry-text' }, entry.summary),
+      entry.changes.length ? el('ul', {}, ...entry.changes.map((c) => el('li', {},
+        `${FIELD_NAMES[c.field] || c.field}: ${c.old ?? '(none)'} → ${c.new ?? '(none)'}`))) : null);
+  }
+
+  // Admins correct a service's details. The form is saved with If-Match, so a change someone else made in between is
+  // not overwritten: the admin is told and can reload.
+  async function edit(id) {
+    say('');
+    const { status, data, etag } = await api('GET', `/api/directory/services/${encodeURIComponent(id)}`);
+    if (status !== 200) { say(problemText(status, data)); return; }
+    const inputs = {};
+    const summary = el('div', { class: 'message', role: 'alert', tabindex: '-1', id: 'edit-errors', hidden: '' });
+    const conflict = el('div', { class: 'message', role: 'alert', id: 'edit-conflict', hidden: '' });
+    const rows = [];
+    function input(key, label, kind, value, hint) {
+      const id = `edit-${key.replace(/[^a-z0-9]+/gi, '-')}`;
+      let control;
+      if (kind === 'textarea') control = el('textarea', { id, rows: '3' });
+      else if (kind === 'status') control = el('select', { id }, ...STATUSES.map(([v, text]) => el('option', { value: v }, text)));
+      else if (kind === 'age') control = el('input', { id, type: 'number', min: '0', max: '150', step: 'any', inputmode: 'decimal' });
+      else control = el('input', { id, type: kind === 'email' ? 'email' : kind === 'url' ? 'url' : kind === 'tel' ? 'tel' : 'text' });
+      control.value = value ?? '';
+      const hintNode = hint ? el('span', { class: 'hint', id: `${id}-hint` }, hint) : null;
+      const error = el('span', { class: 'error', id: `${id}-error`, hidden: '' });
+      control.setAttribute('aria-describedby', [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' '));
+      inputs[key] = { control, error, label };
+      rows.push(el('div', { class: 'field wide' }, el('label', { for: id }, label), hintNode, error, control));
+    }
+    for (const [key, label, kind, hint] of EDITABLE) input(key, label, kind, data[key], hint);
+    data.phones.forEach((p, i) => input(`phones[${i}].number`, data.phones.length > 1 ? `Phone ${i + 1}` : 'Phone', 'tel', p.number));
+    data.schedules.forEach((s, i) => input(`schedules[${i}].description`, data.schedules.length > 1 ? `When (${i + 1})` : 'When',
+      'text', s.description, 'As people should read it, e.g. "Thursdays, 10:30 to 11:30"'));
+
+    function showErrors(errors) {
+      for (const { control, error } of Object.values(inputs)) {
+        control.removeAttribute('aria-invalid');
+        error.hidden = true;
+        error.textContent = '';
+      }
+      const items = [];
+      for (const problem of errors) {
+        const target = inputs[problem.field];
+        const text = `${target ? target.label : problem.field} ${problem.detail}`;
+        if (target) {
+          target.control.setAttribute('aria-invalid', 'true');
+          target.error.textContent = text;
+          target.error.hidden = false;
+          items.push(el('li', {}, el('a', { href: `#${target.control.id}`, class: 'back-link',
+            onclick: (e) => { e.preventDefault(); target.control.focus(); } }, text)));
+        } else {
+          items.push(el('li', {}, text));
+        }
+      }
+      summary.replaceChildren(el('h3', {}, 'There is a problem'), el('ul', {}, ...items));
+      summary.hidden = errors.length === 0;
+      if (errors.length) summary.focus();
+    }
+
+    async function save(event) {
+      event.preventDefault();
+      conflict.hidden = true;
+      const body = {};
+      for (const [key, , kind] of EDITABLE) {
+        const value = inputs[key].control.value.trim();
+        body[key] = kind === 'age' ? (value === '' ? null : Number(value)) : (value === '' ? null : value);
+      }
+      body.phones = data.phones.map((p, i) => ({ id: p.id, number: inputs[`phones[${i}].number`].control.value.trim() }));
+      body.schedules = data.schedules.map((s, i) => ({ id: s.id, description: inputs[`schedules[${i}].description`].control.value.trim() || null }));
+      const saved = await api('PUT', `/api/directory/services/${encodeURIComponent(id)}`, body, { 'If-Match': etag });
+      if (saved.status === 200) {
+        showErrors([]);
+        await open(id, false);
+        say('');
+        announce.textContent = 'Saved. The new details show in search and the Open Referral API now.';
+        detail.querySelector('h2').focus();
+      } else if (saved.status === 412) {
+        conflict.replaceChildren(el('p', {}, 'Someone else changed these details after you opened them, so yours were not saved.'),
+          el('button', { type: 'button', class: 'button secondary', id: 'edit-reload', onclick: () => edit(id) }, 'Reload the latest details'));
+        conflict.hidden = false;
+        conflict.querySelector('button').focus();
+      } else if (saved.status === 422 && saved.data && saved.data.errors) {
+        showErrors(saved.data.errors);
+      } else {
+        showErrors([{ field: 'form', detail: problemText(saved.status, saved.data) }]);
+      }
+    }
+
+    list.hidden = true;
+    detail.hidden = false;
+    announce.textContent = '';
+    detail.replaceChildren(
+      el('h2', { tabindex: '-1', id: 'edit-title' }, `Edit details: ${data.name}`),
+      el('p', { class: 'hint' }, 'Saving counts as confirming these details are right today.'),
+      summary, conflict,
+      el('form', { id: 'edit-form', novalidate: '', onsubmit: save }, ...rows,
+        el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'button' }, 'Save'),
+          el('button', { type: 'button', class: 'button secondary', onclick: () => open(id) }, 'Cancel'))));
     detail.querySelector('h2').focus();
   }
 

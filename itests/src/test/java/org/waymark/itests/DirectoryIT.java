@@ -20,18 +20,29 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.waymark.directory.testing.OrukSchemas;
 
 /**
  * The community services directory over HTTP: the public Open Referral UK 3.0 API (answers checked against the UK
  * schemas in the fixtures), imports by admins (JSON, zipped CSV data package, ./waymark directory-import), and search
- * for link workers, signposting and onward referral with the provider's one-time link.
+ * for link workers, signposting and onward referral with the provider's one-time link; admins' editing of a service
+ * with its history, over HTTP and in the console (headless Chromium).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DirectoryIT {
@@ -325,6 +336,211 @@ class DirectoryIT {
         HttpResponse<String> reopened = server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", ADMIN,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}")));
         assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
+    }
+
+    @Test
+    @Order(14)
+    void anAdminEditsAServiceWithIfMatchAndTheChangeShowsEverywhereWithWhoChangedWhat() {
+        String id = serviceNamed("Get Online at Firth Park");
+        String path = "/api/directory/services/" + id;
+        assertThat(server.get(path).statusCode()).isEqualTo(401);
+        assertThat(server.get(path, "Authorization", LINK_WORKER).statusCode()).as("only admins open the edit form").isEqualTo(403);
+        HttpResponse<String> opened = server.get(path, "Authorization", ADMIN);
+        assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+        String etag = opened.headers().firstValue("ETag").orElseThrow();
+        JsonNode form = json(opened);
+        assertThat(form.path("name").asText()).isEqualTo("Get Online at Firth Park");
+        String phone = form.path("phones").get(0).path("id").asText();
+        String schedule = form.path("schedules").get(0).path("id").asText();
+        String edit = "{\"name\": \"Get Online at Firth Park Library\", \"description\": \"Beginners' computer course with"
+                + " hedgehog-friendly tutors\", \"email\": \"getonline@sheff-vcs.example.org\", \"fees\": \"Free for everyone\","
+                + " \"eligibility_description\": \"Adults new to computers\", \"maximum_age\": 99,"
+                + " \"application_process\": \"Just turn up\", \"phones\": [{\"id\": \"" + phone + "\", \"number\": \"0114 496 0777\"}],"
+                + " \"schedules\": [{\"id\": \"" + schedule + "\", \"description\": \"Wednesdays, 10:00 to 12:00 (not in August)\"}]}";
+
+        assertThat(put(path, edit, LINK_WORKER, etag).statusCode()).as("link workers cannot edit").isEqualTo(403);
+        assertThat(put(path, edit, null, etag).statusCode()).isEqualTo(401);
+        HttpResponse<String> invalid = put(path, "{\"name\": \" \", \"email\": \"nope\", \"status\": \"full\", \"minimum_age\": 200}", ADMIN, etag);
+        assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(422);
+        assertThat(invalid.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(invalid).path("errors").findValuesAsText("field")).containsExactlyInAnyOrder("name", "email", "status", "minimum_age");
+        assertThat(put(path, "[1, 2]", ADMIN, etag).statusCode()).as("not an object").isEqualTo(400);
+        assertThat(put(path, "{\"name\": ", ADMIN, etag).statusCode()).as("not JSON").isEqualTo(400);
+
+        HttpResponse<String> saved = put(path, edit, ADMIN, etag);
+
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        String newTag = saved.headers().firstValue("ETag").orElseThrow();
+        assertThat(newTag).isNotEqualTo(etag);
+        assertThat(put(path, "{\"fees\": \"£5\"}", ADMIN, etag).statusCode()).as("a stale If-Match").isEqualTo(412);
+        assertThat(json(server.get(path, "Authorization", ADMIN)).path("fees").asText()).isEqualTo("Free for everyone");
+        assertThat(server.get(path, "Authorization", ADMIN).headers().firstValue("ETag")).contains(newTag);
+
+        // At once in the Open Referral API (still valid against the UK schemas) and in search, for everyone.
+        JsonNode oruk = json(server.get("/directory/services/" + id));
+        assertThat(SCHEMAS.problems("service", oruk)).isEmpty();
+        assertThat(oruk.path("name").asText()).isEqualTo("Get Online at Firth Park Library");
+        assertThat(oruk.path("email").asText()).isEqualTo("getonline@sheff-vcs.example.org");
+        assertThat(oruk.path("maximum_age").asInt()).isEqualTo(99);
+        assertThat(oruk.path("contacts").get(0).path("phones").get(0).path("number").asText()).isEqualTo("0114 496 0777");
+        assertThat(oruk.path("schedules").get(0).path("description").asText()).isEqualTo("Wednesdays, 10:00 to 12:00 (not in August)");
+        assertThat(json(server.get("/directory/services?search=hedgehog")).path("contents").get(0).path("id").asText()).isEqualTo(id);
+        JsonNode found = json(server.get("/api/directory/search?search=hedgehog", "Authorization", LINK_WORKER)).path("results").get(0);
+        assertThat(found.path("name").asText()).isEqualTo("Get Online at Firth Park Library");
+        assertThat(found.path("freshness").path("lastConfirmed").asText()).as("an edit confirms the details").isNotBlank();
+
+        // Who changed what, newest first; link workers may read it too.
+        assertThat(server.get(path + "/history").statusCode()).isEqualTo(401);
+        JsonNode history = json(server.get(path + "/history", "Authorization", LINK_WORKER));
+        assertThat(history.path("total").asInt()).isEqualTo(2);
+        JsonNode newest = history.path("items").get(0);
+        assertThat(newest.path("by").asText()).isEqualTo("admin");
+        assertThat(newest.path("source").asText()).isEqualTo("edit");
+        assertThat(newest.path("changes").toString()).contains("{\"field\":\"name\",\"old\":\"Get Online at Firth Park\","
+                + "\"new\":\"Get Online at Firth Park Library\"}").contains("\"field\":\"phone\"").contains("0114 496 0777");
+        assertThat(history.path("items").get(1).path("source").asText()).as("listed by the demo import").isEqualTo("import");
+        assertThat(json(server.get(path + "/history?per_page=1&page=2", "Authorization", ADMIN)).path("items").get(0)
+                .path("source").asText()).isEqualTo("import");
+        assertThat(server.get(path + "/history?per_page=0", "Authorization", ADMIN).statusCode()).isEqualTo(400);
+        assertThat(server.get("/api/admin/audit?resourceType=DirectoryService", "Authorization", ADMIN).body())
+                .as("the edit is audited").contains(id).contains("UPDATE");
+        assertThat(server.get("/api/directory/services/no-such-service/history", "Authorization", ADMIN).statusCode()).isEqualTo(404);
+        assertThat(put("/api/directory/services/no-such-service", "{}", ADMIN, null).statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Last: signing the admin in to the console enrols their second factor, after which HTTP Basic as admin no longer
+     * works on this server.
+     */
+    @Test
+    @Order(99)
+    void anAdminEditsAServiceInTheConsoleSeesTheChangeAndItsHistoryAndIsToldOfAConflict() throws Exception {
+        String id = serviceNamed("Sharrow Digital Drop-in");
+        server.admin("create-user", "editor2", "--role", "admin", "--area", "sheffield", "--password", "editor2-password-1");
+        startBrowser();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        ConsoleChecks.signIn(browser, wait, server.baseUrl(), "admin", "admin");
+        browser.findElement(By.id("menu-directory")).click();
+        WebElement search = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-search")));
+        search.sendKeys("sharrow", Keys.ENTER);
+        wait.until(d -> d.findElement(By.id("directory-results")).getText().contains("Sharrow Digital Drop-in"));
+        browser.findElement(By.xpath("//ol[@id='directory-results']//button[text()='Sharrow Digital Drop-in']")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-edit")));
+        wait.until(d -> d.findElement(By.id("directory-changes")).getText().contains("import"));
+
+        // The form, by keyboard: a bad email is named, linked and marked on its field.
+        browser.findElement(By.id("directory-edit")).sendKeys(Keys.ENTER);
+        WebElement email = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("edit-email")));
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("edit-title");
+        email.clear();
+        email.sendKeys("not an email");
+        WebElement fees = browser.findElement(By.id("edit-fees"));
+        fees.clear();
+        fees.sendKeys("Free, donations welcome", Keys.ENTER);
+        WebElement errors = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("edit-errors")));
+        assertThat(errors.getText()).contains("Email must be an email address");
+        assertThat(email.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(email.getAttribute("aria-describedby")).contains("edit-email-error");
+        assertThat(browser.findElement(By.id("edit-email-error")).getText()).contains("must be an email address");
+        ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "service edit form with an error");
+        errors.findElement(By.tagName("a")).sendKeys(Keys.ENTER);
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("edit-email");
+        email.clear();
+        email.sendKeys("drop-in@sheff-vcs.example.org", Keys.ENTER);
+
+        WebElement announcement = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-announcement")));
+        wait.until(d -> announcement.getText().contains("Saved"));
+        wait.until(d -> d.findElement(By.id("directory-detail")).getText().contains("drop-in@sheff-vcs.example.org"));
+        wait.until(d -> d.findElement(By.id("directory-changes")).getText().contains("Fees: Free → Free, donations welcome"));
+        assertThat(browser.findElement(By.id("directory-changes")).getText()).contains("admin (edited)")
+                .contains("Email: groups@sheff-vcs.example.org → drop-in@sheff-vcs.example.org");
+        assertThat(json(server.get("/directory/services/" + id)).path("fees").asText()).isEqualTo("Free, donations welcome");
+        ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "service page with its changes");
+
+        // Someone else saves while the form is open: the console says so and saves nothing over their change.
+        browser.findElement(By.id("directory-edit")).click();
+        WebElement name = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("edit-name")));
+        String editor2 = basic("editor2", "editor2-password-1");
+        String tag = server.get("/api/directory/services/" + id, "Authorization", editor2).headers().firstValue("ETag").orElseThrow();
+        assertThat(put("/api/directory/services/" + id, "{\"fees\": \"£1\"}", editor2, tag).statusCode()).isEqualTo(200);
+        name.clear();
+        name.sendKeys("Sharrow Drop-in", Keys.ENTER);
+        WebElement conflict = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("edit-conflict")));
+        assertThat(conflict.getText()).contains("Someone else changed these details");
+        assertThat(json(server.get("/directory/services/" + id)).path("name").asText()).isEqualTo("Sharrow Digital Drop-in");
+        browser.findElement(By.id("edit-reload")).click();
+        wait.until(d -> "£1".equals(d.findElement(By.id("edit-fees")).getAttribute("value")));
+    }
+
+    /** A link worker sees the changes but no edit button. */
+    @Test
+    @Order(15)
+    void aLinkWorkerSeesTheChangesButCannotEditInTheConsole() throws Exception {
+        startBrowser();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        ConsoleChecks.signIn(browser, wait, server.baseUrl(), "linkworker", "linkworker");
+        browser.findElement(By.id("menu-directory")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-search"))).sendKeys("hedgehog", Keys.ENTER);
+        wait.until(d -> d.findElement(By.id("directory-results")).getText().contains("Get Online at Firth Park Library"));
+        browser.findElement(By.xpath("//ol[@id='directory-results']//button[text()='Get Online at Firth Park Library']")).click();
+        wait.until(d -> d.findElement(By.id("directory-changes")).getText().contains("admin (edited)"));
+        assertThat(browser.findElements(By.id("directory-edit"))).isEmpty();
+        ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "service page for a link worker");
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    private static WebDriver browser;
+    private static WebDriverWait wait;
+
+    private static void startBrowser() {
+        if (browser != null) {
+            return;
+        }
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+            throw new IllegalStateException("The console steps need Debian's chromium and chromium-driver: "
+                    + "apt-get install -y chromium chromium-driver (.ci/run does this)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1280,900");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build(), options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+            browser = null;
+        }
+    }
+
+    private static String serviceNamed(String name) {
+        JsonNode found = json(server.get("/directory/services?per_page=100")).path("contents");
+        for (JsonNode service : found) {
+            if (service.path("name").asText().equals(name)) {
+                return service.path("id").asText();
+            }
+        }
+        throw new AssertionError("No demo service named " + name);
+    }
+
+    private static HttpResponse<String> put(String path, String body, String authorization, String ifMatch) {
+        HttpRequest.Builder request = server.request(path, "Content-Type", "application/json");
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (ifMatch != null) {
+            request.header("If-Match", ifMatch);
+        }
+        return server.send(request.PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static String encode(String value) {

@@ -152,6 +152,8 @@ final class Catalog {
             contacts.add(contactView);
         }
         view.set("contacts", contacts);
+        // HSDS 3.0 lists a service's own phones (not a contact's) on the service; the UK profile allows the extra field.
+        nest(view, "phones", children(Kind.PHONE, "service_id", id));
         nest(view, "cost_options", children(Kind.COST_OPTION, "service_id", id));
         nest(view, "languages", children(Kind.LANGUAGE, "service_id", id));
         nest(view, "service_areas", children(Kind.SERVICE_AREA, "service_id", id));

@@ -205,6 +205,21 @@ public final class Directory {
         }
     }
 
+    /**
+     * Runs a change to the tables that is not an import (an admin's edit) in turn with imports, and rebuilds the catalog
+     * after it, so that search and the Open Referral API show it at once.
+     */
+    <T> T locked(java.util.function.Supplier<T> change) {
+        writer.lock();
+        try {
+            T result = change.get();
+            reload();
+            return result;
+        } finally {
+            writer.unlock();
+        }
+    }
+
     void reload() {
         long started = System.nanoTime();
         catalog = new Catalog(store.loadAll());

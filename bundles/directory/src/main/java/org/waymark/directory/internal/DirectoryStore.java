@@ -9,11 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.waymark.platform.db.Jdbc;
@@ -30,8 +33,13 @@ final class DirectoryStore {
     /** Inserts new records and replaces existing ones (same id), all or nothing; records the import. */
     void apply(ImportBatch batch, String actor, String source, String report, Instant now) {
         Jdbc.inTransaction(db, c -> {
+            Map<String, ObjectNode> previous = batch.records().containsKey(Kind.SERVICE) ? docs(c, Kind.SERVICE) : Map.of();
             for (Map.Entry<Kind, LinkedHashMap<String, ObjectNode>> entry : batch.records().entrySet()) {
                 upsert(c, entry.getKey(), entry.getValue(), actor, now);
+            }
+            LinkedHashMap<String, ObjectNode> services = batch.records().get(Kind.SERVICE);
+            if (services != null) {
+                ServiceHistory.recordAll(c, history(previous, services, actor, source, now));
             }
             logImport(c, source, actor, true, batch.size(), report, now);
             return null;
@@ -44,6 +52,52 @@ final class DirectoryStore {
             logImport(c, source, actor, false, records, report, now);
             return null;
         });
+    }
+
+    /** Every record of a table, by id. */
+    private static Map<String, ObjectNode> docs(Connection c, Kind kind) throws SQLException {
+        Map<String, ObjectNode> byId = new LinkedHashMap<>();
+        try (PreparedStatement select = c.prepareStatement("SELECT id, doc FROM " + kind.table() + " ORDER BY id");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                byId.put(rows.getString(1), read(rows.getString(2)));
+            }
+        }
+        return byId;
+    }
+
+    /**
+     * History entries for the services an import lists or changes, each changed field with its old and new value. A
+     * re-import that changes nothing writes nothing, so importing the same file again leaves no noise.
+     */
+    static List<ServiceHistory.Entry> history(Map<String, ObjectNode> previous, Map<String, ObjectNode> imported, String actor,
+                                              String source, Instant now) {
+        List<ServiceHistory.Entry> entries = new ArrayList<>();
+        String from = "Imported from " + ServiceHistory.clip(source, 300);
+        for (Map.Entry<String, ObjectNode> service : imported.entrySet()) {
+            ObjectNode before = previous.get(service.getKey());
+            if (before == null) {
+                entries.add(new ServiceHistory.Entry(service.getKey(), now, actor, ServiceHistory.Source.IMPORT,
+                        "Listed: " + from, List.of()));
+                continue;
+            }
+            Set<String> fields = new TreeSet<>();
+            before.fieldNames().forEachRemaining(fields::add);
+            service.getValue().fieldNames().forEachRemaining(fields::add);
+            fields.remove("last_modified");
+            List<ServiceHistory.Change> changes = new ArrayList<>();
+            for (String field : fields) {
+                String old = ServiceEdit.valueText(before.get(field));
+                String next = ServiceEdit.valueText(service.getValue().get(field));
+                if (!java.util.Objects.equals(old, next)) {
+                    changes.add(new ServiceHistory.Change(field, ServiceHistory.clip(old, 2000), ServiceHistory.clip(next, 2000)));
+                }
+            }
+            if (!changes.isEmpty()) {
+                entries.add(new ServiceHistory.Entry(service.getKey(), now, actor, ServiceHistory.Source.IMPORT, from, changes));
+            }
+        }
+        return entries;
     }
 
     private static void logImport(Connection c, String source, String actor, boolean applied, int records, String report,

@@ -237,14 +237,21 @@ public final class Freshness implements JobHandler {
                 }
             }
             if (answer.equals("still-right")) {
-                upsert(c, serviceId, "last_confirmed_at = ?, last_confirmed_by = 'provider', report = NULL, report_note = NULL,"
-                        + " reported_by = NULL, reported_at = NULL", now);
+                confirmed(c, serviceId, "provider", now);
             } else {
                 report(c, serviceId, answer, note, "provider", now);
             }
+            List<ServiceHistory.Change> changes = new ArrayList<>();
             if (capacity != null && !capacity.isBlank()) {
+                changes.add(capacityChange(c, serviceId, capacity));
                 setCapacity(c, serviceId, capacity, now);
             }
+            ServiceHistory.record(c, new ServiceHistory.Entry(serviceId, now.toInstant(), "provider", ServiceHistory.Source.PROVIDER,
+                    switch (answer) {
+                        case "still-right" -> "The provider confirmed the details are still right";
+                        case "closed" -> "The provider reported the service closed" + noted(note);
+                        default -> "The provider reported a change" + noted(note);
+                    }, changes.stream().filter(java.util.Objects::nonNull).toList()));
             return null;
         });
         return serviceId;
@@ -257,19 +264,28 @@ public final class Freshness implements JobHandler {
             throw WaymarkException.invalid("kind must be closed or changed");
         }
         Jdbc.inTransaction(db, c -> {
-            report(c, serviceId, kind, note, caller.id(), Timestamp.from(clock.instant()));
+            Timestamp now = Timestamp.from(clock.instant());
+            report(c, serviceId, kind, note, caller.id(), now);
+            ServiceHistory.record(c, new ServiceHistory.Entry(serviceId, now.toInstant(), caller.id(), ServiceHistory.Source.REPORT,
+                    (kind.equals("closed") ? "Reported closed" : "Reported changed") + noted(note), List.of()));
             return null;
         });
         return state(serviceId);
     }
 
-    State capacity(String serviceId, String capacity) {
+    State capacity(Caller caller, String serviceId, String capacity) {
         service(serviceId);
         if (capacity == null || !CAPACITIES.contains(capacity)) {
             throw WaymarkException.invalid("capacity must be open, full or waitlist");
         }
         Jdbc.inTransaction(db, c -> {
-            setCapacity(c, serviceId, capacity, Timestamp.from(clock.instant()));
+            Timestamp now = Timestamp.from(clock.instant());
+            ServiceHistory.Change change = capacityChange(c, serviceId, capacity);
+            setCapacity(c, serviceId, capacity, now);
+            if (change != null) {
+                ServiceHistory.record(c, new ServiceHistory.Entry(serviceId, now.toInstant(), caller.id(),
+                        ServiceHistory.Source.CAPACITY, "Capacity set", List.of(change)));
+            }
             return null;
         });
         return state(serviceId);
@@ -327,6 +343,33 @@ public final class Freshness implements JobHandler {
 
     private void service(String serviceId) {
         directory.catalog().get(Kind.SERVICE, serviceId).orElseThrow(() -> WaymarkException.notFound("No directory service with this id"));
+    }
+
+    /**
+     * The details are confirmed as they stand (the provider said so, or an admin saved them): last confirmed now, by
+     * whom, and any open report of a closure or change is settled.
+     */
+    static void confirmed(Connection c, String serviceId, String by, Timestamp at) throws SQLException {
+        upsert(c, serviceId, "last_confirmed_at = ?, last_confirmed_by = ?, report = NULL, report_note = NULL,"
+                + " reported_by = NULL, reported_at = NULL", at, by);
+    }
+
+    /** The capacity's change for the history, or null when it stays the same. */
+    private static ServiceHistory.Change capacityChange(Connection c, String serviceId, String capacity) throws SQLException {
+        String before = "open";
+        try (PreparedStatement select = c.prepareStatement("SELECT capacity FROM dir_freshness WHERE service_id = ?")) {
+            select.setString(1, serviceId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next() && rows.getString(1) != null) {
+                    before = rows.getString(1);
+                }
+            }
+        }
+        return before.equals(capacity) ? null : new ServiceHistory.Change("capacity", before, capacity);
+    }
+
+    private static String noted(String note) {
+        return note == null || note.isBlank() ? "" : ": " + ServiceHistory.clip(note.strip(), 900);
     }
 
     private static void report(Connection c, String serviceId, String kind, String note, String by, Timestamp at) throws SQLException {

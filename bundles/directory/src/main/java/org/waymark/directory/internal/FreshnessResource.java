@@ -55,10 +55,10 @@ public final class FreshnessResource {
     @Path("capacity")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.ADMIN)
-    public Map<String, Object> capacity(@PathParam("id") String id, Map<String, String> body) {
+    public Map<String, Object> capacity(@PathParam("id") String id, Map<String, String> body, @Context SecurityContext security) {
         if (body == null) {
             throw WaymarkException.invalid("The body must be {\"capacity\": \"open\" | \"full\" | \"waitlist\"}");
         }
-        return freshness.capacity(id, body.get("capacity")).json();
+        return freshness.capacity(CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow(), id, body.get("capacity")).json();
     }
 }
