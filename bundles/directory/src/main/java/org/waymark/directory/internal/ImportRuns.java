@@ -259,7 +259,9 @@ public final class ImportRuns {
             }
             saved = now;
             ImportProgress.Snapshot snapshot = progress.snapshot();
-            if (!store.progress(id, snapshot.phase().json(), doc(snapshot, null), now)) {
+            // Given up by another node (no heartbeat for too long): stop before writing anything. Once the data has
+            // committed (indexing), the catalog must still be rebuilt here, so the run carries on.
+            if (!store.progress(id, snapshot.phase().json(), doc(snapshot, null), now) && snapshot.phase() != ImportProgress.Phase.INDEXING) {
                 throw new IllegalStateException("Import run " + id + " was given up (no heartbeat for " + STALE.toSeconds() + " s)");
             }
         }
