@@ -1,7 +1,8 @@
-// The area admin's pages: users (add, disable a leaver, enable, reset a password or a lost authenticator app), handing over a caseload, and the
-// area's reason lists.
+// The area admin's pages: users (add, disable a leaver, enable, reset a password or a lost authenticator app), handing over a caseload, the
+// area's reason lists, and imports into the community directory (directory-import.js).
 import { state, $, api, showMessage, announce, show, sessionEnded, cell, el } from './common.js';
 import { showAuditViewer } from './governance.js';
+import { mountDirectoryImport } from './directory-import.js';
 
 function fillAreas(select) {
   if (select.options.length) return;
@@ -152,6 +153,7 @@ export function initAdmin() {
   $('reasons-name').addEventListener('change', loadReasons);
   $('reasons-area').addEventListener('change', loadReasons);
   $('area-report-form').addEventListener('submit', showAreaReport);
+  mountDirectoryImport($('directory-import-root'));
 }
 
 const PLUGIN_STATES = { 'active': 'Active', 'failed': 'Failed (taken out of use)', 'inactive': 'Not started',

@@ -36,13 +36,17 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.JavascriptExecutor;
+import org.waymark.directory.testing.GeneratedPackage;
 import org.waymark.directory.testing.OrukSchemas;
 
 /**
  * The community services directory over HTTP: the public Open Referral UK 3.0 API (answers checked against the UK
- * schemas in the fixtures), imports by admins (JSON, zipped CSV data package, ./waymark directory-import), and search
- * for link workers, signposting and onward referral with the provider's one-time link; admins' editing of a service
- * with its history, over HTTP and in the console (headless Chromium).
+ * schemas in the fixtures), imports by admins as tracked runs with progress (JSON, zipped CSV data package, ./waymark
+ * directory-import, the console's upload), search for link workers, signposting and onward referral with the
+ * provider's one-time link, and admins' editing of a service with its history, over HTTP and in the console (headless
+ * Chromium). The admin's console sign-ins come last: once the demo admin has a second factor, HTTP Basic as admin needs
+ * its code.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DirectoryIT {
@@ -198,10 +202,12 @@ class DirectoryIT {
         assertThat(server.postJson("/api/directory/imports", body).statusCode()).isEqualTo(401);
         assertThat(server.postJson("/api/directory/imports", body, "Authorization", LINK_WORKER).statusCode()).isEqualTo(403);
 
-        HttpResponse<String> imported = server.postJson("/api/directory/imports", body, "Authorization", ADMIN);
+        HttpResponse<String> started = server.postJson("/api/directory/imports", body, "Authorization", ADMIN);
+        JsonNode imported = runEnded(started);
 
-        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
-        assertThat(json(imported).path("counts").path("service").asInt()).isEqualTo(1);
+        assertThat(imported.path("state").asText()).as(imported.toString()).isEqualTo("applied");
+        assertThat(imported.path("counts").path("service").asInt()).isEqualTo(1);
+        assertThat(imported.path("actor").asText()).isEqualTo("admin");
         HttpResponse<String> service = server.get("/directory/services/" + EXAMPLE_SERVICE);
         assertThat(service.statusCode()).isEqualTo(200);
         assertThat(SCHEMAS.problems("service", json(service))).isEmpty();
@@ -217,11 +223,11 @@ class DirectoryIT {
                 [{"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a01", "name": "New org", "description": "Fine",
                   "services": [{"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a02", "name": "Full group", "status": "full"}]}]""";
 
-        HttpResponse<String> refused = server.postJson("/api/directory/imports?kind=organization", body, "Authorization", ADMIN);
+        JsonNode refused = runEnded(server.postJson("/api/directory/imports?kind=organization", body, "Authorization", ADMIN));
 
-        assertThat(refused.statusCode()).isEqualTo(422);
-        assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
-        assertThat(json(refused).path("errors").get(0).asText()).contains("services[0]").contains("status 'full'");
+        assertThat(refused.path("state").asText()).isEqualTo("failed");
+        assertThat(refused.path("detail").asText()).startsWith("Nothing was imported");
+        assertThat(refused.path("errors").get(0).asText()).contains("services[0]").contains("status 'full'");
         assertThat(json(server.get("/directory/organizations")).path("total_items").asInt()).isEqualTo(before);
         assertThat(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a02").statusCode()).isEqualTo(404);
     }
@@ -229,12 +235,11 @@ class DirectoryIT {
     @Test
     @Order(10)
     void aZippedHsdsCsvDataPackageImportsDespiteItsQuirks() throws IOException {
-        HttpResponse<String> imported = server.send(server.request("/api/directory/imports", "Authorization", ADMIN,
-                "Content-Type", "application/zip").POST(HttpRequest.BodyPublishers.ofByteArray(zipped(HSDS))));
+        JsonNode imported = runEnded(postZip(zipped(HSDS)));
 
-        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(200);
-        assertThat(json(imported).path("counts").path("service").asInt()).isEqualTo(1);
-        assertThat(json(imported).path("skipped").toString()).contains("no file");
+        assertThat(imported.path("state").asText()).as(imported.toString()).isEqualTo("applied");
+        assertThat(imported.path("counts").path("service").asInt()).isEqualTo(1);
+        assertThat(imported.path("skipped").toString()).contains("no file");
         JsonNode service = json(server.get("/directory/services/" + EXAMPLE_SERVICE));
         assertThat(SCHEMAS.problems("service", service)).isEmpty();
     }
@@ -244,7 +249,11 @@ class DirectoryIT {
     void theOperatorCommandImportsTheUkCsvPackageFromAPath() {
         String output = server.admin("directory-import", UK.resolve("datapackage.json").toString());
 
-        assertThat(output).contains("Imported").contains("service=1").contains("skipped:");
+        assertThat(output).contains("applied").contains("Imported").contains("service=1").contains("skipped:");
+        String runId = output.substring("Import run ".length(), output.indexOf(':'));
+        JsonNode run = json(server.get("/api/directory/imports/" + runId, "Authorization", ADMIN));
+        assertThat(run.path("state").asText()).as("the command's import is a run too").isEqualTo("applied");
+        assertThat(run.path("actor").asText()).isEqualTo("system:operator");
         assertThat(server.get("/directory/services/" + EXAMPLE_SERVICE).statusCode()).isEqualTo(200);
     }
 
@@ -541,6 +550,174 @@ class DirectoryIT {
             request.header("If-Match", ifMatch);
         }
         return server.send(request.PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    @Order(20)
+    void aLongImportIsARunWhoseProgressGrowsByTableAndASecondImportMeanwhileIsRefused() throws IOException {
+        byte[] big = generated("long-import", 2500, 0);
+
+        HttpResponse<String> started = postZip(big);
+        HttpResponse<String> second = server.postJson("/api/directory/imports", Files.readString(UK.resolve("examples/service_full.json")),
+                "Authorization", ADMIN);
+        List<JsonNode> seen = new ArrayList<>();
+        JsonNode ended = follow(started, seen);
+
+        assertThat(json(started).path("state").asText()).isIn("queued", "running");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+        assertThat(second.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(second).path("run").asText()).isEqualTo("/api/directory/imports/" + json(started).path("id").asText());
+        assertThat(ended.path("state").asText()).as(ended.toString()).isEqualTo("applied");
+        assertThat(ended.path("records").asInt()).isEqualTo(GeneratedPackage.records(2500));
+        assertThat(ended.path("counts").path("service").asInt()).isEqualTo(2500);
+        assertThat(ended.path("skipped").toString()).contains("funding");
+        assertThat(ended.path("startedAt").asText()).isNotBlank();
+        assertThat(ended.path("finishedAt").asText()).isNotBlank();
+        // Seen while it ran: a phase with its total known, records done by table, never going back within a phase.
+        List<JsonNode> counted = seen.stream().filter(r -> r.path("state").asText().equals("running")
+                && r.path("progress").path("total").asInt() > 0).toList();
+        assertThat(counted).as("running states with a total, of " + seen.size() + " polls").isNotEmpty();
+        assertThat(counted).allSatisfy(r -> assertThat(r.path("progress").path("kinds").path("service").path("total").asInt()).isEqualTo(2500));
+        for (int i = 1; i < counted.size(); i++) {
+            JsonNode before = counted.get(i - 1).path("progress");
+            JsonNode after = counted.get(i).path("progress");
+            if (before.path("phase").equals(after.path("phase"))) {
+                assertThat(after.path("done").asInt()).isGreaterThanOrEqualTo(before.path("done").asInt());
+            }
+        }
+        assertThat(server.get("/directory/services/" + GeneratedPackage.serviceId("long-import", 2500)).statusCode()).isEqualTo(200);
+        JsonNode recent = json(server.get("/api/directory/imports", "Authorization", ADMIN));
+        assertThat(recent.get(0).path("id").asText()).isEqualTo(ended.path("id").asText());
+        assertThat(recent.get(0).has("errors")).as("the list leaves the long lists out").isFalse();
+        assertThat(server.get("/api/directory/imports", "Authorization", LINK_WORKER).statusCode()).isEqualTo(403);
+        assertThat(server.get("/api/directory/imports/no-such-run", "Authorization", ADMIN).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(21)
+    void aLongImportWithOneBadRowEndsFailedWithTheRowListedAndWritesNothing() throws IOException {
+        int before = json(server.get("/directory/services?per_page=1")).path("total_items").asInt();
+
+        JsonNode ended = runEnded(postZip(generated("bad-row", 2000, 1777)));
+
+        assertThat(ended.path("state").asText()).as(ended.toString()).isEqualTo("failed");
+        assertThat(ended.path("errorCount").asInt()).isEqualTo(1);
+        assertThat(ended.path("errors").get(0).asText()).contains("service.csv line 1778").contains("status 'sometimes'");
+        assertThat(ended.path("counts").isEmpty()).isTrue();
+        assertThat(json(server.get("/directory/services?per_page=1")).path("total_items").asInt()).isEqualTo(before);
+        assertThat(server.get("/directory/services/" + GeneratedPackage.serviceId("bad-row", 1)).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(22)
+    void inTheConsoleAnAdminUploadsAndFollowsTheProgressBarToTheSummary() throws Exception {
+        Path zip = Files.createTempFile("waymark-console-import", ".zip");
+        Files.write(zip, generated("console-import", 2500, 0));
+        WebDriver browser = browser();
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(240));
+            browser.get(server.baseUrl() + "/console/");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+            ConsoleChecks.signIn(browser, wait, server.baseUrl(), "admin", "admin");
+            browser.findElement(By.id("menu-admin")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-import-title")));
+            // Every text the progress label and the announcements show, however briefly, is kept to check afterwards.
+            ((JavascriptExecutor) browser).executeScript("window.seenLabels = []; window.seenStatus = [];"
+                    + "new MutationObserver(() => window.seenLabels.push(document.getElementById('import-progress-label').textContent))"
+                    + ".observe(document.getElementById('import-progress-label'), {childList: true, characterData: true, subtree: true});"
+                    + "new MutationObserver(() => window.seenStatus.push(document.getElementById('import-status').textContent))"
+                    + ".observe(document.getElementById('import-status'), {childList: true, characterData: true, subtree: true});");
+            browser.findElement(By.id("import-file")).sendKeys(zip.toString());
+            browser.findElement(By.cssSelector("#import-form button[type=submit]")).click();
+
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("import-summary-title")));
+            String imported = "Imported " + String.format(java.util.Locale.UK, "%,d", GeneratedPackage.records(2500)) + " records";
+            assertThat(browser.findElement(By.id("import-summary-title")).getText()).isEqualTo(imported);
+            assertThat(browser.findElement(By.id("import-counts")).getText()).contains("service: 2,500", "service at location: 2,500");
+            assertThat(browser.findElement(By.id("import-skipped")).getText()).contains("funding");
+            @SuppressWarnings("unchecked")
+            List<String> labels = (List<String>) ((JavascriptExecutor) browser).executeScript("return window.seenLabels;");
+            @SuppressWarnings("unchecked")
+            List<String> said = (List<String>) ((JavascriptExecutor) browser).executeScript("return window.seenStatus;");
+            // The run's own phases from the server, as the bar's label; how many polls land in which phase depends on
+            // the database's speed (on PostgreSQL this import can be written between two polls), so any phase will do.
+            assertThat(labels).as("the progress label while it ran").anyMatch(l -> l.matches(
+                    "(Reading the file|Checking the records|Saving the records)(…|: [0-9,]+ (of [0-9,]+ records|records so far))"));
+            // Announced: each phase as it begins and each quarter of it, once; never the counts of every poll.
+            assertThat(said).as("announcements").doesNotHaveDuplicates().isNotEmpty();
+            assertThat(said.subList(0, said.size() - 1)).allMatch(t -> t.matches("[A-Z][a-z ]+(\\.|: (0|25|50|75|100)% done)"), "a phase or a quarter");
+            assertThat(said.get(said.size() - 1)).startsWith(imported);
+            assertThat(browser.findElement(By.id("import-progress")).getAttribute("aria-labelledby")).isEqualTo("import-progress-label");
+            ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "admin page after a directory import");
+        } finally {
+            browser.quit();
+            Files.deleteIfExists(zip);
+        }
+    }
+
+    /** Headless Chromium (Debian's chromium and chromium-driver, as the other browser tests). */
+    private static WebDriver browser() {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+            throw new IllegalStateException("The browser test needs Debian's chromium and chromium-driver (.ci/run installs them)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    private static HttpResponse<String> postZip(byte[] zip) {
+        return server.send(server.request("/api/directory/imports", "Authorization", ADMIN, "Content-Type", "application/zip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zip)));
+    }
+
+    /** Follows an import run that was started (202 and its address) until it has ended; answers the ended run. */
+    private static JsonNode runEnded(HttpResponse<String> started) {
+        return follow(started, new ArrayList<>());
+    }
+
+    /** As {@link #runEnded}, keeping every state of the run seen on the way in {@code seen}. */
+    private static JsonNode follow(HttpResponse<String> started, List<JsonNode> seen) {
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertThat(location).endsWith("/api/directory/imports/" + json(started).path("id").asText());
+        String path = java.net.URI.create(location).getPath();
+        seen.add(json(started));
+        await("import run " + path + " ended").atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            HttpResponse<String> run = server.get(path, "Authorization", ADMIN);
+            assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+            seen.add(json(run));
+            return List.of("applied", "failed").contains(json(run).path("state").asText());
+        });
+        return seen.get(seen.size() - 1);
+    }
+
+    /** A generated CSV data package of {@code services} services, zipped with its descriptor in a top folder. */
+    private static byte[] generated(String seed, int services, int badServiceRow) throws IOException {
+        Path folder = Files.createTempDirectory("waymark-generated");
+        try {
+            GeneratedPackage.write(folder, seed, services, badServiceRow);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.sorted().toList()) {
+                    zip.putNextEntry(new ZipEntry(seed + "/" + file.getFileName()));
+                    zip.write(Files.readAllBytes(file));
+                }
+            }
+            return bytes.toByteArray();
+        } finally {
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(folder);
+        }
     }
 
     private static String encode(String value) {

@@ -371,6 +371,8 @@ class SecurityIT {
             Map.entry("GET /api/plugins", "installed plugins"),
             Map.entry("POST /api/plugins/{id}/reset", "operator takes a failed plugin back"),
             Map.entry("POST /api/directory/imports", "the directory of services is public, not personal data"),
+            Map.entry("GET /api/directory/imports", "runs of imports into the public directory: counts and record problems, no personal data"),
+            Map.entry("GET /api/directory/imports/{id}", "one import run into the public directory"),
             Map.entry("PUT /api/directory/services/{id}/capacity", "a public directory record"),
             Map.entry("GET /api/directory/services/{id}", "the editing view of a public directory record"),
             Map.entry("PUT /api/directory/services/{id}", "an admin corrects a public directory record"),
@@ -444,6 +446,7 @@ class SecurityIT {
         values.put("/fhir/Task/{id}", task);
         values.put("/fhir/Patient/{id}", patient);
         values.put("/api/admin/jobs/{id}", "no-such-job");
+        values.put("/api/directory/imports/{id}", "no-such-run");
         values.put("/api/plugins/{id}", "no-such-plugin");
         values.put("/api/directory/services/{id}", service);
         values.put("/api/inbox/{id}", "0");

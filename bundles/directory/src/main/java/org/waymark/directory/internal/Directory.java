@@ -25,6 +25,7 @@ import org.waymark.api.db.SchemaReady;
 import org.waymark.api.directory.Coordinates;
 import org.waymark.api.directory.PostcodeLookup;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.platform.db.Jdbc;
 
 /**
  * The directory: the current catalog (an in-memory snapshot of the tables), imports into the tables, and postcode
@@ -119,13 +120,19 @@ public final class Directory {
      * next to it or in {@code csvFolder}), or a folder holding either.
      */
     ImportReport importPath(Path path, Optional<Path> csvFolder, String actor) {
-        ImportBatch batch = new ImportBatch();
+        return importPath(path, csvFolder, actor, ImportProgress.silent(), c -> null);
+    }
+
+    /** As {@link #importPath(Path, Optional, String)}, for a tracked run (see {@link #apply(ImportBatch, String, String, Jdbc.Work)}). */
+    ImportReport importPath(Path path, Optional<Path> csvFolder, String actor, ImportProgress progress, Jdbc.Work<?> lastStep) {
+        ImportBatch batch = new ImportBatch(progress);
+        progress.begin(ImportProgress.Phase.READING, Map.of());
         try {
             read(path, csvFolder, batch);
         } catch (IOException e) {
             throw WaymarkException.invalid("Cannot read " + path.getFileName() + ": " + e.getMessage());
         }
-        return apply(batch, actor, path.toString());
+        return apply(batch, actor, path.toString(), lastStep);
     }
 
     private static void read(Path path, Optional<Path> csvFolder, ImportBatch batch) throws IOException {
@@ -176,23 +183,39 @@ public final class Directory {
 
     /** Imports Open Referral JSON sent over HTTP. */
     ImportReport importJson(JsonNode json, Optional<Kind> kind, String actor) {
-        ImportBatch batch = new ImportBatch();
+        return importJson(json, kind, actor, ImportProgress.silent(), c -> null);
+    }
+
+    ImportReport importJson(JsonNode json, Optional<Kind> kind, String actor, ImportProgress progress, Jdbc.Work<?> lastStep) {
+        ImportBatch batch = new ImportBatch(progress);
+        progress.begin(ImportProgress.Phase.READING, Map.of());
         JsonRecords.read(json, kind, "body", batch);
-        return apply(batch, actor, "upload");
+        return apply(batch, actor, "upload", lastStep);
     }
 
     ImportReport apply(ImportBatch batch, String actor, String source) {
+        return apply(batch, actor, source, c -> null);
+    }
+
+    /**
+     * Checks the batch and, when it has no problem, writes it in one transaction (moving the batch's progress on) and
+     * rebuilds the catalog. {@code lastStep} runs in the write transaction just before its commit.
+     */
+    ImportReport apply(ImportBatch batch, String actor, String source, Jdbc.Work<?> lastStep) {
+        batch.validate();
         writer.lock();
         try {
             Instant now = clock.instant();
-            boolean applied = batch.errors().isEmpty() && batch.size() > 0;
-            if (batch.errors().isEmpty() && batch.size() == 0) {
-                batch.error("no records found");
+            List<String> errors = new ArrayList<>(batch.errors());
+            if (errors.isEmpty() && batch.size() == 0) {
+                errors.add("no records found");
             }
-            ImportReport report = new ImportReport(applied, source, batch.size(), batch.counts(),
-                    List.copyOf(batch.errors()), batch.notes());
+            boolean applied = errors.isEmpty();
+            ImportReport report = new ImportReport(applied, source, batch.size(), batch.counts(), List.copyOf(errors),
+                    batch.notes());
             if (applied) {
-                store.apply(batch, actor, source, report.text(), now);
+                store.apply(batch, actor, source, report.text(), now, batch.progress(), lastStep);
+                batch.progress().begin(ImportProgress.Phase.INDEXING, Map.of());
                 reload();
             } else {
                 store.refused(actor, source, batch.size(), report.text(), now);

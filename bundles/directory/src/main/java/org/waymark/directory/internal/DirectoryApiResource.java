@@ -32,12 +32,13 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.directory.Coordinates;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
 
 /**
  * The directory for staff, under {@code /api/directory}: search for people (ranked, with distance and opening days)
- * and imports (admins only). Import errors are problem+json with the per-record problems listed in {@code errors}.
+ * and imports (admins only), run off the request thread and polled as import runs.
  */
 @Component(service = DirectoryApiResource.class, property = "osgi.jaxrs.resource=true")
 @Path("/directory")
@@ -46,11 +47,13 @@ public final class DirectoryApiResource {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Directory directory;
     private final Freshness freshness;
+    private final ImportRuns runs;
 
     @Activate
-    public DirectoryApiResource(@Reference Directory directory, @Reference Freshness freshness) {
+    public DirectoryApiResource(@Reference Directory directory, @Reference Freshness freshness, @Reference ImportRuns runs) {
         this.directory = directory;
         this.freshness = freshness;
+        this.runs = runs;
     }
 
     /**
@@ -102,8 +105,12 @@ public final class DirectoryApiResource {
     }
 
     /**
-     * Imports Open Referral JSON (a record, a list or a paginated answer; {@code kind} names the table when the records
-     * do not make it clear), or a zipped CSV data package ({@code application/zip}).
+     * Starts an import of Open Referral JSON (a record, a list or a paginated answer; {@code kind} names the table when
+     * the records do not make it clear), or of a zipped CSV data package ({@code application/zip}). Answers 202 with the
+     * run (and its address in {@code Location}) at once; the import goes on off the request thread, and
+     * {@code GET /api/directory/imports/{id}} shows how far it has got and, at the end, what it applied, skipped or
+     * refused. A body that is not JSON or not a zip is refused here (400), as is a second import while one is going on
+     * (409, naming the run that is).
      */
     @POST
     @Path("imports")
@@ -111,50 +118,70 @@ public final class DirectoryApiResource {
     @Consumes({MediaType.APPLICATION_JSON, "application/zip"})
     public Response importData(InputStream body, @Context javax.ws.rs.core.HttpHeaders headers, @QueryParam("kind") String kind,
                                @Context SecurityContext security) throws IOException {
-        String actor = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow().id();
-        Directory.ImportReport report;
+        Caller caller = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow();
         MediaType type = headers.getMediaType();
-        if (type != null && type.isCompatible(MediaType.valueOf("application/zip"))) {
-            java.nio.file.Path folder = Files.createTempDirectory("waymark-import");
-            try {
-                unzip(body, folder);
-                report = directory.importPath(packageRoot(folder), Optional.empty(), actor);
-            } finally {
-                deleteRecursively(folder);
+        ImportRun run;
+        try {
+            if (type != null && type.isCompatible(MediaType.valueOf("application/zip"))) {
+                java.nio.file.Path folder = Files.createTempDirectory("waymark-import");
+                try {
+                    unzip(body, folder);
+                    java.nio.file.Path root = packageRoot(folder);
+                    run = runs.submit(caller, "upload (zip)", (progress, lastStep) ->
+                            directory.importPath(root, Optional.empty(), caller.id(), progress, lastStep), () -> deleteQuietly(folder));
+                } catch (IOException | RuntimeException e) {
+                    deleteQuietly(folder);
+                    throw e;
+                }
+            } else {
+                Optional<Kind> table = Optional.empty();
+                if (kind != null && !kind.isBlank()) {
+                    table = Optional.of(Kind.named(kind.toLowerCase(Locale.ROOT)).or(() -> Kind.named(JsonRecords.singular(kind)))
+                            .orElseThrow(() -> WaymarkException.invalid("kind is not an HSDS table name")));
+                }
+                JsonNode json;
+                try {
+                    json = JSON.readTree(body);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw WaymarkException.invalid("The body is not valid JSON");
+                }
+                if (json == null || json.isMissingNode()) {
+                    throw WaymarkException.invalid("The body is empty");
+                }
+                Optional<Kind> records = table;
+                run = runs.submit(caller, "upload (json)", (progress, lastStep) ->
+                        directory.importJson(json, records, caller.id(), progress, lastStep), () -> { });
             }
-        } else {
-            Optional<Kind> table = Optional.empty();
-            if (kind != null && !kind.isBlank()) {
-                table = Optional.of(Kind.named(kind.toLowerCase(Locale.ROOT)).or(() -> Kind.named(JsonRecords.singular(kind)))
-                        .orElseThrow(() -> WaymarkException.invalid("kind is not an HSDS table name")));
-            }
-            JsonNode json;
-            try {
-                json = JSON.readTree(body);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw WaymarkException.invalid("The body is not valid JSON");
-            }
-            if (json == null || json.isMissingNode()) {
-                throw WaymarkException.invalid("The body is empty");
-            }
-            report = directory.importJson(json, table, actor);
-        }
-        if (!report.applied()) {
+        } catch (ImportRuns.Busy busy) {
             Map<String, Object> problem = new LinkedHashMap<>();
             problem.put("type", "about:blank");
-            problem.put("title", "Unprocessable Content");
-            problem.put("status", 422);
-            problem.put("detail", "Nothing was imported: " + report.errors().size() + " record(s) have problems");
-            problem.put("errors", report.errors());
-            problem.put("skipped", report.notes());
-            return Response.status(422).type("application/problem+json").entity(problem).build();
+            problem.put("title", "Conflict");
+            problem.put("status", 409);
+            problem.put("detail", busy.getMessage());
+            problem.put("run", "/api/directory/imports/" + busy.activeId());
+            return Response.status(409).type("application/problem+json").entity(problem).build();
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("applied", true);
-        answer.put("records", report.records());
-        answer.put("counts", report.counts());
-        answer.put("skipped", report.notes());
-        return Response.ok(answer).build();
+        return Response.accepted(run.json(true)).location(java.net.URI.create(run.location())).build();
+    }
+
+    /** The latest imports, newest first, without their lists of skipped items and errors. */
+    @GET
+    @Path("imports")
+    @RolesAllowed(Roles.ADMIN)
+    public List<Map<String, Object>> imports(@QueryParam("limit") Integer limit) {
+        int rows = limit == null ? 20 : limit;
+        if (rows < 1 || rows > 200) {
+            throw WaymarkException.invalid("limit must be 1 to 200");
+        }
+        return runs.recent(rows).stream().map(r -> r.json(false)).toList();
+    }
+
+    /** One import: state, phase, progress by table, and at the end the counts, skipped items and errors. */
+    @GET
+    @Path("imports/{id}")
+    @RolesAllowed(Roles.ADMIN)
+    public Map<String, Object> importRun(@javax.ws.rs.PathParam("id") String id) {
+        return runs.find(id).orElseThrow(() -> WaymarkException.notFound("No such import")).json(true);
     }
 
     private static void unzip(InputStream body, java.nio.file.Path folder) throws IOException {
@@ -186,6 +213,14 @@ public final class DirectoryApiResource {
         try (var files = Files.walk(folder, 3)) {
             return files.filter(f -> f.getFileName().toString().equals("datapackage.json"))
                     .min(Comparator.comparingInt(java.nio.file.Path::getNameCount)).map(java.nio.file.Path::getParent).orElse(folder);
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path folder) {
+        try {
+            deleteRecursively(folder);
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(DirectoryApiResource.class).warn("Could not delete the upload in {}: {}", folder, e.toString());
         }
     }
 

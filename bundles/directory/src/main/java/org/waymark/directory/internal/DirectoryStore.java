@@ -24,6 +24,8 @@ import org.waymark.platform.db.Jdbc;
 /** The directory's tables: upserts by id in one transaction, and the whole directory read back for the catalog. */
 final class DirectoryStore {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Rows sent to the database at once; also how often a long import's progress moves on while writing. */
+    private static final int BATCH = 250;
     private final DataSource db;
 
     DirectoryStore(DataSource db) {
@@ -32,16 +34,29 @@ final class DirectoryStore {
 
     /** Inserts new records and replaces existing ones (same id), all or nothing; records the import. */
     void apply(ImportBatch batch, String actor, String source, String report, Instant now) {
+        apply(batch, actor, source, report, now, ImportProgress.silent(), c -> null);
+    }
+
+    /**
+     * As {@link #apply(ImportBatch, String, String, String, Instant)}, moving {@code progress} on as the rows are
+     * written; {@code lastStep} runs in the same transaction just before the commit (the import run marks itself
+     * written there, so that the run and the data commit together or not at all).
+     */
+    void apply(ImportBatch batch, String actor, String source, String report, Instant now, ImportProgress progress,
+               Jdbc.Work<?> lastStep) {
+        Map<String, Integer> totals = batch.counts();
         Jdbc.inTransaction(db, c -> {
             Map<String, ObjectNode> previous = batch.records().containsKey(Kind.SERVICE) ? docs(c, Kind.SERVICE) : Map.of();
+            progress.begin(ImportProgress.Phase.WRITING, totals);
             for (Map.Entry<Kind, LinkedHashMap<String, ObjectNode>> entry : batch.records().entrySet()) {
-                upsert(c, entry.getKey(), entry.getValue(), actor, now);
+                upsert(c, entry.getKey(), entry.getValue(), actor, now, progress);
             }
             LinkedHashMap<String, ObjectNode> services = batch.records().get(Kind.SERVICE);
             if (services != null) {
                 ServiceHistory.recordAll(c, history(previous, services, actor, source, now));
             }
             logImport(c, source, actor, true, batch.size(), report, now);
+            lastStep.run(c);
             return null;
         });
     }
@@ -115,8 +130,8 @@ final class DirectoryStore {
         }
     }
 
-    private static void upsert(Connection c, Kind kind, Map<String, ObjectNode> records, String actor, Instant now)
-            throws SQLException {
+    private static void upsert(Connection c, Kind kind, Map<String, ObjectNode> records, String actor, Instant now,
+                               ImportProgress progress) throws SQLException {
         Set<String> existing = new HashSet<>();
         try (PreparedStatement select = c.prepareStatement("SELECT id FROM " + kind.table());
              ResultSet rows = select.executeQuery()) {
@@ -148,13 +163,15 @@ final class DirectoryStore {
                 statement.setString(i++, actor);
                 statement.setString(i, record.getKey());
                 statement.addBatch();
-                if (++pending % 500 == 0) {
+                if (++pending % BATCH == 0) {
                     insert.executeBatch();
                     update.executeBatch();
+                    progress.advance(kind.hsdsName(), BATCH);
                 }
             }
             insert.executeBatch();
             update.executeBatch();
+            progress.advance(kind.hsdsName(), pending % BATCH);
         }
     }
 

@@ -13,9 +13,10 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The flat HSDS records read from one import source, with the problems found in them. Records are checked as they are
- * added; an import with any error is refused whole. A record met twice (an organisation nested in each of its
- * services) is merged, later fields winning.
+ * The flat HSDS records read from one import source, with the problems found in them. Records are read first and
+ * checked in a second pass ({@link #validate}), so that a long import can show both phases; an import with any error
+ * is refused whole. A record met twice (an organisation nested in each of its services) is merged, later fields
+ * winning.
  */
 final class ImportBatch {
     static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -34,12 +35,62 @@ final class ImportBatch {
     private static final Set<String> NUMBERS = Set.of("minimum_age", "maximum_age", "latitude", "longitude", "amount",
             "interval", "year_incorporated", "extension");
 
+    /** A record read and not yet checked, or (kind null) a problem of the source itself, kept in reading order. */
+    private record Read(Kind kind, ObjectNode fields, String where) {
+    }
+
     private final Map<Kind, LinkedHashMap<String, ObjectNode>> records = new EnumMap<>(Kind.class);
     private final List<String> errors = new ArrayList<>();
     private final Set<String> notes = new LinkedHashSet<>();
+    private final List<Read> unchecked = new ArrayList<>();
+    private final ImportProgress progress;
 
-    /** Checks and adds one record; {@code where} says where it came from, for the report. */
+    ImportBatch() {
+        this(ImportProgress.silent());
+    }
+
+    ImportBatch(ImportProgress progress) {
+        this.progress = progress;
+    }
+
+    ImportProgress progress() {
+        return progress;
+    }
+
+    /** Adds one record, checked later; {@code where} says where it came from, for the report. */
     void add(Kind kind, ObjectNode fields, String where) {
+        unchecked.add(new Read(kind, fields, where));
+        progress.advance(kind.hsdsName(), 1);
+    }
+
+    /**
+     * Checks the records read so far, in the order they were read (so that problems are listed as they appear in the
+     * source), and merges the good ones.
+     */
+    void validate() {
+        if (unchecked.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        for (Read read : unchecked) {
+            if (read.kind() != null) {
+                totals.merge(read.kind().hsdsName(), 1, Integer::sum);
+            }
+        }
+        progress.begin(ImportProgress.Phase.VALIDATING, totals);
+        List<Read> reads = List.copyOf(unchecked);
+        unchecked.clear();
+        for (Read read : reads) {
+            if (read.kind() == null) {
+                errors.add(read.where());
+            } else {
+                merge(read.kind(), read.fields(), read.where());
+                progress.advance(read.kind().hsdsName(), 1);
+            }
+        }
+    }
+
+    private void merge(Kind kind, ObjectNode fields, String where) {
         List<String> problems = check(kind, fields);
         if (!problems.isEmpty()) {
             errors.add(where + " (" + kind.hsdsName() + "): " + String.join("; ", problems));
@@ -95,7 +146,7 @@ final class ImportBatch {
     }
 
     void error(String message) {
-        errors.add(message);
+        unchecked.add(new Read(null, null, message));
     }
 
     void note(String message) {
@@ -103,10 +154,12 @@ final class ImportBatch {
     }
 
     Map<Kind, LinkedHashMap<String, ObjectNode>> records() {
+        validate();
         return records;
     }
 
     List<String> errors() {
+        validate();
         return errors;
     }
 
@@ -115,11 +168,13 @@ final class ImportBatch {
     }
 
     int size() {
+        validate();
         return records.values().stream().mapToInt(Map::size).sum();
     }
 
     /** How many records of each HSDS table, e.g. {@code {service=3, location=2}}. */
     Map<String, Integer> counts() {
+        validate();
         Map<String, Integer> counts = new LinkedHashMap<>();
         records.forEach((kind, byId) -> counts.put(kind.hsdsName(), byId.size()));
         return counts;
