@@ -61,9 +61,10 @@ public class DirectoryBench {
             HttpResponse<String> imported = http.send(HttpRequest.newBuilder(URI.create(base + "/api/directory/imports?kind=organization"))
                     .timeout(Duration.ofMinutes(10)).header("Authorization", auth).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (imported.statusCode() != 200) {
+            if (imported.statusCode() != 202) {
                 throw new IllegalStateException("import answered " + imported.statusCode() + ": " + imported.body());
             }
+            awaitRun(http, base, auth, imported.headers().firstValue("Location").orElseThrow());
         }
         System.out.printf("imported %d services (%d MB of JSON) in %.1f s%n", count, bytes / 1_000_000,
                 (System.nanoTime() - started) / 1e9);
@@ -209,5 +210,23 @@ public class DirectoryBench {
 
     static String cap(String word) {
         return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+    }
+
+    /** Imports are runs (202 and their address): waits for this one to be applied, as an admin's console does. */
+    private static void awaitRun(HttpClient http, String base, String auth, String location) throws Exception {
+        String path = URI.create(location).getPath();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            String run = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", auth).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            if (run.contains("\"state\":\"applied\"")) {
+                return;
+            }
+            if (run.contains("\"state\":\"failed\"")) {
+                throw new IllegalStateException("import failed: " + run);
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("import " + path + " did not end within 10 minutes");
     }
 }
