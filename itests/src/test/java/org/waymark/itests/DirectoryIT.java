@@ -479,7 +479,9 @@ class DirectoryIT {
         assertThat(conflict.getText()).contains("Someone else changed these details");
         assertThat(json(server.get("/directory/services/" + id)).path("name").asText()).isEqualTo("Sharrow Digital Drop-in");
         browser.findElement(By.id("edit-reload")).click();
-        wait.until(d -> "£1".equals(d.findElement(By.id("edit-fees")).getAttribute("value")));
+        // The reload draws the form again, so the field is looked up afresh on every poll.
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> "£1".equals(d.findElement(By.id("edit-fees")).getAttribute("value")));
     }
 
     /** A link worker sees the changes but no edit button. */
@@ -532,7 +534,9 @@ class DirectoryIT {
     }
 
     private static String serviceNamed(String name) {
-        JsonNode found = json(server.get("/directory/services?per_page=100")).path("contents");
+        // Searched for by name: after the long import of generated services the demo ones are not all on page 1.
+        JsonNode found = json(server.get("/directory/services?per_page=100&search="
+                + URLEncoder.encode(name, StandardCharsets.UTF_8))).path("contents");
         for (JsonNode service : found) {
             if (service.path("name").asText().equals(name)) {
                 return service.path("id").asText();
