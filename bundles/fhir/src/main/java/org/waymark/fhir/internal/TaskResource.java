@@ -1,5 +1,6 @@
 package org.waymark.fhir.internal;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,9 @@ import javax.ws.rs.core.MultivaluedMap;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.Task;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.hl7.fhir.r4.model.Task;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -132,10 +133,10 @@ public final class TaskResource extends ReferralEndpoint {
         if (partOf != null) {
             boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || lastUpdated.isEmpty()
                     || owner != null;
+            Set<String> codes = statuses.stream().map(ReferralStatus::code).collect(Collectors.toSet());
             List<Task> subTasks = nothingCanMatch ? List.of() : subTasks(Callers.of(security), partOf).stream()
                     .filter(t -> focus == null || t.getFocus().getReference().equals("ServiceRequest/" + focus))
-                    .filter(t -> statuses.isEmpty() || statuses.stream().map(ReferralStatus::code)
-                            .collect(Collectors.toSet()).contains(t.getStatus().toCode()))
+                    .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
                     .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
                     .toList();
             return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t));
@@ -168,7 +169,7 @@ public final class TaskResource extends ReferralEndpoint {
                 .orElse(List.of());
     }
 
-    private static boolean within(TimeRange range, java.time.Instant instant) {
+    private static boolean within(TimeRange range, Instant instant) {
         return (range.from() == null || !instant.isBefore(range.from())) && (range.to() == null || !instant.isAfter(range.to()));
     }
 
