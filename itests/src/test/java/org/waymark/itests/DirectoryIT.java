@@ -742,4 +742,91 @@ class DirectoryIT {
         }
         return bytes.toByteArray();
     }
+
+    /**
+     * The GP system follows the onward referral where it follows the referral: a sub-Task of the referral's Task,
+     * answered by the provider through the one-time link, listed in the referral Task's outputs and found by part-of.
+     */
+    @Test
+    @Order(14)
+    void theGpSeesTheProvidersAnswerAsASubTaskOfTheReferralsTaskAndNoOtherClientDoes() {
+        String gp = "Bearer " + server.demoClientToken();
+        HttpResponse<String> sent = server.send(server.request("/fhir/ServiceRequest", "Authorization", gp,
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("ONWARD-1", TestData.validNhsNumber(), "Onward"))));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        String referralId = json(sent).path("id").asText();
+        JsonNode referralTask = json(server.get("/fhir/Task?focus=ServiceRequest/" + referralId, "Authorization", gp))
+                .path("entry").get(0).path("resource");
+        String taskId = referralTask.path("id").asText();
+        HttpResponse<String> before = server.get("/fhir/Task/" + taskId, "Authorization", gp);
+        String serviceId = json(server.get("/directory/services?search=" + encode("crookes walk"))).path("contents").get(0).path("id").asText();
+
+        HttpResponse<String> referred = server.postJson("/api/directory/referrals/" + referralId + "/onward-referrals",
+                "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+        assertThat(referred.statusCode()).as(referred.body()).isEqualTo(201);
+        String subTaskId = json(referred).path("id").asText();
+        String link = java.net.URI.create(json(referred).path("answerLink").asText()).getPath();
+        JsonNode requested = json(server.get("/fhir/Task/" + subTaskId, "Authorization", gp));
+        assertThat(requested.path("status").asText()).isEqualTo("requested");
+        HttpResponse<String> declined = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("outcome=declined&reason=" + encode("Group is full until March"))));
+        assertThat(declined.statusCode()).as(declined.body()).isEqualTo(200);
+
+        HttpResponse<String> read = server.get("/fhir/Task/" + subTaskId, "Authorization", gp);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+        assertThat(read.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+json");
+        JsonNode subTask = json(read);
+        assertThat(subTask.path("resourceType").asText()).isEqualTo("Task");
+        assertThat(subTask.path("partOf").get(0).path("reference").asText()).isEqualTo("Task/" + taskId);
+        assertThat(subTask.path("basedOn").get(0).path("reference").asText()).isEqualTo("ServiceRequest/" + referralId);
+        assertThat(subTask.path("focus").path("reference").asText()).isEqualTo("ServiceRequest/" + referralId);
+        assertThat(subTask.path("for").path("reference").asText()).isEqualTo(referralTask.path("for").path("reference").asText());
+        assertThat(subTask.path("intent").asText()).isEqualTo("order");
+        assertThat(subTask.path("status").asText()).isEqualTo("rejected");
+        assertThat(subTask.path("statusReason").path("text").asText()).isEqualTo("Group is full until March");
+        assertThat(subTask.path("businessStatus").path("coding").get(0).path("code").asText()).isEqualTo("declined");
+        assertThat(subTask.path("owner").path("display").asText()).contains("Peak Edge Walkers").contains("Crookes Health Walk");
+        assertThat(subTask.path("meta").path("versionId").asText()).isEqualTo("2");
+        assertThat(read.headers().firstValue("ETag").orElse("")).isEqualTo("W/\"2\"");
+
+        HttpResponse<String> after = server.get("/fhir/Task/" + taskId, "Authorization", gp);
+        JsonNode outputs = json(after).path("output");
+        JsonNode onwardOutput = null;
+        for (JsonNode output : outputs) {
+            if (output.path("type").path("text").asText().equals("Onward referral")) {
+                onwardOutput = output;
+            }
+        }
+        assertThat(onwardOutput).as(after.body()).isNotNull();
+        assertThat(onwardOutput.path("valueReference").path("reference").asText()).isEqualTo("Task/" + subTaskId);
+        assertThat(onwardOutput.path("valueReference").path("display").asText()).isEqualTo("Crookes Health Walk: declined");
+        assertThat(after.headers().firstValue("ETag")).as("the answer changed the referral's Task")
+                .isNotEqualTo(before.headers().firstValue("ETag"));
+
+        JsonNode found = json(server.get("/fhir/Task?part-of=Task/" + taskId, "Authorization", gp));
+        assertThat(found.path("type").asText()).isEqualTo("searchset");
+        assertThat(found.path("total").asInt()).isEqualTo(1);
+        assertThat(found.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(subTaskId);
+        assertThat(json(server.get("/fhir/Task?part-of=Task/" + taskId + "&status=accepted", "Authorization", gp))
+                .path("total").asInt()).isZero();
+        assertThat(server.get("/fhir/Task?part-of=Task/" + taskId + "&colour=blue", "Authorization", gp).statusCode())
+                .as("unknown parameters are still refused").isEqualTo(400);
+        List<String> taskParameters = new ArrayList<>();
+        for (JsonNode resource : json(server.get("/fhir/metadata")).path("rest").get(0).path("resource")) {
+            if (resource.path("type").asText().equals("Task")) {
+                taskParameters.addAll(resource.path("searchParam").findValuesAsText("name"));
+            }
+        }
+        assertThat(taskParameters).contains("part-of", "focus", "status");
+
+        String otherGp = "Bearer " + server.clientToken("onward-other-gp", server.createClient("onward-other-gp", "sheffield"));
+        HttpResponse<String> hidden = server.get("/fhir/Task/" + subTaskId, "Authorization", otherGp);
+        assertThat(hidden.statusCode()).isEqualTo(404);
+        assertThat(json(hidden).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(json(server.get("/fhir/Task?part-of=Task/" + taskId, "Authorization", otherGp)).path("total").asInt()).isZero();
+        assertThat(server.get("/fhir/Task/" + subTaskId).statusCode()).isEqualTo(401);
+        assertThat(server.get("/fhir/Task/" + subTaskId, "Authorization", LINK_WORKER).statusCode())
+                .as("staff of the referral's area").isEqualTo(200);
+    }
 }

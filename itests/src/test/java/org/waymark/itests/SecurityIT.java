@@ -430,6 +430,10 @@ class SecurityIT {
         callers.put("GP system", new Caller(bearer(demoToken), Set.of("referrer")));
         Caller outsider = new Caller(OUTSIDER, Set.of("admin", "link-worker"));
         Caller otherClient = new Caller(bearer(otherToken), Set.of("referrer"));
+        // The onward referral's sub-Task answers on the referral Task's route and shares its referral's scope.
+        assertThat(server.get("/fhir/Task/" + onwardId, "Authorization", bearer(demoToken)).statusCode()).isEqualTo(200);
+        assertThat(server.get("/fhir/Task/" + onwardId, "Authorization", bearer(otherToken)).statusCode()).isEqualTo(404);
+        assertThat(server.get("/fhir/Task/" + onwardId, "Authorization", OUTSIDER).statusCode()).isEqualTo(404);
 
         // What each path parameter stands for when probing another caller's data.
         Map<String, String> values = new LinkedHashMap<>();

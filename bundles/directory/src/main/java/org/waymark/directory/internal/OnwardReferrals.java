@@ -64,7 +64,7 @@ public final class OnwardReferrals {
 
     record OnwardReferral(String id, String referralId, String partOfTaskId, String serviceId, String serviceName,
                           String status, String taskStatus, String statusReason, String note, String createdBy,
-                          Instant createdAt, String answeredBy, Instant answeredAt) {
+                          Instant createdAt, String answeredBy, Instant answeredAt, long version) {
     }
 
     record Created(OnwardReferral referral, String token) {
@@ -184,7 +184,12 @@ public final class OnwardReferrals {
 
     List<OnwardReferral> list(Caller caller, String referralId) {
         Referral referral = referral(caller, referralId);
-        return query("WHERE referral_id = ? ORDER BY created_at, id", referral.id());
+        return ofReferral(referral.id());
+    }
+
+    /** With no caller scope: for callers that have read the referral through the referral service already. */
+    List<OnwardReferral> ofReferral(String referralId) {
+        return query("WHERE referral_id = ? ORDER BY created_at, id", referralId);
     }
 
     /** What the provider's link shows: the onward referral, while the link is live. */
@@ -279,7 +284,8 @@ public final class OnwardReferrals {
         Catalog catalog = directory.catalog();
         List<OnwardReferral> list = new ArrayList<>();
         try (PreparedStatement select = c.prepareStatement("SELECT id, referral_id, part_of_task_id, service_id, status,"
-                + " status_reason, note, created_by, created_at, answered_by, answered_at FROM dir_onward_referral " + where)) {
+                + " status_reason, note, created_by, created_at, answered_by, answered_at, version FROM dir_onward_referral "
+                + where)) {
             select.setString(1, value);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -287,7 +293,7 @@ public final class OnwardReferrals {
                     list.add(new OnwardReferral(rows.getString(1), rows.getString(2), rows.getString(3), rows.getString(4),
                             serviceName(catalog, rows.getString(4)), rows.getString(5), TASK_STATUS.get(rows.getString(5)),
                             rows.getString(6), rows.getString(7), rows.getString(8), rows.getTimestamp(9).toInstant(),
-                            rows.getString(10), answered == null ? null : answered.toInstant()));
+                            rows.getString(10), answered == null ? null : answered.toInstant(), rows.getLong(12)));
                 }
             }
         }

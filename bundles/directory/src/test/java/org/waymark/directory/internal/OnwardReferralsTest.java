@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.waymark.api.directory.OnwardReferral;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.notify.ContactBook;
 import org.waymark.api.notify.ContactPreferences;
@@ -39,11 +40,12 @@ class OnwardReferralsTest {
     private DataSource db;
     private OnwardReferrals onward;
     private String serviceId;
+    private Directory directory;
 
     @BeforeEach
     void setUp() throws Exception {
         db = TestDatabase.migrated("db/directory.xml");
-        Directory directory = new Directory(new DirectoryStore(db), clock);
+        directory = new Directory(new DirectoryStore(db), clock);
         directory.apply(DemoDirectory.batch(), "test", "demo");
         serviceId = DemoDirectory.uuid("svc:2").toString();
         Referral referral = new Referral("r1", "task-1", "p1", null, "A Person", "demo-gp", "sheffield", null, null,
@@ -137,5 +139,27 @@ class OnwardReferralsTest {
         assertThat(onward.signposts(WORKER, "r1")).extracting(OnwardReferrals.Signpost::serviceName)
                 .containsExactly("Crookes Health Walk", "Debt and Benefits Advice Sessions");
         assertThatThrownBy(() -> onward.signpost(WORKER, "r1", "no-such-service", null)).hasMessageContaining("No directory service");
+    }
+
+    @Test
+    void theApiShowsEachOnwardReferralWithItsOrganisationAnswerVersionAndLastChange() {
+        DirectoryOnwardReferralRecords records = new DirectoryOnwardReferralRecords(onward, directory);
+        String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+        String id = onward.byToken(token).id();
+        clock.advance(Duration.ofHours(2));
+        onward.answerByLink(token, "declined", "Full until March");
+
+        OnwardReferral shown = records.find(id).orElseThrow();
+        assertThat(shown.partOfTaskId()).isEqualTo("task-1");
+        assertThat(shown.serviceName()).isEqualTo("Crookes Health Walk");
+        assertThat(shown.organizationName()).isEqualTo("Peak Edge Walkers");
+        assertThat(shown.answer()).isEqualTo(OnwardReferral.Answer.DECLINED);
+        assertThat(shown.statusReason()).isEqualTo("Full until March");
+        assertThat(shown.version()).isEqualTo(2);
+        assertThat(shown.createdAt()).isEqualTo(Instant.parse("2026-11-25T10:00:00Z"));
+        assertThat(shown.lastUpdated()).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
+        assertThat(records.ofReferral("r1")).singleElement().isEqualTo(shown);
+        assertThat(records.ofReferral("r2")).isEmpty();
+        assertThat(records.find("no-such-id")).isEmpty();
     }
 }

@@ -1,11 +1,13 @@
 package org.waymark.fhir.internal;
 
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -16,18 +18,29 @@ import javax.ws.rs.core.MultivaluedMap;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.Task;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.waymark.api.directory.OnwardReferral;
+import org.waymark.api.directory.OnwardReferralRecords;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.referral.TimeRange;
+import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 
-/** Each referral's Task, through which the referrer follows its progress (Gravity SDOH closed loop). */
+/**
+ * Each referral's Task, through which the referrer follows its progress (Gravity SDOH closed loop), and, while the
+ * directory is installed, the sub-Tasks ({@code partOf}) of its onward referrals to community services.
+ */
 @Component(service = {TaskResource.class, FhirEndpoint.class}, property = {
         "osgi.jaxrs.resource=true", "osgi.jaxrs.application.select=(osgi.jaxrs.name=fhir)"})
 @Path("/Task")
@@ -40,7 +53,13 @@ public final class TaskResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("status", "token");
         SEARCH_PARAMETERS.put("owner", "reference");
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
+        SEARCH_PARAMETERS.put("part-of", "reference");
     }
+
+    /** The directory's onward referrals; absent when the directory is not installed, and then no sub-Task exists. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile OnwardReferralRecords onward;
 
     @Activate
     public TaskResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
@@ -51,7 +70,29 @@ public final class TaskResource extends ReferralEndpoint {
     @Path("/{id}")
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context SecurityContext security) {
-        return read(referrals.findByTask(Callers.of(security), id), id, ReferralMapping::toTask, headers, uri);
+        Caller caller = Callers.of(security);
+        Optional<Referral> referral = referrals.findByTask(caller, id);
+        if (referral.isPresent()) {
+            OnwardReferralRecords records = onward;
+            return read(referral, id, r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), headers, uri);
+        }
+        return read(subTask(caller, id), id, task -> task, headers, uri);
+    }
+
+    /**
+     * An onward referral's sub-Task, for those who may read its referral: reading the referral through the referral
+     * service checks the caller's scope and audits the read, exactly as for the referral's own Task.
+     */
+    private Optional<Task> subTask(Caller caller, String id) {
+        OnwardReferralRecords records = onward;
+        if (records == null) {
+            return Optional.empty();
+        }
+        return records.find(id).flatMap(o -> referrals.find(caller, o.referralId()).map(r -> OnwardTaskMapping.toSubTask(r, o)));
+    }
+
+    private static List<OnwardReferral> onwardOf(OnwardReferralRecords records, Referral referral) {
+        return records == null ? List.of() : records.ofReferral(referral.id());
     }
 
     /**
@@ -83,19 +124,58 @@ public final class TaskResource extends ReferralEndpoint {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         Searches.requireSupported(query, SEARCH_PARAMETERS);
+        String partOf = Searches.referenceId("part-of", query.getFirst("part-of"), "Task");
         String focus = Searches.referenceId("focus", query.getFirst("focus"), "ServiceRequest");
         String owner = Searches.referenceId("owner", query.getFirst("owner"), "Organization");
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
         Searches.Paging paging = Searches.paging(query);
+        TimeRange lastUpdated = DateSearch.instants("_lastUpdated", query.get("_lastUpdated"));
+        if (partOf != null) {
+            boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || lastUpdated.isEmpty()
+                    || owner != null;
+            Set<String> codes = statuses.stream().map(ReferralStatus::code).collect(Collectors.toSet());
+            List<Task> subTasks = nothingCanMatch ? List.of() : subTasks(Callers.of(security), partOf).stream()
+                    .filter(t -> focus == null || t.getFocus().getReference().equals("ServiceRequest/" + focus))
+                    .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
+                    .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
+                    .toList();
+            return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t));
+        }
         ReferralSearch search = new ReferralSearch(null, null, null, null, statuses, null, false, null, paging.offset(),
                 paging.count())
                 .withReferralId(focus)
                 .withArea(owner == null ? null : ReferralMapping.areaOfOwner(owner))
-                .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")));
+                .withLastUpdated(lastUpdated);
         boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || search.lastUpdated().isEmpty()
                 || (owner != null && search.area() == null);
         Page<Referral> page = nothingCanMatch ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
-        return responder.resource(request, 200, Searches.searchset(request, "Task", page, ReferralMapping::toTask));
+        OnwardReferralRecords records = onward;
+        return responder.resource(request, 200, Searches.searchset(request, "Task", page,
+                r -> OnwardTaskMapping.toTask(r, onwardOf(records, r))));
+    }
+
+    /**
+     * The sub-Tasks of a referral's Task, if the caller may read that referral. Sub-Tasks have no owner reference
+     * (their owner is a directory organisation, named by display only), so an owner search matches none of them.
+     */
+    private List<Task> subTasks(Caller caller, String taskId) {
+        OnwardReferralRecords records = onward;
+        if (records == null) {
+            return List.of();
+        }
+        return referrals.findByTask(caller, taskId)
+                .map(r -> records.ofReferral(r.id()).stream().map(o -> OnwardTaskMapping.toSubTask(r, o)).toList())
+                .orElse(List.of());
+    }
+
+    private static boolean within(TimeRange range, Instant instant) {
+        return (range.from() == null || !instant.isBefore(range.from())) && (range.to() == null || !instant.isAfter(range.to()));
+    }
+
+    private static <T> Page<T> page(List<T> all, Searches.Paging paging) {
+        int from = Math.min(paging.offset(), all.size());
+        int to = Math.min(from + paging.count(), all.size());
+        return new Page<>(all.subList(from, to), all.size(), paging.offset(), paging.count());
     }
 }
