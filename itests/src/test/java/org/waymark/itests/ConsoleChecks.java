@@ -3,30 +3,54 @@ package org.waymark.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** Browser checks shared by the browser tests. */
+/** What the browser tests share: starting Chromium, signing in (with the admin's second factor) and the axe check. */
 final class ConsoleChecks {
     private ConsoleChecks() {
     }
 
-    /** Authenticator apps the tests have set up, by server and user: an admin enrols once per server. */
-    private static final java.util.Map<String, AuthenticatorApp> APPS = new java.util.concurrent.ConcurrentHashMap<>();
-
     /**
-     * Signs in on the console's sign-in form and, for a user whose role needs two factors, does the second step as a
-     * person would: the first time reads the key the page shows into an authenticator app, later uses that app's code.
-     * Returns when the console has opened or the form shows a message (a wrong password).
+     * Headless Chromium from Debian's chromium and chromium-driver packages (.ci/run installs them), desktop-sized or
+     * emulating a phone; a missing browser fails the test rather than skipping it.
      */
-    static void signIn(WebDriver browser, WebDriverWait wait, String baseUrl, String user, String password) {
+    static WebDriver chromium(boolean phone) {
+        Path chromium = Path.of("/usr/bin/chromium");
+        Path driver = Path.of("/usr/bin/chromedriver");
+        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
+            throw new IllegalStateException("The browser tests need Debian's chromium and chromium-driver: "
+                    + "apt-get install -y chromium chromium-driver (.ci/run does this)");
+        }
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(chromium.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                phone ? "--window-size=375,812" : "--window-size=1280,900");
+        if (phone) {
+            options.setExperimentalOption("mobileEmulation", Map.of(
+                    "deviceMetrics", Map.of("width", 375, "height", 812, "pixelRatio", 3.0),
+                    "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36"));
+        }
+        return new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(driver.toFile()).usingAnyFreePort().build(), options);
+    }
+
+    /** Types the user name and password into the console's sign-in form and submits it. */
+    static void submitSignIn(WebDriver browser, String user, String password) {
         WebElement name = browser.findElement(By.id("username"));
         name.clear();
         name.sendKeys(user);
@@ -34,6 +58,18 @@ final class ConsoleChecks {
         secret.clear();
         secret.sendKeys(password);
         browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+    }
+
+    /** Authenticator apps the tests have set up, by server and user: an admin enrols once per server. */
+    private static final Map<String, AuthenticatorApp> APPS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Signs in on the console's sign-in form and, for a user whose role needs two factors, does the second step as a
+     * person would: the first time reads the key the page shows into an authenticator app, later uses that app's code.
+     * Returns when the console has opened or the form shows a message (a wrong password).
+     */
+    static void signIn(WebDriver browser, WebDriverWait wait, String baseUrl, String user, String password) {
+        submitSignIn(browser, user, password);
         wait.until(d -> !d.findElement(By.id("login-view")).isDisplayed() || d.findElement(By.id("code-field")).isDisplayed()
                 || d.findElement(By.id("message")).isDisplayed());
         if (!browser.findElement(By.id("login-view")).isDisplayed() || !browser.findElement(By.id("code-field")).isDisplayed()) {

@@ -5,7 +5,6 @@ import static org.waymark.itests.WaymarkServer.bearer;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +20,6 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -41,20 +37,7 @@ class ConsoleIT {
 
     @BeforeAll
     static void startBrowser() {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path driver = Path.of("/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
-            throw new IllegalStateException("The console tests need Debian's chromium and chromium-driver: "
-                    + "apt-get install -y chromium chromium-driver (.ci/run does this)");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = ConsoleChecks.chromium(false);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     }
 
@@ -436,13 +419,7 @@ class ConsoleIT {
     }
 
     private static void signIn(String user, String password) {
-        WebElement name = browser.findElement(By.id("username"));
-        name.clear();
-        name.sendKeys(user);
-        WebElement secret = browser.findElement(By.id("password"));
-        secret.clear();
-        secret.sendKeys(password);
-        browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+        ConsoleChecks.submitSignIn(browser, user, password);
     }
 
     private static List<WebElement> rows() {

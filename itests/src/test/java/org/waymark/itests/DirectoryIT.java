@@ -31,9 +31,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.JavascriptExecutor;
@@ -510,18 +507,7 @@ class DirectoryIT {
         if (browser != null) {
             return;
         }
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path driver = Path.of("/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
-            throw new IllegalStateException("The console steps need Debian's chromium and chromium-driver: "
-                    + "apt-get install -y chromium chromium-driver (.ci/run does this)");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,900");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build(), options);
+        browser = ConsoleChecks.chromium(false);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
     }
 
@@ -661,18 +647,7 @@ class DirectoryIT {
 
     /** Headless Chromium (Debian's chromium and chromium-driver, as the other browser tests). */
     private static WebDriver browser() {
-        Path chromium = Path.of("/usr/bin/chromium");
-        Path driver = Path.of("/usr/bin/chromedriver");
-        if (!Files.isExecutable(chromium) || !Files.isExecutable(driver)) {
-            throw new IllegalStateException("The browser test needs Debian's chromium and chromium-driver (.ci/run installs them)");
-        }
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--window-size=1280,900");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        return ConsoleChecks.chromium(false);
     }
 
     private static HttpResponse<String> postZip(byte[] zip) {
