@@ -69,9 +69,11 @@ final class ConsoleChecks {
      * Returns when the console has opened or the form shows a message (a wrong password).
      */
     static void signIn(WebDriver browser, WebDriverWait wait, String baseUrl, String user, String password) {
+        // A message left from before (a session that ended) is not the answer to this sign-in: wait for a new one.
+        String earlierMessage = browser.findElement(By.id("message")).getText();
         submitSignIn(browser, user, password);
         wait.until(d -> !d.findElement(By.id("login-view")).isDisplayed() || d.findElement(By.id("code-field")).isDisplayed()
-                || d.findElement(By.id("message")).isDisplayed());
+                || d.findElement(By.id("message")).isDisplayed() && !d.findElement(By.id("message")).getText().equals(earlierMessage));
         if (!browser.findElement(By.id("login-view")).isDisplayed() || !browser.findElement(By.id("code-field")).isDisplayed()) {
             return;
         }

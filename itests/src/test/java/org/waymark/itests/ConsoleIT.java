@@ -298,9 +298,11 @@ class ConsoleIT {
         browser.manage().deleteAllCookies();
         browser.get(server.baseUrl() + "/console/");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        assertThat(browser.findElement(By.id("code-field")).isDisplayed()).as("no code field before the password").isFalse();
         signIn("admin", "admin");
         // Admins need two factors: the first sign-in shows the key to add to an authenticator app, then asks its code.
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("enrol-step")));
+        assertThat(browser.findElement(By.id("code-field")).isDisplayed()).isTrue();
         assertNoSeriousAccessibilityProblems("two-factor enrolment at sign-in");
         assertThat(browser.findElement(By.id("password")).getAttribute("value")).as("kept for the second step").isNotEmpty();
         ConsoleChecks.secondStep(browser, wait, server.baseUrl(), "admin");

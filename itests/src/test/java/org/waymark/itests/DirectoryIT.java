@@ -631,8 +631,10 @@ class DirectoryIT {
             List<String> said = (List<String>) ((JavascriptExecutor) browser).executeScript("return window.seenStatus;");
             // The run's own phases from the server, as the bar's label; how many polls land in which phase depends on
             // the database's speed (on PostgreSQL this import can be written between two polls), so any phase will do.
+            // The HTTP test (aLongImportIsARun...) is the one that proves the counts grow.
             assertThat(labels).as("the progress label while it ran").anyMatch(l -> l.matches(
-                    "(Reading the file|Checking the records|Saving the records)(…|: [0-9,]+ (of [0-9,]+ records|records so far))"));
+                    "(Waiting to start|Reading the file|Checking the records|Saving the records|Updating the search index)"
+                            + "(…|: [0-9,]+ (of [0-9,]+ records|records so far))"));
             // Announced: each phase as it begins and each quarter of it, once; never the counts of every poll.
             assertThat(said).as("announcements").doesNotHaveDuplicates().isNotEmpty();
             assertThat(said.subList(0, said.size() - 1)).allMatch(t -> t.matches("[A-Z][a-z ]+(\\.|: (0|25|50|75|100)% done)"), "a phase or a quarter");
