@@ -11,7 +11,7 @@ import java.util.Optional;
  * @param id               the onward referral's id, also its sub-Task's id
  * @param referralId       the referral it was made from
  * @param partOfTaskId     the referral's Task
- * @param serviceName      the directory service's name, or a placeholder when the service is no longer listed
+ * @param serviceName      the directory service's name, or "(service no longer listed)" once the service has left the directory
  * @param organizationName the organisation that runs the service, or null when the directory does not know it
  * @param statusReason     why the provider declined, if they did
  * @param answeredAt       when the provider's latest answer was recorded, or null while it awaits one
