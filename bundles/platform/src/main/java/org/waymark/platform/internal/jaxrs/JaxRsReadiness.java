@@ -172,11 +172,26 @@ public final class JaxRsReadiness {
     private List<BundleView> views() {
         List<BundleView> views = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
+            BundleView view = viewOf(bundle, scr);
+            if (view != null) {
+                views.add(view);
+            }
+        }
+        return views;
+    }
+
+    /**
+     * One core Waymark bundle as readiness sees it, or null for a bundle that does not count. A feature change can
+     * uninstall a bundle between listing it and asking about it; the framework then throws, and the bundle is simply
+     * gone (health must still answer, and the bundle listener has already marked the change).
+     */
+    static BundleView viewOf(Bundle bundle, ServiceComponentRuntime scr) {
+        try {
             String name = bundle.getSymbolicName();
             // Plugins come and go while the node serves: the core's readiness never waits for one (health lists them).
             if (name == null || !name.startsWith(WAYMARK) || bundle.getHeaders("").get(Constants.FRAGMENT_HOST) != null
                     || PluginApprovals.isPlugin(bundle)) {
-                continue;
+                return null;
             }
             BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
             boolean meantToStart = startLevel != null && startLevel.isPersistentlyStarted();
@@ -195,10 +210,11 @@ public final class JaxRsReadiness {
                     components.add(new ComponentView(description.name, resource, satisfied));
                 }
             }
-            views.add(new BundleView(bundle.getBundleId(), name, bundle.getState(), meantToStart,
-                    declaredComponents(bundle.getHeaders("").get("Service-Component")), components));
+            return new BundleView(bundle.getBundleId(), name, bundle.getState(), meantToStart,
+                    declaredComponents(bundle.getHeaders("").get("Service-Component")), components);
+        } catch (IllegalStateException | IllegalArgumentException uninstalled) {
+            return null;
         }
-        return views;
     }
 
     private static boolean isTrue(Object value) {

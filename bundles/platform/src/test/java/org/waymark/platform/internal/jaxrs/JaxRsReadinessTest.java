@@ -1,0 +1,67 @@
+package org.waymark.platform.internal.jaxrs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Proxy;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+
+class JaxRsReadinessTest {
+
+    /** A core bundle, resolved but not active; when uninstalled, Felix uninstalls it after it was listed. */
+    private static Bundle coreBundle(boolean uninstalledWhileLooking) {
+        Dictionary<String, String> headers = new Hashtable<>();
+        headers.put("Service-Component", "OSGI-INF/a.xml");
+        BundleStartLevel startLevel = (BundleStartLevel) Proxy.newProxyInstance(JaxRsReadinessTest.class.getClassLoader(),
+                new Class<?>[] {BundleStartLevel.class}, (proxy, method, args) -> {
+                    if (uninstalledWhileLooking) {
+                        // What Felix really throws (seen in FeatureMixIT when a feature mix uninstalled a bundle).
+                        throw new IllegalArgumentException("Bundle is uninstalled.");
+                    }
+                    return true;
+                });
+        return (Bundle) Proxy.newProxyInstance(JaxRsReadinessTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "getSymbolicName" -> "org.waymark.directory";
+                    case "getHeaders" -> headers;
+                    case "adapt" -> startLevel;
+                    case "getLocation" -> "mvn:org.waymark/directory/0.1.0";
+                    case "getState" -> uninstalledWhileLooking ? Bundle.UNINSTALLED : Bundle.RESOLVED;
+                    case "getBundleId" -> 42L;
+                    case "hashCode" -> 42;
+                    case "equals" -> proxy == args[0];
+                    default -> null;
+                });
+    }
+
+    private final ServiceComponentRuntime noScr = (ServiceComponentRuntime) Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {ServiceComponentRuntime.class}, (proxy, method, args) -> {
+                throw new AssertionError("SCR is not asked about a bundle that is not active");
+            });
+
+    @Test
+    void aCoreBundleMeantToStartIsSeenAsSuch() {
+        var view = JaxRsReadiness.viewOf(coreBundle(false), noScr);
+
+        assertThat(view).isNotNull();
+        assertThat(view.meantToStart()).isTrue();
+        assertThat(view.declaredComponents()).isEqualTo(1);
+    }
+
+    @Test
+    void aBundleUninstalledWhileHealthLooksAtItIsLeftOutInsteadOfFailingTheRequest() {
+        assertThat(JaxRsReadiness.viewOf(coreBundle(true), noScr)).isNull();
+    }
+
+    @Test
+    void aBundleOutsideWaymarkIsNotLookedAt() {
+        Bundle other = (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> method.getName().equals("getSymbolicName") ? "org.apache.felix.scr" : null);
+
+        assertThat(JaxRsReadiness.viewOf(other, null)).isNull();
+    }
+}
