@@ -220,6 +220,8 @@ async function loadCaseload() {
 }
 
 
+const FLAG_BADGES = {SG: 'Safeguarding', RA: 'Reasonable adjustment'};
+
 function render(items) {
   const body = document.querySelector('#caseload tbody');
   body.replaceChildren();
@@ -230,7 +232,15 @@ function render(items) {
     name.href = `#/referrals/${encodeURIComponent(item.id)}`;
     name.className = 'open-referral';
     name.textContent = item.patientName || 'Name not given';
-    row.appendChild(document.createElement('td')).appendChild(name);
+    const person = row.appendChild(document.createElement('td'));
+    person.appendChild(name);
+    // Flags in force are shown before anyone opens the referral: a safeguarding check or an adjustment comes first.
+    for (const category of item.flags || []) {
+      const badge = document.createElement('span');
+      badge.className = `flag-badge flag-${category === 'SG' ? 'safeguarding' : 'other'}`;
+      badge.textContent = FLAG_BADGES[category] || 'Other flag';
+      person.append(' ', badge);
+    }
     cell(row, item.nhsNumber ? formatNhs(item.nhsNumber) + (item.nhsNumberVerified ? '' : ' (unverified)') : '');
     cell(row, item.reason);
     cell(row, item.area);

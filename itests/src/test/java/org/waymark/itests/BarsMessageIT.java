@@ -125,6 +125,16 @@ class BarsMessageIT {
         assertThat(duplicate.body()).contains("update");
     }
 
+    /** The flag categories of the referral's row in the unassigned queue, found by the person's NHS number. */
+    private String listedFlags(String referralId, String nhsNumber, String worker) throws IOException {
+        for (JsonNode item : json(server.get("/api/referrals?assignee=-&search=" + nhsNumber, "Authorization", worker)).path("items")) {
+            if (item.path("id").asText().equals(referralId)) {
+                return item.path("flags").toString();
+            }
+        }
+        throw new AssertionError("referral " + referralId + " is not in the unassigned queue");
+    }
+
     @Test
     void flagsAndConsentOfTheMessageShowOnTheReferralAndAConcernRaisedThereReachesTheAreasAdmins() throws IOException {
         Sender sender = newSender();
@@ -145,7 +155,10 @@ class BarsMessageIT {
         assertThat(referral.path("consent").path("categoryText").asText()).isEqualTo("Direct Care");
         assertThat(referral.path("consent").path("basis").asText()).isEqualTo("IMPLIED");
         assertThat(referral.path("consent").path("recordedOn").asText()).isEqualTo("2021-11-26");
-
+        // The caseload list shows the categories of the flags in force, so a worker sees them before opening the referral;
+        // the message's safeguarding flag ended in 2021 and no longer counts.
+        String nhsNumber = referral.path("nhsNumber").asText();
+        assertThat(listedFlags(id, nhsNumber, worker)).isEqualTo("[\"RA\",\"RS\"]");
         assertThat(server.postJson("/api/referrals/" + id + "/safeguarding-concerns", "{\"text\":\" \"}", "Authorization", worker)
                 .statusCode()).isEqualTo(400);
         HttpResponse<String> raised = server.postJson("/api/referrals/" + id + "/safeguarding-concerns",
@@ -154,6 +167,7 @@ class BarsMessageIT {
         assertThat(json(raised).path("raisedBy").asText()).isEqualTo("linkworker");
         assertThat(json(server.get("/api/referrals/" + id, "Authorization", worker)).path("flags").toString())
                 .contains("Said they are afraid to go home");
+        assertThat(listedFlags(id, nhsNumber, worker)).isEqualTo("[\"RA\",\"RS\",\"SG\"]");
         // The outbox delivers to the admins' console inbox shortly after the change commits.
         org.awaitility.Awaitility.await("the concern in the area admins' inbox").atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> server.get("/api/inbox", "Authorization", admin).body().contains("#/referrals/" + id));

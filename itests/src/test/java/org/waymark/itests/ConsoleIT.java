@@ -151,6 +151,19 @@ class ConsoleIT {
                 .contains("Safeguarding: Said they are afraid to go home (raised by linkworker");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), "Safeguarding concern raised"));
 
+        // Back in the caseload, the person's row carries the flags in force before anyone opens the referral.
+        String nhsNumber = WaymarkServer.json(server.get("/api/referrals/" + id, "Authorization",
+                WaymarkServer.basic("linkworker", "linkworker"))).path("nhsNumber").asText();
+        browser.get(server.baseUrl() + "/console/#/");
+        WebElement search = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("search")));
+        search.clear();
+        search.sendKeys(nhsNumber);
+        browser.findElement(By.cssSelector("#search-form button")).click();
+        By row = By.cssSelector("#caseload tbody tr[data-id='" + id + "']");
+        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        assertThat(browser.findElement(row).findElements(By.cssSelector(".flag-badge"))).extracting(WebElement::getText)
+                .containsExactly("Reasonable adjustment", "Other flag", "Safeguarding");
+
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }

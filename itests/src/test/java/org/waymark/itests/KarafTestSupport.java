@@ -128,6 +128,11 @@ public abstract class KarafTestSupport {
                 "--add-exports=jdk.xml.dom/org.w3c.dom.html=ALL-UNNAMED",
                 "--add-exports=jdk.naming.rmi/com.sun.jndi.url.rmi=ALL-UNNAMED",
                 "-Xmx512m",
+                // Pax Exam's probe waits 10 s for its invoker service, which a loaded CI machine can exceed while the
+                // boot features install; the probe then never runs and every test fails with "gave up waiting".
+                "-Dorg.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT=" + BOOT_TIMEOUT.toMillis(),
+                "-Dorg.ops4j.pax.swissbox.tracker.ServiceLookup.DEFAULT_TIMEOUT=" + BOOT_TIMEOUT.toMillis(),
+                "-Dpax.exam.service.timeout=" + BOOT_TIMEOUT.toMillis(),
                 "-classpath", "lib/jdk9plus/*" + File.pathSeparator + "lib/boot/*")) {
             options.add(new VMOption(option));
         }

@@ -48,23 +48,32 @@ public final class CaseloadResource {
     private final ReferralService referrals;
     private final ReferralDetails details;
     private final ReasonLists reasons;
+    private final ReferralFlags flags;
 
     public record Item(String id, String taskId, String status, String statusReason, String patientId, String patientName,
                        String nhsNumber, boolean nhsNumberVerified, String reason, String priority, String area,
-                       String assignee, String sender, Instant received, Instant lastUpdated, long version) {
+                       String assignee, String sender, Instant received, Instant lastUpdated, long version,
+                       Set<String> flags) {
         static Item of(Referral r) {
+            return of(r, Set.of());
+        }
+
+        /** @param flags the categories of the flags in force ({@code SG} safeguarding, {@code RA} reasonable adjustment...) */
+        static Item of(Referral r, Set<String> flags) {
             return new Item(r.id(), r.taskId(), r.status().code(), r.statusReason(), r.patientId(), r.patientName(),
                     r.patientNhsNumber() == null ? null : r.patientNhsNumber().value(),
                     r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.priority(), r.area(),
-                    r.assignee(), r.senderId(), r.created(), r.lastUpdated(), r.version());
+                    r.assignee(), r.senderId(), r.created(), r.lastUpdated(), r.version(), flags);
         }
     }
 
     @Activate
-    public CaseloadResource(@Reference ReferralService referrals, @Reference ReferralDetails details, @Reference ReasonLists reasons) {
+    public CaseloadResource(@Reference ReferralService referrals, @Reference ReferralDetails details, @Reference ReasonLists reasons,
+                            @Reference ReferralFlags flags) {
         this.referrals = referrals;
         this.details = details;
         this.reasons = reasons;
+        this.flags = flags;
     }
 
     /**
@@ -105,7 +114,8 @@ public final class CaseloadResource {
         body.put("totalIsLowerBound", page.total() > COUNT_LIMIT);
         body.put("offset", page.offset());
         body.put("count", page.count());
-        body.put("items", page.items().stream().map(Item::of).toList());
+        Map<String, Set<String>> flagged = flags.inForce(page.items().stream().map(Referral::id).toList());
+        body.put("items", page.items().stream().map(r -> Item.of(r, flagged.getOrDefault(r.id(), Set.of()))).toList());
         return body;
     }
 

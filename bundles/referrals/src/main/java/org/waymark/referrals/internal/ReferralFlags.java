@@ -22,6 +22,11 @@ import org.waymark.api.notify.Notifier;
 import org.waymark.api.notify.Party;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Referral;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeSet;
 import org.waymark.api.referral.ReferralConsent;
 import org.waymark.api.referral.ReferralFlag;
 import org.waymark.api.security.AuditLog;
@@ -107,6 +112,37 @@ public final class ReferralFlags {
                 r -> new ReferralConsent(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
                         r.getDate(5) == null ? null : r.getDate(5).toLocalDate()));
         return new Flags(flags, consent.isEmpty() ? null : consent.get(0));
+    }
+
+    /**
+     * The categories of the flags in force on each of a caseload page's referrals, in one query for the page, so the
+     * list shows at a glance who needs a safeguarding check or a reasonable adjustment before anyone phones them.
+     * A flag is in force from its start (or always, without one) until its end.
+     */
+    public Map<String, Set<String>> inForce(Collection<String> referralIds) {
+        if (referralIds.isEmpty()) {
+            return Map.of();
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT referral_id, category FROM wm_referral_flag WHERE referral_id IN ("
+                    + String.join(",", Collections.nCopies(referralIds.size(), "?")) + ") AND (starts_at IS NULL OR starts_at <= ?)"
+                    + " AND (ends_at IS NULL OR ends_at > ?)")) {
+                int i = 1;
+                for (String id : referralIds) {
+                    s.setString(i++, id);
+                }
+                s.setTimestamp(i++, now);
+                s.setTimestamp(i, now);
+                Map<String, Set<String>> categories = new HashMap<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        categories.computeIfAbsent(r.getString(1), id -> new TreeSet<>()).add(r.getString(2));
+                    }
+                }
+                return categories;
+            }
+        });
     }
 
     /**

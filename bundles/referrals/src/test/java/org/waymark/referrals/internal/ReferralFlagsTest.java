@@ -58,6 +58,28 @@ class ReferralFlagsTest {
     }
 
     @Test
+    void theCaseloadListSeesTheCategoriesOfTheFlagsInForceOnEachReferralOfItsPage() throws Exception {
+        Subject person = Subject.described(NhsNumber.parse("9990010374").orElseThrow(),
+                new Demographics("Ashworth", "Derek", LocalDate.of(1951, 11, 19), "male", "S6 3AB"));
+        Referral flagged = fixture.referrals.receive(GP, new NewReferral("https://gp.example/ref", "F4", person, "Bills", null,
+                "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, null, null)
+                .with(List.of(new ReferralFlag("RA", "Reasonable Adjustment", null, "Needs an interpreter", null, null),
+                        new ReferralFlag("RA", "Reasonable Adjustment", null, "Easy read", null, null),
+                        new ReferralFlag("SG", "Safeguarding Concern", null, "Ended concern", null,
+                                Instant.parse("2026-02-01T00:00:00Z")),
+                        new ReferralFlag("SG", "Safeguarding Concern", null, "Not yet in force", Instant.now().plusSeconds(86_400), null)),
+                        null)).referral();
+        Referral concerned = fixture.received("F5", "9990010005");
+        flags.raiseConcern(WORKER, concerned.id(), "Worried about a carer");
+        Referral plain = fixture.received("F6", "9990010749");
+
+        Map<String, Set<String>> inForce = flags.inForce(List.of(flagged.id(), concerned.id(), plain.id()));
+
+        assertThat(inForce).containsOnly(Map.entry(flagged.id(), Set.of("RA")), Map.entry(concerned.id(), Set.of("SG")));
+        assertThat(flags.inForce(List.of())).isEmpty();
+    }
+
+    @Test
     void aConcernIsRecordedAndSentToTheAreasAdminsAndToItsLeadOnlyWhereTheLeadCanBeReached() throws Exception {
         Referral referral = fixture.received("F2", "9990010005");
         ReferralFlags.FlagView concern = flags.raiseConcern(WORKER, referral.id(), "  Bruises seen at the home visit  ");
