@@ -195,7 +195,12 @@ async function markDone(id) {
   await showInbox();
 }
 
+// Only the newest request may draw the list: an unfiltered load that answers after the worker's search would otherwise
+// replace the search results with the whole caseload.
+let caseloadRequest = 0;
+
 async function loadCaseload() {
+  const request = ++caseloadRequest;
   const params = new URLSearchParams({ offset: String(state.offset), count: String(PAGE_SIZE) });
   const search = $('search').value.trim();
   const status = $('status').value;
@@ -208,6 +213,7 @@ async function loadCaseload() {
   }
   if ($('filter-sort').value === 'oldest') params.set('sort', 'oldest');
   const { status: code, data } = await api('GET', `/api/referrals?${params}`);
+  if (request !== caseloadRequest) return;
   if (code === 401) return sessionEnded();
   if (code !== 200) {
     showMessage((data && data.detail) || 'The caseload could not be loaded.');

@@ -10,12 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
@@ -39,6 +41,13 @@ class ConsoleIT {
     static void startBrowser() {
         browser = ConsoleChecks.chromium(false);
         wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    /** Each test starts signed out on a blank page, so one that fails half-way does not leave the next one signed in. */
+    @BeforeEach
+    void signedOutOnABlankPage() {
+        browser.get("about:blank");
+        browser.manage().deleteAllCookies();
     }
 
     @AfterAll
@@ -159,8 +168,11 @@ class ConsoleIT {
         search.clear();
         search.sendKeys(nhsNumber);
         browser.findElement(By.cssSelector("#search-form button")).click();
+        // The list is drawn again when the search answers, so read the badges only once the search result alone is shown.
         By row = By.cssSelector("#caseload tbody tr[data-id='" + id + "']");
-        wait.until(ExpectedConditions.presenceOfElementLocated(row));
+        String shown = nhsNumber.substring(0, 3) + " " + nhsNumber.substring(3, 6) + " " + nhsNumber.substring(6);
+        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+                .until(d -> !d.findElements(row).isEmpty() && rows().stream().allMatch(r -> r.getText().contains(shown)));
         assertThat(browser.findElement(row).findElements(By.cssSelector(".flag-badge"))).extracting(WebElement::getText)
                 .containsExactly("Reasonable adjustment", "Other flag", "Safeguarding");
 

@@ -58,10 +58,28 @@ public final class ErrorClassifier {
         return false;
     }
 
-    /** The Retry-After header that a refusal (a sign-in lockout, 429) carries, or null: mappers copy it onto their answer. */
+    /** Seconds a client should wait before retrying after database trouble: long enough for a pool to reconnect. */
+    static final String DATABASE_RETRY_AFTER_SECONDS = "2";
+
+    /**
+     * The Retry-After header for an answer, or null: a refusal (a sign-in lockout, 429) carries its own, and database
+     * trouble always carries one, because a 503 without it leaves a sender's retry policy guessing (seen in FaultIT,
+     * where a request met the pool while the database was still starting). Mappers copy it onto their answer.
+     */
     public static String retryAfter(Throwable error) {
         if (error instanceof WebApplicationException w && w.getResponse() != null) {
-            return w.getResponse().getHeaderString("Retry-After");
+            String given = w.getResponse().getHeaderString("Retry-After");
+            if (given != null) {
+                return given;
+            }
+        }
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof WaymarkException) {
+                return null;
+            }
+            if (t instanceof Jdbc.DatabaseUnavailableException) {
+                return DATABASE_RETRY_AFTER_SECONDS;
+            }
         }
         return null;
     }

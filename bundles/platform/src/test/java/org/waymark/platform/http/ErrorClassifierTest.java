@@ -21,6 +21,9 @@ class ErrorClassifierTest {
         ErrorClassifier.Classified c = ErrorClassifier.classify(new Jdbc.DatabaseUnavailableException(new SQLException("boom", "08006")));
         assertThat(c.status()).isEqualTo(503);
         assertThat(c.message()).doesNotContain("boom").doesNotContain("SQL");
+        assertThat(ErrorClassifier.retryAfter(new RuntimeException(new Jdbc.DatabaseUnavailableException(new SQLException("boom", "08006")))))
+                .as("a 503 for database trouble tells the sender when to retry").isEqualTo("2");
+        assertThat(ErrorClassifier.retryAfter(new IllegalStateException("not the database"))).isNull();
     }
 
     @Test
