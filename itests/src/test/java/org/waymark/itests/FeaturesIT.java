@@ -93,6 +93,9 @@ public class FeaturesIT extends KarafTestSupport {
             assertTrue(required + " is installed", bundleNamed(required) != null);
         }
         assertTrue(CORE + " is installed", featuresService.isInstalled(featuresService.getFeature(CORE)));
+        // Without it Configuration Admin may deliver a configuration before "$[env:...]" is interpolated: once in CI the
+        // DataSource never appeared, and a hot-deploy folder was never watched.
+        assertEquals("org.apache.felix.configadmin.plugin.interpolation", bundleContext.getProperty("felix.cm.config.plugins"));
     }
 
     /**

@@ -26,6 +26,7 @@ import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.options.extra.VMOption;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
@@ -224,6 +225,35 @@ public abstract class KarafTestSupport {
     }
 
     /**
+     * What a boot that never settled leaves to look at, since Pax Exam deletes the container afterwards: the database
+     * services (a missing DataSource leaves almost every component unsatisfied) and the last warnings and errors in
+     * karaf.log.
+     */
+    protected List<String> bootDiagnostics() {
+        List<String> lines = new ArrayList<>();
+        lines.add("-- services --");
+        for (String type : List.of("javax.sql.DataSource", "org.osgi.service.jdbc.DataSourceFactory")) {
+            try {
+                ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(type, null);
+                lines.add(type + ": " + (refs == null ? "none" : java.util.Arrays.stream(refs)
+                        .map(r -> r.getProperty("dataSourceName") + "/" + r.getProperty("osgi.jdbc.driver.name") + " from "
+                                + r.getBundle().getSymbolicName()).toList()));
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        Path log = Path.of(System.getProperty("karaf.log", System.getProperty("karaf.data") + "/log")).resolve("karaf.log");
+        lines.add("-- last warnings and errors in " + log + " --");
+        try (Stream<String> all = Files.lines(log)) {
+            List<String> notable = all.filter(l -> l.contains("| WARN ") || l.contains("| ERROR ")).toList();
+            notable.subList(Math.max(0, notable.size() - 30), notable.size()).forEach(l -> lines.add(l.length() > 400 ? l.substring(0, 400) : l));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            lines.add("(karaf.log not readable: " + e + ")");
+        }
+        return lines;
+    }
+
+    /**
      * Re-checks {@code problems} on every bundle and service event (and at least every 250 ms, because SCR activates
      * components without a service silently) until it is empty or {@code timeout} has passed; returns the last
      * problems found, empty on success.
@@ -240,8 +270,13 @@ public abstract class KarafTestSupport {
                 while (true) {
                     List<String> found = problems.get();
                     long remaining = deadline - System.nanoTime();
-                    if (found.isEmpty() || remaining <= 0) {
+                    if (found.isEmpty()) {
                         return found;
+                    }
+                    if (remaining <= 0) {
+                        List<String> described = new ArrayList<>(found);
+                        described.addAll(bootDiagnostics());
+                        return described;
                     }
                     changed.wait(Math.max(1, Math.min(250, remaining / 1_000_000)));
                 }

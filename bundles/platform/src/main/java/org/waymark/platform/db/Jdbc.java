@@ -14,7 +14,30 @@ public final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
+    /** Attempts at a transaction that loses a lock conflict before its failure reaches the caller. */
+    static final int ATTEMPTS = 3;
+
+    /**
+     * Runs the work in one transaction. A transaction that loses a lock conflict (a deadlock victim, a lock wait
+     * that timed out) has been rolled back whole, so it is run again, up to {@link #ATTEMPTS} times, after a short
+     * random pause: the conflict is with another transaction that is about to finish, and a caller would otherwise
+     * get a 503 for it (seen in FaultIT on Derby with 32 clients). Work must therefore touch nothing but the
+     * connection, which holds for Waymark: messages, jobs and audit rows all go through the database.
+     */
     public static <T> T inTransaction(DataSource dataSource, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(dataSource, work);
+            } catch (RuntimeException e) {
+                if (attempt >= ATTEMPTS || !isLockConflict(e)) {
+                    throw e;
+                }
+                pauseBeforeAttempt(attempt + 1);
+            }
+        }
+    }
+
+    private static <T> T once(DataSource dataSource, Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
@@ -30,6 +53,39 @@ public final class Jdbc {
             }
         } catch (SQLException e) {
             throw new DatabaseUnavailableException(e);
+        }
+    }
+
+    /**
+     * Whether a failure is a lost lock conflict, after which the whole transaction has been rolled back: SQLState
+     * 40001 (serialization failure, Derby's deadlock victim), 40P01 (PostgreSQL's deadlock victim), 40XL1 and 40XL2
+     * (Derby's lock wait timeout, the second with the lock table). Application errors never are.
+     */
+    static boolean isLockConflict(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof org.waymark.api.error.WaymarkException) {
+                return false;
+            }
+            if (t instanceof SQLException sql) {
+                for (SQLException s = sql; s != null; s = s.getNextException()) {
+                    if (LOCK_CONFLICTS.contains(s.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final java.util.Set<String> LOCK_CONFLICTS = java.util.Set.of("40001", "40P01", "40XL1", "40XL2");
+
+    private static void pauseBeforeAttempt(int attempt) {
+        long millis = java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 50L * attempt);
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException(new SQLException("Interrupted before retrying a transaction", "08000"));
         }
     }
 

@@ -71,6 +71,11 @@ public final class ReferralDetails {
     }
 
     public Detail detail(Caller caller, String referralId) {
+        // The triage is read before the referral: triage and the priority it sets commit together, so a triage seen
+        // here means the referral read next carries its priority. Read the other way round, a triage committed in
+        // between showed "urgent" beside the referral's old "routine" (PathfinderPluginIT, under load). It is only
+        // returned once the caller's scope is checked below.
+        ReferralTriage.Outcome triaged = triage.outcome(referralId).orElse(null);
         Referral r = referrals.find(caller, referralId).orElseThrow(() -> notFound(referralId));
         Patient p = referrals.findPatient(caller, r.patientId()).orElseThrow(() -> notFound(referralId));
         PatientSummary patient = new PatientSummary(p.id(), r.patientName(),
@@ -83,7 +88,7 @@ public final class ReferralDetails {
                 r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.reasonCode(), r.priority(),
                 r.note(), r.requester(), r.senderId(), r.area(), r.assignee(), r.authoredOn(), r.created(), r.lastUpdated(),
                 r.version(), r.outcome(), r.episodeCode(), patient, linkage(r.id()),
-                triage.outcome(r.id()).orElse(null), pathways.forArea(r.area()).orElse(null), sent.flags(), sent.consent());
+                triaged, pathways.forArea(r.area()).orElse(null), sent.flags(), sent.consent());
     }
 
     /** What happened to the referral, newest first: every change recorded in the audit trail under its id. */

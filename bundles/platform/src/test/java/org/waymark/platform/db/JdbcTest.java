@@ -1,0 +1,74 @@
+package org.waymark.platform.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.platform.testing.TestDatabase;
+
+class JdbcTest {
+    private static DataSource db;
+
+    @BeforeAll
+    static void database() throws Exception {
+        db = TestDatabase.migrated();
+        Jdbc.inTransaction(db, c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("CREATE TABLE jdbc_test (n INT)");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aTransactionThatLosesALockConflictRunsAgainAndItsFirstAttemptLeavesNothing() {
+        AtomicInteger attempts = new AtomicInteger();
+        int rows = Jdbc.inTransaction(db, c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("INSERT INTO jdbc_test (n) VALUES (1)");
+            }
+            if (attempts.incrementAndGet() == 1) {
+                throw new SQLException("A lock could not be obtained within the time requested", "40XL1");
+            }
+            try (Statement s = c.createStatement(); var r = s.executeQuery("SELECT COUNT(*) FROM jdbc_test WHERE n = 1")) {
+                r.next();
+                return r.getInt(1);
+            }
+        });
+        assertThat(attempts).hasValue(2);
+        assertThat(rows).as("the rolled-back first attempt left no row").isEqualTo(1);
+        Jdbc.inTransaction(db, c -> c.createStatement().executeUpdate("DELETE FROM jdbc_test"));
+    }
+
+    @Test
+    void aConflictThatPersistsReachesTheCallerAfterTheLastAttempt() {
+        AtomicInteger attempts = new AtomicInteger();
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            attempts.incrementAndGet();
+            throw new SQLException("deadlock", "40001");
+        })).isInstanceOf(Jdbc.DatabaseUnavailableException.class);
+        assertThat(attempts).hasValue(Jdbc.ATTEMPTS);
+    }
+
+    @Test
+    void otherFailuresAreNeverRunAgain() {
+        AtomicInteger attempts = new AtomicInteger();
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            attempts.incrementAndGet();
+            throw new SQLException("duplicate key", "23505");
+        })).isInstanceOf(Jdbc.DatabaseUnavailableException.class);
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            attempts.incrementAndGet();
+            throw WaymarkException.conflict("Already sent");
+        })).isInstanceOf(WaymarkException.class);
+        assertThat(attempts).hasValue(2);
+        assertThat(Jdbc.isLockConflict(new RuntimeException(new SQLException("timeout", "40XL2")))).isTrue();
+        assertThat(Jdbc.isLockConflict(new RuntimeException(new SQLException("gone", "08006")))).isFalse();
+    }
+}
