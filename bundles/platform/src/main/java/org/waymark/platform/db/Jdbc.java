@@ -2,7 +2,10 @@ package org.waymark.platform.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
+import org.waymark.api.error.WaymarkException;
 
 /** One transaction per use case: commit on success, roll back on any failure. */
 public final class Jdbc {
@@ -63,7 +66,7 @@ public final class Jdbc {
      */
     static boolean isLockConflict(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof org.waymark.api.error.WaymarkException) {
+            if (t instanceof WaymarkException) {
                 return false;
             }
             if (t instanceof SQLException sql) {
@@ -77,10 +80,10 @@ public final class Jdbc {
         return false;
     }
 
-    private static final java.util.Set<String> LOCK_CONFLICTS = java.util.Set.of("40001", "40P01", "40XL1", "40XL2");
+    private static final Set<String> LOCK_CONFLICTS = Set.of("40001", "40P01", "40XL1", "40XL2");
 
     private static void pauseBeforeAttempt(int attempt) {
-        long millis = java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 50L * attempt);
+        long millis = ThreadLocalRandom.current().nextLong(10, 50L * attempt);
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
