@@ -29,7 +29,13 @@ public class CaseloadBench {
         queries.put("working list, page 3", "/api/referrals?count=25&offset=50");
         queries.put("search family name prefix", "/api/referrals?search=hollo&count=25");
         queries.put("search common name prefix", "/api/referrals?search=smi&count=25");
-        queries.put("search NHS number", "/api/referrals?search=9992000042&count=25");
+        // A person on the working list, so that the search finds them (the seed's numbers are random).
+        String listed = get(base + "/api/referrals?count=1&offset=10", auth).body();
+        String nhsNumber = listed.replaceAll("(?s).*?\"nhsNumber\":\"(\\d{10})\".*", "$1");
+        if (!nhsNumber.matches("\\d{10}")) {
+            throw new IllegalStateException("No NHS number on the working list: " + listed);
+        }
+        queries.put("search NHS number", "/api/referrals?search=" + nhsNumber + "&count=25");
         queries.put("unassigned queue, urgent, oldest first", "/api/referrals?assignee=-&priority=urgent&sort=oldest&count=25");
         queries.put("my referrals waiting 30+ days", "/api/referrals?assignee=linkworker&waitingDays=30&count=25");
         long deadline = System.nanoTime() + warmup * 1_000_000_000L;

@@ -42,7 +42,7 @@ public class CaseloadSeed {
                     + "VALUES (?,?,FALSE,?,?,?,?,?,?,?,?,1,?,?)");
                  PreparedStatement referral = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
                          + "identifier_system, identifier_value, status, reason_text, priority, authored_on, requester, assignee, version, "
-                         + "created_at, updated_at) VALUES (?,?,?,'demo-gp',?,'https://bench.waymark.org/referral',?,?,?,?,?,?,?,1,?,?)")) {
+                         + "created_at, updated_at, family_norm) VALUES (?,?,?,'demo-gp',?,'https://bench.waymark.org/referral',?,?,?,?,?,?,?,1,?,?,?)")) {
                 for (int i = 0; i < n; i++) {
                     String patientId = UUID.randomUUID().toString();
                     String family = FAMILY[random.nextInt(FAMILY.length)];
@@ -78,6 +78,7 @@ public class CaseloadSeed {
                     referral.setString(11, assignee);
                     referral.setTimestamp(12, received);
                     referral.setTimestamp(13, received);
+                    referral.setString(14, family);
                     referral.addBatch();
                     if (i % 1000 == 999) {
                         patient.executeBatch();

@@ -42,6 +42,8 @@ import org.waymark.platform.db.Jdbc;
 @Component(service = ReferralService.class)
 public final class JdbcReferralService implements ReferralService {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcReferralService.class);
+    /** More records than this with one NHS number would be a data fault; the search shows the first ones. */
+    private static final int MAX_PEOPLE_PER_NHS_NUMBER = 50;
 
     private final DataSource db;
     private final AuditLog audit;
@@ -364,7 +366,27 @@ public final class JdbcReferralService implements ReferralService {
         StringBuilder where = new StringBuilder(scope.referralCondition());
         List<Object> parameters = new ArrayList<>(scope.parameters());
         criterion(where, parameters, "r.patient_id = ?", search.patientId());
-        criterion(where, parameters, "p.nhs_number = ?", search.nhsNumber());
+        String text = search.text() == null || search.text().isBlank() ? null : search.text().strip().replace(" ", "");
+        boolean textIsNhsNumber = text != null && text.matches("\\d{10}");
+        List<String> nhsNumbers = new ArrayList<>();
+        if (search.nhsNumber() != null) {
+            nhsNumbers.add(search.nhsNumber());
+        }
+        if (textIsNhsNumber) {
+            nhsNumbers.add(text);
+        }
+        boolean byPerson = search.patientId() != null || !nhsNumbers.isEmpty();
+        for (String nhsNumber : nhsNumbers) {
+            // The person first, then their referrals: a join lets Derby start from the referrals instead, which at a
+            // million referrals took minutes.
+            List<String> people = patientsWithNhsNumber(nhsNumber);
+            if (people.isEmpty()) {
+                where.append(" AND 1 = 0");
+            } else {
+                where.append(" AND r.patient_id IN (").append("?,".repeat(people.size() - 1)).append("?)");
+                parameters.addAll(people);
+            }
+        }
         criterion(where, parameters, "r.identifier_system = ?", search.identifierSystem());
         criterion(where, parameters, "r.identifier_value = ?", search.identifierValue());
         if (!search.statuses().isEmpty()) {
@@ -384,28 +406,23 @@ public final class JdbcReferralService implements ReferralService {
         range(where, parameters, "r.updated_at", search.lastUpdated());
         range(where, parameters, "r.created_at", search.received());
         criterion(where, parameters, "r.priority = ?", search.priority());
-        if (search.text() != null && !search.text().isBlank()) {
-            String text = search.text().strip().replace(" ", "");
-            if (text.matches("\\d{10}")) {
-                criterion(where, parameters, "p.nhs_number = ?", text);
-            } else {
-                criterion(where, parameters, "p.family_norm LIKE ?", PatientLinker.normalise(search.text()) + "%");
-            }
+        boolean byName = text != null && !textIsNhsNumber;
+        if (byName) {
+            criterion(where, parameters, "r.family_norm LIKE ?", PatientLinker.normalise(search.text()) + "%");
         }
         String sql = where.toString();
-        // Criteria on the patient need the join; the others count and page on wm_referral alone, which is far cheaper.
-        boolean patientCriteria = sql.contains(" p.");
-        String from = patientCriteria ? ReferralRows.REFERRAL_FROM : " FROM wm_referral r";
-        String order = search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id DESC";
-        String pageFrom = walksInOrder(caller, search, patientCriteria)
-                // A caseload matches a large share of an area's referrals: walking the date index and stopping after a
-                // page beats sorting them all. The hint is a comment to databases other than Derby.
-                ? " FROM wm_referral r --DERBY-PROPERTIES index=" + (search.oldestFirst() ? "wm_referral_oldest" : "wm_referral_newest") + "\n"
-                : from;
+        // Every criterion is on wm_referral itself, so counting and paging never join.
+        String from = " FROM wm_referral r";
+        String order = byName ? (search.oldestFirst() ? " ORDER BY r.family_norm, r.created_at, r.id"
+                : " ORDER BY r.family_norm, r.created_at DESC, r.id DESC")
+                : search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id DESC";
+        IndexWalk walk = walksInOrder(caller, search, byPerson)
+                ? IndexWalk.of(byName, search.assignee() != null && !search.orUnassigned(), search.oldestFirst())
+                : IndexWalk.none(from);
         Page<Referral> page = Jdbc.inTransaction(db, c -> {
             int total;
             String count = search.countLimit() > 0
-                    ? "SELECT COUNT(*) FROM (SELECT r.id" + from + " WHERE " + sql + " FETCH FIRST " + (search.countLimit() + 1) + " ROWS ONLY) t"
+                    ? "SELECT COUNT(*) FROM (SELECT r.id" + walk.countFrom() + " WHERE " + sql + " FETCH FIRST " + (search.countLimit() + 1) + " ROWS ONLY) t"
                     : "SELECT COUNT(*)" + from + " WHERE " + sql;
             try (PreparedStatement s = c.prepareStatement(count)) {
                 bind(s, 1, parameters);
@@ -416,7 +433,7 @@ public final class JdbcReferralService implements ReferralService {
             }
             List<String> ids = new ArrayList<>();
             if (search.count() > 0) {
-                try (PreparedStatement s = c.prepareStatement("SELECT r.id" + pageFrom + " WHERE " + sql + order
+                try (PreparedStatement s = c.prepareStatement("SELECT r.id" + walk.pageFrom() + " WHERE " + sql + order
                         + " OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                     int next = bind(s, 1, parameters);
                     s.setInt(next, search.offset());
@@ -493,9 +510,26 @@ public final class JdbcReferralService implements ReferralService {
         });
     }
 
+    /** The people with this NHS number as sent (verified or not), capped: a number names one person or a handful. */
+    private List<String> patientsWithNhsNumber(String nhsNumber) {
+        return Jdbc.inTransaction(db, c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id FROM wm_patient WHERE nhs_number = ? FETCH FIRST "
+                    + MAX_PEOPLE_PER_NHS_NUMBER + " ROWS ONLY")) {
+                s.setString(1, nhsNumber);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        ids.add(r.getString(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
     /** Staff working lists and queues (no person, sender or single referral named) page best along the date index. */
-    private static boolean walksInOrder(Caller caller, ReferralSearch search, boolean patientCriteria) {
-        return !caller.isClient() && !patientCriteria && search.patientId() == null && search.referralId() == null
+    private static boolean walksInOrder(Caller caller, ReferralSearch search, boolean byPerson) {
+        return !caller.isClient() && !byPerson && search.referralId() == null
                 && search.identifierValue() == null && search.authored().isAny() && search.lastUpdated().isAny();
     }
 

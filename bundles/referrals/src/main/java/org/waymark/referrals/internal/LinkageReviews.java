@@ -159,10 +159,12 @@ public final class LinkageReviews {
                             + " is not a candidate of this review"));
             Instant now = clock.instant();
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE wm_referral SET patient_id = ?, version = version + 1, updated_at = ? WHERE id = ?")) {
+                    "UPDATE wm_referral SET patient_id = ?, family_norm = (SELECT p.family_norm FROM wm_patient p WHERE p.id = ?), "
+                            + "version = version + 1, updated_at = ? WHERE id = ?")) {
                 s.setString(1, patientId);
-                s.setTimestamp(2, Timestamp.from(now));
-                s.setString(3, review.referralId());
+                s.setString(2, patientId);
+                s.setTimestamp(3, Timestamp.from(now));
+                s.setString(4, review.referralId());
                 s.executeUpdate();
             }
             close(c, review.id(), Status.LINKED, patientId, caller, now);

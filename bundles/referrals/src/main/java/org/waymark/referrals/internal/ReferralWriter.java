@@ -91,7 +91,8 @@ final class ReferralWriter {
                                        Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
                 + "identifier_system, identifier_value, status, reason_text, reason_code, priority, authored_on, requester, note, "
-                + "version, created_at, updated_at, source_format, source_document) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + "version, created_at, updated_at, source_format, source_document, family_norm) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT p.family_norm FROM wm_patient p WHERE p.id = ?))")) {
             s.setString(1, id);
             s.setString(2, UUID.randomUUID().toString());
             s.setString(3, patientId);
@@ -115,6 +116,7 @@ final class ReferralWriter {
             } else {
                 s.setString(19, n.sourceDocument());
             }
+            s.setString(20, patientId);
             s.executeUpdate();
         }
     }

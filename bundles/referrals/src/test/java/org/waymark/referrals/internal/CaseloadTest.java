@@ -15,6 +15,10 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Subject;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralStatus;
@@ -95,6 +99,55 @@ class CaseloadTest {
         assertThat(fixture.referrals.search(WORKER, all.withCaseloadFilters(null,
                 new TimeRange(null, Instant.now().minus(7, ChronoUnit.DAYS)), false)).items()).extracting(Referral::id).containsExactly(first.id());
         assertThat(fixture.referrals.search(WORKER, all.withArea("islington")).total()).isZero();
+    }
+
+    @Test
+    void oneWorkersReferralsAndTheUnassignedQueueAreListedAndCountedInEitherOrder() {
+        Referral first = fixture.received("R1", "9990010005");
+        Referral second = fixture.received("R2", "9990010374");
+        Referral third = fixture.received("R3", "9990010544");
+        assignments.assign(WORKER, first.id(), "kim", null);
+        assignments.assign(WORKER, third.id(), "kim", null);
+        for (boolean oldestFirst : new boolean[] {false, true}) {
+            ReferralSearch kims = new ReferralSearch(null, null, null, null, Set.of(), "kim", false, null, 0, 10)
+                    .withCountLimit(CaseloadResource.COUNT_LIMIT).withCaseloadFilters(null, TimeRange.ANY, oldestFirst);
+            var page = fixture.referrals.search(WORKER, kims);
+            assertThat(page.total()).isEqualTo(2);
+            assertThat(page.items()).extracting(Referral::id)
+                    .containsExactly(oldestFirst ? new String[] {first.id(), third.id()} : new String[] {third.id(), first.id()});
+            ReferralSearch queue = new ReferralSearch(null, null, null, null, Set.of(), ReferralSearch.UNASSIGNED, false, null, 0, 10)
+                    .withCountLimit(CaseloadResource.COUNT_LIMIT).withCaseloadFilters(null, TimeRange.ANY, oldestFirst);
+            assertThat(fixture.referrals.search(WORKER, queue).items()).extracting(Referral::id).containsExactly(second.id());
+            ReferralSearch mine = new ReferralSearch(null, null, null, null, Set.of(), "kim", true, null, 0, 10)
+                    .withCountLimit(CaseloadResource.COUNT_LIMIT).withCaseloadFilters(null, TimeRange.ANY, oldestFirst);
+            assertThat(fixture.referrals.search(WORKER, mine).total()).as("kim's working list").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aNameSearchListsByNameThenNewestAndFollowsACorrectedName() throws Exception {
+        Referral holloway = fixture.received("R1", "9990010005");
+        Referral hollins = fixture.referrals.receive(CaseFixture.GP, new NewReferral("https://gp.example/ref", "R2",
+                Subject.described(NhsNumber.parse("9990010374").orElseThrow(),
+                        new Demographics("Hollins", "Sam", LocalDate.of(1960, 2, 2), "male", "S2 2BB")),
+                "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X, Demo Surgery", null,
+                "application/fhir+json", "{}")).referral();
+        ReferralSearch holl = new ReferralSearch(null, null, null, null, Set.of(), null, false, "Holl", 0, 10)
+                .withCountLimit(CaseloadResource.COUNT_LIMIT);
+        assertThat(fixture.referrals.search(WORKER, holl).items()).as("by name first, although Holloway is older")
+                .extracting(Referral::id).containsExactly(hollins.id(), holloway.id());
+
+        Rectifications rectifications = new Rectifications(fixture.db, fixture.referrals, fixture.audit, Clock.systemUTC());
+        long version = fixture.referrals.findPatient(WORKER, holloway.patientId()).orElseThrow().version();
+        rectifications.correct(WORKER, holloway.patientId(),
+                new Rectifications.Correction(null, "Smith", null, null, null, null, "Name changed on marriage"), version);
+        assertThat(fixture.referrals.search(WORKER, holl).items()).extracting(Referral::id).containsExactly(hollins.id());
+        ReferralSearch smi = new ReferralSearch(null, null, null, null, Set.of(), null, false, "smi", 0, 10);
+        assertThat(fixture.referrals.search(WORKER, smi).items()).extracting(Referral::id).containsExactly(holloway.id());
+        ReferralSearch byNumber = new ReferralSearch(null, null, null, null, Set.of(), null, false, "999 001 0374", 0, 10);
+        assertThat(fixture.referrals.search(WORKER, byNumber).items()).extracting(Referral::id).containsExactly(hollins.id());
+        ReferralSearch unknownNumber = new ReferralSearch(null, "9990010544", null, null, Set.of(), null, false, null, 0, 10);
+        assertThat(fixture.referrals.search(WORKER, unknownNumber).total()).isZero();
     }
 
     @Test

@@ -117,7 +117,12 @@ class LinkageAndTransactionTest {
         assertThatThrownBy(() -> reviews.link(WORKER_ISLINGTON, reviewId, first.referral().patientId(), null))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
 
+        // The chosen record's name differs from the interim one's, so the referral's name copy must follow the link.
+        org.waymark.platform.db.Jdbc.inTransaction(db, c -> c.createStatement().executeUpdate(
+                "UPDATE wm_patient SET family_norm = 'hollowaysmith' WHERE id = '" + first.referral().patientId() + "'"));
         LinkageReviews.Review decided = reviews.link(WORKER, reviewId, first.referral().patientId(), "Same person: GP confirmed");
+        assertThat(count("SELECT COUNT(*) FROM wm_referral WHERE id = '" + doubtful.referral().id()
+                + "' AND family_norm = 'hollowaysmith'")).as("the caseload's name copy follows the link").isEqualTo(1);
         assertThat(decided.status()).isEqualTo("linked");
         assertThat(decided.decidedBy()).isEqualTo("sam");
         assertThat(service.find(GP, doubtful.referral().id()).orElseThrow().patientId()).isEqualTo(first.referral().patientId());
