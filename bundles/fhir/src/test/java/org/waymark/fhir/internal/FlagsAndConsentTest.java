@@ -1,9 +1,11 @@
 package org.waymark.fhir.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.List;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Identifier;
@@ -39,7 +41,7 @@ class FlagsAndConsentTest {
              "policyRule":{"coding":[{"code":"IMPLIED"}]}}""";
 
     private static List<Resource> resources(String... json) {
-        String entries = String.join(",", java.util.Arrays.stream(json).map(r -> "{\"resource\":" + r + "}").toList());
+        String entries = String.join(",", Arrays.stream(json).map(r -> "{\"resource\":" + r + "}").toList());
         return fhir.parse(FhirFormat.JSON, "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[" + entries + "]}",
                 Bundle.class).getEntry().stream().map(Bundle.BundleEntryComponent::getResource).toList();
     }
@@ -50,8 +52,8 @@ class FlagsAndConsentTest {
                 flag("inactive", "RA", "Needed a ramp"), flag("entered-in-error", "RA", "Wrong person"),
                 flag(null, "RA", "Needs an interpreter"), CONSENT));
         assertThat(flags).extracting(ReferralFlag::category, ReferralFlag::text)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("SG", "Lives with a violent partner"),
-                        org.assertj.core.groups.Tuple.tuple("RA", "Needs an interpreter"));
+                .containsExactly(tuple("SG", "Lives with a violent partner"),
+                        tuple("RA", "Needs an interpreter"));
         assertThat(flags.get(0).safeguarding()).isTrue();
         assertThat(flags.get(0).categoryText()).isEqualTo("Category SG");
         assertThat(flags.get(0).code()).isEqualTo("https://example.org/flags|c-SG");
