@@ -21,8 +21,11 @@ import org.waymark.api.error.WaymarkException;
 final class FlagAndConsentEntries {
     /** Entry index of each ServiceRequest to the entry indexes of the Flags and Consents that go with it, in order. */
     private final Map<Integer, Set<Integer>> byRequest = new TreeMap<>();
+    private final Set<Integer> unplaced = new TreeSet<>();
+    private final List<Bundle.BundleEntryComponent> entries;
 
     FlagAndConsentEntries(List<Bundle.BundleEntryComponent> entries) {
+        this.entries = entries;
         Set<Integer> sent = new TreeSet<>();
         for (int i = 0; i < entries.size(); i++) {
             if (FlagsAndConsent.isFlagOrConsent(entries.get(i).getResource())) {
@@ -51,9 +54,17 @@ final class FlagAndConsentEntries {
             byRequest.put(r, with);
             placed.addAll(with);
         }
-        sent.removeAll(placed);
-        if (!sent.isEmpty()) {
-            int s = sent.iterator().next();
+        unplaced.addAll(sent);
+        unplaced.removeAll(placed);
+    }
+
+    /**
+     * Refuses a Flag or Consent that goes with no referral; checked after the ServiceRequests, whose own mistakes (a
+     * subject that refers to nothing) are the cause to report first.
+     */
+    void requireEachGoesWithAReferral() {
+        if (!unplaced.isEmpty()) {
+            int s = unplaced.iterator().next();
             throw WaymarkException.unprocessable("Entry " + s + ": Waymark keeps a " + entries.get(s).getResource().fhirType()
                     + " only with a referral; no ServiceRequest in the transaction has its subject or lists it in supportingInfo");
         }

@@ -137,6 +137,7 @@ final class TransactionBundle {
                         : ReferralMapping.newReferral(request, patient.subject(),
                                 identifier == null ? null : identifier.getSystem(), identifier == null ? null : identifier.getValue(),
                                 List.of(), ReferralMapping.requester(request.getRequester()), sourceFormat, source);
+                // Its contained Flags and Consent and the entries that go with it, in place of the contained ones only.
                 List<Resource> flagsAndConsentSent = ReferralMapping.sentWith(request,
                         sentWith.stream().map(s -> entries.get(s).getResource()).toList());
                 if (patient != null) {
@@ -146,6 +147,7 @@ final class TransactionBundle {
                         FlagsAndConsent.attach(referral, flagsAndConsentSent), FlagsAndConsent.kept(flagsAndConsentSent)));
             }
         }
+        flagsAndConsent.requireEachGoesWithAReferral();
         for (int i = 0; i < entries.size(); i++) {
             if (FlagsAndConsent.isFlagOrConsent(entries.get(i).getResource())) {
                 List<Integer> with = new ArrayList<>();
