@@ -100,6 +100,10 @@ final class TransactionBundle {
             if (!request.getUrl().strip().equals(resource.fhirType())) {
                 throw WaymarkException.invalid(where + ": request.url must be " + resource.fhirType() + " for a create");
             }
+            if (FlagsAndConsent.isFlagOrConsent(resource) && request.hasIfNoneExist()) {
+                throw WaymarkException.unprocessable(where + ": a " + resource.fhirType() + " goes with its referral; "
+                        + "there is nothing to match a conditional create against");
+            }
             if (resource instanceof Patient patient) {
                 String key = entry.hasFullUrl() ? entry.getFullUrl() : "entry:" + i;
                 patients.put(key, new PatientEntry(i, key, patientSubject(where, patient, request.getIfNoneExist()).withKey(key)));

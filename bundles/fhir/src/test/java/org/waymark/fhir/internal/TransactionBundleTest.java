@@ -162,6 +162,9 @@ class TransactionBundleTest {
                 FlagsAndConsentTest.flag("active", "SG", "Concern").replace(PATIENT_URL, "Patient/elsewhere")))
                 .replace("\"reasonCode\"", "\"supportingInfo\":[{\"reference\":\"urn:uuid:f1\"}],\"reasonCode\"");
         assertRefused(listsAnothersFlag, WaymarkException.Kind.UNPROCESSABLE, "another patient");
+        assertRefused(transaction(CONDITIONAL, PATIENT_URL, sentEntry("urn:uuid:f1", FlagsAndConsentTest.flag("active", "SG", "Concern"))
+                .replace("\"url\":\"Flag\"", "\"url\":\"Flag\",\"ifNoneExist\":\"identifier=x|1\"")),
+                WaymarkException.Kind.UNPROCESSABLE, "conditional create");
     }
 
     private static void assertRefused(String json, WaymarkException.Kind kind, String message) {
