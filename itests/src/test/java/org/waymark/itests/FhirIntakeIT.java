@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Intake beyond single ServiceRequests, over HTTP against the built distribution: transaction Bundles (conditional
- * Patient create, all or nothing, replays), the search parameters GP systems page through, and patient linkage by
- * demographics with its review queue, decided through the API.
+ * Patient create, all or nothing, replays), Flags and Consent sent in a transaction or contained in a ServiceRequest, the
+ * search parameters GP systems page through, and patient linkage by demographics with its review queue, decided
+ * through the API.
  */
 class FhirIntakeIT {
     @RegisterExtension
@@ -77,8 +78,13 @@ class FhirIntakeIT {
                         "{\"resourceType\":\"Patient\",\"id\":\"p1\",") + "],");
     }
 
+    /** The fullUrl of the Patient entry that transaction() writes for a family name. */
+    static String patientUrl(String family) {
+        return "urn:uuid:5f0c7d8e-0000-4000-8000-" + String.format("%012d", Math.abs(family.hashCode()));
+    }
+
     static String transaction(String nhs, String family, String referralIdentifier, String... moreEntries) {
-        String patientUrl = "urn:uuid:5f0c7d8e-0000-4000-8000-" + String.format("%012d", Math.abs(family.hashCode()));
+        String patientUrl = patientUrl(family);
         StringBuilder entries = new StringBuilder("""
                 {"fullUrl":"%s","resource":%s,
                  "request":{"method":"POST","url":"Patient","ifNoneExist":"identifier=%s|%s"}},
@@ -193,6 +199,92 @@ class FhirIntakeIT {
         assertThat(patientParameters).contains("identifier", "family", "given", "birthdate", "address-postalcode");
         assertThat(taskParameters).contains("focus", "status", "owner");
         assertThat(serviceRequestParameters).contains("authored", "_lastUpdated", "patient:identifier");
+    }
+
+    // ------------------------------------------------------------------ flags and consent
+
+    static String flag(String id, String status, String category, String text, String subject) {
+        return """
+                {"resourceType":"Flag",%s"status":"%s",
+                 "category":[{"coding":[{"system":"https://fhir.nhs.uk/CodeSystem/flag-categories-bars","code":"%s"}]}],
+                 "code":{"text":"%s"},"subject":{"reference":"%s"}}""".formatted(id == null ? "" : "\"id\":\"" + id + "\",",
+                status, category, text, subject);
+    }
+
+    static String sentEntry(String fullUrl, String resource) {
+        String type = resource.contains("\"resourceType\":\"Flag\"") ? "Flag" : "Consent";
+        return "{\"fullUrl\":\"" + fullUrl + "\",\"resource\":" + resource + ",\"request\":{\"method\":\"POST\",\"url\":\"" + type + "\"}}";
+    }
+
+    /** The referral's flags as its page lists them ("category: text"), each one the referrer's. */
+    private static List<String> referralFlags(String referralId, String worker) {
+        HttpResponse<String> response = server.get("/api/referrals/" + referralId, "Authorization", worker);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> flags = new ArrayList<>();
+        for (JsonNode flag : json(response).path("flags")) {
+            assertThat(flag.path("source").asText()).isEqualTo("referrer");
+            flags.add(flag.path("category").asText() + ": " + flag.path("text").asText());
+        }
+        return flags;
+    }
+
+    /** The flag categories of the referral's row in the unassigned queue, found by the person's NHS number or name. */
+    private static String listedFlags(String referralId, String search, String worker) {
+        for (JsonNode item : json(server.get("/api/referrals?assignee=-&search=" + search, "Authorization", worker)).path("items")) {
+            if (item.path("id").asText().equals(referralId)) {
+                return item.path("flags").toString();
+            }
+        }
+        throw new AssertionError("referral " + referralId + " is not in the unassigned queue");
+    }
+
+    @Test
+    void flagsAndConsentSentInATransactionOrContainedInAServiceRequestShowOnTheReferral() {
+        String worker = basic("linkworker", "linkworker");
+        String patientUrl = patientUrl("Flagged");
+        String consent = """
+                {"resourceType":"Consent","status":"active","scope":{"coding":[{"code":"patient-privacy"}]},
+                 "category":[{"coding":[{"system":"https://fhir.nhs.uk/CodeSystem/consent-categories-bars","code":"DRC",
+                   "display":"Direct Care"}]}],"patient":{"reference":"%s"},"policyRule":{"coding":[{"code":"IMPLIED"}]}}"""
+                .formatted(patientUrl);
+        HttpResponse<String> sent = post(token, "/fhir", transaction("9990030006", "Flagged", "TX-FLAG-1",
+                sentEntry("urn:uuid:7b000000-0000-4000-8000-000000000001",
+                        flag(null, "active", "SG", "Partner controls access to the phone", patientUrl)),
+                sentEntry("urn:uuid:7b000000-0000-4000-8000-000000000002", flag(null, "inactive", "RA", "Needed a ramp", patientUrl)),
+                sentEntry("urn:uuid:7b000000-0000-4000-8000-000000000003", consent)));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        JsonNode answer = json(sent);
+        assertThat(answer.path("entry").size()).as("one response per entry").isEqualTo(5);
+        assertThat(answer.path("entry").get(2).path("response").path("status").asText()).isEqualTo("201 Created");
+        assertThat(answer.path("entry").get(3).path("response").path("status").asText()).isEqualTo("200 OK");
+        assertThat(answer.path("entry").get(3).path("response").path("outcome").toString()).contains("Not kept");
+        assertThat(answer.path("entry").get(4).path("response").path("status").asText()).isEqualTo("201 Created");
+        String referralId = URI.create(answer.path("entry").get(1).path("response").path("location").asText()).getPath().split("/")[3];
+
+        assertThat(referralFlags(referralId, worker)).containsExactly("SG: Partner controls access to the phone");
+        JsonNode referral = json(server.get("/api/referrals/" + referralId, "Authorization", worker));
+        assertThat(referral.path("consent").path("category").asText()).isEqualTo("DRC");
+        assertThat(referral.path("consent").path("basis").asText()).isEqualTo("IMPLIED");
+        assertThat(listedFlags(referralId, "9990030006", worker)).isEqualTo("[\"SG\"]");
+
+        // A plain ServiceRequest carries its flag contained, listed in supportingInfo.
+        String plain = containedReferral("PLAIN-FLAG-1", patient(null, "Containedflag", "Rhys", "1958-02-03", "S6 2LW"),
+                "2026-03-16T10:00:00Z").replace("\"contained\":[", "\"supportingInfo\":[{\"reference\":\"#ra\"}],\"contained\":["
+                + flag("ra", "active", "RA", "Needs a BSL interpreter", "#p1") + ",");
+        HttpResponse<String> created = post(token, "/fhir/ServiceRequest", plain);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String plainId = json(created).path("id").asText();
+        assertThat(referralFlags(plainId, worker)).containsExactly("RA: Needs a BSL interpreter");
+        assertThat(listedFlags(plainId, "Containedflag", worker)).isEqualTo("[\"RA\"]");
+
+        // A flag that goes with no referral, or a contained one the referral does not list, is refused; nothing is stored.
+        assertOutcome(post(token, "/fhir", transaction("9990030014", "Unflagged", "TX-FLAG-2",
+                sentEntry("urn:uuid:7b000000-0000-4000-8000-000000000004", flag(null, "active", "SG", "Concern", "Patient/elsewhere")))),
+                422, "business-rule", "only with a referral");
+        assertThat(total(token, "/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CTX-FLAG-2")).isZero();
+        assertOutcome(post(token, "/fhir/ServiceRequest", plain.replace("PLAIN-FLAG-1", "PLAIN-FLAG-2")
+                .replace("{\"reference\":\"#ra\"}", "")), 400, "invalid", "supportingInfo");
+        assertThat(total(token, "/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CPLAIN-FLAG-2")).isZero();
     }
 
     // ------------------------------------------------------------------ searches

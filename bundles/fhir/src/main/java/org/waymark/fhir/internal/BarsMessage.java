@@ -129,8 +129,10 @@ final class BarsMessage {
         if (requester == null || requester.startsWith("urn:")) {
             requester = sender().map(Organization::getName).orElse(requester);
         }
-        return ReferralMapping.newReferral(request, subject, identifierSystem, identifierValue, reasons, requester, format, body)
-                .with(FlagsAndConsent.flags(bundle), FlagsAndConsent.consent(bundle));
+        // A message is about one referral: every Flag and Consent it carries goes with it.
+        return FlagsAndConsent.attach(ReferralMapping.newReferral(request, subject, identifierSystem, identifierValue, reasons,
+                requester, format, body), bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
+                .filter(r -> r != null).toList());
     }
 
     private <T extends Resource> Optional<T> resolve(Reference reference, Class<T> type) {

@@ -55,9 +55,20 @@ final class ReferralMapping {
         requireNewReferral(request);
         Identifier identifier = request.getIdentifier().stream()
                 .filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
-        return newReferral(request, subject(request), identifier == null ? null : identifier.getSystem(),
+        NewReferral referral = newReferral(request, subject(request), identifier == null ? null : identifier.getSystem(),
                 identifier == null ? null : identifier.getValue(), List.of(), requester(request.getRequester()),
                 sourceFormat, sourceDocument);
+        return FlagsAndConsent.attach(referral, sentWith(request, List.of()));
+    }
+
+    /**
+     * The Flags and Consents sent with a ServiceRequest: those it contains, then those sent beside it (a transaction's
+     * entries about it), so that a contained Consent is the one kept when both come.
+     */
+    static List<Resource> sentWith(ServiceRequest request, List<? extends Resource> sentBeside) {
+        List<Resource> sent = new ArrayList<>(ContainedFlagsAndConsent.of(request));
+        sent.addAll(sentBeside);
+        return sent;
     }
 
     /** The business rules every new referral meets, however it arrives. */

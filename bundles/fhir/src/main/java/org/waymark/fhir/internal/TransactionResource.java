@@ -1,6 +1,5 @@
 package org.waymark.fhir.internal;
 
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +64,7 @@ public final class TransactionResource extends ReferralEndpoint {
         Bundle posted = parsed.resource();
         long serviceRequests = posted.getEntry().stream().filter(e -> e.getResource() instanceof ServiceRequest).count();
         TransactionBundle transaction = new TransactionBundle(posted, fhir,
-                sr -> serviceRequests == 1 ? body : excerpt(format, posted, sr), format.mediaType());
+                parts -> serviceRequests == 1 ? body : excerpt(format, parts), format.mediaType());
         Caller sender = Callers.of(security);
         List<NewReferral> newReferrals = transaction.referrals().stream().map(TransactionBundle.ReferralEntry::referral).toList();
         List<Intake> intakes = referrals.receiveAll(sender, newReferrals);
@@ -97,6 +96,9 @@ public final class TransactionResource extends ReferralEndpoint {
             Patient patient = referrals.findPatient(sender, intake.referral().patientId()).orElseThrow();
             boolean created = intake.created() && intake.patient().isNewRecord();
             entries[patientEntry.index()] = entry(request, ReferralMapping.toPatient(patient), created, representation);
+        }
+        for (TransactionBundle.SentEntry sent : transaction.flagsAndConsents()) {
+            entries[sent.index()] = FlagAndConsentResponses.entry(sent, referralEntries, intakes);
         }
         Bundle bundle = new Bundle().setType(Bundle.BundleType.TRANSACTIONRESPONSE);
         bundle.setId(UUID.randomUUID().toString());
@@ -131,17 +133,10 @@ public final class TransactionResource extends ReferralEndpoint {
         return entry;
     }
 
-    /** The part of a multi-referral transaction that one referral came from: its ServiceRequest and its Patient. */
-    private String excerpt(FhirFormat format, Bundle posted, ServiceRequest request) {
+    /** The part of a multi-referral transaction that one referral came from (see TransactionBundle's sourceOf). */
+    private String excerpt(FhirFormat format, List<Bundle.BundleEntryComponent> parts) {
         Bundle part = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-        String subject = request.getSubject().getReference();
-        List<Bundle.BundleEntryComponent> kept = new ArrayList<>();
-        for (Bundle.BundleEntryComponent entry : posted.getEntry()) {
-            if (entry.getResource() == request || (subject != null && subject.equals(entry.getFullUrl()))) {
-                kept.add(entry.copy());
-            }
-        }
-        kept.forEach(part::addEntry);
+        parts.forEach(entry -> part.addEntry(entry.copy()));
         return fhir.encode(format, part, false);
     }
 }

@@ -54,6 +54,55 @@ class ReferralMappingTest {
         assertThat(referral.reasonCode()).isEqualTo("http://snomed.info/sct|1144779008");
     }
 
+    /** A plain referral with Flags and a Consent contained, listed in supportingInfo (extra: more JSON fields). */
+    private static String withContained(String contained, String supportingInfo) {
+        return CONTAINED.replace("\"subject\":{\"reference\":\"#p1\"},", "\"subject\":{\"reference\":\"#p1\"},"
+                + "\"supportingInfo\":[" + supportingInfo + "],").replace("\"birthDate\":\"1944-03-02\",\"gender\":\"female\","
+                + "\"address\":[{\"postalCode\":\"S10 2TN\"}]}]", "\"birthDate\":\"1944-03-02\",\"gender\":\"female\","
+                + "\"address\":[{\"postalCode\":\"S10 2TN\"}]}," + contained + "]");
+    }
+
+    private static String containedFlag(String id, String status, String category, String text, String subject) {
+        return FlagsAndConsentTest.flag(status, category, text).replaceFirst("\\{\"resourceType\":\"Flag\",",
+                "{\"resourceType\":\"Flag\",\"id\":\"" + id + "\",")
+                .replace("urn:uuid:11111111-1111-4111-8111-111111111111", subject);
+    }
+
+    @Test
+    void containedFlagsAndConsentListedInSupportingInfoGoWithTheReferral() {
+        String json = withContained(String.join(",", containedFlag("ra", "active", "RA", "Needs easy read", "#p1"),
+                containedFlag("old", "inactive", "SG", "Resolved concern", "#p1"),
+                FlagsAndConsentTest.CONSENT.replaceFirst("\\{\"resourceType\":\"Consent\",", "{\"resourceType\":\"Consent\",\"id\":\"c\",")
+                        .replace("urn:uuid:11111111-1111-4111-8111-111111111111", "#p1")),
+                "{\"reference\":\"#ra\"},{\"reference\":\"#old\"},{\"reference\":\"#c\"}");
+        NewReferral referral = ReferralMapping.toNewReferral(parse(json), "application/fhir+json", json);
+        assertThat(referral.flags()).singleElement().satisfies(f -> {
+            assertThat(f.category()).isEqualTo("RA");
+            assertThat(f.text()).isEqualTo("Needs easy read");
+        });
+        assertThat(referral.consent().category()).isEqualTo("DRC");
+        assertThat(referral.subject().demographics().family()).isEqualTo("Holloway");
+        assertThat(ReferralMapping.toNewReferral(parse(CONTAINED), null, null).flags()).isEmpty();
+    }
+
+    @Test
+    void aContainedFlagTheReferralDoesNotListOrThatIsAboutSomeoneElseIsRefused() {
+        String unlisted = withContained(String.join(",", containedFlag("ra", "active", "RA", "Needs easy read", "#p1"),
+                containedFlag("sg", "active", "SG", "Concern", "#p1")), "{\"reference\":\"#ra\"}");
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse(unlisted), null, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID);
+                    assertThat(e.getMessage()).contains("Flag #sg", "supportingInfo");
+                });
+        String elsewhere = withContained(containedFlag("sg", "active", "SG", "Concern", "Patient/someone-else"),
+                "{\"reference\":\"#sg\"}");
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse(elsewhere), null, null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE);
+                    assertThat(e.getMessage()).contains("another patient");
+                });
+    }
+
     @Test
     void logicalReferenceByNhsNumberIsASubject() {
         NewReferral referral = ReferralMapping.toNewReferral(parse("""
