@@ -1,6 +1,6 @@
 // The area admin's pages: users (add, disable a leaver, enable, reset a password or a lost authenticator app), handing over a caseload, the
 // area's reason lists, and imports into the community directory (directory-import.js).
-import { state, $, api, showMessage, announce, show, sessionEnded, cell, el } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, el } from './common.js';
 import { showAuditViewer } from './governance.js';
 import { mountDirectoryImport } from './directory-import.js';
 
@@ -41,14 +41,14 @@ async function loadUsers() {
   body.replaceChildren();
   for (const id of ['handover-from', 'handover-to']) $(id).replaceChildren();
   for (const user of users) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     row.dataset.username = user.username;
     cell(row, user.username);
     cell(row, user.roles.join(', '));
     cell(row, user.areas.join(', '));
     cell(row, user.enabled ? 'Active' : 'Disabled');
-    const actions = document.createElement('td');
-    const toggle = el('button', user.enabled ? 'Disable' : 'Enable', 'button secondary');
+    const actions = cell(row, '');
+    const toggle = el('button', user.enabled ? 'Disable' : 'Enable', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     toggle.type = 'button';
     toggle.setAttribute('aria-label', `${toggle.textContent} ${user.username}`);
     toggle.addEventListener('click', async () => {
@@ -58,7 +58,7 @@ async function loadUsers() {
         await loadUsers();
       }
     });
-    const reset = el('button', 'Reset password', 'button secondary');
+    const reset = el('button', 'Reset password', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     reset.type = 'button';
     reset.setAttribute('aria-label', `Reset the password of ${user.username}`);
     reset.addEventListener('click', async () => {
@@ -66,7 +66,7 @@ async function loadUsers() {
         'The password could not be reset.');
       if (answer) showPassword(answer);
     });
-    const resetApp = el('button', 'Reset two-factor', 'button secondary');
+    const resetApp = el('button', 'Reset two-factor', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     resetApp.type = 'button';
     resetApp.setAttribute('aria-label', `Reset the two-factor sign-in of ${user.username}`);
     resetApp.addEventListener('click', async () => {
@@ -76,7 +76,6 @@ async function loadUsers() {
       }
     });
     actions.append(toggle, document.createTextNode(' '), reset, document.createTextNode(' '), resetApp);
-    row.appendChild(actions);
     body.appendChild(row);
     if (user.roles.includes('link-worker')) {
       for (const id of ['handover-from', 'handover-to']) {
@@ -165,7 +164,7 @@ async function loadPlugins() {
   const body = document.querySelector('#plugins-table tbody');
   body.replaceChildren();
   for (const plugin of plugins) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     row.dataset.plugin = plugin.id;
     cell(row, (plugin.name || plugin.id) + (plugin.builtIn ? ' (built in)' : ''));
     cell(row, plugin.version);
@@ -174,20 +173,19 @@ async function loadPlugins() {
     cell(row, plugin.contributions.join(', '));
     cell(row, plugin.errors + plugin.timeouts ? `${plugin.errors} errors, ${plugin.timeouts} time-outs`
       + (plugin.lastError ? `. Last: ${plugin.lastError}` : '') : 'None');
-    const actions = document.createElement('td');
+    const actions = cell(row, '');
     if (plugin.state === 'awaiting-approval') {
       actions.append(pluginButton('Approve', plugin, 'approval', { version: plugin.version }, `${plugin.id} ${plugin.version} approved.`));
     }
     if (plugin.state === 'failed') {
       actions.append(pluginButton('Take back into use', plugin, 'reset', undefined, `${plugin.id} is in use again.`));
     }
-    row.appendChild(actions);
     body.appendChild(row);
   }
 }
 
 function pluginButton(label, plugin, action, body, done) {
-  const button = el('button', label, 'button secondary');
+  const button = el('button', label, 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
   button.type = 'button';
   button.setAttribute('aria-label', `${label}: ${plugin.id}`);
   button.addEventListener('click', async () => {
@@ -226,15 +224,15 @@ async function showAreaReport(event) {
   if (!report) return;
   const table = $('area-report-table');
   $('area-report-caption').textContent = `${report.title}, ${report.area}, ${report.from} to ${report.to}`;
-  const head = document.createElement('tr');
+  const head = tableRow();
   for (const column of report.columns) {
-    const th = el('th', column);
+    const th = el('th', column, 'nhsuk-table__header');
     th.scope = 'col';
     head.appendChild(th);
   }
   table.tHead.replaceChildren(head);
   table.tBodies[0].replaceChildren(...report.rows.map((row) => {
-    const tr = document.createElement('tr');
+    const tr = tableRow();
     cell(tr, row.label);
     row.counts.forEach((count) => cell(tr, count));
     return tr;

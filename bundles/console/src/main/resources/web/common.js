@@ -17,17 +17,16 @@ export async function api(method, path, body, extraHeaders) {
   return { status: response.status, data, etag: response.headers.get('ETag') };
 }
 
+/** A problem, in the NHS.UK error summary at the top of the page. */
 export function showMessage(text) {
-  const box = $('message');
-  box.textContent = text || '';
-  box.hidden = !text;
+  $('message-text').textContent = text || '';
+  $('message').hidden = !text;
 }
 
 /** A short confirmation, announced politely (the message box is for problems). */
 export function announce(text) {
-  const box = $('announcement');
-  box.textContent = text || '';
-  box.hidden = !text;
+  $('announcement-text').textContent = text || '';
+  $('announcement').hidden = !text;
 }
 
 export function show(view) {
@@ -51,6 +50,7 @@ export function sessionEnded() {
 
 export function cell(row, text) {
   const td = document.createElement('td');
+  td.className = 'nhsuk-table__cell';
   td.textContent = text == null ? '' : text;
   row.appendChild(td);
   return td;
@@ -66,6 +66,26 @@ export function formatDate(isoDate) {
 
 export function formatWhen(instant) {
   return instant ? new Date(instant).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '';
+}
+
+/** A table row drawn by NHS.UK frontend. */
+export function tableRow() {
+  const tr = document.createElement('tr');
+  tr.className = 'nhsuk-table__row';
+  return tr;
+}
+
+/** A row of an NHS.UK summary list (a dl): the term and its value; nothing when there is no value. */
+export function summaryRow(list, term, value) {
+  if (value == null || value === '') return;
+  const line = el('div', null, 'nhsuk-summary-list__row');
+  line.append(el('dt', term, 'nhsuk-summary-list__key'), el('dd', value, 'nhsuk-summary-list__value'));
+  list.append(line);
+}
+
+/** An NHS.UK tag: a short status word in one of its colours (blue, green, red, orange, yellow, grey, ...). */
+export function tag(text, colour) {
+  return el('strong', text, colour ? `nhsuk-tag nhsuk-tag--${colour}` : 'nhsuk-tag');
 }
 
 export function el(tag, text, className) {

@@ -1,6 +1,6 @@
 // The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
 // /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
-import { state, $, api, showMessage, announce, show, sessionEnded, cell, formatNhs, formatDate } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate } from './common.js';
 import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
@@ -165,22 +165,26 @@ function renderInbox(items) {
   $('inbox-count').textContent = items.length ? `(${items.length})` : '';
   for (const item of items) {
     const li = document.createElement('li');
-    li.className = item.task ? 'inbox-item task' : 'inbox-item';
+    li.className = item.task ? 'inbox-item task nhsuk-card' : 'inbox-item nhsuk-card';
     li.dataset.id = item.id;
+    const content = document.createElement('div');
+    content.className = 'nhsuk-card__content';
     const title = document.createElement('h2');
+    title.className = 'nhsuk-card__heading nhsuk-heading-s';
     title.textContent = item.subject || 'Message';
     const when = document.createElement('p');
-    when.className = 'hint';
+    when.className = 'nhsuk-hint';
     when.textContent = `${item.task ? 'Task' : 'Message'}, ${new Date(item.created).toLocaleString('en-GB')}`;
     const text = document.createElement('p');
     text.textContent = item.text || '';
     const done = document.createElement('button');
     done.type = 'button';
-    done.className = 'button secondary';
+    done.className = 'nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0';
     done.textContent = item.task ? 'Mark as done' : 'Dismiss';
     done.setAttribute('aria-label', `${done.textContent}: ${item.subject || 'message'}`);
     done.addEventListener('click', () => markDone(item.id));
-    li.append(title, when, text, done);
+    content.append(title, when, text, done);
+    li.append(content);
     list.appendChild(li);
   }
 }
@@ -227,31 +231,34 @@ async function loadCaseload() {
 
 
 const FLAG_BADGES = {SG: 'Safeguarding', RA: 'Reasonable adjustment'};
+const FLAG_COLOURS = {SG: 'red', RA: 'purple'};
+/** NHS.UK tag colours for the referral statuses: new work stands out, finished work recedes. */
+const STATUS_COLOURS = { 'requested': 'blue', 'accepted': 'aqua-green', 'in-progress': 'green', 'on-hold': 'yellow',
+  'completed': 'white', 'rejected': 'red', 'failed': 'orange', 'cancelled': 'grey', 'entered-in-error': 'grey' };
 
 function render(items) {
   const body = document.querySelector('#caseload tbody');
   body.replaceChildren();
   for (const item of items) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     row.dataset.id = item.id;
     const name = document.createElement('a');
     name.href = `#/referrals/${encodeURIComponent(item.id)}`;
     name.className = 'open-referral';
     name.textContent = item.patientName || 'Name not given';
-    const person = row.appendChild(document.createElement('td'));
+    const person = cell(row, '');
     person.appendChild(name);
     // Flags in force are shown before anyone opens the referral: a safeguarding check or an adjustment comes first.
     for (const category of item.flags || []) {
       const badge = document.createElement('span');
-      badge.className = `flag-badge flag-${category === 'SG' ? 'safeguarding' : 'other'}`;
+      badge.className = `flag-badge flag-${category === 'SG' ? 'safeguarding' : 'other'} nhsuk-tag nhsuk-tag--${FLAG_COLOURS[category] || 'grey'}`;
       badge.textContent = FLAG_BADGES[category] || 'Other flag';
       person.append(' ', badge);
     }
     cell(row, item.nhsNumber ? formatNhs(item.nhsNumber) + (item.nhsNumberVerified ? '' : ' (unverified)') : '');
     cell(row, item.reason);
     cell(row, item.area);
-    const status = cell(row, item.status);
-    status.className = `status status-${item.status}`;
+    cell(row, '').appendChild(tag(item.status, STATUS_COLOURS[item.status] || 'grey'));
     cell(row, item.assignee || 'Unassigned');
     cell(row, new Date(item.received).toLocaleDateString('en-GB'));
     body.appendChild(row);
@@ -299,7 +306,7 @@ async function loadLinkage() {
   const body = document.querySelector('#linkage-queue tbody');
   body.replaceChildren();
   for (const item of data.items) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     row.dataset.id = item.id;
     cell(row, item.name || 'Name not given');
     cell(row, formatDate(item.birthDate));
@@ -308,11 +315,11 @@ async function loadLinkage() {
     cell(row, new Date(item.created).toLocaleDateString('en-GB'));
     const action = document.createElement('button');
     action.type = 'button';
-    action.className = 'button secondary review-button';
+    action.className = 'nhsuk-button nhsuk-button--secondary nhsuk-button--small review-button';
     action.textContent = 'Review';
     action.setAttribute('aria-label', `Review ${item.name || 'this referral'}`);
     action.addEventListener('click', () => openReview(item.id));
-    row.appendChild(document.createElement('td')).appendChild(action);
+    cell(row, '').appendChild(action);
     body.appendChild(row);
   }
   $('linkage-count').textContent = data.total === 0 ? 'Nothing is waiting for review.'
@@ -338,9 +345,10 @@ async function openReview(id) {
 }
 
 function personRow(label, person, className) {
-  const row = document.createElement('tr');
-  if (className) row.className = className;
+  const row = tableRow();
+  if (className) row.classList.add(className);
   const head = document.createElement('th');
+  head.className = 'nhsuk-table__header';
   head.scope = 'row';
   head.textContent = label;
   row.appendChild(head);
@@ -366,17 +374,17 @@ function renderReview(review) {
     row.dataset.patientId = candidate.person.patientId;
     const match = cell(row, `Score ${candidate.score}`);
     const detail = document.createElement('span');
-    detail.className = 'match-detail';
+    detail.className = 'match-detail nhsuk-u-secondary-text-colour';
     detail.textContent = `${candidate.detail}; ${candidate.referrals} referral${candidate.referrals === 1 ? '' : 's'}`;
     match.appendChild(detail);
     const link = document.createElement('button');
     link.type = 'button';
-    link.className = 'button link-candidate';
+    link.className = 'nhsuk-button nhsuk-button--small link-candidate';
     link.textContent = 'Same person: link';
     link.setAttribute('aria-label', `Link to candidate ${index + 1}, ${personName(candidate.person)}`);
     link.addEventListener('click', () => decide({ decision: 'link', patientId: candidate.person.patientId },
       `Linked to ${personName(candidate.person)}.`));
-    row.appendChild(document.createElement('td')).appendChild(link);
+    cell(row, '').appendChild(link);
     body.appendChild(row);
   });
 }

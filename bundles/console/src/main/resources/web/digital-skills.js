@@ -69,16 +69,17 @@ function renderAssessForm() {
   const form = $('ds-assess-form');
   form.replaceChildren();
   for (const area of framework.areas) {
-    const fieldset = el('fieldset', {}, el('legend', { text: `${area.title}: ${area.plain}` }));
+    const fieldset = el('fieldset', { class: 'nhsuk-fieldset' },
+      el('legend', { class: 'nhsuk-fieldset__legend nhsuk-fieldset__legend--s', text: `${area.title}: ${area.plain}` }));
     for (const statement of area.statements) {
-      const select = el('select', { id: `ds-${statement.code}`, name: statement.code, required: true },
+      const select = el('select', { id: `ds-${statement.code}`, name: statement.code, required: true, class: 'nhsuk-select' },
         el('option', { value: '', text: 'Choose an answer' }),
         ...framework.answers.map((a) => el('option', { value: a.code, text: a.label })));
-      fieldset.append(el('div', { class: 'field wide' }, el('label', { for: select.id, text: statement.text }), select));
+      fieldset.append(el('div', { class: 'nhsuk-form-group' }, el('label', { for: select.id, class: 'nhsuk-label', text: statement.text }), select));
     }
     form.append(fieldset);
   }
-  form.append(el('button', { type: 'submit', class: 'button secondary', text: 'Save assessment' }));
+  form.append(el('button', { type: 'submit', class: 'nhsuk-button nhsuk-button--secondary', text: 'Save assessment' }));
 }
 
 async function submitAssessment(event) {
@@ -117,7 +118,7 @@ async function sendLink(send) {
   const box = $('ds-link');
   box.replaceChildren(
     el('span', { text: send ? 'Sent to the person. ' : 'Give the person this link (it works once, for 14 days): ' }),
-    el('a', { href: answer.data.link, class: 'back-link', text: answer.data.link }));
+    el('a', { href: answer.data.link, text: answer.data.link }));
   box.hidden = false;
 }
 
@@ -143,9 +144,10 @@ async function loadProgress() {
     : `${progress.assessments} assessments. Overall change since ${formatWhen(progress.baselineAt)}: `
       + `${progress.overallChange > 0 ? '+' : ''}${progress.overallChange} points${progress.improved ? ' (improved)' : ''}.`;
   for (const row of progress.areas) {
-    const tr = el('tr');
-    tr.append(el('th', { scope: 'row', text: row.title }), el('td', { text: `${row.baseline}` }), el('td', { text: `${row.latest}` }),
-      el('td', { text: `${row.change > 0 ? '+' : ''}${row.change}` }));
+    const tr = el('tr', { class: 'nhsuk-table__row' });
+    tr.append(el('th', { scope: 'row', class: 'nhsuk-table__header', text: row.title }), el('td', { class: 'nhsuk-table__cell', text: `${row.baseline}` }),
+      el('td', { class: 'nhsuk-table__cell', text: `${row.latest}` }),
+      el('td', { class: 'nhsuk-table__cell', text: `${row.change > 0 ? '+' : ''}${row.change}` }));
     body.append(tr);
   }
   drawProgressChart($('ds-chart'), progress);
@@ -200,8 +202,9 @@ function checkboxes(container, name, items, chosen) {
   container.replaceChildren();
   for (const item of items) {
     const id = `ds-${name}-${item.code}`;
-    const box = el('input', { type: 'checkbox', id, name, value: item.code, checked: chosen.includes(item.code) });
-    container.append(el('div', { class: 'check' }, box, el('label', { for: id, text: item.label })));
+    const box = el('input', { type: 'checkbox', id, name, value: item.code, checked: chosen.includes(item.code), class: 'nhsuk-checkboxes__input' });
+    container.append(el('div', { class: 'nhsuk-checkboxes__item' }, box,
+      el('label', { for: id, class: 'nhsuk-label nhsuk-checkboxes__label', text: item.label })));
   }
 }
 
@@ -220,7 +223,7 @@ async function loadPlan() {
   const goals = $('ds-goal-list');
   goals.replaceChildren();
   for (const goal of plan.goals || []) {
-    const button = el('button', { type: 'button', class: 'button secondary',
+    const button = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small',
       text: goal.achievedOn ? `Mark "${goal.text}" not achieved` : `Mark "${goal.text}" achieved` });
     button.addEventListener('click', () => markGoal(goal.id, !goal.achievedOn));
     goals.append(el('li', { class: 'entry' }, el('span', { class: 'entry-heading',
@@ -240,17 +243,18 @@ function renderFollowUps(followUps) {
   body.replaceChildren();
   $('ds-follow-ups').hidden = !followUps.length;
   for (const f of followUps) {
-    const tr = el('tr');
-    const cell = el('td');
+    const tr = el('tr', { class: 'nhsuk-table__row' });
+    const cell = el('td', { class: 'nhsuk-table__cell' });
     if (f.status === 'scheduled') {
       const id = `ds-move-${f.seq}`;
-      const input = el('input', { type: 'date', id, value: f.dueOn });
-      const button = el('button', { type: 'button', class: 'button secondary', text: 'Move' });
+      const input = el('input', { type: 'date', id, value: f.dueOn, class: 'nhsuk-input nhsuk-input--width-10' });
+      const button = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', text: 'Move' });
       button.addEventListener('click', () => moveFollowUp(f.id, input.value));
-      cell.append(el('label', { for: id, class: 'visually-hidden', text: `New date for the ${f.label} follow-up` }), input, button);
+      cell.append(el('label', { for: id, class: 'nhsuk-u-visually-hidden', text: `New date for the ${f.label} follow-up` }), input, button);
     }
-    tr.append(el('th', { scope: 'row', text: f.label }), el('td', { text: formatDate(f.dueOn) }),
-      el('td', { text: f.status === 'done' ? 'Done' : f.remindedAt ? 'Scheduled, reminders sent' : 'Scheduled' }), cell);
+    tr.append(el('th', { scope: 'row', class: 'nhsuk-table__header', text: f.label }),
+      el('td', { class: 'nhsuk-table__cell', text: formatDate(f.dueOn) }),
+      el('td', { class: 'nhsuk-table__cell', text: f.status === 'done' ? 'Done' : f.remindedAt ? 'Scheduled, reminders sent' : 'Scheduled' }), cell);
     body.append(tr);
   }
 }
@@ -355,27 +359,27 @@ async function loadReport(event) {
   showMessage('');
   const report = answer.data;
   $('ds-report-csv').href = `/api/digital-skills/reports.csv?${reportQuery()}`;
-  root.append(el('p', { class: 'hint', text: `Referrals received in ${report.area} from ${formatDate(report.from)} to `
+  root.append(el('p', { class: 'nhsuk-hint', text: `Referrals received in ${report.area} from ${formatDate(report.from)} to `
     + `${formatDate(report.to)}. Counts from 1 to ${report.threshold - 1} are shown as *, and another count is hidden `
     + 'where a total would give one away.' }));
-  root.append(el('h2', { text: 'From referral to improvement' }));
+  root.append(el('h2', { class: 'nhsuk-heading-m', text: 'From referral to improvement' }));
   root.append(funnelChart(report.funnel));
   root.append(table('The funnel', ['Stage', 'People'], report.funnel.map((s) => [s.label, s.count])));
-  root.append(el('h2', { text: 'Follow-ups' }));
+  root.append(el('h2', { class: 'nhsuk-heading-m', text: 'Follow-ups' }));
   root.append(table('Follow-ups due so far and done', ['Due', 'Done', 'Completion'],
     [[report.followUps.due, report.followUps.done, report.followUps.completion]], true));
-  root.append(el('h2', { text: 'Change per skill area' }));
+  root.append(el('h2', { class: 'nhsuk-heading-m', text: 'Change per skill area' }));
   root.append(table('Mean change in score (0 to 100) between the first and latest assessment, for people assessed twice or more',
     ['Skill area', 'People', 'Mean change'], report.skillAreaChange.map((r) => [r.title, r.people, r.meanChange])));
-  root.append(el('h2', { text: 'Wellbeing and other outcome measures' }));
+  root.append(el('h2', { class: 'nhsuk-heading-m', text: 'Wellbeing and other outcome measures' }));
   root.append(report.outcomeChange.length
     ? table('Mean change between the first and latest response, for the people assessed who answered a measure twice or more',
       ['Measure and item', 'People', 'Mean change'], report.outcomeChange.map((r) => [`${r.measure}: ${r.item.replace(/-/g, ' ')}`, r.people, r.meanChange]))
-    : el('p', { class: 'hint', text: 'No one assessed has answered an outcome measure twice yet.' }));
-  root.append(el('h2', { text: 'Who are we missing?' }));
+    : el('p', { class: 'nhsuk-hint', text: 'No one assessed has answered an outcome measure twice yet.' }));
+  root.append(el('h2', { class: 'nhsuk-heading-m', text: 'Who are we missing?' }));
   for (const group of report.equity) {
-    root.append(el('h3', { text: group.label }));
-    if (!group.available) root.append(el('p', { class: 'hint', text: group.note }));
+    root.append(el('h3', { class: 'nhsuk-heading-s', text: group.label }));
+    if (!group.available) root.append(el('p', { class: 'nhsuk-hint', text: group.note }));
     root.append(table(`The funnel by ${group.label.toLowerCase()}`, ['Group', 'Referred', 'Engaged', 'Assessed', 'Followed up', 'Improved'],
       group.rows.map((r) => [r.category, r.referred, r.engaged, r.assessed, r.followedUp, r.improved])));
   }
@@ -383,14 +387,15 @@ async function loadReport(event) {
 }
 
 function table(caption, headings, rows, noRowHeadings) {
-  const t = el('table', {}, el('caption', { text: caption }));
-  const head = el('tr');
-  headings.forEach((h) => head.append(el('th', { scope: 'col', text: h })));
-  t.append(el('thead', {}, head));
-  const body = el('tbody');
+  const t = el('table', { class: 'nhsuk-table' }, el('caption', { class: 'nhsuk-table__caption nhsuk-table__caption--s', text: caption }));
+  const head = el('tr', { class: 'nhsuk-table__row' });
+  headings.forEach((h) => head.append(el('th', { scope: 'col', class: 'nhsuk-table__header', text: h })));
+  t.append(el('thead', { class: 'nhsuk-table__head' }, head));
+  const body = el('tbody', { class: 'nhsuk-table__body' });
   for (const row of rows) {
-    const tr = el('tr');
-    row.forEach((value, i) => tr.append(el(i === 0 && !noRowHeadings ? 'th' : 'td', i === 0 && !noRowHeadings ? { scope: 'row', text: value } : { text: value })));
+    const tr = el('tr', { class: 'nhsuk-table__row' });
+    row.forEach((value, i) => tr.append(el(i === 0 && !noRowHeadings ? 'th' : 'td', i === 0 && !noRowHeadings
+      ? { scope: 'row', class: 'nhsuk-table__header', text: value } : { class: 'nhsuk-table__cell', text: value })));
     body.append(tr);
   }
   t.append(body);

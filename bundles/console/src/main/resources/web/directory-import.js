@@ -25,17 +25,17 @@ const number = (n) => Number(n).toLocaleString('en-GB');
 export function mountDirectoryImport(root) {
   const file = el('input', { type: 'file', id: 'import-file', accept: '.json,.zip,application/json,application/zip',
     'aria-describedby': 'import-file-hint' });
-  const submit = el('button', { type: 'submit', class: 'button secondary' }, 'Import');
+  const submit = el('button', { type: 'submit', class: 'nhsuk-button nhsuk-button--secondary' }, 'Import');
   const form = el('form', { id: 'import-form', novalidate: '' },
-    el('div', { class: 'field wide' }, el('label', { for: 'import-file' }, 'File to import'),
-      el('span', { class: 'hint', id: 'import-file-hint' }, 'A .json file of Open Referral UK or HSDS records, or a .zip of a CSV '
+    el('div', { class: 'nhsuk-form-group' }, el('label', { for: 'import-file', class: 'nhsuk-label' }, 'File to import'),
+      el('div', { class: 'nhsuk-hint', id: 'import-file-hint' }, 'A .json file of Open Referral UK or HSDS records, or a .zip of a CSV '
         + 'data package (datapackage.json and its CSV files)'), file),
     submit);
   const label = el('p', { id: 'import-progress-label' });
   const bar = el('progress', { id: 'import-progress', 'aria-labelledby': 'import-progress-label' });
   const progressBox = el('div', { id: 'import-running', hidden: '' }, label, bar);
   // Polite announcements at phase changes, each quarter and the end; the label above changes silently at each poll.
-  const status = el('p', { id: 'import-status', role: 'status', class: 'visually-hidden' });
+  const status = el('p', { id: 'import-status', role: 'status', class: 'nhsuk-u-visually-hidden' });
   const summary = el('div', { id: 'import-summary', tabindex: '-1', hidden: '' });
   root.replaceChildren(form, progressBox, status, summary);
   let announced = '';
@@ -119,15 +119,15 @@ export function mountDirectoryImport(root) {
     const heading = applied ? `Imported ${number(run.records)} records` : 'Nothing was imported';
     const counts = Object.entries(run.counts || {}).map(([kind, count]) => `${kind.replaceAll('_', ' ')}: ${number(count)}`);
     const errors = run.errors || [];
-    summary.replaceChildren(
-      el('h3', { id: 'import-summary-title' }, heading),
+    summary.replaceChildren(...[
+      el('h3', { id: 'import-summary-title', class: 'nhsuk-heading-s' }, heading),
       el('p', { class: applied ? 'announcement' : 'message' }, applied ? `${counts.join(', ')}.` : (run.detail || 'The import failed.')),
-      counts.length ? el('ul', { id: 'import-counts' }, ...counts.map((c) => el('li', {}, c))) : null,
+      counts.length ? el('ul', { id: 'import-counts', class: 'nhsuk-list nhsuk-list--bullet' }, ...counts.map((c) => el('li', {}, c))) : null,
       errors.length ? el('h4', {}, `Problems (${number(run.errorCount)})`) : null,
-      errors.length ? el('ul', { id: 'import-errors' }, ...errors.slice(0, ERRORS_SHOWN).map((e) => el('li', {}, e)),
+      errors.length ? el('ul', { id: 'import-errors', class: 'nhsuk-list nhsuk-list--bullet' }, ...errors.slice(0, ERRORS_SHOWN).map((e) => el('li', {}, e)),
         run.errorCount > ERRORS_SHOWN ? el('li', {}, `… and ${number(run.errorCount - ERRORS_SHOWN)} more`) : null) : null,
       (run.skipped || []).length ? el('h4', {}, 'Skipped') : null,
-      (run.skipped || []).length ? el('ul', { id: 'import-skipped' }, ...run.skipped.map((s) => el('li', {}, s))) : null);
+      (run.skipped || []).length ? el('ul', { id: 'import-skipped', class: 'nhsuk-list nhsuk-list--bullet' }, ...run.skipped.map((s) => el('li', {}, s))) : null].filter(Boolean));
     summary.hidden = false;
     say(applied ? `${heading}. ${(run.skipped || []).length} items skipped.`
       : `Nothing was imported: ${number(run.errorCount)} problems. The list follows.`);

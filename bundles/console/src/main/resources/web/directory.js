@@ -44,8 +44,22 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** An NHS.UK form group: the label above its control. */
 function field(label, input) {
-  return el('label', { class: 'field' }, label, ' ', input);
+  return el('div', { class: 'nhsuk-form-group' }, el('label', { class: 'nhsuk-label', for: input.id }, label), input);
+}
+
+/** An NHS.UK checkbox with its label. */
+function checkbox(input, label) {
+  input.className = 'nhsuk-checkboxes__input';
+  return el('div', { class: 'nhsuk-form-group' }, el('div', { class: 'nhsuk-checkboxes nhsuk-checkboxes--small' },
+    el('div', { class: 'nhsuk-checkboxes__item' }, input, el('label', { class: 'nhsuk-label nhsuk-checkboxes__label', for: input.id }, label))));
+}
+
+/** A row of an NHS.UK summary list. */
+function summaryRow(term, value) {
+  return el('div', { class: 'nhsuk-summary-list__row' }, el('dt', { class: 'nhsuk-summary-list__key' }, term),
+    el('dd', { class: 'nhsuk-summary-list__value' }, value));
 }
 
 function problemText(status, data) {
@@ -56,23 +70,25 @@ function problemText(status, data) {
 export function mountDirectory(root, { api, referralId = null, pageSize = 20, roles = [] }) {
   const isAdmin = roles.includes('admin');
   const state = { page: 1, total: 0 };
-  const words = el('input', { type: 'search', name: 'search', id: 'directory-search' });
-  const postcode = el('input', { name: 'postcode', id: 'directory-postcode', size: '8', autocomplete: 'off' });
-  const age = el('input', { name: 'age', id: 'directory-age', type: 'number', min: '0', max: '150', size: '4' });
-  const day = el('select', { name: 'day', id: 'directory-day' }, ...DAYS.map(([value, text]) => el('option', { value }, text)));
+  const words = el('input', { type: 'search', name: 'search', id: 'directory-search', class: 'nhsuk-input nhsuk-input--width-20' });
+  const postcode = el('input', { name: 'postcode', id: 'directory-postcode', size: '8', autocomplete: 'off',
+    class: 'nhsuk-input nhsuk-input--width-10' });
+  const age = el('input', { name: 'age', id: 'directory-age', type: 'number', min: '0', max: '150', size: '4',
+    class: 'nhsuk-input nhsuk-input--width-3' });
+  const day = el('select', { name: 'day', id: 'directory-day', class: 'nhsuk-select' }, ...DAYS.map(([value, text]) => el('option', { value }, text)));
   const free = el('input', { type: 'checkbox', name: 'free', id: 'directory-free' });
   const count = el('p', { 'aria-live': 'polite', id: 'directory-count' });
-  const results = el('ol', { class: 'directory-results', id: 'directory-results' });
+  const results = el('ol', { class: 'nhsuk-list nhsuk-list--border', id: 'directory-results' });
   const detail = el('div', { id: 'directory-detail', hidden: '' });
   const message = el('p', { role: 'alert', class: 'message', hidden: '' });
   // Always in the page, so that screen readers hear what is written into it; empty, it takes no room.
   const announce = el('p', { role: 'status', class: 'announcement', id: 'directory-announcement' });
-  const previous = el('button', { type: 'button', class: 'button secondary', onclick: () => { state.page -= 1; search(); } }, 'Previous');
-  const next = el('button', { type: 'button', class: 'button secondary', onclick: () => { state.page += 1; search(); } }, 'Next');
-  const form = el('form', { role: 'search', class: 'search', onsubmit: (e) => { e.preventDefault(); state.page = 1; search(); } },
+  const previous = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', onclick: () => { state.page -= 1; search(); } }, 'Previous');
+  const next = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', onclick: () => { state.page += 1; search(); } }, 'Next');
+  const form = el('form', { role: 'search', class: 'inline-form', onsubmit: (e) => { e.preventDefault(); state.page = 1; search(); } },
     field('What are they looking for?', words), field('Near postcode', postcode), field('Age', age), field('Day', day),
-    el('label', { class: 'field' }, free, ' Free only'), el('button', { type: 'submit', class: 'button' }, 'Search'));
-  const list = el('div', {}, form, count, results, el('nav', { class: 'pager', 'aria-label': 'Pages' }, previous, next));
+    checkbox(free, 'Free only'), el('button', { type: 'submit', class: 'nhsuk-button' }, 'Search'));
+  const list = el('div', {}, form, count, results, el('nav', { class: 'nhsuk-button-group', 'aria-label': 'Pages' }, previous, next));
   root.replaceChildren(message, announce, list, detail);
 
   function say(text) {
@@ -94,12 +110,15 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     count.textContent = `${data.total} ${data.total === 1 ? 'service' : 'services'}`;
     results.replaceChildren(...data.results.map((r) => el('li', {},
       el('button', { type: 'button', class: 'link-button', onclick: () => open(r.id) }, r.name),
-      r.organization ? el('span', { class: 'muted' }, ` ${r.organization}`) : null,
-      r.distance_km !== undefined ? el('span', { class: 'badge' }, `${r.distance_km} km`) : null,
-      r.freshness && r.freshness.stale ? el('span', { class: 'badge warning' }, r.freshness.report ? `reported ${r.freshness.report}` : 'not confirmed recently') : null,
-      r.freshness && r.freshness.capacity !== 'open' ? el('span', { class: 'badge warning' }, r.freshness.capacity === 'full' ? 'full' : 'waiting list') : null,
+      r.organization ? el('span', { class: 'nhsuk-u-secondary-text-colour' }, ` ${r.organization}`) : null,
+      r.distance_km !== undefined ? ' ' : null,
+      r.distance_km !== undefined ? el('strong', { class: 'nhsuk-tag nhsuk-tag--blue' }, `${r.distance_km} km`) : null,
+      r.freshness && r.freshness.stale ? ' ' : null,
+      r.freshness && r.freshness.stale ? el('strong', { class: 'nhsuk-tag nhsuk-tag--orange' }, r.freshness.report ? `reported ${r.freshness.report}` : 'not confirmed recently') : null,
+      r.freshness && r.freshness.capacity !== 'open' ? ' ' : null,
+      r.freshness && r.freshness.capacity !== 'open' ? el('strong', { class: 'nhsuk-tag nhsuk-tag--yellow' }, r.freshness.capacity === 'full' ? 'full' : 'waiting list') : null,
       el('div', {}, r.schedules.join('; ')),
-      el('div', { class: 'muted' }, r.taxonomy_terms.join(', ')))));
+      el('div', { class: 'nhsuk-u-secondary-text-colour' }, r.taxonomy_terms.join(', ')))));
     previous.disabled = state.page <= 1;
     next.disabled = state.page * pageSize >= state.total;
   }
@@ -116,43 +135,42 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     const place = (data.service_at_locations[0] || {}).location || {};
     const address = (place.addresses || [])[0];
     const phones = [...(data.phones || []), ...(data.contacts || []).flatMap((c) => c.phones || [])].map((p) => p.number);
-    detail.replaceChildren(
-      el('h2', { tabindex: '-1', id: 'directory-service-name' }, data.name),
+    // replaceChildren writes a null as the text "null": leave out the parts this service does not have.
+    detail.replaceChildren(...[
+      el('h2', { tabindex: '-1', id: 'directory-service-name', class: 'nhsuk-heading-m' }, data.name),
       data.status !== 'active' ? el('p', { class: 'message' }, `This service is ${data.status}.`) : null,
       el('p', {}, data.description || ''),
-      el('dl', {},
-        el('dt', {}, 'Run by'), el('dd', {}, (data.organization || {}).name || '—'),
-        el('dt', {}, 'Where'), el('dd', {}, [place.name, address && address.address_1, address && address.postal_code].filter(Boolean).join(', ') || '—'),
-        el('dt', {}, 'When'), el('dd', {}, (data.schedules || []).map((s) => s.description || `${s.byday} ${s.opens_at}-${s.closes_at}`).join('; ') || '—'),
-        el('dt', {}, 'Ages'), el('dd', {}, [data.minimum_age, data.maximum_age].some((a) => a !== undefined)
+      el('dl', { class: 'nhsuk-summary-list' },
+        summaryRow('Run by', (data.organization || {}).name || '—'),
+        summaryRow('Where', [place.name, address && address.address_1, address && address.postal_code].filter(Boolean).join(', ') || '—'),
+        summaryRow('When', (data.schedules || []).map((s) => s.description || `${s.byday} ${s.opens_at}-${s.closes_at}`).join('; ') || '—'),
+        summaryRow('Ages', [data.minimum_age, data.maximum_age].some((a) => a !== undefined)
           ? `${data.minimum_age ?? 0} to ${data.maximum_age ?? 'any age'}` : 'All ages'),
-        el('dt', {}, 'Cost'), el('dd', {}, [data.fees, ...(data.cost_options || []).map((c) => c.amount_description || c.option)]
+        summaryRow('Cost', [data.fees, ...(data.cost_options || []).map((c) => c.amount_description || c.option)]
           .filter(Boolean).join('; ') || '—'),
-        el('dt', {}, 'Contact'), el('dd', {}, [data.email, ...phones].filter(Boolean).join(', ') || '—'),
-        data.url ? el('dt', {}, 'Web address') : null, data.url ? el('dd', {}, data.url) : null,
-        data.eligibility_description ? el('dt', {}, 'Who it is for') : null,
-        data.eligibility_description ? el('dd', {}, data.eligibility_description) : null,
-        data.application_process ? el('dt', {}, 'How to join') : null,
-        data.application_process ? el('dd', {}, data.application_process) : null,
-        el('dt', {}, 'Last updated'), el('dd', {}, data.last_modified ? data.last_modified.substring(0, 10) : 'not known'),
-        el('dt', {}, 'Last confirmed'), el('dd', {}, freshness.lastConfirmed ? freshness.lastConfirmed.substring(0, 10) : 'not yet')),
+        summaryRow('Contact', [data.email, ...phones].filter(Boolean).join(', ') || '—'),
+        data.url ? summaryRow('Web address', data.url) : null,
+        data.eligibility_description ? summaryRow('Who it is for', data.eligibility_description) : null,
+        data.application_process ? summaryRow('How to join', data.application_process) : null,
+        summaryRow('Last updated', data.last_modified ? data.last_modified.substring(0, 10) : 'not known'),
+        summaryRow('Last confirmed', freshness.lastConfirmed ? freshness.lastConfirmed.substring(0, 10) : 'not yet')),
       freshness.stale ? el('p', { class: 'message' }, freshness.report
         ? `A link worker reported this service ${freshness.report}${freshness.reportNote ? `: ${freshness.reportNote}` : ''}. Check before referring.`
         : 'These details have not been confirmed for a while. Check before referring.') : null,
-      isAdmin ? el('p', {}, el('button', { type: 'button', class: 'button secondary', id: 'directory-edit',
+      isAdmin ? el('p', {}, el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', id: 'directory-edit',
         onclick: () => edit(data.id) }, 'Edit details')) : null,
       reportActions(data),
       referralId ? referralActions(data, freshness) : null,
       changes(data.id),
-      el('button', { type: 'button', class: 'link-button dark', onclick: back }, 'Back to the results'));
+      el('button', { type: 'button', class: 'nhsuk-back-link', onclick: back }, 'Back to the results')].filter(Boolean));
     if (focusHeading) detail.querySelector('h2').focus();
   }
 
   // Who changed what: admins' edits, imports, providers' answers and link workers' reports, newest first.
   function changes(id) {
-    const entries = el('ol', { class: 'entries', id: 'directory-changes' });
-    const more = el('button', { type: 'button', class: 'button secondary', hidden: '' }, 'Show older changes');
-    const note = el('p', { class: 'hint' });
+    const entries = el('ol', { class: 'nhsuk-list nhsuk-list--border', id: 'directory-changes' });
+    const more = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', hidden: '' }, 'Show older changes');
+    const note = el('p', { class: 'nhsuk-hint' });
     let page = 0;
     async function load() {
       page += 1;
@@ -165,7 +183,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     more.addEventListener('click', load);
     load();
     return el('section', { 'aria-labelledby': 'directory-changes-title' },
-      el('h3', { id: 'directory-changes-title' }, 'Changes'), note, entries, more);
+      el('h3', { id: 'directory-changes-title', class: 'nhsuk-heading-s' }, 'Changes'), note, entries, more);
   }
 
   function changeEntry(entry) {
@@ -173,7 +191,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     return el('li', { class: 'entry' },
       el('span', { class: 'entry-heading' }, `${when}, ${entry.by} (${SOURCES[entry.source] || entry.source})`),
       el('span', { class: 'entry-text' }, entry.summary),
-      entry.changes.length ? el('ul', {}, ...entry.changes.map((c) => el('li', {},
+      entry.changes.length ? el('ul', { class: 'nhsuk-list nhsuk-list--bullet' }, ...entry.changes.map((c) => el('li', {},
         `${FIELD_NAMES[c.field] || c.field}: ${c.old ?? '(none)'} → ${c.new ?? '(none)'}`))) : null);
   }
 
@@ -184,22 +202,23 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     const { status, data, etag } = await api('GET', `/api/directory/services/${encodeURIComponent(id)}`);
     if (status !== 200) { say(problemText(status, data)); return; }
     const inputs = {};
-    const summary = el('div', { class: 'message', role: 'alert', tabindex: '-1', id: 'edit-errors', hidden: '' });
+    const summary = el('div', { class: 'nhsuk-error-summary', role: 'alert', tabindex: '-1', id: 'edit-errors', hidden: '' });
     const conflict = el('div', { class: 'message', role: 'alert', id: 'edit-conflict', hidden: '' });
     const rows = [];
     function input(key, label, kind, value, hint) {
       const id = `edit-${key.replace(/[^a-z0-9]+/gi, '-')}`;
       let control;
-      if (kind === 'textarea') control = el('textarea', { id, rows: '3' });
-      else if (kind === 'status') control = el('select', { id }, ...STATUSES.map(([v, text]) => el('option', { value: v }, text)));
-      else if (kind === 'age') control = el('input', { id, type: 'number', min: '0', max: '150', step: 'any', inputmode: 'decimal' });
-      else control = el('input', { id, type: kind === 'email' ? 'email' : kind === 'url' ? 'url' : kind === 'tel' ? 'tel' : 'text' });
+      if (kind === 'textarea') control = el('textarea', { id, rows: '3', class: 'nhsuk-textarea' });
+      else if (kind === 'status') control = el('select', { id, class: 'nhsuk-select' }, ...STATUSES.map(([v, text]) => el('option', { value: v }, text)));
+      else if (kind === 'age') control = el('input', { id, type: 'number', min: '0', max: '150', step: 'any', inputmode: 'decimal', class: 'nhsuk-input nhsuk-input--width-3' });
+      else control = el('input', { id, type: kind === 'email' ? 'email' : kind === 'url' ? 'url' : kind === 'tel' ? 'tel' : 'text', class: 'nhsuk-input' });
       control.value = value ?? '';
-      const hintNode = hint ? el('span', { class: 'hint', id: `${id}-hint` }, hint) : null;
-      const error = el('span', { class: 'error', id: `${id}-error`, hidden: '' });
+      const hintNode = hint ? el('div', { class: 'nhsuk-hint', id: `${id}-hint` }, hint) : null;
+      const error = el('span', { class: 'nhsuk-error-message', id: `${id}-error`, hidden: '' });
       control.setAttribute('aria-describedby', [hint ? `${id}-hint` : null, `${id}-error`].filter(Boolean).join(' '));
-      inputs[key] = { control, error, label };
-      rows.push(el('div', { class: 'field wide' }, el('label', { for: id }, label), hintNode, error, control));
+      const group = el('div', { class: 'nhsuk-form-group' }, el('label', { for: id, class: 'nhsuk-label' }, label), hintNode, error, control);
+      inputs[key] = { control, error, label, group };
+      rows.push(group);
     }
     for (const [key, label, kind, hint] of EDITABLE) input(key, label, kind, data[key], hint);
     data.phones.forEach((p, i) => input(`phones[${i}].number`, data.phones.length > 1 ? `Phone ${i + 1}` : 'Phone', 'tel', p.number));
@@ -207,8 +226,10 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       'text', s.description, 'As people should read it, e.g. "Thursdays, 10:30 to 11:30"'));
 
     function showErrors(errors) {
-      for (const { control, error } of Object.values(inputs)) {
+      for (const { control, error, group } of Object.values(inputs)) {
         control.removeAttribute('aria-invalid');
+        control.classList.remove(`${control.classList[0]}--error`);
+        group.classList.remove('nhsuk-form-group--error');
         error.hidden = true;
         error.textContent = '';
       }
@@ -218,15 +239,18 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
         const text = `${target ? target.label : problem.field} ${problem.detail}`;
         if (target) {
           target.control.setAttribute('aria-invalid', 'true');
+          target.control.classList.add(`${target.control.classList[0]}--error`);
+          target.group.classList.add('nhsuk-form-group--error');
           target.error.textContent = text;
           target.error.hidden = false;
-          items.push(el('li', {}, el('a', { href: `#${target.control.id}`, class: 'back-link',
+          items.push(el('li', {}, el('a', { href: `#${target.control.id}`,
             onclick: (e) => { e.preventDefault(); target.control.focus(); } }, text)));
         } else {
           items.push(el('li', {}, text));
         }
       }
-      summary.replaceChildren(el('h3', {}, 'There is a problem'), el('ul', {}, ...items));
+      summary.replaceChildren(el('h3', { class: 'nhsuk-error-summary__title' }, 'There is a problem'),
+        el('div', { class: 'nhsuk-error-summary__body' }, el('ul', { class: 'nhsuk-list nhsuk-error-summary__list' }, ...items)));
       summary.hidden = errors.length === 0;
       if (errors.length) summary.focus();
     }
@@ -250,7 +274,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
         detail.querySelector('h2').focus();
       } else if (saved.status === 412) {
         conflict.replaceChildren(el('p', {}, 'Someone else changed these details after you opened them, so yours were not saved.'),
-          el('button', { type: 'button', class: 'button secondary', id: 'edit-reload', onclick: () => edit(id) }, 'Reload the latest details'));
+          el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', id: 'edit-reload', onclick: () => edit(id) }, 'Reload the latest details'));
         conflict.hidden = false;
         conflict.querySelector('button').focus();
       } else if (saved.status === 422 && saved.data && saved.data.errors) {
@@ -264,12 +288,12 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     detail.hidden = false;
     announce.textContent = '';
     detail.replaceChildren(
-      el('h2', { tabindex: '-1', id: 'edit-title' }, `Edit details: ${data.name}`),
-      el('p', { class: 'hint' }, 'Saving counts as confirming these details are right today.'),
+      el('h2', { tabindex: '-1', id: 'edit-title', class: 'nhsuk-heading-m' }, `Edit details: ${data.name}`),
+      el('p', { class: 'nhsuk-hint' }, 'Saving counts as confirming these details are right today.'),
       summary, conflict,
       el('form', { id: 'edit-form', novalidate: '', onsubmit: save }, ...rows,
-        el('div', { class: 'actions' }, el('button', { type: 'submit', class: 'button' }, 'Save'),
-          el('button', { type: 'button', class: 'button secondary', onclick: () => open(id) }, 'Cancel'))));
+        el('div', { class: 'nhsuk-button-group' }, el('button', { type: 'submit', class: 'nhsuk-button' }, 'Save'),
+          el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', onclick: () => open(id) }, 'Cancel'))));
     detail.querySelector('h2').focus();
   }
 
@@ -287,7 +311,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
   }
 
   function referralActions(service, freshness = { capacity: 'open' }) {
-    const note = el('textarea', { id: 'directory-note', maxlength: '1000', rows: '2' });
+    const note = el('textarea', { id: 'directory-note', maxlength: '1000', rows: '2', class: 'nhsuk-textarea' });
     const consent = el('input', { type: 'checkbox', id: 'directory-consent' });
     const outcome = el('p', { 'aria-live': 'polite' });
     async function post(kind) {
@@ -303,11 +327,11 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
         : problemText(status, data);
     }
     return el('section', { 'aria-labelledby': 'directory-refer-title' },
-      el('h3', { id: 'directory-refer-title' }, 'For this referral'),
+      el('h3', { id: 'directory-refer-title', class: 'nhsuk-heading-s' }, 'For this referral'),
       field('Note', note),
-      el('button', { type: 'button', class: 'button secondary', onclick: () => post('signposts') }, 'Told them about it (signpost)'),
-      el('label', { class: 'field' }, consent, ' The person agrees to their details being shared with this service'),
-      el('button', { type: 'button', class: 'button', onclick: () => post('onward-referrals') }, 'Refer them'),
+      el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', onclick: () => post('signposts') }, 'Told them about it (signpost)'),
+      checkbox(consent, 'The person agrees to their details being shared with this service'),
+      el('button', { type: 'button', class: 'nhsuk-button', onclick: () => post('onward-referrals') }, 'Refer them'),
       outcome);
   }
 

@@ -1,7 +1,7 @@
 // Information governance in the console: on a person's record, correcting their details (rectification, the earlier
 // values kept and shown) and, for admins, the subject access export; on the admin page, the audit trail viewer with
 // its hash-chain check.
-import { state, $, api, showMessage, announce, sessionEnded, formatDate, formatWhen, el } from './common.js';
+import { state, $, api, showMessage, announce, sessionEnded, formatDate, formatWhen, cell, tableRow } from './common.js';
 
 let personVersion = null;
 let onPersonChanged = async () => {};
@@ -31,10 +31,10 @@ export async function renderPersonRecord(referral) {
   const body = document.querySelector('#history-table tbody');
   body.replaceChildren();
   for (const p of response.data.previous) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     for (const text of [formatWhen(p.changedAt), p.changedBy, p.reason, [p.given, p.family].filter(Boolean).join(' '),
       p.nhsNumber || '', formatDate(p.birthDate), p.gender || '', p.postcode || '']) {
-      row.appendChild(el('td', text));
+      cell(row, text);
     }
     body.appendChild(row);
   }
@@ -119,10 +119,10 @@ async function loadAudit(more) {
   const body = document.querySelector('#audit-viewer tbody');
   if (!more) body.replaceChildren();
   for (const entry of response.data.items) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     for (const text of [formatWhen(entry.at), entry.actor, entry.action.toLowerCase(), entry.resourceType,
       entry.resourceId || '', entry.patientId || '', entry.chainSeq == null ? 'not yet sealed' : `#${entry.chainSeq}`]) {
-      row.appendChild(el('td', text));
+      cell(row, text);
     }
     body.appendChild(row);
   }

@@ -22,15 +22,17 @@ export async function showPanels(container, placement, area, attributes) {
     } catch (e) {
       continue; // a plugin's broken script leaves its panel out, never the page
     }
-    const section = el('section', null, 'panel plugin-panel');
+    const section = el('section', null, 'nhsuk-card panel plugin-panel');
+    const content = el('div', null, 'nhsuk-card__content');
     const headingId = `plugin-panel-${panel.id}`;
-    const heading = el('h2', panel.title);
+    const heading = el('h2', panel.title, 'nhsuk-heading-m');
     heading.id = headingId;
     section.setAttribute('aria-labelledby', headingId);
     section.dataset.plugin = panel.plugin;
     const element = document.createElement(panel.element);
     for (const [name, value] of Object.entries(attributes || {})) element.setAttribute(name, value);
-    section.append(heading, element);
+    content.append(heading, element);
+    section.append(content);
     container.append(section);
   }
 }

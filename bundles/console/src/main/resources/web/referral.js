@@ -1,7 +1,8 @@
 // One referral: the person, what the referrer said, the status with the area's reasons, contact attempts, notes,
 // appointments, the "what matters to me" plan, ONS4 wellbeing scores with a chart, and the timeline. Every change
 // sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
-import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el, cell, tableRow,
+  summaryRow } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
 import { showPanels } from './plugin-panels.js';
 import { renderPersonRecord, initGovernance } from './governance.js';
@@ -98,11 +99,6 @@ async function reload() {
   await loadTimeline();
 }
 
-function summaryRow(list, term, value) {
-  if (value == null || value === '') return;
-  list.append(el('dt', term), el('dd', value));
-}
-
 function renderSummary(r) {
   const p = r.patient;
   $('referral-title').textContent = p.name || 'Name not given';
@@ -141,7 +137,8 @@ function renderFlags(r) {
   const flags = [...(r.flags || [])].sort((a, b) => Number(b.category === 'SG') - Number(a.category === 'SG'));
   for (const flag of flags) {
     const item = el('li', '');
-    item.className = flag.category === 'SG' ? 'flag flag-safeguarding' : 'flag';
+    // Safeguarding as an NHS.UK warning callout, anything else as inset text.
+    item.className = flag.category === 'SG' ? 'flag flag-safeguarding nhsuk-warning-callout' : 'flag nhsuk-inset-text';
     const kind = el('strong', `${FLAG_KINDS[flag.category] || flag.categoryText || flag.category}: `);
     const by = flag.source === 'referrer' ? 'from the referrer' : `raised by ${flag.raisedBy} on ${formatWhen(flag.raisedAt)}`;
     item.append(kind, document.createTextNode(`${flag.text} (${by})`));
@@ -261,9 +258,9 @@ async function showAudit() {
   const body = document.querySelector('#audit-table tbody');
   body.replaceChildren();
   for (const entry of loaded.data) {
-    const row = document.createElement('tr');
+    const row = tableRow();
     for (const text of [formatWhen(entry.at), entry.actor, entry.action.toLowerCase(), `${entry.resourceType} ${entry.resourceId || ''}`]) {
-      row.appendChild(el('td', text));
+      cell(row, text);
     }
     body.appendChild(row);
   }
@@ -352,7 +349,7 @@ function entry(list, heading, text, meta) {
   const li = el('li', null, 'entry');
   li.appendChild(el('span', heading, 'entry-heading'));
   if (text) li.appendChild(el('span', text, 'entry-text'));
-  if (meta) li.appendChild(el('span', meta, 'hint'));
+  if (meta) li.appendChild(el('span', meta, 'nhsuk-u-secondary-text-colour'));
   list.appendChild(li);
   return li;
 }
@@ -459,19 +456,21 @@ async function loadPlan() {
     const latest = goal.progress.length ? goal.progress[goal.progress.length - 1] : null;
     const li = entry(list, goal.description, latest ? `Progress ${latest.score} out of 10${latest.comment ? `: ${latest.comment}` : ''}`
       : 'No progress recorded yet', null);
-    const form = el('form', null, 'inline-form progress-form');
+    const form = el('form', null, 'inline-form');
     const id = `goal-score-${index}`;
-    const label = el('label', `Progress on "${goal.description}" (0 to 10)`);
+    const label = el('label', `Progress on "${goal.description}" (0 to 10)`, 'nhsuk-label');
     label.htmlFor = id;
-    const score = el('input');
+    const score = el('input', null, 'nhsuk-input nhsuk-input--width-2');
     score.type = 'number';
     score.min = '0';
     score.max = '10';
     score.id = id;
     score.required = true;
-    const button = el('button', 'Record progress', 'button secondary');
+    const button = el('button', 'Record progress', 'nhsuk-button nhsuk-button--secondary');
     button.type = 'submit';
-    form.append(label, score, button);
+    const group = el('div', null, 'nhsuk-form-group');
+    group.append(label, score);
+    form.append(group, button);
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const value = Number.parseInt(score.value, 10);
@@ -544,10 +543,10 @@ async function loadWellbeing() {
   const body = document.querySelector('#ons4-table tbody');
   body.replaceChildren();
   for (const r of responses) {
-    const row = document.createElement('tr');
-    row.appendChild(el('td', formatWhen(r.recordedAt)));
-    row.appendChild(el('td', r.occasion === 'baseline' ? 'First contact' : 'Follow-up'));
-    for (const item of ons4.definition.items) row.appendChild(el('td', String(r.answers[item.id])));
+    const row = tableRow();
+    cell(row, formatWhen(r.recordedAt));
+    cell(row, r.occasion === 'baseline' ? 'First contact' : 'Follow-up');
+    for (const item of ons4.definition.items) cell(row, String(r.answers[item.id]));
     body.appendChild(row);
   }
   $('ons4-table').hidden = responses.length === 0;
@@ -559,10 +558,10 @@ function renderOns4Form(definition) {
   const items = $('ons4-items');
   items.replaceChildren();
   for (const item of definition.items) {
-    const field = el('div', null, 'field');
-    const label = el('label', item.text);
+    const field = el('div', null, 'nhsuk-form-group');
+    const label = el('label', item.text, 'nhsuk-label');
     label.htmlFor = `ons4-${item.id}`;
-    const input = el('input');
+    const input = el('input', null, 'nhsuk-input nhsuk-input--width-2');
     input.type = 'number';
     input.id = `ons4-${item.id}`;
     input.name = item.id;
@@ -603,7 +602,8 @@ async function loadTimeline() {
   list.replaceChildren();
   for (const event of loaded.data) {
     const li = el('li');
-    li.append(el('span', formatWhen(event.at), 'hint'), el('span', ` ${event.what}`), el('span', `, by ${event.actor}`, 'hint'));
+    li.append(el('span', formatWhen(event.at), 'nhsuk-u-secondary-text-colour'), el('span', ` ${event.what}`),
+      el('span', `, by ${event.actor}`, 'nhsuk-u-secondary-text-colour'));
     list.appendChild(li);
   }
 }

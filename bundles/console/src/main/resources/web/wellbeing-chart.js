@@ -34,7 +34,7 @@ export function renderChart(container, definition, responses) {
   container.replaceChildren();
   if (!responses.length) {
     const empty = document.createElement('p');
-    empty.className = 'hint';
+    empty.className = 'nhsuk-hint';
     empty.textContent = 'No scores recorded yet. Record them at the first contact and at each follow-up to see the change.';
     container.appendChild(empty);
     return;

@@ -77,6 +77,7 @@ class ConsoleIT {
         wait.until(d -> !rows().isEmpty());
         assertThat(browser.findElement(By.id("who")).getText()).contains("linkworker");
         assertThat(browser.findElement(By.id("caseload")).getText()).contains("Jo Fairweather").contains("Margaret Holloway");
+        assertNhsUkStylesAreAppliedAndEverythingComesFromThisServer();
 
         WebElement search = browser.findElement(By.id("search"));
         search.sendKeys("fairw");
@@ -375,6 +376,36 @@ class ConsoleIT {
 
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    /**
+     * The console wears NHS.UK frontend (vendored in the console bundle): its stylesheet is served from /console and
+     * applied (NHS blue header, NHS.UK's font stack), it loads no web font (the licensed Frutiger is never fetched from
+     * assets.nhs.uk; text falls back to Arial), and the page requested nothing from anywhere but this server.
+     */
+    private static void assertNhsUkStylesAreAppliedAndEverythingComesFromThisServer() {
+        String stylesheet = "/console/vendor/nhsuk-frontend-10.6.1/nhsuk-frontend-10.6.1.min.css";
+        HttpResponse<String> css = server.get(stylesheet);
+        assertThat(css.statusCode()).isEqualTo(200);
+        assertThat(css.headers().firstValue("Content-Type").orElse("")).startsWith("text/css");
+        assertThat(css.body()).contains(".nhsuk-button").doesNotContain("@font-face").doesNotContain("assets.nhs.uk")
+                .as("every url() in the stylesheet is relative to it").doesNotContainPattern("url\\((?!assets/images/)");
+
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat(js.executeScript("return [...document.styleSheets].map(s => s.href)").toString()).contains(stylesheet);
+        assertThat(js.executeScript("return getComputedStyle(document.querySelector('header.nhsuk-header')).backgroundColor"))
+                .as("the header in NHS blue #005eb8").isEqualTo("rgb(0, 94, 184)");
+        assertThat(js.executeScript("return getComputedStyle(document.querySelector('#search-form .nhsuk-button')).color"))
+                .as("a secondary button's text in NHS blue").isEqualTo("rgb(0, 94, 184)");
+        assertThat((String) js.executeScript("return getComputedStyle(document.body).fontFamily")).contains("arial");
+        assertThat(js.executeScript("return document.fonts.size")).as("web fonts declared by the page").isEqualTo(0L);
+        @SuppressWarnings("unchecked")
+        List<String> requested = (List<String>) js.executeScript(
+                "return performance.getEntriesByType('resource').map(r => r.name).concat([location.href])");
+        String origin = (String) js.executeScript("return location.origin");
+        assertThat(origin).matches("http://(localhost|127\\.0\\.0\\.1):\\d+");
+        assertThat(requested).as("everything the page loaded").isNotEmpty().allMatch(url -> url.startsWith(origin + "/"));
+        assertThat(requested).anyMatch(url -> url.endsWith(stylesheet));
     }
 
     /** Presses Tab until the focused element matches, failing after the given number of presses. */
