@@ -74,7 +74,7 @@ final class ValidationEngine {
         // Narrative and similar best-practice hints (dom-6) would be most of what a BaRS message gets: noise here.
         instanceValidator.setBestPracticeWarningLevel(BestPracticeWarningLevel.Ignore);
         this.validator = context.newValidator().registerValidatorModule(instanceValidator);
-        // Pay for loading the definitions now rather than on the first caller.
+        // Load the definitions while the engine is built, so that an engine handed out validates at full speed.
         validate(ValidationRequest.of("{\"resourceType\":\"Basic\",\"code\":{\"text\":\"warm-up\"}}",
                 ValidationRequest.Encoding.JSON));
     }
