@@ -121,10 +121,28 @@ function renderSummary(r) {
   summaryRow(referrer, 'Received', formatWhen(r.received));
   summaryRow(referrer, 'Area', r.area);
   summaryRow(referrer, 'Assigned to', r.assignee || 'Nobody yet');
+  summaryRow(referrer, 'FHIR check', validationLine(r.validation));
   if (r.episodeCode) {
     summaryRow(referrer, 'Coded for the GP', r.episodeCode === '871731000000106'
       ? 'Referral to social prescribing service (SNOMED CT 871731000000106)'
       : 'Social prescribing declined (SNOMED CT 871711000000103)');
+  }
+}
+
+/**
+ * One line on how the referral's FHIR document fared in profile validation (after intake; it never refuses a
+ * referral). Absent for referrals not received over FHIR.
+ */
+function validationLine(v) {
+  if (!v) return null;
+  const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  switch (v.state) {
+    case 'pending': return 'Not checked yet';
+    case 'valid': return v.warnings ? `Valid FHIR, ${plural(v.warnings, 'warning')}` : 'Valid FHIR';
+    case 'invalid': return `${plural(v.errors, 'error')}, ${plural(v.warnings, 'warning')} in the message as sent`
+      + (v.issues.length ? ` (first: ${v.issues[0].message})` : '');
+    case 'unavailable': return 'Not checked: validation is not installed';
+    default: return v.state;
   }
 }
 

@@ -400,4 +400,74 @@ class FhirIntakeIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"keep-apart\"}")));
         assertThat(again.statusCode()).isEqualTo(409);
     }
+    // ------------------------------------------------------------------ profile validation
+
+    private static final String UK_CORE_SERVICE_REQUEST = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-ServiceRequest";
+
+    private static List<String> severities(JsonNode outcome) {
+        return outcome.path("issue").findValuesAsText("severity");
+    }
+
+    @Test
+    void validateAnswersTheValidatorsFindingsAsAnOperationOutcome() {
+        String good = containedReferral("VAL-1", patient("9990020043", "Valid", "Vera", "1950-02-03", "S1 2AB"),
+                "2026-03-15T10:00:00Z");
+        HttpResponse<String> valid = post(token, "/fhir/$validate", good);
+        assertThat(valid.statusCode()).as(valid.body()).isEqualTo(200);
+        assertThat(json(valid).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(severities(json(valid))).doesNotContain("error", "fatal");
+
+        // Type level, with the faults a strict parser lets through: no status or intent (required), a bad code.
+        String bad = "{\"resourceType\":\"ServiceRequest\",\"subject\":{\"reference\":\"Patient/1\"},"
+                + "\"priority\":\"whenever\"}";
+        HttpResponse<String> invalid = post(token, "/fhir/ServiceRequest/$validate", bad);
+        assertThat(invalid.statusCode()).as("findings are the answer, not a failure: " + invalid.body()).isEqualTo(200);
+        JsonNode issues = json(invalid).path("issue");
+        assertThat(severities(json(invalid))).contains("error");
+        assertThat(issues.findValuesAsText("diagnostics")).anySatisfy(d -> assertThat(d).contains("ServiceRequest.status"))
+                .anySatisfy(d -> assertThat(d).contains("whenever"));
+
+        // A Parameters body naming a UK Core profile this server does not hold, answered in XML as asked.
+        String parameters = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"resource\",\"resource\":" + good
+                + "},{\"name\":\"profile\",\"valueUri\":\"" + UK_CORE_SERVICE_REQUEST + "\"}]}";
+        HttpResponse<String> xml = post(token, "/fhir/ServiceRequest/$validate?_format=xml", parameters);
+        assertThat(xml.statusCode()).as(xml.body()).isEqualTo(200);
+        assertThat(xml.headers().firstValue("Content-Type").orElse("")).startsWith("application/fhir+xml");
+        assertThat(xml.body()).startsWith("<OperationOutcome").contains(UK_CORE_SERVICE_REQUEST)
+                .contains("not available").doesNotContain("value=\"error\"");
+
+        // Bad requests keep the product's rules: 4xx with an OperationOutcome.
+        assertOutcome(post(token, "/fhir/Patient/$validate", good), 400, "invalid", "not a Patient");
+        assertOutcome(post(token, "/fhir/$validate", "this is not FHIR"), 400, "invalid", "not a FHIR");
+        assertOutcome(post(token, "/fhir/$validate", "{\"resourceType\":\"Parameters\"}"), 400, "invalid", "resource");
+        assertOutcome(server.send(server.request("/fhir/$validate").header("Content-Type", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(good))), 401, "login", "");
+
+        JsonNode rest = json(server.get("/fhir/metadata")).path("rest").get(0);
+        assertThat(rest.path("operation").findValuesAsText("name")).contains("validate");
+        assertThat(rest.path("operation").findValuesAsText("definition"))
+                .contains("http://hl7.org/fhir/OperationDefinition/Resource-validate");
+    }
+
+    @Test
+    void aReferralReceivedOverFhirIsValidatedAfterIntakeAndFlaggedNotRefused() {
+        // A telecom value without a system breaks invariant cpt-2: intake accepts it, validation flags it.
+        String flawed = containedReferral("VAL-2", patient("9990020051", "Flagged", "Fay", "1950-02-03", "S1 2AB")
+                .replace("\"gender\":", "\"telecom\":[{\"value\":\"0114 496 0000\"}],\"gender\":"), "2026-03-15T10:00:00Z");
+        HttpResponse<String> created = post(token, "/fhir/ServiceRequest", flawed);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = json(created).path("id").asText();
+        String worker = basic("linkworker", "linkworker");
+
+        JsonNode validation = org.awaitility.Awaitility.await("the referral's profile validation")
+                .atMost(java.time.Duration.ofSeconds(90)).pollInterval(java.time.Duration.ofMillis(500))
+                .until(() -> json(server.get("/api/referrals/" + id, "Authorization", worker)).path("validation"),
+                        v -> !v.path("state").asText().equals("pending"));
+
+        assertThat(validation.path("state").asText()).as(validation.toString()).isEqualTo("invalid");
+        assertThat(validation.path("errors").asInt()).isPositive();
+        assertThat(validation.path("issues").findValuesAsText("message")).anySatisfy(m -> assertThat(m).contains("cpt-2"));
+        assertThat(json(server.get("/fhir/ServiceRequest/" + id, "Authorization", bearer(token))).path("status").asText())
+                .as("flagged, not refused").isEqualTo("active");
+    }
 }

@@ -2,6 +2,7 @@ package org.waymark.fhir.internal;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.parser.IParser;
+import ca.uhn.fhir.parser.LenientErrorHandler;
 import ca.uhn.fhir.parser.StrictErrorHandler;
 import java.util.function.Supplier;
 import org.hl7.fhir.instance.model.api.IBaseResource;
@@ -50,6 +51,20 @@ public final class Fhir {
                 // must not be null" for a contained resource without a type, found by BarsMessageFuzzTest): whatever
                 // the parser cannot read is the sender's problem, never a 500.
                 throw WaymarkException.invalid("The body is not valid FHIR " + format.label() + ": " + Messages.safe(e.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * Parses a body that is to be validated rather than stored: what the parser does not know is dropped here and
+     * left to the validator to report, so only a body that is no FHIR resource at all is refused (400).
+     */
+    IBaseResource parseLeniently(FhirFormat format, String body) {
+        return withBundleClassLoader(() -> {
+            try {
+                return parser(format).setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false)).parseResource(body);
+            } catch (RuntimeException e) {
+                throw WaymarkException.invalid("The body is not a FHIR " + format.label() + " resource: " + Messages.safe(e.getMessage()));
             }
         });
     }

@@ -1,7 +1,7 @@
 package org.waymark.referrals.internal;
 
 /**
- * The index a staff caseload query walks, for its capped count and for its page (changeSet 7-caseload-indexes).
+ * The index a staff caseload query walks, for its capped count and for its page (changeSet 8-caseload-indexes).
  * Every one of these indexes carries all the columns the working-list filters name, so Derby answers from the index
  * alone, in page order, and stops after the page or the count's cap: the cost depends on the page, not on how many
  * referrals an area holds. The hints are comments to databases other than Derby.

@@ -58,17 +58,18 @@ public final class JdbcReferralService implements ReferralService {
     public JdbcReferralService(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
                                @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
                                @Reference Notifier notifier, @Reference ContactBook contacts,
-                               @Reference ReferralTriage triage, @Reference IntakeChecks checks) {
-        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts), triage, checks);
+                               @Reference ReferralTriage triage, @Reference IntakeChecks checks,
+                               @Reference ReferralValidation validation) {
+        this(db, audit, Clock.systemUTC(), new ReferralNotices(notifier, contacts), triage, checks, validation);
     }
 
     JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices) {
-        this(db, audit, clock, notices, null, null);
+        this(db, audit, clock, notices, null, null, null);
     }
 
     JdbcReferralService(DataSource db, AuditLog audit, Clock clock, ReferralNotices notices, ReferralTriage triage,
-                        IntakeChecks checks) {
-        this.writer = new ReferralWriter(triage);
+                        IntakeChecks checks, ReferralValidation validation) {
+        this.writer = new ReferralWriter(triage, validation);
         this.checks = checks;
         this.db = db;
         this.audit = audit;

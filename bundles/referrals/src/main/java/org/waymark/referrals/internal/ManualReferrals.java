@@ -57,7 +57,7 @@ public final class ManualReferrals {
     }
 
     ManualReferrals(DataSource db, AuditLog audit, Clock clock, ReferralTriage triage) {
-        this.writer = new ReferralWriter(triage);
+        this.writer = new ReferralWriter(triage, null);
         this.db = db;
         this.audit = audit;
         this.clock = clock;

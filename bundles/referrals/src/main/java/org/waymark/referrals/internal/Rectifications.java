@@ -164,7 +164,7 @@ public final class Rectifications {
                 throw e;
             }
             if (correction.family() != null) {
-                // The caseload searches names on the referrals' own copy (changeSet 7-caseload-indexes).
+                // The caseload searches names on the referrals' own copy (changeSet 8-caseload-indexes).
                 try (PreparedStatement copy = c.prepareStatement("UPDATE wm_referral SET family_norm = ? WHERE patient_id = ?")) {
                     copy.setString(1, PatientLinker.clip(PatientLinker.normalise(correction.family()), 100));
                     copy.setString(2, patientId);

@@ -43,7 +43,7 @@ public final class ReferralDetails {
                          String area, String assignee, Instant authoredOn, Instant received, Instant lastUpdated, long version,
                          String outcome, String episodeCode, PatientSummary patient, Linkage linkage,
                          ReferralTriage.Outcome triage, ReferralPathways.View pathway, List<ReferralFlags.FlagView> flags,
-                         org.waymark.api.referral.ReferralConsent consent) {
+                         org.waymark.api.referral.ReferralConsent consent, ReferralValidation.Result validation) {
     }
 
     public record Event(Instant at, String actor, String what) {
@@ -55,14 +55,16 @@ public final class ReferralDetails {
     private final ReferralTriage triage;
     private final ReferralPathways pathways;
     private final ReferralFlags flags;
+    private final ReferralValidation validation;
 
     @Activate
     public ReferralDetails(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference ReferralService referrals,
                            @Reference AuditTrail trail,
                            @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
                            @Reference ReferralTriage triage, @Reference ReferralPathways pathways,
-                           @Reference ReferralFlags flags) {
+                           @Reference ReferralFlags flags, @Reference ReferralValidation validation) {
         this.flags = flags;
+        this.validation = validation;
         this.triage = triage;
         this.pathways = pathways;
         this.db = db;
@@ -88,7 +90,8 @@ public final class ReferralDetails {
                 r.patientNhsNumber() != null && r.patientNhsNumber().verified(), r.reasonText(), r.reasonCode(), r.priority(),
                 r.note(), r.requester(), r.senderId(), r.area(), r.assignee(), r.authoredOn(), r.created(), r.lastUpdated(),
                 r.version(), r.outcome(), r.episodeCode(), patient, linkage(r.id()),
-                triaged, pathways.forArea(r.area()).orElse(null), sent.flags(), sent.consent());
+                triaged, pathways.forArea(r.area()).orElse(null), sent.flags(), sent.consent(),
+                validation.result(r.id()).orElse(null));
     }
 
     /** What happened to the referral, newest first: every change recorded in the audit trail under its id. */

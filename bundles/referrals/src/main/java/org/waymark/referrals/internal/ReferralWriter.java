@@ -25,9 +25,12 @@ final class ReferralWriter {
     private final PatientLinker linker = new PatientLinker();
     /** Schedules the area's triage with the referral; null where no triage runs (unit tests of linkage). */
     private final ReferralTriage triage;
+    /** Schedules the profile validation of a FHIR document; null where none runs (referrals entered by hand, tests). */
+    private final ReferralValidation validation;
 
-    ReferralWriter(ReferralTriage triage) {
+    ReferralWriter(ReferralTriage triage, ReferralValidation validation) {
         this.triage = triage;
+        this.validation = validation;
     }
 
     /** The sender already stored a referral with this identifier (a concurrent retry won the race). */
@@ -65,6 +68,9 @@ final class ReferralWriter {
         LinkageRecords.record(c, id, area, link, now);
         if (triage != null) {
             triage.scheduleIfRuled(c, id, area);
+        }
+        if (validation != null) {
+            validation.scheduleIfFhir(c, id, referral.sourceFormat(), referral.sourceDocument());
         }
         return new Stored(id, link);
     }

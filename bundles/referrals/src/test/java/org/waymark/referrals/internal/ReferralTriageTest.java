@@ -115,7 +115,7 @@ class ReferralTriageTest {
         Fixture(ListedPlugins plugins) throws Exception {
             triage = new ReferralTriage(fixture.db, plugins, jobs, Clock.systemUTC());
             service = new JdbcReferralService(fixture.db, fixture.audit, Clock.systemUTC(),
-                    new ReferralNotices(fixture.notifier, fixture.contacts), triage, null);
+                    new ReferralNotices(fixture.notifier, fixture.contacts), triage, null, null);
         }
 
         Referral receive(String identifier) {

@@ -34,7 +34,8 @@ class ReferralWorkTest {
         ListedPlugins none = new ListedPlugins();
         details = new ReferralDetails(fixture.db, fixture.referrals, fixture.audit, null,
                 new ReferralTriage(fixture.db, none, null, java.time.Clock.systemUTC()), new ReferralPathways(none),
-                new ReferralFlags(fixture.db, fixture.audit, fixture.notifier, fixture.contacts, java.time.Clock.systemUTC()));
+                new ReferralFlags(fixture.db, fixture.audit, fixture.notifier, fixture.contacts, java.time.Clock.systemUTC()),
+                new ReferralValidation(fixture.db, null, java.time.Clock.systemUTC(), null));
     }
 
     @Test

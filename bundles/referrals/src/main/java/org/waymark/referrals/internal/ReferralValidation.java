@@ -1,0 +1,246 @@
+package org.waymark.referrals.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.waymark.api.db.SchemaReady;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobHandler;
+import org.waymark.api.jobs.JobRequest;
+import org.waymark.api.jobs.JobScheduler;
+import org.waymark.api.validation.ProfileValidator;
+import org.waymark.api.validation.ValidationIssue;
+import org.waymark.api.validation.ValidationReport;
+import org.waymark.api.validation.ValidationRequest;
+import org.waymark.platform.db.Jdbc;
+
+/**
+ * Profile validation of each referral's original FHIR document, after intake: intake only records "pending" and
+ * schedules a durable job in the referral's own transaction (validation takes tens of milliseconds, seconds for the
+ * first one, and must never slow or refuse intake); the job validates and records the outcome, which flags the
+ * referral but never rejects it.
+ *
+ * <p>The validator is an optional feature. When it is missing (or fails), the job tries again with the job
+ * runner's backoff, which covers a validator that starts after the first jobs run; on its last try it records
+ * "unavailable" and completes, so a node without the feature neither piles up failing jobs nor fills the
+ * dead-letter list.
+ */
+@Component(service = {ReferralValidation.class, JobHandler.class})
+public final class ReferralValidation implements JobHandler {
+    static final String JOB_TYPE = "referral.validate";
+    /** Tries while the validator is missing: about 15 s with the default backoff (5 s, then 10 s). */
+    static final int TRIES = 3;
+    /** The issues kept per referral; the counts cover all of them. */
+    static final int KEPT_ISSUES = 50;
+    /** How long a job waits for the validation running before it; well inside the job time limit. */
+    static final long BUSY_WAIT_SECONDS = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(ReferralValidation.class);
+
+    /** What the console and {@code GET /api/referrals/{id}} show. */
+    public record Result(String state, int errors, int warnings, String detail, Instant checkedAt, List<Issue> issues) {
+    }
+
+    public record Issue(String severity, String code, String location, String message) {
+    }
+
+    private final DataSource db;
+    private final JobScheduler jobs;
+    private final Clock clock;
+    /**
+     * One validation at a time on a node: a burst of intake then uses at most one core for validation and the rest
+     * waits as jobs, so intake keeps the other.
+     */
+    private final Semaphore oneAtATime = new Semaphore(1, true);
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ProfileValidator validator;
+
+    @Activate
+    public ReferralValidation(@Reference(target = "(dataSourceName=waymark)") DataSource db,
+                              @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
+                              @Reference JobScheduler jobs) {
+        this(db, jobs, Clock.systemUTC(), null);
+    }
+
+    ReferralValidation(DataSource db, JobScheduler jobs, Clock clock, ProfileValidator validator) {
+        this.db = db;
+        this.jobs = jobs;
+        this.clock = clock;
+        this.validator = validator;
+    }
+
+    /** In the intake transaction: a pending check for a referral that came as a FHIR document. */
+    void scheduleIfFhir(Connection transaction, String referralId, String sourceFormat, String sourceDocument)
+            throws SQLException {
+        if (sourceDocument == null || ValidationRequest.Encoding.ofMediaType(sourceFormat).isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = transaction.prepareStatement(
+                "INSERT INTO wm_referral_validation (referral_id, state, errors, warnings) VALUES (?, 'pending', 0, 0)")) {
+            insert.setString(1, referralId);
+            insert.executeUpdate();
+        }
+        jobs.schedule(transaction, JobRequest.now(JOB_TYPE, referralId, null));
+    }
+
+    @Override
+    public String type() {
+        return JOB_TYPE;
+    }
+
+    @Override
+    public void run(Job job) {
+        Optional<ValidationRequest> document = document(job.key());
+        if (document.isEmpty()) {
+            return; // erased since, or never a FHIR document: nothing to check
+        }
+        try {
+            if (!oneAtATime.tryAcquire(BUSY_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Another validation is running; later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Interrupted while waiting to validate");
+        }
+        try {
+            validate(job, document.get());
+        } finally {
+            oneAtATime.release();
+        }
+    }
+
+    private void validate(Job job, ValidationRequest document) {
+        ProfileValidator installed = validator;
+        ValidationReport report;
+        try {
+            if (installed == null) {
+                throw new IllegalStateException("no profile validator is installed");
+            }
+            report = installed.validate(document);
+        } catch (IllegalArgumentException unreadable) {
+            report = new ValidationReport(List.of(new ValidationIssue(ValidationIssue.Severity.FATAL, "structure", null,
+                    "The stored document could not be read as FHIR")));
+        } catch (RuntimeException e) {
+            if (job.attempt() < TRIES) {
+                // A declared outcome: the job runner retries with backoff, and the referrals bundle is not counted as
+                // a misbehaving plugin for a validator that is merely absent or still starting.
+                throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Profile validation not available yet: "
+                        + e.getMessage());
+            }
+            LOG.info("Referral {} not profile-validated: {}", job.key(), e.getMessage());
+            store(job.key(), "unavailable", null, "Profile validation is not available on this server");
+            return;
+        }
+        store(job.key(), report.valid() ? "valid" : "invalid", report, null);
+        LOG.info("Referral {} profile-validated: {} errors, {} warnings", job.key(), report.errors(), report.warnings());
+    }
+
+    private Optional<ValidationRequest> document(String referralId) {
+        try (Connection c = db.getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT source_format, source_document FROM wm_referral WHERE id = ?")) {
+            s.setString(1, referralId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
+                }
+                String document = r.getString(2);
+                return ValidationRequest.Encoding.ofMediaType(r.getString(1))
+                        .filter(encoding -> document != null)
+                        .map(encoding -> ValidationRequest.of(document, encoding));
+            }
+        } catch (SQLException e) {
+            throw new Jdbc.DatabaseUnavailableException(e);
+        }
+    }
+
+    private void store(String referralId, String state, ValidationReport report, String detail) {
+        List<ValidationIssue> kept = report == null ? List.of() : report.issues().stream()
+                .sorted(Comparator.comparing(ValidationIssue::severity)).limit(KEPT_ISSUES).toList();
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM wm_referral_validation_issue WHERE referral_id = ?")) {
+                delete.setString(1, referralId);
+                delete.executeUpdate();
+            }
+            try (PreparedStatement update = c.prepareStatement("UPDATE wm_referral_validation SET state = ?, errors = ?, "
+                    + "warnings = ?, detail = ?, checked_at = ? WHERE referral_id = ?")) {
+                update.setString(1, state);
+                update.setInt(2, report == null ? 0 : (int) report.errors());
+                update.setInt(3, report == null ? 0 : (int) report.warnings());
+                update.setString(4, detail);
+                update.setTimestamp(5, Timestamp.from(clock.instant()));
+                update.setString(6, referralId);
+                if (update.executeUpdate() == 0) {
+                    return null; // the referral was erased while it was being checked
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO wm_referral_validation_issue (referral_id, "
+                    + "position, severity, code, location, message) VALUES (?,?,?,?,?,?)")) {
+                for (int i = 0; i < kept.size(); i++) {
+                    ValidationIssue issue = kept.get(i);
+                    insert.setString(1, referralId);
+                    insert.setInt(2, i);
+                    insert.setString(3, issue.severity().code());
+                    insert.setString(4, PatientLinker.clip(issue.code(), 32));
+                    insert.setString(5, PatientLinker.clip(issue.location(), 500));
+                    insert.setString(6, PatientLinker.clip(issue.message(), 1000));
+                    insert.addBatch();
+                }
+                if (!kept.isEmpty()) {
+                    insert.executeBatch();
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The recorded check of a referral; empty when it was not received as a FHIR document. */
+    public Optional<Result> result(String referralId) {
+        return Jdbc.inTransaction(db, c -> {
+            Result found;
+            try (PreparedStatement s = c.prepareStatement("SELECT state, errors, warnings, detail, checked_at "
+                    + "FROM wm_referral_validation WHERE referral_id = ?")) {
+                s.setString(1, referralId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return Optional.<Result>empty();
+                    }
+                    Timestamp checked = r.getTimestamp(5);
+                    found = new Result(r.getString(1), r.getInt(2), r.getInt(3), r.getString(4),
+                            checked == null ? null : checked.toInstant(), List.of());
+                }
+            }
+            List<Issue> issues = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT severity, code, location, message FROM "
+                    + "wm_referral_validation_issue WHERE referral_id = ? ORDER BY position")) {
+                s.setString(1, referralId);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        issues.add(new Issue(r.getString(1), r.getString(2), r.getString(3), r.getString(4)));
+                    }
+                }
+            }
+            return Optional.of(new Result(found.state(), found.errors(), found.warnings(), found.detail(),
+                    found.checkedAt(), List.copyOf(issues)));
+        });
+    }
+}

@@ -1,0 +1,142 @@
+package org.waymark.referrals.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobRequest;
+import org.waymark.api.jobs.JobScheduler;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.NewReferral;
+import org.waymark.api.referral.Referral;
+import org.waymark.api.referral.Subject;
+import org.waymark.api.validation.ProfileValidator;
+import org.waymark.api.validation.ValidationIssue;
+import org.waymark.api.validation.ValidationReport;
+import org.waymark.api.validation.ValidationRequest;
+
+/** Each FHIR referral is profile-validated after intake by a job; the outcome flags the referral, never refuses it. */
+class ReferralValidationTest {
+    private final CaseFixture fixture = new CaseFixture();
+    private final List<JobRequest> scheduled = new ArrayList<>();
+    private final List<ValidationRequest> validated = new ArrayList<>();
+
+    ReferralValidationTest() throws Exception {
+    }
+
+    @Test
+    void aFhirReferralIsPendingUntilItsJobRecordsTheErrorsAndWarnings() {
+        ReferralValidation validation = validation(request -> new ValidationReport(List.of(
+                new ValidationIssue(ValidationIssue.Severity.WARNING, "code-invalid", "ServiceRequest.category[0]", "unknown code system"),
+                new ValidationIssue(ValidationIssue.Severity.ERROR, "required", "ServiceRequest.status", "minimum required = 1"))));
+        Referral referral = receive(validation, "R1", "application/fhir+xml;version=1.1.0", "<ServiceRequest/>");
+
+        assertThat(scheduled).extracting(JobRequest::type, JobRequest::key)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(ReferralValidation.JOB_TYPE, referral.id()));
+        assertThat(validation.result(referral.id())).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo("pending"));
+
+        validation.run(job(referral, 1));
+
+        assertThat(validated).singleElement().satisfies(r -> {
+            assertThat(r.body()).isEqualTo("<ServiceRequest/>");
+            assertThat(r.encoding()).isEqualTo(ValidationRequest.Encoding.XML);
+        });
+        ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
+        assertThat(result.state()).isEqualTo("invalid");
+        assertThat(result.errors()).isEqualTo(1);
+        assertThat(result.warnings()).isEqualTo(1);
+        assertThat(result.checkedAt()).isNotNull();
+        assertThat(result.issues()).as("errors first").extracting(ReferralValidation.Issue::severity).containsExactly("error", "warning");
+        assertThat(result.issues().get(0).location()).isEqualTo("ServiceRequest.status");
+    }
+
+    @Test
+    void runningTheJobAgainKeepsOneResultAndOnlyTheFirstIssues() {
+        ReferralValidation validation = validation(request -> new ValidationReport(IntStream.range(0, 70)
+                .mapToObj(i -> new ValidationIssue(ValidationIssue.Severity.WARNING, "processing", null, "warning " + i)).toList()));
+        Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+        validation.run(job(referral, 1));
+        validation.run(job(referral, 1));
+
+        ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
+        assertThat(result.state()).as("warnings leave a referral valid").isEqualTo("valid");
+        assertThat(result.warnings()).as("counts cover every issue").isEqualTo(70);
+        assertThat(result.issues()).hasSize(ReferralValidation.KEPT_ISSUES);
+    }
+
+    @Test
+    void withoutAValidatorTheJobRetriesAndThenRecordsUnavailable() {
+        ReferralValidation validation = new ReferralValidation(fixture.db, recording(), Clock.systemUTC(), null);
+        Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+
+        for (int attempt = 1; attempt < ReferralValidation.TRIES; attempt++) {
+            int tried = attempt;
+            assertThatThrownBy(() -> validation.run(job(referral, tried)))
+                    .as("a declared outcome: retried with backoff, not counted against the bundle")
+                    .isInstanceOf(WaymarkException.class);
+            assertThat(validation.result(referral.id()).orElseThrow().state()).isEqualTo("pending");
+        }
+        validation.run(job(referral, ReferralValidation.TRIES));
+
+        assertThat(validation.result(referral.id()).orElseThrow().state()).isEqualTo("unavailable");
+    }
+
+    @Test
+    void aReferralNotReceivedAsFhirIsNotChecked() {
+        ReferralValidation validation = validation(request -> new ValidationReport(List.of()));
+        Referral referral = receive(validation, "R1", null, null);
+        assertThat(scheduled).isEmpty();
+        assertThat(validation.result(referral.id())).isEmpty();
+    }
+
+    private ReferralValidation validation(ProfileValidator validator) {
+        ProfileValidator recordingValidator = request -> {
+            validated.add(request);
+            return validator.validate(request);
+        };
+        return new ReferralValidation(fixture.db, recording(), Clock.systemUTC(), recordingValidator);
+    }
+
+    private Referral receive(ReferralValidation validation, String identifier, String format, String document) {
+        JdbcReferralService service = new JdbcReferralService(fixture.db, fixture.audit, Clock.systemUTC(),
+                new ReferralNotices(fixture.notifier, fixture.contacts), null, null, validation);
+        return service.receive(CaseFixture.GP, new NewReferral("https://gp.example/ref", identifier,
+                Subject.described(NhsNumber.parse("9990010005").orElseThrow(),
+                        new Demographics("Holloway", "Alex", LocalDate.of(1950, 1, 1), "female", "S1 1AA")),
+                "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, format, document)).referral();
+    }
+
+    private static Job job(Referral referral, int attempt) {
+        return new Job("j1", ReferralValidation.JOB_TYPE, referral.id(), null, attempt, Instant.now());
+    }
+
+    private JobScheduler recording() {
+        return new JobScheduler() {
+            @Override
+            public String schedule(Connection transaction, JobRequest request) {
+                scheduled.add(request);
+                return "job-" + scheduled.size();
+            }
+
+            @Override
+            public String schedule(JobRequest request) {
+                return schedule(null, request);
+            }
+
+            @Override
+            public boolean cancel(Connection transaction, String type, String key) {
+                return false;
+            }
+        };
+    }
+}
