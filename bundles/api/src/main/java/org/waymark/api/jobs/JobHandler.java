@@ -11,6 +11,17 @@ public interface JobHandler {
     String type();
 
     /**
+     * How many jobs of this type may run at once on one node. A type whose jobs are heavy (a profile validation takes
+     * a core) keeps its backlog to itself this way: the other workers stay free for the other types, which are
+     * leased beside it rather than behind it.
+     *
+     * @since 1.1
+     */
+    default int maxConcurrentRuns() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Does the work. Returning normally completes the job. Throwing {@link PermanentJobFailure} sends it straight to
      * the dead-letter list; any other exception schedules a retry with backoff until the attempts are used up.
      */

@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -52,8 +50,6 @@ public final class ReferralValidation implements JobHandler {
     static final int TRIES = 3;
     /** The issues kept per referral; the counts cover all of them. */
     static final int KEPT_ISSUES = 50;
-    /** How long a job waits for the validation running before it; well inside the job time limit. */
-    static final long BUSY_WAIT_SECONDS = 20;
     private static final Logger LOG = LoggerFactory.getLogger(ReferralValidation.class);
 
     /** What the console and {@code GET /api/referrals/{id}} show. */
@@ -66,11 +62,6 @@ public final class ReferralValidation implements JobHandler {
     private final DataSource db;
     private final JobScheduler jobs;
     private final Clock clock;
-    /**
-     * One validation at a time on a node: a burst of intake then uses at most one core for validation and the rest
-     * waits as jobs, so intake keeps the other.
-     */
-    private final Semaphore oneAtATime = new Semaphore(1, true);
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ProfileValidator validator;
@@ -114,19 +105,16 @@ public final class ReferralValidation implements JobHandler {
         if (document.isEmpty()) {
             return; // erased since, or never a FHIR document: nothing to check
         }
-        try {
-            if (!oneAtATime.tryAcquire(BUSY_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Another validation is running; later");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Interrupted while waiting to validate");
-        }
-        try {
-            validate(job, document.get());
-        } finally {
-            oneAtATime.release();
-        }
+        validate(job, document.get());
+    }
+
+    /**
+     * One validation at a time on a node: a burst of intake then uses at most one core for validation, the backlog
+     * waits as pending jobs, and the other job types keep the other workers.
+     */
+    @Override
+    public int maxConcurrentRuns() {
+        return 1;
     }
 
     private void validate(Job job, ValidationRequest document) {

@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,9 @@ public final class JobRunner implements JobScheduler {
     private final Semaphore freeWorkers;
     private final ScheduledExecutorService poller;
     private final ExecutorService executor;
+    private final RunningJobs concurrency = new RunningJobs();
+    /** Only the poller thread counts polls. */
+    private long polls;
 
     @Activate
     public JobRunner(@Reference(target = "(dataSourceName=waymark)") DataSource db,
@@ -153,16 +158,39 @@ public final class JobRunner implements JobScheduler {
         if (handlers.isEmpty() || free == 0) {
             return;
         }
-        List<Job> due = store.lease(handlers.keySet(), free, timeLimit.multipliedBy(2));
-        for (Job job : due) {
-            freeWorkers.acquireUninterruptibly();
-            executor.execute(() -> {
-                try {
-                    run(job, handlers.get(job.type()));
-                } finally {
-                    freeWorkers.release();
-                }
-            });
+        // Each type is leased on its own, in an order that turns every poll, and only up to its own limit: a backlog
+        // of one type then never stands in front of another's jobs.
+        List<String> types = new ArrayList<>(handlers.keySet());
+        Collections.rotate(types, (int) (polls++ % types.size()));
+        for (String type : types) {
+            int room = Math.min(free, concurrency.room(type, maxConcurrentRuns(handlers.get(type))));
+            if (room <= 0) {
+                continue;
+            }
+            for (Job job : store.lease(List.of(type), room, timeLimit.multipliedBy(2))) {
+                freeWorkers.acquireUninterruptibly();
+                free--;
+                concurrency.started(type);
+                executor.execute(() -> {
+                    try {
+                        run(job, handlers.get(job.type()));
+                    } finally {
+                        concurrency.finished(type);
+                        freeWorkers.release();
+                    }
+                });
+            }
+            if (free == 0) {
+                return;
+            }
+        }
+    }
+
+    private static int maxConcurrentRuns(PluginService<JobHandler> handler) {
+        try {
+            return Math.max(1, handler.service().maxConcurrentRuns());
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE; // a handler that cannot say is not held back
         }
     }
 
