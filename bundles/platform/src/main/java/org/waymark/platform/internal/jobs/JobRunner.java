@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -143,6 +144,18 @@ public final class JobRunner implements JobScheduler {
         }
     }
 
+    /**
+     * A worker just came free: lease again now rather than at the next tick, so that a type limited to one run at a
+     * time works through its backlog back to back instead of one job per poll interval.
+     */
+    private void pollSoon() {
+        try {
+            poller.execute(this::pollSafely);
+        } catch (RejectedExecutionException stopping) {
+            // the runner is stopping; nothing more to lease
+        }
+    }
+
     private void pollSafely() {
         try {
             poll();
@@ -177,6 +190,7 @@ public final class JobRunner implements JobScheduler {
                     } finally {
                         concurrency.finished(type);
                         freeWorkers.release();
+                        pollSoon();
                     }
                 });
             }

@@ -54,6 +54,25 @@ class JobRunnerTest {
         }
     }
 
+    @Test
+    void aTypeLimitedToOneRunWorksThroughItsBacklogBackToBackNotOnePerPoll() throws Exception {
+        DataSource db = TestDatabase.migrated("db/platform.xml");
+        CountDownLatch allRan = new CountDownLatch(20);
+        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
+        for (int i = 0; i < 20; i++) {
+            String key = "backlog-" + i;
+            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("one-at-a-time", key, null)));
+        }
+        // Polls 10 s apart: twenty jobs finish in time only if each finished job leases the next.
+        JobRunner runner = new JobRunner(db, null, new Listed(List.of(new Handler("one-at-a-time", 1, job -> allRan.countDown()))),
+                config(Map.of("jobPollMillis", 10_000L)));
+        try {
+            assertThat(allRan.await(8, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            runner.stop();
+        }
+    }
+
     private interface Work {
         void run(Job job) throws Exception;
     }
