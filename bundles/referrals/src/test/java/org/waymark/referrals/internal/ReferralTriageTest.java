@@ -126,25 +126,4 @@ class ReferralTriageTest {
                     "application/fhir+json", "{}")).referral();
         }
     }
-
-    /** Records what intake scheduled; the job is then run by the test as the runner would. */
-    private static final class RecordingScheduler implements JobScheduler {
-        final List<JobRequest> scheduled = new ArrayList<>();
-
-        @Override
-        public String schedule(Connection transaction, JobRequest request) {
-            scheduled.add(request);
-            return "job-" + scheduled.size();
-        }
-
-        @Override
-        public String schedule(JobRequest request) {
-            return schedule(null, request);
-        }
-
-        @Override
-        public boolean cancel(Connection transaction, String type, String key) {
-            return scheduled.removeIf(r -> r.type().equals(type) && r.key().equals(key));
-        }
-    }
 }

@@ -28,7 +28,7 @@ import org.waymark.api.validation.ValidationRequest;
 /** Each FHIR referral is profile-validated after intake by a job; the outcome flags the referral, never refuses it. */
 class ReferralValidationTest {
     private final CaseFixture fixture = new CaseFixture();
-    private final List<JobRequest> scheduled = new ArrayList<>();
+    private final RecordingScheduler jobs = new RecordingScheduler();
     private final List<ValidationRequest> validated = new ArrayList<>();
 
     ReferralValidationTest() throws Exception {
@@ -41,7 +41,7 @@ class ReferralValidationTest {
                 new ValidationIssue(ValidationIssue.Severity.ERROR, "required", "ServiceRequest.status", "minimum required = 1"))));
         Referral referral = receive(validation, "R1", "application/fhir+xml;version=1.1.0", "<ServiceRequest/>");
 
-        assertThat(scheduled).extracting(JobRequest::type, JobRequest::key)
+        assertThat(jobs.scheduled).extracting(JobRequest::type, JobRequest::key)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ReferralValidation.JOB_TYPE, referral.id()));
         assertThat(validation.result(referral.id())).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo("pending"));
 
@@ -76,7 +76,7 @@ class ReferralValidationTest {
 
     @Test
     void withoutAValidatorTheJobRetriesAndThenRecordsUnavailable() {
-        ReferralValidation validation = new ReferralValidation(fixture.db, recording(), Clock.systemUTC(), null);
+        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null);
         Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
 
         for (int attempt = 1; attempt < ReferralValidation.TRIES; attempt++) {
@@ -95,7 +95,7 @@ class ReferralValidationTest {
     void aReferralNotReceivedAsFhirIsNotChecked() {
         ReferralValidation validation = validation(request -> new ValidationReport(List.of()));
         Referral referral = receive(validation, "R1", null, null);
-        assertThat(scheduled).isEmpty();
+        assertThat(jobs.scheduled).isEmpty();
         assertThat(validation.result(referral.id())).isEmpty();
     }
 
@@ -104,7 +104,7 @@ class ReferralValidationTest {
             validated.add(request);
             return validator.validate(request);
         };
-        return new ReferralValidation(fixture.db, recording(), Clock.systemUTC(), recordingValidator);
+        return new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), recordingValidator);
     }
 
     private Referral receive(ReferralValidation validation, String identifier, String format, String document) {
@@ -118,25 +118,5 @@ class ReferralValidationTest {
 
     private static Job job(Referral referral, int attempt) {
         return new Job("j1", ReferralValidation.JOB_TYPE, referral.id(), null, attempt, Instant.now());
-    }
-
-    private JobScheduler recording() {
-        return new JobScheduler() {
-            @Override
-            public String schedule(Connection transaction, JobRequest request) {
-                scheduled.add(request);
-                return "job-" + scheduled.size();
-            }
-
-            @Override
-            public String schedule(JobRequest request) {
-                return schedule(null, request);
-            }
-
-            @Override
-            public boolean cancel(Connection transaction, String type, String key) {
-                return false;
-            }
-        };
     }
 }

@@ -48,20 +48,18 @@ class ValidationEngineTest {
 
     @Test
     void officialR4ServiceRequestExamplesHaveNoErrors() throws IOException {
-        List<Path> examples = fixtures("hl7-fhir-r4-examples/json", "servicerequest-");
-        assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
-        for (Path example : examples) {
-            ValidationReport report = engine.validate(ValidationRequest.of(Files.readString(example), Encoding.JSON));
-            assertThat(errors(report)).as("errors in %s", example.getFileName()).isEmpty();
-        }
+        assertNoErrors(fixtures("hl7-fhir-r4-examples/json", "servicerequest-"), Encoding.JSON);
     }
 
     @Test
     void officialUkCoreServiceRequestsHaveNoErrors() throws IOException {
-        List<Path> examples = fixtures("uk-core/examples", "UKCore-ServiceRequest-");
+        assertNoErrors(fixtures("uk-core/examples", "UKCore-ServiceRequest-"), Encoding.XML);
+    }
+
+    private void assertNoErrors(List<Path> examples, Encoding encoding) throws IOException {
         assertThat(examples).hasSizeGreaterThanOrEqualTo(3);
         for (Path example : examples) {
-            ValidationReport report = engine.validate(ValidationRequest.of(Files.readString(example), Encoding.XML));
+            ValidationReport report = engine.validate(ValidationRequest.of(Files.readString(example), encoding));
             assertThat(errors(report)).as("errors in %s", example.getFileName()).isEmpty();
         }
     }
