@@ -38,10 +38,10 @@ import org.waymark.platform.db.Jdbc;
  * first one, and must never slow or refuse intake); the job validates and records the outcome, which flags the
  * referral but never rejects it.
  *
- * <p>The validator is an optional feature. When it is missing (or fails), the job tries again with the job
- * runner's backoff, which covers a validator that starts after the first jobs run; on its last try it records
- * "unavailable" and completes, so a node without the feature neither piles up failing jobs nor fills the
- * dead-letter list.
+ * <p>The validator is an optional feature. A referral received on a node without it is recorded "unavailable" at
+ * once. When it goes missing (or fails) between intake and the job, the job tries again with the job runner's
+ * backoff; on its last try it records "unavailable" and completes, so a node without the feature neither piles up
+ * failing jobs nor fills the dead-letter list.
  */
 @Component(service = {ReferralValidation.class, JobHandler.class})
 public final class ReferralValidation implements JobHandler {
@@ -50,6 +50,7 @@ public final class ReferralValidation implements JobHandler {
     static final int TRIES = 3;
     /** The issues kept per referral; the counts cover all of them. */
     static final int KEPT_ISSUES = 50;
+    private static final String NOT_INSTALLED = "Profile validation is not available on this server";
     private static final Logger LOG = LoggerFactory.getLogger(ReferralValidation.class);
 
     /** What the console and {@code GET /api/referrals/{id}} show. */
@@ -86,12 +87,21 @@ public final class ReferralValidation implements JobHandler {
         if (sourceDocument == null || ValidationRequest.Encoding.ofMediaType(sourceFormat).isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = transaction.prepareStatement(
-                "INSERT INTO wm_referral_validation (referral_id, state, errors, warnings) VALUES (?, 'pending', 0, 0)")) {
+        // Intake is refused until the node is ready, and a ready node has every installed feature started: no
+        // validator here means the feature is not installed, and a job would only retry to say so (at the cost of
+        // several writes per referral).
+        boolean installed = validator != null;
+        try (PreparedStatement insert = transaction.prepareStatement("INSERT INTO wm_referral_validation (referral_id, "
+                + "state, errors, warnings, detail, checked_at) VALUES (?, ?, 0, 0, ?, ?)")) {
             insert.setString(1, referralId);
+            insert.setString(2, installed ? "pending" : "unavailable");
+            insert.setString(3, installed ? null : NOT_INSTALLED);
+            insert.setTimestamp(4, installed ? null : Timestamp.from(clock.instant()));
             insert.executeUpdate();
         }
-        jobs.schedule(transaction, JobRequest.now(JOB_TYPE, referralId, null));
+        if (installed) {
+            jobs.schedule(transaction, JobRequest.now(JOB_TYPE, referralId, null));
+        }
     }
 
     @Override
@@ -136,7 +146,7 @@ public final class ReferralValidation implements JobHandler {
                         + e.getMessage());
             }
             LOG.info("Referral {} not profile-validated: {}", job.key(), e.getMessage());
-            store(job.key(), "unavailable", null, "Profile validation is not available on this server");
+            store(job.key(), "unavailable", null, NOT_INSTALLED);
             return;
         }
         store(job.key(), report.valid() ? "valid" : "invalid", report, null);

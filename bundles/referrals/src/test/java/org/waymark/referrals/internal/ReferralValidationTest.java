@@ -75,9 +75,22 @@ class ReferralValidationTest {
     }
 
     @Test
-    void withoutAValidatorTheJobRetriesAndThenRecordsUnavailable() {
+    void onANodeWithoutAValidatorAReferralIsUnavailableAtOnceWithNoJob() {
         ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null);
         Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+        assertThat(jobs.scheduled).isEmpty();
+        ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
+        assertThat(result.state()).isEqualTo("unavailable");
+        assertThat(result.checkedAt()).isNotNull();
+    }
+
+    @Test
+    void aValidatorGoneBeforeTheJobRanIsRetriedAndThenRecordedUnavailable() {
+        Referral referral = receive(validation(request -> new ValidationReport(List.of())), "R1", "application/fhir+json",
+                "{\"resourceType\":\"ServiceRequest\"}");
+        assertThat(jobs.scheduled).hasSize(1);
+        // The feature is uninstalled before the job runs.
+        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null);
 
         for (int attempt = 1; attempt < ReferralValidation.TRIES; attempt++) {
             int tried = attempt;
