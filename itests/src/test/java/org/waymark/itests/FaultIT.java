@@ -58,6 +58,7 @@ class FaultIT {
         Queue<String> unexpected = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicInteger refusedWhileDown = new AtomicInteger();
+        AtomicInteger timedOut = new AtomicInteger();
         AtomicInteger unavailable = new AtomicInteger();
         AtomicInteger containerOnly = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
@@ -94,6 +95,8 @@ class FaultIT {
                             } else {
                                 unexpected.add(answer.statusCode() + " " + answer.body());
                             }
+                        } catch (java.net.http.HttpTimeoutException silent) {
+                            timedOut.incrementAndGet();
                         } catch (java.io.IOException serverDown) {
                             refusedWhileDown.incrementAndGet();
                         } catch (InterruptedException e) {
@@ -123,7 +126,13 @@ class FaultIT {
             await("intake after the last restart").atMost(Duration.ofSeconds(60))
                     .until(() -> acknowledged.size() >= before + PER_ROUND);
         } catch (AssertionError | org.awaitility.core.ConditionTimeoutException e) {
-            stopped = new AssertionError("stopped after " + kills + " kills: " + e.getMessage(), e);
+            // What the clients met while intake stood still tells a dead node from a slow one from one without routes.
+            stopped = new AssertionError("stopped after " + kills + " kills: " + e.getMessage()
+                    + String.format("%nclients so far: %d acknowledged, %d met a dead server, %d no answer within 10 s,"
+                                    + " %d a 503, %d the bare container, %d anything else%s",
+                            acknowledged.size(), refusedWhileDown.get(), timedOut.get(), unavailable.get(), containerOnly.get(),
+                            unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek())
+                    + "\n--- karaf.log ---\n" + server.karafLogTail(80), e);
             if (!server.isRunning()) {
                 server.restart();
             }
@@ -168,10 +177,11 @@ class FaultIT {
             checkers.shutdownNow();
         }
         System.out.printf("Fault test (%s): %d referrals acknowledged across %d kills, %d stored; %d lost, %d duplicated;"
-                        + " %d given up unacknowledged (%d of them stored); %d requests met a dead server, %d a starting one"
+                        + " %d given up unacknowledged (%d of them stored); %d requests met a dead server, %d no answer within 10 s,"
+                        + " %d a starting one"
                         + " (503 Retry-After), %d the bare container (Jetty 404 before Waymark serves), %d anything else%s%n",
                 PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), kills, stored, lost.get(),
-                duplicated.get(), inDoubt.size(), inDoubtStored.get(), refusedWhileDown.get(), unavailable.get(),
+                duplicated.get(), inDoubt.size(), inDoubtStored.get(), refusedWhileDown.get(), timedOut.get(), unavailable.get(),
                 containerOnly.get(), unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek());
 
         if (stopped != null) {

@@ -140,7 +140,8 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             assertNoUnexpectedErrorsInLog();
             clean = true;
         } finally {
-            if (clean && !keepFiles) {
+            // -Dwaymark.itest.keep=true keeps a passing run's files too, to compare with a failing one.
+            if (clean && !keepFiles && !Boolean.getBoolean("waymark.itest.keep")) {
                 deleteRecursively(workDir);
             } else {
                 System.out.println("Waymark server files kept for inspection: " + workDir);
@@ -387,6 +388,12 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     public Path karafLog() {
         return dataDir.resolve("karaf/log/karaf.log");
+    }
+
+    /** The last lines of karaf.log, for a failure message; the files are kept for a closer look. */
+    public String karafLogTail(int lines) {
+        keepFiles = true;
+        return tail(karafLog(), lines);
     }
 
     // ------------------------------------------------------------------ HTTP
