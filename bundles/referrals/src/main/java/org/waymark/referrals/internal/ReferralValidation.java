@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.jobs.Job;
-import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 import org.waymark.api.validation.ProfileValidator;
@@ -39,14 +38,15 @@ import org.waymark.platform.db.Jdbc;
  * referral but never rejects it.
  *
  * <p>The validator is an optional feature. A referral received on a node without it is recorded "unavailable" at
- * once. When it goes missing (or fails) between intake and the job, the job tries again with the job runner's
- * backoff; on its last try it records "unavailable" and completes, so a node without the feature neither piles up
- * failing jobs nor fills the dead-letter list.
+ * once. The job's handler, {@link ReferralValidationJob}, exists only while a validator does, so a job waits (pending)
+ * for one rather than failing: after a restart the job runner starts before the validator is bound, and jobs used to
+ * spend their tries in that moment. A validator that fails is tried again with the job runner's backoff; on the last
+ * try the referral is recorded "unavailable" and the job completes, so nothing fills the dead-letter list.
  */
-@Component(service = {ReferralValidation.class, JobHandler.class})
-public final class ReferralValidation implements JobHandler {
+@Component(service = ReferralValidation.class)
+public final class ReferralValidation {
     static final String JOB_TYPE = "referral.validate";
-    /** Tries while the validator is missing: about 15 s with the default backoff (5 s, then 10 s). */
+    /** Tries while the validator fails: about 15 s with the default backoff (5 s, then 10 s). */
     static final int TRIES = 3;
     /** The issues kept per referral; the counts cover all of them. */
     static final int KEPT_ISSUES = 50;
@@ -104,36 +104,18 @@ public final class ReferralValidation implements JobHandler {
         }
     }
 
-    @Override
-    public String type() {
-        return JOB_TYPE;
-    }
-
-    @Override
-    public void run(Job job) {
+    /** The job: validates the stored document with {@code installed} and records the outcome. */
+    void check(Job job, ProfileValidator installed) {
         Optional<ValidationRequest> document = document(job.key());
         if (document.isEmpty()) {
             return; // erased since, or never a FHIR document: nothing to check
         }
-        validate(job, document.get());
+        validate(job, installed, document.get());
     }
 
-    /**
-     * One validation at a time on a node: a burst of intake then uses at most one core for validation, the backlog
-     * waits as pending jobs, and the other job types keep the other workers.
-     */
-    @Override
-    public int maxConcurrentRuns() {
-        return 1;
-    }
-
-    private void validate(Job job, ValidationRequest document) {
-        ProfileValidator installed = validator;
+    private void validate(Job job, ProfileValidator installed, ValidationRequest document) {
         ValidationReport report;
         try {
-            if (installed == null) {
-                throw new IllegalStateException("no profile validator is installed");
-            }
             report = installed.validate(document);
         } catch (IllegalArgumentException unreadable) {
             report = new ValidationReport(List.of(new ValidationIssue(ValidationIssue.Severity.FATAL, "structure", null,
@@ -141,7 +123,7 @@ public final class ReferralValidation implements JobHandler {
         } catch (RuntimeException e) {
             if (job.attempt() < TRIES) {
                 // A declared outcome: the job runner retries with backoff, and the referrals bundle is not counted as
-                // a misbehaving plugin for a validator that is merely absent or still starting.
+                // a misbehaving plugin for a validator that is still starting or failing for a moment.
                 throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Profile validation not available yet: "
                         + e.getMessage());
             }

@@ -30,6 +30,8 @@ class ReferralValidationTest {
     private final CaseFixture fixture = new CaseFixture();
     private final RecordingScheduler jobs = new RecordingScheduler();
     private final List<ValidationRequest> validated = new ArrayList<>();
+    /** The validator the job handler is registered with, as DS would give it. */
+    private ProfileValidator current;
 
     ReferralValidationTest() throws Exception {
     }
@@ -45,7 +47,7 @@ class ReferralValidationTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ReferralValidation.JOB_TYPE, referral.id()));
         assertThat(validation.result(referral.id())).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo("pending"));
 
-        validation.run(job(referral, 1));
+        runJob(validation, job(referral, 1));
 
         assertThat(validated).singleElement().satisfies(r -> {
             assertThat(r.body()).isEqualTo("<ServiceRequest/>");
@@ -65,8 +67,8 @@ class ReferralValidationTest {
         ReferralValidation validation = validation(request -> new ValidationReport(IntStream.range(0, 70)
                 .mapToObj(i -> new ValidationIssue(ValidationIssue.Severity.WARNING, "processing", null, "warning " + i)).toList()));
         Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
-        validation.run(job(referral, 1));
-        validation.run(job(referral, 1));
+        runJob(validation, job(referral, 1));
+        runJob(validation, job(referral, 1));
 
         ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
         assertThat(result.state()).as("warnings leave a referral valid").isEqualTo("valid");
@@ -85,23 +87,39 @@ class ReferralValidationTest {
     }
 
     @Test
-    void aValidatorGoneBeforeTheJobRanIsRetriedAndThenRecordedUnavailable() {
-        Referral referral = receive(validation(request -> new ValidationReport(List.of())), "R1", "application/fhir+json",
-                "{\"resourceType\":\"ServiceRequest\"}");
+    void aFailingValidatorIsRetriedAndThenRecordedUnavailable() {
+        ReferralValidation validation = validation(request -> {
+            throw new IllegalStateException("terminology still loading");
+        });
+        Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
         assertThat(jobs.scheduled).hasSize(1);
-        // The feature is uninstalled before the job runs.
-        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null);
 
         for (int attempt = 1; attempt < ReferralValidation.TRIES; attempt++) {
             int tried = attempt;
-            assertThatThrownBy(() -> validation.run(job(referral, tried)))
+            assertThatThrownBy(() -> runJob(validation, job(referral, tried)))
                     .as("a declared outcome: retried with backoff, not counted against the bundle")
                     .isInstanceOf(WaymarkException.class);
             assertThat(validation.result(referral.id()).orElseThrow().state()).isEqualTo("pending");
         }
-        validation.run(job(referral, ReferralValidation.TRIES));
+        runJob(validation, job(referral, ReferralValidation.TRIES));
 
         assertThat(validation.result(referral.id()).orElseThrow().state()).isEqualTo("unavailable");
+    }
+
+    @Test
+    void theJobHandlerExistsOnlyWithAValidatorSoJobsWaitForOneInsteadOfSpendingTheirTries() throws Exception {
+        // The component description bnd generated from the annotations (the build writes it before the tests run).
+        String descriptor;
+        try (var in = getClass().getClassLoader().getResourceAsStream(
+                "OSGI-INF/" + ReferralValidationJob.class.getName() + ".xml")) {
+            assertThat(in).as("bnd wrote the component description").isNotNull();
+            descriptor = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        String reference = descriptor.lines().filter(line -> line.contains("interface=\"" + ProfileValidator.class.getName()))
+                .findFirst().orElseThrow(() -> new AssertionError("no reference to the validator in\n" + descriptor));
+        // No cardinality attribute means 1..1, no policy attribute means static: without a validator, no handler.
+        assertThat(reference).doesNotContain("cardinality=").doesNotContain("policy=\"dynamic\"");
+        assertThat(descriptor).contains("<provide interface=\"" + org.waymark.api.jobs.JobHandler.class.getName() + "\"/>");
     }
 
     @Test
@@ -117,7 +135,12 @@ class ReferralValidationTest {
             validated.add(request);
             return validator.validate(request);
         };
+        current = recordingValidator;
         return new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), recordingValidator);
+    }
+
+    private void runJob(ReferralValidation validation, Job job) {
+        new ReferralValidationJob(validation, current).run(job);
     }
 
     private Referral receive(ReferralValidation validation, String identifier, String format, String document) {
