@@ -6,11 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.jobs.Job;
+import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 import org.waymark.api.validation.ProfileValidator;
@@ -38,15 +41,15 @@ import org.waymark.platform.db.Jdbc;
  * referral but never rejects it.
  *
  * <p>The validator is an optional feature. A referral received on a node without it is recorded "unavailable" at
- * once. The job's handler, {@link ReferralValidationJob}, exists only while a validator does, so a job waits (pending)
- * for one rather than failing: after a restart the job runner starts before the validator is bound, and jobs used to
- * spend their tries in that moment. A validator that fails is tried again with the job runner's backoff; on the last
- * try the referral is recorded "unavailable" and the job completes, so nothing fills the dead-letter list.
+ * once. A job that finds no validator waits a little for one (after a restart the job runner starts before the
+ * validation feature). When it stays missing (uninstalled between intake and the job) or fails, the job tries again
+ * with the job runner's backoff; on its last try it records "unavailable" and completes, so a node without the
+ * feature neither piles up failing jobs nor fills the dead-letter list.
  */
-@Component(service = ReferralValidation.class)
-public final class ReferralValidation {
+@Component(service = {ReferralValidation.class, JobHandler.class})
+public final class ReferralValidation implements JobHandler {
     static final String JOB_TYPE = "referral.validate";
-    /** Tries while the validator fails: about 15 s with the default backoff (5 s, then 10 s). */
+    /** Tries while the validator is missing: about 15 s with the default backoff (5 s, then 10 s). */
     static final int TRIES = 3;
     /** The issues kept per referral; the counts cover all of them. */
     static final int KEPT_ISSUES = 50;
@@ -60,25 +63,49 @@ public final class ReferralValidation {
     public record Issue(String severity, String code, String location, String message) {
     }
 
+    /**
+     * How long a job waits for a validator that is not bound: after a restart the job runner starts before the
+     * validation feature, and a job would otherwise spend its tries in that moment.
+     */
+    static final Duration VALIDATOR_PATIENCE = Duration.ofSeconds(15);
+
     private final DataSource db;
     private final JobScheduler jobs;
     private final Clock clock;
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+    private final Duration validatorPatience;
+    private final Object validatorChanged = new Object();
     private volatile ProfileValidator validator;
 
     @Activate
     public ReferralValidation(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                               @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
                               @Reference JobScheduler jobs) {
-        this(db, jobs, Clock.systemUTC(), null);
+        this(db, jobs, Clock.systemUTC(), null, VALIDATOR_PATIENCE);
     }
 
-    ReferralValidation(DataSource db, JobScheduler jobs, Clock clock, ProfileValidator validator) {
+    ReferralValidation(DataSource db, JobScheduler jobs, Clock clock, ProfileValidator validator, Duration validatorPatience) {
         this.db = db;
         this.jobs = jobs;
         this.clock = clock;
         this.validator = validator;
+        this.validatorPatience = validatorPatience;
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindValidator(ProfileValidator bound) {
+        synchronized (validatorChanged) {
+            validator = bound;
+            validatorChanged.notifyAll();
+        }
+    }
+
+    void unbindValidator(ProfileValidator unbound) {
+        synchronized (validatorChanged) {
+            if (validator == unbound) {
+                validator = null;
+            }
+        }
     }
 
     /** In the intake transaction: a pending check for a referral that came as a FHIR document. */
@@ -104,18 +131,36 @@ public final class ReferralValidation {
         }
     }
 
-    /** The job: validates the stored document with {@code installed} and records the outcome. */
-    void check(Job job, ProfileValidator installed) {
+    @Override
+    public String type() {
+        return JOB_TYPE;
+    }
+
+    @Override
+    public void run(Job job) {
         Optional<ValidationRequest> document = document(job.key());
         if (document.isEmpty()) {
             return; // erased since, or never a FHIR document: nothing to check
         }
-        validate(job, installed, document.get());
+        validate(job, document.get());
     }
 
-    private void validate(Job job, ProfileValidator installed, ValidationRequest document) {
+    /**
+     * One validation at a time on a node: a burst of intake then uses at most one core for validation, the backlog
+     * waits as pending jobs, and the other job types keep the other workers.
+     */
+    @Override
+    public int maxConcurrentRuns() {
+        return 1;
+    }
+
+    private void validate(Job job, ValidationRequest document) {
+        ProfileValidator installed = awaitValidator();
         ValidationReport report;
         try {
+            if (installed == null) {
+                throw new IllegalStateException("no profile validator is installed");
+            }
             report = installed.validate(document);
         } catch (IllegalArgumentException unreadable) {
             report = new ValidationReport(List.of(new ValidationIssue(ValidationIssue.Severity.FATAL, "structure", null,
@@ -123,7 +168,7 @@ public final class ReferralValidation {
         } catch (RuntimeException e) {
             if (job.attempt() < TRIES) {
                 // A declared outcome: the job runner retries with backoff, and the referrals bundle is not counted as
-                // a misbehaving plugin for a validator that is still starting or failing for a moment.
+                // a misbehaving plugin for a validator that is merely absent or still starting.
                 throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Profile validation not available yet: "
                         + e.getMessage());
             }
@@ -133,6 +178,26 @@ public final class ReferralValidation {
         }
         store(job.key(), report.valid() ? "valid" : "invalid", report, null);
         LOG.info("Referral {} profile-validated: {} errors, {} warnings", job.key(), report.errors(), report.warnings());
+    }
+
+    /** The validator, waiting up to {@link #validatorPatience} for one to be bound; null when none comes. */
+    private ProfileValidator awaitValidator() {
+        long deadline = System.nanoTime() + validatorPatience.toNanos();
+        synchronized (validatorChanged) {
+            while (validator == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(validatorChanged, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+            return validator;
+        }
     }
 
     private Optional<ValidationRequest> document(String referralId) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -30,8 +31,6 @@ class ReferralValidationTest {
     private final CaseFixture fixture = new CaseFixture();
     private final RecordingScheduler jobs = new RecordingScheduler();
     private final List<ValidationRequest> validated = new ArrayList<>();
-    /** The validator the job handler is registered with, as DS would give it. */
-    private ProfileValidator current;
 
     ReferralValidationTest() throws Exception {
     }
@@ -47,7 +46,7 @@ class ReferralValidationTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(ReferralValidation.JOB_TYPE, referral.id()));
         assertThat(validation.result(referral.id())).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo("pending"));
 
-        runJob(validation, job(referral, 1));
+        validation.run(job(referral, 1));
 
         assertThat(validated).singleElement().satisfies(r -> {
             assertThat(r.body()).isEqualTo("<ServiceRequest/>");
@@ -67,8 +66,8 @@ class ReferralValidationTest {
         ReferralValidation validation = validation(request -> new ValidationReport(IntStream.range(0, 70)
                 .mapToObj(i -> new ValidationIssue(ValidationIssue.Severity.WARNING, "processing", null, "warning " + i)).toList()));
         Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
-        runJob(validation, job(referral, 1));
-        runJob(validation, job(referral, 1));
+        validation.run(job(referral, 1));
+        validation.run(job(referral, 1));
 
         ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
         assertThat(result.state()).as("warnings leave a referral valid").isEqualTo("valid");
@@ -78,7 +77,7 @@ class ReferralValidationTest {
 
     @Test
     void onANodeWithoutAValidatorAReferralIsUnavailableAtOnceWithNoJob() {
-        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null);
+        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null, Duration.ZERO);
         Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
         assertThat(jobs.scheduled).isEmpty();
         ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
@@ -87,39 +86,43 @@ class ReferralValidationTest {
     }
 
     @Test
-    void aFailingValidatorIsRetriedAndThenRecordedUnavailable() {
-        ReferralValidation validation = validation(request -> {
-            throw new IllegalStateException("terminology still loading");
-        });
-        Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+    void aValidatorGoneBeforeTheJobRanIsRetriedAndThenRecordedUnavailable() {
+        Referral referral = receive(validation(request -> new ValidationReport(List.of())), "R1", "application/fhir+json",
+                "{\"resourceType\":\"ServiceRequest\"}");
         assertThat(jobs.scheduled).hasSize(1);
+        // The feature is uninstalled before the job runs.
+        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null, Duration.ZERO);
 
         for (int attempt = 1; attempt < ReferralValidation.TRIES; attempt++) {
             int tried = attempt;
-            assertThatThrownBy(() -> runJob(validation, job(referral, tried)))
+            assertThatThrownBy(() -> validation.run(job(referral, tried)))
                     .as("a declared outcome: retried with backoff, not counted against the bundle")
                     .isInstanceOf(WaymarkException.class);
             assertThat(validation.result(referral.id()).orElseThrow().state()).isEqualTo("pending");
         }
-        runJob(validation, job(referral, ReferralValidation.TRIES));
+        validation.run(job(referral, ReferralValidation.TRIES));
 
         assertThat(validation.result(referral.id()).orElseThrow().state()).isEqualTo("unavailable");
     }
 
     @Test
-    void theJobHandlerExistsOnlyWithAValidatorSoJobsWaitForOneInsteadOfSpendingTheirTries() throws Exception {
-        // The component description bnd generated from the annotations (the build writes it before the tests run).
-        String descriptor;
-        try (var in = getClass().getClassLoader().getResourceAsStream(
-                "OSGI-INF/" + ReferralValidationJob.class.getName() + ".xml")) {
-            assertThat(in).as("bnd wrote the component description").isNotNull();
-            descriptor = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-        String reference = descriptor.lines().filter(line -> line.contains("interface=\"" + ProfileValidator.class.getName()))
-                .findFirst().orElseThrow(() -> new AssertionError("no reference to the validator in\n" + descriptor));
-        // No cardinality attribute means 1..1, no policy attribute means static: without a validator, no handler.
-        assertThat(reference).doesNotContain("cardinality=").doesNotContain("policy=\"dynamic\"");
-        assertThat(descriptor).contains("<provide interface=\"" + org.waymark.api.jobs.JobHandler.class.getName() + "\"/>");
+    void aJobThatRunsBeforeTheValidatorIsBoundWaitsForIt() throws Exception {
+        Referral referral = receive(validation(request -> new ValidationReport(List.of())), "R1", "application/fhir+json",
+                "{\"resourceType\":\"ServiceRequest\"}");
+        // A restart: the job runner is up, the validation feature not yet.
+        ReferralValidation starting = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null, Duration.ofSeconds(30));
+        java.util.concurrent.CompletableFuture<Void> job = java.util.concurrent.CompletableFuture.runAsync(
+                () -> starting.run(job(referral, 1)));
+        Thread.sleep(200); // the job is waiting (a wait that ended early would fail the job: checked below)
+        assertThat(job).as("the job waits for the validator").isNotDone();
+        starting.bindValidator(request -> {
+            validated.add(request);
+            return new ValidationReport(List.of());
+        });
+
+        job.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(starting.result(referral.id()).orElseThrow().state()).isEqualTo("valid");
+        assertThat(validated).hasSize(1);
     }
 
     @Test
@@ -135,12 +138,7 @@ class ReferralValidationTest {
             validated.add(request);
             return validator.validate(request);
         };
-        current = recordingValidator;
-        return new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), recordingValidator);
-    }
-
-    private void runJob(ReferralValidation validation, Job job) {
-        new ReferralValidationJob(validation, current).run(job);
+        return new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), recordingValidator, Duration.ZERO);
     }
 
     private Referral receive(ReferralValidation validation, String identifier, String format, String document) {

@@ -35,7 +35,7 @@ class ReferralWorkTest {
         details = new ReferralDetails(fixture.db, fixture.referrals, fixture.audit, null,
                 new ReferralTriage(fixture.db, none, null, java.time.Clock.systemUTC()), new ReferralPathways(none),
                 new ReferralFlags(fixture.db, fixture.audit, fixture.notifier, fixture.contacts, java.time.Clock.systemUTC()),
-                new ReferralValidation(fixture.db, null, java.time.Clock.systemUTC(), null));
+                new ReferralValidation(fixture.db, null, java.time.Clock.systemUTC(), null, java.time.Duration.ZERO));
     }
 
     @Test
