@@ -201,13 +201,15 @@ public final class JaxRsReadiness {
                     boolean resource = isTrue(description.properties.get(JaxRsHost.RESOURCE))
                             || isTrue(description.properties.get(JaxRsHost.EXTENSION));
                     boolean satisfied = false;
+                    boolean expected = false;
                     if (scr.isComponentEnabled(description)) {
                         for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                            expected = true;
                             satisfied |= configuration.state == ComponentConfigurationDTO.SATISFIED
                                     || configuration.state == ComponentConfigurationDTO.ACTIVE;
                         }
                     }
-                    components.add(new ComponentView(description.name, resource, satisfied));
+                    components.add(new ComponentView(description.name, resource, satisfied, expected));
                 }
             }
             return new BundleView(bundle.getBundleId(), name, bundle.getState(), meantToStart,
@@ -244,7 +246,15 @@ public final class JaxRsReadiness {
         return bundleId + "/" + componentName;
     }
 
-    record ComponentView(String name, boolean resource, boolean satisfied) {
+    /**
+     * One component of a core bundle. {@code expected}: enabled and configured, so health counts it and a healthy
+     * node has it satisfied; one that is still waiting for its references (tables being created on a first start, a
+     * service of another bundle still activating) is a route that is not served yet, not a route that does not exist.
+     */
+    record ComponentView(String name, boolean resource, boolean satisfied, boolean expected) {
+        ComponentView(String name, boolean resource, boolean satisfied) {
+            this(name, resource, satisfied, satisfied);
+        }
     }
 
     record BundleView(long id, String symbolicName, int state, boolean meantToStart, int declaredComponents,
@@ -253,9 +263,11 @@ public final class JaxRsReadiness {
 
     /**
      * What keeps the declared routes from being served. A bundle starting or stopping, a bundle meant to start while
-     * the framework is still booting, a bundle whose components SCR has not read yet, and a satisfied resource
-     * component whose service the host does not hold yet all count; an unsatisfied component does not (health
-     * reports it, and one broken plugin must not stop every route).
+     * the framework is still booting, a bundle whose components SCR has not read yet, and an enabled, configured
+     * resource component whose service the host does not hold yet all count, satisfied or still waiting for its
+     * references: on a first start, resources waiting for their tables answered 404 between two reloads. Such a
+     * component that never comes is a broken core (health says DOWN, and 503 is the right answer); plugins are not
+     * looked at, so one broken plugin never stops every route.
      */
     static List<String> unserved(List<BundleView> bundles, boolean booting, Set<String> served) {
         List<String> problems = new ArrayList<>();
@@ -267,9 +279,10 @@ public final class JaxRsReadiness {
                         problems.add(bundle.symbolicName() + " components not read yet");
                     }
                     for (ComponentView component : bundle.components()) {
-                        if (component.resource() && component.satisfied()
+                        if (component.resource() && component.expected()
                                 && !served.contains(key(bundle.id(), component.name()))) {
-                            problems.add(bundle.symbolicName() + "/" + component.name() + " not served yet");
+                            problems.add(bundle.symbolicName() + "/" + component.name()
+                                    + (component.satisfied() ? " not served yet" : " waiting for its references"));
                         }
                     }
                 }

@@ -96,8 +96,17 @@ class ReadinessGateTest {
     }
 
     @Test
-    void anUnsatisfiedResourceDoesNotHoldEveryRouteBack() {
-        List<BundleView> bundles = List.of(active(7, 1, new ComponentView("BrokenPluginResource", true, false)));
+    void aResourceStillWaitingForItsReferencesIsNotServedYet() {
+        // First start: the referrals tables are being created, so the resources that need them are unsatisfied; the
+        // application served without them answered 404 for /fhir/ServiceRequest between two reloads.
+        List<BundleView> bundles = List.of(active(7, 1, new ComponentView("ServiceRequestResource", true, false, true)));
+        assertThat(JaxRsReadiness.unserved(bundles, false, Set.of()))
+                .containsExactly("org.waymark.b7/ServiceRequestResource waiting for its references");
+    }
+
+    @Test
+    void aDisabledOrUnconfiguredResourceIsNotExpected() {
+        List<BundleView> bundles = List.of(active(7, 1, new ComponentView("OffByConfiguration", true, false, false)));
         assertThat(JaxRsReadiness.unserved(bundles, false, Set.of())).isEmpty();
     }
 
