@@ -64,15 +64,17 @@ public final class ReferralValidation implements JobHandler {
     }
 
     /**
-     * How long a job waits for a validator that is not bound: after a restart the job runner starts before the
-     * validation feature, and a job would otherwise spend its tries in that moment.
+     * For how long after this component starts a job waits for a validator that is not bound yet: after a restart the
+     * job runner starts before the validation feature, and a job would otherwise spend its tries in that moment.
+     * Only then: once the feature is gone for good, a backlog of jobs must not wait one by one.
      */
     static final Duration VALIDATOR_PATIENCE = Duration.ofSeconds(15);
 
     private final DataSource db;
     private final JobScheduler jobs;
     private final Clock clock;
-    private final Duration validatorPatience;
+    /** System.nanoTime() until which a job waits for a validator. */
+    private final long patientUntil;
     private final Object validatorChanged = new Object();
     private volatile ProfileValidator validator;
 
@@ -88,7 +90,7 @@ public final class ReferralValidation implements JobHandler {
         this.jobs = jobs;
         this.clock = clock;
         this.validator = validator;
-        this.validatorPatience = validatorPatience;
+        this.patientUntil = System.nanoTime() + validatorPatience.toNanos();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -180,12 +182,11 @@ public final class ReferralValidation implements JobHandler {
         LOG.info("Referral {} profile-validated: {} errors, {} warnings", job.key(), report.errors(), report.warnings());
     }
 
-    /** The validator, waiting up to {@link #validatorPatience} for one to be bound; null when none comes. */
+    /** The validator; in the first moments after start, waiting for one to be bound. Null when none comes. */
     private ProfileValidator awaitValidator() {
-        long deadline = System.nanoTime() + validatorPatience.toNanos();
         synchronized (validatorChanged) {
             while (validator == null) {
-                long left = deadline - System.nanoTime();
+                long left = patientUntil - System.nanoTime();
                 if (left <= 0) {
                     return null;
                 }
