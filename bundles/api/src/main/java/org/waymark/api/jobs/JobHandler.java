@@ -22,6 +22,17 @@ public interface JobHandler {
     }
 
     /**
+     * Whether this type's jobs are background work that yields to requests: while the node serves requests, the
+     * runner spaces them out so that they take about a quarter of one core, and runs them back to back when it is
+     * idle. Right for work that nobody waits on (a profile validation flags a referral; intake never waits for it).
+     *
+     * @since 1.2
+     */
+    default boolean background() {
+        return false;
+    }
+
+    /**
      * Does the work. Returning normally completes the job. Throwing {@link PermanentJobFailure} sends it straight to
      * the dead-letter list; any other exception schedules a retry with backoff until the attempts are used up.
      */

@@ -25,6 +25,7 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
+import org.waymark.platform.internal.RequestActivity;
 import org.waymark.platform.internal.plugins.PluginApprovalFeature;
 import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.osgi.framework.InvalidSyntaxException;
@@ -83,14 +84,14 @@ public final class JaxRsHost implements RouteInventory {
     private volatile PluginApprovals approvals;
 
     @Activate
-    public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness)
-            throws InvalidSyntaxException {
+    public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness,
+                     @Reference RequestActivity activity) throws InvalidSyntaxException {
         this.context = context;
         this.authenticator = authenticator;
         this.readiness = readiness;
         this.json = new JacksonJsonProvider(objectMapper());
         for (JaxRsApplication application : APPLICATIONS) {
-            JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application));
+            JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application), activity);
             servlets.put(application.name(), servlet);
             readiness.hosting("waymark-jaxrs-" + application.name());
             Dictionary<String, Object> properties = new Hashtable<>();

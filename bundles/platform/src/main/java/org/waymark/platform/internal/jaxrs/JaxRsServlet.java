@@ -9,6 +9,7 @@ import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
+import org.waymark.platform.internal.RequestActivity;
 
 /**
  * A Jersey servlet whose resources change while it runs. Pax Web re-initialises servlets whenever it restarts its
@@ -22,10 +23,12 @@ final class JaxRsServlet extends ServletContainer {
     private static final long serialVersionUID = 1L;
     private final transient Supplier<ResourceConfig> configuration;
     private final transient ReadWriteLock lock = new ReentrantReadWriteLock(true);
+    private final transient RequestActivity activity;
     private volatile boolean initialised;
 
-    JaxRsServlet(Supplier<ResourceConfig> configuration) {
+    JaxRsServlet(Supplier<ResourceConfig> configuration, RequestActivity activity) {
         this.configuration = configuration;
+        this.activity = activity;
     }
 
     @Override
@@ -40,11 +43,13 @@ final class JaxRsServlet extends ServletContainer {
 
     @Override
     public void service(ServletRequest request, ServletResponse response) throws ServletException, IOException {
+        activity.started();
         lock.readLock().lock();
         try {
             super.service(request, response);
         } finally {
             lock.readLock().unlock();
+            activity.ended();
         }
     }
 

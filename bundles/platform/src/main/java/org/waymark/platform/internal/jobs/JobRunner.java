@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -35,6 +36,7 @@ import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
 import org.waymark.platform.db.Jdbc;
 import org.waymark.platform.internal.PlatformConfig;
+import org.waymark.platform.internal.RequestActivity;
 
 /**
  * Runs due jobs on this node: a poller leases as many jobs as there are free workers, and each job runs through the
@@ -46,6 +48,11 @@ public final class JobRunner implements JobScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     /** Jobs wait for the boot to settle: handlers and channels activate with the rest of the container. */
     private static final long FIRST_POLL_DELAY_MS = 2000;
+    /**
+     * While requests are being served, a background job type waits this many times as long as its last job ran
+     * before the next one starts: about a quarter of one core for background work, the rest for the requests.
+     */
+    static final int BACKGROUND_SPACING = 3;
 
     private final DataSource db;
     private final JobStore store;
@@ -57,14 +64,19 @@ public final class JobRunner implements JobScheduler {
     private final ScheduledExecutorService poller;
     private final ExecutorService executor;
     private final RunningJobs concurrency = new RunningJobs();
+    private final RequestActivity activity;
+    /** Per background job type, the System.nanoTime() before which its next job does not start. */
+    private final Map<String, Long> backgroundNotBefore = new ConcurrentHashMap<>();
     /** Only the poller thread counts polls. */
     private long polls;
 
     @Activate
     public JobRunner(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                      @Reference(target = "(waymark.schema=org.waymark.platform)") SchemaReady schema,
-                     @Reference PluginRegistry plugins, PlatformConfig config) throws SQLException {
+                     @Reference PluginRegistry plugins, @Reference RequestActivity activity, PlatformConfig config)
+            throws SQLException {
         this.db = db;
+        this.activity = activity;
         this.store = new JobStore(db, Clock.systemUTC(), "node-" + UUID.randomUUID().toString().substring(0, 8),
                 config.jobMaxAttempts());
         this.plugins = plugins;
@@ -176,7 +188,16 @@ public final class JobRunner implements JobScheduler {
         List<String> types = new ArrayList<>(handlers.keySet());
         Collections.rotate(types, (int) (polls++ % types.size()));
         for (String type : types) {
-            int room = Math.min(free, concurrency.room(type, maxConcurrentRuns(handlers.get(type))));
+            PluginService<JobHandler> handler = handlers.get(type);
+            boolean background = isBackground(handler);
+            int room = Math.min(free, concurrency.room(type, maxConcurrentRuns(handler)));
+            if (background) {
+                Long notBefore = backgroundNotBefore.get(type);
+                if (notBefore != null && notBefore - System.nanoTime() > 0) {
+                    continue; // its wake-up poll is scheduled
+                }
+                room = Math.min(room, 1);
+            }
             if (room <= 0) {
                 continue;
             }
@@ -185,18 +206,42 @@ public final class JobRunner implements JobScheduler {
                 free--;
                 concurrency.started(type);
                 executor.execute(() -> {
+                    long started = System.nanoTime();
                     try {
-                        run(job, handlers.get(job.type()));
+                        run(job, handler);
                     } finally {
                         concurrency.finished(type);
                         freeWorkers.release();
-                        pollSoon();
+                        if (background && activity.busy()) {
+                            long pause = (System.nanoTime() - started) * BACKGROUND_SPACING;
+                            backgroundNotBefore.put(type, System.nanoTime() + pause);
+                            pollLater(pause);
+                        } else {
+                            backgroundNotBefore.remove(type);
+                            pollSoon();
+                        }
                     }
                 });
             }
             if (free == 0) {
                 return;
             }
+        }
+    }
+
+    private void pollLater(long nanos) {
+        try {
+            poller.schedule(this::pollSafely, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // the runner is stopping; nothing more to lease
+        }
+    }
+
+    private static boolean isBackground(PluginService<JobHandler> handler) {
+        try {
+            return handler.service().background();
+        } catch (RuntimeException e) {
+            return false; // a handler that cannot say runs as before
         }
     }
 

@@ -20,6 +20,7 @@ import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
 import org.waymark.platform.db.Jdbc;
 import org.waymark.platform.internal.PlatformConfig;
+import org.waymark.platform.internal.RequestActivity;
 import org.waymark.platform.testing.TestDatabase;
 
 class JobRunnerTest {
@@ -44,7 +45,7 @@ class JobRunnerTest {
         }
         Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("light", "after-the-backlog", null)));
 
-        JobRunner runner = new JobRunner(db, null, new Listed(List.of(heavy, light)), config(Map.of("jobPollMillis", 20L)));
+        JobRunner runner = new JobRunner(db, null, new Listed(List.of(heavy, light)), new RequestActivity(), config(Map.of("jobPollMillis", 20L)));
         try {
             assertThat(lightRan.await(15, TimeUnit.SECONDS)).as("the light job runs while the heavy backlog waits").isTrue();
             assertThat(heavyMostAtOnce.get()).isEqualTo(1);
@@ -65,9 +66,54 @@ class JobRunnerTest {
         }
         // Polls 10 s apart: twenty jobs finish in time only if each finished job leases the next.
         JobRunner runner = new JobRunner(db, null, new Listed(List.of(new Handler("one-at-a-time", 1, job -> allRan.countDown()))),
-                config(Map.of("jobPollMillis", 10_000L)));
+                new RequestActivity(), config(Map.of("jobPollMillis", 10_000L)));
         try {
             assertThat(allRan.await(8, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            runner.stop();
+        }
+    }
+
+    @Test
+    void backgroundJobsYieldToRequestsAndRunBackToBackWhenTheNodeIsIdle() throws Exception {
+        DataSource db = TestDatabase.migrated("db/platform.xml");
+        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
+        List<Long> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch busyRuns = new CountDownLatch(3);
+        JobHandler validation = new Handler("validate", 1, job -> {
+            starts.add(System.nanoTime());
+            Thread.sleep(40);
+            busyRuns.countDown();
+        }, true);
+        for (int i = 0; i < 3; i++) {
+            String key = "busy-" + i;
+            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
+        }
+        RequestActivity activity = new RequestActivity();
+        activity.started(); // a request in flight throughout
+        JobRunner runner = new JobRunner(db, null, new Listed(List.of(validation)), activity, config(Map.of("jobPollMillis", 20L)));
+        try {
+            assertThat(busyRuns.await(15, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i < starts.size(); i++) {
+                long gapMillis = TimeUnit.NANOSECONDS.toMillis(starts.get(i) - starts.get(i - 1));
+                // 40 ms of work, then at least three times as long before the next one starts.
+                assertThat(gapMillis).as("start %d after start %d while busy", i, i - 1)
+                        .isGreaterThanOrEqualTo(40 + 40 * JobRunner.BACKGROUND_SPACING - 10);
+            }
+
+            activity.ended();
+            Thread.sleep(250); // past the quiet interval: the node is idle
+            starts.clear();
+            CountDownLatch idleRuns = new CountDownLatch(3);
+            JobHandler idle = new Handler("validate", 1, job -> idleRuns.countDown(), true);
+            runner.stop();
+            for (int i = 0; i < 3; i++) {
+                String key = "idle-" + i;
+                Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
+            }
+            // Polls 10 s apart: the three finish in time only if each one leases the next at once.
+            runner = new JobRunner(db, null, new Listed(List.of(idle)), activity, config(Map.of("jobPollMillis", 10_000L)));
+            assertThat(idleRuns.await(8, TimeUnit.SECONDS)).as("back to back on an idle node").isTrue();
         } finally {
             runner.stop();
         }
@@ -77,7 +123,11 @@ class JobRunnerTest {
         void run(Job job) throws Exception;
     }
 
-    private record Handler(String type, int maxConcurrentRuns, Work work) implements JobHandler {
+    private record Handler(String type, int maxConcurrentRuns, Work work, boolean background) implements JobHandler {
+        Handler(String type, int maxConcurrentRuns, Work work) {
+            this(type, maxConcurrentRuns, work, false);
+        }
+
         @Override
         public void run(Job job) throws Exception {
             work.run(job);
