@@ -53,6 +53,8 @@ public final class JobRunner implements JobScheduler {
      * before the next one starts: about a quarter of one core for background work, the rest for the requests.
      */
     static final int BACKGROUND_SPACING = 3;
+    /** The longest such wait: a first run that also warmed a cache (the validator's engine) must not stall the next. */
+    static final long BACKGROUND_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final DataSource db;
     private final JobStore store;
@@ -213,7 +215,7 @@ public final class JobRunner implements JobScheduler {
                         concurrency.finished(type);
                         freeWorkers.release();
                         if (background && activity.busy()) {
-                            long pause = (System.nanoTime() - started) * BACKGROUND_SPACING;
+                            long pause = Math.min(BACKGROUND_MAX_PAUSE_NANOS, (System.nanoTime() - started) * BACKGROUND_SPACING);
                             backgroundNotBefore.put(type, System.nanoTime() + pause);
                             pollLater(pause);
                         } else {
