@@ -219,6 +219,54 @@ class FaultIT {
         });
     }
 
+    /**
+     * A first start (tables created, demo data loaded) answers a GP system's request with 503 and Retry-After until
+     * its routes are served, never with a 404 of its own: on a first start, resources still waiting for their tables
+     * were once left out of the application, and POST /fhir/ServiceRequest answered 404 between two reloads.
+     */
+    @Test
+    void aFirstStartAnswers503NotA404WhileItsRoutesAreStarting() throws Exception {
+        int port = TestEnvironment.freePort();
+        WaymarkServer fresh = new WaymarkServer().withPort(port);
+        java.util.Map<String, Integer> answers = new java.util.concurrent.ConcurrentSkipListMap<>();
+        AtomicBoolean booting = new AtomicBoolean(true);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        Thread prober = new Thread(() -> {
+            while (booting.get()) {
+                String answer;
+                try {
+                    HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                                    java.net.URI.create("http://127.0.0.1:" + port + "/fhir/ServiceRequest"))
+                            .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/fhir+json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+                    int status = response.statusCode();
+                    answer = status == 404 && response.body().startsWith("<html>") ? "404 bare container"
+                            : status == 503 && response.headers().firstValue("Retry-After").isPresent() ? "503 Retry-After"
+                            : status == 401 ? "401 served" : status + " " + response.body();
+                } catch (java.io.IOException notListening) {
+                    answer = "no connection";
+                } catch (InterruptedException e) {
+                    return;
+                }
+                answers.merge(answer, 1, Integer::sum);
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+        }, "first-start-prober");
+        prober.start();
+        try {
+            fresh.start("FirstStart");
+        } finally {
+            booting.set(false);
+            prober.join(15_000);
+            fresh.shutdown();
+        }
+        System.out.println("First start, POST /fhir/ServiceRequest every 20 ms until UP: " + answers);
+        assertThat(answers.keySet()).as("what a GP system met while the node started")
+                .isSubsetOf("no connection", "404 bare container", "503 Retry-After", "401 served");
+        assertThat(answers).as("the node was probed while its routes were starting").containsKey("503 Retry-After");
+    }
+
     @Test
     void theDatabaseGoingAwayAnswers503AndIntakeRecoversByItself() {
         PostgresServer postgres = server.ownPostgres().orElse(null);

@@ -185,8 +185,16 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         if (dataSourceConfig != null) {
             usePostgres(base.resolve("etc"));
         }
-        port = TestEnvironment.freePort();
+        port = fixedPort != 0 ? fixedPort : TestEnvironment.freePort();
         launch();
+    }
+
+    private int fixedPort;
+
+    /** Starts on this port rather than a free one it picks, so that a test can send requests while the node boots. */
+    public WaymarkServer withPort(int port) {
+        this.fixedPort = port;
+        return this;
     }
 
     /** Points this node's private etc/ at PostgreSQL: its data source, and the driver among the boot features. */
