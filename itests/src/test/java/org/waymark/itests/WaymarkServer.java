@@ -398,6 +398,19 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         return dataDir.resolve("karaf/log/karaf.log");
     }
 
+    /**
+     * Whether embedded Derby refused to boot because its crash recovery failed: undoing a B-tree purge on a page that
+     * has no room for it (the kind of upstream bug fixed as DERBY-5284 in 10.9, still seen with 10.16 after kill -9).
+     */
+    public boolean derbyRecoveryFailed() {
+        try {
+            Path log = dataDir.resolve("derby.log");
+            return Files.exists(log) && Files.readString(log).contains("Cannot rollback transaction");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The last lines of karaf.log, for a failure message; the files are kept for a closer look. */
     public String karafLogTail(int lines) {
         keepFiles = true;

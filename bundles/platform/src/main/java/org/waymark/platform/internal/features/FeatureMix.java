@@ -144,6 +144,11 @@ public final class FeatureMix {
         return result;
     }
 
+    /** While the mix is being applied, features are still coming or going: readiness holds every route back. */
+    public boolean applying() {
+        return state == State.APPLYING;
+    }
+
     /**
      * What keeps the node from being ready: the mix still being applied or refused, and every installed Waymark
      * feature (ours or a plugin's named waymark-*) that is not started. Empty when all is well.

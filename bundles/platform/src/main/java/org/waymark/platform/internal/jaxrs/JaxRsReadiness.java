@@ -1,5 +1,6 @@
 package org.waymark.platform.internal.jaxrs;
 
+import org.waymark.platform.internal.features.FeatureMix;
 import org.waymark.platform.internal.plugins.PluginApprovals;
 
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.karaf.features.BootFinished;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
@@ -58,6 +60,7 @@ public final class JaxRsReadiness {
         }
     };
     private volatile HttpServiceRuntime runtime;
+    private volatile FeatureMix featureMix;
     private volatile boolean confirmed;
 
     @Activate
@@ -70,6 +73,20 @@ public final class JaxRsReadiness {
     @Deactivate
     void deactivate() {
         context.removeBundleListener(bundles);
+    }
+
+    /** The area's feature mix: features it installs or uninstalls after the boot are still coming or going. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindFeatureMix(FeatureMix mix) {
+        featureMix = mix;
+        changed();
+    }
+
+    void unbindFeatureMix(FeatureMix mix) {
+        if (featureMix == mix) {
+            featureMix = null;
+            changed();
+        }
     }
 
     /** The web container's own account of what it serves (Pax Web registers whiteboard servlets asynchronously). */
@@ -137,6 +154,18 @@ public final class JaxRsReadiness {
     /** What is still starting, for health's admin view and the logs; empty when {@link #settled()}. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        // On a first start Karaf installs the boot features after the framework has reached its start level, so a
+        // bundle that is not installed yet is expected without being seen: the fhir application, served before the
+        // fhir bundle was there, answered POST /fhir/ServiceRequest with an empty 404 (FaultIT's first-start probe).
+        if (context.getServiceReference(BootFinished.class) == null) {
+            problems.add("Karaf's boot features still being installed");
+        }
+        // Only while it is applied: a plugin's feature that does not start, or a refused mix, is for health to
+        // report, not a reason to hold every route back.
+        FeatureMix mix = featureMix;
+        if (mix != null && mix.applying()) {
+            problems.add("applying the configured feature mix");
+        }
         if (pending.get() != 0) {
             problems.add("JAX-RS applications reloading");
         }
