@@ -60,6 +60,9 @@ final class JaxRsServlet extends ServletContainer {
         }
         lock.writeLock().lock();
         try {
+            if (!initialised) {
+                return; // destroyed while this reload waited for the lock
+            }
             withJerseyClassLoader(() -> {
                 reload(configuration.get());
                 return null;
@@ -71,10 +74,20 @@ final class JaxRsServlet extends ServletContainer {
         }
     }
 
+    /**
+     * Under the write lock: a reload scheduled when a bundle's resources went away (the node stopping) must not shut
+     * the application down while Pax Web destroys it (a ConcurrentModificationException in Jersey's finaliser, seen
+     * at the end of an itest).
+     */
     @Override
     public void destroy() {
-        initialised = false;
-        super.destroy();
+        lock.writeLock().lock();
+        try {
+            initialised = false;
+            super.destroy();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     private interface Work {
