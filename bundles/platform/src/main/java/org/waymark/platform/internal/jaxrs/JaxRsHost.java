@@ -142,9 +142,16 @@ public final class JaxRsHost implements RouteInventory {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         tracker.close();
         reloader.shutdownNow();
+        // A reload already running (a bundle's resources went away as the node stopped) must finish before Pax Web
+        // destroys the servlet it reloads: Jersey's finaliser otherwise iterates what the destroy changes (a
+        // ConcurrentModificationException, an ERROR line that failed an itest). Destroy itself must not wait for the
+        // servlet's lock: a request still in flight would then hold the whole shutdown.
+        if (!reloader.awaitTermination(10, TimeUnit.SECONDS)) {
+            LOG.warn("A JAX-RS reload was still running when the host stopped");
+        }
         registrations.forEach(ServiceRegistration::unregister);
         servlets.keySet().forEach(name -> readiness.unhosting("waymark-jaxrs-" + name));
     }

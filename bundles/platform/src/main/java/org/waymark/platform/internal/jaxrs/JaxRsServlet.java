@@ -60,9 +60,6 @@ final class JaxRsServlet extends ServletContainer {
         }
         lock.writeLock().lock();
         try {
-            if (!initialised) {
-                return; // destroyed while this reload waited for the lock
-            }
             withJerseyClassLoader(() -> {
                 reload(configuration.get());
                 return null;
@@ -74,20 +71,10 @@ final class JaxRsServlet extends ServletContainer {
         }
     }
 
-    /**
-     * Under the write lock: a reload scheduled when a bundle's resources went away (the node stopping) must not shut
-     * the application down while Pax Web destroys it (a ConcurrentModificationException in Jersey's finaliser, seen
-     * at the end of an itest).
-     */
     @Override
     public void destroy() {
-        lock.writeLock().lock();
-        try {
-            initialised = false;
-            super.destroy();
-        } finally {
-            lock.writeLock().unlock();
-        }
+        initialised = false;
+        super.destroy();
     }
 
     private interface Work {
