@@ -111,10 +111,22 @@ class ReferralValidationTest {
                 "{\"resourceType\":\"ServiceRequest\"}");
         // A restart: the job runner is up, the validation feature not yet.
         ReferralValidation starting = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null, Duration.ofSeconds(30));
-        java.util.concurrent.CompletableFuture<Void> job = java.util.concurrent.CompletableFuture.runAsync(
-                () -> starting.run(job(referral, 1)));
-        Thread.sleep(200); // the job is waiting (a wait that ended early would fail the job: checked below)
-        assertThat(job).as("the job waits for the validator").isNotDone();
+        java.util.concurrent.CompletableFuture<Void> job = new java.util.concurrent.CompletableFuture<>();
+        Thread runner = new Thread(() -> {
+            try {
+                starting.run(job(referral, 1));
+                job.complete(null);
+            } catch (RuntimeException e) {
+                job.completeExceptionally(e);
+            }
+        });
+        runner.start();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (runner.getState() != Thread.State.TIMED_WAITING) { // until the job waits for the validator
+            assertThat(System.nanoTime() - deadline).as("the job waits for the validator").isNegative();
+            assertThat(job).as("the job waits for the validator").isNotDone();
+            Thread.onSpinWait();
+        }
         starting.bindValidator(request -> {
             validated.add(request);
             return new ValidationReport(List.of());

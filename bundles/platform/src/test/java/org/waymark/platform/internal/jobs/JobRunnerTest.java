@@ -82,7 +82,10 @@ class JobRunnerTest {
         CountDownLatch busyRuns = new CountDownLatch(3);
         JobHandler validation = new Handler("validate", 1, job -> {
             starts.add(System.nanoTime());
-            Thread.sleep(40);
+            long done = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(40); // 40 ms of work, on the CPU
+            while (System.nanoTime() - done < 0) {
+                Thread.onSpinWait();
+            }
             busyRuns.countDown();
         }, true);
         for (int i = 0; i < 3; i++) {
@@ -102,7 +105,11 @@ class JobRunnerTest {
             }
 
             activity.ended();
-            Thread.sleep(250); // past the quiet interval: the node is idle
+            long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (activity.busy()) { // until the quiet interval is over
+                assertThat(System.nanoTime() - idleBy).as("the node became idle").isNegative();
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
             starts.clear();
             CountDownLatch idleRuns = new CountDownLatch(3);
             JobHandler idle = new Handler("validate", 1, job -> idleRuns.countDown(), true);
