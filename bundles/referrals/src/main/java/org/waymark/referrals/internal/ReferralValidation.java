@@ -211,18 +211,9 @@ public final class ReferralValidation implements JobHandler {
     }
 
     private Optional<ValidationRequest> document(String referralId) {
-        try (Connection c = db.getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT source_format, source_document FROM wm_referral WHERE id = ?")) {
-            s.setString(1, referralId);
-            try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) {
-                    return Optional.empty();
-                }
-                String document = r.getString(2);
-                return ValidationRequest.Encoding.ofMediaType(r.getString(1))
-                        .filter(encoding -> document != null)
-                        .map(encoding -> ValidationRequest.of(document, encoding));
-            }
+        try (Connection c = db.getConnection()) {
+            return SourceDocuments.read(c, referralId).flatMap(document -> ValidationRequest.Encoding
+                    .ofMediaType(document.mediaType()).map(encoding -> ValidationRequest.of(document.text(), encoding)));
         } catch (SQLException e) {
             throw new Jdbc.DatabaseUnavailableException(e);
         }

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -97,8 +96,8 @@ final class ReferralWriter {
                                        Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
                 + "identifier_system, identifier_value, status, reason_text, reason_code, priority, authored_on, requester, note, "
-                + "version, created_at, updated_at, source_format, source_document, family_norm) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT p.family_norm FROM wm_patient p WHERE p.id = ?))")) {
+                + "version, created_at, updated_at, source_format, family_norm) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT p.family_norm FROM wm_patient p WHERE p.id = ?))")) {
             s.setString(1, id);
             s.setString(2, UUID.randomUUID().toString());
             s.setString(3, patientId);
@@ -117,13 +116,9 @@ final class ReferralWriter {
             s.setTimestamp(16, Timestamp.from(now));
             s.setTimestamp(17, Timestamp.from(now));
             s.setString(18, n.sourceFormat());
-            if (n.sourceDocument() == null) {
-                s.setNull(19, Types.CLOB);
-            } else {
-                s.setString(19, n.sourceDocument());
-            }
-            s.setString(20, patientId);
+            s.setString(19, patientId);
             s.executeUpdate();
         }
+        SourceDocuments.store(c, id, n.sourceFormat(), n.sourceDocument());
     }
 }

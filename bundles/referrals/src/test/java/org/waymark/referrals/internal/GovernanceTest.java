@@ -134,7 +134,9 @@ class GovernanceTest {
                 .satisfies(p -> assertThat(p).containsEntry("family", "Holloway").containsEntry("birth_date", "1950-01-01"));
         assertThat(sections.get("referrals").get("notes")).singleElement().satisfies(n -> assertThat(n).containsEntry("text", "Enjoys gardening"));
         assertThat(sections.get("referrals").get("referrals")).singleElement()
-                .satisfies(r -> assertThat(r).containsEntry("reason_text", "Isolated").containsEntry("source_document", "{}"));
+                .satisfies(r -> assertThat(r).containsEntry("reason_text", "Isolated").containsEntry("source_format", "application/fhir+json"));
+        assertThat(sections.get("referrals").get("documentsAsReceived")).singleElement().satisfies(d -> assertThat(d)
+                .containsEntry("referral_id", referral.id()).containsEntry("media_type", "application/fhir+json").containsEntry("document", "{}"));
         assertThat(sections.get("plugin").get("seen")).singleElement().satisfies(r -> assertThat(r).containsEntry("referrals", 1));
         assertThat(audit.forPatient(referral.patientId(), Set.of(AuditLog.Action.READ), 10))
                 .anySatisfy(e -> assertThat(e.resourceType()).isEqualTo("SubjectAccessExport"));

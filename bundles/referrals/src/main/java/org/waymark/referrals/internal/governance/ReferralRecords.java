@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.waymark.api.governance.PersonalDataContributor;
+import org.waymark.referrals.internal.SourceDocuments;
 
 /**
  * The referrals bundle's own personal data: the person, their referrals (with the original message as received), the
@@ -19,6 +20,8 @@ import org.waymark.api.governance.PersonalDataContributor;
  */
 final class ReferralRecords implements PersonalDataContributor {
 
+    /** The original documents, kept compressed: exported as text by {@link SourceDocuments}. */
+    private static final String DOCUMENTS = "documentsAsReceived";
     /** Per-referral tables, children before parents (the order deletes must follow). */
     private static final List<String[]> PER_REFERRAL = List.of(
             new String[] {"measureAnswers", "SELECT a.* FROM wm_measure_answer a JOIN wm_measure_response m ON m.id = a.response_id WHERE m.referral_id IN (%s)",
@@ -55,6 +58,7 @@ final class ReferralRecords implements PersonalDataContributor {
                     "DELETE FROM wm_referral_validation WHERE referral_id IN (%s)"},
             new String[] {"triage", "SELECT * FROM wm_triage WHERE referral_id IN (%s)",
                     "DELETE FROM wm_triage WHERE referral_id IN (%s)"},
+            new String[] {DOCUMENTS, null, "DELETE FROM wm_referral_document WHERE referral_id IN (%s)"},
             new String[] {"referrals", "SELECT * FROM wm_referral WHERE id IN (%s) ORDER BY created_at",
                     "DELETE FROM wm_referral WHERE id IN (%s)"});
 
@@ -74,7 +78,8 @@ final class ReferralRecords implements PersonalDataContributor {
             List<Object> ids = new ArrayList<>(referralIds);
             for (int i = PER_REFERRAL.size() - 1; i >= 0; i--) {
                 String[] table = PER_REFERRAL.get(i);
-                out.put(table[0], query(c, table[1].formatted(placeholders(ids.size())), ids));
+                out.put(table[0], table[1] == null ? SourceDocuments.export(c, ids, placeholders(ids.size()))
+                        : query(c, table[1].formatted(placeholders(ids.size())), ids));
             }
         }
         return out;
