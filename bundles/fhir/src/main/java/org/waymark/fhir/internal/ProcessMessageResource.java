@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.POST;
@@ -29,7 +29,6 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.error.WaymarkException;
-import org.waymark.api.referral.Intake;
 import org.waymark.api.referral.MessageReceipt;
 import org.waymark.api.referral.RecordedMessage;
 import org.waymark.api.referral.Referral;
@@ -83,18 +82,19 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         ServiceRequest serviceRequest = (ServiceRequest) focus.getResource();
         String referralSystem = REFERRAL_KEY_SYSTEM + message.sourceEndpoint();
         String referralKey = BarsMessage.referralKey(focus);
-        List<String> warnings = List.of();
-        Function<Referral, String> answer = r -> fhir.encode(FhirFormat.JSON, response(request, message, r, List.of()), false);
-        MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, answer);
+        // The answer is built inside the transaction that records it; the last one built is the one committed (a
+        // transaction retried after a lock conflict builds it again), and it is what this request answers with.
+        AtomicReference<Bundle> answered = new AtomicReference<>();
+        boolean newReferral = message.reason() == BarsMessage.Reason.NEW;
+        MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, r -> {
+            Bundle response = response(request, message, r, newReferral ? warningsOf(r) : List.of());
+            answered.set(response);
+            return fhir.encode(FhirFormat.JSON, response, false);
+        });
         try {
             switch (message.reason()) {
-                case NEW -> {
-                    Intake intake = referrals.receive(sender,
-                            message.newReferral(serviceRequest, referralSystem, referralKey, format.mediaType(), body),
-                            new MessageReceipt(senderKey, message.id(), digest, r -> fhir.encode(FhirFormat.JSON,
-                                    response(request, message, r, warningsOf(r, serviceRequest)), false)));
-                    warnings = intake.warnings();
-                }
+                case NEW -> referrals.receive(sender,
+                        message.newReferral(serviceRequest, referralSystem, referralKey, format.mediaType(), body), receipt);
                 case UPDATE -> {
                     if (serviceRequest.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
                         throw WaymarkException.unprocessable("An update message can revoke a referral; other updates are "
@@ -117,11 +117,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
             }
             throw e;
         }
-        RecordedMessage stored = referrals.findMessage(sender, senderKey, message.id()).orElseThrow();
-        return answer(request, stored.answer());
+        return responder.resource(request, 200, answered.get());
     }
 
-    private static List<String> warningsOf(Referral referral, ServiceRequest request) {
+    private static List<String> warningsOf(Referral referral) {
         return referral.patientNhsNumber() != null && !referral.patientNhsNumber().verified()
                 ? List.of("The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient")
                 : List.of();

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -81,24 +80,30 @@ public final class JdbcReferralService implements ReferralService {
     @Override
     public Intake receive(Caller sender, NewReferral referral) {
         String area = senderArea(sender);
-        Optional<Referral> retried = findBySenderIdentifier(sender, referral);
-        if (retried.isPresent()) {
-            return new Intake(retried.get(), false, List.of());
-        }
         List<String> areaWarnings = areaChecks(area, referral);
-        ReferralWriter.Stored stored;
+        record Received(Referral referral, PatientLinker.Link link) {
+        }
+        Received received;
         try {
-            stored = Jdbc.inTransaction(db, c -> {
+            // One transaction for the retry check, the referral and reading it back: each transaction costs Derby a
+            // connection round and a log flush.
+            received = Jdbc.inTransaction(db, c -> {
+                Optional<Referral> retried = findBySenderIdentifier(c, sender, referral);
+                if (retried.isPresent()) {
+                    return new Received(retried.get(), null);
+                }
                 ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
                 audit.record(c, sender, AuditLog.Action.CREATE, "ServiceRequest", written.referralId(), written.link().patientId());
-                return written;
+                return new Received(queryOne(c, "r.id = ?", List.of(written.referralId())).orElseThrow(), written.link());
             });
         } catch (ReferralWriter.DuplicateIdentifier concurrentRetry) {
-            return new Intake(findBySenderIdentifier(sender, referral).orElseThrow(), false, List.of());
+            received = new Received(Jdbc.inTransaction(db, c -> findBySenderIdentifier(c, sender, referral)).orElseThrow(), null);
         }
-        LOG.info("Referral {} received from {} for area {}", stored.referralId(), sender.id(), area);
-        Referral created = load(stored.referralId()).orElseThrow();
-        return new Intake(created, true, concat(stored.link().warnings(), areaWarnings), stored.link().outcome());
+        if (received.link() == null) {
+            return new Intake(received.referral(), false, List.of());
+        }
+        LOG.info("Referral {} received from {} for area {}", received.referral().id(), sender.id(), area);
+        return new Intake(received.referral(), true, concat(received.link().warnings(), areaWarnings), received.link().outcome());
     }
 
     @Override
@@ -135,11 +140,12 @@ public final class JdbcReferralService implements ReferralService {
         return sender.areas().iterator().next();
     }
 
-    private Optional<Referral> findBySenderIdentifier(Caller sender, NewReferral referral) {
+    private static Optional<Referral> findBySenderIdentifier(Connection c, Caller sender, NewReferral referral)
+            throws SQLException {
         if (referral.identifierSystem() == null || referral.identifierValue() == null) {
             return Optional.empty();
         }
-        return queryOne("r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+        return queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
                 List.of(sender.id(), referral.identifierSystem(), referral.identifierValue()));
     }
 
@@ -164,14 +170,14 @@ public final class JdbcReferralService implements ReferralService {
         Stored stored;
         try {
             stored = Jdbc.inTransaction(db, c -> {
-                recordMessage(c, receipt);
+                InboundMessages.record(c, receipt, clock.instant());
                 if (queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
                         List.of(sender.id(), referral.identifierSystem(), referral.identifierValue())).isPresent()) {
                     throw WaymarkException.conflict("This referral was already received: send an update message to change it");
                 }
                 ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
                 Referral created = queryOne(c, "r.id = ?", List.of(written.referralId())).orElseThrow();
-                answerMessage(c, receipt, created);
+                InboundMessages.answer(c, receipt, created);
                 audit.record(c, sender, AuditLog.Action.CREATE, "ServiceRequest", created.id(), created.patientId());
                 return new Stored(created, written.link());
             });
@@ -190,7 +196,7 @@ public final class JdbcReferralService implements ReferralService {
                     + status.code() + " is not supported");
         }
         Referral updated = Jdbc.inTransaction(db, c -> {
-            recordMessage(c, receipt);
+            InboundMessages.record(c, receipt, clock.instant());
             Referral current = queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
                     List.of(sender.id(), identifierSystem, identifierValue))
                     .orElseThrow(() -> WaymarkException.unprocessable("No referral from this sender matches the message's "
@@ -209,11 +215,11 @@ public final class JdbcReferralService implements ReferralService {
                 }
                 Referral after = queryOne(c, "r.id = ?", List.of(current.id())).orElseThrow();
                 notices.withdrawnBySender(c, after);
-                answerMessage(c, receipt, after);
+                InboundMessages.answer(c, receipt, after);
                 audit.record(c, sender, AuditLog.Action.UPDATE, "ServiceRequest", after.id() + " status " + status.code(), after.patientId());
                 return after;
             }
-            answerMessage(c, receipt, current);
+            InboundMessages.answer(c, receipt, current);
             return current;
         });
         LOG.info("Referral {} is now {} (by its sender {})", updated.id(), status.code(), sender.id());
@@ -225,42 +231,7 @@ public final class JdbcReferralService implements ReferralService {
         if (!senderKey.startsWith(sender.id() + "|")) {
             throw WaymarkException.forbidden("A sender reads only its own messages");
         }
-        return Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT content_hash, referral_id, answer FROM wm_inbound_message WHERE sender_key = ? AND message_id = ?")) {
-                s.setString(1, senderKey);
-                s.setString(2, messageId);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(new RecordedMessage(r.getString(1), r.getString(2), r.getString(3)))
-                            : Optional.<RecordedMessage>empty();
-                }
-            }
-        });
-    }
-
-    /** The primary key makes a message count once even when two copies arrive at the same moment. */
-    private void recordMessage(Connection c, MessageReceipt receipt) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbound_message (sender_key, message_id, content_hash, "
-                + "received_at) VALUES (?,?,?,?)")) {
-            s.setString(1, PatientLinker.clip(receipt.senderKey(), 300));
-            s.setString(2, receipt.messageId());
-            s.setString(3, receipt.contentHash());
-            s.setTimestamp(4, Timestamp.from(clock.instant()));
-            s.executeUpdate();
-        } catch (SQLIntegrityConstraintViolationException alreadyReceived) {
-            throw WaymarkException.conflict("A message with this id from this sender is being processed or was processed");
-        }
-    }
-
-    private static void answerMessage(Connection c, MessageReceipt receipt, Referral referral) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(
-                "UPDATE wm_inbound_message SET referral_id = ?, answer = ? WHERE sender_key = ? AND message_id = ?")) {
-            s.setString(1, referral.id());
-            s.setString(2, receipt.answer().apply(referral));
-            s.setString(3, PatientLinker.clip(receipt.senderKey(), 300));
-            s.setString(4, receipt.messageId());
-            s.executeUpdate();
-        }
+        return Jdbc.inTransaction(db, c -> InboundMessages.find(c, senderKey, messageId));
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.waymark.referrals.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,18 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 
 /**
- * Each referral's original document as its sender sent it (provenance), kept compressed in a table of its own.
- *
- * <p>Why compressed bytes rather than a CLOB on the referral row: embedded Derby writes a CLOB into its transaction
- * log one character at a time, and a 34 KB BaRS message took more than a quarter of all intake CPU that way. Zlib
- * (whose checksum also tells a damaged document) at its fastest level cuts the bytes to a seventh in a fraction of a millisecond, and Derby writes binary in
- * one piece. Referrals stored before this table existed keep their document in {@code wm_referral.source_document};
- * reading falls back to it.
+ * Each referral's original document as its sender sent it (provenance), kept compressed in a table of its own
+ * ({@link CompressedText}: a CLOB costs Derby dearly). Referrals stored before this table existed keep their document in
+ * {@code wm_referral.source_document}; reading falls back to it.
  */
 public final class SourceDocuments {
     /** A document as received: its media type and text. */
@@ -36,13 +27,13 @@ public final class SourceDocuments {
         if (text == null) {
             return;
         }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        CompressedText.Packed packed = CompressedText.pack(text);
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral_document (referral_id, media_type, "
                 + "original_length, content) VALUES (?,?,?,?)")) {
             s.setString(1, referralId);
             s.setString(2, mediaType);
-            s.setInt(3, utf8.length);
-            s.setBytes(4, deflate(utf8));
+            s.setInt(3, packed.originalLength());
+            s.setBytes(4, packed.content());
             s.executeUpdate();
         }
     }
@@ -58,7 +49,7 @@ public final class SourceDocuments {
                 }
                 byte[] content = r.getBytes(3);
                 if (content != null) {
-                    return Optional.of(new Document(r.getString(1), inflate(content, r.getInt(2))));
+                    return Optional.of(new Document(r.getString(1), CompressedText.unpack(content, r.getInt(2))));
                 }
                 String legacy = r.getString(5);
                 return legacy == null ? Optional.empty() : Optional.of(new Document(r.getString(4), legacy));
@@ -80,51 +71,11 @@ public final class SourceDocuments {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("referral_id", r.getString(1));
                     row.put("media_type", r.getString(2));
-                    row.put("document", inflate(r.getBytes(4), r.getInt(3)));
+                    row.put("document", CompressedText.unpack(r.getBytes(4), r.getInt(3)));
                     rows.add(row);
                 }
             }
         }
         return rows;
-    }
-
-    static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
-        try {
-            deflater.setInput(data);
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
-            byte[] buffer = new byte[8192];
-            while (!deflater.finished()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
-            }
-            return out.toByteArray();
-        } finally {
-            deflater.end();
-        }
-    }
-
-    static String inflate(byte[] content, int originalLength) throws SQLException {
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(content);
-            byte[] text = new byte[originalLength];
-            int read = 0;
-            while (read < originalLength && !inflater.finished()) {
-                int n = inflater.inflate(text, read, originalLength - read);
-                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-                    break;
-                }
-                read += n;
-            }
-            if (read != originalLength || !inflater.finished()) {
-                throw new SQLException("A stored referral document is damaged: " + read + " of " + originalLength + " bytes");
-            }
-            return new String(text, StandardCharsets.UTF_8);
-        } catch (DataFormatException e) {
-            throw new SQLException("A stored referral document is damaged", e);
-        } finally {
-            inflater.end();
-        }
     }
 }

@@ -73,12 +73,14 @@ class SourceDocumentsTest {
     }
 
     @Test
-    void aDamagedDocumentIsReportedNotReturnedAltered() throws Exception {
-        byte[] stored = SourceDocuments.deflate("a document long enough to compress, compress, compress".getBytes(StandardCharsets.UTF_8));
-        byte[] flipped = Arrays.copyOf(stored, stored.length);
+    void aDamagedTextIsReportedNotReturnedAltered() throws Exception {
+        String text = "a document long enough to compress, compress, compress";
+        CompressedText.Packed packed = CompressedText.pack(text);
+        byte[] flipped = Arrays.copyOf(packed.content(), packed.content().length);
         flipped[flipped.length / 2] ^= 0x10;
-        assertThatThrownBy(() -> SourceDocuments.inflate(flipped, 54)).isInstanceOf(SQLException.class).hasMessageContaining("damaged");
-        assertThatThrownBy(() -> SourceDocuments.inflate(stored, 20)).isInstanceOf(SQLException.class).hasMessageContaining("damaged");
-        assertThat(SourceDocuments.inflate(stored, 54)).isEqualTo("a document long enough to compress, compress, compress");
+        assertThatThrownBy(() -> CompressedText.unpack(flipped, packed.originalLength()))
+                .isInstanceOf(SQLException.class).hasMessageContaining("damaged");
+        assertThatThrownBy(() -> CompressedText.unpack(packed.content(), 20)).isInstanceOf(SQLException.class).hasMessageContaining("damaged");
+        assertThat(CompressedText.unpack(packed.content(), packed.originalLength())).isEqualTo(text);
     }
 }

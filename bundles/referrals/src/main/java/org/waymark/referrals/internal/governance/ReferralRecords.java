@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.waymark.api.governance.PersonalDataContributor;
+import org.waymark.referrals.internal.InboundMessages;
 import org.waymark.referrals.internal.SourceDocuments;
 
 /**
@@ -20,8 +21,9 @@ import org.waymark.referrals.internal.SourceDocuments;
  */
 final class ReferralRecords implements PersonalDataContributor {
 
-    /** The original documents, kept compressed: exported as text by {@link SourceDocuments}. */
+    /** The original documents and the answers to messages, kept compressed: exported as text by their own classes. */
     private static final String DOCUMENTS = "documentsAsReceived";
+    private static final String MESSAGES = "messagesReceived";
     /** Per-referral tables, children before parents (the order deletes must follow). */
     private static final List<String[]> PER_REFERRAL = List.of(
             new String[] {"measureAnswers", "SELECT a.* FROM wm_measure_answer a JOIN wm_measure_response m ON m.id = a.response_id WHERE m.referral_id IN (%s)",
@@ -46,7 +48,7 @@ final class ReferralRecords implements PersonalDataContributor {
                     "DELETE FROM wm_linkage_review WHERE referral_id IN (%s)"},
             new String[] {"linkageDecisions", "SELECT * FROM wm_linkage_decision WHERE referral_id IN (%s) ORDER BY decided_at",
                     "DELETE FROM wm_linkage_decision WHERE referral_id IN (%s)"},
-            new String[] {"messagesReceived", "SELECT * FROM wm_inbound_message WHERE referral_id IN (%s) ORDER BY received_at",
+            new String[] {MESSAGES, null,
                     "DELETE FROM wm_inbound_message WHERE referral_id IN (%s)"},
             new String[] {"flags", "SELECT * FROM wm_referral_flag WHERE referral_id IN (%s) ORDER BY raised_at",
                     "DELETE FROM wm_referral_flag WHERE referral_id IN (%s)"},
@@ -78,8 +80,12 @@ final class ReferralRecords implements PersonalDataContributor {
             List<Object> ids = new ArrayList<>(referralIds);
             for (int i = PER_REFERRAL.size() - 1; i >= 0; i--) {
                 String[] table = PER_REFERRAL.get(i);
-                out.put(table[0], table[1] == null ? SourceDocuments.export(c, ids, placeholders(ids.size()))
-                        : query(c, table[1].formatted(placeholders(ids.size())), ids));
+                String in = placeholders(ids.size());
+                out.put(table[0], switch (table[0]) {
+                    case DOCUMENTS -> SourceDocuments.export(c, ids, in);
+                    case MESSAGES -> InboundMessages.export(c, ids, in);
+                    default -> query(c, table[1].formatted(in), ids);
+                });
             }
         }
         return out;

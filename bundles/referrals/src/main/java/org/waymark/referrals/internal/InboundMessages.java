@@ -1,0 +1,99 @@
+package org.waymark.referrals.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.MessageReceipt;
+import org.waymark.api.referral.RecordedMessage;
+import org.waymark.api.referral.Referral;
+
+/**
+ * The messages each sender sent, recorded in the transaction of the change they made, with the answer they were given
+ * (kept compressed, {@link CompressedText}; messages answered before that keep it in the {@code answer} CLOB).
+ */
+public final class InboundMessages {
+    private InboundMessages() {
+    }
+
+    /** The primary key makes a message count once even when two copies arrive at the same moment. */
+    static void record(Connection c, MessageReceipt receipt, Instant now) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbound_message (sender_key, message_id, content_hash, "
+                + "received_at) VALUES (?,?,?,?)")) {
+            s.setString(1, PatientLinker.clip(receipt.senderKey(), 300));
+            s.setString(2, receipt.messageId());
+            s.setString(3, receipt.contentHash());
+            s.setTimestamp(4, Timestamp.from(now));
+            s.executeUpdate();
+        } catch (SQLIntegrityConstraintViolationException alreadyReceived) {
+            throw WaymarkException.conflict("A message with this id from this sender is being processed or was processed");
+        }
+    }
+
+    static void answer(Connection c, MessageReceipt receipt, Referral referral) throws SQLException {
+        CompressedText.Packed answer = CompressedText.pack(receipt.answer().apply(referral));
+        try (PreparedStatement s = c.prepareStatement("UPDATE wm_inbound_message SET referral_id = ?, answer_length = ?, "
+                + "answer_content = ? WHERE sender_key = ? AND message_id = ?")) {
+            s.setString(1, referral.id());
+            s.setInt(2, answer.originalLength());
+            s.setBytes(3, answer.content());
+            s.setString(4, PatientLinker.clip(receipt.senderKey(), 300));
+            s.setString(5, receipt.messageId());
+            s.executeUpdate();
+        }
+    }
+
+    static Optional<RecordedMessage> find(Connection c, String senderKey, String messageId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT content_hash, referral_id, answer_length, answer_content, answer "
+                + "FROM wm_inbound_message WHERE sender_key = ? AND message_id = ?")) {
+            s.setString(1, senderKey);
+            s.setString(2, messageId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? Optional.of(new RecordedMessage(r.getString(1), r.getString(2), answer(r)))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    /** The messages that made or changed these referrals, answers as text, for a subject access export. */
+    public static List<Map<String, Object>> export(Connection c, List<Object> referralIds, String placeholders)
+            throws SQLException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT sender_key, message_id, content_hash, referral_id, received_at, "
+                + "answer_length, answer_content, answer FROM wm_inbound_message WHERE referral_id IN (" + placeholders
+                + ") ORDER BY received_at")) {
+            for (int i = 0; i < referralIds.size(); i++) {
+                s.setObject(i + 1, referralIds.get(i));
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("sender_key", r.getString(1));
+                    row.put("message_id", r.getString(2));
+                    row.put("content_hash", r.getString(3));
+                    row.put("referral_id", r.getString(4));
+                    row.put("received_at", r.getTimestamp(5));
+                    row.put("answer", answer(r));
+                    rows.add(row);
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** Reads the answer from the current columns of a row that selected answer_length, answer_content, answer. */
+    private static String answer(ResultSet r) throws SQLException {
+        int column = r.findColumn("answer_content");
+        byte[] content = r.getBytes(column);
+        return content != null ? CompressedText.unpack(content, r.getInt("answer_length")) : r.getString("answer");
+    }
+}
