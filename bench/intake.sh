@@ -9,7 +9,8 @@ KINDS=${3:-servicerequest,bars,transaction}
 LEVELS=${4:-1,8,32}
 WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+# BENCH_KEEP=true keeps the server's data and logs (printed at the end) for a look afterwards.
+trap 'kill "$PID" 2>/dev/null || true; if [ "${BENCH_KEEP:-}" = true ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi' EXIT
 FIXTURES=${WAYMARK_FIXTURES:-$ROOT/../shared/fixtures}
 
 mkdir -p "$WORK/data/karaf"
