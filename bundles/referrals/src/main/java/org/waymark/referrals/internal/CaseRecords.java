@@ -203,8 +203,14 @@ public final class CaseRecords {
     }
 
     static <T> List<T> query(Connection c, String sql, String parameter, RowMapper<T> mapper) throws SQLException {
+        return query(c, sql, List.of(parameter), mapper);
+    }
+
+    static <T> List<T> query(Connection c, String sql, List<?> parameters, RowMapper<T> mapper) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql)) {
-            s.setString(1, parameter);
+            for (int i = 0; i < parameters.size(); i++) {
+                s.setObject(i + 1, parameters.get(i));
+            }
             List<T> items = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

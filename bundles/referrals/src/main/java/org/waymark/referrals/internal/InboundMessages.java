@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +66,9 @@ public final class InboundMessages {
     /** The messages that made or changed these referrals, answers as text, for a subject access export. */
     public static List<Map<String, Object>> export(Connection c, List<Object> referralIds, String placeholders)
             throws SQLException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT sender_key, message_id, content_hash, referral_id, received_at, "
-                + "answer_length, answer_content, answer FROM wm_inbound_message WHERE referral_id IN (" + placeholders
-                + ") ORDER BY received_at")) {
-            for (int i = 0; i < referralIds.size(); i++) {
-                s.setObject(i + 1, referralIds.get(i));
-            }
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
+        return CaseRecords.query(c, "SELECT sender_key, message_id, content_hash, referral_id, received_at, answer_length, "
+                + "answer_content, answer FROM wm_inbound_message WHERE referral_id IN (" + placeholders + ") ORDER BY received_at",
+                referralIds, r -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("sender_key", r.getString(1));
                     row.put("message_id", r.getString(2));
@@ -83,11 +76,8 @@ public final class InboundMessages {
                     row.put("referral_id", r.getString(4));
                     row.put("received_at", r.getTimestamp(5));
                     row.put("answer", answer(r));
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
+                    return row;
+                });
     }
 
     /** Reads the answer from the current columns of a row that selected answer_length, answer_content, answer. */

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,22 +59,13 @@ public final class SourceDocuments {
     /** The documents of these referrals, as text, for a subject access export. */
     public static List<Map<String, Object>> export(Connection c, List<Object> referralIds, String placeholders)
             throws SQLException {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT referral_id, media_type, original_length, content "
-                + "FROM wm_referral_document WHERE referral_id IN (" + placeholders + ") ORDER BY referral_id")) {
-            for (int i = 0; i < referralIds.size(); i++) {
-                s.setObject(i + 1, referralIds.get(i));
-            }
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
+        return CaseRecords.query(c, "SELECT referral_id, media_type, original_length, content FROM wm_referral_document "
+                + "WHERE referral_id IN (" + placeholders + ") ORDER BY referral_id", referralIds, r -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("referral_id", r.getString(1));
                     row.put("media_type", r.getString(2));
                     row.put("document", CompressedText.unpack(r.getBytes(4), r.getInt(3)));
-                    rows.add(row);
-                }
-            }
-        }
-        return rows;
+                    return row;
+                });
     }
 }
