@@ -266,7 +266,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         env.put("KARAF_DATA", dataDir.resolve("karaf").toString());
         env.put("KARAF_BASE", workDir.resolve("base").toString());
         env.put("KARAF_EXEC", "exec");
-        env.put("JAVA_MAX_MEM", "512m");
+        env.put("JAVA_MAX_MEM", "768m"); // as ./waymark runs it (bin/setenv makes it -Xmx)
         env.put("EXTRA_JAVA_OPTS", "-Dderby.stream.error.file=" + dataDir.resolve("derby.log")
                 + " -Dkaraf.startLocalConsole=false");
         // Karaf records running instances in KARAF_HOME/instances and bin/karaf refuses to start a second "root";
