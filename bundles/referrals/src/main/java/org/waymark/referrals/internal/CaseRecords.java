@@ -202,6 +202,11 @@ public final class CaseRecords {
         return rows.items();
     }
 
+    /** The parameter marks of an {@code IN (...)} list of {@code count} values. */
+    public static String parameterMarks(int count) {
+        return "?,".repeat(count - 1) + "?";
+    }
+
     static <T> List<T> query(Connection c, String sql, String parameter, RowMapper<T> mapper) throws SQLException {
         return query(c, sql, List.of(parameter), mapper);
     }

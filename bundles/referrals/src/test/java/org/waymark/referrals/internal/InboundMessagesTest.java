@@ -59,7 +59,7 @@ class InboundMessagesTest {
                 new MessageReceipt(senderKey, "m-1", HASH_2, r -> "{}")))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
         try (Connection c = db.getConnection()) {
-            assertThat(InboundMessages.export(c, List.of(referral.id()), "?")).singleElement().satisfies(row -> assertThat(row)
+            assertThat(InboundMessages.export(c, List.of(referral.id()))).singleElement().satisfies(row -> assertThat(row)
                     .containsEntry("message_id", "m-1").containsEntry("answer", answer.replace("x", referral.id())));
         }
     }

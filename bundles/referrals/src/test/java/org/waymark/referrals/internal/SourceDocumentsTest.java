@@ -55,7 +55,7 @@ class SourceDocumentsTest {
                 r.next();
                 assertThat(r.getBytes(1).length).isLessThan(text.getBytes(StandardCharsets.UTF_8).length / 10);
             }
-            assertThat(SourceDocuments.export(c, List.of("r1"), "?")).singleElement()
+            assertThat(SourceDocuments.export(c, List.of("r1"))).singleElement()
                     .satisfies(row -> assertThat(row).containsEntry("document", text).containsEntry("referral_id", "r1"));
         }
     }

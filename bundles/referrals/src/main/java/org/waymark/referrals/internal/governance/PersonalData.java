@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waymark.referrals.internal.CaseRecords;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.governance.PersonalDataContributor;
@@ -193,7 +194,7 @@ public final class PersonalData {
         if (latestCutoff.isPresent()) {
             Jdbc.inTransaction(db, c -> {
                 String sql = "SELECT id, patient_id, area, updated_at FROM wm_referral WHERE status IN ("
-                        + ReferralRecords.placeholders(CLOSED.size()) + ") AND updated_at < ? ORDER BY updated_at";
+                        + CaseRecords.parameterMarks(CLOSED.size()) + ") AND updated_at < ? ORDER BY updated_at";
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     int i = 1;
                     for (String status : CLOSED) {

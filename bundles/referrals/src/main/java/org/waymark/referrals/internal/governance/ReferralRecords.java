@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.waymark.api.governance.PersonalDataContributor;
+import org.waymark.referrals.internal.CaseRecords;
 import org.waymark.referrals.internal.InboundMessages;
 import org.waymark.referrals.internal.SourceDocuments;
 
@@ -21,48 +22,62 @@ import org.waymark.referrals.internal.SourceDocuments;
  */
 final class ReferralRecords implements PersonalDataContributor {
 
-    /** The original documents and the answers to messages, kept compressed: exported as text by their own classes. */
-    private static final String DOCUMENTS = "documentsAsReceived";
-    private static final String MESSAGES = "messagesReceived";
-    /** Per-referral tables, children before parents (the order deletes must follow). */
-    private static final List<String[]> PER_REFERRAL = List.of(
-            new String[] {"measureAnswers", "SELECT a.* FROM wm_measure_answer a JOIN wm_measure_response m ON m.id = a.response_id WHERE m.referral_id IN (%s)",
-                    "DELETE FROM wm_measure_answer WHERE response_id IN (SELECT id FROM wm_measure_response WHERE referral_id IN (%s))"},
-            new String[] {"measureResponses", "SELECT * FROM wm_measure_response WHERE referral_id IN (%s) ORDER BY recorded_at",
-                    "DELETE FROM wm_measure_response WHERE referral_id IN (%s)"},
-            new String[] {"goalProgress", "SELECT p.* FROM wm_care_goal_progress p JOIN wm_care_goal g ON g.id = p.goal_id WHERE g.referral_id IN (%s) ORDER BY p.recorded_at",
-                    "DELETE FROM wm_care_goal_progress WHERE goal_id IN (SELECT id FROM wm_care_goal WHERE referral_id IN (%s))"},
-            new String[] {"goals", "SELECT * FROM wm_care_goal WHERE referral_id IN (%s) ORDER BY created_at",
-                    "DELETE FROM wm_care_goal WHERE referral_id IN (%s)"},
-            new String[] {"plans", "SELECT * FROM wm_care_plan WHERE referral_id IN (%s)",
-                    "DELETE FROM wm_care_plan WHERE referral_id IN (%s)"},
-            new String[] {"appointments", "SELECT * FROM wm_case_appointment WHERE referral_id IN (%s) ORDER BY starts_at",
-                    "DELETE FROM wm_case_appointment WHERE referral_id IN (%s)"},
-            new String[] {"notes", "SELECT * FROM wm_case_note WHERE referral_id IN (%s) ORDER BY recorded_at",
-                    "DELETE FROM wm_case_note WHERE referral_id IN (%s)"},
-            new String[] {"contactAttempts", "SELECT * FROM wm_contact_attempt WHERE referral_id IN (%s) ORDER BY contacted_at",
-                    "DELETE FROM wm_contact_attempt WHERE referral_id IN (%s)"},
-            new String[] {"linkageCandidates", "SELECT c.* FROM wm_linkage_candidate c JOIN wm_linkage_review v ON v.id = c.review_id WHERE v.referral_id IN (%s)",
-                    "DELETE FROM wm_linkage_candidate WHERE review_id IN (SELECT id FROM wm_linkage_review WHERE referral_id IN (%s))"},
-            new String[] {"linkageReviews", "SELECT * FROM wm_linkage_review WHERE referral_id IN (%s) ORDER BY created_at",
-                    "DELETE FROM wm_linkage_review WHERE referral_id IN (%s)"},
-            new String[] {"linkageDecisions", "SELECT * FROM wm_linkage_decision WHERE referral_id IN (%s) ORDER BY decided_at",
-                    "DELETE FROM wm_linkage_decision WHERE referral_id IN (%s)"},
-            new String[] {MESSAGES, null,
-                    "DELETE FROM wm_inbound_message WHERE referral_id IN (%s)"},
-            new String[] {"flags", "SELECT * FROM wm_referral_flag WHERE referral_id IN (%s) ORDER BY raised_at",
-                    "DELETE FROM wm_referral_flag WHERE referral_id IN (%s)"},
-            new String[] {"consent", "SELECT * FROM wm_referral_consent WHERE referral_id IN (%s)",
-                    "DELETE FROM wm_referral_consent WHERE referral_id IN (%s)"},
-            new String[] {"validationIssues", "SELECT * FROM wm_referral_validation_issue WHERE referral_id IN (%s) ORDER BY referral_id, position",
-                    "DELETE FROM wm_referral_validation_issue WHERE referral_id IN (%s)"},
-            new String[] {"validation", "SELECT * FROM wm_referral_validation WHERE referral_id IN (%s)",
-                    "DELETE FROM wm_referral_validation WHERE referral_id IN (%s)"},
-            new String[] {"triage", "SELECT * FROM wm_triage WHERE referral_id IN (%s)",
-                    "DELETE FROM wm_triage WHERE referral_id IN (%s)"},
-            new String[] {DOCUMENTS, null, "DELETE FROM wm_referral_document WHERE referral_id IN (%s)"},
-            new String[] {"referrals", "SELECT * FROM wm_referral WHERE id IN (%s) ORDER BY created_at",
-                    "DELETE FROM wm_referral WHERE id IN (%s)"});
+    /** How one section of the export reads the rows of the given referrals. */
+    @FunctionalInterface
+    private interface SectionExport {
+        List<Map<String, Object>> rows(Connection c, List<Object> referralIds) throws SQLException;
+    }
+
+    /** A per-referral table: its section of the export, and the statement that erases its rows (IN list as %s). */
+    private record PerReferral(String section, SectionExport export, String delete) {
+    }
+
+    /** A table exported as its rows are stored. */
+    private static PerReferral table(String section, String select, String delete) {
+        return new PerReferral(section, (c, ids) -> query(c, select.formatted(CaseRecords.parameterMarks(ids.size())), ids), delete);
+    }
+
+    /**
+     * Per-referral tables, children before parents (the order deletes must follow). The original documents and the
+     * answers to messages are kept compressed, so their own classes export them as text.
+     */
+    private static final List<PerReferral> PER_REFERRAL = List.of(
+            table("measureAnswers", "SELECT a.* FROM wm_measure_answer a JOIN wm_measure_response m ON m.id = a.response_id WHERE m.referral_id IN (%s)",
+                    "DELETE FROM wm_measure_answer WHERE response_id IN (SELECT id FROM wm_measure_response WHERE referral_id IN (%s))"),
+            table("measureResponses", "SELECT * FROM wm_measure_response WHERE referral_id IN (%s) ORDER BY recorded_at",
+                    "DELETE FROM wm_measure_response WHERE referral_id IN (%s)"),
+            table("goalProgress", "SELECT p.* FROM wm_care_goal_progress p JOIN wm_care_goal g ON g.id = p.goal_id WHERE g.referral_id IN (%s) ORDER BY p.recorded_at",
+                    "DELETE FROM wm_care_goal_progress WHERE goal_id IN (SELECT id FROM wm_care_goal WHERE referral_id IN (%s))"),
+            table("goals", "SELECT * FROM wm_care_goal WHERE referral_id IN (%s) ORDER BY created_at",
+                    "DELETE FROM wm_care_goal WHERE referral_id IN (%s)"),
+            table("plans", "SELECT * FROM wm_care_plan WHERE referral_id IN (%s)",
+                    "DELETE FROM wm_care_plan WHERE referral_id IN (%s)"),
+            table("appointments", "SELECT * FROM wm_case_appointment WHERE referral_id IN (%s) ORDER BY starts_at",
+                    "DELETE FROM wm_case_appointment WHERE referral_id IN (%s)"),
+            table("notes", "SELECT * FROM wm_case_note WHERE referral_id IN (%s) ORDER BY recorded_at",
+                    "DELETE FROM wm_case_note WHERE referral_id IN (%s)"),
+            table("contactAttempts", "SELECT * FROM wm_contact_attempt WHERE referral_id IN (%s) ORDER BY contacted_at",
+                    "DELETE FROM wm_contact_attempt WHERE referral_id IN (%s)"),
+            table("linkageCandidates", "SELECT c.* FROM wm_linkage_candidate c JOIN wm_linkage_review v ON v.id = c.review_id WHERE v.referral_id IN (%s)",
+                    "DELETE FROM wm_linkage_candidate WHERE review_id IN (SELECT id FROM wm_linkage_review WHERE referral_id IN (%s))"),
+            table("linkageReviews", "SELECT * FROM wm_linkage_review WHERE referral_id IN (%s) ORDER BY created_at",
+                    "DELETE FROM wm_linkage_review WHERE referral_id IN (%s)"),
+            table("linkageDecisions", "SELECT * FROM wm_linkage_decision WHERE referral_id IN (%s) ORDER BY decided_at",
+                    "DELETE FROM wm_linkage_decision WHERE referral_id IN (%s)"),
+            new PerReferral("messagesReceived", InboundMessages::export, "DELETE FROM wm_inbound_message WHERE referral_id IN (%s)"),
+            table("flags", "SELECT * FROM wm_referral_flag WHERE referral_id IN (%s) ORDER BY raised_at",
+                    "DELETE FROM wm_referral_flag WHERE referral_id IN (%s)"),
+            table("consent", "SELECT * FROM wm_referral_consent WHERE referral_id IN (%s)",
+                    "DELETE FROM wm_referral_consent WHERE referral_id IN (%s)"),
+            table("validationIssues", "SELECT * FROM wm_referral_validation_issue WHERE referral_id IN (%s) ORDER BY referral_id, position",
+                    "DELETE FROM wm_referral_validation_issue WHERE referral_id IN (%s)"),
+            table("validation", "SELECT * FROM wm_referral_validation WHERE referral_id IN (%s)",
+                    "DELETE FROM wm_referral_validation WHERE referral_id IN (%s)"),
+            table("triage", "SELECT * FROM wm_triage WHERE referral_id IN (%s)",
+                    "DELETE FROM wm_triage WHERE referral_id IN (%s)"),
+            new PerReferral("documentsAsReceived", SourceDocuments::export, "DELETE FROM wm_referral_document WHERE referral_id IN (%s)"),
+            table("referrals", "SELECT * FROM wm_referral WHERE id IN (%s) ORDER BY created_at",
+                    "DELETE FROM wm_referral WHERE id IN (%s)"));
 
     @Override
     public String name() {
@@ -79,13 +94,8 @@ final class ReferralRecords implements PersonalDataContributor {
         if (!referralIds.isEmpty()) {
             List<Object> ids = new ArrayList<>(referralIds);
             for (int i = PER_REFERRAL.size() - 1; i >= 0; i--) {
-                String[] table = PER_REFERRAL.get(i);
-                String in = placeholders(ids.size());
-                out.put(table[0], switch (table[0]) {
-                    case DOCUMENTS -> SourceDocuments.export(c, ids, in);
-                    case MESSAGES -> InboundMessages.export(c, ids, in);
-                    default -> query(c, table[1].formatted(in), ids);
-                });
+                PerReferral table = PER_REFERRAL.get(i);
+                out.put(table.section(), table.export().rows(c, ids));
             }
         }
         return out;
@@ -96,8 +106,8 @@ final class ReferralRecords implements PersonalDataContributor {
         int rows = 0;
         if (!erasure.referralIds().isEmpty()) {
             List<Object> ids = new ArrayList<>(erasure.referralIds());
-            for (String[] table : PER_REFERRAL) {
-                rows += update(c, table[2].formatted(placeholders(ids.size())), ids);
+            for (PerReferral table : PER_REFERRAL) {
+                rows += update(c, table.delete().formatted(CaseRecords.parameterMarks(ids.size())), ids);
             }
         }
         if (erasure.wholePerson()) {
@@ -108,10 +118,6 @@ final class ReferralRecords implements PersonalDataContributor {
             rows += update(c, "DELETE FROM wm_patient WHERE id = ?", patient);
         }
         return rows;
-    }
-
-    static String placeholders(int count) {
-        return "?,".repeat(count - 1) + "?";
     }
 
     static List<Map<String, Object>> query(Connection c, String sql, List<Object> values) throws SQLException {
