@@ -157,6 +157,24 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     // ------------------------------------------------------------------ lifecycle
 
     /** Starts a new server in a fresh data directory on a free port and waits until it reports UP. */
+    /**
+     * A work folder with a short random suffix: the node's admin socket lives in it, and a Unix socket's path may
+     * have 107 characters at most (createTempDirectory's 19-digit suffix broke that in a deeper clone).
+     */
+    private static Path shortWorkDir(Path root, String name) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Path candidate = root.resolve(name + "-" + Integer.toString(java.util.concurrent.ThreadLocalRandom.current()
+                    .nextInt(36 * 36 * 36 * 36), 36));
+            try {
+                return Files.createDirectory(candidate);
+            } catch (java.nio.file.FileAlreadyExistsException taken) {
+                if (attempt > 100) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
     public void start(String name) throws IOException {
         if (process != null) {
             throw new IllegalStateException("Already started");
@@ -166,7 +184,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         }
         Path root = Path.of(System.getProperty("waymark.itest.dir", System.getProperty("java.io.tmpdir")));
         Files.createDirectories(root);
-        workDir = Files.createTempDirectory(root, name + "-");
+        workDir = shortWorkDir(root, name);
         dataDir = workDir.resolve("data");
         Files.createDirectories(dataDir.resolve("karaf"));
         Files.createDirectories(dataDir.resolve("deploy"));

@@ -60,7 +60,14 @@ public final class AdminSocket {
         Files.createDirectories(path.getParent());
         Files.deleteIfExists(path);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(path));
+        try {
+            server.bind(UnixDomainSocketAddress.of(path));
+        } catch (java.net.SocketException tooLong) {
+            server.close();
+            // Linux allows 107 bytes for a socket's path; the bare "Unix domain path too long" names neither.
+            throw new IOException("Cannot open the admin socket " + path + " (" + path.toString().length()
+                    + " characters; Unix allows 107): use a shorter WAYMARK_DATA", tooLong);
+        }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         this.acceptor = new Thread(this::accept, "waymark-admin-socket");
         acceptor.setDaemon(true);
