@@ -30,10 +30,12 @@ class JobRunnerTest {
         DataSource db = TestDatabase.migrated("db/platform.xml");
         CountDownLatch heavyMayFinish = new CountDownLatch(1);
         CountDownLatch lightRan = new CountDownLatch(1);
+        CountDownLatch heavyStarted = new CountDownLatch(1);
         AtomicInteger heavyRunning = new AtomicInteger();
         AtomicInteger heavyMostAtOnce = new AtomicInteger();
         JobHandler heavy = new Handler("heavy", 1, job -> {
             heavyMostAtOnce.accumulateAndGet(heavyRunning.incrementAndGet(), Math::max);
+            heavyStarted.countDown();
             heavyMayFinish.await(30, TimeUnit.SECONDS);
             heavyRunning.decrementAndGet();
         });
@@ -48,6 +50,9 @@ class JobRunnerTest {
         JobRunner runner = new JobRunner(db, null, new Listed(List.of(heavy, light)), new RequestActivity(), config(Map.of("jobPollMillis", 20L)));
         try {
             assertThat(lightRan.await(15, TimeUnit.SECONDS)).as("the light job runs while the heavy backlog waits").isTrue();
+            // The light job may run before the first heavy one has started (seen on a loaded machine): wait for that
+            // one, which holds the heavy type's only run until the test lets it finish.
+            assertThat(heavyStarted.await(15, TimeUnit.SECONDS)).isTrue();
             assertThat(heavyMostAtOnce.get()).isEqualTo(1);
         } finally {
             heavyMayFinish.countDown();
