@@ -33,6 +33,20 @@ class PlatformIT {
 
     // ------------------------------------------------------------------ readiness
 
+    /**
+     * The data source configuration must be in the distribution before the first start: written at start by the
+     * features service, it could be left empty by fileinstall (a node that never found its database, seen in CI).
+     */
+    @Test
+    void theDistributionShipsItsDataSourceConfiguration() throws java.io.IOException {
+        java.nio.file.Path config = java.nio.file.Path.of(TestEnvironment.requiredProperty("waymark.assembly"))
+                .resolve("etc/org.ops4j.datasource-waymark.cfg");
+
+        assertThat(config).exists();
+        assertThat(java.nio.file.Files.readAllLines(config))
+                .contains("osgi.jdbc.driver.name = derby", "dataSourceName = waymark");
+    }
+
     @Test
     void healthIsUpForAnonymousCallersWithoutDetails() {
         HttpResponse<String> response = server.get("/api/health");
