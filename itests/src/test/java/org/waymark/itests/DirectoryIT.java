@@ -47,8 +47,9 @@ import org.waymark.directory.testing.OrukSchemas;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DirectoryIT {
+    /** In a data folder too deep for a Unix socket's address: the operator commands below must still reach it. */
     @RegisterExtension
-    static final WaymarkServer server = new WaymarkServer();
+    static final WaymarkServer server = new WaymarkServer().withDeepDataDirectory();
 
     private static final OrukSchemas SCHEMAS = new OrukSchemas();
     private static final Path UK = OrukSchemas.FIXTURES.resolve("open-referral-uk/uk-profile");

@@ -21,11 +21,25 @@ final class PostgresServer implements AutoCloseable {
     private final Path bin;
     private boolean running;
 
-    private PostgresServer(Path dir, int port, Path bin) {
+    /** Whether the cluster's folder is outside the build's target folder and so is removed on close. */
+    private final boolean removeOnClose;
+
+    private PostgresServer(Path dir, int port, Path bin, boolean removeOnClose) {
         this.dir = dir;
         this.data = dir.resolve("data");
         this.port = port;
         this.bin = bin;
+        this.removeOnClose = removeOnClose;
+    }
+
+    /** Whether every folder from the root down to this one lets other users pass through it. */
+    private static boolean reachableByOthers(Path folder) throws IOException {
+        for (Path step = folder.toAbsolutePath(); step != null; step = step.getParent()) {
+            if (!Files.getPosixFilePermissions(step).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether this test run is against PostgreSQL ({@code -Dwaymark.itest.database=postgresql}) rather than Derby. */
@@ -36,8 +50,11 @@ final class PostgresServer implements AutoCloseable {
     static PostgresServer start(Path parent) throws IOException {
         Path bin = binaries();
         Files.createDirectories(parent);
-        Path dir = Files.createTempDirectory(parent, "postgres-");
-        PostgresServer server = new PostgresServer(dir, TestEnvironment.freePort(), bin);
+        // As root the cluster belongs to the postgres user, who must be able to reach its folder: a checkout inside a
+        // private folder (/root, a mktemp -d folder) is out of its reach, so the cluster then lives under /tmp.
+        boolean outOfReach = isRoot() && !reachableByOthers(parent);
+        Path dir = Files.createTempDirectory(outOfReach ? Path.of("/tmp") : parent, "waymark-postgres-");
+        PostgresServer server = new PostgresServer(dir, TestEnvironment.freePort(), bin, outOfReach);
         if (isRoot()) {
             server.run(List.of("chown", "-R", "postgres", dir.toString()), false);
         }
@@ -98,6 +115,9 @@ final class PostgresServer implements AutoCloseable {
         if (running) {
             running = false;
             run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop"), true);
+        }
+        if (removeOnClose) {
+            run(List.of("rm", "-rf", dir.toString()), false);
         }
     }
 

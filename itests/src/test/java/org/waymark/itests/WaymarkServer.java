@@ -185,7 +185,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         Path root = Path.of(System.getProperty("waymark.itest.dir", System.getProperty("java.io.tmpdir")));
         Files.createDirectories(root);
         workDir = shortWorkDir(root, name);
-        dataDir = workDir.resolve("data");
+        dataDir = deepDataDirectory ? workDir.resolve(DEEP_FOLDER).resolve("data") : workDir.resolve("data");
         Files.createDirectories(dataDir.resolve("karaf"));
         Files.createDirectories(dataDir.resolve("deploy"));
         if (restoredDatabase != null) {
@@ -208,6 +208,16 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     }
 
     private int fixedPort;
+
+    /** A folder name that alone takes the admin socket's path past the 107 bytes of a Unix socket address. */
+    private static final String DEEP_FOLDER = "a-data-folder-deeper-than-a-unix-socket-address-allows-".repeat(2);
+    private boolean deepDataDirectory;
+
+    /** Puts WAYMARK_DATA deeper than a Unix socket's address allows, as a clone in a deep folder would. */
+    public WaymarkServer withDeepDataDirectory() {
+        this.deepDataDirectory = true;
+        return this;
+    }
 
     /** Starts on this port rather than a free one it picks, so that a test can send requests while the node boots. */
     public WaymarkServer withPort(int port) {
@@ -244,9 +254,26 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         stopping.destroy();
         if (!waitFor(stopping, STOP_TIMEOUT)) {
             keepFiles = true;
+            dumpThreads(stopping);
             stopping.destroyForcibly();
             waitFor(stopping, STOP_TIMEOUT);
             throw new AssertionError("Waymark did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
+        }
+    }
+
+    /** What every thread of a node that will not stop is doing, kept as threads.txt beside its logs. */
+    private void dumpThreads(Process stuck) {
+        Path dump = workDir.resolve("threads.txt");
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(stuck.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            if (jcmd.waitFor(30, TimeUnit.SECONDS)) {
+                System.out.println("Threads of the node that did not stop: " + dump);
+            }
+        } catch (IOException e) {
+            System.out.println("No thread dump of the node that did not stop: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

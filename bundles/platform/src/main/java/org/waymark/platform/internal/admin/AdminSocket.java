@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -60,13 +59,12 @@ public final class AdminSocket {
         Files.createDirectories(path.getParent());
         Files.deleteIfExists(path);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        try {
-            server.bind(UnixDomainSocketAddress.of(path));
-        } catch (java.net.SocketException tooLong) {
+        // A data folder deeper than a socket address allows is bound through a short link (AdminClient does the same).
+        try (SocketAddressPath address = SocketAddressPath.of(path)) {
+            server.bind(address.address());
+        } catch (IOException e) {
             server.close();
-            // Linux allows 107 bytes for a socket's path; the bare "Unix domain path too long" names neither.
-            throw new IOException("Cannot open the admin socket " + path + " (" + path.toString().length()
-                    + " characters; Unix allows 107): use a shorter WAYMARK_DATA", tooLong);
+            throw new IOException("Cannot open the admin socket " + path + ": " + e.getMessage(), e);
         }
         Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         this.acceptor = new Thread(this::accept, "waymark-admin-socket");
