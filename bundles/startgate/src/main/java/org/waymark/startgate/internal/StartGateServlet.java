@@ -1,0 +1,61 @@
+package org.waymark.startgate.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The web server's fallback ("/", matched only when no other servlet is): Jetty listens as soon as Pax Web starts,
+ * seconds before the platform registers the /api, /fhir, /oauth2 and /directory servlets, and its own answer then was
+ * a 404 page, which tells a GP system its referral has nowhere to go. This bundle starts just after Pax Web and answers
+ * those paths 503 with {@code Retry-After} instead, the way the platform answers while its routes are still loading.
+ * Once the platform's servlets are registered they match first and this servlet only sees other paths (404, as before).
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/",
+        "osgi.http.whiteboard.servlet.name=waymark-start-gate"})
+public final class StartGateServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    /** As the platform's own readiness gate answers. */
+    static final String RETRY_AFTER_SECONDS = "1";
+    private static final String MESSAGE = "Waymark is starting; try again shortly";
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String kind = kindOf(path);
+        if (kind == null) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
+        response.setHeader("Cache-Control", "no-store");
+        String body;
+        if (kind.equals("fhir")) {
+            response.setContentType("application/fhir+json;charset=UTF-8");
+            body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\","
+                    + "\"diagnostics\":\"" + MESSAGE + "\"}]}";
+        } else {
+            response.setContentType("application/problem+json;charset=UTF-8");
+            body = "{\"type\":\"about:blank\",\"title\":\"" + MESSAGE + "\",\"status\":503}";
+        }
+        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** "fhir", "problem" for the other routes the platform serves, or null for a path nobody serves. */
+    static String kindOf(String path) {
+        if (under(path, "/fhir")) {
+            return "fhir";
+        }
+        return under(path, "/api") || under(path, "/oauth2") || under(path, "/directory") ? "problem" : null;
+    }
+
+    private static boolean under(String path, String root) {
+        return path.equals(root) || path.startsWith(root + "/");
+    }
+}
