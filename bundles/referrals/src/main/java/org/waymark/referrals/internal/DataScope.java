@@ -18,7 +18,7 @@ record DataScope(String referralCondition, List<Object> parameters) {
             return new DataScope("1 = 0", List.of());
         }
         List<Object> areas = new ArrayList<>(caller.areas());
-        return new DataScope("r.area IN (" + "?,".repeat(areas.size() - 1) + "?)", areas);
+        return new DataScope("r.area IN (" + CaseRecords.parameterMarks(areas.size()) + ")", areas);
     }
 
     /**

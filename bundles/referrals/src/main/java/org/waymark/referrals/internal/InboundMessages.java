@@ -66,8 +66,8 @@ public final class InboundMessages {
     /** The messages that made or changed these referrals, answers as text, for a subject access export. */
     public static List<Map<String, Object>> export(Connection c, List<Object> referralIds) throws SQLException {
         return CaseRecords.query(c, "SELECT sender_key, message_id, content_hash, referral_id, received_at, answer_length, "
-                + "answer_content, answer FROM wm_inbound_message WHERE referral_id IN (" + CaseRecords.parameterMarks(referralIds.size()) + ") ORDER BY received_at",
-                referralIds, r -> {
+                + "answer_content, answer FROM wm_inbound_message WHERE referral_id IN ("
+                + CaseRecords.parameterMarks(referralIds.size()) + ") ORDER BY received_at", referralIds, r -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("sender_key", r.getString(1));
                     row.put("message_id", r.getString(2));

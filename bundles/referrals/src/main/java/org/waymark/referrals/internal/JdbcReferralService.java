@@ -355,14 +355,14 @@ public final class JdbcReferralService implements ReferralService {
             if (people.isEmpty()) {
                 where.append(" AND 1 = 0");
             } else {
-                where.append(" AND r.patient_id IN (").append("?,".repeat(people.size() - 1)).append("?)");
+                where.append(" AND r.patient_id IN (").append(CaseRecords.parameterMarks(people.size())).append(")");
                 parameters.addAll(people);
             }
         }
         criterion(where, parameters, "r.identifier_system = ?", search.identifierSystem());
         criterion(where, parameters, "r.identifier_value = ?", search.identifierValue());
         if (!search.statuses().isEmpty()) {
-            where.append(" AND r.status IN (").append("?,".repeat(search.statuses().size() - 1)).append("?)");
+            where.append(" AND r.status IN (").append(CaseRecords.parameterMarks(search.statuses().size())).append(")");
             search.statuses().forEach(status -> parameters.add(status.code()));
         }
         if (ReferralSearch.UNASSIGNED.equals(search.assignee())) {
@@ -512,7 +512,7 @@ public final class JdbcReferralService implements ReferralService {
         }
         java.util.Map<String, Referral> byId = new java.util.HashMap<>();
         try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.REFERRAL_COLUMNS + ReferralRows.REFERRAL_FROM
-                + " WHERE r.id IN (" + "?,".repeat(ids.size() - 1) + "?)")) {
+                + " WHERE r.id IN (" + CaseRecords.parameterMarks(ids.size()) + ")")) {
             bind(s, 1, new ArrayList<>(ids));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {

@@ -303,7 +303,7 @@ public final class LinkageReviews {
             return "1 = 0";
         }
         parameters.addAll(caller.areas());
-        return "v.area IN (" + "?,".repeat(caller.areas().size() - 1) + "?)";
+        return "v.area IN (" + CaseRecords.parameterMarks(caller.areas().size()) + ")";
     }
 
     private static String name(String given, String family) {

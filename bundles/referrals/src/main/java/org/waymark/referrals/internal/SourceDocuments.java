@@ -59,7 +59,8 @@ public final class SourceDocuments {
     /** The documents of these referrals, as text, for a subject access export. */
     public static List<Map<String, Object>> export(Connection c, List<Object> referralIds) throws SQLException {
         return CaseRecords.query(c, "SELECT referral_id, media_type, original_length, content FROM wm_referral_document "
-                + "WHERE referral_id IN (" + CaseRecords.parameterMarks(referralIds.size()) + ") ORDER BY referral_id", referralIds, r -> {
+                + "WHERE referral_id IN (" + CaseRecords.parameterMarks(referralIds.size()) + ") ORDER BY referral_id",
+                referralIds, r -> {
                     Map<String, Object> row = new LinkedHashMap<>();
                     row.put("referral_id", r.getString(1));
                     row.put("media_type", r.getString(2));
