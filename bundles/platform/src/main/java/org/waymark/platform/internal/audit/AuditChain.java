@@ -74,9 +74,11 @@ public final class AuditChain {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         if (sealer != null) {
             sealer.shutdownNow();
+            // A sealing run still going would outlive the bundle and meet the database stopping after it.
+            sealer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
         }
     }
 
