@@ -36,8 +36,12 @@ public class IntakeBench {
     static String barsNhsNumber;
     static String barsBundleId;
 
-    record Result(String kind, int clients, long requests, long errors, double seconds, long[] latenciesMicros) {
+    record Result(String kind, int clients, long requests, long errors, double seconds, long[] latenciesMicros,
+                  double serverCpuSeconds, double benchCpuSeconds) {
     }
+
+    /** The server's process id (bench/intake.sh passes it), to read its CPU time from /proc; absent elsewhere. */
+    static final String SERVER_PID = System.getenv("WAYMARK_BENCH_SERVER_PID");
 
     public static void main(String[] args) throws Exception {
         base = args[0];
@@ -93,6 +97,8 @@ public class IntakeBench {
         List<long[]> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long[] counts = new long[clients];
+        double serverCpuBefore = serverCpuSeconds();
+        double benchCpuBefore = benchCpuSeconds();
         long start = System.nanoTime();
         for (int t = 0; t < clients; t++) {
             long[] mine = new long[2_000_000];
@@ -127,6 +133,8 @@ public class IntakeBench {
             thread.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
+        double serverCpu = serverCpuSeconds() - serverCpuBefore;
+        double benchCpu = benchCpuSeconds() - benchCpuBefore;
         long total = Arrays.stream(counts).sum();
         long[] all = new long[(int) total];
         int at = 0;
@@ -135,13 +143,37 @@ public class IntakeBench {
             at += counts[t];
         }
         Arrays.sort(all);
-        return new Result(kind, clients, total, errors.get(), elapsed, all);
+        return new Result(kind, clients, total, errors.get(), elapsed, all, serverCpu, benchCpu);
+    }
+
+    /** User and system time of the server process (Linux /proc), or NaN when it cannot be read. */
+    static double serverCpuSeconds() {
+        if (SERVER_PID == null) {
+            return Double.NaN;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", SERVER_PID, "stat"));
+            // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // clock ticks: USER_HZ is 100
+        } catch (Exception e) {
+            return Double.NaN;
+        }
+    }
+
+    static double benchCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
 
     static void print(Result r) {
         System.out.printf("%-15s %2d clients: %7.1f req/s  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  errors %d  (%d requests in %.1f s)%n",
                 r.kind(), r.clients(), r.requests() / r.seconds(), pct(r, 50), pct(r, 95), pct(r, 99), r.errors(),
                 r.requests(), r.seconds());
+        if (!Double.isNaN(r.serverCpuSeconds()) && r.requests() > 0) {
+            System.out.printf("%-15s             server CPU %.2f ms a request (%.2f cores busy); load generator %.2f cores%n", "",
+                    r.serverCpuSeconds() * 1000 / r.requests(), r.serverCpuSeconds() / r.seconds(),
+                    r.benchCpuSeconds() / r.seconds());
+        }
     }
 
     static double pct(Result r, int p) {

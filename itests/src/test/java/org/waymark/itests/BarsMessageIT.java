@@ -11,6 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,6 +107,29 @@ class BarsMessageIT {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).isEqualTo(first.body());
+        assertThat(sender.get("/fhir/ServiceRequest?_count=0").path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void copiesOfOneMessageSentAtOnceGetOneReferralAndTheSameAnswer() throws Exception {
+        Sender sender = newSender();
+        String example = example("REFREQ07");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<HttpResponse<String>>> copies = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                copies.add(pool.submit(() -> sender.send(example)));
+            }
+            String firstAnswer = null;
+            for (Future<HttpResponse<String>> copy : copies) {
+                HttpResponse<String> answer = copy.get(60, TimeUnit.SECONDS);
+                assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+                firstAnswer = firstAnswer == null ? answer.body() : firstAnswer;
+                assertThat(answer.body()).isEqualTo(firstAnswer);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
         assertThat(sender.get("/fhir/ServiceRequest?_count=0").path("total").asInt()).isEqualTo(1);
     }
 

@@ -90,6 +90,11 @@ class CaseworkApiIT {
                 "{\"username\":\"leaver\",\"roles\":[\"link-worker\"],\"areas\":[\"sheffield\"]}", "Authorization", ADMIN);
         assertThat(created.statusCode()).isEqualTo(201);
         String leaver = basic("leaver", json(created).path("temporaryPassword").asText());
+        // A name taken is a conflict on every database (PostgreSQL's driver reports it with a plain SQLException).
+        HttpResponse<String> taken = server.postJson("/api/users",
+                "{\"username\":\"leaver\",\"roles\":[\"link-worker\"],\"areas\":[\"sheffield\"]}", "Authorization", ADMIN);
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(409);
+        assertThat(taken.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(server.postJson("/api/users", "{\"username\":\"x\",\"roles\":[\"admin\"],\"areas\":[\"sheffield\"]}",
                 "Authorization", WORKER).statusCode()).isEqualTo(403);
 

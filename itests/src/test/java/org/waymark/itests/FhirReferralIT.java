@@ -12,8 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -142,6 +148,33 @@ class FhirReferralIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again).path("id").asText()).isEqualTo(json(first).path("id").asText());
         assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-2")).path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void copiesOfOneReferralSentAtOnceStoreItOnce() throws Exception {
+        String body = serviceRequest("IT-2-AT-ONCE", TestData.validNhsNumber(), "AtOnce");
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<HttpResponse<String>>> copies = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                copies.add(pool.submit(() -> post("/fhir/ServiceRequest", "application/fhir+json", body)));
+            }
+            Set<String> ids = new HashSet<>();
+            int created = 0;
+            for (Future<HttpResponse<String>> copy : copies) {
+                HttpResponse<String> answer = copy.get(60, TimeUnit.SECONDS);
+                assertThat(answer.statusCode()).as(answer.body()).isIn(200, 201);
+                created += answer.statusCode() == 201 ? 1 : 0;
+                ids.add(json(answer).path("id").asText());
+            }
+            assertThat(created).isEqualTo(1);
+            assertThat(ids).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-2-AT-ONCE")).path("total").asInt())
+                .isEqualTo(1);
     }
 
     @Test

@@ -28,6 +28,22 @@ final class FhirResponder {
         return response.build();
     }
 
+    /**
+     * As {@link #resource(FhirRequest, int, IBaseResource)}, with the resource's compact JSON already at hand (a BaRS
+     * answer is encoded once to be kept for replays): sent as it is when the caller wants compact JSON.
+     */
+    Response resource(FhirRequest request, int status, IBaseResource resource, String compactJson) {
+        return sendsCompactJson(request) ? json(status, compactJson) : resource(request, status, resource);
+    }
+
+    boolean sendsCompactJson(FhirRequest request) {
+        return request.format() == FhirFormat.JSON && !request.pretty();
+    }
+
+    Response json(int status, String compactJson) {
+        return Response.status(status).type(FhirFormat.JSON.mediaType() + ";charset=UTF-8").entity(compactJson).build();
+    }
+
     Response created(FhirRequest request, Resource resource, boolean created) {
         String location = request.url(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + "/_history/"
                 + resource.getMeta().getVersionId());

@@ -74,10 +74,8 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         String senderKey = sender.id() + "|" + message.sourceEndpoint();
         String digest = sha256(body);
 
-        Optional<RecordedMessage> recorded = referrals.findMessage(sender, senderKey, message.id());
-        if (recorded.isPresent()) {
-            return replay(request, recorded.get(), digest);
-        }
+        // A message seen before is found when recording it refuses a second copy (the conflict below), not by a look
+        // first: replays are rare, and the look cost every new message a transaction of its own.
         Bundle.BundleEntryComponent focus = message.focus();
         ServiceRequest serviceRequest = (ServiceRequest) focus.getResource();
         String referralSystem = REFERRAL_KEY_SYSTEM + message.sourceEndpoint();
@@ -85,11 +83,13 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         // The answer is built inside the transaction that records it; the last one built is the one committed (a
         // transaction retried after a lock conflict builds it again), and it is what this request answers with.
         AtomicReference<Bundle> answered = new AtomicReference<>();
+        AtomicReference<String> answeredJson = new AtomicReference<>();
         boolean newReferral = message.reason() == BarsMessage.Reason.NEW;
         MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, r -> {
             Bundle response = response(request, message, r, newReferral ? warningsOf(r) : List.of());
             answered.set(response);
-            return fhir.encode(FhirFormat.JSON, response, false);
+            answeredJson.set(fhir.encode(FhirFormat.JSON, response, false));
+            return answeredJson.get();
         });
         try {
             switch (message.reason()) {
@@ -117,7 +117,7 @@ public final class ProcessMessageResource extends ReferralEndpoint {
             }
             throw e;
         }
-        return responder.resource(request, 200, answered.get());
+        return responder.resource(request, 200, answered.get(), answeredJson.get());
     }
 
     private static List<String> warningsOf(Referral referral) {
@@ -138,8 +138,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
     }
 
     private Response answer(FhirRequest request, String storedJson) {
-        Bundle response = fhir.parse(FhirFormat.JSON, storedJson, Bundle.class);
-        return responder.resource(request, 200, response);
+        if (responder.sendsCompactJson(request)) {
+            return responder.json(200, storedJson);
+        }
+        return responder.resource(request, 200, fhir.parse(FhirFormat.JSON, storedJson, Bundle.class));
     }
 
     /** The BaRS response message: a MessageHeader answering the request's, the referral as stored and its Task. */

@@ -2,6 +2,7 @@ package org.waymark.notifications.internal;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -48,6 +49,8 @@ public final class InboxChannel implements NotificationChannel {
     public Delivery send(Notification n, ContactPreferences preferences) throws DeliveryException {
         try {
             long inserted = Jdbc.inTransaction(db, c -> {
+                // PostgreSQL ends a transaction at a failed insert and would refuse to commit it.
+                Savepoint beforeInsert = c.setSavepoint();
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbox (message_id, party_kind, party_id, area,"
                         + " topic, subject, body, link, is_task, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
                     s.setString(1, n.messageId());
@@ -62,7 +65,8 @@ public final class InboxChannel implements NotificationChannel {
                     s.setTimestamp(10, Timestamp.from(clock.instant()));
                     return (long) s.executeUpdate();
                 } catch (SQLException e) {
-                    if ("23505".equals(e.getSQLState())) {
+                    if (Jdbc.isUniqueViolation(e)) {
+                        c.rollback(beforeInsert);
                         return 0L; // delivered before: the message id keeps it one item
                     }
                     throw e;

@@ -82,6 +82,19 @@ public final class Jdbc {
 
     private static final Set<String> LOCK_CONFLICTS = Set.of("40001", "40P01", "40XL1", "40XL2");
 
+    /**
+     * Whether a statement failed because a unique index or key already holds its value (SQLState 23505, the same on
+     * Derby and PostgreSQL). Test the state, not the exception's class: Derby throws
+     * {@code SQLIntegrityConstraintViolationException}, but PostgreSQL's driver throws a plain {@code SQLException}.
+     * On PostgreSQL the failure also ends the transaction: work that carries on after it must roll back to a
+     * savepoint taken before the statement.
+     */
+    public static boolean isUniqueViolation(SQLException error) {
+        return UNIQUE_VIOLATION.equals(error.getSQLState());
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
     private static void pauseBeforeAttempt(int attempt) {
         long millis = ThreadLocalRandom.current().nextLong(10, 50L * attempt);
         try {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -70,5 +71,14 @@ class JdbcTest {
         assertThat(attempts).hasValue(2);
         assertThat(Jdbc.isLockConflict(new RuntimeException(new SQLException("timeout", "40XL2")))).isTrue();
         assertThat(Jdbc.isLockConflict(new RuntimeException(new SQLException("gone", "08006")))).isFalse();
+    }
+
+    @Test
+    void aUniqueViolationIsKnownByItsStateWhateverTheDriversExceptionClass() {
+        // PostgreSQL's driver throws a plain SQLException; Derby a SQLIntegrityConstraintViolationException.
+        assertThat(Jdbc.isUniqueViolation(new SQLException("duplicate key value violates unique constraint", "23505"))).isTrue();
+        assertThat(Jdbc.isUniqueViolation(new SQLIntegrityConstraintViolationException("duplicate", "23505"))).isTrue();
+        assertThat(Jdbc.isUniqueViolation(new SQLIntegrityConstraintViolationException("no parent", "23503"))).isFalse();
+        assertThat(Jdbc.isUniqueViolation(new SQLException("lock timeout", "40XL1"))).isFalse();
     }
 }

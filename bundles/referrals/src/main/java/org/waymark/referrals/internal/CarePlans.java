@@ -95,9 +95,12 @@ public final class CarePlans {
                     throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
                             "The plan was changed by someone else at the same moment; reload it and try again");
                 }
-            } catch (java.sql.SQLIntegrityConstraintViolationException concurrentFirstSave) {
-                throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
-                        "The plan was started by someone else at the same moment; reload it and try again");
+            } catch (SQLException e) {
+                if (Jdbc.isUniqueViolation(e)) {
+                    throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                            "The plan was started by someone else at the same moment; reload it and try again");
+                }
+                throw e;
             }
             return new Saved(r, load(c, r.id()));
         });

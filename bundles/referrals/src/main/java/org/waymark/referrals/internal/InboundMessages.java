@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.MessageReceipt;
 import org.waymark.api.referral.RecordedMessage;
 import org.waymark.api.referral.Referral;
+import org.waymark.platform.db.Jdbc;
 
 /**
  * The messages each sender sent, recorded in the transaction of the change they made, with the answer they were given
@@ -33,8 +33,11 @@ public final class InboundMessages {
             s.setString(3, receipt.contentHash());
             s.setTimestamp(4, Timestamp.from(now));
             s.executeUpdate();
-        } catch (SQLIntegrityConstraintViolationException alreadyReceived) {
-            throw WaymarkException.conflict("A message with this id from this sender is being processed or was processed");
+        } catch (SQLException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                throw WaymarkException.conflict("A message with this id from this sender is being processed or was processed");
+            }
+            throw e;
         }
     }
 

@@ -5,7 +5,6 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -19,6 +18,7 @@ import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.Intake.PatientOutcome;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.Subject;
+import org.waymark.platform.db.Jdbc;
 
 /**
  * Links a new referral to a local patient inside the referral's transaction (ARCHITECTURE.md, "Patient linkage"):
@@ -68,9 +68,12 @@ final class PatientLinker {
             Savepoint beforeInsert = c.setSavepoint();
             try {
                 return nhsLink(insert(c, nhs, subject.demographics(), now), nhs, PatientOutcome.CREATED);
-            } catch (SQLIntegrityConstraintViolationException concurrentlyCreated) {
+            } catch (SQLException e) {
+                if (!Jdbc.isUniqueViolation(e)) {
+                    throw e;
+                }
                 c.rollback(beforeInsert);
-                return nhsLink(findVerified(c, nhs.value()).orElseThrow(() -> concurrentlyCreated), nhs, PatientOutcome.MATCHED);
+                return nhsLink(findVerified(c, nhs.value()).orElseThrow(() -> e), nhs, PatientOutcome.MATCHED);
             }
         }
         List<Candidate> ranked = rank(subject, PatientCandidates.find(c, subject, area));

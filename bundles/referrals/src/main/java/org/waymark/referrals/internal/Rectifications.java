@@ -158,7 +158,7 @@ public final class Rectifications {
                 update.setLong(values.size() + 2, current.version());
                 update.executeUpdate();
             } catch (SQLException e) {
-                if ("23505".equals(e.getSQLState())) {
+                if (Jdbc.isUniqueViolation(e)) {
                     throw WaymarkException.conflict("Another person already has this verified NHS number: use linkage review to merge");
                 }
                 throw e;

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -14,6 +13,7 @@ import org.waymark.api.referral.Intake.PatientOutcome;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.Caller;
+import org.waymark.platform.db.Jdbc;
 
 /**
  * Stores one new referral inside the caller's transaction: finds its patient, inserts it with its Task, and records
@@ -60,8 +60,11 @@ final class ReferralWriter {
         String id = UUID.randomUUID().toString();
         try {
             insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
-        } catch (SQLIntegrityConstraintViolationException duplicateIdentifier) {
-            throw new DuplicateIdentifier();
+        } catch (SQLException e) {
+            if (Jdbc.isUniqueViolation(e)) {
+                throw new DuplicateIdentifier();
+            }
+            throw e;
         }
         ReferralFlags.storeSent(c, id, referral, now);
         LinkageRecords.record(c, id, area, link, now);

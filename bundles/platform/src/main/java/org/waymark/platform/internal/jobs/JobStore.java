@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,12 +49,12 @@ public final class JobStore {
     }
 
     public String insert(Connection c, JobRequest request) throws SQLException {
-        Optional<String> existing = idOf(c, request.type(), request.key());
-        if (existing.isPresent()) {
-            return existing.get();
-        }
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(clock.instant());
+        // A key scheduled before is found by the unique index, not by a look first: most keys are new (a referral's
+        // id), and the look cost every one a query. PostgreSQL ends the transaction at a failed insert: the savepoint
+        // lets the caller's work go on.
+        Savepoint beforeInsert = c.setSavepoint();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_job (id, job_type, job_key, payload, state, attempts,"
                 + " max_attempts, run_at, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
             s.setString(1, id);
@@ -68,8 +69,10 @@ public final class JobStore {
             s.executeUpdate();
             return id;
         } catch (SQLException e) {
-            // Another transaction scheduled the same key first: the key is the job's identity, so use that one.
-            if ("23505".equals(e.getSQLState())) {
+            // Scheduled before, or by another transaction at the same moment: the key is the job's identity, so use
+            // that one.
+            if (Jdbc.isUniqueViolation(e)) {
+                c.rollback(beforeInsert);
                 return idOf(c, request.type(), request.key()).orElseThrow(() -> e);
             }
             throw e;

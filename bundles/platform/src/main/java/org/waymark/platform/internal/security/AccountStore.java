@@ -1,8 +1,9 @@
 package org.waymark.platform.internal.security;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,8 +84,11 @@ public final class AccountStore implements StaffDirectory {
                 s.setBoolean(5, true);
                 s.setTimestamp(6, Timestamp.from(clock.instant()));
                 s.executeUpdate();
-            } catch (SQLIntegrityConstraintViolationException duplicate) {
-                throw WaymarkException.conflict("A user with that name exists");
+            } catch (SQLException e) {
+                if (Jdbc.isUniqueViolation(e)) {
+                    throw WaymarkException.conflict("A user with that name exists");
+                }
+                throw e;
             }
             return null;
         });
@@ -156,8 +160,11 @@ public final class AccountStore implements StaffDirectory {
                 s.setTimestamp(6, Timestamp.from(clock.instant()));
                 s.setString(7, jwks);
                 s.executeUpdate();
-            } catch (SQLIntegrityConstraintViolationException duplicate) {
-                throw WaymarkException.conflict("A client with that id exists");
+            } catch (SQLException e) {
+                if (Jdbc.isUniqueViolation(e)) {
+                    throw WaymarkException.conflict("A client with that id exists");
+                }
+                throw e;
             }
             return null;
         });
@@ -291,10 +298,6 @@ public final class AccountStore implements StaffDirectory {
         return findUserHash(username).map(Stored::caller);
     }
 
-    Optional<Caller> findClient(String clientId) {
-        return findClientHash(clientId).map(Stored::caller);
-    }
-
     private Optional<Stored> findUserHash(String username) {
         return Jdbc.inTransaction(db, c -> {
             try (PreparedStatement s = c.prepareStatement(
@@ -311,21 +314,28 @@ public final class AccountStore implements StaffDirectory {
         });
     }
 
+    /** An enabled client, read in the caller's transaction (a token's client is read with the token). */
+    static Optional<Caller> findClient(Connection c, String clientId) throws SQLException {
+        return findClientHash(c, clientId).map(Stored::caller);
+    }
+
     private Optional<Stored> findClientHash(String clientId) {
-        return Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT secret_hash, area, any_sender FROM wm_client WHERE client_id = ? AND enabled = TRUE")) {
-                s.setString(1, clientId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        return Optional.empty();
-                    }
-                    Caller caller = new Caller(clientId, Caller.Kind.CLIENT, Set.of(Roles.REFERRER),
-                            Set.of(r.getString(2)), r.getBoolean(3));
-                    return Optional.of(new Stored(r.getString(1), caller));
+        return Jdbc.inTransaction(db, c -> findClientHash(c, clientId));
+    }
+
+    private static Optional<Stored> findClientHash(Connection c, String clientId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT secret_hash, area, any_sender FROM wm_client WHERE client_id = ? AND enabled = TRUE")) {
+            s.setString(1, clientId);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return Optional.empty();
                 }
+                Caller caller = new Caller(clientId, Caller.Kind.CLIENT, Set.of(Roles.REFERRER),
+                        Set.of(r.getString(2)), r.getBoolean(3));
+                return Optional.of(new Stored(r.getString(1), caller));
             }
-        });
+        }
     }
 
     private static Set<String> split(String csv) {

@@ -73,17 +73,19 @@ public final class TokenService {
         if (token.length() > 200) {
             return Optional.empty();
         }
-        Optional<String> clientId = Jdbc.inTransaction(db, c -> {
+        // The token and its client in one transaction: every request a GP system sends pays for this.
+        return Jdbc.inTransaction(db, c -> {
+            Optional<String> clientId;
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT client_id FROM wm_access_token WHERE token_hash = ? AND expires_at > ?")) {
                 s.setString(1, Secrets.sha256(token));
                 s.setTimestamp(2, Timestamp.from(clock.instant()));
                 try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(r.getString(1)) : Optional.<String>empty();
+                    clientId = r.next() ? Optional.of(r.getString(1)) : Optional.empty();
                 }
             }
+            return clientId.isEmpty() ? Optional.<Caller>empty() : AccountStore.findClient(c, clientId.get());
         });
-        return clientId.flatMap(accounts::findClient);
     }
 
     public Session startSession(Caller user) {

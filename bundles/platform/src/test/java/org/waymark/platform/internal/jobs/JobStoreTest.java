@@ -50,6 +50,16 @@ class JobStoreTest {
     }
 
     @Test
+    void aKeyScheduledAgainInOneTransactionGivesTheFirstJobAndTheTransactionGoesOn() {
+        List<String> ids = Jdbc.inTransaction(db, c -> List.of(nodeA.insert(c, JobRequest.now("mail", "message-2", "{}")),
+                nodeA.insert(c, JobRequest.now("mail", "message-2", "{}")),
+                nodeA.insert(c, JobRequest.now("mail", "message-3", "{}"))));
+        assertThat(ids.get(1)).isEqualTo(ids.get(0));
+        assertThat(ids.get(2)).isNotEqualTo(ids.get(0));
+        assertThat(nodeA.list(null, 10)).hasSize(2);
+    }
+
+    @Test
     void aJobScheduledInARolledBackTransactionDoesNotExist() {
         try {
             Jdbc.inTransaction(db, c -> {
