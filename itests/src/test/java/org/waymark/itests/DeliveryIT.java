@@ -9,14 +9,11 @@ import static org.waymark.itests.WaymarkServer.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.mail.internet.MimeMessage;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeliveryIT {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
-    private static final int SMTP_PORT = freePort();
+    private static final int SMTP_PORT = TestEnvironment.freePort();
     private static final String WORKER = basic("linkworker", "linkworker");
     private static final String ADMIN = basic("admin", "admin");
 
@@ -102,12 +99,12 @@ class DeliveryIT {
                 .isEqualTo("servicerequest-response");
         assertThat(message.path("entry").get(1).path("resource").path("status").asText()).isEqualTo("accepted");
 
-        MimeMessage email = awaitEmail(toPerson);
+        MimeMessage email = Mailbox.awaitEmail(mail, toPerson, DELIVERY_TIMEOUT);
         assertThat(email.getAllRecipients()[0].toString()).isEqualTo("jo@example.org");
         assertThat(email.getSubject()).isEqualTo("Your social prescribing referral");
         assertThat(email.getContent().toString()).contains("A link worker will contact you");
         await("both jobs done").atMost(DELIVERY_TIMEOUT).until(() -> jobs("pending").isEmpty());
-        assertThat(Arrays.stream(mail.getReceivedMessages()).filter(m -> hasId(m, toPerson))).hasSize(1);
+        assertThat(Mailbox.count(mail, toPerson)).isOne();
     }
 
     @Test
@@ -188,7 +185,7 @@ class DeliveryIT {
                     "{\"preferredChannel\":\"sms\",\"addresses\":{\"sms\":\"+44 7700 900123\",\"email\":\"sam@example.org\"}}");
             accept(referral);
 
-            MimeMessage email = awaitEmail("referral-" + referral.id() + "-accepted");
+            MimeMessage email = Mailbox.awaitEmail(mail, "referral-" + referral.id() + "-accepted", DELIVERY_TIMEOUT);
             assertThat(email.getAllRecipients()[0].toString()).isEqualTo("sam@example.org");
             JsonNode failed = byId(json(server.get("/api/plugins", "Authorization", ADMIN))).get("org.waymark.itests-test-plugin");
             assertThat(failed.path("state").asText()).isEqualTo("failed");
@@ -246,35 +243,5 @@ class DeliveryIT {
         Map<String, JsonNode> byId = new java.util.TreeMap<>();
         plugins.forEach(p -> byId.put(p.path("id").asText(), p));
         return byId;
-    }
-
-    private static MimeMessage awaitEmail(String messageId) {
-        AtomicReference<MimeMessage> found = new AtomicReference<>();
-        await("an email for " + messageId).atMost(DELIVERY_TIMEOUT).until(() -> {
-            for (MimeMessage m : mail.getReceivedMessages()) {
-                if (hasId(m, messageId)) {
-                    found.set(m);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
-    }
-
-    private static boolean hasId(MimeMessage message, String messageId) {
-        try {
-            return ("<" + messageId + "@waymark>").equals(message.getMessageID());
-        } catch (javax.mail.MessagingException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try {
-            return TestEnvironment.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -9,17 +9,13 @@ import static org.waymark.itests.WaymarkServer.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,7 +42,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DigitalSkillsIT {
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(90);
-    private static final int SMTP_PORT = freePort();
+    private static final int SMTP_PORT = TestEnvironment.freePort();
     private static final String WORKER = basic("linkworker", "linkworker");
     private static final String ADMIN = basic("admin", "admin");
     private static final ZoneId LONDON = ZoneId.of("Europe/London");
@@ -141,7 +137,7 @@ class DigitalSkillsIT {
         assertThat(followUps).extracting(f -> f.path("dueOn").asText()).containsExactly(today.plusWeeks(2).toString(),
                 today.plusWeeks(6).toString(), today.plusWeeks(12).toString());
         assertThat(json(plan).path("goals").get(0).path("skillArea").asText()).isEqualTo("transacting");
-        MimeMessage dates = awaitEmail("digital-skills-schedule-" + referralId);
+        MimeMessage dates = Mailbox.awaitEmail(mail, "digital-skills-schedule-" + referralId, DELIVERY_TIMEOUT);
         assertThat(dates.getAllRecipients()[0].toString()).isEqualTo("skills.person@example.org");
         assertThat(dates.getContent().toString()).contains("check in with you on");
 
@@ -152,7 +148,7 @@ class DigitalSkillsIT {
                 "{\"dueOn\":\"" + today + "\"}")));
         assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
         String reminderId = "digital-skills-reminder-" + followUpId + "-" + today + "-person";
-        MimeMessage reminder = awaitEmail(reminderId);
+        MimeMessage reminder = Mailbox.awaitEmail(mail, reminderId, DELIVERY_TIMEOUT);
         assertThat(reminder.getSubject()).startsWith("Your digital skills check-in is on");
         await("the worker's task").atMost(DELIVERY_TIMEOUT).until(() -> json(server.get("/api/inbox", "Authorization", WORKER)).findValues("text")
                 .stream().anyMatch(t -> t.asText().contains("#/referrals/" + referralId)));
@@ -166,7 +162,7 @@ class DigitalSkillsIT {
                 "follow-up-" + followUps.get(2).path("id").asText() + "-" + today.plusWeeks(12));
         await("the reminder job done").atMost(DELIVERY_TIMEOUT).until(() -> json(server.get("/api/admin/jobs?state=done", "Authorization", ADMIN))
                 .findValues("key").stream().anyMatch(k -> k.asText().equals(reminderId)));
-        assertThat(Arrays.stream(mail.getReceivedMessages()).filter(m -> hasId(m, reminderId))).hasSize(1);
+        assertThat(Mailbox.count(mail, reminderId)).isOne();
 
         // The re-assessment completes the follow-up and shows the change.
         HttpResponse<String> again = assess(answers("yes", "safe-legal", "help"));
@@ -328,35 +324,5 @@ class DigitalSkillsIT {
     /** Headless Chromium; {@code phone}: emulating a phone's screen (375 by 812 CSS pixels, touch, mobile user agent). */
     private static WebDriver browser(boolean phone) {
         return ConsoleChecks.chromium(phone);
-    }
-
-    private static MimeMessage awaitEmail(String messageId) {
-        AtomicReference<MimeMessage> found = new AtomicReference<>();
-        await("an email for " + messageId).atMost(DELIVERY_TIMEOUT).until(() -> {
-            for (MimeMessage m : mail.getReceivedMessages()) {
-                if (hasId(m, messageId)) {
-                    found.set(m);
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found.get();
-    }
-
-    private static boolean hasId(MimeMessage message, String messageId) {
-        try {
-            return ("<" + messageId + "@waymark>").equals(message.getMessageID());
-        } catch (javax.mail.MessagingException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() {
-        try {
-            return TestEnvironment.freePort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

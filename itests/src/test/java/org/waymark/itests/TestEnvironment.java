@@ -1,6 +1,7 @@
 package org.waymark.itests;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 
@@ -18,9 +19,11 @@ final class TestEnvironment {
     }
 
     /** Everything a test starts listens on a free loopback port, so parallel runs and other servers never collide. */
-    static int freePort() throws IOException {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
