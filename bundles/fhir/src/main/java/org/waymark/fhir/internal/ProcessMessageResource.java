@@ -74,8 +74,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         String senderKey = sender.id() + "|" + message.sourceEndpoint();
         String digest = sha256(body);
 
-        // A message seen before is found when recording it refuses a second copy (the conflict below), not by a look
-        // first: replays are rare, and the look cost every new message a transaction of its own.
+        Optional<RecordedMessage> recorded = referrals.findMessage(sender, senderKey, message.id());
+        if (recorded.isPresent()) {
+            return replay(request, recorded.get(), digest);
+        }
         Bundle.BundleEntryComponent focus = message.focus();
         ServiceRequest serviceRequest = (ServiceRequest) focus.getResource();
         String referralSystem = REFERRAL_KEY_SYSTEM + message.sourceEndpoint();

@@ -72,7 +72,9 @@ public final class PluginApprovals {
 
     /** A deployed plugin rather than a bundle of the distribution: it carries the plugin header or came from elsewhere. */
     public static boolean isPlugin(Bundle bundle) {
-        return bundle.getHeaders().get(PLUGIN_HEADER) != null || !bundle.getLocation().startsWith("mvn:org.waymark/");
+        // The raw headers (locale ""): the marker is never localised, and localising the headers on every call cost
+        // intake time.
+        return bundle.getHeaders("").get(PLUGIN_HEADER) != null || !bundle.getLocation().startsWith("mvn:org.waymark/");
     }
 
     /** Whether the core may use this bundle's services: always for the core, for a plugin once its version is approved. */

@@ -116,10 +116,17 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         if (references == null) {
             return List.of();
         }
-        List<ServiceReference<Object>> sorted = new ArrayList<>(List.of(references));
-        sorted.sort(Comparator.reverseOrder()); // highest ranking first
+        // Only the services of this type are sorted and checked: intake asks on every referral, and sorting and
+        // checking every tracked service each time showed in its profile.
+        List<ServiceReference<Object>> offered = new ArrayList<>();
+        for (ServiceReference<Object> reference : references) {
+            if (offers(reference, type)) {
+                offered.add(reference);
+            }
+        }
+        offered.sort(Comparator.reverseOrder()); // highest ranking first
         List<PluginService<S>> usable = new ArrayList<>();
-        for (ServiceReference<Object> reference : sorted) {
+        for (ServiceReference<Object> reference : offered) {
             Bundle bundle = reference.getBundle();
             // A bundle that is starting or stopping is left alone: fetching its service would activate a component
             // whose dependencies are coming or going.
@@ -127,8 +134,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
                 continue;
             }
             String serviceArea = area(reference);
-            if (!offers(reference, type) || guard.failed(bundle.getSymbolicName())
-                    || (area != null && serviceArea != null && !serviceArea.equals(area))) {
+            if (guard.failed(bundle.getSymbolicName()) || (area != null && serviceArea != null && !serviceArea.equals(area))) {
                 continue; // not fetched: fetching activates the component
             }
             Object service = service(reference);
