@@ -84,14 +84,14 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         String referralKey = BarsMessage.referralKey(focus);
         // The answer is built inside the transaction that records it; the last one built is the one committed (a
         // transaction retried after a lock conflict builds it again), and it is what this request answers with.
-        AtomicReference<Bundle> answered = new AtomicReference<>();
-        AtomicReference<String> answeredJson = new AtomicReference<>();
+        record Answer(Bundle bundle, String json) {
+        }
+        AtomicReference<Answer> answered = new AtomicReference<>();
         boolean newReferral = message.reason() == BarsMessage.Reason.NEW;
         MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, r -> {
             Bundle response = response(request, message, r, newReferral ? warningsOf(r) : List.of());
-            answered.set(response);
-            answeredJson.set(fhir.encode(FhirFormat.JSON, response, false));
-            return answeredJson.get();
+            answered.set(new Answer(response, fhir.encode(FhirFormat.JSON, response, false)));
+            return answered.get().json();
         });
         try {
             switch (message.reason()) {
@@ -119,7 +119,7 @@ public final class ProcessMessageResource extends ReferralEndpoint {
             }
             throw e;
         }
-        return responder.resource(request, 200, answered.get(), answeredJson.get());
+        return responder.resource(request, 200, answered.get().bundle(), answered.get().json());
     }
 
     private static List<String> warningsOf(Referral referral) {

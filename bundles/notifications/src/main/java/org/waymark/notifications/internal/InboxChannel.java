@@ -1,8 +1,6 @@
 package org.waymark.notifications.internal;
 
 import java.sql.PreparedStatement;
-import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -48,10 +46,9 @@ public final class InboxChannel implements NotificationChannel {
     @Override
     public Delivery send(Notification n, ContactPreferences preferences) throws DeliveryException {
         try {
-            long inserted = Jdbc.inTransaction(db, c -> {
-                // PostgreSQL ends a transaction at a failed insert and would refuse to commit it.
-                Savepoint beforeInsert = c.setSavepoint();
-                try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbox (message_id, party_kind, party_id, area,"
+            // Delivered before: the message id keeps it one item.
+            long inserted = Jdbc.inTransaction(db, c -> Jdbc.unlessDuplicate(c, tx -> {
+                try (PreparedStatement s = tx.prepareStatement("INSERT INTO wm_inbox (message_id, party_kind, party_id, area,"
                         + " topic, subject, body, link, is_task, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
                     s.setString(1, n.messageId());
                     s.setString(2, n.to().kind().name());
@@ -64,14 +61,8 @@ public final class InboxChannel implements NotificationChannel {
                     s.setBoolean(9, Boolean.parseBoolean(n.data().get("task")));
                     s.setTimestamp(10, Timestamp.from(clock.instant()));
                     return (long) s.executeUpdate();
-                } catch (SQLException e) {
-                    if (Jdbc.isUniqueViolation(e)) {
-                        c.rollback(beforeInsert);
-                        return 0L; // delivered before: the message id keeps it one item
-                    }
-                    throw e;
                 }
-            });
+            }).orElse(0L));
             return new Delivery(inserted == 1 ? "inbox item created" : "inbox item already there");
         } catch (Jdbc.DatabaseUnavailableException e) {
             throw new DeliveryException("The inbox could not be written", false, e);

@@ -2,6 +2,8 @@ package org.waymark.platform.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
@@ -94,6 +96,24 @@ public final class Jdbc {
     }
 
     private static final String UNIQUE_VIOLATION = "23505";
+
+    /**
+     * Runs work, inside the caller's transaction, that may clash with a unique key another transaction (or an earlier
+     * attempt) already holds. On a clash it rolls back to a savepoint taken before the work, so the transaction can go
+     * on (PostgreSQL ends a transaction at the failed statement otherwise), and answers empty.
+     */
+    public static <T> Optional<T> unlessDuplicate(Connection connection, Work<T> work) throws SQLException {
+        Savepoint before = connection.setSavepoint();
+        try {
+            return Optional.of(work.run(connection));
+        } catch (SQLException e) {
+            if (!isUniqueViolation(e)) {
+                throw e;
+            }
+            connection.rollback(before);
+            return Optional.empty();
+        }
+    }
 
     private static void pauseBeforeAttempt(int attempt) {
         long millis = ThreadLocalRandom.current().nextLong(10, 50L * attempt);

@@ -5,7 +5,6 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Comparator;
@@ -65,16 +64,11 @@ final class PatientLinker {
             }
             // Another transaction may create the same patient at the same moment: the unique index decides, and
             // the loser links to the winner's record.
-            Savepoint beforeInsert = c.setSavepoint();
-            try {
-                return nhsLink(insert(c, nhs, subject.demographics(), now), nhs, PatientOutcome.CREATED);
-            } catch (SQLException e) {
-                if (!Jdbc.isUniqueViolation(e)) {
-                    throw e;
-                }
-                c.rollback(beforeInsert);
-                return nhsLink(findVerified(c, nhs.value()).orElseThrow(() -> e), nhs, PatientOutcome.MATCHED);
+            Optional<String> created = Jdbc.unlessDuplicate(c, tx -> insert(tx, nhs, subject.demographics(), now));
+            if (created.isPresent()) {
+                return nhsLink(created.get(), nhs, PatientOutcome.CREATED);
             }
+            return nhsLink(findVerified(c, nhs.value()).orElseThrow(), nhs, PatientOutcome.MATCHED);
         }
         List<Candidate> ranked = rank(subject, PatientCandidates.find(c, subject, area));
         Candidate best = ranked.isEmpty() ? null : ranked.get(0);

@@ -78,7 +78,7 @@ public final class AuditChain {
         if (sealer != null) {
             sealer.shutdownNow();
             // A sealing run still going would outlive the bundle and meet the database stopping after it.
-            sealer.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            sealer.awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,30 +57,25 @@ public final class JobStore {
         }
         String id = UUID.randomUUID().toString();
         Timestamp now = Timestamp.from(clock.instant());
-        // Another transaction may schedule the same key at the same moment. PostgreSQL ends the transaction at the
-        // failed insert: the savepoint lets the caller's work go on.
-        Savepoint beforeInsert = c.setSavepoint();
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_job (id, job_type, job_key, payload, state, attempts,"
-                + " max_attempts, run_at, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
-            s.setString(1, id);
-            s.setString(2, request.type());
-            s.setString(3, request.key());
-            s.setString(4, request.payload());
-            s.setString(5, State.PENDING.name());
-            s.setInt(6, request.maxAttempts() == 0 ? defaultMaxAttempts : request.maxAttempts());
-            s.setTimestamp(7, request.runAt() == null ? now : Timestamp.from(request.runAt()));
-            s.setTimestamp(8, now);
-            s.setTimestamp(9, now);
-            s.executeUpdate();
-            return id;
-        } catch (SQLException e) {
-            // Another transaction scheduled the same key first: the key is the job's identity, so use that one.
-            if (Jdbc.isUniqueViolation(e)) {
-                c.rollback(beforeInsert);
-                return idOf(c, request.type(), request.key()).orElseThrow(() -> e);
+        // Another transaction may schedule the same key at the same moment: the key is the job's identity, so the
+        // first one's job is the one.
+        Optional<String> inserted = Jdbc.unlessDuplicate(c, tx -> {
+            try (PreparedStatement s = tx.prepareStatement("INSERT INTO wm_job (id, job_type, job_key, payload, state, "
+                    + "attempts, max_attempts, run_at, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
+                s.setString(1, id);
+                s.setString(2, request.type());
+                s.setString(3, request.key());
+                s.setString(4, request.payload());
+                s.setString(5, State.PENDING.name());
+                s.setInt(6, request.maxAttempts() == 0 ? defaultMaxAttempts : request.maxAttempts());
+                s.setTimestamp(7, request.runAt() == null ? now : Timestamp.from(request.runAt()));
+                s.setTimestamp(8, now);
+                s.setTimestamp(9, now);
+                s.executeUpdate();
+                return id;
             }
-            throw e;
-        }
+        });
+        return inserted.isPresent() ? inserted.get() : idOf(c, request.type(), request.key()).orElseThrow();
     }
 
     private static Optional<String> idOf(Connection c, String type, String key) throws SQLException {
