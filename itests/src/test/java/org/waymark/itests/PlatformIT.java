@@ -47,6 +47,28 @@ class PlatformIT {
                 .contains("osgi.jdbc.driver.name = derby", "dataSourceName = waymark");
     }
 
+    /** See bin/setenv: G1 kept marking an old generation that lives as long as the node, at a large share of a core. */
+    @Test
+    void theNodeRunsTheParallelCollectorUnlessTheOperatorChoseOne() throws Exception {
+        assertThat(server.process().info().arguments()).hasValueSatisfying(arguments ->
+                assertThat(arguments).contains("-XX:+UseParallelGC").doesNotContain("-XX:+UseG1GC"));
+
+        assertThat(javaOptionsFromSetenv("-Dwaymark.x=1")).startsWith("-XX:+UseParallelGC ").endsWith("-Dwaymark.x=1");
+        assertThat(javaOptionsFromSetenv("-Dwaymark.x=1 -XX:+UseG1GC")).isEqualTo("-Dwaymark.x=1 -XX:+UseG1GC");
+    }
+
+    /** EXTRA_JAVA_OPTS after the distribution's bin/setenv has run on the given value, as bin/karaf sources it. */
+    private static String javaOptionsFromSetenv(String extraJavaOptions) throws Exception {
+        java.nio.file.Path setenv = java.nio.file.Path.of(TestEnvironment.requiredProperty("waymark.assembly")).resolve("bin/setenv");
+        ProcessBuilder shell = new ProcessBuilder("/bin/sh", "-c", ". \"$0\" && printf %s \"$EXTRA_JAVA_OPTS\"", setenv.toString());
+        shell.environment().keySet().removeIf(name -> name.startsWith("JAVA_") || name.startsWith("WAYMARK_"));
+        shell.environment().put("EXTRA_JAVA_OPTS", extraJavaOptions);
+        Process sh = shell.redirectErrorStream(true).start();
+        String output = new String(sh.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(sh.waitFor()).as(output).isZero();
+        return output;
+    }
+
     @Test
     void healthIsUpForAnonymousCallersWithoutDetails() {
         HttpResponse<String> response = server.get("/api/health");

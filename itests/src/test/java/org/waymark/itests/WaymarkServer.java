@@ -429,6 +429,11 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         return port;
     }
 
+    /** The node's Java process as the operating system sees it (bin/karaf execs Java, so it is the process started). */
+    public ProcessHandle process() {
+        return process.toHandle();
+    }
+
     /** WAYMARK_DATA of this node. */
     public Path dataDir() {
         return dataDir;

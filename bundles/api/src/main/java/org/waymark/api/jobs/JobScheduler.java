@@ -16,6 +16,17 @@ public interface JobScheduler {
      */
     String schedule(Connection transaction, JobRequest request);
 
+    /**
+     * Schedules a job whose key was made in this same transaction (the id of a referral or message it has just
+     * created), so that no job can hold the key yet: it is inserted without looking for an earlier one, which saves a
+     * query and a savepoint on every referral. A key that is taken after all fails the transaction.
+     *
+     * @return the new job's id
+     */
+    default String scheduleNew(Connection transaction, JobRequest request) {
+        return schedule(transaction, request);
+    }
+
     /** Schedules a job in a transaction of its own. */
     String schedule(JobRequest request);
 

@@ -75,7 +75,7 @@ public final class ReferralTriage implements JobHandler {
     /** In the intake transaction: a triage job for the referral if its area has any rule. */
     void scheduleIfRuled(Connection transaction, String referralId, String area) {
         if (!plugins.services(TriageRule.class, area).isEmpty()) {
-            jobs.schedule(transaction, JobRequest.now(JOB_TYPE, referralId, area));
+            jobs.scheduleNew(transaction, JobRequest.now(JOB_TYPE, referralId, area));
         }
     }
 

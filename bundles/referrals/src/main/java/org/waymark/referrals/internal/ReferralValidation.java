@@ -129,7 +129,7 @@ public final class ReferralValidation implements JobHandler {
             insert.executeUpdate();
         }
         if (installed) {
-            jobs.schedule(transaction, JobRequest.now(JOB_TYPE, referralId, null));
+            jobs.scheduleNew(transaction, JobRequest.now(JOB_TYPE, referralId, null));
         }
     }
 

@@ -143,6 +143,15 @@ public final class JobRunner implements JobScheduler {
     }
 
     @Override
+    public String scheduleNew(Connection transaction, JobRequest request) {
+        try {
+            return store.insertNew(transaction, request);
+        } catch (SQLException e) {
+            throw new Jdbc.DatabaseUnavailableException(e);
+        }
+    }
+
+    @Override
     public String schedule(JobRequest request) {
         String id = Jdbc.inTransaction(db, c -> store.insert(c, request));
         poller.execute(this::pollSafely);

@@ -55,27 +55,30 @@ public final class JobStore {
         if (existing.isPresent()) {
             return existing.get();
         }
-        String id = UUID.randomUUID().toString();
-        Timestamp now = Timestamp.from(clock.instant());
         // Another transaction may schedule the same key at the same moment: the key is the job's identity, so the
         // first one's job is the one.
-        Optional<String> inserted = Jdbc.unlessDuplicate(c, tx -> {
-            try (PreparedStatement s = tx.prepareStatement("INSERT INTO wm_job (id, job_type, job_key, payload, state, "
-                    + "attempts, max_attempts, run_at, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
-                s.setString(1, id);
-                s.setString(2, request.type());
-                s.setString(3, request.key());
-                s.setString(4, request.payload());
-                s.setString(5, State.PENDING.name());
-                s.setInt(6, request.maxAttempts() == 0 ? defaultMaxAttempts : request.maxAttempts());
-                s.setTimestamp(7, request.runAt() == null ? now : Timestamp.from(request.runAt()));
-                s.setTimestamp(8, now);
-                s.setTimestamp(9, now);
-                s.executeUpdate();
-                return id;
-            }
-        });
+        Optional<String> inserted = Jdbc.unlessDuplicate(c, tx -> insertNew(tx, request));
         return inserted.isPresent() ? inserted.get() : idOf(c, request.type(), request.key()).orElseThrow();
+    }
+
+    /** Inserts a job whose key no job can hold yet (the caller made it in this transaction); a clash fails. */
+    public String insertNew(Connection c, JobRequest request) throws SQLException {
+        String id = UUID.randomUUID().toString();
+        Timestamp now = Timestamp.from(clock.instant());
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_job (id, job_type, job_key, payload, state, "
+                + "attempts, max_attempts, run_at, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
+            s.setString(1, id);
+            s.setString(2, request.type());
+            s.setString(3, request.key());
+            s.setString(4, request.payload());
+            s.setString(5, State.PENDING.name());
+            s.setInt(6, request.maxAttempts() == 0 ? defaultMaxAttempts : request.maxAttempts());
+            s.setTimestamp(7, request.runAt() == null ? now : Timestamp.from(request.runAt()));
+            s.setTimestamp(8, now);
+            s.setTimestamp(9, now);
+            s.executeUpdate();
+            return id;
+        }
     }
 
     private static Optional<String> idOf(Connection c, String type, String key) throws SQLException {

@@ -1,6 +1,7 @@
 package org.waymark.platform.internal.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -57,6 +58,20 @@ class JobStoreTest {
         assertThat(ids.get(1)).isEqualTo(ids.get(0));
         assertThat(ids.get(2)).isNotEqualTo(ids.get(0));
         assertThat(nodeA.list(null, 10)).hasSize(2);
+    }
+
+    @Test
+    void aNewKeyIsInsertedWithoutLookingAndATakenOneFailsTheTransaction() {
+        String fresh = Jdbc.inTransaction(db, c -> nodeA.insertNew(c, JobRequest.now("validate", "referral-1", null)));
+        assertThat(schedule(nodeB, JobRequest.now("validate", "referral-1", null))).isEqualTo(fresh);
+        assertThat(nodeA.lease(Set.of("validate"), 10, LEASE)).extracting(Job::id).containsExactly(fresh);
+
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            nodeA.insert(c, JobRequest.now("mail", "message-9", "{}"));
+            return nodeA.insertNew(c, JobRequest.now("validate", "referral-1", null));
+        })).isInstanceOf(Jdbc.DatabaseUnavailableException.class)
+                .satisfies(e -> assertThat(Jdbc.isUniqueViolation((java.sql.SQLException) e.getCause())).isTrue());
+        assertThat(nodeA.list(null, 10)).extracting(JobStore.JobView::key).containsExactly("referral-1");
     }
 
     @Test
