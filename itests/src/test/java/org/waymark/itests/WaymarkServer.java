@@ -260,7 +260,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         stopping.destroy();
         if (!waitFor(stopping, STOP_TIMEOUT)) {
             keepFiles = true;
-            dumpThreads(stopping);
+            dumpThreads(stopping, "threads-at-stop-timeout.txt");
             stopping.destroyForcibly();
             waitFor(stopping, STOP_TIMEOUT);
             throw new AssertionError("Waymark did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
@@ -300,14 +300,14 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         }
     }
 
-    /** What every thread of a node that will not stop is doing, kept as threads.txt beside its logs. */
-    private void dumpThreads(Process stuck) {
-        Path dump = workDir.resolve("threads.txt");
+    /** What every thread of a node that is stuck is doing, kept beside its logs. */
+    private void dumpThreads(Process stuck, String fileName) {
+        Path dump = workDir.resolve(fileName);
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(stuck.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile()).start();
             if (jcmd.waitFor(30, TimeUnit.SECONDS)) {
-                System.out.println("Threads of the node that did not stop: " + dump);
+                System.out.println("Threads of the stuck node: " + dump);
             }
         } catch (IOException e) {
             System.out.println("No thread dump of the node that did not stop: " + e.getMessage());
@@ -351,8 +351,10 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         env.put("KARAF_BASE", workDir.resolve("base").toString());
         env.put("KARAF_EXEC", "exec");
         env.put("JAVA_MAX_MEM", "768m"); // as ./waymark runs it (bin/setenv makes it -Xmx)
+        // The collector's log is kept with the others: a node that stalls may be collecting, not deadlocked.
         env.put("EXTRA_JAVA_OPTS", "-Dderby.stream.error.file=" + dataDir.resolve("derby.log")
-                + " -Dkaraf.startLocalConsole=false");
+                + " -Dkaraf.startLocalConsole=false -Xlog:gc*:file=" + dataDir.resolve("gc.log")
+                + ":time,uptime:filecount=2,filesize=8m");
         // Karaf records running instances in KARAF_HOME/instances and bin/karaf refuses to start a second "root";
         // this node is independent of any other server run from the same distribution, so it keeps its own record.
         env.put("KARAF_SYSTEM_OPTS", "-Dkaraf.instances=" + workDir.resolve("instances"));
@@ -387,6 +389,9 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         } catch (ConditionTimeoutException | IllegalStateException e) {
             keepFiles = true;
             process = null;
+            if (starting.isAlive()) {
+                dumpThreads(starting, "threads-at-boot-timeout.txt");
+            }
             starting.destroyForcibly();
             waitFor(starting, STOP_TIMEOUT);
             throw new AssertionError(e.getMessage() + "\n--- console.log ---\n" + tail(workDir.resolve("console.log"), 30)
