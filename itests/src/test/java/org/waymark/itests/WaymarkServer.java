@@ -308,9 +308,13 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
                     Long.toString(stuck.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile()).start();
             if (jcmd.waitFor(30, TimeUnit.SECONDS)) {
                 System.out.println("Threads of the stuck node: " + dump);
+            } else {
+                // A JVM that cannot bring its threads to a safepoint or handshake does not answer jcmd either.
+                jcmd.destroyForcibly();
+                System.out.println("jcmd got no answer from the stuck node " + stuck.pid() + " within 30 s");
             }
         } catch (IOException e) {
-            System.out.println("No thread dump of the node that did not stop: " + e.getMessage());
+            System.out.println("No thread dump of the stuck node: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
