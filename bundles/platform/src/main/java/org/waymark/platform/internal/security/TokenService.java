@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,10 +27,21 @@ public final class TokenService {
     static final Duration SESSION_MAX = Duration.ofHours(12);
     /** Sliding the idle deadline costs a write: do it at most this often per session. */
     private static final Duration IDLE_GRANULARITY = Duration.ofMinutes(1);
+    /**
+     * How long a resolved access token is answered from memory: as long as a checked password ({@link AccountStore}),
+     * and never past the token's own expiry. Looking it up cost a transaction on every request a GP system sends.
+     */
+    static final Duration RESOLVED_TOKEN_CACHE = Duration.ofSeconds(60);
+    private static final int MAX_RESOLVED_TOKENS = 10_000;
 
     private final DataSource db;
     private final AccountStore accounts;
     private final Clock clock;
+    /** By the token's SHA-256 digest, as stored: the token itself is kept nowhere. */
+    private final ConcurrentHashMap<String, Resolved> resolved = new ConcurrentHashMap<>();
+
+    private record Resolved(Caller caller, Instant until) {
+    }
 
     public record AccessToken(String value, long expiresInSeconds) {
     }
@@ -73,19 +85,42 @@ public final class TokenService {
         if (token.length() > 200) {
             return Optional.empty();
         }
-        // The token and its client in one transaction: every request a GP system sends pays for this.
-        return Jdbc.inTransaction(db, c -> {
-            Optional<String> clientId;
+        String hash = Secrets.sha256(token);
+        Instant now = clock.instant();
+        Resolved hit = resolved.get(hash);
+        if (hit != null && hit.until().isAfter(now)) {
+            return Optional.of(hit.caller());
+        }
+        record Found(Caller caller, Instant expires) {
+        }
+        // The token and its client in one transaction.
+        Optional<Found> found = Jdbc.inTransaction(db, c -> {
+            String clientId;
+            Instant expires;
             try (PreparedStatement s = c.prepareStatement(
-                    "SELECT client_id FROM wm_access_token WHERE token_hash = ? AND expires_at > ?")) {
-                s.setString(1, Secrets.sha256(token));
-                s.setTimestamp(2, Timestamp.from(clock.instant()));
+                    "SELECT client_id, expires_at FROM wm_access_token WHERE token_hash = ? AND expires_at > ?")) {
+                s.setString(1, hash);
+                s.setTimestamp(2, Timestamp.from(now));
                 try (ResultSet r = s.executeQuery()) {
-                    clientId = r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                    if (!r.next()) {
+                        return Optional.<Found>empty();
+                    }
+                    clientId = r.getString(1);
+                    expires = r.getTimestamp(2).toInstant();
                 }
             }
-            return clientId.isEmpty() ? Optional.<Caller>empty() : AccountStore.findClient(c, clientId.get());
+            return AccountStore.findClient(c, clientId).map(client -> new Found(client, expires));
         });
+        if (found.isEmpty()) {
+            resolved.remove(hash);
+            return Optional.empty();
+        }
+        if (resolved.size() >= MAX_RESOLVED_TOKENS) {
+            resolved.clear();
+        }
+        Instant until = now.plus(RESOLVED_TOKEN_CACHE);
+        resolved.put(hash, new Resolved(found.get().caller(), until.isBefore(found.get().expires()) ? until : found.get().expires()));
+        return Optional.of(found.get().caller());
     }
 
     public Session startSession(Caller user) {

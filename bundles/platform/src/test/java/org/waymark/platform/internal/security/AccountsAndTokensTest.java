@@ -110,6 +110,25 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aResolvedTokenIsAnsweredFromMemoryForAMinuteAtMostAndNeverPastItsExpiry() throws Exception {
+        String secret = accounts.createClient("gp-three", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-three", secret).orElseThrow());
+        assertThat(tokens.resolveAccessToken(token.value())).isPresent();
+        try (Connection c = db.getConnection()) {
+            c.createStatement().executeUpdate("DELETE FROM wm_access_token");
+        }
+        assertThat(tokens.resolveAccessToken(token.value())).as("remembered, without a look at the database").isPresent();
+        clock.advance(TokenService.RESOLVED_TOKEN_CACHE.plusSeconds(1));
+        assertThat(tokens.resolveAccessToken(token.value())).as("looked up again after a minute: gone").isEmpty();
+
+        TokenService.AccessToken late = tokens.issueAccessToken(accounts.verifyClient("gp-three", secret).orElseThrow());
+        clock.advance(TokenService.ACCESS_TOKEN_LIFETIME.minusSeconds(10));
+        assertThat(tokens.resolveAccessToken(late.value())).isPresent();
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(tokens.resolveAccessToken(late.value())).as("the memory never outlives the token").isEmpty();
+    }
+
+    @Test
     void sessionsEndAfterIdleTimeoutButSlideWhileUsed() {
         accounts.createUser(new AccountStore.NewUser("carol", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
         Caller carol = accounts.verifyUser("carol", "long enough pw").orElseThrow();
