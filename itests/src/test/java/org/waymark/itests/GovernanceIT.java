@@ -36,6 +36,8 @@ class GovernanceIT {
     private static final String ADMIN = basic("admin", "admin");
     private static final String WORKER = basic("linkworker", "linkworker");
     private static final String NHS = "https://fhir.nhs.uk/Id/nhs-number";
+    private static final String OLD_DONE_JOB = "00000000-0000-4000-8000-00000000d0e1";
+    private static final String OLD_DEAD_JOB = "00000000-0000-4000-8000-00000000dead";
 
     @RegisterExtension
     static final WaymarkServer server = new WaymarkServer()
@@ -161,16 +163,26 @@ class GovernanceIT {
         // Someone with access to the database rewrites who read a record, and makes the closed demo referrals old.
         String tamper = "UPDATE wm_audit SET actor = 'nobody' WHERE chain_seq = 5";
         String age = "UPDATE wm_referral SET updated_at = TIMESTAMP('2010-01-01 00:00:00') WHERE status IN ('completed', 'rejected')";
+        // And two jobs of long ago: the finished one is deleted soon after the next start, the dead-lettered one stays.
+        String oldJobs = "INSERT INTO wm_job (id, job_type, job_key, state, attempts, max_attempts, run_at, created_at, "
+                + "updated_at) VALUES ('" + OLD_DONE_JOB + "', 'itest.purge', 'done', 'DONE', 1, 3, TIMESTAMP('2010-01-01 "
+                + "00:00:00'), TIMESTAMP('2010-01-01 00:00:00'), TIMESTAMP('2010-01-01 00:00:00')), ('" + OLD_DEAD_JOB
+                + "', 'itest.purge', 'dead', 'DEAD', 3, 3, TIMESTAMP('2010-01-01 00:00:00'), TIMESTAMP('2010-01-01 "
+                + "00:00:00'), TIMESTAMP('2010-01-01 00:00:00'))";
         if (PostgresServer.selected()) {
             PostgresServer postgres = server.ownPostgres().orElseThrow();
             postgres.sql("waymark", tamper);
             postgres.sql("waymark", age.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
+            postgres.sql("waymark", oldJobs.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
+            assertThat(jobIds("done")).contains(OLD_DONE_JOB);
+            server.restart();
         } else {
             server.stop();
             String url = "jdbc:derby:" + server.dataDir().resolve("db") + ";bootPassword=" + DB_KEY;
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate(tamper)).isEqualTo(1);
                 assertThat(s.executeUpdate(age)).isEqualTo(2);
+                assertThat(s.executeUpdate(oldJobs)).isEqualTo(2);
             } finally {
                 try {
                     DriverManager.getConnection("jdbc:derby:" + server.dataDir().resolve("db") + ";shutdown=true");
@@ -193,6 +205,16 @@ class GovernanceIT {
         assertThat(server.admin("retention", "--dry-run")).contains("Closed referrals past their period: 0");
         JsonNode erased = json(server.get("/api/admin/audit?action=delete&patientId=" + lindqvist, "Authorization", ADMIN));
         assertThat(erased.path("items")).as("the erasure is audited").hasSize(2);
+
+        org.awaitility.Awaitility.await("the finished job of 2010 deleted after the restart").atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> !jobIds("done").contains(OLD_DONE_JOB));
+        assertThat(jobIds("dead")).as("the dead-letter list is kept for an admin").contains(OLD_DEAD_JOB);
+    }
+
+    private static java.util.List<String> jobIds(String state) {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        json(server.get("/api/admin/jobs?state=" + state + "&count=1000", "Authorization", ADMIN)).forEach(job -> ids.add(job.path("id").asText()));
+        return ids;
     }
 
     /** The local id of the demo person with this NHS number, as the demo GP system sees it, or null. */

@@ -37,4 +37,7 @@ public @interface PlatformConfig {
 
     @AttributeDefinition(description = "Jobs run at the same time on this node")
     int jobWorkers() default 4;
+
+    @AttributeDefinition(description = "Days a finished job is kept (dead-lettered jobs are kept until replayed or deleted)")
+    int jobKeepDoneDays() default 30;
 }

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,6 +56,10 @@ public final class JobRunner implements JobScheduler {
     static final int BACKGROUND_SPACING = 3;
     /** The longest such wait: a first run that also warmed a cache (the validator's engine) must not stall the next. */
     static final long BACKGROUND_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Soon after a start (a node may run for weeks), then hourly. */
+    private static final long PURGE_FIRST_DELAY_SECONDS = 10;
+    private static final long PURGE_EVERY_SECONDS = 3600;
+    private static final int PURGE_BATCH = 500;
 
     private final DataSource db;
     private final JobStore store;
@@ -64,6 +69,12 @@ public final class JobRunner implements JobScheduler {
     private final int workers;
     private final Semaphore freeWorkers;
     private final ScheduledExecutorService poller;
+    /**
+     * Deletes finished jobs once they are older than {@link #keepDone}: the table would otherwise grow by a row for
+     * every referral checked and every message delivered, for as long as the node runs.
+     */
+    private final ScheduledExecutorService purger;
+    private final Duration keepDone;
     private final ExecutorService executor;
     private final RunningJobs concurrency = new RunningJobs();
     private final RequestActivity activity;
@@ -95,6 +106,9 @@ public final class JobRunner implements JobScheduler {
         this.executor = Executors.newFixedThreadPool(workers, named("waymark-job"));
         this.poller = Executors.newSingleThreadScheduledExecutor(named("waymark-job-poller"));
         poller.scheduleWithFixedDelay(this::pollSafely, FIRST_POLL_DELAY_MS, Math.max(10, config.jobPollMillis()), TimeUnit.MILLISECONDS);
+        this.keepDone = Duration.ofDays(Math.max(1, config.jobKeepDoneDays()));
+        this.purger = Executors.newSingleThreadScheduledExecutor(named("waymark-job-purge"));
+        purger.scheduleWithFixedDelay(this::purgeDoneSafely, PURGE_FIRST_DELAY_SECONDS, PURGE_EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Embedded Derby belongs to this process alone; a server database may be shared by several nodes. */
@@ -125,6 +139,7 @@ public final class JobRunner implements JobScheduler {
     @Deactivate
     void stop() throws InterruptedException {
         poller.shutdownNow();
+        purger.shutdownNow();
         executor.shutdownNow();
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -176,6 +191,17 @@ public final class JobRunner implements JobScheduler {
             poller.execute(this::pollSafely);
         } catch (RejectedExecutionException stopping) {
             // the runner is stopping; nothing more to lease
+        }
+    }
+
+    private void purgeDoneSafely() {
+        try {
+            int deleted = store.purgeDone(Instant.now().minus(keepDone), PURGE_BATCH);
+            if (deleted > 0) {
+                LOG.info("Deleted {} jobs finished more than {} days ago", deleted, keepDone.toDays());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Deleting old finished jobs failed: {}", e.getMessage());
         }
     }
 

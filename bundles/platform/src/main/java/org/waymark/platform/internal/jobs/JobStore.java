@@ -251,6 +251,51 @@ public final class JobStore {
         });
     }
 
+    /**
+     * Deletes finished jobs whose last run ended before {@code before}, a batch per transaction so that no lock is
+     * held for long. Dead-lettered and pending jobs stay. A finished job's key keeps a second schedule of the same
+     * key from running again; the keys Waymark uses name a day, a message or a due date, so none is scheduled again
+     * after the weeks a finished job is kept.
+     *
+     * @return how many were deleted
+     */
+    public int purgeDone(Instant before, int batch) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = Jdbc.inTransaction(db, c -> {
+                List<String> ids = new ArrayList<>();
+                // run_at first: the (state, run_at) index finds them; a finished job ran at or after its run_at.
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT id FROM wm_job WHERE state = ? AND run_at < ? AND updated_at < ?")) {
+                    s.setMaxRows(batch);
+                    s.setString(1, State.DONE.name());
+                    s.setTimestamp(2, Timestamp.from(before));
+                    s.setTimestamp(3, Timestamp.from(before));
+                    try (ResultSet r = s.executeQuery()) {
+                        while (r.next()) {
+                            ids.add(r.getString(1));
+                        }
+                    }
+                }
+                if (ids.isEmpty()) {
+                    return 0;
+                }
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_job WHERE id = ? AND state = ?")) {
+                    for (String id : ids) {
+                        s.setString(1, id);
+                        s.setString(2, State.DONE.name());
+                        s.addBatch();
+                    }
+                    s.executeBatch();
+                }
+                return ids.size();
+            });
+            total += deleted;
+        } while (deleted == batch);
+        return total;
+    }
+
     public List<JobView> list(State state, int limit) {
         return Jdbc.inTransaction(db, c -> {
             String sql = "SELECT id, job_type, job_key, state, attempts, max_attempts, run_at, lease_owner, lease_until,"

@@ -43,6 +43,29 @@ class JobStoreTest {
     }
 
     @Test
+    void finishedJobsAreDeletedOnceOlderThanTheCutOffInBatchesWhileDeadAndPendingOnesStay() {
+        for (int i = 0; i < 5; i++) {
+            schedule(nodeA, JobRequest.now("mail", "old-" + i, "{}"));
+        }
+        schedule(nodeA, JobRequest.now("sms", "dead", "{}"));
+        for (Job job : nodeA.lease(List.of("mail"), 10, LEASE)) {
+            assertThat(nodeA.complete(job.id())).isTrue();
+        }
+        Job dead = nodeA.lease(List.of("sms"), 1, LEASE).get(0);
+        assertThat(nodeA.fail(dead.id(), "refused", true, BACKOFF)).isEqualTo(JobStore.State.DEAD);
+        clock.advance(Duration.ofDays(31));
+        schedule(nodeA, JobRequest.now("mail", "recent", "{}"));
+        Job recent = nodeA.lease(List.of("mail"), 1, LEASE).get(0);
+        assertThat(nodeA.complete(recent.id())).isTrue();
+        schedule(nodeA, JobRequest.now("mail", "waiting", "{}"));
+
+        assertThat(nodeA.purgeDone(clock.instant().minus(Duration.ofDays(30)), 2)).as("three batches of at most two").isEqualTo(5);
+
+        assertThat(nodeA.list(null, 10)).extracting(JobStore.JobView::key).containsExactlyInAnyOrder("dead", "recent", "waiting");
+        assertThat(nodeA.purgeDone(clock.instant().minus(Duration.ofDays(30)), 2)).isZero();
+    }
+
+    @Test
     void theSameKeyIsScheduledOnce() {
         String first = schedule(nodeA, JobRequest.now("mail", "message-1", "{}"));
         String again = schedule(nodeB, JobRequest.now("mail", "message-1", "{\"other\":true}"));
