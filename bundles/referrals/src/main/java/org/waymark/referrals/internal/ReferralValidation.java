@@ -148,12 +148,13 @@ public final class ReferralValidation implements JobHandler {
     }
 
     /**
-     * One validation at a time on a node: a burst of intake then uses at most one core for validation, the backlog
-     * waits as pending jobs, and the other job types keep the other workers.
+     * At most one validation per core on a node, and the job runner allows only one at a time while the node serves
+     * requests ({@link #background()}): a burst of intake leaves its backlog as pending jobs, the other job types keep
+     * the other workers, and an idle node works the backlog off on every core (HAPI's validator is thread-safe).
      */
     @Override
     public int maxConcurrentRuns() {
-        return 1;
+        return Math.max(1, Runtime.getRuntime().availableProcessors());
     }
 
     /**

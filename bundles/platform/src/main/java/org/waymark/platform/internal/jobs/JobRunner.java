@@ -227,14 +227,16 @@ public final class JobRunner implements JobScheduler {
         for (String type : types) {
             PluginService<JobHandler> handler = handlers.get(type);
             boolean background = isBackground(handler);
-            int room = Math.min(free, concurrency.room(type, maxConcurrentRuns(handler)));
             if (background) {
                 Long notBefore = backgroundNotBefore.get(type);
                 if (notBefore != null && notBefore - System.nanoTime() > 0) {
                     continue; // its wake-up poll is scheduled
                 }
-                room = Math.min(room, 1);
             }
+            // Background work yields to requests: one job at a time, spaced out, while the node serves them; up to the
+            // type's own limit (a validation per core) once it is idle, so that a burst's backlog is worked off sooner.
+            int limit = background && activity.busy() ? 1 : maxConcurrentRuns(handler);
+            int room = Math.min(free, concurrency.room(type, limit));
             if (room <= 0) {
                 continue;
             }

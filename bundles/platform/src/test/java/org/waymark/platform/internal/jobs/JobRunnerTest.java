@@ -131,6 +131,65 @@ class JobRunnerTest {
         }
     }
 
+    @Test
+    void aBackgroundTypeRunsOneAtATimeWhileTheNodeIsBusyAndUpToItsLimitWhenIdle() throws Exception {
+        DataSource db = TestDatabase.migrated("db/platform.xml");
+        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger mostAtOnce = new AtomicInteger();
+        CountDownLatch ran = new CountDownLatch(4);
+        JobHandler validation = new Handler("validate", 2, job -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            long done = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+            while (System.nanoTime() - done < 0) {
+                Thread.sleep(5);
+            }
+            running.decrementAndGet();
+            ran.countDown();
+        }, true);
+        for (int i = 0; i < 4; i++) {
+            String key = "busy-" + i;
+            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
+        }
+        RequestActivity activity = new RequestActivity();
+        activity.started();
+        JobRunner runner = new JobRunner(db, null, new Listed(List.of(validation)), activity, config(Map.of("jobPollMillis", 20L)));
+        try {
+            assertThat(ran.await(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(mostAtOnce.get()).as("while requests are served").isEqualTo(1);
+        } finally {
+            runner.stop();
+        }
+
+        activity.ended();
+        long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (activity.busy()) {
+            assertThat(System.nanoTime() - idleBy).as("the node became idle").isNegative();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        mostAtOnce.set(0);
+        CountDownLatch idleRan = new CountDownLatch(4);
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        JobHandler idleValidation = new Handler("validate", 2, job -> {
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            bothStarted.countDown();
+            bothStarted.await(5, TimeUnit.SECONDS); // holds the first until a second one runs beside it
+            running.decrementAndGet();
+            idleRan.countDown();
+        }, true);
+        for (int i = 0; i < 4; i++) {
+            String key = "idle-" + i;
+            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
+        }
+        runner = new JobRunner(db, null, new Listed(List.of(idleValidation)), activity, config(Map.of("jobPollMillis", 20L)));
+        try {
+            assertThat(idleRan.await(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(mostAtOnce.get()).as("on an idle node, up to the type's limit").isEqualTo(2);
+        } finally {
+            runner.stop();
+        }
+    }
+
     private interface Work {
         void run(Job job) throws Exception;
     }
