@@ -23,8 +23,9 @@ public interface JobHandler {
 
     /**
      * Whether this type's jobs are background work that yields to requests: while the node serves requests, the
-     * runner spaces them out so that they take about a quarter of one core, and runs them back to back when it is
-     * idle. Right for work that nobody waits on (a profile validation flags a referral; intake never waits for it).
+     * runner runs them one at a time and spaces them out so that they take at most about a quarter of one core; when
+     * it is idle, it runs them back to back, up to {@link #maxConcurrentRuns()} at once. Right for work that nobody
+     * waits on (a profile validation flags a referral; intake never waits for it).
      *
      * @since 1.2
      */
