@@ -6,9 +6,7 @@ set -euo pipefail
 N=${1:-100000}
 WARMUP=${2:-60}
 REQUESTS=${3:-300}
-WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 DERBY=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
 
 mkdir -p "$WORK/data/karaf"

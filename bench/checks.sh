@@ -6,9 +6,7 @@ set -euo pipefail
 BURST=${1:-40}
 IDLE=${2:-90}
 CLIENTS=${3:-8}
-WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 FIXTURES=${WAYMARK_FIXTURES:-$ROOT/../shared/fixtures}
 
 mkdir -p "$WORK/data/karaf"

@@ -7,9 +7,7 @@ SERVICES=${1:-10000}
 SECONDS_PER_KIND=${2:-20}
 WARMUP=${3:-60}
 CLIENTS=${4:-1}
-WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 mkdir -p "$WORK/data/karaf"
 boot "$WORK/data" >/dev/null

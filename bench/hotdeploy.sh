@@ -12,11 +12,9 @@
 # fileinstall polls deploy/ every felix.fileinstall.poll ms (etc/org.apache.felix.fileinstall-deploy.cfg, 250).
 set -euo pipefail
 RUNS=${1:-5}
-WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
 PLUGIN=${2:-$(ls "$ROOT"/itests/test-plugin/target/itests-test-plugin-*.jar 2>/dev/null | grep -v sources | head -1)}
 SYMBOLIC_NAME=${3:-}
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 [ -f "${PLUGIN:-}" ] || { echo "no plugin to deploy: build itests/test-plugin (mvn install -pl itests/test-plugin) or name one" >&2; exit 2; }
 DEADLINE_MS=30000
 BASE="http://127.0.0.1:$PORT"

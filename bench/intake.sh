@@ -7,10 +7,7 @@ SECONDS_PER_RUN=${1:-20}
 WARMUP=${2:-60}
 KINDS=${3:-servicerequest,bars,transaction}
 LEVELS=${4:-1,8,32}
-WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-# BENCH_KEEP=true keeps the server's data and logs (printed at the end) for a look afterwards.
-trap 'kill "$PID" 2>/dev/null || true; if [ "${BENCH_KEEP:-}" = true ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi' EXIT
 FIXTURES=${WAYMARK_FIXTURES:-$ROOT/../shared/fixtures}
 
 mkdir -p "$WORK/data/karaf"

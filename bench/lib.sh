@@ -2,6 +2,10 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PORT=${WAYMARK_PORT:-18281}
 PID=
+# Each benchmark works in a fresh directory of its own, removed with the server stopped when the script exits;
+# BENCH_KEEP=true keeps it (printed at the end) for a look at the server's data and logs.
+WORK=$(mktemp -d)
+trap 'kill "$PID" 2>/dev/null || true; if [ "${BENCH_KEEP:-}" = true ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi' EXIT
 
 [ -x "$ROOT/karaf-assembly/target/assembly/bin/karaf" ] || "$ROOT/waymark" build
 

@@ -4,9 +4,7 @@
 # Usage: bench/startup.sh [runs]   (builds the distribution first if needed, via ./waymark build)
 set -euo pipefail
 RUNS=${1:-5}
-WORK=$(mktemp -d)
 source "$(dirname "$0")/lib.sh"
-trap 'kill "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 

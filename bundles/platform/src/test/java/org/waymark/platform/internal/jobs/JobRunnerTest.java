@@ -109,12 +109,7 @@ class JobRunnerTest {
                         .isGreaterThanOrEqualTo(40 + 40 * JobRunner.BACKGROUND_SPACING - 10);
             }
 
-            activity.ended();
-            long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (activity.busy()) { // until the quiet interval is over
-                assertThat(System.nanoTime() - idleBy).as("the node became idle").isNegative();
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-            }
+            endRequestAndAwaitIdle(activity);
             starts.clear();
             CountDownLatch idleRuns = new CountDownLatch(3);
             JobHandler idle = new Handler("validate", 1, job -> idleRuns.countDown(), true);
@@ -161,12 +156,7 @@ class JobRunnerTest {
             runner.stop();
         }
 
-        activity.ended();
-        long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (activity.busy()) {
-            assertThat(System.nanoTime() - idleBy).as("the node became idle").isNegative();
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
+        endRequestAndAwaitIdle(activity);
         mostAtOnce.set(0);
         CountDownLatch idleRan = new CountDownLatch(4);
         CountDownLatch bothStarted = new CountDownLatch(2);
@@ -187,6 +177,16 @@ class JobRunnerTest {
             assertThat(mostAtOnce.get()).as("on an idle node, up to the type's limit").isEqualTo(2);
         } finally {
             runner.stop();
+        }
+    }
+
+    /** Ends the request in flight and waits out the quiet interval after it. */
+    private static void endRequestAndAwaitIdle(RequestActivity activity) {
+        activity.ended();
+        long idleBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (activity.busy()) {
+            assertThat(System.nanoTime() - idleBy).as("the node became idle").isNegative();
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
