@@ -76,8 +76,9 @@ public final class AuditChain {
     @Deactivate
     void deactivate() throws InterruptedException {
         if (sealer != null) {
-            sealer.shutdownNow();
-            // A sealing run still going would outlive the bundle and meet the database stopping after it.
+            // Not shutdownNow(): an interrupt inside Derby's file I/O closes its file channel under every thread (see
+            // JobRunner.stop). A sealing run still going would outlive the bundle and meet the database stopping after it.
+            sealer.shutdown();
             sealer.awaitTermination(5, TimeUnit.SECONDS);
         }
     }

@@ -75,6 +75,7 @@ public final class JobRunner implements JobScheduler {
      */
     private final ScheduledExecutorService purger;
     private final Duration keepDone;
+    private volatile boolean stopping;
     private final ExecutorService executor;
     private final RunningJobs concurrency = new RunningJobs();
     private final RequestActivity activity;
@@ -138,9 +139,14 @@ public final class JobRunner implements JobScheduler {
 
     @Deactivate
     void stop() throws InterruptedException {
-        poller.shutdownNow();
-        purger.shutdownNow();
-        executor.shutdownNow();
+        // Never interrupt these threads: a thread interrupted in the middle of Derby's file I/O closes the file channel
+        // under every other thread, and Derby's own shutdown then spent up to a minute recovering it (CaseworkApiIT: a
+        // node that did not stop within 60 s of SIGTERM; derby.log: 08000 "Connection closed by unknown interrupt").
+        // A job still running after the wait ends with the database, and runs again after the next start.
+        stopping = true;
+        poller.shutdown();
+        purger.shutdown();
+        executor.shutdown();
         executor.awaitTermination(5, TimeUnit.SECONDS);
     }
 
@@ -196,7 +202,7 @@ public final class JobRunner implements JobScheduler {
 
     private void purgeDoneSafely() {
         try {
-            int deleted = store.purgeDone(Instant.now().minus(keepDone), PURGE_BATCH);
+            int deleted = store.purgeDone(Instant.now().minus(keepDone), PURGE_BATCH, () -> !stopping);
             if (deleted > 0) {
                 LOG.info("Deleted {} jobs finished more than {} days ago", deleted, keepDone.toDays());
             }

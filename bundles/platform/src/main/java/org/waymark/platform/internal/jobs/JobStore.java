@@ -257,9 +257,10 @@ public final class JobStore {
      * key from running again; the keys Waymark uses name a day, a message or a due date, so none is scheduled again
      * after the weeks a finished job is kept.
      *
+     * @param carryOn asked before each batch: false stops (the node is stopping)
      * @return how many were deleted
      */
-    public int purgeDone(Instant before, int batch) {
+    public int purgeDone(Instant before, int batch, java.util.function.BooleanSupplier carryOn) {
         int total = 0;
         int deleted;
         do {
@@ -292,7 +293,7 @@ public final class JobStore {
                 return ids.size();
             });
             total += deleted;
-        } while (deleted == batch);
+        } while (deleted == batch && carryOn.getAsBoolean());
         return total;
     }
 

@@ -86,7 +86,8 @@ final class PluginGuard {
                 || error instanceof Jdbc.DatabaseUnavailableException;
     }
 
+    /** Without interrupts: a plugin call may be inside Derby's file I/O (see JobRunner.stop). */
     void shutdown() {
-        threads.shutdownNow();
+        threads.shutdown();
     }
 }
