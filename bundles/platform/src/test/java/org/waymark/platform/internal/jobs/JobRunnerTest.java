@@ -180,6 +180,30 @@ class JobRunnerTest {
         }
     }
 
+    @Test
+    void stoppingNeverInterruptsARunningJobWhichMayBeInDerbysFileIo() throws Exception {
+        DataSource db = TestDatabase.migrated("db/platform.xml");
+        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        JobHandler slow = new Handler("slow", 1, job -> {
+            started.countDown();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() - until < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            interrupted.set(Thread.currentThread().isInterrupted());
+            finished.countDown();
+        });
+        Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("slow", "one", null)));
+        JobRunner runner = new JobRunner(db, null, new Listed(List.of(slow)), new RequestActivity(), config(Map.of("jobPollMillis", 20L)));
+        assertThat(started.await(15, TimeUnit.SECONDS)).isTrue();
+        runner.stop();
+        assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(interrupted.get()).as("the job's thread was interrupted by the stop").isFalse();
+    }
+
     /** Ends the request in flight and waits out the quiet interval after it. */
     private static void endRequestAndAwaitIdle(RequestActivity activity) {
         activity.ended();
