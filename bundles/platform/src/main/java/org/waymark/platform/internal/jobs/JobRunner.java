@@ -212,6 +212,9 @@ public final class JobRunner implements JobScheduler {
     }
 
     private void pollSafely() {
+        if (stopping) {
+            return; // a wake-up scheduled before the stop: leasing now would hold jobs that no worker will run
+        }
         try {
             poll();
         } catch (RuntimeException e) {
