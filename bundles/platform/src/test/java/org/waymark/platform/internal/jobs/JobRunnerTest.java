@@ -135,10 +135,7 @@ class JobRunnerTest {
         CountDownLatch ran = new CountDownLatch(4);
         JobHandler validation = new Handler("validate", 2, job -> {
             mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-            long done = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
-            while (System.nanoTime() - done < 0) {
-                Thread.sleep(5);
-            }
+            runFor(TimeUnit.MILLISECONDS.toNanos(150));
             running.decrementAndGet();
             ran.countDown();
         }, true);
@@ -189,10 +186,7 @@ class JobRunnerTest {
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
         JobHandler slow = new Handler("slow", 1, job -> {
             started.countDown();
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-            while (System.nanoTime() - until < 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            }
+            runFor(TimeUnit.MILLISECONDS.toNanos(300));
             interrupted.set(Thread.currentThread().isInterrupted());
             finished.countDown();
         });
@@ -202,6 +196,14 @@ class JobRunnerTest {
         runner.stop();
         assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(interrupted.get()).as("the job's thread was interrupted by the stop").isFalse();
+    }
+
+    /** A job's work: holds its thread until the deadline, without sleeping (parking keeps an interrupt visible). */
+    private static void runFor(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() - until < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(until - System.nanoTime());
+        }
     }
 
     /** Ends the request in flight and waits out the quiet interval after it. */
