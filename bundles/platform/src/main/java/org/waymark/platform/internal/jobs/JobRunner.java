@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -202,7 +201,7 @@ public final class JobRunner implements JobScheduler {
 
     private void purgeDoneSafely() {
         try {
-            int deleted = store.purgeDone(Instant.now().minus(keepDone), PURGE_BATCH, () -> !stopping);
+            int deleted = store.purgeDone(keepDone, PURGE_BATCH, () -> !stopping);
             if (deleted > 0) {
                 LOG.info("Deleted {} jobs finished more than {} days ago", deleted, keepDone.toDays());
             }

@@ -252,7 +252,7 @@ public final class JobStore {
     }
 
     /**
-     * Deletes finished jobs whose last run ended before {@code before}, a batch per transaction so that no lock is
+     * Deletes finished jobs whose last run ended longer ago than {@code kept}, a batch per transaction so that no lock is
      * held for long. Dead-lettered and pending jobs stay. A finished job's key keeps a second schedule of the same
      * key from running again; the keys Waymark uses name a day, a message or a due date, so none is scheduled again
      * after the weeks a finished job is kept.
@@ -260,7 +260,8 @@ public final class JobStore {
      * @param carryOn asked before each batch: false stops (the node is stopping)
      * @return how many were deleted
      */
-    public int purgeDone(Instant before, int batch, java.util.function.BooleanSupplier carryOn) {
+    public int purgeDone(Duration kept, int batch, java.util.function.BooleanSupplier carryOn) {
+        Instant before = clock.instant().minus(kept);
         int total = 0;
         int deleted;
         do {

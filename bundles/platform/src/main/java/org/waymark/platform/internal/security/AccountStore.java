@@ -6,13 +6,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -28,17 +26,13 @@ import org.waymark.platform.db.Jdbc;
 /** People (console users) and machine clients, with hashed passwords and secrets. */
 @Component(service = {AccountStore.class, StaffDirectory.class})
 public final class AccountStore implements StaffDirectory {
-    /** Checked credentials are remembered briefly so that HTTP Basic does not pay for bcrypt on every request. */
-    private static final Duration VERIFIED_CACHE = Duration.ofSeconds(60);
     private static final int MIN_PASSWORD = 10;
     private static final String USER_NAME = "[a-z0-9][a-z0-9._-]{1,63}";
 
     private final DataSource db;
     private final Clock clock;
-    private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
-
-    private record Verified(Caller caller, Instant until) {
-    }
+    /** Checked credentials, so that HTTP Basic does not pay for bcrypt on every request. */
+    private final RememberedCallers verified;
 
     public record NewUser(String username, String password, Set<String> roles, Set<String> areas) {
     }
@@ -52,6 +46,7 @@ public final class AccountStore implements StaffDirectory {
     AccountStore(DataSource db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.verified = new RememberedCallers(clock);
     }
 
     public void createUser(NewUser user) {
@@ -191,8 +186,7 @@ public final class AccountStore implements StaffDirectory {
         if (password == null) {
             return Optional.empty();
         }
-        Verified hit = verified.get(Secrets.sha256("u:" + username + "\u0000" + password));
-        return hit != null && hit.until().isAfter(clock.instant()) ? Optional.of(hit.caller()) : Optional.empty();
+        return verified.find(Secrets.sha256("u:" + username + "\u0000" + password));
     }
 
     public Optional<Caller> verifyClient(String clientId, String secret) {
@@ -207,19 +201,15 @@ public final class AccountStore implements StaffDirectory {
             return Optional.empty();
         }
         String cacheKey = Secrets.sha256(key + "\u0000" + secret);
-        Instant now = clock.instant();
-        Verified hit = verified.get(cacheKey);
-        if (hit != null && hit.until().isAfter(now)) {
-            return Optional.of(hit.caller());
+        Optional<Caller> remembered = verified.find(cacheKey);
+        if (remembered.isPresent()) {
+            return remembered;
         }
         Optional<Stored> stored = lookup.get();
         if (stored.isEmpty() || !PasswordHashing.matches(secret, stored.get().hash())) {
             return Optional.empty();
         }
-        if (verified.size() > 10_000) {
-            verified.clear();
-        }
-        verified.put(cacheKey, new Verified(stored.get().caller(), now.plus(VERIFIED_CACHE)));
+        verified.remember(cacheKey, stored.get().caller(), null);
         return Optional.of(stored.get().caller());
     }
 
@@ -255,7 +245,7 @@ public final class AccountStore implements StaffDirectory {
     /** Disables (a leaver) or re-enables a user; a disabled user's sessions stop working at their next request. */
     public void setEnabled(String username, boolean enabled) {
         update(username, "UPDATE wm_user SET enabled = ? WHERE username = ?", s -> s.setBoolean(1, enabled));
-        verified.clear();
+        verified.forgetAll();
         if (!enabled) {
             Jdbc.inTransaction(db, c -> {
                 try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_session WHERE username = ?")) {
@@ -273,7 +263,7 @@ public final class AccountStore implements StaffDirectory {
         }
         String hash = PasswordHashing.hash(password);
         update(username, "UPDATE wm_user SET password_hash = ? WHERE username = ?", s -> s.setString(1, hash));
-        verified.clear();
+        verified.forgetAll();
     }
 
     @FunctionalInterface

@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,21 +26,12 @@ public final class TokenService {
     static final Duration SESSION_MAX = Duration.ofHours(12);
     /** Sliding the idle deadline costs a write: do it at most this often per session. */
     private static final Duration IDLE_GRANULARITY = Duration.ofMinutes(1);
-    /**
-     * How long a resolved access token is answered from memory: as long as a checked password ({@link AccountStore}),
-     * and never past the token's own expiry. Looking it up cost a transaction on every request a GP system sends.
-     */
-    static final Duration RESOLVED_TOKEN_CACHE = Duration.ofSeconds(60);
-    private static final int MAX_RESOLVED_TOKENS = 10_000;
 
     private final DataSource db;
     private final AccountStore accounts;
     private final Clock clock;
-    /** By the token's SHA-256 digest, as stored: the token itself is kept nowhere. */
-    private final ConcurrentHashMap<String, Resolved> resolved = new ConcurrentHashMap<>();
-
-    private record Resolved(Caller caller, Instant until) {
-    }
+    /** Resolved access tokens, never past their own expiry; looking one up costs a transaction on every request. */
+    private final RememberedCallers resolved;
 
     public record AccessToken(String value, long expiresInSeconds) {
     }
@@ -59,6 +49,7 @@ public final class TokenService {
         this.db = db;
         this.accounts = accounts;
         this.clock = clock;
+        this.resolved = new RememberedCallers(clock);
     }
 
     public AccessToken issueAccessToken(Caller client) {
@@ -87,9 +78,9 @@ public final class TokenService {
         }
         String hash = Secrets.sha256(token);
         Instant now = clock.instant();
-        Resolved hit = resolved.get(hash);
-        if (hit != null && hit.until().isAfter(now)) {
-            return Optional.of(hit.caller());
+        Optional<Caller> remembered = resolved.find(hash);
+        if (remembered.isPresent()) {
+            return remembered;
         }
         record Found(Caller caller, Instant expires) {
         }
@@ -112,14 +103,10 @@ public final class TokenService {
             return AccountStore.findClient(c, clientId).map(client -> new Found(client, expires));
         });
         if (found.isEmpty()) {
-            resolved.remove(hash);
+            resolved.forget(hash);
             return Optional.empty();
         }
-        if (resolved.size() >= MAX_RESOLVED_TOKENS) {
-            resolved.clear();
-        }
-        Instant until = now.plus(RESOLVED_TOKEN_CACHE);
-        resolved.put(hash, new Resolved(found.get().caller(), until.isBefore(found.get().expires()) ? until : found.get().expires()));
+        resolved.remember(hash, found.get().caller(), found.get().expires());
         return Optional.of(found.get().caller());
     }
 

@@ -118,7 +118,7 @@ class AccountsAndTokensTest {
             c.createStatement().executeUpdate("DELETE FROM wm_access_token");
         }
         assertThat(tokens.resolveAccessToken(token.value())).as("remembered, without a look at the database").isPresent();
-        clock.advance(TokenService.RESOLVED_TOKEN_CACHE.plusSeconds(1));
+        clock.advance(RememberedCallers.REMEMBERED_FOR.plusSeconds(1));
         assertThat(tokens.resolveAccessToken(token.value())).as("looked up again after a minute: gone").isEmpty();
 
         TokenService.AccessToken late = tokens.issueAccessToken(accounts.verifyClient("gp-three", secret).orElseThrow());
