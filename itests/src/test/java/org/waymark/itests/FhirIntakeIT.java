@@ -123,6 +123,7 @@ class FhirIntakeIT {
         assertThat(referralEntry.path("etag").asText()).isEqualTo("W/\"1\"");
         String patientId = URI.create(patientEntry.path("location").asText()).getPath().split("/")[3];
         String referralId = URI.create(referralEntry.path("location").asText()).getPath().split("/")[3];
+        assertThat(patientReads(patientId)).as("an answer of locations and versions shows nothing of the patient").isZero();
 
         JsonNode referral = get(token, "/fhir/ServiceRequest/" + referralId);
         assertThat(referral.path("subject").path("reference").asText()).isEqualTo("Patient/" + patientId);
@@ -138,6 +139,7 @@ class FhirIntakeIT {
         assertThat(secondAnswer.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(patientId);
         assertThat(secondAnswer.path("entry").get(1).path("response").path("status").asText()).isEqualTo("201 Created");
         assertThat(secondAnswer.path("entry").get(1).path("resource").path("resourceType").asText()).isEqualTo("ServiceRequest");
+        assertThat(patientReads(patientId)).as("the GET above, then the stored record shown in this answer").isEqualTo(2);
 
         // A retry of the first transaction creates nothing and answers with what is stored.
         int before = total(token, "/fhir/ServiceRequest?_count=0");
@@ -149,6 +151,11 @@ class FhirIntakeIT {
         assertThat(replayed.path("entry").get(1).path("response").path("location").asText()).isEqualTo(referralEntry.path("location").asText());
         assertThat(total(token, "/fhir/ServiceRequest?_count=0")).isEqualTo(before);
         assertThat(total(token, "/fhir/Patient?identifier=" + NHS + "%7C9990020000")).isEqualTo(1);
+    }
+
+    private int patientReads(String patientId) {
+        return json(server.get("/api/admin/audit?action=read&resourceType=Patient&patientId=" + patientId, "Authorization",
+                basic("admin", "admin"))).path("items").size();
     }
 
     @Test

@@ -93,7 +93,12 @@ public final class TransactionResource extends ReferralEndpoint {
         for (TransactionBundle.PatientEntry patientEntry : transaction.patients()) {
             int first = indexOfFirstReferral(referralEntries, patientEntry.key());
             Intake intake = intakes.get(first);
-            Patient patient = referrals.findPatient(sender, intake.referral().patientId()).orElseThrow();
+            // With return=representation the answer shows the stored record, which may hold more than this sender
+            // sent (a person referred before): that is a read, scoped and audited. Otherwise the entry gives only
+            // the record's location and version, which the intake read with the referral.
+            Patient patient = representation || intake.patientRecord() == null
+                    ? referrals.findPatient(sender, intake.referral().patientId()).orElseThrow()
+                    : intake.patientRecord();
             boolean created = intake.created() && intake.patient().isNewRecord();
             entries[patientEntry.index()] = entry(request, ReferralMapping.toPatient(patient), created, representation);
         }

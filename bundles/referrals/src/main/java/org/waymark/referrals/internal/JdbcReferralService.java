@@ -117,7 +117,7 @@ public final class JdbcReferralService implements ReferralService {
         for (int i = 0; i < received.size(); i++) {
             Intake intake = received.get(i);
             answered.add(!intake.created() || i >= areaWarnings.size() ? intake : new Intake(intake.referral(), true,
-                    concat(intake.warnings(), areaWarnings.get(i)), intake.patient()));
+                    concat(intake.warnings(), areaWarnings.get(i)), intake.patient(), intake.patientRecord()));
         }
         return answered;
     }

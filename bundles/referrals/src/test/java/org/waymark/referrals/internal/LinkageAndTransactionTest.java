@@ -203,12 +203,19 @@ class LinkageAndTransactionTest {
         assertThat(intakes.get(0).patient()).isEqualTo(PatientOutcome.CREATED);
         assertThat(intakes.get(1).referral().patientId()).isEqualTo(intakes.get(0).referral().patientId());
         assertThat(count("SELECT COUNT(*) FROM wm_patient")).isEqualTo(1);
+        // The answer's Patient entry comes from the record the intake read with the referrals, not a search afterwards.
+        assertThat(intakes).allSatisfy(intake -> {
+            assertThat(intake.patientRecord().id()).isEqualTo(intakes.get(0).referral().patientId());
+            assertThat(intake.patientRecord().version()).isEqualTo(1);
+            assertThat(intake.patientRecord().demographics().family()).isEqualTo("Holloway");
+        });
 
         List<Intake> replay = service.receiveAll(GP, List.of(
                 new NewReferral("https://gp.example/ref", "T1", margaret, "Lonely", null, "routine", null, null, null, null, null),
                 new NewReferral("https://gp.example/ref", "T2", margaret, "Debt", null, "routine", null, null, null, null, null)));
         assertThat(replay).extracting(Intake::created).containsExactly(false, false);
         assertThat(replay).extracting(i -> i.referral().id()).containsExactly(intakes.get(0).referral().id(), intakes.get(1).referral().id());
+        assertThat(replay).extracting(i -> i.patientRecord().id()).containsOnly(intakes.get(0).referral().patientId());
         assertThat(count("SELECT COUNT(*) FROM wm_referral")).isEqualTo(2);
     }
 
