@@ -1,6 +1,7 @@
 package org.waymark.fhir.internal;
 
 import java.net.URI;
+import java.util.regex.Pattern;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.UriInfo;
 
@@ -9,6 +10,7 @@ import javax.ws.rs.core.UriInfo;
  * (WAYMARK_BASE_URL when set, else the address the request came to) for fullUrl, Location and paging links.
  */
 record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo uri) {
+    private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
 
     static FhirRequest of(HttpHeaders headers, UriInfo uri, String configuredBaseUrl) {
         String format = uri.getQueryParameters().getFirst("_format");
@@ -22,7 +24,7 @@ record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo ur
         if (configured == null || configured.isBlank()) {
             return null;
         }
-        String root = configured.strip().replaceAll("/+$", "");
+        String root = TRAILING_SLASHES.matcher(configured.strip()).replaceAll("");
         return root.endsWith("/fhir") ? root : root + "/fhir";
     }
 
@@ -31,7 +33,7 @@ record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo ur
             return configuredBase(configured);
         }
         URI requestBase = uri.getBaseUri();
-        return requestBase.toString().replaceAll("/+$", "");
+        return TRAILING_SLASHES.matcher(requestBase.toString()).replaceAll("");
     }
 
     String url(String relative) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.Intake.PatientOutcome;
@@ -31,6 +32,10 @@ import org.waymark.platform.db.Jdbc;
  * The returned {@link Link} says what was decided and why; {@link LinkageRecords} stores that once the referral exists.
  */
 final class PatientLinker {
+    // Compiled once: String.replaceAll compiles its pattern on every call, 1% of a BaRS message's CPU here.
+    private static final Pattern MARKS = Pattern.compile("\\p{M}");
+    private static final Pattern NOT_LOWER_ALPHANUMERIC = Pattern.compile("[^a-z0-9]");
+    private static final Pattern NOT_UPPER_ALPHANUMERIC = Pattern.compile("[^A-Z0-9]");
     static final String UNVERIFIED_WARNING =
             "The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient";
 
@@ -149,7 +154,7 @@ final class PatientLinker {
     /** Lower case without accents or punctuation, so that searches by name prefix are plain index scans. */
     static String normalise(String name) {
         String decomposed = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD);
-        return decomposed.replaceAll("\\p{M}", "").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+        return NOT_LOWER_ALPHANUMERIC.matcher(MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT)).replaceAll("");
     }
 
     /** Upper case without spaces or punctuation: "s1 2ab" and "S12AB" are one postcode. */
@@ -157,7 +162,7 @@ final class PatientLinker {
         if (postcode == null) {
             return null;
         }
-        String p = postcode.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "");
+        String p = NOT_UPPER_ALPHANUMERIC.matcher(postcode.toUpperCase(Locale.ROOT)).replaceAll("");
         return p.isEmpty() ? null : p;
     }
 
