@@ -23,7 +23,7 @@ public interface ReferralService {
      * once. As with {@link #receive(Caller, NewReferral)}, an identifier the sender already used returns its
      * existing referral, so a whole transaction can be retried safely.
      *
-     * @return one intake per referral, in the order given
+     * @return one intake per referral, in the order given, each with its {@link Intake#patientRecord()} (since 1.4)
      * @since 1.1
      */
     List<Intake> receiveAll(Caller sender, List<NewReferral> referrals);

@@ -96,7 +96,7 @@ public final class TransactionResource extends ReferralEndpoint {
             // With return=representation the answer shows the stored record, which may hold more than this sender
             // sent (a person referred before): that is a read, scoped and audited. Otherwise the entry gives only
             // the record's location and version, which the intake read with the referral.
-            Patient patient = representation || intake.patientRecord() == null
+            Patient patient = representation
                     ? referrals.findPatient(sender, intake.referral().patientId()).orElseThrow()
                     : intake.patientRecord();
             boolean created = intake.created() && intake.patient().isNewRecord();

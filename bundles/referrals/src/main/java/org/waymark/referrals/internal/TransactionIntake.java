@@ -74,11 +74,15 @@ final class TransactionIntake {
         }
     }
 
-    private record Outcome(Referral referral, boolean created, PatientLinker.Link link, Patient patientRecord) {
+    private record Outcome(Referral referral, boolean created, PatientLinker.Link link) {
+    }
+
+    /** What the transaction stored or found, and the patient records its referrals link to, by id. */
+    private record Received(List<Outcome> outcomes, Map<String, Patient> patients) {
     }
 
     private List<Intake> attempt(Caller sender, String area, List<NewReferral> referrals) {
-        List<Outcome> outcomes = Jdbc.inTransaction(db, c -> {
+        Received received = Jdbc.inTransaction(db, c -> {
             Instant now = clock.instant();
             Referral[] existing = new Referral[referrals.size()];
             Map<String, PatientLinker.Link> linkOfSubject = new HashMap<>();
@@ -100,7 +104,7 @@ final class TransactionIntake {
             for (int i = 0; i < referrals.size(); i++) {
                 NewReferral referral = referrals.get(i);
                 if (existing[i] != null) {
-                    result.add(new Outcome(existing[i], false, null, null));
+                    result.add(new Outcome(existing[i], false, null));
                     continue;
                 }
                 String key = referral.subject().key();
@@ -110,23 +114,23 @@ final class TransactionIntake {
                 }
                 Referral created = JdbcReferralService.queryOne(c, "r.id = ?", List.of(stored.referralId())).orElseThrow();
                 audit.record(c, sender, AuditLog.Action.CREATE, "ServiceRequest", created.id(), created.patientId());
-                result.add(new Outcome(created, true, stored.link(), null));
+                result.add(new Outcome(created, true, stored.link()));
             }
-            return withPatientRecords(c, result);
+            return new Received(result, patientRecords(c, result));
         });
         List<Intake> intakes = new ArrayList<>();
         int created = 0;
-        for (Outcome outcome : outcomes) {
+        for (Outcome outcome : received.outcomes()) {
+            Patient patientRecord = received.patients().get(outcome.referral().patientId());
             if (outcome.created()) {
                 created++;
-                intakes.add(new Intake(outcome.referral(), true, outcome.link().warnings(), outcome.link().outcome(),
-                        outcome.patientRecord()));
+                intakes.add(new Intake(outcome.referral(), true, outcome.link().warnings(), outcome.link().outcome(), patientRecord));
             } else {
-                intakes.add(new Intake(outcome.referral(), false, List.of(), PatientOutcome.MATCHED, outcome.patientRecord()));
+                intakes.add(new Intake(outcome.referral(), false, List.of(), PatientOutcome.MATCHED, patientRecord));
             }
         }
         LOG.info("Transaction from {} for area {}: {} referrals received, {} already held", sender.id(), area, created,
-                outcomes.size() - created);
+                intakes.size() - created);
         return intakes;
     }
 
@@ -135,19 +139,15 @@ final class TransactionIntake {
      * read here, in the transaction that linked them, rather than by a scoped and audited search per entry afterwards
      * (a transaction for the search and another for its audit row: about 15% of the CPU of a transaction Bundle).
      */
-    private static List<Outcome> withPatientRecords(Connection c, List<Outcome> outcomes) throws SQLException {
+    private static Map<String, Patient> patientRecords(Connection c, List<Outcome> outcomes) throws SQLException {
         Map<String, Patient> records = new HashMap<>();
-        List<Outcome> complete = new ArrayList<>(outcomes.size());
         for (Outcome outcome : outcomes) {
             String patientId = outcome.referral().patientId();
-            Patient record = records.get(patientId);
-            if (record == null) {
-                record = patient(c, patientId);
-                records.put(patientId, record);
+            if (!records.containsKey(patientId)) {
+                records.put(patientId, patient(c, patientId));
             }
-            complete.add(new Outcome(outcome.referral(), outcome.created(), outcome.link(), record));
         }
-        return complete;
+        return records;
     }
 
     private static Patient patient(Connection c, String patientId) throws SQLException {

@@ -43,6 +43,9 @@ public final class AuditChain {
      *  background sealer off (rows are then sealed when the chain is verified). */
     private static final long SEAL_EVERY_MILLIS = Long.getLong("waymark.audit.sealMillis", 1000);
 
+    /** The rows not yet in the chain, found through the chain index (a comment to PostgreSQL). */
+    private static final String UNSEALED_ROWS = " FROM wm_audit --DERBY-PROPERTIES index=wm_audit_chain_seq\n WHERE chain_seq IS NULL";
+
     /**
      * The rows not yet in the chain, oldest first. Derby is told to use the (chain_seq, id) index: left to itself it
      * kept the plan it had made while the trail was small, a scan of the whole table and a sort, once a second and
@@ -50,8 +53,7 @@ public final class AuditChain {
      * Ordering by chain_seq, NULL in every row wanted, lets the index's own order stand for the sort.
      */
     static final String UNSEALED = "SELECT id, occurred_at, actor, actor_kind, action_type, resource_type, resource_id, patient_id"
-            + " FROM wm_audit --DERBY-PROPERTIES index=wm_audit_chain_seq\n WHERE chain_seq IS NULL ORDER BY chain_seq, id"
-            + " FETCH FIRST " + BATCH + " ROWS ONLY";
+            + UNSEALED_ROWS + " ORDER BY chain_seq, id FETCH FIRST " + BATCH + " ROWS ONLY";
 
     private final DataSource db;
     private final Clock clock;
@@ -206,7 +208,7 @@ public final class AuditChain {
     }
 
     private static long unsealed(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wm_audit --DERBY-PROPERTIES index=wm_audit_chain_seq\n WHERE chain_seq IS NULL");
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*)" + UNSEALED_ROWS);
              ResultSet r = s.executeQuery()) {
             r.next();
             return r.getLong(1);

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.waymark.api.jobs.Job;
 import org.waymark.api.jobs.JobRequest;
@@ -260,7 +261,7 @@ public final class JobStore {
      * @param carryOn asked before each batch: false stops (the node is stopping)
      * @return how many were deleted
      */
-    public int purgeDone(Duration kept, int batch, java.util.function.BooleanSupplier carryOn) {
+    public int purgeDone(Duration kept, int batch, BooleanSupplier carryOn) {
         Instant before = clock.instant().minus(kept);
         int total = 0;
         int deleted;

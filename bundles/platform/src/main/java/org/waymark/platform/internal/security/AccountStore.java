@@ -26,6 +26,9 @@ import org.waymark.platform.db.Jdbc;
 /** People (console users) and machine clients, with hashed passwords and secrets. */
 @Component(service = {AccountStore.class, StaffDirectory.class})
 public final class AccountStore implements StaffDirectory {
+    /** Users and clients are remembered apart: a client and a user of the same name are different callers. */
+    private static final String USER_KEY = "u:";
+    private static final String CLIENT_KEY = "c:";
     private static final int MIN_PASSWORD = 10;
     private static final String USER_NAME = "[a-z0-9][a-z0-9._-]{1,63}";
 
@@ -175,7 +178,7 @@ public final class AccountStore implements StaffDirectory {
     }
 
     public Optional<Caller> verifyUser(String username, String password) {
-        return verify("u:" + username, password, () -> findUserHash(username));
+        return verify(USER_KEY + username, password, () -> findUserHash(username));
     }
 
     /**
@@ -186,11 +189,11 @@ public final class AccountStore implements StaffDirectory {
         if (password == null) {
             return Optional.empty();
         }
-        return verified.find(Secrets.sha256("u:" + username + "\u0000" + password));
+        return verified.find(credentialDigest(USER_KEY + username, password));
     }
 
     public Optional<Caller> verifyClient(String clientId, String secret) {
-        return verify("c:" + clientId, secret, () -> findClientHash(clientId));
+        return verify(CLIENT_KEY + clientId, secret, () -> findClientHash(clientId));
     }
 
     private record Stored(String hash, Caller caller) {
@@ -200,7 +203,7 @@ public final class AccountStore implements StaffDirectory {
         if (secret == null || secret.isEmpty() || secret.length() > 200) {
             return Optional.empty();
         }
-        String cacheKey = Secrets.sha256(key + "\u0000" + secret);
+        String cacheKey = credentialDigest(key, secret);
         Optional<Caller> remembered = verified.find(cacheKey);
         if (remembered.isPresent()) {
             return remembered;
@@ -211,6 +214,11 @@ public final class AccountStore implements StaffDirectory {
         }
         verified.remember(cacheKey, stored.get().caller(), null);
         return Optional.of(stored.get().caller());
+    }
+
+    /** What a proven credential is remembered by: neither the name nor the secret is kept as it is. */
+    private static String credentialDigest(String key, String secret) {
+        return Secrets.sha256(key + "\u0000" + secret);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.jobs.Job;
 import org.waymark.api.jobs.JobHandler;
@@ -24,10 +25,32 @@ import org.waymark.platform.internal.RequestActivity;
 import org.waymark.platform.testing.TestDatabase;
 
 class JobRunnerTest {
+    private DataSource db;
+    private JobStore store;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = TestDatabase.migrated("db/platform.xml");
+        store = new JobStore(db, Clock.systemUTC(), "test", 3);
+    }
+
+    private void schedule(String type, String key) {
+        Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now(type, key, null)));
+    }
+
+    /** {@code count} jobs of a type, keyed {@code keyPrefix} 0, 1, ... */
+    private void schedule(String type, String keyPrefix, int count) {
+        for (int i = 0; i < count; i++) {
+            schedule(type, keyPrefix + i);
+        }
+    }
+
+    private JobRunner startRunner(RequestActivity activity, long pollMillis, JobHandler... handlers) throws Exception {
+        return new JobRunner(db, null, new Listed(List.of(handlers)), activity, config(Map.of("jobPollMillis", pollMillis)));
+    }
 
     @Test
     void aHeavyTypesBacklogKeepsToItsOwnLimitAndOtherTypesRunBesideIt() throws Exception {
-        DataSource db = TestDatabase.migrated("db/platform.xml");
         CountDownLatch heavyMayFinish = new CountDownLatch(1);
         CountDownLatch lightRan = new CountDownLatch(1);
         CountDownLatch heavyStarted = new CountDownLatch(1);
@@ -40,14 +63,10 @@ class JobRunnerTest {
             heavyRunning.decrementAndGet();
         });
         JobHandler light = new Handler("light", Integer.MAX_VALUE, job -> lightRan.countDown());
-        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
-        for (int i = 0; i < 10; i++) {
-            String key = "backlog-" + i;
-            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("heavy", key, null)));
-        }
-        Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("light", "after-the-backlog", null)));
+        schedule("heavy", "backlog-", 10);
+        schedule("light", "after-the-backlog");
 
-        JobRunner runner = new JobRunner(db, null, new Listed(List.of(heavy, light)), new RequestActivity(), config(Map.of("jobPollMillis", 20L)));
+        JobRunner runner = startRunner(new RequestActivity(), 20L, heavy, light);
         try {
             assertThat(lightRan.await(15, TimeUnit.SECONDS)).as("the light job runs while the heavy backlog waits").isTrue();
             // The light job may run before the first heavy one has started (seen on a loaded machine): wait for that
@@ -62,16 +81,10 @@ class JobRunnerTest {
 
     @Test
     void aTypeLimitedToOneRunWorksThroughItsBacklogBackToBackNotOnePerPoll() throws Exception {
-        DataSource db = TestDatabase.migrated("db/platform.xml");
         CountDownLatch allRan = new CountDownLatch(20);
-        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
-        for (int i = 0; i < 20; i++) {
-            String key = "backlog-" + i;
-            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("one-at-a-time", key, null)));
-        }
+        schedule("one-at-a-time", "backlog-", 20);
         // Polls 10 s apart: twenty jobs finish in time only if each finished job leases the next.
-        JobRunner runner = new JobRunner(db, null, new Listed(List.of(new Handler("one-at-a-time", 1, job -> allRan.countDown()))),
-                new RequestActivity(), config(Map.of("jobPollMillis", 10_000L)));
+        JobRunner runner = startRunner(new RequestActivity(), 10_000L, new Handler("one-at-a-time", 1, job -> allRan.countDown()));
         try {
             assertThat(allRan.await(8, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -81,8 +94,6 @@ class JobRunnerTest {
 
     @Test
     void backgroundJobsYieldToRequestsAndRunBackToBackWhenTheNodeIsIdle() throws Exception {
-        DataSource db = TestDatabase.migrated("db/platform.xml");
-        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
         List<Long> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch busyRuns = new CountDownLatch(3);
         JobHandler validation = new Handler("validate", 1, job -> {
@@ -93,13 +104,10 @@ class JobRunnerTest {
             }
             busyRuns.countDown();
         }, true);
-        for (int i = 0; i < 3; i++) {
-            String key = "busy-" + i;
-            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
-        }
+        schedule("validate", "busy-", 3);
         RequestActivity activity = new RequestActivity();
         activity.started(); // a request in flight throughout
-        JobRunner runner = new JobRunner(db, null, new Listed(List.of(validation)), activity, config(Map.of("jobPollMillis", 20L)));
+        JobRunner runner = startRunner(activity, 20L, validation);
         try {
             assertThat(busyRuns.await(15, TimeUnit.SECONDS)).isTrue();
             for (int i = 1; i < starts.size(); i++) {
@@ -114,12 +122,9 @@ class JobRunnerTest {
             CountDownLatch idleRuns = new CountDownLatch(3);
             JobHandler idle = new Handler("validate", 1, job -> idleRuns.countDown(), true);
             runner.stop();
-            for (int i = 0; i < 3; i++) {
-                String key = "idle-" + i;
-                Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
-            }
+            schedule("validate", "idle-", 3);
             // Polls 10 s apart: the three finish in time only if each one leases the next at once.
-            runner = new JobRunner(db, null, new Listed(List.of(idle)), activity, config(Map.of("jobPollMillis", 10_000L)));
+            runner = startRunner(activity, 10_000L, idle);
             assertThat(idleRuns.await(8, TimeUnit.SECONDS)).as("back to back on an idle node").isTrue();
         } finally {
             runner.stop();
@@ -128,8 +133,6 @@ class JobRunnerTest {
 
     @Test
     void aBackgroundTypeRunsOneAtATimeWhileTheNodeIsBusyAndUpToItsLimitWhenIdle() throws Exception {
-        DataSource db = TestDatabase.migrated("db/platform.xml");
-        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
         AtomicInteger running = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
         CountDownLatch ran = new CountDownLatch(4);
@@ -139,13 +142,10 @@ class JobRunnerTest {
             running.decrementAndGet();
             ran.countDown();
         }, true);
-        for (int i = 0; i < 4; i++) {
-            String key = "busy-" + i;
-            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
-        }
+        schedule("validate", "busy-", 4);
         RequestActivity activity = new RequestActivity();
         activity.started();
-        JobRunner runner = new JobRunner(db, null, new Listed(List.of(validation)), activity, config(Map.of("jobPollMillis", 20L)));
+        JobRunner runner = startRunner(activity, 20L, validation);
         try {
             assertThat(ran.await(15, TimeUnit.SECONDS)).isTrue();
             assertThat(mostAtOnce.get()).as("while requests are served").isEqualTo(1);
@@ -164,11 +164,8 @@ class JobRunnerTest {
             running.decrementAndGet();
             idleRan.countDown();
         }, true);
-        for (int i = 0; i < 4; i++) {
-            String key = "idle-" + i;
-            Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("validate", key, null)));
-        }
-        runner = new JobRunner(db, null, new Listed(List.of(idleValidation)), activity, config(Map.of("jobPollMillis", 20L)));
+        schedule("validate", "idle-", 4);
+        runner = startRunner(activity, 20L, idleValidation);
         try {
             assertThat(idleRan.await(15, TimeUnit.SECONDS)).isTrue();
             assertThat(mostAtOnce.get()).as("on an idle node, up to the type's limit").isEqualTo(2);
@@ -179,8 +176,6 @@ class JobRunnerTest {
 
     @Test
     void stoppingNeverInterruptsARunningJobWhichMayBeInDerbysFileIo() throws Exception {
-        DataSource db = TestDatabase.migrated("db/platform.xml");
-        JobStore store = new JobStore(db, Clock.systemUTC(), "test", 3);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
         java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
@@ -190,8 +185,8 @@ class JobRunnerTest {
             interrupted.set(Thread.currentThread().isInterrupted());
             finished.countDown();
         });
-        Jdbc.inTransaction(db, c -> store.insert(c, JobRequest.now("slow", "one", null)));
-        JobRunner runner = new JobRunner(db, null, new Listed(List.of(slow)), new RequestActivity(), config(Map.of("jobPollMillis", 20L)));
+        schedule("slow", "one");
+        JobRunner runner = startRunner(new RequestActivity(), 20L, slow);
         assertThat(started.await(15, TimeUnit.SECONDS)).isTrue();
         runner.stop();
         assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
