@@ -73,7 +73,9 @@ public final class Jdbc {
             }
             if (t instanceof SQLException sql) {
                 for (SQLException s = sql; s != null; s = s.getNextException()) {
-                    if (LOCK_CONFLICTS.contains(s.getSQLState())) {
+                    // Null for the connection pool's own failures, and an immutable Set refuses to look for null.
+                    String state = s.getSQLState();
+                    if (state != null && LOCK_CONFLICTS.contains(state)) {
                         return true;
                     }
                 }

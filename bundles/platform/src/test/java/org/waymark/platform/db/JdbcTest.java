@@ -58,6 +58,17 @@ class JdbcTest {
     }
 
     @Test
+    void aFailureWithoutAnSqlStateIsPassedOnAsItIs() {
+        // The connection pool's own failures carry no SQLState (a node being killed, FaultIT): classifying one must not
+        // throw in its place (it did: an immutable Set's contains(null) is a NullPointerException, answered as a 500).
+        SQLException poolClosed = new SQLException("Pool not open");
+        assertThat(Jdbc.isLockConflict(new Jdbc.DatabaseUnavailableException(poolClosed))).isFalse();
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            throw poolClosed;
+        })).isInstanceOf(Jdbc.DatabaseUnavailableException.class).hasCause(poolClosed);
+    }
+
+    @Test
     void otherFailuresAreNeverRunAgain() {
         AtomicInteger attempts = new AtomicInteger();
         assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
