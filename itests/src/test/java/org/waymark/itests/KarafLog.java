@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 public final class KarafLog {
     /** Karaf's layout: {@code 2026-01-01T10:00:00,000 | ERROR | thread | logger | bundle | message}. */
     private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
+    /** The first line of any log record (what is not is the stack trace or message of the record before it). */
+    private static final Pattern RECORD_START = Pattern.compile("^\\S+\\s+\\|\\s*[A-Z]+\\s*\\|");
 
     private KarafLog() {
     }
@@ -35,8 +37,17 @@ public final class KarafLog {
                     .sorted(Comparator.comparingLong(KarafLog::recency))
                     .toList();
             for (Path log : logs) {
-                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                    if (ERROR_LINE.matcher(line).find() && expected.stream().noneMatch(p -> p.matcher(line).find())) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if (!ERROR_LINE.matcher(line).find()) {
+                        continue;
+                    }
+                    // Some ERROR lines say only "FrameworkEvent ERROR" and name their exception on the next line: a
+                    // declared pattern is searched in both, joined by a newline.
+                    String withCause = i + 1 < lines.size() && !RECORD_START.matcher(lines.get(i + 1)).find()
+                            ? line + "\n" + lines.get(i + 1) : line;
+                    if (expected.stream().noneMatch(p -> p.matcher(withCause).find())) {
                         unexpected.add(line);
                     }
                 }

@@ -39,6 +39,21 @@ class KarafLogTest {
     }
 
     @Test
+    void aDeclaredPatternMayNameTheExceptionOnTheLineAfterABareErrorLine() throws IOException {
+        String race = "2026-12-04T22:28:20,232 | ERROR | FelixDispatchQueue | Framework | 103 - "
+                + "org.ops4j.pax.web.pax-web-extender-whiteboard - 8.0.34 | FrameworkEvent ERROR";
+        String raceCause = "java.util.concurrent.RejectedExecutionException: Task org.ops4j.pax.web.service.spi.util"
+                + ".WebContainerManager$$Lambda$1386/0x000000010063a7e0@5203795b rejected from java.util.concurrent.ThreadPoolExecutor";
+        String other = race.replace("22:28:20,232", "22:28:21,000");
+        Files.write(logDir.resolve("karaf.log"), List.of(race, raceCause, "\tat java.base/java.util.concurrent.ThreadPoolExecutor"
+                + ".reject(ThreadPoolExecutor.java:833)", other, "java.lang.IllegalStateException: a real fault", INFO, ERROR));
+
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of(Pattern.compile(WaymarkServer.PAX_WEB_SHUTDOWN_RACE))))
+                .as("the race is declared; the same kind of line with another cause, and an ERROR line followed by the next "
+                        + "record, are not").containsExactly(other, ERROR);
+    }
+
+    @Test
     void aCleanOrMissingLogHasNothingToReport() throws IOException {
         assertThat(KarafLog.unexpectedErrors(logDir.resolve("absent"), List.of())).isEmpty();
         Files.write(logDir.resolve("karaf.log"), List.of(INFO, WARN));
