@@ -57,6 +57,12 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(Long.getLong("waymark.itest.bootSeconds", 120));
     /** Karaf stops in about 2 s; more than this means SIGTERM does not stop it cleanly. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * A start slower than this is not yet a failure (two cores, a build beside it), but it once took 97 s for no
+     * reason the logs gave; a thread dump taken at this point is kept with the node's files to explain the next one.
+     */
+    private static final Duration SLOW_START = Duration.ofSeconds(Long.getLong("waymark.itest.slowStartSeconds", 30));
+    private int slowStarts;
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -146,9 +152,13 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         }
         boolean clean = false;
         try {
-            stop();
-            if (ownPostgres != null) {
-                ownPostgres.close();
+            try {
+                stop();
+            } finally {
+                // A node that would not stop must not leave its database server running after the build.
+                if (ownPostgres != null) {
+                    ownPostgres.close();
+                }
             }
             assertNoUnexpectedErrorsInLog();
             clean = true;
@@ -169,7 +179,6 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     // ------------------------------------------------------------------ lifecycle
 
-    /** Starts a new server in a fresh data directory on a free port and waits until it reports UP. */
     /**
      * A work folder with a short random suffix: the node's admin socket lives in it, and a Unix socket's path may
      * have 107 characters at most (createTempDirectory's 19-digit suffix broke that in a deeper clone).
@@ -308,14 +317,14 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         }
     }
 
-    /** What every thread of a node that is stuck is doing, kept beside its logs. */
-    private void dumpThreads(Process stuck, String fileName) {
+    /** What every thread of a node that is stuck is doing, kept beside its logs; returns the dump's file. */
+    private Path dumpThreads(Process stuck, String fileName) {
         Path dump = workDir.resolve(fileName);
         try {
             Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                     Long.toString(stuck.pid()), "Thread.print").redirectErrorStream(true).redirectOutput(dump.toFile()).start();
             if (jcmd.waitFor(30, TimeUnit.SECONDS)) {
-                System.out.println("Threads of the stuck node: " + dump);
+                System.out.println("Threads of the node on port " + port + ": " + dump);
             } else {
                 // A JVM that cannot bring its threads to a safepoint or handshake does not answer jcmd either.
                 jcmd.destroyForcibly();
@@ -325,6 +334,15 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             System.out.println("No thread dump of the stuck node: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        return dump;
+    }
+
+    private static List<String> readLines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            return List.of();
         }
     }
 
@@ -385,6 +403,8 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
 
     private void awaitUp() {
         Process starting = process;
+        long slowAfter = System.nanoTime() + SLOW_START.toNanos();
+        boolean[] dumped = {false};
         try {
             await("Waymark on port " + port + " to answer GET /api/health with 200")
                     .atMost(BOOT_TIMEOUT)
@@ -396,7 +416,17 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
                         }
                         // Health UP means every declared route is served (FaultIT and every test after a start
                         // rely on it: nothing here waits for a particular endpoint).
-                        return healthStatus() == 200;
+                        if (healthStatus() == 200) {
+                            return true;
+                        }
+                        if (!dumped[0] && System.nanoTime() - slowAfter > 0) {
+                            dumped[0] = true;
+                            slowStarts++;
+                            Path dump = dumpThreads(starting, "threads-slow-start-" + slowStarts + ".txt");
+                            System.out.println("Waymark on port " + port + " not UP after " + SLOW_START.toSeconds()
+                                    + " s; its busy threads:\n" + String.join("\n", ThreadDumps.busyThreads(readLines(dump), 12)));
+                        }
+                        return false;
                     });
         } catch (ConditionTimeoutException | IllegalStateException e) {
             keepFiles = true;
