@@ -21,8 +21,9 @@ public record Caller(String id, Kind kind, Set<String> roles, Set<String> areas,
         areas = Set.copyOf(areas);
     }
 
+    /** False for a null role (an immutable set would throw on it). */
     public boolean hasRole(String role) {
-        return roles.contains(role);
+        return role != null && roles.contains(role);
     }
 
     public boolean isClient() {
@@ -31,7 +32,7 @@ public record Caller(String id, Kind kind, Set<String> roles, Set<String> areas,
 
     /** Whether this caller may see data of the given area. Admins see the areas they administer, like everyone else. */
     public boolean mayAccessArea(String area) {
-        return kind == Kind.USER && areas.contains(area);
+        return kind == Kind.USER && area != null && areas.contains(area);
     }
 
     /** The system itself, for work that no person or client started (demo data, scheduled jobs). */

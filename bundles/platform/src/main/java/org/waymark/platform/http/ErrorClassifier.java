@@ -42,9 +42,14 @@ public final class ErrorClassifier {
         return new Classified(500, "Something went wrong on our side (error id " + id + ")");
     }
 
-    /** Jackson's exceptions for bad input (not for failures to write an answer, which are ours). */
+    /**
+     * Jackson's exceptions for bad input (not for failures to write an answer, which are ours): any failure to read
+     * the stream (syntax, a number too big for its field), a document past the reading limits (nesting deeper than
+     * 1,000), and a value of the wrong shape for its field.
+     */
     private static final java.util.Set<String> JSON_INPUT_ERRORS = java.util.Set.of(
-            "com.fasterxml.jackson.core.JsonParseException",
+            "com.fasterxml.jackson.core.exc.StreamReadException",
+            "com.fasterxml.jackson.core.exc.StreamConstraintsException",
             "com.fasterxml.jackson.databind.exc.MismatchedInputException",
             "com.fasterxml.jackson.databind.exc.PropertyBindingException");
 

@@ -1,9 +1,14 @@
 package org.waymark.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.platform.db.Jdbc;
 
@@ -24,6 +29,25 @@ class ErrorClassifierTest {
         assertThat(ErrorClassifier.retryAfter(new RuntimeException(new Jdbc.DatabaseUnavailableException(new SQLException("boom", "08006")))))
                 .as("a 503 for database trouble tells the sender when to retry").isEqualTo("2");
         assertThat(ErrorClassifier.retryAfter(new IllegalStateException("not the database"))).isNull();
+    }
+
+    /** Found by walking every route with hostile bodies: both were answered 500 with an "Unexpected failure" logged. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"score\": 1e309}", "{\"score\": 99999999999}", "DEEP"})
+    void bodiesPastJacksonsLimitsAreTheCallersMistake(String body) {
+        ObjectMapper mapper = new ObjectMapper();
+        // A body read as a tree or a list (as several resources take it) is parsed to its depth before any binding.
+        Throwable failure = body.equals("DEEP")
+                ? catchThrowable(() -> mapper.readTree("[".repeat(1001) + "]".repeat(1001)))
+                : catchThrowable(() -> mapper.readValue(body, Score.class));
+        assertThat(failure).as("Jackson refuses the body").isNotNull();
+
+        ErrorClassifier.Classified c = ErrorClassifier.classify(failure);
+        assertThat(c.status()).isEqualTo(400);
+        assertThat(c.message()).isEqualTo("The body is not valid JSON for this request");
+    }
+
+    record Score(int score) {
     }
 
     @Test

@@ -85,7 +85,13 @@ public final class Assignments {
 
     /** Hands every open referral that {@code from} holds in the area to {@code to}; answers how many moved. */
     public int handOver(Caller caller, String area, String from, String to) {
-        if (!caller.hasRole(Roles.ADMIN) || !caller.mayAccessArea(area)) {
+        if (!caller.hasRole(Roles.ADMIN)) {
+            throw WaymarkException.forbidden("Only an admin of the area hands over caseloads");
+        }
+        if (area == null) {
+            throw WaymarkException.invalid("area, from and to are required");
+        }
+        if (!caller.mayAccessArea(area)) {
             throw WaymarkException.forbidden("Only an admin of the area hands over caseloads");
         }
         if (from == null || to == null || from.equals(to)) {

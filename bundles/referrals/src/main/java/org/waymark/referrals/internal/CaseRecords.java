@@ -60,10 +60,10 @@ public final class CaseRecords {
     }
 
     public Contact addContact(Caller caller, String referralId, Contact contact) {
-        if (contact == null || !METHODS.contains(contact.method())) {
+        if (contact == null || !oneOf(METHODS, contact.method())) {
             throw WaymarkException.invalid("method must be one of " + METHODS);
         }
-        if (!CONTACT_OUTCOMES.contains(contact.outcome())) {
+        if (!oneOf(CONTACT_OUTCOMES, contact.outcome())) {
             throw WaymarkException.invalid("outcome must be one of " + CONTACT_OUTCOMES);
         }
         String detail = VisibleReferrals.text(contact.detail(), "detail", 2000, false);
@@ -159,7 +159,7 @@ public final class CaseRecords {
 
     /** Marks an appointment attended, missed or cancelled. */
     public Appointment updateAppointment(Caller caller, String referralId, String appointmentId, String status) {
-        if (!APPOINTMENT_STATUSES.contains(status)) {
+        if (!oneOf(APPOINTMENT_STATUSES, status)) {
             throw WaymarkException.invalid("status must be one of " + APPOINTMENT_STATUSES);
         }
         Referral referral = Jdbc.inTransaction(db, c -> {
@@ -224,5 +224,10 @@ public final class CaseRecords {
             }
             return items;
         }
+    }
+
+    /** Whether a value is one of a fixed set; a missing value is none of them (Set.of answers null with an exception). */
+    private static boolean oneOf(Set<String> allowed, String value) {
+        return value != null && allowed.contains(value);
     }
 }

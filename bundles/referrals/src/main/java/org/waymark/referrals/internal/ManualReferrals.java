@@ -74,7 +74,7 @@ public final class ManualReferrals {
             // Outside the caller's data: 403, as everywhere (the route walk in SecurityIT checks it).
             throw WaymarkException.forbidden("area must be one of your areas");
         }
-        if (!SOURCES.containsKey(entry.source())) {
+        if (entry.source() == null || !SOURCES.containsKey(entry.source())) {
             throw WaymarkException.invalid("source must be one of " + SOURCES.keySet());
         }
         NhsNumber nhs = null;

@@ -42,6 +42,11 @@ class CaseRecordsTest {
                 new CaseRecords.Contact(null, "pigeon", "reached", null, null, null, null))).hasMessageContaining("method");
         assertThatThrownBy(() -> records.addContact(WORKER, referral.id(), new CaseRecords.Contact(null, "phone", "reached", null,
                 Instant.now().plus(1, ChronoUnit.DAYS), null, null))).hasMessageContaining("future");
+        // A body without the field: Set.of(...).contains(null) threw, answered as a 500 (found by walking every route).
+        assertThatThrownBy(() -> records.addContact(WORKER, referral.id(),
+                new CaseRecords.Contact(null, null, "reached", null, null, null, null))).hasMessageContaining("method must be");
+        assertThatThrownBy(() -> records.addContact(WORKER, referral.id(),
+                new CaseRecords.Contact(null, "phone", null, null, null, null, null))).hasMessageContaining("outcome must be");
     }
 
     @Test
@@ -61,6 +66,7 @@ class CaseRecordsTest {
         assertThat(booked.status()).isEqualTo("booked");
         assertThat(records.updateAppointment(WORKER, referral.id(), booked.id(), "attended").status()).isEqualTo("attended");
         assertThatThrownBy(() -> records.updateAppointment(WORKER, referral.id(), "nope", "attended")).hasMessageContaining("No such");
+        assertThatThrownBy(() -> records.updateAppointment(WORKER, referral.id(), booked.id(), null)).hasMessageContaining("status must be");
     }
 
     @Test

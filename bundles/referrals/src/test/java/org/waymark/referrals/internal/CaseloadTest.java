@@ -168,6 +168,9 @@ class CaseloadTest {
                         .as("another area is outside the caller's data: 403").isEqualTo(org.waymark.api.error.WaymarkException.Kind.FORBIDDEN));
         assertThatThrownBy(() -> manual.enter(WORKER, new ManualReferrals.Entry("sheffield", "pigeon", null, "X", null, null, null,
                 null, "r", null, null, null))).hasMessageContaining("source");
+        assertThatThrownBy(() -> manual.enter(WORKER, new ManualReferrals.Entry("sheffield", null, null, "X", null, null, null,
+                null, "r", null, null, null))).as("no source at all: a 400, not Map.of(...).containsKey(null)'s exception")
+                .isInstanceOf(org.waymark.api.error.WaymarkException.class).hasMessageContaining("source must be");
         assertThatThrownBy(() -> manual.enter(WORKER, new ManualReferrals.Entry("sheffield", "self", null, "X", null, null, null,
                 null, " ", null, null, null))).hasMessageContaining("reason is required");
     }

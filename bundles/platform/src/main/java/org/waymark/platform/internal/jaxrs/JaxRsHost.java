@@ -265,6 +265,7 @@ public final class JaxRsHost implements RouteInventory {
         config.register(new AccessControlFeature(authenticator, !application.name().equals("oauth2")));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
+        config.register(new FormBodyFeature());
         config.register(new ResponseHeadersFilter(application.challenge()));
         if (application.problemJson()) {
             config.register(new ProblemExceptionMapper());

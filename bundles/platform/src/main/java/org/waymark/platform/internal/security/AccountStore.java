@@ -228,6 +228,9 @@ public final class AccountStore implements StaffDirectory {
 
     @Override
     public List<Caller> staffOf(String area) {
+        if (area == null) {
+            return List.of();
+        }
         return users().stream().filter(u -> u.enabled() && u.caller().areas().contains(area)).map(UserAccount::caller).toList();
     }
 
