@@ -5,12 +5,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import javax.annotation.Priority;
 import javax.ws.rs.Priorities;
+import javax.ws.rs.ProcessingException;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.PreMatching;
 import org.waymark.api.error.WaymarkException;
 
-/** Refuses bodies over the limit, whether announced by Content-Length or discovered while streaming. */
+/**
+ * Refuses bodies over the limit, whether announced by Content-Length or discovered while streaming, and bodies the
+ * client does not finish sending (it stops mid-way, or announces chunks that never come): both are the caller's 4xx,
+ * where the read's IOException used to surface as a 500 and an ERROR in the log.
+ */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 final class BodySizeLimitFilter implements ContainerRequestFilter {
@@ -27,9 +32,20 @@ final class BodySizeLimitFilter implements ContainerRequestFilter {
         if (request.getLength() > limit) {
             throw tooLarge(limit);
         }
-        if (request.hasEntity()) {
+        boolean hasEntity;
+        try {
+            // Jersey looks at the first byte to tell, so this read can already fail.
+            hasEntity = request.hasEntity();
+        } catch (ProcessingException unreadable) {
+            throw unfinished();
+        }
+        if (hasEntity) {
             request.setEntityStream(new LimitedInputStream(request.getEntityStream(), limit));
         }
+    }
+
+    static WaymarkException unfinished() {
+        return WaymarkException.invalid("The request body could not be read to its end");
     }
 
     static WaymarkException tooLarge(long limit) {
@@ -47,7 +63,12 @@ final class BodySizeLimitFilter implements ContainerRequestFilter {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
+            int b;
+            try {
+                b = super.read();
+            } catch (IOException clientStopped) {
+                throw unfinished();
+            }
             if (b >= 0) {
                 count(1);
             }
@@ -56,7 +77,12 @@ final class BodySizeLimitFilter implements ContainerRequestFilter {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = super.read(buffer, offset, length);
+            int n;
+            try {
+                n = super.read(buffer, offset, length);
+            } catch (IOException clientStopped) {
+                throw unfinished();
+            }
             if (n > 0) {
                 count(n);
             }
