@@ -4,7 +4,6 @@ import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import javax.annotation.Priority;
 import javax.ws.rs.FormParam;
-import javax.ws.rs.NotSupportedException;
 import javax.ws.rs.Priorities;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
@@ -12,6 +11,7 @@ import javax.ws.rs.container.DynamicFeature;
 import javax.ws.rs.container.ResourceInfo;
 import javax.ws.rs.core.FeatureContext;
 import javax.ws.rs.core.MediaType;
+import org.waymark.api.error.WaymarkException;
 
 /**
  * A resource method that reads form fields refuses any other body with a 415. {@code @Consumes} alone does not do
@@ -46,7 +46,8 @@ final class FormBodyFeature implements DynamicFeature {
         public void filter(ContainerRequestContext request) {
             MediaType type = request.getMediaType();
             if (type == null || !MediaType.APPLICATION_FORM_URLENCODED_TYPE.isCompatible(type)) {
-                throw new NotSupportedException("The body must be " + MediaType.APPLICATION_FORM_URLENCODED);
+                throw new WaymarkException(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE,
+                        "The body must be form fields (" + MediaType.APPLICATION_FORM_URLENCODED + ")");
             }
         }
     }

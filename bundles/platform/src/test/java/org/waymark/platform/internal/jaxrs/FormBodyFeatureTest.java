@@ -58,6 +58,7 @@ class FormBodyFeatureTest {
 
         assertThat(answer.getStatus()).isEqualTo(415);
         assertThat(answer.getMediaType().toString()).isEqualTo("application/problem+json");
+        assertThat(answer.getEntity().toString()).as("the caller learns what to send").contains("application/x-www-form-urlencoded");
     }
 
     @Test
