@@ -98,6 +98,34 @@ class BarsMessageIT {
         assertThat(task.path("entry").get(0).path("resource").path("status").asText()).isEqualTo("requested");
     }
 
+    /**
+     * Every structural mutation of an official message (BarsMutations: entries left out, emptied or repeated,
+     * references to nothing, every element given an empty, overlong or impossible value) is accepted or refused with
+     * a 4xx OperationOutcome, never a 5xx. It found a Bundle.id of 400 characters answered 503 (its column is 100).
+     */
+    @Test
+    void everyMutationOfAnOfficialMessageIsAcceptedOrRefusedAsTheSendersMistake() throws IOException {
+        Sender sender = newSender();
+        java.util.Map<String, String> mutants = new BarsMutations(examples.resolve(example("REFREQ07"))).mutants();
+        org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+        int accepted = 0;
+        for (java.util.Map.Entry<String, String> mutant : mutants.entrySet()) {
+            HttpResponse<String> answer = server.send(server.request("/fhir/$process-message", "Authorization",
+                    bearer(sender.token()), "Content-Type", BARS_XML).POST(HttpRequest.BodyPublishers.ofString(mutant.getValue())));
+            soft.assertThat(answer.statusCode()).as("%s: %s", mutant.getKey(), answer.body()).isBetween(200, 499);
+            if (answer.statusCode() >= 400) {
+                soft.assertThat(answer.body()).as("%s answers an OperationOutcome", mutant.getKey()).contains("OperationOutcome")
+                        .doesNotContainPattern("\\w+Exception\\b|\\bat [a-z]+\\.[a-z]+\\.");
+            } else {
+                accepted++;
+            }
+        }
+        soft.assertAll();
+        assertThat(mutants).as("mutants made").hasSizeGreaterThan(100);
+        System.out.printf("BaRS mutations: %d sent, %d accepted, %d refused with a 4xx%n", mutants.size(), accepted,
+                mutants.size() - accepted);
+    }
+
     @Test
     void replayGetsTheSameAnswerAndCreatesNothing() throws IOException {
         Sender sender = newSender();

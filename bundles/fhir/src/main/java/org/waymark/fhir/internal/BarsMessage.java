@@ -27,6 +27,11 @@ final class BarsMessage {
 
     enum Reason { NEW, UPDATE, DELETE }
 
+    /** FHIR's id datatype. */
+    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    /** Keeps the referral identity's system (a prefix and the endpoint) within its 200 characters. */
+    static final int MAX_ENDPOINT_LENGTH = 180;
+
     private final Bundle bundle;
     private final MessageHeader header;
 
@@ -36,6 +41,10 @@ final class BarsMessage {
         }
         if (!bundle.hasId() || bundle.getIdElement().getIdPart() == null) {
             throw WaymarkException.invalid("The message Bundle needs an id: it identifies the message for replays");
+        }
+        if (!FHIR_ID.matcher(bundle.getIdElement().getIdPart()).matches()) {
+            // The parser keeps any text; stored as the message's identity, a longer one failed in the database (a 503).
+            throw WaymarkException.invalid("The message Bundle's id must be a FHIR id: 1 to 64 letters, digits, '-' or '.'");
         }
         if (bundle.getEntry().isEmpty() || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader first)) {
             throw WaymarkException.invalid("The first entry of a message Bundle must be its MessageHeader");
@@ -72,7 +81,14 @@ final class BarsMessage {
     /** Where the sender says it is: the source endpoint, else its ODS code; part of the sender's identity. */
     String sourceEndpoint() {
         if (header.getSource().hasEndpoint()) {
-            return header.getSource().getEndpoint();
+            String endpoint = header.getSource().getEndpoint();
+            if (endpoint.length() > MAX_ENDPOINT_LENGTH) {
+                // Part of the identity of every message and referral from this sender: never cut short, or two
+                // senders sharing a prefix would be one.
+                throw WaymarkException.invalid("MessageHeader.source.endpoint may have at most " + MAX_ENDPOINT_LENGTH
+                        + " characters");
+            }
+            return endpoint;
         }
         return sender().flatMap(o -> o.getIdentifier().stream()
                         .filter(i -> i.hasValue() && i.getSystem() != null && i.getSystem().toLowerCase().endsWith("/id/ods-organization-code"))

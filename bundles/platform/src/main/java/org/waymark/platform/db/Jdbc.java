@@ -57,8 +57,19 @@ public final class Jdbc {
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
+            if (isDataException(e)) {
+                // A value that does not fit its column (too long, out of range): input the code should have refused
+                // with a precise message. Still the caller's 4xx, never a 503 that tells the sender to retry for ever.
+                throw WaymarkException.invalid("A value in the request is longer or larger than this service stores");
+            }
             throw new DatabaseUnavailableException(e);
         }
+    }
+
+    /** SQLState class 22, data exception (22001 string data right truncation, 22003 numeric value out of range...). */
+    static boolean isDataException(SQLException error) {
+        String state = error.getSQLState();
+        return state != null && state.startsWith("22");
     }
 
     /**
@@ -127,9 +138,15 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * The database could not do the work. Its message, which reaches the log, names the SQLState and repeats the
+     * driver's text only for connection failures (class 08): other texts may quote the row's values (Derby's
+     * truncation error, PostgreSQL's duplicate key detail), which can be personal data.
+     */
     public static final class DatabaseUnavailableException extends RuntimeException {
         public DatabaseUnavailableException(SQLException cause) {
-            super("Database error (SQLState " + cause.getSQLState() + "): " + cause.getMessage(), cause);
+            super("Database error (SQLState " + cause.getSQLState() + ")" + (cause.getSQLState() != null
+                    && cause.getSQLState().startsWith("08") ? ": " + cause.getMessage() : ""), cause);
         }
     }
 }

@@ -92,4 +92,28 @@ class JdbcTest {
         assertThat(Jdbc.isUniqueViolation(new SQLIntegrityConstraintViolationException("no parent", "23503"))).isFalse();
         assertThat(Jdbc.isUniqueViolation(new SQLException("lock timeout", "40XL1"))).isFalse();
     }
+
+    /** Found by mutating a BaRS message: a Bundle.id of 400 characters met its 100-character column and answered 503. */
+    @Test
+    void aValueTooLongForItsColumnIsTheCallersMistakeNotAnOutage() {
+        Jdbc.inTransaction(db, c -> c.createStatement().executeUpdate("CREATE TABLE jdbc_narrow (v VARCHAR(5))"));
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            try (var insert = c.prepareStatement("INSERT INTO jdbc_narrow (v) VALUES (?)")) {
+                insert.setString(1, "Holloway-9990010005");
+                return insert.executeUpdate();
+            }
+        })).isInstanceOfSatisfying(WaymarkException.class, e -> {
+            assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID);
+            assertThat(e.getMessage()).doesNotContain("Holloway");
+        });
+    }
+
+    @Test
+    void anOutagesMessageQuotesNoRowValues() {
+        // PostgreSQL's duplicate key detail and Derby's truncation error quote the row, which may be personal data.
+        assertThat(new Jdbc.DatabaseUnavailableException(new SQLException("Key (nhs_number)=(9990010005) already exists", "23505"))
+                .getMessage()).isEqualTo("Database error (SQLState 23505)");
+        assertThat(new Jdbc.DatabaseUnavailableException(new SQLException("Connection refused", "08001")).getMessage())
+                .as("a connection failure's text helps the operator and holds no data").contains("Connection refused");
+    }
 }

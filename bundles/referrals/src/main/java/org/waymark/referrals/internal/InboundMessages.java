@@ -26,9 +26,13 @@ public final class InboundMessages {
 
     /** The primary key makes a message count once even when two copies arrive at the same moment. */
     static void record(Connection c, MessageReceipt receipt, Instant now) throws SQLException {
+        // The message's identity: refused when too long, never cut short (two would become one).
+        if (receipt.senderKey().length() > 300 || receipt.messageId().length() > 100) {
+            throw WaymarkException.invalid("The message's sender endpoint or id is longer than this service keeps");
+        }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbound_message (sender_key, message_id, content_hash, "
                 + "received_at) VALUES (?,?,?,?)")) {
-            s.setString(1, PatientLinker.clip(receipt.senderKey(), 300));
+            s.setString(1, receipt.senderKey());
             s.setString(2, receipt.messageId());
             s.setString(3, receipt.contentHash());
             s.setTimestamp(4, Timestamp.from(now));
@@ -48,7 +52,7 @@ public final class InboundMessages {
             s.setString(1, referral.id());
             s.setInt(2, answer.originalLength());
             s.setBytes(3, answer.content());
-            s.setString(4, PatientLinker.clip(receipt.senderKey(), 300));
+            s.setString(4, receipt.senderKey());
             s.setString(5, receipt.messageId());
             s.executeUpdate();
         }

@@ -80,6 +80,7 @@ public final class JdbcReferralService implements ReferralService {
     @Override
     public Intake receive(Caller sender, NewReferral referral) {
         String area = senderArea(sender);
+        ReferralWriter.requireStorableIdentity(referral);
         List<String> areaWarnings = areaChecks(area, referral);
         record Received(Referral referral, PatientLinker.Link link) {
         }
@@ -163,6 +164,7 @@ public final class JdbcReferralService implements ReferralService {
     @Override
     public Intake receive(Caller sender, NewReferral referral, MessageReceipt receipt) {
         String area = senderArea(sender);
+        ReferralWriter.requireStorableIdentity(referral);
         if (referral.subject().existingPatientId() != null) {
             throw WaymarkException.unprocessable("A message must carry the Patient, not refer to one held here");
         }

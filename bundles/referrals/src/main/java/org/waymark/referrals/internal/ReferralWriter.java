@@ -42,6 +42,24 @@ final class ReferralWriter {
     record Stored(String referralId, PatientLinker.Link link) {
     }
 
+    /** The stored width of a referral's identifier system and value. */
+    static final int MAX_IDENTIFIER_LENGTH = 200;
+
+    /**
+     * Refuses an identifier longer than it is stored. Cut short, two identifiers sharing a prefix would be one referral
+     * (a retry answered with another referral), and the lookup by the whole identifier would never find the cut one.
+     */
+    static void requireStorableIdentity(NewReferral referral) {
+        if (length(referral.identifierSystem()) > MAX_IDENTIFIER_LENGTH || length(referral.identifierValue()) > MAX_IDENTIFIER_LENGTH) {
+            throw WaymarkException.invalid("The referral's identifier may have at most " + MAX_IDENTIFIER_LENGTH
+                    + " characters in its system and in its value");
+        }
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+
     /**
      * @param sameSubject the link of an earlier referral of the same transaction about the same person, or null
      */

@@ -56,6 +56,7 @@ final class TransactionIntake {
         }
         Set<String> identifiers = new HashSet<>();
         for (NewReferral referral : referrals) {
+            ReferralWriter.requireStorableIdentity(referral);
             if (referral.identifierSystem() != null && referral.identifierValue() != null
                     && !identifiers.add(referral.identifierSystem() + "|" + referral.identifierValue())) {
                 throw WaymarkException.invalid("Two referrals in the transaction share the identifier "

@@ -62,6 +62,21 @@ class JdbcReferralServiceTest {
         assertThat(count("wm_referral")).isEqualTo(1);
     }
 
+    /**
+     * An identifier longer than its column was cut to fit on insert while the retry lookup used it whole, so two long
+     * identifiers sharing 200 characters were one referral, and a retry was never found; refused instead.
+     */
+    @Test
+    void anIdentifierTooLongToKeepWholeIsRefusedAndNothingIsStored() {
+        String shared = "R".repeat(ReferralWriter.MAX_IDENTIFIER_LENGTH);
+        assertThat(service.receive(GP_SHEFFIELD, referral(shared, "9990010005", "Holloway")).created()).isTrue();
+
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, referral(shared + "-2", "9990010005", "Holloway")))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
+                .hasMessageContaining("at most 200");
+        assertThat(count("wm_referral")).isEqualTo(1);
+    }
+
     @Test
     void sameIdentifierFromAnotherSenderIsAnotherReferral() {
         service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
