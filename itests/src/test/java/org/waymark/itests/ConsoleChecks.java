@@ -95,6 +95,18 @@ final class ConsoleChecks {
     }
 
     /** Injects axe-core (a test resource, never shipped) and fails on serious or critical WCAG 2 A/AA problems. */
+    /**
+     * A wait for pages that redraw or navigate while it polls. An element found in one poll may belong to the page
+     * that a form post just replaced: Selenium reports that as a stale element, or Chrome as a plain WebDriverException
+     * ("Node with given id does not belong to the document"; DigitalSkillsIT failed once on it in CI). Both mean
+     * "look again", so the wait polls on; if the condition never holds it still fails at its timeout, naming the last.
+     */
+    static WebDriverWait pageWait(WebDriver browser, Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(browser, timeout);
+        wait.ignoring(org.openqa.selenium.WebDriverException.class);
+        return wait;
+    }
+
     static void assertNoSeriousAccessibilityProblems(WebDriver browser, String page) throws Exception {
         String axe;
         try (var in = ConsoleChecks.class.getResourceAsStream("/axe-core/axe.min.js")) {

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
@@ -40,7 +39,7 @@ class ConsoleIT {
     @BeforeAll
     static void startBrowser() {
         browser = ConsoleChecks.chromium(false);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait = ConsoleChecks.pageWait(browser, Duration.ofSeconds(20));
     }
 
     /** Each test starts signed out on a blank page, so one that fails half-way does not leave the next one signed in. */
@@ -172,7 +171,7 @@ class ConsoleIT {
         // The list is drawn again when the search answers, so read the badges only once the search result alone is shown.
         By row = By.cssSelector("#caseload tbody tr[data-id='" + id + "']");
         String shown = nhsNumber.substring(0, 3) + " " + nhsNumber.substring(3, 6) + " " + nhsNumber.substring(6);
-        new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
+        ConsoleChecks.pageWait(browser, Duration.ofSeconds(20))
                 .until(d -> !d.findElements(row).isEmpty() && rows().stream().allMatch(r -> r.getText().contains(shown)));
         assertThat(browser.findElement(row).findElements(By.cssSelector(".flag-badge"))).extracting(WebElement::getText)
                 .containsExactly("Reasonable adjustment", "Other flag", "Safeguarding");

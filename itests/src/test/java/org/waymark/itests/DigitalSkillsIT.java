@@ -190,7 +190,7 @@ class DigitalSkillsIT {
 
         WebDriver browser = browser(true);
         try {
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            WebDriverWait wait = ConsoleChecks.pageWait(browser, Duration.ofSeconds(20));
             browser.manage().window().setSize(new Dimension(375, 812));
             browser.get(link);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("h1"), "What can you do online?"));
@@ -272,7 +272,7 @@ class DigitalSkillsIT {
     void inTheConsoleTheWorkerSeesTheChangeAndTheAdminTheReportWithItsChart() throws Exception {
         WebDriver browser = browser(false);
         try {
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            WebDriverWait wait = ConsoleChecks.pageWait(browser, Duration.ofSeconds(30));
             browser.manage().window().setSize(new Dimension(1280, 900));
             browser.get(server.baseUrl() + "/console/#/referrals/" + referralId);
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));

@@ -477,9 +477,8 @@ class DirectoryIT {
         assertThat(conflict.getText()).contains("Someone else changed these details");
         assertThat(json(server.get("/directory/services/" + id)).path("name").asText()).isEqualTo("Sharrow Digital Drop-in");
         browser.findElement(By.id("edit-reload")).click();
-        // The reload draws the form again, so the field is looked up afresh on every poll.
-        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> "£1".equals(d.findElement(By.id("edit-fees")).getAttribute("value")));
+        // The reload draws the form again, so the field is looked up afresh on every poll (pageWait looks again).
+        wait.until(d -> "£1".equals(d.findElement(By.id("edit-fees")).getAttribute("value")));
     }
 
     /** A link worker sees the changes but no edit button. */
@@ -509,7 +508,7 @@ class DirectoryIT {
             return;
         }
         browser = ConsoleChecks.chromium(false);
-        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait = ConsoleChecks.pageWait(browser, Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -606,7 +605,7 @@ class DirectoryIT {
         Files.write(zip, generated("console-import", 2500, 0));
         WebDriver browser = browser();
         try {
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(240));
+            WebDriverWait wait = ConsoleChecks.pageWait(browser, Duration.ofSeconds(240));
             browser.get(server.baseUrl() + "/console/");
             wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
             ConsoleChecks.signIn(browser, wait, server.baseUrl(), "admin", "admin");
