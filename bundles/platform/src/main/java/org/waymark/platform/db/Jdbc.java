@@ -140,13 +140,19 @@ public final class Jdbc {
 
     /**
      * The database could not do the work. Its message, which reaches the log, names the SQLState and repeats the
-     * driver's text only for connection failures (class 08): other texts may quote the row's values (Derby's
-     * truncation error, PostgreSQL's duplicate key detail), which can be personal data.
+     * driver's text except for data and integrity errors (classes 22 and 23), whose texts quote the row's values
+     * (Derby's truncation error, PostgreSQL's duplicate key detail), which can be personal data. The others (a lost
+     * connection, a shutdown, a lock timeout) are what an operator needs to read.
      */
     public static final class DatabaseUnavailableException extends RuntimeException {
         public DatabaseUnavailableException(SQLException cause) {
-            super("Database error (SQLState " + cause.getSQLState() + ")" + (cause.getSQLState() != null
-                    && cause.getSQLState().startsWith("08") ? ": " + cause.getMessage() : ""), cause);
+            super("Database error (SQLState " + cause.getSQLState() + ")" + (quotesRowValues(cause) ? "" : ": " + cause.getMessage()),
+                    cause);
+        }
+
+        private static boolean quotesRowValues(SQLException cause) {
+            String state = cause.getSQLState();
+            return state != null && (state.startsWith("22") || state.startsWith("23"));
         }
     }
 }

@@ -115,5 +115,7 @@ class JdbcTest {
                 .getMessage()).isEqualTo("Database error (SQLState 23505)");
         assertThat(new Jdbc.DatabaseUnavailableException(new SQLException("Connection refused", "08001")).getMessage())
                 .as("a connection failure's text helps the operator and holds no data").contains("Connection refused");
+        assertThat(new Jdbc.DatabaseUnavailableException(new SQLException("terminating connection due to administrator command",
+                "57P01")).getMessage()).contains("terminating connection");
     }
 }
