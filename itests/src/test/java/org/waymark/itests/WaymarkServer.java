@@ -424,20 +424,40 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
                             slowStarts++;
                             Path dump = dumpThreads(starting, "threads-slow-start-" + slowStarts + ".txt");
                             System.out.println("Waymark on port " + port + " not UP after " + SLOW_START.toSeconds()
-                                    + " s; its busy threads:\n" + String.join("\n", ThreadDumps.busyThreads(readLines(dump), 12)));
+                                    + " s; GET /api/health as admin: " + healthAsAdmin() + "; its busy threads:\n"
+                                    + String.join("\n", ThreadDumps.busyThreads(readLines(dump), 12)));
                         }
                         return false;
                     });
         } catch (ConditionTimeoutException | IllegalStateException e) {
             keepFiles = true;
             process = null;
+            String health = "(exited)";
             if (starting.isAlive()) {
+                health = healthAsAdmin();
                 dumpThreads(starting, "threads-at-boot-timeout.txt");
             }
             starting.destroyForcibly();
             waitFor(starting, STOP_TIMEOUT);
-            throw new AssertionError(e.getMessage() + "\n--- console.log ---\n" + tail(workDir.resolve("console.log"), 30)
+            throw new AssertionError(e.getMessage() + "\n--- GET /api/health as admin ---\n" + health + "\n--- console.log ---\n" + tail(workDir.resolve("console.log"), 30)
                     + "\n--- karaf.log ---\n" + tail(karafLog(), 60), e);
+        }
+    }
+
+    /**
+     * What the node says is missing, as the demo admin sees it (status and problems), or why it could not say: a node
+     * that is up but never UP is explained by this, not by its threads.
+     */
+    private String healthAsAdmin() {
+        try {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", basic("admin", "admin")).build(), HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() + " " + answer.body();
+        } catch (IOException e) {
+            return "no answer: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 

@@ -90,6 +90,8 @@ public final class JaxRsHost implements RouteInventory {
         this.authenticator = authenticator;
         this.readiness = readiness;
         this.json = new JacksonJsonProvider(objectMapper());
+        JaxRsServlet.initialiseJersey().ifPresent(failure ->
+                LOG.warn("Jersey could not be initialised at activation; it will be tried at the first request", failure));
         for (JaxRsApplication application : APPLICATIONS) {
             JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application), activity);
             servlets.put(application.name(), servlet);

@@ -1,14 +1,17 @@
 package org.waymark.platform.internal.jaxrs;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import javax.servlet.ServletException;
 import javax.servlet.ServletRequest;
 import javax.servlet.ServletResponse;
+import org.glassfish.jersey.internal.ServiceFinder;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.servlet.ServletContainer;
+import org.glassfish.jersey.servlet.internal.spi.ServletContainerProvider;
 import org.waymark.platform.internal.RequestActivity;
 
 /**
@@ -75,6 +78,23 @@ final class JaxRsServlet extends ServletContainer {
     public void destroy() {
         initialised = false;
         super.destroy();
+    }
+
+    /**
+     * Initialises Jersey's service finder now instead of at the first request. On its first use it walks every
+     * installed bundle, and a bundle uninstalled during that walk (the feature mix uninstalls some right after boot,
+     * while the first health probes arrive) makes Felix throw inside the class initialiser: the class then stays
+     * unusable for the life of the JVM and every route fails (FeatureMixIT, once, in a CI pre-check). At activation no
+     * bundle is being uninstalled yet. Answers the failure, if any, so that the caller can report it and carry on:
+     * the lazy path is then no worse than before.
+     */
+    static Optional<Throwable> initialiseJersey() {
+        try {
+            withJerseyClassLoader(() -> ServiceFinder.find(ServletContainerProvider.class).toArray());
+            return Optional.empty();
+        } catch (ServletException | RuntimeException | LinkageError e) {
+            return Optional.of(e);
+        }
     }
 
     private interface Work {
