@@ -151,8 +151,7 @@ public final class Jdbc {
         }
 
         private static boolean quotesRowValues(SQLException cause) {
-            String state = cause.getSQLState();
-            return state != null && (state.startsWith("22") || state.startsWith("23"));
+            return isDataException(cause) || (cause.getSQLState() != null && cause.getSQLState().startsWith("23"));
         }
     }
 }

@@ -124,8 +124,9 @@ final class ReferralWriter {
             s.setString(3, patientId);
             s.setString(4, senderId);
             s.setString(5, area);
-            s.setString(6, PatientLinker.clip(n.identifierSystem(), 200));
-            s.setString(7, PatientLinker.clip(n.identifierValue(), 200));
+            // Whole: requireStorableIdentity refused anything longer than the columns before the retry lookup.
+            s.setString(6, n.identifierSystem());
+            s.setString(7, n.identifierValue());
             s.setString(8, ReferralStatus.REQUESTED.code());
             s.setString(9, PatientLinker.clip(n.reasonText(), 1000));
             s.setString(10, PatientLinker.clip(n.reasonCode(), 300));
