@@ -69,6 +69,7 @@ public final class JaxRsHost implements RouteInventory {
     private final Map<String, JaxRsServlet> servlets = new LinkedHashMap<>();
     private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
     private final ServiceTracker<Object, Object> tracker;
+    private final JerseyStart jersey;
     private final RoutesResource routesResource = new RoutesResource(this);
     static final long RELOAD_DELAY_MS = 30;
     private final JaxRsReadiness readiness;
@@ -90,18 +91,11 @@ public final class JaxRsHost implements RouteInventory {
         this.authenticator = authenticator;
         this.readiness = readiness;
         this.json = new JacksonJsonProvider(objectMapper());
-        JaxRsServlet.initialiseJersey().ifPresent(failure ->
-                LOG.warn("Jersey could not be initialised at activation; it will be tried at the first request", failure));
         for (JaxRsApplication application : APPLICATIONS) {
-            JaxRsServlet servlet = new JaxRsServlet(() -> configuration(application), activity);
-            servlets.put(application.name(), servlet);
+            servlets.put(application.name(), new JaxRsServlet(() -> configuration(application), activity));
             readiness.hosting("waymark-jaxrs-" + application.name());
-            Dictionary<String, Object> properties = new Hashtable<>();
-            properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, application.path() + "/*");
-            properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "waymark-jaxrs-" + application.name());
-            properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
-            registrations.add(context.registerService(Servlet.class, servlet, properties));
         }
+        this.jersey = JerseyStart.whenStarted(context, this::registerServlets);
         Filter whiteboard = context.createFilter("(|(" + RESOURCE + "=true)(" + EXTENSION + "=true))");
         this.tracker = new ServiceTracker<>(context, whiteboard, null) {
             @Override
@@ -154,8 +148,25 @@ public final class JaxRsHost implements RouteInventory {
         if (!reloader.awaitTermination(10, TimeUnit.SECONDS)) {
             LOG.warn("A JAX-RS reload was still running when the host stopped");
         }
-        registrations.forEach(ServiceRegistration::unregister);
+        jersey.close();
+        synchronized (registrations) {
+            registrations.forEach(ServiceRegistration::unregister);
+            registrations.clear();
+        }
         servlets.keySet().forEach(name -> readiness.unhosting("waymark-jaxrs-" + name));
+    }
+
+    /** Hands the servlets to the HTTP whiteboard: only once Jersey can start them (see {@link JerseyStart}). */
+    private void registerServlets() {
+        synchronized (registrations) {
+            for (JaxRsApplication application : APPLICATIONS) {
+                Dictionary<String, Object> properties = new Hashtable<>();
+                properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, application.path() + "/*");
+                properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_NAME, "waymark-jaxrs-" + application.name());
+                properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_ASYNC_SUPPORTED, true);
+                registrations.add(context.registerService(Servlet.class, servlets.get(application.name()), properties));
+            }
+        }
     }
 
     static ObjectMapper objectMapper() {
