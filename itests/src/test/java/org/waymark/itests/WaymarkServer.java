@@ -225,6 +225,9 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         if (dataSourceConfig != null) {
             usePostgres(base.resolve("etc"));
         }
+        if (featuresEdit != null) {
+            useEditedFeatures(base.resolve("etc"));
+        }
         port = fixedPort != 0 ? fixedPort : TestEnvironment.freePort();
         launch();
     }
@@ -245,6 +248,47 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public WaymarkServer withPort(int port) {
         this.fixedPort = port;
         return this;
+    }
+
+    private java.util.function.UnaryOperator<String> featuresEdit;
+
+    /**
+     * Boots this node from an edited copy of Waymark's features repository (the distribution's own stays as built):
+     * for a start order or a feature mix that the distribution does not produce on its own. An edit that changes
+     * nothing fails the start, so that a test cannot pass against the unedited features.
+     */
+    public WaymarkServer withFeaturesEdited(java.util.function.UnaryOperator<String> edit) {
+        this.featuresEdit = edit;
+        return this;
+    }
+
+    /**
+     * The edited repository takes the built one's Maven coordinates in this node's own KARAF_BASE/system, which the
+     * node is told to search first: the feature mix knows Waymark's features by those coordinates, not by a file.
+     */
+    private void useEditedFeatures(Path etc) throws IOException {
+        Path system = assembly.resolve("system");
+        Path built;
+        try (var found = Files.find(system.resolve("org/waymark/features"), 2,
+                (path, attributes) -> path.getFileName().toString().endsWith("-features.xml"))) {
+            built = found.findFirst().orElseThrow(() -> new IllegalStateException("No Waymark features in " + assembly));
+        }
+        String original = Files.readString(built);
+        String edited = featuresEdit.apply(original);
+        if (edited.equals(original)) {
+            throw new IllegalStateException("The features edit changed nothing in " + built);
+        }
+        Path copy = workDir.resolve("base/system").resolve(system.relativize(built));
+        Files.createDirectories(copy.getParent());
+        Files.writeString(copy, edited);
+        Path config = etc.resolve("org.ops4j.pax.url.mvn.cfg");
+        String text = Files.readString(config);
+        String baseFirst = "${karaf.base.uri}${karaf.default.repository}@id=node.edited.repository@snapshots, \\\n    ";
+        String homeFirst = "org.ops4j.pax.url.mvn.defaultRepositories=\\\n    ";
+        if (!text.contains(homeFirst) || !text.contains("@id=child.system.repository@snapshots")) {
+            throw new IllegalStateException("Unexpected default repositories in " + config);
+        }
+        Files.writeString(config, text.replace(homeFirst, homeFirst + baseFirst));
     }
 
     /** Points this node's private etc/ at PostgreSQL: its data source, and the driver among the boot features. */
@@ -565,6 +609,11 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** Whether karaf.log has a line containing this text. */
+    public boolean logContains(String text) {
+        return readLines(karafLog()).stream().anyMatch(line -> line.contains(text));
     }
 
     /** The last lines of karaf.log, for a failure message; the files are kept for a closer look. */
