@@ -70,6 +70,8 @@ public final class JaxRsHost implements RouteInventory {
     private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
     private final ServiceTracker<Object, Object> tracker;
     private final JerseyStart jersey;
+    /** Guarded by {@link #registrations}. */
+    private boolean stopped;
     private final RoutesResource routesResource = new RoutesResource(this);
     static final long RELOAD_DELAY_MS = 30;
     private final JaxRsReadiness readiness;
@@ -150,6 +152,7 @@ public final class JaxRsHost implements RouteInventory {
         }
         jersey.close();
         synchronized (registrations) {
+            stopped = true;
             registrations.forEach(ServiceRegistration::unregister);
             registrations.clear();
         }
@@ -159,6 +162,9 @@ public final class JaxRsHost implements RouteInventory {
     /** Hands the servlets to the HTTP whiteboard: only once Jersey can start them (see {@link JerseyStart}). */
     private void registerServlets() {
         synchronized (registrations) {
+            if (stopped) {
+                return; // Jersey started while this host was being deactivated
+            }
             for (JaxRsApplication application : APPLICATIONS) {
                 Dictionary<String, Object> properties = new Hashtable<>();
                 properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, application.path() + "/*");
