@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -69,13 +70,23 @@ class JerseyStartTest {
 
     private static final FakeFramework framework = new FakeFramework();
 
-    @Test
-    void waitsWhileJerseyIsOnlyResolvedAndStartsOnceWhenItStarts() {
+    @BeforeEach
+    void emptyFramework() {
         framework.bundles.clear();
         framework.listeners.clear();
-        FakeBundle jersey = new FakeBundle(JERSEY_ID, Bundle.RESOLVED);
-        Bundle other = new FakeBundle(7, Bundle.ACTIVE).bundle();
+    }
+
+    /** Jersey's core bundle in this state, installed in the framework. */
+    private static FakeBundle jerseyIn(int state) {
+        FakeBundle jersey = new FakeBundle(JERSEY_ID, state);
         framework.bundles.add(jersey.bundle());
+        return jersey;
+    }
+
+    @Test
+    void waitsWhileJerseyIsOnlyResolvedAndStartsOnceWhenItStarts() {
+        FakeBundle jersey = jerseyIn(Bundle.RESOLVED);
+        Bundle other = new FakeBundle(7, Bundle.ACTIVE).bundle();
         framework.bundles.add(other);
         AtomicInteger starts = new AtomicInteger();
 
@@ -98,10 +109,7 @@ class JerseyStartTest {
 
     @Test
     void startsAtOnceWhenJerseyIsAlreadyActive() {
-        framework.bundles.clear();
-        framework.listeners.clear();
-        FakeBundle jersey = new FakeBundle(JERSEY_ID, Bundle.ACTIVE);
-        framework.bundles.add(jersey.bundle());
+        FakeBundle jersey = jerseyIn(Bundle.ACTIVE);
         AtomicInteger starts = new AtomicInteger();
 
         try (JerseyStart start = JerseyStart.whenStarted(framework.context(), jersey.bundle(), starts::incrementAndGet)) {
@@ -111,10 +119,7 @@ class JerseyStartTest {
 
     @Test
     void closingBeforeJerseyStartsMeansNeverStarting() {
-        framework.bundles.clear();
-        framework.listeners.clear();
-        FakeBundle jersey = new FakeBundle(JERSEY_ID, Bundle.RESOLVED);
-        framework.bundles.add(jersey.bundle());
+        FakeBundle jersey = jerseyIn(Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
         JerseyStart.whenStarted(framework.context(), jersey.bundle(), starts::incrementAndGet).close();
