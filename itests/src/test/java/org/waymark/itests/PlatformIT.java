@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,10 +25,6 @@ class PlatformIT {
     private static final String SESSION_COOKIE = "WAYMARK_SESSION";
     /** A 5 MiB limit; one byte over must be refused. */
     private static final int OVER_LIMIT = 5 * 1024 * 1024 + 1;
-    /** Fully qualified Java names (org.eclipse.jetty.server.Foo, java.lang.NullPointerException, ...). */
-    private static final Pattern JAVA_CLASS_NAME =
-            Pattern.compile("\\b(?:java|javax|jakarta|org|com|sun|jdk|liquibase)\\.[a-z][a-z0-9_]*\\.[A-Za-z0-9_.$]+");
-    private static final Pattern STACK_TRACE = Pattern.compile("(?m)(?:^\\s*at [\\w.$]+\\(|Caused by:|\\w+Exception\\b)");
 
     // ------------------------------------------------------------------ readiness
 
@@ -102,6 +97,8 @@ class PlatformIT {
      * node never came UP ("InjectionManagerFactory not found", BarsMessageIT in CI). Here Jersey's core bundle is made
      * to start last; the host waits for it and the node serves.
      */
+    private static final String JERSEY_AWAITED = "Waiting for org.glassfish.jersey.core.jersey-common to start";
+
     @Test
     void theNodeServesWhenKarafStartsJerseyAfterThePlatform() throws java.io.IOException {
         WaymarkServer jerseyLast = new WaymarkServer().withFeaturesEdited(features -> features.replace(
@@ -109,8 +106,13 @@ class PlatformIT {
                 "<bundle start-level=\"95\">mvn:org.glassfish.jersey.core/jersey-common/"));
         try {
             jerseyLast.start("PlatformIT-jersey-last");
-            assertThat(jerseyLast.logContains("Waiting for org.glassfish.jersey.core.jersey-common to start"))
-                    .as("the platform started before Jersey's core bundle, as this test means it to").isTrue();
+            // Jersey's bundle is started last, but the host activates when its services are there (the data source
+            // comes from configuration, later or sooner): a boot where Jersey still came first is repeated.
+            for (int boot = 1; boot < 3 && !jerseyLast.logContains(JERSEY_AWAITED); boot++) {
+                jerseyLast.restart();
+            }
+            assertThat(jerseyLast.logContains(JERSEY_AWAITED))
+                    .as("in three boots, the platform started before Jersey's core bundle at least once").isTrue();
             HttpResponse<String> health = jerseyLast.get("/api/health");
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
             String token = jerseyLast.demoClientToken();
@@ -262,8 +264,8 @@ class PlatformIT {
         answers.forEach((what, response) -> {
             softly.assertThat(response.headers().firstValue("Server")).as("%s: Server header", what).isEmpty();
             softly.assertThat(response.headers().firstValue("X-Powered-By")).as("%s: X-Powered-By header", what).isEmpty();
-            softly.assertThat(response.body()).as("%s: Java class names in the body", what).doesNotContainPattern(JAVA_CLASS_NAME);
-            softly.assertThat(response.body()).as("%s: stack trace in the body", what).doesNotContainPattern(STACK_TRACE);
+            softly.assertThat(response.body()).as("%s: Java class names or a stack trace in the body", what)
+                    .doesNotContainPattern(JavaInternals.PATTERN);
         });
         softly.assertThat(answers.get("unknown page").statusCode()).isEqualTo(404);
         softly.assertThat(contentType(answers.get("unknown page"))).as("non-API paths answer HTML").startsWith("text/html");
@@ -293,8 +295,8 @@ class PlatformIT {
     }
 
     @Test
-    void bodyLargerThanFiveMebibytesWithAContentLengthIsRefusedWith413() throws Exception {
-        HttpResponse<String> response = sendOnItsOwnConnection(server.request("/api/session", "Content-Type", "application/json")
+    void bodyLargerThanFiveMebibytesWithAContentLengthIsRefusedWith413() {
+        HttpResponse<String> response = server.send(server.request("/api/session", "Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(oversizedJson())));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
@@ -302,10 +304,10 @@ class PlatformIT {
     }
 
     @Test
-    void streamedBodyLargerThanFiveMebibytesIsRefusedWith413() throws Exception {
+    void streamedBodyLargerThanFiveMebibytesIsRefusedWith413() {
         // No Content-Length (chunked transfer): the limit can only be found while reading, inside JSON parsing.
         byte[] body = oversizedJson();
-        HttpResponse<String> response = sendOnItsOwnConnection(server.request("/api/session", "Content-Type", "application/json")
+        HttpResponse<String> response = server.send(server.request("/api/session", "Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
@@ -335,17 +337,6 @@ class PlatformIT {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    /**
-     * Jetty answers a body it will not read and closes the connection. The shared client could hand that closed
-     * connection to the next test, whose POST then fails with "header parser received no bytes" (a POST is not retried):
-     * seen once on PostgreSQL. A client of its own keeps the closed connection away from the other tests.
-     */
-    private static HttpResponse<String> sendOnItsOwnConnection(HttpRequest.Builder request) throws Exception {
-        java.net.http.HttpClient own = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
-        return own.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
 
     private static HttpResponse<String> signIn(String username, String password) {
         return server.postJson("/api/session", WaymarkServer.objectMapper().createObjectNode()

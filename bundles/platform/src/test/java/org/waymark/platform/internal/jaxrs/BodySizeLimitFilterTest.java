@@ -30,12 +30,19 @@ class BodySizeLimitFilterTest {
     }
 
     private static ContainerResponse post(InputStream body) throws Exception {
+        return postWithLength(body, -1);
+    }
+
+    private static ContainerResponse postWithLength(InputStream body, long contentLength) throws Exception {
         ApplicationHandler handler = new ApplicationHandler(new ResourceConfig().property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .register(new BodySizeLimitFilter(1024)).register(new ProblemExceptionMapper()).register(new JacksonJsonProvider())
                 .register(Echo.class));
         ContainerRequest request = new ContainerRequest(URI.create("http://localhost/"), URI.create("http://localhost/echo"),
                 "POST", null, new MapPropertiesDelegate(), handler.getConfiguration());
         request.getHeaders().putSingle("Content-Type", "text/plain");
+        if (contentLength >= 0) {
+            request.getHeaders().putSingle("Content-Length", Long.toString(contentLength));
+        }
         request.setEntityStream(body);
         return handler.apply(request).get();
     }
@@ -64,6 +71,43 @@ class BodySizeLimitFilterTest {
     @Test
     void aBodyOverTheLimitIs413() throws Exception {
         assertThat(post(text("x".repeat(2048))).getStatus()).isEqualTo(413);
+    }
+
+    /** A body that counts how much of it was read. */
+    private static final class Counted extends ByteArrayInputStream {
+        Counted(int length) {
+            super(new byte[length]);
+        }
+
+        int consumed() {
+            return pos;
+        }
+    }
+
+    /**
+     * The rest of a refused body is read before the answer (up to four times the limit), so that the client, still
+     * sending, is not reset and receives its 413; with a Content-Length and streamed alike.
+     */
+    @Test
+    void aRefusedBodyIsReadToItsEndSoThatTheClientGetsTheAnswer() throws Exception {
+        Counted announced = new Counted(3000);
+        assertThat(postWithLength(announced, 3000).getStatus()).isEqualTo(413);
+        assertThat(announced.consumed()).isEqualTo(3000);
+
+        Counted streamed = new Counted(3000);
+        assertThat(post(streamed).getStatus()).isEqualTo(413);
+        assertThat(streamed.consumed()).isEqualTo(3000);
+    }
+
+    @Test
+    void aBodyFarOverTheLimitIsNotReadToItsEnd() throws Exception {
+        Counted announced = new Counted(100_000);
+        assertThat(postWithLength(announced, 100_000).getStatus()).isEqualTo(413);
+        assertThat(announced.consumed()).isZero();
+
+        Counted streamed = new Counted(100_000);
+        assertThat(post(streamed).getStatus()).isEqualTo(413);
+        assertThat(streamed.consumed()).isLessThanOrEqualTo(4 * 1024 + 8192);
     }
 
     @Test
