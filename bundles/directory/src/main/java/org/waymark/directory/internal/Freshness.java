@@ -1,5 +1,6 @@
 package org.waymark.directory.internal;
 
+import org.waymark.platform.db.DatabaseThreads;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -110,7 +111,7 @@ public final class Freshness implements JobHandler {
 
     @Deactivate
     void deactivate() {
-        daily.shutdownNow();
+        DatabaseThreads.stop(daily, Duration.ofSeconds(2));
     }
 
     private void scheduleToday() {

@@ -1,5 +1,6 @@
 package org.waymark.directory.internal;
 
+import org.waymark.platform.db.DatabaseThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -100,8 +101,9 @@ public final class ImportRuns {
 
     @Deactivate
     void deactivate() {
-        ticker.shutdownNow();
-        worker.shutdownNow();
+        // An import still running ends as abandoned at the next start (endAbandoned); it is never interrupted.
+        DatabaseThreads.stop(ticker, Duration.ofSeconds(2));
+        DatabaseThreads.stop(worker, Duration.ofSeconds(5));
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.waymark.directory.internal;
 
+import org.waymark.platform.db.DatabaseThreads;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -80,7 +81,7 @@ public final class RemoteSync implements AdminCommand, JobHandler {
 
     @Deactivate
     void deactivate() {
-        daily.shutdownNow();
+        DatabaseThreads.stop(daily, Duration.ofSeconds(2));
     }
 
     RemoteSync(Directory directory) {

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,6 +25,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
+import org.waymark.platform.db.DatabaseThreads;
 import org.waymark.platform.db.Jdbc;
 
 /**
@@ -88,10 +90,8 @@ public final class AuditChain {
     @Deactivate
     void deactivate() throws InterruptedException {
         if (sealer != null) {
-            // Not shutdownNow(): an interrupt inside Derby's file I/O closes its file channel under every thread (see
-            // JobRunner.stop). A sealing run still going would outlive the bundle and meet the database stopping after it.
-            sealer.shutdown();
-            sealer.awaitTermination(5, TimeUnit.SECONDS);
+            // A sealing run still going is let finish: see DatabaseThreads for why it is never interrupted.
+            DatabaseThreads.stop(sealer, Duration.ofSeconds(5));
         }
     }
 

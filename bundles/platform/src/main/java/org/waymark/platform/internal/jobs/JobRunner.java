@@ -34,6 +34,7 @@ import org.waymark.api.jobs.PermanentJobFailure;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
+import org.waymark.platform.db.DatabaseThreads;
 import org.waymark.platform.db.Jdbc;
 import org.waymark.platform.internal.PlatformConfig;
 import org.waymark.platform.internal.RequestActivity;
@@ -138,15 +139,12 @@ public final class JobRunner implements JobScheduler {
 
     @Deactivate
     void stop() throws InterruptedException {
-        // Never interrupt these threads: a thread interrupted in the middle of Derby's file I/O closes the file channel
-        // under every other thread, and Derby's own shutdown then spent up to a minute recovering it (CaseworkApiIT: a
-        // node that did not stop within 60 s of SIGTERM; derby.log: 08000 "Connection closed by unknown interrupt").
-        // A job still running after the wait ends with the database, and runs again after the next start.
+        // Never interrupted (DatabaseThreads): a job still running after the wait ends with the database, and runs
+        // again after the next start.
         stopping = true;
         poller.shutdown();
         purger.shutdown();
-        executor.shutdown();
-        executor.awaitTermination(5, TimeUnit.SECONDS);
+        DatabaseThreads.stop(executor, Duration.ofSeconds(5));
     }
 
     public JobStore store() {

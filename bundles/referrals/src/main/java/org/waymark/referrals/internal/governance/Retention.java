@@ -1,6 +1,8 @@
 package org.waymark.referrals.internal.governance;
 
+import org.waymark.platform.db.DatabaseThreads;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -60,7 +62,7 @@ public final class Retention implements JobHandler, AdminCommand {
 
     @Deactivate
     void deactivate() {
-        daily.shutdownNow();
+        DatabaseThreads.stop(daily, Duration.ofSeconds(2));
     }
 
     private void scheduleToday() {

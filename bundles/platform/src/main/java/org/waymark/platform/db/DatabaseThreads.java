@@ -1,0 +1,38 @@
+package org.waymark.platform.db;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stopping threads that use the database. Never by interrupting them: a thread interrupted in the middle of Derby's
+ * file I/O closes the file channel under every other thread, and Derby's checkpoint at shutdown then retries for up
+ * to a minute (a node that did not stop within 60 s of SIGTERM: CaseworkApiIT, later FeatureMixIT, whose Derby
+ * shutdown slept in RAFContainer.clean). A task still running after the wait is left to end with the database; the
+ * work it did is in a transaction or a durable job, and is taken up again after the next start.
+ */
+public final class DatabaseThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseThreads.class);
+
+    private DatabaseThreads() {
+    }
+
+    /**
+     * Shuts the executor down without interrupting its threads: repeating tasks stop, a running task may finish within
+     * {@code wait}. Tasks an executor runs once after a delay must be cancelled by the caller first (a scheduled
+     * executor still runs them after shutdown).
+     */
+    public static void stop(ExecutorService executor, Duration wait) {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("A task using the database was still running {} s after its component stopped; it ends with the "
+                        + "database", wait.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
