@@ -2,6 +2,7 @@ package org.waymark.platform.internal.db;
 
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import javax.sql.DataSource;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -16,6 +17,7 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
+import org.waymark.platform.internal.BundlesStarted;
 
 /**
  * The extender that gives every bundle its own tables: a bundle names its Liquibase changelog in the
@@ -27,20 +29,39 @@ public final class MigrationExtender {
     static final String HEADER = "Waymark-Migrations";
     private static final Logger LOG = LoggerFactory.getLogger(MigrationExtender.class);
 
+    /** Liquibase finds its executors and commands only once its activator has run (see {@link BundlesStarted}). */
+    static final List<String> LIQUIBASE_BUNDLES = List.of("org.liquibase.core");
+
     private final LiquibaseMigrator migrator;
     private final BundleTracker<ServiceRegistration<SchemaReady>> tracker;
+    private final BundlesStarted liquibase;
+    /** Guarded by {@link #tracker}. */
+    private boolean stopped;
 
     @Activate
     public MigrationExtender(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource dataSource) {
         this.migrator = new LiquibaseMigrator(dataSource);
-        migrator.releaseStaleLock();
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, new Customizer(context));
-        tracker.open();
+        this.liquibase = BundlesStarted.whenStarted(context, LIQUIBASE_BUNDLES, "running migrations", this::start);
+    }
+
+    private void start() {
+        synchronized (tracker) {
+            if (stopped) {
+                return; // Liquibase started while this extender was being deactivated
+            }
+            migrator.releaseStaleLock();
+            tracker.open();
+        }
     }
 
     @Deactivate
     void deactivate() {
-        tracker.close();
+        liquibase.close();
+        synchronized (tracker) {
+            stopped = true;
+            tracker.close();
+        }
     }
 
     private final class Customizer implements BundleTrackerCustomizer<ServiceRegistration<SchemaReady>> {

@@ -25,6 +25,7 @@ import org.glassfish.jersey.server.ServerProperties;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
+import org.waymark.platform.internal.BundlesStarted;
 import org.waymark.platform.internal.RequestActivity;
 import org.waymark.platform.internal.plugins.PluginApprovalFeature;
 import org.waymark.platform.internal.plugins.PluginApprovals;
@@ -69,7 +70,10 @@ public final class JaxRsHost implements RouteInventory {
     private final Map<String, JaxRsServlet> servlets = new LinkedHashMap<>();
     private final List<ServiceRegistration<Servlet>> registrations = new ArrayList<>();
     private final ServiceTracker<Object, Object> tracker;
-    private final JerseyStart jersey;
+    /** Jersey and HK2 find their parts only through these bundles once started (see {@link BundlesStarted}). */
+    static final List<String> JERSEY_BUNDLES = List.of("org.glassfish.jersey.core.jersey-common",
+            "org.glassfish.hk2.osgi-resource-locator");
+    private final BundlesStarted jersey;
     /** Guarded by {@link #registrations}. */
     private boolean stopped;
     private final RoutesResource routesResource = new RoutesResource(this);
@@ -97,7 +101,11 @@ public final class JaxRsHost implements RouteInventory {
             servlets.put(application.name(), new JaxRsServlet(() -> configuration(application), activity));
             readiness.hosting("waymark-jaxrs-" + application.name());
         }
-        this.jersey = JerseyStart.whenStarted(context, this::registerServlets);
+        this.jersey = BundlesStarted.whenStarted(context, JERSEY_BUNDLES, "serving JAX-RS", () -> {
+            JaxRsServlet.initialiseJersey().ifPresent(failure ->
+                    LOG.warn("Jersey could not be initialised before its first request; it will be tried then", failure));
+            registerServlets();
+        });
         Filter whiteboard = context.createFilter("(|(" + RESOURCE + "=true)(" + EXTENSION + "=true))");
         this.tracker = new ServiceTracker<>(context, whiteboard, null) {
             @Override
@@ -159,7 +167,7 @@ public final class JaxRsHost implements RouteInventory {
         servlets.keySet().forEach(name -> readiness.unhosting("waymark-jaxrs-" + name));
     }
 
-    /** Hands the servlets to the HTTP whiteboard: only once Jersey can start them (see {@link JerseyStart}). */
+    /** Hands the servlets to the HTTP whiteboard: only once Jersey can start them (see {@link BundlesStarted}). */
     private void registerServlets() {
         synchronized (registrations) {
             if (stopped) {

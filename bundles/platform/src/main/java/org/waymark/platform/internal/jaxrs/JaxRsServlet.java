@@ -85,7 +85,7 @@ final class JaxRsServlet extends ServletContainer {
      * its first use it walks every installed bundle, and a bundle uninstalled during that walk (the feature mix
      * uninstalls some right after boot, while the first health probes arrive) makes Felix throw inside the class
      * initialiser: the class then stays unusable for the life of the JVM and every route fails (FeatureMixIT, once, in
-     * a CI pre-check). {@link JerseyStart} calls this as soon as Jersey's core bundle has started, while the features
+     * a CI pre-check). The JAX-RS host calls this as soon as Jersey's core bundle has started, while the features
      * are still being started and nothing is uninstalled. Answers the failure, if any, so that the caller can report
      * it and carry on: the lazy path is then no worse than before.
      */
