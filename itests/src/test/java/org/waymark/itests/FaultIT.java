@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Faults, bounded in time: referral intake at 32 clients that retry after errors as real GP systems do (same
  * identifier, so a retry is safe), while the server is killed with kill -9 ten times and restarted; afterwards every
  * acknowledged referral is stored, and none twice. While a node is starting, every answer from Waymark is a 503 with
- * Retry-After (never its own 404); before Waymark's servlets are registered at all, the bare container answers its own
- * 404 page, which is counted and reported (README known limits). On PostgreSQL, the database going away answers 503 with an
+ * Retry-After (never a 404): before Waymark's servlets are registered at all, the web server's own error handler (the
+ * jetty-errors fragment) answers the same, where it once answered Jetty's HTML 404 page. On PostgreSQL, the database going away answers 503 with an
  * OperationOutcome, and intake recovers by itself when it returns.
  */
 class FaultIT {
@@ -64,7 +64,6 @@ class FaultIT {
         AtomicInteger refusedWhileDown = new AtomicInteger();
         AtomicInteger timedOut = new AtomicInteger();
         AtomicInteger unavailable = new AtomicInteger();
-        AtomicInteger containerOnly = new AtomicInteger();
         AtomicInteger next = new AtomicInteger();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
@@ -92,10 +91,6 @@ class FaultIT {
                             if (answer.statusCode() == 503 && answer.headers().firstValue("Retry-After").isPresent()
                                     && answer.body().contains("\"OperationOutcome\"")) {
                                 unavailable.incrementAndGet();
-                            } else if (answer.statusCode() == 404 && answer.body().startsWith("<html>")) {
-                                // Jetty's own page: the container listens before Waymark's servlets are registered
-                                // (README known limits). Not an answer from Waymark; counted and reported.
-                                containerOnly.incrementAndGet();
                             } else {
                                 unexpected.add(answer.statusCode() + " " + answer.body());
                             }
@@ -129,8 +124,8 @@ class FaultIT {
             // What the clients met while intake stood still tells a dead node from a slow one from one without routes.
             stopped = new AssertionError("stopped after " + kills + " kills: " + e.getMessage()
                     + String.format("%nclients so far: %d acknowledged, %d met a dead server, %d no answer within 10 s,"
-                                    + " %d a 503, %d the bare container, %d anything else%s",
-                            acknowledged.size(), refusedWhileDown.get(), timedOut.get(), unavailable.get(), containerOnly.get(),
+                                    + " %d a 503, %d anything else%s",
+                            acknowledged.size(), refusedWhileDown.get(), timedOut.get(), unavailable.get(),
                             unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek())
                     + "\n--- karaf.log ---\n" + server.karafLogTail(80), e);
             if (!server.isRunning() && !server.derbyRecoveryFailed()) {
@@ -192,10 +187,10 @@ class FaultIT {
         System.out.printf("Fault test (%s): %d referrals acknowledged across %d kills, %d stored; %d lost, %d duplicated;"
                         + " %d given up unacknowledged (%d of them stored); %d requests met a dead server, %d no answer within 10 s,"
                         + " %d a starting one"
-                        + " (503 Retry-After), %d the bare container (Jetty 404 before Waymark serves), %d anything else%s%n",
+                        + " (503 Retry-After), %d anything else%s%n",
                 PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), kills, stored, lost.get(),
                 duplicated.get(), inDoubt.size(), inDoubtStored.get(), refusedWhileDown.get(), timedOut.get(), unavailable.get(),
-                containerOnly.get(), unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek());
+                unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek());
 
         if (stopped != null) {
             throw stopped;
@@ -276,12 +271,8 @@ class FaultIT {
         }
         System.out.println("First start, POST /fhir/ServiceRequest every 20 ms until UP: " + answers);
         assertThat(answers.keySet()).as("what a GP system met while the node started")
-                .isSubsetOf("no connection", "404 bare container", "503 Retry-After", "401 served");
+                .isSubsetOf("no connection", "503 Retry-After", "401 served");
         assertThat(answers).as("the node was probed while its routes were starting").containsKey("503 Retry-After");
-        // Jetty listens seconds before the platform's servlets exist; the start gate answers 503 from tens of
-        // milliseconds after Jetty listens, so the container's own 404 must be a rare leftover, not the norm.
-        assertThat(answers.getOrDefault("404 bare container", 0)).as("Jetty's own 404 against 503s: %s", answers)
-                .isLessThan(Math.max(5, answers.get("503 Retry-After") / 20));
     }
 
     @Test

@@ -118,9 +118,47 @@ class SecurityIT {
         soft.assertThat(answers.get("no servlet at all").statusCode()).isEqualTo(404);
         soft.assertAll();
 
-        // A request Jetty refuses before any servlet sees it still has no version and no stack trace.
-        String raw = rawRequest("GET /api/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-        assertThat(raw).startsWith("HTTP/1.1 400").doesNotContainIgnoringCase("jetty").doesNotContain("Exception");
+    }
+
+    /**
+     * Requests Jetty refuses while reading them, before any servlet sees them, are answered in the format of the
+     * surface they were meant for (the jetty-errors fragment), with the security headers and nothing of Jetty: they
+     * used to get Jetty's own HTML page. Where Jetty could not read the path at all, the answer is problem+json.
+     */
+    @Test
+    @Order(1)
+    void requestsJettyRefusesGetAnOperationOutcomeOrAProblemNotJettysPage() throws IOException {
+        String longLine = "GET /fhir/Patient?name=" + "a".repeat(9_000) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+        String bigHeader = "GET /fhir/Patient HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "a".repeat(9_000)
+                + "\r\nConnection: close\r\n\r\n";
+        Map<String, String> refusals = new LinkedHashMap<>();
+        refusals.put("bad escape under /api", rawRequest("GET /api/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        refusals.put("encoded NUL in a /fhir path", rawRequest("GET /fhir/Patient/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+        refusals.put("request line over 8 KiB", rawRequest(longLine));
+        refusals.put("headers over 8 KiB under /fhir", rawRequest(bigHeader));
+        refusals.put("chunked with a Content-Length under /fhir", rawRequest("POST /fhir/ServiceRequest HTTP/1.1\r\nHost: localhost\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n"));
+        refusals.put("chunked with a Content-Length under /api", rawRequest("POST /api/referrals HTTP/1.1\r\nHost: localhost\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Length: 5\r\nConnection: close\r\n\r\n0\r\n\r\n"));
+
+        SoftAssertions soft = new SoftAssertions();
+        refusals.forEach((name, raw) -> {
+            String head = raw.substring(0, Math.max(0, raw.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+            String body = raw.substring(raw.indexOf("\r\n\r\n") + 4);
+            soft.assertThat(raw).as(name).matches("(?s)HTTP/1\\.1 4\\d\\d .*").doesNotContainIgnoringCase("jetty")
+                    .doesNotContain("<html").doesNotContain("<h1>");
+            soft.assertThat(body).as(name).doesNotContainPattern(JavaInternals.PATTERN);
+            soft.assertThat(head).as(name).contains("x-content-type-options: nosniff").contains("x-frame-options: deny")
+                    .contains("referrer-policy: no-referrer").contains("cache-control: no-store")
+                    .contains("content-security-policy: default-src 'none'").doesNotContain("server:");
+            boolean fhir = name.contains("under /fhir");
+            soft.assertThat(head).as(name).contains(fhir ? "content-type: application/fhir+json" : "content-type: application/problem+json");
+            soft.assertThat(body).as(name).startsWith(fhir ? "{\"resourceType\":\"OperationOutcome\"" : "{\"type\":\"about:blank\"");
+        });
+        soft.assertThat(refusals.get("request line over 8 KiB")).startsWith("HTTP/1.1 414");
+        soft.assertThat(refusals.get("headers over 8 KiB under /fhir")).startsWith("HTTP/1.1 431").contains("\"code\":\"too-long\"");
+        soft.assertThat(refusals.get("encoded NUL in a /fhir path")).as("Jetty keeps no path of it: a problem").startsWith("HTTP/1.1 400");
+        soft.assertAll();
     }
 
     /** A POST that announces 1,000 bytes, sends 10 and half-closes; returns whatever the server answers. */
