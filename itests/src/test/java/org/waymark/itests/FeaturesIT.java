@@ -32,6 +32,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
@@ -50,6 +52,14 @@ public class FeaturesIT extends KarafTestSupport {
     /** Kept installed while features come and go: see {@link #eachWaymarkFeatureInstallsAloneWithoutTheOtherWaymarkFeatures}. */
     private static final String DERBY_FEATURE = "waymark-thirdparty-derby";
     private static final String DERBY_BUNDLE = "org.waymark.thirdparty.derby";
+    /**
+     * Also kept installed: a boot feature of the distribution that no feature mix uninstalls. It holds a fragment of
+     * Pax Web's Jetty bundle, which attaches only when that bundle resolves, so installing it needs the refresh this
+     * test avoids; the boot test checks that it is attached.
+     */
+    private static final String JETTY_ERRORS_FEATURE = "waymark-jetty-errors";
+    private static final String JETTY_ERRORS_BUNDLE = "org.waymark.jetty-errors";
+    private static final String PAX_WEB_JETTY = "org.ops4j.pax.web.pax-web-jetty";
     /** Installing a feature takes under 10 s here; a component that is not up by then will not come up. */
     private static final Duration FEATURE_TIMEOUT = Duration.ofSeconds(30);
     /** Nothing is refreshed: a refresh would also rewire (and so stop) this test's own probe bundle. */
@@ -94,6 +104,11 @@ public class FeaturesIT extends KarafTestSupport {
             assertTrue(required + " is installed", bundleNamed(required) != null);
         }
         assertTrue(CORE + " is installed", featuresService.isInstalled(featuresService.getFeature(CORE)));
+        Bundle jettyErrors = bundleNamed(JETTY_ERRORS_BUNDLE);
+        assertTrue(JETTY_ERRORS_BUNDLE + " is installed", jettyErrors != null);
+        BundleWiring wiring = jettyErrors.adapt(BundleWiring.class);
+        assertTrue(JETTY_ERRORS_BUNDLE + " is attached to " + PAX_WEB_JETTY, wiring != null && wiring.getRequiredWires(
+                HostNamespace.HOST_NAMESPACE).stream().anyMatch(w -> PAX_WEB_JETTY.equals(w.getProvider().getSymbolicName())));
         // Without it Configuration Admin may deliver a configuration before "$[env:...]" is interpolated: once in CI the
         // DataSource never appeared, and a hot-deploy folder was never watched.
         assertEquals("org.apache.felix.configadmin.plugin.interpolation", bundleContext.getProperty("felix.cm.config.plugins"));
@@ -120,9 +135,9 @@ public class FeaturesIT extends KarafTestSupport {
         featuresService.uninstallFeature(CORE, NO_REFRESH);
         try {
             List<String> baseline = installedWaymarkBundles();
-            assertEquals("Waymark bundles left after uninstalling " + CORE, List.of(DERBY_BUNDLE), baseline);
+            assertEquals("Waymark bundles left after uninstalling " + CORE, List.of(JETTY_ERRORS_BUNDLE, DERBY_BUNDLE), baseline);
             for (Feature feature : features) {
-                if (feature.getName().equals(DERBY_FEATURE)) {
+                if (feature.getName().equals(DERBY_FEATURE) || feature.getName().equals(JETTY_ERRORS_FEATURE)) {
                     continue;
                 }
                 long start = System.nanoTime();

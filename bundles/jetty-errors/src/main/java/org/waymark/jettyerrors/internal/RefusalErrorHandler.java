@@ -56,15 +56,11 @@ public final class RefusalErrorHandler extends ErrorHandler {
             if (connection == null) {
                 return null;
             }
-            // The request's metadata, not its URI: Jetty keeps the metadata even when it then refuses the path itself.
+            // Empty when Jetty refused the request line itself (an encoded NUL, over 8 KiB): the caller then answers
+            // problem+json, the one format that does not depend on the surface.
             MetaData.Request read = connection.getHttpChannel().getRequest().getMetaData();
             HttpURI uri = read == null ? null : read.getURI();
-            if (uri == null) {
-                return null;
-            }
-            // A target Jetty could not parse (an encoded NUL) has no path, but the URI keeps the text as sent; it is
-            // only matched against Waymark's roots, never repeated.
-            return uri.getPath() != null ? uri.getPath() : uri.toString();
+            return uri == null ? null : uri.getPath();
         } catch (RuntimeException unreadable) {
             return null;
         }

@@ -12,9 +12,10 @@ import java.util.stream.Collectors;
  * What an area's feature mix ({@code WAYMARK_FEATURES}) asks of Karaf: which Waymark capability features to install
  * and which to uninstall, given what is installed now. Pure, so that the rules are unit-tested apart from Karaf.
  *
- * <p>Capabilities are the features of Waymark's own repository other than the third-party ones and the two that
- * everything needs ({@code waymark-api}, {@code waymark-platform}). Plugin features (from a deployed .kar or
- * features.xml) are never touched. An empty setting means the default: {@value #DEFAULT} (everything), and then
+ * <p>Capabilities are the features of Waymark's own repository other than the third-party ones, the two that
+ * everything needs ({@code waymark-api}, {@code waymark-platform}) and the web server's error handler
+ * ({@code waymark-jetty-errors}, a boot feature of the distribution: see features.xml). Plugin features (from a
+ * deployed .kar or features.xml) are never touched. An empty setting means the default: {@value #DEFAULT} (everything), and then
  * nothing is uninstalled.
  *
  * @param install   capability features to install (in the order given)
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  */
 record MixPlan(List<String> install, List<String> uninstall) {
     static final String DEFAULT = "waymark-core";
-    private static final Set<String> ALWAYS = Set.of("waymark-api", "waymark-platform");
+    private static final Set<String> ALWAYS = Set.of("waymark-api", "waymark-platform", "waymark-jetty-errors");
 
     MixPlan {
         install = List.copyOf(install);

@@ -49,6 +49,7 @@ class MixPlanTest {
     void platformThirdPartyAndPluginFeaturesAreNeverCapabilities() {
         assertThat(MixPlan.isCapability("waymark-platform")).isFalse();
         assertThat(MixPlan.isCapability("waymark-api")).isFalse();
+        assertThat(MixPlan.isCapability("waymark-jetty-errors")).as("a fragment of the web server, never uninstalled").isFalse();
         assertThat(MixPlan.isCapability("waymark-thirdparty-postgresql")).isFalse();
         assertThat(MixPlan.isCapability("pathfinder-example")).isFalse();
         assertThat(MixPlan.isCapability("waymark-directory")).isTrue();
