@@ -21,11 +21,19 @@ public final class KarafLog {
     private static final Pattern ERROR_LINE = Pattern.compile("^\\S+\\s+\\|\\s*ERROR\\s*\\|");
     /** The first line of any log record (what is not is the stack trace or message of the record before it). */
     private static final Pattern RECORD_START = Pattern.compile("^\\S+\\s+\\|\\s*[A-Z]+\\s*\\|");
+    /**
+     * Lines of an ERROR record's exception kept with it: Pax Exam deletes its container, log and all, after a run, so
+     * the failure message is the only place left to read the cause ("FrameworkEvent ERROR" alone says nothing).
+     */
+    static final int CAUSE_LINES = 8;
 
     private KarafLog() {
     }
 
-    /** ERROR lines of karaf.log and its rotated files in {@code logDir} that match none of {@code expected}. */
+    /**
+     * ERROR records of karaf.log and its rotated files in {@code logDir} that match none of {@code expected}: each its
+     * ERROR line, with the first lines of its exception after a newline.
+     */
     public static List<String> unexpectedErrors(Path logDir, Collection<Pattern> expected) {
         List<String> unexpected = new ArrayList<>();
         if (!Files.isDirectory(logDir)) {
@@ -48,7 +56,7 @@ public final class KarafLog {
                     String withCause = i + 1 < lines.size() && !RECORD_START.matcher(lines.get(i + 1)).find()
                             ? line + "\n" + lines.get(i + 1) : line;
                     if (expected.stream().noneMatch(p -> p.matcher(withCause).find())) {
-                        unexpected.add(line);
+                        unexpected.add(record(lines, i));
                     }
                 }
             }
@@ -56,6 +64,15 @@ public final class KarafLog {
             throw new UncheckedIOException(e);
         }
         return unexpected;
+    }
+
+    /** The ERROR line with the first {@link #CAUSE_LINES} lines of its exception, if it has one. */
+    private static String record(List<String> lines, int start) {
+        StringBuilder record = new StringBuilder(lines.get(start));
+        for (int i = start + 1; i < lines.size() && i <= start + CAUSE_LINES && !RECORD_START.matcher(lines.get(i)).find(); i++) {
+            record.append('\n').append(lines.get(i));
+        }
+        return record.toString();
     }
 
     private static long recency(Path log) {

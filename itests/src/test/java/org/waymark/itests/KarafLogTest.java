@@ -28,7 +28,25 @@ class KarafLogTest {
         Files.write(logDir.resolve("karaf.log.2"), List.of(newerRotatedError));
         Files.write(logDir.resolve("security.log"), List.of(ERROR.replace("broken", "not karaf.log")));
 
-        assertThat(KarafLog.unexpectedErrors(logDir, List.of())).containsExactly(ROTATED_ERROR, newerRotatedError, ERROR);
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of())).containsExactly(ROTATED_ERROR, newerRotatedError,
+                ERROR + "\n\tat org.x.Activator.start(Activator.java:1)");
+    }
+
+    @Test
+    void anErrorIsReportedWithTheFirstLinesOfItsExceptionAndNotTheNextRecord() throws IOException {
+        String bare = "2026-12-05T06:38:25,061 | ERROR | FelixDispatchQueue | Framework | 623 - org.waymark.platform - "
+                + "0.1.0.SNAPSHOT | FrameworkEvent ERROR";
+        List<String> trace = new java.util.ArrayList<>(List.of("java.lang.IllegalStateException: the cause"));
+        for (int i = 0; i < 20; i++) {
+            trace.add("\tat org.x.Frame" + i + ".run(Frame.java:" + i + ")");
+        }
+        List<String> log = new java.util.ArrayList<>(List.of(bare));
+        log.addAll(trace);
+        log.add(INFO);
+        Files.write(logDir.resolve("karaf.log"), log);
+
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of())).containsExactly(
+                bare + "\n" + String.join("\n", trace.subList(0, KarafLog.CAUSE_LINES)));
     }
 
     @Test
@@ -50,7 +68,7 @@ class KarafLogTest {
 
         assertThat(KarafLog.unexpectedErrors(logDir, List.of(Pattern.compile(WaymarkServer.PAX_WEB_SHUTDOWN_RACE))))
                 .as("the race is declared; the same kind of line with another cause, and an ERROR line followed by the next "
-                        + "record, are not").containsExactly(other, ERROR);
+                        + "record, are not").containsExactly(other + "\njava.lang.IllegalStateException: a real fault", ERROR);
     }
 
     @Test
