@@ -123,7 +123,8 @@ class SecurityIT {
     /**
      * Requests Jetty refuses while reading them, before any servlet sees them, are answered in the format of the
      * surface they were meant for (the jetty-errors fragment), with the security headers and nothing of Jetty: they
-     * used to get Jetty's own HTML page. Where Jetty could not read the path at all, the answer is problem+json.
+     * used to get Jetty's own HTML page. Where Jetty could not read the path at all, the answer is problem+json. HSTS
+     * follows the same setting as everywhere else (this node has it on).
      */
     @Test
     @Order(1)
@@ -150,7 +151,8 @@ class SecurityIT {
             soft.assertThat(body).as(name).doesNotContainPattern(JavaInternals.PATTERN);
             soft.assertThat(head).as(name).contains("x-content-type-options: nosniff").contains("x-frame-options: deny")
                     .contains("referrer-policy: no-referrer").contains("cache-control: no-store")
-                    .contains("content-security-policy: default-src 'none'").doesNotContain("server:");
+                    .contains("content-security-policy: default-src 'none'").doesNotContain("server:")
+                    .as(name + " (WAYMARK_HSTS=true)").contains("strict-transport-security: max-age=");
             boolean fhir = name.contains("under /fhir");
             soft.assertThat(head).as(name).contains(fhir ? "content-type: application/fhir+json" : "content-type: application/problem+json");
             soft.assertThat(body).as(name).startsWith(fhir ? "{\"resourceType\":\"OperationOutcome\"" : "{\"type\":\"about:blank\"");

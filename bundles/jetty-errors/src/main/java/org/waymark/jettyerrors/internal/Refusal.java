@@ -3,6 +3,7 @@ package org.waymark.jettyerrors.internal;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +15,8 @@ record Refusal(int status, Map<String, String> headers, byte[] body) {
     /** As the platform's readiness gate and the start gate answer. */
     static final String RETRY_AFTER_SECONDS = "1";
     static final String STARTING = "Waymark is starting or stopping; try again shortly";
+    /** The platform's default (etc/org.waymark.security.cfg): a year. */
+    static final long DEFAULT_HSTS_MAX_AGE_SECONDS = 31_536_000;
     /** Jetty's reasons are fixed texts ("URI Too Long", "Transfer-Encoding and Content-Length"); anything else is left out. */
     private static final Pattern PLAIN_REASON = Pattern.compile("[A-Za-z0-9 ,.:'()/-]{1,100}");
 
@@ -21,8 +24,9 @@ record Refusal(int status, Map<String, String> headers, byte[] body) {
      * @param path the request's path when Jetty read that far (null when the request line itself was refused)
      * @param status Jetty's status for the refusal
      * @param reason Jetty's reason, or null
+     * @param hsts the Strict-Transport-Security value to send, or null for none
      */
-    static Refusal of(String path, int status, String reason) {
+    static Refusal of(String path, int status, String reason, String hsts) {
         Surface surface = Surface.of(path);
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Content-Type-Options", "nosniff");
@@ -30,6 +34,9 @@ record Refusal(int status, Map<String, String> headers, byte[] body) {
         headers.put("Referrer-Policy", "no-referrer");
         headers.put("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'");
         headers.put("Cache-Control", "no-store");
+        if (hsts != null) {
+            headers.put("Strict-Transport-Security", hsts);
+        }
         String message = message(status, reason);
         if (status == 503) {
             headers.put("Retry-After", RETRY_AFTER_SECONDS);
@@ -51,12 +58,29 @@ record Refusal(int status, Map<String, String> headers, byte[] body) {
      * Waymark's routes then answer 503 with Retry-After, as the start gate does once the root context exists; other
      * paths keep Jetty's status. Returns null for paths Waymark does not serve, which keep Jetty's own page.
      */
-    static Refusal unrouted(String path, int status, String reason) {
+    static Refusal unrouted(String path, int status, String reason, String hsts) {
         Surface surface = Surface.of(path);
         if (surface == Surface.NONE) {
             return null;
         }
-        return status == 404 ? of(path, 503, STARTING) : of(path, status, reason);
+        return status == 404 ? of(path, 503, STARTING, hsts) : of(path, status, reason, hsts);
+    }
+
+    /**
+     * The Strict-Transport-Security value the platform sends, from the same settings ({@code WAYMARK_HSTS},
+     * {@code WAYMARK_HSTS_MAX_AGE_SECONDS}, read as its security configuration reads them); null when it sends none.
+     * The fragment cannot see the platform's configuration, only the environment both come from.
+     */
+    static String hsts(Function<String, String> environment) {
+        if (!Boolean.parseBoolean(environment.apply("WAYMARK_HSTS"))) {
+            return null;
+        }
+        long maxAge = DEFAULT_HSTS_MAX_AGE_SECONDS;
+        String configured = environment.apply("WAYMARK_HSTS_MAX_AGE_SECONDS");
+        if (configured != null && configured.strip().matches("\\d{1,12}")) {
+            maxAge = Long.parseLong(configured.strip());
+        }
+        return "max-age=" + maxAge + "; includeSubDomains";
     }
 
     private static String message(int status, String reason) {

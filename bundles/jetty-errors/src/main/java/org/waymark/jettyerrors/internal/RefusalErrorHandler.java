@@ -20,6 +20,9 @@ import org.eclipse.jetty.util.BufferUtil;
  * start, and again at stop. Errors inside a servlet context never come here: Pax Web gives each context its own handler.
  */
 public final class RefusalErrorHandler extends ErrorHandler {
+    /** Read once: the environment does not change while the node runs. */
+    private final String hsts = Refusal.hsts(System::getenv);
+
     public RefusalErrorHandler() {
         setShowStacks(false);
         setShowServlet(false);
@@ -27,7 +30,7 @@ public final class RefusalErrorHandler extends ErrorHandler {
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields fields) {
-        Refusal refusal = Refusal.of(pathBeingRead(), status, reason);
+        Refusal refusal = Refusal.of(pathBeingRead(), status, reason, hsts);
         refusal.headers().forEach(fields::put);
         return BufferUtil.toBuffer(refusal.body());
     }
@@ -35,7 +38,7 @@ public final class RefusalErrorHandler extends ErrorHandler {
     @Override
     protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response,
                                               int code, String message) throws IOException {
-        Refusal refusal = Refusal.unrouted(baseRequest.getRequestURI(), code, message);
+        Refusal refusal = Refusal.unrouted(baseRequest.getRequestURI(), code, message, hsts);
         if (refusal == null) {
             super.generateAcceptableResponse(baseRequest, request, response, code, message);
             return;
