@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -29,31 +28,36 @@ public final class BundlesStarted implements AutoCloseable {
 
     private final BundleTracker<Bundle> tracker;
     private final Set<Long> awaited;
+    private final Runnable start;
     private final Set<Long> started = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean ran = new AtomicBoolean();
+    /** Written under this object's lock, which the start holds while it runs and close takes. */
+    private volatile boolean ran;
+    private boolean closed;
 
     private BundlesStarted(BundleContext context, Set<Long> awaited, Runnable start) {
         this.awaited = awaited;
+        this.start = start;
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, null) {
             @Override
             public Bundle addingBundle(Bundle bundle, BundleEvent event) {
                 if (!awaited.contains(bundle.getBundleId())) {
                     return null;
                 }
-                seen(bundle, start);
+                seen(bundle);
                 return bundle;
             }
 
             @Override
             public void modifiedBundle(Bundle bundle, BundleEvent event, Bundle tracked) {
-                seen(bundle, start);
+                seen(bundle);
             }
         };
     }
 
     /**
      * Runs {@code start} now if the named bundles that are installed are starting or active (or if there is no OSGi
-     * framework, as in a unit test), else in the thread that starts the last of them. Close to stop waiting.
+     * framework, as in a unit test), else in the thread that starts the last of them. Close to stop waiting: once
+     * {@link #close()} has returned, the start is not running and never will, so its owner needs no flag of its own.
      *
      * @param purpose what waits, for the log ("serving JAX-RS")
      */
@@ -72,7 +76,7 @@ public final class BundlesStarted implements AutoCloseable {
     static BundlesStarted whenStarted(BundleContext context, Set<Long> awaited, String purpose, Runnable start) {
         BundlesStarted waiting = new BundlesStarted(context, awaited, start);
         if (awaited.isEmpty()) {
-            waiting.runOnce(start);
+            waiting.runOnce();
             return waiting;
         }
         waiting.tracker.open();
@@ -86,12 +90,12 @@ public final class BundlesStarted implements AutoCloseable {
      * Started means active (a bundle is STARTING while its activator runs: Liquibase's registers its parts there), or
      * waiting for lazy activation, as jersey-common may: it has its context then and no activator to wait for.
      */
-    private void seen(Bundle bundle, Runnable start) {
+    private void seen(Bundle bundle) {
         boolean lazy = String.valueOf(bundle.getHeaders("").get("Bundle-ActivationPolicy")).startsWith("lazy");
         if (bundle.getState() == Bundle.ACTIVE || (bundle.getState() == Bundle.STARTING && lazy)) {
             started.add(bundle.getBundleId());
             if (started.containsAll(awaited)) {
-                runOnce(start);
+                runOnce();
             }
         }
     }
@@ -103,18 +107,24 @@ public final class BundlesStarted implements AutoCloseable {
                 .toList();
     }
 
-    private void runOnce(Runnable start) {
-        if (ran.compareAndSet(false, true)) {
-            start.run();
+    private synchronized void runOnce() {
+        if (ran || closed) {
+            return;
         }
+        ran = true;
+        start.run();
     }
 
     public boolean hasStarted() {
-        return ran.get();
+        return ran;
     }
 
+    /** Stops waiting; if the start is running in another thread, returns once it has finished. */
     @Override
     public void close() {
         tracker.close();
+        synchronized (this) {
+            closed = true;
+        }
     }
 }

@@ -6,6 +6,9 @@ import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +23,8 @@ import org.osgi.framework.BundleListener;
  */
 class BundlesStartedTest {
     private static final long JERSEY_ID = 42;
+    private static final long LOCATOR_ID = 43;
+    private static final long LIQUIBASE_ID = 44;
 
     /** A bundle whose state the test sets; a context only from STARTING on, as in Felix. */
     private static final class FakeBundle {
@@ -52,7 +57,8 @@ class BundlesStartedTest {
     /** The framework's view: its bundles and the listeners a tracker adds. */
     private static final class FakeFramework {
         final List<Bundle> bundles = new ArrayList<>();
-        final List<BundleListener> listeners = new ArrayList<>();
+        /** Added and removed by the test's threads while another fires events. */
+        final List<BundleListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         BundleContext context() {
             return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
@@ -79,16 +85,16 @@ class BundlesStartedTest {
         framework.listeners.clear();
     }
 
-    /** Jersey's core bundle in this state, installed in the framework. */
-    private static FakeBundle jerseyIn(int state) {
-        FakeBundle jersey = new FakeBundle(JERSEY_ID, state);
-        framework.bundles.add(jersey.bundle());
-        return jersey;
+    /** A bundle with this id and state, installed in the framework. */
+    private static FakeBundle installed(long id, int state) {
+        FakeBundle bundle = new FakeBundle(id, state);
+        framework.bundles.add(bundle.bundle());
+        return bundle;
     }
 
     @Test
     void waitsWhileJerseyIsOnlyResolvedAndStartsOnceWhenItStarts() {
-        FakeBundle jersey = jerseyIn(Bundle.RESOLVED);
+        FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
         jersey.headers.put("Bundle-ActivationPolicy", "lazy");
         Bundle other = new FakeBundle(7, Bundle.ACTIVE).bundle();
         framework.bundles.add(other);
@@ -113,7 +119,7 @@ class BundlesStartedTest {
 
     @Test
     void startsAtOnceWhenJerseyIsAlreadyActive() {
-        FakeBundle jersey = jerseyIn(Bundle.ACTIVE);
+        FakeBundle jersey = installed(JERSEY_ID, Bundle.ACTIVE);
         AtomicInteger starts = new AtomicInteger();
 
         try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID), "serving", starts::incrementAndGet)) {
@@ -123,7 +129,7 @@ class BundlesStartedTest {
 
     @Test
     void closingBeforeJerseyStartsMeansNeverStarting() {
-        FakeBundle jersey = jerseyIn(Bundle.RESOLVED);
+        FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
         BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID), "serving", starts::incrementAndGet).close();
@@ -136,12 +142,11 @@ class BundlesStartedTest {
     /** HK2's resource locator must have started too: until both have, nothing runs. */
     @Test
     void waitsForEveryAwaitedBundle() {
-        FakeBundle jersey = jerseyIn(Bundle.ACTIVE);
-        FakeBundle locator = new FakeBundle(43, Bundle.RESOLVED);
-        framework.bundles.add(locator.bundle());
+        FakeBundle jersey = installed(JERSEY_ID, Bundle.ACTIVE);
+        FakeBundle locator = installed(LOCATOR_ID, Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
-        try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID, 43L), "serving", starts::incrementAndGet)) {
+        try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID, LOCATOR_ID), "serving", starts::incrementAndGet)) {
             assertThat(starts).as("Jersey is active, HK2's locator only resolved").hasValue(0);
             locator.state = Bundle.ACTIVE;
             framework.fire(BundleEvent.STARTED, locator.bundle());
@@ -153,16 +158,65 @@ class BundlesStartedTest {
     /** A bundle with an activator counts only once active: its activator may register what the start needs. */
     @Test
     void aBundleStartingEagerlyCountsOnlyOnceActive() {
-        FakeBundle liquibase = jerseyIn(Bundle.RESOLVED);
+        FakeBundle liquibase = installed(LIQUIBASE_ID, Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
-        try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID), "serving", starts::incrementAndGet)) {
+        try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(LIQUIBASE_ID), "migrating", starts::incrementAndGet)) {
             liquibase.state = Bundle.STARTING;
             framework.fire(BundleEvent.STARTING, liquibase.bundle());
             assertThat(starts).as("its activator is still running").hasValue(0);
             liquibase.state = Bundle.ACTIVE;
             framework.fire(BundleEvent.STARTED, liquibase.bundle());
             assertThat(starts).hasValue(1);
+        }
+    }
+
+    /**
+     * Close returns only once a start running in the starting bundle's thread has finished, and no start follows: the
+     * owners (the JAX-RS host, the migration extender) rely on it instead of flags of their own.
+     */
+    @Test
+    void closeWaitsForARunningStartAndNoStartFollows() throws Exception {
+        FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        AtomicInteger starts = new AtomicInteger();
+        BundlesStarted waiting = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID), "serving", () -> {
+            starts.incrementAndGet();
+            running.countDown();
+            awaitQuietly(release);
+            finished.set(true);
+        });
+        jersey.state = Bundle.ACTIVE;
+        Thread starter = new Thread(() -> framework.fire(BundleEvent.STARTED, jersey.bundle()), "jersey-starting");
+        starter.start();
+        assertThat(running.await(10, TimeUnit.SECONDS)).as("the start runs in the starting thread").isTrue();
+
+        AtomicBoolean finishedWhenClosed = new AtomicBoolean();
+        Thread closer = new Thread(() -> {
+            waiting.close();
+            finishedWhenClosed.set(finished.get());
+        }, "deactivating");
+        closer.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (closer.getState() != Thread.State.BLOCKED && closer.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        closer.join(10_000);
+        starter.join(10_000);
+
+        assertThat(finishedWhenClosed).as("close returned only after the running start finished").isTrue();
+        framework.fire(BundleEvent.STARTED, jersey.bundle());
+        assertThat(starts).as("nothing runs after close").hasValue(1);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -35,8 +35,6 @@ public final class MigrationExtender {
     private final LiquibaseMigrator migrator;
     private final BundleTracker<ServiceRegistration<SchemaReady>> tracker;
     private final BundlesStarted liquibase;
-    /** Guarded by {@link #tracker}. */
-    private boolean stopped;
 
     @Activate
     public MigrationExtender(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource dataSource) {
@@ -46,22 +44,14 @@ public final class MigrationExtender {
     }
 
     private void start() {
-        synchronized (tracker) {
-            if (stopped) {
-                return; // Liquibase started while this extender was being deactivated
-            }
-            migrator.releaseStaleLock();
-            tracker.open();
-        }
+        migrator.releaseStaleLock();
+        tracker.open();
     }
 
     @Deactivate
     void deactivate() {
-        liquibase.close();
-        synchronized (tracker) {
-            stopped = true;
-            tracker.close();
-        }
+        liquibase.close(); // returns once a start running in Liquibase's starting thread has finished; none follows
+        tracker.close();
     }
 
     private final class Customizer implements BundleTrackerCustomizer<ServiceRegistration<SchemaReady>> {

@@ -74,8 +74,6 @@ public final class JaxRsHost implements RouteInventory {
     static final List<String> JERSEY_BUNDLES = List.of("org.glassfish.jersey.core.jersey-common",
             "org.glassfish.hk2.osgi-resource-locator");
     private final BundlesStarted jersey;
-    /** Guarded by {@link #registrations}. */
-    private boolean stopped;
     private final RoutesResource routesResource = new RoutesResource(this);
     static final long RELOAD_DELAY_MS = 30;
     private final JaxRsReadiness readiness;
@@ -158,9 +156,8 @@ public final class JaxRsHost implements RouteInventory {
         if (!reloader.awaitTermination(10, TimeUnit.SECONDS)) {
             LOG.warn("A JAX-RS reload was still running when the host stopped");
         }
-        jersey.close();
+        jersey.close(); // returns once a registration running in Jersey's starting thread has finished; none follows
         synchronized (registrations) {
-            stopped = true;
             registrations.forEach(ServiceRegistration::unregister);
             registrations.clear();
         }
@@ -170,9 +167,6 @@ public final class JaxRsHost implements RouteInventory {
     /** Hands the servlets to the HTTP whiteboard: only once Jersey can start them (see {@link BundlesStarted}). */
     private void registerServlets() {
         synchronized (registrations) {
-            if (stopped) {
-                return; // Jersey started while this host was being deactivated
-            }
             for (JaxRsApplication application : APPLICATIONS) {
                 Dictionary<String, Object> properties = new Hashtable<>();
                 properties.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_SERVLET_PATTERN, application.path() + "/*");
