@@ -108,13 +108,13 @@ class PlatformIT {
                         "<bundle start-level=\"95\">mvn:org.glassfish.hk2/osgi-resource-locator/")
                 .replace("<bundle>mvn:org.liquibase/liquibase-core/", "<bundle start-level=\"95\">mvn:org.liquibase/liquibase-core/"));
         try {
-            lateStart.start("PlatformIT-jersey-last");
+            lateStart.start("PlatformIT-libraries-last");
             // The bundles start last, but the host activates when its services are there (the data source comes from
             // configuration, later or sooner): a boot where they still came first is repeated.
-            for (int boot = 1; boot < 3 && !awaitedAll(lateStart); boot++) {
+            for (int boot = 1; boot < 3 && !waitedForLiquibase(lateStart); boot++) {
                 lateStart.restart();
             }
-            assertThat(awaitedAll(lateStart))
+            assertThat(waitedForLiquibase(lateStart))
                     .as("in three boots, the platform started before Liquibase at least once").isTrue();
             HttpResponse<String> health = lateStart.get("/api/health");
             assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
@@ -131,7 +131,7 @@ class PlatformIT {
      * it has waited for Liquibase, Jersey and HK2's locator, started in the same late level, are there before the JAX-RS
      * host activates, so their own wait shows only in the boots where they alone are late (BundlesStartedTest).
      */
-    private static boolean awaitedAll(WaymarkServer node) {
+    private static boolean waitedForLiquibase(WaymarkServer node) {
         return node.logContains("Waiting for org.liquibase.core to start");
     }
 
