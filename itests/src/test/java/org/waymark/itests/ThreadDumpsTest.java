@@ -49,4 +49,36 @@ class ThreadDumpsTest {
     void aDumpWithNothingRunningGivesNothing() {
         assertThat(ThreadDumps.busyThreads(DUMP.subList(10, DUMP.size()), 5)).isEmpty();
     }
+
+    private static final List<String> STUCK_AT_STOP = """
+            "FelixStartLevel" #25 daemon prio=5 os_prio=0 cpu=5120.00ms elapsed=60.1s tid=0x1 nid=0x2 waiting on condition
+               java.lang.Thread.State: TIMED_WAITING (sleeping)
+            \tat java.lang.Thread.sleep(java.base@17/Native Method)
+            \tat org.apache.derby.impl.store.raw.data.RAFContainer4.recoverContainerAfterInterrupt(RAFContainer4.java:840)
+            \tat org.waymark.platform.internal.jobs.JobRunner.deactivate(JobRunner.java:120)
+            \tat org.apache.felix.scr.impl.inject.methods.BaseMethod.invokeMethod(BaseMethod.java:244)
+
+            "waymark-jobs-1" #41 prio=5 os_prio=0 cpu=0.50ms elapsed=50.0s tid=0x5 nid=0x6 waiting on condition
+               java.lang.Thread.State: WAITING (parking)
+            \tat jdk.internal.misc.Unsafe.park(java.base@17/Native Method)
+            \tat org.waymark.platform.internal.jobs.JobRunner.runDue(JobRunner.java:200)
+            \tat java.lang.Thread.run(java.base@17/Thread.java:840)
+
+            "qtp-1-7" #42 prio=5 os_prio=0 cpu=0.50ms elapsed=50.0s tid=0x7 nid=0x8 waiting on condition
+               java.lang.Thread.State: TIMED_WAITING (parking)
+            \tat jdk.internal.misc.Unsafe.park(java.base@17/Native Method)
+            \tat org.eclipse.jetty.util.thread.QueuedThreadPool.idleJobPoll(QueuedThreadPool.java:1124)
+            """.lines().toList();
+
+    @Test
+    void atAStopTheStartLevelThreadComesFirstAndDeepThenWaymarksThreadsWaitingOrNot() {
+        List<String> stopping = ThreadDumps.stoppingThreads(STUCK_AT_STOP, 4, 1);
+
+        assertThat(stopping).hasSize(9);
+        assertThat(stopping.get(0)).startsWith("\"FelixStartLevel\"");
+        assertThat(stopping.get(5)).contains("BaseMethod.invokeMethod");
+        assertThat(stopping.get(6)).startsWith("\"waymark-jobs-1\"");
+        assertThat(stopping.get(8)).contains("Unsafe.park");
+        assertThat(String.join("\n", stopping)).doesNotContain("qtp-1-7", "JobRunner.runDue");
+    }
 }

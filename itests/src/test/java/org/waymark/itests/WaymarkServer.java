@@ -318,13 +318,21 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         Process stopping = process;
         process = null;
         long logBeforeStop = logSize();
+        long started = System.nanoTime();
         stopping.destroy();
-        if (!waitFor(stopping, STOP_TIMEOUT)) {
+        boolean stopped = waitFor(stopping, STOP_TIMEOUT);
+        System.out.printf("Waymark on port %d %s %d ms after SIGTERM%n", port, stopped ? "stopped" : "had not stopped",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        if (!stopped) {
             keepFiles = true;
-            dumpThreads(stopping, "threads-at-stop-timeout.txt");
+            Path dump = dumpThreads(stopping, "threads-at-stop-timeout.txt");
             stopping.destroyForcibly();
             waitFor(stopping, STOP_TIMEOUT);
-            throw new AssertionError("Waymark did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM");
+            // The build log is all a CI run keeps: what held the stop must be in the message.
+            throw new AssertionError("Waymark did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM"
+                    + "\n--- threads stopping bundles and threads in Waymark's code ---\n"
+                    + String.join("\n", ThreadDumps.stoppingThreads(readLines(dump), 60, 15))
+                    + "\n--- karaf.log since SIGTERM ---\n" + String.join("\n", lastLines(logSince(logBeforeStop), 60)));
         }
         List<String> lostDatabase = logSince(logBeforeStop).stream().filter(line -> DATABASE_GONE.matcher(line).find()).toList();
         if (!lostDatabase.isEmpty()) {
@@ -380,6 +388,10 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             Thread.currentThread().interrupt();
         }
         return dump;
+    }
+
+    private static List<String> lastLines(List<String> lines, int count) {
+        return lines.subList(Math.max(0, lines.size() - count), lines.size());
     }
 
     private static List<String> readLines(Path file) {
@@ -764,8 +776,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
             if (!Files.exists(file)) {
                 return "(none)";
             }
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+            return String.join("\n", lastLines(Files.readAllLines(file, StandardCharsets.UTF_8), lines));
         } catch (IOException e) {
             return "(unreadable: " + e.getMessage() + ")";
         }

@@ -44,6 +44,8 @@ public final class AdminSocket {
     private final Path path;
     private final ServerSocketChannel server;
     private final Thread acceptor;
+    /** The connection being served, closed at deactivation so a client that sends nothing does not hold the thread. */
+    private volatile SocketChannel serving;
 
     @Activate
     public AdminSocket(BundleContext context, PlatformConfig config, @Reference AdminCommands commands) throws IOException {
@@ -75,8 +77,13 @@ public final class AdminSocket {
     @Deactivate
     void deactivate() throws IOException {
         if (server != null) {
+            // Closing wakes the acceptor; an interrupt would not be safe: a command it runs may be in Derby's file I/O
+            // (see DatabaseThreads). A command already running finishes and its answer goes nowhere.
             server.close();
-            acceptor.interrupt();
+            SocketChannel client = serving;
+            if (client != null) {
+                client.close();
+            }
             Files.deleteIfExists(path);
         }
     }
@@ -84,6 +91,7 @@ public final class AdminSocket {
     private void accept() {
         while (server.isOpen()) {
             try (SocketChannel client = server.accept()) {
+                serving = client;
                 serve(client);
             } catch (IOException e) {
                 if (server.isOpen()) {

@@ -21,6 +21,12 @@ import org.waymark.platform.db.Jdbc;
  * The one way into plugin code: each call runs on a thread of the guard's own with a time limit, so a plugin that
  * hangs holds up neither the caller nor its transaction; exceptions and time-outs are counted per plugin, and a
  * plugin that misbehaves {@code failureThreshold} times in a row is marked failed and not called again until reset.
+ *
+ * <p>A call that runs out of time is abandoned, never interrupted: job handlers and report plugins work in the
+ * database, and a thread interrupted inside Derby's file I/O closes the file channel under every thread (Derby then
+ * retries for up to a minute, at the latest in the checkpoint of the node's stop: see {@code DatabaseThreads}). An
+ * abandoned call ends on its own; the caller has its answer, and a plugin that keeps timing out is marked failed, so
+ * abandoned threads stay few.
  */
 final class PluginGuard {
     private final Clock clock;
@@ -62,7 +68,7 @@ final class PluginGuard {
             health.succeeded();
             return value;
         } catch (TimeoutException e) {
-            result.cancel(true);
+            result.cancel(false);
             health.misbehaved("timed out after " + limit.toMillis() + " ms", true, clock.instant());
             throw new PluginCallException("Plugin " + pluginId + " timed out after " + limit.toMillis() + " ms", null, true);
         } catch (ExecutionException e) {
@@ -74,7 +80,7 @@ final class PluginGuard {
             }
             throw new PluginCallException("Plugin " + pluginId + " failed: " + cause.getMessage(), cause, false);
         } catch (InterruptedException e) {
-            result.cancel(true);
+            result.cancel(false);
             Thread.currentThread().interrupt();
             throw new PluginCallException("Interrupted while calling plugin " + pluginId, e, false);
         }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.notify.DeliveryException;
@@ -37,6 +40,25 @@ class PluginGuardTest {
         })).isInstanceOfSatisfying(PluginCallException.class, e -> assertThat(e.timedOut()).isTrue());
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
         assertThat(guard.health("sms").timeouts()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallThatRunsOutOfTimeIsAbandonedNotInterruptedForItMayBeInDerbysFileIo() throws Exception {
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        assertThatThrownBy(() -> guard.call("report", Duration.ofMillis(100), () -> {
+            // Parking, unlike a busy loop, ends early when interrupted, and the flag stays visible after it.
+            long until = System.nanoTime() + Duration.ofMillis(600).toNanos();
+            while (System.nanoTime() - until < 0 && !Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(until - System.nanoTime());
+            }
+            interrupted.set(Thread.currentThread().isInterrupted());
+            finished.countDown();
+            return "late";
+        })).isInstanceOfSatisfying(PluginCallException.class, e -> assertThat(e.timedOut()).isTrue());
+
+        assertThat(finished.await(5, TimeUnit.SECONDS)).as("the abandoned call ran to its end").isTrue();
+        assertThat(interrupted).as("the abandoned call's thread was interrupted").isFalse();
     }
 
     @Test
