@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
  * file I/O closes the file channel under every other thread, and Derby's checkpoint at shutdown then retries for up
  * to a minute (a node that did not stop within 60 s of SIGTERM: CaseworkApiIT, later FeatureMixIT, whose Derby
  * shutdown slept in RAFContainer.clean). A task still running after the wait is left to end with the database; the
- * work it did is in a transaction or a durable job, and is taken up again after the next start.
+ * work it did is in a transaction or a durable job, and is taken up again after the next start. The wait matters even
+ * so: Derby itself interrupts every thread still inside it when its engine shuts down, moments after Waymark's bundles
+ * stopped ({@code ContextService.notifyAllActiveThreads}), so every executor that touches the database, a poller's
+ * included, is stopped here and not just shut down.
  */
 public final class DatabaseThreads {
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseThreads.class);

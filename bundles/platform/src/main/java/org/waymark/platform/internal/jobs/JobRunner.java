@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -105,10 +106,10 @@ public final class JobRunner implements JobScheduler {
             }
         }
         this.executor = Executors.newFixedThreadPool(workers, named("waymark-job"));
-        this.poller = Executors.newSingleThreadScheduledExecutor(named("waymark-job-poller"));
+        this.poller = onceOnlyUntilShutdown(named("waymark-job-poller"));
         poller.scheduleWithFixedDelay(this::pollSafely, FIRST_POLL_DELAY_MS, Math.max(10, config.jobPollMillis()), TimeUnit.MILLISECONDS);
         this.keepDone = Duration.ofDays(Math.max(1, config.jobKeepDoneDays()));
-        this.purger = Executors.newSingleThreadScheduledExecutor(named("waymark-job-purge"));
+        this.purger = onceOnlyUntilShutdown(named("waymark-job-purge"));
         purger.scheduleWithFixedDelay(this::purgeDoneSafely, PURGE_FIRST_DELAY_SECONDS, PURGE_EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -118,6 +119,13 @@ public final class JobRunner implements JobScheduler {
             String url = c.getMetaData().getURL();
             return url != null && url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
         }
+    }
+
+    /** One thread whose delayed wake-ups are dropped at shutdown, so that the stop waits only for a run in progress. */
+    private static ScheduledExecutorService onceOnlyUntilShutdown(java.util.concurrent.ThreadFactory threads) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {
@@ -141,9 +149,12 @@ public final class JobRunner implements JobScheduler {
     void stop() throws InterruptedException {
         // Never interrupted (DatabaseThreads): a job still running after the wait ends with the database, and runs
         // again after the next start.
+        // The poller and the purger are waited for too: when the node stops, Derby's engine shuts down moments later
+        // and interrupts every thread still inside it; one interrupted in Derby's file I/O holds the engine's
+        // closing checkpoint for up to a minute.
         stopping = true;
-        poller.shutdown();
-        purger.shutdown();
+        DatabaseThreads.stop(poller, Duration.ofSeconds(2));
+        DatabaseThreads.stop(purger, Duration.ofSeconds(2));
         DatabaseThreads.stop(executor, Duration.ofSeconds(5));
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,7 +179,7 @@ class JobRunnerTest {
     void stoppingNeverInterruptsARunningJobWhichMayBeInDerbysFileIo() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean interrupted = new AtomicBoolean();
         JobHandler slow = new Handler("slow", 1, job -> {
             started.countDown();
             runFor(TimeUnit.MILLISECONDS.toNanos(300));
@@ -191,6 +192,39 @@ class JobRunnerTest {
         runner.stop();
         assertThat(finished.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(interrupted.get()).as("the job's thread was interrupted by the stop").isFalse();
+    }
+
+    @Test
+    void stoppingWaitsForAPollInTheDatabaseWhichDerbysShutdownWouldInterrupt() throws Exception {
+        CountDownLatch pollInDatabase = new CountDownLatch(1);
+        CountDownLatch pollMayGoOn = new CountDownLatch(1);
+        AtomicBoolean holdNextPoll = new AtomicBoolean();
+        DataSource real = db;
+        db = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+            if (method.getName().equals("getConnection") && Thread.currentThread().getName().equals("waymark-job-poller")
+                    && holdNextPoll.compareAndSet(true, false)) {
+                pollInDatabase.countDown();
+                pollMayGoOn.await(10, TimeUnit.SECONDS);
+            }
+            return method.invoke(real, args);
+        });
+        JobRunner runner = startRunner(new RequestActivity(), 20L, new Handler("any", 1, job -> { }));
+        holdNextPoll.set(true);
+        assertThat(pollInDatabase.await(15, TimeUnit.SECONDS)).isTrue();
+
+        Thread stopping = new Thread(() -> {
+            try {
+                runner.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        stopping.start();
+        stopping.join(500);
+        assertThat(stopping.isAlive()).as("the stop waits while a poll is in the database").isTrue();
+        pollMayGoOn.countDown();
+        stopping.join(5_000);
+        assertThat(stopping.isAlive()).as("the stop returns once the poll is done").isFalse();
     }
 
     /** A job's work: holds its thread until the deadline, without sleeping (parking keeps an interrupt visible). */
