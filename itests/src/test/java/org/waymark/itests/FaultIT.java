@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults, bounded in time: referral intake at 32 clients that retry after errors as real GP systems do (same
- * identifier, so a retry is safe), while the server is killed with kill -9 ten times and restarted; afterwards every
+ * identifier, so a retry is safe), while the server is killed ten times (kill -9, every third a SIGTERM that drains the
+ * requests in flight) and restarted; afterwards every
  * acknowledged referral is stored, and none twice. While a node is starting, every answer from Waymark is a 503 with
  * Retry-After (never a 404): before Waymark's servlets are registered at all, the web server's own error handler (the
  * jetty-errors fragment) answers the same, where it once answered Jetty's HTML 404 page. On PostgreSQL, the database going away answers 503 with an
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FaultIT {
     private static final int CLIENTS = 32;
     private static final int KILLS = 10;
+    /** Every third of them is a SIGTERM instead of a kill -9. */
+    private static final int STOP_EVERY = 3;
     /** Acknowledgements to wait for between kills: enough to be mid-intake, few enough to keep the test short. */
     private static final int PER_ROUND = 40;
     /** A GP system's pause between referrals, so that the run and its check afterwards stay bounded. */
@@ -53,7 +56,7 @@ class FaultIT {
     static final WaymarkServer server = new WaymarkServer();
 
     @Test
-    void everyAcknowledgedReferralSurvivesTenKillsAndNoneIsStoredTwice() throws Exception {
+    void everyAcknowledgedReferralSurvivesTenKillsOrStopsAndNoneIsStoredTwice() throws Exception {
         String token = server.demoClientToken();
         long storedBefore = total(token, "");
         Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -112,10 +115,18 @@ class FaultIT {
         // A failure while killing and restarting still reports what was stored so far, then fails the test.
         AssertionError stopped = null;
         int kills = 0;
+        int stops = 0;
         try {
             for (int kill = 0; kill < KILLS; kill++) {
                 awaitIntake("intake under way before kill " + (kill + 1), acknowledged);
-                server.kill();
+                if (kill % STOP_EVERY == STOP_EVERY - 1) {
+                    // A service manager's stop under load: the requests in flight finish, new ones get 503, and
+                    // the stop must not hang (WaymarkServer.stop fails after 60 s) nor lose the database under them.
+                    server.stop();
+                    stops++;
+                } else {
+                    server.kill();
+                }
                 kills++;
                 server.restart();
             }
@@ -184,11 +195,11 @@ class FaultIT {
         } finally {
             checkers.shutdownNow();
         }
-        System.out.printf("Fault test (%s): %d referrals acknowledged across %d kills, %d stored; %d lost, %d duplicated;"
+        System.out.printf("Fault test (%s): %d referrals acknowledged across %d kills (%d of them SIGTERM), %d stored; %d lost, %d duplicated;"
                         + " %d given up unacknowledged (%d of them stored); %d requests met a dead server, %d no answer within 10 s,"
-                        + " %d a starting one"
+                        + " %d a starting or stopping one"
                         + " (503 Retry-After), %d anything else%s%n",
-                PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), kills, stored, lost.get(),
+                PostgresServer.selected() ? "PostgreSQL" : "Derby", acknowledged.size(), kills, stops, stored, lost.get(),
                 duplicated.get(), inDoubt.size(), inDoubtStored.get(), refusedWhileDown.get(), timedOut.get(), unavailable.get(),
                 unexpected.size(), unexpected.isEmpty() ? "" : "; first: " + unexpected.peek());
 

@@ -2,8 +2,6 @@ package org.waymark.platform.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -13,9 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.BundleListener;
+import org.waymark.platform.internal.FakeFramework.FakeBundle;
 
 /**
  * A start waits for the libraries it needs to have been started: Jersey's service finder, HK2 and Liquibase initialised
@@ -25,57 +22,6 @@ class BundlesStartedTest {
     private static final long JERSEY_ID = 42;
     private static final long LOCATOR_ID = 43;
     private static final long LIQUIBASE_ID = 44;
-
-    /** A bundle whose state the test sets; a context only from STARTING on, as in Felix. */
-    private static final class FakeBundle {
-        final long id;
-        int state;
-        final java.util.Hashtable<String, String> headers = new java.util.Hashtable<>();
-
-        FakeBundle(long id, int state) {
-            this.id = id;
-            this.state = state;
-        }
-
-        Bundle bundle() {
-            return (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
-                    (proxy, method, args) -> switch (method.getName()) {
-                        case "getBundleId" -> id;
-                        case "getState" -> state;
-                        case "getSymbolicName" -> "bundle-" + id;
-                        case "getHeaders" -> headers;
-                        case "getBundleContext" -> (state & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) != 0
-                                ? framework.context() : null;
-                        case "hashCode" -> Long.hashCode(id);
-                        case "equals" -> proxy == args[0];
-                        case "toString" -> "bundle-" + id;
-                        default -> null;
-                    });
-        }
-    }
-
-    /** The framework's view: its bundles and the listeners a tracker adds. */
-    private static final class FakeFramework {
-        final List<Bundle> bundles = new ArrayList<>();
-        /** Added and removed by the test's threads while another fires events. */
-        final List<BundleListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        BundleContext context() {
-            return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
-                    (proxy, method, args) -> switch (method.getName()) {
-                        case "getBundles" -> bundles.toArray(new Bundle[0]);
-                        case "addBundleListener" -> listeners.add((BundleListener) args[0]);
-                        case "removeBundleListener" -> listeners.remove(args[0]);
-                        case "hashCode" -> System.identityHashCode(proxy);
-                        case "equals" -> proxy == args[0];
-                        default -> null;
-                    });
-        }
-
-        void fire(int type, Bundle bundle) {
-            List.copyOf(listeners).forEach(listener -> listener.bundleChanged(new BundleEvent(type, bundle)));
-        }
-    }
 
     private static final FakeFramework framework = new FakeFramework();
 
@@ -87,16 +33,14 @@ class BundlesStartedTest {
 
     /** A bundle with this id and state, installed in the framework. */
     private static FakeBundle installed(long id, int state) {
-        FakeBundle bundle = new FakeBundle(id, state);
-        framework.bundles.add(bundle.bundle());
-        return bundle;
+        return framework.installed(id, state);
     }
 
     @Test
     void waitsWhileJerseyIsOnlyResolvedAndStartsOnceWhenItStarts() {
         FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
         jersey.headers.put("Bundle-ActivationPolicy", "lazy");
-        Bundle other = new FakeBundle(7, Bundle.ACTIVE).bundle();
+        Bundle other = new FakeBundle(framework, 7, Bundle.ACTIVE).bundle();
         framework.bundles.add(other);
         AtomicInteger starts = new AtomicInteger();
 

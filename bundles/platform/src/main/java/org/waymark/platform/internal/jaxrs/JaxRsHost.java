@@ -77,6 +77,7 @@ public final class JaxRsHost implements RouteInventory {
     private final RoutesResource routesResource = new RoutesResource(this);
     static final long RELOAD_DELAY_MS = 30;
     private final JaxRsReadiness readiness;
+    private final RequestActivity activity;
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "waymark-jaxrs-reload");
@@ -94,6 +95,7 @@ public final class JaxRsHost implements RouteInventory {
         this.context = context;
         this.authenticator = authenticator;
         this.readiness = readiness;
+        this.activity = activity;
         this.json = new JacksonJsonProvider(objectMapper());
         for (JaxRsApplication application : APPLICATIONS) {
             servlets.put(application.name(), new JaxRsServlet(() -> configuration(application), activity));
@@ -281,7 +283,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
-        config.register(new ReadinessGate(readiness::settled, application.path().equals("/fhir")));
+        config.register(new ReadinessGate(readiness::settled, activity::stopping, application.path().equals("/fhir")));
         config.register(new PluginApprovalFeature(() -> approvals));
         config.register(new AccessControlFeature(authenticator, !application.name().equals("oauth2")));
         config.register(new RequestIdFilter());

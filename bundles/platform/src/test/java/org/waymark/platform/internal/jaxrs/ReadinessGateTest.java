@@ -20,6 +20,7 @@ import org.waymark.platform.internal.jaxrs.JaxRsReadiness.ComponentView;
 
 class ReadinessGateTest {
     private final AtomicBoolean ready = new AtomicBoolean(false);
+    private final AtomicBoolean stopping = new AtomicBoolean(false);
 
     @Path("/ServiceRequest")
     public static final class Registered {
@@ -39,7 +40,7 @@ class ReadinessGateTest {
 
     private ContainerResponse get(boolean fhir, String path) throws Exception {
         ApplicationHandler handler = new ApplicationHandler(new ResourceConfig().property(org.glassfish.jersey.server.ServerProperties.WADL_FEATURE_DISABLE, true)
-                .register(new ReadinessGate(ready::get, fhir)).register(Registered.class).register(Health.class));
+                .register(new ReadinessGate(ready::get, stopping::get, fhir)).register(Registered.class).register(Health.class));
         return handler.apply(new ContainerRequest(URI.create("http://localhost/"), URI.create("http://localhost/" + path),
                 "GET", null, new MapPropertiesDelegate(), handler.getConfiguration())).get();
     }
@@ -66,6 +67,22 @@ class ReadinessGateTest {
         assertThat(served.getStatus()).isEqualTo(200);
         assertThat(served.getEntity()).isEqualTo("served");
         assertThat(get(true, "Task").getStatus()).as("a route that really does not exist, once ready").isEqualTo(404);
+    }
+
+    @Test
+    void onceStoppingEveryRouteAndHealthAnswer503WithRetryAfterSayingSo() throws Exception {
+        ready.set(true);
+        stopping.set(true);
+
+        ContainerResponse fhir = get(true, "ServiceRequest");
+        assertThat(fhir.getStatus()).isEqualTo(503);
+        assertThat(fhir.getHeaderString("Retry-After")).isEqualTo("1");
+        assertThat(fhir.getEntity().toString()).contains("\"resourceType\":\"OperationOutcome\"", "Waymark is stopping");
+
+        ContainerResponse health = get(false, "health");
+        assertThat(health.getStatus()).as("a load balancer takes the node out").isEqualTo(503);
+        assertThat(health.getMediaType().toString()).isEqualTo("application/problem+json");
+        assertThat(health.getEntity().toString()).contains("Waymark is stopping");
     }
 
     @Test
