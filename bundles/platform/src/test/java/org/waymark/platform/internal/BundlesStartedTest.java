@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
-import org.waymark.platform.internal.FakeFramework.FakeBundle;
+import org.waymark.platform.internal.ProxyFramework.ProxyBundle;
 
 /**
  * A start waits for the libraries it needs to have been started: Jersey's service finder, HK2 and Liquibase initialised
@@ -23,7 +23,7 @@ class BundlesStartedTest {
     private static final long LOCATOR_ID = 43;
     private static final long LIQUIBASE_ID = 44;
 
-    private static final FakeFramework framework = new FakeFramework();
+    private static final ProxyFramework framework = new ProxyFramework();
 
     @BeforeEach
     void emptyFramework() {
@@ -32,15 +32,15 @@ class BundlesStartedTest {
     }
 
     /** A bundle with this id and state, installed in the framework. */
-    private static FakeBundle installed(long id, int state) {
+    private static ProxyBundle installed(long id, int state) {
         return framework.installed(id, state);
     }
 
     @Test
     void waitsWhileJerseyIsOnlyResolvedAndStartsOnceWhenItStarts() {
-        FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
+        ProxyBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
         jersey.headers.put("Bundle-ActivationPolicy", "lazy");
-        Bundle other = new FakeBundle(framework, 7, Bundle.ACTIVE).bundle();
+        Bundle other = new ProxyBundle(framework, 7, Bundle.ACTIVE).bundle();
         framework.bundles.add(other);
         AtomicInteger starts = new AtomicInteger();
 
@@ -63,7 +63,7 @@ class BundlesStartedTest {
 
     @Test
     void startsAtOnceWhenJerseyIsAlreadyActive() {
-        FakeBundle jersey = installed(JERSEY_ID, Bundle.ACTIVE);
+        ProxyBundle jersey = installed(JERSEY_ID, Bundle.ACTIVE);
         AtomicInteger starts = new AtomicInteger();
 
         try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID), "serving", starts::incrementAndGet)) {
@@ -73,7 +73,7 @@ class BundlesStartedTest {
 
     @Test
     void closingBeforeJerseyStartsMeansNeverStarting() {
-        FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
+        ProxyBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
         BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID), "serving", starts::incrementAndGet).close();
@@ -86,8 +86,8 @@ class BundlesStartedTest {
     /** HK2's resource locator must have started too: until both have, nothing runs. */
     @Test
     void waitsForEveryAwaitedBundle() {
-        FakeBundle jersey = installed(JERSEY_ID, Bundle.ACTIVE);
-        FakeBundle locator = installed(LOCATOR_ID, Bundle.RESOLVED);
+        ProxyBundle jersey = installed(JERSEY_ID, Bundle.ACTIVE);
+        ProxyBundle locator = installed(LOCATOR_ID, Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
         try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(JERSEY_ID, LOCATOR_ID), "serving", starts::incrementAndGet)) {
@@ -102,7 +102,7 @@ class BundlesStartedTest {
     /** A bundle with an activator counts only once active: its activator may register what the start needs. */
     @Test
     void aBundleStartingEagerlyCountsOnlyOnceActive() {
-        FakeBundle liquibase = installed(LIQUIBASE_ID, Bundle.RESOLVED);
+        ProxyBundle liquibase = installed(LIQUIBASE_ID, Bundle.RESOLVED);
         AtomicInteger starts = new AtomicInteger();
 
         try (BundlesStarted start = BundlesStarted.whenStarted(framework.context(), Set.of(LIQUIBASE_ID), "migrating", starts::incrementAndGet)) {
@@ -121,7 +121,7 @@ class BundlesStartedTest {
      */
     @Test
     void closeWaitsForARunningStartAndNoStartFollows() throws Exception {
-        FakeBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
+        ProxyBundle jersey = installed(JERSEY_ID, Bundle.RESOLVED);
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();

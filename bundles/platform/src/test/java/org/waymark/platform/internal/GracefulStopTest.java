@@ -19,7 +19,7 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 
 class GracefulStopTest {
-    private final FakeFramework framework = new FakeFramework();
+    private final ProxyFramework framework = new ProxyFramework();
     private final RequestActivity activity = new RequestActivity();
     private final Bundle system = framework.installed(Constants.SYSTEM_BUNDLE_ID, Bundle.ACTIVE).bundle();
     private final Bundle other = framework.installed(120, Bundle.ACTIVE).bundle();

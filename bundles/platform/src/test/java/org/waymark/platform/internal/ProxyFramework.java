@@ -12,9 +12,9 @@ import org.osgi.framework.BundleListener;
 
 /**
  * The framework's view for code that listens to bundles: its bundles, the listeners added through its context, and
- * events the test fires to them. Real trackers run against it (BundlesStartedTest), so it is a fake, not a stub.
+ * events the test fires to them. Real trackers run against it (BundlesStartedTest), over Java proxies.
  */
-final class FakeFramework {
+final class ProxyFramework {
     final List<Bundle> bundles = new ArrayList<>();
     /** Added and removed by the test's threads while another fires events. */
     final List<BundleListener> listeners = new CopyOnWriteArrayList<>();
@@ -36,20 +36,20 @@ final class FakeFramework {
     }
 
     /** A bundle with this id and state, installed in this framework. */
-    FakeBundle installed(long id, int state) {
-        FakeBundle bundle = new FakeBundle(this, id, state);
+    ProxyBundle installed(long id, int state) {
+        ProxyBundle bundle = new ProxyBundle(this, id, state);
         bundles.add(bundle.bundle());
         return bundle;
     }
 
     /** A bundle whose state the test sets; a context only from STARTING on, as in Felix. */
-    static final class FakeBundle {
+    static final class ProxyBundle {
         final long id;
         int state;
         final Hashtable<String, String> headers = new Hashtable<>();
-        private final FakeFramework framework;
+        private final ProxyFramework framework;
 
-        FakeBundle(FakeFramework framework, long id, int state) {
+        ProxyBundle(ProxyFramework framework, long id, int state) {
             this.framework = framework;
             this.id = id;
             this.state = state;
