@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -73,11 +72,7 @@ public final class Freshness implements JobHandler {
     private final JobScheduler jobs;
     private final Clock clock;
     private final String baseUrl;
-    private final ScheduledExecutorService daily = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "waymark-directory-daily");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService daily = DatabaseThreads.scheduler("waymark-directory-daily");
 
     /** What the console and search show about a service's freshness. */
     record State(String serviceId, Instant lastConfirmed, Instant listedSince, Instant checkSent, String report,

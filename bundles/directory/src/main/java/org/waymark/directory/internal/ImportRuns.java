@@ -76,7 +76,7 @@ public final class ImportRuns {
     private final String node;
     private final AtomicReference<String> active = new AtomicReference<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> daemon(r, "waymark-directory-import"));
-    private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "waymark-directory-import-heartbeat"));
+    private final ScheduledExecutorService ticker = DatabaseThreads.scheduler("waymark-directory-import-heartbeat");
 
     @Activate
     public ImportRuns(@Reference Directory directory, @Reference(target = "(dataSourceName=waymark)") DataSource db,

@@ -17,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
@@ -57,11 +56,7 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final String dailyUrl;
-    private final ScheduledExecutorService daily = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "waymark-directory-sync");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService daily = DatabaseThreads.scheduler("waymark-directory-sync");
 
     @Activate
     public RemoteSync(Config config, @Reference Directory directory, @Reference JobScheduler jobs) {

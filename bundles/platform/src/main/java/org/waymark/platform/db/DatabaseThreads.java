@@ -2,6 +2,8 @@ package org.waymark.platform.db;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +25,24 @@ public final class DatabaseThreads {
     }
 
     /**
+     * One daemon thread for scheduled work in the database. At shutdown it drops its delayed one-off tasks as well as
+     * its repeating ones (a plain scheduled executor still runs the former), so that {@link #stop} waits only for a
+     * run in progress.
+     */
+    public static ScheduledExecutorService scheduler(String threadName) {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return scheduler;
+    }
+
+    /**
      * Shuts the executor down without interrupting its threads: repeating tasks stop, a running task may finish within
-     * {@code wait}. Tasks an executor runs once after a delay must be cancelled by the caller first (a scheduled
-     * executor still runs them after shutdown).
+     * {@code wait}. A scheduled executor not made by {@link #scheduler} still runs its delayed one-off tasks after
+     * shutdown; cancel them first.
      */
     public static void stop(ExecutorService executor, Duration wait) {
         executor.shutdown();

@@ -88,4 +88,18 @@ class DatabaseThreadsTest {
 
         assertThat(daily.isTerminated()).as("a terminated executor runs nothing more").isTrue();
     }
+
+    @Test
+    void aSchedulersDelayedOneOffTaskIsDroppedAtTheStopNotWaitedFor() {
+        ScheduledExecutorService scheduler = DatabaseThreads.scheduler("test-scheduler");
+        AtomicBoolean ran = new AtomicBoolean();
+        scheduler.schedule(() -> ran.set(true), 3, TimeUnit.SECONDS);
+        long started = System.nanoTime();
+
+        DatabaseThreads.stop(scheduler, Duration.ofSeconds(10));
+
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        assertThat(scheduler.isTerminated()).as("nothing left to run after the stop").isTrue();
+        assertThat(ran).isFalse();
+    }
 }

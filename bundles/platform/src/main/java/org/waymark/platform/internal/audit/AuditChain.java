@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -76,11 +75,7 @@ public final class AuditChain {
         this.db = db;
         this.clock = clock;
         if (background && SEAL_EVERY_MILLIS > 0) {
-            sealer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread thread = new Thread(r, "waymark-audit-chain");
-                thread.setDaemon(true);
-                return thread;
-            });
+            sealer = DatabaseThreads.scheduler("waymark-audit-chain");
             sealer.scheduleWithFixedDelay(this::sealQuietly, SEAL_EVERY_MILLIS, SEAL_EVERY_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             sealer = null;

@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -106,10 +105,10 @@ public final class JobRunner implements JobScheduler {
             }
         }
         this.executor = Executors.newFixedThreadPool(workers, named("waymark-job"));
-        this.poller = onceOnlyUntilShutdown(named("waymark-job-poller"));
+        this.poller = DatabaseThreads.scheduler("waymark-job-poller");
         poller.scheduleWithFixedDelay(this::pollSafely, FIRST_POLL_DELAY_MS, Math.max(10, config.jobPollMillis()), TimeUnit.MILLISECONDS);
         this.keepDone = Duration.ofDays(Math.max(1, config.jobKeepDoneDays()));
-        this.purger = onceOnlyUntilShutdown(named("waymark-job-purge"));
+        this.purger = DatabaseThreads.scheduler("waymark-job-purge");
         purger.scheduleWithFixedDelay(this::purgeDoneSafely, PURGE_FIRST_DELAY_SECONDS, PURGE_EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -119,13 +118,6 @@ public final class JobRunner implements JobScheduler {
             String url = c.getMetaData().getURL();
             return url != null && url.startsWith("jdbc:derby:") && !url.startsWith("jdbc:derby://");
         }
-    }
-
-    /** One thread whose delayed wake-ups are dropped at shutdown, so that the stop waits only for a run in progress. */
-    private static ScheduledExecutorService onceOnlyUntilShutdown(java.util.concurrent.ThreadFactory threads) {
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, threads);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-        return executor;
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {

@@ -8,7 +8,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -53,11 +52,7 @@ public final class Retention implements JobHandler, AdminCommand {
         this.jobs = jobs;
         this.clock = clock;
         this.environment = environment;
-        this.daily = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "waymark-retention-daily");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.daily = DatabaseThreads.scheduler("waymark-retention-daily");
     }
 
     @Deactivate
