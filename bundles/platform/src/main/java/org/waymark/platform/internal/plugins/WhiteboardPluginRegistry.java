@@ -48,6 +48,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
 
     private final BundleContext context;
     private final PluginApprovals approvals;
+    private final Bundle framework;
     private final PluginGuard guard = new PluginGuard(Clock.systemUTC(), FAILURE_THRESHOLD);
     private final ServiceTracker<Object, ServiceReference<Object>> tracker;
     /** Services are fetched on first use, not when tracked: fetching activates them, and they may need this registry. */
@@ -57,6 +58,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals) throws InvalidSyntaxException {
         this.context = context;
         this.approvals = approvals;
+        this.framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         StringBuilder filter = new StringBuilder("(|");
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
         this.tracker = new ServiceTracker<>(context, context.createFilter(filter.append(")").toString()), null) {
@@ -113,7 +115,10 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     @Override
     public <S> List<PluginService<S>> services(Class<S> type, String area) {
         ServiceReference<Object>[] references = tracker.getServiceReferences();
-        if (references == null) {
+        // While the framework stops, bundles stop one after another and a plugin's component loses the services it
+        // needs while its own bundle is still active: fetching it then makes SCR return null and Felix log an ERROR
+        // (the job poller did, in a CI run). Nothing started now would finish anyway.
+        if (references == null || framework.getState() == Bundle.STOPPING) {
             return List.of();
         }
         // Only the services of this type are sorted and checked: intake asks on every referral, and sorting and
