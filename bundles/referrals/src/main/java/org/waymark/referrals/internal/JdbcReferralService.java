@@ -105,7 +105,9 @@ public final class JdbcReferralService implements ReferralService {
         if (received.link() == null) {
             return new Intake(received.referral(), false, List.of());
         }
-        LOG.info("Referral {} received from {} for area {}", received.referral().id(), sender.id(), area);
+        // Debug, not info: at hundreds of referrals a second a line each filled karaf.log (rotating it every few
+        // minutes) and cost a percent of the CPU; the audit trail records every intake with its sender anyway.
+        LOG.debug("Referral {} received from {} for area {}", received.referral().id(), sender.id(), area);
         return new Intake(received.referral(), true, concat(received.link().warnings(), areaWarnings), received.link().outcome());
     }
 
@@ -187,7 +189,7 @@ public final class JdbcReferralService implements ReferralService {
         } catch (ReferralWriter.DuplicateIdentifier concurrentlyReceived) {
             throw WaymarkException.conflict("This referral was already received: send an update message to change it");
         }
-        LOG.info("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
+        LOG.debug("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
         return new Intake(stored.referral(), true, concat(stored.link().warnings(), areaWarnings), stored.link().outcome());
     }
 

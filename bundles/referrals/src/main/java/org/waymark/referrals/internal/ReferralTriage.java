@@ -129,7 +129,7 @@ public final class ReferralTriage implements JobHandler {
             return;
         }
         store(facts, new Outcome(Math.max(-1000, Math.min(1000, score)), priority, route, reasons, rules, clock.instant()));
-        LOG.info("Referral {} triaged by {}: score {}, priority {}, route {}", facts.referralId(), rules, score, priority, route);
+        LOG.debug("Referral {} triaged by {}: score {}, priority {}, route {}", facts.referralId(), rules, score, priority, route);
     }
 
     private static int rank(String priority) {

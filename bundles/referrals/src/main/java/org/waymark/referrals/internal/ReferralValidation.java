@@ -189,7 +189,7 @@ public final class ReferralValidation implements JobHandler {
             return;
         }
         store(job.key(), report.valid() ? "valid" : "invalid", report, null);
-        LOG.info("Referral {} profile-validated: {} errors, {} warnings", job.key(), report.errors(), report.warnings());
+        LOG.debug("Referral {} profile-validated: {} errors, {} warnings", job.key(), report.errors(), report.warnings());
     }
 
     /** The validator; in the first moments after start, waiting for one to be bound. Null when none comes. */

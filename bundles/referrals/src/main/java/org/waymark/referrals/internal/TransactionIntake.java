@@ -130,7 +130,7 @@ final class TransactionIntake {
                 intakes.add(new Intake(outcome.referral(), false, List.of(), PatientOutcome.MATCHED, patientRecord));
             }
         }
-        LOG.info("Transaction from {} for area {}: {} referrals received, {} already held", sender.id(), area, created,
+        LOG.debug("Transaction from {} for area {}: {} referrals received, {} already held", sender.id(), area, created,
                 intakes.size() - created);
         return intakes;
     }
