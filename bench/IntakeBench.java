@@ -37,10 +37,13 @@ public class IntakeBench {
     static String barsBundleId;
 
     record Result(String kind, int clients, long requests, long errors, double seconds, long[] latenciesMicros,
-                  double serverCpuSeconds, double benchCpuSeconds) {
+                  double[] serverCpuSeconds, double benchCpuSeconds) {
     }
 
-    /** The server's process id (bench/intake.sh passes it), to read its CPU time from /proc; absent elsewhere. */
+    /**
+     * The server's process ids (bench/intake.sh passes Waymark's, and PostgreSQL's postmaster when the server runs on
+     * one), comma-separated, to read their CPU time from /proc; absent elsewhere.
+     */
     static final String SERVER_PID = System.getenv("WAYMARK_BENCH_SERVER_PID");
 
     public static void main(String[] args) throws Exception {
@@ -97,7 +100,7 @@ public class IntakeBench {
         List<long[]> latencies = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long[] counts = new long[clients];
-        double serverCpuBefore = serverCpuSeconds();
+        double[] serverCpuBefore = serverCpuSeconds();
         double benchCpuBefore = benchCpuSeconds();
         long start = System.nanoTime();
         for (int t = 0; t < clients; t++) {
@@ -133,7 +136,11 @@ public class IntakeBench {
             thread.join();
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double serverCpu = serverCpuSeconds() - serverCpuBefore;
+        double[] serverCpuAfter = serverCpuSeconds();
+        double[] serverCpu = new double[serverCpuAfter.length];
+        for (int i = 0; i < serverCpu.length; i++) {
+            serverCpu[i] = serverCpuAfter[i] - serverCpuBefore[i];
+        }
         double benchCpu = benchCpuSeconds() - benchCpuBefore;
         long total = Arrays.stream(counts).sum();
         long[] all = new long[(int) total];
@@ -146,18 +153,42 @@ public class IntakeBench {
         return new Result(kind, clients, total, errors.get(), elapsed, all, serverCpu, benchCpu);
     }
 
-    /** User and system time of the server process (Linux /proc), or NaN when it cannot be read. */
-    static double serverCpuSeconds() {
+    /**
+     * User and system time of the server processes and their children (Linux /proc), or NaN when it cannot be read.
+     * PostgreSQL serves each connection from a child of its postmaster: their time counts, the living ones' own and
+     * the ended ones' through the postmaster's children's time.
+     */
+    static double[] serverCpuSeconds() {
         if (SERVER_PID == null) {
-            return Double.NaN;
+            return new double[] {Double.NaN};
         }
+        String[] pids = SERVER_PID.split(",");
+        double[] seconds = new double[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            try {
+                ProcessHandle root = ProcessHandle.of(Long.parseLong(pids[i].strip())).orElseThrow();
+                long ticks = cpuTicks(root.pid(), true);
+                for (ProcessHandle child : root.descendants().toList()) {
+                    ticks += cpuTicks(child.pid(), false);
+                }
+                seconds[i] = ticks / 100.0; // clock ticks: USER_HZ is 100
+            } catch (Exception e) {
+                seconds[i] = Double.NaN;
+            }
+        }
+        return seconds;
+    }
+
+    private static long cpuTicks(long pid, boolean withEndedChildren) {
         try {
-            String stat = Files.readString(Path.of("/proc", SERVER_PID, "stat"));
-            // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15,
+            // the ended children's cutime and cstime 16 and 17.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // clock ticks: USER_HZ is 100
-        } catch (Exception e) {
-            return Double.NaN;
+            long own = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return withEndedChildren ? own + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : own;
+        } catch (java.io.IOException | RuntimeException gone) {
+            return 0; // a child that ended between listing and reading: its time is in its parent's children's time
         }
     }
 
@@ -169,10 +200,13 @@ public class IntakeBench {
         System.out.printf("%-15s %2d clients: %7.1f req/s  p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  errors %d  (%d requests in %.1f s)%n",
                 r.kind(), r.clients(), r.requests() / r.seconds(), pct(r, 50), pct(r, 95), pct(r, 99), r.errors(),
                 r.requests(), r.seconds());
-        if (!Double.isNaN(r.serverCpuSeconds()) && r.requests() > 0) {
-            System.out.printf("%-15s             server CPU %.2f ms a request (%.2f cores busy); load generator %.2f cores%n", "",
-                    r.serverCpuSeconds() * 1000 / r.requests(), r.serverCpuSeconds() / r.seconds(),
-                    r.benchCpuSeconds() / r.seconds());
+        double serverCpu = Arrays.stream(r.serverCpuSeconds()).sum();
+        if (!Double.isNaN(serverCpu) && r.requests() > 0) {
+            // With PostgreSQL, the share of each: Waymark's own, then the database server's.
+            String parts = r.serverCpuSeconds().length < 2 ? "" : String.format(" (Waymark %.2f ms, database %.2f ms)",
+                    r.serverCpuSeconds()[0] * 1000 / r.requests(), r.serverCpuSeconds()[1] * 1000 / r.requests());
+            System.out.printf("%-15s             server CPU %.2f ms a request%s (%.2f cores busy); load generator %.2f cores%n", "",
+                    serverCpu * 1000 / r.requests(), parts, serverCpu / r.seconds(), r.benchCpuSeconds() / r.seconds());
         }
     }
 

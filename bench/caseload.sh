@@ -6,6 +6,10 @@ set -euo pipefail
 N=${1:-100000}
 WARMUP=${2:-60}
 REQUESTS=${3:-300}
+if [ "${WAYMARK_BENCH_DB:-derby}" != derby ]; then
+  echo "bench/caseload.sh seeds embedded Derby's files: it runs on Derby only" >&2
+  exit 1
+fi
 source "$(dirname "$0")/lib.sh"
 DERBY=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
 

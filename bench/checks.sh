@@ -12,7 +12,7 @@ FIXTURES=${WAYMARK_FIXTURES:-$ROOT/../shared/fixtures}
 mkdir -p "$WORK/data/karaf"
 JAVA_MAX_MEM=${JAVA_MAX_MEM:-768m} boot "$WORK/data" >/dev/null
 echo "profile-check benchmark on $(nproc) cores: ${BURST} s of BaRS messages at $CLIENTS clients, then ${IDLE} s idle"
-WAYMARK_BENCH_SERVER_PID=$PID java "$ROOT/bench/IntakeBench.java" "http://127.0.0.1:$PORT" demo-gp demo-gp-secret "$FIXTURES" \
+WAYMARK_BENCH_SERVER_PID=$(server_pids) java "$ROOT/bench/IntakeBench.java" "http://127.0.0.1:$PORT" demo-gp demo-gp-secret "$FIXTURES" \
   $((BURST / 2)) $((BURST - BURST / 2)) bars "$CLIENTS" | grep -E "req/s|acknowledged referrals"
 echo "burst over at $(date -u +%T); idle for $IDLE s"
 sleep "$IDLE"

@@ -13,7 +13,7 @@ FIXTURES=${WAYMARK_FIXTURES:-$ROOT/../shared/fixtures}
 mkdir -p "$WORK/data/karaf"
 boot "$WORK/data" >/dev/null
 echo "intake benchmark on $(nproc) cores; server RSS at start $(rss_mb) MB"
-WAYMARK_BENCH_SERVER_PID=$PID java "$ROOT/bench/IntakeBench.java" "http://127.0.0.1:$PORT" demo-gp demo-gp-secret "$FIXTURES" "$WARMUP" \
+WAYMARK_BENCH_SERVER_PID=$(server_pids) java "$ROOT/bench/IntakeBench.java" "http://127.0.0.1:$PORT" demo-gp demo-gp-secret "$FIXTURES" "$WARMUP" \
   "$SECONDS_PER_RUN" "$KINDS" "$LEVELS"
 echo "server RSS at the end $(rss_mb) MB"
 stop
