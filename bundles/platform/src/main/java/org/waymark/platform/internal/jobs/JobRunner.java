@@ -1,5 +1,6 @@
 package org.waymark.platform.internal.jobs;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -9,7 +10,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,18 +91,15 @@ public final class JobRunner implements JobScheduler {
             throws SQLException {
         this.db = db;
         this.activity = activity;
-        this.store = new JobStore(db, Clock.systemUTC(), "node-" + UUID.randomUUID().toString().substring(0, 8),
-                config.jobMaxAttempts());
+        this.store = new JobStore(db, Clock.systemUTC(), NodeIdentity.of(dataFolder()), config.jobMaxAttempts());
         this.plugins = plugins;
         this.backoff = new Backoff(Duration.ofMillis(config.jobRetryBaseMillis()), Duration.ofMillis(config.jobRetryMaxMillis()));
         this.timeLimit = Duration.ofSeconds(config.jobTimeLimitSeconds());
         this.workers = Math.max(1, config.jobWorkers());
         this.freeWorkers = new Semaphore(workers);
-        if (ownsDatabaseAlone(db)) {
-            int released = store.releaseAllLeases();
-            if (released > 0) {
-                LOG.info("Released {} job lease(s) left by a previous run", released);
-            }
+        int released = ownsDatabaseAlone(db) ? store.releaseAllLeases() : store.releaseOwnLeases();
+        if (released > 0) {
+            LOG.info("Released {} job lease(s) left by a previous run of this node", released);
         }
         this.executor = Executors.newFixedThreadPool(workers, named("waymark-job"));
         this.poller = DatabaseThreads.scheduler("waymark-job-poller");
@@ -110,6 +107,12 @@ public final class JobRunner implements JobScheduler {
         this.keepDone = Duration.ofDays(Math.max(1, config.jobKeepDoneDays()));
         this.purger = DatabaseThreads.scheduler("waymark-job-purge");
         purger.scheduleWithFixedDelay(this::purgeDoneSafely, PURGE_FIRST_DELAY_SECONDS, PURGE_EVERY_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Karaf's data folder, where the node keeps its name; none outside Karaf (unit tests). */
+    private static Path dataFolder() {
+        String data = System.getProperty("karaf.data");
+        return data == null || data.isBlank() ? null : Path.of(data);
     }
 
     /** Embedded Derby belongs to this process alone; a server database may be shared by several nodes. */

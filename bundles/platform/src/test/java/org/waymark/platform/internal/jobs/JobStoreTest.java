@@ -182,6 +182,22 @@ class JobStoreTest {
         assertThat(restarted.lease(Set.of("mail"), 10, LEASE)).hasSize(1);
     }
 
+    /** On a shared database: a node that comes back under its own name takes back its jobs, never another node's. */
+    @Test
+    void aRestartedNodeTakesBackItsOwnLeasesAtOnceAndLeavesOtherNodesLeases() {
+        schedule(nodeA, JobRequest.now("mail", "held-by-a", "{}"));
+        Job heldByA = nodeA.lease(Set.of("mail"), 1, LEASE).get(0);
+        schedule(nodeB, JobRequest.now("mail", "held-by-b", "{}"));
+        Job heldByB = nodeB.lease(Set.of("mail"), 1, LEASE).get(0);
+
+        JobStore nodeAAgain = new JobStore(db, clock, "node-a", 3);
+        assertThat(nodeAAgain.releaseOwnLeases()).isEqualTo(1);
+
+        List<Job> leasedAgain = nodeAAgain.lease(Set.of("mail"), 10, LEASE);
+        assertThat(leasedAgain).extracting(Job::id).containsExactly(heldByA.id());
+        assertThat(nodeB.complete(heldByB.id())).as("node B's lease was left alone").isTrue();
+    }
+
     @Test
     void failuresBackOffThenDeadLetterAndReplayStartsAfresh() {
         String id = schedule(nodeA, JobRequest.now("mail", "message-1", "{}"));
