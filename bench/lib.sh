@@ -14,17 +14,20 @@ WORK=$(mktemp -d)
 PG_DIR=
 PG_BIN=
 ETC=
+# PostgreSQL's commands run as the postgres user when this script runs as root.
+as_postgres() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 use_postgres() {
   PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   [ -x "$PG_BIN/initdb" ] || { echo "WAYMARK_BENCH_DB=postgresql needs PostgreSQL's server (apt-get install postgresql)" >&2; exit 1; }
   PG_DIR=$(mktemp -d /tmp/waymark-bench-pg.XXXX)
-  local as=()
-  if [ "$(id -u)" = 0 ]; then chown postgres "$PG_DIR"; as=(runuser -u postgres --); fi
+  [ "$(id -u)" = 0 ] && chown postgres "$PG_DIR"
   local pg_port=$((PORT + 1000))
-  "${as[@]}" "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
-  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 -l "$PG_DIR/postgres.log" \
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --no-sync >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -w -t 60 -l "$PG_DIR/postgres.log" \
     -o "-p $pg_port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
-  "${as[@]}" "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
+  as_postgres "$PG_BIN/psql" -h 127.0.0.1 -p "$pg_port" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
     -c "CREATE USER waymark PASSWORD 'waymark'" -c "CREATE DATABASE waymark OWNER waymark"
   # A private etc/ (KARAF_ETC): the data source points at this server and the driver joins the boot features.
   ETC="$WORK/etc"
@@ -37,9 +40,7 @@ use_postgres() {
 }
 stop_postgres() {
   [ -n "$PG_DIR" ] || return 0
-  local as=()
-  [ "$(id -u)" = 0 ] && as=(runuser -u postgres --)
-  "${as[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; stop_postgres; if [ "${BENCH_KEEP:-}" = true ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi' EXIT

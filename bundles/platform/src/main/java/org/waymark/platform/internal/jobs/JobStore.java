@@ -239,29 +239,29 @@ public final class JobStore {
     }
 
     /**
-     * Frees every lease. Only for a database that a single process owns (embedded Derby): leases left by a process
-     * that died then belong to nobody, and the jobs need not wait for the leases to run out.
-     */
-    /**
      * Takes back the leases this node held when it last stopped or died: on a shared database, at its start, before it
      * leases anything (whatever it ran then ended with it). Other nodes' leases stay.
      */
     public int releaseOwnLeases() {
-        return Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE wm_job SET lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_owner = ?")) {
-                s.setString(1, State.PENDING.name());
-                s.setString(2, nodeId);
-                return s.executeUpdate();
-            }
-        });
+        return releaseLeases(" AND lease_owner = ?", nodeId);
     }
 
+    /**
+     * Frees every lease. Only for a database that a single process owns (embedded Derby): leases left by a process
+     * that died then belong to nobody, and the jobs need not wait for the leases to run out.
+     */
     public int releaseAllLeases() {
+        return releaseLeases(" AND lease_until IS NOT NULL");
+    }
+
+    private int releaseLeases(String condition, String... parameters) {
         return Jdbc.inTransaction(db, c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE wm_job SET lease_owner = NULL, lease_until = NULL WHERE state = ? AND lease_until IS NOT NULL")) {
+                    "UPDATE wm_job SET lease_owner = NULL, lease_until = NULL WHERE state = ?" + condition)) {
                 s.setString(1, State.PENDING.name());
+                for (int i = 0; i < parameters.length; i++) {
+                    s.setString(i + 2, parameters[i]);
+                }
                 return s.executeUpdate();
             }
         });
