@@ -4,8 +4,6 @@ import org.waymark.platform.db.DatabaseThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +27,7 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.NodeName;
 
 /**
  * Directory imports as tracked runs. An upload is imported on this node's import thread while the caller polls the
@@ -82,7 +81,7 @@ public final class ImportRuns {
     public ImportRuns(@Reference Directory directory, @Reference(target = "(dataSourceName=waymark)") DataSource db,
                       @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.directory)") SchemaReady schema,
                       @Reference AuditLog audit) {
-        this(directory, new ImportRunStore(db), audit, Clock.systemUTC(), nodeName());
+        this(directory, new ImportRunStore(db), audit, Clock.systemUTC(), NodeName.current());
         ticker.scheduleWithFixedDelay(this::tick, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -286,17 +285,6 @@ public final class ImportRuns {
         if (ended > 0) {
             LOG.warn("Ended {} directory import run(s) whose node stopped sending heartbeats", ended);
         }
-    }
-
-    /** This node, the same across its restarts: host and Karaf data folder (two nodes on one host differ in it). */
-    private static String nodeName() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "localhost";
-        }
-        return host + ":" + System.getProperty("karaf.data", System.getProperty("user.dir"));
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,6 +1,5 @@
 package org.waymark.platform.internal.jobs;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -36,6 +35,7 @@ import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
 import org.waymark.platform.db.DatabaseThreads;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.NodeName;
 import org.waymark.platform.internal.PlatformConfig;
 import org.waymark.platform.internal.RequestActivity;
 
@@ -91,7 +91,7 @@ public final class JobRunner implements JobScheduler {
             throws SQLException {
         this.db = db;
         this.activity = activity;
-        this.store = new JobStore(db, Clock.systemUTC(), NodeIdentity.of(dataFolder()), config.jobMaxAttempts());
+        this.store = new JobStore(db, Clock.systemUTC(), NodeName.current(), config.jobMaxAttempts());
         this.plugins = plugins;
         this.backoff = new Backoff(Duration.ofMillis(config.jobRetryBaseMillis()), Duration.ofMillis(config.jobRetryMaxMillis()));
         this.timeLimit = Duration.ofSeconds(config.jobTimeLimitSeconds());
@@ -107,12 +107,6 @@ public final class JobRunner implements JobScheduler {
         this.keepDone = Duration.ofDays(Math.max(1, config.jobKeepDoneDays()));
         this.purger = DatabaseThreads.scheduler("waymark-job-purge");
         purger.scheduleWithFixedDelay(this::purgeDoneSafely, PURGE_FIRST_DELAY_SECONDS, PURGE_EVERY_SECONDS, TimeUnit.SECONDS);
-    }
-
-    /** Karaf's data folder, where the node keeps its name; none outside Karaf (unit tests). */
-    private static Path dataFolder() {
-        String data = System.getProperty("karaf.data");
-        return data == null || data.isBlank() ? null : Path.of(data);
     }
 
     /** Embedded Derby belongs to this process alone; a server database may be shared by several nodes. */
