@@ -2,6 +2,7 @@ package org.waymark.platform.http;
 
 import java.util.UUID;
 import javax.ws.rs.WebApplicationException;
+import org.glassfish.jersey.server.ParamException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.error.WaymarkException;
@@ -32,6 +33,11 @@ public final class ErrorClassifier {
             if (isJsonSyntax(t)) {
                 return new Classified(400, "The body is not valid JSON for this request");
             }
+        }
+        if (error instanceof ParamException.QueryParamException query) {
+            // Jersey's own answer is a 404, as if the route were not there; the route is, its query is wrong.
+            return new Classified(400, "The query parameter " + query.getParameterName() + " has a value of the wrong kind"
+                    + " (a number, a date or one of its listed values is expected)");
         }
         if (error instanceof WebApplicationException w) {
             int status = w.getResponse().getStatus();

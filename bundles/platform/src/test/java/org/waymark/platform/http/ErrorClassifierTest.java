@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.sql.SQLException;
+import org.glassfish.jersey.server.ParamException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,6 +20,15 @@ class ErrorClassifierTest {
         ErrorClassifier.Classified c = ErrorClassifier.classify(new RuntimeException(WaymarkException.conflict("Already sent")));
         assertThat(c.status()).isEqualTo(409);
         assertThat(c.message()).isEqualTo("Already sent");
+    }
+
+    /** Found probing /api: {@code ?count=ten} was answered 404, as if the route were not there. */
+    @Test
+    void aQueryParameterOfTheWrongKindIsABadRequestNamingIt() {
+        ErrorClassifier.Classified c = ErrorClassifier.classify(new ParamException.QueryParamException(
+                new NumberFormatException("For input string: \"ten\""), "count", "20"));
+        assertThat(c.status()).isEqualTo(400);
+        assertThat(c.message()).contains("count").doesNotContain("NumberFormat").doesNotContain("ten");
     }
 
     @Test

@@ -150,7 +150,7 @@ public final class LinkageReviews {
         if (patientId == null || patientId.isBlank()) {
             throw WaymarkException.invalid("patientId is required: the candidate to link the referral to");
         }
-        record Linked(Review before, String removedPatient) {
+        record Linked(Review before, List<String> followers, String removedPatient) {
         }
         Linked linked = Jdbc.inTransaction(db, c -> {
             Review review = pending(c, caller, reviewId);
@@ -158,22 +158,34 @@ public final class LinkageReviews {
                     .orElseThrow(() -> WaymarkException.unprocessable("Patient " + PatientLinker.clip(patientId, 64)
                             + " is not a candidate of this review"));
             Instant now = clock.instant();
+            String provisional = review.person().patientId();
+            // Referrals linked to the record made for this one while it waited (the same person sent again) are the
+            // chosen patient too: left behind, one person would stay two records that no review ever shows again.
+            List<String> followers = referralsOf(c, provisional);
+            followers.remove(review.referralId());
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE wm_referral SET patient_id = ?, family_norm = (SELECT p.family_norm FROM wm_patient p WHERE p.id = ?), "
-                            + "version = version + 1, updated_at = ? WHERE id = ?")) {
+                            + "version = version + 1, updated_at = ? WHERE patient_id = ?")) {
                 s.setString(1, patientId);
                 s.setString(2, patientId);
                 s.setTimestamp(3, Timestamp.from(now));
-                s.setString(4, review.referralId());
+                s.setString(4, provisional);
                 s.executeUpdate();
             }
             close(c, review.id(), Status.LINKED, patientId, caller, now);
             LinkageRecords.decision(c, review.referralId(), patientId, "linked", "reviewer", chosen.score(),
                     note == null || note.isBlank() ? chosen.detail() : PatientLinker.clip(note.strip(), 500), caller.id(), now);
-            String provisional = review.person().patientId();
-            return new Linked(review, removeIfUnreferenced(c, provisional) ? provisional : null);
+            for (String follower : followers) {
+                LinkageRecords.decision(c, follower, patientId, "linked", "reviewer", null,
+                        "followed linkage review " + review.id() + " of the record it was linked to", caller.id(), now);
+            }
+            replaceCandidate(c, provisional, patientId);
+            return new Linked(review, followers, removeIfUnreferenced(c, provisional) ? provisional : null);
         });
         audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", linked.before().referralId() + " linked by review", patientId);
+        for (String follower : linked.followers()) {
+            audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", follower + " linked by review", patientId);
+        }
         if (linked.removedPatient() != null) {
             audit.record(caller, AuditLog.Action.DELETE, "Patient", linked.removedPatient(), linked.removedPatient());
         }
@@ -224,16 +236,46 @@ public final class LinkageReviews {
         }
     }
 
+    private static List<String> referralsOf(Connection c, String patientId) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM wm_referral WHERE patient_id = ?")) {
+            s.setString(1, patientId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Other pending reviews that offered the record just linked now offer the patient it was linked to, unless they
+     * already did: the record was that person all along.
+     */
+    private static void replaceCandidate(Connection c, String replaced, String by) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE wm_linkage_candidate SET patient_id = ? WHERE patient_id = ? "
+                + "AND review_id NOT IN (SELECT k.review_id FROM wm_linkage_candidate k WHERE k.patient_id = ?)")) {
+            s.setString(1, by);
+            s.setString(2, replaced);
+            s.setString(3, by);
+            s.executeUpdate();
+        }
+    }
+
     /**
      * The record created for the referral while it waited is removed once no referral points to it: keeping a copy of
      * the person's details with nothing to show them through would only be a privacy risk.
      */
     private static boolean removeIfUnreferenced(Connection c, String patientId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM wm_referral WHERE patient_id = ? FETCH FIRST 1 ROWS ONLY")) {
-            s.setString(1, patientId);
-            try (ResultSet r = s.executeQuery()) {
-                if (r.next()) {
-                    return false;
+        // A rectification or an outcome measure recorded against the record meanwhile keeps it: both belong to it.
+        for (String table : List.of("wm_referral", "wm_patient_history", "wm_measure_response")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE patient_id = ? FETCH FIRST 1 ROWS ONLY")) {
+                s.setString(1, patientId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        return false;
+                    }
                 }
             }
         }

@@ -136,6 +136,56 @@ class LinkageAndTransactionTest {
         assertThat(reviews.list(WORKER, LinkageReviews.Status.LINKED, 0, 10).total()).isEqualTo(1);
     }
 
+    /**
+     * Found probing the running server: a second referral matching the record made for a doubtful one was linked to
+     * that record, and stayed there when the reviewer linked the first: one person left as two patients.
+     */
+    @Test
+    void referralsLinkedToTheInterimRecordMeanwhileFollowTheReviewersLink() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Demographics maggie = new Demographics("Holloway", "Maggie", LocalDate.of(1944, 3, 2), "female", "S11 8AA");
+        Intake doubtful = service.receive(GP, referral("R2", null, maggie));
+        Intake again = service.receive(GP, referral("R3", null, maggie));
+        String interim = doubtful.referral().patientId();
+        assertThat(again.referral().patientId()).as("the same details again match the interim record").isEqualTo(interim);
+        Intake other = service.receive(GP, referral("R4", null,
+                new Demographics("Holloway", "Mags", LocalDate.of(1944, 3, 2), "female", "S2 4QQ")));
+        List<LinkageReviews.Summary> pending = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items();
+        String reviewId = pending.stream().filter(r -> r.referralId().equals(doubtful.referral().id())).findFirst().orElseThrow().id();
+        String otherReview = pending.stream().filter(r -> r.referralId().equals(other.referral().id())).findFirst().orElseThrow().id();
+        audited.clear();
+        assertThat(reviews.find(WORKER, otherReview).orElseThrow().candidates()).extracting(k -> k.person().patientId())
+                .as("a later doubtful referral is offered the interim record").contains(interim);
+
+        reviews.link(WORKER, reviewId, first.referral().patientId(), "Same person");
+
+        String chosen = first.referral().patientId();
+        assertThat(service.find(GP, again.referral().id()).orElseThrow().patientId()).isEqualTo(chosen);
+        assertThat(service.find(GP, again.referral().id()).orElseThrow().version()).isEqualTo(2);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + interim + "'")).as("interim record removed").isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE referral_id = '" + again.referral().id()
+                + "' AND rule_name = 'reviewer' AND decided_by = 'sam' AND detail LIKE 'followed linkage review%'")).isEqualTo(1);
+        assertThat(audited.stream().filter(a -> a.equals("sam UPDATE ServiceRequest")).count()).as("each moved referral").isEqualTo(2);
+        // A review that offered the interim record now offers the patient it turned out to be, once.
+        assertThat(reviews.find(WORKER, otherReview).orElseThrow().candidates())
+                .extracting(k -> k.person().patientId()).doesNotContain(interim).containsOnlyOnce(chosen);
+    }
+
+    @Test
+    void anInterimRecordCorrectedMeanwhileIsKeptWhenItsReferralIsLinked() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        Intake doubtful = service.receive(GP, referral("R2", null,
+                new Demographics("Holloway", "Maggie", LocalDate.of(1944, 3, 2), "female", null)));
+        String interim = doubtful.referral().patientId();
+        org.waymark.platform.db.Jdbc.inTransaction(db, c -> c.createStatement().executeUpdate(
+                "INSERT INTO wm_patient_history (id, patient_id, version, family, given, birth_date, changed_by, changed_at, reason) "
+                        + "VALUES ('h1', '" + interim + "', 1, 'Holloway', 'Maggie', DATE('1944-03-02'), 'sam', CURRENT_TIMESTAMP, 'typo')"));
+        String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
+
+        assertThat(reviews.link(WORKER, reviewId, first.referral().patientId(), null).status()).isEqualTo("linked");
+        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + interim + "'")).as("its history keeps it").isEqualTo(1);
+    }
+
     @Test
     void keepingApartLeavesTheNewPatientAndRecordsWhy() {
         service.receive(GP, referral("R1", null, MARGARET));

@@ -10,6 +10,7 @@ import javax.ws.rs.container.DynamicFeature;
 import javax.ws.rs.container.ResourceInfo;
 import javax.ws.rs.core.FeatureContext;
 
+import org.glassfish.jersey.server.ResourceConfig;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkUtil;
 import org.waymark.api.error.WaymarkException;
@@ -28,9 +29,17 @@ public final class PluginApprovalFeature implements DynamicFeature {
     @Override
     public void configure(ResourceInfo resourceInfo, FeatureContext context) {
         Bundle bundle = FrameworkUtil.getBundle(resourceInfo.getResourceClass());
-        if (bundle != null && PluginApprovals.isPlugin(bundle)) {
+        if (bundle != null && PluginApprovals.isPlugin(bundle) && !isJaxRsRuntime(bundle)) {
             context.register(new Gate(bundle));
         }
+    }
+
+    /**
+     * Jersey answers OPTIONS with resource methods of its own, from a bundle that is no more a plugin than any other
+     * library of the distribution; gated, every OPTIONS was a 404 naming Jersey and its version, before authentication.
+     */
+    private static boolean isJaxRsRuntime(Bundle bundle) {
+        return bundle.equals(FrameworkUtil.getBundle(ResourceConfig.class));
     }
 
     /** Before authentication: an unapproved plugin's route is not there, whoever asks. */
