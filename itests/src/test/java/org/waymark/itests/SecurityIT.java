@@ -805,6 +805,44 @@ class SecurityIT {
 
     // ------------------------------------------------------------------ logs
 
+    /**
+     * Found probing the running server: OPTIONS answered 404 naming Jersey and its version to anyone, a query parameter
+     * of the wrong kind was a 404 as if the route did not exist, and values of the wrong type in a body were converted
+     * and stored ("family": 987 as a name, "birthDate": 7000 as a date in 1989).
+     */
+    @Test
+    @Order(8)
+    void optionsQueriesAndBodyValuesOfTheWrongKindAreAnsweredAsTheCallersMistake() {
+        for (String path : List.of("/api/referrals", "/fhir/ServiceRequest")) {
+            HttpResponse<String> anonymous = call("OPTIONS", path, null, null, null);
+            assertThat(anonymous.statusCode()).as("OPTIONS %s without credentials: %s", path, anonymous.body()).isEqualTo(401);
+            assertThat(anonymous.body()).doesNotContainIgnoringCase("jersey").doesNotContainPattern(JavaInternals.PATTERN);
+            HttpResponse<String> admitted = call("OPTIONS", path, null, null, path.startsWith("/fhir") ? bearer(server.demoClientToken()) : ADMIN);
+            assertThat(admitted.statusCode()).as("OPTIONS %s: %s", path, admitted.body()).isEqualTo(200);
+            assertThat(admitted.headers().firstValue("Allow").orElse("")).contains("GET").contains("POST");
+            assertThat(admitted.body()).doesNotContainIgnoringCase("jersey");
+        }
+
+        for (String path : List.of("/api/referrals?count=ten", "/api/linkage-reviews?offset=x", "/api/admin/audit?limit=abc")) {
+            HttpResponse<String> wrongKind = call("GET", path, null, null, ADMIN);
+            assertThat(wrongKind.statusCode()).as("%s: %s", path, wrongKind.body()).isEqualTo(400);
+            assertThat(wrongKind.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(wrongKind).path("detail").asText()).contains(path.substring(path.indexOf('?') + 1, path.indexOf('=')));
+        }
+
+        Map<String, String> wrongTypes = Map.of(
+                "family", "{\"area\":\"sheffield\",\"source\":\"phone\",\"family\":987,\"reason\":\"Lonely\"}",
+                "birthDate", "{\"area\":\"sheffield\",\"source\":\"phone\",\"family\":\"Typecheck\",\"birthDate\":7000,\"reason\":\"Lonely\"}");
+        long before = json(server.get("/api/referrals?search=Typecheck", "Authorization", WORKER)).path("total").asLong();
+        wrongTypes.forEach((field, body) -> {
+            HttpResponse<String> refused = call("POST", "/api/referrals", body, "application/json", WORKER);
+            assertThat(refused.statusCode()).as("%s of the wrong type: %s", field, refused.body()).isEqualTo(400);
+            assertThat(json(refused).path("detail").asText()).contains(field).doesNotContainPattern(JavaInternals.PATTERN);
+        });
+        assertThat(json(server.get("/api/referrals?search=Typecheck", "Authorization", WORKER)).path("total").asLong())
+                .as("nothing stored").isEqualTo(before);
+    }
+
     @Test
     @Order(9)
     void theKarafLogHoldsNoSecretsAndNoPersonalData() throws IOException {

@@ -83,6 +83,10 @@ public final class Rectifications {
                 throw WaymarkException.invalid("birthDate is in the future");
             }
         }
+        // The same rules as a referral entered by hand: a person keeps a family name (a blank one left records no
+        // search or linkage could find); a given name may be cleared.
+        String family = correction.family() == null ? null : VisibleReferrals.text(correction.family(), "family", 100, true);
+        String given = correction.given() == null ? null : VisibleReferrals.text(correction.given(), "given", 100, false);
         String gender = correction.gender() == null ? null : correction.gender().strip().toLowerCase(Locale.ROOT);
         if (gender != null && !GENDERS.contains(gender)) {
             throw WaymarkException.invalid("gender must be one of " + GENDERS);
@@ -119,16 +123,16 @@ public final class Rectifications {
                 values.addAll(java.util.Arrays.asList(nhs.value(), nhs.verified(), nhs.verified() ? nhs.value() : null));
                 changed.add("nhsNumber");
             }
-            if (correction.family() != null) {
+            if (family != null) {
                 set.append(", family = ?, family_norm = ?");
-                values.add(PatientLinker.clip(correction.family().strip(), 100));
-                values.add(PatientLinker.clip(PatientLinker.normalise(correction.family()), 100));
+                values.add(family);
+                values.add(PatientLinker.clip(PatientLinker.normalise(family), 100));
                 changed.add("family");
             }
             if (correction.given() != null) {
                 set.append(", given = ?, given_norm = ?");
-                values.add(PatientLinker.clip(correction.given().strip(), 100));
-                values.add(PatientLinker.clip(PatientLinker.normalise(correction.given()), 100));
+                values.add(given);
+                values.add(given == null ? null : PatientLinker.clip(PatientLinker.normalise(given), 100));
                 changed.add("given");
             }
             if (newBirthDate != null) {
@@ -159,14 +163,15 @@ public final class Rectifications {
                 update.executeUpdate();
             } catch (SQLException e) {
                 if (Jdbc.isUniqueViolation(e)) {
-                    throw WaymarkException.conflict("Another person already has this verified NHS number: use linkage review to merge");
+                    throw WaymarkException.conflict("Another person already has this verified NHS number: check it with the referrer. If both records are the same"
+                            + " person, say so in a case note; merging two established records is not offered yet");
                 }
                 throw e;
             }
-            if (correction.family() != null) {
+            if (family != null) {
                 // The caseload searches names on the referrals' own copy (changeSet 8-caseload-indexes).
                 try (PreparedStatement copy = c.prepareStatement("UPDATE wm_referral SET family_norm = ? WHERE patient_id = ?")) {
-                    copy.setString(1, PatientLinker.clip(PatientLinker.normalise(correction.family()), 100));
+                    copy.setString(1, PatientLinker.clip(PatientLinker.normalise(family), 100));
                     copy.setString(2, patientId);
                     copy.executeUpdate();
                 }

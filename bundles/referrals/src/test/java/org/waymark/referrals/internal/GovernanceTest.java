@@ -170,6 +170,11 @@ class GovernanceTest {
                 .hasMessageContaining("reason");
         assertThatThrownBy(() -> rectifications.correct(WORKER, patientId, new Rectifications.Correction("12345", null, null, null, null, null, "typo"), null))
                 .hasMessageContaining("10 digits");
+        // Found probing /api: a blank family name was stored, leaving a person no search or linkage could find.
+        assertThatThrownBy(() -> rectifications.correct(WORKER, patientId, new Rectifications.Correction(null, " ", null, null, null, null, "typo"), null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.getMessage()).isEqualTo("family is required"));
+        assertThatThrownBy(() -> rectifications.correct(WORKER, patientId, new Rectifications.Correction(null, "x".repeat(101), null, null, null, null, "typo"), null))
+                .hasMessageContaining("longer than 100");
         assertThat(audit.forPatient(patientId, Set.of(AuditLog.Action.UPDATE), 10))
                 .anySatisfy(e -> assertThat(e.resourceId()).contains("rectified family,birthDate,postcode").doesNotContain("Smith"));
     }
