@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -425,6 +426,9 @@ public final class JdbcReferralService implements ReferralService {
             return new Page<>(loadAll(c, ids), total, search.offset(), search.count());
         });
         audit.record(caller, AuditLog.Action.SEARCH, "ServiceRequest", page.items().size() + " of " + page.total(), null);
+        if (caller.isClient() || byPerson || text != null || search.identifierValue() != null) {
+            auditShown(caller, "ServiceRequest", page.items(), Referral::id, Referral::patientId);
+        }
         return page;
     }
 
@@ -439,6 +443,7 @@ public final class JdbcReferralService implements ReferralService {
     public Page<Patient> findPatientsByNhsNumber(Caller caller, String nhsNumber, int offset, int count) {
         Page<Patient> found = patients(caller, "p.nhs_number = ?", nhsNumber, offset, Math.min(count, ReferralSearch.MAX_COUNT));
         audit.record(caller, AuditLog.Action.SEARCH, "Patient", found.items().size() + " of " + found.total(), null);
+        auditShown(caller, "Patient", found.items(), Patient::id, Patient::id);
         return found;
     }
 
@@ -447,7 +452,25 @@ public final class JdbcReferralService implements ReferralService {
         PatientQueries.Criteria criteria = PatientQueries.criteria(search);
         Page<Patient> found = patients(caller, criteria.condition(), criteria.parameters(), search.offset(), search.count());
         audit.record(caller, AuditLog.Action.SEARCH, "Patient", found.items().size() + " of " + found.total(), null);
+        auditShown(caller, "Patient", found.items(), Patient::id, Patient::id);
         return found;
+    }
+
+    /**
+     * Each person a search aimed at people showed, as a read of their record: a subject access request asks who looked
+     * a person up, and a search by name or NHS number is exactly that. A caseload listed by area, status or assignee
+     * (a worker's own queue, many times a day) keeps its one summary entry. One transaction for the page.
+     */
+    private <T> void auditShown(Caller caller, String type, List<T> shown, Function<T, String> id, Function<T, String> patientId) {
+        if (shown.isEmpty()) {
+            return;
+        }
+        Jdbc.inTransaction(db, c -> {
+            for (T item : shown) {
+                audit.record(c, caller, AuditLog.Action.READ, type, id.apply(item), patientId.apply(item));
+            }
+            return null;
+        });
     }
 
     private Page<Patient> patients(Caller caller, String condition, String value, int offset, int count) {

@@ -324,6 +324,27 @@ class LinkageAndTransactionTest {
         assertThat(service.search(WORKER, ReferralSearch.all(0, 10).withArea("islington")).total()).isZero();
     }
 
+    /** Found probing /api: searches kept one summary entry, so a person's own trail never showed who looked them up. */
+    @Test
+    void aSearchForPeopleRecordsEachPersonShownAndACaseloadListingOnlyItsSummary() {
+        String patientId = service.receive(GP, authored("A1", MARGARET, "2026-01-10T09:00:00Z")).referral().patientId();
+        List<String> recorded = new ArrayList<>();
+        JdbcReferralService recording = new JdbcReferralService(db, (caller, action, type, id, patient) ->
+                recorded.add(caller.id() + " " + action + " " + type + " " + patient), Clock.systemUTC(),
+                new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
+
+        recording.search(WORKER, ReferralSearch.all(0, 10).withArea("sheffield"));
+        assertThat(recorded).containsExactly("sam SEARCH ServiceRequest null");
+
+        recorded.clear();
+        recording.search(GP, ReferralSearch.all(0, 10));
+        assertThat(recorded).containsExactly("gp-sheffield SEARCH ServiceRequest null", "gp-sheffield READ ServiceRequest " + patientId);
+
+        recorded.clear();
+        recording.searchPatients(WORKER, new org.waymark.api.referral.PatientSearch(null, "Holloway", null, null, null, null, 0, 10));
+        assertThat(recorded).containsExactly("sam SEARCH Patient null", "sam READ Patient " + patientId);
+    }
+
     @Test
     void patientsAreSearchableByNamePrefixBirthDateAndPostcode() {
         service.receive(GP, referral("R1", null, MARGARET));
