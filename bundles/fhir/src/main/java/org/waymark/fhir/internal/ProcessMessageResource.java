@@ -99,8 +99,8 @@ public final class ProcessMessageResource extends ReferralEndpoint {
                         message.newReferral(serviceRequest, referralSystem, referralKey, format.mediaType(), body), receipt);
                 case UPDATE -> {
                     if (serviceRequest.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
-                        throw WaymarkException.unprocessable("An update message can revoke a referral; other updates are "
-                                + "not supported yet (status " + Messages.safe(String.valueOf(serviceRequest.getStatus())) + ")");
+                        throw WaymarkException.unprocessable("An update message can revoke a referral (ServiceRequest.status "
+                                + "revoked); other updates are not supported yet (status " + statusCode(serviceRequest) + ")");
                     }
                     referrals.updateFromSender(sender, referralSystem, referralKey, ReferralStatus.CANCELLED,
                             "Cancelled by the referrer", receipt);
@@ -120,6 +120,12 @@ public final class ProcessMessageResource extends ReferralEndpoint {
             throw e;
         }
         return responder.resource(request, 200, answered.get().bundle(), answered.get().json());
+    }
+
+    /** The status as FHIR writes it (on-hold, active), which the sender knows, never the model's enum name. */
+    static String statusCode(ServiceRequest request) {
+        return request.getStatus() == null || request.getStatus() == ServiceRequest.ServiceRequestStatus.NULL
+                ? "none" : request.getStatus().toCode();
     }
 
     private static List<String> warningsOf(Referral referral) {

@@ -177,8 +177,9 @@ public final class JdbcReferralService implements ReferralService {
         try {
             stored = Jdbc.inTransaction(db, c -> {
                 InboundMessages.record(c, receipt, clock.instant());
-                if (findBySenderIdentifier(c, sender, referral).isPresent()) {
-                    throw WaymarkException.conflict("This referral was already received: send an update message to change it");
+                Optional<Referral> existing = findBySenderIdentifier(c, sender, referral);
+                if (existing.isPresent()) {
+                    throw alreadyReceived(existing.get());
                 }
                 ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
                 Referral created = queryOne(c, "r.id = ?", List.of(written.referralId())).orElseThrow();
@@ -191,6 +192,18 @@ public final class JdbcReferralService implements ReferralService {
         }
         LOG.debug("Referral {} received by message from {} for area {}", stored.referral().id(), sender.id(), area);
         return new Intake(stored.referral(), true, concat(stored.link().warnings(), areaWarnings), stored.link().outcome());
+    }
+
+    /**
+     * A second "new" for a referral this sender already sent. An update cannot bring back a referral withdrawn as
+     * entered in error, so that hint would send the sender in a circle: it needs a new ServiceRequest instead.
+     */
+    static WaymarkException alreadyReceived(Referral existing) {
+        if (existing.status() == ReferralStatus.ENTERED_IN_ERROR) {
+            return WaymarkException.conflict("This referral was withdrawn as entered in error; a new referral needs a new "
+                    + "ServiceRequest fullUrl");
+        }
+        return WaymarkException.conflict("This referral was already received: send an update message to change it");
     }
 
     @Override

@@ -52,6 +52,26 @@ class JdbcReferralServiceTest {
                 "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, "application/fhir+json", "{}");
     }
 
+    private static org.waymark.api.referral.MessageReceipt receipt(String messageId) {
+        return new org.waymark.api.referral.MessageReceipt("gp-sheffield|https://gp.example", messageId, "d-" + messageId, r -> "{}");
+    }
+
+    /** An update cannot bring back a referral withdrawn as entered in error: the hint says what the sender can do. */
+    @Test
+    void aNewMessageAfterAWithdrawalSaysANewServiceRequestIsNeeded() {
+        service.receive(GP_SHEFFIELD, referral("urn:uuid:sr1", "9990010005", "Holloway"), receipt("m1"));
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, referral("urn:uuid:sr1", "9990010005", "Holloway"), receipt("m2")))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("send an update message");
+
+        service.updateFromSender(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:sr1", ReferralStatus.ENTERED_IN_ERROR,
+                "Entered in error by the referrer", receipt("m3"));
+
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, referral("urn:uuid:sr1", "9990010005", "Holloway"), receipt("m4")))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT))
+                .hasMessageContaining("withdrawn as entered in error").hasMessageContaining("new ServiceRequest fullUrl")
+                .hasMessageNotContaining("update");
+    }
+
     @Test
     void retryWithTheSameIdentifierReturnsTheStoredReferral() {
         Intake first = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));
