@@ -85,6 +85,10 @@ final class BarsMessage {
         return header;
     }
 
+    Bundle bundle() {
+        return bundle;
+    }
+
     Reason reason() {
         // A coding without a code (found by BarsMessageFuzzTest) is no reason at all: a 400, never a 500.
         String code = header.getReason().getCoding().stream().filter(c -> REASONS.equals(c.getSystem()) && c.hasCode())
@@ -163,6 +167,15 @@ final class BarsMessage {
             return "ServiceRequest/" + entry.getResource().getIdElement().getIdPart();
         }
         throw WaymarkException.invalid("The ServiceRequest entry needs a fullUrl or an id: it identifies the referral");
+    }
+
+    /**
+     * The id the sender gave its ServiceRequest, by which a later message may name the referral instead of the same
+     * fullUrl; null when it has none that is a FHIR id (then only the fullUrl names it).
+     */
+    static String senderRequestId(Bundle.BundleEntryComponent entry) {
+        String id = entry.getResource().getIdElement().getIdPart();
+        return id != null && FHIR_ID.matcher(id).matches() ? id : null;
     }
 
     NewReferral newReferral(ServiceRequest request, String identifierSystem, String identifierValue, String format, String body) {
