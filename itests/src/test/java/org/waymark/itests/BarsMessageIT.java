@@ -274,4 +274,170 @@ class BarsMessageIT {
         assertThat(types).contains("OperationOutcome");
         assertThat(response.body()).contains("check digit");
     }
+
+    // ---------------------------------------------------------------- messages built for one case each (JSON)
+
+    private static final String REC_CODES = "https://fhir.nhs.uk/Codesystem/http-error-codes";
+
+    private static HttpResponse<String> sendJson(Sender sender, String json) {
+        return server.send(server.request("/fhir/$process-message", "Authorization", bearer(sender.token()),
+                "Content-Type", "application/fhir+json", "Accept", "application/fhir+json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private static String endpoint() {
+        return "https://gp.example/bars/" + java.util.UUID.randomUUID();
+    }
+
+    /** A refusal as BaRS gives it: the status, an OperationOutcome saying why, and the receiver's error code. */
+    private static void assertRefused(HttpResponse<String> answer, int status, String code, String saying) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        JsonNode issue = json(answer).path("issue").get(0);
+        assertThat(json(answer).path("resourceType").asText()).isEqualTo("OperationOutcome");
+        assertThat(issue.path("diagnostics").asText()).contains(saying);
+        assertThat(issue.path("details").path("coding").get(0).path("system").asText()).isEqualTo(REC_CODES);
+        assertThat(issue.path("details").path("coding").get(0).path("code").asText()).isEqualTo(code);
+        assertThat(answer.body()).doesNotContainPattern(JavaInternals.PATTERN);
+    }
+
+    private static int referralsOf(Sender sender) {
+        return sender.get("/fhir/ServiceRequest?_count=0").path("total").asInt();
+    }
+
+    @Test
+    void aFlagOrConditionAboutAnotherPatientOfTheMessageIsRefusedAndNothingIsStored() {
+        Sender sender = newSender();
+        HttpResponse<String> flag = sendJson(sender, new BarsJsonMessage(endpoint()).withEntry(BarsJsonMessage.otherPatient("urn:uuid:p2"))
+                .withEntry(BarsJsonMessage.safeguardingFlag("urn:uuid:f1", "urn:uuid:p2")).json());
+        assertRefused(flag, 422, "REC_UNPROCESSABLE_ENTITY",
+                "The Flag urn:uuid:f1 is about another patient than the ServiceRequest's subject");
+
+        HttpResponse<String> condition = sendJson(sender, new BarsJsonMessage(endpoint()).withEntry(BarsJsonMessage.otherPatient("urn:uuid:p2"))
+                .withEntry("{\"fullUrl\":\"urn:uuid:c1\",\"resource\":{\"resourceType\":\"Condition\",\"code\":{\"text\":"
+                        + "\"Dementia\"},\"subject\":{\"reference\":\"urn:uuid:p2\"}}}").json());
+        assertRefused(condition, 422, "REC_UNPROCESSABLE_ENTITY", "Condition urn:uuid:c1 is about another patient");
+        assertThat(referralsOf(sender)).isZero();
+
+        // The same flag about the referral's own patient goes with the referral.
+        HttpResponse<String> own = sendJson(sender, new BarsJsonMessage(endpoint())
+                .withEntry(BarsJsonMessage.safeguardingFlag("urn:uuid:f1", "urn:uuid:p1")).json());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(referralsOf(sender)).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageMustFocusOnItsServiceRequestWithOneHeader() {
+        Sender sender = newSender();
+        assertRefused(sendJson(sender, new BarsJsonMessage(endpoint()).focus("[{\"reference\":\"urn:uuid:nothing\"}]").json()),
+                400, "REC_BAD_REQUEST", "MessageHeader.focus urn:uuid:nothing refers to nothing in the Bundle");
+        assertRefused(sendJson(sender, new BarsJsonMessage(endpoint()).focus("[{\"reference\":\"urn:uuid:p1\"}]").json()),
+                422, "REC_UNPROCESSABLE_ENTITY", "MessageHeader.focus names a Patient");
+        assertRefused(sendJson(sender, new BarsJsonMessage(endpoint()).focus("").json()),
+                400, "REC_BAD_REQUEST", "MessageHeader.focus is required");
+        String twoHeaders = new BarsJsonMessage(endpoint()).json();
+        String header = twoHeaders.substring(twoHeaders.indexOf("{\"fullUrl\""), twoHeaders.indexOf(",{\"fullUrl\""));
+        assertRefused(sendJson(sender, twoHeaders.substring(0, twoHeaders.length() - 2) + "," + header + "]}"),
+                400, "REC_BAD_REQUEST", "one MessageHeader");
+        assertThat(referralsOf(sender)).isZero();
+    }
+
+    @Test
+    void theEventAndTheUpdateStatusAreReportedAsTheSenderWroteThem() {
+        Sender sender = newSender();
+        assertRefused(sendJson(sender, new BarsJsonMessage(endpoint())
+                        .event("{\"system\":\"https://example.org/events\",\"code\":\"servicerequest-request\"}").json()),
+                422, "REC_UNPROCESSABLE_ENTITY", "must be in the code system " + BarsJsonMessage.EVENTS);
+        assertRefused(sendJson(sender, new BarsJsonMessage(endpoint()).event(null).json()),
+                400, "REC_BAD_REQUEST", "The MessageHeader has no eventCoding");
+
+        BarsJsonMessage message = new BarsJsonMessage(endpoint());
+        assertThat(sendJson(sender, message.json()).statusCode()).isEqualTo(200);
+        HttpResponse<String> onHold = sendJson(sender, message.reason("update", "on-hold").json());
+        assertRefused(onHold, 422, "REC_UNPROCESSABLE_ENTITY", "(status on-hold)");
+        assertThat(onHold.body()).doesNotContain("ONHOLD");
+        assertRefused(sendJson(sender, message.reason("update", "active").json()), 422, "REC_UNPROCESSABLE_ENTITY", "(status active)");
+
+        assertThat(sendJson(sender, message.reason("delete", "entered-in-error").json()).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = sendJson(sender, message.reason("new", "active").json());
+        assertRefused(again, 409, "REC_CONFLICT", "withdrawn as entered in error; a new referral needs a new ServiceRequest fullUrl");
+    }
+
+    @Test
+    void theSameMessageInAnotherLayoutIsAReplayAndOtherContentUnderItsIdIsNot() throws IOException {
+        Sender sender = newSender();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        BarsJsonMessage message = new BarsJsonMessage(endpoint());
+        String sent = message.json();
+        HttpResponse<String> first = sendJson(sender, sent);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.node.ObjectNode reordered = mapper.createObjectNode();
+        JsonNode tree = mapper.readTree(sent);
+        List<String> names = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(names::add);
+        java.util.Collections.reverse(names);
+        names.forEach(name -> reordered.set(name, tree.get(name)));
+        for (String layout : List.of(sent + "\n", mapper.writerWithDefaultPrettyPrinter().writeValueAsString(tree),
+                mapper.writeValueAsString(reordered))) {
+            HttpResponse<String> again = sendJson(sender, layout);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(again.body()).isEqualTo(first.body());
+        }
+        // An update resent pretty-printed: its original is not kept, its canonical digest is.
+        String update = message.reason("update", "revoked").json();
+        HttpResponse<String> revoked = sendJson(sender, update);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        HttpResponse<String> revokedAgain = sendJson(sender, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(mapper.readTree(update)));
+        assertThat(revokedAgain.statusCode()).as(revokedAgain.body()).isEqualTo(200);
+        assertThat(revokedAgain.body()).isEqualTo(revoked.body());
+
+        assertRefused(sendJson(sender, sent.replace("Lonely since moving", "Bereaved")), 409, "REC_CONFLICT",
+                "already used for a message with other content");
+        assertThat(referralsOf(sender)).isEqualTo(1);
+    }
+
+    @Test
+    void anOfficialMessageResentWithATrailingNewlineIsAReplay() throws IOException {
+        Sender sender = newSender();
+        HttpResponse<String> first = sender.send(example("REFREQ03"));
+        HttpResponse<String> again = server.send(server.request("/fhir/$process-message", "Authorization", bearer(sender.token()),
+                "Content-Type", BARS_XML, "Accept", "application/fhir+json", "X-Request-Id", "req-" + sender.clientId())
+                .POST(HttpRequest.BodyPublishers.ofString(Files.readString(examples.resolve(example("REFREQ03"))) + "\n")));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(again.body()).isEqualTo(first.body());
+    }
+
+    /** Waymark's identity of a BaRS referral holds the sender's endpoint, and BaRS endpoints hold a bar. */
+    @Test
+    void aReceivedReferralIsFoundByItsIdentifierWithTheBarInItsSystemEscaped() throws IOException {
+        Sender sender = newSender();
+        JsonNode stored = json(sender.send(example("REFREQ03"))).path("entry").get(1).path("resource");
+        JsonNode identifier = stored.path("identifier").get(0);
+        assertThat(identifier.path("system").asText())
+                .isEqualTo("urn:waymark:bars:https://fhir.nhs.uk/Id/dos-service-id|2222222222");
+        assertThat(identifier.path("value").asText()).isEqualTo("urn:uuid:236bb75d-90ef-461f-b71e-fde7f899802c");
+        String token = identifier.path("system").asText().replace("|", "\\|") + "|" + identifier.path("value").asText();
+
+        JsonNode found = sender.get("/fhir/ServiceRequest?identifier="
+                + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(found.path("total").asInt()).isEqualTo(1);
+        assertThat(found.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(stored.path("id").asText());
+    }
+
+    @Test
+    void anUpdateNamingTheServiceRequestBySameIdUnderAnotherFullUrlFindsTheReferral() {
+        Sender sender = newSender();
+        BarsJsonMessage message = new BarsJsonMessage(endpoint()).serviceRequest("urn:uuid:" + java.util.UUID.randomUUID(), "gp-ref-1");
+        HttpResponse<String> created = sendJson(sender, message.json());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
+        String id = json(created).path("entry").get(1).path("resource").path("id").asText();
+
+        HttpResponse<String> revoked = sendJson(sender, message.serviceRequest("urn:uuid:" + java.util.UUID.randomUUID(), "gp-ref-1")
+                .reason("update", "revoked").json());
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        assertThat(sender.get("/fhir/ServiceRequest/" + id).path("status").asText()).isEqualTo("revoked");
+
+        HttpResponse<String> unknown = sendJson(sender, message.serviceRequest("urn:uuid:" + java.util.UUID.randomUUID(), "gp-ref-2")
+                .reason("delete", "entered-in-error").json());
+        assertRefused(unknown, 422, "REC_UNPROCESSABLE_ENTITY", "No referral from this sender matches");
+    }
 }

@@ -13,11 +13,13 @@ import java.time.Instant;
  * @param sourceDocument   the original document as received
  * @param flags            safeguarding concerns, reasonable adjustments and other flags sent with the referral
  * @param consent          the consent the referrer recorded, or null
+ * @param senderRequestId  the id the sender gave its ServiceRequest, when the identifier is something else (a BaRS
+ *                         message's fullUrl): a later message may name the referral by either (since 1.5)
  */
 public record NewReferral(String identifierSystem, String identifierValue, Subject subject, String reasonText,
                           String reasonCode, String priority, Instant authoredOn, String requester, String note,
                           String sourceFormat, String sourceDocument, java.util.List<ReferralFlag> flags,
-                          ReferralConsent consent) {
+                          ReferralConsent consent, String senderRequestId) {
     public NewReferral {
         flags = flags == null ? java.util.List.of() : java.util.List.copyOf(flags);
     }
@@ -27,12 +29,26 @@ public record NewReferral(String identifierSystem, String identifierValue, Subje
                        String priority, Instant authoredOn, String requester, String note, String sourceFormat,
                        String sourceDocument) {
         this(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn, requester, note,
-                sourceFormat, sourceDocument, java.util.List.of(), null);
+                sourceFormat, sourceDocument, java.util.List.of(), null, null);
+    }
+
+    /** A referral with flags and consent, named by its identifier alone. */
+    public NewReferral(String identifierSystem, String identifierValue, Subject subject, String reasonText, String reasonCode,
+                       String priority, Instant authoredOn, String requester, String note, String sourceFormat,
+                       String sourceDocument, java.util.List<ReferralFlag> flags, ReferralConsent consent) {
+        this(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn, requester, note,
+                sourceFormat, sourceDocument, flags, consent, null);
     }
 
     /** The same referral with the flags and consent sent alongside it. */
     public NewReferral with(java.util.List<ReferralFlag> sentFlags, ReferralConsent sentConsent) {
         return new NewReferral(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn,
-                requester, note, sourceFormat, sourceDocument, sentFlags, sentConsent);
+                requester, note, sourceFormat, sourceDocument, sentFlags, sentConsent, senderRequestId);
+    }
+
+    /** The same referral, also known to its sender by this ServiceRequest id. */
+    public NewReferral withSenderRequestId(String id) {
+        return new NewReferral(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn,
+                requester, note, sourceFormat, sourceDocument, flags, consent, id);
     }
 }

@@ -41,6 +41,25 @@ public interface ReferralService {
     Referral updateFromSender(Caller sender, String identifierSystem, String identifierValue, ReferralStatus status,
                               String reason, MessageReceipt receipt);
 
+    /**
+     * As {@link #updateFromSender(Caller, String, String, ReferralStatus, String, MessageReceipt)}, finding the referral
+     * by its identifier or, when none has it, by the ServiceRequest id the sender gave it
+     * ({@link NewReferral#senderRequestId()}) under the same identifier system.
+     *
+     * @since 1.5
+     */
+    Referral updateFromSender(Caller sender, String identifierSystem, String identifierValue, String senderRequestId,
+                              ReferralStatus status, String reason, MessageReceipt receipt);
+
+    /**
+     * The original document kept for the referral that this message made or changed: the message itself when it was
+     * the referral's new message. It lets a replay sent in another form (pretty-printed, keys reordered) be compared by
+     * content when the message has no canonical digest recorded ({@link RecordedMessage#canonicalHash()}).
+     *
+     * @since 1.5
+     */
+    Optional<String> messageReferralDocument(Caller sender, String senderKey, String messageId);
+
     /** The message this sender already sent with this id, if any. */
     Optional<RecordedMessage> findMessage(Caller sender, String senderKey, String messageId);
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.MessageHeader;
@@ -34,6 +35,7 @@ final class BarsMessage {
 
     private final Bundle bundle;
     private final MessageHeader header;
+    private final Bundle.BundleEntryComponent focus;
 
     BarsMessage(Bundle bundle) {
         if (bundle.getType() != Bundle.BundleType.MESSAGE) {
@@ -49,11 +51,29 @@ final class BarsMessage {
         if (bundle.getEntry().isEmpty() || !(bundle.getEntryFirstRep().getResource() instanceof MessageHeader first)) {
             throw WaymarkException.invalid("The first entry of a message Bundle must be its MessageHeader");
         }
+        if (bundle.getEntry().stream().filter(e -> e.getResource() instanceof MessageHeader).count() > 1) {
+            throw WaymarkException.invalid("A message Bundle has one MessageHeader, its first entry; this one has more");
+        }
         this.bundle = bundle;
         this.header = first;
-        if (!EVENTS.equals(header.getEventCoding().getSystem()) || !REFERRAL_REQUEST.equals(header.getEventCoding().getCode())) {
+        requireReferralEvent(header);
+        this.focus = resolveFocus();
+    }
+
+    /** Says what is wrong with the event: missing, in another code system, or another BaRS event. */
+    private static void requireReferralEvent(MessageHeader header) {
+        if (!header.hasEventCoding() || !header.getEventCoding().hasCode()) {
+            throw WaymarkException.invalid("The MessageHeader has no eventCoding: a BaRS referral message needs "
+                    + EVENTS + "|" + REFERRAL_REQUEST);
+        }
+        Coding event = header.getEventCoding();
+        if (!EVENTS.equals(event.getSystem())) {
+            throw WaymarkException.unprocessable("The MessageHeader's eventCoding must be in the code system " + EVENTS
+                    + ", not " + (event.hasSystem() ? Messages.safe(event.getSystem()) : "without a system"));
+        }
+        if (!REFERRAL_REQUEST.equals(event.getCode())) {
             throw WaymarkException.unprocessable("Waymark handles the BaRS event " + REFERRAL_REQUEST + "; "
-                    + Messages.safe(header.getEventCoding().getCode()) + " is not supported here");
+                    + Messages.safe(event.getCode()) + " is not supported here");
         }
     }
 
@@ -63,6 +83,10 @@ final class BarsMessage {
 
     MessageHeader header() {
         return header;
+    }
+
+    Bundle bundle() {
+        return bundle;
     }
 
     Reason reason() {
@@ -100,20 +124,38 @@ final class BarsMessage {
         return resolve(header.getSender(), Organization.class);
     }
 
-    /** The focal ServiceRequest: MessageHeader.focus, else the message's only ServiceRequest. */
+    /** The focal ServiceRequest entry (MessageHeader.focus). */
     Bundle.BundleEntryComponent focus() {
-        for (Reference focus : header.getFocus()) {
-            Optional<Bundle.BundleEntryComponent> entry = entry(focus.getReference());
-            if (entry.isPresent() && entry.get().getResource() instanceof ServiceRequest) {
-                return entry.get();
-            }
+        return focus;
+    }
+
+    /**
+     * The event servicerequest-request is about the ServiceRequest its MessageHeader.focus names, an entry of the
+     * Bundle. Every official BaRS example (REFREQ, VALREQ, SERVREQ) has exactly one focus, the ServiceRequest entry's
+     * urn:uuid: fullUrl, so nothing looser is accepted: a message whose focus is missing, names nothing, or names
+     * another resource would otherwise be read as whatever ServiceRequest it happens to carry.
+     */
+    private Bundle.BundleEntryComponent resolveFocus() {
+        List<Reference> foci = header.getFocus();
+        if (foci.isEmpty()) {
+            throw WaymarkException.invalid("MessageHeader.focus is required: the event " + REFERRAL_REQUEST
+                    + " focuses on the ServiceRequest in the Bundle");
         }
-        List<Bundle.BundleEntryComponent> requests = bundle.getEntry().stream()
-                .filter(e -> e.getResource() instanceof ServiceRequest).toList();
-        if (requests.size() != 1) {
-            throw WaymarkException.invalid("The message must focus on exactly one ServiceRequest");
+        if (foci.size() > 1) {
+            throw WaymarkException.invalid("MessageHeader.focus must name one resource, the ServiceRequest, not " + foci.size());
         }
-        return requests.get(0);
+        String reference = foci.get(0).getReference();
+        Bundle.BundleEntryComponent entry = entry(reference).orElseThrow(() -> WaymarkException.invalid(
+                "MessageHeader.focus " + (reference == null ? "has no reference" : Messages.safe(reference)
+                        + " refers to nothing in the Bundle") + ": it must name the ServiceRequest entry"));
+        if (entry.getResource() == null) {
+            throw WaymarkException.invalid("MessageHeader.focus names an entry without a resource: it must name the ServiceRequest");
+        }
+        if (!(entry.getResource() instanceof ServiceRequest)) {
+            throw WaymarkException.unprocessable("MessageHeader.focus names a " + entry.getResource().fhirType()
+                    + "; the event " + REFERRAL_REQUEST + " focuses on a ServiceRequest");
+        }
+        return entry;
     }
 
     /** How the sender names its referral across messages: the entry's fullUrl, else ServiceRequest/{id}. */
@@ -127,10 +169,20 @@ final class BarsMessage {
         throw WaymarkException.invalid("The ServiceRequest entry needs a fullUrl or an id: it identifies the referral");
     }
 
+    /**
+     * The id the sender gave its ServiceRequest, by which a later message may name the referral instead of the same
+     * fullUrl; null when it has none that is a FHIR id (then only the fullUrl names it).
+     */
+    static String senderRequestId(Bundle.BundleEntryComponent entry) {
+        String id = entry.getResource().getIdElement().getIdPart();
+        return id != null && FHIR_ID.matcher(id).matches() ? id : null;
+    }
+
     NewReferral newReferral(ServiceRequest request, String identifierSystem, String identifierValue, String format, String body) {
         ReferralMapping.requireNewReferral(request);
         Patient patient = resolve(request.getSubject(), Patient.class)
                 .orElseThrow(() -> WaymarkException.invalid("A new referral message must carry its Patient (ServiceRequest.subject)"));
+        new MessageSubjects(this::entry).requireAbout(request.getSubject(), bundle);
         Subject subject = Subject.described(ReferralMapping.nhsNumber(patient.getIdentifier()).orElse(null),
                 ReferralMapping.demographics(patient));
         List<String> reasons = new ArrayList<>();

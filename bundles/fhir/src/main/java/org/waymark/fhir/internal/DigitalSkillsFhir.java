@@ -170,14 +170,19 @@ public final class DigitalSkillsFhir {
             MultivaluedMap<String, String> query = uri.getQueryParameters();
             Searches.requireSupported(query, SEARCH);
             Questionnaire q = questionnaire();
-            boolean matches = matches(query.getFirst("_id"), q.getIdElement().getIdPart())
+            boolean matches = matchesToken(query.getFirst("_id"), q.getIdElement().getIdPart())
                     && matches(query.getFirst("url"), q.getUrl())
                     && (query.getFirst("name") == null || q.getName().toLowerCase().startsWith(query.getFirst("name").toLowerCase()))
-                    && matches(query.getFirst("status"), q.getStatus().toCode());
+                    && matchesToken(query.getFirst("status"), q.getStatus().toCode());
             Searches.Paging paging = Searches.paging(query);
             List<Questionnaire> found = matches && paging.offset() == 0 && paging.count() > 0 ? List.of(q) : List.of();
             Page<Questionnaire> page = new Page<>(found, matches ? 1 : 0, paging.offset(), paging.count());
             return responder.resource(request, 200, Searches.searchset(request, "Questionnaire", page, r -> r));
+        }
+
+        /** A token given as a code alone; any of its comma-separated alternatives matches. */
+        private static boolean matchesToken(String wanted, String actual) {
+            return wanted == null || TokenParam.alternatives(wanted).contains(actual);
         }
 
         private static boolean matches(String wanted, String actual) {

@@ -36,7 +36,12 @@ public final class OperationOutcomeMapper implements ExceptionMapper<Throwable> 
     public Response toResponse(Throwable error) {
         ErrorClassifier.Classified classified = ErrorClassifier.classify(error);
         FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
-        Response answer = responder.outcome(request, classified.status(), outcome(classified.status(), classified.message()));
+        OperationOutcome outcome = outcome(classified.status(), classified.message());
+        if (BarsErrorCodes.isBarsPath(uri.getPath())) {
+            // A BaRS sender reads the error code, as the BaRS API's examples give it, not only the HTTP status.
+            BarsErrorCodes.addTo(outcome, classified.status());
+        }
+        Response answer = responder.outcome(request, classified.status(), outcome);
         String retryAfter = ErrorClassifier.retryAfter(error);
         if (retryAfter != null) {
             answer.getHeaders().putSingle("Retry-After", retryAfter);

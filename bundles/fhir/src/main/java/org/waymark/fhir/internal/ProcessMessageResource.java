@@ -51,11 +51,13 @@ public final class ProcessMessageResource extends ReferralEndpoint {
     static final String REFERRAL_KEY_SYSTEM = "urn:waymark:bars:";
 
     private final Fhir fhir;
+    private final SameMessage sameMessage;
 
     @Activate
     public ProcessMessageResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
         super(fhir, referrals, settings, "MessageHeader", List.of(), Map.of());
         this.fhir = fhir;
+        this.sameMessage = new SameMessage(fhir);
     }
 
     @Override
@@ -76,7 +78,7 @@ public final class ProcessMessageResource extends ReferralEndpoint {
 
         Optional<RecordedMessage> recorded = referrals.findMessage(sender, senderKey, message.id());
         if (recorded.isPresent()) {
-            return replay(request, recorded.get(), digest);
+            return replay(request, sender, senderKey, message, recorded.get(), digest);
         }
         Bundle.BundleEntryComponent focus = message.focus();
         ServiceRequest serviceRequest = (ServiceRequest) focus.getResource();
@@ -88,25 +90,28 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         }
         AtomicReference<Answer> answered = new AtomicReference<>();
         boolean newReferral = message.reason() == BarsMessage.Reason.NEW;
+        // A new referral's message is kept whole (its original document) and compared from that when resent in
+        // another layout; updates and deletes are not, so their canonical digest is recorded instead.
         MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, r -> {
             Bundle response = response(request, message, r, newReferral ? warningsOf(r) : List.of());
             answered.set(new Answer(response, fhir.encode(FhirFormat.JSON, response, false)));
             return answered.get().json();
-        });
+        }, newReferral ? null : sameMessage.canonicalHash(message.bundle()));
+        String senderRequestId = BarsMessage.senderRequestId(focus);
         try {
             switch (message.reason()) {
-                case NEW -> referrals.receive(sender,
-                        message.newReferral(serviceRequest, referralSystem, referralKey, format.mediaType(), body), receipt);
+                case NEW -> referrals.receive(sender, message.newReferral(serviceRequest, referralSystem, referralKey,
+                        format.mediaType(), body).withSenderRequestId(senderRequestId), receipt);
                 case UPDATE -> {
                     if (serviceRequest.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
-                        throw WaymarkException.unprocessable("An update message can revoke a referral; other updates are "
-                                + "not supported yet (status " + Messages.safe(String.valueOf(serviceRequest.getStatus())) + ")");
+                        throw WaymarkException.unprocessable("An update message can revoke a referral (ServiceRequest.status "
+                                + "revoked); other updates are not supported yet (status " + statusCode(serviceRequest) + ")");
                     }
-                    referrals.updateFromSender(sender, referralSystem, referralKey, ReferralStatus.CANCELLED,
+                    referrals.updateFromSender(sender, referralSystem, referralKey, senderRequestId, ReferralStatus.CANCELLED,
                             "Cancelled by the referrer", receipt);
                 }
-                case DELETE -> referrals.updateFromSender(sender, referralSystem, referralKey, ReferralStatus.ENTERED_IN_ERROR,
-                        "Entered in error by the referrer", receipt);
+                case DELETE -> referrals.updateFromSender(sender, referralSystem, referralKey, senderRequestId,
+                        ReferralStatus.ENTERED_IN_ERROR, "Entered in error by the referrer", receipt);
                 default -> throw new IllegalStateException();
             }
         } catch (WaymarkException e) {
@@ -114,12 +119,18 @@ public final class ProcessMessageResource extends ReferralEndpoint {
             if (e.kind() == WaymarkException.Kind.CONFLICT) {
                 Optional<RecordedMessage> raced = referrals.findMessage(sender, senderKey, message.id());
                 if (raced.isPresent() && raced.get().answer() != null) {
-                    return replay(request, raced.get(), digest);
+                    return replay(request, sender, senderKey, message, raced.get(), digest);
                 }
             }
             throw e;
         }
         return responder.resource(request, 200, answered.get().bundle(), answered.get().json());
+    }
+
+    /** The status as FHIR writes it (on-hold, active), which the sender knows, never the model's enum name. */
+    static String statusCode(ServiceRequest request) {
+        return request.getStatus() == null || request.getStatus() == ServiceRequest.ServiceRequestStatus.NULL
+                ? "none" : request.getStatus().toCode();
     }
 
     private static List<String> warningsOf(Referral referral) {
@@ -128,8 +139,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
                 : List.of();
     }
 
-    private Response replay(FhirRequest request, RecordedMessage recorded, String digest) {
-        if (!recorded.contentHash().equals(digest)) {
+    private Response replay(FhirRequest request, Caller sender, String senderKey, BarsMessage message,
+                            RecordedMessage recorded, String digest) {
+        if (!sameMessage.isSame(recorded, digest, message.bundle(),
+                () -> referrals.messageReferralDocument(sender, senderKey, message.id()))) {
             throw WaymarkException.conflict("This message id was already used for a message with other content; "
                     + "a new message needs a new Bundle.id");
         }

@@ -119,7 +119,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         if (status == null) {
             return Set.of();
         }
-        return switch (status.strip()) {
+        return switch (TokenParam.unescape(status.strip())) {
             case "active" -> Set.of(ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD);
             case "completed" -> Set.of(ReferralStatus.COMPLETED);
             case "revoked" -> Set.of(ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED);

@@ -104,7 +104,7 @@ public final class TaskResource extends ReferralEndpoint {
             return Set.of();
         }
         Set<ReferralStatus> statuses = EnumSet.noneOf(ReferralStatus.class);
-        for (String code : status.split(",")) {
+        for (String code : TokenParam.alternatives(status)) {
             String c = code.strip();
             Optional<ReferralStatus> known = ReferralStatus.fromCode(c);
             if (known.isPresent()) {

@@ -1,17 +1,79 @@
 package org.waymark.fhir.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.waymark.api.error.WaymarkException;
 
-/** A FHIR token search value {@code system|value}. */
+/**
+ * A FHIR token search value {@code system|value}, read with FHIR's escaping: {@code \|}, {@code \,}, {@code \$} and
+ * {@code \\} stand for the character itself, an unescaped {@code |} separates the system from the code and an
+ * unescaped {@code ,} separates alternatives. Without it a system that holds a bar (Waymark's BaRS identity
+ * {@code urn:waymark:bars:https://...|2222222222}) could never be searched for.
+ */
 record TokenParam(String system, String value) {
+    private static final char ESCAPE = '\\';
+
+    /** One {@code system|value} (system may be empty: {@code |value}); alternatives are not supported here. */
     static TokenParam parse(String text) {
         if (text == null) {
             return null;
         }
-        int bar = text.indexOf('|');
-        if (bar < 0 || bar == text.length() - 1) {
-            throw WaymarkException.invalid("Token searches need system|value");
+        if (split(text).size() > 1) {
+            throw WaymarkException.invalid("Several values separated by ',' are not supported for this search; "
+                    + "write a comma that is part of the value as \\,");
         }
-        return new TokenParam(bar == 0 ? null : text.substring(0, bar), text.substring(bar + 1));
+        int bar = unescapedIndex(text, '|');
+        if (bar < 0 || bar == text.length() - 1) {
+            throw WaymarkException.invalid("Token searches need system|value (a '|' inside the system or value is written \\|)");
+        }
+        return new TokenParam(bar == 0 ? null : unescape(text.substring(0, bar)), unescape(text.substring(bar + 1)));
+    }
+
+    /** The alternatives of a search value (split at unescaped commas), each unescaped: {@code a,b\,c} is a and b,c. */
+    static List<String> alternatives(String text) {
+        return split(text).stream().map(TokenParam::unescape).toList();
+    }
+
+    /** The parts between unescaped commas, still escaped. */
+    private static List<String> split(String text) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ESCAPE) {
+                i++;
+            } else if (c == ',') {
+                parts.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(text.substring(start));
+        return parts;
+    }
+
+    private static int unescapedIndex(String text, char wanted) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ESCAPE) {
+                i++;
+            } else if (c == wanted) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** FHIR's escapes undone; a backslash before any other character (or at the end) is itself. */
+    static String unescape(String text) {
+        StringBuilder plain = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ESCAPE && i + 1 < text.length() && "\\|,$".indexOf(text.charAt(i + 1)) >= 0) {
+                plain.append(text.charAt(++i));
+            } else {
+                plain.append(c);
+            }
+        }
+        return plain.toString();
     }
 }

@@ -31,11 +31,12 @@ public final class InboundMessages {
             throw WaymarkException.invalid("The message's sender endpoint or id is longer than this service keeps");
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_inbound_message (sender_key, message_id, content_hash, "
-                + "received_at) VALUES (?,?,?,?)")) {
+                + "received_at, canonical_hash) VALUES (?,?,?,?,?)")) {
             s.setString(1, receipt.senderKey());
             s.setString(2, receipt.messageId());
             s.setString(3, receipt.contentHash());
             s.setTimestamp(4, Timestamp.from(now));
+            s.setString(5, receipt.canonicalHash());
             s.executeUpdate();
         } catch (SQLException e) {
             if (Jdbc.isUniqueViolation(e)) {
@@ -59,15 +60,27 @@ public final class InboundMessages {
     }
 
     static Optional<RecordedMessage> find(Connection c, String senderKey, String messageId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT content_hash, referral_id, answer_length, answer_content, answer "
-                + "FROM wm_inbound_message WHERE sender_key = ? AND message_id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT content_hash, referral_id, answer_length, answer_content, answer, "
+                + "canonical_hash FROM wm_inbound_message WHERE sender_key = ? AND message_id = ?")) {
             s.setString(1, senderKey);
             s.setString(2, messageId);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(new RecordedMessage(r.getString(1), r.getString(2), answer(r)))
+                return r.next() ? Optional.of(new RecordedMessage(r.getString(1), r.getString(2), answer(r), r.getString(6)))
                         : Optional.empty();
             }
         }
+    }
+
+    /**
+     * The kept original of the referral this message made or changed: the message itself when it made the referral,
+     * which is how a message recorded without a canonical digest is still compared by content.
+     */
+    static Optional<String> referralDocument(Connection c, String senderKey, String messageId) throws SQLException {
+        Optional<RecordedMessage> recorded = find(c, senderKey, messageId);
+        if (recorded.isEmpty() || recorded.get().referralId() == null) {
+            return Optional.empty();
+        }
+        return SourceDocuments.read(c, recorded.get().referralId()).map(SourceDocuments.Document::text);
     }
 
     /** The messages that made or changed these referrals, answers as text, for a subject access export. */

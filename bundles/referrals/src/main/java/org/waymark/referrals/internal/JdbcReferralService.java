@@ -178,8 +178,9 @@ public final class JdbcReferralService implements ReferralService {
         try {
             stored = Jdbc.inTransaction(db, c -> {
                 InboundMessages.record(c, receipt, clock.instant());
-                if (findBySenderIdentifier(c, sender, referral).isPresent()) {
-                    throw WaymarkException.conflict("This referral was already received: send an update message to change it");
+                Optional<Referral> existing = findBySenderIdentifier(c, sender, referral);
+                if (existing.isPresent()) {
+                    throw alreadyReceived(existing.get());
                 }
                 ReferralWriter.Stored written = writer.store(c, sender, area, referral, null, clock.instant());
                 Referral created = queryOne(c, "r.id = ?", List.of(written.referralId())).orElseThrow();
@@ -194,19 +195,36 @@ public final class JdbcReferralService implements ReferralService {
         return new Intake(stored.referral(), true, concat(stored.link().warnings(), areaWarnings), stored.link().outcome());
     }
 
+    /**
+     * A second "new" for a referral this sender already sent. An update cannot bring back a referral withdrawn as
+     * entered in error, so that hint would send the sender in a circle: it needs a new ServiceRequest instead.
+     */
+    static WaymarkException alreadyReceived(Referral existing) {
+        if (existing.status() == ReferralStatus.ENTERED_IN_ERROR) {
+            return WaymarkException.conflict("This referral was withdrawn as entered in error; a new referral needs a new "
+                    + "ServiceRequest fullUrl");
+        }
+        return WaymarkException.conflict("This referral was already received: send an update message to change it");
+    }
+
     @Override
     public Referral updateFromSender(Caller sender, String identifierSystem, String identifierValue, ReferralStatus status,
                                      String reason, MessageReceipt receipt) {
+        return updateFromSender(sender, identifierSystem, identifierValue, null, status, reason, receipt);
+    }
+
+    @Override
+    public Referral updateFromSender(Caller sender, String identifierSystem, String identifierValue, String senderRequestId,
+                                     ReferralStatus status, String reason, MessageReceipt receipt) {
         if (status != ReferralStatus.CANCELLED && status != ReferralStatus.ENTERED_IN_ERROR) {
             throw WaymarkException.unprocessable("A sender can cancel a referral or mark it entered in error; "
                     + status.code() + " is not supported");
         }
         Referral updated = Jdbc.inTransaction(db, c -> {
             InboundMessages.record(c, receipt, clock.instant());
-            Referral current = queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
-                    List.of(sender.id(), identifierSystem, identifierValue))
+            Referral current = findSendersReferral(c, sender, identifierSystem, identifierValue, senderRequestId)
                     .orElseThrow(() -> WaymarkException.unprocessable("No referral from this sender matches the message's "
-                            + "ServiceRequest; send it with reason 'new' first"));
+                            + "ServiceRequest (by its fullUrl or id); send it with reason 'new' first"));
             if (current.status() != status) {
                 if (status == ReferralStatus.CANCELLED && current.status().isClosed()) {
                     throw WaymarkException.conflict("The referral is already " + current.status().code() + " and cannot be cancelled");
@@ -230,6 +248,46 @@ public final class JdbcReferralService implements ReferralService {
         });
         LOG.info("Referral {} is now {} (by its sender {})", updated.id(), status.code(), sender.id());
         return updated;
+    }
+
+    /**
+     * The sender's referral by its identifier, else by the ServiceRequest id the sender gave it: a referral is the
+     * sender's ServiceRequest whether a later message names it by the same fullUrl or by the same id. Two referrals
+     * with that id (ids are the sender's to reuse) cannot tell which one is meant: refused rather than guessed.
+     */
+    private static Optional<Referral> findSendersReferral(Connection c, Caller sender, String identifierSystem,
+                                                         String identifierValue, String senderRequestId) throws SQLException {
+        Optional<Referral> byIdentifier = queryOne(c, "r.sender_id = ? AND r.identifier_system = ? AND r.identifier_value = ?",
+                List.of(sender.id(), identifierSystem, identifierValue));
+        if (byIdentifier.isPresent() || senderRequestId == null) {
+            return byIdentifier;
+        }
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM wm_referral WHERE sender_id = ? AND identifier_system = ? "
+                + "AND sender_request_id = ?")) {
+            s.setMaxRows(2);
+            s.setString(1, sender.id());
+            s.setString(2, identifierSystem);
+            s.setString(3, senderRequestId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                }
+            }
+        }
+        if (ids.size() > 1) {
+            throw WaymarkException.unprocessable("More than one referral from this sender has this ServiceRequest id; "
+                    + "name the referral by the fullUrl it was sent with");
+        }
+        return ids.isEmpty() ? Optional.empty() : queryOne(c, "r.id = ?", List.of(ids.get(0)));
+    }
+
+    @Override
+    public Optional<String> messageReferralDocument(Caller sender, String senderKey, String messageId) {
+        if (!senderKey.startsWith(sender.id() + "|")) {
+            throw WaymarkException.forbidden("A sender reads only its own messages");
+        }
+        return Jdbc.inTransaction(db, c -> InboundMessages.referralDocument(c, senderKey, messageId));
     }
 
     @Override

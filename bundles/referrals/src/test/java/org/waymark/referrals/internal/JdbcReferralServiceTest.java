@@ -52,6 +52,78 @@ class JdbcReferralServiceTest {
                 "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, "application/fhir+json", "{}");
     }
 
+    private static org.waymark.api.referral.MessageReceipt receipt(String messageId) {
+        return new org.waymark.api.referral.MessageReceipt("gp-sheffield|https://gp.example", messageId, "d-" + messageId, r -> "{}");
+    }
+
+    /** An update cannot bring back a referral withdrawn as entered in error: the hint says what the sender can do. */
+    @Test
+    void aNewMessageAfterAWithdrawalSaysANewServiceRequestIsNeeded() {
+        service.receive(GP_SHEFFIELD, referral("urn:uuid:sr1", "9990010005", "Holloway"), receipt("m1"));
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, referral("urn:uuid:sr1", "9990010005", "Holloway"), receipt("m2")))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("send an update message");
+
+        service.updateFromSender(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:sr1", ReferralStatus.ENTERED_IN_ERROR,
+                "Entered in error by the referrer", receipt("m3"));
+
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, referral("urn:uuid:sr1", "9990010005", "Holloway"), receipt("m4")))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT))
+                .hasMessageContaining("withdrawn as entered in error").hasMessageContaining("new ServiceRequest fullUrl")
+                .hasMessageNotContaining("update");
+    }
+
+    /** A referral is the sender's ServiceRequest, named by a later message by the same fullUrl or by the same id. */
+    @Test
+    void anUpdateFindsTheReferralByTheSendersServiceRequestIdWhenTheFullUrlDiffers() {
+        String id = service.receive(GP_SHEFFIELD, referral("urn:uuid:first", "9990010005", "Holloway").withSenderRequestId("sr-7"),
+                receipt("m1")).referral().id();
+        service.receive(GP_SHEFFIELD, referral("urn:uuid:other", "9990010374", "Ashworth").withSenderRequestId("sr-8"), receipt("m2"));
+
+        Referral cancelled = service.updateFromSender(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:second", "sr-7",
+                ReferralStatus.CANCELLED, "Cancelled by the referrer", receipt("m3"));
+
+        assertThat(cancelled.id()).isEqualTo(id);
+        assertThat(cancelled.status()).isEqualTo(ReferralStatus.CANCELLED);
+        assertThatThrownBy(() -> service.updateFromSender(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:third", "sr-9",
+                ReferralStatus.CANCELLED, "Cancelled by the referrer", receipt("m4")))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("No referral from this sender");
+        // The id is the sender's own: another sender's referral with it is not found.
+        assertThatThrownBy(() -> service.updateFromSender(GP_OTHER, "https://gp.example/ref", "urn:uuid:second", "sr-8",
+                ReferralStatus.CANCELLED, "Cancelled by the referrer", new org.waymark.api.referral.MessageReceipt(
+                        "gp-other|https://gp.example", "m5", "d", r -> "{}")))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("No referral from this sender");
+    }
+
+    @Test
+    void twoReferralsWithTheSameServiceRequestIdAreNotGuessedBetween() {
+        service.receive(GP_SHEFFIELD, referral("urn:uuid:a", "9990010005", "Holloway").withSenderRequestId("sr-1"), receipt("m1"));
+        service.receive(GP_SHEFFIELD, referral("urn:uuid:b", "9990010374", "Ashworth").withSenderRequestId("sr-1"), receipt("m2"));
+
+        assertThatThrownBy(() -> service.updateFromSender(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:c", "sr-1",
+                ReferralStatus.CANCELLED, "Cancelled by the referrer", receipt("m3")))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE))
+                .hasMessageContaining("More than one referral");
+    }
+
+    @Test
+    void aMessagesCanonicalDigestAndItsReferralsOriginalAreKeptForReplays() {
+        NewReferral sent = new NewReferral("https://gp.example/ref", "urn:uuid:sr1",
+                Subject.described(NhsNumber.parse("9990010005").orElseThrow(), new Demographics("Holloway", "Alex",
+                        LocalDate.of(1950, 1, 1), "female", "S1 1AA")), "Isolated", null, "routine", null, "Dr X", null,
+                "application/fhir+xml", "<Bundle/>");
+        service.receive(GP_SHEFFIELD, sent, receipt("m1"));
+        service.updateFromSender(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:sr1", null, ReferralStatus.CANCELLED,
+                "Cancelled", new org.waymark.api.referral.MessageReceipt("gp-sheffield|https://gp.example", "m2", "raw", r -> "{}", "c".repeat(64)));
+
+        assertThat(service.findMessage(GP_SHEFFIELD, "gp-sheffield|https://gp.example", "m1").orElseThrow().canonicalHash()).isNull();
+        assertThat(service.findMessage(GP_SHEFFIELD, "gp-sheffield|https://gp.example", "m2").orElseThrow().canonicalHash())
+                .isEqualTo("c".repeat(64));
+        assertThat(service.messageReferralDocument(GP_SHEFFIELD, "gp-sheffield|https://gp.example", "m1")).contains("<Bundle/>");
+        assertThat(service.messageReferralDocument(GP_SHEFFIELD, "gp-sheffield|https://gp.example", "unknown")).isEmpty();
+        assertThatThrownBy(() -> service.messageReferralDocument(GP_OTHER, "gp-sheffield|https://gp.example", "m1"))
+                .isInstanceOf(WaymarkException.class);
+    }
+
     @Test
     void retryWithTheSameIdentifierReturnsTheStoredReferral() {
         Intake first = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway"));

@@ -1,0 +1,43 @@
+package org.waymark.fhir.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+
+/** FHIR's escaping of token search values. */
+class TokenParamTest {
+
+    @Test
+    void theFirstUnescapedBarSeparatesSystemAndValue() {
+        assertThat(TokenParam.parse("https://fhir.nhs.uk/Id/nhs-number|9990010005"))
+                .isEqualTo(new TokenParam("https://fhir.nhs.uk/Id/nhs-number", "9990010005"));
+        assertThat(TokenParam.parse("|A1")).isEqualTo(new TokenParam(null, "A1"));
+    }
+
+    /** Waymark's BaRS identity holds the sender endpoint, which holds a bar. */
+    @Test
+    void anEscapedBarIsPartOfTheSystemOrValue() {
+        assertThat(TokenParam.parse("urn:waymark:bars:https://fhir.nhs.uk/Id/dos-service-id\\|2222222222|urn:uuid:236bb75d"))
+                .isEqualTo(new TokenParam("urn:waymark:bars:https://fhir.nhs.uk/Id/dos-service-id|2222222222", "urn:uuid:236bb75d"));
+        assertThat(TokenParam.parse("https://gp.example|a\\|b\\,c\\\\d\\$e"))
+                .isEqualTo(new TokenParam("https://gp.example", "a|b,c\\d$e"));
+        assertThat(TokenParam.parse("https://gp.example|C:\\temp")).isEqualTo(new TokenParam("https://gp.example", "C:\\temp"));
+    }
+
+    @Test
+    void alternativesAreSplitAtUnescapedCommasOnly() {
+        assertThat(TokenParam.alternatives("requested,in-progress")).containsExactly("requested", "in-progress");
+        assertThat(TokenParam.alternatives("a\\,b,c")).containsExactly("a,b", "c");
+    }
+
+    @Test
+    void severalIdentifiersOrNoBarAreRefusedSayingHowToEscape() {
+        assertThatThrownBy(() -> TokenParam.parse("https://gp.example|A1,https://gp.example|A2"))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
+                .hasMessageContaining("\\,");
+        assertThatThrownBy(() -> TokenParam.parse("urn:waymark:bars:x\\|y"))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("\\|");
+    }
+}
