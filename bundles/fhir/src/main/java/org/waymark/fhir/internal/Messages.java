@@ -12,6 +12,11 @@ final class Messages {
             return "unreadable content";
         }
         String cleaned = message
+                // Jackson names the setting behind a limit: "(1000, from `StreamReadConstraints.getMaxNestingDepth()`)".
+                .replaceAll(",?\\s*from\\s+`[^`]*`", "")
+                .replaceAll("`[A-Za-z0-9_$.]+(?:\\(\\))?`", "")
+                // A Java method call anywhere else ("Type.method()"): code, never the sender's business.
+                .replaceAll("\\b[A-Z][A-Za-z0-9_$]*\\.[a-z][A-Za-z0-9_$]*\\([^)]*\\)", "")
                 .replaceAll("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?", "")
                 // Anywhere, not only at a word start: HAPI echoes the sender's text, which may glue a name to a package.
                 .replaceAll("(?:ca\\.uhn|org\\.hl7|com\\.fasterxml|javax?|org\\.waymark)\\.[A-Za-z0-9_.$]*", "")

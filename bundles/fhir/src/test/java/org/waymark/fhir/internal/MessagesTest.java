@@ -27,4 +27,13 @@ class MessagesTest {
                 + " Unknown element 'eventExceptionystem'");
         assertThat(safe).doesNotContain("ca.uhn").doesNotContain("java.").doesNotContain("Exception");
     }
+
+    @Test
+    void jacksonsNamesForItsLimitsAreRemoved() {
+        String safe = Messages.safe("HAPI-1861: Failed to parse JSON encoded FHIR content: Number value length (1200) exceeds "
+                + "the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`) at [line: 1, column: 9]");
+        assertThat(safe).isEqualTo("HAPI-1861: Failed to parse JSON encoded FHIR content: Number value length (1200) exceeds "
+                + "the maximum allowed (1000) at [line: 1, column: 9]");
+        assertThat(Messages.safe("see Parser.parseResource(x) and `JsonParser`")).isEqualTo("see and");
+    }
 }
