@@ -121,8 +121,7 @@ final class TransactionBundle {
                 String where = "Entry " + i;
                 checkReferencesResolve(where, request, fhir, fullUrls);
                 ReferralMapping.requireNewReferral(request);
-                Identifier identifier = request.getIdentifier().stream()
-                        .filter(id -> id.hasSystem() && id.hasValue()).findFirst().orElse(null);
+                Identifier identifier = ReferralMapping.retryIdentifier(request).orElse(null);
                 checkServiceRequestCondition(where, entries.get(i).getRequest().getIfNoneExist(), identifier);
                 String reference = request.getSubject().getReference();
                 PatientEntry patient = reference == null ? null : patients.get(reference);
