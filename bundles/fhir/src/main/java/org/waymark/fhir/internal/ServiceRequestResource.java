@@ -58,11 +58,11 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     @POST
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.REFERRER)
-    public Response create(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
+    public Response create(byte[] sent, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
                            @Context UriInfo uri, @Context SecurityContext security) {
-        Posted<ServiceRequest> posted = parse(body, headers, ServiceRequest.class);
+        Posted<ServiceRequest> posted = parse(sent, headers, ServiceRequest.class);
         Intake intake = referrals.receive(Callers.of(security),
-                ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), body));
+                ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), posted.text()));
         FhirRequest request = request(headers, uri);
         ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());
         if (prefer != null && prefer.contains("return=OperationOutcome")) {

@@ -56,10 +56,11 @@ public final class TransactionResource extends ReferralEndpoint {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response transaction(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
+    public Response transaction(byte[] sent, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
                                 @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
-        Posted<Bundle> parsed = parse(body, headers, Bundle.class);
+        Posted<Bundle> parsed = parse(sent, headers, Bundle.class);
+        String body = parsed.text();
         FhirFormat format = parsed.format();
         Bundle posted = parsed.resource();
         long serviceRequests = posted.getEntry().stream().filter(e -> e.getResource() instanceof ServiceRequest).count();
