@@ -54,6 +54,12 @@ abstract class ReferralEndpoint implements FhirEndpoint {
         return responder.resource(request(headers, uri), 200, toResource.apply(record));
     }
 
+    /** A vread: as a read (scope and audit included), then only the current version is there (see VersionRead). */
+    protected final <T> Response vread(Optional<T> found, String id, String versionId, Function<T, Resource> toResource,
+                                       HttpHeaders headers, UriInfo uri) {
+        return read(found, id, record -> VersionRead.current(toResource.apply(record), versionId), headers, uri);
+    }
+
     /** A posted body, in the format its Content-Type names, with its text as decoded (what is kept as sent). */
     protected record Posted<T extends Resource>(FhirFormat format, T resource, String text) {
     }
