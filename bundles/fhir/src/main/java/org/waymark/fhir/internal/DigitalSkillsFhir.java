@@ -170,14 +170,19 @@ public final class DigitalSkillsFhir {
             MultivaluedMap<String, String> query = uri.getQueryParameters();
             Searches.requireSupported(query, SEARCH);
             Questionnaire q = questionnaire();
-            boolean matches = matches(query.getFirst("_id"), q.getIdElement().getIdPart())
+            boolean matches = anyOf(query.getFirst("_id"), q.getIdElement().getIdPart())
                     && matches(query.getFirst("url"), q.getUrl())
                     && (query.getFirst("name") == null || q.getName().toLowerCase().startsWith(query.getFirst("name").toLowerCase()))
-                    && matches(query.getFirst("status"), q.getStatus().toCode());
+                    && anyOf(query.getFirst("status"), q.getStatus().toCode());
             Searches.Paging paging = Searches.paging(query);
             List<Questionnaire> found = matches && paging.offset() == 0 && paging.count() > 0 ? List.of(q) : List.of();
             Page<Questionnaire> page = new Page<>(found, matches ? 1 : 0, paging.offset(), paging.count());
             return responder.resource(request, 200, Searches.searchset(request, "Questionnaire", page, r -> r));
+        }
+
+        /** A token: comma separated values are FHIR's OR. */
+        static boolean anyOf(String wanted, String actual) {
+            return wanted == null || List.of(wanted.split(",")).stream().map(String::strip).anyMatch(actual::equals);
         }
 
         private static boolean matches(String wanted, String actual) {
@@ -204,14 +209,31 @@ public final class DigitalSkillsFhir {
             super("QuestionnaireResponse", SEARCH, fhir, settings, records);
         }
 
+        /** Assessments have versions (meta.versionId) and so a vread; the published Questionnaire has none. */
+        @Override
+        public List<String> interactions() {
+            return List.of("read", "vread", "search-type");
+        }
+
+        @GET
+        @Path("/{id}/_history/{vid}")
+        public Response vread(@PathParam("id") String id, @PathParam("vid") String versionId, @Context HttpHeaders headers,
+                              @Context UriInfo uri, @Context SecurityContext security) {
+            return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200,
+                    VersionRead.current(assessment(security, id), versionId));
+        }
+
+        private QuestionnaireResponse assessment(SecurityContext security, String id) {
+            String json = records.questionnaireResponse(Callers.of(security), id)
+                    .orElseThrow(() -> WaymarkException.notFound("QuestionnaireResponse/" + Messages.safe(id) + " is not known"));
+            return fhir.parse(FhirFormat.JSON, json, QuestionnaireResponse.class);
+        }
+
         @GET
         @Path("/{id}")
         public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                              @Context SecurityContext security) {
-            String json = records.questionnaireResponse(Callers.of(security), id)
-                    .orElseThrow(() -> WaymarkException.notFound("QuestionnaireResponse/" + Messages.safe(id) + " is not known"));
-            return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200,
-                    fhir.parse(FhirFormat.JSON, json, QuestionnaireResponse.class));
+            return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200, assessment(security, id));
         }
 
         @GET

@@ -69,7 +69,8 @@ public final class TransactionResource extends ReferralEndpoint {
         Caller sender = Callers.of(security);
         List<NewReferral> newReferrals = transaction.referrals().stream().map(TransactionBundle.ReferralEntry::referral).toList();
         List<Intake> intakes = referrals.receiveAll(sender, newReferrals);
-        boolean representation = prefer != null && prefer.contains("return=representation");
+        // A transaction answers locations and versions unless the resources are asked for.
+        boolean representation = PreferReturn.of(prefer, PreferReturn.MINIMAL) == PreferReturn.REPRESENTATION;
         return responder.resource(request, 200, response(request, sender, transaction, intakes, representation));
     }
 
