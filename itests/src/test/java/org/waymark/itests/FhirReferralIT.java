@@ -301,6 +301,11 @@ class FhirReferralIT {
         assertOutcome(nested, 400, "invalid");
         assertThat(json(nested).path("issue").get(0).path("diagnostics").asText())
                 .isEqualTo("The body is nested too deeply (more than 1000 levels)");
+        // A 14-byte number HAPI echoes as 100,000 digits once held a request thread for minutes.
+        long started = System.nanoTime();
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\",\"status\":1e99999}"),
+                400, "invalid");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(10));
         // Methods a route does not offer: 405 with the ones it does (RFC 9110), on /fhir and on /api.
         HttpResponse<String> put = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
                 "Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString("{}")));

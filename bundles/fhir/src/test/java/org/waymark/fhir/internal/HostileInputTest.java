@@ -49,6 +49,7 @@ class HostileInputTest {
     /** The parsers' other complaints pass through, with their HAPI codes and positions but no Java names. */
     @ParameterizedTest
     @ValueSource(strings = {"{\"resourceType\":\"ServiceRequest\",", "{\"resourceType\":\"ServiceRequest\",\"status\":12}",
+            "{\"resourceType\":\"ServiceRequest\",\"status\":1e99999}",
             "LONG-NUMBER",
             "<ServiceRequest xmlns=\"http://hl7.org/fhir\"><status value=\"active\"/", "<ServiceRequest><x></y></ServiceRequest>",
             "[1,2]"})
