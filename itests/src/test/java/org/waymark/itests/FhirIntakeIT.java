@@ -151,6 +151,14 @@ class FhirIntakeIT {
         assertThat(replayed.path("entry").get(1).path("response").path("location").asText()).isEqualTo(referralEntry.path("location").asText());
         assertThat(total(token, "/fhir/ServiceRequest?_count=0")).isEqualTo(before);
         assertThat(total(token, "/fhir/Patient?identifier=" + NHS + "%7C9990020000")).isEqualTo(1);
+
+        // Each entry's location reads back (vread of the current version), the Patient's audited as any read.
+        assertThat(get(token, URI.create(referralEntry.path("location").asText()).getPath()).path("id").asText()).isEqualTo(referralId);
+        int reads = patientReads(patientId);
+        assertThat(get(token, URI.create(patientEntry.path("location").asText()).getPath()).path("id").asText()).isEqualTo(patientId);
+        assertThat(patientReads(patientId)).isEqualTo(reads + 1);
+        assertOutcome(server.get("/fhir/Patient/" + patientId + "/_history/0", "Authorization", bearer(token)), 404, "not-found",
+                "only the current version");
     }
 
     private int patientReads(String patientId) {
@@ -205,7 +213,27 @@ class FhirIntakeIT {
         }
         assertThat(patientParameters).contains("identifier", "family", "given", "birthdate", "address-postalcode");
         assertThat(taskParameters).contains("focus", "status", "owner");
-        assertThat(serviceRequestParameters).contains("authored", "_lastUpdated", "patient:identifier");
+        assertThat(serviceRequestParameters).contains("authored", "_lastUpdated", "patient", "status")
+                .as("a modifier is not a parameter name").doesNotContain("patient:identifier");
+        for (JsonNode resource : rest.path("resource")) {
+            String type = resource.path("type").asText();
+            List<String> interactions = resource.path("interaction").findValuesAsText("code");
+            if (List.of("ServiceRequest", "Patient", "Task", "QuestionnaireResponse").contains(type)) {
+                assertThat(interactions).as(type).contains("read", "vread");
+            }
+            assertThat(resource.path("conditionalCreate").asBoolean()).as(type).isEqualTo(type.equals("ServiceRequest"));
+            if (type.equals("ServiceRequest")) {
+                JsonNode patient = null;
+                for (JsonNode parameter : resource.path("searchParam")) {
+                    patient = parameter.path("name").asText().equals("patient") ? parameter : patient;
+                }
+                assertThat(patient).isNotNull();
+                assertThat(patient.path("documentation").asText()).contains("patient:identifier");
+            }
+        }
+        // What the CapabilityStatement documents works: the modifier, and comma as OR.
+        assertThat(server.get("/fhir/ServiceRequest?patient:identifier=" + NHS + "%7C9990020000&status=active,completed",
+                "Authorization", bearer(token)).statusCode()).isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ flags and consent

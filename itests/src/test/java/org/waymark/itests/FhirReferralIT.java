@@ -7,9 +7,14 @@ import static org.waymark.itests.WaymarkServer.bearer;
 import static org.waymark.itests.WaymarkServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -114,6 +121,12 @@ class FhirReferralIT {
         assertThat(location).startsWith(server.baseUrl() + "/fhir/ServiceRequest/").endsWith("/_history/1");
         JsonNode body = json(created);
         String id = body.path("id").asText();
+        // The Location names the version, as FHIR says, and reads (vread); only the current version is kept.
+        HttpResponse<String> version = getAs(URI.create(location).getPath());
+        assertThat(version.statusCode()).as(version.body()).isEqualTo(200);
+        assertThat(json(version).path("id").asText()).isEqualTo(id);
+        assertThat(version.headers().firstValue("ETag")).hasValue("W/\"1\"");
+        assertOutcome(getAs("/fhir/ServiceRequest/" + id + "/_history/2"), 404, "not-found");
         assertThat(body.path("subject").path("reference").asText()).startsWith("Patient/");
         assertThat(body.path("subject").path("identifier").path("value").asText()).isEqualTo("9990012229");
 
@@ -132,10 +145,17 @@ class FhirReferralIT {
         assertThat(task.path("intent").asText()).isEqualTo("order");
         assertThat(json(getAs("/fhir/Task/" + task.path("id").asText())).path("focus").path("reference").asText())
                 .isEqualTo("ServiceRequest/" + id);
+        assertThat(getAs("/fhir/Task/" + task.path("id").asText() + "/_history/" + task.path("meta").path("versionId").asText())
+                .statusCode()).isEqualTo(200);
 
         String patient = body.path("subject").path("reference").asText();
         JsonNode patientResource = json(getAs("/fhir/" + patient));
         assertThat(patientResource.path("name").get(0).path("family").asText()).isEqualTo("Jacobs");
+        assertThat(json(getAs("/fhir/" + patient + "/_history/" + patientResource.path("meta").path("versionId").asText()))
+                .path("name").get(0).path("family").asText()).isEqualTo("Jacobs");
+        assertOutcome(getAs("/fhir/" + patient + "/_history/99"), 404, "not-found");
+        String otherClient = server.clientToken("vread-gp", server.createClient("vread-gp", "sheffield"));
+        assertOutcome(server.get("/fhir/" + patient + "/_history/1", "Authorization", bearer(otherClient)), 404, "not-found");
         assertThat(json(getAs("/fhir/Patient?identifier=" + NHS + "%7C9990012229")).path("total").asInt()).isEqualTo(1);
     }
 
@@ -148,6 +168,38 @@ class FhirReferralIT {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(json(again).path("id").asText()).isEqualTo(json(first).path("id").asText());
         assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-2")).path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void conditionalCreateByIdentifierAndPreferMinimal() {
+        String body = serviceRequest("IT-COND", TestData.validNhsNumber(), "Conditional");
+        String condition = "identifier=https://gp.example/referrals%7CIT-COND";
+        HttpResponse<String> first = post("/fhir/ServiceRequest", "application/fhir+json", body, "If-None-Exist", condition,
+                "Prefer", "return=minimal");
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+        assertThat(first.body()).isEmpty();
+        String location = first.headers().firstValue("Location").orElseThrow();
+        assertThat(location).contains("/fhir/ServiceRequest/").endsWith("/_history/1");
+        assertThat(first.headers().firstValue("ETag")).hasValue("W/\"1\"");
+
+        HttpResponse<String> matched = post("/fhir/ServiceRequest", "application/fhir+json", body, "If-None-Exist", condition);
+        assertThat(matched.statusCode()).as("one match: the existing referral").isEqualTo(200);
+        assertThat(json(matched).path("id").asText()).isEqualTo(location.split("/")[location.split("/").length - 3]);
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", body, "If-None-Exist",
+                "identifier=https://gp.example/referrals%7COTHER"), 400, "invalid");
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", body, "If-None-Exist", "status=active"), 400, "invalid");
+        assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-COND")).path("total").asInt()).isEqualTo(1);
+
+        // Comma is FHIR's OR in a token search.
+        int active = json(getAs("/fhir/ServiceRequest?status=active&_count=0")).path("total").asInt();
+        int revoked = json(getAs("/fhir/ServiceRequest?status=revoked&_count=0")).path("total").asInt();
+        HttpResponse<String> either = getAs("/fhir/ServiceRequest?status=active,revoked&_count=0");
+        assertThat(either.statusCode()).as(either.body()).isEqualTo(200);
+        assertThat(json(either).path("total").asInt()).isPositive().isEqualTo(active + revoked);
+        assertOutcome(getAs("/fhir/ServiceRequest?status=active,nonsense"), 400, "invalid");
+        assertOutcome(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-COND,https://gp.example/referrals%7CIT-2"),
+                400, "invalid");
     }
 
     @Test
@@ -195,6 +247,23 @@ class FhirReferralIT {
     }
 
     @Test
+    @Order(3)
+    void aBodyIsReadInItsDeclaredCharsetAndOtherwiseMustBeUtf8() {
+        byte[] latin1 = serviceRequest("IT-LATIN1", TestData.validNhsNumber(), "Bront\u00eb").getBytes(StandardCharsets.ISO_8859_1);
+        HttpResponse<String> undeclared = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+        assertOutcome(undeclared, 400, "invalid");
+        assertThat(json(undeclared).path("issue").get(0).path("diagnostics").asText()).isEqualTo("The body is not valid UTF-8");
+        assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-LATIN1")).path("total").asInt()).isZero();
+
+        HttpResponse<String> declared = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
+                "Content-Type", "application/fhir+json;charset=ISO-8859-1").POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+        assertThat(declared.statusCode()).as(declared.body()).isEqualTo(201);
+        String patient = json(declared).path("subject").path("reference").asText();
+        assertThat(json(getAs("/fhir/" + patient)).path("name").get(0).path("family").asText()).isEqualTo("Bront\u00eb");
+    }
+
+    @Test
     @Order(4)
     void unverifiedNhsNumberIsAcceptedWithAWarning() {
         HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+json",
@@ -221,7 +290,66 @@ class FhirReferralIT {
         assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", huge), 413, "too-costly");
         assertOutcome(getAs("/fhir/ServiceRequest?colour=blue"), 400, "invalid");
         assertOutcome(getAs("/fhir/ServiceRequest/no-such-id"), 404, "not-found");
+        assertOutcome(getAs("/fhir/ServiceRequest/no-such-id/_history/1"), 404, "not-found");
+        // An identifier without a system would be dropped, and a retry would create a second referral.
+        HttpResponse<String> noSystem = post("/fhir/ServiceRequest", "application/fhir+json", serviceRequest("NOSYS-1", "9990012229", "NoSystem")
+                .replace("\"system\":\"https://gp.example/referrals\",", ""));
+        assertOutcome(noSystem, 422, "business-rule");
+        assertThat(noSystem.body()).contains("needs both a system and a value");
+        String deep = "{\"resourceType\":\"ServiceRequest\",\"note\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
+        HttpResponse<String> nested = post("/fhir/ServiceRequest", "application/fhir+json", deep);
+        assertOutcome(nested, 400, "invalid");
+        assertThat(json(nested).path("issue").get(0).path("diagnostics").asText())
+                .isEqualTo("The body is nested too deeply (more than 1000 levels)");
+        // A 14-byte number HAPI echoes as 100,000 digits once held a request thread for minutes.
+        long started = System.nanoTime();
+        assertOutcome(post("/fhir/ServiceRequest", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\",\"status\":1e99999}"),
+                400, "invalid");
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started)).isLessThan(java.time.Duration.ofSeconds(10));
+        // Methods a route does not offer: 405 with the ones it does (RFC 9110), on /fhir and on /api.
+        HttpResponse<String> put = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
+                "Content-Type", "application/fhir+json").PUT(HttpRequest.BodyPublishers.ofString("{}")));
+        assertOutcome(put, 405, "not-supported");
+        assertThat(put.headers().firstValue("Allow").orElse("")).contains("GET").contains("POST");
+        HttpResponse<String> apiPut = server.send(server.request("/api/health").PUT(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(apiPut.statusCode()).isEqualTo(405);
+        assertThat(apiPut.headers().firstValue("Allow").orElse("")).contains("GET");
+        // CONNECT never reaches the FHIR servlet (Jetty routes it to the root context): not "starting", not retried.
+        String connect = rawRequest("CONNECT /fhir/ServiceRequest HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        assertThat(connect).startsWith("HTTP/1.1 501").contains("\"code\":\"not-supported\"").doesNotContain("Retry-After")
+                .doesNotContainPattern(JavaInternals.PATTERN);
         assertThat(json(getAs("/fhir/ServiceRequest?_count=0")).path("total").asInt()).isEqualTo(before);
+    }
+
+    /**
+     * A request the HTTP client cannot send (it refuses CONNECT), written to a socket; the answer up to the end of its
+     * body (Content-Length), since after a CONNECT the server keeps the connection open whatever the request said.
+     */
+    private static String rawRequest(String request) {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            int end = -1;
+            int length = 0;
+            while (end < 0 || answer.length() < end + 4 + length) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                answer.append((char) b);
+                if (end < 0 && answer.toString().endsWith("\r\n\r\n")) {
+                    end = answer.length() - 4;
+                    Matcher contentLength = Pattern.compile("(?i)\r\ncontent-length:\\s*(\\d+)").matcher(answer);
+                    length = contentLength.find() ? Integer.parseInt(contentLength.group(1)) : 0;
+                }
+            }
+            return answer.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void assertOutcome(HttpResponse<String> response, int status, String code) {

@@ -449,7 +449,8 @@ class SecurityIT {
      */
     private static final Map<String, String> CONTROL_ELSEWHERE = Map.of(
             "GET /api/reports/{id}", "reports come from plugins; PathfinderPluginIT runs Sheffield's for its admins",
-            "GET /fhir/QuestionnaireResponse/{id}", "no assessment exists in this walk; DigitalSkillsIT reads one");
+            "GET /fhir/QuestionnaireResponse/{id}", "no assessment exists in this walk; DigitalSkillsIT reads one",
+            "GET /fhir/QuestionnaireResponse/{id}/_history/{vid}", "no assessment exists in this walk");
 
     /** Routes that create something as the calling GP system itself: the sender is the authenticated client. */
     private static final Set<String> CREATES_AS_THE_CALLER = Set.of("POST /fhir", "POST /fhir/$process-message",
@@ -493,6 +494,10 @@ class SecurityIT {
 
         // What each path parameter stands for when probing another caller's data.
         Map<String, String> values = new LinkedHashMap<>();
+        // A vread finds only the current version, so each one names it (before the shorter read paths they start with).
+        values.put("/fhir/ServiceRequest/{id}/_history/{vid}", referral + "/" + currentVersion("/fhir/ServiceRequest/" + referral, demoToken));
+        values.put("/fhir/Task/{id}/_history/{vid}", task + "/" + currentVersion("/fhir/Task/" + task, demoToken));
+        values.put("/fhir/Patient/{id}/_history/{vid}", patient + "/" + currentVersion("/fhir/Patient/" + patient, demoToken));
         values.put("/api/referrals/{id}", referral);
         values.put("/api/directory/referrals/{referralId}", referral);
         values.put("/api/directory/onward-referrals/{id}", onwardId);
@@ -518,6 +523,7 @@ class SecurityIT {
         values.put("{followUpId}", "x");
         values.put("/api/reports/{id}", "sheffield-triage-routes");
         values.put("/fhir/QuestionnaireResponse/{id}", "no-such-response");
+        values.put("{vid}", "1");
 
         // Bodies a legitimate caller would send, so that only the data scope can refuse an outsider.
         Map<String, String> bodies = Map.ofEntries(
@@ -691,6 +697,13 @@ class SecurityIT {
     }
 
     /** The route's path with its parameters replaced, or null when the walk has no value for one of them. */
+    /** A resource's current meta.versionId, as the GP system that sent it reads it. */
+    private static String currentVersion(String path, String token) {
+        HttpResponse<String> read = server.get(path, "Authorization", bearer(token));
+        assertThat(read.statusCode()).as(path + ": " + read.body()).isEqualTo(200);
+        return json(read).path("meta").path("versionId").asText();
+    }
+
     private static String substitute(String template, Map<String, String> values) {
         String path = template;
         for (Map.Entry<String, String> value : values.entrySet()) {

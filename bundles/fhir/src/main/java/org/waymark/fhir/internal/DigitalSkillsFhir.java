@@ -181,7 +181,7 @@ public final class DigitalSkillsFhir {
         }
 
         /** A token given as a code alone; any of its comma-separated alternatives matches. */
-        private static boolean matchesToken(String wanted, String actual) {
+        static boolean matchesToken(String wanted, String actual) {
             return wanted == null || TokenParam.alternatives(wanted).contains(actual);
         }
 

@@ -50,9 +50,24 @@ public final class Fhir {
                 // HAPI's parsers throw more than DataFormatException on hostile bodies (a NullPointerException "theResource
                 // must not be null" for a contained resource without a type, found by BarsMessageFuzzTest): whatever
                 // the parser cannot read is the sender's problem, never a 500.
-                throw WaymarkException.invalid("The body is not valid FHIR " + format.label() + ": " + Messages.safe(e.getMessage()));
+                throw WaymarkException.invalid(unreadable("The body is not valid FHIR " + format.label(), e));
             }
         });
+    }
+
+    /** Jackson's reading limits, which HAPI passes on in Jackson's words (naming its own configuration methods). */
+    private static final int MAX_NESTING = 1000;
+
+    /** Why the parser could not read a body, in the sender's terms. */
+    static String unreadable(String what, RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.contains("nesting depth") || message.contains("Maximum Element Depth")) {
+            return "The body is nested too deeply (more than " + MAX_NESTING + " levels)";
+        }
+        if (message.contains("Number value length") || message.contains("Number length")) {
+            return "The body holds a number that is too long (more than 1000 digits)";
+        }
+        return what + ": " + Messages.safe(e.getMessage());
     }
 
     /**
@@ -64,7 +79,7 @@ public final class Fhir {
             try {
                 return parser(format).setParserErrorHandler(new LenientErrorHandler(false).setErrorOnInvalidValue(false)).parseResource(body);
             } catch (RuntimeException e) {
-                throw WaymarkException.invalid("The body is not a FHIR " + format.label() + " resource: " + Messages.safe(e.getMessage()));
+                throw WaymarkException.invalid(unreadable("The body is not a FHIR " + format.label() + " resource", e));
             }
         });
     }

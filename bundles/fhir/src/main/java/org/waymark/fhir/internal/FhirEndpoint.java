@@ -17,6 +17,16 @@ public interface FhirEndpoint {
     /** Supported search parameters: name to FHIR search parameter type. */
     Map<String, String> searchParameters();
 
+    /** What a search parameter takes beyond its type (modifiers, OR, the systems it knows), by name; may be empty. */
+    default Map<String, String> searchParameterDocumentation() {
+        return Map.of();
+    }
+
+    /** Whether a create honours FHIR's conditional create ({@code If-None-Exist}). */
+    default boolean conditionalCreate() {
+        return false;
+    }
+
     /** Resource-level operations, e.g. {@code process-message}; names without the dollar. */
     default List<String> operations() {
         return List.of();

@@ -45,9 +45,25 @@ final class FhirResponder {
     }
 
     Response created(FhirRequest request, Resource resource, boolean created) {
-        String location = request.url(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + "/_history/"
-                + resource.getMeta().getVersionId());
-        return Response.fromResponse(resource(request, created ? 201 : 200, resource)).location(URI.create(location)).build();
+        return Response.fromResponse(resource(request, created ? 201 : 200, resource)).location(location(request, resource)).build();
+    }
+
+    /** {@code Prefer: return=minimal}: the status, Location and version headers of a create, and no body. */
+    Response createdMinimal(FhirRequest request, Resource resource, boolean created) {
+        Response.ResponseBuilder response = Response.status(created ? 201 : 200).location(location(request, resource));
+        if (resource.getMeta().hasVersionId()) {
+            response.tag(new EntityTag(resource.getMeta().getVersionId(), true));
+        }
+        if (resource.getMeta().hasLastUpdated()) {
+            response.lastModified(resource.getMeta().getLastUpdated());
+        }
+        return response.build();
+    }
+
+    /** Where a created resource is, with its version, as FHIR's create answers it (read back through vread). */
+    private static URI location(FhirRequest request, Resource resource) {
+        return URI.create(request.url(resource.fhirType() + "/" + resource.getIdElement().getIdPart() + "/_history/"
+                + resource.getMeta().getVersionId()));
     }
 
     Response outcome(FhirRequest request, int status, OperationOutcome outcome) {

@@ -82,8 +82,12 @@ public final class MetadataResource {
             }
             CapabilityStatementRestResourceComponent resource = rest.addResource().setType(endpoint.resourceType());
             endpoint.interactions().forEach(code -> resource.addInteraction().setCode(TypeRestfulInteraction.fromCode(code)));
+            if (endpoint.conditionalCreate()) {
+                resource.setConditionalCreate(true);
+            }
             endpoint.searchParameters().forEach((name, type) -> resource.addSearchParam().setName(name)
-                    .setType(Enumerations.SearchParamType.fromCode(type)));
+                    .setType(Enumerations.SearchParamType.fromCode(type))
+                    .setDocumentation(endpoint.searchParameterDocumentation().get(name)));
             endpoint.operations().forEach(op -> resource.addOperation().setName(op)
                     .setDefinition("http://hl7.org/fhir/OperationDefinition/MessageHeader-" + op));
         });

@@ -46,6 +46,10 @@ public final class OperationOutcomeMapper implements ExceptionMapper<Throwable> 
         if (retryAfter != null) {
             answer.getHeaders().putSingle("Retry-After", retryAfter);
         }
+        String allow = ErrorClassifier.allow(error);
+        if (allow != null) {
+            answer.getHeaders().putSingle("Allow", allow);
+        }
         return answer;
     }
 

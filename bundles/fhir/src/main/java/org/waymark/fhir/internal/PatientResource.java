@@ -43,7 +43,7 @@ public final class PatientResource extends ReferralEndpoint {
 
     @Activate
     public PatientResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
-        super(fhir, referrals, settings, "Patient", List.of("read", "search-type"), SEARCH_PARAMETERS);
+        super(fhir, referrals, settings, "Patient", List.of("read", "vread", "search-type"), SEARCH_PARAMETERS);
     }
 
     @GET
@@ -51,6 +51,13 @@ public final class PatientResource extends ReferralEndpoint {
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context SecurityContext security) {
         return read(referrals.findPatient(Callers.of(security), id), id, ReferralMapping::toPatient, headers, uri);
+    }
+
+    @GET
+    @Path("/{id}/_history/{vid}")
+    public Response vread(@PathParam("id") String id, @PathParam("vid") String versionId, @Context HttpHeaders headers,
+                          @Context UriInfo uri, @Context SecurityContext security) {
+        return vread(referrals.findPatient(Callers.of(security), id), id, versionId, ReferralMapping::toPatient, headers, uri);
     }
 
     /** A string search value: FHIR matches it from the start, ignoring case and accents (the service normalises). */

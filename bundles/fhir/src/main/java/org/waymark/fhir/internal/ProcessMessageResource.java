@@ -67,9 +67,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response process(String body, @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
+    public Response process(byte[] sent, @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
-        Posted<Bundle> parsed = parse(body, headers, Bundle.class);
+        Posted<Bundle> parsed = parse(sent, headers, Bundle.class);
+        String body = parsed.text();
         FhirFormat format = parsed.format();
         Caller sender = Callers.of(security);
         BarsMessage message = new BarsMessage(parsed.resource());

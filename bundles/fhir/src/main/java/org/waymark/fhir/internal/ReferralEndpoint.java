@@ -54,18 +54,25 @@ abstract class ReferralEndpoint implements FhirEndpoint {
         return responder.resource(request(headers, uri), 200, toResource.apply(record));
     }
 
-    /** A posted body, in the format its Content-Type names. */
-    protected record Posted<T extends Resource>(FhirFormat format, T resource) {
+    /** A vread: as a read (scope and audit included), then only the current version is there (see VersionRead). */
+    protected final <T> Response vread(Optional<T> found, String id, String versionId, Function<T, Resource> toResource,
+                                       HttpHeaders headers, UriInfo uri) {
+        return read(found, id, record -> VersionRead.current(toResource.apply(record), versionId), headers, uri);
+    }
+
+    /** A posted body, in the format its Content-Type names, with its text as decoded (what is kept as sent). */
+    protected record Posted<T extends Resource>(FhirFormat format, T resource, String text) {
     }
 
     /** Parses a posted body strictly: a FHIR media type and a body are required, and it must be a {@code type}. */
-    protected final <T extends Resource> Posted<T> parse(String body, HttpHeaders headers, Class<T> type) {
+    protected final <T extends Resource> Posted<T> parse(byte[] body, HttpHeaders headers, Class<T> type) {
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        if (body == null || body.isBlank()) {
+        String text = FhirBody.decode(body, headers.getMediaType());
+        if (text.isBlank()) {
             throw WaymarkException.invalid("The request has no body");
         }
-        return new Posted<>(format, fhir.parse(format, body, type));
+        return new Posted<>(format, fhir.parse(format, text, type), text);
     }
 
     protected final FhirRequest request(HttpHeaders headers, UriInfo uri) {

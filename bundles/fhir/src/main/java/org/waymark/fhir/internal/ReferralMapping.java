@@ -53,8 +53,7 @@ final class ReferralMapping {
 
     static NewReferral toNewReferral(ServiceRequest request, String sourceFormat, String sourceDocument) {
         requireNewReferral(request);
-        Identifier identifier = request.getIdentifier().stream()
-                .filter(i -> i.hasSystem() && i.hasValue()).findFirst().orElse(null);
+        Identifier identifier = retryIdentifier(request).orElse(null);
         NewReferral referral = newReferral(request, subject(request), identifier == null ? null : identifier.getSystem(),
                 identifier == null ? null : identifier.getValue(), List.of(), requester(request.getRequester()),
                 sourceFormat, sourceDocument);
@@ -69,6 +68,25 @@ final class ReferralMapping {
         List<Resource> sent = new ArrayList<>(ContainedFlagsAndConsent.of(request));
         sent.addAll(sentBeside);
         return sent;
+    }
+
+    /**
+     * The identifier by which a sender's retry finds the referral it already sent (its first). Every identifier needs
+     * a system and a value: an identifier without a system was once dropped without a word, so a retry created a
+     * second referral, and a value means nothing without the system that issued it.
+     */
+    static Optional<Identifier> retryIdentifier(ServiceRequest request) {
+        List<Identifier> identifiers = request.getIdentifier();
+        for (int i = 0; i < identifiers.size(); i++) {
+            Identifier identifier = identifiers.get(i);
+            if (!identifier.hasSystem() || !identifier.hasValue()) {
+                throw WaymarkException.unprocessable("ServiceRequest.identifier[" + i + "] needs both a system and a value: "
+                        + "Waymark recognises a retried referral by its identifier's system and value, so an identifier "
+                        + "without " + (identifier.hasSystem() ? "a value" : "a system (the namespace of the sending system's "
+                        + "referral numbers)") + " cannot keep a retry from creating a second referral");
+            }
+        }
+        return identifiers.stream().findFirst();
     }
 
     /** The business rules every new referral meets, however it arrives. */

@@ -1,5 +1,7 @@
 package org.waymark.fhir.internal;
 
+import java.net.URI;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Intake;
+import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
@@ -39,43 +42,73 @@ import org.waymark.api.security.Roles;
 @Path("/ServiceRequest")
 @RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
 public final class ServiceRequestResource extends ReferralEndpoint {
+    /** The search parameters as the CapabilityStatement declares them: names, never a name with a modifier. */
     static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
+    /** What a search may name: the declared parameters, and patient with its :identifier modifier. */
+    static final Map<String, String> ACCEPTED = new LinkedHashMap<>();
 
     static {
         SEARCH_PARAMETERS.put("identifier", "token");
         SEARCH_PARAMETERS.put("patient", "reference");
-        SEARCH_PARAMETERS.put("patient:identifier", "token");
         SEARCH_PARAMETERS.put("status", "token");
         SEARCH_PARAMETERS.put("authored", "date");
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
+        ACCEPTED.putAll(SEARCH_PARAMETERS);
+        ACCEPTED.put("patient:identifier", "token");
     }
 
     @Activate
     public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
-        super(fhir, referrals, settings, "ServiceRequest", List.of("create", "read", "search-type"), SEARCH_PARAMETERS);
+        super(fhir, referrals, settings, "ServiceRequest", List.of("create", "read", "vread", "search-type"), SEARCH_PARAMETERS);
     }
 
+    @Override
+    public Map<String, String> searchParameterDocumentation() {
+        return Map.of("patient", "Patient/{id}, or with the :identifier modifier the patient's NHS number "
+                        + "(patient:identifier=" + NhsNumber.SYSTEM + "|{NHS number}), as BaRS searches",
+                "status", "Comma separated, any of: active, completed, revoked, entered-in-error",
+                "identifier", "{system}|{value}: one identifier");
+    }
+
+    @Override
+    public boolean conditionalCreate() {
+        return true;
+    }
+
+    /**
+     * A new referral. {@code If-None-Exist} (FHIR conditional create) may name the referral's own identifier, the key
+     * by which intake already answers a retry with the stored referral (200), so both say the same; other criteria
+     * are refused (see ConditionalCreate). {@code Prefer: return=} chooses the answer's body.
+     */
     @POST
     @Consumes(MediaType.WILDCARD)
     @RolesAllowed(Roles.REFERRER)
-    public Response create(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
-                           @Context UriInfo uri, @Context SecurityContext security) {
-        Posted<ServiceRequest> posted = parse(body, headers, ServiceRequest.class);
-        Intake intake = referrals.receive(Callers.of(security),
-                ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), body));
+    public Response create(byte[] sent, @HeaderParam("Prefer") String prefer, @HeaderParam("If-None-Exist") String ifNoneExist,
+                           @Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
+        Posted<ServiceRequest> posted = parse(sent, headers, ServiceRequest.class);
+        NewReferral referral = ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), posted.text());
+        ConditionalCreate.requireOwnIdentifier("If-None-Exist", ifNoneExist,
+                ReferralMapping.retryIdentifier(posted.resource()).orElse(null));
+        Intake intake = referrals.receive(Callers.of(security), referral);
         FhirRequest request = request(headers, uri);
         ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());
-        if (prefer != null && prefer.contains("return=OperationOutcome")) {
-            OperationOutcome outcome = new OperationOutcome();
-            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
-                    .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                    .setDiagnostics(intake.created() ? "Referral received" : "Referral already received with this identifier");
-            intake.warnings().forEach(w -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING)
-                    .setCode(OperationOutcome.IssueType.BUSINESSRULE).setDiagnostics(w));
-            return Response.fromResponse(responder.outcome(request, intake.created() ? 201 : 200, outcome))
-                    .location(java.net.URI.create(request.url("ServiceRequest/" + stored.getIdElement().getIdPart()))).build();
-        }
-        return responder.created(request, stored, intake.created());
+        int status = intake.created() ? 201 : 200;
+        return switch (PreferReturn.of(prefer, PreferReturn.REPRESENTATION)) {
+            case MINIMAL -> responder.createdMinimal(request, stored, intake.created());
+            case OPERATION_OUTCOME -> Response.fromResponse(responder.outcome(request, status, outcome(intake)))
+                    .location(URI.create(request.url("ServiceRequest/" + stored.getIdElement().getIdPart()))).build();
+            case REPRESENTATION -> responder.created(request, stored, intake.created());
+        };
+    }
+
+    private static OperationOutcome outcome(Intake intake) {
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                .setDiagnostics(intake.created() ? "Referral received" : "Referral already received with this identifier");
+        intake.warnings().forEach(w -> outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING)
+                .setCode(OperationOutcome.IssueType.BUSINESSRULE).setDiagnostics(w));
+        return outcome;
     }
 
     @GET
@@ -86,10 +119,17 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     }
 
     @GET
+    @Path("/{id}/_history/{vid}")
+    public Response vread(@PathParam("id") String id, @PathParam("vid") String versionId, @Context HttpHeaders headers,
+                          @Context UriInfo uri, @Context SecurityContext security) {
+        return vread(referrals.find(Callers.of(security), id), id, versionId, ReferralMapping::toServiceRequest, headers, uri);
+    }
+
+    @GET
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        Searches.requireSupported(query, SEARCH_PARAMETERS);
+        Searches.requireSupported(query, ACCEPTED);
         Searches.Paging paging = Searches.paging(query);
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
         TokenParam patientIdentifier = TokenParam.parse(query.getFirst("patient:identifier"));
@@ -108,23 +148,38 @@ public final class ServiceRequestResource extends ReferralEndpoint {
                 null, false, null, paging.offset(), paging.count())
                 .withAuthored(DateSearch.instants("authored", query.get("authored")))
                 .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")));
-        Page<Referral> page = search.authored().isEmpty() || search.lastUpdated().isEmpty()
+        boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty())
+                || search.authored().isEmpty() || search.lastUpdated().isEmpty();
+        Page<Referral> page = nothingCanMatch
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
         return responder.resource(request, 200, Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest));
     }
 
-    /** ServiceRequest statuses map onto several referral statuses (active covers everything still open). */
-    private static Set<ReferralStatus> statuses(String status) {
+    /**
+     * ServiceRequest statuses, comma separated (FHIR's OR), map onto several referral statuses (active covers
+     * everything still open); codes that are not ServiceRequest statuses are refused, valid ones no referral has
+     * (draft, on-hold, unknown) match nothing.
+     */
+    static Set<ReferralStatus> statuses(String status) {
         if (status == null) {
             return Set.of();
         }
-        return switch (TokenParam.unescape(status.strip())) {
-            case "active" -> Set.of(ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD);
-            case "completed" -> Set.of(ReferralStatus.COMPLETED);
-            case "revoked" -> Set.of(ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED);
-            case "entered-in-error" -> Set.of(ReferralStatus.ENTERED_IN_ERROR);
-            default -> throw WaymarkException.invalid("Unsupported ServiceRequest status: " + Messages.safe(status));
-        };
+        Set<ReferralStatus> statuses = EnumSet.noneOf(ReferralStatus.class);
+        for (String code : TokenParam.alternatives(status)) {
+            switch (code.strip()) {
+                case "active" -> statuses.addAll(List.of(ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED,
+                        ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD));
+                case "completed" -> statuses.add(ReferralStatus.COMPLETED);
+                case "revoked" -> statuses.addAll(List.of(ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED));
+                case "entered-in-error" -> statuses.add(ReferralStatus.ENTERED_IN_ERROR);
+                case "draft", "on-hold", "unknown" -> {
+                    // A ServiceRequest status no referral is ever shown with.
+                }
+                default -> throw WaymarkException.invalid("Unsupported ServiceRequest status: " + Messages.safe(code)
+                        + " (use active, completed, revoked or entered-in-error, comma separated for any of them)");
+            }
+        }
+        return statuses;
     }
 }

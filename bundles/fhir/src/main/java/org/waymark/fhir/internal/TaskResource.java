@@ -63,7 +63,7 @@ public final class TaskResource extends ReferralEndpoint {
 
     @Activate
     public TaskResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
-        super(fhir, referrals, settings, "Task", List.of("read", "search-type"), SEARCH_PARAMETERS);
+        super(fhir, referrals, settings, "Task", List.of("read", "vread", "search-type"), SEARCH_PARAMETERS);
     }
 
     @GET
@@ -77,6 +77,19 @@ public final class TaskResource extends ReferralEndpoint {
             return read(referral, id, r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), headers, uri);
         }
         return read(subTask(caller, id), id, task -> task, headers, uri);
+    }
+
+    @GET
+    @Path("/{id}/_history/{vid}")
+    public Response vread(@PathParam("id") String id, @PathParam("vid") String versionId, @Context HttpHeaders headers,
+                          @Context UriInfo uri, @Context SecurityContext security) {
+        Caller caller = Callers.of(security);
+        Optional<Referral> referral = referrals.findByTask(caller, id);
+        if (referral.isPresent()) {
+            OnwardReferralRecords records = onward;
+            return vread(referral, id, versionId, r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), headers, uri);
+        }
+        return vread(subTask(caller, id), id, versionId, task -> task, headers, uri);
     }
 
     /**

@@ -1,9 +1,6 @@
 package org.waymark.fhir.internal;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,9 +118,8 @@ final class TransactionBundle {
                 String where = "Entry " + i;
                 checkReferencesResolve(where, request, fhir, fullUrls);
                 ReferralMapping.requireNewReferral(request);
-                Identifier identifier = request.getIdentifier().stream()
-                        .filter(id -> id.hasSystem() && id.hasValue()).findFirst().orElse(null);
-                checkServiceRequestCondition(where, entries.get(i).getRequest().getIfNoneExist(), identifier);
+                Identifier identifier = ReferralMapping.retryIdentifier(request).orElse(null);
+                ConditionalCreate.requireOwnIdentifier(where, entries.get(i).getRequest().getIfNoneExist(), identifier);
                 String reference = request.getSubject().getReference();
                 PatientEntry patient = reference == null ? null : patients.get(reference);
                 if (patient == null && reference != null && fullUrls.contains(reference)) {
@@ -234,7 +230,7 @@ final class TransactionBundle {
      * number finds the one patient that has it.
      */
     private static NhsNumber conditionNhsNumber(String where, String ifNoneExist) {
-        Map<String, String> criteria = criteria(where, ifNoneExist);
+        Map<String, String> criteria = ConditionalCreate.criteria(where, ifNoneExist);
         String identifier = criteria.get("identifier");
         if (criteria.size() != 1 || identifier == null) {
             throw WaymarkException.unprocessable(where + ": a conditional create of a Patient supports only "
@@ -247,42 +243,5 @@ final class TransactionBundle {
         }
         return NhsNumber.parse(token.value())
                 .orElseThrow(() -> WaymarkException.invalid(where + ": the NHS number must have exactly 10 digits"));
-    }
-
-    /** A ServiceRequest's identifier is already its retry key; a condition may only say the same. */
-    private static void checkServiceRequestCondition(String where, String ifNoneExist, Identifier identifier) {
-        if (ifNoneExist == null || ifNoneExist.isBlank()) {
-            return;
-        }
-        Map<String, String> criteria = criteria(where, ifNoneExist);
-        String value = criteria.get("identifier");
-        TokenParam token = value == null ? null : TokenParam.parse(value);
-        if (criteria.size() != 1 || token == null || identifier == null || !identifier.getValue().equals(token.value())
-                || (token.system() != null && !token.system().equals(identifier.getSystem()))) {
-            throw WaymarkException.unprocessable(where + ": a conditional create of a ServiceRequest supports only "
-                    + "ifNoneExist=identifier={system}|{value} naming its own identifier");
-        }
-    }
-
-    private static Map<String, String> criteria(String where, String query) {
-        Map<String, String> criteria = new HashMap<>();
-        String q = query.strip();
-        int question = q.indexOf('?');
-        if (question >= 0) {
-            q = q.substring(question + 1);
-        }
-        for (String pair : q.split("&")) {
-            int equals = pair.indexOf('=');
-            if (equals <= 0) {
-                throw WaymarkException.invalid(where + ": ifNoneExist must be search parameters, e.g. identifier=system|value");
-            }
-            try {
-                criteria.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                throw WaymarkException.invalid(where + ": ifNoneExist is not URL-encoded correctly");
-            }
-        }
-        return criteria;
     }
 }

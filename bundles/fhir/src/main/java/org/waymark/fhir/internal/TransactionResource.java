@@ -56,10 +56,11 @@ public final class TransactionResource extends ReferralEndpoint {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response transaction(String body, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
+    public Response transaction(byte[] sent, @HeaderParam("Prefer") String prefer, @Context HttpHeaders headers,
                                 @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
-        Posted<Bundle> parsed = parse(body, headers, Bundle.class);
+        Posted<Bundle> parsed = parse(sent, headers, Bundle.class);
+        String body = parsed.text();
         FhirFormat format = parsed.format();
         Bundle posted = parsed.resource();
         long serviceRequests = posted.getEntry().stream().filter(e -> e.getResource() instanceof ServiceRequest).count();
@@ -68,7 +69,8 @@ public final class TransactionResource extends ReferralEndpoint {
         Caller sender = Callers.of(security);
         List<NewReferral> newReferrals = transaction.referrals().stream().map(TransactionBundle.ReferralEntry::referral).toList();
         List<Intake> intakes = referrals.receiveAll(sender, newReferrals);
-        boolean representation = prefer != null && prefer.contains("return=representation");
+        // A transaction answers locations and versions unless the resources are asked for.
+        boolean representation = PreferReturn.of(prefer, PreferReturn.MINIMAL) == PreferReturn.REPRESENTATION;
         return responder.resource(request, 200, response(request, sender, transaction, intakes, representation));
     }
 

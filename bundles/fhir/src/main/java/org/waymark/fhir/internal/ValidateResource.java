@@ -86,12 +86,13 @@ public final class ValidateResource implements FhirEndpoint {
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    public Response validate(String body, @QueryParam("profile") String profileParameter, @Context HttpHeaders headers,
+    public Response validate(byte[] sent, @QueryParam("profile") String profileParameter, @Context HttpHeaders headers,
                              @Context UriInfo uri, @Context ContainerRequestContext context) {
         FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        if (body == null || body.isBlank()) {
+        String body = FhirBody.decode(sent, headers.getMediaType());
+        if (body.isBlank()) {
             throw WaymarkException.invalid("The request has no body");
         }
         ProfileValidator installed = validator;

@@ -1,16 +1,20 @@
 package org.waymark.fhir.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.ws.rs.core.MediaType;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.waymark.api.error.WaymarkException;
 
 /**
@@ -18,6 +22,10 @@ import org.waymark.api.error.WaymarkException;
  * sender's mistake (400), never crash the parser, expand entities or read files.
  */
 class HostileInputTest {
+    /** Class or method names (as the itests' JavaInternals): "StreamReadConstraints.getMaxNestingDepth()", "Foo.bar(". */
+    static final Pattern JAVA_NAMES = Pattern.compile("\\b[A-Z][A-Za-z0-9_$]*\\.[a-z][A-Za-z0-9_$]*\\(|`|\\w+(?:Exception|Error)\\b"
+            + "|\\b(?:java|javax|com|org|ca\\.uhn)\\.[a-z][a-z0-9_]*\\.[A-Za-z0-9_.$]+");
+
     private static Fhir fhir;
 
     @BeforeAll
@@ -29,17 +37,46 @@ class HostileInputTest {
         return Files.list(Path.of("src/test/resources/hostile")).sorted();
     }
 
+    @Test
+    void nestingPastTheParsersLimitIsExplainedPlainly() {
+        String deep = "{\"resourceType\":\"ServiceRequest\",\"note\":" + "[".repeat(1001) + "]".repeat(1001) + "}";
+        assertThatThrownBy(() -> fhir.parse(FhirFormat.JSON, deep, ServiceRequest.class))
+                .hasMessage("The body is nested too deeply (more than 1000 levels)");
+        assertThatThrownBy(() -> fhir.parseLeniently(FhirFormat.JSON, deep))
+                .hasMessage("The body is nested too deeply (more than 1000 levels)");
+    }
+
+    /** The parsers' other complaints pass through, with their HAPI codes and positions but no Java names. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"resourceType\":\"ServiceRequest\",", "{\"resourceType\":\"ServiceRequest\",\"status\":12}",
+            "{\"resourceType\":\"ServiceRequest\",\"status\":1e99999}",
+            "LONG-NUMBER",
+            "<ServiceRequest xmlns=\"http://hl7.org/fhir\"><status value=\"active\"/", "<ServiceRequest><x></y></ServiceRequest>",
+            "[1,2]"})
+    void parserMessagesCarryNoJavaNames(String sent) {
+        String body = sent.equals("LONG-NUMBER") ? "{\"resourceType\":\"ServiceRequest\",\"x\":" + "1".repeat(1200) + "}" : sent;
+        FhirFormat format = body.startsWith("<") ? FhirFormat.XML : FhirFormat.JSON;
+        assertThatThrownBy(() -> fhir.parse(format, body, ServiceRequest.class))
+                .isInstanceOf(WaymarkException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern(JAVA_NAMES));
+    }
+
     @ParameterizedTest
     @MethodSource("corpus")
     void hostileBodyIsRefusedAsInvalid(Path file) throws IOException {
-        String body = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(file);
         FhirFormat format = file.toString().endsWith(".xml") ? FhirFormat.XML : FhirFormat.JSON;
-        assertThatThrownBy(() -> ReferralMapping.toNewReferral(fhir.parse(format, body, ServiceRequest.class), null, body))
+        // As the endpoints read a body: decoded strictly, then parsed.
+        assertThatThrownBy(() -> {
+            String body = FhirBody.decode(bytes, MediaType.valueOf(format.mediaType()));
+            ReferralMapping.toNewReferral(fhir.parse(format, body, ServiceRequest.class), null, body);
+        })
                 .isInstanceOfSatisfying(WaymarkException.class, e -> {
                     if (e.kind() != WaymarkException.Kind.INVALID && e.kind() != WaymarkException.Kind.UNPROCESSABLE) {
                         throw new AssertionError("expected a 4xx kind for " + file + " but got " + e.kind());
                     }
-                    if (e.getMessage().contains("root:") || e.getMessage().contains("java.")) {
+                    if (e.getMessage().contains("root:") || e.getMessage().contains("java.")
+                            || JAVA_NAMES.matcher(e.getMessage()).find()) {
                         throw new AssertionError("leaks internals: " + e.getMessage());
                     }
                 });

@@ -27,4 +27,21 @@ class MessagesTest {
                 + " Unknown element 'eventExceptionystem'");
         assertThat(safe).doesNotContain("ca.uhn").doesNotContain("java.").doesNotContain("Exception");
     }
+
+    @Test
+    void jacksonsNamesForItsLimitsAreRemoved() {
+        String safe = Messages.safe("HAPI-1861: Failed to parse JSON encoded FHIR content: Number value length (1200) exceeds "
+                + "the maximum allowed (1000, from `StreamReadConstraints.getMaxNumberLength()`) at [line: 1, column: 9]");
+        assertThat(safe).isEqualTo("HAPI-1861: Failed to parse JSON encoded FHIR content: Number value length (1200) exceeds "
+                + "the maximum allowed (1000) at [line: 1, column: 9]");
+        assertThat(Messages.safe("see Parser.parseResource(x) and `JsonParser`")).isEqualTo("see and");
+    }
+
+    /** 1e99999 sent for a code: HAPI's message echoes all 100,000 digits, and cleaning them took minutes. */
+    @Test
+    void aHugeEchoedValueIsCleanedQuickly() {
+        String hapi = "HAPI-1821: [element=\"status\"] Invalid attribute value \"1" + "0".repeat(100_000) + "\": Unknown code";
+        String safe = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () -> Messages.safe(hapi));
+        assertThat(safe).startsWith("HAPI-1821: [element=\"status\"] Invalid attribute value \"1000").hasSizeLessThanOrEqualTo(303);
+    }
 }

@@ -54,6 +54,21 @@ class ReferralMappingTest {
         assertThat(referral.reasonCode()).isEqualTo("http://snomed.info/sct|1144779008");
     }
 
+    /** Once dropped without a word, so that a retry of the same referral created a second one. */
+    @Test
+    void anIdentifierWithoutASystemOrAValueIsRefusedNotDropped() {
+        String noSystem = CONTAINED.replace("{\"system\":\"https://gp.example/ref\",\"value\":\"A1\"}", "{\"value\":\"NOSYS-1\"}");
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse(noSystem), "application/fhir+json", noSystem))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNPROCESSABLE))
+                .hasMessageContaining("identifier[0] needs both a system and a value").hasMessageContaining("without a system");
+        String secondNoSystem = CONTAINED.replace("\"value\":\"A1\"}", "\"value\":\"A1\"},{\"value\":\"B2\"}");
+        assertThatThrownBy(() -> ReferralMapping.retryIdentifier(parse(secondNoSystem))).hasMessageContaining("identifier[1]");
+        String noValue = CONTAINED.replace(",\"value\":\"A1\"", "");
+        assertThatThrownBy(() -> ReferralMapping.retryIdentifier(parse(noValue))).hasMessageContaining("without a value");
+        assertThat(ReferralMapping.retryIdentifier(parse(CONTAINED)).orElseThrow().getValue()).isEqualTo("A1");
+        assertThat(ReferralMapping.retryIdentifier(parse(CONTAINED.replaceFirst("\"identifier\":\\[[^]]*],", "")))).isEmpty();
+    }
+
     /** A plain referral with Flags and a Consent contained, listed in supportingInfo (extra: more JSON fields). */
     private static String withContained(String contained, String supportingInfo) {
         return CONTAINED.replace("\"subject\":{\"reference\":\"#p1\"},", "\"subject\":{\"reference\":\"#p1\"},"

@@ -95,6 +95,18 @@ public final class ErrorClassifier {
         return null;
     }
 
+    /**
+     * The Allow header for an answer, or null: a 405 must list the methods the route supports (RFC 9110 15.5.6), and
+     * Jersey names them on the exception it throws, so mappers that build their own answer copy them from there.
+     */
+    public static String allow(Throwable error) {
+        if (error instanceof WebApplicationException w && w.getResponse() != null
+                && w.getResponse().getStatus() == 405) {
+            return w.getResponse().getHeaderString("Allow");
+        }
+        return null;
+    }
+
     public static String reasonFor(int status) {
         return switch (status) {
             case 400 -> "The request is not valid";

@@ -32,6 +32,16 @@ class ErrorClassifierTest {
     }
 
     @Test
+    void aMethodNotAllowedKeepsTheMethodsTheRouteSupports() {
+        javax.ws.rs.NotAllowedException notAllowed = new javax.ws.rs.NotAllowedException(
+                javax.ws.rs.core.Response.status(405).allow("GET", "POST", "OPTIONS").build());
+        assertThat(ErrorClassifier.classify(notAllowed).status()).isEqualTo(405);
+        assertThat(ErrorClassifier.allow(notAllowed)).contains("GET").contains("POST").contains("OPTIONS");
+        assertThat(ErrorClassifier.allow(new javax.ws.rs.NotFoundException())).isNull();
+        assertThat(ErrorClassifier.allow(WaymarkException.invalid("no"))).isNull();
+    }
+
+    @Test
     void databaseTroubleIsATemporaryUnavailability() {
         ErrorClassifier.Classified c = ErrorClassifier.classify(new Jdbc.DatabaseUnavailableException(new SQLException("boom", "08006")));
         assertThat(c.status()).isEqualTo(503);

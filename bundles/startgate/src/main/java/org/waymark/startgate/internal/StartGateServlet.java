@@ -27,24 +27,45 @@ public final class StartGateServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        String kind = kindOf(path);
-        if (kind == null) {
+        Answer answer = answer(request.getMethod(), path);
+        if (answer == null) {
             response.sendError(HttpServletResponse.SC_NOT_FOUND);
             return;
         }
-        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-        response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
-        response.setHeader("Cache-Control", "no-store");
-        String body;
-        if (kind.equals("fhir")) {
-            response.setContentType("application/fhir+json;charset=UTF-8");
-            body = "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\",\"code\":\"transient\","
-                    + "\"diagnostics\":\"" + MESSAGE + "\"}]}";
-        } else {
-            response.setContentType("application/problem+json;charset=UTF-8");
-            body = "{\"type\":\"about:blank\",\"title\":\"" + MESSAGE + "\",\"status\":503}";
+        response.setStatus(answer.status());
+        if (answer.status() == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
+            response.setHeader("Retry-After", RETRY_AFTER_SECONDS);
         }
-        response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType(answer.contentType());
+        response.getOutputStream().write(answer.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** This servlet's answer: status, content type and body; null for a path nobody serves (404). */
+    record Answer(int status, String contentType, String body) {
+    }
+
+    static Answer answer(String method, String path) {
+        String kind = kindOf(path);
+        if (kind == null) {
+            return null;
+        }
+        // Jetty never hands a CONNECT to a servlet context other than the root one, so it comes here even while
+        // Waymark runs, and "starting" would send the client into retries that can never succeed: no route of
+        // Waymark's tunnels (it is no proxy), which 501 says for the whole server (a 405 would have to list methods).
+        if ("CONNECT".equalsIgnoreCase(method)) {
+            return answer(kind, HttpServletResponse.SC_NOT_IMPLEMENTED, "not-supported", "CONNECT is not supported: Waymark is not a proxy");
+        }
+        return answer(kind, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "transient", MESSAGE);
+    }
+
+    private static Answer answer(String kind, int status, String issueCode, String message) {
+        if (kind.equals("fhir")) {
+            return new Answer(status, "application/fhir+json;charset=UTF-8", "{\"resourceType\":\"OperationOutcome\",\"issue\":["
+                    + "{\"severity\":\"error\",\"code\":\"" + issueCode + "\",\"diagnostics\":\"" + message + "\"}]}");
+        }
+        return new Answer(status, "application/problem+json;charset=UTF-8", "{\"type\":\"about:blank\",\"title\":\""
+                + message + "\",\"status\":" + status + "}");
     }
 
     /** "fhir", "problem" for the other routes the platform serves, or null for a path nobody serves. */

@@ -23,4 +23,27 @@ class StartGateServletTest {
         assertThat(StartGateServlet.kindOf("/apis/x")).isNull();
         assertThat(StartGateServlet.kindOf("/console/")).isNull();
     }
+
+    @Test
+    void whileStartingEveryMethodIsAskedToRetryInTheSurfacesFormat() {
+        StartGateServlet.Answer fhir = StartGateServlet.answer("POST", "/fhir/ServiceRequest");
+        assertThat(fhir.status()).isEqualTo(503);
+        assertThat(fhir.contentType()).startsWith("application/fhir+json");
+        assertThat(fhir.body()).contains("\"code\":\"transient\"").contains("starting");
+        assertThat(StartGateServlet.answer("GET", "/api/health").status()).isEqualTo(503);
+        assertThat(StartGateServlet.answer("GET", "/console/")).isNull();
+    }
+
+    /** Jetty routes CONNECT only to the root context, so this answer is what a running server gives too. */
+    @Test
+    void connectIsNotImplementedRatherThanStarting() {
+        StartGateServlet.Answer fhir = StartGateServlet.answer("CONNECT", "/fhir/ServiceRequest");
+        assertThat(fhir.status()).isEqualTo(501);
+        assertThat(fhir.contentType()).startsWith("application/fhir+json");
+        assertThat(fhir.body()).contains("\"code\":\"not-supported\"").doesNotContain("starting");
+        StartGateServlet.Answer api = StartGateServlet.answer("connect", "/api/health");
+        assertThat(api.status()).isEqualTo(501);
+        assertThat(api.contentType()).startsWith("application/problem+json");
+        assertThat(api.body()).contains("\"status\":501");
+    }
 }

@@ -19,6 +19,7 @@ final class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         problem.put("status", classified.status());
         problem.put("detail", classified.status() == 400 ? JsonFieldNames.explain(error).orElse(classified.message()) : classified.message());
         return Response.status(classified.status()).type(PROBLEM_JSON).entity(problem)
-                .header("Retry-After", ErrorClassifier.retryAfter(error)).build();
+                .header("Retry-After", ErrorClassifier.retryAfter(error))
+                .header("Allow", ErrorClassifier.allow(error)).build();
     }
 }

@@ -1,0 +1,95 @@
+package org.waymark.fhir.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Set;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Patient;
+import org.junit.jupiter.api.Test;
+import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.ReferralStatus;
+
+/** The small rules of the FHIR surface: token ORs, Prefer, conditional create criteria and vread. */
+class SearchAndCreateRulesTest {
+
+    @Test
+    void serviceRequestStatusesSeparatedByCommasAreAnyOfThem() {
+        assertThat(ServiceRequestResource.statuses("active,revoked")).containsExactlyInAnyOrder(ReferralStatus.REQUESTED,
+                ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD, ReferralStatus.REJECTED,
+                ReferralStatus.FAILED, ReferralStatus.CANCELLED);
+        assertThat(ServiceRequestResource.statuses(" completed ")).containsExactly(ReferralStatus.COMPLETED);
+        assertThat(ServiceRequestResource.statuses("draft")).as("a ServiceRequest status no referral has").isEmpty();
+        assertThat(ServiceRequestResource.statuses(null)).isEmpty();
+        assertThatThrownBy(() -> ServiceRequestResource.statuses("active,bogus")).hasMessageContaining("bogus")
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+    }
+
+    @Test
+    void identifierTokensTakeOneValueAndFhirsEscapes() {
+        assertThat(TokenParam.parse("https://gp.example/ref|A1")).isEqualTo(new TokenParam("https://gp.example/ref", "A1"));
+        assertThat(TokenParam.parse("|A1")).isEqualTo(new TokenParam(null, "A1"));
+        assertThat(TokenParam.parse("sys|A\\,1")).isEqualTo(new TokenParam("sys", "A,1"));
+        assertThatThrownBy(() -> TokenParam.parse("sys|A1,sys|A2")).hasMessageContaining("Several values");
+        assertThatThrownBy(() -> TokenParam.parse("A1")).hasMessageContaining("system|value");
+    }
+
+    @Test
+    void questionnaireTokensSeparatedByCommasAreAnyOfThem() {
+        assertThat(DigitalSkillsFhir.QuestionnaireEndpoint.matchesToken("retired,active", "active")).isTrue();
+        assertThat(DigitalSkillsFhir.QuestionnaireEndpoint.matchesToken("retired,draft", "active")).isFalse();
+        assertThat(DigitalSkillsFhir.QuestionnaireEndpoint.matchesToken(null, "active")).isTrue();
+    }
+
+    @Test
+    void preferReturnIsReadFromAnyPartOfTheHeader() {
+        assertThat(PreferReturn.of("return=minimal", PreferReturn.REPRESENTATION)).isEqualTo(PreferReturn.MINIMAL);
+        assertThat(PreferReturn.of("handling=strict; return=OperationOutcome", PreferReturn.REPRESENTATION))
+                .isEqualTo(PreferReturn.OPERATION_OUTCOME);
+        assertThat(PreferReturn.of("respond-async, return=\"representation\"", PreferReturn.MINIMAL)).isEqualTo(PreferReturn.REPRESENTATION);
+        assertThat(PreferReturn.of("return=everything", PreferReturn.REPRESENTATION)).isEqualTo(PreferReturn.REPRESENTATION);
+        assertThat(PreferReturn.of(null, PreferReturn.MINIMAL)).isEqualTo(PreferReturn.MINIMAL);
+    }
+
+    @Test
+    void aConditionalCreateMayNameOnlyTheReferralsOwnIdentifier() {
+        Identifier own = new Identifier().setSystem("https://gp.example/ref").setValue("A1");
+        ConditionalCreate.requireOwnIdentifier("If-None-Exist", "identifier=https://gp.example/ref|A1", own);
+        ConditionalCreate.requireOwnIdentifier("If-None-Exist", "ServiceRequest?identifier=https%3A%2F%2Fgp.example%2Fref%7CA1", own);
+        ConditionalCreate.requireOwnIdentifier("If-None-Exist", null, null);
+        for (String unsupported : new String[] {"identifier=https://gp.example/ref|B2", "status=active",
+                "identifier=https://gp.example/ref|A1&status=active", "identifier=https://other.example|A1"}) {
+            assertThatThrownBy(() -> ConditionalCreate.requireOwnIdentifier("If-None-Exist", unsupported, own))
+                    .as(unsupported).isInstanceOfSatisfying(WaymarkException.class,
+                            e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        }
+        assertThatThrownBy(() -> ConditionalCreate.requireOwnIdentifier("If-None-Exist", "identifier=x|A1", null))
+                .hasMessageContaining("its own identifier");
+        assertThatThrownBy(() -> ConditionalCreate.requireOwnIdentifier("If-None-Exist", "garbage", own))
+                .hasMessageContaining("search parameters");
+    }
+
+    @Test
+    void onlyTheCurrentVersionIsRead() {
+        Patient patient = new Patient();
+        patient.setId("p1");
+        patient.getMeta().setVersionId("3");
+        assertThat(VersionRead.current(patient, "3")).isSameAs(patient);
+        assertThatThrownBy(() -> VersionRead.current(patient, "1"))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND))
+                .hasMessageContaining("Patient/p1/_history/1").hasMessageContaining("only the current version")
+                .hasMessageContaining("(version 3)");
+        assertThatThrownBy(() -> VersionRead.current(patient, "x")).isInstanceOf(WaymarkException.class);
+        Patient unversioned = new Patient();
+        unversioned.setId("p2");
+        assertThatThrownBy(() -> VersionRead.current(unversioned, "1")).isInstanceOf(WaymarkException.class);
+    }
+
+    @Test
+    void theServiceRequestSearchParametersAreNamesWithoutModifiers() {
+        assertThat(ServiceRequestResource.SEARCH_PARAMETERS.keySet()).noneMatch(name -> name.contains(":"))
+                .contains("patient", "status", "identifier");
+        assertThat(ServiceRequestResource.ACCEPTED).containsKey("patient:identifier");
+        assertThat(Set.copyOf(ServiceRequestResource.ACCEPTED.keySet())).containsAll(ServiceRequestResource.SEARCH_PARAMETERS.keySet());
+    }
+}
