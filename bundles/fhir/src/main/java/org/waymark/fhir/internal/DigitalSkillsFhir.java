@@ -209,14 +209,31 @@ public final class DigitalSkillsFhir {
             super("QuestionnaireResponse", SEARCH, fhir, settings, records);
         }
 
+        /** Assessments have versions (meta.versionId) and so a vread; the published Questionnaire has none. */
+        @Override
+        public List<String> interactions() {
+            return List.of("read", "vread", "search-type");
+        }
+
+        @GET
+        @Path("/{id}/_history/{vid}")
+        public Response vread(@PathParam("id") String id, @PathParam("vid") String versionId, @Context HttpHeaders headers,
+                              @Context UriInfo uri, @Context SecurityContext security) {
+            return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200,
+                    VersionRead.current(assessment(security, id), versionId));
+        }
+
+        private QuestionnaireResponse assessment(SecurityContext security, String id) {
+            String json = records.questionnaireResponse(Callers.of(security), id)
+                    .orElseThrow(() -> WaymarkException.notFound("QuestionnaireResponse/" + Messages.safe(id) + " is not known"));
+            return fhir.parse(FhirFormat.JSON, json, QuestionnaireResponse.class);
+        }
+
         @GET
         @Path("/{id}")
         public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                              @Context SecurityContext security) {
-            String json = records.questionnaireResponse(Callers.of(security), id)
-                    .orElseThrow(() -> WaymarkException.notFound("QuestionnaireResponse/" + Messages.safe(id) + " is not known"));
-            return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200,
-                    fhir.parse(FhirFormat.JSON, json, QuestionnaireResponse.class));
+            return responder.resource(FhirRequest.of(headers, uri, settings.baseUrl()), 200, assessment(security, id));
         }
 
         @GET
