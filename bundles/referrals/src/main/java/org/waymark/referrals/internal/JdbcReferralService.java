@@ -483,10 +483,8 @@ public final class JdbcReferralService implements ReferralService {
             }
             return new Page<>(loadAll(c, ids), total, search.offset(), search.count());
         });
-        audit.record(caller, AuditLog.Action.SEARCH, "ServiceRequest", page.items().size() + " of " + page.total(), null);
-        if (caller.isClient() || byPerson || text != null || search.identifierValue() != null) {
-            auditShown(caller, "ServiceRequest", page.items(), Referral::id, Referral::patientId);
-        }
+        boolean aimedAtPeople = caller.isClient() || byPerson || text != null || search.identifierValue() != null;
+        auditSearch(caller, "ServiceRequest", page, aimedAtPeople, Referral::id, Referral::patientId);
         return page;
     }
 
@@ -500,8 +498,7 @@ public final class JdbcReferralService implements ReferralService {
     @Override
     public Page<Patient> findPatientsByNhsNumber(Caller caller, String nhsNumber, int offset, int count) {
         Page<Patient> found = patients(caller, "p.nhs_number = ?", nhsNumber, offset, Math.min(count, ReferralSearch.MAX_COUNT));
-        audit.record(caller, AuditLog.Action.SEARCH, "Patient", found.items().size() + " of " + found.total(), null);
-        auditShown(caller, "Patient", found.items(), Patient::id, Patient::id);
+        auditSearch(caller, "Patient", found, true, Patient::id, Patient::id);
         return found;
     }
 
@@ -509,23 +506,23 @@ public final class JdbcReferralService implements ReferralService {
     public Page<Patient> searchPatients(Caller caller, PatientSearch search) {
         PatientQueries.Criteria criteria = PatientQueries.criteria(search);
         Page<Patient> found = patients(caller, criteria.condition(), criteria.parameters(), search.offset(), search.count());
-        audit.record(caller, AuditLog.Action.SEARCH, "Patient", found.items().size() + " of " + found.total(), null);
-        auditShown(caller, "Patient", found.items(), Patient::id, Patient::id);
+        auditSearch(caller, "Patient", found, true, Patient::id, Patient::id);
         return found;
     }
 
     /**
-     * Each person a search aimed at people showed, as a read of their record: a subject access request asks who looked
-     * a person up, and a search by name or NHS number is exactly that. A caseload listed by area, status or assignee
-     * (a worker's own queue, many times a day) keeps its one summary entry. One transaction for the page.
+     * A search's summary entry and, for a search aimed at people, a read of each person it showed: a subject access
+     * request asks who looked a person up, and a search by name or NHS number is exactly that. A caseload listed by
+     * area, status or assignee (a worker's own queue, many times a day) keeps only its summary. One transaction.
      */
-    private <T> void auditShown(Caller caller, String type, List<T> shown, Function<T, String> id, Function<T, String> patientId) {
-        if (shown.isEmpty()) {
-            return;
-        }
+    private <T> void auditSearch(Caller caller, String type, Page<T> page, boolean aimedAtPeople, Function<T, String> id,
+                                 Function<T, String> patientId) {
         Jdbc.inTransaction(db, c -> {
-            for (T item : shown) {
-                audit.record(c, caller, AuditLog.Action.READ, type, id.apply(item), patientId.apply(item));
+            audit.record(c, caller, AuditLog.Action.SEARCH, type, page.items().size() + " of " + page.total(), null);
+            if (aimedAtPeople) {
+                for (T item : page.items()) {
+                    audit.record(c, caller, AuditLog.Action.READ, type, id.apply(item), patientId.apply(item));
+                }
             }
             return null;
         });
