@@ -57,6 +57,32 @@ public interface PersonalDataContributor {
         }
     }
 
+    /**
+     * One person found to be recorded twice: rows this contributor keeps under {@link Merge#fromPatientId()} (the
+     * record that goes) move to {@link Merge#intoPatientId()} (the record that stays), so that the person's data is
+     * not left behind under an id that no longer exists. Called in the merge's transaction, after the referrals have
+     * moved and before the record goes. Rows kept per referral need nothing: the referrals keep their ids.
+     *
+     * <p>Where the two records each hold a row that can exist once per person (a preference, an answer given twice),
+     * keep the more recent one. Rows that must not change (the audit trail's ids) stay: whoever reads them for the
+     * person also reads them for the ids merged into the person.
+     *
+     * @return how many rows moved, for the merge's record
+     * @since 1.2
+     */
+    default int merge(Connection transaction, Merge merge) throws SQLException {
+        return 0;
+    }
+
+    /** @since 1.2 */
+    record Merge(String fromPatientId, String intoPatientId) {
+        public Merge {
+            if (fromPatientId.equals(intoPatientId)) {
+                throw new IllegalArgumentException("A record cannot be merged into itself");
+            }
+        }
+    }
+
     /** Reads a result set into rows keyed by lower-case column label, for {@link #export}. */
     static List<Map<String, Object>> rows(ResultSet result) throws SQLException {
         ResultSetMetaData meta = result.getMetaData();

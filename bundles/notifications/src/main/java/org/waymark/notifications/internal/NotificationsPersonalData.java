@@ -55,6 +55,53 @@ public final class NotificationsPersonalData implements PersonalDataContributor 
         return rows;
     }
 
+    /**
+     * Messages to the person and their contact details follow them to the record that stays (a message still waiting
+     * in the outbox then finds an address). Where both records have contact details, the more recently updated set
+     * wins and the other fills in only the channels it lacks; a request not to be contacted under either stands.
+     */
+    @Override
+    public int merge(Connection c, Merge merge) throws SQLException {
+        List<Object> from = List.of(PERSON, merge.fromPatientId());
+        List<Object> into = List.of(PERSON, merge.intoPatientId());
+        int rows = PersonalDataContributor.execute(c, "UPDATE wm_notification SET party_id = ? WHERE party_kind = ? AND party_id = ?",
+                List.of(merge.intoPatientId(), PERSON, merge.fromPatientId()));
+        rows += PersonalDataContributor.execute(c, "UPDATE wm_inbox SET party_id = ? WHERE party_kind = ? AND party_id = ?",
+                List.of(merge.intoPatientId(), PERSON, merge.fromPatientId()));
+        List<Map<String, Object>> fromContact = PersonalDataContributor.select(c,
+                "SELECT updated_at, do_not_contact FROM wm_contact WHERE party_kind = ? AND party_id = ?", from);
+        if (fromContact.isEmpty()) {
+            return rows;
+        }
+        List<Map<String, Object>> intoContact = PersonalDataContributor.select(c,
+                "SELECT updated_at, do_not_contact FROM wm_contact WHERE party_kind = ? AND party_id = ?", into);
+        boolean fromWins = intoContact.isEmpty() || ((java.sql.Timestamp) fromContact.get(0).get("updated_at"))
+                .after((java.sql.Timestamp) intoContact.get(0).get("updated_at"));
+        String sameChannel = "party_kind = ? AND party_id = ? AND channel IN (SELECT a.channel FROM wm_contact_address a "
+                + "WHERE a.party_kind = ? AND a.party_id = ?)";
+        if (fromWins) {
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_contact_address WHERE " + sameChannel,
+                    List.of(PERSON, merge.intoPatientId(), PERSON, merge.fromPatientId()));
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_contact WHERE party_kind = ? AND party_id = ?", into);
+            rows += PersonalDataContributor.execute(c, "UPDATE wm_contact SET party_id = ? WHERE party_kind = ? AND party_id = ?",
+                    List.of(merge.intoPatientId(), PERSON, merge.fromPatientId()));
+        } else {
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_contact_address WHERE " + sameChannel,
+                    List.of(PERSON, merge.fromPatientId(), PERSON, merge.intoPatientId()));
+            rows += PersonalDataContributor.execute(c, "DELETE FROM wm_contact WHERE party_kind = ? AND party_id = ?", from);
+        }
+        rows += PersonalDataContributor.execute(c, "UPDATE wm_contact_address SET party_id = ? WHERE party_kind = ? AND party_id = ?",
+                List.of(merge.intoPatientId(), PERSON, merge.fromPatientId()));
+        // A request not to be contacted, made under either record, stands whichever record's details win.
+        boolean doNotContact = Boolean.TRUE.equals(fromContact.get(0).get("do_not_contact"))
+                || !intoContact.isEmpty() && Boolean.TRUE.equals(intoContact.get(0).get("do_not_contact"));
+        if (doNotContact) {
+            rows += PersonalDataContributor.execute(c, "UPDATE wm_contact SET do_not_contact = ? WHERE party_kind = ? AND party_id = ?",
+                    List.of(true, PERSON, merge.intoPatientId()));
+        }
+        return rows;
+    }
+
     private record Selection(String where, List<Object> values) {
     }
 

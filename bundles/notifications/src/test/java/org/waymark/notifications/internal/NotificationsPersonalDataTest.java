@@ -12,6 +12,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.governance.PersonalDataContributor.Erasure;
+import org.waymark.api.governance.PersonalDataContributor.Merge;
 import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.Party;
@@ -57,6 +58,27 @@ class NotificationsPersonalDataTest {
         assertThat(erased).isEqualTo(3);
         assertThat(count("SELECT COUNT(*) FROM wm_notification")).as("only r10's message is left").isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM wm_contact")).isZero();
+    }
+
+    @Test
+    void aMergeMovesMessagesAndTheNewerContactDetailsWinWhileTheOthersFillGapsAndDoNotContactStands() throws Exception {
+        JdbcContactBook book = new JdbcContactBook(db, (caller, action, type, id, patient) -> { }, Clock.systemUTC());
+        // p2 is the record that stays: older details, a phone number p1 lacks, and the person asked not to be contacted.
+        Jdbc.inTransaction(db, c -> c.createStatement().executeUpdate("INSERT INTO wm_contact (party_kind, party_id, do_not_contact, "
+                + "preferred_channel, updated_at) VALUES ('PERSON', 'p2', true, 'sms', TIMESTAMP('2020-01-01 00:00:00'))"));
+        Jdbc.inTransaction(db, c -> c.createStatement().executeUpdate("INSERT INTO wm_contact_address (party_kind, party_id, channel, "
+                + "address) VALUES ('PERSON', 'p2', 'email', 'old@example.org'), ('PERSON', 'p2', 'sms', '+447700900123')"));
+
+        int moved = Jdbc.inTransaction(db, c -> data.merge(c, new Merge("p1", "p2")));
+
+        assertThat(moved).isPositive();
+        assertThat(count("SELECT COUNT(*) FROM wm_notification WHERE party_kind = 'PERSON' AND party_id = 'p2'")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM wm_contact WHERE party_id = 'p1'") + count("SELECT COUNT(*) FROM wm_contact_address "
+                + "WHERE party_id = 'p1'")).as("nothing left under the record that went").isZero();
+        ContactPreferences merged = book.find(Party.person("p2"));
+        assertThat(merged.addresses()).containsEntry("email", "jo@example.org").containsEntry("sms", "+447700900123");
+        assertThat(merged.preferredChannel()).as("the newer details win").isEqualTo("email");
+        assertThat(merged.doNotContact()).as("a request not to be contacted stands").isTrue();
     }
 
     private int count(String sql) throws Exception {

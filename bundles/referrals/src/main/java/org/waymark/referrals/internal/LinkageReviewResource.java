@@ -67,9 +67,10 @@ public final class LinkageReviewResource {
     }
 
     /**
-     * @param decision  {@code link} or {@code keep-apart}
-     * @param patientId for link: the candidate the referral is about
-     * @param note      optional: why, kept with the decision
+     * @param decision  {@code link} or {@code keep-apart} (a pending review), or {@code merge} (a review kept apart
+     *                  whose person turned out to be a candidate after all)
+     * @param patientId for link and merge: the candidate the referral is about
+     * @param note      why, kept with the decision; optional, except for merge
      */
     public record Decision(String decision, String patientId, String note) {
     }
@@ -79,13 +80,14 @@ public final class LinkageReviewResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public LinkageReviews.Review decide(@PathParam("id") String id, Decision decision, @Context SecurityContext security) {
         if (decision == null || decision.decision() == null) {
-            throw WaymarkException.invalid("decision is required: link or keep-apart");
+            throw WaymarkException.invalid("decision is required: link, keep-apart or merge");
         }
         Caller caller = caller(security);
         return switch (decision.decision().strip()) {
             case "link" -> reviews.link(caller, id, decision.patientId(), decision.note());
             case "keep-apart" -> reviews.keepApart(caller, id, decision.note());
-            default -> throw WaymarkException.invalid("decision must be link or keep-apart");
+            case "merge" -> reviews.mergeAfterAll(caller, id, decision.patientId(), decision.note());
+            default -> throw WaymarkException.invalid("decision must be link, keep-apart or merge");
         };
     }
 

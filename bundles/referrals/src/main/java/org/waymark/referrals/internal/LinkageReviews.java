@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,9 +28,9 @@ import org.waymark.platform.db.Jdbc;
 
 /**
  * The linkage review queue: referrals whose patient match a person must confirm, for the link workers and admins of
- * the referral's area. A decision either links the referral to one of the candidates (its subject then points to that
- * patient, and the record created for it meanwhile is removed once nothing refers to it) or keeps it apart. Merging
- * two established patients is not offered here.
+ * the referral's area. A decision either links the referral to one of the candidates (the record created for it
+ * meanwhile is merged into that patient: see {@link PatientMerges}) or keeps it apart; a person kept apart who turns
+ * out later to be the candidate after all is merged the same way.
  */
 @Component(service = LinkageReviews.class)
 public final class LinkageReviews {
@@ -78,17 +79,20 @@ public final class LinkageReviews {
 
     private final DataSource db;
     private final AuditLog audit;
+    private final PatientMerges merges;
     private final Clock clock;
 
     @Activate
     public LinkageReviews(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditLog audit,
+                          @Reference PatientMerges merges,
                           @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema) {
-        this(db, audit, Clock.systemUTC());
+        this(db, audit, merges, Clock.systemUTC());
     }
 
-    LinkageReviews(DataSource db, AuditLog audit, Clock clock) {
+    LinkageReviews(DataSource db, AuditLog audit, PatientMerges merges, Clock clock) {
         this.db = db;
         this.audit = audit;
+        this.merges = merges;
         this.clock = clock;
     }
 
@@ -150,46 +154,21 @@ public final class LinkageReviews {
         if (patientId == null || patientId.isBlank()) {
             throw WaymarkException.invalid("patientId is required: the candidate to link the referral to");
         }
-        record Linked(Review before, List<String> followers, String removedPatient) {
-        }
-        Linked linked = Jdbc.inTransaction(db, c -> {
+        PatientMerges.Merged merged = Jdbc.inTransaction(db, c -> {
             Review review = pending(c, caller, reviewId);
             Candidate chosen = review.candidates().stream().filter(k -> k.person().patientId().equals(patientId)).findFirst()
                     .orElseThrow(() -> WaymarkException.unprocessable("Patient " + PatientLinker.clip(patientId, 64)
                             + " is not a candidate of this review"));
             Instant now = clock.instant();
-            String provisional = review.person().patientId();
-            // Referrals linked to the record made for this one while it waited (the same person sent again) are the
-            // chosen patient too: left behind, one person would stay two records that no review ever shows again.
-            List<String> followers = referralsOf(c, provisional);
-            followers.remove(review.referralId());
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE wm_referral SET patient_id = ?, family_norm = (SELECT p.family_norm FROM wm_patient p WHERE p.id = ?), "
-                            + "version = version + 1, updated_at = ? WHERE patient_id = ?")) {
-                s.setString(1, patientId);
-                s.setString(2, patientId);
-                s.setTimestamp(3, Timestamp.from(now));
-                s.setString(4, provisional);
-                s.executeUpdate();
-            }
+            String why = note == null || note.isBlank() ? chosen.detail() : PatientLinker.clip(note.strip(), 500);
             close(c, review.id(), Status.LINKED, patientId, caller, now);
-            LinkageRecords.decision(c, review.referralId(), patientId, "linked", "reviewer", chosen.score(),
-                    note == null || note.isBlank() ? chosen.detail() : PatientLinker.clip(note.strip(), 500), caller.id(), now);
-            for (String follower : followers) {
-                LinkageRecords.decision(c, follower, patientId, "linked", "reviewer", null,
-                        "followed linkage review " + review.id() + " of the record it was linked to", caller.id(), now);
-            }
-            replaceCandidate(c, provisional, patientId);
-            return new Linked(review, followers, removeIfUnreferenced(c, provisional) ? provisional : null);
+            LinkageRecords.decision(c, review.referralId(), patientId, "linked", "reviewer", chosen.score(), why, caller.id(), now);
+            // The record made for the referral while it waited is this person too, with whatever was linked to it or
+            // recorded against it meanwhile (the same person sent again, a correction, a measure): it merges whole.
+            return merges.merge(c, caller, review.person().patientId(), patientId, "linkage review " + review.id() + ": " + why,
+                    review.id(), Set.of(review.referralId()), now);
         });
-        audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", linked.before().referralId() + " linked by review", patientId);
-        for (String follower : linked.followers()) {
-            audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", follower + " linked by review", patientId);
-        }
-        if (linked.removedPatient() != null) {
-            audit.record(caller, AuditLog.Action.DELETE, "Patient", linked.removedPatient(), linked.removedPatient());
-        }
-        LOG.info("Linkage review {}: referral {} linked to patient {} by {}", reviewId, linked.before().referralId(), patientId,
+        LOG.info("Linkage review {}: {} referral(s) linked to patient {} by {}", reviewId, merged.referralsMoved().size(), patientId,
                 caller.id());
         return find(caller, reviewId).orElseThrow();
     }
@@ -208,6 +187,47 @@ public final class LinkageReviews {
         audit.record(caller, AuditLog.Action.UPDATE, "ServiceRequest", before.referralId() + " kept apart by review",
                 before.person().patientId());
         LOG.info("Linkage review {}: referral {} kept apart by {}", reviewId, before.referralId(), caller.id());
+        return find(caller, reviewId).orElseThrow();
+    }
+
+    /**
+     * A person kept apart who turns out to be one of the candidates after all (the GP confirms, the person says so):
+     * their record merges into the candidate's, with every referral and record on it, and the review reads as linked.
+     */
+    public Review mergeAfterAll(Caller caller, String reviewId, String patientId, String note) {
+        if (patientId == null || patientId.isBlank()) {
+            throw WaymarkException.invalid("patientId is required: the candidate this person turned out to be");
+        }
+        if (note == null || note.isBlank()) {
+            throw WaymarkException.invalid("note is required: why the earlier decision to keep them apart no longer stands");
+        }
+        PatientMerges.Merged merged = Jdbc.inTransaction(db, c -> {
+            Review review = load(c, caller, reviewId).orElseThrow(() -> notFound(reviewId));
+            if (!review.status().equals(Status.KEPT_APART.code())) {
+                throw WaymarkException.conflict(review.status().equals(Status.PENDING.code())
+                        ? "This review is still pending: link the referral instead" : "This review was already linked");
+            }
+            if (review.candidates().stream().noneMatch(k -> k.person().patientId().equals(patientId))) {
+                throw WaymarkException.unprocessable("Patient " + PatientLinker.clip(patientId, 64) + " is not a candidate of this review");
+            }
+            Instant now = clock.instant();
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_linkage_review SET status = ?, linked_patient_id = ?, "
+                    + "decided_by = ?, decided_at = ? WHERE id = ? AND status = ?")) {
+                s.setString(1, Status.LINKED.code());
+                s.setString(2, patientId);
+                s.setString(3, PatientLinker.clip(caller.id(), 64));
+                s.setTimestamp(4, Timestamp.from(now));
+                s.setString(5, reviewId);
+                s.setString(6, Status.KEPT_APART.code());
+                if (s.executeUpdate() != 1) {
+                    throw WaymarkException.conflict("This review was changed by someone else at the same moment; reload it");
+                }
+            }
+            return merges.merge(c, caller, review.person().patientId(), patientId, "linkage review " + review.id()
+                    + " reconsidered: " + PatientLinker.clip(note.strip(), 400), review.id(), Set.of(), now);
+        });
+        LOG.info("Linkage review {}: kept-apart record {} merged into {} by {}", reviewId, merged.fromPatientId(), patientId,
+                caller.id());
         return find(caller, reviewId).orElseThrow();
     }
 
@@ -234,60 +254,6 @@ public final class LinkageReviews {
                 throw WaymarkException.conflict("This review was decided by someone else at the same moment; reload it");
             }
         }
-    }
-
-    private static List<String> referralsOf(Connection c, String patientId) throws SQLException {
-        List<String> ids = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT id FROM wm_referral WHERE patient_id = ?")) {
-            s.setString(1, patientId);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    ids.add(r.getString(1));
-                }
-            }
-        }
-        return ids;
-    }
-
-    /**
-     * Other pending reviews that offered the record just linked now offer the patient it was linked to, unless they
-     * already did: the record was that person all along.
-     */
-    private static void replaceCandidate(Connection c, String replaced, String by) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("UPDATE wm_linkage_candidate SET patient_id = ? WHERE patient_id = ? "
-                + "AND review_id NOT IN (SELECT k.review_id FROM wm_linkage_candidate k WHERE k.patient_id = ?)")) {
-            s.setString(1, by);
-            s.setString(2, replaced);
-            s.setString(3, by);
-            s.executeUpdate();
-        }
-    }
-
-    /**
-     * The record created for the referral while it waited is removed once no referral points to it: keeping a copy of
-     * the person's details with nothing to show them through would only be a privacy risk.
-     */
-    private static boolean removeIfUnreferenced(Connection c, String patientId) throws SQLException {
-        // A rectification or an outcome measure recorded against the record meanwhile keeps it: both belong to it.
-        for (String table : List.of("wm_referral", "wm_patient_history", "wm_measure_response")) {
-            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM " + table + " WHERE patient_id = ? FETCH FIRST 1 ROWS ONLY")) {
-                s.setString(1, patientId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (r.next()) {
-                        return false;
-                    }
-                }
-            }
-        }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_linkage_candidate WHERE patient_id = ?")) {
-            s.setString(1, patientId);
-            s.executeUpdate();
-        }
-        try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_patient WHERE id = ?")) {
-            s.setString(1, patientId);
-            s.executeUpdate();
-        }
-        return true;
     }
 
     private Optional<Review> load(Connection c, Caller caller, String reviewId) throws SQLException {

@@ -28,6 +28,7 @@ import org.waymark.api.referral.TimeRange;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.referrals.internal.governance.GovernanceAccess;
 
 /** Demographic linkage, the review queue, transactions and the new searches, on an in-memory Derby. */
 class LinkageAndTransactionTest {
@@ -47,7 +48,9 @@ class LinkageAndTransactionTest {
         db = ReferralsDatabase.create();
         AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type);
         service = new JdbcReferralService(db, audit, Clock.systemUTC(), new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
-        reviews = new LinkageReviews(db, audit, Clock.systemUTC());
+        PatientMerges merges = new PatientMerges(db, audit,
+                GovernanceAccess.create(db, service, audit, Clock.systemUTC(), List.of()).personalData(), Clock.systemUTC());
+        reviews = new LinkageReviews(db, audit, merges, Clock.systemUTC());
     }
 
     private static NewReferral referral(String identifier, NhsNumber nhs, Demographics person) {
@@ -164,15 +167,17 @@ class LinkageAndTransactionTest {
         assertThat(service.find(GP, again.referral().id()).orElseThrow().version()).isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + interim + "'")).as("interim record removed").isZero();
         assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE referral_id = '" + again.referral().id()
-                + "' AND rule_name = 'reviewer' AND decided_by = 'sam' AND detail LIKE 'followed linkage review%'")).isEqualTo(1);
+                + "' AND rule_name = 'merge' AND decided_by = 'sam' AND detail LIKE 'linkage review " + reviewId + ": Same person'"))
+                .isEqualTo(1);
         assertThat(audited.stream().filter(a -> a.equals("sam UPDATE ServiceRequest")).count()).as("each moved referral").isEqualTo(2);
         // A review that offered the interim record now offers the patient it turned out to be, once.
         assertThat(reviews.find(WORKER, otherReview).orElseThrow().candidates())
                 .extracting(k -> k.person().patientId()).doesNotContain(interim).containsOnlyOnce(chosen);
     }
 
+    /** The interim record used to be kept when corrected meanwhile: one person left as two records. It merges now. */
     @Test
-    void anInterimRecordCorrectedMeanwhileIsKeptWhenItsReferralIsLinked() {
+    void aCorrectionOfTheInterimRecordFollowsTheLinkIntoTheChosenPersonsHistory() {
         Intake first = service.receive(GP, referral("R1", null, MARGARET));
         Intake doubtful = service.receive(GP, referral("R2", null,
                 new Demographics("Holloway", "Maggie", LocalDate.of(1944, 3, 2), "female", null)));
@@ -183,7 +188,9 @@ class LinkageAndTransactionTest {
         String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
 
         assertThat(reviews.link(WORKER, reviewId, first.referral().patientId(), null).status()).isEqualTo("linked");
-        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + interim + "'")).as("its history keeps it").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + interim + "'")).as("merged away").isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_patient_history WHERE id = 'h1' AND patient_id = '"
+                + first.referral().patientId() + "'")).as("the correction is the chosen person's history now").isEqualTo(1);
     }
 
     @Test

@@ -45,4 +45,11 @@ public final class LetterRecords implements PersonalDataContributor {
             return s.executeUpdate();
         }
     }
+
+    /** Letters are the person's: they follow the person to the record that stays. */
+    @Override
+    public int merge(Connection transaction, Merge merge) throws SQLException {
+        return PersonalDataContributor.execute(transaction, "UPDATE sheffield_letter SET patient_id = ? WHERE patient_id = ?",
+                List.of(merge.intoPatientId(), merge.fromPatientId()));
+    }
 }

@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.referrals.internal.CaseRecords;
+import org.waymark.referrals.internal.PatientMerges;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.governance.PersonalDataContributor;
@@ -130,9 +131,20 @@ public final class PersonalData {
             }
             Map<String, Object> sections = new LinkedHashMap<>();
             sections.put(own.name(), json(own.export(c, patientId, visible)));
+            // The audit trail keeps the ids it was written with: what it holds under a record merged into this one is
+            // the person's too.
+            Set<String> former = PatientMerges.formerIds(c, patientId);
             for (PersonalDataContributor contributor : others()) {
                 try {
-                    sections.put(contributor.name(), json(contributor.export(c, patientId, visible)));
+                    Map<String, List<Map<String, Object>>> rows = new LinkedHashMap<>(contributor.export(c, patientId, visible));
+                    for (String formerId : former) {
+                        contributor.export(c, formerId, Set.of()).forEach((table, more) -> rows.merge(table, more, (a, b) -> {
+                            List<Map<String, Object>> all = new ArrayList<>(a);
+                            all.addAll(b);
+                            return all;
+                        }));
+                    }
+                    sections.put(contributor.name(), json(rows));
                 } catch (SQLException | RuntimeException e) {
                     // An export that silently lacks a section would mislead the person: refuse it instead.
                     LOG.warn("Subject access export: contributor {} failed: {}", contributor.name(), e.toString());
@@ -153,6 +165,20 @@ public final class PersonalData {
         });
         LOG.info("Subject access export of patient {} by {}", patientId, caller.id());
         return export;
+    }
+
+    /**
+     * Asks every other contributor to move what it keeps under the record that goes to the one that stays, in the
+     * merge's transaction (a contributor that throws rolls the whole merge back).
+     *
+     * @return the rows moved
+     */
+    public int mergeContributions(Connection c, PersonalDataContributor.Merge merge) throws SQLException {
+        int rows = 0;
+        for (PersonalDataContributor contributor : others()) {
+            rows += contributor.merge(c, merge);
+        }
+        return rows;
     }
 
     /** Renders JDBC values as JSON-friendly ones: instants and dates as ISO text. */

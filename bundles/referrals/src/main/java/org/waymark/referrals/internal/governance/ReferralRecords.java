@@ -12,6 +12,7 @@ import java.util.Set;
 import org.waymark.api.governance.PersonalDataContributor;
 import org.waymark.referrals.internal.CaseRecords;
 import org.waymark.referrals.internal.InboundMessages;
+import org.waymark.referrals.internal.PatientMerges;
 import org.waymark.referrals.internal.SourceDocuments;
 
 /**
@@ -91,6 +92,10 @@ final class ReferralRecords implements PersonalDataContributor {
                 + " created_at, updated_at FROM wm_patient WHERE id = ?", List.of(patientId)));
         out.put("corrections", query(c, "SELECT id, version, nhs_number, nhs_verified, family, given, birth_date, gender, postcode,"
                 + " reason, changed_by, changed_at FROM wm_patient_history WHERE patient_id = ? ORDER BY changed_at", List.of(patientId)));
+        List<Object> records = recordsOf(c, patientId);
+        out.put("mergedRecords", query(c, "SELECT id, from_patient_id, into_patient_id, referrals_moved, review_id, reason, merged_by,"
+                + " merged_at FROM wm_patient_merge WHERE into_patient_id IN (" + CaseRecords.parameterMarks(records.size())
+                + ") ORDER BY merged_at", records));
         if (!referralIds.isEmpty()) {
             List<Object> ids = new ArrayList<>(referralIds);
             for (int i = PER_REFERRAL.size() - 1; i >= 0; i--) {
@@ -115,9 +120,20 @@ final class ReferralRecords implements PersonalDataContributor {
             // Reviews that named this person as a possible match for someone else's referral.
             rows += update(c, "DELETE FROM wm_linkage_candidate WHERE patient_id = ?", patient);
             rows += update(c, "DELETE FROM wm_patient_history WHERE patient_id = ?", patient);
+            List<Object> records = recordsOf(c, erasure.patientId());
+            rows += update(c, "DELETE FROM wm_patient_merge WHERE into_patient_id IN (" + CaseRecords.parameterMarks(records.size())
+                    + ")", records);
             rows += update(c, "DELETE FROM wm_patient WHERE id = ?", patient);
         }
         return rows;
+    }
+
+    /** The person's id and every id merged into it: the merge records name them all. */
+    private static List<Object> recordsOf(Connection c, String patientId) throws SQLException {
+        List<Object> records = new ArrayList<>();
+        records.add(patientId);
+        records.addAll(PatientMerges.formerIds(c, patientId));
+        return records;
     }
 
     static List<Map<String, Object>> query(Connection c, String sql, List<Object> values) throws SQLException {

@@ -25,6 +25,11 @@ public final class GovernanceAccess {
         return new GovernanceAccess(data);
     }
 
+    /** The service itself, for services built on it (a merge moves every contributor's rows through it). */
+    public PersonalData personalData() {
+        return data;
+    }
+
     public static RetentionRules rules(String years, String perArea) {
         return RetentionRules.parse(years, perArea);
     }
