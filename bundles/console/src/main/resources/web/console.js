@@ -294,7 +294,8 @@ async function showLinkage() {
 }
 
 async function loadLinkage() {
-  const { status, data } = await api('GET', '/api/linkage-reviews?status=pending&count=100');
+  const wanted = $('linkage-status').value;
+  const { status, data } = await api('GET', `/api/linkage-reviews?status=${encodeURIComponent(wanted)}&count=100`);
   if (status === 401) {
     sessionEnded();
     return;
@@ -322,8 +323,13 @@ async function loadLinkage() {
     cell(row, '').appendChild(action);
     body.appendChild(row);
   }
-  $('linkage-count').textContent = data.total === 0 ? 'Nothing is waiting for review.'
-    : `${data.total} ${data.total === 1 ? 'referral is' : 'referrals are'} waiting for review`;
+  if (wanted === 'kept-apart') {
+    $('linkage-count').textContent = data.total === 0 ? 'No one was kept apart.'
+      : `${data.total} ${data.total === 1 ? 'person was' : 'people were'} kept apart: open one to merge it if it is the same person after all`;
+  } else {
+    $('linkage-count').textContent = data.total === 0 ? 'Nothing is waiting for review.'
+      : `${data.total} ${data.total === 1 ? 'referral is' : 'referrals are'} waiting for review`;
+  }
 }
 
 async function openReview(id) {
@@ -338,6 +344,7 @@ async function openReview(id) {
   }
   showMessage('');
   state.review = data;
+  $('linkage-note').value = '';
   renderReview(data);
   $('linkage-list').hidden = true;
   $('linkage-detail').hidden = false;
@@ -361,6 +368,7 @@ function personRow(label, person, className) {
 }
 
 function renderReview(review) {
+  $('keep-apart').hidden = review.status !== 'pending';
   $('linkage-referral').textContent = `${REVIEW_REASONS[review.reason] || review.reason}. Referred for: `
     + `${review.referralReason || 'no reason given'}. Received ${new Date(review.created).toLocaleDateString('en-GB')}.`;
   const body = document.querySelector('#linkage-compare tbody');
@@ -379,11 +387,20 @@ function renderReview(review) {
     match.appendChild(detail);
     const link = document.createElement('button');
     link.type = 'button';
-    link.className = 'nhsuk-button nhsuk-button--small link-candidate';
-    link.textContent = 'Same person: link';
-    link.setAttribute('aria-label', `Link to candidate ${index + 1}, ${personName(candidate.person)}`);
-    link.addEventListener('click', () => decide({ decision: 'link', patientId: candidate.person.patientId },
-      `Linked to ${personName(candidate.person)}.`));
+    if (review.status === 'kept-apart') {
+      // Kept apart earlier: the person's whole record merges into the candidate's, referrals and all.
+      link.className = 'nhsuk-button nhsuk-button--small merge-candidate';
+      link.textContent = 'Same person after all: merge';
+      link.setAttribute('aria-label', `Merge with candidate ${index + 1}, ${personName(candidate.person)}`);
+      link.addEventListener('click', () => decide({ decision: 'merge', patientId: candidate.person.patientId },
+        `Merged with ${personName(candidate.person)}: their referrals now follow one record.`));
+    } else {
+      link.className = 'nhsuk-button nhsuk-button--small link-candidate';
+      link.textContent = 'Same person: link';
+      link.setAttribute('aria-label', `Link to candidate ${index + 1}, ${personName(candidate.person)}`);
+      link.addEventListener('click', () => decide({ decision: 'link', patientId: candidate.person.patientId },
+        `Linked to ${personName(candidate.person)}.`));
+    }
     cell(row, '').appendChild(link);
     body.appendChild(row);
   });
@@ -391,6 +408,13 @@ function renderReview(review) {
 
 async function decide(decision, done) {
   if (!state.review) return;
+  const note = $('linkage-note').value.trim();
+  if (note) decision.note = note;
+  if (decision.decision === 'merge' && !note) {
+    showMessage('Say why they are the same person after all: the reason is kept with the merge.');
+    $('linkage-note').focus();
+    return;
+  }
   const { status, data } = await api('POST', `/api/linkage-reviews/${encodeURIComponent(state.review.id)}/decision`, decision);
   if (status === 401) {
     sessionEnded();
@@ -423,6 +447,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('menu-linkage').addEventListener('click', showLinkage);
   $('keep-apart').addEventListener('click', () => decide({ decision: 'keep-apart' }, 'Kept apart as a new person.'));
   $('linkage-back').addEventListener('click', showLinkage);
+  $('linkage-status').addEventListener('change', () => { showMessage(''); loadLinkage(); });
   window.addEventListener('hashchange', () => { showMessage(''); announce(''); route(); });
   initReferral();
   initNewReferral();

@@ -3,6 +3,7 @@ package org.waymark.itests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.waymark.itests.WaymarkServer.bearer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -13,15 +14,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -219,6 +219,58 @@ class ConsoleIT {
         assertThat(browser.findElement(By.id("linkage-view")).isDisplayed()).isFalse();
 
         // Leave the browser signed out, as the other test expects to find it.
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    /** Issue 5: someone kept apart who turns out to be the candidate after all is merged, and the referral follows. */
+    @Test
+    void linkWorkerMergesAPersonKeptApartEarlier() throws Exception {
+        String token = server.demoClientToken();
+        String worker = WaymarkServer.basic("linkworker", "linkworker");
+        String knownPatient = WaymarkServer.json(postReferral(token, FhirIntakeIT.containedReferral("CONSOLE-M1",
+                FhirIntakeIT.patient(null, "Keptapart", "Nell", "1962-03-04", "S6 2BB"), "2026-02-01T09:00:00Z")))
+                .path("subject").path("reference").asText();
+        String doubtfulId = WaymarkServer.json(postReferral(token, FhirIntakeIT.containedReferral("CONSOLE-M2",
+                FhirIntakeIT.patient(null, "Keptapart", "Nell", "1962-04-03", "S6 2BB"), "2026-02-02T09:00:00Z"))).path("id").asText();
+        String reviewId = null;
+        for (JsonNode item : WaymarkServer.json(server.get("/api/linkage-reviews?count=100", "Authorization", worker)).path("items")) {
+            if (item.path("referralId").asText().equals(doubtfulId)) {
+                reviewId = item.path("id").asText();
+            }
+        }
+        assertThat(reviewId).as("the doubtful referral waits for review").isNotNull();
+        assertThat(server.postJson("/api/linkage-reviews/" + reviewId + "/decision", "{\"decision\":\"keep-apart\"}",
+                "Authorization", worker).statusCode()).isEqualTo(200);
+
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        browser.findElement(By.id("menu-linkage")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-queue")));
+        new Select(browser.findElement(By.id("linkage-status"))).selectByValue("kept-apart");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("linkage-count"), "kept apart"));
+        WebElement row = wait.until(d -> d.findElements(By.cssSelector("#linkage-queue tbody tr")).stream()
+                .filter(r -> r.getText().contains("Nell Keptapart")).findFirst().orElse(null));
+        row.findElement(By.cssSelector("button.review-button")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-detail")));
+        assertThat(browser.findElement(By.id("keep-apart")).isDisplayed()).as("already kept apart").isFalse();
+        assertNoSeriousAccessibilityProblems("a review kept apart, offering the merge");
+        WebElement candidate = browser.findElements(By.cssSelector("#linkage-compare tbody tr")).stream()
+                .filter(r -> r.getText().contains("04/03/1962")).findFirst().orElseThrow();
+
+        // The merge reverses an earlier decision, so it needs a reason.
+        candidate.findElement(By.cssSelector("button.merge-candidate")).click();
+        wait.until(d -> d.switchTo().activeElement().getAttribute("id").equals("linkage-note"));
+        browser.findElement(By.id("linkage-note")).sendKeys("The practice confirmed: one person, date typed wrongly");
+        candidate.findElement(By.cssSelector("button.merge-candidate")).click();
+
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("linkage-count"), "Merged with Nell Keptapart"));
+        assertThat(WaymarkServer.json(server.get("/fhir/ServiceRequest/" + doubtfulId, "Authorization", bearer(token)))
+                .path("subject").path("reference").asText()).isEqualTo(knownPatient);
+
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }

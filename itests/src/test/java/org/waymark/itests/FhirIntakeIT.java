@@ -414,7 +414,7 @@ class FhirIntakeIT {
 
         HttpResponse<String> wrong = server.send(server.request("/api/linkage-reviews/" + reviewId + "/decision",
                 "Authorization", worker, "Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"merge\"}")));
+                .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"combine\"}")));
         assertThat(wrong.statusCode()).isEqualTo(400);
         assertThat(wrong.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
         assertThat(server.get("/api/linkage-reviews", "Authorization", bearer(token)).statusCode()).as("GP systems").isEqualTo(403);
@@ -435,6 +435,97 @@ class FhirIntakeIT {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"decision\":\"keep-apart\"}")));
         assertThat(again.statusCode()).isEqualTo(409);
     }
+    private HttpResponse<String> postApi(String authorization, String path, String body) {
+        return server.send(server.request(path, "Authorization", authorization, "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private String reviewOf(String worker, String status, String referralId) {
+        for (JsonNode item : json(server.get("/api/linkage-reviews?status=" + status + "&count=100", "Authorization", worker)).path("items")) {
+            if (item.path("referralId").asText().equals(referralId)) {
+                return item.path("id").asText();
+            }
+        }
+        throw new AssertionError("No " + status + " review of referral " + referralId);
+    }
+
+    /** Issue 5: "merge later with the referrals following the merge", from the queue and by staff. */
+    @Test
+    void aPersonKeptApartIsMergedLaterAndEveryReferralFollows() {
+        String known = json(post(token, "/fhir/ServiceRequest", containedReferral("M-1",
+                patient(null, "Mergeley", "Rowan", "1958-06-07", "S10 1AB"), "2026-02-01T09:00:00Z"))).path("subject").path("reference").asText();
+        String knownId = known.substring("Patient/".length());
+        JsonNode doubtful = json(post(token, "/fhir/ServiceRequest", containedReferral("M-2",
+                patient(null, "Mergeley", "Rowan", "1958-07-06", "S10 1AB"), "2026-02-02T09:00:00Z")));
+        String keptApart = doubtful.path("subject").path("reference").asText();
+        String worker = basic("linkworker", "linkworker");
+        String reviewId = reviewOf(worker, "pending", doubtful.path("id").asText());
+        assertThat(postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision", "{\"decision\":\"keep-apart\",\"note\":\"Twins?\"}")
+                .statusCode()).isEqualTo(200);
+        // Sent again with the same details, the referral joins the record kept apart.
+        JsonNode again = json(post(token, "/fhir/ServiceRequest", containedReferral("M-3",
+                patient(null, "Mergeley", "Rowan", "1958-07-06", "S10 1AB"), "2026-02-03T09:00:00Z")));
+        assertThat(again.path("subject").path("reference").asText()).isEqualTo(keptApart);
+        assertThat(reviewOf(worker, "kept-apart", doubtful.path("id").asText())).isEqualTo(reviewId);
+
+        HttpResponse<String> noReason = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
+                "{\"decision\":\"merge\",\"patientId\":\"" + knownId + "\"}");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("note is required");
+        HttpResponse<String> merged = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
+                "{\"decision\":\"merge\",\"patientId\":\"" + knownId + "\",\"note\":\"GP confirmed one person\"}");
+        assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
+        assertThat(json(merged).path("status").asText()).isEqualTo("linked");
+
+        for (JsonNode referral : List.of(doubtful, again)) {
+            JsonNode now = get(token, "/fhir/ServiceRequest/" + referral.path("id").asText());
+            assertThat(now.path("subject").path("reference").asText()).as("every referral follows the merge").isEqualTo(known);
+            assertThat(now.path("meta").path("versionId").asText()).isEqualTo("2");
+        }
+        assertThat(server.get("/fhir/" + keptApart, "Authorization", bearer(token)).statusCode()).as("the record that went").isEqualTo(404);
+        JsonNode history = json(server.get("/api/patients/" + knownId + "/history", "Authorization", worker));
+        assertThat(history.path("previous").findValuesAsText("reason"))
+                .anySatisfy(reason -> assertThat(reason).startsWith("Merged from record " + keptApart.substring("Patient/".length())));
+        assertThat(json(server.get("/fhir/ServiceRequest?patient=" + known + "&_total=accurate", "Authorization", bearer(token)))
+                .path("total").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void staffMergeTwoEstablishedRecordsAndThePersonsAuditTrailReadsBoth() {
+        String admin = basic("admin", "admin");
+        String worker = basic("linkworker", "linkworker");
+        JsonNode first = json(post(token, "/fhir/ServiceRequest", containedReferral("MS-1",
+                patient(null, "Staffmerge", "Ines", "1980-01-02", "S2 3CD"), "2026-02-01T09:00:00Z")));
+        JsonNode second = json(post(token, "/fhir/ServiceRequest", containedReferral("MS-2",
+                patient(null, "Marriedname", "Ines", "1980-01-02", "S8 9EF"), "2026-02-02T09:00:00Z")));
+        String from = second.path("subject").path("reference").asText().substring("Patient/".length());
+        String into = first.path("subject").path("reference").asText().substring("Patient/".length());
+        assertThat(from).isNotEqualTo(into);
+        assertThat(server.get("/api/patients/" + from + "/audit", "Authorization", admin).statusCode()).isEqualTo(200);
+
+        assertThat(postApi(bearer(token), "/api/patients/" + from + "/merge", "{\"into\":\"" + into + "\",\"reason\":\"x\"}")
+                .statusCode()).as("GP systems do not merge").isEqualTo(403);
+        HttpResponse<String> itself = postApi(worker, "/api/patients/" + from + "/merge", "{\"into\":\"" + from + "\",\"reason\":\"x\"}");
+        assertThat(itself.statusCode()).isEqualTo(422);
+        assertThat(itself.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+        assertThat(postApi(worker, "/api/patients/" + from + "/merge", "{\"into\":\"no-such-person\",\"reason\":\"x\"}")
+                .statusCode()).isEqualTo(404);
+        assertThat(postApi(worker, "/api/patients/" + from + "/merge", "{\"into\":\"" + into + "\"}").statusCode()).isEqualTo(400);
+
+        HttpResponse<String> merged = postApi(worker, "/api/patients/" + from + "/merge",
+                "{\"into\":\"" + into + "\",\"reason\":\"Changed her name on marrying; the practice confirmed\"}");
+        assertThat(merged.statusCode()).as(merged.body()).isEqualTo(200);
+        assertThat(json(merged).path("referralsMoved").get(0).asText()).isEqualTo(second.path("id").asText());
+        assertThat(get(token, "/fhir/ServiceRequest/" + second.path("id").asText()).path("subject").path("reference").asText())
+                .isEqualTo("Patient/" + into);
+        assertThat(postApi(worker, "/api/patients/" + from + "/merge", "{\"into\":\"" + into + "\",\"reason\":\"again\"}")
+                .statusCode()).as("the record is gone").isEqualTo(404);
+
+        JsonNode trail = json(server.get("/api/patients/" + into + "/audit", "Authorization", admin));
+        assertThat(trail.findValuesAsText("resourceId")).as("entries written under the record that went").contains(from)
+                .contains(from + " merged into " + into);
+    }
+
     // ------------------------------------------------------------------ profile validation
 
     private static final String UK_CORE_SERVICE_REQUEST = "https://fhir.hl7.org.uk/StructureDefinition/UKCore-ServiceRequest";

@@ -480,6 +480,9 @@ class SecurityIT {
         String onwardId = json(onward).path("id").asText();
         String review = unverifiedReferralReview(demoToken);
         assertThat(patient).isNotBlank();
+        // Another person of the same area, for the merge route: only the data scope may refuse an outsider.
+        String otherPatient = json(server.get("/api/linkage-reviews/" + review, "Authorization", WORKER)).path("person").path("patientId").asText();
+        assertThat(otherPatient).isNotBlank().isNotEqualTo(patient);
 
         Map<String, Caller> callers = new LinkedHashMap<>();
         callers.put("link worker", new Caller(WORKER, Set.of("link-worker")));
@@ -552,7 +555,8 @@ class SecurityIT {
                 Map.entry("PUT /api/outcome-measures/{id}/licence", "{\"area\":\"sheffield\",\"licence\":\"probe\"}"),
                 Map.entry("POST /api/digital-skills/referrals/{id}/assessments", "{\"answers\":{\"foundation-device\":\"yes\"}}"),
                 Map.entry("POST /api/digital-skills/referrals/{id}/plan/goals/{goalId}", "{\"achieved\":true}"),
-                Map.entry("PUT /api/patients/{id}/demographics", "{\"reason\":\"probe\",\"family\":\"Probe\"}"));
+                Map.entry("PUT /api/patients/{id}/demographics", "{\"reason\":\"probe\",\"family\":\"Probe\"}"),
+                Map.entry("POST /api/patients/{id}/merge", "{\"into\":\"" + otherPatient + "\",\"reason\":\"probe\"}"));
         // Area-scoped routes that name the area in the query rather than the path.
         Map<String, String> queries = Map.of("PUT /api/reason-lists/{name}", "?area=sheffield",
                 "GET /api/outcome-measures", "?area=sheffield",

@@ -161,7 +161,7 @@ public final class LinkageReviews {
                             + " is not a candidate of this review"));
             Instant now = clock.instant();
             String why = note == null || note.isBlank() ? chosen.detail() : PatientLinker.clip(note.strip(), 500);
-            close(c, review.id(), Status.LINKED, patientId, caller, now);
+            decide(c, review.id(), Status.PENDING, Status.LINKED, patientId, caller, now);
             LinkageRecords.decision(c, review.referralId(), patientId, "linked", "reviewer", chosen.score(), why, caller.id(), now);
             // The record made for the referral while it waited is this person too, with whatever was linked to it or
             // recorded against it meanwhile (the same person sent again, a correction, a measure): it merges whole.
@@ -178,7 +178,7 @@ public final class LinkageReviews {
         Review before = Jdbc.inTransaction(db, c -> {
             Review review = pending(c, caller, reviewId);
             Instant now = clock.instant();
-            close(c, review.id(), Status.KEPT_APART, null, caller, now);
+            decide(c, review.id(), Status.PENDING, Status.KEPT_APART, null, caller, now);
             LinkageRecords.decision(c, review.referralId(), review.person().patientId(), "kept-apart", "reviewer", null,
                     note == null || note.isBlank() ? "not the same person as any candidate" : PatientLinker.clip(note.strip(), 500),
                     caller.id(), now);
@@ -211,18 +211,7 @@ public final class LinkageReviews {
                 throw WaymarkException.unprocessable("Patient " + PatientLinker.clip(patientId, 64) + " is not a candidate of this review");
             }
             Instant now = clock.instant();
-            try (PreparedStatement s = c.prepareStatement("UPDATE wm_linkage_review SET status = ?, linked_patient_id = ?, "
-                    + "decided_by = ?, decided_at = ? WHERE id = ? AND status = ?")) {
-                s.setString(1, Status.LINKED.code());
-                s.setString(2, patientId);
-                s.setString(3, PatientLinker.clip(caller.id(), 64));
-                s.setTimestamp(4, Timestamp.from(now));
-                s.setString(5, reviewId);
-                s.setString(6, Status.KEPT_APART.code());
-                if (s.executeUpdate() != 1) {
-                    throw WaymarkException.conflict("This review was changed by someone else at the same moment; reload it");
-                }
-            }
+            decide(c, reviewId, Status.KEPT_APART, Status.LINKED, patientId, caller, now);
             return merges.merge(c, caller, review.person().patientId(), patientId, "linkage review " + review.id()
                     + " reconsidered: " + PatientLinker.clip(note.strip(), 400), review.id(), Set.of(), now);
         });
@@ -239,8 +228,9 @@ public final class LinkageReviews {
         return review;
     }
 
-    private static void close(Connection c, String reviewId, Status status, String linkedPatient, Caller caller, Instant now)
-            throws SQLException {
+    /** Records a decision on a review still in the state the decider saw; two deciders at once: the first stands. */
+    private static void decide(Connection c, String reviewId, Status seen, Status status, String linkedPatient, Caller caller,
+                               Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE wm_linkage_review SET status = ?, linked_patient_id = ?, "
                 + "decided_by = ?, decided_at = ? WHERE id = ? AND status = ?")) {
             s.setString(1, status.code());
@@ -248,9 +238,8 @@ public final class LinkageReviews {
             s.setString(3, PatientLinker.clip(caller.id(), 64));
             s.setTimestamp(4, Timestamp.from(now));
             s.setString(5, reviewId);
-            s.setString(6, Status.PENDING.code());
+            s.setString(6, seen.code());
             if (s.executeUpdate() != 1) {
-                // Two reviewers at the same moment: the first decision stands.
                 throw WaymarkException.conflict("This review was decided by someone else at the same moment; reload it");
             }
         }

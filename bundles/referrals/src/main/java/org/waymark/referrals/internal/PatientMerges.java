@@ -78,9 +78,6 @@ public final class PatientMerges {
         if (reason == null || reason.isBlank()) {
             throw WaymarkException.invalid("reason is required: why these are one person (kept with the merge)");
         }
-        if (fromPatientId.equals(intoPatientId.strip())) {
-            throw WaymarkException.unprocessable("A record cannot be merged into itself");
-        }
         Merged merged = Jdbc.inTransaction(db, c -> merge(c, caller, fromPatientId, intoPatientId.strip(), reason.strip(), null,
                 Set.of(), clock.instant()));
         LOG.info("Patient {} merged into {} by {}: {} referral(s) moved", merged.fromPatientId(), merged.intoPatientId(),
@@ -96,20 +93,25 @@ public final class PatientMerges {
      */
     Merged merge(Connection c, Caller caller, String from, String into, String reason, String reviewId,
                  Set<String> alreadyDecided, Instant now) throws SQLException {
-        // Both rows are locked first, so an intake or a correction of either person waits for the merge to finish.
+        // Scope before anything else: an outsider learns nothing, not even that the two ids are the same.
+        if (!reachable(c, caller, from)) {
+            throw notFound(from);
+        }
+        if (from.equals(into)) {
+            throw WaymarkException.unprocessable("A record cannot be merged into itself");
+        }
+        if (!reachable(c, caller, into)) {
+            throw notFound(into);
+        }
+        // Both rows are locked before the referrals are read, so an intake or a correction of either person waits for
+        // the merge to finish and every referral of the record that goes moves with it.
         PatientRow stays = lock(c, into, now).orElseThrow(() -> notFound(into));
         PatientRow goes = lock(c, from, now).orElseThrow(() -> notFound(from));
         List<String[]> referrals = referralAreas(c, from);
         List<String> outside = referrals.stream().map(r -> r[1]).filter(area -> !caller.mayAccessArea(area)).distinct().toList();
         if (!outside.isEmpty()) {
-            throw WaymarkException.forbidden("This person has referrals in areas you do not work in (" + String.join(", ", outside)
+            throw WaymarkException.forbidden("This person also has referrals in areas you do not work in (" + String.join(", ", outside)
                     + "); an admin of every area concerned must merge them");
-        }
-        if (referrals.isEmpty() && !reachable(c, caller, from)) {
-            throw notFound(from);
-        }
-        if (!reachable(c, caller, into)) {
-            throw notFound(into);
         }
         if (goes.verified() && stays.verified() && !goes.nhsNumber().equals(stays.nhsNumber())) {
             throw WaymarkException.unprocessable("The two records have different verified NHS numbers, so they are two people; "

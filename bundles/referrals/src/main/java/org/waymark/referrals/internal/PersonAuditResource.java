@@ -1,5 +1,7 @@
 package org.waymark.referrals.internal;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import javax.annotation.security.RolesAllowed;
@@ -30,12 +32,15 @@ public final class PersonAuditResource {
     private final ReferralService referrals;
     private final AuditTrail trail;
     private final AuditLog audit;
+    private final PatientMerges merges;
 
     @Activate
-    public PersonAuditResource(@Reference ReferralService referrals, @Reference AuditTrail trail, @Reference AuditLog audit) {
+    public PersonAuditResource(@Reference ReferralService referrals, @Reference AuditTrail trail, @Reference AuditLog audit,
+                               @Reference PatientMerges merges) {
         this.referrals = referrals;
         this.trail = trail;
         this.audit = audit;
+        this.merges = merges;
     }
 
     @GET
@@ -44,8 +49,13 @@ public final class PersonAuditResource {
         Caller caller = CaseRecordsResource.caller(security);
         referrals.findPatient(caller, patientId)
                 .orElseThrow(() -> WaymarkException.notFound("No person " + PatientLinker.clip(patientId, 64) + " in your areas"));
-        List<AuditTrail.Entry> entries = trail.forPatient(patientId, Set.of(), LIMIT);
+        // Entries keep the id they were written with: a record merged into this one holds part of the person's trail.
+        List<AuditTrail.Entry> entries = new ArrayList<>(trail.forPatient(patientId, Set.of(), LIMIT));
+        for (String former : merges.formerIds(patientId)) {
+            entries.addAll(trail.forPatient(former, Set.of(), LIMIT));
+        }
+        entries.sort(Comparator.comparingLong(AuditTrail.Entry::id).reversed());
         audit.record(caller, AuditLog.Action.READ, "AuditTrail", patientId, patientId);
-        return entries;
+        return entries.size() > LIMIT ? List.copyOf(entries.subList(0, LIMIT)) : entries;
     }
 }

@@ -202,8 +202,16 @@ class PatientMergesTest {
         assertThatThrownBy(() -> merges.merge(WORKER, from, elsewhere.referral().patientId(), "x"))
                 .as("the record that stays must be one of the caller's people")
                 .satisfies(e -> assertThat(kindOf(e)).isEqualTo(WaymarkException.Kind.NOT_FOUND));
-        assertThatThrownBy(() -> merges.merge(WORKER, elsewhere.referral().patientId(), into, "x"))
-                .satisfies(e -> assertThat(kindOf(e)).isEqualTo(WaymarkException.Kind.FORBIDDEN));
+        assertThatThrownBy(() -> merges.merge(WORKER, elsewhere.referral().patientId(), elsewhere.referral().patientId(), "x"))
+                .as("an outsider learns nothing, not even that the ids are the same")
+                .satisfies(e -> assertThat(kindOf(e)).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+        NhsNumber nhs = NhsNumber.parse("9990010005").orElseThrow();
+        String both = receive(GP, "R4", nhs, SUSAN).referral().patientId();
+        assertThat(receive(GP_ISLINGTON, "R5", nhs, SUSAN).referral().patientId()).isEqualTo(both);
+        assertThatThrownBy(() -> merges.merge(WORKER, both, into, "x"))
+                .as("a person with referrals in another area too")
+                .satisfies(e -> assertThat(kindOf(e)).isEqualTo(WaymarkException.Kind.FORBIDDEN))
+                .hasMessageContaining("islington");
 
         plugin.fail = true;
         assertThatThrownBy(() -> merges.merge(WORKER, from, into, "Same person"));

@@ -27,8 +27,6 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.waymark.referrals.internal.CaseRecords;
-import org.waymark.referrals.internal.PatientMerges;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.governance.PersonalDataContributor;
@@ -37,6 +35,8 @@ import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.referrals.internal.CaseRecords;
+import org.waymark.referrals.internal.PatientMerges;
 
 /**
  * Subject access export and retention over every {@link PersonalDataContributor}: the referrals bundle owns the person
