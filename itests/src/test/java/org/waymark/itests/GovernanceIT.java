@@ -7,6 +7,7 @@ import static org.waymark.itests.WaymarkServer.bearer;
 import static org.waymark.itests.WaymarkServer.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -61,6 +62,9 @@ class GovernanceIT {
         assertThat(server.postJson("/api/referrals/" + referralId + "/notes", "{\"text\":\"Would like a gardening group\"}",
                 "Authorization", WORKER).statusCode()).isEqualTo(201);
         server.admin("set-contact", "person", patientId, "--email", "margaret@example.org");
+        String assessmentId = assessDigitalSkills(referralId, WORKER);
+        assertThat(server.postJson("/api/digital-skills/referrals/" + referralId + "/self-assessment-links", "{}",
+                "Authorization", WORKER).statusCode()).isEqualTo(201);
 
         HttpResponse<String> export = server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN);
         assertThat(export.statusCode()).isEqualTo(200);
@@ -68,13 +72,21 @@ class GovernanceIT {
         JsonNode body = json(export);
         assertThat(body.path("format").asText()).isEqualTo("waymark-subject-access-export/1");
         JsonNode sections = body.path("sections");
-        assertThat(sections.fieldNames()).toIterable().contains("referrals", "notifications", "directory", "audit");
+        assertThat(sections.fieldNames()).toIterable().contains("referrals", "notifications", "directory", "audit", "digital-skills");
         assertThat(sections.at("/referrals/person/0/family").asText()).isEqualTo("Holloway");
         assertThat(sections.at("/referrals/referrals/0/id").asText()).isEqualTo(referralId);
         assertThat(sections.at("/referrals/notes/0/text").asText()).isEqualTo("Would like a gardening group");
         assertThat(sections.at("/notifications/contactAddresses/0/address").asText()).isEqualTo("margaret@example.org");
         assertThat(sections.path("directory").has("onwardReferrals")).isTrue();
         assertThat(sections.at("/audit/entries")).as("who read the record").isNotEmpty();
+        JsonNode skills = sections.path("digital-skills");
+        assertThat(skills.at("/assessments/0/id").asText()).isEqualTo(assessmentId);
+        assertThat(skills.at("/assessments/0/response").asText()).as("the answers as given, as text").contains("QuestionnaireResponse");
+        assertThat(skills.path("assessmentScores")).isNotEmpty()
+                .allSatisfy(score -> assertThat(score.path("assessment_id").asText()).isEqualTo(assessmentId));
+        assertThat(skills.path("selfAssessmentLinks")).singleElement()
+                .satisfies(link -> assertThat(link.has("token_digest")).as("the link's digest is a credential").isFalse());
+        assertThat(skills.at("/equality/0/ethnicity").asText()).isEqualTo("white");
 
         assertThat(server.get("/api/patients/" + patientId + "/export", "Authorization", WORKER).statusCode()).isEqualTo(403);
         assertThat(server.get("/api/patients/" + patientId + "/export").statusCode()).isEqualTo(401);
@@ -159,6 +171,10 @@ class GovernanceIT {
         assertThat(intact.path("intact").asBoolean()).isTrue();
         assertThat(intact.path("checkedRows").asLong()).isGreaterThan(10);
         String lindqvist = demoPatient("9990019002");
+        // Digital skills work on the closed referral, to be erased with it (the equality answer with the person).
+        String lindqvistReferral = json(server.get("/api/patients/" + lindqvist + "/export", "Authorization", ADMIN))
+                .path("referralIds").get(0).asText();
+        assessDigitalSkills(lindqvistReferral, ADMIN);
 
         // Someone with access to the database rewrites who read a record, and makes the closed demo referrals old.
         String tamper = "UPDATE wm_audit SET actor = 'nobody' WHERE chain_seq = 5";
@@ -174,6 +190,7 @@ class GovernanceIT {
             postgres.sql("waymark", tamper);
             postgres.sql("waymark", age.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
             postgres.sql("waymark", oldJobs.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
+            assertThat(Integer.parseInt(postgres.sql("waymark", digitalSkillsRows(lindqvist)))).isPositive();
             assertThat(jobIds("done")).contains(OLD_DONE_JOB);
             server.restart();
         } else {
@@ -183,6 +200,7 @@ class GovernanceIT {
                 assertThat(s.executeUpdate(tamper)).isEqualTo(1);
                 assertThat(s.executeUpdate(age)).isEqualTo(2);
                 assertThat(s.executeUpdate(oldJobs)).isEqualTo(2);
+                assertThat(count(s, digitalSkillsRows(lindqvist))).isPositive();
             } finally {
                 try {
                     DriverManager.getConnection("jdbc:derby:" + server.dataDir().resolve("db") + ";shutdown=true");
@@ -209,6 +227,54 @@ class GovernanceIT {
         org.awaitility.Awaitility.await("the finished job of 2010 deleted after the restart").atMost(java.time.Duration.ofSeconds(60))
                 .until(() -> !jobIds("done").contains(OLD_DONE_JOB));
         assertThat(jobIds("dead")).as("the dead-letter list is kept for an admin").contains(OLD_DEAD_JOB);
+
+        // No export can show rows left behind once the person is gone: read the tables (on Derby, with the node stopped).
+        if (PostgresServer.selected()) {
+            assertThat(Integer.parseInt(server.ownPostgres().orElseThrow().sql("waymark", digitalSkillsRows(lindqvist))))
+                    .as("digital skills rows of the erased person").isZero();
+        } else {
+            server.stop();
+            String url = "jdbc:derby:" + server.dataDir().resolve("db") + ";bootPassword=" + DB_KEY;
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                assertThat(count(s, digitalSkillsRows(lindqvist))).as("digital skills rows of the erased person").isZero();
+            } finally {
+                try {
+                    DriverManager.getConnection("jdbc:derby:" + server.dataDir().resolve("db") + ";shutdown=true");
+                } catch (SQLException shutDown) {
+                    // Derby reports a clean shutdown as an exception (08006)
+                }
+            }
+        }
+    }
+
+    /** Records a digital skills assessment (every statement "with some help") and an equality answer; answers its id. */
+    private static String assessDigitalSkills(String referralId, String authorization) {
+        ObjectNode answers = WaymarkServer.objectMapper().createObjectNode();
+        json(server.get("/api/digital-skills/framework", "Authorization", authorization)).path("areas")
+                .forEach(area -> area.path("statements").forEach(statement -> answers.put(statement.path("code").asText(), "help")));
+        HttpResponse<String> assessed = server.postJson("/api/digital-skills/referrals/" + referralId + "/assessments",
+                "{\"answers\":" + answers + "}", "Authorization", authorization);
+        assertThat(assessed.statusCode()).as(assessed.body()).isEqualTo(201);
+        HttpResponse<String> equality = server.send(server.request("/api/digital-skills/referrals/" + referralId + "/equality",
+                "Authorization", authorization, "Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"ethnicity\":\"white\"}")));
+        assertThat(equality.statusCode()).as(equality.body()).isEqualTo(200);
+        return json(assessed).path("id").asText();
+    }
+
+    /** One count of every row the digital skills tables hold about the person (scores go with their assessments). */
+    private static String digitalSkillsRows(String patientId) {
+        String where = " WHERE patient_id = '" + patientId + "'";
+        return "SELECT SUM(n) FROM (" + java.util.stream.Stream.of("ds_assessment", "ds_plan", "ds_follow_up", "ds_link", "ds_equality")
+                .map(table -> "SELECT COUNT(*) AS n FROM " + table + where).collect(java.util.stream.Collectors.joining(" UNION ALL "))
+                + ") AS rows_about_the_person";
+    }
+
+    private static int count(Statement s, String sql) throws SQLException {
+        try (java.sql.ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getInt(1);
+        }
     }
 
     private static java.util.List<String> jobIds(String state) {

@@ -1,0 +1,94 @@
+package org.waymark.digitalskills.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Component;
+import org.waymark.api.governance.PersonalDataContributor;
+
+/**
+ * The digital skills part of a person's data: their assessments (as answered, with the scores), inclusion plans,
+ * follow-ups and self-assessment links, all kept per referral, and the equality-monitoring answer (their ethnic
+ * group, special-category data), kept per person. The link's token digest is a credential, not data about the
+ * person, and is left out of the export.
+ */
+@Component(service = PersonalDataContributor.class)
+public final class DigitalSkillsPersonalData implements PersonalDataContributor {
+
+    @Override
+    public String name() {
+        return "digital-skills";
+    }
+
+    @Override
+    public Map<String, List<Map<String, Object>>> export(Connection c, String patientId, Set<String> referralIds) throws SQLException {
+        Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
+        // Only the given referrals: the caller may not see the person's referrals in other areas.
+        Selection referrals = new Selection(referralIds, null);
+        out.put("assessments", PersonalDataContributor.select(c, "SELECT id, referral_id, patient_id, area, mode, taken_by, taken_at,"
+                + " overall, response FROM ds_assessment WHERE " + referrals.where() + " ORDER BY taken_at, id", referrals.values()));
+        out.put("assessmentScores", PersonalDataContributor.select(c, "SELECT s.assessment_id, s.skill_area, s.score, s.level"
+                + " FROM ds_assessment_score s JOIN ds_assessment a ON a.id = s.assessment_id WHERE s.assessment_id IN"
+                + " (SELECT id FROM ds_assessment WHERE " + referrals.where() + ") ORDER BY a.taken_at, s.assessment_id, s.skill_area",
+                referrals.values()));
+        out.put("plans", PersonalDataContributor.select(c, "SELECT referral_id, patient_id, area, doc, version, agreed_on, agreed_by,"
+                + " updated_at, updated_by FROM ds_plan WHERE " + referrals.where() + " ORDER BY agreed_on, referral_id", referrals.values()));
+        out.put("followUps", PersonalDataContributor.select(c, "SELECT id, referral_id, patient_id, area, seq, label, due_on, worker,"
+                + " status, assessment_id, done_at, reminded_at FROM ds_follow_up WHERE " + referrals.where()
+                + " ORDER BY referral_id, seq", referrals.values()));
+        out.put("selfAssessmentLinks", PersonalDataContributor.select(c, "SELECT referral_id, patient_id, area, created_by, created_at,"
+                + " expires_at, used_at FROM ds_link WHERE " + referrals.where() + " ORDER BY created_at", referrals.values()));
+        out.put("equality", PersonalDataContributor.select(c, "SELECT patient_id, ethnicity, updated_at, updated_by FROM ds_equality"
+                + " WHERE patient_id = ?", List.of(patientId)));
+        return out;
+    }
+
+    @Override
+    public int erase(Connection c, Erasure erasure) throws SQLException {
+        // For the whole person, rows of their referrals erased before this contributor existed go too.
+        Selection rows = new Selection(erasure.referralIds(), erasure.wholePerson() ? erasure.patientId() : null);
+        int erased = 0;
+        // Scores before their assessments (a foreign key); follow-ups name an assessment too, so they go first as well.
+        erased += PersonalDataContributor.execute(c, "DELETE FROM ds_assessment_score WHERE assessment_id IN"
+                + " (SELECT id FROM ds_assessment WHERE " + rows.where() + ")", rows.values());
+        erased += PersonalDataContributor.execute(c, "DELETE FROM ds_follow_up WHERE " + rows.where(), rows.values());
+        erased += PersonalDataContributor.execute(c, "DELETE FROM ds_assessment WHERE " + rows.where(), rows.values());
+        erased += PersonalDataContributor.execute(c, "DELETE FROM ds_plan WHERE " + rows.where(), rows.values());
+        erased += PersonalDataContributor.execute(c, "DELETE FROM ds_link WHERE " + rows.where(), rows.values());
+        if (erasure.wholePerson()) {
+            // Equality answers are the person's, not a referral's: they stay while another referral of theirs remains.
+            erased += PersonalDataContributor.execute(c, "DELETE FROM ds_equality WHERE patient_id = ?", List.of(erasure.patientId()));
+        }
+        return erased;
+    }
+
+    /** Rows of the given referrals, and of the person too when patientId is given; {@code 1 = 0} when neither. */
+    private record Selection(String where, List<Object> values) {
+        Selection(Set<String> referralIds, String patientId) {
+            this(where(referralIds, patientId), values(referralIds, patientId));
+        }
+
+        private static String where(Set<String> referralIds, String patientId) {
+            List<String> conditions = new ArrayList<>();
+            if (!referralIds.isEmpty()) {
+                conditions.add("referral_id IN (" + "?,".repeat(referralIds.size() - 1) + "?)");
+            }
+            if (patientId != null) {
+                conditions.add("patient_id = ?");
+            }
+            return conditions.isEmpty() ? "1 = 0" : "(" + String.join(" OR ", conditions) + ")";
+        }
+
+        private static List<Object> values(Set<String> referralIds, String patientId) {
+            List<Object> values = new ArrayList<>(referralIds);
+            if (patientId != null) {
+                values.add(patientId);
+            }
+            return values;
+        }
+    }
+}
