@@ -66,6 +66,26 @@ public final class DigitalSkillsPersonalData implements PersonalDataContributor 
         return erased;
     }
 
+    /**
+     * The rows name the person as well as the referral, so they follow the person to the record that stays; of two
+     * equality answers (one per record), the more recent one stands, as it would had the person answered again.
+     */
+    @Override
+    public int merge(Connection c, Merge merge) throws SQLException {
+        List<Object> ids = List.of(merge.intoPatientId(), merge.fromPatientId());
+        int moved = 0;
+        for (String table : List.of("ds_assessment", "ds_plan", "ds_follow_up", "ds_link")) {
+            moved += PersonalDataContributor.execute(c, "UPDATE " + table + " SET patient_id = ? WHERE patient_id = ?", ids);
+        }
+        // Whichever answer is older goes (ties keep the stayer's), then the survivor, if it was the other's, moves.
+        moved += PersonalDataContributor.execute(c, "DELETE FROM ds_equality WHERE patient_id = ? AND EXISTS (SELECT 1 FROM ds_equality n "
+                + "WHERE n.patient_id = ? AND n.updated_at > ds_equality.updated_at)", ids);
+        moved += PersonalDataContributor.execute(c, "DELETE FROM ds_equality WHERE patient_id = ? AND EXISTS (SELECT 1 FROM ds_equality n "
+                + "WHERE n.patient_id = ?)", List.of(merge.fromPatientId(), merge.intoPatientId()));
+        moved += PersonalDataContributor.execute(c, "UPDATE ds_equality SET patient_id = ? WHERE patient_id = ?", ids);
+        return moved;
+    }
+
     /** Rows of the given referrals, and of the person too when patientId is given; {@code 1 = 0} when neither. */
     private record Selection(String where, List<Object> values) {
         Selection(Set<String> referralIds, String patientId) {

@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.governance.PersonalDataContributor.Erasure;
+import org.waymark.api.governance.PersonalDataContributor.Merge;
 import org.waymark.platform.db.Jdbc;
 import org.waymark.platform.testing.TestDatabase;
 
@@ -122,6 +123,33 @@ class DigitalSkillsPersonalDataTest {
         insert(c, "INSERT INTO ds_link (token_digest, referral_id, patient_id, area, created_by, created_at, expires_at)"
                 + " VALUES (?, ?, ?, ?, 'linkworker', ?, ?)", "digest-" + referralId, referralId, patientId, area, Timestamp.from(AT),
                 Timestamp.from(AT.plusSeconds(14 * 86400)));
+    }
+
+    @Test
+    void aMergeMovesEveryRowToTheRecordThatStaysAndTheNewerEqualityAnswerStands() throws Exception {
+        Jdbc.inTransaction(db, c -> {
+            insert(c, "UPDATE ds_equality SET updated_at = ?, ethnicity = 'asian' WHERE patient_id = 'pa'", Timestamp.from(AT.plusSeconds(60)));
+            return null;
+        });
+
+        int moved = Jdbc.inTransaction(db, c -> data.merge(c, new Merge("pa", "pb")));
+
+        assertThat(count("SELECT COUNT(*) FROM ds_assessment WHERE patient_id = 'pa'") + count("SELECT COUNT(*) FROM ds_plan WHERE patient_id = 'pa'")
+                + count("SELECT COUNT(*) FROM ds_follow_up WHERE patient_id = 'pa'") + count("SELECT COUNT(*) FROM ds_link WHERE patient_id = 'pa'")
+                + count("SELECT COUNT(*) FROM ds_equality WHERE patient_id = 'pa'")).as("nothing left under the record that went").isZero();
+        assertThat(count("SELECT COUNT(*) FROM ds_assessment WHERE patient_id = 'pb'")).isEqualTo(3);
+        assertThat(count("SELECT COUNT(*) FROM ds_equality WHERE patient_id = 'pb' AND ethnicity = 'asian'")).as("the newer answer").isEqualTo(1);
+        assertThat(moved).isEqualTo(2 * 4 + 2);
+
+        // The other way round, the stayer's newer answer stands and the older one goes.
+        Jdbc.inTransaction(db, c -> {
+            equality(c, "pc", "black");
+            referral(c, "rc1", "pc", "sheffield");
+            return null;
+        });
+        Jdbc.inTransaction(db, c -> data.merge(c, new Merge("pc", "pb")));
+        assertThat(count("SELECT COUNT(*) FROM ds_equality")).isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM ds_equality WHERE patient_id = 'pb' AND ethnicity = 'asian'")).isEqualTo(1);
     }
 
     private static void equality(Connection c, String patientId, String ethnicity) throws SQLException {
