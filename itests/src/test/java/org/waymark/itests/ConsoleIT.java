@@ -189,13 +189,7 @@ class ConsoleIT {
         String doubtfulId = WaymarkServer.json(postReferral(token, FhirIntakeIT.containedReferral("CONSOLE-L2",
                 FhirIntakeIT.patient(null, "Reviewson", "Tess", "1966-08-07", "S7 1AA"), "2026-02-02T09:00:00Z"))).path("id").asText();
 
-        browser.manage().deleteAllCookies();
-        browser.get(server.baseUrl() + "/console/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        signIn("linkworker", "linkworker");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
-        browser.findElement(By.id("menu-linkage")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-queue")));
+        openLinkageReviewAsLinkWorker();
         WebElement row = wait.until(d -> d.findElements(By.cssSelector("#linkage-queue tbody tr")).stream()
                 .filter(r -> r.getText().contains("Tess Reviewson")).findFirst().orElse(null));
         assertThat(row.getText()).contains("07/08/1966").contains("match someone only in part");
@@ -243,13 +237,7 @@ class ConsoleIT {
         assertThat(server.postJson("/api/linkage-reviews/" + reviewId + "/decision", "{\"decision\":\"keep-apart\"}",
                 "Authorization", worker).statusCode()).isEqualTo(200);
 
-        browser.manage().deleteAllCookies();
-        browser.get(server.baseUrl() + "/console/");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
-        signIn("linkworker", "linkworker");
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
-        browser.findElement(By.id("menu-linkage")).click();
-        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-queue")));
+        openLinkageReviewAsLinkWorker();
         new Select(browser.findElement(By.id("linkage-status"))).selectByValue("kept-apart");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("linkage-count"), "kept apart"));
         WebElement row = wait.until(d -> d.findElements(By.cssSelector("#linkage-queue tbody tr")).stream()
@@ -518,6 +506,17 @@ class ConsoleIT {
         JsonNode bundle = WaymarkServer.json(server.get("/fhir/Task?focus=ServiceRequest/" + referralId, "Authorization", bearer(token)));
         assertThat(bundle.path("total").asInt()).isEqualTo(1);
         return bundle.path("entry").get(0).path("resource");
+    }
+
+    /** A fresh session of the demo link worker, on the linkage review page. */
+    private static void openLinkageReviewAsLinkWorker() {
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
+        browser.findElement(By.id("menu-linkage")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("linkage-queue")));
     }
 
     private static HttpResponse<String> postReferral(String token, String body) {
