@@ -502,6 +502,17 @@ class FhirIntakeIT {
         String into = first.path("subject").path("reference").asText().substring("Patient/".length());
         assertThat(from).isNotEqualTo(into);
         assertThat(server.get("/api/patients/" + from + "/audit", "Authorization", admin).statusCode()).isEqualTo(200);
+        com.fasterxml.jackson.databind.node.ObjectNode answers = WaymarkServer.objectMapper().createObjectNode();
+        json(server.get("/api/digital-skills/framework", "Authorization", worker)).path("areas")
+                .forEach(area -> area.path("statements").forEach(statement -> answers.put(statement.path("code").asText(), "help")));
+        HttpResponse<String> assessed = postApi(worker, "/api/digital-skills/referrals/" + second.path("id").asText() + "/assessments",
+                "{\"answers\":" + answers + "}");
+        assertThat(assessed.statusCode()).as(assessed.body()).isEqualTo(201);
+        String assessment = json(assessed).path("id").asText();
+        // Found probing: a field named again after the others answered 500.
+        HttpResponse<String> twice = postApi(worker, "/api/patients/" + from + "/merge",
+                "{\"into\":\"" + into + "\",\"reason\":\"x\",\"into\":\"" + from + "\"}");
+        assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
 
         assertThat(postApi(bearer(token), "/api/patients/" + from + "/merge", "{\"into\":\"" + into + "\",\"reason\":\"x\"}")
                 .statusCode()).as("GP systems do not merge").isEqualTo(403);
@@ -520,6 +531,11 @@ class FhirIntakeIT {
                 .isEqualTo("Patient/" + into);
         assertThat(postApi(worker, "/api/patients/" + from + "/merge", "{\"into\":\"" + into + "\",\"reason\":\"again\"}")
                 .statusCode()).as("the record is gone").isEqualTo(404);
+
+        // Found probing: the assessment, served as FHIR, still named the removed Patient.
+        JsonNode response = json(server.get("/fhir/QuestionnaireResponse/" + assessment, "Authorization", worker));
+        assertThat(response.path("subject").path("reference").asText()).isEqualTo("Patient/" + into);
+        assertThat(response.path("meta").path("versionId").asText()).isEqualTo("2");
 
         JsonNode trail = json(server.get("/api/patients/" + into + "/audit", "Authorization", admin));
         assertThat(trail.findValuesAsText("resourceId")).as("entries written under the record that went").contains(from)

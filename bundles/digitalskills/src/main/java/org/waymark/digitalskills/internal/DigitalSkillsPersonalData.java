@@ -1,7 +1,12 @@
 package org.waymark.digitalskills.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,7 +78,7 @@ public final class DigitalSkillsPersonalData implements PersonalDataContributor 
     @Override
     public int merge(Connection c, Merge merge) throws SQLException {
         List<Object> ids = List.of(merge.intoPatientId(), merge.fromPatientId());
-        int moved = 0;
+        int moved = renameInResponses(c, merge);
         for (String table : List.of("ds_assessment", "ds_plan", "ds_follow_up", "ds_link")) {
             moved += PersonalDataContributor.execute(c, "UPDATE " + table + " SET patient_id = ? WHERE patient_id = ?", ids);
         }
@@ -84,6 +89,40 @@ public final class DigitalSkillsPersonalData implements PersonalDataContributor 
                 + "WHERE n.patient_id = ?)", List.of(merge.fromPatientId(), merge.intoPatientId()));
         moved += PersonalDataContributor.execute(c, "UPDATE ds_equality SET patient_id = ? WHERE patient_id = ?", ids);
         return moved;
+    }
+
+    /**
+     * The assessments are served as FHIR QuestionnaireResponses as they were stored, and those name the Patient (its
+     * subject, and a self-assessment's author and source): they name the record that stays from now on, as a new
+     * version, as the moved ServiceRequests do (found probing: they still named the removed Patient).
+     */
+    private static int renameInResponses(Connection c, Merge merge) throws SQLException {
+        String was = "Patient/" + merge.fromPatientId();
+        String now = Instant.now().toString();
+        List<String[]> changed = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, response FROM ds_assessment WHERE patient_id = ?")) {
+            s.setString(1, merge.fromPatientId());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ObjectNode response = (ObjectNode) FhirJson.MAPPER.readTree(r.getString(2));
+                    for (String field : List.of("subject", "author", "source")) {
+                        if (response.path(field).path("reference").asText().equals(was)) {
+                            ((ObjectNode) response.get(field)).put("reference", "Patient/" + merge.intoPatientId());
+                        }
+                    }
+                    ObjectNode meta = response.with("meta");
+                    meta.put("versionId", Integer.toString(Integer.parseInt(meta.path("versionId").asText("1")) + 1));
+                    meta.put("lastUpdated", now);
+                    changed.add(new String[] {r.getString(1), FhirJson.MAPPER.writeValueAsString(response)});
+                }
+            } catch (JsonProcessingException e) {
+                throw new SQLException("A stored assessment is not JSON; the merge is refused rather than leave it behind", e);
+            }
+        }
+        for (String[] response : changed) {
+            PersonalDataContributor.execute(c, "UPDATE ds_assessment SET response = ? WHERE id = ?", List.of(response[1], response[0]));
+        }
+        return changed.size();
     }
 
     /** Rows of the given referrals, and of the person too when patientId is given; {@code 1 = 0} when neither. */

@@ -109,7 +109,8 @@ class DigitalSkillsPersonalDataTest {
         String assessmentId = "assessment-" + referralId;
         insert(c, "INSERT INTO ds_assessment (id, referral_id, patient_id, area, mode, taken_by, taken_at, overall, response)"
                 + " VALUES (?, ?, ?, ?, 'worker', 'linkworker', ?, 50, ?)", assessmentId, referralId, patientId, area, Timestamp.from(AT),
-                "{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"" + assessmentId + "\",\"basedOn\":\"" + referralId + "\"}");
+                "{\"resourceType\":\"QuestionnaireResponse\",\"id\":\"" + assessmentId + "\",\"meta\":{\"versionId\":\"1\"},"
+                        + "\"subject\":{\"reference\":\"Patient/" + patientId + "\"},\"basedOn\":\"" + referralId + "\"}");
         insert(c, "INSERT INTO ds_assessment_score (assessment_id, skill_area, score, level) VALUES (?, 'foundation', 60, 'developing')",
                 assessmentId);
         insert(c, "INSERT INTO ds_assessment_score (assessment_id, skill_area, score, level) VALUES (?, 'communicating', 40, 'developing')",
@@ -139,7 +140,11 @@ class DigitalSkillsPersonalDataTest {
                 + count("SELECT COUNT(*) FROM ds_equality WHERE patient_id = 'pa'")).as("nothing left under the record that went").isZero();
         assertThat(count("SELECT COUNT(*) FROM ds_assessment WHERE patient_id = 'pb'")).isEqualTo(3);
         assertThat(count("SELECT COUNT(*) FROM ds_equality WHERE patient_id = 'pb' AND ethnicity = 'asian'")).as("the newer answer").isEqualTo(1);
-        assertThat(moved).isEqualTo(2 * 4 + 2);
+        assertThat(moved).as("two rows in each of four tables, two equality rows, two responses renamed").isEqualTo(2 * 4 + 2 + 2);
+        // Found probing: the assessments, served as FHIR, still named the removed Patient.
+        assertThat(Jdbc.inTransaction(db, c -> data.export(c, "pb", Set.of("ra1"))).get("assessments")).singleElement()
+                .satisfies(a -> assertThat(a.get("response")).asString().contains("\"subject\":{\"reference\":\"Patient/pb\"}")
+                        .contains("\"versionId\":\"2\"").doesNotContain("Patient/pa"));
 
         // The other way round, the stayer's newer answer stands and the older one goes.
         Jdbc.inTransaction(db, c -> {

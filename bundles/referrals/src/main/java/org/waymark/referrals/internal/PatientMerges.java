@@ -261,12 +261,15 @@ public final class PatientMerges {
         return ids;
     }
 
-    /** The details of the record that goes become an earlier state of the one that stays, as a correction's would. */
+    /**
+     * The details of the record that goes become an earlier state of the one that stays, as a correction's would,
+     * labelled with the version they had (the lock has counted one more since).
+     */
     private static void keepDetailsInHistory(Connection c, PatientRow goes, String into, String reason, Caller caller, Instant now)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_patient_history (id, patient_id, version, nhs_number, "
                 + "nhs_verified, family, given, birth_date, gender, postcode, reason, changed_by, changed_at) "
-                + "SELECT ?, ?, version, nhs_number, nhs_verified, family, given, birth_date, gender, postcode, ?, ?, ? "
+                + "SELECT ?, ?, version - 1, nhs_number, nhs_verified, family, given, birth_date, gender, postcode, ?, ?, ? "
                 + "FROM wm_patient WHERE id = ?")) {
             s.setString(1, UUID.randomUUID().toString());
             s.setString(2, into);
@@ -292,7 +295,8 @@ public final class PatientMerges {
     }
 
     private static int execute(Connection c, String sql, Object... values) throws SQLException {
-        return PersonalDataContributor.execute(c, sql, List.of(values));
+        // Arrays.asList, not List.of: a value may be null (an unverified NHS number has no verified copy).
+        return PersonalDataContributor.execute(c, sql, java.util.Arrays.asList(values));
     }
 
     private static WaymarkException notFound(String patientId) {

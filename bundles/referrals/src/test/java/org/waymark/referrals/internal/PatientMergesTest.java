@@ -175,6 +175,29 @@ class PatientMergesTest {
         assertThat(later.referral().patientId()).isEqualTo(into);
     }
 
+    /**
+     * Found probing: a record with a number that failed its check, merged into one with none, answered 500 (a null in
+     * List.of), so a review of an unverified number could never be linked to such a candidate. Its history entries were
+     * also labelled one version too high.
+     */
+    @Test
+    void anUnverifiedNumberGoesWithTheLinkAndHistoryEntriesKeepTheirOwnVersions() {
+        Intake known = receive(GP, "R1", null, MARGARET);
+        Intake unverified = receive(GP, "R2", NhsNumber.parse("9990010006").orElseThrow(), MARGARET);
+        String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
+        String into = known.referral().patientId();
+
+        assertThat(reviews.link(WORKER, reviewId, into, "GP confirmed").status()).isEqualTo("linked");
+
+        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + into + "' AND nhs_number = '9990010006' "
+                + "AND nhs_verified = false AND verified_nhs_number IS NULL")).as("kept as sent, still unverified").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient_history WHERE patient_id = '" + into + "' AND version = 1 "
+                + "AND reason LIKE 'Merged from record%'")).as("the record that went, at the version it had").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient_history WHERE patient_id = '" + into + "'"))
+                .as("it had no number to replace, so no state of its own is kept").isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM wm_patient WHERE id = '" + into + "' AND version = 2")).isEqualTo(1);
+    }
+
     @Test
     void twoDifferentVerifiedNhsNumbersAreTwoPeople() {
         Intake a = receive(GP, "R1", NhsNumber.parse("9990010005").orElseThrow(), MARGARET);

@@ -42,4 +42,13 @@ class StrictJsonTest {
         assertThat(JsonFieldNames.explain(unknown)).hasValue("The body has a field this request does not take: nickname");
         assertThat(JsonFieldNames.explain(new IllegalStateException("other"))).isEmpty();
     }
+
+    /** Found probing the merge: a field named again after every other field answered 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"family\": \"a\", \"score\": 1, \"family\": \"b\"}", "{\"family\": \"a\", \"family\": \"b\", \"score\": 1}"})
+    void aFieldNamedTwiceIsASyntaxError(String body) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> json.readValue(body, Person.class));
+        assertThat(thrown).isInstanceOf(com.fasterxml.jackson.core.exc.StreamReadException.class).hasMessageContaining("Duplicate field 'family'");
+        assertThat(org.waymark.platform.http.ErrorClassifier.classify(thrown).status()).isEqualTo(400);
+    }
 }
