@@ -132,7 +132,9 @@ final class PostgresServer implements AutoCloseable {
         }
         full.addAll(command);
         try {
-            Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+            // From the root directory: the postgres user may not enter the checkout (a private temporary directory in CI),
+            // and psql's "could not change directory" warning would become part of a query's answer.
+            Process process = new ProcessBuilder(full).directory(new java.io.File("/")).redirectErrorStream(true).start();
             process.getOutputStream().close();
             String output = new String(process.getInputStream().readAllBytes());
             if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
