@@ -229,7 +229,7 @@ public final class LinkageReviews {
     }
 
     /** Records a decision on a review still in the state the decider saw; two deciders at once: the first stands. */
-    private static void decide(Connection c, String reviewId, Status seen, Status status, String linkedPatient, Caller caller,
+    static void decide(Connection c, String reviewId, Status seen, Status status, String linkedPatient, Caller caller,
                                Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE wm_linkage_review SET status = ?, linked_patient_id = ?, "
                 + "decided_by = ?, decided_at = ? WHERE id = ? AND status = ?")) {

@@ -93,21 +93,21 @@ public final class PatientMerges {
      */
     Merged merge(Connection c, Caller caller, String from, String into, String reason, String reviewId,
                  Set<String> alreadyDecided, Instant now) throws SQLException {
-        // Scope before anything else: an outsider learns nothing, not even that the two ids are the same.
-        if (!reachable(c, caller, from)) {
+        // Both rows are locked before the referrals are read, so an intake or a correction of either person waits for
+        // the merge to finish and every referral of the record that goes moves with it. A refusal below rolls the
+        // locks back; an outsider learns nothing, not even that the two ids are the same.
+        PatientRow stays = lock(c, into, now).orElseThrow(() -> notFound(into));
+        PatientRow goes = lock(c, from, now).orElseThrow(() -> notFound(from));
+        List<String[]> referrals = referralAreas(c, from);
+        if (referrals.stream().noneMatch(r -> caller.mayAccessArea(r[1]))) {
             throw notFound(from);
         }
         if (from.equals(into)) {
             throw WaymarkException.unprocessable("A record cannot be merged into itself");
         }
-        if (!reachable(c, caller, into)) {
+        if (referralAreas(c, into).stream().noneMatch(r -> caller.mayAccessArea(r[1]))) {
             throw notFound(into);
         }
-        // Both rows are locked before the referrals are read, so an intake or a correction of either person waits for
-        // the merge to finish and every referral of the record that goes moves with it.
-        PatientRow stays = lock(c, into, now).orElseThrow(() -> notFound(into));
-        PatientRow goes = lock(c, from, now).orElseThrow(() -> notFound(from));
-        List<String[]> referrals = referralAreas(c, from);
         List<String> outside = referrals.stream().map(r -> r[1]).filter(area -> !caller.mayAccessArea(area)).distinct().toList();
         if (!outside.isEmpty()) {
             throw WaymarkException.forbidden("This person also has referrals in areas you do not work in (" + String.join(", ", outside)
@@ -118,10 +118,7 @@ public final class PatientMerges {
                     + "if one number is wrong, correct it first");
         }
         List<String> answered = answeredReviews(c, from, into);
-        List<String> moved = new ArrayList<>();
-        for (String[] referral : referrals) {
-            moved.add(referral[0]);
-        }
+        List<String> moved = referrals.stream().map(r -> r[0]).toList();
         String note = PatientLinker.clip(reason, 500);
         keepDetailsInHistory(c, goes, into, "Merged from record " + from + ": " + note, caller, now);
         boolean nhsTaken = goes.nhsNumber() != null && (stays.nhsNumber() == null || goes.verified() && !stays.verified());
@@ -135,9 +132,7 @@ public final class PatientMerges {
                 + execute(c, "UPDATE wm_linkage_review SET linked_patient_id = ? WHERE linked_patient_id = ?", into, from);
         otherRows += personalData.mergeContributions(c, new PersonalDataContributor.Merge(from, into));
         for (String review : answered) {
-            execute(c, "UPDATE wm_linkage_review SET status = ?, linked_patient_id = ?, decided_by = ?, decided_at = ? "
-                            + "WHERE id = ? AND status = ?", LinkageReviews.Status.LINKED.code(), into, PatientLinker.clip(caller.id(), 64),
-                    Timestamp.from(now), review, LinkageReviews.Status.PENDING.code());
+            LinkageReviews.decide(c, review, LinkageReviews.Status.PENDING, LinkageReviews.Status.LINKED, into, caller, now);
         }
         for (String referral : moved) {
             if (!alreadyDecided.contains(referral)) {
@@ -167,7 +162,7 @@ public final class PatientMerges {
         }
         audit.record(c, caller, AuditLog.Action.UPDATE, "Patient", into + " merged from " + from, into);
         audit.record(c, caller, AuditLog.Action.DELETE, "Patient", from + " merged into " + into, into);
-        return new Merged(id, from, into, List.copyOf(moved), List.copyOf(answered), nhsTaken, otherRows, caller.id(), now);
+        return new Merged(id, from, into, moved, List.copyOf(answered), nhsTaken, otherRows, caller.id(), now);
     }
 
     /**
@@ -232,11 +227,6 @@ public final class PatientMerges {
             }
         }
         return referrals;
-    }
-
-    /** A person is the caller's to merge when one of their referrals is in the caller's areas. */
-    private static boolean reachable(Connection c, Caller caller, String patientId) throws SQLException {
-        return referralAreas(c, patientId).stream().anyMatch(r -> caller.mayAccessArea(r[1]));
     }
 
     /**
