@@ -482,7 +482,16 @@ class FhirIntakeIT {
             assertThat(now.path("subject").path("reference").asText()).as("every referral follows the merge").isEqualTo(known);
             assertThat(now.path("meta").path("versionId").asText()).isEqualTo("2");
         }
-        assertThat(server.get("/fhir/" + keptApart, "Authorization", bearer(token)).statusCode()).as("the record that went").isEqualTo(404);
+        // The record that went answers as FHIR's patient merge leaves its source: inactive, replaced by the stayer.
+        JsonNode went = get(token, "/fhir/" + keptApart);
+        assertThat(went.path("active").asBoolean(true)).isFalse();
+        assertThat(went.path("link").get(0).path("type").asText()).isEqualTo("replaced-by");
+        assertThat(went.path("link").get(0).path("other").path("reference").asText()).isEqualTo(known);
+        assertThat(went.has("name")).as("no details stay on the record that went").isFalse();
+        assertThat(server.get("/fhir/" + keptApart + "/_history/1", "Authorization", bearer(token)).statusCode()).isEqualTo(404);
+        String outsider = bearer(server.clientToken("merge-outsider-gp", server.createClient("merge-outsider-gp", "sheffield")));
+        assertThat(server.get("/fhir/" + keptApart, "Authorization", outsider).statusCode())
+                .as("a sender who sent none of the person's referrals learns nothing of the merge").isEqualTo(404);
         JsonNode history = json(server.get("/api/patients/" + knownId + "/history", "Authorization", worker));
         assertThat(history.path("previous").findValuesAsText("reason"))
                 .anySatisfy(reason -> assertThat(reason).startsWith("Merged from record " + keptApart.substring("Patient/".length())));

@@ -89,6 +89,16 @@ public interface ReferralService {
 
     Optional<Patient> findPatient(Caller caller, String patientId);
 
+    /**
+     * Where a merged-away record's person is now, if the caller may see the record that replaced it (as
+     * {@link #findPatient} would show it); empty for an id that was never merged or whose person is out of scope.
+     *
+     * @since 1.6
+     */
+    default Optional<PatientReplacement> findReplacement(Caller caller, String patientId) {
+        return Optional.empty();
+    }
+
     /** Patients the caller may see with this NHS number (as sent, verified or not). */
     Page<Patient> findPatientsByNhsNumber(Caller caller, String nhsNumber, int offset, int count);
 

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -21,8 +22,10 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.PatientReplacement;
 import org.waymark.api.referral.PatientSearch;
 import org.waymark.api.referral.ReferralService;
+import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 
 /** Patients, readable by the senders of their referrals and by the staff of their areas. */
@@ -50,7 +53,17 @@ public final class PatientResource extends ReferralEndpoint {
     @Path("/{id}")
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
                          @Context SecurityContext security) {
-        return read(referrals.findPatient(Callers.of(security), id), id, ReferralMapping::toPatient, headers, uri);
+        Caller caller = Callers.of(security);
+        Optional<Patient> found = referrals.findPatient(caller, id);
+        if (found.isEmpty()) {
+            // A merged-away record: answer as FHIR's patient merge leaves the source (inactive, replaced-by), so a
+            // sender holding the old id finds the person's record instead of a bare 404.
+            Optional<PatientReplacement> replaced = referrals.findReplacement(caller, id);
+            if (replaced.isPresent()) {
+                return responder.resource(request(headers, uri), 200, ReferralMapping.toReplacedPatient(replaced.get()));
+            }
+        }
+        return read(found, id, ReferralMapping::toPatient, headers, uri);
     }
 
     @GET

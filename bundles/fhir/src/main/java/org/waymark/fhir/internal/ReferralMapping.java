@@ -27,6 +27,7 @@ import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.PatientReplacement;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.referral.Subject;
@@ -296,6 +297,17 @@ final class ReferralMapping {
         if (d.postcode() != null) {
             resource.addAddress().setPostalCode(d.postcode());
         }
+        return resource;
+    }
+
+    /** A merged-away record as FHIR's patient merge leaves its source: inactive, linked to the record replacing it. */
+    static org.hl7.fhir.r4.model.Patient toReplacedPatient(PatientReplacement replacement) {
+        org.hl7.fhir.r4.model.Patient resource = new org.hl7.fhir.r4.model.Patient();
+        resource.setId(replacement.patientId());
+        resource.setMeta(new Meta().setLastUpdated(Date.from(replacement.mergedAt())));
+        resource.setActive(false);
+        resource.addLink().setType(org.hl7.fhir.r4.model.Patient.LinkType.REPLACEDBY)
+                .setOther(new Reference("Patient/" + replacement.replacedBy()));
         return resource;
     }
 

@@ -27,6 +27,7 @@ import org.waymark.api.referral.RecordedMessage;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Patient;
+import org.waymark.api.referral.PatientReplacement;
 import org.waymark.api.referral.PatientSearch;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
@@ -493,6 +494,17 @@ public final class JdbcReferralService implements ReferralService {
         Page<Patient> found = patients(caller, "p.id = ?", patientId, 0, 1);
         found.items().forEach(p -> audit.record(caller, AuditLog.Action.READ, "Patient", p.id(), p.id()));
         return found.items().stream().findFirst();
+    }
+
+    @Override
+    public Optional<PatientReplacement> findReplacement(Caller caller, String patientId) {
+        Optional<PatientReplacement> replacement = Jdbc.inTransaction(db, c -> PatientMerges.replacement(c, patientId));
+        if (replacement.isEmpty() || patients(caller, "p.id = ?", replacement.get().replacedBy(), 0, 1).items().isEmpty()) {
+            return Optional.empty();
+        }
+        audit.record(caller, AuditLog.Action.READ, "Patient", patientId + " replaced by " + replacement.get().replacedBy(),
+                replacement.get().replacedBy());
+        return replacement;
     }
 
     @Override

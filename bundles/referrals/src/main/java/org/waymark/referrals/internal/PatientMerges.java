@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.governance.PersonalDataContributor;
+import org.waymark.api.referral.PatientReplacement;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
@@ -190,6 +192,30 @@ public final class PatientMerges {
             frontier = next;
         }
         return found;
+    }
+
+    /**
+     * The record a merged-away id's person is in now, following later merges of the record it went into; empty for
+     * an id that was never merged away.
+     */
+    public static Optional<PatientReplacement> replacement(Connection c, String patientId) throws SQLException {
+        String current = patientId;
+        Instant mergedAt = null;
+        try (PreparedStatement s = c.prepareStatement("SELECT into_patient_id, merged_at FROM wm_patient_merge WHERE from_patient_id = ?")) {
+            for (int depth = 0; depth < MAX_CHAIN; depth++) {
+                s.setString(1, current);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        break;
+                    }
+                    current = r.getString(1);
+                    if (mergedAt == null) {
+                        mergedAt = r.getTimestamp(2).toInstant();
+                    }
+                }
+            }
+        }
+        return mergedAt == null ? Optional.empty() : Optional.of(new PatientReplacement(patientId, current, mergedAt));
     }
 
     /** Former ids of a person, in a transaction of their own. */

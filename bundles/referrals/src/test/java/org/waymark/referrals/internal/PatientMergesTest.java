@@ -253,6 +253,12 @@ class PatientMergesTest {
         merges.merge(WORKER, b, c, "two");
 
         assertThat(merges.formerIds(c)).containsExactlyInAnyOrder(a, b);
+        assertThat(service.findReplacement(GP, a)).as("an old id leads to the end of the chain")
+                .hasValueSatisfying(replaced -> assertThat(replaced.replacedBy()).isEqualTo(c));
+        assertThat(service.findReplacement(GP, b).orElseThrow().replacedBy()).isEqualTo(c);
+        assertThat(service.findReplacement(GP_ISLINGTON, a)).as("out of scope: nothing said").isEmpty();
+        assertThat(service.findReplacement(GP, c)).as("a record that stays was not replaced").isEmpty();
+        assertThat(audited).contains("gp-sheffield READ Patient " + a + " replaced by " + c);
         Map<String, Object> export = governance.export(ADMIN, c);
         @SuppressWarnings("unchecked")
         Map<String, Map<String, List<Map<String, Object>>>> sections = (Map<String, Map<String, List<Map<String, Object>>>>) export.get("sections");
