@@ -61,6 +61,11 @@ final class BarsJsonMessage {
         return fullUrl;
     }
 
+    /** The value of the ServiceRequest's own identifier (system https://gp.example/referrals): the sender's case number. */
+    String caseNumber() {
+        return id;
+    }
+
     String json() {
         String foci = focus == null ? "[{\"reference\":\"" + fullUrl + "\"}]" : focus;
         List<String> entries = new ArrayList<>();

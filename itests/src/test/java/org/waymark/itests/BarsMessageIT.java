@@ -94,6 +94,14 @@ class BarsMessageIT {
 
         JsonNode found = sender.get("/fhir/ServiceRequest?patient:identifier=" + NHS + "%7C" + nhsNumber);
         assertThat(found.path("total").asInt()).isEqualTo(1);
+        // The sender's own identifiers (a case number), after Waymark's identity of the referral: BaRS senders search by them.
+        JsonNode identifiers = serviceRequest.path("identifier");
+        for (int i = 1; i < identifiers.size(); i++) {
+            String token = identifiers.get(i).path("system").asText() + "|" + identifiers.get(i).path("value").asText();
+            JsonNode byOwn = sender.get("/fhir/ServiceRequest?identifier=" + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(byOwn.path("total").asInt()).as(example + " by " + token).isEqualTo(1);
+            assertThat(byOwn.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(serviceRequest.path("id").asText());
+        }
         JsonNode task = sender.get("/fhir/Task?focus=ServiceRequest/" + serviceRequest.path("id").asText());
         assertThat(task.path("entry").get(0).path("resource").path("status").asText()).isEqualTo("requested");
     }
@@ -421,6 +429,35 @@ class BarsMessageIT {
                 + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8));
         assertThat(found.path("total").asInt()).isEqualTo(1);
         assertThat(found.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(stored.path("id").asText());
+    }
+
+    /**
+     * BaRS: ServiceRequest.identifier is "the unique booking reference number of the referral, or the Unique GUID/UUID
+     * of the referral request. This is not the same as ServiceRequest.id", searched as system|value or a value alone.
+     * The official examples carry none on their ServiceRequest (the case number is on the Encounter), so this message
+     * is made here; a value alone also finds a referral by the fullUrl UUID Waymark knows it by.
+     */
+    @Test
+    void aSenderFindsItsReferralByItsOwnIdentifierOrItsUuidWithOrWithoutTheSystem() {
+        Sender sender = newSender();
+        BarsJsonMessage message = new BarsJsonMessage(endpoint());
+        HttpResponse<String> answer = sendJson(sender, message.json());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode stored = json(answer).path("entry").get(1).path("resource");
+        assertThat(stored.path("identifier").findValuesAsText("value")).contains(message.caseNumber(), message.fullUrl());
+
+        for (String query : List.of("https%3A%2F%2Fgp.example%2Freferrals%7C" + message.caseNumber(), message.caseNumber(),
+                java.net.URLEncoder.encode(message.fullUrl(), java.nio.charset.StandardCharsets.UTF_8))) {
+            JsonNode found = sender.get("/fhir/ServiceRequest?identifier=" + query + "&_total=accurate");
+            assertThat(found.path("total").asInt()).as(query).isEqualTo(1);
+            assertThat(found.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(stored.path("id").asText());
+        }
+        assertThat(sender.get("/fhir/ServiceRequest?identifier=https%3A%2F%2Fother.system%7C" + message.caseNumber())
+                .path("total").asInt()).isZero();
+        assertThat(newSender().get("/fhir/ServiceRequest?identifier=" + message.caseNumber()).path("total").asInt())
+                .as("another sender finds nothing of this one's").isZero();
+        JsonNode read = sender.get("/fhir/ServiceRequest/" + stored.path("id").asText());
+        assertThat(read.path("identifier").findValuesAsText("system")).contains("https://gp.example/referrals");
     }
 
     @Test

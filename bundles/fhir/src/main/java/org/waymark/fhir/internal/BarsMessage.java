@@ -7,6 +7,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Condition;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.MessageHeader;
 import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
@@ -14,6 +15,7 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.BusinessIdentifier;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Subject;
 
@@ -200,7 +202,13 @@ final class BarsMessage {
         // A message is about one referral: every Flag and Consent it carries goes with it.
         return FlagsAndConsent.attach(ReferralMapping.newReferral(request, subject, identifierSystem, identifierValue, reasons,
                 requester, format, body), bundle.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
-                .filter(r -> r != null).toList());
+                .filter(r -> r != null).toList()).withBusinessIdentifiers(businessIdentifiers(request));
+    }
+
+    /** The sender's own identifiers of its ServiceRequest (a case or booking number), by which BaRS senders search. */
+    static List<BusinessIdentifier> businessIdentifiers(ServiceRequest request) {
+        return request.getIdentifier().stream().filter(Identifier::hasValue)
+                .map(i -> new BusinessIdentifier(i.hasSystem() ? i.getSystem() : null, i.getValue())).distinct().toList();
     }
 
     private <T extends Resource> Optional<T> resolve(Reference reference, Class<T> type) {

@@ -235,6 +235,7 @@ final class ReferralMapping {
         if (referral.identifierSystem() != null) {
             request.addIdentifier().setSystem(referral.identifierSystem()).setValue(referral.identifierValue());
         }
+        referral.businessIdentifiers().forEach(i -> request.addIdentifier().setSystem(i.system()).setValue(i.value()));
         request.setStatus(serviceRequestStatus(referral.status()));
         request.setIntent(ServiceRequest.ServiceRequestIntent.ORDER);
         if (referral.priority() != null) {

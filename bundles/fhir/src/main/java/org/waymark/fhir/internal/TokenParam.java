@@ -13,7 +13,7 @@ import org.waymark.api.error.WaymarkException;
 record TokenParam(String system, String value) {
     private static final char ESCAPE = '\\';
 
-    /** One {@code system|value} (system may be empty: {@code |value}); alternatives are not supported here. */
+    /** One {@code system|value}, {@code |value} or {@code value} (any system); alternatives are not supported here. */
     static TokenParam parse(String text) {
         if (text == null) {
             return null;
@@ -23,6 +23,10 @@ record TokenParam(String system, String value) {
                     + "write a comma that is part of the value as \\,");
         }
         int bar = unescapedIndex(text, '|');
+        if (bar < 0 && !text.isBlank()) {
+            // A value alone matches it in any system (FHIR's token search; BaRS asks receivers to honour it).
+            return new TokenParam(null, unescape(text));
+        }
         if (bar < 0 || bar == text.length() - 1) {
             throw WaymarkException.invalid("Token searches need system|value (a '|' inside the system or value is written \\|)");
         }

@@ -31,7 +31,9 @@ class SearchAndCreateRulesTest {
         assertThat(TokenParam.parse("|A1")).isEqualTo(new TokenParam(null, "A1"));
         assertThat(TokenParam.parse("sys|A\\,1")).isEqualTo(new TokenParam("sys", "A,1"));
         assertThatThrownBy(() -> TokenParam.parse("sys|A1,sys|A2")).hasMessageContaining("Several values");
-        assertThatThrownBy(() -> TokenParam.parse("A1")).hasMessageContaining("system|value");
+        assertThat(TokenParam.parse("A1")).as("a value alone, in any system").isEqualTo(new TokenParam(null, "A1"));
+        assertThatThrownBy(() -> TokenParam.parse("sys|")).hasMessageContaining("system|value");
+        assertThatThrownBy(() -> TokenParam.parse(" ")).hasMessageContaining("system|value");
     }
 
     @Test

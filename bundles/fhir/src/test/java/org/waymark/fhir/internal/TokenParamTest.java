@@ -33,11 +33,18 @@ class TokenParamTest {
     }
 
     @Test
-    void severalIdentifiersOrNoBarAreRefusedSayingHowToEscape() {
+    void severalIdentifiersAreRefusedSayingHowToEscape() {
         assertThatThrownBy(() -> TokenParam.parse("https://gp.example|A1,https://gp.example|A2"))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
                 .hasMessageContaining("\\,");
-        assertThatThrownBy(() -> TokenParam.parse("urn:waymark:bars:x\\|y"))
+        assertThatThrownBy(() -> TokenParam.parse("urn:waymark:bars:x|"))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("\\|");
+    }
+
+    /** FHIR: a value without a bar matches that value in any system (BaRS asks receivers to honour it). */
+    @Test
+    void aValueWithoutABarIsThatValueInAnySystem() {
+        assertThat(TokenParam.parse("sender1234")).isEqualTo(new TokenParam(null, "sender1234"));
+        assertThat(TokenParam.parse("urn:waymark:bars:x\\|y")).isEqualTo(new TokenParam(null, "urn:waymark:bars:x|y"));
     }
 }

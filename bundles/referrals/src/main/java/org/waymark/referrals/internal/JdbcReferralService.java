@@ -424,8 +424,7 @@ public final class JdbcReferralService implements ReferralService {
                 parameters.addAll(people);
             }
         }
-        criterion(where, parameters, "r.identifier_system = ?", search.identifierSystem());
-        criterion(where, parameters, "r.identifier_value = ?", search.identifierValue());
+        identifierCriterion(where, parameters, search.identifierSystem(), search.identifierValue());
         if (!search.statuses().isEmpty()) {
             where.append(" AND r.status IN (").append(CaseRecords.parameterMarks(search.statuses().size())).append(")");
             search.statuses().forEach(status -> parameters.add(status.code()));
@@ -578,6 +577,32 @@ public final class JdbcReferralService implements ReferralService {
     }
 
     /** The people with this NHS number as sent (verified or not), capped: a number names one person or a handful. */
+    /**
+     * A referral's own identifier, or one its sender gave it besides (a BaRS ServiceRequest's case number). Those are
+     * looked up first and named by id, as people are by NHS number: an OR across two tables would make Derby read
+     * every referral in scope. Without such a match the condition is the referral's own identifier alone, as always.
+     */
+    private void identifierCriterion(StringBuilder where, List<Object> parameters, String system, String value) {
+        if (value == null) {
+            criterion(where, parameters, "r.identifier_system = ?", system);
+            return;
+        }
+        List<String> others = Jdbc.inTransaction(db, c -> BusinessIdentifiers.referralsWith(c, system, value));
+        StringBuilder own = new StringBuilder("r.identifier_value = ?");
+        List<Object> ownParameters = new ArrayList<>(List.of(value));
+        if (system != null) {
+            own.append(" AND r.identifier_system = ?");
+            ownParameters.add(system);
+        }
+        if (others.isEmpty()) {
+            where.append(" AND ").append(own);
+        } else {
+            where.append(" AND ((").append(own).append(") OR r.id IN (").append(CaseRecords.parameterMarks(others.size())).append("))");
+            ownParameters.addAll(others);
+        }
+        parameters.addAll(ownParameters);
+    }
+
     private List<String> patientsWithNhsNumber(String nhsNumber) {
         return Jdbc.inTransaction(db, c -> {
             List<String> ids = new ArrayList<>();

@@ -15,7 +15,7 @@ import org.waymark.api.referral.ReferralStatus;
 final class ReferralRows {
     static final String REFERRAL_COLUMNS = "r.id, r.task_id, r.patient_id, p.nhs_number, p.nhs_verified, p.given, p.family, r.sender_id, r.area, "
             + "r.identifier_system, r.identifier_value, r.status, r.status_reason, r.reason_text, r.reason_code, r.priority, "
-            + "r.authored_on, r.requester, r.note, r.assignee, r.version, r.created_at, r.updated_at, r.outcome, r.episode_code";
+            + "r.authored_on, r.requester, r.note, r.assignee, r.version, r.created_at, r.updated_at, r.outcome, r.episode_code, r.business_identifiers";
     static final String REFERRAL_FROM = " FROM wm_referral r JOIN wm_patient p ON p.id = r.patient_id";
     static final String PATIENT_COLUMNS = "p.id, p.nhs_number, p.nhs_verified, p.family, p.given, p.birth_date, p.gender, "
             + "p.postcode, p.version, p.updated_at";
@@ -28,7 +28,8 @@ final class ReferralRows {
                 displayName(r.getString(6), r.getString(7)), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
                 ReferralStatus.fromCode(r.getString(12)).orElseThrow(), r.getString(13), r.getString(14), r.getString(15),
                 r.getString(16), instant(r.getTimestamp(17)), r.getString(18), r.getString(19), r.getString(20),
-                r.getLong(21), instant(r.getTimestamp(22)), instant(r.getTimestamp(23)), r.getString(24), r.getString(25));
+                r.getLong(21), instant(r.getTimestamp(22)), instant(r.getTimestamp(23)), r.getString(24), r.getString(25),
+                BusinessIdentifiers.decode(r.getString(26)));
     }
 
     static Patient patient(ResultSet r) throws SQLException {

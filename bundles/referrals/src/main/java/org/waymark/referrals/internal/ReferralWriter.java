@@ -54,6 +54,7 @@ final class ReferralWriter {
             throw WaymarkException.invalid("The referral's identifier may have at most " + MAX_IDENTIFIER_LENGTH
                     + " characters in its system and in its value");
         }
+        BusinessIdentifiers.requireStorable(referral.businessIdentifiers());
     }
 
     private static int length(String text) {
@@ -117,8 +118,8 @@ final class ReferralWriter {
                                        Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
                 + "identifier_system, identifier_value, status, reason_text, reason_code, priority, authored_on, requester, note, "
-                + "version, created_at, updated_at, source_format, family_norm, sender_request_id) "
-                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT p.family_norm FROM wm_patient p WHERE p.id = ?),?)")) {
+                + "version, created_at, updated_at, source_format, family_norm, sender_request_id, business_identifiers) "
+                + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT p.family_norm FROM wm_patient p WHERE p.id = ?),?,?)")) {
             s.setString(1, id);
             s.setString(2, UUID.randomUUID().toString());
             s.setString(3, patientId);
@@ -140,8 +141,10 @@ final class ReferralWriter {
             s.setString(18, n.sourceFormat());
             s.setString(19, patientId);
             s.setString(20, n.senderRequestId());
+            s.setString(21, BusinessIdentifiers.encode(n.businessIdentifiers()));
             s.executeUpdate();
         }
+        BusinessIdentifiers.store(c, id, n.businessIdentifiers());
         SourceDocuments.store(c, id, n.sourceFormat(), n.sourceDocument());
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.governance.PersonalDataContributor;
 import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.BusinessIdentifier;
 import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Referral;
@@ -66,7 +67,11 @@ class GovernanceTest {
     void retentionErasesClosedReferralsOnlyAfterTheirPeriodAndThePersonWithTheLastOne() {
         Referral keptOpen = received("A-open", "9990010005", "Holloway");
         Referral closedOfA = closed(received("A-closed", "9990010005", "Holloway"));
-        Referral closedOfB = closed(received("B-closed", "9990013284", "Okafor"));
+        Referral closedOfB = closed(referrals.receive(GP, new NewReferral("urn:waymark:bars:https://gp.example", "urn:uuid:b",
+                Subject.described(NhsNumber.parse("9990013284").orElseThrow(),
+                        new Demographics("Okafor", "Alex", LocalDate.of(1950, 1, 1), "female", "S1 1AA")),
+                "Isolated", null, "routine", START, "Dr X", null, "application/fhir+json", "{}")
+                .withBusinessIdentifiers(List.of(new BusinessIdentifier("https://sender.url/Id/case-number", "B-closed")))).referral());
         records.addNote(WORKER, closedOfB.id(), "Said they had moved to Leeds");
         GovernanceAccess governance = GovernanceAccess.create(db, referrals, audit, clock, List.of(plugin));
         var rules = GovernanceAccess.rules("8", null);
@@ -91,6 +96,7 @@ class GovernanceTest {
         assertThat(referrals.find(WORKER, closedOfA.id())).isEmpty();
         assertThat(count("SELECT COUNT(*) FROM wm_patient")).as("B had no other referral").isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM wm_case_note")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM wm_referral_identifier")).as("the sender's case number goes too").isZero();
         assertThat(plugin.erasures).extracting(PersonalDataContributor.Erasure::wholePerson).containsExactlyInAnyOrder(true, false);
         assertThat(audit.forPatient(closedOfB.patientId(), Set.of(AuditLog.Action.DELETE), 10)).hasSize(2);
     }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.BusinessIdentifier;
 import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.Intake;
 import org.waymark.api.referral.NewReferral;
@@ -147,6 +148,40 @@ class JdbcReferralServiceTest {
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
                 .hasMessageContaining("at most 200");
         assertThat(count("wm_referral")).isEqualTo(1);
+    }
+
+    /** BaRS senders search by their own case number, which is not the identity of the referral (its fullUrl is). */
+    @Test
+    void aSendersOwnIdentifiersAreShownAndSearchableWithinScopeButAreNotItsIdentity() {
+        BusinessIdentifier caseNumber = new BusinessIdentifier("https://sender.url/Id/case-number", "sender1234");
+        Referral first = service.receive(GP_SHEFFIELD, referral("urn:uuid:a", "9990010005", "Holloway")
+                .withBusinessIdentifiers(List.of(caseNumber, new BusinessIdentifier(null, "tab\tand\nnewline"))), receipt("m1")).referral();
+        Referral second = service.receive(GP_SHEFFIELD, referral("urn:uuid:b", "9990010374", "Ashworth")
+                .withBusinessIdentifiers(List.of(caseNumber)), receipt("m2")).referral();
+        service.receive(GP_SHEFFIELD, referral("urn:uuid:c", "9990010374", "Ashworth"), receipt("m3"));
+
+        assertThat(service.find(GP_SHEFFIELD, first.id()).orElseThrow().businessIdentifiers())
+                .containsExactly(caseNumber, new BusinessIdentifier(null, "tab\tand\nnewline"));
+        assertThat(byIdentifier(GP_SHEFFIELD, caseNumber.system(), "sender1234")).containsExactlyInAnyOrder(first.id(), second.id());
+        assertThat(byIdentifier(GP_SHEFFIELD, null, "sender1234")).as("a value alone, in any system").hasSize(2);
+        assertThat(byIdentifier(GP_SHEFFIELD, "https://other.system", "sender1234")).isEmpty();
+        assertThat(byIdentifier(GP_SHEFFIELD, null, "tab\\tand\\nnewline")).isEmpty();
+        assertThat(byIdentifier(GP_SHEFFIELD, null, "tab\tand\nnewline")).containsExactly(first.id());
+        assertThat(byIdentifier(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:c")).as("the identity still finds it").hasSize(1);
+        assertThat(byIdentifier(GP_OTHER, caseNumber.system(), "sender1234")).as("another sender's referrals").isEmpty();
+        assertThat(byIdentifier(WORKER_SHEFFIELD, caseNumber.system(), "sender1234")).hasSize(2);
+        assertThat(byIdentifier(WORKER_ISLINGTON, caseNumber.system(), "sender1234")).isEmpty();
+
+        assertThatThrownBy(() -> service.receive(GP_SHEFFIELD, referral("urn:uuid:d", "9990010005", "Holloway")
+                .withBusinessIdentifiers(List.of(new BusinessIdentifier("s", "x".repeat(201)))), receipt("m4")))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        assertThat(count("wm_referral")).isEqualTo(3);
+        assertThat(count("wm_referral_identifier")).isEqualTo(3);
+    }
+
+    private List<String> byIdentifier(Caller caller, String system, String value) {
+        return service.search(caller, new ReferralSearch(null, null, system, value, Set.of(), null, false, null, 0, 10))
+                .items().stream().map(Referral::id).toList();
     }
 
     @Test

@@ -76,6 +76,8 @@ final class ReferralRecords implements PersonalDataContributor {
                     "DELETE FROM wm_referral_validation WHERE referral_id IN (%s)"),
             table("triage", "SELECT * FROM wm_triage WHERE referral_id IN (%s)",
                     "DELETE FROM wm_triage WHERE referral_id IN (%s)"),
+            table("businessIdentifiers", "SELECT * FROM wm_referral_identifier WHERE referral_id IN (%s) ORDER BY referral_id, seq",
+                    "DELETE FROM wm_referral_identifier WHERE referral_id IN (%s)"),
             new PerReferral("documentsAsReceived", SourceDocuments::export, "DELETE FROM wm_referral_document WHERE referral_id IN (%s)"),
             table("referrals", "SELECT * FROM wm_referral WHERE id IN (%s) ORDER BY created_at",
                     "DELETE FROM wm_referral WHERE id IN (%s)"));
