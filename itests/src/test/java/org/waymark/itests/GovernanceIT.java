@@ -27,8 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Information governance on the real distribution with demo data: the subject access export, rectification with
  * history, retention (dry run ahead of time, then a real run once the closed demo referrals are old enough), the
- * audit trail's tamper check after a row is edited straight in the database, and on embedded Derby the database
- * encrypted at rest with an encrypted backup restored into a second node.
+ * audit trail as an admin of one area sees it, its tamper check after a row is edited straight in the database, and on
+ * embedded Derby the database encrypted at rest with an encrypted backup restored into a second node.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GovernanceIT {
@@ -166,6 +166,64 @@ class GovernanceIT {
 
     @Test
     @Order(5)
+    void anAreaAdminListsTheAuditTrailOfTheirAreasOnlyInFullPages() {
+        server.admin("create-user", "isla", "--role", "admin", "--area", "islington", "--password", "isla-password-1");
+        server.admin("create-user", "shelley", "--role", "link-worker", "--area", "sheffield", "--password", "shelley-password-1");
+        String isla = basic("isla", "isla-password-1");
+        String shelley = basic("shelley", "shelley-password-1");
+        // A Sheffield person, read by Sheffield's own worker and by the demo worker of both areas.
+        HttpResponse<String> sent = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(server.demoClientToken()),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("AUDIT-SCOPE-1", TestData.validNhsNumber(), "Audenshaw"))));
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        String sheffieldReferral = json(sent).path("id").asText();
+        String sheffieldPerson = json(sent).path("subject").path("reference").asText().replace("Patient/", "");
+        assertThat(server.get("/api/referrals/" + sheffieldReferral, "Authorization", shelley).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/referrals", "Authorization", shelley).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/referrals/" + sheffieldReferral, "Authorization", WORKER).statusCode()).isEqualTo(200);
+        // An Islington person, entered by Isla and read by the worker of both areas.
+        HttpResponse<String> entered = server.postJson("/api/referrals", """
+                {"area":"islington","source":"phone","family":"Islip","given":"Ida","birthDate":"1958-03-04",
+                 "reason":"Lonely since moving","referrer":"Neighbour"}""", "Authorization", isla);
+        assertThat(entered.statusCode()).as(entered.body()).isEqualTo(201);
+        String islingtonPerson = json(server.get("/api/referrals/" + json(entered).path("id").asText(), "Authorization", WORKER))
+                .path("patient").path("id").asText();
+        assertThat(islingtonPerson).isNotBlank();
+
+        java.util.List<JsonNode> shown = new java.util.ArrayList<>();
+        json(server.get("/api/admin/audit?limit=200", "Authorization", isla)).path("items").forEach(shown::add);
+        assertThat(shown).as("what Isla did, and what the worker of both areas did for her person")
+                .anyMatch(e -> e.path("actor").asText().equals("isla") && e.path("patientId").asText().equals(islingtonPerson))
+                .anyMatch(e -> e.path("actor").asText().equals("linkworker") && e.path("patientId").asText().equals(islingtonPerson));
+        assertThat(shown).as("nothing of Sheffield's people or staff, nor of machine clients or system jobs about no one")
+                .noneMatch(e -> e.path("patientId").asText().equals(sheffieldPerson))
+                .noneMatch(e -> e.path("actor").asText().equals("shelley"))
+                .noneMatch(e -> e.path("actorKind").asText().equals("CLIENT") && !e.hasNonNull("patientId"))
+                .noneMatch(e -> e.path("actor").asText().startsWith("system:") && !e.hasNonNull("patientId"));
+        assertThat(json(server.get("/api/admin/audit?patientId=" + sheffieldPerson, "Authorization", isla)).path("items")).isEmpty();
+        assertThat(json(server.get("/api/admin/audit?actor=shelley", "Authorization", isla)).path("items")).isEmpty();
+        JsonNode everything = json(server.get("/api/admin/audit?patientId=" + sheffieldPerson, "Authorization", ADMIN));
+        assertThat(everything.path("items").findValuesAsText("actor")).as("an admin of both areas sees the whole trail")
+                .contains("shelley", "linkworker", "demo-gp");
+
+        // Small pages walk the same entries: each full until the last, none skipped or repeated.
+        java.util.List<JsonNode> paged = new java.util.ArrayList<>();
+        Long before = shown.get(0).path("id").asLong() + 1;
+        while (before != null && paged.size() < shown.size()) {
+            JsonNode page = json(server.get("/api/admin/audit?limit=7&before=" + before, "Authorization", isla));
+            boolean more = page.hasNonNull("nextBefore");
+            if (more) {
+                assertThat(page.path("items").size()).as("a page is full unless it is the last").isEqualTo(7);
+            }
+            page.path("items").forEach(paged::add);
+            before = more ? page.path("nextBefore").asLong() : null;
+        }
+        assertThat(paged.subList(0, Math.min(paged.size(), shown.size()))).extracting(e -> e.path("id").asLong())
+                .containsExactlyElementsOf(shown.stream().map(e -> e.path("id").asLong()).toList());
+    }
+
+    @Test
+    @Order(6)
     void editingAnAuditRowInTheDatabaseBreaksTheChainAndRetentionErasesWhatIsDue() throws Exception {
         JsonNode intact = json(server.get("/api/admin/audit/verify", "Authorization", ADMIN));
         assertThat(intact.path("intact").asBoolean()).isTrue();

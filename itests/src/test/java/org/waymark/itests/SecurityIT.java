@@ -438,8 +438,6 @@ class SecurityIT {
             Map.entry("GET /api/outcome-measures", "published measure definitions, no personal data"),
             Map.entry("GET /api/reason-lists/{name}", "an area's reason labels, no personal data"),
             Map.entry("POST /api/plugins/{id}/approval", "operator approves a deployed plugin for the whole node"),
-            Map.entry("GET /api/admin/audit", "the deployment's audit trail for its IG lead: ids only, rows carry no area "
-                    + "(README known limits)"),
             Map.entry("GET /api/admin/audit/verify", "checks the chain of the whole trail; answers positions only"),
             Map.entry("POST /fhir/$validate", "validates the body it is sent; reads and stores nothing"));
 

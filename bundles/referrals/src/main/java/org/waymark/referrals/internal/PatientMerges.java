@@ -8,8 +8,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -216,6 +219,28 @@ public final class PatientMerges {
             }
         }
         return mergedAt == null ? Optional.empty() : Optional.of(new PatientReplacement(patientId, current, mergedAt));
+    }
+
+    /**
+     * The record each id now stands for: itself, or the record it was merged into (following chained merges), for
+     * readers of records that keep the id they were written with (the audit trail): {@link #replacement} for many ids
+     * at once, one statement per link of the chains rather than one per id.
+     */
+    static Map<String, String> currentIds(Connection c, Collection<String> patientIds) throws SQLException {
+        Map<String, String> current = new HashMap<>();
+        patientIds.forEach(id -> current.put(id, id));
+        List<String> frontier = List.copyOf(current.keySet());
+        for (int depth = 0; depth < MAX_CHAIN && !frontier.isEmpty(); depth++) {
+            Map<String, String> into = new HashMap<>();
+            for (String[] merge : CaseRecords.query(c, "SELECT from_patient_id, into_patient_id FROM wm_patient_merge"
+                    + " WHERE from_patient_id IN (" + CaseRecords.parameterMarks(frontier.size()) + ")", frontier,
+                    r -> new String[] {r.getString(1), r.getString(2)})) {
+                into.put(merge[0], merge[1]);
+            }
+            current.replaceAll((id, now) -> into.getOrDefault(now, now));
+            frontier = List.copyOf(new LinkedHashSet<>(into.values()));
+        }
+        return current;
     }
 
     /** Former ids of a person, in a transaction of their own. */

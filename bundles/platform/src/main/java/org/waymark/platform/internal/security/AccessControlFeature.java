@@ -2,7 +2,6 @@ package org.waymark.platform.internal.security;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
-import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.Priority;
@@ -14,10 +13,8 @@ import javax.ws.rs.container.ContainerRequestFilter;
 import javax.ws.rs.container.DynamicFeature;
 import javax.ws.rs.container.ResourceInfo;
 import javax.ws.rs.core.FeatureContext;
-import javax.ws.rs.core.SecurityContext;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.Caller;
-import org.waymark.api.security.CallerPrincipal;
 
 /**
  * Deny by default: every resource method needs an authenticated caller unless it is marked {@link PermitAll};
@@ -91,28 +88,6 @@ public final class AccessControlFeature implements DynamicFeature {
                 }
             }
             caller.ifPresent(c -> request.setSecurityContext(new CallerSecurityContext(c, request.getSecurityContext().isSecure())));
-        }
-    }
-
-    private record CallerSecurityContext(Caller caller, boolean secure) implements SecurityContext {
-        @Override
-        public Principal getUserPrincipal() {
-            return new CallerPrincipal(caller);
-        }
-
-        @Override
-        public boolean isUserInRole(String role) {
-            return caller.hasRole(role);
-        }
-
-        @Override
-        public boolean isSecure() {
-            return secure;
-        }
-
-        @Override
-        public String getAuthenticationScheme() {
-            return caller.isClient() ? "Bearer" : "Waymark";
         }
     }
 }

@@ -253,6 +253,19 @@ public final class AccountStore implements StaffDirectory {
         });
     }
 
+    /** The areas machine clients are registered for, disabled ones included: the areas they sent referrals to. */
+    public Set<String> clientAreas() {
+        return Jdbc.inTransaction(db, c -> {
+            Set<String> areas = new java.util.TreeSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT area FROM wm_client"); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    areas.add(r.getString(1));
+                }
+            }
+            return areas;
+        });
+    }
+
     /** Disables (a leaver) or re-enables a user; a disabled user's sessions stop working at their next request. */
     public void setEnabled(String username, boolean enabled) {
         update(username, "UPDATE wm_user SET enabled = ? WHERE username = ?", s -> s.setBoolean(1, enabled));
