@@ -8,6 +8,7 @@ import static org.waymark.itests.WaymarkServer.json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -64,6 +65,13 @@ class CaseworkApiIT {
         assertThat(server.send(server.request(path + "/plan", "Authorization", WORKER, "If-Match", "\"0\"", "Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"whatMatters\":\"Overwritten\"}"))).statusCode()).isEqualTo(412);
 
+        // Found probing: 9.99 was recorded as 9 and "5" as 5; a score is a whole number as sent, else nothing is recorded.
+        for (String notWhole : List.of("9.99", "\"5\"")) {
+            HttpResponse<String> refused = server.postJson(path + "/measures/ons4", "{\"answers\":{\"life-satisfaction\":" + notWhole
+                    + ",\"worthwhile\":5,\"happiness\":3,\"anxiety\":7}}", "Authorization", WORKER);
+            assertThat(refused.statusCode()).as(notWhole + ": " + refused.body()).isEqualTo(400);
+            assertThat(refused.body()).contains("answers");
+        }
         HttpResponse<String> ons4 = server.postJson(path + "/measures/ons4",
                 "{\"answers\":{\"life-satisfaction\":4,\"worthwhile\":5,\"happiness\":3,\"anxiety\":7}}", "Authorization", WORKER);
         assertThat(ons4.statusCode()).isEqualTo(201);
@@ -72,6 +80,8 @@ class CaseworkApiIT {
         assertThat(json(server.get(path + "/timeline", "Authorization", WORKER)).findValuesAsText("what")).containsExactly(
                 "Outcome measure recorded (ons4 baseline)", "What matters to me updated", "Contact attempt recorded",
                 "Status changed to accepted", "Referral received");
+        assertThat(server.get("/api/referrals?search=%25", "Authorization", WORKER).statusCode())
+                .as("found probing: a search with nothing searchable listed everyone").isEqualTo(400);
         assertThat(server.get(path + "/timeline").statusCode()).isEqualTo(401);
         assertThat(server.get(path + "/timeline", "Authorization", bearer(token)).statusCode()).as("senders follow Tasks, not case notes")
                 .isEqualTo(403);

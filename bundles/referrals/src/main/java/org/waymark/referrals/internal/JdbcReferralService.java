@@ -444,7 +444,12 @@ public final class JdbcReferralService implements ReferralService {
         criterion(where, parameters, "r.priority = ?", search.priority());
         boolean byName = text != null && !textIsNhsNumber;
         if (byName) {
-            criterion(where, parameters, "r.family_norm LIKE ?", PatientLinker.normalise(search.text()) + "%");
+            String name = PatientLinker.normalise(search.text());
+            if (name.isEmpty()) {
+                // "%", "_" or a snowman would otherwise match every name: a search for everyone, audited as such.
+                throw WaymarkException.invalid("search takes a family name (letters or digits) or an NHS number");
+            }
+            criterion(where, parameters, "r.family_norm LIKE ?", name + "%");
         }
         String sql = where.toString();
         // Every criterion is on wm_referral itself, so counting and paging never join.

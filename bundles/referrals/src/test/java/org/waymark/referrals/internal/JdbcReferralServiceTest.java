@@ -241,6 +241,11 @@ class JdbcReferralServiceTest {
         assertThat(search(WORKER_SHEFFIELD, "999 001 0374")).isEqualTo(1);
         assertThat(search(WORKER_SHEFFIELD, null)).isEqualTo(2);
         assertThat(search(WORKER_ISLINGTON, null)).isZero();
+        // Found probing: "%" matched every name (a LIKE wildcard once punctuation was normalised away).
+        for (String nothingSearchable : List.of("%", "_", "\u2603", "!!!")) {
+            assertThatThrownBy(() -> search(WORKER_SHEFFIELD, nothingSearchable)).as(nothingSearchable)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        }
     }
 
     @Test

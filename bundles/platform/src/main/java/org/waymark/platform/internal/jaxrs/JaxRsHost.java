@@ -195,6 +195,18 @@ public final class JaxRsHost implements RouteInventory {
         for (CoercionInputShape shape : List.of(CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean)) {
             mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
         }
+        // Nor is a number of another kind or a number in quotes: {"score": 9.9} was stored as 9, {"score": "5"} as 5 and
+        // {"consent": 1} counted as consent (found probing outcome measures and onward referrals).
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail)
+                    .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        }
+        mapper.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        // A body is one JSON value: {"a": 1} xyz is not that.
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.registerModule(new SimpleModule().setDeserializerModifier(new TextOnlyDateTimes()));
         // A field named twice is ambiguous, and a record's second value found no setter to go to: 500 (found probing
         // the merge, {"into": "a", "reason": "b", "into": "c"}). Refused as a syntax error instead.

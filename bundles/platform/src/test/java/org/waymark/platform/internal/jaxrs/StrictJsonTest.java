@@ -16,6 +16,9 @@ class StrictJsonTest {
     record Person(String family, LocalDate birthDate, Instant seenAt, Integer score) {
     }
 
+    record Answers(java.util.Map<String, Integer> answers, Boolean consent, double weight) {
+    }
+
     private final ObjectMapper json = JaxRsHost.objectMapper();
 
     @ParameterizedTest
@@ -23,6 +26,25 @@ class StrictJsonTest {
             "{\"birthDate\": [1980, 1, 2]}", "{\"seenAt\": 2}", "{\"seenAt\": 2.5}"})
     void aValueOfTheWrongTypeIsRefused(String body) {
         assertThatThrownBy(() -> json.readValue(body, Person.class)).isInstanceOf(MismatchedInputException.class);
+    }
+
+    /** Found probing outcome measures: 9.99 was stored as 9, "5" as 5, and 1 counted as consent. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"answers\": {\"happiness\": 9.99}}", "{\"answers\": {\"happiness\": \"5\"}}",
+            "{\"answers\": {\"happiness\": \"\"}}", "{\"consent\": 1}", "{\"consent\": \"true\"}", "{\"weight\": \"2.5\"}"})
+    void aNumberOfAnotherKindOrInQuotesIsRefused(String body) {
+        assertThatThrownBy(() -> json.readValue(body, Answers.class)).isInstanceOf(MismatchedInputException.class);
+    }
+
+    @Test
+    void aBodyIsOneJsonValue() throws Exception {
+        for (String trailing : java.util.List.of("{\"consent\": true} xyz", "{\"consent\": true} 5", "{\"consent\": true} {}")) {
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> json.readValue(trailing, Answers.class));
+            assertThat(thrown).as(trailing).isInstanceOf(com.fasterxml.jackson.core.JsonProcessingException.class);
+            assertThat(org.waymark.platform.http.ErrorClassifier.classify(thrown).status()).isEqualTo(400);
+        }
+        assertThat(json.readValue("{\"answers\": {\"happiness\": 7}, \"consent\": true, \"weight\": 2}  \n", Answers.class))
+                .isEqualTo(new Answers(java.util.Map.of("happiness", 7), true, 2.0));
     }
 
     @Test
