@@ -45,7 +45,12 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
         if (proximityMetres != null && proximityMetres <= 0) {
             throw WaymarkException.invalid("proximity is a distance in metres and must be positive");
         }
-        return new ServiceQuery(blankToNull(params.get("search")), integer(params, "page", 1, 1, Integer.MAX_VALUE),
+        String text = blankToNull(params.get("search"));
+        if (text != null && SearchIndex.words(text).isEmpty()) {
+            throw WaymarkException.invalid("search has no word to look for (common words such as \"the\" and punctuation"
+                    + " are not searched)");
+        }
+        return new ServiceQuery(text, integer(params, "page", 1, 1, Integer.MAX_VALUE),
                 integer(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE), blankToNull(params.get("taxonomy_term_id")),
                 blankToNull(params.get("taxonomy_id")), age(params, "minimum_age"), age(params, "maximum_age"),
                 age(params, "age"), day(params.get("day")), time(params, "start_time"), time(params, "end_time"),

@@ -99,7 +99,9 @@ class SearchTest {
     void filterValuesThatCannotMeanAnythingAreRefused() {
         for (String[] bad : new String[][] {{"page", "0"}, {"page", "x"}, {"per_page", "100000"}, {"minimum_age", "old"},
                 {"maximum_age", "-1"}, {"day", "funday"}, {"start_time", "25:00"}, {"end_time", "noon"},
-                {"proximity", "1000"}, {"postcode", "not a postcode"}, {"cost", "cheap"}}) {
+                {"proximity", "1000"}, {"postcode", "not a postcode"}, {"cost", "cheap"},
+                // Found probing: a search with no word to look for listed every service.
+                {"search", "the"}, {"search", "!!!"}, {"search", "\u2603"}, {"search", "\u0000"}}) {
             assertThatThrownBy(() -> names(bad)).as(String.join("=", bad)).isInstanceOf(WaymarkException.class)
                     .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.INVALID);
         }
