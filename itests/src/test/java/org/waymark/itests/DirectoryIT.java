@@ -243,6 +243,115 @@ class DirectoryIT {
     }
 
     @Test
+    @Order(10)
+    void aDescriptorPointingOutsideItsPackageReadsNothingOfTheServer() throws IOException {
+        for (String path : List.of("/etc/passwd", "../../../../etc/passwd")) {
+            byte[] zip = zip(List.of("datapackage.json"), List.of("""
+                    {"resources": [{"name": "service", "path": "%s", "schema": {"fields": [{"name": "id", "type": "string"}]}}]}"""
+                    .formatted(path)));
+
+            JsonNode refused = runEnded(postZip(zip));
+
+            assertThat(refused.path("state").asText()).as(refused.toString()).isEqualTo("failed");
+            assertThat(refused.path("errors").get(0).asText()).as(path).contains("is not a file in the package");
+            assertThat(refused.toString()).doesNotContain("root:").doesNotContain("columns not in the descriptor");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aZipWithDuplicateOrConflictingEntriesIsA400() throws IOException {
+        String descriptor = "{\"resources\": []}";
+        List<byte[]> zips = List.of(
+                zip(List.of("a/", "a"), List.of("", "x")),
+                zip(List.of("a", "a/b"), List.of("x", "y")),
+                zip(List.of("."), List.of("x")),
+                // The same name twice, which ZipOutputStream will not write: a second zip's entry spliced in by hand.
+                duplicated("datapackage.json", descriptor));
+        for (byte[] zip : zips) {
+            HttpResponse<String> refused = postZip(zip);
+
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(refused).path("detail").asText()).isEqualTo("The zip has duplicate or conflicting entries");
+        }
+        assertThat(runEnded(postZip(zipped(HSDS))).path("state").asText()).as("the import slot is free again").isEqualTo("applied");
+    }
+
+    @Test
+    @Order(10)
+    void aZipBombIsRefusedWith413BeforeItFillsTheDiskAndLeavesNothingBehind() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.setLevel(9);
+            zip.putNextEntry(new ZipEntry("datapackage.json"));
+            zip.write("{\"resources\": [{\"name\": \"service\", \"path\": \"zeros.csv\"}]}".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("zeros.csv"));
+            byte[] zeros = new byte[1024 * 1024];
+            for (int i = 0; i < 400; i++) {
+                zip.write(zeros);
+            }
+        }
+        assertThat(bytes.size()).as("zipped").isLessThan(1024 * 1024);
+
+        HttpResponse<String> refused = postZip(bytes.toByteArray());
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(413);
+        assertThat(refused.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        assertThat(json(refused).path("detail").asText()).contains("compressed more than 100 to 1");
+        // Earlier imports' folders are deleted just after their runs end: wait for those, with a deadline.
+        Path tmp = server.dataDir().resolve("karaf/tmp");
+        await("no upload folder left in " + tmp).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            try (Stream<Path> left = Files.exists(tmp) ? Files.list(tmp) : Stream.empty()) {
+                return left.noneMatch(p -> p.getFileName().toString().startsWith("waymark-import"));
+            }
+        });
+    }
+
+    @Test
+    @Order(10)
+    void jsonImportsAreReadStrictlyInTheirCharsetAndRefuseNumbersNoFieldCanHold() {
+        String service = """
+                {"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a11", "name": "Caf\u00e9 club", "status": "active", "minimum_age": %s}""";
+        HttpResponse<String> twice = server.postJson("/api/directory/imports?kind=service",
+                "{\"id\": \"a\", \"id\": \"b\"}", "Authorization", ADMIN);
+        HttpResponse<String> trailing = server.postJson("/api/directory/imports?kind=service", "{\"a\": 1} {}", "Authorization", ADMIN);
+        JsonNode infinite = runEnded(server.postJson("/api/directory/imports?kind=service", service.formatted("-1e999999"),
+                "Authorization", ADMIN));
+        JsonNode tooOld = runEnded(server.postJson("/api/directory/imports?kind=service", service.formatted("999"),
+                "Authorization", ADMIN));
+        JsonNode latin1 = runEnded(server.send(server.request("/api/directory/imports?kind=service", "Authorization", ADMIN,
+                "Content-Type", "application/json; charset=ISO-8859-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(service.formatted("18").getBytes(StandardCharsets.ISO_8859_1)))));
+
+        assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
+        assertThat(json(twice).path("detail").asText()).contains("the field 'id' is named twice");
+        assertThat(trailing.statusCode()).as(trailing.body()).isEqualTo(400);
+        assertThat(infinite.path("state").asText()).isEqualTo("failed");
+        assertThat(infinite.path("errors").get(0).asText()).contains("minimum_age is not a finite number");
+        assertThat(tooOld.path("errors").get(0).asText()).contains("minimum_age 999 is not between 0 and 150");
+        assertThat(latin1.path("state").asText()).as(latin1.toString()).isEqualTo("applied");
+        assertThat(json(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a11")).path("name").asText())
+                .isEqualTo("Caf\u00e9 club");
+    }
+
+    @Test
+    @Order(10)
+    void anEmptyZipOrABrokenDescriptorIsExplainedWithoutServerPathsOrLibraryNames() throws IOException {
+        HttpResponse<String> empty = postZip(zip(List.of(), List.of()));
+        JsonNode nothing = runEnded(postZip(zip(List.of("readme.txt"), List.of("hello"))));
+        JsonNode broken = runEnded(postZip(zip(List.of("datapackage.json"), List.of("{\"resources\": [\n {\"name\": }"))));
+
+        assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+        assertThat(nothing.path("detail").asText()).isEqualTo("The zip holds neither a datapackage.json nor .json files");
+        assertThat(broken.path("detail").asText()).startsWith("datapackage.json is not valid JSON (line 2, column ");
+        for (JsonNode run : List.of(nothing, broken)) {
+            assertThat(run.toString()).doesNotContain(server.dataDir().toString()).doesNotContain("karaf/tmp")
+                    .doesNotContain("jackson").doesNotContain("StreamReadFeature");
+        }
+    }
+
+    @Test
     @Order(11)
     void theOperatorCommandImportsTheUkCsvPackageFromAPath() {
         String output = server.admin("directory-import", UK.resolve("datapackage.json").toString());
@@ -703,6 +812,41 @@ class DirectoryIT {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    /** A zip of the given entries (a name ending in / is a folder). */
+    private static byte[] zip(List<String> names, List<String> contents) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            for (int i = 0; i < names.size(); i++) {
+                zip.putNextEntry(new ZipEntry(names.get(i)));
+                zip.write(contents.get(i).getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A zip holding {@code name} twice. ZipOutputStream refuses to write that, so the local entry of a one-entry zip
+     * (all a streaming reader looks at) is put twice ahead of that zip.
+     */
+    private static byte[] duplicated(String name, String content) throws IOException {
+        byte[] single = zip(List.of(name), List.of(content));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int centralDirectory = indexOf(single, new byte[] {0x50, 0x4b, 0x01, 0x02});
+        bytes.write(single, 0, centralDirectory);
+        bytes.write(single);
+        return bytes.toByteArray();
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            if (java.util.Arrays.equals(bytes, i, i + part.length, part, 0, part.length)) {
+                return i;
+            }
+        }
+        throw new AssertionError("not found");
     }
 
     /** The descriptor at the top and the CSVs in csv/, as a data package is usually zipped. */

@@ -35,7 +35,7 @@ import org.waymark.platform.db.Jdbc;
 @Component(service = Directory.class)
 public final class Directory {
     private static final Logger LOG = LoggerFactory.getLogger(Directory.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = StrictJson.MAPPER;
 
     /** The outcome of an import, as the command, the API and the console show it. */
     record ImportReport(boolean applied, String source, int records, Map<String, Integer> counts, List<String> errors,
@@ -125,19 +125,31 @@ public final class Directory {
 
     /** As {@link #importPath(Path, Optional, String)}, for a tracked run (see {@link #apply(ImportBatch, String, String, Jdbc.Work)}). */
     ImportReport importPath(Path path, Optional<Path> csvFolder, String actor, ImportProgress progress, Jdbc.Work<?> lastStep) {
+        return importPath(path, csvFolder, path.toString(), actor, progress, lastStep);
+    }
+
+    /**
+     * As {@link #importPath(Path, Optional, String, ImportProgress, Jdbc.Work)}, with {@code shownAs} naming the path in
+     * what the run reports: an upload's folder is the server's business, so it is "the zip" there.
+     */
+    ImportReport importPath(Path path, Optional<Path> csvFolder, String shownAs, String actor, ImportProgress progress,
+                            Jdbc.Work<?> lastStep) {
         ImportBatch batch = new ImportBatch(progress);
         progress.begin(ImportProgress.Phase.READING, Map.of());
         try {
-            read(path, csvFolder, batch);
+            read(path, csvFolder, shownAs, batch);
         } catch (IOException e) {
-            throw WaymarkException.invalid("Cannot read " + path.getFileName() + ": " + e.getMessage());
+            // The exception's message holds the server's paths: logged here, said in plain words to the caller.
+            LOG.warn("Directory import could not read {}: {}", path, e.toString());
+            throw WaymarkException.invalid("Cannot read " + shownAs + (e instanceof java.nio.file.AccessDeniedException
+                    ? ": permission denied" : e instanceof java.nio.file.NoSuchFileException ? ": a file is missing" : ""));
         }
         return apply(batch, actor, path.toString(), lastStep);
     }
 
-    private static void read(Path path, Optional<Path> csvFolder, ImportBatch batch) throws IOException {
+    private static void read(Path path, Optional<Path> csvFolder, String shownAs, ImportBatch batch) throws IOException {
         if (!Files.exists(path)) {
-            throw WaymarkException.invalid("No such file or folder: " + path);
+            throw WaymarkException.invalid("No such file or folder: " + shownAs);
         }
         if (Files.isDirectory(path)) {
             Path descriptor = path.resolve("datapackage.json");
@@ -146,9 +158,10 @@ public final class Directory {
                 return;
             }
             try (var files = Files.list(path)) {
-                List<Path> json = files.filter(f -> f.getFileName().toString().endsWith(".json")).sorted().toList();
+                List<Path> json = files.filter(f -> f.getFileName().toString().endsWith(".json") && Files.isRegularFile(f))
+                        .sorted().toList();
                 if (json.isEmpty()) {
-                    throw WaymarkException.invalid(path + " holds neither a datapackage.json nor .json files");
+                    throw WaymarkException.invalid(sentence(shownAs) + " holds neither a datapackage.json nor .json files");
                 }
                 for (Path file : json) {
                     readJson(file, batch);
@@ -161,6 +174,10 @@ public final class Directory {
         }
     }
 
+    private static String sentence(String text) {
+        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
     private static void readJson(Path file, ImportBatch batch) throws IOException {
         readJson(file.getFileName().toString(), Files.readAllBytes(file), batch);
     }
@@ -171,7 +188,7 @@ public final class Directory {
         try {
             json = JSON.readTree(content);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            batch.error(fileName + ": not valid JSON" + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+            batch.error(fileName + ": not valid JSON" + StrictJson.where(e));
             return;
         } catch (java.io.CharConversionException e) {
             // Jackson guesses UTF-8, -16 or -32 from the first bytes; bytes that are none of them are the file's fault.

@@ -1,10 +1,10 @@
 package org.waymark.directory.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
@@ -29,6 +27,7 @@ import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.directory.Coordinates;
 import org.waymark.api.error.WaymarkException;
@@ -40,20 +39,28 @@ import org.waymark.api.security.Roles;
  * The directory for staff, under {@code /api/directory}: search for people (ranked, with distance and opening days)
  * and imports (admins only), run off the request thread and polled as import runs.
  */
-@Component(service = DirectoryApiResource.class, property = "osgi.jaxrs.resource=true")
+@Component(service = DirectoryApiResource.class, property = "osgi.jaxrs.resource=true", configurationPid = "org.waymark.platform",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Path("/directory")
 @Produces(MediaType.APPLICATION_JSON)
 public final class DirectoryApiResource {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    @interface Config {
+        /** WAYMARK_DIRECTORY_IMPORT_MAX_MB: how much an uploaded zip may unzip to, in MiB. */
+        int directoryImportMaxMb() default 100;
+    }
+
     private final Directory directory;
     private final Freshness freshness;
     private final ImportRuns runs;
+    private final ZipUpload.Limits zipLimits;
 
     @Activate
-    public DirectoryApiResource(@Reference Directory directory, @Reference Freshness freshness, @Reference ImportRuns runs) {
+    public DirectoryApiResource(Config config, @Reference Directory directory, @Reference Freshness freshness,
+                                @Reference ImportRuns runs) {
         this.directory = directory;
         this.freshness = freshness;
         this.runs = runs;
+        this.zipLimits = ZipUpload.Limits.of(config.directoryImportMaxMb());
     }
 
     /**
@@ -109,8 +116,9 @@ public final class DirectoryApiResource {
      * the records do not make it clear), or of a zipped CSV data package ({@code application/zip}). Answers 202 with the
      * run (and its address in {@code Location}) at once; the import goes on off the request thread, and
      * {@code GET /api/directory/imports/{id}} shows how far it has got and, at the end, what it applied, skipped or
-     * refused. A body that is not JSON or not a zip is refused here (400), as is a second import while one is going on
-     * (409, naming the run that is).
+     * refused. A body that is not JSON or not a zip is refused here (400), as is a zip that breaks the limits (413, see
+     * {@link ZipUpload}) and a second import while one is going on (409, naming the run that is; a zip is not even
+     * unzipped then).
      */
     @POST
     @Path("imports")
@@ -123,36 +131,22 @@ public final class DirectoryApiResource {
         ImportRun run;
         try {
             if (type != null && type.isCompatible(MediaType.valueOf("application/zip"))) {
-                java.nio.file.Path folder = Files.createTempDirectory("waymark-import");
-                try {
-                    unzip(body, folder);
-                    java.nio.file.Path root = packageRoot(folder);
-                    run = runs.submit(caller, "upload (zip)", (progress, lastStep) ->
-                            directory.importPath(root, Optional.empty(), caller.id(), progress, lastStep), () -> deleteQuietly(folder));
-                } catch (IOException | RuntimeException e) {
-                    deleteQuietly(folder);
-                    throw e;
-                }
+                run = runs.submit(caller, "upload (zip)", () -> unzipped(body, caller));
             } else {
                 Optional<Kind> table = Optional.empty();
                 if (kind != null && !kind.isBlank()) {
                     table = Optional.of(Kind.named(kind.toLowerCase(Locale.ROOT)).or(() -> Kind.named(JsonRecords.singular(kind)))
                             .orElseThrow(() -> WaymarkException.invalid("kind is not an HSDS table name")));
                 }
-                JsonNode json;
-                try {
-                    json = JSON.readTree(body);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    throw WaymarkException.invalid("The body is not valid JSON");
-                }
-                if (json == null || json.isMissingNode()) {
-                    throw WaymarkException.invalid("The body is empty");
-                }
+                // Bounded by the platform's request body limit (413 past it).
+                JsonNode json = StrictJson.readBody(body.readAllBytes(), type);
                 Optional<Kind> records = table;
                 run = runs.submit(caller, "upload (json)", (progress, lastStep) ->
                         directory.importJson(json, records, caller.id(), progress, lastStep), () -> { });
             }
         } catch (ImportRuns.Busy busy) {
+            // Read to its end (bounded by the body limit): a client still sending would otherwise lose the answer.
+            body.transferTo(OutputStream.nullOutputStream());
             Map<String, Object> problem = new LinkedHashMap<>();
             problem.put("type", "about:blank");
             problem.put("title", "Conflict");
@@ -162,6 +156,20 @@ public final class DirectoryApiResource {
             return Response.status(409).type("application/problem+json").entity(problem).build();
         }
         return Response.accepted(run.json(true)).location(java.net.URI.create(run.location())).build();
+    }
+
+    /** The uploaded zip in a folder of its own, deleted when its import has ended or when it is refused. */
+    private ImportRuns.Prepared unzipped(InputStream body, Caller caller) throws IOException {
+        java.nio.file.Path folder = Files.createTempDirectory("waymark-import");
+        try {
+            ZipUpload.unzip(body, folder, zipLimits);
+            java.nio.file.Path root = packageRoot(folder);
+            return new ImportRuns.Prepared((progress, lastStep) ->
+                    directory.importPath(root, Optional.empty(), "the zip", caller.id(), progress, lastStep), () -> deleteQuietly(folder));
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(folder);
+            throw e;
+        }
     }
 
     /** The latest imports, newest first, without their lists of skipped items and errors. */
@@ -182,30 +190,6 @@ public final class DirectoryApiResource {
     @RolesAllowed(Roles.ADMIN)
     public Map<String, Object> importRun(@javax.ws.rs.PathParam("id") String id) {
         return runs.find(id).orElseThrow(() -> WaymarkException.notFound("No such import")).json(true);
-    }
-
-    private static void unzip(InputStream body, java.nio.file.Path folder) throws IOException {
-        int entries = 0;
-        try (ZipInputStream zip = new ZipInputStream(body)) {
-            ZipEntry entry;
-            while ((entry = zip.getNextEntry()) != null) {
-                if (++entries > 1000) {
-                    throw WaymarkException.invalid("The zip holds too many files");
-                }
-                java.nio.file.Path target = folder.resolve(entry.getName()).normalize();
-                if (!target.startsWith(folder)) {
-                    throw WaymarkException.invalid("The zip has a file outside its folder");
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(zip, target);
-                }
-            }
-        } catch (java.util.zip.ZipException e) {
-            throw WaymarkException.invalid("The body is not a zip file");
-        }
     }
 
     /** The folder with the datapackage.json (a zip often has one top folder). */

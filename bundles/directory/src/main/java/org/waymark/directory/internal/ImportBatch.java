@@ -32,8 +32,13 @@ final class ImportBatch {
             "service.status", Set.of("active", "inactive", "defunct", "temporarily closed"),
             "location.location_type", Set.of("physical", "postal", "virtual"),
             "address.address_type", Set.of("physical", "postal", "virtual"));
-    private static final Set<String> NUMBERS = Set.of("minimum_age", "maximum_age", "latitude", "longitude", "amount",
+    private static final List<String> NUMBERS = List.of("minimum_age", "maximum_age", "latitude", "longitude", "amount",
             "interval", "year_incorporated", "extension");
+    /**
+     * Numbers with a range: ages as the service editor takes them. (Coordinates have none here: the Open Referral
+     * examples themselves have a latitude of 100, and distance search leaves a location off the globe out.)
+     */
+    private static final Map<String, BigDecimal[]> RANGES = Map.of("minimum_age", range(0, 150), "maximum_age", range(0, 150));
 
     /** A record read and not yet checked, or (kind null) a problem of the source itself, kept in reading order. */
     private record Read(Kind kind, ObjectNode fields, String where) {
@@ -128,9 +133,26 @@ final class ImportBatch {
         });
         for (String number : NUMBERS) {
             JsonNode value = fields.get(number);
-            if (value != null && !value.isNumber()) {
-                problems.add(number + " '" + shorten(value.asText()) + "' is not a number");
+            if (value == null) {
+                continue;
             }
+            if (!value.isNumber()) {
+                problems.add(number + " '" + shorten(value.asText()) + "' is not a number");
+            } else if (value.isFloatingPointNumber() && !value.isBigDecimal() && !Double.isFinite(value.doubleValue())) {
+                // JSON's 1e999 is read as infinity, which no field can hold (the API served it as "Infinity").
+                problems.add(number + " is not a finite number");
+            } else if (RANGES.containsKey(number) && outside(value.decimalValue(), RANGES.get(number))) {
+                BigDecimal[] range = RANGES.get(number);
+                problems.add(number + " " + shorten(value.decimalValue().stripTrailingZeros().toPlainString())
+                        + " is not between " + range[0] + " and " + range[1]);
+            }
+        }
+        JsonNode minimumAge = fields.get("minimum_age");
+        JsonNode maximumAge = fields.get("maximum_age");
+        if (minimumAge != null && maximumAge != null && minimumAge.isNumber() && maximumAge.isNumber()
+                && problems.stream().noneMatch(p -> p.startsWith("minimum_age") || p.startsWith("maximum_age"))
+                && maximumAge.decimalValue().compareTo(minimumAge.decimalValue()) < 0) {
+            problems.add("maximum_age is below minimum_age");
         }
         for (String link : kind.links()) {
             JsonNode value = fields.get(link);
@@ -139,6 +161,14 @@ final class ImportBatch {
             }
         }
         return problems;
+    }
+
+    private static BigDecimal[] range(int from, int to) {
+        return new BigDecimal[] {BigDecimal.valueOf(from), BigDecimal.valueOf(to)};
+    }
+
+    private static boolean outside(BigDecimal value, BigDecimal[] range) {
+        return value.compareTo(range[0]) < 0 || value.compareTo(range[1]) > 0;
     }
 
     private static String shorten(String value) {

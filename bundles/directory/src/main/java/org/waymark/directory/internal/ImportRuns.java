@@ -4,6 +4,7 @@ import org.waymark.platform.db.DatabaseThreads;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,16 @@ public final class ImportRuns {
     @FunctionalInterface
     interface Work {
         Directory.ImportReport run(ImportProgress progress, Jdbc.Work<?> lastStep);
+    }
+
+    /** An import made ready on the caller's thread (an upload unzipped), and what to delete once it has ended. */
+    record Prepared(Work work, Runnable cleanup) {
+    }
+
+    /** Makes an import ready; it cleans up after itself when it throws. */
+    @FunctionalInterface
+    interface Preparation {
+        Prepared prepare() throws IOException;
     }
 
     /** Another import is going on; {@code activeId} is its run. */
@@ -112,19 +123,47 @@ public final class ImportRuns {
      * @throws Busy when another import is going on
      */
     ImportRun submit(Caller caller, String source, Work work, Runnable cleanup) {
-        String id = begin(caller, source);
+        try {
+            return submit(caller, source, () -> new Prepared(work, cleanup));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // not thrown: nothing is prepared
+        }
+    }
+
+    /**
+     * As {@link #submit(Caller, String, Work, Runnable)}, preparing the import on the caller's thread only once no
+     * other import is going on: an upload is unzipped (disk, time) only when it can be imported, and one at a time on
+     * this node. A refused preparation (a bad zip) leaves no run behind.
+     *
+     * @throws Busy when another import is going on; nothing is prepared then
+     */
+    ImportRun submit(Caller caller, String source, Preparation preparation) throws IOException {
+        String id = claim();
+        Prepared prepared;
+        try {
+            prepared = preparation.prepare();
+        } catch (IOException | RuntimeException e) {
+            active.set(null);
+            throw e;
+        }
+        try {
+            create(id, caller, source);
+        } catch (RuntimeException e) {
+            prepared.cleanup().run();
+            throw e;
+        }
         try {
             worker.execute(() -> {
                 try {
-                    run(id, caller, work);
+                    run(id, caller, prepared.work());
                 } finally {
-                    cleanup.run();
+                    prepared.cleanup().run();
                 }
             });
         } catch (RuntimeException e) {
             active.set(null);
             store.finish(id, ImportRun.State.FAILED, "reading", 0, 0, "The import could not be started", doc(null, null), clock.instant());
-            cleanup.run();
+            prepared.cleanup().run();
             throw e;
         }
         return store.find(id).orElseThrow();
@@ -148,6 +187,13 @@ public final class ImportRuns {
     }
 
     private String begin(Caller caller, String source) {
+        String id = claim();
+        create(id, caller, source);
+        return id;
+    }
+
+    /** Takes this node's one import slot for a new run id, once no import is going on anywhere. */
+    private String claim() {
         String id = UUID.randomUUID().toString();
         if (!active.compareAndSet(null, id)) {
             throw new Busy(active.get());
@@ -158,13 +204,26 @@ public final class ImportRuns {
             if (elsewhere.isPresent()) {
                 throw new Busy(elsewhere.get());
             }
+        } catch (RuntimeException e) {
+            active.set(null);
+            throw e;
+        }
+        return id;
+    }
+
+    /** Records the claimed run, unless another node has started one meanwhile; the slot is freed when it cannot. */
+    private void create(String id, Caller caller, String source) {
+        try {
+            Optional<String> elsewhere = store.active();
+            if (elsewhere.isPresent()) {
+                throw new Busy(elsewhere.get());
+            }
             store.create(id, source, caller.id(), node, doc(null, null), clock.instant());
         } catch (RuntimeException e) {
             active.set(null);
             throw e;
         }
         audit.record(caller, AuditLog.Action.ADMIN, "DirectoryImport", "run " + id + " started", null);
-        return id;
     }
 
     private void run(String id, Caller caller, Work work) {
@@ -192,7 +251,8 @@ public final class ImportRuns {
             failure = e.getMessage();
         } catch (RuntimeException e) {
             LOG.warn("Directory import run {} failed", id, e);
-            failure = "The import stopped on an unexpected error; nothing was written (" + e.getClass().getSimpleName() + ")";
+            // The exception's class and message are the server's business (logged above), not the caller's.
+            failure = "The import stopped on an unexpected error; nothing was written";
         }
         ImportProgress.Snapshot last = progress.snapshot();
         boolean applied = report != null && report.applied();

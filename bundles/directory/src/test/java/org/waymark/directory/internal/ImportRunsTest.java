@@ -196,4 +196,30 @@ class ImportRunsTest {
         assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
         assertThat(new DirectoryStore(db).count(Kind.SERVICE)).isZero();
     }
+
+    @Test
+    void anUploadIsPreparedOnlyWhenNoOtherImportIsGoingOnAndARefusedOneLeavesNoRun() throws Exception {
+        store.create("other", "elsewhere", "admin", "node-b", ImportRuns.doc(null, null), clock.instant());
+        store.started("other", clock.instant());
+        List<String> prepared = new ArrayList<>();
+
+        assertThatThrownBy(() -> runs.submit(ADMIN, "upload (zip)", () -> {
+            prepared.add("unzipped");
+            return new ImportRuns.Prepared((progress, lastStep) -> null, () -> { });
+        })).isInstanceOf(ImportRuns.Busy.class);
+        assertThat(prepared).as("nothing unzipped while another import runs").isEmpty();
+
+        clock.advance(ImportRuns.STALE.plusSeconds(1));
+        assertThatThrownBy(() -> runs.submit(ADMIN, "upload (zip)", () -> {
+            throw org.waymark.api.error.WaymarkException.invalid("The zip has duplicate or conflicting entries");
+        })).hasMessage("The zip has duplicate or conflicting entries");
+        assertThat(runs.recent(10)).extracting(ImportRun::id).as("no run for a refused upload").containsExactly("other");
+        assertThat(audited).isEmpty();
+
+        GeneratedPackage.write(folder, "prepared", 5, 0);
+        java.util.concurrent.CountDownLatch cleaned = new java.util.concurrent.CountDownLatch(1);
+        ImportRun run = runs.submit(ADMIN, "upload (zip)", () -> new ImportRuns.Prepared(importOf(folder), cleaned::countDown));
+        assertThat(cleaned.await(30, java.util.concurrent.TimeUnit.SECONDS)).as("cleaned up once ended").isTrue();
+        assertThat(runs.find(run.id()).orElseThrow().state()).as("the slot was freed by the refusal").isEqualTo(ImportRun.State.APPLIED);
+    }
 }

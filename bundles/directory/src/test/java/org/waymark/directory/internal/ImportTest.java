@@ -148,4 +148,120 @@ class ImportTest {
             assertThat(catalog.termsOf(id)).isNotEmpty();
         }
     }
+
+    @Test
+    void aResourcePathOutsideThePackageIsRefusedWithoutReadingTheFile(@TempDir Path folder) throws Exception {
+        Path secret = folder.resolve("secret.csv");
+        Path pack = packageBesideASecret(folder, """
+                {"resources": [
+                  {"name": "service", "path": "%s", "schema": {"fields": [{"name": "id", "type": "string"}]}},
+                  {"name": "organization", "path": "../secret.csv"},
+                  {"name": "location", "path": "csv/../../secret.csv"},
+                  {"name": "phone", "path": "/etc/passwd"}
+                ]}""".formatted(secret.toAbsolutePath()));
+        Directory directory = TestDirectory.create();
+
+        Directory.ImportReport report = directory.importPath(pack, Optional.empty(), "test");
+
+        assertThat(report.applied()).isFalse();
+        assertThat(report.errors()).hasSize(4).allMatch(e -> e.contains("is not a file in the package"));
+        assertThat(report.errors().get(3)).isEqualTo("resource 'phone': its path '/etc/passwd' is not a file in the package"
+                + " (absolute paths and '..' are not allowed)");
+        assertThat(String.join("\n", report.errors()) + report.notes()).doesNotContain("root:x").doesNotContain("second line");
+    }
+
+    @Test
+    void aLinkInThePackageToAFileOutsideItIsNotFollowed(@TempDir Path folder) throws Exception {
+        Path pack = packageBesideASecret(folder, """
+                {"resources": [{"name": "service", "path": "services.csv"}]}""");
+        Files.createSymbolicLink(pack.resolve("services.csv"), folder.resolve("secret.csv"));
+        Directory directory = TestDirectory.create();
+
+        Directory.ImportReport report = directory.importPath(pack, Optional.empty(), "test");
+
+        assertThat(report.notes()).containsExactly("resource 'service' skipped: no file services.csv (or its singular or plural)");
+        assertThat(report.errors()).containsExactly("no records found");
+    }
+
+    /** {@code folder/package/datapackage.json} holding {@code descriptor}, beside {@code folder/secret.csv}. */
+    private static Path packageBesideASecret(Path folder, String descriptor) throws Exception {
+        Files.writeString(folder.resolve("secret.csv"), "root:x:0:0:root:/root:/bin/bash\nsecond line\n");
+        Path pack = Files.createDirectory(folder.resolve("package"));
+        Files.writeString(pack.resolve("datapackage.json"), descriptor);
+        return pack;
+    }
+
+    @Test
+    void aBrokenDescriptorOrAnEmptyUploadIsExplainedInPlainWordsWithoutPathsOrLibraryNames(@TempDir Path folder) throws Exception {
+        Files.writeString(folder.resolve("datapackage.json"), "{\"resources\": [\n  {\"name\": }");
+        Path empty = Files.createDirectory(folder.resolve("empty"));
+        Directory directory = TestDirectory.create();
+
+        assertThatThrownBy(() -> directory.importPath(folder, Optional.empty(), "the zip", "test", ImportProgress.silent(), c -> null))
+                .isInstanceOf(WaymarkException.class)
+                .hasMessageStartingWith("datapackage.json is not valid JSON (line 2, column ")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("StreamReadFeature", "jackson", folder.toString()));
+        assertThatThrownBy(() -> directory.importPath(empty, Optional.empty(), "the zip", "test", ImportProgress.silent(), c -> null))
+                .isInstanceOf(WaymarkException.class).hasMessage("The zip holds neither a datapackage.json nor .json files");
+    }
+
+    @Test
+    void jsonFilesWithAFieldNamedTwiceOrDataAfterTheValueAreNotValidJson() throws Exception {
+        ImportBatch batch = new ImportBatch();
+
+        Directory.readJson("services.json", """
+                {"id": "22222222-2222-4222-8222-222222222222", "name": "A", "status": "active",
+                 "id": "33333333-3333-4333-8333-333333333333"}""".getBytes(StandardCharsets.UTF_8), batch);
+        Directory.readJson("more_services.json", """
+                {"id": "22222222-2222-4222-8222-222222222222", "name": "A", "status": "active"} xyz"""
+                .getBytes(StandardCharsets.UTF_8), batch);
+        Directory.readJson("list.json", """
+                [{"id": "22222222-2222-4222-8222-222222222222", "name": "A", "status": "active"}] []"""
+                .getBytes(StandardCharsets.UTF_8), batch);
+
+        assertThat(batch.errors()).containsExactly(
+                "services.json: not valid JSON (line 2, column 6: the field 'id' is named twice)",
+                "more_services.json: not valid JSON (line 1, column 84)",
+                "list.json: not valid JSON (line 1, column 83: something follows the JSON value)");
+        assertThat(batch.size()).isZero();
+    }
+
+    @Test
+    void numbersThatAreNotFiniteOrOutOfTheirRangeAreRowErrors(@TempDir Path folder) throws Exception {
+        Directory directory = TestDirectory.create();
+        String body = """
+                [{"id": "11111111-1111-4111-8111-111111111111", "name": "Infinite", "status": "active", "minimum_age": -1e999999},
+                 {"id": "22222222-2222-4222-8222-222222222222", "name": "Negative", "status": "active", "minimum_age": -5},
+                 {"id": "33333333-3333-4333-8333-333333333333", "name": "Old", "status": "active", "maximum_age": 999},
+                 {"id": "44444444-4444-4444-8444-444444444444", "name": "Upside down", "status": "active", "minimum_age": 65, "maximum_age": 18},
+                 {"id": "55555555-5555-4555-8555-555555555555", "name": "Fine", "status": "active", "minimum_age": 0, "maximum_age": 150},
+                 {"id": "66666666-6666-4666-8666-666666666666", "location_type": "physical", "latitude": 91, "longitude": 1e400}]""";
+
+        Directory.ImportReport report = directory.importJson(StrictJson.readBody(body.getBytes(StandardCharsets.UTF_8), null),
+                Optional.empty(), "test");
+
+        assertThat(report.applied()).isFalse();
+        assertThat(report.errors()).containsExactly(
+                "body[0] (service): minimum_age is not a finite number",
+                "body[1] (service): minimum_age -5 is not between 0 and 150",
+                "body[2] (service): maximum_age 999 is not between 0 and 150",
+                "body[3] (service): maximum_age is below minimum_age",
+                "body[5] (location): longitude is not a finite number");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    @Test
+    void csvNumbersTooBigForADoubleAreRowErrorsToo() {
+        ImportBatch batch = new ImportBatch();
+
+        // 1 and 400 zeros, with a fraction: read as a double, which cannot hold it.
+        String huge = "1" + "0".repeat(400) + ".5";
+        DataPackage.readCsv(Kind.SERVICE, "services.csv", """
+                id,name,status,minimum_age,maximum_age
+                11111111-1111-4111-8111-111111111111,Huge,active,%s,1e999999
+                """.formatted(huge), java.util.Map.of("id", "string", "minimum_age", "number", "maximum_age", "integer"), batch);
+
+        assertThat(batch.errors()).containsExactly("services.csv line 2 (service): minimum_age is not a finite number; "
+                + "maximum_age '1e999999' is not a number");
+    }
 }
