@@ -254,7 +254,8 @@ function renderFollowUps(followUps) {
     }
     tr.append(el('th', { scope: 'row', class: 'nhsuk-table__header', text: f.label }),
       el('td', { class: 'nhsuk-table__cell', text: formatDate(f.dueOn) }),
-      el('td', { class: 'nhsuk-table__cell', text: f.status === 'done' ? 'Done' : f.remindedAt ? 'Scheduled, reminders sent' : 'Scheduled' }), cell);
+      el('td', { class: 'nhsuk-table__cell', text: f.status === 'done' ? 'Done' : f.status === 'cancelled' ? 'Cancelled: the referral is closed'
+        : f.remindedAt ? 'Scheduled, reminders sent' : 'Scheduled' }), cell);
     body.append(tr);
   }
 }

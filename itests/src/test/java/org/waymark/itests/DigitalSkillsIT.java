@@ -233,7 +233,7 @@ class DigitalSkillsIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void anAdminReadsTheAreaReportAndItsCsvWithSmallNumbersSuppressed() {
         String today = LocalDate.now(LONDON).toString();
         assertThat(server.get("/api/digital-skills/reports?area=sheffield", "Authorization", WORKER).statusCode()).isEqualTo(403);
@@ -268,7 +268,7 @@ class DigitalSkillsIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void inTheConsoleTheWorkerSeesTheChangeAndTheAdminTheReportWithItsChart() throws Exception {
         WebDriver browser = browser(false);
         try {
@@ -296,6 +296,127 @@ class DigitalSkillsIT {
         } finally {
             browser.quit();
         }
+    }
+
+    /** /api reads bodies strictly: a typo or a value of the wrong type is a 400 naming the field, and nothing is erased. */
+    @Test
+    @Order(7)
+    void aTypoOrAValueOfTheWrongTypeIsRefusedNamingTheFieldAndErasesNothing() {
+        String base = "/api/digital-skills/referrals/" + referralId;
+        JsonNode before = json(server.get(base + "/plan", "Authorization", WORKER));
+        assertThat(before.path("goals")).hasSize(2);
+        assertThat(put(base + "/equality", "{\"ethnicity\":\"white\"}").statusCode()).isEqualTo(200);
+
+        assertRefused(put(base + "/plan", "{\"goalz\":[{\"code\":\"nhs-app\"}],\"barriers\":[],\"actions\":[]}"), "goalz");
+        assertRefused(put(base + "/plan", "{\"goals\":\"x\",\"barriers\":[],\"actions\":[]}"), "goals");
+        assertRefused(put(base + "/plan", "{\"goals\":[],\"barriers\":\"no-device\",\"actions\":[]}"), "barriers");
+        assertRefused(put(base + "/plan", "{\"goals\":[],\"actions\":[]}"), "barriers");
+        assertRefused(put(base + "/plan", "{\"goals\":[{\"code\":\"other\",\"text\":\"Email my GP\",\"skillArea\":\"nope\"}],"
+                + "\"barriers\":[],\"actions\":[]}"), "goals[0].skillArea");
+        assertRefused(put(base + "/plan", "{\"goals\":[],\"barriers\":[\"no-money\"],\"actions\":[]}"), "barriers[0]");
+        assertRefused(put(base + "/plan", "{\"goals\":[],\"barriers\":[],\"actions\":[{\"code\":\"skills-group\",\"serviceId\":\"nope\"}]}"),
+                "actions[0].serviceId");
+        assertRefused(put(base + "/equality", "{\"ethnicty\":\"white\"}"), "ethnicty");
+        assertRefused(server.postJson(base + "/self-assessment-links", "{\"send\":\"yes\"}", "Authorization", WORKER), "send");
+        String followUpId = before.path("followUps").get(2).path("id").asText();
+        assertRefused(put(base + "/follow-ups/" + followUpId, "{\"due\":\"2030-01-01\"}"), "due");
+        assertRefused(server.postJson(base + "/assessments", "{\"answers\":{},\"note\":\"x\"}", "Authorization", WORKER), "note");
+
+        JsonNode after = json(server.get(base + "/plan", "Authorization", WORKER));
+        assertThat(after.path("version")).isEqualTo(before.path("version"));
+        assertThat(after.path("goals")).isEqualTo(before.path("goals"));
+        assertThat(after.path("barriers")).isEqualTo(before.path("barriers"));
+        assertThat(after.path("actions")).isEqualTo(before.path("actions"));
+        assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText()).isEqualTo("white");
+    }
+
+    /**
+     * Reminders go to whoever holds the referral when they go (here after a caseload handover from a worker who has
+     * left), and a closed referral contacts nobody any more: its follow-ups show cancelled and its digital skills work
+     * can be read but not changed. Before the console test: signing in there enrols the admin in two-factor sign-in.
+     */
+    @Test
+    @Order(4)
+    void afterAHandoverTheNewWorkerIsRemindedAndOnceTheReferralClosesNothingMoreIsPlannedOrSent() throws Exception {
+        HttpResponse<String> user = server.postJson("/api/users",
+                "{\"username\":\"dsleaver\",\"roles\":[\"link-worker\"],\"areas\":[\"sheffield\"]}", "Authorization", ADMIN);
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        String leaver = basic("dsleaver", json(user).path("temporaryPassword").asText());
+        HttpResponse<String> created = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(gpToken),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("DS-2", TestData.validNhsNumber(), "Handover"))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = json(created).path("id").asText();
+        String base = "/api/digital-skills/referrals/" + id;
+        assertThat(server.postJson("/api/referrals/" + id + "/status", "{\"status\":\"accepted\"}", "Authorization", leaver)
+                .statusCode()).isEqualTo(200);
+        assertThat(server.postJson("/api/referrals/" + id + "/assignee", "{\"assignee\":\"dsleaver\"}", "Authorization", leaver)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> plan = server.send(server.request(base + "/plan", "Authorization", leaver, "Content-Type",
+                "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"goals\":[{\"code\":\"nhs-app\"}],\"barriers\":[],\"actions\":[]}")));
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        assertThat(json(plan).path("followUps")).extracting(f -> f.path("worker").asText()).containsOnly("dsleaver");
+
+        HttpResponse<String> handover = server.postJson("/api/referrals/handover",
+                "{\"area\":\"sheffield\",\"from\":\"dsleaver\",\"to\":\"linkworker\"}", "Authorization", ADMIN);
+        assertThat(handover.statusCode()).as(handover.body()).isEqualTo(200);
+        assertThat(server.postJson("/api/users/dsleaver/disable", "", "Authorization", ADMIN).statusCode()).isEqualTo(200);
+        JsonNode followUps = json(server.get(base + "/follow-ups", "Authorization", WORKER));
+        assertThat(followUps).extracting(f -> f.path("worker").asText()).containsOnly("linkworker");
+
+        // The first follow-up moves to today, so its reminder goes at once: to the worker who holds the referral now.
+        String today = LocalDate.now(LONDON).toString();
+        String followUpId = followUps.get(0).path("id").asText();
+        assertThat(put(base + "/follow-ups/" + followUpId, "{\"dueOn\":\"" + today + "\"}").statusCode()).isEqualTo(200);
+        await("the new worker's task").atMost(DELIVERY_TIMEOUT).until(() -> json(server.get("/api/inbox", "Authorization", WORKER))
+                .findValues("text").stream().anyMatch(t -> t.asText().contains("#/referrals/" + id)));
+
+        HttpResponse<String> completed = server.postJson("/api/referrals/" + id + "/status",
+                "{\"status\":\"completed\",\"outcome\":\"Uses the NHS App\"}", "Authorization", WORKER);
+        assertThat(completed.statusCode()).as(completed.body()).isEqualTo(200);
+        assertThat(json(server.get(base + "/follow-ups", "Authorization", WORKER))).extracting(f -> f.path("status").asText())
+                .containsOnly("cancelled");
+        assertClosed(put(base + "/plan", "{\"goals\":[{\"code\":\"nhs-app\"}],\"barriers\":[],\"actions\":[]}"), "completed");
+        assertClosed(server.postJson(base + "/self-assessment-links", "{\"send\":true}", "Authorization", WORKER), "completed");
+        assertClosed(put(base + "/follow-ups/" + followUps.get(1).path("id").asText(), "{\"dueOn\":\"" + today + "\"}"), "completed");
+        assertClosed(server.postJson(base + "/assessments", "{\"answers\":" + WaymarkServer.objectMapper()
+                .valueToTree(answers("yes", "foundation", "yes")) + "}", "Authorization", WORKER), "completed");
+        assertClosed(put(base + "/equality", "{\"ethnicity\":\"white\"}"), "completed");
+        assertThat(server.get(base + "/plan", "Authorization", WORKER).statusCode()).isEqualTo(200);
+        assertThat(server.get(base + "/assessments", "Authorization", WORKER).statusCode()).isEqualTo(200);
+
+        // A rejected referral gets no plan, and so no follow-ups, and no link.
+        HttpResponse<String> other = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(gpToken),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                FhirReferralIT.serviceRequest("DS-3", TestData.validNhsNumber(), "Rejected"))));
+        String rejected = json(other).path("id").asText();
+        HttpResponse<String> reject = server.postJson("/api/referrals/" + rejected + "/status",
+                "{\"status\":\"rejected\",\"reason\":\"Moved out of the area\"}", "Authorization", WORKER);
+        assertThat(reject.statusCode()).as(reject.body()).isEqualTo(200);
+        assertClosed(put("/api/digital-skills/referrals/" + rejected + "/plan",
+                "{\"goals\":[{\"code\":\"nhs-app\"}],\"barriers\":[],\"actions\":[]}"), "rejected");
+        assertClosed(server.postJson("/api/digital-skills/referrals/" + rejected + "/self-assessment-links", "{\"send\":true}",
+                "Authorization", WORKER), "rejected");
+        assertThat(json(server.get("/api/digital-skills/referrals/" + rejected + "/follow-ups", "Authorization", WORKER))).isEmpty();
+        server.assertNoUnexpectedErrorsInLog();
+    }
+
+    private static HttpResponse<String> put(String path, String body) {
+        return server.send(server.request(path, "Authorization", WORKER, "Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private static void assertRefused(HttpResponse<String> response, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(json(response).path("detail").asText()).as(response.body()).contains(field);
+    }
+
+    private static void assertClosed(HttpResponse<String> response, String status) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(409);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(json(response).path("detail").asText()).contains("A " + status + " referral is closed");
     }
 
     private static void assertNoSmallNumbers(String json) {

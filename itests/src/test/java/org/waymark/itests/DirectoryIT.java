@@ -367,7 +367,19 @@ class DirectoryIT {
     @Test
     @Order(12)
     void aLinkWorkerSignpostsAndRefersOnwardAndTheProviderAnswersThroughTheOneTimeLink() {
-        JsonNode referral = json(server.get("/api/referrals", "Authorization", LINK_WORKER)).path("items").get(0);
+        // An open referral: a closed one (the demo has some) is neither signposted nor referred onward (below).
+        JsonNode referral = null;
+        JsonNode closed = null;
+        for (JsonNode item : json(server.get("/api/referrals", "Authorization", LINK_WORKER)).path("items")) {
+            boolean open = List.of("requested", "accepted", "in-progress", "on-hold").contains(item.path("status").asText());
+            if (open && referral == null) {
+                referral = item;
+            } else if (!open && closed == null) {
+                closed = item;
+            }
+        }
+        assertThat(referral).as("an open demo referral").isNotNull();
+        assertThat(closed).as("a closed demo referral").isNotNull();
         String referralId = referral.path("id").asText();
         String serviceId = json(server.get("/directory/services?search=" + encode("crookes walk"))).path("contents").get(0).path("id").asText();
         String base = "/api/directory/referrals/" + referralId;
@@ -402,6 +414,10 @@ class DirectoryIT {
         assertThat(attended.statusCode()).as(attended.body()).isEqualTo(200);
         assertThat(json(attended).path("task").path("status").asText()).isEqualTo("completed");
         assertThat(server.postJson(link, "{\"outcome\": \"did-not-attend\"}").statusCode()).as("final answer given").isEqualTo(409);
+        // The link works until a final answer: after it, the page shows nothing of the referral, the note included.
+        HttpResponse<String> answered = server.get(link);
+        assertThat(answered.statusCode()).isEqualTo(410);
+        assertThat(answered.body()).contains("final answer").doesNotContain("Wants to start gently").doesNotContain("<form");
         assertThat(server.get(link.substring(0, link.length() - 4) + "AAAA").statusCode()).isEqualTo(404);
 
         String second = json(server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
@@ -413,6 +429,18 @@ class DirectoryIT {
         assertThat(declined.path("task").path("status").asText()).isEqualTo("rejected");
         assertThat(declined.path("statusReason").asText()).isEqualTo("Group is full");
         assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
+
+        // A closed referral shares its person's data with no one new: nothing is referred onward or signposted from it.
+        String closedBase = "/api/directory/referrals/" + closed.path("id").asText();
+        for (HttpResponse<String> refused : List.of(
+                server.postJson(closedBase + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
+                        "Authorization", LINK_WORKER),
+                server.postJson(closedBase + "/signposts", "{\"serviceId\": \"" + serviceId + "\"}", "Authorization", LINK_WORKER))) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(json(refused).path("detail").asText()).contains("A " + closed.path("status").asText() + " referral is closed");
+        }
+        assertThat(json(server.get(closedBase + "/onward-referrals", "Authorization", LINK_WORKER))).isEmpty();
     }
 
     @Test

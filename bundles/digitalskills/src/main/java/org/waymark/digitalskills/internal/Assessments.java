@@ -69,9 +69,9 @@ public final class Assessments implements DigitalSkillsRecords {
         this.questionnaire = FhirJson.questionnaire().toString();
     }
 
-    /** A link worker records the assessment they did with the person. */
+    /** A link worker records the assessment they did with the person, while the referral is open. */
     Assessment record(Caller caller, String referralId, Map<String, String> answers) {
-        Referral referral = referral(caller, referralId);
+        Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         return store(caller, new Subject(referral.id(), referral.patientId(), referral.area()), WORKER, caller.id(), answers, null);
     }
 

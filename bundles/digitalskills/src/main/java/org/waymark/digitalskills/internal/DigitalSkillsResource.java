@@ -1,6 +1,5 @@
 package org.waymark.digitalskills.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -32,7 +31,11 @@ import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
 
-/** Digital skills work on a referral, for link workers and admins, and the area reports, for admins. */
+/**
+ * Digital skills work on a referral, for link workers and admins, and the area reports, for admins. Bodies are bound to
+ * records through the platform's strict JSON: a field a request does not take, or a value of the wrong type, is a 400
+ * naming it, never read as nothing.
+ */
 @Component(service = DigitalSkillsResource.class, property = "osgi.jaxrs.resource=true",
         configurationPid = "org.waymark.platform", configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Path("/digital-skills")
@@ -41,6 +44,26 @@ import org.waymark.api.security.Roles;
 public final class DigitalSkillsResource {
     @interface Config {
         String baseUrl() default "";
+    }
+
+    /** {@code {"answers": {"statement code": "yes" | "help" | "not-yet"}}}. */
+    public record AssessmentBody(Map<String, String> answers) {
+    }
+
+    /** {@code {"achieved": true | false}}. */
+    public record GoalAchieved(Boolean achieved) {
+    }
+
+    /** {@code {"dueOn": "YYYY-MM-DD"}}. */
+    public record FollowUpMove(String dueOn) {
+    }
+
+    /** {@code {"send": true}} also sends the link to the person; left out or false, it is only shown. */
+    public record LinkRequest(Boolean send) {
+    }
+
+    /** {@code {"ethnicity": code or null}}. */
+    public record Equality(String ethnicity) {
     }
 
     private final Assessments assessments;
@@ -105,13 +128,11 @@ public final class DigitalSkillsResource {
     @POST
     @Path("referrals/{id}/assessments")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response assess(@PathParam("id") String id, JsonNode body, @Context SecurityContext security) {
-        if (body == null || !body.path("answers").isObject()) {
+    public Response assess(@PathParam("id") String id, AssessmentBody body, @Context SecurityContext security) {
+        if (body == null || body.answers() == null) {
             throw WaymarkException.invalid("The body must be {\"answers\": {\"statement code\": \"yes\" | \"help\" | \"not-yet\"}}");
         }
-        Map<String, String> answers = new LinkedHashMap<>();
-        body.get("answers").fields().forEachRemaining(e -> answers.put(e.getKey(), e.getValue().asText()));
-        Assessments.Assessment assessment = assessments.record(caller(security), id, answers);
+        Assessments.Assessment assessment = assessments.record(caller(security), id, body.answers());
         return Response.status(201).entity(Assessments.json(assessment)).build();
     }
 
@@ -135,7 +156,7 @@ public final class DigitalSkillsResource {
     @PUT
     @Path("referrals/{id}/plan")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response savePlan(@PathParam("id") String id, JsonNode body, @HeaderParam("If-Match") String ifMatch,
+    public Response savePlan(@PathParam("id") String id, Plans.PlanBody body, @HeaderParam("If-Match") String ifMatch,
                              @Context SecurityContext security) {
         Plans.Plan plan = plans.save(caller(security), id, body, version(ifMatch));
         return Response.ok(Plans.json(plan)).tag(new EntityTag(Long.toString(plan.version()))).build();
@@ -145,12 +166,12 @@ public final class DigitalSkillsResource {
     @POST
     @Path("referrals/{id}/plan/goals/{goalId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response goal(@PathParam("id") String id, @PathParam("goalId") String goalId, JsonNode body,
+    public Response goal(@PathParam("id") String id, @PathParam("goalId") String goalId, GoalAchieved body,
                          @Context SecurityContext security) {
-        if (body == null || !body.path("achieved").isBoolean()) {
+        if (body == null || body.achieved() == null) {
             throw WaymarkException.invalid("The body must be {\"achieved\": true | false}");
         }
-        Plans.Plan plan = plans.goal(caller(security), id, goalId, body.get("achieved").asBoolean());
+        Plans.Plan plan = plans.goal(caller(security), id, goalId, body.achieved());
         return Response.ok(Plans.json(plan)).tag(new EntityTag(Long.toString(plan.version()))).build();
     }
 
@@ -164,10 +185,10 @@ public final class DigitalSkillsResource {
     @PUT
     @Path("referrals/{id}/follow-ups/{followUpId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> reschedule(@PathParam("id") String id, @PathParam("followUpId") String followUpId, JsonNode body,
-                                          @Context SecurityContext security) {
+    public Map<String, Object> reschedule(@PathParam("id") String id, @PathParam("followUpId") String followUpId,
+                                          FollowUpMove body, @Context SecurityContext security) {
         return FollowUps.json(followUps.reschedule(caller(security), id, followUpId, date("dueOn",
-                body == null ? null : body.path("dueOn").asText(null))));
+                body == null ? null : body.dueOn())));
     }
 
     /**
@@ -177,10 +198,10 @@ public final class DigitalSkillsResource {
     @POST
     @Path("referrals/{id}/self-assessment-links")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response link(@PathParam("id") String id, JsonNode body, @Context SecurityContext security, @Context UriInfo uri) {
+    public Response link(@PathParam("id") String id, LinkRequest body, @Context SecurityContext security, @Context UriInfo uri) {
         String base = (baseUrl == null || baseUrl.isBlank() ? uri.getBaseUri().toString().replaceAll("/api/?$", "")
                 : baseUrl.replaceAll("/$", "")) + "/api/digital-skills-links/";
-        boolean send = body != null && body.path("send").asBoolean(false);
+        boolean send = body != null && Boolean.TRUE.equals(body.send());
         SelfAssessmentLinks.Created created = links.create(caller(security), id, send, base);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("link", base + created.token());
@@ -201,10 +222,8 @@ public final class DigitalSkillsResource {
     @PUT
     @Path("referrals/{id}/equality")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> saveEquality(@PathParam("id") String id, JsonNode body, @Context SecurityContext security) {
-        String code = body == null || body.path("ethnicity").isNull() || body.path("ethnicity").isMissingNode()
-                ? null : body.get("ethnicity").asText();
-        plans.ethnicity(caller(security), id, code);
+    public Map<String, Object> saveEquality(@PathParam("id") String id, Equality body, @Context SecurityContext security) {
+        plans.ethnicity(caller(security), id, body == null ? null : body.ethnicity());
         return equality(id, security);
     }
 

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -38,25 +39,45 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
+import org.waymark.api.security.StaffDirectory;
 import org.waymark.platform.db.Jdbc;
 
 /**
  * The follow-ups of a digital inclusion plan: scheduled when the plan is first agreed (the area's pathway decides
  * when; 2, 6 and 12 weeks by default), each with a durable reminder job to the person and the worker, and completed
- * by the re-assessment done for it. A follow-up can be moved to another day; its reminder moves with it.
+ * by the re-assessment done for it. A follow-up can be moved to another day; its reminder moves with it. The worker
+ * reminded is whoever holds the referral when the reminder goes (after a handover, the new worker), not who agreed the
+ * plan. A follow-up not done when its referral closed is cancelled: shown so at once, and marked so, with the
+ * referral's other reminders cancelled, when its reminder comes (no event tells this bundle of the closing).
  */
 @Component(service = FollowUps.class)
 public final class FollowUps {
     static final String JOB_TYPE = "digital-skills.follow-up-reminder";
     static final String SCHEDULED = "scheduled";
     static final String DONE = "done";
+    static final String CANCELLED = "cancelled";
     /** A re-assessment up to a week before a follow-up's day counts as that follow-up. */
     static final int EARLY_DAYS = 7;
     private static final Duration PLUGIN_LIMIT = Duration.ofSeconds(2);
     private static final Logger LOG = LoggerFactory.getLogger(FollowUps.class);
 
+    /**
+     * @param worker as stored: who held the referral when the plan was agreed; {@link #asOf(Referral)} gives who holds
+     *               it now
+     */
     record FollowUp(String id, String referralId, String patientId, String area, int seq, String label, LocalDate dueOn,
                     String worker, String status, String assessmentId, Instant doneAt, Instant remindedAt) {
+
+        /**
+         * The follow-up as its referral stands now: the worker is the referral's current assignee (null while it waits
+         * in the area's queue), and one still scheduled on a closed referral is cancelled.
+         */
+        FollowUp asOf(Referral referral) {
+            String shownStatus = SCHEDULED.equals(status) && referral.status().isClosed() ? CANCELLED : status;
+            return new FollowUp(id, referralId, patientId, area, seq, label, dueOn, referral.assignee(), shownStatus,
+                    assessmentId, doneAt, remindedAt);
+        }
     }
 
     private final DataSource db;
@@ -64,6 +85,7 @@ public final class FollowUps {
     private final JobScheduler jobs;
     private final Notifier notifier;
     private final PluginRegistry plugins;
+    private final StaffDirectory staff;
     private final AuditLog audit;
     private final Clock clock;
 
@@ -71,17 +93,18 @@ public final class FollowUps {
     public FollowUps(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                      @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.digitalskills)") SchemaReady schema,
                      @Reference ReferralService referrals, @Reference JobScheduler jobs, @Reference Notifier notifier,
-                     @Reference PluginRegistry plugins, @Reference AuditLog audit) {
-        this(db, referrals, jobs, notifier, plugins, audit, Clock.systemUTC());
+                     @Reference PluginRegistry plugins, @Reference StaffDirectory staff, @Reference AuditLog audit) {
+        this(db, referrals, jobs, notifier, plugins, staff, audit, Clock.systemUTC());
     }
 
     FollowUps(DataSource db, ReferralService referrals, JobScheduler jobs, Notifier notifier, PluginRegistry plugins,
-              AuditLog audit, Clock clock) {
+              StaffDirectory staff, AuditLog audit, Clock clock) {
         this.db = db;
         this.referrals = referrals;
         this.jobs = jobs;
         this.notifier = notifier;
         this.plugins = plugins;
+        this.staff = staff;
         this.audit = audit;
         this.clock = clock;
     }
@@ -148,14 +171,15 @@ public final class FollowUps {
                 "{\"followUpId\":\"" + followUpId + "\",\"dueOn\":\"" + dueOn + "\"}", Schedule.reminderAt(dueOn, now), 0));
     }
 
+    /** The referral's follow-ups as it stands now (see {@link FollowUp#asOf(Referral)}). */
     List<FollowUp> list(Caller caller, String referralId) {
         Referral referral = referral(caller, referralId);
-        return Jdbc.inTransaction(db, c -> query(c, referral.id()));
+        return Jdbc.inTransaction(db, c -> query(c, referral));
     }
 
     /** Moves a follow-up that is still to come to another day (today or later); its reminder moves with it. */
     FollowUp reschedule(Caller caller, String referralId, String followUpId, LocalDate dueOn) {
-        Referral referral = referral(caller, referralId);
+        Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         if (dueOn == null) {
             throw WaymarkException.invalid("dueOn (a date, YYYY-MM-DD) is required");
         }
@@ -184,7 +208,7 @@ public final class FollowUps {
             }
             scheduleReminder(c, current.id(), dueOn, now);
             audit.record(c, caller, AuditLog.Action.UPDATE, "DigitalSkillsFollowUp", current.id(), referral.patientId());
-            return query(c, referral.id()).stream().filter(f -> f.id().equals(followUpId)).findFirst().orElseThrow();
+            return query(c, referral).stream().filter(f -> f.id().equals(followUpId)).findFirst().orElseThrow();
         });
         return moved;
     }
@@ -218,28 +242,44 @@ public final class FollowUps {
 
     /**
      * Sends a follow-up's reminders, once: to the person (through their preferred channel, or not at all if they asked
-     * not to be contacted) and to the worker (console task list, or their email). The messages' ids are stable per
-     * follow-up and day, so a retried job never delivers a second copy. A follow-up done or moved meanwhile needs none.
+     * not to be contacted) and to the worker who holds the referral now (console task list, or their email), or the
+     * area's link workers while it has none or its holder can no longer sign in. The messages' ids are stable per
+     * follow-up and day, so a retried job never delivers a second copy. A follow-up done or moved meanwhile needs none;
+     * one whose referral has closed is cancelled, with the referral's other follow-ups still to come.
      *
      * @return whether reminders were written
      */
     boolean remind(String followUpId, LocalDate dueOn) {
+        FollowUp planned = Jdbc.inTransaction(db, c -> byId(c, followUpId));
+        if (!awaitsReminder(planned, dueOn)) {
+            // Done, moved (its new date has a job of its own) or reminded already by an earlier run of this job.
+            return false;
+        }
+        // Read as the system of the follow-up's area: a job has no caller, and the read is audited as the system's.
+        Optional<Referral> found = referrals.find(ClosedReferrals.systemIn(planned.area(), "digital-skills-reminder"),
+                planned.referralId());
+        if (found.isEmpty() || found.get().status().isClosed()) {
+            int cancelled = cancelOpen(planned.referralId(), planned.id());
+            LOG.info("Referral {} is closed: {} follow-ups cancelled, no reminder for follow-up {}", planned.referralId(),
+                    cancelled, planned.id());
+            return false;
+        }
+        Referral referral = found.get();
+        Party worker = holder(referral);
         return Jdbc.inTransaction(db, c -> {
             FollowUp followUp = byId(c, followUpId);
-            if (followUp == null || !SCHEDULED.equals(followUp.status()) || !followUp.dueOn().equals(dueOn)
-                    || followUp.remindedAt() != null) {
-                // Done, moved (its new date has a job of its own) or reminded already by an earlier run of this job.
+            if (!awaitsReminder(followUp, dueOn)) {
                 return false;
             }
             String day = Schedule.spoken(dueOn);
             String id = "digital-skills-reminder-" + followUp.id() + "-" + dueOn;
-            notifier.notify(c, new Notification(id + "-person", Party.person(followUp.patientId()), followUp.area(),
+            notifier.notify(c, new Notification(id + "-person", Party.person(referral.patientId()), followUp.area(),
                     "digital-skills.reminder", "Your digital skills check-in is on " + day,
                     "This is a reminder that your link worker will check in with you on " + day
                             + " to see how you are getting on with your digital skills goals. If that day does not suit you,"
                             + " please contact your link worker.",
                     Map.of("referralId", followUp.referralId(), "followUpId", followUp.id())));
-            notifier.notify(c, new Notification(id + "-worker", Party.staff(followUp.worker()), followUp.area(),
+            notifier.notify(c, new Notification(id + "-worker", worker, followUp.area(),
                     "digital-skills.reminder", "Digital skills follow-up (" + followUp.label() + ") due " + day,
                     "A digital skills follow-up (" + followUp.label() + ") is due on " + day
                             + ": re-assess the person's skills and review their goals. Open the referral: #/referrals/"
@@ -255,6 +295,48 @@ public final class FollowUps {
         });
     }
 
+    private static boolean awaitsReminder(FollowUp followUp, LocalDate dueOn) {
+        return followUp != null && SCHEDULED.equals(followUp.status()) && followUp.dueOn().equals(dueOn)
+                && followUp.remindedAt() == null;
+    }
+
+    /**
+     * Who is reminded for the worker: the referral's assignee while they can sign in and work in its area, else the
+     * area's link workers (as for a referral withdrawn while in the queue).
+     */
+    private Party holder(Referral referral) {
+        String assignee = referral.assignee();
+        if (assignee != null && staff.findStaff(assignee).filter(s -> s.areas().contains(referral.area())).isPresent()) {
+            return Party.staff(assignee);
+        }
+        return Party.team(Roles.LINK_WORKER);
+    }
+
+    /**
+     * Cancels the referral's follow-ups still to come, and the reminders of all but the one running now (its job ends
+     * as done; deleting its row under it would lose the job's own record); answers how many.
+     */
+    private int cancelOpen(String referralId, String runningFollowUpId) {
+        return Jdbc.inTransaction(db, c -> {
+            int cancelled = 0;
+            for (FollowUp followUp : query(c, referralId)) {
+                if (!SCHEDULED.equals(followUp.status())) {
+                    continue;
+                }
+                try (PreparedStatement update = c.prepareStatement("UPDATE ds_follow_up SET status = ? WHERE id = ? AND status = ?")) {
+                    update.setString(1, CANCELLED);
+                    update.setString(2, followUp.id());
+                    update.setString(3, SCHEDULED);
+                    cancelled += update.executeUpdate();
+                }
+                if (!followUp.id().equals(runningFollowUpId)) {
+                    jobs.cancel(c, JOB_TYPE, Schedule.jobKey(followUp.id(), followUp.dueOn()));
+                }
+            }
+            return cancelled;
+        });
+    }
+
     /** The follow-ups of an area, for reports. */
     List<FollowUp> inArea(Connection c, String area) throws SQLException {
         return select(c, "area = ?", area);
@@ -267,6 +349,11 @@ public final class FollowUps {
 
     static List<FollowUp> query(Connection c, String referralId) throws SQLException {
         return select(c, "referral_id = ?", referralId);
+    }
+
+    /** The referral's follow-ups as it stands now (see {@link FollowUp#asOf(Referral)}). */
+    static List<FollowUp> query(Connection c, Referral referral) throws SQLException {
+        return query(c, referral.id()).stream().map(f -> f.asOf(referral)).toList();
     }
 
     private static List<FollowUp> select(Connection c, String where, String value) throws SQLException {

@@ -75,6 +75,26 @@ public final class Plans {
         ETHNICITY.put("not-stated", "Prefers not to say");
     }
 
+    /**
+     * A plan as sent: read strictly (a field it does not take, or a value of the wrong type, is a 400 naming it), so a
+     * typo can never save an empty plan over the agreed one.
+     *
+     * @param goals    [{@code code}, {@code text}, {@code skillArea}]
+     * @param barriers codes
+     * @param actions  [{@code code}, {@code note}, {@code serviceId}]; goals, barriers and actions are all required
+     *                 (empty for none), as the plan is saved whole
+     */
+    public record PlanBody(List<GoalBody> goals, List<String> barriers, String barrierNote, List<ActionBody> actions) {
+    }
+
+    /** @param skillArea needed for {@code other}; for a listed goal, its own area or left out */
+    public record GoalBody(String code, String text, String skillArea) {
+    }
+
+    /** @param serviceId a directory service's id (a UUID), for an onward referral to a group */
+    public record ActionBody(String code, String note, String serviceId) {
+    }
+
     /** @param version 0 before the plan is first agreed */
     record Plan(String referralId, ObjectNode doc, long version, LocalDate agreedOn, String agreedBy, List<FollowUps.FollowUp> followUps) {
     }
@@ -102,23 +122,21 @@ public final class Plans {
 
     Plan plan(Caller caller, String referralId) {
         Referral referral = referral(caller, referralId);
-        Plan plan = Jdbc.inTransaction(db, c -> read(c, referral.id()));
+        Plan plan = Jdbc.inTransaction(db, c -> read(c, referral));
         audit.record(caller, AuditLog.Action.READ, "DigitalInclusionPlan", referral.id(), referral.patientId());
         return plan;
     }
 
     /**
-     * Saves the plan; the first save agrees it and schedules the follow-ups from today.
+     * Saves the plan of an open referral; the first save agrees it and schedules the follow-ups from today.
      *
-     * @param body            {@code goals} [{@code code}, {@code text}, {@code skillArea}], {@code barriers} [codes],
-     *                        {@code barrierNote}, {@code actions} [{@code code}, {@code note}, {@code serviceId}]
      * @param expectedVersion the version the caller last saw, or null to skip the check
      */
-    Plan save(Caller caller, String referralId, JsonNode body, Long expectedVersion) {
-        Referral referral = referral(caller, referralId);
+    Plan save(Caller caller, String referralId, PlanBody body, Long expectedVersion) {
+        Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         Instant now = clock.instant();
         return Jdbc.inTransaction(db, c -> {
-            Plan current = read(c, referral.id());
+            Plan current = read(c, referral);
             if (expectedVersion != null && expectedVersion != current.version()) {
                 throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED, "The plan was changed by someone else; reload it and try again");
             }
@@ -137,6 +155,7 @@ public final class Plans {
                     insert.setString(8, caller.id());
                     insert.executeUpdate();
                 }
+                // Who held the referral when the plan was agreed; reminders go to whoever holds it when they go.
                 String worker = referral.assignee() != null ? referral.assignee() : caller.id();
                 followUps.scheduleOnce(c, referral.id(), referral.patientId(), referral.area(), worker, today);
                 audit.record(c, caller, AuditLog.Action.CREATE, "DigitalInclusionPlan", referral.id(), referral.patientId());
@@ -154,15 +173,15 @@ public final class Plans {
                 }
                 audit.record(c, caller, AuditLog.Action.UPDATE, "DigitalInclusionPlan", referral.id(), referral.patientId());
             }
-            return read(c, referral.id());
+            return read(c, referral);
         });
     }
 
-    /** Marks a goal achieved (today) or not achieved. */
+    /** Marks a goal achieved (today) or not achieved, on an open referral. */
     Plan goal(Caller caller, String referralId, String goalId, boolean achieved) {
-        Referral referral = referral(caller, referralId);
+        Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         return Jdbc.inTransaction(db, c -> {
-            Plan current = read(c, referral.id());
+            Plan current = read(c, referral);
             ObjectNode doc = current.doc().deepCopy();
             ObjectNode goal = null;
             for (JsonNode g : doc.withArray("goals")) {
@@ -190,13 +209,13 @@ public final class Plans {
                 }
             }
             audit.record(c, caller, AuditLog.Action.UPDATE, "DigitalInclusionPlan", referral.id(), referral.patientId());
-            return read(c, referral.id());
+            return read(c, referral);
         });
     }
 
     /** Records the person's ethnic group, if they chose to give it, for the equity view of reports. */
     void ethnicity(Caller caller, String referralId, String code) {
-        Referral referral = referral(caller, referralId);
+        Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         if (code != null && !ETHNICITY.containsKey(code)) {
             throw WaymarkException.invalid("ethnicity must be one of " + String.join(", ", ETHNICITY.keySet()));
         }
@@ -234,7 +253,8 @@ public final class Plans {
         return map;
     }
 
-    private Plan read(Connection c, String referralId) throws SQLException {
+    private Plan read(Connection c, Referral referral) throws SQLException {
+        String referralId = referral.id();
         try (PreparedStatement select = c.prepareStatement("SELECT doc, version, agreed_on, agreed_by FROM ds_plan WHERE referral_id = ?")) {
             select.setString(1, referralId);
             try (ResultSet rows = select.executeQuery()) {
@@ -246,7 +266,7 @@ public final class Plans {
                     return new Plan(referralId, empty, 0, null, null, List.of());
                 }
                 return new Plan(referralId, parse(rows.getString(1)), rows.getLong(2), rows.getDate(3).toLocalDate(),
-                        rows.getString(4), FollowUps.query(c, referralId));
+                        rows.getString(4), FollowUps.query(c, referral));
             }
         }
     }
@@ -259,25 +279,46 @@ public final class Plans {
         }
     }
 
-    /** Checks the body against the lists; goals keep their ids (and achievement) across saves when their code and text match. */
-    static ObjectNode validated(JsonNode body, ObjectNode previous) {
-        if (body == null || !body.isObject()) {
+    /**
+     * Checks the body against the lists, naming the field of each problem; goals keep their ids (and achievement)
+     * across saves when their code and text match.
+     */
+    static ObjectNode validated(PlanBody body, ObjectNode previous) {
+        if (body == null) {
             throw WaymarkException.invalid("The body must be {\"goals\": [...], \"barriers\": [...], \"actions\": [...]}");
         }
+        // The whole plan is replaced: a list left out would silently empty it, so each is required (empty for none).
+        required("goals", body.goals());
+        required("barriers", body.barriers());
+        required("actions", body.actions());
         ObjectNode doc = FhirJson.MAPPER.createObjectNode();
         ArrayNode goals = doc.putArray("goals");
         List<JsonNode> before = new ArrayList<>();
         previous.path("goals").forEach(before::add);
-        for (JsonNode g : body.path("goals")) {
-            String code = g.path("code").asText("");
+        for (int i = 0; i < body.goals().size(); i++) {
+            GoalBody g = body.goals().get(i);
+            String field = "goals[" + i + "]";
+            if (g == null) {
+                throw WaymarkException.invalid(field + " must be a goal: {\"code\", \"text\", \"skillArea\"}");
+            }
+            String code = g.code() == null ? "" : g.code();
             Choice choice = GOALS.get(code);
             if (choice == null) {
-                throw WaymarkException.invalid("Unknown goal " + code + "; one of " + String.join(", ", GOALS.keySet()));
+                throw WaymarkException.invalid(field + ".code: unknown goal " + clip(code) + "; one of " + String.join(", ", GOALS.keySet()));
             }
-            String text = g.path("text").asText("").strip();
-            String area = choice.skillArea() != null ? choice.skillArea() : g.path("skillArea").asText("");
-            if (code.equals("other") && (text.isEmpty() || Framework.area(area).isEmpty())) {
-                throw WaymarkException.invalid("Describe another goal with text and the skillArea it needs");
+            String text = g.text() == null ? "" : g.text().strip();
+            String sent = g.skillArea() == null ? "" : g.skillArea().strip();
+            if (!sent.isEmpty() && Framework.area(sent).isEmpty()) {
+                throw WaymarkException.invalid(field + ".skillArea: unknown skill area " + clip(sent) + "; one of "
+                        + String.join(", ", Framework.AREAS.stream().map(Framework.SkillArea::code).toList()));
+            }
+            if (choice.skillArea() != null && !sent.isEmpty() && !sent.equals(choice.skillArea())) {
+                throw WaymarkException.invalid(field + ".skillArea: the goal " + code + " belongs to " + choice.skillArea()
+                        + "; leave skillArea out, or choose the goal other to set it");
+            }
+            String area = choice.skillArea() != null ? choice.skillArea() : sent;
+            if (code.equals("other") && (text.isEmpty() || area.isEmpty())) {
+                throw WaymarkException.invalid(field + ": describe another goal with text and the skillArea it needs");
             }
             String label = text.isEmpty() ? choice.label() : text;
             ObjectNode goal = goals.addObject();
@@ -291,34 +332,70 @@ public final class Plans {
             same.ifPresent(before::remove);
         }
         ArrayNode barriers = doc.putArray("barriers");
-        for (JsonNode b : body.path("barriers")) {
-            if (!BARRIERS.containsKey(b.asText())) {
-                throw WaymarkException.invalid("Unknown barrier " + b.asText() + "; one of " + String.join(", ", BARRIERS.keySet()));
+        List<String> barrierCodes = body.barriers();
+        for (int i = 0; i < barrierCodes.size(); i++) {
+            String code = barrierCodes.get(i);
+            if (code == null || !BARRIERS.containsKey(code)) {
+                throw WaymarkException.invalid("barriers[" + i + "]: unknown barrier " + clip(code) + "; one of "
+                        + String.join(", ", BARRIERS.keySet()));
             }
-            barriers.add(b.asText());
+            barriers.add(code);
         }
-        String note = body.path("barrierNote").asText("").strip();
+        String note = body.barrierNote() == null ? "" : body.barrierNote().strip();
         if (!note.isEmpty()) {
             doc.put("barrierNote", note.length() > 1000 ? note.substring(0, 1000) : note);
         }
         ArrayNode actions = doc.putArray("actions");
-        for (JsonNode a : body.path("actions")) {
-            String code = a.path("code").asText("");
+        List<ActionBody> actionBodies = body.actions();
+        for (int i = 0; i < actionBodies.size(); i++) {
+            ActionBody a = actionBodies.get(i);
+            String field = "actions[" + i + "]";
+            if (a == null) {
+                throw WaymarkException.invalid(field + " must be an action: {\"code\", \"note\", \"serviceId\"}");
+            }
+            String code = a.code() == null ? "" : a.code();
             if (!ACTIONS.containsKey(code)) {
-                throw WaymarkException.invalid("Unknown action " + code + "; one of " + String.join(", ", ACTIONS.keySet()));
+                throw WaymarkException.invalid(field + ".code: unknown action " + clip(code) + "; one of " + String.join(", ", ACTIONS.keySet()));
             }
             ObjectNode action = actions.addObject();
             action.put("code", code);
             action.put("label", ACTIONS.get(code));
-            String actionNote = a.path("note").asText("").strip();
+            String actionNote = a.note() == null ? "" : a.note().strip();
             if (!actionNote.isEmpty()) {
                 action.put("note", actionNote.length() > 500 ? actionNote.substring(0, 500) : actionNote);
             }
-            if (a.hasNonNull("serviceId") && !a.get("serviceId").asText().isBlank()) {
-                action.put("serviceId", a.get("serviceId").asText().strip());
+            if (a.serviceId() != null && !a.serviceId().isBlank()) {
+                String serviceId = a.serviceId().strip();
+                if (!isUuid(serviceId)) {
+                    throw WaymarkException.invalid(field + ".serviceId: " + clip(serviceId)
+                            + " is not a directory service's id (a UUID)");
+                }
+                action.put("serviceId", serviceId);
             }
         }
         return doc;
+    }
+
+    private static void required(String field, List<?> list) {
+        if (list == null) {
+            throw WaymarkException.invalid(field + " is required: the plan is saved whole ([] for none)");
+        }
+    }
+
+    private static boolean isUuid(String value) {
+        try {
+            return value.length() == 36 && UUID.fromString(value).toString().equalsIgnoreCase(value);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** The caller's own value in a message, cut short: it may be anything. */
+    private static String clip(String value) {
+        if (value == null) {
+            return "null";
+        }
+        return value.length() <= 60 ? value : value.substring(0, 60) + "...";
     }
 
     private Referral referral(Caller caller, String referralId) {

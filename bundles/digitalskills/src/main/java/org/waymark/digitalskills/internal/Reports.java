@@ -135,10 +135,12 @@ public final class Reports {
             Demographics demographics = referrals.findPatient(caller, referral.patientId()).map(Patient::demographics)
                     .orElse(Demographics.NONE);
             List<Assessments.Assessment> list = data.assessed().getOrDefault(referral.id(), List.of());
-            List<FollowUps.FollowUp> fus = followUpsByReferral.getOrDefault(referral.id(), List.of());
+            // As the referral stands: a follow-up its closing cancelled was never due.
+            List<FollowUps.FollowUp> fus = followUpsByReferral.getOrDefault(referral.id(), List.of()).stream()
+                    .map(f -> f.asOf(referral)).toList();
             boolean followedUp = fus.stream().anyMatch(f -> FollowUps.DONE.equals(f.status()));
             for (FollowUps.FollowUp f : fus) {
-                if (!f.dueOn().isAfter(end) && !f.dueOn().isAfter(today)) {
+                if (!FollowUps.CANCELLED.equals(f.status()) && !f.dueOn().isAfter(end) && !f.dueOn().isAfter(today)) {
                     due++;
                     if (FollowUps.DONE.equals(f.status())) {
                         done++;

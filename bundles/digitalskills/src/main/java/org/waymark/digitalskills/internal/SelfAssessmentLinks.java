@@ -67,13 +67,14 @@ public final class SelfAssessmentLinks {
     }
 
     /**
-     * Makes a link for the referral's person.
+     * Makes a link for the referral's person, while the referral is open.
      *
      * @param send also send it to the person through the outbox (their preferred channel)
      * @param base the public base of links, e.g. {@code https://waymark.example/api/digital-skills-links/}
      */
     Created create(Caller caller, String referralId, boolean send, String base) {
-        Referral referral = referrals.find(caller, referralId).orElseThrow(() -> WaymarkException.notFound("No referral with this id"));
+        Referral referral = ClosedReferrals.requireOpen(referrals.find(caller, referralId)
+                .orElseThrow(() -> WaymarkException.notFound("No referral with this id")));
         String token = token();
         Instant now = clock.instant();
         Instant expires = now.plus(LIFETIME);
@@ -105,12 +106,12 @@ public final class SelfAssessmentLinks {
         return new Created(token, expires, send);
     }
 
-    /** Where a live link belongs; empty when the token is unknown, used or expired. */
+    /** Where a live link belongs; empty when the token is unknown, used or expired, or its referral has closed. */
     Optional<Assessments.Subject> live(String token) {
         if (token == null || token.length() < 20 || token.length() > 100) {
             return Optional.empty();
         }
-        return Jdbc.inTransaction(db, c -> {
+        Optional<Assessments.Subject> subject = Jdbc.inTransaction(db, c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT referral_id, patient_id, area, expires_at, used_at FROM ds_link"
                     + " WHERE token_digest = ?")) {
                 select.setString(1, digest(token));
@@ -122,6 +123,8 @@ public final class SelfAssessmentLinks {
                 }
             }
         });
+        return subject.filter(s -> referrals.find(ClosedReferrals.systemIn(s.area(), "digital-skills-link"), s.referralId())
+                .filter(r -> !r.status().isClosed()).isPresent());
     }
 
     /** Records the person's answers and uses up the link, in one transaction. */

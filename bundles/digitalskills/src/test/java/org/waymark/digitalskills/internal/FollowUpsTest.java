@@ -1,6 +1,7 @@
 package org.waymark.digitalskills.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -11,7 +12,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.notify.Notification;
+import org.waymark.api.error.WaymarkException;
 import org.waymark.api.notify.Party;
+import org.waymark.api.referral.ReferralStatus;
+import org.waymark.api.security.Roles;
 import org.waymark.platform.db.Jdbc;
 import org.waymark.platform.testing.MutableClock;
 import org.waymark.platform.testing.TestDatabase;
@@ -21,16 +25,19 @@ class FollowUpsTest {
     private final Fakes.Jobs jobs = new Fakes.Jobs();
     private final Fakes.Notices notices = new Fakes.Notices();
     private final Fakes.Plugins plugins = new Fakes.Plugins();
+    private final Fakes.Referrals referrals = new Fakes.Referrals().open("r1", "linkworker").open("r2", "linkworker");
+    private final Fakes.Staff staff = new Fakes.Staff();
     // Monday 19 October 2026, 14:00 London (BST); the clocks go back on Sunday 25 October.
     private final MutableClock clock = new MutableClock(Instant.parse("2026-10-19T13:00:00Z"));
 
     @BeforeEach
     void database() throws Exception {
         db = TestDatabase.migrated("db/digitalskills.xml");
+        staff.active.add("linkworker");
     }
 
     private FollowUps followUps() {
-        return new FollowUps(db, null, jobs, notices, plugins, null, clock);
+        return new FollowUps(db, referrals.service(), jobs, notices, plugins, staff, Fakes.AUDIT, clock);
     }
 
     private List<FollowUps.FollowUp> schedule(FollowUps service, String referral) {
@@ -86,6 +93,84 @@ class FollowUpsTest {
                 "digital-skills-reminder-" + first.id() + "-2026-11-02-person",
                 "digital-skills-reminder-" + first.id() + "-2026-11-02-worker");
         assertThat(notices.queued.get(1).data()).containsEntry("task", "true").containsEntry("link", "#/referrals/r1");
+    }
+
+    @Test
+    void aReminderGoesToWhoeverHoldsTheReferralWhenItGoesNotToWhoAgreedThePlan() {
+        FollowUps service = followUps();
+        FollowUps.FollowUp first = schedule(service, "r1").get(0);
+        notices.queued.clear();
+        // A caseload handover: the plan was agreed by linkworker, who has left; newworker holds the referral now.
+        referrals.assignee.put("r1", "newworker");
+        staff.active.remove("linkworker");
+        staff.active.add("newworker");
+
+        clock.set(Instant.parse("2026-11-01T09:00:00Z"));
+        assertThat(service.remind(first.id(), first.dueOn())).isTrue();
+
+        assertThat(notices.queued).extracting(Notification::to).containsExactly(Party.person("patient-1"), Party.staff("newworker"));
+        assertThat(service.list(Fakes.Staff.worker("newworker"), "r1")).extracting(FollowUps.FollowUp::worker).containsOnly("newworker");
+        assertThat(referrals.readers).extracting(c -> c.id()).contains("system:digital-skills-reminder");
+    }
+
+    @Test
+    void aReminderForAReferralInTheQueueOrHeldBySomeoneWhoCannotSignInGoesToTheAreasLinkWorkers() {
+        FollowUps service = followUps();
+        List<FollowUps.FollowUp> scheduled = schedule(service, "r1");
+        notices.queued.clear();
+        clock.set(Instant.parse("2027-01-11T09:00:00Z"));
+
+        referrals.assignee.remove("r1");
+        assertThat(service.remind(scheduled.get(0).id(), scheduled.get(0).dueOn())).isTrue();
+        assertThat(service.list(Fakes.Staff.worker("linkworker"), "r1").get(0).worker()).as("in the queue").isNull();
+        referrals.assignee.put("r1", "linkworker");
+        staff.active.remove("linkworker");
+        assertThat(service.remind(scheduled.get(1).id(), scheduled.get(1).dueOn())).isTrue();
+
+        assertThat(notices.queued).extracting(Notification::to).containsExactly(Party.person("patient-1"),
+                Party.team(Roles.LINK_WORKER), Party.person("patient-1"), Party.team(Roles.LINK_WORKER));
+    }
+
+    @Test
+    void aClosedReferralsReminderSendsNothingAndCancelsItsFollowUpsStillToCome() {
+        FollowUps service = followUps();
+        List<FollowUps.FollowUp> scheduled = schedule(service, "r1");
+        FollowUps.FollowUp first = scheduled.get(0);
+        notices.queued.clear();
+        referrals.status.put("r1", ReferralStatus.COMPLETED);
+        assertThat(service.list(Fakes.Staff.worker("linkworker"), "r1")).as("shown cancelled at once")
+                .extracting(FollowUps.FollowUp::status).containsOnly(FollowUps.CANCELLED);
+
+        clock.set(Instant.parse("2026-11-01T09:00:00Z"));
+        assertThat(service.remind(first.id(), first.dueOn())).isFalse();
+
+        assertThat(notices.queued).isEmpty();
+        List<FollowUps.FollowUp> stored = Jdbc.inTransaction(db, c -> FollowUps.query(c, "r1"));
+        assertThat(stored).extracting(FollowUps.FollowUp::status).containsOnly(FollowUps.CANCELLED);
+        // The later reminders are cancelled; the one running now ends on its own.
+        assertThat(jobs.cancelled).containsExactly(Schedule.jobKey(scheduled.get(1).id(), scheduled.get(1).dueOn()),
+                Schedule.jobKey(scheduled.get(2).id(), scheduled.get(2).dueOn()));
+        assertThat(service.remind(scheduled.get(1).id(), scheduled.get(1).dueOn())).isFalse();
+        assertThat(notices.queued).isEmpty();
+    }
+
+    @Test
+    void everyClosedStatusStopsTheRemindersAndAFollowUpOfAClosedReferralCannotBeMoved() {
+        for (ReferralStatus closed : List.of(ReferralStatus.REJECTED, ReferralStatus.FAILED, ReferralStatus.CANCELLED,
+                ReferralStatus.ENTERED_IN_ERROR)) {
+            String referral = "r-" + closed.code();
+            referrals.open(referral, "linkworker");
+            FollowUps service = followUps();
+            FollowUps.FollowUp first = schedule(service, referral).get(0);
+            notices.queued.clear();
+            referrals.status.put(referral, closed);
+
+            assertThatThrownBy(() -> service.reschedule(Fakes.Staff.worker("linkworker"), referral, first.id(),
+                    first.dueOn().plusDays(1))).as(closed.code()).extracting(e -> ((WaymarkException) e).kind())
+                    .isEqualTo(WaymarkException.Kind.CONFLICT);
+            assertThat(service.remind(first.id(), first.dueOn())).as(closed.code()).isFalse();
+            assertThat(notices.queued).as(closed.code()).isEmpty();
+        }
     }
 
     @Test

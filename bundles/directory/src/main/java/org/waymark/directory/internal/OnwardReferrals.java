@@ -43,7 +43,9 @@ import org.waymark.platform.db.Jdbc;
  * Signposting and onward referral from a referral to a directory service. A signpost records that the person was told
  * about a service (no referral sent), so that the invisible work is counted. An onward referral needs the person's
  * consent, is a sub-Task ({@code partOf} the referral's Task) and is answered by the provider (accepted, declined with a
- * reason, attended, did not attend) through a one-time link sent through the outbox, or recorded by staff.
+ * reason, attended, did not attend) through a one-time link sent through the outbox, or recorded by staff. Nothing is
+ * signposted or referred onward from a closed referral (its data is not shared any more); the provider's answers to
+ * onward referrals made before it closed are still taken.
  */
 @Component(service = OnwardReferrals.class)
 public final class OnwardReferrals {
@@ -94,7 +96,7 @@ public final class OnwardReferrals {
     }
 
     Signpost signpost(Caller caller, String referralId, String serviceId, String note) {
-        Referral referral = referral(caller, referralId);
+        Referral referral = open(referral(caller, referralId));
         ObjectNode service = service(serviceId);
         Signpost signpost = new Signpost(UUID.randomUUID().toString(), referral.id(), serviceId, service.path("name").asText(),
                 trim(note, 1000), caller.id(), clock.instant());
@@ -141,7 +143,7 @@ public final class OnwardReferrals {
         if (!consent) {
             throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
         }
-        Referral referral = referral(caller, referralId);
+        Referral referral = open(referral(caller, referralId));
         ObjectNode service = service(serviceId);
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
@@ -192,9 +194,13 @@ public final class OnwardReferrals {
         return query("WHERE referral_id = ? ORDER BY created_at, id", referralId);
     }
 
-    /** What the provider's link shows: the onward referral, while the link is live. */
-    OnwardReferral byToken(String token) {
-        return live(token);
+    /**
+     * What the provider's link shows: the onward referral while the link is live; empty once it has a final answer
+     * (the link works until then), so the page shows nothing of it, the link worker's note included.
+     */
+    Optional<OnwardReferral> byToken(String token) {
+        OnwardReferral current = live(token);
+        return FINAL.contains(current.status()) ? Optional.empty() : Optional.of(current);
     }
 
     /** The provider's answer through the one-time link; the link works until a final answer or its expiry. */
@@ -302,6 +308,15 @@ public final class OnwardReferrals {
 
     private Referral referral(Caller caller, String referralId) {
         return referrals.find(caller, referralId).orElseThrow(() -> WaymarkException.notFound("No referral with this id"));
+    }
+
+    /** As assignment does: a closed referral is refused (409), so its person's data goes nowhere new. */
+    private static Referral open(Referral referral) {
+        if (referral.status().isClosed()) {
+            throw WaymarkException.conflict("A " + referral.status().code()
+                    + " referral is closed: nothing is signposted or referred onward from it any more");
+        }
+        return referral;
     }
 
     private ObjectNode service(String serviceId) {

@@ -1,6 +1,7 @@
 package org.waymark.directory.internal;
 
 import java.util.Map;
+import java.util.Optional;
 import javax.annotation.security.PermitAll;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.FormParam;
@@ -36,12 +37,17 @@ public final class ProviderAnswerResource {
     @GET
     @Produces(MediaType.TEXT_HTML)
     public Response page(@PathParam("token") String token) {
-        OnwardReferrals.OnwardReferral referral;
+        Optional<OnwardReferrals.OnwardReferral> live;
         try {
-            referral = onward.byToken(token);
+            live = onward.byToken(token);
         } catch (WaymarkException e) {
             return html(404, "<p>" + escape(e.getMessage()) + "</p>");
         }
+        if (live.isEmpty()) {
+            return html(410, "<p>This referral has its final answer, so this link no longer works. If anything has changed,"
+                    + " please contact the link worker.</p>");
+        }
+        OnwardReferrals.OnwardReferral referral = live.get();
         StringBuilder body = new StringBuilder()
                 .append("<p>A link worker referred someone to <strong>").append(escape(referral.serviceName()))
                 .append("</strong> on ").append(referral.createdAt().toString(), 0, 10).append(".</p>");

@@ -41,6 +41,7 @@ class OnwardReferralsTest {
     private OnwardReferrals onward;
     private String serviceId;
     private Directory directory;
+    private volatile ReferralStatus status = ReferralStatus.ACCEPTED;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -48,14 +49,13 @@ class OnwardReferralsTest {
         directory = new Directory(new DirectoryStore(db), clock);
         directory.apply(DemoDirectory.batch(), "test", "demo");
         serviceId = DemoDirectory.uuid("svc:2").toString();
-        Referral referral = new Referral("r1", "task-1", "p1", null, "A Person", "demo-gp", "sheffield", null, null,
-                ReferralStatus.ACCEPTED, null, "Lonely", null, "routine", clock.instant(), null, null, null, 1, clock.instant(),
-                clock.instant());
         // Only "r1" is visible to the worker, as the real service scopes referrals by area.
         ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ReferralService.class}, (proxy, method, args) -> {
                     if (method.getName().equals("find")) {
-                        return "r1".equals(args[1]) ? Optional.of(referral) : Optional.empty();
+                        return "r1".equals(args[1]) ? Optional.of(new Referral("r1", "task-1", "p1", null, "A Person", "demo-gp",
+                                "sheffield", null, null, status, null, "Lonely", null, "routine", clock.instant(), null, null, null,
+                                1, clock.instant(), clock.instant())) : Optional.empty();
                     }
                     // Onward referral may only read the referral through the caller's scope: any other call is a bug.
                     throw new AssertionError("OnwardReferrals must not call ReferralService." + method.getName());
@@ -111,6 +111,38 @@ class OnwardReferralsTest {
     }
 
     @Test
+    void afterAFinalAnswerTheLinkShowsNothingOfTheReferralAndTakesNoOtherAnswer() {
+        String token = onward.refer(WORKER, "r1", serviceId, true, "Al has mobility needs, ring first", "x/").token();
+        assertThat(onward.byToken(token)).hasValueSatisfying(r -> assertThat(r.note()).contains("mobility"));
+        onward.answerByLink(token, "accepted", null);
+        assertThat(onward.byToken(token)).as("accepted is not final").isPresent();
+
+        onward.answerByLink(token, "declined", "full");
+
+        assertThat(onward.byToken(token)).isEmpty();
+        assertThatThrownBy(() -> onward.answerByLink(token, "attended", null)).extracting(e -> ((WaymarkException) e).kind())
+                .isEqualTo(WaymarkException.Kind.CONFLICT);
+    }
+
+    @Test
+    void aClosedReferralIsNeitherSignpostedNorReferredOnwardButEarlierOnesStillTakeTheirAnswers() {
+        String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+        sent.clear();
+        for (ReferralStatus closed : List.of(ReferralStatus.COMPLETED, ReferralStatus.REJECTED, ReferralStatus.CANCELLED,
+                ReferralStatus.FAILED, ReferralStatus.ENTERED_IN_ERROR)) {
+            status = closed;
+            assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, true, null, "x/")).as(closed.code())
+                    .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
+            assertThatThrownBy(() -> onward.signpost(WORKER, "r1", serviceId, null)).as(closed.code())
+                    .hasMessageContaining(closed.code() + " referral is closed");
+        }
+        assertThat(sent).isEmpty();
+        assertThat(onward.list(WORKER, "r1")).hasSize(1);
+        assertThat(onward.signposts(WORKER, "r1")).isEmpty();
+        assertThat(onward.answerByLink(token, "attended", null).taskStatus()).isEqualTo("completed");
+    }
+
+    @Test
     void declineNeedsAReasonAndUnknownOutcomesAreRefused() {
         String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
 
@@ -145,7 +177,7 @@ class OnwardReferralsTest {
     void theApiShowsEachOnwardReferralWithItsOrganisationAnswerVersionAndLastChange() {
         DirectoryOnwardReferralRecords records = new DirectoryOnwardReferralRecords(onward, directory);
         String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
-        String id = onward.byToken(token).id();
+        String id = onward.byToken(token).orElseThrow().id();
         clock.advance(Duration.ofHours(2));
         onward.answerByLink(token, "declined", "Full until March");
 
