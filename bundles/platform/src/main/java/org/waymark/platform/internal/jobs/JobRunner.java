@@ -255,14 +255,20 @@ public final class JobRunner implements JobScheduler {
                     try {
                         run(job, handler);
                     } finally {
-                        concurrency.finished(type);
-                        freeWorkers.release();
-                        if (background && activity.busy()) {
-                            long pause = Math.min(BACKGROUND_MAX_PAUSE_NANOS, (System.nanoTime() - started) * BACKGROUND_SPACING);
+                        // The pause is recorded before the type's slot is given back: the other way round, a poll in
+                        // between leased the next background job at once (a unit test saw it on a loaded machine).
+                        boolean spaced = background && activity.busy();
+                        long pause = spaced ? Math.min(BACKGROUND_MAX_PAUSE_NANOS, (System.nanoTime() - started) * BACKGROUND_SPACING) : 0;
+                        if (spaced) {
                             backgroundNotBefore.put(type, System.nanoTime() + pause);
-                            pollLater(pause);
                         } else {
                             backgroundNotBefore.remove(type);
+                        }
+                        concurrency.finished(type);
+                        freeWorkers.release();
+                        if (spaced) {
+                            pollLater(pause);
+                        } else {
                             pollSoon();
                         }
                     }
