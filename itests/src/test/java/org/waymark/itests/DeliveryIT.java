@@ -206,6 +206,112 @@ class DeliveryIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void anAdminOfOneAreaCannotRedirectOrSilenceAnotherAreasContacts() {
+        server.admin("create-user", "iadmin", "--role", "admin", "--area", "islington", "--password", "iadmin-password-1");
+        server.admin("create-user", "sadmin", "--role", "admin", "--area", "sheffield", "--password", "sadmin-password-1");
+        server.createClient("islington-gp", "islington");
+        String islingtonAdmin = basic("iadmin", "iadmin-password-1");
+        String sheffieldAdmin = basic("sadmin", "sadmin-password-1");
+        Referral sheffieldPerson = newReferral("DELIVERY-SCOPE");
+
+        Map<String, String> attempts = Map.of(
+                "organisation/demo-gp", "{\"preferredChannel\":\"fhir\",\"addresses\":{\"fhir\":\"https://attacker.example/fhir/$process-message\"}}",
+                "team/safeguarding-lead:sheffield", "{\"addresses\":{\"email\":\"attacker@example.org\"}}",
+                "staff/sadmin", "{\"addresses\":{\"email\":\"attacker@example.org\"}}",
+                "team/link-worker", "{\"doNotContact\":true}",
+                "organisation/no-such-client", "{\"doNotContact\":true}");
+        attempts.forEach((party, body) -> {
+            HttpResponse<String> put = putContact(party, body, islingtonAdmin);
+            assertThat(put.statusCode()).as("PUT %s by an Islington admin: %s", party, put.body()).isEqualTo(403);
+            assertThat(put.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+            assertThat(server.get("/api/contacts/" + party, "Authorization", islingtonAdmin).statusCode())
+                    .as("GET %s by an Islington admin", party).isEqualTo(403);
+        });
+        assertThat(putContact("organisation/demo-gp", "{\"doNotContact\":true}", islingtonAdmin).statusCode())
+                .as("nor silence the GP").isEqualTo(403);
+        assertThat(server.get("/api/contacts/person/" + sheffieldPerson.patientId(), "Authorization", islingtonAdmin).statusCode())
+                .as("a person of another area is not there").isEqualTo(404);
+        assertThat(json(server.get("/api/contacts/organisation/demo-gp", "Authorization", ADMIN)).path("addresses").path("fhir").asText())
+                .as("the GP's endpoint is unchanged").isEqualTo(receiver.url("/gp/$process-message"));
+
+        // Each area's admin keeps its own; what belongs to no one area is left to admins of every area.
+        assertThat(putContact("organisation/islington-gp", "{\"addresses\":{\"fhir\":\"http://10.1.2.3/fhir/$process-message\"}}",
+                islingtonAdmin).statusCode()).isEqualTo(200);
+        assertThat(putContact("team/safeguarding-lead:sheffield", "{\"addresses\":{\"email\":\"lead@sheffield.example\"}}",
+                sheffieldAdmin).statusCode()).isEqualTo(200);
+        assertThat(putContact("organisation/demo-gp", "{\"preferredChannel\":\"fhir\",\"addresses\":{\"fhir\":\""
+                + receiver.url("/gp/$process-message") + "\"}}", sheffieldAdmin).statusCode()).isEqualTo(200);
+        assertThat(putContact("staff/sadmin", "{\"addresses\":{\"email\":\"sadmin@sheffield.example\"}}", sheffieldAdmin).statusCode())
+                .isEqualTo(200);
+        assertThat(putContact("staff/iadmin", "{\"addresses\":{\"email\":\"iadmin@islington.example\"}}", islingtonAdmin)
+                .statusCode()).as("everyone keeps their own").isEqualTo(200);
+        assertThat(putContact("team/link-worker", "{\"addresses\":{\"email\":\"team@sheffield.example\"}}", sheffieldAdmin)
+                .statusCode()).isEqualTo(403);
+        assertThat(putContact("team/link-worker", "{\"doNotContact\":false}", ADMIN).statusCode())
+                .as("the demo admin administers both areas").isEqualTo(200);
+    }
+
+    @Test
+    @Order(6)
+    void noOneCanMakeTheServerPostToAnAddressOfTheirChoosingThroughAPersonsDetails() {
+        Referral referral = newReferral("DELIVERY-SSRF");
+        HttpResponse<String> fhir = putContact("person/" + referral.patientId(),
+                "{\"preferredChannel\":\"fhir\",\"addresses\":{\"fhir\":\"http://127.0.0.1:18799/internal/admin\"}}", WORKER);
+        assertThat(fhir.statusCode()).as(fhir.body()).isEqualTo(400);
+        assertThat(fhir.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        assertThat(json(fhir).path("detail").asText()).contains("a person's channels are email, sms and letter");
+
+        HttpResponse<String> metadata = putContact("organisation/demo-gp",
+                "{\"addresses\":{\"fhir\":\"http://169.254.169.254/latest/meta-data/\"}}", ADMIN);
+        assertThat(metadata.statusCode()).as(metadata.body()).isEqualTo(400);
+        assertThat(json(metadata).path("detail").asText()).contains("link-local");
+        assertThat(json(server.get("/api/contacts/organisation/demo-gp", "Authorization", ADMIN)).path("addresses").path("fhir").asText())
+                .isEqualTo(receiver.url("/gp/$process-message"));
+    }
+
+    @Test
+    @Order(7)
+    void theJobListTellsFailuresInPlainWordsWithoutClassNamesOrWhoTheyWereFor() throws Exception {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        server.admin("set-contact", "organisation", "demo-gp", "--fhir", "http://127.0.0.1:" + closed + "/fhir/$process-message");
+        try {
+            Referral referral = newReferral("DELIVERY-WORDS");
+            // A text message address, and no channel for texts in Sheffield once the test plugin has gone.
+            setPersonContact(referral.patientId(), "{\"preferredChannel\":\"sms\",\"addresses\":{\"sms\":\"+44 7700 900124\"}}");
+            long version = accept(referral);
+            AtomicReference<JsonNode> toSender = new AtomicReference<>();
+            AtomicReference<JsonNode> toPerson = new AtomicReference<>();
+            await("both failures listed").atMost(DELIVERY_TIMEOUT).until(() -> {
+                for (String state : new String[] {"pending", "dead"}) {
+                    for (JsonNode job : jobs(state)) {
+                        if (job.path("key").asText().equals("referral-" + referral.id() + "-v" + version) && job.hasNonNull("lastError")) {
+                            toSender.set(job);
+                        }
+                        if (job.path("key").asText().equals("referral-" + referral.id() + "-accepted") && job.hasNonNull("lastError")) {
+                            toPerson.set(job);
+                        }
+                    }
+                }
+                return toSender.get() != null && toPerson.get() != null;
+            });
+            assertThat(toSender.get().path("lastError").asText()).isEqualTo("The FHIR endpoint could not be reached: connection refused");
+            assertThat(toPerson.get().path("lastError").asText()).isEqualTo("No channel can reach the person")
+                    .doesNotContain(referral.patientId());
+            java.util.List<String> errors = new java.util.ArrayList<>();
+            for (String state : new String[] {"pending", "dead"}) {
+                jobs(state).forEach(job -> errors.add(job.path("lastError").asText()));
+            }
+            assertThat(errors).as("no job's error names a Java class").noneMatch(e -> e.matches("(?s).*[A-Za-z]+(Exception|Error)\\b.*"));
+        } finally {
+            server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/gp/$process-message"));
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Referral(String id, String patientId, long version) {
@@ -232,6 +338,11 @@ class DeliveryIT {
         HttpResponse<String> saved = server.send(server.request("/api/contacts/person/" + patientId, "Authorization", WORKER,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(preferences)));
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> putContact(String party, String body, String authorization) {
+        return server.send(server.request("/api/contacts/" + party, "Authorization", authorization, "Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     private static JsonNode jobs(String state) {

@@ -2,6 +2,7 @@ package org.waymark.email.internal;
 
 import java.util.Properties;
 import java.util.function.Supplier;
+import javax.mail.AuthenticationFailedException;
 import javax.mail.Authenticator;
 import javax.mail.Message;
 import javax.mail.MessagingException;
@@ -20,6 +21,7 @@ import org.waymark.api.notify.Delivery;
 import org.waymark.api.notify.DeliveryException;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.NotificationChannel;
+import org.waymark.platform.http.OutboundEndpoints;
 
 /**
  * Email through an SMTP relay. Each message carries a Message-ID made from the notification's stable id, so a
@@ -97,10 +99,13 @@ public final class EmailChannel implements NotificationChannel {
             Transport.send(message);
             return new Delivery("smtp accepted " + message.getMessageID());
         } catch (SendFailedException e) {
-            // The relay refused the recipient or the message: sending again will not change that.
-            throw new DeliveryException("The mail server refused the message: " + e.getMessage(), true, e);
+            // The relay refused the recipient or the message: sending again will not change that. Its own words quote
+            // the address and name Java classes, so they stay out of the job list.
+            throw new DeliveryException("The mail server refused the recipient or the message", true, e);
+        } catch (AuthenticationFailedException e) {
+            throw new DeliveryException("The mail server refused Waymark's sign-in (check the SMTP settings)", false, e);
         } catch (MessagingException e) {
-            throw new DeliveryException("The mail server could not be reached: " + e.getMessage(), false, e);
+            throw new DeliveryException("The mail server could not be reached: " + OutboundEndpoints.describe(e), false, e);
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }

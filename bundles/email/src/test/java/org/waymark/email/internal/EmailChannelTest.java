@@ -73,7 +73,11 @@ class EmailChannelTest {
     void aServerThatIsDownIsATemporaryFailure() throws Exception {
         EmailChannel channel = new EmailChannel(config("127.0.0.1", freePort()));
         assertThatThrownBy(() -> channel.send(notification(), emailTo("alex@example.org")))
-                .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.permanent()).isFalse());
+                .isInstanceOfSatisfying(DeliveryException.class, e -> {
+                    assertThat(e.permanent()).isFalse();
+                    assertThat(e.getMessage()).as("plain words for the job list, no class names")
+                            .isEqualTo("The mail server could not be reached: connection refused");
+                });
     }
 
     @Test

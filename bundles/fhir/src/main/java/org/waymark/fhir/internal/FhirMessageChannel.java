@@ -1,7 +1,9 @@
 package org.waymark.fhir.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.hl7.fhir.r4.model.Bundle;
@@ -28,9 +31,11 @@ import org.waymark.api.notify.Delivery;
 import org.waymark.api.notify.DeliveryException;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.NotificationChannel;
+import org.waymark.api.notify.Party;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.platform.http.OutboundEndpoints;
 
 /**
  * FHIR messaging to a registered endpoint (address key {@code fhir}): a referral's status change goes to its sender
@@ -67,11 +72,13 @@ public final class FhirMessageChannel implements NotificationChannel {
 
     @Override
     public boolean canReach(Notification notification, ContactPreferences preferences) {
-        return preferences.address(NAME) != null;
+        // A person has no FHIR endpoint (details stored before that was refused are left unused).
+        return notification.to().kind() != Party.Kind.PERSON && preferences.address(NAME) != null;
     }
 
     @Override
     public Delivery send(Notification notification, ContactPreferences preferences) throws DeliveryException {
+        checkEndpoint(preferences.address(NAME));
         String body = fhir.encode(FhirFormat.JSON, message(notification, preferences.address(NAME)), false);
         HttpRequest request = HttpRequest.newBuilder(URI.create(preferences.address(NAME))).timeout(TIMEOUT)
                 .header("Content-Type", "application/fhir+json; charset=utf-8")
@@ -83,7 +90,7 @@ public final class FhirMessageChannel implements NotificationChannel {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            throw new DeliveryException("The FHIR endpoint could not be reached: " + e.getClass().getSimpleName(), false, e);
+            throw new DeliveryException("The FHIR endpoint could not be reached: " + OutboundEndpoints.describe(e), false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException("Interrupted while sending", false, e);
@@ -95,6 +102,29 @@ public final class FhirMessageChannel implements NotificationChannel {
         // Timeouts, throttling and server errors may pass; any other refusal will be the same next time.
         boolean retryable = status == 408 || status == 429 || status >= 500;
         throw new DeliveryException("The FHIR endpoint answered HTTP " + status, !retryable);
+    }
+
+    /**
+     * Refuses endpoints Waymark does not send to (see {@link OutboundEndpoints}), by what the host name resolves to now:
+     * the address check when the details were saved cannot see a name that points at a metadata service.
+     */
+    static void checkEndpoint(String endpoint) throws DeliveryException {
+        Optional<String> refused = OutboundEndpoints.refusal(endpoint);
+        if (refused.isEmpty()) {
+            try {
+                for (InetAddress address : InetAddress.getAllByName(URI.create(endpoint.strip()).getHost())) {
+                    refused = OutboundEndpoints.refusal(address);
+                    if (refused.isPresent()) {
+                        break;
+                    }
+                }
+            } catch (UnknownHostException e) {
+                throw new DeliveryException("The FHIR endpoint could not be reached: host not found", false, e);
+            }
+        }
+        if (refused.isPresent()) {
+            throw new DeliveryException("The FHIR endpoint is refused: " + refused.get(), true);
+        }
     }
 
     Bundle message(Notification n, String endpoint) {

@@ -119,4 +119,29 @@ class FhirMessageChannelTest {
         String longId = "x".repeat(100);
         assertThat(FhirMessageChannel.fhirId(longId)).isEqualTo(FhirMessageChannel.fhirId(longId)).hasSize(36);
     }
+
+    @Test
+    void aPersonIsNeverSentAFhirMessageEvenWithAnEndpointStoredBeforeThatWasRefused() {
+        Notification toPerson = new Notification("referral-r1-accepted", Party.person("p1"), "sheffield", "referral.accepted",
+                "Your referral", "Accepted", Map.of());
+        assertThat(channel.canReach(toPerson, endpoint)).isFalse();
+    }
+
+    @Test
+    void aLinkLocalEndpointIsRefusedForGoodAndAnUnreachableOneIsToldInPlainWords() throws Exception {
+        ContactPreferences metadata = new ContactPreferences(false, null, Map.of("fhir", "http://169.254.169.254/latest/meta-data/"));
+        assertThatThrownBy(() -> channel.send(accepted(), metadata)).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.permanent()).isTrue();
+            assertThat(e.getMessage()).contains("link-local");
+        });
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        ContactPreferences down = new ContactPreferences(false, null, Map.of("fhir", "http://127.0.0.1:" + closed + "/fhir"));
+        assertThatThrownBy(() -> channel.send(accepted(), down)).isInstanceOfSatisfying(DeliveryException.class, e -> {
+            assertThat(e.permanent()).isFalse();
+            assertThat(e.getMessage()).isEqualTo("The FHIR endpoint could not be reached: connection refused");
+        });
+    }
 }

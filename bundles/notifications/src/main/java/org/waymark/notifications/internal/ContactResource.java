@@ -20,6 +20,7 @@ import org.waymark.api.notify.ContactBook;
 import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Party;
 import org.waymark.api.referral.ReferralService;
+import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
@@ -27,7 +28,8 @@ import org.waymark.api.security.Roles;
 
 /**
  * {@code /api/contacts/{kind}/{id}}: contact preferences. Link workers keep those of the people in their areas;
- * admins those of organisations (the referrers' FHIR endpoints) and teams; every member of staff their own.
+ * admins those of their areas' organisations (the referrers' FHIR endpoints), teams and staff; every member of staff
+ * their own (see {@link ContactScope}).
  */
 @Component(service = ContactResource.class, property = "osgi.jaxrs.resource=true")
 @Path("/contacts/{kind}/{id}")
@@ -36,12 +38,14 @@ import org.waymark.api.security.Roles;
 public final class ContactResource {
     private final ContactBook contacts;
     private final AuditLog audit;
+    private final ContactScope scope;
     private volatile ReferralService referrals;
 
     @Activate
-    public ContactResource(@Reference ContactBook contacts, @Reference AuditLog audit) {
+    public ContactResource(@Reference ContactBook contacts, @Reference AuditLog audit, @Reference AreaDirectory areas) {
         this.contacts = contacts;
         this.audit = audit;
+        this.scope = new ContactScope(areas, this::seesPerson);
     }
 
     /** People's details are guarded by the referrals' data scope; without the referrals bundle there are none. */
@@ -76,32 +80,17 @@ public final class ContactResource {
         }
         Caller caller = caller(security);
         Party party = allowed(caller, new Party(ContactRules.kind(kind), id));
-        contacts.save(caller, party, ContactRules.checked(body));
+        contacts.save(caller, party, ContactRules.checked(party, body));
         return contacts.find(party);
     }
 
     private Party allowed(Caller caller, Party party) {
-        boolean admin = caller.hasRole(Roles.ADMIN);
-        switch (party.kind()) {
-            case PERSON -> {
-                ReferralService service = referrals;
-                if (service == null || service.findPatient(caller, party.id()).isEmpty()) {
-                    throw WaymarkException.notFound("No patient " + party.id());
-                }
-            }
-            case STAFF -> {
-                if (!admin && !caller.id().equals(party.id())) {
-                    throw WaymarkException.forbidden("Only admins may change other staff's contact details");
-                }
-            }
-            case ORGANISATION, TEAM -> {
-                if (!admin) {
-                    throw WaymarkException.forbidden("Only admins may change organisations' and teams' contact details");
-                }
-            }
-            default -> throw new IllegalStateException();
-        }
-        return party;
+        return scope.check(caller, party);
+    }
+
+    private boolean seesPerson(Caller caller, String patientId) {
+        ReferralService service = referrals;
+        return service != null && service.findPatient(caller, patientId).isPresent();
     }
 
     private static Caller caller(SecurityContext security) {

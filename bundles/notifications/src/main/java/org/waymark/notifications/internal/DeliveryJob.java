@@ -18,6 +18,7 @@ import org.waymark.api.notify.Delivery;
 import org.waymark.api.notify.DeliveryException;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.NotificationChannel;
+import org.waymark.api.notify.Party;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
@@ -96,7 +97,10 @@ public final class DeliveryJob implements JobHandler {
                 }
                 throw d;
             }
-            throw new DeliveryException(e.getMessage(), false, e);
+            // A channel's own exception text may quote the message or the address: the plugin list keeps the details.
+            String name = ChannelChoice.nameOf(channel);
+            throw new DeliveryException(e.timedOut() ? "The " + name + " channel timed out"
+                    : e.getCause() == null ? e.getMessage() : "The " + name + " channel failed unexpectedly", false, e);
         }
     }
 
@@ -114,7 +118,16 @@ public final class DeliveryJob implements JobHandler {
             }
         }
         // Retried: the address may be added, or the channel's bundle may be on its way back.
-        throw new DeliveryException("No channel can reach " + notification.to().kind().name().toLowerCase(java.util.Locale.ROOT)
-                + " " + notification.to().id(), false);
+        throw new DeliveryException("No channel can reach " + recipient(notification.to()), false);
+    }
+
+    /** The recipient as the job list may show it: organisations and teams by id, a person or staff member by kind only. */
+    static String recipient(Party party) {
+        return switch (party.kind()) {
+            case PERSON -> "the person";
+            case STAFF -> "the member of staff";
+            case ORGANISATION -> "organisation " + party.id();
+            case TEAM -> "team " + party.id();
+        };
     }
 }

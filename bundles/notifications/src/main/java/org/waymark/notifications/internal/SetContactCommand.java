@@ -71,7 +71,7 @@ public final class SetContactCommand implements AdminCommand {
                 default -> throw WaymarkException.invalid("Unknown option " + option + "\nUsage: " + usage());
             }
         }
-        ContactPreferences updated = ContactRules.checked(new ContactPreferences(doNotContact, preferred, addresses));
+        ContactPreferences updated = ContactRules.checked(party, new ContactPreferences(doNotContact, preferred, addresses));
         contacts.save(Caller.system("operator"), party, updated);
         return "Contact details of " + party.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + party.id()
                 + ": " + describe(updated);

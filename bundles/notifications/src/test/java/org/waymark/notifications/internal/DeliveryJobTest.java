@@ -194,7 +194,8 @@ class DeliveryJobTest {
             notifier.notify(c, islington);
             return null;
         });
-        assertThatThrownBy(() -> deliver("m2")).isInstanceOf(DeliveryException.class).hasMessageContaining("No channel can reach");
+        assertThatThrownBy(() -> deliver("m2")).isInstanceOf(DeliveryException.class)
+                .hasMessage("No channel can reach the person").as("the job list never shows whom").hasMessageNotContaining("p1");
         assertThat(sms.sent).isEmpty();
     }
 

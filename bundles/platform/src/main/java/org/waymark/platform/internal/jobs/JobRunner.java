@@ -25,11 +25,13 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
+import org.waymark.api.error.WaymarkException;
 import org.waymark.api.jobs.Job;
 import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 import org.waymark.api.jobs.PermanentJobFailure;
+import org.waymark.api.notify.DeliveryException;
 import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
@@ -316,6 +318,31 @@ public final class JobRunner implements JobScheduler {
         return byType;
     }
 
+    /**
+     * A failed run as admins read it in the job list: the handler's own words for the outcomes the SPI lets it report
+     * (a refusal, an unreachable recipient), otherwise plain words. Never a class name, and never an exception's text
+     * that the handler did not write for this list (it may quote data).
+     */
+    static String errorText(PluginCallException failure, Duration timeLimit) {
+        if (failure.timedOut()) {
+            return "timed out after " + timeLimit.toSeconds() + " s";
+        }
+        Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+        if (cause instanceof Jdbc.DatabaseUnavailableException) {
+            return "the database was unavailable";
+        }
+        if (isDeclaredOutcome(failure) && cause.getMessage() != null && !cause.getMessage().isBlank()) {
+            return cause.getMessage();
+        }
+        return "failed unexpectedly (the log has the details under this job's id)";
+    }
+
+    private static boolean isDeclaredOutcome(PluginCallException failure) {
+        Throwable cause = failure.getCause();
+        return cause == null || cause instanceof PermanentJobFailure || cause instanceof DeliveryException
+                || cause instanceof WaymarkException;
+    }
+
     void run(Job job, PluginService<JobHandler> handler) {
         try {
             plugins.call(handler, timeLimit, h -> {
@@ -328,8 +355,12 @@ public final class JobRunner implements JobScheduler {
         } catch (PluginCallException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             boolean permanent = cause instanceof PermanentJobFailure;
-            String error = e.timedOut() ? "timed out after " + timeLimit.toSeconds() + " s"
-                    : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            String error = errorText(e, timeLimit);
+            if (!isDeclaredOutcome(e)) {
+                StackTraceElement[] at = cause.getStackTrace();
+                LOG.warn("Job {} ({}) failed unexpectedly: {} at {}", job.id(), job.type(), cause.getClass().getName(),
+                        at.length == 0 ? "?" : at[0]);
+            }
             JobStore.State state = store.fail(job.id(), error, permanent, backoff);
             // The error text comes from code, not from personal data, but log only ids and the state to be safe.
             LOG.info("Job {} ({}) attempt {} failed; now {}", job.id(), job.type(), job.attempt(), state);

@@ -18,14 +18,15 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 import org.waymark.api.security.StaffDirectory;
 import org.waymark.platform.db.Jdbc;
 
 /** People (console users) and machine clients, with hashed passwords and secrets. */
-@Component(service = {AccountStore.class, StaffDirectory.class})
-public final class AccountStore implements StaffDirectory {
+@Component(service = {AccountStore.class, StaffDirectory.class, AreaDirectory.class})
+public final class AccountStore implements StaffDirectory, AreaDirectory {
     /** Users and clients are remembered apart: a client and a user of the same name are different callers. */
     private static final String USER_KEY = "u:";
     private static final String CLIENT_KEY = "c:";
@@ -232,6 +233,48 @@ public final class AccountStore implements StaffDirectory {
             return List.of();
         }
         return users().stream().filter(u -> u.enabled() && u.caller().areas().contains(area)).map(UserAccount::caller).toList();
+    }
+
+    @Override
+    public Optional<Set<String>> areasOfUser(String username) {
+        return username == null ? Optional.empty() : Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT areas FROM wm_user WHERE username = ?")) {
+                s.setString(1, username);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(split(r.getString(1))) : Optional.<Set<String>>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<String> areaOfClient(String clientId) {
+        return clientId == null ? Optional.empty() : Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT area FROM wm_client WHERE client_id = ?")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1).strip()) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<String> areas() {
+        return Jdbc.inTransaction(db, c -> {
+            Set<String> areas = new java.util.TreeSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT areas FROM wm_user"); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    areas.addAll(split(r.getString(1)));
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT area FROM wm_client"); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    areas.add(r.getString(1).strip());
+                }
+            }
+            return areas;
+        });
     }
 
     /** A console user as an admin sees them. */

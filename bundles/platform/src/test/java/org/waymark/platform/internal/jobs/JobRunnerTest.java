@@ -228,6 +228,21 @@ class JobRunnerTest {
     }
 
     /** A job's work: holds its thread until the deadline, without sleeping (parking keeps an interrupt visible). */
+    @Test
+    void aFailedRunIsListedInPlainWordsWithoutClassNamesOrTheTextOfUnexpectedExceptions() {
+        Duration limit = Duration.ofSeconds(60);
+        assertThat(JobRunner.errorText(new PluginCallException("failed", new org.waymark.api.notify.DeliveryException(
+                "The FHIR endpoint answered HTTP 404", true), false), limit)).isEqualTo("The FHIR endpoint answered HTTP 404");
+        assertThat(JobRunner.errorText(new PluginCallException("failed", new org.waymark.api.jobs.PermanentJobFailure(
+                "fhir: The FHIR endpoint could not be reached: connection refused"), false), limit))
+                .isEqualTo("fhir: The FHIR endpoint could not be reached: connection refused");
+        assertThat(JobRunner.errorText(new PluginCallException("failed", new IllegalStateException("jo@example.org"), false), limit))
+                .doesNotContain("Exception").doesNotContain("jo@example.org").contains("failed unexpectedly");
+        assertThat(JobRunner.errorText(new PluginCallException("Plugin x timed out", null, true), limit)).isEqualTo("timed out after 60 s");
+        assertThat(JobRunner.errorText(new PluginCallException("Plugin x is marked failed", null, false), limit))
+                .isEqualTo("Plugin x is marked failed");
+    }
+
     private static void runFor(long nanos) {
         long until = System.nanoTime() + nanos;
         while (System.nanoTime() - until < 0) {

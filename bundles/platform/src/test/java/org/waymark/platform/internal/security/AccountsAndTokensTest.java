@@ -89,6 +89,24 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void theAreasOfUsersAndClientsAreKnownEvenWhenDisabled() {
+        accounts.createUser(new AccountStore.NewUser("sadmin", "sadmin password 1", Set.of(Roles.ADMIN), Set.of("sheffield")));
+        accounts.createUser(new AccountStore.NewUser("both", "both password 1", Set.of(Roles.ADMIN), Set.of("sheffield", "islington")));
+        accounts.createClient("gp-one", "leeds", false);
+        accounts.setEnabled("sadmin", false);
+
+        assertThat(accounts.areasOfUser("sadmin")).contains(Set.of("sheffield"));
+        assertThat(accounts.areasOfUser("nobody")).isEmpty();
+        assertThat(accounts.areaOfClient("gp-one")).contains("leeds");
+        assertThat(accounts.areaOfClient("sadmin")).as("users are not clients").isEmpty();
+        assertThat(accounts.areas()).containsExactlyInAnyOrder("sheffield", "islington", "leeds");
+        assertThat(accounts.administersEveryArea(accounts.findStaff("both").orElseThrow()))
+                .as("leeds has a client but this admin does not administer it").isFalse();
+        accounts.createUser(new AccountStore.NewUser("hub", "hub password 12", Set.of(Roles.ADMIN), Set.of("sheffield", "islington", "leeds")));
+        assertThat(accounts.administersEveryArea(accounts.findStaff("hub").orElseThrow())).isTrue();
+    }
+
+    @Test
     void clientSecretIsShownOnceAndVerifies() {
         String secret = accounts.createClient("gp-one", "sheffield", false);
         assertThat(secret).hasSizeGreaterThan(30);
