@@ -6,15 +6,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import javax.ws.rs.core.MediaType;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.platform.http.RequestBodies;
 
 /**
  * Imported JSON read as strictly as every other {@code /api} body (the platform's JAX-RS mapper): a field named twice
@@ -32,15 +26,7 @@ final class StrictJson {
 
     /** An uploaded body as JSON; any problem is the caller's, a 400 (415 for a charset this server cannot read). */
     static JsonNode readBody(byte[] bytes, MediaType type) {
-        Charset charset = charsetOf(type);
-        String text;
-        try {
-            text = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw WaymarkException.invalid(charset.equals(StandardCharsets.UTF_8) ? "The body is not valid UTF-8"
-                    : "The body is not valid " + charset.name());
-        }
+        String text = RequestBodies.decode(bytes, type);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
@@ -83,17 +69,5 @@ final class StrictJson {
             text.append(text.length() == 0 ? "" : ": ").append(reason);
         }
         return text.length() == 0 ? "" : " (" + text + ")";
-    }
-
-    private static Charset charsetOf(MediaType type) {
-        String declared = type == null ? null : type.getParameters().get(MediaType.CHARSET_PARAMETER);
-        if (declared == null || declared.isBlank()) {
-            return StandardCharsets.UTF_8;
-        }
-        try {
-            return Charset.forName(declared.strip().replace("\"", ""));
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            throw new WaymarkException(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "The charset is not supported; send UTF-8");
-        }
     }
 }

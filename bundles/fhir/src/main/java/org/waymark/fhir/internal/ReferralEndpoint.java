@@ -10,6 +10,7 @@ import javax.ws.rs.core.UriInfo;
 import org.hl7.fhir.r4.model.Resource;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.ReferralService;
+import org.waymark.platform.http.RequestBodies;
 
 /** What the FHIR endpoints over referrals share: the referral service, the answer encoding and the base URL. */
 abstract class ReferralEndpoint implements FhirEndpoint {
@@ -68,7 +69,7 @@ abstract class ReferralEndpoint implements FhirEndpoint {
     protected final <T extends Resource> Posted<T> parse(byte[] body, HttpHeaders headers, Class<T> type) {
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        String text = FhirBody.decode(body, headers.getMediaType());
+        String text = RequestBodies.decode(body, headers.getMediaType());
         if (text.isBlank()) {
             throw WaymarkException.invalid("The request has no body");
         }

@@ -34,6 +34,7 @@ import org.waymark.api.validation.ProfileValidator;
 import org.waymark.api.validation.ValidationIssue;
 import org.waymark.api.validation.ValidationReport;
 import org.waymark.api.validation.ValidationRequest;
+import org.waymark.platform.http.RequestBodies;
 
 /**
  * FHIR's {@code $validate} ({@code POST /fhir/$validate} and {@code /fhir/{type}/$validate}, see
@@ -91,7 +92,7 @@ public final class ValidateResource implements FhirEndpoint {
         FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
-        String body = FhirBody.decode(sent, headers.getMediaType());
+        String body = RequestBodies.decode(sent, headers.getMediaType());
         if (body.isBlank()) {
             throw WaymarkException.invalid("The request has no body");
         }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.platform.http.RequestBodies;
 
 /**
  * Waymark's own corpus of hostile and broken bodies (src/test/resources/hostile): each must be refused as the
@@ -68,7 +69,7 @@ class HostileInputTest {
         FhirFormat format = file.toString().endsWith(".xml") ? FhirFormat.XML : FhirFormat.JSON;
         // As the endpoints read a body: decoded strictly, then parsed.
         assertThatThrownBy(() -> {
-            String body = FhirBody.decode(bytes, MediaType.valueOf(format.mediaType()));
+            String body = RequestBodies.decode(bytes, MediaType.valueOf(format.mediaType()));
             ReferralMapping.toNewReferral(fhir.parse(format, body, ServiceRequest.class), null, body);
         })
                 .isInstanceOfSatisfying(WaymarkException.class, e -> {

@@ -1,4 +1,4 @@
-package org.waymark.fhir.internal;
+package org.waymark.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,33 +8,34 @@ import javax.ws.rs.core.MediaType;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
 
-class FhirBodyTest {
+class RequestBodiesTest {
     private static final String NAME = "{\"family\":\"Bront\u00eb\"}";
 
     @Test
     void latin1BytesSentWithoutACharsetAreRefusedNotReplaced() {
         byte[] latin1 = NAME.getBytes(StandardCharsets.ISO_8859_1);
-        assertThatThrownBy(() -> FhirBody.decode(latin1, MediaType.valueOf("application/fhir+json")))
+        assertThatThrownBy(() -> RequestBodies.decode(latin1, MediaType.valueOf("application/fhir+json")))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
                 .hasMessage("The body is not valid UTF-8");
-        assertThatThrownBy(() -> FhirBody.decode(latin1, MediaType.valueOf("application/fhir+json; charset=utf-8")))
+        assertThatThrownBy(() -> RequestBodies.decode(latin1, MediaType.valueOf("application/fhir+json; charset=utf-8")))
                 .hasMessage("The body is not valid UTF-8");
-        assertThatThrownBy(() -> FhirBody.decode(latin1, null)).hasMessage("The body is not valid UTF-8");
+        assertThatThrownBy(() -> RequestBodies.decode(latin1, null)).hasMessage("The body is not valid UTF-8");
     }
 
     @Test
     void utf8AndADeclaredCharsetAreRead() {
-        assertThat(FhirBody.decode(NAME.getBytes(StandardCharsets.UTF_8), MediaType.valueOf("application/fhir+json;version=1.1.0")))
+        assertThat(RequestBodies.decode(NAME.getBytes(StandardCharsets.UTF_8), MediaType.valueOf("application/fhir+json;version=1.1.0")))
                 .isEqualTo(NAME);
-        assertThat(FhirBody.decode(NAME.getBytes(StandardCharsets.ISO_8859_1),
+        assertThat(RequestBodies.decode(NAME.getBytes(StandardCharsets.ISO_8859_1),
                 MediaType.valueOf("application/fhir+json;charset=ISO-8859-1"))).isEqualTo(NAME);
-        assertThat(FhirBody.decode(new byte[0], MediaType.valueOf("application/fhir+json"))).isEmpty();
+        assertThat(RequestBodies.decode(new byte[0], MediaType.valueOf("application/fhir+json"))).isEmpty();
     }
 
     @Test
     void anUnknownCharsetIsAnUnsupportedMediaType() {
-        assertThatThrownBy(() -> FhirBody.decode(new byte[] {'{', '}'}, MediaType.valueOf("application/fhir+json;charset=klingon")))
+        assertThatThrownBy(() -> RequestBodies.decode(new byte[] {'{', '}'}, MediaType.valueOf("application/fhir+json;charset=klingon")))
                 .isInstanceOfSatisfying(WaymarkException.class,
-                        e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE));
+                        e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE))
+                .hasMessage("The charset klingon is not supported; send UTF-8");
     }
 }

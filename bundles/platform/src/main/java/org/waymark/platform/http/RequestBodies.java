@@ -1,4 +1,4 @@
-package org.waymark.fhir.internal;
+package org.waymark.platform.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,15 +11,19 @@ import javax.ws.rs.core.MediaType;
 import org.waymark.api.error.WaymarkException;
 
 /**
- * A posted FHIR body as text. FHIR bodies are UTF-8 unless the Content-Type names another charset; bytes that are not
- * UTF-8 are refused rather than replaced, because a replacement character stored in place of the "ë" in a name is a
- * corrupted record that nobody notices (JAX-RS decoding to String replaces them silently).
+ * A posted body as text, for FHIR and for uploads read as bytes. Bodies are UTF-8 unless the Content-Type names another
+ * charset; bytes that are not valid in it are refused rather than replaced, because a replacement character stored in
+ * place of the "ë" in a name is a corrupted record that nobody notices (JAX-RS decoding to String replaces them
+ * silently).
  */
-final class FhirBody {
-    private FhirBody() {
+public final class RequestBodies {
+    private static final int MAX_CHARSET_SHOWN = 40;
+
+    private RequestBodies() {
     }
 
-    static String decode(byte[] bytes, MediaType type) {
+    /** The body as text; empty for none; a 400 for bytes not valid in its charset, a 415 for a charset not known here. */
+    public static String decode(byte[] bytes, MediaType type) {
         if (bytes == null || bytes.length == 0) {
             return "";
         }
@@ -45,7 +49,13 @@ final class FhirBody {
             return Charset.forName(declared.strip().replace("\"", ""));
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             throw new WaymarkException(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE,
-                    "The charset " + Messages.safe(declared) + " is not supported; send UTF-8");
+                    "The charset " + shown(declared) + " is not supported; send UTF-8");
         }
+    }
+
+    /** A charset name as the caller sent it, cut short and without anything but a name's characters. */
+    private static String shown(String declared) {
+        String name = declared.strip().replaceAll("[^A-Za-z0-9._:+-]", "");
+        return name.length() > MAX_CHARSET_SHOWN ? name.substring(0, MAX_CHARSET_SHOWN) + "\u2026" : name;
     }
 }
