@@ -11,6 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.jobs.PermanentJobFailure;
 import org.waymark.api.notify.DeliveryException;
@@ -29,6 +31,7 @@ import org.waymark.platform.db.Jdbc;
  * abandoned threads stay few.
  */
 final class PluginGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginGuard.class);
     private final Clock clock;
     private final int failureThreshold;
     private final Map<String, PluginHealth> healthByPlugin = new ConcurrentHashMap<>();
@@ -76,7 +79,10 @@ final class PluginGuard {
             if (isDeclaredOutcome(cause)) {
                 health.declined();
             } else {
-                health.misbehaved(cause.getClass().getSimpleName() + ": " + cause.getMessage(), false, clock.instant());
+                // The plugin's own words for admins (GET /api/plugins); its class goes to the log (not its message: it may name a person).
+                LOG.warn("Plugin {} failed with {}", pluginId, cause.getClass().getName());
+                health.misbehaved(cause.getMessage() == null || cause.getMessage().isBlank() ? "failed unexpectedly"
+                        : cause.getMessage(), false, clock.instant());
             }
             throw new PluginCallException("Plugin " + pluginId + " failed: " + cause.getMessage(), cause, false);
         } catch (InterruptedException e) {
