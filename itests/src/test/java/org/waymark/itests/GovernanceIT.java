@@ -229,10 +229,17 @@ class GovernanceIT {
         assertThat(intact.path("intact").asBoolean()).isTrue();
         assertThat(intact.path("checkedRows").asLong()).isGreaterThan(10);
         String lindqvist = demoPatient("9990019002");
-        // Digital skills work on the closed referral, to be erased with it (the equality answer with the person).
+        // Digital skills work from while the referral was open, to be erased with it (the equality answer with the
+        // person). Written to the tables: a closed referral refuses new work (found probing), and the demo one is closed.
         String lindqvistReferral = json(server.get("/api/patients/" + lindqvist + "/export", "Authorization", ADMIN))
                 .path("referralIds").get(0).asText();
-        assessDigitalSkills(lindqvistReferral, ADMIN);
+        assertThat(server.postJson("/api/digital-skills/referrals/" + lindqvistReferral + "/assessments", "{\"answers\":{}}",
+                "Authorization", ADMIN).statusCode()).as("no new work on a closed referral").isEqualTo(409);
+        String earlierWork = "INSERT INTO ds_assessment (id, referral_id, patient_id, area, mode, taken_by, taken_at, overall, "
+                + "response) SELECT 'itest-earlier-assessment', id, patient_id, area, 'worker', 'admin', created_at, 2, '{}' "
+                + "FROM wm_referral WHERE id = '" + lindqvistReferral + "'";
+        String earlierEquality = "INSERT INTO ds_equality (patient_id, ethnicity, updated_at, updated_by) SELECT patient_id, "
+                + "'white', created_at, 'admin' FROM wm_referral WHERE id = '" + lindqvistReferral + "'";
 
         // Someone with access to the database rewrites who read a record, and makes the closed demo referrals old.
         String tamper = "UPDATE wm_audit SET actor = 'nobody' WHERE chain_seq = 5";
@@ -246,6 +253,8 @@ class GovernanceIT {
         if (PostgresServer.selected()) {
             PostgresServer postgres = server.ownPostgres().orElseThrow();
             postgres.sql("waymark", tamper);
+            postgres.sql("waymark", earlierWork);
+            postgres.sql("waymark", earlierEquality);
             postgres.sql("waymark", age.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
             postgres.sql("waymark", oldJobs.replace("TIMESTAMP('2010-01-01 00:00:00')", "TIMESTAMP '2010-01-01 00:00:00'"));
             assertThat(Integer.parseInt(postgres.sql("waymark", digitalSkillsRows(lindqvist)))).isPositive();
@@ -256,6 +265,8 @@ class GovernanceIT {
             String url = "jdbc:derby:" + server.dataDir().resolve("db") + ";bootPassword=" + DB_KEY;
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
                 assertThat(s.executeUpdate(tamper)).isEqualTo(1);
+                assertThat(s.executeUpdate(earlierWork)).isEqualTo(1);
+                assertThat(s.executeUpdate(earlierEquality)).isEqualTo(1);
                 assertThat(s.executeUpdate(age)).isEqualTo(2);
                 assertThat(s.executeUpdate(oldJobs)).isEqualTo(2);
                 assertThat(count(s, digitalSkillsRows(lindqvist))).isPositive();
