@@ -199,6 +199,8 @@ class DirectoryIT {
         String body = Files.readString(UK.resolve("examples/service_full.json"));
         assertThat(server.postJson("/api/directory/imports", body).statusCode()).isEqualTo(401);
         assertThat(server.postJson("/api/directory/imports", body, "Authorization", LINK_WORKER).statusCode()).isEqualTo(403);
+        HttpResponse<String> oneArea = server.postJson("/api/directory/imports", body, "Authorization", islingtonAdmin());
+        assertThat(oneArea.statusCode()).as("an import replaces what every area refers people to: " + oneArea.body()).isEqualTo(403);
 
         HttpResponse<String> started = server.postJson("/api/directory/imports", body, "Authorization", ADMIN);
         JsonNode imported = runEnded(started);
@@ -503,6 +505,11 @@ class DirectoryIT {
                 + " \"schedules\": [{\"id\": \"" + schedule + "\", \"description\": \"Wednesdays, 10:00 to 12:00 (not in August)\"}]}";
 
         assertThat(put(path, edit, LINK_WORKER, etag).statusCode()).as("link workers cannot edit").isEqualTo(403);
+        // Found probing: the service's email is where onward referrals (a note about the person) go, and an admin of
+        // one area could set it for every area's referrals.
+        HttpResponse<String> oneArea = put(path, edit, islingtonAdmin(), etag);
+        assertThat(oneArea.statusCode()).as(oneArea.body()).isEqualTo(403);
+        assertThat(oneArea.body()).contains("only an admin of every area");
         assertThat(put(path, edit, null, etag).statusCode()).isEqualTo(401);
         HttpResponse<String> invalid = put(path, "{\"name\": \" \", \"email\": \"nope\", \"status\": \"full\", \"minimum_age\": 200}", ADMIN, etag);
         assertThat(invalid.statusCode()).as(invalid.body()).isEqualTo(422);

@@ -31,6 +31,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.directory.Coordinates;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
@@ -49,6 +50,7 @@ public final class DirectoryApiResource {
         int directoryImportMaxMb() default 100;
     }
 
+    private final AreaDirectory areas;
     private final Directory directory;
     private final Freshness freshness;
     private final ImportRuns runs;
@@ -56,7 +58,8 @@ public final class DirectoryApiResource {
 
     @Activate
     public DirectoryApiResource(Config config, @Reference Directory directory, @Reference Freshness freshness,
-                                @Reference ImportRuns runs) {
+                                @Reference ImportRuns runs, @Reference AreaDirectory areas) {
+        this.areas = areas;
         this.directory = directory;
         this.freshness = freshness;
         this.runs = runs;
@@ -127,6 +130,7 @@ public final class DirectoryApiResource {
     public Response importData(InputStream body, @Context javax.ws.rs.core.HttpHeaders headers, @QueryParam("kind") String kind,
                                @Context SecurityContext security) throws IOException {
         Caller caller = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow();
+        DirectoryChanges.requireAdminOfEveryArea(areas, caller, "An import replaces services every area refers people to");
         MediaType type = headers.getMediaType();
         ImportRun run;
         try {

@@ -25,19 +25,23 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AreaDirectory;
+import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
 
 /**
  * Admins correct a service's details ({@code GET} the editing view with its ETag, {@code PUT} the changes with
  * {@code If-Match}); admins and link workers read who changed what. The directory is public, deployment-wide data, so
- * no area applies, as for imports. Invalid values answer 422 problem+json listing each field's problem in
+ * no area applies, except to a service's email: onward referrals (a note about the person) are sent there, so only an
+ * admin of every area changes it, as only such an admin may set the service's contact details (found probing). Invalid values answer 422 problem+json listing each field's problem in
  * {@code errors}.
  */
 @Component(service = ServiceEditResource.class, property = "osgi.jaxrs.resource=true")
 @Path("/directory/services/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ServiceEditResource {
+    private final AreaDirectory areas;
     private final ServiceEditor editor;
     private final Directory directory;
     private final DataSource db;
@@ -45,7 +49,9 @@ public final class ServiceEditResource {
     @Activate
     public ServiceEditResource(@Reference ServiceEditor editor, @Reference Directory directory,
                                @Reference(target = "(dataSourceName=waymark)") DataSource db,
-                               @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.directory)") SchemaReady schema) {
+                               @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.directory)") SchemaReady schema,
+                               @Reference AreaDirectory areas) {
+        this.areas = areas;
         this.editor = editor;
         this.directory = directory;
         this.db = db;
@@ -68,9 +74,14 @@ public final class ServiceEditResource {
         if (body == null || !body.isObject()) {
             throw WaymarkException.invalid("The body must be a JSON object of the fields to change, e.g. {\"email\": \"...\"}");
         }
+        Caller caller = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow();
+        if (body.has("email")) {
+            DirectoryChanges.requireAdminOfEveryArea(areas, caller,
+                    "A service's email is where every area's onward referrals to it are sent");
+        }
         ServiceEditor.Editable saved;
         try {
-            saved = editor.edit(CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow(), id,
+            saved = editor.edit(caller, id,
                     ifMatch == null || ifMatch.isBlank() ? null : ifMatch, body);
         } catch (ServiceEdit.Invalid e) {
             Map<String, Object> problem = new LinkedHashMap<>();

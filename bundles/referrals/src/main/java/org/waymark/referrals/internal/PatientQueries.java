@@ -22,7 +22,10 @@ final class PatientQueries {
         }
         prefix(conditions, parameters, "p.family_norm", search.family() == null ? null : PatientLinker.normalise(search.family()));
         prefix(conditions, parameters, "p.given_norm", search.given() == null ? null : PatientLinker.normalise(search.given()));
-        prefix(conditions, parameters, "p.postcode_norm", PatientLinker.normalisePostcode(search.postcode()));
+        // normalisePostcode answers null for nothing searchable ("%", "!!!"): that must match nobody, not be no criterion
+        // (found probing: address-postalcode=% listed everyone in scope).
+        prefix(conditions, parameters, "p.postcode_norm", search.postcode() == null ? null
+                : java.util.Objects.requireNonNullElse(PatientLinker.normalisePostcode(search.postcode()), ""));
         if (search.birthDateFrom() != null) {
             conditions.add("p.birth_date >= ?");
             parameters.add(Date.valueOf(search.birthDateFrom()));

@@ -85,6 +85,10 @@ public final class Rectifications {
         }
         // The same rules as a referral entered by hand: a person keeps a family name (a blank one left records no
         // search or linkage could find); a given name may be cleared.
+        if (correction.postcode() != null && correction.postcode().strip().length() > 16) {
+            // As a referral entered by hand: refused, not cut (found probing).
+            throw WaymarkException.invalid("postcode is longer than 16 characters");
+        }
         String family = correction.family() == null ? null : VisibleReferrals.text(correction.family(), "family", 100, true);
         String given = correction.given() == null ? null : VisibleReferrals.text(correction.given(), "given", 100, false);
         String gender = correction.gender() == null ? null : correction.gender().strip().toLowerCase(Locale.ROOT);
@@ -160,7 +164,12 @@ public final class Rectifications {
                 }
                 update.setString(values.size() + 1, patientId);
                 update.setLong(values.size() + 2, current.version());
-                update.executeUpdate();
+                if (update.executeUpdate() != 1) {
+                    // Another correction of the same version committed first: this one's history row and audit entry
+                    // roll back with it (found probing: of ten at once, three were told they had saved).
+                    throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                            "Someone else changed this person's details first; reload and try again");
+                }
             } catch (SQLException e) {
                 if (Jdbc.isUniqueViolation(e)) {
                     throw WaymarkException.conflict("Another person already has this verified NHS number: check it with the referrer. If both records are the same"

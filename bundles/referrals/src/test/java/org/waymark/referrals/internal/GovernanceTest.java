@@ -183,6 +183,45 @@ class GovernanceTest {
                 .hasMessageContaining("longer than 100");
         assertThat(audit.forPatient(patientId, Set.of(AuditLog.Action.UPDATE), 10))
                 .anySatisfy(e -> assertThat(e.resourceId()).contains("rectified family,birthDate,postcode").doesNotContain("Smith"));
+        // Found probing: a postcode longer than its column was cut to 16 characters and saved.
+        assertThatThrownBy(() -> rectifications.correct(WORKER, patientId, new Rectifications.Correction(null, null, null, null, null,
+                "NOT A POSTCODE AT ALL 12345678", "typo"), null)).hasMessageContaining("longer than 16");
+    }
+
+    /** Found probing: of ten corrections sent at once with one If-Match, three were told they had saved. */
+    @Test
+    void ofCorrectionsSentAtOnceWithOneVersionExactlyOneSaves() throws Exception {
+        String patientId = received("A-race", "9990010005", "Holloway").patientId();
+        Rectifications rectifications = new Rectifications(db, referrals, audit, clock);
+        long version = referrals.findPatient(WORKER, patientId).orElseThrow().version();
+        int writers = 12;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(writers);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+        try {
+            List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                String given = "Run" + i;
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        rectifications.correct(WORKER, patientId, new Rectifications.Correction(null, null, given, null, null, null, "race"), version);
+                        return "saved";
+                    } catch (WaymarkException e) {
+                        return e.kind().name();
+                    }
+                }));
+            }
+            List<String> results = new java.util.ArrayList<>();
+            for (var outcome : outcomes) {
+                results.add(outcome.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(results).filteredOn("saved"::equals).hasSize(1);
+            assertThat(results).filteredOn(r -> !r.equals("saved")).allMatch(r -> r.equals("PRECONDITION_FAILED") || r.equals("CONFLICT"));
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(referrals.findPatient(WORKER, patientId).orElseThrow().version()).isEqualTo(version + 1);
+        assertThat(rectifications.history(WORKER, patientId)).as("one earlier state, for the one correction saved").hasSize(1);
     }
 
     private int count(String sql) {

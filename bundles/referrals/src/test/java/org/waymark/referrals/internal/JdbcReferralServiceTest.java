@@ -241,6 +241,13 @@ class JdbcReferralServiceTest {
         assertThat(search(WORKER_SHEFFIELD, "999 001 0374")).isEqualTo(1);
         assertThat(search(WORKER_SHEFFIELD, null)).isEqualTo(2);
         assertThat(search(WORKER_ISLINGTON, null)).isZero();
+        // Found probing: a FHIR Patient search by a postcode with nothing searchable in it listed everyone in scope.
+        for (String postcode : List.of("%", "!!!", "_")) {
+            assertThat(service.searchPatients(WORKER_SHEFFIELD, new org.waymark.api.referral.PatientSearch(null, null, null, null, null,
+                    postcode, 0, 10)).total()).as(postcode).isZero();
+        }
+        assertThat(service.searchPatients(WORKER_SHEFFIELD, new org.waymark.api.referral.PatientSearch(null, null, null, null, null,
+                "s1", 0, 10)).total()).isEqualTo(2);
         // Found probing: "%" matched every name (a LIKE wildcard once punctuation was normalised away).
         for (String nothingSearchable : List.of("%", "_", "\u2603", "!!!")) {
             assertThatThrownBy(() -> search(WORKER_SHEFFIELD, nothingSearchable)).as(nothingSearchable)
