@@ -484,6 +484,18 @@ class DirectoryIT {
         assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
     }
 
+    private static boolean islingtonAdminMade;
+
+    /** An admin of Islington only, made once: the demo admin administers both demo areas. */
+    private static synchronized String islingtonAdmin() {
+        if (!islingtonAdminMade) {
+            server.admin("create-user", "dir-islington-admin", "--role", "admin", "--area", "islington", "--password",
+                    "dir-islington-admin-1");
+            islingtonAdminMade = true;
+        }
+        return basic("dir-islington-admin", "dir-islington-admin-1");
+    }
+
     @Test
     @Order(14)
     void anAdminEditsAServiceWithIfMatchAndTheChangeShowsEverywhereWithWhoChangedWhat() {
