@@ -581,7 +581,6 @@ public final class JdbcReferralService implements ReferralService {
         });
     }
 
-    /** The people with this NHS number as sent (verified or not), capped: a number names one person or a handful. */
     /**
      * A referral's own identifier, or one its sender gave it besides (a BaRS ServiceRequest's case number). Those are
      * looked up first and named by id, as people are by NHS number: an OR across two tables would make Derby read
@@ -608,6 +607,7 @@ public final class JdbcReferralService implements ReferralService {
         parameters.addAll(ownParameters);
     }
 
+    /** The people with this NHS number as sent (verified or not), capped: a number names one person or a handful. */
     private List<String> patientsWithNhsNumber(String nhsNumber) {
         return Jdbc.inTransaction(db, c -> {
             List<String> ids = new ArrayList<>();

@@ -202,23 +202,13 @@ public final class PatientMerges {
      * an id that was never merged away.
      */
     public static Optional<PatientReplacement> replacement(Connection c, String patientId) throws SQLException {
-        String current = patientId;
-        Instant mergedAt = null;
-        try (PreparedStatement s = c.prepareStatement("SELECT into_patient_id, merged_at FROM wm_patient_merge WHERE from_patient_id = ?")) {
-            for (int depth = 0; depth < MAX_CHAIN; depth++) {
-                s.setString(1, current);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) {
-                        break;
-                    }
-                    current = r.getString(1);
-                    if (mergedAt == null) {
-                        mergedAt = r.getTimestamp(2).toInstant();
-                    }
-                }
-            }
+        String now = currentIds(c, List.of(patientId)).get(patientId);
+        if (now.equals(patientId)) {
+            return Optional.empty();
         }
-        return mergedAt == null ? Optional.empty() : Optional.of(new PatientReplacement(patientId, current, mergedAt));
+        Timestamp mergedAt = CaseRecords.query(c, "SELECT merged_at FROM wm_patient_merge WHERE from_patient_id = ?",
+                List.of(patientId), r -> r.getTimestamp(1)).get(0);
+        return Optional.of(new PatientReplacement(patientId, now, mergedAt.toInstant()));
     }
 
     /**
