@@ -378,6 +378,7 @@ class FhirIntakeIT {
         assertOutcome(server.get("/fhir/ServiceRequest?authored=ne2025-01-10", "Authorization", bearer(searcher)), 400, "invalid", "prefix");
         assertOutcome(server.get("/fhir/Task?status=finished", "Authorization", bearer(searcher)), 400, "invalid", "Task status");
         assertOutcome(server.get("/fhir/Patient?family=", "Authorization", bearer(searcher)), 400, "invalid", "family");
+        assertOutcome(server.get("/fhir/Task?_total=bogus", "Authorization", bearer(searcher)), 400, "invalid", "_total must be one of");
     }
 
     // ------------------------------------------------------------------ linkage review

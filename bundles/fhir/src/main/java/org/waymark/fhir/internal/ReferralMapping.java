@@ -154,15 +154,25 @@ final class ReferralMapping {
         throw WaymarkException.invalid("ServiceRequest.subject has neither a reference nor an identifier");
     }
 
-    /** Finds the NHS number among identifiers; a value that is not 10 digits is refused, a failing check digit is not. */
+    /**
+     * Finds the NHS number among identifiers; a value that is not 10 digits is refused, a failing check digit is not.
+     * Two different NHS numbers for one person are refused too: linking by either would be a guess, and the other one
+     * would be lost without a word.
+     */
     static Optional<NhsNumber> nhsNumber(List<Identifier> identifiers) {
+        NhsNumber found = null;
         for (Identifier identifier : identifiers) {
             if (NhsNumber.SYSTEM.equals(identifier.getSystem())) {
-                return Optional.of(NhsNumber.parse(identifier.getValue()).orElseThrow(() -> WaymarkException.invalid(
-                        "The NHS number must have exactly 10 digits")));
+                NhsNumber number = NhsNumber.parse(identifier.getValue()).orElseThrow(() -> WaymarkException.invalid(
+                        "The NHS number must have exactly 10 digits"));
+                if (found != null && !found.value().equals(number.value())) {
+                    throw WaymarkException.invalid("The patient has two different NHS numbers (" + NhsNumber.SYSTEM
+                            + "); send the one that is theirs");
+                }
+                found = number;
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(found);
     }
 
     static Demographics demographics(org.hl7.fhir.r4.model.Patient patient) {

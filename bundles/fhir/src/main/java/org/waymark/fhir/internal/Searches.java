@@ -19,6 +19,7 @@ final class Searches {
     static final int DEFAULT_COUNT = 20;
     /** Parameters every search understands; anything else must be declared by the endpoint or is refused. */
     static final Set<String> CONTROL = Set.of("_count", "_offset", "_total", "_format", "_pretty");
+    private static final Set<String> TOTALS = Set.of("none", "estimate", "accurate");
 
     record Paging(int offset, int count) {
     }
@@ -38,11 +39,28 @@ final class Searches {
             throw WaymarkException.invalid("Unsupported search parameter(s): " + Messages.safe(String.join(", ", unknown))
                     + ". Supported: " + String.join(", ", new TreeSet<>(supported.keySet())));
         }
+        // Every searchset carries an accurate total, which answers each of FHIR's three; anything else is a typo that
+        // would otherwise pass unnoticed.
+        requireOneOf(query, "_total", TOTALS);
+        requireOneOf(query, "_pretty", Set.of("true", "false"));
         for (Map.Entry<String, List<String>> entry : query.entrySet()) {
             // Dates may repeat to give both ends of a range (ge... and lt...); a third value adds nothing.
             int allowed = "date".equals(supported.get(entry.getKey())) ? 2 : 1;
             if (entry.getValue().size() > allowed && !entry.getKey().equals("_format")) {
                 throw WaymarkException.invalid("Repeating the search parameter " + Messages.safe(entry.getKey()) + " is not supported");
+            }
+        }
+    }
+
+    private static void requireOneOf(MultivaluedMap<String, String> query, String name, Set<String> allowed) {
+        List<String> values = query.get(name);
+        if (values == null) {
+            return;
+        }
+        for (String value : values) {
+            if (!allowed.contains(value.strip())) {
+                throw WaymarkException.invalid(name + " must be one of " + String.join(", ", new TreeSet<>(allowed))
+                        + " (got " + Messages.safe(value) + ")");
             }
         }
     }

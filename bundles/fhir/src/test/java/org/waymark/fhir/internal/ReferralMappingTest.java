@@ -54,6 +54,19 @@ class ReferralMappingTest {
         assertThat(referral.reasonCode()).isEqualTo("http://snomed.info/sct|1144779008");
     }
 
+    /** The second of two different NHS numbers was once dropped without a word, and the patient linked by the first. */
+    @Test
+    void twoDifferentNhsNumbersAreRefusedTheSameOneTwiceIsNot() {
+        String nhs = "{\"system\":\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"9990010005\"}";
+        String twoNumbers = CONTAINED.replace(nhs, nhs + ",{\"system\":\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"9990010013\"}");
+        assertThatThrownBy(() -> ReferralMapping.toNewReferral(parse(twoNumbers), "application/fhir+json", twoNumbers))
+                .hasMessageContaining("two different NHS numbers").hasMessageNotContaining("9990010013")
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        String sameTwice = CONTAINED.replace(nhs, nhs + ",{\"system\":\"https://fhir.nhs.uk/Id/nhs-number\",\"value\":\"999 001 0005\"}");
+        assertThat(ReferralMapping.toNewReferral(parse(sameTwice), "application/fhir+json", sameTwice).subject().nhsNumber())
+                .isEqualTo(new NhsNumber("9990010005", true));
+    }
+
     /** Once dropped without a word, so that a retry of the same referral created a second one. */
     @Test
     void anIdentifierWithoutASystemOrAValueIsRefusedNotDropped() {

@@ -3,7 +3,11 @@ package org.waymark.fhir.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import javax.ws.rs.core.MultivaluedHashMap;
+import javax.ws.rs.core.MultivaluedMap;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
@@ -23,6 +27,25 @@ class SearchAndCreateRulesTest {
         assertThat(ServiceRequestResource.statuses(null)).isEmpty();
         assertThatThrownBy(() -> ServiceRequestResource.statuses("active,bogus")).hasMessageContaining("bogus")
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+    }
+
+    @Test
+    void totalAndPrettyTakeOnlyTheValuesFhirDefines() {
+        Map<String, String> supported = Map.of("status", "token");
+        for (String total : List.of("none", "estimate", "accurate")) {
+            Searches.requireSupported(query("_total", total), supported);
+        }
+        Searches.requireSupported(query("_pretty", "false"), supported);
+        assertThatThrownBy(() -> Searches.requireSupported(query("_total", "bogus"), supported))
+                .hasMessageContaining("_total must be one of accurate, estimate, none")
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        assertThatThrownBy(() -> Searches.requireSupported(query("_pretty", "yes"), supported)).hasMessageContaining("_pretty");
+    }
+
+    private static MultivaluedMap<String, String> query(String name, String value) {
+        MultivaluedMap<String, String> query = new MultivaluedHashMap<>();
+        query.add(name, value);
+        return query;
     }
 
     @Test
