@@ -247,6 +247,9 @@ class BarsMessageIT {
         HttpResponse<String> revoked = revoking.send(example("SERVREQ01"));
         assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
         String id = json(revoked).path("entry").get(1).path("resource").path("id").asText();
+        // Once the header's urn:uuid fullUrl, which is not a valid id, for update and delete messages.
+        assertThat(json(revoked).path("entry").get(0).path("resource").path("response").path("identifier").asText())
+                .isEqualTo("09b53c07-2a21-4ba5-ac8b-f33e486d794d");
         JsonNode task = revoking.get("/fhir/Task?focus=ServiceRequest/" + id).path("entry").get(0).path("resource");
         assertThat(task.path("status").asText()).isEqualTo("cancelled");
         assertThat(revoking.get("/fhir/ServiceRequest/" + id).path("status").asText()).isEqualTo("revoked");

@@ -99,6 +99,8 @@ class DeliveryIT {
         assertThat(message.path("entry").get(0).path("resource").path("eventCoding").path("code").asText())
                 .isEqualTo("servicerequest-response");
         assertThat(message.path("entry").get(1).path("resource").path("status").asText()).isEqualTo("accepted");
+        assertThat(message.path("entry").get(1).path("resource").path("focus").path("reference").asText())
+                .as("the Task's focus resolves inside the message").isEqualTo(message.path("entry").get(2).path("fullUrl").asText());
 
         MimeMessage email = Mailbox.awaitEmail(mail, toPerson, DELIVERY_TIMEOUT);
         assertThat(email.getAllRecipients()[0].toString()).isEqualTo("jo@example.org");

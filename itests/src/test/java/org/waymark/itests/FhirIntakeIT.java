@@ -379,6 +379,13 @@ class FhirIntakeIT {
         assertOutcome(server.get("/fhir/Task?status=finished", "Authorization", bearer(searcher)), 400, "invalid", "Task status");
         assertOutcome(server.get("/fhir/Patient?family=", "Authorization", bearer(searcher)), 400, "invalid", "family");
         assertOutcome(server.get("/fhir/Task?_total=bogus", "Authorization", bearer(searcher)), 400, "invalid", "_total must be one of");
+        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_summary=count&_sort=-authored-on", "Authorization",
+                bearer(searcher), "Prefer", "handling=lenient"));
+        assertThat(lenient.path("total").asInt()).isEqualTo(3);
+        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_summary", "_sort");
+        JsonNode ignoredOutcome = lenient.path("entry").get(lenient.path("entry").size() - 1);
+        assertThat(ignoredOutcome.path("search").path("mode").asText()).isEqualTo("outcome");
+        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_sort, _summary");
     }
 
     // ------------------------------------------------------------------ linkage review

@@ -261,6 +261,26 @@ class FhirReferralIT {
         assertThat(declared.statusCode()).as(declared.body()).isEqualTo(201);
         String patient = json(declared).path("subject").path("reference").asText();
         assertThat(json(getAs("/fhir/" + patient)).path("name").get(0).path("family").asText()).isEqualTo("Bront\u00eb");
+
+        // Windows senders put a byte order mark before JSON too; it was refused as not starting with '{'.
+        byte[] withBom = ("\uFEFF" + serviceRequest("IT-BOM", TestData.validNhsNumber(), "Bom")).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> bom = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofByteArray(withBom)));
+        assertThat(bom.statusCode()).as(bom.body()).isEqualTo(201);
+    }
+
+    /** A note over 4,000 characters was cut without a word to the sender. */
+    @Test
+    @Order(3)
+    void textLongerThanIsKeptIsShortenedWithAWarning() {
+        String longNote = "Lives alone. ".repeat(400).strip();
+        String body = serviceRequest("IT-LONG", TestData.validNhsNumber(), "Long")
+                .replace("\"requester\"", "\"note\":[{\"text\":\"" + longNote + "\"}],\"requester\"");
+        HttpResponse<String> created = post("/fhir/ServiceRequest", "application/fhir+json", body, "Prefer", "return=OperationOutcome",
+                "Authorization", bearer(token));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(json(created).path("issue").toString()).contains("\"severity\":\"warning\"")
+                .contains("The note is 5,199 characters long; staff see its first 4,000");
     }
 
     @Test

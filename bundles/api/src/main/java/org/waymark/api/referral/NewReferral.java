@@ -23,6 +23,13 @@ public record NewReferral(String identifierSystem, String identifierValue, Subje
                           String sourceFormat, String sourceDocument, java.util.List<ReferralFlag> flags,
                           ReferralConsent consent, String senderRequestId,
                           java.util.List<BusinessIdentifier> businessIdentifiers) {
+    /** The longest reason for referral this service keeps as text (since 1.8); the original document keeps it whole. */
+    public static final int MAX_REASON_TEXT = 1000;
+    /** The longest note this service keeps (since 1.8). */
+    public static final int MAX_NOTE = 4000;
+    /** The longest requester this service keeps (since 1.8). */
+    public static final int MAX_REQUESTER = 300;
+
     public NewReferral {
         flags = flags == null ? java.util.List.of() : java.util.List.copyOf(flags);
         businessIdentifiers = businessIdentifiers == null ? java.util.List.of() : java.util.List.copyOf(businessIdentifiers);
@@ -51,6 +58,25 @@ public record NewReferral(String identifierSystem, String identifierValue, Subje
                        String sourceDocument, java.util.List<ReferralFlag> flags, ReferralConsent consent) {
         this(identifierSystem, identifierValue, subject, reasonText, reasonCode, priority, authoredOn, requester, note,
                 sourceFormat, sourceDocument, flags, consent, null, java.util.List.of());
+    }
+
+    /**
+     * What the sender should be told about text longer than this service keeps: it is shortened for link workers, so
+     * a sender who says nothing of it would not know that the end of a long note is not read (since 1.8).
+     */
+    public java.util.List<String> shortenedTextWarnings() {
+        java.util.List<String> warnings = new java.util.ArrayList<>();
+        shortened(warnings, "The reason for referral", reasonText, MAX_REASON_TEXT);
+        shortened(warnings, "The note", note, MAX_NOTE);
+        shortened(warnings, "The requester", requester, MAX_REQUESTER);
+        return warnings;
+    }
+
+    private static void shortened(java.util.List<String> warnings, String what, String text, int limit) {
+        if (text != null && text.length() > limit) {
+            warnings.add(what + " is " + String.format(java.util.Locale.UK, "%,d", text.length()) + " characters long; staff see "
+                    + "its first " + String.format(java.util.Locale.UK, "%,d", limit) + ", and the referral as sent is kept whole");
+        }
     }
 
     /** The same referral with the flags and consent sent alongside it. */

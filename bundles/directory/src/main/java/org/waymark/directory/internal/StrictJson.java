@@ -27,9 +27,6 @@ final class StrictJson {
     /** An uploaded body as JSON; any problem is the caller's, a 400 (415 for a charset this server cannot read). */
     static JsonNode readBody(byte[] bytes, MediaType type) {
         String text = RequestBodies.decode(bytes, type);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
         JsonNode json;
         try {
             json = MAPPER.readTree(text);

@@ -6,6 +6,7 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.annotation.security.PermitAll;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
@@ -168,7 +169,7 @@ public final class DigitalSkillsFhir {
         public Response search(@Context HttpHeaders headers, @Context UriInfo uri) {
             FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
             MultivaluedMap<String, String> query = uri.getQueryParameters();
-            Searches.requireSupported(query, SEARCH);
+            Set<String> ignored = Searches.requireSupported(headers, query, SEARCH);
             Questionnaire q = questionnaire();
             boolean matches = matchesToken(query.getFirst("_id"), q.getIdElement().getIdPart())
                     && matches(query.getFirst("url"), q.getUrl())
@@ -177,7 +178,7 @@ public final class DigitalSkillsFhir {
             Searches.Paging paging = Searches.paging(query);
             List<Questionnaire> found = matches && paging.offset() == 0 && paging.count() > 0 ? List.of(q) : List.of();
             Page<Questionnaire> page = new Page<>(found, matches ? 1 : 0, paging.offset(), paging.count());
-            return responder.resource(request, 200, Searches.searchset(request, "Questionnaire", page, r -> r));
+            return responder.resource(request, 200, Searches.searchset(request, "Questionnaire", page, r -> r, ignored));
         }
 
         /** A token given as a code alone; any of its comma-separated alternatives matches. */
@@ -240,7 +241,7 @@ public final class DigitalSkillsFhir {
         public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
             FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
             MultivaluedMap<String, String> query = uri.getQueryParameters();
-            Searches.requireSupported(query, SEARCH);
+            Set<String> ignored = Searches.requireSupported(headers, query, SEARCH);
             String subject = Searches.referenceId("subject", query.getFirst("subject"), "Patient");
             String patient = Searches.referenceId("patient", query.getFirst("patient"), "Patient");
             String patientId = subject != null ? subject : patient;
@@ -250,7 +251,7 @@ public final class DigitalSkillsFhir {
             Searches.Paging paging = Searches.paging(query);
             Page<String> page = records.questionnaireResponses(Callers.of(security), patientId, paging.offset(), paging.count());
             return responder.resource(request, 200, Searches.searchset(request, "QuestionnaireResponse", page,
-                    json -> (Resource) fhir.parse(FhirFormat.JSON, json, QuestionnaireResponse.class)));
+                    json -> (Resource) fhir.parse(FhirFormat.JSON, json, QuestionnaireResponse.class), ignored));
         }
     }
 }

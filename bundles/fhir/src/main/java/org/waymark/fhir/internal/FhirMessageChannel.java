@@ -155,7 +155,11 @@ public final class FhirMessageChannel implements NotificationChannel {
             task.setFocus(new Reference("ServiceRequest/" + n.data().get("referralId")));
             if (referral != null) {
                 ServiceRequest request = ReferralMapping.toServiceRequest(referral);
-                bundle.addEntry().setFullUrl(fullUrl("ServiceRequest", referral.id())).setResource(request);
+                String requestUrl = fullUrl("ServiceRequest", referral.id());
+                bundle.addEntry().setFullUrl(requestUrl).setResource(request);
+                // By the entry's fullUrl: without a configured base URL that is a urn:uuid, and "ServiceRequest/{id}"
+                // would then name nothing in the message (the receiver's validator refused it).
+                task.setFocus(new Reference(requestUrl));
             }
             focus = task;
             bundle.getEntry().add(1, new Bundle.BundleEntryComponent().setFullUrl(fullUrl("Task", task.getIdElement().getIdPart()))

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
 import javax.ws.rs.Path;
@@ -89,7 +90,7 @@ public final class PatientResource extends ReferralEndpoint {
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        Searches.requireSupported(query, SEARCH_PARAMETERS);
+        Set<String> ignored = Searches.requireSupported(headers, query, SEARCH_PARAMETERS);
         String nhs = null;
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
         if (identifier != null) {
@@ -106,6 +107,7 @@ public final class PatientResource extends ReferralEndpoint {
         Page<Patient> page = born[0] != null && born[1] != null && born[0].isAfter(born[1])
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.searchPatients(Callers.of(security), search);
-        return responder.resource(request, 200, Searches.searchset(request, "Patient", page, ReferralMapping::toPatient));
+        return responder.resource(request, 200,
+                Searches.searchset(request, "Patient", page, ReferralMapping::toPatient, ignored));
     }
 }

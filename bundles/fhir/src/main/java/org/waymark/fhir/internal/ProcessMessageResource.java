@@ -3,6 +3,7 @@ package org.waymark.fhir.internal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,6 +31,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.MessageReceipt;
+import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.RecordedMessage;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralService;
@@ -93,16 +95,17 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         boolean newReferral = message.reason() == BarsMessage.Reason.NEW;
         // A new referral's message is kept whole (its original document) and compared from that when resent in
         // another layout; updates and deletes are not, so their canonical digest is recorded instead.
+        String senderRequestId = BarsMessage.senderRequestId(focus);
+        NewReferral received = newReferral ? message.newReferral(serviceRequest, referralSystem, referralKey, format.mediaType(),
+                body).withSenderRequestId(senderRequestId) : null;
         MessageReceipt receipt = new MessageReceipt(senderKey, message.id(), digest, r -> {
-            Bundle response = response(request, message, r, newReferral ? warningsOf(r) : List.of());
+            Bundle response = response(request, message, r, newReferral ? warningsOf(r, received) : List.of());
             answered.set(new Answer(response, fhir.encode(FhirFormat.JSON, response, false)));
             return answered.get().json();
         }, newReferral ? null : sameMessage.canonicalHash(message.bundle()));
-        String senderRequestId = BarsMessage.senderRequestId(focus);
         try {
             switch (message.reason()) {
-                case NEW -> referrals.receive(sender, message.newReferral(serviceRequest, referralSystem, referralKey,
-                        format.mediaType(), body).withSenderRequestId(senderRequestId), receipt);
+                case NEW -> referrals.receive(sender, received, receipt);
                 case UPDATE -> {
                     if (serviceRequest.getStatus() != ServiceRequest.ServiceRequestStatus.REVOKED) {
                         throw WaymarkException.unprocessable("An update message can revoke a referral (ServiceRequest.status "
@@ -134,10 +137,13 @@ public final class ProcessMessageResource extends ReferralEndpoint {
                 ? "none" : request.getStatus().toCode();
     }
 
-    private static List<String> warningsOf(Referral referral) {
-        return referral.patientNhsNumber() != null && !referral.patientNhsNumber().verified()
-                ? List.of("The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient")
-                : List.of();
+    private static List<String> warningsOf(Referral referral, NewReferral received) {
+        List<String> warnings = new ArrayList<>();
+        if (referral.patientNhsNumber() != null && !referral.patientNhsNumber().verified()) {
+            warnings.add("The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient");
+        }
+        warnings.addAll(received.shortenedTextWarnings());
+        return warnings;
     }
 
     private Response replay(FhirRequest request, Caller sender, String senderKey, BarsMessage message,
@@ -169,8 +175,10 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         header.setEvent(new Coding(BarsMessage.EVENTS, "servicerequest-response", null));
         header.getSource().setName("Waymark").setEndpoint(request.baseUrl());
         header.addDestination().setEndpoint(message.header().getSource().getEndpoint());
-        header.getResponse().setIdentifier(message.header().getIdElement().getIdPart() == null ? message.id()
-                : message.header().getIdElement().getIdPart()).setCode(MessageHeader.ResponseType.OK);
+        // The request's Bundle.id, as BaRS's own responses name it (REFRESP01 answers REFREQ01 so). Never the header's
+        // id: HAPI gives a header without one its entry's urn:uuid fullUrl once the Bundle has been encoded (as update
+        // and delete messages are, for their digest), and "urn:uuid:..." is not a valid id.
+        header.getResponse().setIdentifier(message.id()).setCode(MessageHeader.ResponseType.OK);
         ServiceRequest serviceRequest = ReferralMapping.toServiceRequest(referral);
         String serviceRequestUrl = request.url("ServiceRequest/" + referral.id());
         header.addFocus(new org.hl7.fhir.r4.model.Reference(serviceRequestUrl));

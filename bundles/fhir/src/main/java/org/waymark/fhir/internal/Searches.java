@@ -7,8 +7,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MultivaluedMap;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.Page;
@@ -29,21 +31,63 @@ final class Searches {
 
     /** Refuses parameters the endpoint does not support, rather than silently ignoring them and matching too much. */
     static void requireSupported(MultivaluedMap<String, String> query, Map<String, String> supported) {
+        requireSupported(false, query, supported);
+    }
+
+    /**
+     * As {@link #requireSupported(MultivaluedMap, Map)}, unless the client asked for lenient handling ({@code Prefer:
+     * handling=lenient}, FHIR search 3.1.1.4): then unsupported parameters are left out, and the answer says which
+     * (its self link leaves them out and an OperationOutcome entry names them). Invalid values of supported
+     * parameters are refused either way.
+     *
+     * @return the parameters left out; empty unless lenient
+     */
+    static Set<String> requireSupported(HttpHeaders headers, MultivaluedMap<String, String> query, Map<String, String> supported) {
+        return requireSupported(lenient(headers.getRequestHeader("Prefer")), query, supported);
+    }
+
+    static boolean lenient(List<String> prefer) {
+        if (prefer == null) {
+            return false;
+        }
+        for (String header : prefer) {
+            for (String preference : header.split("[,;]")) {
+                if (preference.strip().replace(" ", "").equalsIgnoreCase("handling=lenient")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Set<String> requireSupported(boolean lenient, MultivaluedMap<String, String> query, Map<String, String> supported) {
         Set<String> unknown = new TreeSet<>();
         for (String name : query.keySet()) {
             if (!CONTROL.contains(name) && !supported.containsKey(name)) {
                 unknown.add(name);
             }
         }
+        if (lenient) {
+            requireValidValues(query, supported);
+            return unknown;
+        }
         if (!unknown.isEmpty()) {
             throw WaymarkException.invalid("Unsupported search parameter(s): " + Messages.safe(String.join(", ", unknown))
                     + ". Supported: " + String.join(", ", new TreeSet<>(supported.keySet())));
         }
+        requireValidValues(query, supported);
+        return Set.of();
+    }
+
+    private static void requireValidValues(MultivaluedMap<String, String> query, Map<String, String> supported) {
         // Every searchset carries an accurate total, which answers each of FHIR's three; anything else is a typo that
         // would otherwise pass unnoticed.
         requireOneOf(query, "_total", TOTALS);
         requireOneOf(query, "_pretty", Set.of("true", "false"));
         for (Map.Entry<String, List<String>> entry : query.entrySet()) {
+            if (!CONTROL.contains(entry.getKey()) && !supported.containsKey(entry.getKey())) {
+                continue;
+            }
             // Dates may repeat to give both ends of a range (ge... and lt...); a third value adds nothing.
             int allowed = "date".equals(supported.get(entry.getKey())) ? 2 : 1;
             if (entry.getValue().size() > allowed && !entry.getKey().equals("_format")) {
@@ -100,29 +144,44 @@ final class Searches {
     }
 
     static <T> Bundle searchset(FhirRequest request, String resourceType, Page<T> page, Function<T, Resource> toResource) {
+        return searchset(request, resourceType, page, toResource, Set.of());
+    }
+
+    /** @param ignored the parameters a lenient search left out: not in its links, and named in an outcome entry */
+    static <T> Bundle searchset(FhirRequest request, String resourceType, Page<T> page, Function<T, Resource> toResource,
+                                Set<String> ignored) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(page.total());
         bundle.setId(java.util.UUID.randomUUID().toString());
         bundle.getMeta().setLastUpdated(new java.util.Date());
-        bundle.addLink().setRelation("self").setUrl(pageUrl(request, resourceType, page.offset(), page.count()));
+        bundle.addLink().setRelation("self").setUrl(pageUrl(request, resourceType, page.offset(), page.count(), ignored));
         if (page.hasNext() && page.count() > 0) {
-            bundle.addLink().setRelation("next").setUrl(pageUrl(request, resourceType, page.offset() + page.count(), page.count()));
+            bundle.addLink().setRelation("next").setUrl(pageUrl(request, resourceType, page.offset() + page.count(), page.count(), ignored));
         }
         if (page.offset() > 0) {
             bundle.addLink().setRelation("previous")
-                    .setUrl(pageUrl(request, resourceType, Math.max(0, page.offset() - page.count()), page.count()));
+                    .setUrl(pageUrl(request, resourceType, Math.max(0, page.offset() - page.count()), page.count(), ignored));
         }
         for (T item : page.items()) {
             Resource resource = toResource.apply(item);
             bundle.addEntry().setFullUrl(request.url(ReferralMapping.typeAndId(resource))).setResource(resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
         }
+        if (!ignored.isEmpty()) {
+            OperationOutcome outcome = new OperationOutcome();
+            outcome.setId(java.util.UUID.randomUUID().toString());
+            outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.WARNING).setCode(OperationOutcome.IssueType.NOTSUPPORTED)
+                    .setDiagnostics("Unsupported search parameter(s) left out, as Prefer: handling=lenient asked: "
+                            + Messages.safe(String.join(", ", ignored)));
+            bundle.addEntry().setFullUrl("urn:uuid:" + outcome.getId()).setResource(outcome)
+                    .getSearch().setMode(Bundle.SearchEntryMode.OUTCOME);
+        }
         return bundle;
     }
 
-    private static String pageUrl(FhirRequest request, String resourceType, int offset, int count) {
+    private static String pageUrl(FhirRequest request, String resourceType, int offset, int count, Set<String> ignored) {
         StringBuilder url = new StringBuilder(request.baseUrl()).append('/').append(resourceType).append('?');
         request.uri().getQueryParameters().forEach((name, values) -> {
-            if (!name.equals("_offset") && !name.equals("_count")) {
+            if (!name.equals("_offset") && !name.equals("_count") && !ignored.contains(name)) {
                 values.forEach(value -> url.append(encode(name)).append('=').append(encode(value)).append('&'));
             }
         });

@@ -129,7 +129,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        Searches.requireSupported(query, ACCEPTED);
+        Set<String> ignored = Searches.requireSupported(headers, query, ACCEPTED);
         Searches.Paging paging = Searches.paging(query);
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
         TokenParam patientIdentifier = TokenParam.parse(query.getFirst("patient:identifier"));
@@ -153,7 +153,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Page<Referral> page = nothingCanMatch
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
-        return responder.resource(request, 200, Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest));
+        return responder.resource(request, 200,
+                Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest, ignored));
     }
 
     /**

@@ -136,7 +136,7 @@ public final class TaskResource extends ReferralEndpoint {
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        Searches.requireSupported(query, SEARCH_PARAMETERS);
+        Set<String> ignored = Searches.requireSupported(headers, query, SEARCH_PARAMETERS);
         String partOf = Searches.referenceId("part-of", query.getFirst("part-of"), "Task");
         String focus = Searches.referenceId("focus", query.getFirst("focus"), "ServiceRequest");
         String owner = Searches.referenceId("owner", query.getFirst("owner"), "Organization");
@@ -152,7 +152,7 @@ public final class TaskResource extends ReferralEndpoint {
                     .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
                     .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
                     .toList();
-            return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t));
+            return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t, ignored));
         }
         ReferralSearch search = new ReferralSearch(null, null, null, null, statuses, null, false, null, paging.offset(),
                 paging.count())
@@ -165,7 +165,7 @@ public final class TaskResource extends ReferralEndpoint {
                 : referrals.search(Callers.of(security), search);
         OnwardReferralRecords records = onward;
         return responder.resource(request, 200, Searches.searchset(request, "Task", page,
-                r -> OnwardTaskMapping.toTask(r, onwardOf(records, r))));
+                r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), ignored));
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.MessageHeader;
+import org.hl7.fhir.r4.model.ServiceRequest;
 import org.hl7.fhir.r4.model.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +36,7 @@ class FhirMessageChannelTest {
     private HttpServer receiver;
     private FhirMessageChannel channel;
     private ContactPreferences endpoint;
+    private ReferralService referrals;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -50,7 +52,7 @@ class FhirMessageChannelTest {
         Referral stored = new Referral("r1", "t1", "p1", null, null, "gp-sheffield", "sheffield", "https://gp.example/ref",
                 "R1", ReferralStatus.IN_PROGRESS, null, "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"),
                 "Dr X", null, "sam", 3, Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-02T10:00:00Z"));
-        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
+        referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ReferralService.class}, (proxy, method, args) -> method.getName().equals("find")
                         && "gp-sheffield".equals(((org.waymark.api.security.Caller) args[0]).id()) ? Optional.of(stored) : Optional.empty());
         channel = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
@@ -86,7 +88,23 @@ class FhirMessageChannelTest {
         assertThat(header.getFocusFirstRep().getReference()).isEqualTo("https://waymark.example/fhir/Task/t1");
         assertThat(task.getStatus()).as("the state of this change, not the latest").isEqualTo(Task.TaskStatus.ACCEPTED);
         assertThat(task.getMeta().getVersionId()).isEqualTo("2");
-        assertThat(task.getFocus().getReference()).isEqualTo("ServiceRequest/r1");
+        assertThat(task.getFocus().getReference()).isEqualTo("https://waymark.example/fhir/ServiceRequest/r1");
+        assertThat(message.getEntry().get(2).getFullUrl()).isEqualTo(task.getFocus().getReference());
+    }
+
+    /** Found by a receiver's validator: the Task's focus named "ServiceRequest/r1" where the entry was a urn:uuid. */
+    @Test
+    void withoutABaseUrlTheTaskFocusesOnTheServiceRequestEntryOfTheMessage() throws Exception {
+        FhirMessageChannel noBase = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return FhirSettings.Config.class; }
+            @Override public String baseUrl() { return ""; }
+        }), referrals);
+        assertThat(noBase.send(accepted(), endpoint).receipt()).isEqualTo("HTTP 200");
+
+        Bundle message = FHIR.parse(FhirFormat.JSON, received.get(0), Bundle.class);
+        Task task = (Task) message.getEntry().get(1).getResource();
+        assertThat(message.getEntry().get(2).getResource()).isInstanceOf(ServiceRequest.class);
+        assertThat(message.getEntry().get(2).getFullUrl()).startsWith("urn:uuid:").isEqualTo(task.getFocus().getReference());
     }
 
     @Test

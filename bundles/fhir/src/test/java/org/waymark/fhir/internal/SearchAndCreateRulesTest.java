@@ -42,6 +42,29 @@ class SearchAndCreateRulesTest {
         assertThatThrownBy(() -> Searches.requireSupported(query("_pretty", "yes"), supported)).hasMessageContaining("_pretty");
     }
 
+    /** FHIR search: a client that asks for lenient handling gets unsupported parameters left out, not an error. */
+    @Test
+    void lenientHandlingLeavesUnsupportedParametersOutButStillRefusesBadValues() {
+        assertThat(Searches.lenient(List.of("return=minimal, handling=lenient"))).isTrue();
+        assertThat(Searches.lenient(List.of("handling = lenient"))).isTrue();
+        assertThat(Searches.lenient(List.of("handling=strict"))).isFalse();
+        assertThat(Searches.lenient(null)).isFalse();
+        Map<String, String> supported = Map.of("status", "token", "authored", "date");
+        MultivaluedMap<String, String> query = query("_summary", "true");
+        query.add("_sort", "-authored");
+        query.add("status", "active");
+        MultivaluedMap<String, String> prefer = new MultivaluedHashMap<>();
+        prefer.add("Prefer", "handling=lenient");
+        javax.ws.rs.core.HttpHeaders lenient = (javax.ws.rs.core.HttpHeaders) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.ws.rs.core.HttpHeaders.class},
+                (proxy, method, args) -> method.getName().equals("getRequestHeader") ? prefer.get(args[0]) : null);
+        assertThat(Searches.requireSupported(lenient, query, supported)).containsExactly("_sort", "_summary");
+        assertThatThrownBy(() -> Searches.requireSupported(query, supported)).hasMessageContaining("_sort, _summary");
+        query.add("status", "completed");
+        assertThatThrownBy(() -> Searches.requireSupported(lenient, query, supported)).hasMessageContaining("Repeating");
+        assertThatThrownBy(() -> Searches.requireSupported(lenient, query("_total", "bogus"), supported)).hasMessageContaining("_total");
+    }
+
     private static MultivaluedMap<String, String> query(String name, String value) {
         MultivaluedMap<String, String> query = new MultivaluedHashMap<>();
         query.add(name, value);

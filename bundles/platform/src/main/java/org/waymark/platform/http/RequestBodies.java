@@ -22,18 +22,21 @@ public final class RequestBodies {
     private RequestBodies() {
     }
 
-    /** The body as text; empty for none; a 400 for bytes not valid in its charset, a 415 for a charset not known here. */
+    /** The body as text, without a byte order mark; empty for none; a 400 for bytes not valid in its charset, a 415 for a charset not known here. */
     public static String decode(byte[] bytes, MediaType type) {
         if (bytes == null || bytes.length == 0) {
             return "";
         }
         Charset charset = charsetOf(type);
         try {
-            return charset.newDecoder()
+            String text = charset.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))
                     .toString();
+            // A byte order mark, which Windows tools put before JSON as well as XML: RFC 8259 lets a reader ignore it,
+            // and the JSON parsers refused the body over it.
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw WaymarkException.invalid(charset.equals(StandardCharsets.UTF_8) ? "The body is not valid UTF-8"
                     : "The body is not valid " + charset.name());

@@ -31,6 +31,19 @@ class RequestBodiesTest {
         assertThat(RequestBodies.decode(new byte[0], MediaType.valueOf("application/fhir+json"))).isEmpty();
     }
 
+    /** A JSON referral from a Windows sender, with a byte order mark, was refused as not starting with '{'. */
+    @Test
+    void aByteOrderMarkIsNotPartOfTheText() {
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        byte[] name = NAME.getBytes(StandardCharsets.UTF_8);
+        byte[] withBom = new byte[bom.length + name.length];
+        System.arraycopy(bom, 0, withBom, 0, bom.length);
+        System.arraycopy(name, 0, withBom, bom.length, name.length);
+        assertThat(RequestBodies.decode(withBom, MediaType.valueOf("application/fhir+json"))).isEqualTo(NAME);
+        assertThat(RequestBodies.decode(("\uFEFF" + NAME).getBytes(StandardCharsets.UTF_16BE),
+                MediaType.valueOf("application/json;charset=UTF-16BE"))).isEqualTo(NAME);
+    }
+
     @Test
     void anUnknownCharsetIsAnUnsupportedMediaType() {
         assertThatThrownBy(() -> RequestBodies.decode(new byte[] {'{', '}'}, MediaType.valueOf("application/fhir+json;charset=klingon")))

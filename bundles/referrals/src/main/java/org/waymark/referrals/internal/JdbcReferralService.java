@@ -127,8 +127,9 @@ public final class JdbcReferralService implements ReferralService {
         return answered;
     }
 
+    /** The area's own intake checks, after what this service says of text it shortened. */
     private List<String> areaChecks(String area, NewReferral referral) {
-        return checks == null ? List.of() : checks.check(area, referral);
+        return concat(referral.shortenedTextWarnings(), checks == null ? List.of() : checks.check(area, referral));
     }
 
     private static List<String> concat(List<String> first, List<String> second) {

@@ -129,12 +129,12 @@ final class ReferralWriter {
             s.setString(6, n.identifierSystem());
             s.setString(7, n.identifierValue());
             s.setString(8, ReferralStatus.REQUESTED.code());
-            s.setString(9, PatientLinker.clip(n.reasonText(), 1000));
+            s.setString(9, PatientLinker.clip(n.reasonText(), NewReferral.MAX_REASON_TEXT));
             s.setString(10, PatientLinker.clip(n.reasonCode(), 300));
             s.setString(11, n.priority());
             s.setTimestamp(12, n.authoredOn() == null ? null : Timestamp.from(n.authoredOn()));
-            s.setString(13, PatientLinker.clip(n.requester(), 300));
-            s.setString(14, PatientLinker.clip(n.note(), 4000));
+            s.setString(13, PatientLinker.clip(n.requester(), NewReferral.MAX_REQUESTER));
+            s.setString(14, PatientLinker.clip(n.note(), NewReferral.MAX_NOTE));
             s.setLong(15, 1);
             s.setTimestamp(16, Timestamp.from(now));
             s.setTimestamp(17, Timestamp.from(now));

@@ -192,6 +192,21 @@ class JdbcReferralServiceTest {
         assertThat(count("wm_patient")).as("one person, linked by verified NHS number").isEqualTo(1);
     }
 
+    /** Text longer than the columns was cut without a word to the sender. */
+    @Test
+    void textLongerThanIsKeptIsShortenedAndTheSenderToldSo() {
+        NewReferral plain = referral("R1", "9990010005", "Holloway");
+        NewReferral wordy = new NewReferral(plain.identifierSystem(), "R1", plain.subject(), "x".repeat(1500), null, "routine",
+                plain.authoredOn(), "Dr " + "y".repeat(300), "z".repeat(4000), plain.sourceFormat(), plain.sourceDocument());
+        Intake intake = service.receive(GP_SHEFFIELD, wordy);
+        assertThat(intake.warnings()).containsExactly(
+                "The reason for referral is 1,500 characters long; staff see its first 1,000, and the referral as sent is kept whole",
+                "The requester is 303 characters long; staff see its first 300, and the referral as sent is kept whole");
+        assertThat(intake.referral().reasonText()).hasSize(NewReferral.MAX_REASON_TEXT);
+        assertThat(intake.referral().note()).as("exactly as long as is kept: no warning").hasSize(NewReferral.MAX_NOTE);
+        assertThat(service.receive(GP_SHEFFIELD, referral("R2", "9990010005", "Holloway")).warnings()).isEmpty();
+    }
+
     @Test
     void unverifiedNhsNumberIsStoredButNeverUsedToLink() {
         Intake first = service.receive(GP_SHEFFIELD, referral("R1", "9990010006", "Smith"));
