@@ -194,6 +194,26 @@ class DirectoryIT {
     }
 
     @Test
+    @Order(7)
+    void aWholeWordOutranksARareWordThatOnlyStartsWithTheQuery() {
+        // Found probing: "walking" put "Walkley Lunch Club" first, as "walkley" is rarer than "walk".
+        List<String> wholeWord = List.of("Crookes Health Walk", "Finsbury Park Run and Walk", "Gentle Walks in Endcliffe Park",
+                "Highbury Fields Health Walk", "Photography Walks");
+        for (String search : List.of("walking", "walk")) {
+            List<String> listed = new ArrayList<>();
+            json(server.get("/directory/services?search=" + search)).path("contents").forEach(s -> listed.add(s.path("name").asText()));
+            JsonNode results = json(server.get("/api/directory/search?search=" + search, "Authorization", LINK_WORKER)).path("results");
+            List<String> found = new ArrayList<>();
+            results.forEach(r -> found.add(r.path("name").asText()));
+
+            assertThat(listed).as(search).startsWith(wholeWord.toArray(String[]::new)).contains("Walkley Lunch Club");
+            assertThat(found).as(search).isEqualTo(listed);
+            assertThat(results.get(wholeWord.size() - 1).path("score").asDouble()).as(search)
+                    .isGreaterThan(results.get(found.indexOf("Walkley Lunch Club")).path("score").asDouble());
+        }
+    }
+
+    @Test
     @Order(8)
     void adminsImportOpenReferralJsonAndOthersCannot() throws IOException {
         String body = Files.readString(UK.resolve("examples/service_full.json"));

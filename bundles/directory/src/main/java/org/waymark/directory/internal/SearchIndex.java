@@ -242,7 +242,10 @@ final class SearchIndex {
         return true;
     }
 
-    /** Per service, the summed best match of each query word; services missing a word are dropped if any has all. */
+    /**
+     * Per service, the summed best match of each query word, weighted by how rare that query word is among services;
+     * services missing a word are dropped if any has all.
+     */
     private float[] relevance(List<String> queryWords) {
         float[] total = new float[entries.length];
         if (queryWords.isEmpty()) {
@@ -253,21 +256,31 @@ final class SearchIndex {
         float[] best = new float[entries.length];
         for (String queryWord : queryWords) {
             Arrays.fill(best, 0);
+            int matching = 0;
             SortedMap<String, Postings> candidates = queryWord.length() >= 3
                     ? words.subMap(queryWord, queryWord + Character.MAX_VALUE)
                     : words.containsKey(queryWord) ? words.subMap(queryWord, queryWord + "\0") : new TreeMap<>();
             for (Map.Entry<String, Postings> candidate : candidates.entrySet()) {
                 Postings postings = candidate.getValue();
-                float idf = (float) Math.log(1 + (double) entries.length / postings.services().length);
                 float exact = candidate.getKey().equals(queryWord) ? 1f : PREFIX;
                 for (int i = 0; i < postings.services().length; i++) {
                     int service = postings.services()[i];
-                    best[service] = Math.max(best[service], postings.weights()[i] * exact * idf);
+                    if (best[service] == 0) {
+                        matching++;
+                    }
+                    best[service] = Math.max(best[service], postings.weights()[i] * exact);
                 }
             }
+            if (matching == 0) {
+                continue;
+            }
+            // The rarity is the query word's (how many services it matches in any way), never that of the indexed
+            // word it met: a rare word that merely starts with it ("walkley" for "walk") would otherwise outweigh
+            // the whole word itself.
+            float idf = (float) Math.log(1 + (double) entries.length / matching);
             for (int i = 0; i < entries.length; i++) {
                 if (best[i] > 0) {
-                    total[i] += best[i];
+                    total[i] += best[i] * idf;
                     matched[i]++;
                 }
             }

@@ -3,6 +3,8 @@ package org.waymark.directory.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,57 @@ class SearchTest {
         assertThat(walks).hasSizeGreaterThanOrEqualTo(4);
         assertThat(walks.subList(0, 4)).allMatch(n -> n.toLowerCase().contains("walk"));
         assertThat(walks).contains("Photography Walks");
+    }
+
+    @Test
+    void aRareWordThatOnlyStartsWithTheQueryRanksBelowTheWholeWord() {
+        // Found probing: "walking" put "Walkley Lunch Club" first, as "walkley" is rarer than "walk".
+        for (String search : List.of("walking", "walk", "walks")) {
+            List<String> found = names("search", search);
+
+            assertThat(found).as(search).startsWith("Crookes Health Walk", "Finsbury Park Run and Walk",
+                    "Gentle Walks in Endcliffe Park", "Highbury Fields Health Walk", "Photography Walks");
+            assertThat(found.indexOf("Walkley Lunch Club")).as(search).isGreaterThan(4);
+        }
+    }
+
+    @Test
+    void theRarityOfTheIndexedWordNeverOverturnsAWholeWordMatch() {
+        Catalog catalog = catalogOf("Walkley Lunch Club", "Crookes Health Walk", "Gentle Walks", "Park Walk",
+                "Riverside Walks", "Knit and Natter", "Men's Shed", "Community Choir", "Allotment Group", "Coffee Morning");
+
+        for (String search : List.of("walk", "walks", "walking")) {
+            List<SearchIndex.Hit> hits = catalog.index().search(ServiceQuery.parse(Map.of("search", search)), null);
+
+            assertThat(hits).as(search).extracting(h -> nameOf(catalog, h)).containsExactly("Crookes Health Walk",
+                    "Gentle Walks", "Park Walk", "Riverside Walks", "Walkley Lunch Club");
+            assertThat(hits.get(3).score()).as(search).isGreaterThan(hits.get(4).score());
+        }
+    }
+
+    @Test
+    void aQueryWordFewServicesMatchCountsForMoreThanACommonOne() {
+        Catalog catalog = catalogOf("Crookes Health Walk", "Gentle Walks", "Park Walk", "Riverside Walks",
+                "Community Choir", "Knit and Natter");
+
+        List<SearchIndex.Hit> hits = catalog.index().search(ServiceQuery.parse(Map.of("search", "walk choir")), null);
+
+        assertThat(nameOf(catalog, hits.get(0))).isEqualTo("Community Choir");
+        assertThat(hits).hasSize(5);
+    }
+
+    /** A catalog of services with only a name, so that each word's rarity is plain to see. */
+    private static Catalog catalogOf(String... serviceNames) {
+        Map<String, ObjectNode> services = new HashMap<>();
+        for (int i = 0; i < serviceNames.length; i++) {
+            ObjectNode service = JsonNodeFactory.instance.objectNode().put("id", "service-" + i).put("name", serviceNames[i]);
+            services.put("service-" + i, service);
+        }
+        return new Catalog(Map.of(Kind.SERVICE, services));
+    }
+
+    private static String nameOf(Catalog catalog, SearchIndex.Hit hit) {
+        return catalog.get(Kind.SERVICE, catalog.index().entry(hit.service()).id()).orElseThrow().path("name").asText();
     }
 
     @Test
