@@ -340,6 +340,25 @@ class DigitalSkillsIT {
         assertThat(after.path("actions")).isEqualTo(before.path("actions"));
         assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText()).isEqualTo("white");
 
+        // Found probing: an empty body answered 200 {} and erased the ethnicity; every change needs its body.
+        for (String missing : new String[] {"", "null"}) {
+            assertRefused(put(base + "/equality", missing), "body");
+            assertRefused(put(base + "/plan", missing), "body");
+            assertRefused(put(base + "/follow-ups/" + followUpId, missing), "body");
+            assertRefused(server.postJson(base + "/self-assessment-links", missing, "Authorization", WORKER), "body");
+            assertRefused(server.postJson(base + "/assessments", missing, "Authorization", WORKER), "body");
+            String goalId = before.path("goals").get(0).path("id").asText();
+            assertRefused(server.postJson(base + "/plan/goals/" + goalId, missing, "Authorization", WORKER), "body");
+        }
+        assertRefused(put(base + "/equality", "{}"), "ethnicity");
+        assertRefused(put(base + "/equality", "{\"ethnicity\":5}"), "ethnicity");
+        assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText()).isEqualTo("white");
+        assertThat(json(server.get(base + "/plan", "Authorization", WORKER)).path("version")).isEqualTo(before.path("version"));
+        // Clearing is said outright.
+        HttpResponse<String> cleared = put(base + "/equality", "{\"ethnicity\":null}");
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        // The answer leaves out a null field: cleared, there is no ethnicity.
+        assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText(null)).isNull();
     }
 
     private static JsonNode row(JsonNode group, String category) {
