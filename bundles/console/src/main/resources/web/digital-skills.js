@@ -361,8 +361,8 @@ async function loadReport(event) {
   const report = answer.data;
   $('ds-report-csv').href = `/api/digital-skills/reports.csv?${reportQuery()}`;
   root.append(el('p', { class: 'nhsuk-hint', text: `Referrals received in ${report.area} from ${formatDate(report.from)} to `
-    + `${formatDate(report.to)}. Counts from 1 to ${report.threshold - 1} are shown as *, and another count is hidden `
-    + 'where a total would give one away.' }));
+    + `${formatDate(report.to)}, counting each person once however often they were referred. Counts from 1 to `
+    + `${report.threshold - 1} are shown as *, and other counts (a total too) are hidden where they would give one away.` }));
   root.append(el('h2', { class: 'nhsuk-heading-m', text: 'From referral to improvement' }));
   root.append(funnelChart(report.funnel));
   root.append(table('The funnel', ['Stage', 'People'], report.funnel.map((s) => [s.label, s.count])));
@@ -414,12 +414,12 @@ function funnelChart(funnel) {
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-labelledby': 'ds-funnel-title ds-funnel-desc',
     class: 'line-chart', focusable: 'false' });
   chart.append(svg('title', { id: 'ds-funnel-title' }, 'People at each stage'));
-  chart.append(svg('desc', { id: 'ds-funnel-desc' }, funnel.map((s) => `${s.label}: ${s.count === '*' ? 'fewer than the threshold' : s.count}`).join('; ')));
+  chart.append(svg('desc', { id: 'ds-funnel-desc' }, funnel.map((s) => `${s.label}: ${s.count === '*' ? 'not shown' : s.count}`).join('; ')));
   funnel.forEach((stage, i) => {
     const yTop = 5 + i * rowH;
     chart.append(svg('text', { x: left - 8, y: yTop + 22, 'text-anchor': 'end', class: 'axis' }, stage.label));
     if (shown[i] === null) {
-      chart.append(svg('text', { x: left + 4, y: yTop + 22, class: 'axis' }, '* (small number, not shown)'));
+      chart.append(svg('text', { x: left + 4, y: yTop + 22, class: 'axis' }, '* (not shown: a small number, or one that would give one away)'));
       return;
     }
     const w = ((width - left - 60) * shown[i]) / max;

@@ -236,6 +236,15 @@ class DigitalSkillsIT {
     @Order(5)
     void anAdminReadsTheAreaReportAndItsCsvWithSmallNumbersSuppressed() {
         String today = LocalDate.now(LONDON).toString();
+        // Found probing: one person referred five times showed as "referred 5" in their age band and sex, unsuppressed.
+        String nhsNumber = TestData.validNhsNumber();
+        for (int i = 1; i <= 5; i++) {
+            HttpResponse<String> again = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(gpToken),
+                    "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(
+                    FhirReferralIT.serviceRequest("DS-AGAIN-" + i, nhsNumber, "Again")
+                            .replace("\"birthDate\":\"1950-02-03\",\"gender\":\"female\"", "\"birthDate\":\"2001-03-03\",\"gender\":\"other\""))));
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+        }
         assertThat(server.get("/api/digital-skills/reports?area=sheffield", "Authorization", WORKER).statusCode()).isEqualTo(403);
         HttpResponse<String> response = server.get("/api/digital-skills/reports?area=sheffield&from=2020-01-01&to=" + today,
                 "Authorization", ADMIN);
@@ -249,6 +258,8 @@ class DigitalSkillsIT {
         assertThat(report.path("equity")).extracting(g -> g.path("dimension").asText())
                 .containsExactly("ageBand", "sex", "ethnicity", "deprivation", "capability");
         assertThat(report.path("equity").get(3).path("available").asBoolean()).isFalse();
+        assertThat(row(report.path("equity").get(1), "Other").path("referred").asText()).as("one person").isEqualTo("*");
+        assertThat(row(report.path("equity").get(0), "18-34").path("referred").asText()).as("one person").isEqualTo("*");
         assertNoSmallNumbers(report.toString());
 
         HttpResponse<String> csv = server.get("/api/digital-skills/reports.csv?area=sheffield&from=2020-01-01&to=" + today,
@@ -328,6 +339,35 @@ class DigitalSkillsIT {
         assertThat(after.path("barriers")).isEqualTo(before.path("barriers"));
         assertThat(after.path("actions")).isEqualTo(before.path("actions"));
         assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText()).isEqualTo("white");
+
+        // Found probing: an empty body answered 200 {} and erased the ethnicity; every change needs its body.
+        for (String missing : new String[] {"", "null"}) {
+            assertRefused(put(base + "/equality", missing), "body");
+            assertRefused(put(base + "/plan", missing), "body");
+            assertRefused(put(base + "/follow-ups/" + followUpId, missing), "body");
+            assertRefused(server.postJson(base + "/self-assessment-links", missing, "Authorization", WORKER), "body");
+            assertRefused(server.postJson(base + "/assessments", missing, "Authorization", WORKER), "body");
+            String goalId = before.path("goals").get(0).path("id").asText();
+            assertRefused(server.postJson(base + "/plan/goals/" + goalId, missing, "Authorization", WORKER), "body");
+        }
+        assertRefused(put(base + "/equality", "{}"), "ethnicity");
+        assertRefused(put(base + "/equality", "{\"ethnicity\":5}"), "ethnicity");
+        assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText()).isEqualTo("white");
+        assertThat(json(server.get(base + "/plan", "Authorization", WORKER)).path("version")).isEqualTo(before.path("version"));
+        // Clearing is said outright.
+        HttpResponse<String> cleared = put(base + "/equality", "{\"ethnicity\":null}");
+        assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+        // The answer leaves out a null field: cleared, there is no ethnicity.
+        assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText(null)).isNull();
+    }
+
+    private static JsonNode row(JsonNode group, String category) {
+        for (JsonNode row : group.path("rows")) {
+            if (row.path("category").asText().equals(category)) {
+                return row;
+            }
+        }
+        throw new AssertionError("No row " + category + " in " + group);
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.waymark.digitalskills.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -34,7 +35,8 @@ import org.waymark.api.security.Roles;
 /**
  * Digital skills work on a referral, for link workers and admins, and the area reports, for admins. Bodies are bound to
  * records through the platform's strict JSON: a field a request does not take, or a value of the wrong type, is a 400
- * naming it, never read as nothing.
+ * naming it, never read as nothing. Nor is a missing body (empty, or JSON {@code null}): Jersey hands it over as
+ * {@code null}, and read as "no fields" it erased what it was meant to change (found probing: the ethnicity answer).
  */
 @Component(service = DigitalSkillsResource.class, property = "osgi.jaxrs.resource=true",
         configurationPid = "org.waymark.platform", configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -62,8 +64,24 @@ public final class DigitalSkillsResource {
     public record LinkRequest(Boolean send) {
     }
 
-    /** {@code {"ethnicity": code or null}}. */
-    public record Equality(String ethnicity) {
+    /**
+     * {@code {"ethnicity": code or null}}. A node, not a string, so that {@code null} (an explicit clearing) differs from
+     * the field left out (Java {@code null}), which would otherwise clear the answer too.
+     */
+    public record Equality(JsonNode ethnicity) {
+        /** The code, or null to clear the answer. */
+        String code() {
+            if (ethnicity == null) {
+                throw WaymarkException.invalid("ethnicity is required: a code, or null to clear the answer");
+            }
+            if (ethnicity.isNull()) {
+                return null;
+            }
+            if (!ethnicity.isTextual()) {
+                throw WaymarkException.invalid("ethnicity must be a code (a string) or null");
+            }
+            return ethnicity.textValue();
+        }
     }
 
     private final Assessments assessments;
@@ -129,8 +147,9 @@ public final class DigitalSkillsResource {
     @Path("referrals/{id}/assessments")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response assess(@PathParam("id") String id, AssessmentBody body, @Context SecurityContext security) {
-        if (body == null || body.answers() == null) {
-            throw WaymarkException.invalid("The body must be {\"answers\": {\"statement code\": \"yes\" | \"help\" | \"not-yet\"}}");
+        required(body, "{\"answers\": {\"statement code\": \"yes\" | \"help\" | \"not-yet\"}}");
+        if (body.answers() == null) {
+            throw WaymarkException.invalid("answers is required: {\"statement code\": \"yes\" | \"help\" | \"not-yet\"}");
         }
         Assessments.Assessment assessment = assessments.record(caller(security), id, body.answers());
         return Response.status(201).entity(Assessments.json(assessment)).build();
@@ -158,6 +177,7 @@ public final class DigitalSkillsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response savePlan(@PathParam("id") String id, Plans.PlanBody body, @HeaderParam("If-Match") String ifMatch,
                              @Context SecurityContext security) {
+        required(body, "{\"goals\": [...], \"barriers\": [...], \"actions\": [...]}");
         Plans.Plan plan = plans.save(caller(security), id, body, version(ifMatch));
         return Response.ok(Plans.json(plan)).tag(new EntityTag(Long.toString(plan.version()))).build();
     }
@@ -168,8 +188,9 @@ public final class DigitalSkillsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response goal(@PathParam("id") String id, @PathParam("goalId") String goalId, GoalAchieved body,
                          @Context SecurityContext security) {
-        if (body == null || body.achieved() == null) {
-            throw WaymarkException.invalid("The body must be {\"achieved\": true | false}");
+        required(body, "{\"achieved\": true | false}");
+        if (body.achieved() == null) {
+            throw WaymarkException.invalid("achieved is required: true | false");
         }
         Plans.Plan plan = plans.goal(caller(security), id, goalId, body.achieved());
         return Response.ok(Plans.json(plan)).tag(new EntityTag(Long.toString(plan.version()))).build();
@@ -187,8 +208,8 @@ public final class DigitalSkillsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> reschedule(@PathParam("id") String id, @PathParam("followUpId") String followUpId,
                                           FollowUpMove body, @Context SecurityContext security) {
-        return FollowUps.json(followUps.reschedule(caller(security), id, followUpId, date("dueOn",
-                body == null ? null : body.dueOn())));
+        required(body, "{\"dueOn\": \"YYYY-MM-DD\"}");
+        return FollowUps.json(followUps.reschedule(caller(security), id, followUpId, date("dueOn", body.dueOn())));
     }
 
     /**
@@ -199,9 +220,10 @@ public final class DigitalSkillsResource {
     @Path("referrals/{id}/self-assessment-links")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response link(@PathParam("id") String id, LinkRequest body, @Context SecurityContext security, @Context UriInfo uri) {
+        required(body, "{\"send\": true | false}");
         String base = (baseUrl == null || baseUrl.isBlank() ? uri.getBaseUri().toString().replaceAll("/api/?$", "")
                 : baseUrl.replaceAll("/$", "")) + "/api/digital-skills-links/";
-        boolean send = body != null && Boolean.TRUE.equals(body.send());
+        boolean send = Boolean.TRUE.equals(body.send());
         SelfAssessmentLinks.Created created = links.create(caller(security), id, send, base);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("link", base + created.token());
@@ -223,7 +245,8 @@ public final class DigitalSkillsResource {
     @Path("referrals/{id}/equality")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> saveEquality(@PathParam("id") String id, Equality body, @Context SecurityContext security) {
-        plans.ethnicity(caller(security), id, body == null ? null : body.ethnicity());
+        required(body, "{\"ethnicity\": code or null}");
+        plans.ethnicity(caller(security), id, body.code());
         return equality(id, security);
     }
 
@@ -247,6 +270,13 @@ public final class DigitalSkillsResource {
         String name = "digital-skills-" + area.replaceAll("[^A-Za-z0-9-]", "") + "-" + report.get("from") + "-" + report.get("to") + ".csv";
         return Response.ok(Reports.csv(report), "text/csv;charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"" + name + "\"").build();
+    }
+
+    /** Refuses a missing body before anything reads it (or a closed referral answers 409 to what is a bad request). */
+    static void required(Object body, String shape) {
+        if (body == null) {
+            throw WaymarkException.invalid("A body is required: " + shape);
+        }
     }
 
     private static LocalDate date(String name, String value) {

@@ -90,7 +90,7 @@ final class Progress {
         return goals;
     }
 
-    private static Framework.AreaScore score(Assessments.Assessment a, String area) {
+    static Framework.AreaScore score(Assessments.Assessment a, String area) {
         return a.scores().stream().filter(s -> s.area().equals(area)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("An assessment without a score for " + area));
     }

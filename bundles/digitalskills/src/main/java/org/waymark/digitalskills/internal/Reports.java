@@ -6,13 +6,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -55,7 +58,11 @@ public final class Reports {
     private static final Duration PLUGIN_LIMIT = Duration.ofSeconds(1);
     private static final String NOT_KNOWN = "Not known";
 
-    /** One referral of the cohort, as the report counts it. */
+    /**
+     * One person of the cohort (all their referrals received in the range), as the report counts them: described as at
+     * their first referral in the range; engaged or followed up if any of those referrals is; assessed, capability and
+     * improvement from their first assessment on any of them to their latest.
+     */
     record Person(String ageBand, String sex, String ethnicity, String deprivation, String capability, boolean engaged,
                   boolean assessed, boolean followedUp, boolean improved) {
         boolean at(String stage) {
@@ -131,40 +138,47 @@ public final class Reports {
         // Outcome measures (ONS4, and any licensed measure the area uses), measure/item -> [people, sum of change].
         Map<String, int[]> measureChange = new java.util.TreeMap<>();
         Framework.AREAS.forEach(a -> change.put(a.code(), new int[2]));
-        for (Referral referral : cohort) {
-            Demographics demographics = referrals.findPatient(caller, referral.patientId()).map(Patient::demographics)
+        for (List<Referral> theirs : byPerson(cohort)) {
+            Referral first = theirs.get(0);
+            Demographics demographics = referrals.findPatient(caller, first.patientId()).map(Patient::demographics)
                     .orElse(Demographics.NONE);
-            List<Assessments.Assessment> list = data.assessed().getOrDefault(referral.id(), List.of());
-            // As the referral stands: a follow-up its closing cancelled was never due.
-            List<FollowUps.FollowUp> fus = followUpsByReferral.getOrDefault(referral.id(), List.of()).stream()
-                    .map(f -> f.asOf(referral)).toList();
-            boolean followedUp = fus.stream().anyMatch(f -> FollowUps.DONE.equals(f.status()));
-            for (FollowUps.FollowUp f : fus) {
-                if (!FollowUps.CANCELLED.equals(f.status()) && !f.dueOn().isAfter(end) && !f.dueOn().isAfter(today)) {
-                    due++;
-                    if (FollowUps.DONE.equals(f.status())) {
-                        done++;
+            List<Assessments.Assessment> assessed = theirs.stream()
+                    .flatMap(r -> data.assessed().getOrDefault(r.id(), List.of()).stream())
+                    .sorted(Comparator.comparing(Assessments.Assessment::takenAt).thenComparing(Assessments.Assessment::id))
+                    .toList();
+            boolean followedUp = false;
+            for (Referral referral : theirs) {
+                // As the referral stands: a follow-up its closing cancelled was never due.
+                for (FollowUps.FollowUp f : followUpsByReferral.getOrDefault(referral.id(), List.of())) {
+                    FollowUps.FollowUp now = f.asOf(referral);
+                    followedUp |= FollowUps.DONE.equals(now.status());
+                    if (!FollowUps.CANCELLED.equals(now.status()) && !now.dueOn().isAfter(end) && !now.dueOn().isAfter(today)) {
+                        due++;
+                        if (FollowUps.DONE.equals(now.status())) {
+                            done++;
+                        }
                     }
                 }
             }
-            boolean improved = list.size() > 1 && Progress.improved(list.get(0), list.get(list.size() - 1));
-            if (!list.isEmpty()) {
-                measureChange(measures.history(caller, referral.id()), measureChange);
+            Assessments.Assessment baseline = assessed.isEmpty() ? null : assessed.get(0);
+            Assessments.Assessment latest = assessed.isEmpty() ? null : assessed.get(assessed.size() - 1);
+            if (baseline != null) {
+                // The history is the person's already (over all their referrals): read once per person.
+                measureChange(measures.history(caller, first.id()), measureChange);
             }
-            if (list.size() > 1) {
-                Assessments.Assessment first = list.get(0);
-                Assessments.Assessment latest = list.get(list.size() - 1);
-                for (int i = 0; i < first.scores().size(); i++) {
-                    int[] sum = change.get(first.scores().get(i).area());
+            if (assessed.size() > 1) {
+                for (Framework.SkillArea skill : Framework.AREAS) {
+                    int[] sum = change.get(skill.code());
                     sum[0]++;
-                    sum[1] += latest.scores().get(i).score() - first.scores().get(i).score();
+                    sum[1] += Progress.score(latest, skill.code()).score() - Progress.score(baseline, skill.code()).score();
                 }
             }
-            people.add(new Person(ageBand(demographics.birthDate(), referral.created()), sex(demographics.gender()),
-                    data.ethnicity().getOrDefault(referral.patientId(), Optional.empty()).map(Plans.ETHNICITY::get).orElse(NOT_KNOWN),
+            people.add(new Person(ageBand(demographics.birthDate(), first.created()), sex(demographics.gender()),
+                    data.ethnicity().getOrDefault(first.patientId(), Optional.empty()).map(Plans.ETHNICITY::get).orElse(NOT_KNOWN),
                     deprivation.map(d -> decile(d, demographics.postcode())).orElse(NOT_KNOWN),
-                    list.isEmpty() ? "Not assessed" : Framework.Level.of(list.get(0).overall()).label,
-                    ENGAGED.contains(referral.status()) || !list.isEmpty(), !list.isEmpty(), followedUp, improved));
+                    baseline == null ? "Not assessed" : Framework.Level.of(baseline.overall()).label,
+                    baseline != null || theirs.stream().anyMatch(r -> ENGAGED.contains(r.status())), baseline != null, followedUp,
+                    assessed.size() > 1 && Progress.improved(baseline, latest)));
         }
         audit.record(caller, AuditLog.Action.SEARCH, "DigitalSkillsReport", area + " " + start + ".." + end, null);
 
@@ -175,10 +189,26 @@ public final class Reports {
         json.put("to", end.toString());
         json.put("threshold", THRESHOLD);
         json.put("generatedAt", clock.instant().toString());
+        List<Dimension> dimensions = List.of(new Dimension("ageBand", "Age band", Person::ageBand, null),
+                new Dimension("sex", "Sex", Person::sex, null),
+                new Dimension("ethnicity", "Ethnicity", Person::ethnicity, null),
+                new Dimension("deprivation", "Deprivation (IMD decile of the postcode)", Person::deprivation,
+                        deprivation.isPresent() ? null : "This area has no postcode deprivation lookup installed"),
+                new Dimension("capability", "Digital capability at the first assessment", Person::capability, null));
+        // A stage's total is withheld where some group's column could not be kept from giving its hidden counts away.
+        Set<String> withheld = new HashSet<>();
+        for (String stage : STAGES) {
+            for (Dimension dimension : dimensions) {
+                if (suppression.needsTotalWithheld(counts(people, dimension.category(), categories(people, dimension), stage))) {
+                    withheld.add(stage);
+                }
+            }
+        }
         List<Map<String, Object>> funnel = new ArrayList<>();
         for (String stage : STAGES) {
             int count = (int) people.stream().filter(p -> p.at(stage)).count();
-            funnel.add(Map.of("stage", stage, "label", STAGE_LABELS.get(stage), "count", suppression.cell(count)));
+            funnel.add(Map.of("stage", stage, "label", STAGE_LABELS.get(stage), "count",
+                    withheld.contains(stage) ? Suppression.MARK : suppression.cell(count)));
         }
         json.put("funnel", funnel);
         json.put("followUps", Map.of("due", suppression.cell(due), "done", suppression.cell(done),
@@ -207,12 +237,7 @@ public final class Reports {
         });
         json.put("outcomeChange", outcomes);
         List<Map<String, Object>> equity = new ArrayList<>();
-        equity.add(group(suppression, people, "ageBand", "Age band", Person::ageBand, null));
-        equity.add(group(suppression, people, "sex", "Sex", Person::sex, null));
-        equity.add(group(suppression, people, "ethnicity", "Ethnicity", Person::ethnicity, null));
-        equity.add(group(suppression, people, "deprivation", "Deprivation (IMD decile of the postcode)", Person::deprivation,
-                deprivation.isPresent() ? null : "This area has no postcode deprivation lookup installed"));
-        equity.add(group(suppression, people, "capability", "Digital capability at the first assessment", Person::capability, null));
+        dimensions.forEach(d -> equity.add(group(suppression, people, d, withheld)));
         json.put("equity", equity);
         return json;
     }
@@ -256,22 +281,43 @@ public final class Reports {
         }
     }
 
-    private static Map<String, Object> group(Suppression suppression, List<Person> people, String code, String label,
-                                             Function<Person, String> category, String unavailable) {
+    /**
+     * The cohort by person (the referral's linked patient), each person's referrals oldest first: the report counts
+     * people, so one person referred five times is one, not five (which also defeated the suppression).
+     */
+    static List<List<Referral>> byPerson(List<Referral> cohort) {
+        Map<String, List<Referral>> people = new LinkedHashMap<>();
+        cohort.forEach(r -> people.computeIfAbsent(r.patientId(), k -> new ArrayList<>()).add(r));
+        people.values().forEach(list -> list.sort(Comparator.comparing(Referral::created).thenComparing(Referral::id)));
+        return List.copyOf(people.values());
+    }
+
+    /** A dimension of the equity view; {@code unavailable}: why the area cannot have it, or null. */
+    record Dimension(String code, String label, Function<Person, String> category, String unavailable) {
+    }
+
+    private static List<String> categories(List<Person> people, Dimension dimension) {
+        return people.stream().map(dimension.category()).distinct().sorted(Reports::byLabel).toList();
+    }
+
+    private static List<Integer> counts(List<Person> people, Function<Person, String> category, List<String> categories, String stage) {
+        return categories.stream()
+                .map(c -> (int) people.stream().filter(p -> category.apply(p).equals(c) && p.at(stage)).count()).toList();
+    }
+
+    private static Map<String, Object> group(Suppression suppression, List<Person> people, Dimension dimension, Set<String> withheld) {
         Map<String, Object> group = new LinkedHashMap<>();
-        group.put("dimension", code);
-        group.put("label", label);
-        group.put("available", unavailable == null);
-        if (unavailable != null) {
-            group.put("note", unavailable);
+        group.put("dimension", dimension.code());
+        group.put("label", dimension.label());
+        group.put("available", dimension.unavailable() == null);
+        if (dimension.unavailable() != null) {
+            group.put("note", dimension.unavailable());
         }
-        List<String> categories = people.stream().map(category).distinct().sorted(Reports::byLabel).toList();
+        List<String> categories = categories(people, dimension);
         Map<String, Map<String, String>> rows = new LinkedHashMap<>();
         categories.forEach(c -> rows.put(c, new LinkedHashMap<>()));
         for (String stage : STAGES) {
-            List<Integer> counts = categories.stream()
-                    .map(c -> (int) people.stream().filter(p -> category.apply(p).equals(c) && p.at(stage)).count()).toList();
-            List<String> shown = suppression.column(counts);
+            List<String> shown = suppression.column(counts(people, dimension.category(), categories, stage), !withheld.contains(stage));
             for (int i = 0; i < categories.size(); i++) {
                 rows.get(categories.get(i)).put(stage, shown.get(i));
             }
@@ -378,8 +424,8 @@ public final class Reports {
             csv.append("outcome-change,").append(name).append(" people,").append(row.get("people")).append("\r\n");
             csv.append("outcome-change,").append(name).append(" mean change,").append(row.get("meanChange")).append("\r\n");
         }
-        csv.append("\r\nnote,Counts from 1 to ").append(THRESHOLD - 1).append(" are shown as *; another count is hidden too where"
-                + " a total would reveal one,\r\n");
+        csv.append("\r\nnote,Counts from 1 to ").append(THRESHOLD - 1).append(" are shown as *; more counts are hidden where"
+                + " a total would reveal one; a total shown as * is withheld where nothing else can keep a count from being worked out,\r\n");
         csv.append("area,").append(field(report.get("area"))).append(",\r\nfrom,").append(report.get("from"))
                 .append(",\r\nto,").append(report.get("to")).append(",\r\n");
         return csv.toString();
