@@ -16,6 +16,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
+import org.waymark.platform.http.OptionalBody;
 import org.waymark.platform.internal.admin.AdminCommands;
 
 /** {@code /api/plugins}: what plugins (and the built-in services on the same SPI) are in use, and their health. */
@@ -45,7 +46,7 @@ public final class PluginsResource {
     @POST
     @Path("/{id}/approval")
     @Consumes(MediaType.APPLICATION_JSON)
-    public List<PluginInfo> approve(@PathParam("id") String id, Approval approval, @Context SecurityContext security) {
+    public List<PluginInfo> approve(@PathParam("id") String id, @OptionalBody Approval approval, @Context SecurityContext security) {
         admin.approvePlugin(CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow(), id,
                 approval == null ? null : approval.version());
         return registry.plugins().stream().filter(p -> p.id().equals(id)).toList();
