@@ -64,6 +64,19 @@ class CaseworkApiIT {
         assertThat(plan.headers().firstValue("ETag")).hasValue("\"1\"");
         assertThat(server.send(server.request(path + "/plan", "Authorization", WORKER, "If-Match", "\"0\"", "Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"whatMatters\":\"Overwritten\"}"))).statusCode()).isEqualTo(412);
+        // Found probing: an empty or null body, or one without the field, erased the plan's text; clearing takes
+        // {"whatMatters": null}.
+        for (String unsaid : List.of("", "null", "{}")) {
+            HttpResponse<String> refused = put(path + "/plan", unsaid, WORKER);
+            assertThat(refused.statusCode()).as("[" + unsaid + "]: " + refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM_JSON));
+            assertThat(json(refused).path("detail").asText()).containsAnyOf("A JSON body is required", "field whatMatters");
+        }
+        HttpResponse<String> noBody = server.send(server.request(path + "/plan", "Authorization", WORKER)
+                .PUT(HttpRequest.BodyPublishers.noBody()));
+        assertThat(noBody.statusCode()).as(noBody.body()).isEqualTo(400);
+        assertThat(json(server.get(path + "/plan", "Authorization", WORKER)).path("whatMatters").asText())
+                .isEqualTo("Seeing my grandchildren");
 
         // Found probing: 9.99 was recorded as 9 and "5" as 5; a score is a whole number as sent, else nothing is recorded.
         for (String notWhole : List.of("9.99", "\"5\"")) {
@@ -116,6 +129,13 @@ class CaseworkApiIT {
         assertThat(json(entered).path("taskId").asText()).isNotBlank();
         assertThat(server.postJson("/api/referrals/" + id + "/assignee", "{\"assignee\":\"leaver\"}", "Authorization", leaver,
                 "If-Match", "\"1\"").statusCode()).isEqualTo(200);
+        // Found probing: an empty body unassigned the referral; back to the queue takes {"assignee": null}.
+        for (String unsaid : List.of("", "null", "{}")) {
+            HttpResponse<String> refused = server.postJson("/api/referrals/" + id + "/assignee", unsaid, "Authorization", leaver);
+            assertThat(refused.statusCode()).as("[" + unsaid + "]: " + refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM_JSON));
+        }
+        assertThat(json(server.get("/api/referrals/" + id, "Authorization", leaver)).path("assignee").asText()).isEqualTo("leaver");
 
         HttpResponse<String> handover = server.postJson("/api/referrals/handover",
                 "{\"area\":\"sheffield\",\"from\":\"leaver\",\"to\":\"linkworker\"}", "Authorization", ADMIN);
@@ -123,6 +143,9 @@ class CaseworkApiIT {
         assertThat(json(handover).path("moved").asInt()).isEqualTo(1);
         assertThat(json(server.get("/api/referrals?assignee=linkworker&search=phoneworth", "Authorization", WORKER)).path("total").asInt())
                 .isEqualTo(1);
+        HttpResponse<String> queued = server.postJson("/api/referrals/" + id + "/assignee", "{\"assignee\":null}", "Authorization", ADMIN);
+        assertThat(queued.statusCode()).as(queued.body()).isEqualTo(200);
+        assertThat(json(queued).has("assignee")).as("an explicit null puts it back in the queue").isFalse();
 
         assertThat(server.postJson("/api/users/leaver/disable", "", "Authorization", ADMIN).statusCode()).isEqualTo(200);
         assertThat(server.get("/api/referrals", "Authorization", leaver).statusCode()).as("a disabled leaver is locked out").isEqualTo(401);

@@ -293,6 +293,10 @@ class FhirReferralIT {
         JsonNode outcome = json(created);
         assertThat(outcome.path("resourceType").asText()).isEqualTo("OperationOutcome");
         assertThat(created.body()).contains("\"severity\":\"warning\"").contains("check digit");
+        // Found probing: this answer's Location had no version and it had no ETag, unlike return=minimal's.
+        assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l)
+                .contains("/fhir/ServiceRequest/").endsWith("/_history/1"));
+        assertThat(created.headers().firstValue("ETag")).hasValue("W/\"1\"");
     }
 
     @Test

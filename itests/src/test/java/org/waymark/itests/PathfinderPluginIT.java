@@ -149,8 +149,23 @@ class PathfinderPluginIT {
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
 
+            // Found probing: an admin of one area approved (and took back) plugins that work on every area's referrals.
+            String sheffieldAdmin = sheffieldAdmin();
+            assertThat(server.get("/api/plugins", "Authorization", sheffieldAdmin).statusCode()).as("they still see plugins")
+                    .isEqualTo(200);
+            HttpResponse<String> notTheirs = server.postJson("/api/plugins/org.waymark.itests-test-plugin/approval",
+                    "{\"version\":\"" + waiting.path("version").asText() + "\"}", "Authorization", sheffieldAdmin);
+            assertThat(notTheirs.statusCode()).as(notTheirs.body()).isEqualTo(403);
+            assertThat(notTheirs.body()).contains("only an admin of every area");
+            assertThat(server.postJson("/api/plugins/org.waymark.pathfinder-islington/approval", "{\"version\":\"9.9.8\"}",
+                    "Authorization", sheffieldAdmin).statusCode()).isEqualTo(403);
+            assertThat(server.postJson("/api/plugins/org.waymark.itests-test-plugin/reset", "", "Authorization", sheffieldAdmin)
+                    .statusCode()).isEqualTo(403);
+            assertThat(plugins().get("org.waymark.itests-test-plugin").path("state").asText()).isEqualTo("awaiting-approval");
+
+            // No body approves the installed version, as documented.
             HttpResponse<String> approval = server.send(server.request("/api/plugins/org.waymark.itests-test-plugin/approval",
-                    "Authorization", ADMIN, "Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+                    "Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(approval.statusCode()).as(approval.body()).isEqualTo(200);
             assertThat(server.get("/api/hello-plugin").statusCode()).isEqualTo(200);
             String trail = server.get("/api/admin/audit?resourceType=Plugin&limit=200", "Authorization", ADMIN).body();
@@ -172,6 +187,18 @@ class PathfinderPluginIT {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private static boolean sheffieldAdminMade;
+
+    /** An admin of Sheffield only, made once: the demo admin administers both demo areas. */
+    private static synchronized String sheffieldAdmin() {
+        if (!sheffieldAdminMade) {
+            server.admin("create-user", "plugin-sheffield-admin", "--role", "admin", "--area", "sheffield", "--password",
+                    "plugin-sheffield-admin-1");
+            sheffieldAdminMade = true;
+        }
+        return basic("plugin-sheffield-admin", "plugin-sheffield-admin-1");
+    }
 
     private static HttpResponse<String> post(String token, String identifier, String birthDate, String reason) {
         String body = """

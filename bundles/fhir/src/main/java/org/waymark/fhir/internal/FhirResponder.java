@@ -44,13 +44,19 @@ final class FhirResponder {
         return Response.status(status).type(FhirFormat.JSON.mediaType() + ";charset=UTF-8").entity(compactJson).build();
     }
 
-    Response created(FhirRequest request, Resource resource, boolean created) {
-        return Response.fromResponse(resource(request, created ? 201 : 200, resource)).location(location(request, resource)).build();
-    }
-
-    /** {@code Prefer: return=minimal}: the status, Location and version headers of a create, and no body. */
-    Response createdMinimal(FhirRequest request, Resource resource, boolean created) {
-        Response.ResponseBuilder response = Response.status(created ? 201 : 200).location(location(request, resource));
+    /**
+     * A create's answer as {@code Prefer: return=} asks: the stored resource, an OperationOutcome, or no body. Only the
+     * body differs; the status, the Location naming the version and the version headers are those of the stored
+     * resource in every case (the OperationOutcome answer once had neither version nor ETag).
+     */
+    Response created(FhirRequest request, Resource resource, boolean created, PreferReturn prefer, OperationOutcome outcome) {
+        int status = created ? 201 : 200;
+        Response.ResponseBuilder response = switch (prefer) {
+            case MINIMAL -> Response.status(status);
+            case OPERATION_OUTCOME -> Response.fromResponse(resource(request, status, outcome));
+            case REPRESENTATION -> Response.fromResponse(resource(request, status, resource));
+        };
+        response.location(location(request, resource));
         if (resource.getMeta().hasVersionId()) {
             response.tag(new EntityTag(resource.getMeta().getVersionId(), true));
         }

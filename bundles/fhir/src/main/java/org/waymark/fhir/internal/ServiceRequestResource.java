@@ -1,6 +1,5 @@
 package org.waymark.fhir.internal;
 
-import java.net.URI;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,13 +91,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Intake intake = referrals.receive(Callers.of(security), referral);
         FhirRequest request = request(headers, uri);
         ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());
-        int status = intake.created() ? 201 : 200;
-        return switch (PreferReturn.of(prefer, PreferReturn.REPRESENTATION)) {
-            case MINIMAL -> responder.createdMinimal(request, stored, intake.created());
-            case OPERATION_OUTCOME -> Response.fromResponse(responder.outcome(request, status, outcome(intake)))
-                    .location(URI.create(request.url("ServiceRequest/" + stored.getIdElement().getIdPart()))).build();
-            case REPRESENTATION -> responder.created(request, stored, intake.created());
-        };
+        return responder.created(request, stored, intake.created(), PreferReturn.of(prefer, PreferReturn.REPRESENTATION),
+                outcome(intake));
     }
 
     private static OperationOutcome outcome(Intake intake) {

@@ -20,6 +20,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.security.Roles;
+import org.waymark.platform.http.RequiredField;
 
 /** Entering a referral by hand, assigning one, and handing over a whole caseload. */
 @Component(service = AssignmentResource.class, property = "osgi.jaxrs.resource=true")
@@ -45,7 +46,8 @@ public final class AssignmentResource {
                 .tag(new EntityTag(Long.toString(created.version()))).build();
     }
 
-    public record Assignee(String assignee) {
+    /** {@code {"assignee": null}} puts the referral back in the queue; a body without the field is refused. */
+    public record Assignee(@RequiredField String assignee) {
     }
 
     /** Assigns the referral to a worker of its area, or back to the queue with a null assignee. */
@@ -54,7 +56,7 @@ public final class AssignmentResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response assign(@PathParam("id") String id, Assignee body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                            @Context SecurityContext security) {
-        String assignee = body == null || body.assignee() == null || body.assignee().isBlank() ? null : body.assignee().strip();
+        String assignee = body.assignee() == null || body.assignee().isBlank() ? null : body.assignee().strip();
         Referral referral = assignments.assign(CaseRecordsResource.caller(security), id, assignee, CaseloadResource.version(ifMatch));
         return Response.ok(CaseloadResource.Item.of(referral)).tag(new EntityTag(Long.toString(referral.version()))).build();
     }

@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.security.Roles;
+import org.waymark.platform.http.RequiredField;
 
 /** A referral's "what matters to me" plan with goals and progress, and its outcome-measure responses. */
 @Component(service = CarePlanResource.class, property = "osgi.jaxrs.resource=true")
@@ -44,7 +45,8 @@ public final class CarePlanResource {
         return Response.ok(plan).tag(new EntityTag(Long.toString(plan.version()))).build();
     }
 
-    public record WhatMatters(String whatMatters) {
+    /** {@code {"whatMatters": null}} clears the text; a body without the field is refused, not read as clearing. */
+    public record WhatMatters(@RequiredField String whatMatters) {
     }
 
     /** Saves the plan's "what matters to me" text; If-Match carries the plan's ETag ("0" before the first save). */
@@ -54,7 +56,7 @@ public final class CarePlanResource {
     public Response savePlan(@PathParam("id") String id, WhatMatters body, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
                              @Context SecurityContext security) {
         CarePlans.Plan plan = plans.saveWhatMatters(CaseRecordsResource.caller(security), id,
-                body == null ? null : body.whatMatters(), CaseloadResource.version(ifMatch));
+                body.whatMatters(), CaseloadResource.version(ifMatch));
         return Response.ok(plan).tag(new EntityTag(Long.toString(plan.version()))).build();
     }
 

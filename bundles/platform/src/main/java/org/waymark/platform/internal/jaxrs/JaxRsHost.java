@@ -211,6 +211,7 @@ public final class JaxRsHost implements RouteInventory {
         // A field named twice is ambiguous, and a record's second value found no setter to go to: 500 (found probing
         // the merge, {"into": "a", "reason": "b", "into": "c"}). Refused as a syntax error instead.
         mapper.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.setAnnotationIntrospector(new RequiredFields());
         return mapper;
     }
 
@@ -315,6 +316,7 @@ public final class JaxRsHost implements RouteInventory {
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
         config.register(new FormBodyFeature());
+        config.register(new JsonBodyFeature());
         config.register(new ResponseHeadersFilter(application.challenge()));
         if (application.problemJson()) {
             config.register(new ProblemExceptionMapper());
