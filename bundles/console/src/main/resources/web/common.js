@@ -60,8 +60,14 @@ export function formatNhs(n) {
   return `${n.slice(0, 3)} ${n.slice(3, 6)} ${n.slice(6)}`;
 }
 
+/** A date as FHIR writes it; a birth date may be known only to the year (1965) or month (1971-06), shown as such. */
 export function formatDate(isoDate) {
-  return isoDate ? new Date(`${isoDate}T00:00:00`).toLocaleDateString('en-GB') : '';
+  if (!isoDate) return '';
+  if (/^\d{4}$/.test(isoDate)) return isoDate;
+  if (/^\d{4}-\d{2}$/.test(isoDate)) {
+    return new Date(`${isoDate}-01T00:00:00`).toLocaleDateString('en-GB', { month: 'long', year: 'numeric' });
+  }
+  return new Date(`${isoDate}T00:00:00`).toLocaleDateString('en-GB');
 }
 
 export function formatWhen(instant) {

@@ -388,6 +388,56 @@ class FhirIntakeIT {
         assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_sort, _summary");
     }
 
+    /** Found probing: "1965" was served as 1965-01-01 and linked unasked to a person born that day. */
+    @Test
+    void aYearOnlyBirthDateIsServedAsSentAndGoesToReviewNotLinkedToNewYearsDay() {
+        String gp = server.clientToken("partial-gp", server.createClient("partial-gp", "sheffield"));
+        HttpResponse<String> newYearsDay = post(gp, "/fhir/ServiceRequest", containedReferral("PB-1",
+                patient(null, "Partialdate", "Pia", "1965-01-01", "S2 3CD"), "2026-02-01T09:00:00Z"));
+        String newYearsDayPatient = json(newYearsDay).path("subject").path("reference").asText();
+        HttpResponse<String> yearOnly = post(gp, "/fhir/ServiceRequest", containedReferral("PB-2",
+                patient(null, "Partialdate", "Pia", "1965", "S2 3CD"), "2026-02-02T09:00:00Z"));
+        assertThat(yearOnly.statusCode()).as(yearOnly.body()).isEqualTo(201);
+        String yearOnlyPatient = json(yearOnly).path("subject").path("reference").asText();
+        assertThat(yearOnlyPatient).isNotEqualTo(newYearsDayPatient);
+        assertThat(get(gp, "/fhir/" + yearOnlyPatient).path("birthDate").asText()).isEqualTo("1965");
+        HttpResponse<String> monthOnly = post(gp, "/fhir/ServiceRequest", containedReferral("PB-3",
+                patient(null, "Monthonly", "Ann", "1971-06", "S2 3CD"), "2026-02-03T09:00:00Z"));
+        assertThat(get(gp, "/fhir/" + json(monthOnly).path("subject").path("reference").asText()).path("birthDate").asText())
+                .isEqualTo("1971-06");
+
+        String worker = basic("linkworker", "linkworker");
+        String reviewId = reviewOf(worker, "pending", json(yearOnly).path("id").asText());
+        JsonNode review = json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker));
+        assertThat(review.path("person").path("birthDate").asText()).isEqualTo("1965");
+        assertThat(review.path("candidates").get(0).path("detail").asText()).contains("birth year same").doesNotContain("birth date same");
+
+        assertThat(total(gp, "/fhir/Patient?family=partialdate&birthdate=1965")).isEqualTo(2);
+        assertThat(total(gp, "/fhir/Patient?family=partialdate&birthdate=1965-08-15")).as("the year-only date overlaps").isEqualTo(1);
+        assertThat(total(gp, "/fhir/Patient?family=monthonly&birthdate=ge1971-06-30")).isEqualTo(1);
+        assertThat(total(gp, "/fhir/Patient?family=monthonly&birthdate=ge1971-07-01")).isZero();
+    }
+
+    /** Found probing: the old address's postcode was stored, and given names after the first were dropped. */
+    @Test
+    void theCurrentHomePostcodeAndEveryGivenNameAreKept() {
+        String gp = server.clientToken("address-gp", server.createClient("address-gp", "sheffield"));
+        String movedHouse = """
+                {"resourceType":"Patient","name":[{"use":"official","family":"Movedhouse","given":["Robert","Anselm"]}],
+                 "birthDate":"1950-06-06","address":[
+                   {"use":"old","period":{"start":"2001-01-01","end":"2024-03-31"},"postalCode":"S1 1AA"},
+                   {"use":"home","period":{"start":"2024-04-01"},"postalCode":"S9 9ZZ"}]}""";
+        HttpResponse<String> created = post(gp, "/fhir/ServiceRequest", containedReferral("AD-1", movedHouse, "2026-02-01T09:00:00Z"));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode patient = get(gp, "/fhir/" + json(created).path("subject").path("reference").asText());
+        assertThat(patient.path("address").get(0).path("postalCode").asText()).isEqualTo("S9 9ZZ");
+        assertThat(patient.path("name").get(0).path("given").toString()).isEqualTo("[\"Robert\",\"Anselm\"]");
+        assertThat(total(gp, "/fhir/Patient?family=movedhouse&address-postalcode=S99ZZ")).isEqualTo(1);
+        assertThat(total(gp, "/fhir/Patient?family=movedhouse&address-postalcode=S11AA")).isZero();
+        assertThat(total(gp, "/fhir/Patient?given=anselm")).isEqualTo(1);
+        assertThat(total(gp, "/fhir/Patient?given=ROB&family=movedhouse")).isEqualTo(1);
+    }
+
     // ------------------------------------------------------------------ linkage review
 
     @Test

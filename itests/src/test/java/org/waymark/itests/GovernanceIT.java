@@ -121,6 +121,16 @@ class GovernanceIT {
         assertThat(put("/api/patients/" + patientId + "/demographics", "{\"given\":\"Maggie\"}", null).statusCode()).isEqualTo(400);
         JsonNode export = json(server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN));
         assertThat(export.at("/sections/referrals/corrections/0/family").asText()).isEqualTo("Holloway");
+
+        // A birth date known only to the month is kept and shown as such, not as the 1st of that month.
+        String current = server.get("/api/patients/" + patientId + "/history", "Authorization", WORKER)
+                .headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> partial = put("/api/patients/" + patientId + "/demographics",
+                "{\"birthDate\":\"1944-03\",\"reason\":\"Only the month is on record\"}", current);
+        assertThat(partial.statusCode()).as(partial.body()).isEqualTo(200);
+        assertThat(json(partial).at("/demographics/birthDate").asText()).isEqualTo("1944-03");
+        assertThat(json(server.get("/api/referrals/" + referralOf("holloway"), "Authorization", WORKER)).at("/patient/birthDate").asText())
+                .isEqualTo("1944-03");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.waymark.fhir.internal;
 
+import java.time.LocalDate;
+import java.time.Year;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Date;
@@ -8,6 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
+import org.hl7.fhir.r4.model.Address;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.Period;
 import org.hl7.fhir.r4.model.Annotation;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.CodeableConcept;
@@ -40,6 +49,9 @@ final class ReferralMapping {
 
     /** The Task owner is the social prescribing service of the referral's area: Organization/waymark-{area}. */
     static final String OWNER_PREFIX = "waymark-";
+
+    private static final ZoneId LONDON = ZoneId.of("Europe/London");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private ReferralMapping() {
     }
@@ -176,17 +188,78 @@ final class ReferralMapping {
     }
 
     static Demographics demographics(org.hl7.fhir.r4.model.Patient patient) {
+        return demographics(patient, LocalDate.now(LONDON));
+    }
+
+    static Demographics demographics(org.hl7.fhir.r4.model.Patient patient, LocalDate today) {
         HumanName name = patient.getName().stream()
                 .filter(n -> n.getUse() == HumanName.NameUse.OFFICIAL).findFirst()
                 .orElse(patient.getNameFirstRep());
-        String postcode = patient.getAddress().stream().filter(a -> a.hasPostalCode())
-                .map(a -> a.getPostalCode()).findFirst().orElse(null);
+        // FHIR's given search matches any given name, so every one is kept, not only the first.
+        String given = name.getGiven().stream().map(StringType::getValue).filter(g -> g != null && !g.isBlank())
+                .map(g -> WHITESPACE.matcher(g.strip()).replaceAll(" ")).collect(Collectors.joining(" "));
+        Demographics.BirthDatePrecision precision = null;
+        LocalDate birthDate = null;
+        if (patient.hasBirthDate()) {
+            // The element's text, not getBirthDate(): that fills a missing month and day with January 1st.
+            String text = patient.getBirthDateElement().getValueAsString();
+            if (text.length() == 4) {
+                birthDate = Year.parse(text).atDay(1);
+                precision = Demographics.BirthDatePrecision.YEAR;
+            } else if (text.length() == 7) {
+                birthDate = YearMonth.parse(text).atDay(1);
+                precision = Demographics.BirthDatePrecision.MONTH;
+            } else {
+                birthDate = LocalDate.parse(text.substring(0, 10));
+                precision = Demographics.BirthDatePrecision.DAY;
+            }
+        }
         return new Demographics(
                 name.getFamily(),
-                name.hasGiven() ? name.getGiven().get(0).getValue() : null,
-                patient.hasBirthDate() ? patient.getBirthDate().toInstant().atZone(ZoneId.of("Europe/London")).toLocalDate() : null,
+                given.isEmpty() ? null : given,
+                birthDate,
                 patient.hasGender() ? patient.getGender().toCode() : null,
-                postcode);
+                currentPostcode(patient.getAddress(), today),
+                precision);
+    }
+
+    /**
+     * The postcode of where the person lives now: a home address still in use, else any other address still in use
+     * that is not marked old (temporary, work, or without a use), else none. An old address's postcode would link
+     * the person to whoever lives there now and send letters to the wrong door, so no postcode is better than it.
+     */
+    static String currentPostcode(List<Address> addresses, LocalDate today) {
+        List<Address> current = addresses.stream().filter(Address::hasPostalCode)
+                .filter(a -> !a.getPostalCode().isBlank())
+                .filter(a -> a.getUse() != Address.AddressUse.OLD && inUse(a.getPeriod(), today)).toList();
+        return current.stream().filter(a -> a.getUse() == Address.AddressUse.HOME).findFirst()
+                .or(() -> current.stream().findFirst())
+                .map(Address::getPostalCode).orElse(null);
+    }
+
+    /** Whether today lies within the period, each end counted to the last day its precision allows. */
+    private static boolean inUse(Period period, LocalDate today) {
+        if (period == null || period.isEmpty()) {
+            return true;
+        }
+        if (period.hasEnd() && lastDay(period.getEndElement()).isBefore(today)) {
+            return false;
+        }
+        return !period.hasStart() || !firstDay(period.getStartElement()).isAfter(today);
+    }
+
+    private static LocalDate firstDay(DateTimeType value) {
+        return LocalDate.of(value.getYear(), value.getPrecision().ordinal() >= TemporalPrecisionEnum.MONTH.ordinal()
+                ? value.getMonth() + 1 : 1, value.getPrecision().ordinal() >= TemporalPrecisionEnum.DAY.ordinal() ? value.getDay() : 1);
+    }
+
+    private static LocalDate lastDay(DateTimeType value) {
+        LocalDate first = firstDay(value);
+        return switch (value.getPrecision()) {
+            case YEAR -> first.withDayOfYear(first.lengthOfYear());
+            case MONTH -> first.withDayOfMonth(first.lengthOfMonth());
+            default -> first;
+        };
     }
 
     /** The reason may be in code, reasonCode, category or a note: most real referrals have no code. */
@@ -296,14 +369,17 @@ final class ReferralMapping {
         if (d.family() != null || d.given() != null) {
             HumanName name = resource.addName().setUse(HumanName.NameUse.OFFICIAL).setFamily(d.family());
             if (d.given() != null) {
-                name.addGiven(d.given());
+                // Stored as every given name separated by spaces (see demographics()).
+                for (String given : WHITESPACE.split(d.given().strip())) {
+                    name.addGiven(given);
+                }
             }
         }
         if (d.gender() != null) {
             resource.setGender(AdministrativeGender.fromCode(d.gender().toLowerCase(Locale.ROOT)));
         }
         if (d.birthDate() != null) {
-            resource.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(d.birthDate().toString()));
+            resource.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(d.birthDateText()));
         }
         if (d.postcode() != null) {
             resource.addAddress().setPostalCode(d.postcode());

@@ -223,4 +223,74 @@ class ReferralMappingTest {
         assertThat(Messages.safe("java.lang.IllegalStateException: ca.uhn.fhir.parser.JsonParser failed at x"))
                 .doesNotContain("java.lang").doesNotContain("ca.uhn");
     }
+
+    private static org.hl7.fhir.r4.model.Patient patient(String json) {
+        return fhir.parse(FhirFormat.JSON, json, org.hl7.fhir.r4.model.Patient.class);
+    }
+
+    private static org.waymark.api.referral.Demographics demographicsOf(String patientJson) {
+        return ReferralMapping.demographics(patient(patientJson), java.time.LocalDate.of(2026, 5, 1));
+    }
+
+    /** Found probing: "1965" was stored and served as 1965-01-01, and "1971-06" as 1971-06-01. */
+    @Test
+    void aPartialBirthDateKeepsItsPrecisionAndIsServedAsSent() {
+        var year = demographicsOf("{\"resourceType\":\"Patient\",\"birthDate\":\"1965\"}");
+        assertThat(year.birthDate()).hasToString("1965-01-01");
+        assertThat(year.birthDatePrecision()).isEqualTo(org.waymark.api.referral.Demographics.BirthDatePrecision.YEAR);
+        var month = demographicsOf("{\"resourceType\":\"Patient\",\"birthDate\":\"1971-06\"}");
+        assertThat(month.birthDatePrecision()).isEqualTo(org.waymark.api.referral.Demographics.BirthDatePrecision.MONTH);
+        var day = demographicsOf("{\"resourceType\":\"Patient\",\"birthDate\":\"1965-08-15\"}");
+        assertThat(day.birthDatePrecision()).isEqualTo(org.waymark.api.referral.Demographics.BirthDatePrecision.DAY);
+
+        for (var d : List.of(year, month, day)) {
+            var served = ReferralMapping.toPatient(new org.waymark.api.referral.Patient("p1", null, d, 1, Instant.EPOCH));
+            assertThat(served.getBirthDateElement().getValueAsString()).isEqualTo(d.birthDateText());
+        }
+        assertThat(List.of(year.birthDateText(), month.birthDateText(), day.birthDateText()))
+                .containsExactly("1965", "1971-06", "1965-08-15");
+    }
+
+    /** Found probing: an old address's postcode, listed first, was stored instead of the home one. */
+    @Test
+    void thePostcodeIsTheCurrentHomeAddressNotAnOldOne() {
+        assertThat(demographicsOf("""
+                {"resourceType":"Patient","address":[
+                  {"use":"old","period":{"start":"2001-01-01","end":"2024-03-31"},"postalCode":"S1 1AA"},
+                  {"use":"home","period":{"start":"2024-04-01"},"postalCode":"S9 9ZZ"}]}
+                """).postcode()).isEqualTo("S9 9ZZ");
+        assertThat(demographicsOf("""
+                {"resourceType":"Patient","address":[
+                  {"use":"work","postalCode":"S3 7HQ"},
+                  {"use":"home","period":{"end":"2025-12"},"postalCode":"S1 1AA"},
+                  {"use":"temp","postalCode":"S4 4DD"},
+                  {"use":"home","postalCode":"S9 9ZZ"}]}
+                """).postcode()).as("a current home address before any other").isEqualTo("S9 9ZZ");
+        assertThat(demographicsOf("""
+                {"resourceType":"Patient","address":[
+                  {"use":"home","period":{"end":"2026-04-30"},"postalCode":"S1 1AA"},
+                  {"postalCode":"S4 4DD"}]}
+                """).postcode()).as("an ended home address loses to one without a use").isEqualTo("S4 4DD");
+        assertThat(demographicsOf("""
+                {"resourceType":"Patient","address":[{"use":"home","period":{"end":"2026-05"},"postalCode":"S1 1AA"}]}
+                """).postcode()).as("a period ending this month has not ended").isEqualTo("S1 1AA");
+        assertThat(demographicsOf("""
+                {"resourceType":"Patient","address":[{"use":"home","period":{"start":"2026-06-01"},"postalCode":"S1 1AA"}]}
+                """).postcode()).as("not yet moved in").isNull();
+        assertThat(demographicsOf("""
+                {"resourceType":"Patient","address":[{"use":"old","postalCode":"S1 1AA"}]}
+                """).postcode()).as("only an old address: no postcode rather than the wrong one").isNull();
+    }
+
+    /** Found probing: given ["Robert", "Anselm"] was stored as Robert. */
+    @Test
+    void everyGivenNameIsKeptAndServedAsSeparateNames() {
+        var d = demographicsOf("""
+                {"resourceType":"Patient","name":[{"use":"official","family":"Movedhouse","given":["Robert"," Anselm  James "]}]}
+                """);
+        assertThat(d.given()).isEqualTo("Robert Anselm James");
+        var served = ReferralMapping.toPatient(new org.waymark.api.referral.Patient("p1", null, d, 1, Instant.EPOCH));
+        assertThat(served.getNameFirstRep().getGiven()).extracting(org.hl7.fhir.r4.model.StringType::getValue)
+                .containsExactly("Robert", "Anselm", "James");
+    }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Demographics.BirthDatePrecision;
 
 /**
  * How alike two descriptions of a person are, as points per field (a simplified Fellegi-Sunter weighting): agreement
@@ -13,7 +14,8 @@ import org.waymark.api.referral.Demographics;
  * stored with the decision and shown to reviewers without repeating personal data.
  */
 final class DemographicScore {
-    /** At or above: the same person, linked without asking anyone (needs the birth date and family name to agree). */
+    /** At or above: the same person, linked without asking anyone (needs the whole birth date, not only its year or
+     * month, and the family name to agree). */
     static final int LINK_THRESHOLD = 85;
     /** At or above (and below the link threshold): perhaps the same person; a link worker decides. */
     static final int REVIEW_THRESHOLD = 50;
@@ -54,8 +56,10 @@ final class DemographicScore {
             detail.add("family different");
         }
 
-        String givenA = norm(incoming.given());
-        String givenB = norm(known.given());
+        // The first given names are compared: referrers often leave out middle names, so "Robert" and
+        // "Robert Anselm" are the same given name; someone known by a middle name counts as similar.
+        String givenA = PatientLinker.firstGiven(incoming.given());
+        String givenB = PatientLinker.firstGiven(known.given());
         if (givenA == null || givenB == null) {
             detail.add("given unknown");
         } else if (givenA.equals(givenB)) {
@@ -64,6 +68,9 @@ final class DemographicScore {
         } else if (givenA.charAt(0) == givenB.charAt(0) && (givenA.startsWith(givenB) || givenB.startsWith(givenA)
                 || distance(givenA, givenB) <= 1)) {
             // Jo and Joanne, or a typo: likely the same name written differently.
+            points += 10;
+            detail.add("given similar");
+        } else if (namesOf(incoming.given()).contains(givenB) || namesOf(known.given()).contains(givenA)) {
             points += 10;
             detail.add("given similar");
         } else {
@@ -76,6 +83,11 @@ final class DemographicScore {
         LocalDate birthB = known.birthDate();
         if (birthA == null || birthB == null) {
             detail.add("birth date unknown");
+        } else if (incoming.birthDatePrecision() != BirthDatePrecision.DAY || known.birthDatePrecision() != BirthDatePrecision.DAY) {
+            // A date known only to the year or month is never the same birth date: January 1st stands in for an
+            // unknown day, and a whole year holds too many people to link on. Agreement counts a little (so the
+            // match may go to review, never linked unasked: birthDateSame stays false), disagreement counts against.
+            points += partialBirthDate(birthA, incoming.birthDatePrecision(), birthB, known.birthDatePrecision(), detail);
         } else if (birthA.equals(birthB)) {
             points += 30;
             birthDateSame = true;
@@ -114,6 +126,31 @@ final class DemographicScore {
             detail.add("postcode different");
         }
         return new Score(points, birthDateSame, familyAlike, String.join(", ", detail));
+    }
+
+    /** Points for two birth dates of which at least one is partial, compared only as far as both are known. */
+    private static int partialBirthDate(LocalDate a, BirthDatePrecision precisionA, LocalDate b, BirthDatePrecision precisionB,
+                                        List<String> detail) {
+        if (a.getYear() != b.getYear()) {
+            detail.add("birth date different");
+            return -25;
+        }
+        if (precisionA == BirthDatePrecision.YEAR || precisionB == BirthDatePrecision.YEAR) {
+            detail.add("birth year same");
+            return 10;
+        }
+        if (a.getMonthValue() != b.getMonthValue()) {
+            // One field apart, as "birth date close" for whole dates, but with less known there is less to go on.
+            detail.add("birth month different");
+            return 0;
+        }
+        detail.add("birth month same");
+        return 15;
+    }
+
+    private static List<String> namesOf(String given) {
+        String all = PatientLinker.normaliseGiven(given);
+        return all == null ? List.of() : List.of(all.split(" "));
     }
 
     /** One field of the date mistyped, or day and month swapped: what a typist gets wrong. */

@@ -1,5 +1,6 @@
 package org.waymark.referrals.internal;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.annotation.security.RolesAllowed;
@@ -19,6 +20,8 @@ import javax.ws.rs.core.SecurityContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.Roles;
@@ -64,11 +67,26 @@ public final class GovernanceResource {
     public Response correct(@PathParam("id") String id, Rectifications.Correction correction,
                             @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch, @Context SecurityContext security) {
         Patient patient = rectifications.correct(CaseRecordsResource.caller(security), id, correction, CaseloadResource.version(ifMatch));
-        return Response.ok(patient).tag(new EntityTag(Long.toString(patient.version()))).build();
+        return Response.ok(Person.of(patient)).tag(new EntityTag(Long.toString(patient.version()))).build();
+    }
+
+    /**
+     * A person as this API shows them: the domain record's shape, with the birth date written at the precision known
+     * (1950, 1950-05 or 1950-05-01) rather than as the first day of its period.
+     */
+    public record Person(String id, NhsNumber nhsNumber, Details demographics, long version, Instant lastUpdated) {
+        static Person of(Patient patient) {
+            Demographics d = patient.demographics();
+            return new Person(patient.id(), patient.nhsNumber(), new Details(d.family(), d.given(), d.birthDateText(),
+                    d.gender(), d.postcode()), patient.version(), patient.lastUpdated());
+        }
+    }
+
+    public record Details(String family, String given, String birthDate, String gender, String postcode) {
     }
 
     /** The person's details as they stand (with the version to send in If-Match) and every earlier state. */
-    public record History(Patient current, List<Rectifications.Previous> previous) {
+    public record History(Person current, List<Rectifications.Previous> previous) {
     }
 
     /** The values that corrections replaced, newest first, with who changed them, when and why. */
@@ -79,6 +97,6 @@ public final class GovernanceResource {
         List<Rectifications.Previous> previous = rectifications.history(CaseRecordsResource.caller(security), id);
         Patient current = referrals.findPatient(CaseRecordsResource.caller(security), id)
                 .orElseThrow(() -> org.waymark.api.error.WaymarkException.notFound("No person with this id in your areas"));
-        return Response.ok(new History(current, previous)).tag(new EntityTag(Long.toString(current.version()))).build();
+        return Response.ok(new History(Person.of(current), previous)).tag(new EntityTag(Long.toString(current.version()))).build();
     }
 }

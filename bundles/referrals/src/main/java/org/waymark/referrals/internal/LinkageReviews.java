@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,13 +58,18 @@ public final class LinkageReviews {
         }
     }
 
-    /** A person as a reviewer compares them: no more than the linkage rules look at. */
+    /**
+     * A person as a reviewer compares them: no more than the linkage rules look at.
+     *
+     * @param birthDate as FHIR writes it, at the precision known: 1950, 1950-05 or 1950-05-01
+     */
     public record Person(String patientId, String nhsNumber, Boolean nhsNumberVerified, String family, String given,
-                         LocalDate birthDate, String gender, String postcode) {
+                         String birthDate, String gender, String postcode) {
     }
 
+    /** @param birthDate as in {@link Person} */
     public record Summary(String id, String referralId, String area, String reason, String status, Instant created,
-                          String name, LocalDate birthDate, int candidates, Integer bestScore) {
+                          String name, String birthDate, int candidates, Integer bestScore) {
     }
 
     /** @param referrals how many referrals of the reviewer's area this person already has */
@@ -96,7 +100,8 @@ public final class LinkageReviews {
         this.clock = clock;
     }
 
-    private static final String PERSON_COLUMNS = "p.id, p.nhs_number, p.nhs_verified, p.family, p.given, p.birth_date, p.gender, p.postcode";
+    private static final String PERSON_COLUMNS = "p.id, p.nhs_number, p.nhs_verified, p.family, p.given, p.birth_date, p.gender, p.postcode, "
+            + "p.birth_date_precision";
 
     /** The caller's areas' reviews with this status, oldest first (a queue). */
     public Page<Summary> list(Caller caller, Status status, int offset, int count) {
@@ -118,18 +123,18 @@ public final class LinkageReviews {
             List<Summary> items = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT v.id, v.referral_id, v.area, v.reason, v.status, v.created_at, "
                     + "p.given, p.family, p.birth_date, (SELECT COUNT(*) FROM wm_linkage_candidate k WHERE k.review_id = v.id), "
-                    + "(SELECT MAX(k.score) FROM wm_linkage_candidate k WHERE k.review_id = v.id)" + where
+                    + "(SELECT MAX(k.score) FROM wm_linkage_candidate k WHERE k.review_id = v.id), p.birth_date_precision" + where
                     + " ORDER BY v.created_at, v.id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY")) {
                 int next = JdbcReferralService.bind(s, 1, parameters);
                 s.setInt(next, offset);
                 s.setInt(next + 1, Math.max(pageSize, 1));
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next() && items.size() < pageSize) {
-                        java.sql.Date birth = r.getDate(9);
+                        String birth = ReferralRows.birthDateText(r.getDate(9), r.getString(12));
                         int best = r.getInt(11);
                         items.add(new Summary(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                                 r.getTimestamp(6).toInstant(), name(r.getString(7), r.getString(8)),
-                                birth == null ? null : birth.toLocalDate(), r.getInt(10), r.wasNull() ? null : best));
+                                birth, r.getInt(10), r.wasNull() ? null : best));
                     }
                 }
             }
@@ -284,10 +289,9 @@ public final class LinkageReviews {
     }
 
     private static Person person(ResultSet r, int first) throws SQLException {
-        java.sql.Date birth = r.getDate(first + 5);
         String nhs = r.getString(first + 1);
         return new Person(r.getString(first), nhs, nhs == null ? null : r.getBoolean(first + 2), r.getString(first + 3),
-                r.getString(first + 4), birth == null ? null : birth.toLocalDate(), r.getString(first + 6),
+                r.getString(first + 4), ReferralRows.birthDateText(r.getDate(first + 5), r.getString(first + 8)), r.getString(first + 6),
                 r.getString(first + 7));
     }
 

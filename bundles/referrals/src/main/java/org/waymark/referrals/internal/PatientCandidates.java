@@ -5,14 +5,17 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.waymark.api.referral.Demographics.BirthDatePrecision;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.Subject;
 
 /**
- * The known patients a new referral might be about, found through indexed columns only (same birth date, family
+ * The known patients a new referral might be about, found through indexed columns only (same birth date or one
+ * whose period overlaps it when either is known only to the month or year, family
  * name starting alike, the same unverified NHS number as sent), each lookup capped, so that linkage never scans the
  * whole table. Only patients with a referral in the same area are considered: staff of one area must not see, in a
  * review, people known only to another.
@@ -28,26 +31,36 @@ final class PatientCandidates {
     static List<Patient> find(Connection c, Subject subject, String area) throws SQLException {
         Map<String, Patient> found = new LinkedHashMap<>();
         if (subject.nhsNumber() != null) {
-            query(c, "p.nhs_number = ?", subject.nhsNumber().value(), area, found);
+            query(c, "p.nhs_number = ?", area, found, subject.nhsNumber().value());
         }
-        if (subject.demographics().birthDate() != null) {
-            query(c, "p.birth_date = ?", Date.valueOf(subject.demographics().birthDate()), area, found);
+        LocalDate born = subject.demographics().birthDate();
+        if (born != null) {
+            BirthDatePrecision precision = subject.demographics().birthDatePrecision();
+            if (precision == BirthDatePrecision.DAY) {
+                // The same day, or a partial date stored as the first day of the same month or year.
+                query(c, "p.birth_date IN (?, ?, ?)", area, found, Date.valueOf(born),
+                        Date.valueOf(BirthDatePrecision.MONTH.start(born)), Date.valueOf(BirthDatePrecision.YEAR.start(born)));
+            } else {
+                query(c, "p.birth_date BETWEEN ? AND ?", area, found, Date.valueOf(born), Date.valueOf(precision.end(born)));
+            }
         }
         String family = subject.demographics().family() == null ? "" : PatientLinker.normalise(subject.demographics().family());
         if (family.length() >= 2) {
             String prefix = family.substring(0, Math.min(FAMILY_PREFIX, family.length()));
-            query(c, "p.family_norm LIKE ?", prefix + "%", area, found);
+            query(c, "p.family_norm LIKE ?", area, found, prefix + "%");
         }
         return List.copyOf(found.values());
     }
 
-    private static void query(Connection c, String condition, Object value, String area, Map<String, Patient> found)
+    private static void query(Connection c, String condition, String area, Map<String, Patient> found, Object... values)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + ReferralRows.PATIENT_COLUMNS + " FROM wm_patient p WHERE "
                 + condition + " AND EXISTS (SELECT 1 FROM wm_referral r WHERE r.patient_id = p.id AND r.area = ?)"
                 + " FETCH FIRST " + CAP + " ROWS ONLY")) {
-            s.setObject(1, value);
-            s.setString(2, area);
+            for (int i = 0; i < values.length; i++) {
+                s.setObject(i + 1, values[i]);
+            }
+            s.setString(values.length + 1, area);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     Patient patient = ReferralRows.patient(r);

@@ -36,6 +36,7 @@ final class PatientLinker {
     private static final Pattern MARKS = Pattern.compile("\\p{M}");
     private static final Pattern NOT_LOWER_ALPHANUMERIC = Pattern.compile("[^a-z0-9]");
     private static final Pattern NOT_UPPER_ALPHANUMERIC = Pattern.compile("[^A-Z0-9]");
+    private static final Pattern GIVEN_SEPARATORS = Pattern.compile("\\s+");
     static final String UNVERIFIED_WARNING =
             "The NHS number fails its check digit: it is stored as sent, unverified, and was not used to link the patient";
 
@@ -130,15 +131,16 @@ final class PatientLinker {
         String id = UUID.randomUUID().toString();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_patient (id, nhs_number, nhs_verified, verified_nhs_number, "
                 + "family, given, family_norm, given_norm, birth_date, gender, postcode, postcode_norm, version, created_at, "
-                + "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + "updated_at, birth_date_precision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, id);
             s.setString(2, nhs == null ? null : nhs.value());
             s.setBoolean(3, nhs != null && nhs.verified());
             s.setString(4, nhs != null && nhs.verified() ? nhs.value() : null);
             s.setString(5, clip(d.family(), 100));
-            s.setString(6, clip(d.given(), 100));
+            String given = clipNames(d.given(), 100);
+            s.setString(6, given);
             s.setString(7, d.family() == null ? null : clip(normalise(d.family()), 100));
-            s.setString(8, d.given() == null ? null : clip(normalise(d.given()), 100));
+            s.setString(8, normaliseGiven(given));
             s.setDate(9, d.birthDate() == null ? null : Date.valueOf(d.birthDate()));
             s.setString(10, d.gender());
             s.setString(11, d.postcode() == null ? null : clip(d.postcode().strip().toUpperCase(Locale.ROOT), 16));
@@ -146,6 +148,7 @@ final class PatientLinker {
             s.setLong(13, 1);
             s.setTimestamp(14, Timestamp.from(now));
             s.setTimestamp(15, Timestamp.from(now));
+            s.setString(16, ReferralRows.precisionColumn(d.birthDatePrecision()));
             s.executeUpdate();
         }
         return id;
@@ -155,6 +158,34 @@ final class PatientLinker {
     static String normalise(String name) {
         String decomposed = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFD);
         return NOT_LOWER_ALPHANUMERIC.matcher(MARKS.matcher(decomposed).replaceAll("").toLowerCase(Locale.ROOT)).replaceAll("");
+    }
+
+    /**
+     * Each given name normalised, separated by single spaces, so that a search finds the person by any of them
+     * (FHIR: given matches any given name from its start). Null when nothing is left.
+     */
+    static String normaliseGiven(String given) {
+        if (given == null) {
+            return null;
+        }
+        String joined = GIVEN_SEPARATORS.splitAsStream(given.strip()).map(PatientLinker::normalise)
+                .filter(n -> !n.isEmpty()).collect(java.util.stream.Collectors.joining(" "));
+        return joined.isEmpty() ? null : clip(joined, 100);
+    }
+
+    /** The first given name, normalised, or null: what linkage compares, as a middle name is often left out. */
+    static String firstGiven(String given) {
+        String all = normaliseGiven(given);
+        return all == null ? null : all.split(" ", 2)[0];
+    }
+
+    /** Whole names that fit in max characters, so a long list of given names loses its last names, not half of one. */
+    static String clipNames(String names, int max) {
+        if (names == null || names.length() <= max) {
+            return names;
+        }
+        int cut = names.lastIndexOf(' ', max);
+        return cut <= 0 ? names.substring(0, max) : names.substring(0, cut).strip();
     }
 
     /** Upper case without spaces or punctuation: "s1 2ab" and "S12AB" are one postcode. */

@@ -299,8 +299,9 @@ public final class PatientMerges {
     private static void keepDetailsInHistory(Connection c, PatientRow goes, String into, String reason, Caller caller, Instant now)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_patient_history (id, patient_id, version, nhs_number, "
-                + "nhs_verified, family, given, birth_date, gender, postcode, reason, changed_by, changed_at) "
-                + "SELECT ?, ?, version - 1, nhs_number, nhs_verified, family, given, birth_date, gender, postcode, ?, ?, ? "
+                + "nhs_verified, family, given, birth_date, birth_date_precision, gender, postcode, reason, changed_by, changed_at) "
+                + "SELECT ?, ?, version - 1, nhs_number, nhs_verified, family, given, birth_date, birth_date_precision, gender, "
+                + "postcode, ?, ?, ? "
                 + "FROM wm_patient WHERE id = ?")) {
             s.setString(1, UUID.randomUUID().toString());
             s.setString(2, into);

@@ -1,11 +1,16 @@
 package org.waymark.referrals.internal;
 
 import java.sql.Date;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.waymark.api.referral.Demographics.BirthDatePrecision;
 import org.waymark.api.referral.PatientSearch;
 
-/** A patient search as SQL over the normalised, indexed columns (names and postcodes match from their start). */
+/**
+ * A patient search as SQL over the normalised, indexed columns (names and postcodes match from their start; a given
+ * name may be any of the person's given names).
+ */
 final class PatientQueries {
     record Criteria(String condition, List<Object> parameters) {
     }
@@ -21,20 +26,46 @@ final class PatientQueries {
             parameters.add(search.nhsNumber());
         }
         prefix(conditions, parameters, "p.family_norm", search.family() == null ? null : PatientLinker.normalise(search.family()));
-        prefix(conditions, parameters, "p.given_norm", search.given() == null ? null : PatientLinker.normalise(search.given()));
+        givenName(conditions, parameters, search.given());
         // normalisePostcode answers null for nothing searchable ("%", "!!!"): that must match nobody, not be no criterion
         // (found probing: address-postalcode=% listed everyone in scope).
         prefix(conditions, parameters, "p.postcode_norm", search.postcode() == null ? null
                 : java.util.Objects.requireNonNullElse(PatientLinker.normalisePostcode(search.postcode()), ""));
+        // A stored partial birth date (1965, 1971-06) matches when its period overlaps the searched range, so
+        // birthdate=1965-08-15 finds a person born "1965" and birthdate=1965 finds everyone born in 1965. birth_date
+        // holds the period's first day: its last day is on or after the range's start exactly when its first day is
+        // on or after the start of the year (or month) holding the range's start.
         if (search.birthDateFrom() != null) {
-            conditions.add("p.birth_date >= ?");
-            parameters.add(Date.valueOf(search.birthDateFrom()));
+            LocalDate from = search.birthDateFrom();
+            conditions.add("(p.birth_date >= ? OR (p.birth_date_precision = 'year' AND p.birth_date >= ?)"
+                    + " OR (p.birth_date_precision = 'month' AND p.birth_date >= ?))");
+            parameters.add(Date.valueOf(from));
+            parameters.add(Date.valueOf(BirthDatePrecision.YEAR.start(from)));
+            parameters.add(Date.valueOf(BirthDatePrecision.MONTH.start(from)));
         }
         if (search.birthDateTo() != null) {
             conditions.add("p.birth_date <= ?");
             parameters.add(Date.valueOf(search.birthDateTo()));
         }
         return new Criteria(conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions), parameters);
+    }
+
+    /**
+     * FHIR's given search matches any given name from its start: given_norm holds them all, normalised and separated
+     * by spaces, so the value may start the column or follow a space.
+     */
+    private static void givenName(List<String> conditions, List<Object> parameters, String given) {
+        if (given == null) {
+            return;
+        }
+        String value = PatientLinker.normaliseGiven(given);
+        if (value == null) {
+            conditions.add("1 = 0");
+            return;
+        }
+        conditions.add("(p.given_norm LIKE ? OR p.given_norm LIKE ?)");
+        parameters.add(value + "%");
+        parameters.add("% " + value + "%");
     }
 
     private static void prefix(List<String> conditions, List<Object> parameters, String column, String value) {

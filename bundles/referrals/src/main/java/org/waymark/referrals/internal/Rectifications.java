@@ -9,12 +9,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.Year;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,6 +25,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
+import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Demographics.BirthDatePrecision;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AuditLog;
@@ -35,6 +40,8 @@ import org.waymark.platform.db.Jdbc;
  */
 @Component(service = Rectifications.class)
 public final class Rectifications {
+    private static final Pattern YEAR = Pattern.compile("\\d{4}");
+    private static final Pattern YEAR_MONTH = Pattern.compile("\\d{4}-\\d{2}");
     static final Set<String> GENDERS = Set.of("male", "female", "other", "unknown");
 
     private final DataSource db;
@@ -47,9 +54,13 @@ public final class Rectifications {
                              String reason) {
     }
 
-    /** One earlier state of the person's demographics, as it was before a correction. */
+    /**
+     * One earlier state of the person's demographics, as it was before a correction.
+     *
+     * @param birthDate as FHIR writes it, at the precision known: 1950, 1950-05 or 1950-05-01
+     */
     public record Previous(String id, long version, String nhsNumber, Boolean nhsVerified, String family, String given,
-                           LocalDate birthDate, String gender, String postcode, String reason, String changedBy, Instant changedAt) {
+                           String birthDate, String gender, String postcode, String reason, String changedBy, Instant changedAt) {
     }
 
     @Activate
@@ -72,16 +83,9 @@ public final class Rectifications {
         }
         NhsNumber nhs = correction.nhsNumber() == null ? null : NhsNumber.parse(correction.nhsNumber())
                 .orElseThrow(() -> WaymarkException.invalid("An NHS number has 10 digits"));
-        LocalDate birthDate = null;
-        if (correction.birthDate() != null) {
-            try {
-                birthDate = LocalDate.parse(correction.birthDate());
-            } catch (DateTimeParseException e) {
-                throw WaymarkException.invalid("birthDate must be a date such as 1950-05-01");
-            }
-            if (birthDate.isAfter(LocalDate.now(clock))) {
-                throw WaymarkException.invalid("birthDate is in the future");
-            }
+        Demographics born = correction.birthDate() == null ? null : birthDate(correction.birthDate().strip());
+        if (born != null && born.birthDate().isAfter(LocalDate.now(clock))) {
+            throw WaymarkException.invalid("birthDate is in the future");
         }
         // The same rules as a referral entered by hand: a person keeps a family name (a blank one left records no
         // search or linkage could find); a given name may be cleared.
@@ -101,13 +105,13 @@ public final class Rectifications {
             throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
                     "Someone else changed this person's details first; reload and try again");
         }
-        LocalDate newBirthDate = birthDate;
         Instant now = clock.instant();
         List<String> changed = new ArrayList<>();
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement history = c.prepareStatement("INSERT INTO wm_patient_history (id, patient_id, version, nhs_number,"
-                    + " nhs_verified, family, given, birth_date, gender, postcode, reason, changed_by, changed_at)"
-                    + " SELECT ?, id, version, nhs_number, nhs_verified, family, given, birth_date, gender, postcode, ?, ?, ?"
+                    + " nhs_verified, family, given, birth_date, birth_date_precision, gender, postcode, reason, changed_by, changed_at)"
+                    + " SELECT ?, id, version, nhs_number, nhs_verified, family, given, birth_date, birth_date_precision, gender,"
+                    + " postcode, ?, ?, ?"
                     + " FROM wm_patient WHERE id = ? AND version = ?")) {
                 history.setString(1, UUID.randomUUID().toString());
                 history.setString(2, PatientLinker.clip(correction.reason().strip(), 500));
@@ -136,12 +140,13 @@ public final class Rectifications {
             if (correction.given() != null) {
                 set.append(", given = ?, given_norm = ?");
                 values.add(given);
-                values.add(given == null ? null : PatientLinker.clip(PatientLinker.normalise(given), 100));
+                values.add(PatientLinker.normaliseGiven(given));
                 changed.add("given");
             }
-            if (newBirthDate != null) {
-                set.append(", birth_date = ?");
-                values.add(Date.valueOf(newBirthDate));
+            if (born != null) {
+                set.append(", birth_date = ?, birth_date_precision = ?");
+                values.add(Date.valueOf(born.birthDate()));
+                values.add(ReferralRows.precisionColumn(born.birthDatePrecision()));
                 changed.add("birthDate");
             }
             if (gender != null) {
@@ -191,6 +196,21 @@ public final class Rectifications {
         return referrals.findPatient(caller, patientId).orElseThrow();
     }
 
+    /** A corrected birth date: a whole date, or as FHIR allows only its year (1950) or month (1950-05). */
+    private static Demographics birthDate(String text) {
+        try {
+            if (YEAR.matcher(text).matches()) {
+                return new Demographics(null, null, Year.parse(text).atDay(1), null, null, BirthDatePrecision.YEAR);
+            }
+            if (YEAR_MONTH.matcher(text).matches()) {
+                return new Demographics(null, null, YearMonth.parse(text).atDay(1), null, null, BirthDatePrecision.MONTH);
+            }
+            return new Demographics(null, null, LocalDate.parse(text), null, null, BirthDatePrecision.DAY);
+        } catch (DateTimeParseException e) {
+            throw WaymarkException.invalid("birthDate must be a date such as 1950-05-01 (or only 1950-05, or 1950, when that is all that is known)");
+        }
+    }
+
     /** The person's earlier demographics, newest first; only for staff who may see the person. */
     public List<Previous> history(Caller caller, String patientId) {
         referrals.findPatient(caller, patientId)
@@ -198,14 +218,13 @@ public final class Rectifications {
         return Jdbc.inTransaction(db, c -> {
             List<Previous> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT id, version, nhs_number, nhs_verified, family, given, birth_date,"
-                    + " gender, postcode, reason, changed_by, changed_at FROM wm_patient_history WHERE patient_id = ? ORDER BY changed_at DESC, version DESC")) {
+                    + " gender, postcode, reason, changed_by, changed_at, birth_date_precision FROM wm_patient_history WHERE patient_id = ? ORDER BY changed_at DESC, version DESC")) {
                 s.setString(1, patientId);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        Date birth = r.getDate(7);
                         boolean verified = r.getBoolean(4);
                         out.add(new Previous(r.getString(1), r.getLong(2), r.getString(3), r.wasNull() ? null : verified,
-                                r.getString(5), r.getString(6), birth == null ? null : birth.toLocalDate(), r.getString(8),
+                                r.getString(5), r.getString(6), ReferralRows.birthDateText(r.getDate(7), r.getString(13)), r.getString(8),
                                 r.getString(9), r.getString(10), r.getString(11), r.getTimestamp(12).toInstant()));
                     }
                 }

@@ -3,7 +3,6 @@ package org.waymark.referrals.internal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +27,8 @@ public final class ReferralDetails {
     static final int TIMELINE_SCAN = 1000;
     private static final Set<AuditLog.Action> CHANGES = EnumSet.of(AuditLog.Action.CREATE, AuditLog.Action.UPDATE, AuditLog.Action.DELETE);
 
-    public record PatientSummary(String id, String name, String nhsNumber, boolean nhsNumberVerified, LocalDate birthDate,
+    /** @param birthDate as FHIR writes it, at the precision known: 1950, 1950-05 or 1950-05-01 */
+    public record PatientSummary(String id, String name, String nhsNumber, boolean nhsNumberVerified, String birthDate,
                                  String gender, String postcode) {
     }
 
@@ -82,7 +82,7 @@ public final class ReferralDetails {
         Patient p = referrals.findPatient(caller, r.patientId()).orElseThrow(() -> notFound(referralId));
         PatientSummary patient = new PatientSummary(p.id(), r.patientName(),
                 p.nhsNumber() == null ? null : p.nhsNumber().value(), p.nhsNumber() != null && p.nhsNumber().verified(),
-                p.demographics().birthDate(), p.demographics().gender(), p.demographics().postcode());
+                p.demographics().birthDateText(), p.demographics().gender(), p.demographics().postcode());
         ReferralFlags.Flags sent = Jdbc.inTransaction(db, c -> flags.of(c, r.id()));
         return new Detail(r.id(), r.taskId(), r.status().code(), r.statusReason(),
                 r.status().next().stream().map(ReferralStatus::code).toList(), r.patientId(), r.patientName(),

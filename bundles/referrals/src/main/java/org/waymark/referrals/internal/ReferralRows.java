@@ -5,8 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Locale;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
+import org.waymark.api.referral.Demographics.BirthDatePrecision;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralStatus;
@@ -18,7 +20,7 @@ final class ReferralRows {
             + "r.authored_on, r.requester, r.note, r.assignee, r.version, r.created_at, r.updated_at, r.outcome, r.episode_code, r.business_identifiers";
     static final String REFERRAL_FROM = " FROM wm_referral r JOIN wm_patient p ON p.id = r.patient_id";
     static final String PATIENT_COLUMNS = "p.id, p.nhs_number, p.nhs_verified, p.family, p.given, p.birth_date, p.gender, "
-            + "p.postcode, p.version, p.updated_at";
+            + "p.postcode, p.version, p.updated_at, p.birth_date_precision";
 
     private ReferralRows() {
     }
@@ -36,8 +38,23 @@ final class ReferralRows {
         java.sql.Date birth = r.getDate(6);
         LocalDate birthDate = birth == null ? null : birth.toLocalDate();
         return new Patient(r.getString(1), nhsNumber(r.getString(2), r.getBoolean(3)),
-                new Demographics(r.getString(4), r.getString(5), birthDate, r.getString(7), r.getString(8)),
+                new Demographics(r.getString(4), r.getString(5), birthDate, r.getString(7), r.getString(8),
+                        precision(r.getString(11))),
                 r.getLong(9), instant(r.getTimestamp(10)));
+    }
+
+    /** wm_patient.birth_date_precision: 'year' or 'month' for a partial birth date, null for a whole one. */
+    static String precisionColumn(BirthDatePrecision precision) {
+        return precision == null || precision == BirthDatePrecision.DAY ? null : precision.name().toLowerCase(Locale.ROOT);
+    }
+
+    static BirthDatePrecision precision(String column) {
+        return column == null ? BirthDatePrecision.DAY : BirthDatePrecision.valueOf(column.toUpperCase(Locale.ROOT));
+    }
+
+    /** A stored birth date as FHIR writes it at its precision (1965, 1971-06, 1965-08-15), or null. */
+    static String birthDateText(java.sql.Date birthDate, String precisionColumn) {
+        return birthDate == null ? null : precision(precisionColumn).format(birthDate.toLocalDate());
     }
 
     private static String displayName(String given, String family) {

@@ -77,4 +77,50 @@ class DemographicScoreTest {
         assertThat(sameDistrict).isEqualTo(7);
         assertThat(otherCity).isZero();
     }
+
+    private static Demographics bornIn(String given, LocalDate date, Demographics.BirthDatePrecision precision) {
+        return new Demographics("Holloway", given, date, "female", "S10 2TN", precision);
+    }
+
+    @Test
+    void aYearOnlyBirthDateIsNeverTheSameBirthDateSoItCannotLinkUnasked() {
+        // Found probing: "1965" was stored as 1965-01-01 and auto-linked to a person born on that day.
+        Demographics newYearsDay = new Demographics("Holloway", "Margaret", LocalDate.of(1944, 1, 1), "female", "S10 2TN");
+        DemographicScore.Score score = DemographicScore.score(
+                bornIn("Margaret", LocalDate.of(1944, 1, 1), Demographics.BirthDatePrecision.YEAR), newYearsDay);
+        assertThat(score.detail()).contains("birth year same").doesNotContain("birth date same");
+        assertThat(score.links()).isFalse();
+        assertThat(score.doubtful()).as("everything else agrees: a person decides").isTrue();
+        assertThat(against(bornIn("Margaret", LocalDate.of(1944, 1, 1), Demographics.BirthDatePrecision.YEAR)).doubtful()).isTrue();
+    }
+
+    @Test
+    void aMonthOnlyBirthDateAgreeingCountsMoreThanAYearButStillDoesNotLink() {
+        DemographicScore.Score month = against(bornIn("Margaret", LocalDate.of(1944, 3, 1), Demographics.BirthDatePrecision.MONTH));
+        DemographicScore.Score year = against(bornIn("Margaret", LocalDate.of(1944, 1, 1), Demographics.BirthDatePrecision.YEAR));
+        assertThat(month.detail()).contains("birth month same");
+        assertThat(month.points()).isGreaterThan(year.points());
+        assertThat(month.links()).isFalse();
+        assertThat(against(bornIn("Margaret", LocalDate.of(1944, 7, 1), Demographics.BirthDatePrecision.MONTH)).detail())
+                .contains("birth month different");
+    }
+
+    @Test
+    void aPartialBirthDateOfAnotherYearCountsAgainst() {
+        DemographicScore.Score other = against(bornIn("Margaret", LocalDate.of(1945, 1, 1), Demographics.BirthDatePrecision.YEAR));
+        DemographicScore.Score unknown = against(new Demographics("Holloway", "Margaret", null, "female", "S10 2TN"));
+        assertThat(other.detail()).contains("birth date different");
+        assertThat(other.points()).isEqualTo(unknown.points() - 25);
+    }
+
+    @Test
+    void theFirstGivenNamesAreComparedSoAMiddleNameLeftOutStillAgrees() {
+        Demographics robert = new Demographics("Movedhouse", "Robert Anselm", LocalDate.of(1950, 6, 6), "male", "S9 9ZZ");
+        assertThat(DemographicScore.score(new Demographics("Movedhouse", "Robert", LocalDate.of(1950, 6, 6), "male", "S9 9ZZ"), robert)
+                .detail()).contains("given same");
+        assertThat(DemographicScore.score(new Demographics("Movedhouse", "Anselm", LocalDate.of(1950, 6, 6), "male", "S9 9ZZ"), robert)
+                .detail()).as("known by a middle name").contains("given similar");
+        assertThat(DemographicScore.score(new Demographics("Movedhouse", "Peter Anthony", LocalDate.of(1950, 6, 6), "male", "S9 9ZZ"), robert)
+                .detail()).contains("given different");
+    }
 }

@@ -151,6 +151,24 @@ class GovernanceTest {
     }
 
     @Test
+    void aCorrectionMaySetABirthDateKnownOnlyToTheYearOrMonth() {
+        Referral referral = received("A-1", "9990010005", "Holloway");
+        Rectifications rectifications = new Rectifications(db, referrals, audit, clock);
+        String patientId = referral.patientId();
+        var year = rectifications.correct(WORKER, patientId,
+                new Rectifications.Correction(null, null, null, "1950", null, null, "Only the year is known"), null);
+        assertThat(year.demographics().birthDateText()).isEqualTo("1950");
+        var month = rectifications.correct(WORKER, patientId,
+                new Rectifications.Correction(null, null, null, "1950-05", null, null, "The GP knows the month"), null);
+        assertThat(month.demographics().birthDateText()).isEqualTo("1950-05");
+        assertThat(rectifications.history(WORKER, patientId)).extracting(Rectifications.Previous::birthDate)
+                .containsExactly("1950", "1950-01-01");
+        assertThatThrownBy(() -> rectifications.correct(WORKER, patientId,
+                new Rectifications.Correction(null, null, null, "1950-13", null, null, "typo"), null))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+    }
+
+    @Test
     void aCorrectionKeepsThePreviousValuesAndRefusesAStaleVersion() {
         Referral referral = received("A-1", "9990010005", "Holloway");
         Rectifications rectifications = new Rectifications(db, referrals, audit, clock);
@@ -164,7 +182,7 @@ class GovernanceTest {
         assertThat(corrected.version()).isEqualTo(version + 1);
         assertThat(rectifications.history(WORKER, patientId)).singleElement().satisfies(previous -> {
             assertThat(previous.family()).isEqualTo("Holloway");
-            assertThat(previous.birthDate()).isEqualTo(LocalDate.of(1950, 1, 1));
+            assertThat(previous.birthDate()).isEqualTo("1950-01-01");
             assertThat(previous.reason()).isEqualTo("Name changed on marriage");
             assertThat(previous.changedBy()).isEqualTo("sam");
         });

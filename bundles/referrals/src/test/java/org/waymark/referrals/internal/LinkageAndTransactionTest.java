@@ -99,7 +99,7 @@ class LinkageAndTransactionTest {
         assertThat(reviews.list(WORKER_ISLINGTON, LinkageReviews.Status.PENDING, 0, 10).total()).as("other area").isZero();
 
         LinkageReviews.Review review = reviews.find(WORKER, item.id()).orElseThrow();
-        assertThat(review.person().birthDate()).isEqualTo(LocalDate.of(1944, 2, 3));
+        assertThat(review.person().birthDate()).isEqualTo("1944-02-03");
         assertThat(review.candidates()).singleElement().satisfies(k -> {
             assertThat(k.person().patientId()).isEqualTo(first.referral().patientId());
             assertThat(k.detail()).contains("birth date close");
@@ -389,5 +389,89 @@ class LinkageAndTransactionTest {
                 new ReferralNotices(new RecordingNotifier(), new MapContactBook()));
         fixedService.receive(GP, referral("R1", null, MARGARET));
         assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE decided_at = TIMESTAMP('2026-03-01 12:00:00')")).isEqualTo(1);
+    }
+
+    // ------------------------------------------------------------------ partial birth dates and given names
+
+    private static Demographics pia(LocalDate born, Demographics.BirthDatePrecision precision) {
+        return new Demographics("Partialdate", "Pia", born, "female", "S2 3CD", precision);
+    }
+
+    @Test
+    void aYearOnlyBirthDateIsKeptAndGoesToReviewInsteadOfLinkingToNewYearsDay() {
+        // Found probing: "1965" was stored as 1965-01-01 and linked unasked to a person born that day.
+        Intake newYearsDay = service.receive(GP, referral("R1", null, pia(LocalDate.of(1965, 1, 1), Demographics.BirthDatePrecision.DAY)));
+        Intake yearOnly = service.receive(GP, referral("R2", null, pia(LocalDate.of(1965, 1, 1), Demographics.BirthDatePrecision.YEAR)));
+        assertThat(yearOnly.patient()).isEqualTo(PatientOutcome.CREATED_FOR_REVIEW);
+        assertThat(yearOnly.referral().patientId()).isNotEqualTo(newYearsDay.referral().patientId());
+        Patient stored = service.findPatient(WORKER, yearOnly.referral().patientId()).orElseThrow();
+        assertThat(stored.demographics().birthDateText()).isEqualTo("1965");
+        assertThat(stored.demographics().birthDatePrecision()).isEqualTo(Demographics.BirthDatePrecision.YEAR);
+
+        Intake month = service.receive(GP, referral("R3", null, new Demographics("Monthonly", "Ann", LocalDate.of(1971, 6, 1),
+                "female", null, Demographics.BirthDatePrecision.MONTH)));
+        assertThat(service.findPatient(WORKER, month.referral().patientId()).orElseThrow().demographics().birthDateText())
+                .isEqualTo("1971-06");
+        LinkageReviews.Review review = reviews.find(WORKER, reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10)
+                .items().get(0).id()).orElseThrow();
+        assertThat(review.person().birthDate()).isEqualTo("1965");
+        assertThat(review.candidates()).singleElement().satisfies(k -> assertThat(k.detail()).contains("birth year same"));
+    }
+
+    @Test
+    void aWholeBirthDateFindsAPartialOneOfItsYearAsACandidate() {
+        Intake yearOnly = service.receive(GP, referral("R1", null, pia(LocalDate.of(1965, 1, 1), Demographics.BirthDatePrecision.YEAR)));
+        // A family name that shares no prefix, so only the birth date lookup can find the earlier record.
+        Intake full = service.receive(GP, referral("R2", null, new Demographics("Quartz", "Pia", LocalDate.of(1965, 8, 15),
+                "female", "S2 3CD")));
+        assertThat(full.referral().patientId()).isNotEqualTo(yearOnly.referral().patientId());
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_decision WHERE detail LIKE '%birth year same%'")).isEqualTo(1);
+    }
+
+    @Test
+    void aBirthDateSearchFindsPartialDatesWhosePeriodOverlapsIt() {
+        String year = service.receive(GP, referral("R1", null, pia(LocalDate.of(1965, 1, 1), Demographics.BirthDatePrecision.YEAR)))
+                .referral().patientId();
+        String month = service.receive(GP, referral("R2", null, new Demographics("Other", "Ann", LocalDate.of(1965, 8, 1), "female",
+                null, Demographics.BirthDatePrecision.MONTH))).referral().patientId();
+        String day = service.receive(GP, referral("R3", null, new Demographics("Third", "Bo", LocalDate.of(1965, 8, 15), "male", null)))
+                .referral().patientId();
+        String before = service.receive(GP, referral("R4", null, new Demographics("Fourth", "Cy", LocalDate.of(1964, 12, 31), "male", null)))
+                .referral().patientId();
+        assertThat(born(LocalDate.of(1965, 1, 1), LocalDate.of(1965, 12, 31))).containsExactlyInAnyOrder(year, month, day);
+        assertThat(born(LocalDate.of(1965, 8, 15), LocalDate.of(1965, 8, 15))).containsExactlyInAnyOrder(year, month, day);
+        assertThat(born(LocalDate.of(1965, 8, 20), null)).containsExactlyInAnyOrder(year, month);
+        assertThat(born(null, LocalDate.of(1964, 12, 31))).containsExactly(before);
+        assertThat(born(LocalDate.of(1965, 9, 1), null)).containsExactly(year);
+    }
+
+    private List<String> born(LocalDate from, LocalDate to) {
+        return service.searchPatients(WORKER, new PatientSearch(null, null, null, from, to, null, 0, 50)).items().stream()
+                .map(Patient::id).toList();
+    }
+
+    @Test
+    void everyGivenNameIsKeptAndAnyOfThemFindsThePerson() {
+        // Found probing: given ["Robert", "Anselm"] was stored as Robert, so given=anselm found nobody.
+        String id = service.receive(GP, referral("R1", null, new Demographics("Movedhouse", "Robert Anselm",
+                LocalDate.of(1950, 6, 6), "male", "S9 9ZZ"))).referral().patientId();
+        assertThat(service.findPatient(WORKER, id).orElseThrow().demographics().given()).isEqualTo("Robert Anselm");
+        for (String given : List.of("anselm", "ANS", "Robert", "robert ans")) {
+            assertThat(service.searchPatients(WORKER, new PatientSearch(null, null, given, null, null, null, 0, 10)).items())
+                    .as(given).extracting(Patient::id).containsExactly(id);
+        }
+        assertThat(service.searchPatients(WORKER, new PatientSearch(null, null, "selm", null, null, null, 0, 10)).items())
+                .as("from the start of a name only").isEmpty();
+
+        Intake again = service.receive(GP, referral("R2", null, new Demographics("Movedhouse", "Robert",
+                LocalDate.of(1950, 6, 6), "male", "S9 9ZZ")));
+        assertThat(again.referral().patientId()).as("a middle name left out still links").isEqualTo(id);
+    }
+
+    @Test
+    void givenNamesTooLongForTheColumnLoseWholeNames() {
+        assertThat(PatientLinker.clipNames("Anna " + "b".repeat(97), 100)).isEqualTo("Anna");
+        assertThat(PatientLinker.clipNames("Robert Anselm", 100)).isEqualTo("Robert Anselm");
+        assertThat(PatientLinker.normaliseGiven(" Zoë  Anne-Marie ")).isEqualTo("zoe annemarie");
     }
 }

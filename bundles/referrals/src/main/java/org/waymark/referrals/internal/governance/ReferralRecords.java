@@ -90,9 +90,9 @@ final class ReferralRecords implements PersonalDataContributor {
     @Override
     public Map<String, List<Map<String, Object>>> export(Connection c, String patientId, Set<String> referralIds) throws SQLException {
         Map<String, List<Map<String, Object>>> out = new LinkedHashMap<>();
-        out.put("person", query(c, "SELECT id, nhs_number, nhs_verified, family, given, birth_date, gender, postcode, version,"
+        out.put("person", query(c, "SELECT id, nhs_number, nhs_verified, family, given, birth_date, birth_date_precision, gender, postcode, version,"
                 + " created_at, updated_at FROM wm_patient WHERE id = ?", List.of(patientId)));
-        out.put("corrections", query(c, "SELECT id, version, nhs_number, nhs_verified, family, given, birth_date, gender, postcode,"
+        out.put("corrections", query(c, "SELECT id, version, nhs_number, nhs_verified, family, given, birth_date, birth_date_precision, gender, postcode,"
                 + " reason, changed_by, changed_at FROM wm_patient_history WHERE patient_id = ? ORDER BY changed_at", List.of(patientId)));
         List<Object> records = recordsOf(c, patientId);
         out.put("mergedRecords", query(c, "SELECT id, from_patient_id, into_patient_id, referrals_moved, review_id, reason, merged_by,"
