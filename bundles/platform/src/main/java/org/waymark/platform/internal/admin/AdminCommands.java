@@ -194,7 +194,7 @@ public final class AdminCommands {
             String secret = accounts.createClient(id, area, anySender, senders);
             audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
             return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.\n"
-                    + describeSenders(anySender, senders);
+                    + describeSenders(id, anySender, senders);
         }
         java.nio.file.Path file = java.nio.file.Path.of(publicKeyFile);
         String text;
@@ -210,7 +210,7 @@ public final class AdminCommands {
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id + " with public key", null);
         return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
                 + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.\n"
-                + describeSenders(anySender, senders);
+                + describeSenders(id, anySender, senders);
     }
 
     public String createClient(String id, String area, boolean anySender) {
@@ -220,7 +220,7 @@ public final class AdminCommands {
     /** The sender identities of a client, as the operator reads them. */
     public String clientSenders(String id) {
         boolean anySender = accounts.anySender(id).orElseThrow(() -> WaymarkException.notFound("No client " + id));
-        return "Client " + id + ":\n" + describeSenders(anySender, accounts.of(id));
+        return "Client " + id + ":\n" + describeSenders(id, anySender, accounts.of(id));
     }
 
     /** Replaces what a client sends as; an empty registration leaves it unable to send BaRS messages. */
@@ -237,7 +237,7 @@ public final class AdminCommands {
                 odsCodes.stream().map(SenderIdentities.Registered::odsCode).collect(java.util.stream.Collectors.toSet()));
     }
 
-    static String describeSenders(boolean anySender, SenderIdentities.Registered senders) {
+    static String describeSenders(String id, boolean anySender, SenderIdentities.Registered senders) {
         StringBuilder text = new StringBuilder();
         text.append("  endpoints: ").append(senders.endpoints().isEmpty() ? "none" : String.join(", ", senders.endpoints()));
         text.append("\n  ODS codes: ").append(senders.odsCodes().isEmpty() ? "none (any organisation it names)"
@@ -245,7 +245,8 @@ public final class AdminCommands {
         if (anySender) {
             text.append("\n  It may send as any sender (integration testing only): these are not enforced.");
         } else if (senders.endpoints().isEmpty()) {
-            text.append("\n  It cannot send BaRS messages until an endpoint is registered: ./waymark client-senders ID --endpoint URL");
+            text.append("\n  It cannot send BaRS messages until an endpoint is registered: ./waymark client-senders " + id
+                    + " --endpoint URL");
         }
         return text.toString();
     }
