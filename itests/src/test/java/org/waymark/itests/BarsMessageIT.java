@@ -319,8 +319,8 @@ class BarsMessageIT {
         assertNotRegistered(other, "'https://another-practice.example/bars' is not registered", secret, sender.token());
         assertThat(referralsOf(sender)).isZero();
 
-        BarsJsonMessage own = new BarsJsonMessage("https://gp-a.example/bars");
-        HttpResponse<String> accepted = sendJson(sender, own.json());
+        String own = new BarsJsonMessage("https://gp-a.example/bars").json();
+        HttpResponse<String> accepted = sendJson(sender, own);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
         assertThat(json(accepted).path("entry").get(1).path("resource").path("identifier").get(0).path("system").asText())
                 .isEqualTo("urn:waymark:bars:https://gp-a.example/bars");
@@ -331,7 +331,7 @@ class BarsMessageIT {
         assertThat(server.admin("client-senders", "bars-bound-gp", "--endpoint", "https://gp-b.example/bars"))
                 .contains("endpoints: https://gp-b.example/bars").doesNotContain("gp-a.example");
         assertThat(server.admin("client-senders", "bars-bound-gp")).contains("endpoints: https://gp-b.example/bars");
-        HttpResponse<String> replayed = sendJson(sender, own.json());
+        HttpResponse<String> replayed = sendJson(sender, own);
         assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
         assertThat(replayed.body()).isEqualTo(accepted.body());
         assertNotRegistered(sendJson(sender, new BarsJsonMessage("https://gp-a.example/bars").json()),
