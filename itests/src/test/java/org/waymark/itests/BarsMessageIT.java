@@ -123,8 +123,10 @@ class BarsMessageIT {
      */
     @Test
     void everyMutationOfAnOfficialMessageIsAcceptedOrRefusedAsTheSendersMistake() throws IOException {
-        Sender sender = newSender();
-        java.util.Map<String, String> mutants = new BarsMutations(examples.resolve(example("REFREQ07"))).mutants();
+        BarsMutations mutations = new BarsMutations(examples.resolve(example("REFREQ07")));
+        java.util.Map<String, String> mutants = mutations.mutants();
+        // Each mutant sends from an endpoint of its own (so each is a referral of its own): the client has them all.
+        Sender sender = newSender(mutations.endpoints().stream().flatMap(e -> Stream.of("--endpoint", e)).toArray(String[]::new));
         org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
         int accepted = 0;
         for (java.util.Map.Entry<String, String> mutant : mutants.entrySet()) {
