@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The official NHS BaRS example messages (../shared/fixtures/nhs-bars), sent to $process-message as a GP system
  * would. The examples reuse Bundle ids and ServiceRequest fullUrls across different messages, so each scenario
- * sends as its own registered client: a sender's identity is its client plus the message's source endpoint.
+ * sends as its own registered client: a sender's identity is its client plus the message's source endpoint. Each
+ * client is registered with the endpoints the examples send from (a client sends from its registered endpoints only).
  */
 class BarsMessageIT {
     @RegisterExtension
@@ -66,9 +67,18 @@ class BarsMessageIT {
         }
     }
 
-    private static Sender newSender() {
+    /** The source endpoints of the official examples Waymark handles (REFREQ11 sends from e-RS's). */
+    private static final String EXAMPLES_ENDPOINT = "https://fhir.nhs.uk/Id/dos-service-id|2222222222";
+    private static final String ERS_EXAMPLE_ENDPOINT = "https://fhir.nhs.uk/Id/ers-dos-service-id|AandG";
+    /** The endpoint of the messages made here (BarsJsonMessage). */
+    private static final String JSON_ENDPOINT = "https://gp.example/bars";
+
+    private static Sender newSender(String... senders) {
         String id = "bars-sender-" + clients.incrementAndGet();
-        return new Sender(id, server.clientToken(id, server.createClient(id, "sheffield")));
+        List<String> words = new java.util.ArrayList<>(List.of("--endpoint", EXAMPLES_ENDPOINT, "--endpoint", ERS_EXAMPLE_ENDPOINT,
+                "--endpoint", JSON_ENDPOINT));
+        words.addAll(List.of(senders));
+        return new Sender(id, server.clientToken(id, server.createClient(id, "sheffield", words.toArray(String[]::new))));
     }
 
     private static String example(String prefix) throws IOException {
@@ -113,8 +123,10 @@ class BarsMessageIT {
      */
     @Test
     void everyMutationOfAnOfficialMessageIsAcceptedOrRefusedAsTheSendersMistake() throws IOException {
-        Sender sender = newSender();
-        java.util.Map<String, String> mutants = new BarsMutations(examples.resolve(example("REFREQ07"))).mutants();
+        BarsMutations mutations = new BarsMutations(examples.resolve(example("REFREQ07")));
+        java.util.Map<String, String> mutants = mutations.mutants();
+        // Each mutant sends from an endpoint of its own (so each is a referral of its own): the client has them all.
+        Sender sender = newSender(mutations.endpoints().stream().flatMap(e -> Stream.of("--endpoint", e)).toArray(String[]::new));
         org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
         int accepted = 0;
         for (java.util.Map.Entry<String, String> mutant : mutants.entrySet()) {
@@ -286,6 +298,95 @@ class BarsMessageIT {
         assertThat(response.body()).contains("check digit");
     }
 
+    // ---------------------------------------------------------------- sender identities (endpoints, ODS codes)
+
+    /** A refusal of a sender identity the client is not registered with: 403, BaRS's receiver code, nothing stored. */
+    private static void assertNotRegistered(HttpResponse<String> answer, String saying, String... secrets) {
+        assertRefused(answer, 403, "REC_UNAUTHORIZED", saying);
+        assertThat(json(answer).path("issue").get(0).path("code").asText()).isEqualTo("forbidden");
+        for (String secret : secrets) {
+            assertThat(answer.body()).doesNotContain(secret);
+        }
+    }
+
+    @Test
+    void aClientSendsOnlyFromItsRegisteredEndpointAndARecordedMessageStillReplays() throws IOException {
+        String created = server.admin("create-client", "bars-bound-gp", "--area", "sheffield", "--endpoint", "https://gp-a.example/bars");
+        assertThat(created).contains("endpoints: https://gp-a.example/bars");
+        String secret = created.lines().filter(l -> l.contains("secret:")).findFirst().orElseThrow().replaceAll(".*secret: ", "").strip();
+        Sender sender = new Sender("bars-bound-gp", server.clientToken("bars-bound-gp", secret));
+
+        // The official example claims another system's endpoint: refused, saying which, and nothing stored.
+        HttpResponse<String> official = sender.send(example("REFREQ07"));
+        assertNotRegistered(official, "MessageHeader.source.endpoint 'https://fhir.nhs.uk/Id/dos-service-id|2222222222' "
+                + "is not registered for client bars-bound-gp", secret, sender.token());
+        HttpResponse<String> other = sendJson(sender, new BarsJsonMessage("https://another-practice.example/bars").json());
+        assertNotRegistered(other, "'https://another-practice.example/bars' is not registered", secret, sender.token());
+        assertThat(referralsOf(sender)).isZero();
+
+        String own = new BarsJsonMessage("https://gp-a.example/bars").json();
+        HttpResponse<String> accepted = sendJson(sender, own);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        assertThat(json(accepted).path("entry").get(1).path("resource").path("identifier").get(0).path("system").asText())
+                .isEqualTo("urn:waymark:bars:https://gp-a.example/bars");
+        assertThat(referralsOf(sender)).isEqualTo(1);
+
+        // The client moves to another endpoint: the message already recorded answers as before; new ones from the
+        // old endpoint are refused, from the new one accepted.
+        assertThat(server.admin("client-senders", "bars-bound-gp", "--endpoint", "https://gp-b.example/bars"))
+                .contains("endpoints: https://gp-b.example/bars").doesNotContain("gp-a.example");
+        assertThat(server.admin("client-senders", "bars-bound-gp")).contains("endpoints: https://gp-b.example/bars");
+        HttpResponse<String> replayed = sendJson(sender, own);
+        assertThat(replayed.statusCode()).as(replayed.body()).isEqualTo(200);
+        assertThat(replayed.body()).isEqualTo(accepted.body());
+        assertNotRegistered(sendJson(sender, new BarsJsonMessage("https://gp-a.example/bars").json()),
+                "'https://gp-a.example/bars' is not registered");
+        assertThat(sendJson(sender, new BarsJsonMessage("https://gp-b.example/bars").json()).statusCode()).isEqualTo(200);
+        assertThat(referralsOf(sender)).isEqualTo(2);
+    }
+
+    @Test
+    void aClientWithoutARegisteredEndpointIsToldHowToRegisterOne() throws IOException {
+        String created = server.admin("create-client", "bars-unbound-gp", "--area", "sheffield");
+        assertThat(created).contains("cannot send BaRS messages until an endpoint is registered");
+        String secret = created.lines().filter(l -> l.contains("secret:")).findFirst().orElseThrow().replaceAll(".*secret: ", "").strip();
+        Sender sender = new Sender("bars-unbound-gp", server.clientToken("bars-unbound-gp", secret));
+        assertNotRegistered(sender.send(example("REFREQ07")), "./waymark client-senders bars-unbound-gp --endpoint URL",
+                secret, sender.token());
+        assertThat(referralsOf(sender)).isZero();
+    }
+
+    @Test
+    void aClientSendsOnlyForItsRegisteredOdsCodes() throws IOException {
+        // REFREQ07's sender is the organisation with ODS code RND.
+        Sender otherPractice = newSender("--ods", "A81001");
+        assertNotRegistered(otherPractice.send(example("REFREQ07")), "ODS code 'RND' is not registered for client "
+                + otherPractice.clientId());
+        assertThat(referralsOf(otherPractice)).isZero();
+        // A plain ServiceRequest naming its requester's ODS code is held to the same codes.
+        HttpResponse<String> plain = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(otherPractice.token()),
+                "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(FhirReferralIT.serviceRequest(
+                        "ODS-1", TestData.validNhsNumber(), "Odsby").replace("\"requester\":{\"display\":\"Dr Who\"}",
+                        "\"requester\":{\"identifier\":{\"system\":\"https://fhir.nhs.uk/Id/ods-organization-code\",\"value\":\"B82002\"}}"))));
+        assertThat(plain.statusCode()).as(plain.body()).isEqualTo(403);
+        assertThat(json(plain).path("issue").get(0).path("diagnostics").asText()).contains("ODS code 'B82002' is not registered");
+        assertThat(referralsOf(otherPractice)).isZero();
+
+        // A supplier's system sending for several practices, RND among them.
+        Sender supplier = newSender("--ods", "A81001", "--ods", "rnd");
+        HttpResponse<String> accepted = supplier.send(example("REFREQ07"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    }
+
+    @Test
+    void theDemoClientMaySendAsAnySenderSoTheOfficialExamplesGoThrough() throws IOException {
+        Sender demo = new Sender("demo-gp", server.demoClientToken());
+        HttpResponse<String> answer = demo.send(example("REFREQ06"));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        assertThat(json(answer).path("entry").get(1).path("resource").path("identifier").get(0).path("system").asText())
+                .isEqualTo("urn:waymark:bars:https://fhir.nhs.uk/Id/dos-service-id|2222222222");
+    }
+
     // ---------------------------------------------------------------- messages built for one case each (JSON)
 
     private static final String REC_CODES = "https://fhir.nhs.uk/Codesystem/http-error-codes";
@@ -297,7 +398,7 @@ class BarsMessageIT {
     }
 
     private static String endpoint() {
-        return "https://gp.example/bars/" + java.util.UUID.randomUUID();
+        return JSON_ENDPOINT;
     }
 
     /** A refusal as BaRS gives it: the status, an OperationOutcome saying why, and the receiver's error code. */

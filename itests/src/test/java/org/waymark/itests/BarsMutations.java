@@ -34,9 +34,15 @@ final class BarsMutations {
 
     private final Path example;
     private final String nhsNumber = TestData.validNhsNumber();
+    private final List<String> endpoints = new java.util.ArrayList<>();
 
     BarsMutations(Path example) {
         this.example = example;
+    }
+
+    /** The source endpoints the mutants send from, one each: the sending client must be registered with them. */
+    List<String> endpoints() {
+        return List.copyOf(endpoints);
     }
 
     /** Each mutant's name and its XML. */
@@ -85,7 +91,9 @@ final class BarsMutations {
         NodeList headers = document.getElementsByTagNameNS(FHIR, "MessageHeader");
         for (int i = 0; i < headers.getLength(); i++) {
             for (Element source : children((Element) headers.item(i), "source")) {
-                children(source, "endpoint").forEach(e -> e.setAttribute("value", "https://gp.example/mutant/" + UUID.randomUUID()));
+                String endpoint = "https://gp.example/mutant/" + UUID.randomUUID();
+                endpoints.add(endpoint);
+                children(source, "endpoint").forEach(e -> e.setAttribute("value", endpoint));
             }
         }
         // The mutants' patient is nobody else's, so that the referrals they create stay out of other tests' searches.

@@ -96,7 +96,9 @@ class ConsoleIT {
         // A GP system sends a referral and then cancels it (BaRS new, then update with the ServiceRequest revoked):
         // the unassigned referral's team, the link workers of its area, get a task in their inbox.
         Path examples = Path.of(TestEnvironment.requiredProperty("waymark.fixtures"), "nhs-bars", "ig", "Examples");
-        String token = server.clientToken("console-bars-sender", server.createClient("console-bars-sender", "sheffield"));
+        // Registered with the endpoint the official examples send from: a GP system sends from its own endpoints only.
+        String token = server.clientToken("console-bars-sender", server.createClient("console-bars-sender", "sheffield",
+                "--endpoint", "https://fhir.nhs.uk/Id/dos-service-id|2222222222"));
         for (String example : List.of("REFREQ03 - Referral Service Request New Full - Primary Care to Community Pharmacy - Minor Illness.xml",
                 "SERVREQ01 - Service Request Update - Revoked.xml")) {
             HttpResponse<String> sent = server.send(server.request("/fhir/$process-message", "Authorization", bearer(token),
@@ -130,7 +132,9 @@ class ConsoleIT {
     @Test
     void theWorkerSeesTheReferrersFlagsAndConsentAndRaisesASafeguardingConcern() throws Exception {
         Path examples = Path.of(TestEnvironment.requiredProperty("waymark.fixtures"), "nhs-bars", "ig", "Examples");
-        String token = server.clientToken("console-flags-sender", server.createClient("console-flags-sender", "sheffield"));
+        // Registered with the endpoint the official examples send from: a GP system sends from its own endpoints only.
+        String token = server.clientToken("console-flags-sender", server.createClient("console-flags-sender", "sheffield",
+                "--endpoint", "https://fhir.nhs.uk/Id/dos-service-id|2222222222"));
         HttpResponse<String> sent = server.send(server.request("/fhir/$process-message", "Authorization", bearer(token),
                         "Content-Type", "application/fhir+xml", "Accept", "application/fhir+json")
                 .POST(HttpRequest.BodyPublishers.ofFile(examples.resolve("REFREQ01 - Referral Service Request New Full - 111 to ED.xml"))));

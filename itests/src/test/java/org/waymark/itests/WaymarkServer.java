@@ -701,9 +701,14 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         }
     }
 
-    /** Registers a machine client through the admin command and returns its secret. */
-    public String createClient(String clientId, String area) {
-        return admin("create-client", clientId, "--area", area).lines().filter(l -> l.contains("secret:")).findFirst()
+    /**
+     * Registers a machine client through the admin command and returns its secret; more words register what it sends
+     * as ({@code "--endpoint", URL, "--ods", CODE}, ...).
+     */
+    public String createClient(String clientId, String area, String... senders) {
+        List<String> words = new ArrayList<>(List.of("create-client", clientId, "--area", area));
+        words.addAll(List.of(senders));
+        return admin(words.toArray(String[]::new)).lines().filter(l -> l.contains("secret:")).findFirst()
                 .orElseThrow().replaceAll(".*secret: ", "").strip();
     }
 

@@ -40,6 +40,18 @@ final class BarsErrorCodes {
         return outcome;
     }
 
+    /**
+     * A 403 for a sender identity the client is not registered with (SenderBinding): BaRS gives 403 no receiver code,
+     * and its receiver's word for "you may not make this request" is REC_UNAUTHORIZED, so the sender's system can tell
+     * this refusal from the others by its code.
+     */
+    static final String SENDER_NOT_REGISTERED = "REC_UNAUTHORIZED";
+
+    static OperationOutcome addSenderRefusal(OperationOutcome outcome) {
+        outcome.getIssue().forEach(issue -> issue.getDetails().addCoding(new Coding(SYSTEM, SENDER_NOT_REGISTERED, null)));
+        return outcome;
+    }
+
     /** Whether the request is a BaRS message ($process-message), whose errors carry these codes. */
     static boolean isBarsPath(String path) {
         return path != null && path.endsWith("$process-message");

@@ -126,6 +126,21 @@ final class BarsMessage {
         return resolve(header.getSender(), Organization.class);
     }
 
+    /** The message's own source endpoint, or null when it names none (then its sender is known by ODS code). */
+    String declaredEndpoint() {
+        return header.getSource().hasEndpoint() ? header.getSource().getEndpoint() : null;
+    }
+
+    /** The ODS codes the message names its sending organisation by: MessageHeader.sender and the requester. */
+    java.util.Set<String> sendingOdsCodes() {
+        java.util.Set<String> codes = new java.util.LinkedHashSet<>();
+        SendingOrganisation.collect(header.getSender(), r -> resolve(r, Resource.class), codes, 0);
+        ServiceRequest request = (ServiceRequest) focus.getResource();
+        SendingOrganisation.collect(request.getRequester(), r -> resolve(r, Resource.class)
+                .or(() -> SendingOrganisation.contained(request, r)), codes, 0);
+        return codes;
+    }
+
     /** The focal ServiceRequest entry (MessageHeader.focus). */
     Bundle.BundleEntryComponent focus() {
         return focus;

@@ -40,6 +40,9 @@ public final class OperationOutcomeMapper implements ExceptionMapper<Throwable> 
         if (BarsErrorCodes.isBarsPath(uri.getPath())) {
             // A BaRS sender reads the error code, as the BaRS API's examples give it, not only the HTTP status.
             BarsErrorCodes.addTo(outcome, classified.status());
+            if (error instanceof SenderBinding.NotRegistered) {
+                BarsErrorCodes.addSenderRefusal(outcome);
+            }
         }
         Response answer = responder.outcome(request, classified.status(), outcome);
         String retryAfter = ErrorClassifier.retryAfter(error);

@@ -38,6 +38,7 @@ import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.api.security.SenderIdentities;
 
 /**
  * BaRS referral messages ({@code POST /fhir/$process-message}): new, update (revoked: the referral is cancelled) and
@@ -54,12 +55,15 @@ public final class ProcessMessageResource extends ReferralEndpoint {
 
     private final Fhir fhir;
     private final SameMessage sameMessage;
+    private final SenderBinding binding;
 
     @Activate
-    public ProcessMessageResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
+    public ProcessMessageResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings,
+                                  @Reference SenderIdentities senders) {
         super(fhir, referrals, settings, "MessageHeader", List.of(), Map.of());
         this.fhir = fhir;
         this.sameMessage = new SameMessage(fhir);
+        this.binding = new SenderBinding(senders);
     }
 
     @Override
@@ -83,6 +87,9 @@ public final class ProcessMessageResource extends ReferralEndpoint {
         if (recorded.isPresent()) {
             return replay(request, sender, senderKey, message, recorded.get(), digest);
         }
+        // After the replay: a message already recorded keeps its answer; only what is new must come from this
+        // client's own registered identities.
+        binding.requireMessageSender(sender, message);
         Bundle.BundleEntryComponent focus = message.focus();
         ServiceRequest serviceRequest = (ServiceRequest) focus.getResource();
         String referralSystem = REFERRAL_KEY_SYSTEM + message.sourceEndpoint();

@@ -34,6 +34,7 @@ import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.Roles;
+import org.waymark.api.security.SenderIdentities;
 
 /** Referrals as FHIR ServiceRequests: GP systems create and follow them; staff read them. */
 @Component(service = {ServiceRequestResource.class, FhirEndpoint.class}, property = {
@@ -56,9 +57,13 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         ACCEPTED.put("patient:identifier", "token");
     }
 
+    private final SenderBinding binding;
+
     @Activate
-    public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
+    public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings,
+                                  @Reference SenderIdentities senders) {
         super(fhir, referrals, settings, "ServiceRequest", List.of("create", "read", "vread", "search-type"), SEARCH_PARAMETERS);
+        this.binding = new SenderBinding(senders);
     }
 
     @Override
@@ -88,6 +93,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         NewReferral referral = ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), posted.text());
         ConditionalCreate.requireOwnIdentifier("If-None-Exist", ifNoneExist,
                 ReferralMapping.retryIdentifier(posted.resource()).orElse(null));
+        binding.requireOdsCodes(Callers.of(security), SendingOrganisation.ofRequester(posted.resource()));
         Intake intake = referrals.receive(Callers.of(security), referral);
         FhirRequest request = request(headers, uri);
         ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());

@@ -29,6 +29,7 @@ import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.api.security.SenderIdentities;
 
 /**
  * FHIR transactions ({@code POST /fhir}): a GP system sends a Patient and the ServiceRequests about it in one Bundle,
@@ -42,11 +43,14 @@ import org.waymark.api.security.Roles;
 @RolesAllowed(Roles.REFERRER)
 public final class TransactionResource extends ReferralEndpoint {
     private final Fhir fhir;
+    private final SenderBinding binding;
 
     @Activate
-    public TransactionResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
+    public TransactionResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings,
+                               @Reference SenderIdentities senders) {
         super(fhir, referrals, settings, "Bundle", List.of(), Map.of());
         this.fhir = fhir;
+        this.binding = new SenderBinding(senders);
     }
 
     @Override
@@ -67,6 +71,9 @@ public final class TransactionResource extends ReferralEndpoint {
         TransactionBundle transaction = new TransactionBundle(posted, fhir,
                 parts -> serviceRequests == 1 ? body : excerpt(format, parts), format.mediaType());
         Caller sender = Callers.of(security);
+        for (TransactionBundle.ReferralEntry entry : transaction.referrals()) {
+            binding.requireOdsCodes(sender, SendingOrganisation.ofRequester(entry.request()));
+        }
         List<NewReferral> newReferrals = transaction.referrals().stream().map(TransactionBundle.ReferralEntry::referral).toList();
         List<Intake> intakes = referrals.receiveAll(sender, newReferrals);
         // A transaction answers locations and versions unless the resources are asked for.

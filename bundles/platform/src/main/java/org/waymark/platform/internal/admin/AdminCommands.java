@@ -18,6 +18,7 @@ import org.waymark.platform.internal.plugins.WhiteboardPluginRegistry;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
+import org.waymark.api.security.SenderIdentities;
 import org.waymark.platform.internal.security.AccountStore;
 
 /**
@@ -30,9 +31,13 @@ public final class AdminCommands {
             "Commands:",
             "  create-user NAME --role ROLE[,ROLE] [--area AREA[,AREA]] [--password PASSWORD]",
             "      roles: link-worker, admin. Without --password a strong one is generated and printed once.",
-            "  create-client ID [--area AREA] [--any-sender] [--public-key FILE]",
+            "  create-client ID [--area AREA] [--endpoint URL]... [--ods CODE]... [--any-sender] [--public-key FILE]",
             "      prints the client secret once; it is stored only as a hash. With --public-key (a JWK, JWK set or PEM",
             "      public key or certificate) the client has no secret and signs JWTs instead (RFC 7523 private_key_jwt).",
+            "      --endpoint: a BaRS MessageHeader.source.endpoint it sends from (it sends BaRS messages from these only);",
+            "      --ods: the ODS code of an organisation it sends for (a supplier system may send for several). Both repeat.",
+            "  client-senders ID [--endpoint URL]... [--ods CODE]... [--clear]",
+            "      shows the endpoints and ODS codes a client sends as; with --endpoint/--ods replaces them, --clear removes all.",
             "  jobs [--state pending|done|dead] [--count N]",
             "      lists jobs, newest change first; --state dead is the dead-letter list.",
             "  replay JOB_ID",
@@ -175,8 +180,21 @@ public final class AdminCommands {
 
     /** A client that authenticates with signed JWTs; the key file is read by the server (an absolute path). */
     public String createClient(String id, String area, boolean anySender, String publicKeyFile) {
+        return createClient(id, area, anySender, publicKeyFile, List.of(), List.of());
+    }
+
+    /**
+     * A client with the sender identities it is bound to: the BaRS source endpoints it sends from and the ODS codes of
+     * the organisations it sends for.
+     */
+    public String createClient(String id, String area, boolean anySender, String publicKeyFile, List<String> endpoints,
+                               List<String> odsCodes) {
+        SenderIdentities.Registered senders = senders(endpoints, odsCodes);
         if (publicKeyFile == null) {
-            return createClient(id, area, anySender);
+            String secret = accounts.createClient(id, area, anySender, senders);
+            audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
+            return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.\n"
+                    + describeSenders(id, anySender, senders);
         }
         java.nio.file.Path file = java.nio.file.Path.of(publicKeyFile);
         String text;
@@ -188,16 +206,49 @@ public final class AdminCommands {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw WaymarkException.invalid("Cannot read the public key file " + publicKeyFile);
         }
-        String jwks = accounts.createKeyClient(id, area, anySender, text);
+        String jwks = accounts.createKeyClient(id, area, anySender, text, senders);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id + " with public key", null);
         return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
-                + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.";
+                + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.\n"
+                + describeSenders(id, anySender, senders);
     }
 
     public String createClient(String id, String area, boolean anySender) {
-        String secret = accounts.createClient(id, area, anySender);
-        audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
-        return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.";
+        return createClient(id, area, anySender, null);
+    }
+
+    /** The sender identities of a client, as the operator reads them. */
+    public String clientSenders(String id) {
+        boolean anySender = accounts.anySender(id).orElseThrow(() -> WaymarkException.notFound("No client " + id));
+        return "Client " + id + ":\n" + describeSenders(id, anySender, accounts.of(id));
+    }
+
+    /** Replaces what a client sends as; an empty registration leaves it unable to send BaRS messages. */
+    public String replaceClientSenders(String id, List<String> endpoints, List<String> odsCodes) {
+        SenderIdentities.Registered senders = senders(endpoints, odsCodes);
+        accounts.replaceSenders(id, senders);
+        audit.record(operator, AuditLog.Action.ADMIN, "Client", "senders " + id, null);
+        return "Changed client " + id + ":\n" + clientSenders(id).lines().skip(1).collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static SenderIdentities.Registered senders(List<String> endpoints, List<String> odsCodes) {
+        return new SenderIdentities.Registered(
+                endpoints.stream().map(SenderIdentities.Registered::endpoint).collect(java.util.stream.Collectors.toSet()),
+                odsCodes.stream().map(SenderIdentities.Registered::odsCode).collect(java.util.stream.Collectors.toSet()));
+    }
+
+    static String describeSenders(String id, boolean anySender, SenderIdentities.Registered senders) {
+        StringBuilder text = new StringBuilder();
+        text.append("  endpoints: ").append(senders.endpoints().isEmpty() ? "none" : String.join(", ", senders.endpoints()));
+        text.append("\n  ODS codes: ").append(senders.odsCodes().isEmpty() ? "none (any organisation it names)"
+                : String.join(", ", senders.odsCodes()));
+        if (anySender) {
+            text.append("\n  It may send as any sender (integration testing only): these are not enforced.");
+        } else if (senders.endpoints().isEmpty()) {
+            text.append("\n  It cannot send BaRS messages until an endpoint is registered: ./waymark client-senders " + id
+                    + " --endpoint URL");
+        }
+        return text.toString();
     }
 
     /** Runs one command line given as words, as {@code ./waymark} sends them. */
@@ -223,7 +274,17 @@ public final class AdminCommands {
             case "create-user" -> createUser(args.positional(), csv(args.option("--role", null)),
                     csv(args.option("--area", "default")), args.option("--password", null));
             case "create-client" -> createClient(args.positional(), args.option("--area", "default"), args.flag("--any-sender"),
-                    args.option("--public-key", null));
+                    args.option("--public-key", null), args.all("--endpoint"), args.all("--ods"));
+            case "client-senders" -> {
+                if (args.flag("--clear")) {
+                    if (!args.all("--endpoint").isEmpty() || !args.all("--ods").isEmpty()) {
+                        throw WaymarkException.invalid("--clear removes every endpoint and ODS code; give it alone");
+                    }
+                    yield replaceClientSenders(args.positional(), List.of(), List.of());
+                }
+                yield args.all("--endpoint").isEmpty() && args.all("--ods").isEmpty() ? clientSenders(args.positional())
+                        : replaceClientSenders(args.positional(), args.all("--endpoint"), args.all("--ods"));
+            }
             case "replay" -> "Replayed job " + replay(operator, args.positional()).id();
             case "plugin-approve" -> "Approved " + args.positional() + " "
                     + String.join(", ", approvePlugin(operator, args.positional(), args.option("--version", null)));
@@ -246,24 +307,24 @@ public final class AdminCommands {
         return java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 20);
     }
 
-    private record Arguments(String positional, java.util.Map<String, String> options, Set<String> flags) {
+    private record Arguments(String positional, java.util.Map<String, List<String>> options, Set<String> flags) {
         static Arguments parse(List<String> words) {
             return parse(words, true);
         }
 
         static Arguments parse(List<String> words, boolean positionalRequired) {
             String positional = null;
-            java.util.Map<String, String> options = new java.util.HashMap<>();
+            java.util.Map<String, List<String>> options = new java.util.HashMap<>();
             Set<String> flags = new java.util.HashSet<>();
             for (int i = 0; i < words.size(); i++) {
                 String word = words.get(i);
-                if (word.equals("--any-sender")) {
+                if (word.equals("--any-sender") || word.equals("--clear")) {
                     flags.add(word);
                 } else if (word.startsWith("--")) {
                     if (i + 1 >= words.size()) {
                         throw WaymarkException.invalid(word + " needs a value\n" + USAGE);
                     }
-                    options.put(word, words.get(++i));
+                    options.computeIfAbsent(word, k -> new java.util.ArrayList<>()).add(words.get(++i));
                 } else if (positional == null) {
                     positional = word;
                 } else {
@@ -276,8 +337,15 @@ public final class AdminCommands {
             return new Arguments(positional, options, flags);
         }
 
+        /** The option's value; given twice, the last one counts. */
         String option(String name, String fallback) {
-            return options.getOrDefault(name, fallback);
+            List<String> values = options.get(name);
+            return values == null ? fallback : values.get(values.size() - 1);
+        }
+
+        /** Every value of a repeatable option, in the order given. */
+        List<String> all(String name) {
+            return options.getOrDefault(name, List.of());
         }
 
         boolean flag(String name) {

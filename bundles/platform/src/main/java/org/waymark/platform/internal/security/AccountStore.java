@@ -21,12 +21,13 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.api.security.SenderIdentities;
 import org.waymark.api.security.StaffDirectory;
 import org.waymark.platform.db.Jdbc;
 
-/** People (console users) and machine clients, with hashed passwords and secrets. */
-@Component(service = {AccountStore.class, StaffDirectory.class, AreaDirectory.class})
-public final class AccountStore implements StaffDirectory, AreaDirectory {
+/** People (console users) and machine clients, with hashed passwords and secrets and the senders clients are bound to. */
+@Component(service = {AccountStore.class, StaffDirectory.class, AreaDirectory.class, SenderIdentities.class})
+public final class AccountStore implements StaffDirectory, AreaDirectory, SenderIdentities {
     /** Users and clients are remembered apart: a client and a user of the same name are different callers. */
     private static final String USER_KEY = "u:";
     private static final String CLIENT_KEY = "c:";
@@ -95,14 +96,28 @@ public final class AccountStore implements StaffDirectory, AreaDirectory {
 
     /** @return the new client's secret, which is shown once and stored only as a hash */
     public String createClient(String clientId, String area, boolean anySender) {
+        return createClient(clientId, area, anySender, Registered.none());
+    }
+
+    /**
+     * @param senders the endpoints and ODS codes it sends as, stored with the client
+     * @return the new client's secret, which is shown once and stored only as a hash
+     */
+    public String createClient(String clientId, String area, boolean anySender, Registered senders) {
         if (!clientId.matches(USER_NAME)) {
             throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
-        return createClient(clientId, Secrets.newToken(), area, anySender);
+        String secret = Secrets.newToken();
+        insertClient(clientId, PasswordHashing.hash(secret), area, anySender, null, senders);
+        return secret;
     }
 
     /** A client that authenticates with signed JWTs (RFC 7523): it has a public key and no secret at all. */
     public String createKeyClient(String clientId, String area, boolean anySender, String publicKeyText) {
+        return createKeyClient(clientId, area, anySender, publicKeyText, Registered.none());
+    }
+
+    public String createKeyClient(String clientId, String area, boolean anySender, String publicKeyText, Registered senders) {
         if (!clientId.matches(USER_NAME)) {
             throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
@@ -110,7 +125,7 @@ public final class AccountStore implements StaffDirectory, AreaDirectory {
         if (jwks.length() > 8000) {
             throw WaymarkException.invalid("The key set is too large (at most 8000 characters as JSON)");
         }
-        insertClient(clientId, NO_SECRET, area, anySender, jwks);
+        insertClient(clientId, NO_SECRET, area, anySender, jwks, senders);
         return jwks;
     }
 
@@ -143,11 +158,11 @@ public final class AccountStore implements StaffDirectory, AreaDirectory {
     }
 
     private String createClient(String clientId, String secret, String area, boolean anySender) {
-        insertClient(clientId, PasswordHashing.hash(secret), area, anySender, null);
+        insertClient(clientId, PasswordHashing.hash(secret), area, anySender, null, Registered.none());
         return secret;
     }
 
-    private void insertClient(String clientId, String hash, String area, boolean anySender, String jwks) {
+    private void insertClient(String clientId, String hash, String area, boolean anySender, String jwks, Registered senders) {
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_client (client_id, secret_hash, area, any_sender, "
                     + "enabled, created_at, public_jwk) VALUES (?,?,?,?,?,?,?)")) {
@@ -165,7 +180,42 @@ public final class AccountStore implements StaffDirectory, AreaDirectory {
                 }
                 throw e;
             }
+            ClientSenderRows.replace(c, clientId, senders);
             return null;
+        });
+    }
+
+    /** Read on every message of a bound client, so that a change of its registration holds on every node at once. */
+    @Override
+    public Registered of(String clientId) {
+        return clientId == null ? Registered.none() : Jdbc.inTransaction(db, c -> ClientSenderRows.read(c, clientId));
+    }
+
+    /** Replaces the endpoints and ODS codes a client sends as (none: it can no longer send BaRS messages). */
+    public void replaceSenders(String clientId, Registered senders) {
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM wm_client WHERE client_id = ?")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        throw WaymarkException.notFound("No client " + clientId);
+                    }
+                }
+            }
+            ClientSenderRows.replace(c, clientId, senders);
+            return null;
+        });
+    }
+
+    /** Whether a client may send as any sender (integration-test clients), enabled or not; empty when there is none. */
+    public Optional<Boolean> anySender(String clientId) {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT any_sender FROM wm_client WHERE client_id = ?")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getBoolean(1)) : Optional.<Boolean>empty();
+                }
+            }
         });
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
+import org.waymark.api.security.SenderIdentities;
 
 class AccountsAndTokensTest {
     private DataSource db;
@@ -30,6 +31,36 @@ class AccountsAndTokensTest {
         clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
         accounts = new AccountStore(db, clock);
         tokens = new TokenService(db, accounts, clock);
+    }
+
+    @Test
+    void aClientIsRegisteredWithTheSendersItIsBoundToAndTheyCanBeReplaced() {
+        accounts.createClient("gp-senders", "sheffield", false, new SenderIdentities.Registered(
+                Set.of("https://gp-a.example/bars", "https://fhir.nhs.uk/Id/dos-service-id|2222222222"), Set.of("a81001")));
+        assertThat(accounts.of("gp-senders").endpoints())
+                .containsExactlyInAnyOrder("https://gp-a.example/bars", "https://fhir.nhs.uk/Id/dos-service-id|2222222222");
+        assertThat(accounts.of("gp-senders").odsCodes()).containsExactly("A81001");
+
+        accounts.replaceSenders("gp-senders", new SenderIdentities.Registered(Set.of("https://gp-b.example/bars"), Set.of()));
+        assertThat(accounts.of("gp-senders").endpoints()).containsExactly("https://gp-b.example/bars");
+        assertThat(accounts.of("gp-senders").odsCodes()).isEmpty();
+
+        accounts.createClient("gp-plain", "sheffield", false);
+        assertThat(accounts.of("gp-plain").isEmpty()).as("a client registered without senders has none").isTrue();
+        assertThat(accounts.of("nobody").isEmpty()).isTrue();
+        assertThat(accounts.anySender("gp-plain")).contains(false);
+        assertThatThrownBy(() -> accounts.replaceSenders("nobody", SenderIdentities.Registered.none()))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aClientWhoseIdIsTakenLeavesNoSendersBehind() {
+        accounts.createClient("gp-taken", "sheffield", false, new SenderIdentities.Registered(Set.of("https://first.example"), Set.of()));
+        assertThatThrownBy(() -> accounts.createClient("gp-taken", "sheffield", false,
+                new SenderIdentities.Registered(Set.of("https://second.example"), Set.of("B82002"))))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
+        assertThat(accounts.of("gp-taken").endpoints()).containsExactly("https://first.example");
+        assertThat(accounts.of("gp-taken").odsCodes()).isEmpty();
     }
 
     @Test
