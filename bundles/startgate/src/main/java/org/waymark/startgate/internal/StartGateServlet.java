@@ -2,11 +2,9 @@ package org.waymark.startgate.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import org.osgi.service.component.annotations.Component;
 
 /**
  * The web server's fallback ("/", matched only when no other servlet is): Jetty listens as soon as Pax Web starts,
@@ -14,10 +12,8 @@ import org.osgi.service.component.annotations.Component;
  * a 404 page, which tells a GP system its referral has nowhere to go. This bundle starts just after Pax Web and answers
  * those paths 503 with {@code Retry-After} instead, the way the platform answers while its routes are still loading.
  * Once the platform's servlets are registered they match first and this servlet only sees other paths (404, as before).
+ * {@link StartGate} registers it on the whiteboard.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/",
-        "osgi.http.whiteboard.servlet.name=waymark-start-gate"})
 public final class StartGateServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     /** As the platform's own readiness gate answers. */
