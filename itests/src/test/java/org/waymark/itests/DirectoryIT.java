@@ -219,7 +219,8 @@ class DirectoryIT {
         String body = Files.readString(UK.resolve("examples/service_full.json"));
         assertThat(server.postJson("/api/directory/imports", body).statusCode()).isEqualTo(401);
         assertThat(server.postJson("/api/directory/imports", body, "Authorization", LINK_WORKER).statusCode()).isEqualTo(403);
-        HttpResponse<String> oneArea = server.postJson("/api/directory/imports", body, "Authorization", islingtonAdmin());
+        HttpResponse<String> oneArea = server.postJson("/api/directory/imports", body, "Authorization",
+                server.areaAdmin("islington"));
         assertThat(oneArea.statusCode()).as("an import replaces what every area refers people to: " + oneArea.body()).isEqualTo(403);
 
         HttpResponse<String> started = server.postJson("/api/directory/imports", body, "Authorization", ADMIN);
@@ -504,18 +505,6 @@ class DirectoryIT {
         assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
     }
 
-    private static boolean islingtonAdminMade;
-
-    /** An admin of Islington only, made once: the demo admin administers both demo areas. */
-    private static synchronized String islingtonAdmin() {
-        if (!islingtonAdminMade) {
-            server.admin("create-user", "dir-islington-admin", "--role", "admin", "--area", "islington", "--password",
-                    "dir-islington-admin-1");
-            islingtonAdminMade = true;
-        }
-        return basic("dir-islington-admin", "dir-islington-admin-1");
-    }
-
     @Test
     @Order(14)
     void anAdminEditsAServiceWithIfMatchAndTheChangeShowsEverywhereWithWhoChangedWhat() {
@@ -539,7 +528,7 @@ class DirectoryIT {
         assertThat(put(path, edit, LINK_WORKER, etag).statusCode()).as("link workers cannot edit").isEqualTo(403);
         // Found probing: the service's email is where onward referrals (a note about the person) go, and an admin of
         // one area could set it for every area's referrals.
-        HttpResponse<String> oneArea = put(path, edit, islingtonAdmin(), etag);
+        HttpResponse<String> oneArea = put(path, edit, server.areaAdmin("islington"), etag);
         assertThat(oneArea.statusCode()).as(oneArea.body()).isEqualTo(403);
         assertThat(oneArea.body()).contains("only an admin of every area");
         assertThat(put(path, edit, null, etag).statusCode()).isEqualTo(401);

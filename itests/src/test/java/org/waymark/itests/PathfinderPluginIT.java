@@ -150,7 +150,7 @@ class PathfinderPluginIT {
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
 
             // Found probing: an admin of one area approved (and took back) plugins that work on every area's referrals.
-            String sheffieldAdmin = sheffieldAdmin();
+            String sheffieldAdmin = server.areaAdmin("sheffield");
             assertThat(server.get("/api/plugins", "Authorization", sheffieldAdmin).statusCode()).as("they still see plugins")
                     .isEqualTo(200);
             HttpResponse<String> notTheirs = server.postJson("/api/plugins/org.waymark.itests-test-plugin/approval",
@@ -187,18 +187,6 @@ class PathfinderPluginIT {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static boolean sheffieldAdminMade;
-
-    /** An admin of Sheffield only, made once: the demo admin administers both demo areas. */
-    private static synchronized String sheffieldAdmin() {
-        if (!sheffieldAdminMade) {
-            server.admin("create-user", "plugin-sheffield-admin", "--role", "admin", "--area", "sheffield", "--password",
-                    "plugin-sheffield-admin-1");
-            sheffieldAdminMade = true;
-        }
-        return basic("plugin-sheffield-admin", "plugin-sheffield-admin-1");
-    }
 
     private static HttpResponse<String> post(String token, String identifier, String birthDate, String reason) {
         String body = """

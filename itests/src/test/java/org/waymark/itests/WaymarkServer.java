@@ -18,10 +18,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -67,6 +69,7 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path assembly;
+    private final Set<String> areaAdminsMade = new HashSet<>();
     private final List<Pattern> expectedErrors = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newBuilder()
             // Plain HTTP/1.1: the JDK client would otherwise offer an h2c upgrade on every request.
@@ -676,6 +679,19 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
     public HttpResponse<String> postForm(String path, Map<String, String> form, String... headers) {
         return send(request(path, headers).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(formEncode(form))));
+    }
+
+    /**
+     * The Basic credentials of an admin of this one area, made on first use (the demo admin administers both demo areas,
+     * so area scope needs one of these).
+     */
+    public synchronized String areaAdmin(String area) {
+        String name = "admin-of-" + area;
+        String password = name + "-password-1";
+        if (areaAdminsMade.add(area)) {
+            admin("create-user", name, "--role", "admin", "--area", area, "--password", password);
+        }
+        return basic(name, password);
     }
 
     /**

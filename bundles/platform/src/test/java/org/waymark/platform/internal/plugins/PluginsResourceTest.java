@@ -3,7 +3,6 @@ package org.waymark.platform.internal.plugins;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
 import javax.ws.rs.core.SecurityContext;
@@ -11,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.Caller;
-import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
+import org.waymark.platform.internal.security.CallerSecurityContext;
 
 /**
  * Found probing: an admin of Sheffield only approved a version of the Islington pathfinder plugin, whose triage rules,
@@ -61,26 +60,6 @@ class PluginsResourceTest {
     }
 
     private static SecurityContext as(Caller caller) {
-        return new SecurityContext() {
-            @Override
-            public Principal getUserPrincipal() {
-                return new CallerPrincipal(caller);
-            }
-
-            @Override
-            public boolean isUserInRole(String role) {
-                return caller.hasRole(role);
-            }
-
-            @Override
-            public boolean isSecure() {
-                return true;
-            }
-
-            @Override
-            public String getAuthenticationScheme() {
-                return BASIC_AUTH;
-            }
-        };
+        return new CallerSecurityContext(caller, true);
     }
 }
