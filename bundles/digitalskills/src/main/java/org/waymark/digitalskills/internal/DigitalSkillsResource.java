@@ -246,7 +246,7 @@ public final class DigitalSkillsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> saveEquality(@PathParam("id") String id, Equality body, @Context SecurityContext security) {
         required(body, "{\"ethnicity\": code or null}");
-        plans.ethnicity(caller(security), id, body.code());
+        plans.ethnicity(caller(security), id, body::code);
         return equality(id, security);
     }
 

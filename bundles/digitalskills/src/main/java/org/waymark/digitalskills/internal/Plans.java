@@ -215,7 +215,16 @@ public final class Plans {
 
     /** Records the person's ethnic group, if they chose to give it, for the equity view of reports. */
     void ethnicity(Caller caller, String referralId, String code) {
+        ethnicity(caller, referralId, () -> code);
+    }
+
+    /**
+     * @param answer read only once the caller is known to reach the referral: someone outside its area learns nothing,
+     *               not even that their body was wrong
+     */
+    void ethnicity(Caller caller, String referralId, java.util.function.Supplier<String> answer) {
         Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
+        String code = answer.get();
         if (code != null && !ETHNICITY.containsKey(code)) {
             throw WaymarkException.invalid("ethnicity must be one of " + String.join(", ", ETHNICITY.keySet()));
         }

@@ -31,6 +31,7 @@ import org.waymark.platform.http.OptionalBody;
  */
 final class JsonBodyFeature implements DynamicFeature {
     static final String REQUIRED = "A JSON body is required";
+    private static final Set<String> NO_BODY = Set.of("OPTIONS", "HEAD", "GET");
     private static final Set<Class<?>> READ_AS_IS = Set.of(byte[].class, char[].class, String.class, InputStream.class,
             Reader.class, File.class, Form.class, MultivaluedMap.class);
 
@@ -72,7 +73,8 @@ final class JsonBodyFeature implements DynamicFeature {
     static final class RequireJsonBody implements ContainerRequestFilter, ReaderInterceptor {
         @Override
         public void filter(ContainerRequestContext request) {
-            if (!request.hasEntity()) {
+            // Jersey answers OPTIONS (and HEAD) for a route through the same method's filters: those carry no body.
+            if (!request.hasEntity() && !NO_BODY.contains(request.getMethod())) {
                 throw WaymarkException.invalid(REQUIRED);
             }
         }
