@@ -121,17 +121,7 @@ class ReportsTest {
             historyReads.incrementAndGet();
             return List.of(ons4("2026-03-05", 4, 8), ons4("2026-04-05", 6, 6));
         };
-        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "search" -> new Page<>(cohort, cohort.size(), 0, cohort.size());
-                    case "findPatient" -> Optional.of(new Patient((String) args[1], null, people.get((String) args[1]), 1, NOW));
-                    default -> throw new AssertionError("The report does not call " + method.getName());
-                });
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        FollowUps followUps = new FollowUps(db, referrals, new Fakes.Jobs(), new Fakes.Notices(), new Fakes.Plugins(),
-                new Fakes.Staff(), Fakes.AUDIT, clock);
-        Reports reports = new Reports(db, referrals, new Assessments(db, referrals, followUps, Fakes.AUDIT, clock), followUps,
-                new Fakes.Plugins(), measures, Fakes.AUDIT, clock);
+        Reports reports = reports(db, cohort, people, measures);
 
         JsonNode report = FhirJson.MAPPER.valueToTree(reports.report(ADMIN, "sheffield", LocalDate.of(2026, 1, 1), LocalDate.of(2026, 5, 31)));
 
@@ -162,17 +152,7 @@ class ReportsTest {
             people.put("p" + p, new Demographics("A", "B", LocalDate.of(born[p], 1, 1), "female", null));
             cohort.add(referral("r" + p, "p" + p, ReferralStatus.REQUESTED, "2026-03-01"));
         }
-        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> switch (method.getName()) {
-                    case "search" -> new Page<>(cohort, cohort.size(), 0, cohort.size());
-                    case "findPatient" -> Optional.of(new Patient((String) args[1], null, people.get((String) args[1]), 1, NOW));
-                    default -> throw new AssertionError("The report does not call " + method.getName());
-                });
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        FollowUps followUps = new FollowUps(db, referrals, new Fakes.Jobs(), new Fakes.Notices(), new Fakes.Plugins(),
-                new Fakes.Staff(), Fakes.AUDIT, clock);
-        Reports reports = new Reports(db, referrals, new Assessments(db, referrals, followUps, Fakes.AUDIT, clock), followUps,
-                new Fakes.Plugins(), (caller, id) -> List.of(), Fakes.AUDIT, clock);
+        Reports reports = reports(db, cohort, people, (caller, id) -> List.of());
 
         JsonNode report = FhirJson.MAPPER.valueToTree(reports.report(ADMIN, "sheffield", LocalDate.of(2026, 1, 1), LocalDate.of(2026, 5, 31)));
 
@@ -237,5 +217,23 @@ class ReportsTest {
             }
         }
         throw new AssertionError("No row " + category + " in " + group);
+    }
+
+    /**
+     * The report over this cohort, with the referral service answering only what a report asks (a test double: any
+     * other call fails the test) and the digital-skills parts it reads from the test database.
+     */
+    private static Reports reports(DataSource db, List<Referral> cohort, Map<String, Demographics> people, MeasureHistory measures) {
+        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(ReportsTest.class.getClassLoader(),
+                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "search" -> new Page<>(cohort, cohort.size(), 0, cohort.size());
+                    case "findPatient" -> Optional.of(new Patient((String) args[1], null, people.get((String) args[1]), 1, NOW));
+                    default -> throw new AssertionError("The report does not call " + method.getName());
+                });
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        FollowUps followUps = new FollowUps(db, referrals, new Fakes.Jobs(), new Fakes.Notices(), new Fakes.Plugins(),
+                new Fakes.Staff(), Fakes.AUDIT, clock);
+        return new Reports(db, referrals, new Assessments(db, referrals, followUps, Fakes.AUDIT, clock), followUps,
+                new Fakes.Plugins(), measures, Fakes.AUDIT, clock);
     }
 }
