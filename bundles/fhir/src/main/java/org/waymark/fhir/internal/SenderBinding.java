@@ -1,6 +1,7 @@
 package org.waymark.fhir.internal;
 
 import java.util.Collection;
+import java.util.function.Supplier;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.SenderIdentities;
@@ -54,10 +55,21 @@ final class SenderBinding {
 
     /** A referral sent without a message: only the ODS codes it names for its requester. */
     void requireOdsCodes(Caller caller, Collection<String> named) {
-        if (!isBound(caller) || named.isEmpty()) {
+        requireOdsCodes(caller, () -> named);
+    }
+
+    /**
+     * As {@link #requireOdsCodes(Caller, Collection)}, the codes found only for a bound client: intake from unbound
+     * clients (the demo and test senders, people) does not look for them at all.
+     */
+    void requireOdsCodes(Caller caller, Supplier<Collection<String>> named) {
+        if (!isBound(caller)) {
             return;
         }
-        requireOds(caller, identities.of(caller.id()), named);
+        Collection<String> codes = named.get();
+        if (!codes.isEmpty()) {
+            requireOds(caller, identities.of(caller.id()), codes);
+        }
     }
 
     /**

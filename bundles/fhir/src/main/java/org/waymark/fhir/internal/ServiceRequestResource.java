@@ -93,7 +93,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         NewReferral referral = ReferralMapping.toNewReferral(posted.resource(), posted.format().mediaType(), posted.text());
         ConditionalCreate.requireOwnIdentifier("If-None-Exist", ifNoneExist,
                 ReferralMapping.retryIdentifier(posted.resource()).orElse(null));
-        binding.requireOdsCodes(Callers.of(security), SendingOrganisation.ofRequester(posted.resource()));
+        binding.requireOdsCodes(Callers.of(security), () -> SendingOrganisation.ofRequester(posted.resource()));
         Intake intake = referrals.receive(Callers.of(security), referral);
         FhirRequest request = request(headers, uri);
         ServiceRequest stored = ReferralMapping.toServiceRequest(intake.referral());

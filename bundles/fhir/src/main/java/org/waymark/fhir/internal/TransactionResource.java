@@ -72,7 +72,7 @@ public final class TransactionResource extends ReferralEndpoint {
                 parts -> serviceRequests == 1 ? body : excerpt(format, parts), format.mediaType());
         Caller sender = Callers.of(security);
         for (TransactionBundle.ReferralEntry entry : transaction.referrals()) {
-            binding.requireOdsCodes(sender, SendingOrganisation.ofRequester(entry.request()));
+            binding.requireOdsCodes(sender, () -> SendingOrganisation.ofRequester(entry.request()));
         }
         List<NewReferral> newReferrals = transaction.referrals().stream().map(TransactionBundle.ReferralEntry::referral).toList();
         List<Intake> intakes = referrals.receiveAll(sender, newReferrals);
