@@ -248,16 +248,7 @@ public final class Plans {
 
     Optional<String> ethnicity(Caller caller, String referralId) {
         Referral referral = referral(caller, referralId);
-        return Jdbc.inTransaction(db, c -> {
-            // The person's answer only: this read is per referral opened in the console, and reading every answer
-            // held (as the area report does) made it grow with everyone ever asked.
-            try (PreparedStatement select = c.prepareStatement("SELECT ethnicity FROM ds_equality WHERE patient_id = ?")) {
-                select.setString(1, referral.patientId());
-                try (ResultSet rows = select.executeQuery()) {
-                    return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.<String>empty();
-                }
-            }
-        });
+        return Jdbc.inTransaction(db, c -> ethnicities(c).getOrDefault(referral.patientId(), Optional.empty()));
     }
 
     static Map<String, Optional<String>> ethnicities(Connection c) throws SQLException {

@@ -154,7 +154,6 @@ final class Fakes {
     static final class Referrals {
         final Map<String, ReferralStatus> status = new ConcurrentHashMap<>();
         final Map<String, String> assignee = new ConcurrentHashMap<>();
-        final Map<String, String> patient = new ConcurrentHashMap<>();
         final List<Caller> readers = new CopyOnWriteArrayList<>();
 
         Referrals open(String id, String worker) {
@@ -162,12 +161,6 @@ final class Fakes {
             if (worker != null) {
                 assignee.put(id, worker);
             }
-            return this;
-        }
-
-        /** A referral about another person than patient-1, whom the others are about. */
-        Referrals about(String id, String patientId) {
-            patient.put(id, patientId);
             return this;
         }
 
@@ -184,7 +177,7 @@ final class Fakes {
                             return Optional.empty();
                         }
                         Instant at = Instant.parse("2026-10-01T09:00:00Z");
-                        return Optional.of(new Referral(id, "task-" + id, patient.getOrDefault(id, "patient-1"), null, "A Person", "demo-gp", "sheffield",
+                        return Optional.of(new Referral(id, "task-" + id, "patient-1", null, "A Person", "demo-gp", "sheffield",
                                 null, null, status.get(id), null, "Lonely", null, "routine", at, null, null, assignee.get(id), 1,
                                 at, at));
                     });

@@ -113,18 +113,4 @@ class PlansTest {
         assertThat(jobs.pending).isEmpty();
         assertThat(notices.queued).isEmpty();
     }
-
-    @Test
-    void eachReferralReadsTheEthnicityOfItsOwnPersonOnly() {
-        referrals.open("r2", "linkworker").about("r2", "patient-2").open("r3", "linkworker").about("r3", "patient-3");
-        plans.ethnicity(WORKER, "r1", "white");
-        plans.ethnicity(WORKER, "r2", "asian");
-
-        assertThat(plans.ethnicity(WORKER, "r1")).contains("white");
-        assertThat(plans.ethnicity(WORKER, "r2")).contains("asian");
-        assertThat(plans.ethnicity(WORKER, "r3")).as("never asked").isEmpty();
-        plans.ethnicity(WORKER, "r1", "not-stated");
-        assertThat(plans.ethnicity(WORKER, "r1")).contains("not-stated");
-        assertThat(plans.ethnicity(WORKER, "r2")).contains("asian");
-    }
 }
