@@ -438,6 +438,33 @@ class FhirIntakeIT {
         assertThat(total(gp, "/fhir/Patient?given=ROB&family=movedhouse")).isEqualTo(1);
     }
 
+    /**
+     * Found probing: the same name, birth date and gender with a postcode in another city was linked unasked, so a
+     * second GP practice's referral for another woman of that name joined the first one's record and that GP could
+     * read her NHS number and postcode. It now waits for a link worker, and the second GP reads only what it sent.
+     */
+    @Test
+    void theSameNameAndBirthDateElsewhereGoesToReviewAndTheOtherGpReadsNothingOfTheFirstPerson() {
+        String otherGp = server.clientToken("elsewhere-gp", server.createClient("elsewhere-gp", "sheffield"));
+        HttpResponse<String> sheffield = post(token, "/fhir/ServiceRequest", containedReferral("EL-1",
+                patient(TestData.validNhsNumber(), "Elsewhere", "Alice", "1970-03-04", "S1 2AB"), "2026-02-01T09:00:00Z"));
+        assertThat(sheffield.statusCode()).as(sheffield.body()).isEqualTo(201);
+        HttpResponse<String> leeds = post(otherGp, "/fhir/ServiceRequest", containedReferral("EL-2",
+                patient(null, "Elsewhere", "Alice", "1970-03-04", "LS6 1AN"), "2026-02-02T09:00:00Z"));
+        assertThat(leeds.statusCode()).as(leeds.body()).isEqualTo(201);
+        String leedsPatient = json(leeds).path("subject").path("reference").asText();
+        assertThat(leedsPatient).isNotEqualTo(json(sheffield).path("subject").path("reference").asText());
+        assertThat(json(leeds).path("subject").path("identifier").isMissingNode()).as("no NHS number it did not send").isTrue();
+        JsonNode read = get(otherGp, "/fhir/" + leedsPatient);
+        assertThat(read.path("address").get(0).path("postalCode").asText()).isEqualTo("LS6 1AN");
+        assertThat(read.path("identifier").isMissingNode()).isTrue();
+
+        String worker = basic("linkworker", "linkworker");
+        String reviewId = reviewOf(worker, "pending", json(leeds).path("id").asText());
+        JsonNode review = json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker));
+        assertThat(review.path("candidates").get(0).path("detail").asText()).contains("birth date same", "postcode different");
+    }
+
     // ------------------------------------------------------------------ linkage review
 
     @Test
