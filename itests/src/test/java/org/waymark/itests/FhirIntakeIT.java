@@ -465,6 +465,36 @@ class FhirIntakeIT {
         assertThat(review.path("candidates").get(0).path("detail").asText()).contains("birth date same", "postcode different");
     }
 
+    /**
+     * Found probing: a person first known from a self-referral (no NHS number) and then referred by their GP with a
+     * verified NHS number got a second record with no review. The GP's referral now waits for a link worker, and the
+     * link gives the known record the number, so the GP's later referrals find that one record.
+     */
+    @Test
+    void aGpReferralWithANewNhsNumberForAPersonKnownWithoutOneIsReviewed() {
+        String worker = basic("linkworker", "linkworker");
+        HttpResponse<String> self = postApi(worker, "/api/referrals", """
+                {"area":"sheffield","source":"self","family":"Selfknown","given":"Sally","birthDate":"1980-08-08",
+                 "gender":"female","postcode":"S5 5AA","reason":"Lonely since moving"}""");
+        assertThat(self.statusCode()).as(self.body()).isEqualTo(201);
+        String known = json(self).path("patientId").asText();
+        String nhs = TestData.validNhsNumber();
+        HttpResponse<String> fromGp = post(token, "/fhir/ServiceRequest", containedReferral("SK-1",
+                patient(nhs, "Selfknown", "Sally", "1980-08-08", "S5 5AA"), "2026-02-01T09:00:00Z"));
+        assertThat(fromGp.statusCode()).as(fromGp.body()).isEqualTo(201);
+        assertThat(json(fromGp).path("subject").path("reference").asText()).isNotEqualTo("Patient/" + known);
+
+        String reviewId = reviewOf(worker, "pending", json(fromGp).path("id").asText());
+        JsonNode review = json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker));
+        assertThat(review.path("candidates").get(0).path("person").path("patientId").asText()).isEqualTo(known);
+        HttpResponse<String> linked = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
+                "{\"decision\":\"link\",\"patientId\":\"" + known + "\",\"note\":\"The GP's referral of the same person\"}");
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+        HttpResponse<String> again = post(token, "/fhir/ServiceRequest", containedReferral("SK-2",
+                patient(nhs, "Selfknown", "Sally", "1980-08-08", "S5 5AA"), "2026-02-02T09:00:00Z"));
+        assertThat(json(again).path("subject").path("reference").asText()).isEqualTo("Patient/" + known);
+    }
+
     // ------------------------------------------------------------------ linkage review
 
     @Test
