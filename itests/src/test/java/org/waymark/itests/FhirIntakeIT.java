@@ -490,6 +490,9 @@ class FhirIntakeIT {
         HttpResponse<String> linked = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
                 "{\"decision\":\"link\",\"patientId\":\"" + known + "\",\"note\":\"The GP's referral of the same person\"}");
         assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+        // The timeline reads the audit trail under the record that went too (it had lost the receipt).
+        assertThat(server.get("/api/referrals/" + json(fromGp).path("id").asText() + "/timeline", "Authorization", worker).body())
+                .contains("Referral received", "records merged");
         HttpResponse<String> again = post(token, "/fhir/ServiceRequest", containedReferral("SK-2",
                 patient(nhs, "Selfknown", "Sally", "1980-08-08", "S5 5AA"), "2026-02-02T09:00:00Z"));
         assertThat(json(again).path("subject").path("reference").asText()).isEqualTo("Patient/" + known);
