@@ -585,6 +585,8 @@ class FhirIntakeIT {
                 patient(null, "Mergeley", "Rowan", "1958-07-06", "S10 1AB"), "2026-02-03T09:00:00Z")));
         assertThat(again.path("subject").path("reference").asText()).isEqualTo(keptApart);
         assertThat(reviewOf(worker, "kept-apart", doubtful.path("id").asText())).isEqualTo(reviewId);
+        assertThat(json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker)).path("decisionNote").asText())
+                .as("whoever reconsiders it reads why it was kept apart").isEqualTo("Twins?");
 
         HttpResponse<String> noReason = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
                 "{\"decision\":\"merge\",\"patientId\":\"" + knownId + "\"}");

@@ -110,6 +110,20 @@ class LinkageAndTransactionTest {
         assertThat(other.patient()).as("a record with another verified number is another person").isEqualTo(PatientOutcome.CREATED);
     }
 
+    /** Found probing: the reason given with a decision was kept but shown nowhere, not even to whoever reconsidered it. */
+    @Test
+    void aDecidedReviewSaysWhyAsTheDeciderSaid() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        service.receive(GP, referral("R2", null, new Demographics("Holloway", "Margaret", LocalDate.of(1944, 2, 3), "female", "S10 2TN")));
+        String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
+        assertThat(reviews.find(WORKER, reviewId).orElseThrow().decisionNote()).as("pending").isNull();
+
+        assertThat(reviews.keepApart(WORKER, reviewId, "Twins, says the GP").decisionNote()).isEqualTo("Twins, says the GP");
+        LinkageReviews.Review merged = reviews.mergeAfterAll(WORKER, reviewId, first.referral().patientId(), "One person after all");
+        assertThat(merged.decisionNote()).contains("One person after all");
+        assertThat(merged.decidedBy()).isEqualTo("sam");
+    }
+
     @Test
     void doubtfulMatchCreatesAPatientAndQueuesAReview() {
         Intake first = service.receive(GP, referral("R1", null, MARGARET));
