@@ -370,7 +370,10 @@ function personRow(label, person, className) {
 function renderReview(review) {
   $('keep-apart').hidden = review.status !== 'pending';
   $('linkage-referral').textContent = `${REVIEW_REASONS[review.reason] || review.reason}. Referred for: `
-    + `${review.referralReason || 'no reason given'}. Received ${new Date(review.created).toLocaleDateString('en-GB')}.`;
+    + `${review.referralReason || 'no reason given'}. Received ${new Date(review.created).toLocaleDateString('en-GB')}.`
+    // A decided review says who decided and why, so whoever reconsiders it reads the earlier reasoning.
+    + (review.decidedBy ? ` Decided by ${review.decidedBy} on ${new Date(review.decidedAt).toLocaleDateString('en-GB')}`
+      + `${review.decisionNote ? `: ${review.decisionNote}` : ''}.` : '');
   const body = document.querySelector('#linkage-compare tbody');
   body.replaceChildren();
   const referred = personRow('Referred', review.person, 'referred');

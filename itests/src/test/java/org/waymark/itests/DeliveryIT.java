@@ -314,6 +314,43 @@ class DeliveryIT {
         }
     }
 
+    /**
+     * A message delivered after later changes (the GP system was down meanwhile) shows the Task of its own change:
+     * the accepted message once carried the outcome recorded at completion, and its ServiceRequest as completed.
+     */
+    @Test
+    @Order(8)
+    void aMessageDeliveredLateShowsTheTaskAsItStoodAfterItsOwnChange() {
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        server.admin("set-contact", "organisation", "demo-gp", "--fhir", "http://127.0.0.1:" + closed + "/fhir/$process-message");
+        String accepted;
+        try {
+            Referral referral = newReferral("DELIVERY-LATE");
+            accepted = "referral-" + referral.id() + "-v" + accept(referral);
+            for (String change : new String[] {"{\"status\":\"in-progress\"}",
+                    "{\"status\":\"completed\",\"outcome\":\"Joined a walking group\"}"}) {
+                HttpResponse<String> changed = server.postJson("/api/referrals/" + referral.id() + "/status", change,
+                        "Authorization", WORKER);
+                assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+            }
+        } finally {
+            server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/gp/$process-message"));
+        }
+        await("the accepted message delivered once the GP system is back").atMost(DELIVERY_TIMEOUT)
+                .until(() -> receiver.last(accepted) != null);
+        JsonNode message = receiver.last(accepted);
+        JsonNode task = message.path("entry").get(1).path("resource");
+        assertThat(task.path("status").asText()).isEqualTo("accepted");
+        assertThat(task.path("output").toString()).contains("871731000000106").doesNotContain("walking group");
+        assertThat(message.path("entry").get(2).path("resource").path("status").asText())
+                .as("the ServiceRequest as it stood then").isEqualTo("active");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Referral(String id, String patientId, long version) {

@@ -438,6 +438,66 @@ class FhirIntakeIT {
         assertThat(total(gp, "/fhir/Patient?given=ROB&family=movedhouse")).isEqualTo(1);
     }
 
+    /**
+     * Found probing: the same name, birth date and gender with a postcode in another city was linked unasked, so a
+     * second GP practice's referral for another woman of that name joined the first one's record and that GP could
+     * read her NHS number and postcode. It now waits for a link worker, and the second GP reads only what it sent.
+     */
+    @Test
+    void theSameNameAndBirthDateElsewhereGoesToReviewAndTheOtherGpReadsNothingOfTheFirstPerson() {
+        String otherGp = server.clientToken("elsewhere-gp", server.createClient("elsewhere-gp", "sheffield"));
+        HttpResponse<String> sheffield = post(token, "/fhir/ServiceRequest", containedReferral("EL-1",
+                patient(TestData.validNhsNumber(), "Elsewhere", "Alice", "1970-03-04", "S1 2AB"), "2026-02-01T09:00:00Z"));
+        assertThat(sheffield.statusCode()).as(sheffield.body()).isEqualTo(201);
+        HttpResponse<String> leeds = post(otherGp, "/fhir/ServiceRequest", containedReferral("EL-2",
+                patient(null, "Elsewhere", "Alice", "1970-03-04", "LS6 1AN"), "2026-02-02T09:00:00Z"));
+        assertThat(leeds.statusCode()).as(leeds.body()).isEqualTo(201);
+        String leedsPatient = json(leeds).path("subject").path("reference").asText();
+        assertThat(leedsPatient).isNotEqualTo(json(sheffield).path("subject").path("reference").asText());
+        assertThat(json(leeds).path("subject").path("identifier").isMissingNode()).as("no NHS number it did not send").isTrue();
+        JsonNode read = get(otherGp, "/fhir/" + leedsPatient);
+        assertThat(read.path("address").get(0).path("postalCode").asText()).isEqualTo("LS6 1AN");
+        assertThat(read.path("identifier").isMissingNode()).isTrue();
+
+        String worker = basic("linkworker", "linkworker");
+        String reviewId = reviewOf(worker, "pending", json(leeds).path("id").asText());
+        JsonNode review = json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker));
+        assertThat(review.path("candidates").get(0).path("detail").asText()).contains("birth date same", "postcode different");
+    }
+
+    /**
+     * Found probing: a person first known from a self-referral (no NHS number) and then referred by their GP with a
+     * verified NHS number got a second record with no review. The GP's referral now waits for a link worker, and the
+     * link gives the known record the number, so the GP's later referrals find that one record.
+     */
+    @Test
+    void aGpReferralWithANewNhsNumberForAPersonKnownWithoutOneIsReviewed() {
+        String worker = basic("linkworker", "linkworker");
+        HttpResponse<String> self = postApi(worker, "/api/referrals", """
+                {"area":"sheffield","source":"self","family":"Selfknown","given":"Sally","birthDate":"1980-08-08",
+                 "gender":"female","postcode":"S5 5AA","reason":"Lonely since moving"}""");
+        assertThat(self.statusCode()).as(self.body()).isEqualTo(201);
+        String known = json(self).path("patientId").asText();
+        String nhs = TestData.validNhsNumber();
+        HttpResponse<String> fromGp = post(token, "/fhir/ServiceRequest", containedReferral("SK-1",
+                patient(nhs, "Selfknown", "Sally", "1980-08-08", "S5 5AA"), "2026-02-01T09:00:00Z"));
+        assertThat(fromGp.statusCode()).as(fromGp.body()).isEqualTo(201);
+        assertThat(json(fromGp).path("subject").path("reference").asText()).isNotEqualTo("Patient/" + known);
+
+        String reviewId = reviewOf(worker, "pending", json(fromGp).path("id").asText());
+        JsonNode review = json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker));
+        assertThat(review.path("candidates").get(0).path("person").path("patientId").asText()).isEqualTo(known);
+        HttpResponse<String> linked = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
+                "{\"decision\":\"link\",\"patientId\":\"" + known + "\",\"note\":\"The GP's referral of the same person\"}");
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(200);
+        // The timeline reads the audit trail under the record that went too (it had lost the receipt).
+        assertThat(server.get("/api/referrals/" + json(fromGp).path("id").asText() + "/timeline", "Authorization", worker).body())
+                .contains("Referral received", "records merged");
+        HttpResponse<String> again = post(token, "/fhir/ServiceRequest", containedReferral("SK-2",
+                patient(nhs, "Selfknown", "Sally", "1980-08-08", "S5 5AA"), "2026-02-02T09:00:00Z"));
+        assertThat(json(again).path("subject").path("reference").asText()).isEqualTo("Patient/" + known);
+    }
+
     // ------------------------------------------------------------------ linkage review
 
     @Test
@@ -525,6 +585,8 @@ class FhirIntakeIT {
                 patient(null, "Mergeley", "Rowan", "1958-07-06", "S10 1AB"), "2026-02-03T09:00:00Z")));
         assertThat(again.path("subject").path("reference").asText()).isEqualTo(keptApart);
         assertThat(reviewOf(worker, "kept-apart", doubtful.path("id").asText())).isEqualTo(reviewId);
+        assertThat(json(server.get("/api/linkage-reviews/" + reviewId, "Authorization", worker)).path("decisionNote").asText())
+                .as("whoever reconsiders it reads why it was kept apart").isEqualTo("Twins?");
 
         HttpResponse<String> noReason = postApi(worker, "/api/linkage-reviews/" + reviewId + "/decision",
                 "{\"decision\":\"merge\",\"patientId\":\"" + knownId + "\"}");

@@ -144,9 +144,11 @@ public final class FhirMessageChannel implements NotificationChannel {
             header.setReason(new CodeableConcept(new Coding(BARS_REASONS, "update", "Update")));
             Caller recipient = new Caller(n.to().id(), Caller.Kind.CLIENT, Set.of(Roles.REFERRER),
                     n.area() == null ? Set.of() : Set.of(n.area()), false);
-            var referral = referrals.find(recipient, n.data().get("referralId")).orElse(null);
+            var current = referrals.find(recipient, n.data().get("referralId")).orElse(null);
+            // The Task (and its ServiceRequest) as they stood after this change, even when later changes happened
+            // before delivery: their status, reason, episode code and outcome come from the notification's facts.
+            var referral = current == null ? null : StatusSnapshot.of(current, n.data());
             Task task = referral == null ? new Task() : ReferralMapping.toTask(referral);
-            // The Task as it stood after this change, even when later changes happened before delivery.
             task.setId(n.data().get("taskId"));
             task.setStatus(Task.TaskStatus.fromCode(n.data().get("status")));
             task.setStatusReason(n.data().containsKey("statusReason") ? new CodeableConcept().setText(n.data().get("statusReason")) : null);

@@ -92,6 +92,41 @@ class FhirMessageChannelTest {
         assertThat(message.getEntry().get(2).getFullUrl()).isEqualTo(task.getFocus().getReference());
     }
 
+    /**
+     * Found probing the closed loop: accepted, in progress, on hold and completed in quick succession reached the GP as
+     * four messages whose Tasks all carried the completion's outcome (and the ServiceRequest as completed), as they
+     * were built from the referral as it stood at delivery.
+     */
+    @Test
+    void aMessageDeliveredAfterLaterChangesShowsTheTaskOfItsOwnChange() throws Exception {
+        Referral closed = new Referral("r9", "t9", "p1", null, null, "gp-sheffield", "sheffield", "https://gp.example/ref",
+                "R9", ReferralStatus.COMPLETED, null, "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"),
+                "Dr X", null, "sam", 6, Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-05T10:00:00Z"),
+                "Joined a walking group", "871731000000106");
+        ReferralService later = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> Optional.of(closed));
+        FhirMessageChannel sender = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
+            @Override public Class<? extends Annotation> annotationType() { return FhirSettings.Config.class; }
+            @Override public String baseUrl() { return "https://waymark.example"; }
+        }), later);
+        Map<String, String> onHold = Map.of("referralId", "r9", "taskId", "t9", "status", "on-hold", "statusReason",
+                "In hospital", "version", "4", "episodeCode", "871731000000106", "lastUpdated", "2026-01-03T09:00:00Z");
+        sender.send(new Notification("referral-r9-v4", Party.organisation("gp-sheffield"), "sheffield", "referral.status",
+                "Referral R9 is now on hold", "On hold", onHold), endpoint);
+
+        Bundle message = FHIR.parse(FhirFormat.JSON, received.get(0), Bundle.class);
+        Task task = (Task) message.getEntry().get(1).getResource();
+        assertThat(task.getStatus()).isEqualTo(Task.TaskStatus.ONHOLD);
+        assertThat(task.getStatusReason().getText()).isEqualTo("In hospital");
+        assertThat(task.getOutput()).as("the acceptance code, not the later outcome").singleElement()
+                .satisfies(o -> assertThat(((org.hl7.fhir.r4.model.CodeableConcept) o.getValue()).getCodingFirstRep().getCode())
+                        .isEqualTo("871731000000106"));
+        assertThat(task.getLastModified()).isEqualTo(java.util.Date.from(Instant.parse("2026-01-03T09:00:00Z")));
+        ServiceRequest request = (ServiceRequest) message.getEntry().get(2).getResource();
+        assertThat(request.getStatus()).isEqualTo(ServiceRequest.ServiceRequestStatus.ACTIVE);
+        assertThat(request.getMeta().getVersionId()).isEqualTo("4");
+    }
+
     /** Found by a receiver's validator: the Task's focus named "ServiceRequest/r1" where the entry was a urn:uuid. */
     @Test
     void withoutABaseUrlTheTaskFocusesOnTheServiceRequestEntryOfTheMessage() throws Exception {

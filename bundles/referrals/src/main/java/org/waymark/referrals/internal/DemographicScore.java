@@ -15,15 +15,22 @@ import org.waymark.api.referral.Demographics.BirthDatePrecision;
  */
 final class DemographicScore {
     /** At or above: the same person, linked without asking anyone (needs the whole birth date, not only its year or
-     * month, and the family name to agree). */
+     * month, and the family name to agree, and no postcode known on both sides that differs). */
     static final int LINK_THRESHOLD = 85;
     /** At or above (and below the link threshold): perhaps the same person; a link worker decides. */
     static final int REVIEW_THRESHOLD = 50;
 
-    record Score(int points, boolean birthDateSame, boolean familyAlike, String detail) {
+    /**
+     * @param postcodeDifferent both postcodes known and not even in the same district: it counts no points (people
+     *                          move), but it stops an automatic link. Name, birth date and gender alone then describe
+     *                          two people of a city often enough (found probing: "Alice Probeson, 1970-03-04" in LS6
+     *                          was linked unasked to the Sheffield woman of that name, and her GP could then read the
+     *                          other woman's NHS number and postcode); a link worker confirms a person who moved.
+     */
+    record Score(int points, boolean birthDateSame, boolean familyAlike, boolean postcodeDifferent, String detail) {
         /** Confident enough to link with no one asked. */
         boolean links() {
-            return points >= LINK_THRESHOLD && birthDateSame && familyAlike;
+            return points >= LINK_THRESHOLD && birthDateSame && familyAlike && !postcodeDifferent;
         }
 
         boolean doubtful() {
@@ -114,6 +121,7 @@ final class DemographicScore {
 
         String postcodeA = postcode(incoming.postcode());
         String postcodeB = postcode(known.postcode());
+        boolean postcodeDifferent = false;
         if (postcodeA == null || postcodeB == null) {
             detail.add("postcode unknown");
         } else if (postcodeA.equals(postcodeB)) {
@@ -123,9 +131,10 @@ final class DemographicScore {
             points += 7;
             detail.add("postcode district same");
         } else {
+            postcodeDifferent = true;
             detail.add("postcode different");
         }
-        return new Score(points, birthDateSame, familyAlike, String.join(", ", detail));
+        return new Score(points, birthDateSame, familyAlike, postcodeDifferent, String.join(", ", detail));
     }
 
     /** Points for two birth dates of which at least one is partial, compared only as far as both are known. */

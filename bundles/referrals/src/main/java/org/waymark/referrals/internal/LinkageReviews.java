@@ -76,9 +76,10 @@ public final class LinkageReviews {
     public record Candidate(Person person, int score, String detail, int referrals) {
     }
 
+    /** @param decisionNote why it was decided so, as the decider said (or the rule's detail when they said nothing) */
     public record Review(String id, String referralId, String area, String reason, String status, Instant created,
                          String referralReason, String sender, Person person, List<Candidate> candidates,
-                         String linkedPatientId, String decidedBy, Instant decidedAt) {
+                         String linkedPatientId, String decidedBy, Instant decidedAt, String decisionNote) {
     }
 
     private final DataSource db;
@@ -267,7 +268,7 @@ public final class LinkageReviews {
                 Timestamp decided = r.getTimestamp(11);
                 review = new Review(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
                         r.getTimestamp(6).toInstant(), r.getString(7), r.getString(8), person(r, 12), List.of(),
-                        r.getString(9), r.getString(10), decided == null ? null : decided.toInstant());
+                        r.getString(9), r.getString(10), decided == null ? null : decided.toInstant(), null);
             }
         }
         List<Candidate> candidates = new ArrayList<>();
@@ -285,7 +286,26 @@ public final class LinkageReviews {
         }
         return Optional.of(new Review(review.id(), review.referralId(), review.area(), review.reason(), review.status(),
                 review.created(), review.referralReason(), review.sender(), review.person(), candidates,
-                review.linkedPatientId(), review.decidedBy(), review.decidedAt()));
+                review.linkedPatientId(), review.decidedBy(), review.decidedAt(), decisionNote(c, review)));
+    }
+
+    /**
+     * Why the review was decided so: the decision row written with it (same referral, decider and moment). Kept
+     * since the first decision, but shown nowhere, so whoever reconsidered a person kept apart could not read why.
+     */
+    private static String decisionNote(Connection c, Review review) throws SQLException {
+        if (review.decidedAt() == null) {
+            return null;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT detail FROM wm_linkage_decision WHERE referral_id = ? "
+                + "AND decided_by = ? AND decided_at = ? ORDER BY rule_name DESC FETCH FIRST 1 ROWS ONLY")) {
+            s.setString(1, review.referralId());
+            s.setString(2, review.decidedBy());
+            s.setTimestamp(3, Timestamp.from(review.decidedAt()));
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
     }
 
     private static Person person(ResultSet r, int first) throws SQLException {

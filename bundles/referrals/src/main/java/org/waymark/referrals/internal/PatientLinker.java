@@ -68,13 +68,22 @@ final class PatientLinker {
             if (existing.isPresent()) {
                 return nhsLink(existing.get(), nhs, PatientOutcome.MATCHED);
             }
+            List<Candidate> unnumbered = unnumberedLookalikes(c, subject, area);
             // Another transaction may create the same patient at the same moment: the unique index decides, and
             // the loser links to the winner's record.
             Optional<String> created = Jdbc.unlessDuplicate(c, tx -> insert(tx, nhs, subject.demographics(), now));
-            if (created.isPresent()) {
-                return nhsLink(created.get(), nhs, PatientOutcome.CREATED);
+            if (created.isEmpty()) {
+                return nhsLink(findVerified(c, nhs.value()).orElseThrow(), nhs, PatientOutcome.MATCHED);
             }
-            return nhsLink(findVerified(c, nhs.value()).orElseThrow(), nhs, PatientOutcome.MATCHED);
+            if (!unnumbered.isEmpty()) {
+                // The person may be known already without their number (a self-referral, a phone call): never linked
+                // unasked, as the number is the better identity, but a person decides rather than two records
+                // silently growing side by side (found probing: identical details, two records, no review).
+                Candidate best = unnumbered.get(0);
+                return new Link(created.get(), nhs, List.of(), PatientOutcome.CREATED_FOR_REVIEW, "verified-nhs-number",
+                        best.score(), best.detail(), "demographics", unnumbered);
+            }
+            return nhsLink(created.get(), nhs, PatientOutcome.CREATED);
         }
         List<Candidate> ranked = rank(subject, PatientCandidates.find(c, subject, area));
         Candidate best = ranked.isEmpty() ? null : ranked.get(0);
@@ -100,6 +109,17 @@ final class PatientLinker {
         }
         return new Link(insert(c, null, subject.demographics(), now), null, List.of(), PatientOutcome.CREATED,
                 "demographics", bestScore, bestDetail, null, List.of());
+    }
+
+    /**
+     * Patients of the area whose details match at least doubtfully and who have no verified NHS number: one with a
+     * verified number that is not this one is another person. A confident match is offered too, never linked.
+     */
+    private static List<Candidate> unnumberedLookalikes(Connection c, Subject subject, String area) throws SQLException {
+        List<Patient> unnumbered = PatientCandidates.find(c, subject, area).stream()
+                .filter(p -> p.nhsNumber() == null || !p.nhsNumber().verified()).toList();
+        return rank(subject, unnumbered).stream().filter(k -> k.score() >= DemographicScore.REVIEW_THRESHOLD)
+                .map(k -> new Candidate(k.patientId(), k.score(), k.detail(), false)).toList();
     }
 
     private static Link nhsLink(String patientId, NhsNumber nhs, PatientOutcome outcome) {

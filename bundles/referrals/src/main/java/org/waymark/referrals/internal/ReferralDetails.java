@@ -3,6 +3,8 @@ package org.waymark.referrals.internal;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -97,7 +99,15 @@ public final class ReferralDetails {
     /** What happened to the referral, newest first: every change recorded in the audit trail under its id. */
     public List<Event> timeline(Caller caller, String referralId) {
         Referral r = referrals.find(caller, referralId).orElseThrow(() -> notFound(referralId));
-        return trail.forPatient(r.patientId(), CHANGES, TIMELINE_SCAN).stream()
+        // Entries keep the patient id they were written with: after a merge (a reviewer's link included), what
+        // happened to the referral before it is filed under the record that went (found probing: a linked
+        // referral's timeline had lost its receipt, its status changes and its notes).
+        List<AuditTrail.Entry> entries = new ArrayList<>(trail.forPatient(r.patientId(), CHANGES, TIMELINE_SCAN));
+        for (String former : Jdbc.inTransaction(db, c -> PatientMerges.formerIds(c, r.patientId()))) {
+            entries.addAll(trail.forPatient(former, CHANGES, TIMELINE_SCAN));
+        }
+        entries.sort(Comparator.comparingLong(AuditTrail.Entry::id).reversed());
+        return entries.stream()
                 .filter(e -> e.resourceId() != null && e.resourceId().startsWith(r.id()))
                 .map(e -> new Event(e.at(), e.actor(), describe(e, r.id()))).toList();
     }
@@ -117,6 +127,9 @@ public final class ReferralDetails {
                 }
                 if (rest.startsWith("entered by hand")) {
                     yield "Referral entered by hand";
+                }
+                if (rest.startsWith("merged")) {
+                    yield "Moved to the person's other record (records merged)";
                 }
                 yield rest.startsWith("linked") ? "Linked to a known person after review"
                         : rest.startsWith("kept apart") ? "Kept apart as a new person after review" : "Referral changed";

@@ -73,8 +73,17 @@ final class ReferralNotices {
             data.put("code", r.episodeCode());
             data.put("codeDisplay", SocialPrescribingCodes.display(r.episodeCode()));
         }
+        if (r.episodeCode() != null) {
+            // The episode's code on every change, so a message delivered late shows the Task as it stood then
+            // (the code above says only which change recorded it).
+            data.put("episodeCode", r.episodeCode());
+        }
         if (r.outcome() != null) {
             data.put("outcome", r.outcome());
+        }
+        if (r.lastUpdated() != null) {
+            // Also marks facts that carry the whole state of the Task (FHIR's StatusSnapshot reads them so).
+            data.put("lastUpdated", r.lastUpdated().toString());
         }
         return data;
     }

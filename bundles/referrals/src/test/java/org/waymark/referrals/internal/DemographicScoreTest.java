@@ -29,6 +29,21 @@ class DemographicScoreTest {
         assertThat(score.links()).isTrue();
     }
 
+    /**
+     * Found probing: name, birth date and gender with a postcode in another city reached the link threshold exactly,
+     * and the referral was linked unasked to another person of that name (whose details its GP could then read).
+     */
+    @Test
+    void aPostcodeElsewhereSendsAnOtherwiseFullMatchToReviewInsteadOfLinkingIt() {
+        DemographicScore.Score elsewhere = against(new Demographics("Holloway", "Margaret", LocalDate.of(1944, 3, 2), "female", "LS6 1AN"));
+        assertThat(elsewhere.points()).as("a move still costs no points").isEqualTo(DemographicScore.LINK_THRESHOLD);
+        assertThat(elsewhere.detail()).contains("postcode different");
+        assertThat(elsewhere.links()).isFalse();
+        assertThat(elsewhere.doubtful()).isTrue();
+        DemographicScore.Score sameDistrict = against(new Demographics("Holloway", "Margaret", LocalDate.of(1944, 3, 2), "female", "S10 5QQ"));
+        assertThat(sameDistrict.links()).as("a move within the district links as before").isTrue();
+    }
+
     @Test
     void accentsHyphensAndTyposInNamesStillCountAsSimilar() {
         DemographicScore.Score typo = against(new Demographics("Holloway", "Margret", LocalDate.of(1944, 3, 2), "female", "S10 2TN"));

@@ -82,6 +82,48 @@ class LinkageAndTransactionTest {
                 + "AND decided_by = 'system' AND score = 100")).isEqualTo(1);
     }
 
+    /**
+     * Found probing: a person first known without their NHS number (a self-referral) and then referred by their GP
+     * with it got a second record, silently. The number is never linked unasked to an unnumbered record, but a person
+     * now decides; linking gives the known record the verified number.
+     */
+    @Test
+    void aNewVerifiedNhsNumberWhoseDetailsMatchAnUnnumberedPersonIsReviewed() {
+        Intake selfReferral = service.receive(GP, referral("R1", null, MARGARET));
+        NhsNumber nhs = NhsNumber.parse("9990000107").orElseThrow();
+        Intake fromGp = service.receive(GP, referral("R2", nhs, MARGARET));
+        assertThat(fromGp.patient()).isEqualTo(PatientOutcome.CREATED_FOR_REVIEW);
+        assertThat(fromGp.referral().patientId()).as("never linked unasked").isNotEqualTo(selfReferral.referral().patientId());
+        LinkageReviews.Summary item = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0);
+        assertThat(item.referralId()).isEqualTo(fromGp.referral().id());
+        LinkageReviews.Review review = reviews.find(WORKER, item.id()).orElseThrow();
+        assertThat(review.candidates()).singleElement()
+                .satisfies(k -> assertThat(k.person().patientId()).isEqualTo(selfReferral.referral().patientId()));
+
+        reviews.link(WORKER, item.id(), selfReferral.referral().patientId(), "Same person: the GP's referral");
+        Patient known = service.findPatient(GP, selfReferral.referral().patientId()).orElseThrow();
+        assertThat(known.nhsNumber()).isEqualTo(nhs);
+        assertThat(service.receive(GP, referral("R3", nhs, MARGARET)).referral().patientId())
+                .as("the number now finds the one record").isEqualTo(selfReferral.referral().patientId());
+
+        Intake other = service.receive(GP, referral("R4", NhsNumber.parse("9990000115").orElseThrow(), MARGARET));
+        assertThat(other.patient()).as("a record with another verified number is another person").isEqualTo(PatientOutcome.CREATED);
+    }
+
+    /** Found probing: the reason given with a decision was kept but shown nowhere, not even to whoever reconsidered it. */
+    @Test
+    void aDecidedReviewSaysWhyAsTheDeciderSaid() {
+        Intake first = service.receive(GP, referral("R1", null, MARGARET));
+        service.receive(GP, referral("R2", null, new Demographics("Holloway", "Margaret", LocalDate.of(1944, 2, 3), "female", "S10 2TN")));
+        String reviewId = reviews.list(WORKER, LinkageReviews.Status.PENDING, 0, 10).items().get(0).id();
+        assertThat(reviews.find(WORKER, reviewId).orElseThrow().decisionNote()).as("pending").isNull();
+
+        assertThat(reviews.keepApart(WORKER, reviewId, "Twins, says the GP").decisionNote()).isEqualTo("Twins, says the GP");
+        LinkageReviews.Review merged = reviews.mergeAfterAll(WORKER, reviewId, first.referral().patientId(), "One person after all");
+        assertThat(merged.decisionNote()).contains("One person after all");
+        assertThat(merged.decidedBy()).isEqualTo("sam");
+    }
+
     @Test
     void doubtfulMatchCreatesAPatientAndQueuesAReview() {
         Intake first = service.receive(GP, referral("R1", null, MARGARET));

@@ -62,6 +62,27 @@ class ReferralNoticesTest {
         assertThat(accepted.text()).as("no personal data in the message").doesNotContain("Holloway");
     }
 
+    /**
+     * A message is delivered after its change, sometimes after later ones (the GP system was down): its facts must
+     * describe the Task of that change whole, so the episode code travels on every change and the time marks them.
+     */
+    @Test
+    void eachMessageCarriesTheTaskStateOfItsOwnChange() {
+        contacts.save(WORKER, Party.organisation(GP.id()), FHIR_ENDPOINT);
+        Referral referral = received();
+        service.changeStatus(WORKER, referral.id(), ReferralStatus.ACCEPTED, null, null);
+        service.changeStatus(WORKER, referral.id(), ReferralStatus.IN_PROGRESS, null, null);
+        Referral closed = service.changeStatus(WORKER, referral.id(),
+                new org.waymark.api.referral.StatusChange(ReferralStatus.COMPLETED, null, "Joined a walking group"), null);
+
+        Notification inProgress = notifier.queued.get(1);
+        assertThat(inProgress.data()).containsEntry("status", "in-progress")
+                .containsEntry("episodeCode", org.waymark.api.referral.SocialPrescribingCodes.REFERRAL_ACCEPTED)
+                .doesNotContainKey("code").doesNotContainKey("outcome").containsKey("lastUpdated");
+        assertThat(notifier.queued.get(2).data()).containsEntry("outcome", "Joined a walking group")
+                .containsEntry("lastUpdated", closed.lastUpdated().toString());
+    }
+
     @Test
     void thePersonHearsWhenTheirReferralIsAcceptedIfTheyCanBeReached() {
         Referral referral = received();

@@ -125,4 +125,22 @@ class ReferralWorkTest {
         assertThatThrownBy(() -> details.timeline(OTHER_AREA, referral.id())).isInstanceOfSatisfying(WaymarkException.class,
                 e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
     }
+    /** Found probing: after a reviewer's link (a merge), the referral's timeline had lost everything before it. */
+    @Test
+    void aMergedReferralKeepsItsWholeTimeline() throws Exception {
+        Referral referral = fixture.referrals.receive(GP, new org.waymark.api.referral.NewReferral("https://gp.example/ref", "R9",
+                org.waymark.api.referral.Subject.described(null, new org.waymark.api.referral.Demographics("Holloway", "Alexa",
+                        java.time.LocalDate.of(1950, 1, 1), "female", null)),
+                "Isolated", null, "routine", java.time.Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, null, null)).referral();
+        Referral other = fixture.received("R1", "9990010005");
+        assertThat(referral.patientId()).isNotEqualTo(other.patientId());
+        new CaseRecords(fixture.db, fixture.audit, java.time.Clock.systemUTC()).addNote(WORKER, referral.id(), "Called, will visit");
+
+        new PatientMerges(fixture.db, fixture.audit, org.waymark.referrals.internal.governance.GovernanceAccess.create(fixture.db,
+                fixture.referrals, fixture.audit, java.time.Clock.systemUTC(), List.of()).personalData(), java.time.Clock.systemUTC())
+                .merge(WORKER, referral.patientId(), other.patientId(), "Same person: GP confirmed");
+
+        assertThat(details.timeline(WORKER, referral.id())).extracting(ReferralDetails.Event::what)
+                .containsExactly("Moved to the person's other record (records merged)", "Note added", "Referral received");
+    }
 }
