@@ -33,6 +33,7 @@ public class IntakeBench {
     static String token;
     static String barsTemplate;
     static String barsServiceRequestUuid;
+    static String barsBirthDate;
     static String barsNhsNumber;
     static String barsBundleId;
 
@@ -53,6 +54,7 @@ public class IntakeBench {
         barsBundleId = find(barsTemplate, "<Bundle[^>]*>\\s*<id value=\"([^\"]+)\"");
         barsServiceRequestUuid = find(barsTemplate, "<fullUrl value=\"urn:uuid:([^\"]+)\" />\\s*<resource>\\s*<ServiceRequest>");
         barsNhsNumber = find(barsTemplate, "nhs-number\" />\\s*<value value=\"(\\d{10})\"");
+        barsBirthDate = "<birthDate value=\"" + find(barsTemplate, "<birthDate value=\"([^\"]+)\"") + "\"";
         int warmup = Integer.parseInt(args[4]);
         int seconds = Integer.parseInt(args[5]);
         List<String> kinds = List.of(args[6].split(","));
@@ -230,6 +232,7 @@ public class IntakeBench {
             case "bars" -> {
                 String uuid = UUID.randomUUID().toString();
                 String body = barsTemplate.replace(barsServiceRequestUuid, uuid).replace(barsNhsNumber, nhs)
+                        .replace(barsBirthDate, "<birthDate value=\"" + birthDate(nhs) + "\"")
                         .replaceFirst(Pattern.quote(barsBundleId), UUID.randomUUID().toString());
                 // BaRS referrals are identified by the ServiceRequest's fullUrl within the sender's endpoint.
                 yield new Request(post("/fhir/$process-message", "application/fhir+xml", body), "bars:" + uuid);
@@ -250,8 +253,16 @@ public class IntakeBench {
     static String patient(String nhs, String localId) {
         return "{\"resourceType\":\"Patient\"" + (localId == null ? "" : ",\"id\":\"" + localId + "\"")
                 + ",\"identifier\":[{\"system\":\"" + NHS + "\",\"value\":\"" + nhs + "\"}],"
-                + "\"name\":[{\"family\":\"Bench\",\"given\":[\"Jo\"]}],\"birthDate\":\"1950-02-03\",\"gender\":\"female\","
+                + "\"name\":[{\"family\":\"Bench\",\"given\":[\"Jo\"]}],\"birthDate\":\"" + birthDate(nhs) + "\",\"gender\":\"female\","
                 + "\"address\":[{\"postalCode\":\"S1 2AB\"}]}";
+    }
+
+    /**
+     * Spread over 68 years as people's are: the linkage looks for people known without a number by birth date, and a
+     * benchmark whose every person shared one date would measure a lookup over all of them that no area ever has.
+     */
+    static String birthDate(String nhs) {
+        return java.time.LocalDate.of(1930, 1, 1).plusDays(Long.parseLong(nhs.substring(3, 9)) % 25_000).toString();
     }
 
     static String transaction(String id, String nhs) {

@@ -29,25 +29,38 @@ final class PatientCandidates {
     }
 
     static List<Patient> find(Connection c, Subject subject, String area) throws SQLException {
+        return find(c, subject, area, false);
+    }
+
+    /**
+     * @param unnumberedOnly only patients without a verified NHS number, looked for by birth date alone: asked in the
+     *                       database, not filtered after it, so that people with verified numbers sharing the birth
+     *                       date cannot fill the lookup's cap and hide the one unnumbered record that is this person.
+     *                       Not by family name: this runs for every new verified number, and the filter is checked
+     *                       row by row, so a common family name (thousands of Smiths) would be read whole each time,
+     *                       where a birth date in one area is shared by a few dozen people at most
+     */
+    static List<Patient> find(Connection c, Subject subject, String area, boolean unnumberedOnly) throws SQLException {
         Map<String, Patient> found = new LinkedHashMap<>();
+        String only = unnumberedOnly ? " AND p.verified_nhs_number IS NULL" : "";
         if (subject.nhsNumber() != null) {
-            query(c, "p.nhs_number = ?", area, found, subject.nhsNumber().value());
+            query(c, "p.nhs_number = ?" + only, area, found, subject.nhsNumber().value());
         }
         LocalDate born = subject.demographics().birthDate();
         if (born != null) {
             BirthDatePrecision precision = subject.demographics().birthDatePrecision();
             if (precision == BirthDatePrecision.DAY) {
                 // The same day, or a partial date stored as the first day of the same month or year.
-                query(c, "p.birth_date IN (?, ?, ?)", area, found, Date.valueOf(born),
+                query(c, "p.birth_date IN (?, ?, ?)" + only, area, found, Date.valueOf(born),
                         Date.valueOf(BirthDatePrecision.MONTH.start(born)), Date.valueOf(BirthDatePrecision.YEAR.start(born)));
             } else {
-                query(c, "p.birth_date BETWEEN ? AND ?", area, found, Date.valueOf(born), Date.valueOf(precision.end(born)));
+                query(c, "p.birth_date BETWEEN ? AND ?" + only, area, found, Date.valueOf(born), Date.valueOf(precision.end(born)));
             }
         }
         String family = subject.demographics().family() == null ? "" : PatientLinker.normalise(subject.demographics().family());
-        if (family.length() >= 2) {
+        if (family.length() >= 2 && !unnumberedOnly) {
             String prefix = family.substring(0, Math.min(FAMILY_PREFIX, family.length()));
-            query(c, "p.family_norm LIKE ?", area, found, prefix + "%");
+            query(c, "p.family_norm LIKE ?" + only, area, found, prefix + "%");
         }
         return List.copyOf(found.values());
     }

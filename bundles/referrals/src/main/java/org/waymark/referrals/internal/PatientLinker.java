@@ -116,9 +116,7 @@ final class PatientLinker {
      * verified number that is not this one is another person. A confident match is offered too, never linked.
      */
     private static List<Candidate> unnumberedLookalikes(Connection c, Subject subject, String area) throws SQLException {
-        List<Patient> unnumbered = PatientCandidates.find(c, subject, area).stream()
-                .filter(p -> p.nhsNumber() == null || !p.nhsNumber().verified()).toList();
-        return rank(subject, unnumbered).stream().filter(k -> k.score() >= DemographicScore.REVIEW_THRESHOLD)
+        return rank(subject, PatientCandidates.find(c, subject, area, true)).stream().filter(k -> k.score() >= DemographicScore.REVIEW_THRESHOLD)
                 .map(k -> new Candidate(k.patientId(), k.score(), k.detail(), false)).toList();
     }
 

@@ -124,6 +124,69 @@ class LinkageAndTransactionTest {
         assertThat(merged.decidedBy()).isEqualTo("sam");
     }
 
+    /**
+     * The lookalikes of a new verified number are asked for unnumbered records in the database: filtered after each
+     * capped lookup, people with verified numbers sharing the birth date and family name filled the cap and hid the
+     * one unnumbered record that was this person (and made a referral read hundreds of rows in the benchmark, whose
+     * people all share their details).
+     */
+    @Test
+    void manyNumberedLookalikesDoNotHideTheUnnumberedRecord() throws Exception {
+        Intake selfReferral = service.receive(GP, referral("R0", null, MARGARET));
+        for (int i = 0; i < PatientCandidates.CAP; i++) {
+            service.receive(GP, referral("V" + i, validNhsNumber(i), MARGARET));
+        }
+        // The unnumbered record now comes after the numbered ones in the table, as a later record would.
+        String moved = "moved-" + selfReferral.referral().patientId();
+        try (java.sql.Connection c = db.getConnection()) {
+            c.setAutoCommit(true);
+            List<String> columns = new ArrayList<>();
+            try (java.sql.ResultSet r = c.getMetaData().getColumns(null, null, "WM_PATIENT", null)) {
+                while (r.next()) {
+                    columns.add(r.getString("COLUMN_NAME"));
+                }
+            }
+            String copied = String.join(", ", columns.stream().map(k -> k.equals("ID") ? "?" : k).toList());
+            try (java.sql.PreparedStatement copy = c.prepareStatement("INSERT INTO wm_patient (" + String.join(", ", columns)
+                    + ") SELECT " + copied + " FROM wm_patient WHERE id = ?")) {
+                copy.setString(1, moved);
+                copy.setString(2, selfReferral.referral().patientId());
+                copy.executeUpdate();
+            }
+            try (java.sql.PreparedStatement move = c.prepareStatement("UPDATE wm_referral SET patient_id = ? WHERE id = ?")) {
+                move.setString(1, moved);
+                move.setString(2, selfReferral.referral().id());
+                move.executeUpdate();
+            }
+        }
+
+        Intake fromGp = service.receive(GP, referral("RX", validNhsNumber(PatientCandidates.CAP), MARGARET));
+
+        assertThat(fromGp.patient()).isEqualTo(PatientOutcome.CREATED_FOR_REVIEW);
+        assertThat(count("SELECT COUNT(*) FROM wm_linkage_candidate k JOIN wm_linkage_review v ON v.id = k.review_id "
+                + "WHERE v.referral_id = '" + fromGp.referral().id() + "' AND k.patient_id = '" + moved + "'")).isEqualTo(1);
+    }
+
+    /** The n-th NHS number of the 999 test range with a valid mod-11 check digit. */
+    private static NhsNumber validNhsNumber(int n) {
+        for (int k = n * 11; ; k++) {
+            java.util.Optional<NhsNumber> parsed = NhsNumber.parse(String.format("999%06d", k)
+                    + checkDigit(String.format("999%06d", k)));
+            if (parsed.isPresent() && parsed.get().verified()) {
+                return parsed.get();
+            }
+        }
+    }
+
+    private static String checkDigit(String nine) {
+        int sum = 0;
+        for (int i = 0; i < 9; i++) {
+            sum += (nine.charAt(i) - '0') * (10 - i);
+        }
+        int check = 11 - sum % 11;
+        return check == 11 ? "0" : check == 10 ? "X" : Integer.toString(check);
+    }
+
     @Test
     void doubtfulMatchCreatesAPatientAndQueuesAReview() {
         Intake first = service.receive(GP, referral("R1", null, MARGARET));
