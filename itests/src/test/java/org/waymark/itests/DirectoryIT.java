@@ -195,6 +195,21 @@ class DirectoryIT {
 
     @Test
     @Order(7)
+    void aPluralInEsOrAVerbWithADoubledConsonantFindsWhatItsOtherFormFinds() {
+        // Found probing: "lunches", "running" and "jogging" found nothing, though "lunch", "run" and "jog" are listed.
+        for (List<String> forms : List.of(List.of("lunch", "lunches"), List.of("run", "running"), List.of("jog", "jogging"))) {
+            List<String> found = new ArrayList<>();
+            json(server.get("/directory/services?search=" + forms.get(1))).path("contents").forEach(s -> found.add(s.path("name").asText()));
+            List<String> base = new ArrayList<>();
+            json(server.get("/directory/services?search=" + forms.get(0))).path("contents").forEach(s -> base.add(s.path("name").asText()));
+
+            assertThat(base).as(forms.get(0)).isNotEmpty();
+            assertThat(found).as(forms.get(1)).isEqualTo(base);
+        }
+    }
+
+    @Test
+    @Order(7)
     void aWholeWordOutranksARareWordThatOnlyStartsWithTheQuery() {
         // Found probing: "walking" put "Walkley Lunch Club" first, as "walkley" is rarer than "walk".
         List<String> wholeWord = List.of("Crookes Health Walk", "Finsbury Park Run and Walk", "Gentle Walks in Endcliffe Park",
