@@ -147,6 +147,23 @@ class DirectoryIT {
         JsonNode organization = json(server.get("/directory/organizations/" + organizations.path("contents").get(0).path("id").asText()));
         assertThat(SCHEMAS.problems("organization", organization)).isEmpty();
         assertThat(organization.path("services").size()).isGreaterThan(0);
+
+        // The profile API's own filters (found probing: organization_id, modified_after and search on the other lists
+        // were ignored, answering the whole directory as if filtered).
+        String organizationId = organization.path("id").asText();
+        JsonNode theirs = json(server.get("/directory/services?per_page=1000&organization_id=" + organizationId));
+        assertThat(SCHEMAS.pageProblems("service", theirs)).isEmpty();
+        assertThat(theirs.path("total_items").asInt()).isEqualTo(organization.path("services").size());
+        theirs.path("contents").forEach(s -> assertThat(s.path("organization_id").asText()).isEqualTo(organizationId));
+        assertThat(json(server.get("/directory/services?modified_after=2999-01-01T00:00:00Z")).path("total_items").asInt()).isZero();
+        assertThat(json(server.get("/directory/service_at_locations?modified_after=2999-01-01")).path("total_items").asInt()).isZero();
+        JsonNode named = json(server.get("/directory/organizations?search=" + encode(organization.path("name").asText())));
+        assertThat(named.path("total_items").asInt()).isPositive().isLessThan(organizations.path("total_items").asInt());
+        assertThat(named.path("contents").findValuesAsText("id")).contains(organizationId);
+        assertThat(json(server.get("/directory/taxonomies?search=" + encode("no such taxonomy"))).path("total_items").asInt()).isZero();
+        JsonNode full = json(server.get("/directory/services?full=true&per_page=5"));
+        assertThat(SCHEMAS.pageProblems("service", full)).isEmpty();
+        assertThat(full.path("contents").get(0).path("service_at_locations").size()).isGreaterThan(0);
     }
 
     @Test
@@ -160,7 +177,8 @@ class DirectoryIT {
             assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         }
         for (String query : List.of("page=0", "per_page=abc", "minimum_age=old", "day=funday", "start_time=25:99",
-                "end_time=noon", "postcode=nonsense", "proximity=500", "postcode=N7&proximity=far")) {
+                "end_time=noon", "postcode=nonsense", "proximity=500", "postcode=N7&proximity=far", "modified_after=yesterday",
+                "format=ndjson", "minimal=true", "full=maybe")) {
             HttpResponse<String> response = server.get("/directory/services?" + query);
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(json(response).path("detail").asText()).isNotBlank();

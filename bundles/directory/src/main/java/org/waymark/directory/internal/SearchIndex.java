@@ -2,6 +2,7 @@ package org.waymark.directory.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,8 +37,10 @@ final class SearchIndex {
             "is", "it", "of", "on", "or", "our", "the", "to", "we", "with", "you", "your");
 
     /** What the filters need to know about one service, computed once per catalog. */
+    /** @param lastModified when the service says it last changed ({@code last_modified}); null when it does not */
     record Entry(String id, String sortName, double minimumAge, double maximumAge, Set<String> termIds,
-                 Set<String> taxonomyIds, List<Slot> slots, List<Coordinates> points, boolean free) {
+                 Set<String> taxonomyIds, List<Slot> slots, List<Coordinates> points, boolean free, String organizationId,
+                 Instant lastModified) {
     }
 
     /** One opening: the days (bit 0 = Monday) and hours of a schedule; null hours when the schedule has none. */
@@ -95,7 +98,8 @@ final class SearchIndex {
             }
             list.add(new Entry(id, service.path("name").asText("").toLowerCase(Locale.ROOT),
                     service.path("minimum_age").asDouble(Double.NaN), service.path("maximum_age").asDouble(Double.NaN),
-                    termIds, taxonomyIds, slots, points, free(service, catalog.children(Kind.COST_OPTION, "service_id", id))));
+                    termIds, taxonomyIds, slots, points, free(service, catalog.children(Kind.COST_OPTION, "service_id", id)),
+                    service.path("organization_id").asText(null), instant(service.get("last_modified"))));
         }
         entries = list.toArray(Entry[]::new);
         Integer[] byName = new Integer[entries.length];
@@ -212,6 +216,13 @@ final class SearchIndex {
             return false;
         }
         if (query.taxonomyId() != null && !entry.taxonomyIds().contains(query.taxonomyId())) {
+            return false;
+        }
+        if (query.organizationId() != null && !query.organizationId().equals(entry.organizationId())) {
+            return false;
+        }
+        // "Modified on or after": a service that does not say when it changed cannot be said to have.
+        if (query.modifiedAfter() != null && (entry.lastModified() == null || entry.lastModified().isBefore(query.modifiedAfter()))) {
             return false;
         }
         // The profile's wording: "a minimum age of at least" / "a maximum age equal to or below" the value.
@@ -370,6 +381,21 @@ final class SearchIndex {
             }
         }
         return mask;
+    }
+
+    private static Instant instant(JsonNode value) {
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.asText().trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(value.asText().trim()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     private static LocalTime time(JsonNode value) {
