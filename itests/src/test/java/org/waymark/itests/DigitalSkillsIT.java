@@ -276,6 +276,10 @@ class DigitalSkillsIT {
         }
         assertThat(server.get("/api/digital-skills/reports?area=sheffield&from=2026-02-01&to=2026-01-01", "Authorization", ADMIN)
                 .statusCode()).isEqualTo(400);
+        // Found probing: a day the ISO calendar writes beyond the year 9999 answered 500.
+        HttpResponse<String> farOff = server.get("/api/digital-skills/reports?area=sheffield&to=%2B999999999-12-31", "Authorization", ADMIN);
+        assertThat(farOff.statusCode()).as(farOff.body()).isEqualTo(400);
+        assertThat(farOff.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
     }
 
     @Test
@@ -339,6 +343,11 @@ class DigitalSkillsIT {
         assertThat(after.path("barriers")).isEqualTo(before.path("barriers"));
         assertThat(after.path("actions")).isEqualTo(before.path("actions"));
         assertThat(json(server.get(base + "/equality", "Authorization", WORKER)).path("ethnicity").asText()).isEqualTo("white");
+        // Found probing: reading the ethnicity (special category data) left no entry of its own in the audit trail.
+        JsonNode reads = json(server.get("/api/admin/audit?action=read&resourceType=EqualityMonitoring&patientId=" + patientId,
+                "Authorization", ADMIN));
+        assertThat(reads.path("items").size()).as(reads.toString()).isPositive();
+        assertThat(reads.path("items").get(0).path("actor").asText()).isEqualTo("linkworker");
 
         // Found probing: an empty body answered 200 {} and erased the ethnicity; every change needs its body.
         for (String missing : new String[] {"", "null"}) {
