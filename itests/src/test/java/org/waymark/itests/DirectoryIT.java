@@ -445,6 +445,16 @@ class DirectoryIT {
         assertThat(signpost.statusCode()).as(signpost.body()).isEqualTo(201);
         assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER)).get(0).path("serviceName").asText())
                 .isEqualTo("Crookes Health Walk");
+        // Found probing: a note over 1,000 characters was kept and sent cut short, without a word.
+        String tooLong = "word ".repeat(250);
+        for (String path : List.of("/signposts", "/onward-referrals")) {
+            HttpResponse<String> refused = server.postJson(base + path, "{\"serviceId\": \"" + serviceId + "\", \"consent\": true,"
+                    + " \"note\": \"" + tooLong + "\"}", "Authorization", LINK_WORKER);
+            assertThat(refused.statusCode()).as(path + ": " + refused.body()).isEqualTo(400);
+            assertThat(json(refused).path("detail").asText()).contains("note");
+        }
+        assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER))).hasSize(1);
+        assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER))).isEmpty();
 
         HttpResponse<String> withoutConsent = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}",
                 "Authorization", LINK_WORKER);
