@@ -132,10 +132,12 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
      * (its start, UTC): the profile types it as a datetime but says no more.
      */
     static Instant dateTime(Map<String, String> params, String name) {
-        String value = blankToNull(params.get(name));
-        if (value == null) {
+        String raw = blankToNull(params.get(name));
+        if (raw == null) {
             return null;
         }
+        // An offset's "+" sent unencoded in a query string arrives as a space (2026-01-31T10:00:00+01:00).
+        String value = raw.replace(' ', '+');
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {

@@ -79,6 +79,8 @@ class OpenReferralFiltersTest {
         assertThat(services("modified_after", "2026-11-01T09:00:00Z").path("total_items").asInt()).isEqualTo(all);
         assertThat(services("modified_after", "2026-11-01").path("total_items").asInt()).isEqualTo(all);
         assertThat(services("modified_after", "2026-11-01T10:00:00+01:00").path("total_items").asInt()).isEqualTo(all);
+        assertThat(services("modified_after", "2026-11-01T10:00:00 01:00").path("total_items").asInt()).as("a + sent unencoded")
+                .isEqualTo(all);
         assertThat(services("modified_after", "2026-11-01T09:00:01").path("total_items").asInt()).isZero();
         assertThat(api.serviceAtLocations(query("modified_after", "2030-01-01")).path("total_items").asInt()).isZero();
         assertThatThrownBy(() -> services("modified_after", "yesterday")).isInstanceOf(WaymarkException.class)
