@@ -455,6 +455,16 @@ class DirectoryIT {
         }
         assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER))).hasSize(1);
         assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER))).isEmpty();
+        // Found probing: a service marked defunct (closed for good) took an onward referral and was sent the note.
+        String shed = json(server.get("/directory/services?search=" + encode("parson cross shed"))).path("contents").get(0)
+                .path("id").asText();
+        assertThat(put("/api/directory/services/" + shed, "{\"status\": \"defunct\"}", ADMIN, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> toClosed = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + shed
+                + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+        assertThat(toClosed.statusCode()).as(toClosed.body()).isEqualTo(409);
+        assertThat(json(toClosed).path("detail").asText()).contains("defunct");
+        assertThat(put("/api/directory/services/" + shed, "{\"status\": \"active\"}", ADMIN, null).statusCode()).isEqualTo(200);
+        assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER))).isEmpty();
 
         HttpResponse<String> withoutConsent = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}",
                 "Authorization", LINK_WORKER);

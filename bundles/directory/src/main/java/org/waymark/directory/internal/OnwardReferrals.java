@@ -56,6 +56,8 @@ public final class OnwardReferrals {
     private static final Set<String> FINAL = Set.of("declined", "attended", "did-not-attend");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Directory statuses of a service that no longer runs (HSDS: {@code defunct} is closed for good). */
+    static final java.util.Set<String> CLOSED_STATUSES = java.util.Set.of("defunct", "inactive");
     /** The longest note a signpost or an onward referral keeps (the console's field stops there too). */
     static final int MAX_NOTE = 1000;
     private final DataSource db;
@@ -323,12 +325,24 @@ public final class OnwardReferrals {
         return referral;
     }
 
+    /**
+     * The service to signpost or refer to, which must still be running. Found probing: a service marked
+     * {@code defunct} (closed for good) took an onward referral, and its old address was sent the link worker's note
+     * about the person. {@code inactive} is refused alike; {@code temporarily closed} is not, as full and waiting-list
+     * services are not: the person may wait for it, and the console warns.
+     */
     private ObjectNode service(String serviceId) {
         if (serviceId == null || serviceId.isBlank()) {
             throw WaymarkException.invalid("serviceId is required");
         }
-        return directory.catalog().get(Kind.SERVICE, serviceId)
+        ObjectNode service = directory.catalog().get(Kind.SERVICE, serviceId)
                 .orElseThrow(() -> WaymarkException.unprocessable("No directory service with this id"));
+        String status = service.path("status").asText("");
+        if (CLOSED_STATUSES.contains(status)) {
+            throw WaymarkException.conflict("This service is " + status + " in the directory: it takes no one. Choose another"
+                    + " service, or correct its status if it is running.");
+        }
+        return service;
     }
 
     private static String serviceName(Catalog catalog, String serviceId) {
