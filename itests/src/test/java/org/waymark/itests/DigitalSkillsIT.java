@@ -176,6 +176,14 @@ class DigitalSkillsIT {
         JsonNode after = json(server.get("/api/digital-skills/referrals/" + referralId + "/follow-ups", "Authorization", WORKER));
         assertThat(after.get(0).path("status").asText()).isEqualTo("done");
         assertThat(after.get(1).path("status").asText()).isEqualTo("scheduled");
+        // Found probing: reading the ethnicity (special category data) left no entry of its own in the audit trail.
+        // (Here, as the admin signs in with a second factor once the console test has run.)
+        assertThat(server.get("/api/digital-skills/referrals/" + referralId + "/equality", "Authorization", WORKER).statusCode())
+                .isEqualTo(200);
+        JsonNode reads = json(server.get("/api/admin/audit?action=read&resourceType=EqualityMonitoring&patientId=" + patientId,
+                "Authorization", ADMIN));
+        assertThat(reads.path("items").size()).as(reads.toString()).isPositive();
+        assertThat(reads.path("items").get(0).path("actor").asText()).isEqualTo("linkworker");
         server.assertNoUnexpectedErrorsInLog();
     }
 
@@ -276,6 +284,10 @@ class DigitalSkillsIT {
         }
         assertThat(server.get("/api/digital-skills/reports?area=sheffield&from=2026-02-01&to=2026-01-01", "Authorization", ADMIN)
                 .statusCode()).isEqualTo(400);
+        // Found probing: a day the ISO calendar writes beyond the year 9999 answered 500.
+        HttpResponse<String> farOff = server.get("/api/digital-skills/reports?area=sheffield&to=%2B999999999-12-31", "Authorization", ADMIN);
+        assertThat(farOff.statusCode()).as(farOff.body()).isEqualTo(400);
+        assertThat(farOff.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
     }
 
     @Test

@@ -147,6 +147,23 @@ class DirectoryIT {
         JsonNode organization = json(server.get("/directory/organizations/" + organizations.path("contents").get(0).path("id").asText()));
         assertThat(SCHEMAS.problems("organization", organization)).isEmpty();
         assertThat(organization.path("services").size()).isGreaterThan(0);
+
+        // The profile API's own filters (found probing: organization_id, modified_after and search on the other lists
+        // were ignored, answering the whole directory as if filtered).
+        String organizationId = organization.path("id").asText();
+        JsonNode theirs = json(server.get("/directory/services?per_page=1000&organization_id=" + organizationId));
+        assertThat(SCHEMAS.pageProblems("service", theirs)).isEmpty();
+        assertThat(theirs.path("total_items").asInt()).isEqualTo(organization.path("services").size());
+        theirs.path("contents").forEach(s -> assertThat(s.path("organization_id").asText()).isEqualTo(organizationId));
+        assertThat(json(server.get("/directory/services?modified_after=2999-01-01T00:00:00Z")).path("total_items").asInt()).isZero();
+        assertThat(json(server.get("/directory/service_at_locations?modified_after=2999-01-01")).path("total_items").asInt()).isZero();
+        JsonNode named = json(server.get("/directory/organizations?search=" + encode(organization.path("name").asText())));
+        assertThat(named.path("total_items").asInt()).isPositive().isLessThan(organizations.path("total_items").asInt());
+        assertThat(named.path("contents").findValuesAsText("id")).contains(organizationId);
+        assertThat(json(server.get("/directory/taxonomies?search=" + encode("no such taxonomy"))).path("total_items").asInt()).isZero();
+        JsonNode full = json(server.get("/directory/services?full=true&per_page=5"));
+        assertThat(SCHEMAS.pageProblems("service", full)).isEmpty();
+        assertThat(full.path("contents").get(0).path("service_at_locations").size()).isGreaterThan(0);
     }
 
     @Test
@@ -160,7 +177,8 @@ class DirectoryIT {
             assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         }
         for (String query : List.of("page=0", "per_page=abc", "minimum_age=old", "day=funday", "start_time=25:99",
-                "end_time=noon", "postcode=nonsense", "proximity=500", "postcode=N7&proximity=far")) {
+                "end_time=noon", "postcode=nonsense", "proximity=500", "postcode=N7&proximity=far", "modified_after=yesterday",
+                "format=ndjson", "minimal=true", "full=maybe")) {
             HttpResponse<String> response = server.get("/directory/services?" + query);
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(json(response).path("detail").asText()).isNotBlank();
@@ -191,6 +209,21 @@ class DirectoryIT {
         assertThat(found.path("results").get(0).path("distance_km").asDouble()).isLessThan(2);
         JsonNode saturday = json(server.get("/api/directory/search?day=SA&age=30&postcode=N4", "Authorization", LINK_WORKER));
         assertThat(saturday.path("results").get(0).path("name").asText()).isEqualTo("Finsbury Park Run and Walk");
+    }
+
+    @Test
+    @Order(7)
+    void aPluralInEsOrAVerbWithADoubledConsonantFindsWhatItsOtherFormFinds() {
+        // Found probing: "lunches", "running" and "jogging" found nothing, though "lunch", "run" and "jog" are listed.
+        for (List<String> forms : List.of(List.of("lunch", "lunches"), List.of("run", "running"), List.of("jog", "jogging"))) {
+            List<String> found = new ArrayList<>();
+            json(server.get("/directory/services?search=" + forms.get(1))).path("contents").forEach(s -> found.add(s.path("name").asText()));
+            List<String> base = new ArrayList<>();
+            json(server.get("/directory/services?search=" + forms.get(0))).path("contents").forEach(s -> base.add(s.path("name").asText()));
+
+            assertThat(base).as(forms.get(0)).isNotEmpty();
+            assertThat(found).as(forms.get(1)).isEqualTo(base);
+        }
     }
 
     @Test
@@ -412,6 +445,26 @@ class DirectoryIT {
         assertThat(signpost.statusCode()).as(signpost.body()).isEqualTo(201);
         assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER)).get(0).path("serviceName").asText())
                 .isEqualTo("Crookes Health Walk");
+        // Found probing: a note over 1,000 characters was kept and sent cut short, without a word.
+        String tooLong = "word ".repeat(250);
+        for (String path : List.of("/signposts", "/onward-referrals")) {
+            HttpResponse<String> refused = server.postJson(base + path, "{\"serviceId\": \"" + serviceId + "\", \"consent\": true,"
+                    + " \"note\": \"" + tooLong + "\"}", "Authorization", LINK_WORKER);
+            assertThat(refused.statusCode()).as(path + ": " + refused.body()).isEqualTo(400);
+            assertThat(json(refused).path("detail").asText()).contains("note");
+        }
+        assertThat(json(server.get(base + "/signposts", "Authorization", LINK_WORKER))).hasSize(1);
+        assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER))).isEmpty();
+        // Found probing: a service marked defunct (closed for good) took an onward referral and was sent the note.
+        String shed = json(server.get("/directory/services?search=" + encode("parson cross shed"))).path("contents").get(0)
+                .path("id").asText();
+        assertThat(put("/api/directory/services/" + shed, "{\"status\": \"defunct\"}", ADMIN, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> toClosed = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + shed
+                + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+        assertThat(toClosed.statusCode()).as(toClosed.body()).isEqualTo(409);
+        assertThat(json(toClosed).path("detail").asText()).contains("defunct");
+        assertThat(put("/api/directory/services/" + shed, "{\"status\": \"active\"}", ADMIN, null).statusCode()).isEqualTo(200);
+        assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER))).isEmpty();
 
         HttpResponse<String> withoutConsent = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}",
                 "Authorization", LINK_WORKER);

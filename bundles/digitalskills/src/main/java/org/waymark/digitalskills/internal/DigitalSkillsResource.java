@@ -246,8 +246,10 @@ public final class DigitalSkillsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> saveEquality(@PathParam("id") String id, Equality body, @Context SecurityContext security) {
         required(body, "{\"ethnicity\": code or null}");
-        plans.ethnicity(caller(security), id, body::code);
-        return equality(id, security);
+        // The answer is what was saved: reading it back would audit a read the caller did not make.
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ethnicity", plans.ethnicity(caller(security), id, body::code));
+        return json;
     }
 
     /** The area's report ({@code from}, {@code to}: days, both included). */
@@ -279,15 +281,24 @@ public final class DigitalSkillsResource {
         }
     }
 
-    private static LocalDate date(String name, String value) {
+    /**
+     * A day, YYYY-MM-DD, in the years 1 to 9999. ISO 8601 also writes years beyond (+999999999-12-31), which
+     * {@link LocalDate#parse} takes, but the day after the last of them cannot be computed (found probing: the report
+     * {@code to=+999999999-12-31} answered 500).
+     */
+    static LocalDate date(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            return LocalDate.parse(value.strip());
+            LocalDate date = LocalDate.parse(value.strip());
+            if (date.getYear() >= 1 && date.getYear() <= 9999) {
+                return date;
+            }
         } catch (DateTimeParseException e) {
-            throw WaymarkException.invalid(name + " must be a date, YYYY-MM-DD");
+            // answered below
         }
+        throw WaymarkException.invalid(name + " must be a date, YYYY-MM-DD");
     }
 
     private static Long version(String ifMatch) {

@@ -222,7 +222,7 @@ public final class Plans {
      * @param answer read only once the caller is known to reach the referral: someone outside its area learns nothing,
      *               not even that their body was wrong
      */
-    void ethnicity(Caller caller, String referralId, java.util.function.Supplier<String> answer) {
+    String ethnicity(Caller caller, String referralId, java.util.function.Supplier<String> answer) {
         Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         String code = answer.get();
         if (code != null && !ETHNICITY.containsKey(code)) {
@@ -244,11 +244,26 @@ public final class Plans {
             audit.record(c, caller, AuditLog.Action.UPDATE, "EqualityMonitoring", referral.patientId(), referral.patientId());
             return null;
         });
+        return code;
     }
 
+    /**
+     * The person's ethnic group as they gave it, if they did. Ethnicity is special category data (UK GDPR article 9),
+     * so its read is audited as such, as its change is, not only as the read of the referral (found probing: reading it
+     * left no entry of its own in the person's audit trail). Only this person's row is read.
+     */
     Optional<String> ethnicity(Caller caller, String referralId) {
         Referral referral = referral(caller, referralId);
-        return Jdbc.inTransaction(db, c -> ethnicities(c).getOrDefault(referral.patientId(), Optional.empty()));
+        Optional<String> ethnicity = Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT ethnicity FROM ds_equality WHERE patient_id = ?")) {
+                select.setString(1, referral.patientId());
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.ofNullable(rows.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        audit.record(caller, AuditLog.Action.READ, "EqualityMonitoring", referral.patientId(), referral.patientId());
+        return ethnicity;
     }
 
     static Map<String, Optional<String>> ethnicities(Connection c) throws SQLException {

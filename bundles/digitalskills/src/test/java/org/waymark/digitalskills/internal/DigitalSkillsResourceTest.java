@@ -35,6 +35,16 @@ class DigitalSkillsResourceTest {
         refused(() -> mapper.readValue("{\"ethnicity\":5}", DigitalSkillsResource.Equality.class).code(), "ethnicity must be");
     }
 
+    @Test
+    void aDayBeyondTheYear9999IsABadRequestNotAFailure() {
+        // Found probing: GET /api/digital-skills/reports?area=sheffield&to=+999999999-12-31 answered 500.
+        refused(() -> DigitalSkillsResource.date("to", "+999999999-12-31"), "to must be a date");
+        refused(() -> DigitalSkillsResource.date("from", "+10000-01-01"), "from must be a date");
+        refused(() -> DigitalSkillsResource.date("from", "-0001-01-01"), "from must be a date");
+        assertThat(DigitalSkillsResource.date("to", "9999-12-31")).isEqualTo(java.time.LocalDate.of(9999, 12, 31));
+        assertThat(DigitalSkillsResource.date("to", " ")).isNull();
+    }
+
     private static void refused(ThrowingCallable call, String detail) {
         assertThatThrownBy(call).isInstanceOfSatisfying(WaymarkException.class, e -> {
             assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID);

@@ -25,10 +25,11 @@ class PlansTest {
     private final Fakes.Staff staff = new Fakes.Staff();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-10-19T13:00:00Z"));
     private Plans plans;
+    private DataSource db;
 
     @BeforeEach
     void setUp() throws Exception {
-        DataSource db = TestDatabase.migrated("db/digitalskills.xml");
+        db = TestDatabase.migrated("db/digitalskills.xml");
         plans = new Plans(db, referrals.service(), Fakes.followUps(db, referrals, jobs, notices, staff, clock), Fakes.AUDIT, clock);
     }
 
@@ -112,5 +113,20 @@ class PlansTest {
         assertThat(plans.plan(WORKER, "r1").version()).isZero();
         assertThat(jobs.pending).isEmpty();
         assertThat(notices.queued).isEmpty();
+    }
+    @Test
+    void readingThePersonsEthnicityIsAuditedAsTheSpecialCategoryDataItIs() {
+        // Found probing: GET .../equality left only the referral's read in the audit trail, none of the ethnicity.
+        List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.waymark.api.security.AuditLog audit = (caller, action, type, id, patient) ->
+                audited.add(caller.id() + " " + action + " " + type + " " + patient);
+        Plans recorded = new Plans(db, referrals.service(), Fakes.followUps(db, referrals, jobs, notices, staff, clock), audit, clock);
+        recorded.ethnicity(WORKER, "r1", "white");
+        audited.clear();
+
+        assertThat(recorded.ethnicity(WORKER, "r1")).hasValue("white");
+        assertThat(audited).containsExactly("linkworker READ EqualityMonitoring patient-1");
+        assertThat(recorded.ethnicity(Fakes.Staff.worker("someone-else"), "r1")).hasValue("white");
+        assertThat(audited).hasSize(2);
     }
 }

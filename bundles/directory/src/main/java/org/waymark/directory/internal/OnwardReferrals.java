@@ -56,6 +56,10 @@ public final class OnwardReferrals {
     private static final Set<String> FINAL = Set.of("declined", "attended", "did-not-attend");
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Directory statuses of a service that no longer runs (HSDS: {@code defunct} is closed for good). */
+    static final java.util.Set<String> CLOSED_STATUSES = java.util.Set.of("defunct", "inactive");
+    /** The longest note a signpost or an onward referral keeps (the console's field stops there too). */
+    static final int MAX_NOTE = 1000;
     private final DataSource db;
     private final Directory directory;
     private final ReferralService referrals;
@@ -97,9 +101,10 @@ public final class OnwardReferrals {
 
     Signpost signpost(Caller caller, String referralId, String serviceId, String note) {
         Referral referral = open(referral(caller, referralId));
+        String kept = note(note);
         ObjectNode service = service(serviceId);
         Signpost signpost = new Signpost(UUID.randomUUID().toString(), referral.id(), serviceId, service.path("name").asText(),
-                trim(note, 1000), caller.id(), clock.instant());
+                kept, caller.id(), clock.instant());
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_signpost (id, referral_id, service_id, area, note,"
                     + " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -144,6 +149,7 @@ public final class OnwardReferrals {
             throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
         }
         Referral referral = open(referral(caller, referralId));
+        String kept = note(note);
         ObjectNode service = service(serviceId);
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
@@ -163,7 +169,7 @@ public final class OnwardReferrals {
                 insert.setString(3, referral.taskId());
                 insert.setString(4, serviceId);
                 insert.setString(5, referral.area());
-                insert.setString(6, trim(note, 1000));
+                insert.setString(6, kept);
                 insert.setString(7, caller.id());
                 insert.setTimestamp(8, Timestamp.from(now));
                 insert.setString(9, digest(token));
@@ -319,23 +325,48 @@ public final class OnwardReferrals {
         return referral;
     }
 
+    /**
+     * The service to signpost or refer to, which must still be running. Found probing: a service marked
+     * {@code defunct} (closed for good) took an onward referral, and its old address was sent the link worker's note
+     * about the person. {@code inactive} is refused alike; {@code temporarily closed} is not, as full and waiting-list
+     * services are not: the person may wait for it, and the console warns.
+     */
     private ObjectNode service(String serviceId) {
         if (serviceId == null || serviceId.isBlank()) {
             throw WaymarkException.invalid("serviceId is required");
         }
-        return directory.catalog().get(Kind.SERVICE, serviceId)
+        ObjectNode service = directory.catalog().get(Kind.SERVICE, serviceId)
                 .orElseThrow(() -> WaymarkException.unprocessable("No directory service with this id"));
+        String status = service.path("status").asText("");
+        if (CLOSED_STATUSES.contains(status)) {
+            throw WaymarkException.conflict("This service is " + status + " in the directory: it takes no one. Choose another"
+                    + " service, or correct its status if it is running.");
+        }
+        return service;
     }
 
     private static String serviceName(Catalog catalog, String serviceId) {
         return catalog.get(Kind.SERVICE, serviceId).map(s -> s.path("name").asText()).orElse("(service no longer listed)");
     }
 
+    /**
+     * The link worker's note as it will be kept and sent, or a 400 when it is longer than a note may be. Found probing:
+     * a longer note was cut at 1,000 characters without a word, and the provider was sent the first part of it as if
+     * whole (the console stops at 1,000; the API did not say).
+     */
+    static String note(String note) {
+        if (note != null && note.strip().length() > MAX_NOTE) {
+            throw WaymarkException.invalid("note must be at most " + MAX_NOTE + " characters (it has " + note.strip().length() + ")");
+        }
+        return trim(note, MAX_NOTE);
+    }
+
     private static String trim(String text, int max) {
         if (text == null || text.isBlank()) {
             return null;
         }
-        return text.length() > max ? text.substring(0, max) : text.strip();
+        String stripped = text.strip();
+        return stripped.length() > max ? stripped.substring(0, max) : stripped;
     }
 
     static String token() {

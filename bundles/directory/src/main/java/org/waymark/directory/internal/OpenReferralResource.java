@@ -56,14 +56,22 @@ public final class OpenReferralResource {
     @Path("services")
     public Response services(@Context UriInfo uri) {
         long started = System.nanoTime();
-        ServiceQuery query = ServiceQuery.parse(params(uri));
-        Catalog catalog = directory.catalog();
-        Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, directory.origin(query));
-        ObjectNode answer = wrapper(page, hit -> catalog.serviceSummary(catalog.get(Kind.SERVICE,
-                catalog.index().entry(hit.service()).id()).orElseThrow()));
+        ObjectNode answer = servicesPage(params(uri));
         // W3C Server-Timing: the search itself, apart from the network and serialisation (bench/directory.sh reads it).
         return Response.ok(answer).header("Server-Timing", String.format(java.util.Locale.ROOT, "search;dur=%.2f",
                 (System.nanoTime() - started) / 1e6)).build();
+    }
+
+    /** The page of services the query parameters ask for, each as a summary or, with {@code full=true}, nested. */
+    ObjectNode servicesPage(Map<String, String> params) {
+        ServiceQuery query = ServiceQuery.parse(params);
+        ListOptions options = ListOptions.parse(params);
+        Catalog catalog = directory.catalog();
+        Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, directory.origin(query));
+        return wrapper(page, hit -> {
+            ObjectNode service = catalog.get(Kind.SERVICE, catalog.index().entry(hit.service()).id()).orElseThrow();
+            return options.full() ? catalog.serviceFull(service) : catalog.serviceSummary(service);
+        });
     }
 
     @GET
@@ -76,7 +84,9 @@ public final class OpenReferralResource {
     @GET
     @Path("service_at_locations")
     public ObjectNode serviceAtLocations(@Context UriInfo uri) {
-        ServiceQuery query = ServiceQuery.parse(params(uri));
+        Map<String, String> params = params(uri);
+        ServiceQuery query = ServiceQuery.parse(params);
+        ListOptions options = ListOptions.parse(params);
         Catalog catalog = directory.catalog();
         Coordinates origin = directory.origin(query);
         record SalHit(ObjectNode sal, double score, double distance, String name) {
@@ -105,7 +115,8 @@ public final class OpenReferralResource {
             order = order.thenComparingDouble(SalHit::distance);
         }
         hits.sort(order.thenComparing(SalHit::name).thenComparing(h -> Catalog.id(h.sal())));
-        return wrapper(Directory.page(hits, query), h -> catalog.serviceAtLocation(h.sal()));
+        return wrapper(Directory.page(hits, query), h -> options.full() ? catalog.serviceAtLocationFull(h.sal())
+                : catalog.serviceAtLocation(h.sal()));
     }
 
     @GET
@@ -119,7 +130,8 @@ public final class OpenReferralResource {
     @Path("organizations")
     public ObjectNode organizations(@Context UriInfo uri) {
         Catalog catalog = directory.catalog();
-        return listOf(catalog, Kind.ORGANIZATION, uri, catalog::organizationSummary);
+        boolean full = ListOptions.parse(params(uri)).full() || ListOptions.bool(params(uri), "full_service");
+        return listOf(catalog, Kind.ORGANIZATION, uri, full ? catalog::organizationFull : catalog::organizationSummary);
     }
 
     @GET
@@ -133,7 +145,8 @@ public final class OpenReferralResource {
     @Path("taxonomies")
     public ObjectNode taxonomies(@Context UriInfo uri) {
         Catalog catalog = directory.catalog();
-        return listOf(catalog, Kind.TAXONOMY, uri, t -> catalog.taxonomy(t, false));
+        boolean full = ListOptions.parse(params(uri)).full();
+        return listOf(catalog, Kind.TAXONOMY, uri, t -> catalog.taxonomy(t, full));
     }
 
     @GET
@@ -150,11 +163,11 @@ public final class OpenReferralResource {
         Map<String, String> params = params(uri);
         String taxonomyId = params.get("taxonomy_id");
         String parentId = params.get("parent_id");
-        String search = params.get("search") == null ? null : params.get("search").toLowerCase(java.util.Locale.ROOT);
+        ListOptions.parse(params);
         List<ObjectNode> terms = catalog.all(Kind.TAXONOMY_TERM).stream()
                 .filter(t -> taxonomyId == null || taxonomyId.equals(t.path("taxonomy_id").asText(null)))
                 .filter(t -> parentId == null || parentId.equals(t.path("parent_id").asText(null)))
-                .filter(t -> search == null || t.path("name").asText("").toLowerCase(java.util.Locale.ROOT).contains(search))
+                .filter(nameContains(params))
                 .sorted(byName())
                 .toList();
         return wrapper(Directory.page(terms, ServiceQuery.parse(paging(params))), catalog::term);
@@ -167,10 +180,25 @@ public final class OpenReferralResource {
         return catalog.term(find(catalog, Kind.TAXONOMY_TERM, id));
     }
 
+    /** A list in name order, filtered by {@code search} as the profile's API offers on every list. */
     private ObjectNode listOf(Catalog catalog, Kind kind, UriInfo uri, Function<ObjectNode, ObjectNode> view) {
-        ServiceQuery paging = ServiceQuery.parse(paging(params(uri)));
+        Map<String, String> params = params(uri);
+        ServiceQuery paging = ServiceQuery.parse(paging(params));
         Collection<ObjectNode> all = catalog.all(kind);
-        return wrapper(Directory.page(all.stream().sorted(byName()).toList(), paging), view);
+        return wrapper(Directory.page(all.stream().filter(nameContains(params)).sorted(byName()).toList(), paging), view);
+    }
+
+    /**
+     * {@code search} on the lists other than services: the records whose name holds it, ignoring case (found probing:
+     * it was ignored on organizations and taxonomies, answering everything).
+     */
+    private static java.util.function.Predicate<ObjectNode> nameContains(Map<String, String> params) {
+        String search = params.get("search");
+        if (search == null || search.isBlank()) {
+            return record -> true;
+        }
+        String wanted = search.strip().toLowerCase(java.util.Locale.ROOT);
+        return record -> record.path("name").asText("").toLowerCase(java.util.Locale.ROOT).contains(wanted);
     }
 
     private static Comparator<ObjectNode> byName() {

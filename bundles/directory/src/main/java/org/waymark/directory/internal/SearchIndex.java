@@ -2,6 +2,7 @@ package org.waymark.directory.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -36,8 +37,10 @@ final class SearchIndex {
             "is", "it", "of", "on", "or", "our", "the", "to", "we", "with", "you", "your");
 
     /** What the filters need to know about one service, computed once per catalog. */
+    /** @param lastModified when the service says it last changed ({@code last_modified}); null when it does not */
     record Entry(String id, String sortName, double minimumAge, double maximumAge, Set<String> termIds,
-                 Set<String> taxonomyIds, List<Slot> slots, List<Coordinates> points, boolean free) {
+                 Set<String> taxonomyIds, List<Slot> slots, List<Coordinates> points, boolean free, String organizationId,
+                 Instant lastModified) {
     }
 
     /** One opening: the days (bit 0 = Monday) and hours of a schedule; null hours when the schedule has none. */
@@ -95,7 +98,8 @@ final class SearchIndex {
             }
             list.add(new Entry(id, service.path("name").asText("").toLowerCase(Locale.ROOT),
                     service.path("minimum_age").asDouble(Double.NaN), service.path("maximum_age").asDouble(Double.NaN),
-                    termIds, taxonomyIds, slots, points, free(service, catalog.children(Kind.COST_OPTION, "service_id", id))));
+                    termIds, taxonomyIds, slots, points, free(service, catalog.children(Kind.COST_OPTION, "service_id", id)),
+                    service.path("organization_id").asText(null), instant(service.get("last_modified"))));
         }
         entries = list.toArray(Entry[]::new);
         Integer[] byName = new Integer[entries.length];
@@ -214,6 +218,13 @@ final class SearchIndex {
         if (query.taxonomyId() != null && !entry.taxonomyIds().contains(query.taxonomyId())) {
             return false;
         }
+        if (query.organizationId() != null && !query.organizationId().equals(entry.organizationId())) {
+            return false;
+        }
+        // "Modified on or after": a service that does not say when it changed cannot be said to have.
+        if (query.modifiedAfter() != null && (entry.lastModified() == null || entry.lastModified().isBefore(query.modifiedAfter()))) {
+            return false;
+        }
         // The profile's wording: "a minimum age of at least" / "a maximum age equal to or below" the value.
         if (query.minimumAge() != null && !(entry.minimumAge() >= query.minimumAge())) {
             return false;
@@ -315,15 +326,45 @@ final class SearchIndex {
         return words;
     }
 
+    /**
+     * Folds a word to the stem its other forms share, so that the query and the indexed text meet whichever form either
+     * uses. The same folding is applied to both sides, so a stem only has to be the same for the forms, not a word.
+     * Beyond a plain trailing "s" (found probing: "lunches", "running" and "jogging" found nothing although "lunch",
+     * "run" and "jog" are in the demo directory):
+     * <ul>
+     * <li>"-es" after ch, sh, ss, x and zz is the plural's ("lunches", "classes", "boxes");</li>
+     * <li>a doubled consonant before "-ing" belongs to the "-ing" ("running", "swimming", "knitting"), but ll, ss and
+     * zz stay ("falling", "dressing");</li>
+     * <li>a final silent "e" after a consonant goes, in words of five letters or more, so that "dance" meets "dancing",
+     * "house" "housing" and "headache" "headaches" (shorter words keep it: "care" is not "car").</li>
+     * </ul>
+     */
     static String stem(String word) {
         if (word.length() > 5 && word.endsWith("ing")) {
-            return word.substring(0, word.length() - 3);
+            String stem = word.substring(0, word.length() - 3);
+            int n = stem.length();
+            if (n >= 3 && stem.charAt(n - 1) == stem.charAt(n - 2) && "bdfgkmnprt".indexOf(stem.charAt(n - 1)) >= 0) {
+                return stem.substring(0, n - 1);
+            }
+            return stem;
         }
+        String folded = word;
         if (word.length() > 4 && word.endsWith("ies")) {
-            return word.substring(0, word.length() - 3) + "y";
+            folded = word.substring(0, word.length() - 3) + "y";
+        } else if (word.length() > 4 && (word.endsWith("ches") || word.endsWith("shes") || word.endsWith("sses")
+                || word.endsWith("xes") || word.endsWith("zzes"))) {
+            folded = word.substring(0, word.length() - 2);
+        } else if (word.length() > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us")) {
+            folded = word.substring(0, word.length() - 1);
         }
-        if (word.length() > 3 && word.endsWith("s") && !word.endsWith("ss") && !word.endsWith("us")) {
-            return word.substring(0, word.length() - 1);
+        return silentE(folded);
+    }
+
+    private static String silentE(String word) {
+        int n = word.length();
+        if (n >= 5 && word.charAt(n - 1) == 'e' && "aeiouy".indexOf(word.charAt(n - 2)) < 0
+                && Character.isLetter(word.charAt(n - 2))) {
+            return word.substring(0, n - 1);
         }
         return word;
     }
@@ -340,6 +381,21 @@ final class SearchIndex {
             }
         }
         return mask;
+    }
+
+    private static Instant instant(JsonNode value) {
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value.asText().trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            try {
+                return java.time.LocalDate.parse(value.asText().trim()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
+        }
     }
 
     private static LocalTime time(JsonNode value) {

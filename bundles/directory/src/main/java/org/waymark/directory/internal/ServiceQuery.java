@@ -1,6 +1,11 @@
 package org.waymark.directory.internal;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
@@ -10,16 +15,20 @@ import org.waymark.api.error.WaymarkException;
 /**
  * The filters of {@code GET /directory/services} and {@code /service_at_locations}: the UK profile's ({@code search},
  * {@code page}, {@code per_page}, {@code taxonomy_term_id}, {@code taxonomy_id}, {@code minimum_age},
- * {@code maximum_age}, {@code day}, {@code start_time}, {@code end_time}, {@code postcode}, {@code proximity}) and
+ * {@code maximum_age}, {@code day}, {@code start_time}, {@code end_time}, {@code postcode}, {@code proximity}), those
+ * of the Open Referral UK API that {@code GET /directory/} names as its {@code openapi_url} ({@code organization_id},
+ * {@code modified_after}: found probing, they were ignored and the whole directory answered as if filtered) and
  * Waymark's documented extensions ({@code age}: open to a person of this age; {@code cost=free}). A value that cannot
  * mean anything is refused (400) rather than ignored, so a caller never mistakes an unfiltered list for a filtered one.
  *
  * @param dayMask   bit 0 = Monday ... bit 6 = Sunday; 0 when not filtered
  * @param proximity metres from the postcode's centroid; null for no limit
+ * @param modifiedAfter services last modified at or after this instant (a service that does not say when is left
+ *                      out); null when not filtered
  */
 record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, String taxonomyId, Double minimumAge,
                     Double maximumAge, Double age, int dayMask, LocalTime startTime, LocalTime endTime, String postcode,
-                    Double proximity, boolean freeOnly) {
+                    Double proximity, boolean freeOnly, String organizationId, Instant modifiedAfter) {
     static final int DEFAULT_PER_PAGE = 50;
     static final int MAX_PER_PAGE = 1000;
     static final List<String> DAYS = List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU");
@@ -27,7 +36,7 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
             "SATURDAY", "SUNDAY");
 
     static ServiceQuery all(int page, int perPage) {
-        return new ServiceQuery(null, page, perPage, null, null, null, null, null, 0, null, null, null, null, false);
+        return new ServiceQuery(null, page, perPage, null, null, null, null, null, 0, null, null, null, null, false, null, null);
     }
 
     /** @param params the first value of each query parameter */
@@ -54,7 +63,8 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
                 integer(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE), blankToNull(params.get("taxonomy_term_id")),
                 blankToNull(params.get("taxonomy_id")), age(params, "minimum_age"), age(params, "maximum_age"),
                 age(params, "age"), day(params.get("day")), time(params, "start_time"), time(params, "end_time"),
-                postcode, proximityMetres, cost != null);
+                postcode, proximityMetres, cost != null, blankToNull(params.get("organization_id")),
+                dateTime(params, "modified_after"));
     }
 
     boolean filtersOnSchedule() {
@@ -114,6 +124,35 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
             return LocalTime.parse(value);
         } catch (DateTimeParseException e) {
             throw WaymarkException.invalid(name + " must be a time such as 09:30 or 09:30:00");
+        }
+    }
+
+    /**
+     * An ISO 8601 date and time ({@code 2026-01-31T09:00:00Z}, with an offset, or without one as UTC), or a date alone
+     * (its start, UTC): the profile types it as a datetime but says no more.
+     */
+    static Instant dateTime(Map<String, String> params, String name) {
+        String raw = blankToNull(params.get(name));
+        if (raw == null) {
+            return null;
+        }
+        // An offset's "+" sent unencoded in a query string arrives as a space (2026-01-31T10:00:00+01:00).
+        String value = raw.replace(' ', '+');
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            // not with an offset; try the other forms
+        }
+        try {
+            return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            // nor a local date and time
+        }
+        try {
+            return LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw WaymarkException.invalid(name + " must be a date and time such as 2026-01-31T09:00:00Z, or a date such"
+                    + " as 2026-01-31");
         }
     }
 

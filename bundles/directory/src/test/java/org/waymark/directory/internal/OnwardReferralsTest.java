@@ -84,6 +84,54 @@ class OnwardReferralsTest {
     }
 
     @Test
+    void aServiceThatNoLongerRunsTakesNoOnwardReferralOrSignpostAndNothingIsSent() throws Exception {
+        // Found probing: a defunct service (closed for good) took an onward referral and was sent the note.
+        for (String status : List.of("defunct", "inactive")) {
+            com.fasterxml.jackson.databind.node.ObjectNode closed = directory.catalog().get(Kind.SERVICE, serviceId).orElseThrow().deepCopy();
+            closed.put("status", status);
+            assertThat(directory.importJson(closed, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+
+            for (Runnable call : List.<Runnable>of(() -> onward.refer(WORKER, "r1", serviceId, true, "note", "https://w/a/"),
+                    () -> onward.signpost(WORKER, "r1", serviceId, "note"))) {
+                assertThatThrownBy(call::run).as(status).isInstanceOfSatisfying(WaymarkException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
+                    assertThat(e.getMessage()).contains("This service is " + status);
+                });
+            }
+        }
+        assertThat(sent).isEmpty();
+        com.fasterxml.jackson.databind.node.ObjectNode paused = directory.catalog().get(Kind.SERVICE, serviceId).orElseThrow().deepCopy();
+        paused.put("status", "temporarily closed");
+        assertThat(directory.importJson(paused, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+        assertThat(onward.refer(WORKER, "r1", serviceId, true, "note", "https://w/a/").token()).isNotBlank();
+    }
+
+    @Test
+    void aNoteLongerThanANoteMayBeIsRefusedNotCutAndNothingIsKeptOrSent() throws Exception {
+        // Found probing: a 2,000-character note was kept and sent as its first 1,000 characters, without a word.
+        String tooLong = "word ".repeat(250);
+        String longest = "x".repeat(OnwardReferrals.MAX_NOTE);
+
+        for (Runnable call : List.<Runnable>of(() -> onward.refer(WORKER, "r1", serviceId, true, tooLong, "https://w/a/"),
+                () -> onward.signpost(WORKER, "r1", serviceId, tooLong))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(WaymarkException.class, e -> {
+                assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID);
+                assertThat(e.getMessage()).contains("note must be at most 1000 characters");
+            });
+        }
+        assertThat(sent).isEmpty();
+        for (String table : List.of("dir_onward_referral", "dir_signpost")) {
+            try (Connection c = db.getConnection(); ResultSet rows = c.createStatement().executeQuery("SELECT COUNT(*) FROM " + table)) {
+                rows.next();
+                assertThat(rows.getInt(1)).as(table).isZero();
+            }
+        }
+        OnwardReferrals.Created created = onward.refer(WORKER, "r1", serviceId, true, longest, "https://w/a/");
+        assertThat(onward.byToken(created.token())).hasValueSatisfying(r -> assertThat(r.note()).isEqualTo(longest));
+        assertThat(onward.signpost(WORKER, "r1", serviceId, "  " + longest + " ").note()).isEqualTo(longest);
+    }
+
+    @Test
     void theProviderIsSentTheLinkAtTheServicesEmailAndOnlyADigestOfTheTokenIsKept() throws Exception {
         OnwardReferrals.Created created = onward.refer(WORKER, "r1", serviceId, true, "note", "https://w/a/");
 
