@@ -145,6 +145,13 @@ class PathfinderPluginIT {
         try {
             JsonNode waiting = awaitPlugin("org.waymark.itests-test-plugin", "awaiting-approval", "TriageRule");
             assertThat(waiting.path("contributions").toString()).contains("not in use until approved");
+            // Found probing: its changelog ran at deploy time and inserted its own approval row (no audit entry).
+            // Migrations now wait for the approval; the plugin keeps waiting however long one looks.
+            await("the test plugin still awaiting approval").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> plugins().get("org.waymark.itests-test-plugin"),
+                            p -> "awaiting-approval".equals(p.path("state").asText()) && p.path("approvedBy").isMissingNode());
+            assertThat(server.logContains("Schema of org.waymark.itests-test-plugin")).as("its migrations wait").isFalse();
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
@@ -168,6 +175,9 @@ class PathfinderPluginIT {
                     "Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(approval.statusCode()).as(approval.body()).isEqualTo(200);
             assertThat(server.get("/api/hello-plugin").statusCode()).isEqualTo(200);
+            await("the test plugin's migrations once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.logContains("Schema of org.waymark.itests-test-plugin"));
+            assertThat(plugins().get("org.waymark.itests-test-plugin").path("approvedBy").asText()).isEqualTo("admin");
             String trail = server.get("/api/admin/audit?resourceType=Plugin&limit=200", "Authorization", ADMIN).body();
             assertThat(trail).as("the install and the approval are in the audit trail")
                     .contains("install org.waymark.itests-test-plugin", "approve org.waymark.itests-test-plugin");
