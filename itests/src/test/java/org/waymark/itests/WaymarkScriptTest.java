@@ -51,6 +51,24 @@ class WaymarkScriptTest {
         assertThat(run()).contains("kept-cache");
     }
 
+    /** Found probing: the database and logs were created 644 in 755 folders, readable by every local user. */
+    @Test
+    void theNodeCreatesItsFilesForItsOwnerOnly() throws Exception {
+        Path dist = root.resolve("karaf-assembly/target/assembly");
+        Files.createDirectories(dist.resolve("bin"));
+        Path karaf = dist.resolve("bin/karaf");
+        Files.writeString(karaf, "#!/bin/sh\necho \"umask $(umask)\"\n");
+        Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.copy(Path.of(System.getProperty("user.dir")).getParent().resolve("waymark"), root.resolve("waymark"));
+        Files.writeString(root.resolve("karaf-assembly/target/.waymark-build-stamp"), "");
+        Path db = Files.createDirectories(root.resolve("data/db"));
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(run()).contains("umask 0077");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).as("a database made before")
+                .isEqualTo("rwx------");
+    }
+
     private String run() throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("waymark").toString(), "run")
                 .directory(root.toFile()).redirectErrorStream(true);
