@@ -152,6 +152,9 @@ class PathfinderPluginIT {
                     .until(() -> plugins().get("org.waymark.itests-test-plugin"),
                             p -> "awaiting-approval".equals(p.path("state").asText()) && p.path("approvedBy").isMissingNode());
             assertThat(server.logContains("Schema of org.waymark.itests-test-plugin")).as("its migrations wait").isFalse();
+            // Found probing: an unapproved plugin's JAX-RS filter saw every /api request, Basic passwords included.
+            assertThat(server.get("/api/plugins", "Authorization", ADMIN).headers().firstValue("X-Test-Plugin-Saw"))
+                    .as("its filter is not applied before approval").isEmpty();
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
@@ -178,6 +181,8 @@ class PathfinderPluginIT {
             await("the test plugin's migrations once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.logContains("Schema of org.waymark.itests-test-plugin"));
             assertThat(plugins().get("org.waymark.itests-test-plugin").path("approvedBy").asText()).isEqualTo("admin");
+            await("the test plugin's filter once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.get("/api/health").headers().firstValue("X-Test-Plugin-Saw").isPresent());
             String trail = server.get("/api/admin/audit?resourceType=Plugin&limit=200", "Authorization", ADMIN).body();
             assertThat(trail).as("the install and the approval are in the audit trail")
                     .contains("install org.waymark.itests-test-plugin", "approve org.waymark.itests-test-plugin");
