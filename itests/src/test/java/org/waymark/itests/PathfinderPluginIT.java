@@ -155,6 +155,8 @@ class PathfinderPluginIT {
             // Found probing: an unapproved plugin's JAX-RS filter saw every /api request, Basic passwords included.
             assertThat(server.get("/api/plugins", "Authorization", ADMIN).headers().firstValue("X-Test-Plugin-Saw"))
                     .as("its filter is not applied before approval").isEmpty();
+            // Found probing: the web server took an unapproved plugin's servlet filter at once (every client secret).
+            assertThat(server.get("/test-plugin-page").statusCode()).as("its whiteboard servlet is not served").isEqualTo(404);
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
@@ -181,6 +183,10 @@ class PathfinderPluginIT {
             await("the test plugin's migrations once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.logContains("Schema of org.waymark.itests-test-plugin"));
             assertThat(plugins().get("org.waymark.itests-test-plugin").path("approvedBy").asText()).isEqualTo("admin");
+            // Approval restarts it (so that the web server sees its servlet): wait for that before counting its errors.
+            await("the test plugin's servlet once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.get("/test-plugin-page").statusCode() == 200);
+            awaitPlugin("org.waymark.itests-test-plugin", "active", "TriageRule");
             await("the test plugin's filter once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.get("/api/health").headers().firstValue("X-Test-Plugin-Saw").isPresent());
             String trail = server.get("/api/admin/audit?resourceType=Plugin&limit=200", "Authorization", ADMIN).body();
