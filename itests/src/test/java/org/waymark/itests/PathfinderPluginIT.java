@@ -160,6 +160,10 @@ class PathfinderPluginIT {
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
+            // Found probing: an unapproved plugin's PersonalDataContributor was handed every export's transaction
+            // (and, by throwing, made every subject access export answer 503).
+            String person = referral(before).path("patientId").asText();
+            assertThat(export(person).path("sections").has("test-plugin")).as("not called before approval").isFalse();
 
             // Found probing: an admin of one area approved (and took back) plugins that work on every area's referrals.
             String sheffieldAdmin = server.areaAdmin("sheffield");
@@ -187,6 +191,8 @@ class PathfinderPluginIT {
             await("the test plugin's servlet once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.get("/test-plugin-page").statusCode() == 200);
             awaitPlugin("org.waymark.itests-test-plugin", "active", "TriageRule");
+            await("the test plugin's export section once approved").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> export(person).path("sections").has("test-plugin"));
             await("the test plugin's filter once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.get("/api/health").headers().firstValue("X-Test-Plugin-Saw").isPresent());
             String trail = server.get("/api/admin/audit?resourceType=Plugin&limit=200", "Authorization", ADMIN).body();
@@ -230,6 +236,12 @@ class PathfinderPluginIT {
 
     private static JsonNode referral(String id) {
         HttpResponse<String> response = server.get("/api/referrals/" + id, "Authorization", ADMIN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static JsonNode export(String patientId) {
+        HttpResponse<String> response = server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json(response);
     }
