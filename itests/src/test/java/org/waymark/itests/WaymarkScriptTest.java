@@ -46,8 +46,14 @@ class WaymarkScriptTest {
         assertThat(run()).contains("fresh-cache");
         assertThat(run()).as("the same distribution again keeps its cache").contains("kept-cache").doesNotContain("changed");
 
+        Path karRecord = Files.createDirectories(root.resolve("data/karaf/kar/pathfinder-sheffield-0.1.0"));
+        assertThat(run()).contains("kept-cache");
+        assertThat(karRecord).as("kept with the cache").exists();
         Files.setLastModifiedTime(bundle, FileTime.from(Instant.now().plusSeconds(60)));
         assertThat(run()).as("a rebuilt bundle").contains("fresh-cache").contains("The distribution changed since this data last ran");
+        // Found probing: with the cache gone but this record kept, each .kar in deploy/ was "already installed" and
+        // its plugin never came back.
+        assertThat(karRecord.getParent()).as("the .kar files are installed again from deploy/").doesNotExist();
         assertThat(run()).contains("kept-cache");
     }
 
