@@ -145,9 +145,25 @@ class PathfinderPluginIT {
         try {
             JsonNode waiting = awaitPlugin("org.waymark.itests-test-plugin", "awaiting-approval", "TriageRule");
             assertThat(waiting.path("contributions").toString()).contains("not in use until approved");
+            // Found probing: its changelog ran at deploy time and inserted its own approval row (no audit entry).
+            // Migrations now wait for the approval; the plugin keeps waiting however long one looks.
+            await("the test plugin still awaiting approval").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> plugins().get("org.waymark.itests-test-plugin"),
+                            p -> "awaiting-approval".equals(p.path("state").asText()) && p.path("approvedBy").isMissingNode());
+            assertThat(server.logContains("Schema of org.waymark.itests-test-plugin")).as("its migrations wait").isFalse();
+            // Found probing: an unapproved plugin's JAX-RS filter saw every /api request, Basic passwords included.
+            assertThat(server.get("/api/plugins", "Authorization", ADMIN).headers().firstValue("X-Test-Plugin-Saw"))
+                    .as("its filter is not applied before approval").isEmpty();
+            // Found probing: the web server took an unapproved plugin's servlet filter at once (every client secret).
+            assertThat(server.get("/test-plugin-page").statusCode()).as("its whiteboard servlet is not served").isEqualTo(404);
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
+            // Found probing: an unapproved plugin's PersonalDataContributor was handed every export's transaction
+            // (and, by throwing, made every subject access export answer 503).
+            String person = referral(before).path("patientId").asText();
+            assertThat(export(person).path("sections").has("test-plugin")).as("not called before approval").isFalse();
 
             // Found probing: an admin of one area approved (and took back) plugins that work on every area's referrals.
             String sheffieldAdmin = server.areaAdmin("sheffield");
@@ -168,6 +184,17 @@ class PathfinderPluginIT {
                     "Authorization", ADMIN).POST(HttpRequest.BodyPublishers.noBody()));
             assertThat(approval.statusCode()).as(approval.body()).isEqualTo(200);
             assertThat(server.get("/api/hello-plugin").statusCode()).isEqualTo(200);
+            await("the test plugin's migrations once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.logContains("Schema of org.waymark.itests-test-plugin"));
+            assertThat(plugins().get("org.waymark.itests-test-plugin").path("approvedBy").asText()).isEqualTo("admin");
+            // Approval restarts it (so that the web server sees its servlet): wait for that before counting its errors.
+            await("the test plugin's servlet once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.get("/test-plugin-page").statusCode() == 200);
+            awaitPlugin("org.waymark.itests-test-plugin", "active", "TriageRule");
+            await("the test plugin's export section once approved").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> export(person).path("sections").has("test-plugin"));
+            await("the test plugin's filter once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> server.get("/api/health").headers().firstValue("X-Test-Plugin-Saw").isPresent());
             String trail = server.get("/api/admin/audit?resourceType=Plugin&limit=200", "Authorization", ADMIN).body();
             assertThat(trail).as("the install and the approval are in the audit trail")
                     .contains("install org.waymark.itests-test-plugin", "approve org.waymark.itests-test-plugin");
@@ -209,6 +236,12 @@ class PathfinderPluginIT {
 
     private static JsonNode referral(String id) {
         HttpResponse<String> response = server.get("/api/referrals/" + id, "Authorization", ADMIN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    private static JsonNode export(String patientId) {
+        HttpResponse<String> response = server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return json(response);
     }

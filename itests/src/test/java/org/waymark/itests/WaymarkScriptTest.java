@@ -46,9 +46,33 @@ class WaymarkScriptTest {
         assertThat(run()).contains("fresh-cache");
         assertThat(run()).as("the same distribution again keeps its cache").contains("kept-cache").doesNotContain("changed");
 
+        Path karRecord = Files.createDirectories(root.resolve("data/karaf/kar/pathfinder-sheffield-0.1.0"));
+        assertThat(run()).contains("kept-cache");
+        assertThat(karRecord).as("kept with the cache").exists();
         Files.setLastModifiedTime(bundle, FileTime.from(Instant.now().plusSeconds(60)));
         assertThat(run()).as("a rebuilt bundle").contains("fresh-cache").contains("The distribution changed since this data last ran");
+        // Found probing: with the cache gone but this record kept, each .kar in deploy/ was "already installed" and
+        // its plugin never came back.
+        assertThat(karRecord.getParent()).as("the .kar files are installed again from deploy/").doesNotExist();
         assertThat(run()).contains("kept-cache");
+    }
+
+    /** Found probing: the database and logs were created 644 in 755 folders, readable by every local user. */
+    @Test
+    void theNodeCreatesItsFilesForItsOwnerOnly() throws Exception {
+        Path dist = root.resolve("karaf-assembly/target/assembly");
+        Files.createDirectories(dist.resolve("bin"));
+        Path karaf = dist.resolve("bin/karaf");
+        Files.writeString(karaf, "#!/bin/sh\necho \"umask $(umask)\"\n");
+        Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.copy(Path.of(System.getProperty("user.dir")).getParent().resolve("waymark"), root.resolve("waymark"));
+        Files.writeString(root.resolve("karaf-assembly/target/.waymark-build-stamp"), "");
+        Path db = Files.createDirectories(root.resolve("data/db"));
+        Files.setPosixFilePermissions(db, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        assertThat(run()).contains("umask 0077");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db))).as("a database made before")
+                .isEqualTo("rwx------");
     }
 
     private String run() throws IOException, InterruptedException {
@@ -61,5 +85,49 @@ class WaymarkScriptTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.exitValue()).as(output).isZero();
         return output;
+    }
+
+    /**
+     * Found probing: {@code ./waymark backup /mnt/new/nightly} (a parent not made yet) handed the server {@code /nightly},
+     * so the copy of every person's record went to the root of the file system and the script reported success.
+     */
+    @Test
+    void backupPathsReachTheServerAsTypedMadeAbsolute() throws Exception {
+        Path dist = root.resolve("karaf-assembly/target/assembly");
+        Files.createDirectories(dist.resolve("bin"));
+        Path karaf = dist.resolve("bin/karaf");
+        Files.writeString(karaf, "#!/bin/sh\nexit 1\n");
+        Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.copy(Path.of(System.getProperty("user.dir")).getParent().resolve("waymark"), root.resolve("waymark"));
+        Files.writeString(root.resolve("karaf-assembly/target/.waymark-build-stamp"), "");
+        // The admin client's stand-in: answers a ping and prints the command it would send.
+        Files.writeString(dist.resolve("bin/AdminClient.java"), """
+                public class AdminClient {
+                    public static void main(String[] args) {
+                        if (args[1].equals("--ping")) return;
+                        System.out.println("SENT " + String.join("|", java.util.Arrays.copyOfRange(args, 1, args.length)));
+                    }
+                }
+                """);
+        Path data = Files.createDirectories(root.resolve("data"));
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            socket.bind(java.net.UnixDomainSocketAddress.of(data.resolve("admin.sock")));
+
+            assertThat(admin("backup", "/nonexistent-parent/nightly")).contains("SENT backup|/nonexistent-parent/nightly");
+            assertThat(admin("backup", "backups/new")).contains("SENT backup|" + root + "/backups/new");
+            assertThat(admin("restore-backup", "a/b.wmbackup", "/srv/restored"))
+                    .contains("SENT restore-backup|" + root + "/a/b.wmbackup|/srv/restored");
+            assertThat(admin("backup", "")).as("no path is a mistake, not the current folder").doesNotContain("SENT");
+        }
+    }
+
+    private String admin(String... words) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("waymark").toString()));
+        command.addAll(java.util.List.of(words));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("WAYMARK_DATA", root.resolve("data").toString());
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -55,7 +55,7 @@ public final class AdminCommands {
     private final WhiteboardPluginRegistry plugins;
     private final PluginApprovals approvals;
     private final Caller operator = Caller.system("operator");
-    private final java.util.Map<String, AdminCommand> contributed = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final ContributedCommands contributed;
 
     @Activate
     public AdminCommands(@Reference AccountStore accounts, @Reference AuditLog audit, @Reference JobRunner jobs,
@@ -65,21 +65,22 @@ public final class AdminCommands {
         this.audit = audit;
         this.jobs = jobs.store();
         this.plugins = plugins;
+        this.contributed = new ContributedCommands(approvals::usable);
     }
 
     /** Commands other bundles add; they come and go with their bundles. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addCommand(AdminCommand command) {
-        contributed.put(command.name(), command);
+    void addCommand(AdminCommand command, org.osgi.framework.ServiceReference<AdminCommand> reference) {
+        contributed.add(command, reference.getBundle());
     }
 
     void removeCommand(AdminCommand command) {
-        contributed.remove(command.name(), command);
+        contributed.remove(command);
     }
 
     public String usage() {
         StringBuilder usage = new StringBuilder(USAGE);
-        contributed.values().forEach(c -> usage.append("\n  ").append(c.usage().replace("\n", "\n  ")));
+        contributed.all().forEach(c -> usage.append("\n  ").append(c.usage().replace("\n", "\n  ")));
         return usage.toString();
     }
 
@@ -256,7 +257,7 @@ public final class AdminCommands {
         if (words.isEmpty()) {
             throw WaymarkException.invalid(usage());
         }
-        AdminCommand command = contributed.get(words.get(0));
+        AdminCommand command = contributed.find(words.get(0)).orElse(null);
         if (command != null) {
             String result = command.run(words.subList(1, words.size()));
             audit.record(operator, AuditLog.Action.ADMIN, "Command", words.get(0), null);

@@ -97,6 +97,7 @@ public final class DatabaseBackup implements AdminCommand {
                 copied = children.filter(Files::isDirectory).findFirst().orElseThrow(() -> new java.io.IOException("Derby wrote no copy"));
             }
             EncryptedArchive.write(copied, "db", archive, passphrase);
+            ownerOnly(archive);
             return archive;
         } catch (java.io.IOException e) {
             throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "The encrypted backup could not be written: " + e.getMessage());
@@ -114,6 +115,7 @@ public final class DatabaseBackup implements AdminCommand {
         }
         try {
             EncryptedArchive.read(archive.toAbsolutePath(), folder.toAbsolutePath(), passphrase);
+            ownerOnly(folder.toAbsolutePath());
             return folder.toAbsolutePath();
         } catch (EncryptedArchive.TamperedOrWrongPassphrase e) {
             deleteTree(folder.toAbsolutePath());
@@ -122,6 +124,18 @@ public final class DatabaseBackup implements AdminCommand {
             throw WaymarkException.invalid("Cannot restore: " + e.getMessage());
         } finally {
             java.util.Arrays.fill(passphrase, '\0');
+        }
+    }
+
+    /**
+     * A backup holds every person's record: only the account that runs Waymark may open it. Derby writes the copy's
+     * files as the umask lets it (usually readable by every local user, as ./waymark backup left them), so the folder
+     * that holds them is closed instead. Where the file system has no POSIX permissions, the folder keeps its own.
+     */
+    static void ownerOnly(Path path) throws java.io.IOException {
+        if (Files.getFileStore(path).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(
+                    Files.isDirectory(path) ? "rwx------" : "rw-------"));
         }
     }
 
@@ -146,6 +160,7 @@ public final class DatabaseBackup implements AdminCommand {
                         + " with its own tools (pg_dump)");
             }
             Files.createDirectories(target);
+            ownerOnly(target);
             try (CallableStatement backup = c.prepareCall("CALL SYSCS_UTIL.SYSCS_BACKUP_DATABASE(?)")) {
                 backup.setString(1, target.toString());
                 backup.execute();

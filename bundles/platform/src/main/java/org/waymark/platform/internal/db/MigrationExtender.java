@@ -3,6 +3,9 @@ package org.waymark.platform.internal.db;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -12,17 +15,21 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.util.tracker.BundleTracker;
 import org.osgi.util.tracker.BundleTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.platform.internal.BundlesStarted;
+import org.waymark.platform.internal.plugins.PluginApprovals;
 
 /**
  * The extender that gives every bundle its own tables: a bundle names its Liquibase changelog in the
  * {@value #HEADER} manifest header, and its migrations run when it starts, before any of its components that
- * reference {@link SchemaReady} for it. A plugin hot-deployed into a running server brings its tables the same way.
+ * reference {@link SchemaReady} for it. A plugin hot-deployed into a running server brings its tables the same way,
+ * once an admin has approved it ({@link ApprovedMigrations}).
  */
 @Component(immediate = true)
 public final class MigrationExtender {
@@ -32,29 +39,73 @@ public final class MigrationExtender {
     /** Liquibase finds its executors and commands only once its activator has run (see {@link BundlesStarted}). */
     static final List<String> LIQUIBASE_BUNDLES = List.of("org.liquibase.core");
 
+    /** How often plugins waiting for approval are looked at again (an approval may come from another node). */
+    private static final long RECHECK_MILLIS = 1000;
+
     private final LiquibaseMigrator migrator;
-    private final BundleTracker<ServiceRegistration<SchemaReady>> tracker;
+    private final BundleTracker<ApprovedMigrations.Tracked> tracker;
     private final BundlesStarted liquibase;
+    private final ApprovedMigrations migrations;
+    private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "waymark-plugin-migrations");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /**
+     * Optional and dynamic: the approvals need the platform's own tables, which this extender creates. Until they are
+     * there, no plugin counts as approved.
+     */
+    private volatile PluginApprovals approvals;
 
     @Activate
     public MigrationExtender(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource dataSource) {
         this.migrator = new LiquibaseMigrator(dataSource);
-        this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, new Customizer(context));
+        Customizer customizer = new Customizer(context);
+        this.migrations = new ApprovedMigrations(this::usable, customizer::migrate);
+        this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, customizer);
         this.liquibase = BundlesStarted.whenStarted(context, LIQUIBASE_BUNDLES, "running migrations", this::start);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setApprovals(PluginApprovals approvals) {
+        this.approvals = approvals;
+    }
+
+    void unsetApprovals(PluginApprovals gone) {
+        if (approvals == gone) {
+            approvals = null;
+        }
+    }
+
+    private boolean usable(Bundle bundle) {
+        PluginApprovals current = approvals;
+        return !PluginApprovals.isPlugin(bundle) || (current != null && current.usable(bundle));
     }
 
     private void start() {
         migrator.releaseStaleLock();
         tracker.open();
+        rechecks.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void recheck() {
+        try {
+            if (migrations.anyWaiting()) {
+                migrations.recheck();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look at the plugins waiting for approval: {}", e.toString());
+        }
     }
 
     @Deactivate
     void deactivate() {
         liquibase.close(); // returns once a start running in Liquibase's starting thread has finished; none follows
+        rechecks.shutdown(); // a migration under way finishes: Derby must not be interrupted in its file I/O
         tracker.close();
     }
 
-    private final class Customizer implements BundleTrackerCustomizer<ServiceRegistration<SchemaReady>> {
+    private final class Customizer implements BundleTrackerCustomizer<ApprovedMigrations.Tracked> {
         private final BundleContext context;
 
         Customizer(BundleContext context) {
@@ -62,11 +113,12 @@ public final class MigrationExtender {
         }
 
         @Override
-        public ServiceRegistration<SchemaReady> addingBundle(Bundle bundle, BundleEvent event) {
+        public ApprovedMigrations.Tracked addingBundle(Bundle bundle, BundleEvent event) {
+            return bundle.getHeaders("").get(HEADER) == null ? null : migrations.add(bundle);
+        }
+
+        ServiceRegistration<SchemaReady> migrate(Bundle bundle) {
             String changelog = bundle.getHeaders("").get(HEADER);
-            if (changelog == null) {
-                return null;
-            }
             String name = bundle.getSymbolicName();
             long started = System.nanoTime();
             boolean ran;
@@ -85,16 +137,12 @@ public final class MigrationExtender {
         }
 
         @Override
-        public void modifiedBundle(Bundle bundle, BundleEvent event, ServiceRegistration<SchemaReady> registration) {
+        public void modifiedBundle(Bundle bundle, BundleEvent event, ApprovedMigrations.Tracked tracked) {
         }
 
         @Override
-        public void removedBundle(Bundle bundle, BundleEvent event, ServiceRegistration<SchemaReady> registration) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the framework is shutting down
-            }
+        public void removedBundle(Bundle bundle, BundleEvent event, ApprovedMigrations.Tracked tracked) {
+            migrations.remove(tracked);
         }
     }
 }

@@ -92,6 +92,12 @@ public final class JaxRsHost implements RouteInventory {
     /** Optional, so the API (health above all) is served while the database is away; plugin routes then stay shut. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PluginApprovals approvals;
+    private final PluginExtensionGate extensions = new PluginExtensionGate(bundle -> {
+        PluginApprovals current = approvals;
+        return current != null && current.usable(bundle);
+    });
+    /** How often extensions of plugins waiting for approval are looked at again. */
+    private static final long APPROVAL_RECHECK_MS = 1000;
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness,
@@ -143,12 +149,31 @@ public final class JaxRsHost implements RouteInventory {
             @Override
             public void removedService(ServiceReference<Object> reference, Object service) {
                 services.remove(reference);
+                extensions.forget(reference);
                 readiness.notServing(reference);
                 refresh(reference);
                 context.ungetService(reference);
             }
         };
         tracker.open(true);
+        reloader.scheduleWithFixedDelay(this::applyApprovedExtensions, APPROVAL_RECHECK_MS, APPROVAL_RECHECK_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Reloads the applications of plugin extensions approved since they were left out. */
+    private void applyApprovedExtensions() {
+        try {
+            if (extensions.anyWaiting()) {
+                extensions.approvedSince().forEach(reference -> refresh(uncheckedReference(reference)));
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look at the plugin extensions waiting for approval: {}", e.toString());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ServiceReference<Object> uncheckedReference(ServiceReference<?> reference) {
+        return (ServiceReference<Object>) reference;
     }
 
     @Deactivate
@@ -325,7 +350,7 @@ public final class JaxRsHost implements RouteInventory {
             config.register(routesResource);
         }
         services.forEach((reference, service) -> {
-            if (selects(reference, application)) {
+            if (selects(reference, application) && extensions.admits(reference)) {
                 config.registerInstances(service);
             }
         });

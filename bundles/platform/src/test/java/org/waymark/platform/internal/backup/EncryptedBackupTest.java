@@ -102,4 +102,28 @@ class EncryptedBackupTest {
         assertThatThrownBy(() -> new DatabaseBackup(ds, Map.of(DatabaseBackup.PASSPHRASE, "short")::get).backup(backups))
                 .hasMessageContaining("at least 12");
     }
+
+    @Test
+    void aBackupPlainOrEncryptedIsOpenToItsOwnerOnly() throws Exception {
+        // Found probing: ./waymark backup left a plain copy of every person's record readable by every local user.
+        EmbeddedDataSource ds = new EmbeddedDataSource();
+        ds.setDatabaseName(temp.resolve("live2").toString());
+        ds.setCreateDatabase("create");
+        try (Connection c = ds.getConnection()) {
+            c.createStatement().execute("CREATE TABLE person (name VARCHAR(10))");
+        }
+        Path backups = Files.createDirectories(temp.resolve("perm-backups"));
+
+        Path plain = new DatabaseBackup(ds, name -> null).backup(backups);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)))
+                .isEqualTo("rwx------");
+
+        DatabaseBackup encrypted = new DatabaseBackup(ds, Map.of(DatabaseBackup.PASSPHRASE, new String(PASSPHRASE))::get);
+        Path archive = encrypted.backup(Files.createDirectories(temp.resolve("perm-archives")));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(archive)))
+                .isEqualTo("rw-------");
+        Path restored = encrypted.restore(archive, temp.resolve("perm-restored"));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(restored)))
+                .as("the restored database too").isEqualTo("rwx------");
+    }
 }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -57,7 +56,9 @@ public final class PersonalData {
     private final AuditLog audit;
     private final Clock clock;
     private final ReferralRecords own = new ReferralRecords();
-    private final List<PersonalDataContributor> contributors = new CopyOnWriteArrayList<>();
+    private final Map<PersonalDataContributor, java.util.Optional<org.osgi.framework.Bundle>> contributors =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ContributorApprovals approvals;
 
     /** What a retention run found (and, when applied, erased). */
     public record RetentionReport(Instant asOf, boolean applied, String rules, int referrals, int wholePersons,
@@ -86,23 +87,39 @@ public final class PersonalData {
     }
 
     PersonalData(DataSource db, ReferralService referrals, AuditLog audit, Clock clock) {
+        this(db, referrals, audit, clock, ContributorApprovals.of(db));
+    }
+
+    PersonalData(DataSource db, ReferralService referrals, AuditLog audit, Clock clock, ContributorApprovals approvals) {
+        this.approvals = approvals;
         this.db = db;
         this.referrals = referrals;
         this.audit = audit;
         this.clock = clock;
     }
 
+    /** The registering bundle is kept: a plugin's contributor is called only once the plugin is approved. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addContributor(PersonalDataContributor contributor) {
-        contributors.add(contributor);
+    void bindContributor(PersonalDataContributor contributor, org.osgi.framework.ServiceReference<PersonalDataContributor> reference) {
+        contributors.put(contributor, java.util.Optional.ofNullable(reference.getBundle()));
     }
 
-    void removeContributor(PersonalDataContributor contributor) {
+    void unbindContributor(PersonalDataContributor contributor) {
         contributors.remove(contributor);
     }
 
-    private List<PersonalDataContributor> others() {
-        List<PersonalDataContributor> sorted = new ArrayList<>(contributors);
+    /** A contributor of the core (tests build the service with these). */
+    void addContributor(PersonalDataContributor contributor) {
+        contributors.put(contributor, java.util.Optional.empty());
+    }
+
+    List<PersonalDataContributor> others() {
+        List<PersonalDataContributor> sorted = new ArrayList<>();
+        contributors.forEach((contributor, bundle) -> {
+            if (approvals.callable(bundle.orElse(null))) {
+                sorted.add(contributor);
+            }
+        });
         sorted.sort(Comparator.comparing(PersonalDataContributor::name));
         return sorted;
     }
