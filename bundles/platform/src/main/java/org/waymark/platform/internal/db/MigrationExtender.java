@@ -1,9 +1,9 @@
 package org.waymark.platform.internal.db;
 
+import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -22,6 +22,7 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
+import org.waymark.platform.db.DatabaseThreads;
 import org.waymark.platform.internal.BundlesStarted;
 import org.waymark.platform.internal.plugins.PluginApprovals;
 
@@ -46,11 +47,8 @@ public final class MigrationExtender {
     private final BundleTracker<ApprovedMigrations.Tracked> tracker;
     private final BundlesStarted liquibase;
     private final ApprovedMigrations migrations;
-    private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "waymark-plugin-migrations");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Reads approvals from the database: stopped without interrupting it (see {@link DatabaseThreads}). */
+    private final ScheduledExecutorService rechecks = DatabaseThreads.scheduler("waymark-plugin-migrations");
     /**
      * Optional and dynamic: the approvals need the platform's own tables, which this extender creates. Until they are
      * there, no plugin counts as approved.
@@ -101,7 +99,9 @@ public final class MigrationExtender {
     @Deactivate
     void deactivate() {
         liquibase.close(); // returns once a start running in Liquibase's starting thread has finished; none follows
-        rechecks.shutdown(); // a migration under way finishes: Derby must not be interrupted in its file I/O
+        // A migration or approval read under way finishes first: shut down and not waited for, it was still inside
+        // Derby when the engine stopped, which interrupts it there, and the shutdown checkpoint then hung (FaultIT).
+        DatabaseThreads.stop(rechecks, Duration.ofSeconds(20));
         tracker.close();
     }
 

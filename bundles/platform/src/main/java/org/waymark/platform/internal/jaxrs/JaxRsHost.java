@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -23,16 +24,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.servlet.Servlet;
 import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
-import org.glassfish.jersey.server.ServerProperties;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
-import org.waymark.platform.internal.BundlesStarted;
-import org.waymark.platform.internal.RequestActivity;
-import org.waymark.platform.internal.plugins.PluginApprovalFeature;
-import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
@@ -46,6 +43,11 @@ import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waymark.platform.db.DatabaseThreads;
+import org.waymark.platform.internal.BundlesStarted;
+import org.waymark.platform.internal.RequestActivity;
+import org.waymark.platform.internal.plugins.PluginApprovalFeature;
+import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.waymark.platform.internal.security.AccessControlFeature;
 import org.waymark.platform.internal.security.Authenticator;
 
@@ -98,6 +100,11 @@ public final class JaxRsHost implements RouteInventory {
     });
     /** How often extensions of plugins waiting for approval are looked at again. */
     private static final long APPROVAL_RECHECK_MS = 1000;
+    /**
+     * Reads approvals from the database, so not on the reloader, which is stopped by interrupting it: a thread
+     * interrupted inside Derby's file I/O made the shutdown checkpoint hang past 60 s (FaultIT).
+     */
+    private final ScheduledExecutorService approvalChecks = DatabaseThreads.scheduler("waymark-jaxrs-plugin-approvals");
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness,
@@ -156,7 +163,7 @@ public final class JaxRsHost implements RouteInventory {
             }
         };
         tracker.open(true);
-        reloader.scheduleWithFixedDelay(this::applyApprovedExtensions, APPROVAL_RECHECK_MS, APPROVAL_RECHECK_MS,
+        approvalChecks.scheduleWithFixedDelay(this::applyApprovedExtensions, APPROVAL_RECHECK_MS, APPROVAL_RECHECK_MS,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -178,6 +185,7 @@ public final class JaxRsHost implements RouteInventory {
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        DatabaseThreads.stop(approvalChecks, Duration.ofSeconds(10));
         tracker.close();
         reloader.shutdownNow();
         // A reload already running (a bundle's resources went away as the node stopped) must finish before Pax Web

@@ -1,10 +1,10 @@
 package org.waymark.platform.internal.plugins;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -22,6 +22,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waymark.platform.db.DatabaseThreads;
 
 /**
  * Keeps the web server (Pax Web's HTTP whiteboard) from seeing the services of a plugin that is not approved.
@@ -41,11 +42,8 @@ public final class PluginWebHooks implements FindHook, EventListenerHook {
     private static final long RECHECK_MILLIS = 1000;
 
     private final WebVisibility visibility;
-    private final ScheduledExecutorService rechecks = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "waymark-plugin-web-hooks");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Reads approvals from the database: stopped without interrupting it (see {@link DatabaseThreads}). */
+    private final ScheduledExecutorService rechecks = DatabaseThreads.scheduler("waymark-plugin-web-hooks");
 
     @Activate
     public PluginWebHooks(BundleContext context, @Reference PluginApprovals approvals) {
@@ -80,7 +78,7 @@ public final class PluginWebHooks implements FindHook, EventListenerHook {
 
     @Deactivate
     void stop() {
-        rechecks.shutdown();
+        DatabaseThreads.stop(rechecks, Duration.ofSeconds(10));
     }
 
     @Override
