@@ -2,15 +2,15 @@ package org.waymark.platform.internal.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.lang.reflect.Proxy;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.waymark.api.admin.AdminCommand;
 import org.waymark.platform.internal.plugins.PluginApprovals;
+import org.waymark.platform.testing.FakeBundles;
 
 class ContributedCommandsTest {
     private final Set<String> approved = new HashSet<>();
@@ -73,18 +73,6 @@ class ContributedCommandsTest {
     }
 
     private static Bundle bundle(String name, String location, boolean plugin) {
-        Hashtable<String, String> headers = new Hashtable<>();
-        if (plugin) {
-            headers.put(PluginApprovals.PLUGIN_HEADER, "true");
-        }
-        return (Bundle) Proxy.newProxyInstance(ContributedCommandsTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getSymbolicName" -> name;
-                    case "getLocation" -> location;
-                    case "getHeaders" -> headers;
-                    case "hashCode" -> name.hashCode();
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
+        return FakeBundles.bundle(name, location, plugin ? Map.of(PluginApprovals.PLUGIN_HEADER, "true") : Map.of());
     }
 }

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceRegistration;
-import org.osgi.framework.Version;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.platform.internal.plugins.PluginApprovals;
+import org.waymark.platform.testing.FakeBundles;
 
 class ApprovedMigrationsTest {
     private final Set<String> approved = new HashSet<>();
@@ -72,21 +73,10 @@ class ApprovedMigrationsTest {
     }
 
     private static Bundle bundle(String name, String location, boolean plugin) {
-        Hashtable<String, String> headers = new Hashtable<>();
-        headers.put(MigrationExtender.HEADER, "db/changelog.xml");
+        Map<String, String> headers = new HashMap<>(Map.of(MigrationExtender.HEADER, "db/changelog.xml"));
         if (plugin) {
             headers.put(PluginApprovals.PLUGIN_HEADER, "true");
         }
-        return (Bundle) Proxy.newProxyInstance(ApprovedMigrationsTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getSymbolicName" -> name;
-                    case "getLocation" -> location;
-                    case "getVersion" -> Version.parseVersion("1.0.0");
-                    case "getHeaders" -> headers;
-                    case "hashCode" -> name.hashCode();
-                    case "equals" -> proxy == args[0];
-                    case "toString" -> name;
-                    default -> null;
-                });
+        return FakeBundles.bundle(name, location, headers);
     }
 }

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.Version;
-import org.waymark.platform.internal.plugins.PluginApprovals;
+import org.waymark.platform.testing.FakeBundles;
 
 class PluginExtensionGateTest {
     private final Set<String> approved = new HashSet<>();
@@ -63,16 +61,6 @@ class PluginExtensionGateTest {
     }
 
     private static Bundle bundle(String name, String location) {
-        Hashtable<String, String> headers = new Hashtable<>();
-        return (Bundle) Proxy.newProxyInstance(PluginExtensionGateTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getSymbolicName" -> name;
-                    case "getLocation" -> location;
-                    case "getVersion" -> Version.parseVersion("1.0.0");
-                    case "getHeaders" -> headers;
-                    case "hashCode" -> name.hashCode();
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
+        return FakeBundles.bundle(name, location, Map.of());
     }
 }

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.reflect.Proxy;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.waymark.platform.testing.FakeBundles;
 
 class PluginWebHooksTest {
     private final Set<String> approved = new HashSet<>();
@@ -60,15 +60,6 @@ class PluginWebHooksTest {
     }
 
     private static Bundle bundle(String name, String location) {
-        Hashtable<String, String> headers = new Hashtable<>();
-        return (Bundle) Proxy.newProxyInstance(PluginWebHooksTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getSymbolicName" -> name;
-                    case "getLocation" -> location;
-                    case "getHeaders" -> headers;
-                    case "hashCode" -> name.hashCode();
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
+        return FakeBundles.bundle(name, location, Map.of());
     }
 }

@@ -6,15 +6,14 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Clock;
 import java.util.HashSet;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
-import org.osgi.framework.Version;
 import org.waymark.api.governance.PersonalDataContributor;
+import org.waymark.platform.testing.FakeBundles;
 
 class ContributorApprovalsTest {
     private final Set<String> approved = new HashSet<>();
@@ -76,19 +75,6 @@ class ContributorApprovalsTest {
     }
 
     private static Bundle bundle(String name, String location, boolean header) {
-        Hashtable<String, String> headers = new Hashtable<>();
-        if (header) {
-            headers.put(ContributorApprovals.PLUGIN_HEADER, "true");
-        }
-        return (Bundle) Proxy.newProxyInstance(ContributorApprovalsTest.class.getClassLoader(), new Class<?>[] {Bundle.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getSymbolicName" -> name;
-                    case "getLocation" -> location;
-                    case "getVersion" -> Version.parseVersion("1.0.0");
-                    case "getHeaders" -> headers;
-                    case "hashCode" -> name.hashCode();
-                    case "equals" -> proxy == args[0];
-                    default -> null;
-                });
+        return FakeBundles.bundle(name, location, header ? Map.of(ContributorApprovals.PLUGIN_HEADER, "true") : Map.of());
     }
 }
