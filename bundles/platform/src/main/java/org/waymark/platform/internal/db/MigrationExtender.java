@@ -1,11 +1,8 @@
 package org.waymark.platform.internal.db;
 
-import java.time.Duration;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -22,7 +19,7 @@ import org.osgi.util.tracker.BundleTrackerCustomizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
-import org.waymark.platform.db.DatabaseThreads;
+import org.waymark.api.plugin.PluginApproval;
 import org.waymark.platform.internal.BundlesStarted;
 import org.waymark.platform.internal.plugins.PluginApprovals;
 
@@ -40,15 +37,13 @@ public final class MigrationExtender {
     /** Liquibase finds its executors and commands only once its activator has run (see {@link BundlesStarted}). */
     static final List<String> LIQUIBASE_BUNDLES = List.of("org.liquibase.core");
 
-    /** How often plugins waiting for approval are looked at again (an approval may come from another node). */
-    private static final long RECHECK_MILLIS = 1000;
-
     private final LiquibaseMigrator migrator;
     private final BundleTracker<ApprovedMigrations.Tracked> tracker;
     private final BundlesStarted liquibase;
     private final ApprovedMigrations migrations;
-    /** Reads approvals from the database: stopped without interrupting it (see {@link DatabaseThreads}). */
-    private final ScheduledExecutorService rechecks = DatabaseThreads.scheduler("waymark-plugin-migrations");
+    /** Started once Liquibase is: approvals that come before wait for it. */
+    private volatile boolean started;
+    private volatile PluginApproval.Registration approvalEvents;
     /**
      * Optional and dynamic: the approvals need the platform's own tables, which this extender creates. Until they are
      * there, no plugin counts as approved.
@@ -67,11 +62,13 @@ public final class MigrationExtender {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     void setApprovals(PluginApprovals approvals) {
         this.approvals = approvals;
+        this.approvalEvents = approvals.onApproval(this::recheck);
     }
 
     void unsetApprovals(PluginApprovals gone) {
         if (approvals == gone) {
             approvals = null;
+            approvalEvents.close();
         }
     }
 
@@ -83,12 +80,13 @@ public final class MigrationExtender {
     private void start() {
         migrator.releaseStaleLock();
         tracker.open();
-        rechecks.scheduleWithFixedDelay(this::recheck, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        started = true;
     }
 
+    /** Runs the migrations of waiting plugins approved since (on the approvals' thread, which reads the database). */
     private void recheck() {
         try {
-            if (migrations.anyWaiting()) {
+            if (started && migrations.anyWaiting()) {
                 migrations.recheck();
             }
         } catch (RuntimeException e) {
@@ -99,9 +97,7 @@ public final class MigrationExtender {
     @Deactivate
     void deactivate() {
         liquibase.close(); // returns once a start running in Liquibase's starting thread has finished; none follows
-        // A migration or approval read under way finishes first: shut down and not waited for, it was still inside
-        // Derby when the engine stopped, which interrupts it there, and the shutdown checkpoint then hung (FaultIT).
-        DatabaseThreads.stop(rechecks, Duration.ofSeconds(20));
+        started = false;
         tracker.close();
     }
 

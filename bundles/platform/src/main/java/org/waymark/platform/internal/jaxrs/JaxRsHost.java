@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.jaxrs.json.JacksonJsonProvider;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -43,7 +42,7 @@ import org.osgi.service.http.whiteboard.HttpWhiteboardConstants;
 import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.waymark.platform.db.DatabaseThreads;
+import org.waymark.api.plugin.PluginApproval;
 import org.waymark.platform.internal.BundlesStarted;
 import org.waymark.platform.internal.RequestActivity;
 import org.waymark.platform.internal.plugins.PluginApprovalFeature;
@@ -92,19 +91,12 @@ public final class JaxRsHost implements RouteInventory {
     });
 
     /** Optional, so the API (health above all) is served while the database is away; plugin routes then stay shut. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PluginApprovals approvals;
+    private volatile PluginApproval.Registration approvalEvents;
     private final PluginExtensionGate extensions = new PluginExtensionGate(bundle -> {
         PluginApprovals current = approvals;
         return current != null && current.usable(bundle);
     });
-    /** How often extensions of plugins waiting for approval are looked at again. */
-    private static final long APPROVAL_RECHECK_MS = 1000;
-    /**
-     * Reads approvals from the database, so not on the reloader, which is stopped by interrupting it: a thread
-     * interrupted inside Derby's file I/O made the shutdown checkpoint hang past 60 s (FaultIT).
-     */
-    private final ScheduledExecutorService approvalChecks = DatabaseThreads.scheduler("waymark-jaxrs-plugin-approvals");
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness,
@@ -163,11 +155,26 @@ public final class JaxRsHost implements RouteInventory {
             }
         };
         tracker.open(true);
-        approvalChecks.scheduleWithFixedDelay(this::applyApprovedExtensions, APPROVAL_RECHECK_MS, APPROVAL_RECHECK_MS,
-                TimeUnit.MILLISECONDS);
     }
 
-    /** Reloads the applications of plugin extensions approved since they were left out. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setApprovals(PluginApprovals approvals) {
+        this.approvals = approvals;
+        this.approvalEvents = approvals.onApproval(this::applyApprovedExtensions);
+    }
+
+    void unsetApprovals(PluginApprovals gone) {
+        if (approvals == gone) {
+            approvals = null;
+            approvalEvents.close();
+        }
+    }
+
+    /**
+     * Reloads the applications of plugin extensions approved since they were left out. Runs on the approvals' thread,
+     * which reads the database: not on the reloader, which is stopped by interrupting it (a thread interrupted inside
+     * Derby's file I/O made the shutdown checkpoint hang past 60 s: FaultIT).
+     */
     private void applyApprovedExtensions() {
         try {
             if (extensions.anyWaiting()) {
@@ -185,7 +192,6 @@ public final class JaxRsHost implements RouteInventory {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        DatabaseThreads.stop(approvalChecks, Duration.ofSeconds(10));
         tracker.close();
         reloader.shutdownNow();
         // A reload already running (a bundle's resources went away as the node stopped) must finish before Pax Web

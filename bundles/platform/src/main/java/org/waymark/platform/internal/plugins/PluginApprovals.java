@@ -6,9 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -23,17 +29,23 @@ import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
+import org.waymark.api.plugin.PluginApproval;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
+import org.waymark.platform.db.DatabaseThreads;
 import org.waymark.platform.db.Jdbc;
 
 /**
  * Which plugin versions an admin has approved. Plugins are trusted code (same JVM, personal data within reach), so the
  * core uses a deployed plugin's services only once an admin approved that exact version; every install, removal and
  * approval is audited. Bundles of the Waymark distribution itself are the core, not plugins.
+ * <p>
+ * What holds a plugin back until its approval (migrations, JAX-RS extensions, web services, data contributors) learns
+ * of approvals here ({@link #onApproval}): one check a second of the installed plugins still waiting, for approvals
+ * made on another node, instead of a poller per holder.
  */
-@Component(service = PluginApprovals.class)
-public final class PluginApprovals {
+@Component(service = {PluginApprovals.class, PluginApproval.class})
+public final class PluginApprovals implements PluginApproval {
     /** Manifest header a plugin carries ({@code Waymark-Plugin: true}); the archetype and the examples set it. */
     public static final String PLUGIN_HEADER = "Waymark-Plugin";
     private static final Logger LOG = LoggerFactory.getLogger(PluginApprovals.class);
@@ -47,6 +59,9 @@ public final class PluginApprovals {
     private final Map<String, Long> approved = new ConcurrentHashMap<>();
     private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
     private final SynchronousBundleListener installs = this::audited;
+    private final Set<Runnable> listeners = new CopyOnWriteArraySet<>();
+    /** Tells listeners and looks for approvals from elsewhere; reads the database, so stopped without an interrupt. */
+    private final ScheduledExecutorService events = DatabaseThreads.scheduler("waymark-plugin-approvals");
 
     @Activate
     public PluginApprovals(@Reference(target = "(dataSourceName=waymark)") DataSource db,
@@ -62,12 +77,67 @@ public final class PluginApprovals {
         this.context = context;
         if (context != null) {
             context.addBundleListener(installs);
+            events.scheduleWithFixedDelay(this::lookForApprovalsFromElsewhere, RECHECK_MILLIS, RECHECK_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
     @Deactivate
     void stop() {
-        context.removeBundleListener(installs);
+        if (context != null) {
+            context.removeBundleListener(installs);
+        }
+        listeners.clear();
+        // A listener may be running a plugin's migrations: it finishes first (see DatabaseThreads).
+        DatabaseThreads.stop(events, Duration.ofSeconds(20));
+    }
+
+    @Override
+    public Registration onApproval(Runnable listener) {
+        listeners.add(listener);
+        tell(Set.of(listener));
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Only while someone holds something back, and only the installed plugins not yet approved: another node's approval
+     * reaches this one within a second, at one small query per waiting plugin.
+     */
+    private void lookForApprovalsFromElsewhere() {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        try {
+            boolean any = false;
+            for (Bundle bundle : context.getBundles()) {
+                String key = bundle.getSymbolicName() + '@' + bundle.getVersion();
+                if (bundle.getSymbolicName() != null && isPlugin(bundle) && !approved.containsKey(key)
+                        && approved(bundle.getSymbolicName(), bundle.getVersion().toString())) {
+                    any = true;
+                }
+            }
+            if (any) {
+                listeners.forEach(PluginApprovals::run);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not look for plugin approvals: {}", e.toString());
+        }
+    }
+
+    private void tell(Set<Runnable> whom) {
+        try {
+            events.execute(() -> whom.stream().filter(listeners::contains).forEach(PluginApprovals::run));
+        } catch (RejectedExecutionException stopping) {
+            // Stopping: what waits for an approval is stopping too.
+        }
+    }
+
+    private static void run(Runnable listener) {
+        try {
+            listener.run();
+        } catch (RuntimeException e) {
+            LOG.warn("A plugin approval listener failed: {}", e.toString());
+        }
     }
 
     /** A deployed plugin rather than a bundle of the distribution: it carries the plugin header or came from elsewhere. */
@@ -77,9 +147,9 @@ public final class PluginApprovals {
         return bundle.getHeaders("").get(PLUGIN_HEADER) != null || !bundle.getLocation().startsWith("mvn:org.waymark/");
     }
 
-    /** Whether the core may use this bundle's services: always for the core, for a plugin once its version is approved. */
+    @Override
     public boolean usable(Bundle bundle) {
-        return !isPlugin(bundle) || approved(bundle.getSymbolicName(), bundle.getVersion().toString());
+        return bundle == null || !isPlugin(bundle) || approved(bundle.getSymbolicName(), bundle.getVersion().toString());
     }
 
     public boolean approved(String pluginId, String version) {
@@ -162,6 +232,7 @@ public final class PluginApprovals {
         });
         refusedAt.remove(pluginId + '@' + version);
         LOG.info("Plugin {} {} approved by {}", pluginId, version, admin.id());
+        tell(listeners);
     }
 
     private void audited(BundleEvent event) {

@@ -1,12 +1,9 @@
 package org.waymark.platform.internal.plugins;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -22,7 +19,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.waymark.platform.db.DatabaseThreads;
+import org.waymark.api.plugin.PluginApproval;
 
 /**
  * Keeps the web server (Pax Web's HTTP whiteboard) from seeing the services of a plugin that is not approved.
@@ -38,18 +35,21 @@ import org.waymark.platform.db.DatabaseThreads;
 @Component(service = {FindHook.class, EventListenerHook.class}, immediate = true)
 public final class PluginWebHooks implements FindHook, EventListenerHook {
     private static final Logger LOG = LoggerFactory.getLogger(PluginWebHooks.class);
-    /** How often plugins whose web services were hidden are looked at again for an approval. */
-    private static final long RECHECK_MILLIS = 1000;
-
     private final WebVisibility visibility;
-    /** Reads approvals from the database: stopped without interrupting it (see {@link DatabaseThreads}). */
-    private final ScheduledExecutorService rechecks = DatabaseThreads.scheduler("waymark-plugin-web-hooks");
+    private final PluginApproval.Registration approvalEvents;
 
     @Activate
     public PluginWebHooks(BundleContext context, @Reference PluginApprovals approvals) {
         this.visibility = new WebVisibility(approvals::usable);
-        rechecks.execute(() -> hideEarlierOnes(context, approvals));
-        rechecks.scheduleWithFixedDelay(this::restartApproved, RECHECK_MILLIS, RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+        // The first call comes at once (on the approvals' thread, which may read the database and restart bundles):
+        // that one looks for plugins that started before these hooks, every later one for plugins approved since.
+        java.util.concurrent.atomic.AtomicBoolean swept = new java.util.concurrent.atomic.AtomicBoolean();
+        this.approvalEvents = approvals.onApproval(() -> {
+            if (swept.compareAndSet(false, true)) {
+                hideEarlierOnes(context, approvals);
+            }
+            restartApproved();
+        });
     }
 
     /**
@@ -78,7 +78,7 @@ public final class PluginWebHooks implements FindHook, EventListenerHook {
 
     @Deactivate
     void stop() {
-        DatabaseThreads.stop(rechecks, Duration.ofSeconds(10));
+        approvalEvents.close();
     }
 
     @Override

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.plugin.PluginApproval;
 import org.waymark.api.governance.PersonalDataContributor;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.referral.ReferralStatus;
@@ -58,7 +59,12 @@ public final class PersonalData {
     private final ReferralRecords own = new ReferralRecords();
     private final Map<PersonalDataContributor, java.util.Optional<org.osgi.framework.Bundle>> contributors =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final ContributorApprovals approvals;
+    /**
+     * Contributors are bound directly, not through the plugin registry, and are handed the transaction and the person's
+     * id: a plugin's only once an admin approved that version (found probing: an unapproved plugin's contributor got
+     * every export's transaction and, by throwing, made every subject access request a 503).
+     */
+    private final PluginApproval approvals;
 
     /** What a retention run found (and, when applied, erased). */
     public record RetentionReport(Instant asOf, boolean applied, String rules, int referrals, int wholePersons,
@@ -82,15 +88,12 @@ public final class PersonalData {
     @Activate
     public PersonalData(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                         @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.referrals)") SchemaReady schema,
-                        @Reference ReferralService referrals, @Reference AuditLog audit) {
-        this(db, referrals, audit, Clock.systemUTC());
+                        @Reference ReferralService referrals, @Reference AuditLog audit,
+                        @Reference PluginApproval approvals) {
+        this(db, referrals, audit, Clock.systemUTC(), approvals);
     }
 
-    PersonalData(DataSource db, ReferralService referrals, AuditLog audit, Clock clock) {
-        this(db, referrals, audit, clock, ContributorApprovals.of(db));
-    }
-
-    PersonalData(DataSource db, ReferralService referrals, AuditLog audit, Clock clock, ContributorApprovals approvals) {
+    PersonalData(DataSource db, ReferralService referrals, AuditLog audit, Clock clock, PluginApproval approvals) {
         this.approvals = approvals;
         this.db = db;
         this.referrals = referrals;
@@ -116,7 +119,7 @@ public final class PersonalData {
     List<PersonalDataContributor> others() {
         List<PersonalDataContributor> sorted = new ArrayList<>();
         contributors.forEach((contributor, bundle) -> {
-            if (approvals.callable(bundle.orElse(null))) {
+            if (approvals.usable(bundle.orElse(null))) {
                 sorted.add(contributor);
             }
         });

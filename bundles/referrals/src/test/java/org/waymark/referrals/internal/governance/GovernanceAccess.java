@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.osgi.framework.Bundle;
+import org.waymark.api.plugin.PluginApproval;
 import org.waymark.api.governance.PersonalDataContributor;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AuditLog;
@@ -20,9 +23,27 @@ public final class GovernanceAccess {
 
     public static GovernanceAccess create(DataSource db, ReferralService referrals, AuditLog audit, Clock clock,
                                           List<PersonalDataContributor> contributors) {
-        PersonalData data = new PersonalData(db, referrals, audit, clock);
+        PersonalData data = new PersonalData(db, referrals, audit, clock, approvals(bundle -> false));
         contributors.forEach(data::addContributor);
         return new GovernanceAccess(data);
+    }
+
+    /**
+     * Plugin approvals as the platform would give them: {@code usable} decides for a bundle (a contributor registered
+     * without one, as the core's and these tests' are, is always usable).
+     */
+    public static PluginApproval approvals(Predicate<Bundle> usable) {
+        return new PluginApproval() {
+            @Override
+            public boolean usable(Bundle bundle) {
+                return bundle == null || usable.test(bundle);
+            }
+
+            @Override
+            public Registration onApproval(Runnable listener) {
+                return () -> { };
+            }
+        };
     }
 
     /** The service itself, for services built on it (a merge moves every contributor's rows through it). */

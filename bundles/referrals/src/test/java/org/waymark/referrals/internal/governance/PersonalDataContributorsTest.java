@@ -15,33 +15,24 @@ import org.osgi.framework.ServiceReference;
 import org.waymark.api.governance.PersonalDataContributor;
 import org.waymark.platform.testing.FakeBundles;
 
-class ContributorApprovalsTest {
+class PersonalDataContributorsTest {
     private final Set<String> approved = new HashSet<>();
     private final PersonalData data = new PersonalData(null, null, null, Clock.systemUTC(),
-            new ContributorApprovals(b -> approved.contains(b.getSymbolicName())));
+            GovernanceAccess.approvals(b -> b.getSymbolicName().startsWith("org.waymark.") || approved.contains(b.getSymbolicName())));
 
     @Test
     void anUnapprovedPluginsContributorIsNotCalledUntilApproved() {
         // Found probing: such a contributor got every export's transaction and, by throwing, made every export a 503.
         PersonalDataContributor core = contributor("notifications");
         PersonalDataContributor plugin = contributor("grabber");
-        data.bindContributor(core, reference(bundle("org.waymark.notifications", "mvn:org.waymark/notifications/0.1.0", false)));
-        data.bindContributor(plugin, reference(bundle("org.example.grabber", "file:/data/deploy/grabber.jar", false)));
+        data.bindContributor(core, reference(bundle("org.waymark.notifications", "mvn:org.waymark/notifications/0.1.0")));
+        data.bindContributor(plugin, reference(bundle("org.example.grabber", "file:/data/deploy/grabber.jar")));
         assertThat(data.others()).containsExactly(core);
 
         approved.add("org.example.grabber");
         assertThat(data.others()).containsExactly(plugin, core);
         data.unbindContributor(plugin);
         assertThat(data.others()).containsExactly(core);
-    }
-
-    @Test
-    void anExamplePluginFromTheDistributionIsAPluginToo() {
-        ContributorApprovals approvals = new ContributorApprovals(b -> false);
-        assertThat(approvals.callable(bundle("org.waymark.pathfinder-sheffield", "mvn:org.waymark/pathfinder-sheffield/0.1.0", true)))
-                .isFalse();
-        assertThat(approvals.callable(bundle("org.waymark.directory", "mvn:org.waymark/directory/0.1.0", false))).isTrue();
-        assertThat(approvals.callable(null)).as("registered by the core's own code").isTrue();
     }
 
     private static PersonalDataContributor contributor(String name) {
@@ -65,7 +56,7 @@ class ContributorApprovalsTest {
 
     @SuppressWarnings("unchecked")
     private static ServiceReference<PersonalDataContributor> reference(Bundle bundle) {
-        return (ServiceReference<PersonalDataContributor>) Proxy.newProxyInstance(ContributorApprovalsTest.class.getClassLoader(),
+        return (ServiceReference<PersonalDataContributor>) Proxy.newProxyInstance(PersonalDataContributorsTest.class.getClassLoader(),
                 new Class<?>[] {ServiceReference.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getBundle" -> bundle;
                     case "hashCode" -> System.identityHashCode(proxy);
@@ -74,7 +65,7 @@ class ContributorApprovalsTest {
                 });
     }
 
-    private static Bundle bundle(String name, String location, boolean header) {
-        return FakeBundles.bundle(name, location, header ? Map.of(ContributorApprovals.PLUGIN_HEADER, "true") : Map.of());
+    private static Bundle bundle(String name, String location) {
+        return FakeBundles.bundle(name, location, Map.of());
     }
 }
