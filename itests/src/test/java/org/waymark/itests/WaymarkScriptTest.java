@@ -121,6 +121,59 @@ class WaymarkScriptTest {
         }
     }
 
+    /**
+     * Found probing: a command typed while {@code ./waymark run} served, after a change to the sources, rebuilt the
+     * distribution under the running node, which stopped. A running node is asked as it is; nothing is built.
+     */
+    @Test
+    void aRunningNodeIsNeverRebuiltUnderItself() throws Exception {
+        Path dist = root.resolve("karaf-assembly/target/assembly");
+        Files.createDirectories(dist.resolve("bin"));
+        Path karaf = dist.resolve("bin/karaf");
+        Files.writeString(karaf, "#!/bin/sh\necho started-another\n");
+        Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.copy(Path.of(System.getProperty("user.dir")).getParent().resolve("waymark"), root.resolve("waymark"));
+        Path stamp = root.resolve("karaf-assembly/target/.waymark-build-stamp");
+        Files.writeString(stamp, "");
+        Files.setLastModifiedTime(stamp, FileTime.from(Instant.now().minusSeconds(60)));
+        Path source = root.resolve("bundles/platform/src/main/java/Changed.java");
+        Files.createDirectories(source.getParent());
+        Files.writeString(source, "class Changed {}");
+        // Maven's stand-in: a build would say so.
+        Path bin = Files.createDirectories(root.resolve("fake-bin"));
+        Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho BUILT\n");
+        Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(dist.resolve("bin/AdminClient.java"), """
+                public class AdminClient {
+                    public static void main(String[] args) {
+                        if (args[1].equals("--ping")) return;
+                        System.out.println("SENT " + String.join("|", java.util.Arrays.copyOfRange(args, 1, args.length)));
+                    }
+                }
+                """);
+        Path data = Files.createDirectories(root.resolve("data"));
+        try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            socket.bind(java.net.UnixDomainSocketAddress.of(data.resolve("admin.sock")));
+
+            assertThat(admin(bin, "jobs")).contains("SENT jobs").doesNotContain("BUILT");
+            assertThat(admin(bin, "run")).contains("already running").doesNotContain("BUILT").doesNotContain("started-another");
+            assertThat(admin(bin, "build")).contains("stop it first").doesNotContain("BUILT");
+        }
+        Files.delete(data.resolve("admin.sock")); // the node stopped
+        assertThat(admin(bin, "build")).as("not running: the build goes ahead").contains("BUILT");
+    }
+
+    private String admin(Path fakeBin, String... words) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("waymark").toString()));
+        command.addAll(java.util.List.of(words));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().put("WAYMARK_DATA", root.resolve("data").toString());
+        builder.environment().put("PATH", fakeBin + ":" + builder.environment().get("PATH"));
+        Process process = builder.start();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+
     private String admin(String... words) throws IOException, InterruptedException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("waymark").toString()));
         command.addAll(java.util.List.of(words));
