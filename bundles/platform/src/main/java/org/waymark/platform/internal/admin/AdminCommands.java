@@ -174,9 +174,29 @@ public final class AdminCommands {
 
     public String createUser(String name, Set<String> roles, Set<String> areas, String password) {
         String secret = password == null ? generatedPassword() : password;
+        Set<String> known = accounts.areas();
         accounts.createUser(new AccountStore.NewUser(name, secret, roles, areas));
         audit.record(operator, AuditLog.Action.ADMIN, "User", "create " + name, null);
-        return password == null ? "Created user " + name + " with password: " + secret : "Created user " + name;
+        return (password == null ? "Created user " + name + " with password: " + secret : "Created user " + name)
+                + newAreas(areas, known);
+    }
+
+    /**
+     * Areas are named where they are first used, so a mistyped one makes a working account that sees nothing (found
+     * probing: {@code --area sheffeild} created a link worker with an empty caseload and said nothing). The operator
+     * is told when an area is new, with the ones that exist; the first account of a deployment starts its areas.
+     */
+    static String newAreas(Set<String> areas, Set<String> known) {
+        if (known.isEmpty()) {
+            return "";
+        }
+        List<String> unknown = areas.stream().filter(area -> !known.contains(area)).sorted().toList();
+        if (unknown.isEmpty()) {
+            return "";
+        }
+        return "\nNote: no other user or client is in " + (unknown.size() == 1 ? "area " : "areas ")
+                + String.join(", ", unknown) + " (areas so far: " + String.join(", ", new java.util.TreeSet<>(known))
+                + "). If that is a typing mistake, disable the account on the console's admin page and create it again.";
     }
 
     /** A client that authenticates with signed JWTs; the key file is read by the server (an absolute path). */
@@ -192,10 +212,11 @@ public final class AdminCommands {
                                List<String> odsCodes) {
         SenderIdentities.Registered senders = senders(endpoints, odsCodes);
         if (publicKeyFile == null) {
+            Set<String> known = accounts.areas();
             String secret = accounts.createClient(id, area, anySender, senders);
             audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
             return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.\n"
-                    + describeSenders(id, anySender, senders);
+                    + describeSenders(id, anySender, senders) + newAreas(Set.of(area), known);
         }
         java.nio.file.Path file = java.nio.file.Path.of(publicKeyFile);
         String text;
@@ -207,11 +228,12 @@ public final class AdminCommands {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw WaymarkException.invalid("Cannot read the public key file " + publicKeyFile);
         }
+        Set<String> known = accounts.areas();
         String jwks = accounts.createKeyClient(id, area, anySender, text, senders);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id + " with public key", null);
         return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
                 + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.\n"
-                + describeSenders(id, anySender, senders);
+                + describeSenders(id, anySender, senders) + newAreas(Set.of(area), known);
     }
 
     public String createClient(String id, String area, boolean anySender) {

@@ -18,4 +18,15 @@ class AdminCommandsTest {
         assertThat(AdminCommands.describeSenders("demo-gp", true, SenderIdentities.Registered.none()))
                 .contains("any sender").doesNotContain("cannot send");
     }
+
+    @Test
+    void anOperatorIsToldWhenAnAreaIsNewSoThatATypingMistakeShows() {
+        Set<String> known = Set.of("sheffield", "islington");
+        assertThat(AdminCommands.newAreas(Set.of("sheffeild"), known))
+                .contains("no other user or client is in area sheffeild", "areas so far: islington, sheffield");
+        assertThat(AdminCommands.newAreas(Set.of("sheffield"), known)).isEmpty();
+        assertThat(AdminCommands.newAreas(Set.of("sheffield", "leeds", "bradford"), known))
+                .contains("areas bradford, leeds (");
+        assertThat(AdminCommands.newAreas(Set.of("sheffield"), Set.of())).as("the deployment's first account").isEmpty();
+    }
 }
