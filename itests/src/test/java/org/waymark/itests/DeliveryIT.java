@@ -356,6 +356,10 @@ class DeliveryIT {
         assertThat(receiver.firstArrivalsAbout(referral.id())).as("in the order of the changes").containsExactly(
                 "referral-" + referral.id() + "-v" + v, "referral-" + referral.id() + "-v" + (v + 1),
                 "referral-" + referral.id() + "-v" + (v + 2));
+        // Found probing: Task.lastModified kept whole seconds, so changes made within one second could not be told apart.
+        assertThat(receiver.firstArrivalsAbout(referral.id()).stream()
+                .map(id -> receiver.last(id).path("entry").get(1).path("resource").path("lastModified").asText())
+                .distinct()).hasSize(3);
     }
 
     // ------------------------------------------------------------------ helpers

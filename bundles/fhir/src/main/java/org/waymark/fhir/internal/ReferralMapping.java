@@ -424,7 +424,7 @@ final class ReferralMapping {
         task.setFocus(new Reference("ServiceRequest/" + referral.id()));
         task.setFor(new Reference("Patient/" + referral.patientId()));
         task.setAuthoredOn(Date.from(referral.created()));
-        task.setLastModified(Date.from(referral.lastUpdated()));
+        task.setLastModifiedElement(toTheMillisecond(referral.lastUpdated()));
         task.setRequester(new Reference().setDisplay(referral.senderId()));
         task.setOwner(new Reference("Organization/" + OWNER_PREFIX + referral.area())
                 .setDisplay("Waymark social prescribing, " + referral.area()));
@@ -447,6 +447,15 @@ final class ReferralMapping {
         if (referral.outcome() != null) {
             task.addOutput().setType(new CodeableConcept().setText("Outcome")).setValue(new StringType(referral.outcome()));
         }
+    }
+
+    /**
+     * A Task's lastModified as precisely as its meta.lastUpdated: a dateTime made from a Date keeps whole seconds,
+     * so the changes a worker makes within one second (accepted, then in progress) had the same lastModified, and a
+     * receiver ordering the Tasks it is sent by it could not tell which came last.
+     */
+    static DateTimeType toTheMillisecond(java.time.Instant instant) {
+        return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.MILLI);
     }
 
     private static Meta meta(long version, java.time.Instant lastUpdated) {

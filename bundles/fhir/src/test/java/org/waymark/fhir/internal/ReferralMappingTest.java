@@ -208,6 +208,20 @@ class ReferralMappingTest {
     }
 
     @Test
+    void twoChangesWithinOneSecondGiveTheTaskTwoDifferentLastModifiedTimes() {
+        Instant accepted = Instant.parse("2026-12-06T16:36:31.003Z");
+        Instant inProgress = Instant.parse("2026-12-06T16:36:31.106Z");
+        String first = ReferralMapping.toTask(new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v",
+                ReferralStatus.ACCEPTED, null, null, null, null, null, null, null, null, 2, Instant.EPOCH, accepted))
+                .getLastModifiedElement().getValueAsString();
+        String second = ReferralMapping.toTask(new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v",
+                ReferralStatus.IN_PROGRESS, null, null, null, null, null, null, null, null, 3, Instant.EPOCH, inProgress))
+                .getLastModifiedElement().getValueAsString();
+        assertThat(first).isNotEqualTo(second);
+        assertThat(new org.hl7.fhir.r4.model.DateTimeType(second).getValue()).isEqualTo(java.util.Date.from(inProgress));
+    }
+
+    @Test
     void aClosedReferralsTaskCarriesTheEpisodeCodeAndTheOutcomeInItsOutput() {
         Referral referral = new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v", ReferralStatus.COMPLETED,
                 null, "Lonely", null, "routine", null, "Dr X", null, "sam", 5, Instant.parse("2026-01-01T00:00:00Z"),
