@@ -329,8 +329,9 @@ class DeliveryIT {
         }
         server.admin("set-contact", "organisation", "demo-gp", "--fhir", "http://127.0.0.1:" + closed + "/fhir/$process-message");
         String accepted;
+        Referral referral;
         try {
-            Referral referral = newReferral("DELIVERY-LATE");
+            referral = newReferral("DELIVERY-LATE");
             accepted = "referral-" + referral.id() + "-v" + accept(referral);
             for (String change : new String[] {"{\"status\":\"in-progress\"}",
                     "{\"status\":\"completed\",\"outcome\":\"Joined a walking group\"}"}) {
@@ -349,6 +350,16 @@ class DeliveryIT {
         assertThat(task.path("output").toString()).contains("871731000000106").doesNotContain("walking group");
         assertThat(message.path("entry").get(2).path("resource").path("status").asText())
                 .as("the ServiceRequest as it stood then").isEqualTo("active");
+        // Found probing: the runner delivers several jobs at once, and a referral's messages arrived out of order.
+        long v = Long.parseLong(accepted.substring(accepted.lastIndexOf("-v") + 2));
+        await("all three delivered").atMost(DELIVERY_TIMEOUT).until(() -> receiver.firstArrivalsAbout(referral.id()).size() == 3);
+        assertThat(receiver.firstArrivalsAbout(referral.id())).as("in the order of the changes").containsExactly(
+                "referral-" + referral.id() + "-v" + v, "referral-" + referral.id() + "-v" + (v + 1),
+                "referral-" + referral.id() + "-v" + (v + 2));
+        // Found probing: Task.lastModified kept whole seconds, so changes made within one second could not be told apart.
+        assertThat(receiver.firstArrivalsAbout(referral.id()).stream()
+                .map(id -> receiver.last(id).path("entry").get(1).path("resource").path("lastModified").asText())
+                .distinct()).hasSize(3);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -371,6 +371,12 @@ class FhirIntakeIT {
         JsonNode task = get(searcher, "/fhir/Task?focus=ServiceRequest/" + quillId + "&status=requested").path("entry").get(0).path("resource");
         assertThat(task.path("owner").path("reference").asText()).isEqualTo("Organization/waymark-sheffield");
         assertThat(total(searcher, "/fhir/Task?_lastUpdated=ge2000-01-01&_count=1")).isEqualTo(3);
+        // Found probing: a receiver asking for one person's Tasks (Task.for) got a 400.
+        String quillPatient = task.path("for").path("reference").asText();
+        assertThat(total(searcher, "/fhir/Task?patient=" + quillPatient)).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Task?subject=" + quillPatient + "&status=requested")).isEqualTo(1);
+        assertThat(total(token, "/fhir/Task?patient=" + quillPatient)).as("another client's Tasks").isZero();
+        assertThat(json(server.get("/fhir/metadata")).findValues("searchParam").toString()).contains("\"name\":\"subject\"");
 
         HttpResponse<String> unsupported = server.get("/fhir/Patient?name=quill", "Authorization", bearer(searcher));
         assertOutcome(unsupported, 400, "invalid", "Unsupported search parameter");

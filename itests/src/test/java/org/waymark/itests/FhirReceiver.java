@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FhirReceiver {
     private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> lastById = new ConcurrentHashMap<>();
+    private final java.util.List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicInteger held = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean refusing;
@@ -38,6 +39,7 @@ final class FhirReceiver {
                 JsonNode body = WaymarkServer.objectMapper().readTree(exchange.getRequestBody());
                 String id = body.path("id").asText();
                 deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                arrivals.add(id);
                 lastById.put(id, body);
                 CountDownLatch waitFor = gate;
                 if (waitFor.getCount() > 0) {
@@ -91,6 +93,11 @@ final class FhirReceiver {
         Set<String> ids = new java.util.TreeSet<>();
         deliveries.keySet().stream().filter(id -> id.startsWith("referral-" + referralId)).forEach(ids::add);
         return ids;
+    }
+
+    /** The messages about one referral in the order they arrived, each at its first arrival. */
+    java.util.List<String> firstArrivalsAbout(String referralId) {
+        return arrivals.stream().filter(id -> id.startsWith("referral-" + referralId + "-")).distinct().toList();
     }
 
     boolean refusedLast(String id) {

@@ -297,6 +297,12 @@ class FhirReferralIT {
         assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l)
                 .contains("/fhir/ServiceRequest/").endsWith("/_history/1"));
         assertThat(created.headers().firstValue("ETag")).hasValue("W/\"1\"");
+        // Found probing: the referral's subject showed this number bare, while its Patient marked it unverified.
+        String location = created.headers().firstValue("Location").orElseThrow();
+        JsonNode subject = json(getAs(location.substring(location.indexOf("/fhir/")))).path("subject").path("identifier");
+        assertThat(subject.path("value").asText()).isEqualTo("9990010006");
+        assertThat(subject.path("extension").toString())
+                .contains("nhs-number-check-digit-valid").contains("\"valueBoolean\":false");
     }
 
     @Test

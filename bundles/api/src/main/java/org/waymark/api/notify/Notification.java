@@ -16,6 +16,15 @@ import java.util.Objects;
  */
 public record Notification(String messageId, Party to, String area, String topic, String subject, String text,
                            Map<String, String> data) {
+    /**
+     * The data fact naming the sequence a notification belongs to, e.g. one referral's status changes: the
+     * notifications of one sequence to one party are delivered in the order they were recorded, so a receiver that
+     * applies each as it comes never ends with an older state than the last one. Absent: delivered independently.
+     *
+     * @since 1.1
+     */
+    public static final String SEQUENCE = "sequence";
+
     public Notification {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(to, "to");

@@ -43,7 +43,7 @@ final class OnwardTaskMapping {
         task.setDescription("Onward referral to " + onward.serviceName());
         task.setFor(new Reference("Patient/" + referral.patientId()));
         task.setAuthoredOn(Date.from(onward.createdAt()));
-        task.setLastModified(Date.from(onward.lastUpdated()));
+        task.setLastModifiedElement(ReferralMapping.toTheMillisecond(onward.lastUpdated()));
         // The link worker's service asks; the directory service's organisation answers.
         task.setRequester(new Reference("Organization/" + ReferralMapping.OWNER_PREFIX + referral.area())
                 .setDisplay("Waymark social prescribing, " + referral.area()));
@@ -81,7 +81,7 @@ final class OnwardTaskMapping {
         // Both parts only grow (onward referrals go only when their referral's personal data is erased), so every change
         // to the referral or to one of its onward referrals gives the Task a new version and ETag.
         task.getMeta().setVersionId(referral.version() + "." + onwardVersions).setLastUpdated(Date.from(lastUpdated));
-        task.setLastModified(Date.from(lastUpdated));
+        task.setLastModifiedElement(ReferralMapping.toTheMillisecond(lastUpdated));
         return task;
     }
 }

@@ -326,7 +326,7 @@ final class ReferralMapping {
         }
         Reference subject = new Reference("Patient/" + referral.patientId());
         if (referral.patientNhsNumber() != null) {
-            subject.setIdentifier(new Identifier().setSystem(NhsNumber.SYSTEM).setValue(referral.patientNhsNumber().value()));
+            subject.setIdentifier(nhsNumberIdentifier(referral.patientNhsNumber()));
         }
         request.setSubject(subject);
         if (referral.authoredOn() != null) {
@@ -362,8 +362,7 @@ final class ReferralMapping {
         resource.setId(patient.id());
         resource.setMeta(meta(patient.version(), patient.lastUpdated()));
         if (patient.nhsNumber() != null) {
-            Identifier nhs = resource.addIdentifier().setSystem(NhsNumber.SYSTEM).setValue(patient.nhsNumber().value());
-            nhs.addExtension(CHECK_DIGIT_EXTENSION, new BooleanType(patient.nhsNumber().verified()));
+            resource.addIdentifier(nhsNumberIdentifier(patient.nhsNumber()));
         }
         Demographics d = patient.demographics();
         if (d.family() != null || d.given() != null) {
@@ -385,6 +384,17 @@ final class ReferralMapping {
             resource.addAddress().setPostalCode(d.postcode());
         }
         return resource;
+    }
+
+    /**
+     * An NHS number as Waymark shows it wherever it appears, with whether its check digit holds: a ServiceRequest's
+     * subject showed a number that fails mod-11 bare, so a receiver reading only the referral (BaRS searches it by
+     * patient:identifier) took as verified what the Patient marks as unverified.
+     */
+    private static Identifier nhsNumberIdentifier(NhsNumber number) {
+        Identifier identifier = new Identifier().setSystem(NhsNumber.SYSTEM).setValue(number.value());
+        identifier.addExtension(CHECK_DIGIT_EXTENSION, new BooleanType(number.verified()));
+        return identifier;
     }
 
     /** A merged-away record as FHIR's patient merge leaves its source: inactive, linked to the record replacing it. */
@@ -414,7 +424,7 @@ final class ReferralMapping {
         task.setFocus(new Reference("ServiceRequest/" + referral.id()));
         task.setFor(new Reference("Patient/" + referral.patientId()));
         task.setAuthoredOn(Date.from(referral.created()));
-        task.setLastModified(Date.from(referral.lastUpdated()));
+        task.setLastModifiedElement(toTheMillisecond(referral.lastUpdated()));
         task.setRequester(new Reference().setDisplay(referral.senderId()));
         task.setOwner(new Reference("Organization/" + OWNER_PREFIX + referral.area())
                 .setDisplay("Waymark social prescribing, " + referral.area()));
@@ -437,6 +447,15 @@ final class ReferralMapping {
         if (referral.outcome() != null) {
             task.addOutput().setType(new CodeableConcept().setText("Outcome")).setValue(new StringType(referral.outcome()));
         }
+    }
+
+    /**
+     * A Task's lastModified as precisely as its meta.lastUpdated: a dateTime made from a Date keeps whole seconds,
+     * so the changes a worker makes within one second (accepted, then in progress) had the same lastModified, and a
+     * receiver ordering the Tasks it is sent by it could not tell which came last.
+     */
+    static DateTimeType toTheMillisecond(java.time.Instant instant) {
+        return new DateTimeType(Date.from(instant), TemporalPrecisionEnum.MILLI);
     }
 
     private static Meta meta(long version, java.time.Instant lastUpdated) {

@@ -13,6 +13,7 @@ import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Resource;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.ReferralSearch;
 
@@ -121,6 +122,38 @@ final class Searches {
             throw WaymarkException.invalid(name + " must be " + type + "/{id}");
         }
         return id;
+    }
+
+    /**
+     * Whom a search is about: {@code patient} (or {@code subject}, where the endpoint declares it) as
+     * {@code Patient/{id}}, or {@code patient:identifier} as an NHS number, as BaRS receivers search.
+     *
+     * @param patientId      the Patient's id, or null
+     * @param nhsNumber      ten digits, or null
+     * @param nothingMatches patient and subject named two different patients (both name the same element)
+     */
+    record PatientCriterion(String patientId, String nhsNumber, boolean nothingMatches) {
+    }
+
+    /** @param accepted what the endpoint accepts: a lenient search leaves the others out, so they are not read */
+    static PatientCriterion patient(MultivaluedMap<String, String> query, Map<String, String> accepted) {
+        String patient = referenceId("patient", accepted(query, accepted, "patient"), "Patient");
+        String subject = referenceId("subject", accepted(query, accepted, "subject"), "Patient");
+        TokenParam identifier = TokenParam.parse(accepted(query, accepted, "patient:identifier"));
+        String nhsNumber = null;
+        if (identifier != null) {
+            if (!NhsNumber.SYSTEM.equals(identifier.system())) {
+                throw WaymarkException.invalid("patient:identifier supports the NHS number system " + NhsNumber.SYSTEM);
+            }
+            nhsNumber = NhsNumber.parse(identifier.value())
+                    .orElseThrow(() -> WaymarkException.invalid("The NHS number must have exactly 10 digits")).value();
+        }
+        return new PatientCriterion(patient != null ? patient : subject, nhsNumber,
+                patient != null && subject != null && !patient.equals(subject));
+    }
+
+    private static String accepted(MultivaluedMap<String, String> query, Map<String, String> accepted, String name) {
+        return accepted.containsKey(name) ? query.getFirst(name) : null;
     }
 
     static Paging paging(MultivaluedMap<String, String> query) {

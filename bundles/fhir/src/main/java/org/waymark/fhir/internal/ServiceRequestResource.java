@@ -132,18 +132,9 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Set<String> ignored = Searches.requireSupported(headers, query, ACCEPTED);
         Searches.Paging paging = Searches.paging(query);
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
-        TokenParam patientIdentifier = TokenParam.parse(query.getFirst("patient:identifier"));
-        String nhsNumber = null;
-        if (patientIdentifier != null) {
-            if (!NhsNumber.SYSTEM.equals(patientIdentifier.system())) {
-                throw WaymarkException.invalid("patient:identifier supports the NHS number system " + NhsNumber.SYSTEM);
-            }
-            nhsNumber = NhsNumber.parse(patientIdentifier.value())
-                    .orElseThrow(() -> WaymarkException.invalid("The NHS number must have exactly 10 digits")).value();
-        }
-        String patient = Searches.referenceId("patient", query.getFirst("patient"), "Patient");
+        Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
-        ReferralSearch search = new ReferralSearch(patient, nhsNumber,
+        ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(),
                 identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
                 null, false, null, paging.offset(), paging.count())
                 .withAuthored(DateSearch.instants("authored", query.get("authored")))

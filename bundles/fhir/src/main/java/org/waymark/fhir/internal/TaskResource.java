@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.waymark.api.directory.OnwardReferral;
 import org.waymark.api.directory.OnwardReferralRecords;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
@@ -46,7 +47,10 @@ import org.waymark.api.security.Roles;
 @Path("/Task")
 @RolesAllowed({Roles.REFERRER, Roles.LINK_WORKER, Roles.ADMIN})
 public final class TaskResource extends ReferralEndpoint {
-    private static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
+    /** The search parameters as the CapabilityStatement declares them: names, never a name with a modifier. */
+    static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
+    /** What a search may name: the declared parameters, and patient with its :identifier modifier. */
+    static final Map<String, String> ACCEPTED = new LinkedHashMap<>();
 
     static {
         SEARCH_PARAMETERS.put("focus", "reference");
@@ -54,6 +58,11 @@ public final class TaskResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("owner", "reference");
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
         SEARCH_PARAMETERS.put("part-of", "reference");
+        // Task.for: how a Gravity or BaRS receiver asks for one person's Tasks (R4 names it patient and subject).
+        SEARCH_PARAMETERS.put("patient", "reference");
+        SEARCH_PARAMETERS.put("subject", "reference");
+        ACCEPTED.putAll(SEARCH_PARAMETERS);
+        ACCEPTED.put("patient:identifier", "token");
     }
 
     /** The directory's onward referrals; absent when the directory is not installed, and then no sub-Task exists. */
@@ -64,6 +73,14 @@ public final class TaskResource extends ReferralEndpoint {
     @Activate
     public TaskResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
         super(fhir, referrals, settings, "Task", List.of("read", "vread", "search-type"), SEARCH_PARAMETERS);
+    }
+
+    @Override
+    public Map<String, String> searchParameterDocumentation() {
+        return Map.of("patient", "Patient/{id} (Task.for), or with the :identifier modifier the patient's NHS number "
+                        + "(patient:identifier=" + NhsNumber.SYSTEM + "|{NHS number})",
+                "subject", "Patient/{id} (Task.for)",
+                "status", "Comma separated, any of them");
     }
 
     @GET
@@ -136,7 +153,8 @@ public final class TaskResource extends ReferralEndpoint {
     public Response search(@Context HttpHeaders headers, @Context UriInfo uri, @Context SecurityContext security) {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
-        Set<String> ignored = Searches.requireSupported(headers, query, SEARCH_PARAMETERS);
+        Set<String> ignored = Searches.requireSupported(headers, query, ACCEPTED);
+        Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         String partOf = Searches.referenceId("part-of", query.getFirst("part-of"), "Task");
         String focus = Searches.referenceId("focus", query.getFirst("focus"), "ServiceRequest");
         String owner = Searches.referenceId("owner", query.getFirst("owner"), "Organization");
@@ -145,22 +163,22 @@ public final class TaskResource extends ReferralEndpoint {
         TimeRange lastUpdated = DateSearch.instants("_lastUpdated", query.get("_lastUpdated"));
         if (partOf != null) {
             boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || lastUpdated.isEmpty()
-                    || owner != null;
+                    || owner != null || patient.nothingMatches();
             Set<String> codes = statuses.stream().map(ReferralStatus::code).collect(Collectors.toSet());
-            List<Task> subTasks = nothingCanMatch ? List.of() : subTasks(Callers.of(security), partOf).stream()
+            List<Task> subTasks = nothingCanMatch ? List.of() : subTasks(Callers.of(security), partOf, patient).stream()
                     .filter(t -> focus == null || t.getFocus().getReference().equals("ServiceRequest/" + focus))
                     .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
                     .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
                     .toList();
             return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t, ignored));
         }
-        ReferralSearch search = new ReferralSearch(null, null, null, null, statuses, null, false, null, paging.offset(),
-                paging.count())
+        ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(), null, null, statuses, null,
+                false, null, paging.offset(), paging.count())
                 .withReferralId(focus)
                 .withArea(owner == null ? null : ReferralMapping.areaOfOwner(owner))
                 .withLastUpdated(lastUpdated);
         boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || search.lastUpdated().isEmpty()
-                || (owner != null && search.area() == null);
+                || (owner != null && search.area() == null) || patient.nothingMatches();
         Page<Referral> page = nothingCanMatch ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
         OnwardReferralRecords records = onward;
@@ -172,12 +190,15 @@ public final class TaskResource extends ReferralEndpoint {
      * The sub-Tasks of a referral's Task, if the caller may read that referral. Sub-Tasks have no owner reference
      * (their owner is a directory organisation, named by display only), so an owner search matches none of them.
      */
-    private List<Task> subTasks(Caller caller, String taskId) {
+    private List<Task> subTasks(Caller caller, String taskId, Searches.PatientCriterion patient) {
         OnwardReferralRecords records = onward;
         if (records == null) {
             return List.of();
         }
         return referrals.findByTask(caller, taskId)
+                .filter(r -> patient.patientId() == null || patient.patientId().equals(r.patientId()))
+                .filter(r -> patient.nhsNumber() == null
+                        || (r.patientNhsNumber() != null && patient.nhsNumber().equals(r.patientNhsNumber().value())))
                 .map(r -> records.ofReferral(r.id()).stream().map(o -> OnwardTaskMapping.toSubTask(r, o)).toList())
                 .orElse(List.of());
     }

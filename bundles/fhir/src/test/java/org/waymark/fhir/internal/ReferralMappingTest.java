@@ -192,6 +192,36 @@ class ReferralMappingTest {
     }
 
     @Test
+    void aReferralsSubjectMarksAnNhsNumberThatFailsItsCheckDigitAsThePatientDoes() {
+        Referral unverified = new Referral("r1", "t1", "p1", new NhsNumber("3478526985", false), "Julie Jones", "gp",
+                "sheffield", "s", "v", ReferralStatus.REQUESTED, null, "Low on medication", null, null, null, null, null,
+                null, 1, Instant.EPOCH, Instant.EPOCH);
+        org.hl7.fhir.r4.model.Identifier identifier = ReferralMapping.toServiceRequest(unverified).getSubject().getIdentifier();
+        assertThat(identifier.getValue()).isEqualTo("3478526985");
+        assertThat(identifier.getExtensionByUrl(ReferralMapping.CHECK_DIGIT_EXTENSION).getValue().primitiveValue())
+                .as("the same marker as Patient.identifier").isEqualTo("false");
+        Referral verified = new Referral("r2", "t2", "p2", new NhsNumber("9990010005", true), "Margaret Holloway", "gp",
+                "sheffield", "s", "v2", ReferralStatus.REQUESTED, null, "Lonely", null, null, null, null, null, null, 1,
+                Instant.EPOCH, Instant.EPOCH);
+        assertThat(ReferralMapping.toServiceRequest(verified).getSubject().getIdentifier()
+                .getExtensionByUrl(ReferralMapping.CHECK_DIGIT_EXTENSION).getValue().primitiveValue()).isEqualTo("true");
+    }
+
+    @Test
+    void twoChangesWithinOneSecondGiveTheTaskTwoDifferentLastModifiedTimes() {
+        Instant accepted = Instant.parse("2026-12-06T16:36:31.003Z");
+        Instant inProgress = Instant.parse("2026-12-06T16:36:31.106Z");
+        String first = ReferralMapping.toTask(new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v",
+                ReferralStatus.ACCEPTED, null, null, null, null, null, null, null, null, 2, Instant.EPOCH, accepted))
+                .getLastModifiedElement().getValueAsString();
+        String second = ReferralMapping.toTask(new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v",
+                ReferralStatus.IN_PROGRESS, null, null, null, null, null, null, null, null, 3, Instant.EPOCH, inProgress))
+                .getLastModifiedElement().getValueAsString();
+        assertThat(first).isNotEqualTo(second);
+        assertThat(new org.hl7.fhir.r4.model.DateTimeType(second).getValue()).isEqualTo(java.util.Date.from(inProgress));
+    }
+
+    @Test
     void aClosedReferralsTaskCarriesTheEpisodeCodeAndTheOutcomeInItsOutput() {
         Referral referral = new Referral("r1", "t1", "p1", null, null, "gp", "sheffield", "s", "v", ReferralStatus.COMPLETED,
                 null, "Lonely", null, "routine", null, "Dr X", null, "sam", 5, Instant.parse("2026-01-01T00:00:00Z"),

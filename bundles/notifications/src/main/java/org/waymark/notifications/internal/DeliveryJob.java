@@ -2,7 +2,10 @@ package org.waymark.notifications.internal;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -36,6 +39,19 @@ public final class DeliveryJob implements JobHandler {
     // Within the job time limit (60 s by default): a channel that hangs fails the delivery, not the delivery job.
     static final Duration SEND_LIMIT = Duration.ofSeconds(15);
 
+    // A job waits this long for another delivery of its sequence, and sends earlier ones for this long at most, so
+    // that with its own send (SEND_LIMIT) it ends within the job time limit.
+    static final Duration SEQUENCE_WAIT = Duration.ofSeconds(5);
+    static final Duration EARLIER_BUDGET = Duration.ofSeconds(15);
+    // Striped, so the locks of the sequences ever seen are not kept; two sequences sharing a stripe only wait.
+    private static final ReentrantLock[] SEQUENCE_LOCKS = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < SEQUENCE_LOCKS.length; i++) {
+            SEQUENCE_LOCKS[i] = new ReentrantLock();
+        }
+    }
+
     private final DataSource db;
     private final PluginRegistry plugins;
     private final Outbox outbox = new Outbox(Clock.systemUTC());
@@ -55,6 +71,44 @@ public final class DeliveryJob implements JobHandler {
     @Override
     public void run(Job job) throws Exception {
         String messageId = job.key();
+        Optional<Notification> recorded = Jdbc.inTransaction(db, c -> outbox.find(c, messageId));
+        String sequence = recorded.map(n -> n.data().get(Notification.SEQUENCE)).orElse(null);
+        if (sequence == null) {
+            deliver(messageId);
+            return;
+        }
+        // Each delivery job runs on its own, and the runner takes several at once: a referral's "accepted" reached the
+        // GP system after its "in progress" (found probing), and a receiver that applies each message as it comes
+        // showed the older status. The earlier ones of the sequence go first, one job of a sequence at a time.
+        ReentrantLock lock = SEQUENCE_LOCKS[Math.floorMod((recorded.get().to() + "|" + sequence).hashCode(),
+                SEQUENCE_LOCKS.length)];
+        // Waiting and sending stay well within the job's time limit: a job that times out counts against this bundle
+        // in the plugin guard, while a DeliveryException is an ordinary retry.
+        if (!lock.tryLock(SEQUENCE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new DeliveryException("Another message of the same sequence is being delivered", false);
+        }
+        try {
+            long deadline = System.nanoTime() + EARLIER_BUDGET.toNanos();
+            List<String> earlier = Jdbc.inTransaction(db, c -> outbox.earlierPending(c, messageId));
+            for (int i = 0; i < earlier.size(); i++) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new DeliveryException((earlier.size() - i)
+                            + " earlier message(s) of the same sequence are still to be delivered", false);
+                }
+                try {
+                    deliver(earlier.get(i));
+                } catch (PermanentJobFailure refused) {
+                    // Refused for good: its own job dead-letters it, and what came after need not wait for it.
+                    LOG.info("Notification {} refused while delivering {} after it", earlier.get(i), messageId);
+                }
+            }
+            deliver(messageId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deliver(String messageId) throws Exception {
         record Loaded(Notification notification, String state, ContactPreferences preferences) {
         }
         Optional<Loaded> loaded = Jdbc.inTransaction(db, c -> {

@@ -10,6 +10,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.waymark.api.notify.Notification;
@@ -32,7 +34,7 @@ final class Outbox {
             return false;
         }
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_notification (message_id, party_kind, party_id,"
-                + " area, topic, subject, body, data, state, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                + " area, topic, subject, body, data, state, created_at, sequence_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, n.messageId());
             s.setString(2, n.to().kind().name());
             s.setString(3, n.to().id());
@@ -43,6 +45,8 @@ final class Outbox {
             s.setString(8, JSON.writeValueAsString(n.data()));
             s.setString(9, State.PENDING.name());
             s.setTimestamp(10, Timestamp.from(clock.instant()));
+            String sequence = n.data().get(Notification.SEQUENCE);
+            s.setString(11, sequence == null || sequence.length() > 200 ? null : sequence);
             s.executeUpdate();
             return true;
         } catch (JsonProcessingException e) {
@@ -64,6 +68,28 @@ final class Outbox {
             } catch (IOException e) {
                 throw new SQLException("Stored notification cannot be read", e);
             }
+        }
+    }
+
+    /**
+     * The notifications of the same sequence to the same party that were recorded before this one and are still to
+     * be delivered, oldest first; empty for a notification of no sequence.
+     */
+    List<String> earlierPending(Connection c, String messageId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT e.message_id FROM wm_notification n"
+                + " JOIN wm_notification e ON e.sequence_key = n.sequence_key AND e.party_kind = n.party_kind"
+                + " AND e.party_id = n.party_id"
+                + " WHERE n.message_id = ? AND e.state = ? AND e.created_at < n.created_at"
+                + " ORDER BY e.created_at, e.message_id")) {
+            s.setString(1, messageId);
+            s.setString(2, State.PENDING.name());
+            List<String> earlier = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    earlier.add(r.getString(1));
+                }
+            }
+            return earlier;
         }
     }
 

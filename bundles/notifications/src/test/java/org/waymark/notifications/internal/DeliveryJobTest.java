@@ -58,7 +58,7 @@ class DeliveryJobTest {
         }
     };
 
-    private static final class RecordingChannel implements NotificationChannel {
+    private static class RecordingChannel implements NotificationChannel {
         final String name;
         final List<String> sent = new CopyOnWriteArrayList<>();
         volatile DeliveryException failure;
@@ -208,5 +208,61 @@ class DeliveryJobTest {
         email.failure = new DeliveryException("mailbox does not exist", true);
         assertThatThrownBy(() -> deliver("m1")).isInstanceOf(PermanentJobFailure.class).hasMessageContaining("mailbox does not exist");
         assertThat(state("m1")).isEqualTo("PENDING");
+    }
+    private void queueInSequence(String messageId, Party to, String sequence) throws Exception {
+        Notification n = new Notification(messageId, to, "sheffield", "referral.status", "Subject", "Text",
+                Map.of(Notification.SEQUENCE, sequence));
+        Jdbc.inTransaction(db, c -> {
+            notifier.notify(c, n);
+            return null;
+        });
+        // Recorded in separate transactions, as a referral's changes are; the outbox orders them by when.
+        Thread.sleep(2);
+    }
+
+    @Test
+    void theMessagesOfOneSequenceReachThePartyInTheOrderTheyWereRecorded() throws Exception {
+        contacts.save(WORKER, Party.organisation("gp"), new ContactPreferences(false, null, Map.of("email", "gp@example.org")));
+        contacts.save(WORKER, Party.organisation("other"), new ContactPreferences(false, null, Map.of("email", "o@example.org")));
+        queueInSequence("r1-v2", Party.organisation("gp"), "referral-r1");
+        queueInSequence("r1-v3", Party.organisation("gp"), "referral-r1");
+        queueInSequence("r2-v2", Party.organisation("gp"), "referral-r2");
+        queueInSequence("r1-v2-other", Party.organisation("other"), "referral-r1");
+        queueInSequence("r1-v4", Party.organisation("gp"), "referral-r1");
+
+        deliver("r1-v4");
+        assertThat(email.sent).as("the job runner took v4's job first").containsExactly(
+                "r1-v2 -> gp@example.org", "r1-v3 -> gp@example.org", "r1-v4 -> gp@example.org");
+        deliver("r1-v2");
+        deliver("r1-v3");
+        assertThat(email.sent).as("each once: their own jobs find them delivered").hasSize(3);
+        assertThat(state("r2-v2")).as("another sequence waits for nothing").isEqualTo("PENDING");
+        assertThat(state("r1-v2-other")).as("another party's messages are their own sequence").isEqualTo("PENDING");
+    }
+
+    @Test
+    void aLaterMessageWaitsWhileAnEarlierOneCannotGoButNotForOneThatWasRefused() throws Exception {
+        contacts.save(WORKER, Party.organisation("gp"), new ContactPreferences(false, null, Map.of("email", "gp@example.org")));
+        queueInSequence("r1-v2", Party.organisation("gp"), "referral-r1");
+        queueInSequence("r1-v3", Party.organisation("gp"), "referral-r1");
+        email.failure = new DeliveryException("server down", false);
+        assertThatThrownBy(() -> deliver("r1-v3")).isInstanceOfSatisfying(DeliveryException.class,
+                e -> assertThat(e.permanent()).isFalse());
+        assertThat(state("r1-v3")).isEqualTo("PENDING");
+        assertThat(email.sent).isEmpty();
+        RecordingChannel refusingFirst = new RecordingChannel("email") {
+            @Override
+            public Delivery send(Notification notification, ContactPreferences preferences) throws DeliveryException {
+                if (notification.messageId().equals("r1-v2")) {
+                    throw new DeliveryException("refused", true);
+                }
+                return super.send(notification, preferences);
+            }
+        };
+        channels.clear();
+        channels.add(new PluginService<>(refusingFirst, "org.waymark.email", null));
+        deliver("r1-v3");
+        assertThat(refusingFirst.sent).as("v2 refused for good: v3 goes on").containsExactly("r1-v3 -> gp@example.org");
+        assertThat(state("r1-v2")).as("left for its own job to dead-letter").isEqualTo("PENDING");
     }
 }

@@ -68,6 +68,8 @@ final class ReferralNotices {
     /** The facts plus, on the change that recorded it, the episode's SNOMED CT code (sent once per episode). */
     private static Map<String, String> statusFacts(Referral r, boolean codeRecorded) {
         Map<String, String> data = facts(r);
+        // The sender applies each status message as it comes: one referral's go out in the order of its changes.
+        data.put(Notification.SEQUENCE, "referral-" + r.id());
         if (codeRecorded && r.episodeCode() != null) {
             data.put("codeSystem", SocialPrescribingCodes.SNOMED);
             data.put("code", r.episodeCode());
