@@ -138,6 +138,10 @@ class DirectoryIT {
             }
         }
         assertThat(carers).isNotNull();
+        // top_only is read, not ignored: the demo terms are all at the top of their taxonomy.
+        assertThat(json(server.get("/directory/taxonomy_terms?per_page=100&top_only=true")).path("total_items").asInt())
+                .isEqualTo(terms.path("total_items").asInt());
+        assertThat(server.get("/directory/taxonomy_terms?top_only=maybe").statusCode()).isEqualTo(400);
         assertThat(SCHEMAS.problems("taxonomy_term", json(server.get("/directory/taxonomy_terms/" + carers)))).isEmpty();
         JsonNode carersServices = json(server.get("/directory/services?taxonomy_term_id=" + carers));
         assertThat(carersServices.path("total_items").asInt()).isEqualTo(2);
