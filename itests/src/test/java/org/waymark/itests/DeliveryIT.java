@@ -325,6 +325,11 @@ class DeliveryIT {
                 jobs(state).forEach(job -> errors.add(job.path("lastError").asText()));
             }
             assertThat(errors).as("no job's error names a Java class").noneMatch(e -> e.matches("(?s).*[A-Za-z]+(Exception|Error)\\b.*"));
+            // Found probing: each failed attempt was audited as the GP system reading the referral it never received.
+            HttpResponse<String> reads = server.get("/api/admin/audit?actor=demo-gp&action=READ&patientId=" + referral.patientId(),
+                    "Authorization", ADMIN);
+            assertThat(reads.statusCode()).as(reads.body()).isEqualTo(200);
+            assertThat(json(reads).path("items")).as(reads.body()).isEmpty();
         } finally {
             server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/gp/$process-message"));
         }
