@@ -109,6 +109,19 @@ class CaseworkApiIT {
         assertThat(server.get(path + "/timeline").statusCode()).isEqualTo(401);
         assertThat(server.get(path + "/timeline", "Authorization", bearer(token)).statusCode()).as("senders follow Tasks, not case notes")
                 .isEqualTo(403);
+
+        // Found probing: of two workers accepting and rejecting one referral at once, one without If-Match got a 412.
+        String raced = "/api/referrals/" + postFhirReferral(token, "API-RACE", "9990013039");
+        List<Integer> assigned = java.util.stream.IntStream.range(0, 16).parallel().mapToObj(i -> server.postJson(raced + "/assignee",
+                i % 2 == 0 ? "{\"assignee\":\"linkworker\"}" : "{\"assignee\":null}", "Authorization", i % 4 < 2 ? WORKER : ADMIN)
+                .statusCode()).toList();
+        assertThat(assigned).as("without If-Match, no precondition can fail").contains(200).doesNotContain(412)
+                .allMatch(status -> status == 200 || status == 409);
+        String contested = raced + "/status";
+        List<Integer> answers = java.util.stream.IntStream.range(0, 16).parallel().mapToObj(i -> server.postJson(contested,
+                i % 2 == 0 ? "{\"status\":\"accepted\"}" : "{\"status\":\"rejected\",\"reason\":\"Seen elsewhere\"}",
+                "Authorization", i % 4 < 2 ? WORKER : ADMIN).statusCode()).toList();
+        assertThat(answers).as("one change wins, the others are told it is decided").containsOnly(200, 409).containsOnlyOnce(200);
     }
 
     @Test
