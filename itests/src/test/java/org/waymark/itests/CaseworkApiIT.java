@@ -57,6 +57,17 @@ class CaseworkApiIT {
         assertThat(server.postJson(path + "/contacts", "{\"method\":\"phone\",\"outcome\":\"no-answer\"}", "Authorization", WORKER)
                 .statusCode()).isEqualTo(201);
         assertThat(json(server.get(path + "/contacts", "Authorization", WORKER))).hasSize(1);
+        // Found probing: an appointment still to come could be marked attended, and one could be booked for 9999.
+        String nextWeek = java.time.Instant.now().plus(java.time.Duration.ofDays(7)).toString();
+        HttpResponse<String> booked = server.postJson(path + "/appointments", "{\"startsAt\":\"" + nextWeek
+                + "\",\"place\":\"Library\",\"purpose\":\"First meeting\"}", "Authorization", WORKER);
+        assertThat(booked.statusCode()).as(booked.body()).isEqualTo(201);
+        HttpResponse<String> tooEarly = server.postJson(path + "/appointments/" + json(booked).path("id").asText() + "/status",
+                "{\"status\":\"attended\"}", "Authorization", WORKER);
+        assertThat(tooEarly.statusCode()).as(tooEarly.body()).isEqualTo(409);
+        assertThat(tooEarly.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM_JSON));
+        assertThat(server.postJson(path + "/appointments", "{\"startsAt\":\"9999-12-31T10:00:00Z\",\"place\":\"x\",\"purpose\":\"x\"}",
+                "Authorization", WORKER).statusCode()).isEqualTo(400);
 
         HttpResponse<String> plan = server.send(server.request(path + "/plan", "Authorization", WORKER, "If-Match", "\"0\"",
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"whatMatters\":\"Seeing my grandchildren\"}")));
@@ -91,13 +102,26 @@ class CaseworkApiIT {
         assertThat(json(ons4).path("occasion").asText()).isEqualTo("baseline");
 
         assertThat(json(server.get(path + "/timeline", "Authorization", WORKER)).findValuesAsText("what")).containsExactly(
-                "Outcome measure recorded (ons4 baseline)", "What matters to me updated", "Contact attempt recorded",
-                "Status changed to accepted", "Referral received");
+                "Outcome measure recorded (ons4 baseline)", "What matters to me updated", "Appointment booked",
+                "Contact attempt recorded", "Status changed to accepted", "Referral received");
         assertThat(server.get("/api/referrals?search=%25", "Authorization", WORKER).statusCode())
                 .as("found probing: a search with nothing searchable listed everyone").isEqualTo(400);
         assertThat(server.get(path + "/timeline").statusCode()).isEqualTo(401);
         assertThat(server.get(path + "/timeline", "Authorization", bearer(token)).statusCode()).as("senders follow Tasks, not case notes")
                 .isEqualTo(403);
+
+        // Found probing: of two workers accepting and rejecting one referral at once, one without If-Match got a 412.
+        String raced = "/api/referrals/" + postFhirReferral(token, "API-RACE", "9990013039");
+        List<Integer> assigned = java.util.stream.IntStream.range(0, 16).parallel().mapToObj(i -> server.postJson(raced + "/assignee",
+                i % 2 == 0 ? "{\"assignee\":\"linkworker\"}" : "{\"assignee\":null}", "Authorization", i % 4 < 2 ? WORKER : ADMIN)
+                .statusCode()).toList();
+        assertThat(assigned).as("without If-Match, no precondition can fail").contains(200).doesNotContain(412)
+                .allMatch(status -> status == 200 || status == 409);
+        String contested = raced + "/status";
+        List<Integer> answers = java.util.stream.IntStream.range(0, 16).parallel().mapToObj(i -> server.postJson(contested,
+                i % 2 == 0 ? "{\"status\":\"accepted\"}" : "{\"status\":\"rejected\",\"reason\":\"Seen elsewhere\"}",
+                "Authorization", i % 4 < 2 ? WORKER : ADMIN).statusCode()).toList();
+        assertThat(answers).as("one change wins, the others are told it is decided").containsOnly(200, 409).containsOnlyOnce(200);
     }
 
     @Test

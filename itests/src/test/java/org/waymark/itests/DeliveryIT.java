@@ -271,6 +271,21 @@ class DeliveryIT {
         assertThat(json(metadata).path("detail").asText()).contains("link-local");
         assertThat(json(server.get("/api/contacts/organisation/demo-gp", "Authorization", ADMIN)).path("addresses").path("fhir").asText())
                 .isEqualTo(receiver.url("/gp/$process-message"));
+
+        // Found probing: {} erased every address and preference, and any channel name was kept as preferred.
+        String person = "person/" + referral.patientId();
+        assertThat(putContact(person, "{\"preferredChannel\":\"email\",\"addresses\":{\"email\":\"jo@example.org\"}}", WORKER)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> empty = putContact(person, "{}", WORKER);
+        assertThat(empty.statusCode()).as(empty.body()).isEqualTo(400);
+        assertThat(json(empty).path("detail").asText()).contains("Name at least one of");
+        HttpResponse<String> typo = putContact(person, "{\"preferredChannel\":\"emial\"}", WORKER);
+        assertThat(typo.statusCode()).as(typo.body()).isEqualTo(400);
+        assertThat(typo.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+        HttpResponse<String> silenced = putContact(person, "{\"doNotContact\":true}", WORKER);
+        assertThat(silenced.statusCode()).as(silenced.body()).isEqualTo(200);
+        assertThat(json(silenced).path("preferredChannel").asText()).as("the fields left out stay").isEqualTo("email");
+        assertThat(json(silenced).path("addresses").path("email").asText()).isEqualTo("jo@example.org");
     }
 
     @Test
@@ -283,8 +298,9 @@ class DeliveryIT {
         server.admin("set-contact", "organisation", "demo-gp", "--fhir", "http://127.0.0.1:" + closed + "/fhir/$process-message");
         try {
             Referral referral = newReferral("DELIVERY-WORDS");
-            // A text message address, and no channel for texts in Sheffield once the test plugin has gone.
-            setPersonContact(referral.patientId(), "{\"preferredChannel\":\"sms\",\"addresses\":{\"sms\":\"+44 7700 900124\"}}");
+            // A text message address, and no channel for texts in Sheffield once the test plugin has gone (so texts
+            // cannot be the preferred channel either).
+            setPersonContact(referral.patientId(), "{\"addresses\":{\"sms\":\"+44 7700 900124\"}}");
             long version = accept(referral);
             AtomicReference<JsonNode> toSender = new AtomicReference<>();
             AtomicReference<JsonNode> toPerson = new AtomicReference<>();
@@ -309,6 +325,11 @@ class DeliveryIT {
                 jobs(state).forEach(job -> errors.add(job.path("lastError").asText()));
             }
             assertThat(errors).as("no job's error names a Java class").noneMatch(e -> e.matches("(?s).*[A-Za-z]+(Exception|Error)\\b.*"));
+            // Found probing: each failed attempt was audited as the GP system reading the referral it never received.
+            HttpResponse<String> reads = server.get("/api/admin/audit?actor=demo-gp&action=READ&patientId=" + referral.patientId(),
+                    "Authorization", ADMIN);
+            assertThat(reads.statusCode()).as(reads.body()).isEqualTo(200);
+            assertThat(json(reads).path("items")).as(reads.body()).isEmpty();
         } finally {
             server.admin("set-contact", "organisation", "demo-gp", "--fhir", receiver.url("/gp/$process-message"));
         }

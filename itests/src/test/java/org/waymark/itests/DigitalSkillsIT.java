@@ -343,6 +343,8 @@ class DigitalSkillsIT {
         assertRefused(server.postJson(base + "/self-assessment-links", "{\"send\":\"yes\"}", "Authorization", WORKER), "send");
         String followUpId = before.path("followUps").get(2).path("id").asText();
         assertRefused(put(base + "/follow-ups/" + followUpId, "{\"due\":\"2030-01-01\"}"), "due");
+        // Found probing: a follow-up could be moved to 9999-12-31.
+        assertRefused(put(base + "/follow-ups/" + followUpId, "{\"dueOn\":\"9999-12-31\"}"), "up to a year ahead");
         assertRefused(server.postJson(base + "/assessments", "{\"answers\":{},\"note\":\"x\"}", "Authorization", WORKER), "note");
 
         JsonNode after = json(server.get(base + "/plan", "Authorization", WORKER));

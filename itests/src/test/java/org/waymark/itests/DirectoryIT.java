@@ -138,6 +138,10 @@ class DirectoryIT {
             }
         }
         assertThat(carers).isNotNull();
+        // top_only is read, not ignored: the demo terms are all at the top of their taxonomy.
+        assertThat(json(server.get("/directory/taxonomy_terms?per_page=100&top_only=true")).path("total_items").asInt())
+                .isEqualTo(terms.path("total_items").asInt());
+        assertThat(server.get("/directory/taxonomy_terms?top_only=maybe").statusCode()).isEqualTo(400);
         assertThat(SCHEMAS.problems("taxonomy_term", json(server.get("/directory/taxonomy_terms/" + carers)))).isEmpty();
         JsonNode carersServices = json(server.get("/directory/services?taxonomy_term_id=" + carers));
         assertThat(carersServices.path("total_items").asInt()).isEqualTo(2);
@@ -505,6 +509,14 @@ class DirectoryIT {
         assertThat(declined.path("task").path("status").asText()).isEqualTo("rejected");
         assertThat(declined.path("statusReason").asText()).isEqualTo("Group is full");
         assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
+        // Found probing: the provider's answers through the link left no audit entry, and the one staff recorded named
+        // no person, so neither was in the person's trail.
+        HttpResponse<String> trail = server.get("/api/admin/audit?resourceType=OnwardReferral&action=UPDATE&patientId="
+                + referral.path("patientId").asText(), "Authorization", ADMIN);
+        assertThat(trail.statusCode()).as(trail.body()).isEqualTo(200);
+        List<String> actors = new java.util.ArrayList<>();
+        json(trail).path("items").forEach(entry -> actors.add(entry.path("actor").asText()));
+        assertThat(actors).contains("system:provider-link", "linkworker");
 
         // A closed referral shares its person's data with no one new: nothing is referred onward or signposted from it.
         String closedBase = "/api/directory/referrals/" + closed.path("id").asText();

@@ -177,7 +177,10 @@ public final class FollowUps {
         return Jdbc.inTransaction(db, c -> query(c, referral));
     }
 
-    /** Moves a follow-up that is still to come to another day (today or later); its reminder moves with it. */
+    /**
+     * Moves a follow-up that is still to come to another day, from today to a year ahead (or its own day, if a
+     * pathway set it further); its reminder moves with it.
+     */
     FollowUp reschedule(Caller caller, String referralId, String followUpId, LocalDate dueOn) {
         Referral referral = ClosedReferrals.requireOpen(referral(caller, referralId));
         if (dueOn == null) {
@@ -195,6 +198,13 @@ public final class FollowUps {
             }
             if (current.dueOn().equals(dueOn)) {
                 return current;
+            }
+            // A follow-up is a check-in within the plan's months, not a date for a later generation (found probing:
+            // one moved to 9999-12-31 was accepted, and sat in the worker's list and the report as still to come).
+            // A pathway may schedule one further out; that one can still be moved up to its own day.
+            LocalDate latest = Schedule.latestMove(Schedule.today(now), current.dueOn());
+            if (dueOn.isAfter(latest)) {
+                throw WaymarkException.invalid("A follow-up can be moved up to a year ahead (" + latest + " at the latest)");
             }
             jobs.cancel(c, JOB_TYPE, Schedule.jobKey(current.id(), current.dueOn()));
             try (PreparedStatement update = c.prepareStatement("UPDATE ds_follow_up SET due_on = ?, reminded_at = NULL"

@@ -70,6 +70,12 @@ final class Schedule {
         return "follow-up-" + followUpId + "-" + dueOn;
     }
 
+    /** The latest day a follow-up due on {@code dueOn} may be moved to: a year from today, or its own day if later. */
+    static LocalDate latestMove(LocalDate today, LocalDate dueOn) {
+        LocalDate yearAhead = today.plusYears(1);
+        return dueOn.isAfter(yearAhead) ? dueOn : yearAhead;
+    }
+
     static LocalDate today(Instant now) {
         return now.atZone(ZONE).toLocalDate();
     }

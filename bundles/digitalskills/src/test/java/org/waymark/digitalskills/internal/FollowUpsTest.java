@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.Caller;
 import org.waymark.api.notify.Party;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.Roles;
@@ -225,5 +226,29 @@ class FollowUpsTest {
 
         plugins.pathway = Fakes.pathway(List.of(Period.ofDays(-3)));
         assertThat(followUps().periods("sheffield")).isEqualTo(Schedule.DEFAULT);
+    }
+
+    @Test
+    void aFollowUpMovesUpToAYearAheadOrItsOwnDayIfAPathwaySetItFurther() {
+        FollowUps service = followUps();
+        FollowUps.FollowUp first = schedule(service, "r1").get(0);
+        Caller worker = Fakes.Staff.worker("linkworker");
+        LocalDate yearAhead = Schedule.today(clock.instant()).plusYears(1);
+
+        for (LocalDate far : List.of(LocalDate.of(9999, 12, 31), yearAhead.plusDays(1))) {
+            assertThatThrownBy(() -> service.reschedule(worker, "r1", first.id(), far)).as(far.toString())
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID);
+                        assertThat(e.getMessage()).contains("up to a year ahead");
+                    });
+        }
+        assertThat(service.reschedule(worker, "r1", first.id(), yearAhead).dueOn()).isEqualTo(yearAhead);
+
+        plugins.pathway = Fakes.pathway(List.of(Period.ofMonths(18)));
+        FollowUps.FollowUp late = schedule(service, "r2").get(0);
+        assertThat(late.dueOn()).isAfter(yearAhead);
+        assertThatThrownBy(() -> service.reschedule(worker, "r2", late.id(), late.dueOn().plusDays(1)))
+                .isInstanceOf(WaymarkException.class);
+        assertThat(service.reschedule(worker, "r2", late.id(), late.dueOn().minusDays(7)).dueOn()).isEqualTo(late.dueOn().minusDays(7));
     }
 }

@@ -37,6 +37,7 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
 import org.waymark.platform.db.Jdbc;
 
 /**
@@ -206,22 +207,54 @@ public final class OnwardReferrals {
      */
     Optional<OnwardReferral> byToken(String token) {
         OnwardReferral current = live(token);
-        return FINAL.contains(current.status()) ? Optional.empty() : Optional.of(current);
+        if (FINAL.contains(current.status())) {
+            return Optional.empty();
+        }
+        // The page shows the link worker's note about the person: a read of their data like any other.
+        Caller link = linkCaller(current.id());
+        audit.record(link, AuditLog.Action.READ, "OnwardReferral", current.id(), patientOf(link, current));
+        return Optional.of(current);
     }
 
-    /** The provider's answer through the one-time link; the link works until a final answer or its expiry. */
+    /**
+     * The provider's answer through the one-time link; the link works until a final answer or its expiry. Audited
+     * as the link's, with the person it is about (found probing: a provider's answer left no audit entry at all).
+     */
     OnwardReferral answerByLink(String token, String outcome, String reason) {
         OnwardReferral current = live(token);
-        return answer(current, outcome, reason, "provider-link");
+        OnwardReferral answered = answer(current, outcome, reason, "provider-link");
+        Caller link = linkCaller(current.id());
+        audit.record(link, AuditLog.Action.UPDATE, "OnwardReferral", answered.id(), patientOf(link, current));
+        return answered;
     }
 
-    /** Staff record the provider's answer (given by phone, say). */
+    /**
+     * Staff record the provider's answer (given by phone, say). Audited with the person it is about (found probing:
+     * the entry named no one, so it was missing from the person's audit trail and subject access export).
+     */
     OnwardReferral answerByStaff(Caller caller, String onwardReferralId, String outcome, String reason) {
         OnwardReferral current = find(onwardReferralId).orElseThrow(() -> WaymarkException.notFound("No onward referral with this id"));
-        referral(caller, current.referralId());
+        Referral referral = referral(caller, current.referralId());
         OnwardReferral answered = answer(current, outcome, reason, caller.id());
-        audit.record(caller, AuditLog.Action.UPDATE, "OnwardReferral", answered.id(), null);
+        audit.record(caller, AuditLog.Action.UPDATE, "OnwardReferral", answered.id(), referral.patientId());
         return answered;
+    }
+
+    /** The provider holding a link: no user, so a system caller of the onward referral's area alone. */
+    private Caller linkCaller(String onwardReferralId) {
+        String area = Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement select = c.prepareStatement("SELECT area FROM dir_onward_referral WHERE id = ?")) {
+                select.setString(1, onwardReferralId);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? rows.getString(1) : null;
+                }
+            }
+        });
+        return new Caller("system:provider-link", Caller.Kind.USER, Set.of(Roles.ADMIN), area == null ? Set.of() : Set.of(area), false);
+    }
+
+    private String patientOf(Caller link, OnwardReferral onwardReferral) {
+        return referrals.find(link, onwardReferral.referralId()).map(Referral::patientId).orElse(null);
     }
 
     private OnwardReferral answer(OnwardReferral current, String outcome, String reason, String by) {

@@ -163,10 +163,15 @@ public final class OpenReferralResource {
         Map<String, String> params = params(uri);
         String taxonomyId = params.get("taxonomy_id");
         String parentId = params.get("parent_id");
+        // The profile's OpenAPI describes top_only as terms "that have not child terms", but its name, and parent_id
+        // beside it for the level below, say the top of the tree: the terms without a parent (found probing: it was
+        // ignored, so a caller walking the tree from its top got every term at once).
+        boolean topOnly = ListOptions.bool(params, "top_only");
         ListOptions.parse(params);
         List<ObjectNode> terms = catalog.all(Kind.TAXONOMY_TERM).stream()
                 .filter(t -> taxonomyId == null || taxonomyId.equals(t.path("taxonomy_id").asText(null)))
                 .filter(t -> parentId == null || parentId.equals(t.path("parent_id").asText(null)))
+                .filter(t -> !topOnly || t.path("parent_id").asText("").isBlank())
                 .filter(nameContains(params))
                 .sorted(byName())
                 .toList();

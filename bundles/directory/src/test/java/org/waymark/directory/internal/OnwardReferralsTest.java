@@ -35,6 +35,7 @@ import org.waymark.platform.testing.TestDatabase;
 class OnwardReferralsTest {
     private static final Caller WORKER = new Caller("worker", Caller.Kind.USER, Set.of(Roles.LINK_WORKER), Set.of("sheffield"), false);
     private final List<Notification> sent = new ArrayList<>();
+    private final List<String> audited = new ArrayList<>();
     private final Map<Party, ContactPreferences> contacts = new HashMap<>();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
     private DataSource db;
@@ -71,7 +72,7 @@ class OnwardReferralsTest {
                 contacts.put(party, preferences);
             }
         };
-        AuditLog audit = (caller, action, type, id, patient) -> { };
+        AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type + " " + patient);
         onward = new OnwardReferrals(db, directory, referrals, (Connection c, Notification n) -> sent.add(n), book, audit, clock);
     }
 
@@ -156,6 +157,22 @@ class OnwardReferralsTest {
         assertThat(onward.answerByLink(token, "did-not-attend", null).taskStatus()).isEqualTo("failed");
         assertThatThrownBy(() -> onward.answerByLink(token, "attended", null)).hasMessageContaining("already answered");
         assertThat(onward.list(WORKER, "r1")).singleElement().extracting(OnwardReferrals.OnwardReferral::status).isEqualTo("did-not-attend");
+    }
+
+    @Test
+    void eachAnswerAndEachReadOfTheLinksPageIsAuditedWithThePerson() {
+        // Found probing: an answer through the link left no entry, and one recorded by staff named no person.
+        String token = onward.refer(WORKER, "r1", serviceId, true, "Ring first", "x/").token();
+        String id = onward.list(WORKER, "r1").get(0).id();
+        audited.clear();
+
+        onward.byToken(token);
+        onward.answerByLink(token, "accepted", null);
+        onward.answerByStaff(WORKER, id, "attended", null);
+
+        assertThat(audited).filteredOn(e -> e.contains(" OnwardReferral ")).containsExactly(
+                "system:provider-link READ OnwardReferral p1", "system:provider-link UPDATE OnwardReferral p1",
+                "worker UPDATE OnwardReferral p1");
     }
 
     @Test

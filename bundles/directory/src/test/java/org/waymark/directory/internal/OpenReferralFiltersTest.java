@@ -88,6 +88,26 @@ class OpenReferralFiltersTest {
     }
 
     @Test
+    void topOnlyListsTheTermsWithoutAParent() throws Exception {
+        Directory tree = TestDirectory.create();
+        String taxonomy = "7a1b2c3d-0000-4000-8000-000000000001";
+        String root = "7a1b2c3d-0000-4000-8000-000000000002";
+        String child = "7a1b2c3d-0000-4000-8000-000000000003";
+        Directory.ImportReport report = tree.importJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree("""
+                [{"id": "%s", "name": "Activities", "description": "Things to do", "taxonomy_id": "%s"},
+                 {"id": "%s", "name": "Walking groups", "description": "Walks", "taxonomy_id": "%s", "parent_id": "%s"}]
+                """.formatted(root, taxonomy, child, taxonomy, root)), java.util.Optional.of(Kind.TAXONOMY_TERM), "test");
+        assertThat(report.applied()).as(report.text()).isTrue();
+        OpenReferralResource treeApi = new OpenReferralResource(tree);
+
+        assertThat(field(treeApi.taxonomyTerms(query("top_only", "true")), "id")).containsExactly(root);
+        assertThat(field(treeApi.taxonomyTerms(query("top_only", "false")), "id")).containsExactlyInAnyOrder(root, child);
+        assertThat(field(treeApi.taxonomyTerms(query("parent_id", root)), "id")).containsExactly(child);
+        assertThatThrownBy(() -> treeApi.taxonomyTerms(query("top_only", "yes"))).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("top_only");
+    }
+
+    @Test
     void searchFiltersOrganizationsAndTaxonomiesByName() {
         JsonNode organizations = api.organizations(query("search", "islington"));
         JsonNode none = api.taxonomies(query("search", "no such taxonomy"));

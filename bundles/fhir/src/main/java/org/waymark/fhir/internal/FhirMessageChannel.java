@@ -32,7 +32,9 @@ import org.waymark.api.notify.DeliveryException;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.NotificationChannel;
 import org.waymark.api.notify.Party;
+import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralService;
+import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 import org.waymark.platform.http.OutboundEndpoints;
@@ -53,16 +55,19 @@ public final class FhirMessageChannel implements NotificationChannel {
     private final Fhir fhir;
     private final FhirSettings settings;
     private final ReferralService referrals;
+    private final AuditLog audit;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     @Activate
     public FhirMessageChannel(@org.osgi.service.component.annotations.Reference Fhir fhir,
                               @org.osgi.service.component.annotations.Reference FhirSettings settings,
-                              @org.osgi.service.component.annotations.Reference ReferralService referrals) {
+                              @org.osgi.service.component.annotations.Reference ReferralService referrals,
+                              @org.osgi.service.component.annotations.Reference AuditLog audit) {
         this.fhir = fhir;
         this.settings = settings;
         this.referrals = referrals;
+        this.audit = audit;
     }
 
     @Override
@@ -79,7 +84,8 @@ public final class FhirMessageChannel implements NotificationChannel {
     @Override
     public Delivery send(Notification notification, ContactPreferences preferences) throws DeliveryException {
         checkEndpoint(preferences.address(NAME));
-        String body = fhir.encode(FhirFormat.JSON, message(notification, preferences.address(NAME)), false);
+        Referral about = statusOf(notification);
+        String body = fhir.encode(FhirFormat.JSON, message(notification, preferences.address(NAME), about), false);
         HttpRequest request = HttpRequest.newBuilder(URI.create(preferences.address(NAME))).timeout(TIMEOUT)
                 .header("Content-Type", "application/fhir+json; charset=utf-8")
                 .header("Accept", "application/fhir+json")
@@ -97,6 +103,10 @@ public final class FhirMessageChannel implements NotificationChannel {
         }
         int status = response.statusCode();
         if (status / 100 == 2) {
+            if (about != null) {
+                // The sender now holds the referral as it stood: recorded as its read, once it has it.
+                audit.record(recipient(notification), AuditLog.Action.READ, "ServiceRequest", about.id(), about.patientId());
+            }
             return new Delivery("HTTP " + status);
         }
         // Timeouts, throttling and server errors may pass; any other refusal will be the same next time.
@@ -127,7 +137,25 @@ public final class FhirMessageChannel implements NotificationChannel {
         }
     }
 
-    Bundle message(Notification n, String endpoint) {
+    /**
+     * The referral a status message is about, read as this channel rather than as its recipient: the recipient reads
+     * it only if the message reaches it (found probing: every attempt, failed ones too, was audited as the GP system's
+     * read). Only the referral's own sender is sent it.
+     */
+    private Referral statusOf(Notification n) {
+        if (!(n.data().containsKey("taskId") && n.data().containsKey("referralId"))) {
+            return null;
+        }
+        Caller reader = new Caller("system:fhir-messaging", Caller.Kind.USER, Set.of(Roles.ADMIN),
+                n.area() == null ? Set.of() : Set.of(n.area()), false);
+        return referrals.find(reader, n.data().get("referralId")).filter(r -> n.to().id().equals(r.senderId())).orElse(null);
+    }
+
+    private static Caller recipient(Notification n) {
+        return new Caller(n.to().id(), Caller.Kind.CLIENT, Set.of(Roles.REFERRER), n.area() == null ? Set.of() : Set.of(n.area()), false);
+    }
+
+    Bundle message(Notification n, String endpoint, Referral current) {
         Bundle bundle = new Bundle();
         bundle.setId(fhirId(n.messageId()));
         bundle.setType(Bundle.BundleType.MESSAGE);
@@ -142,9 +170,6 @@ public final class FhirMessageChannel implements NotificationChannel {
         if (n.data().containsKey("taskId") && n.data().containsKey("referralId")) {
             header.setEvent(new Coding(BARS_EVENTS, "servicerequest-response", "ServiceRequest Response"));
             header.setReason(new CodeableConcept(new Coding(BARS_REASONS, "update", "Update")));
-            Caller recipient = new Caller(n.to().id(), Caller.Kind.CLIENT, Set.of(Roles.REFERRER),
-                    n.area() == null ? Set.of() : Set.of(n.area()), false);
-            var current = referrals.find(recipient, n.data().get("referralId")).orElse(null);
             // The Task (and its ServiceRequest) as they stood after this change, even when later changes happened
             // before delivery: their status, reason, episode code and outcome come from the notification's facts.
             var referral = current == null ? null : StatusSnapshot.of(current, n.data());

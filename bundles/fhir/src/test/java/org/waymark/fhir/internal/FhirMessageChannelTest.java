@@ -37,6 +37,9 @@ class FhirMessageChannelTest {
     private FhirMessageChannel channel;
     private ContactPreferences endpoint;
     private ReferralService referrals;
+    private final List<String> audited = new CopyOnWriteArrayList<>();
+    private final org.waymark.api.security.AuditLog audit = (caller, action, type, id, patient) ->
+            audited.add(caller.id() + " " + action + " " + type + " " + id + " " + patient);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -54,11 +57,12 @@ class FhirMessageChannelTest {
                 "Dr X", null, "sam", 3, Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-02T10:00:00Z"));
         referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {ReferralService.class}, (proxy, method, args) -> method.getName().equals("find")
-                        && "gp-sheffield".equals(((org.waymark.api.security.Caller) args[0]).id()) ? Optional.of(stored) : Optional.empty());
+                        && ((org.waymark.api.security.Caller) args[0]).areas().contains("sheffield") && "r1".equals(args[1])
+                        ? Optional.of(stored) : Optional.empty());
         channel = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
             @Override public Class<? extends Annotation> annotationType() { return FhirSettings.Config.class; }
             @Override public String baseUrl() { return "https://waymark.example"; }
-        }), referrals);
+        }), referrals, audit);
     }
 
     @AfterEach
@@ -108,7 +112,7 @@ class FhirMessageChannelTest {
         FhirMessageChannel sender = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
             @Override public Class<? extends Annotation> annotationType() { return FhirSettings.Config.class; }
             @Override public String baseUrl() { return "https://waymark.example"; }
-        }), later);
+        }), later, audit);
         Map<String, String> onHold = Map.of("referralId", "r9", "taskId", "t9", "status", "on-hold", "statusReason",
                 "In hospital", "version", "4", "episodeCode", "871731000000106", "lastUpdated", "2026-01-03T09:00:00Z");
         sender.send(new Notification("referral-r9-v4", Party.organisation("gp-sheffield"), "sheffield", "referral.status",
@@ -133,13 +137,48 @@ class FhirMessageChannelTest {
         FhirMessageChannel noBase = new FhirMessageChannel(FHIR, new FhirSettings(new FhirSettings.Config() {
             @Override public Class<? extends Annotation> annotationType() { return FhirSettings.Config.class; }
             @Override public String baseUrl() { return ""; }
-        }), referrals);
+        }), referrals, audit);
         assertThat(noBase.send(accepted(), endpoint).receipt()).isEqualTo("HTTP 200");
 
         Bundle message = FHIR.parse(FhirFormat.JSON, received.get(0), Bundle.class);
         Task task = (Task) message.getEntry().get(1).getResource();
         assertThat(message.getEntry().get(2).getResource()).isInstanceOf(ServiceRequest.class);
         assertThat(message.getEntry().get(2).getFullUrl()).startsWith("urn:uuid:").isEqualTo(task.getFocus().getReference());
+    }
+
+    /** Found probing the audit trail: every attempt, failed ones too, was audited as the GP system's read. */
+    @Test
+    void theSenderIsAuditedAsReadingTheReferralOnlyOnceTheMessageReachedIt() throws Exception {
+        answer.set(503);
+        assertThatThrownBy(() -> channel.send(accepted(), endpoint)).isInstanceOf(DeliveryException.class);
+        receiver.stop(0);
+        assertThatThrownBy(() -> channel.send(accepted(), endpoint)).isInstanceOf(DeliveryException.class);
+        assertThat(audited).isEmpty();
+
+        receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/fhir/$process-message", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        ContactPreferences up = new ContactPreferences(false, null,
+                Map.of("fhir", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/fhir/$process-message"));
+        channel.send(accepted(), up);
+
+        assertThat(audited).containsExactly("gp-sheffield READ ServiceRequest r1 p1");
+    }
+
+    @Test
+    void anotherOrganisationIsNeverSentTheReferral() throws Exception {
+        Notification elsewhere = new Notification("referral-r1-v2-other", Party.organisation("gp-other"), "sheffield",
+                "referral.status", "Referral R1 is now accepted", "Accepted",
+                Map.of("referralId", "r1", "taskId", "t1", "status", "accepted", "version", "2"));
+        channel.send(elsewhere, endpoint);
+
+        Bundle message = FHIR.parse(FhirFormat.JSON, received.get(0), Bundle.class);
+        assertThat(message.getEntry()).extracting(e -> e.getResource().fhirType()).doesNotContain("ServiceRequest");
+        assertThat(audited).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.waymark.notifications.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
 import javax.ws.rs.GET;
@@ -19,6 +20,7 @@ import org.waymark.api.error.WaymarkException;
 import org.waymark.api.notify.ContactBook;
 import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Party;
+import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.AuditLog;
@@ -39,12 +41,15 @@ public final class ContactResource {
     private final ContactBook contacts;
     private final AuditLog audit;
     private final ContactScope scope;
+    private final PluginRegistry plugins;
     private volatile ReferralService referrals;
 
     @Activate
-    public ContactResource(@Reference ContactBook contacts, @Reference AuditLog audit, @Reference AreaDirectory areas) {
+    public ContactResource(@Reference ContactBook contacts, @Reference AuditLog audit, @Reference AreaDirectory areas,
+                           @Reference PluginRegistry plugins) {
         this.contacts = contacts;
         this.audit = audit;
+        this.plugins = plugins;
         this.scope = new ContactScope(areas, this::seesPerson);
     }
 
@@ -73,14 +78,16 @@ public final class ContactResource {
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public ContactPreferences put(@PathParam("kind") String kind, @PathParam("id") String id, ContactPreferences body,
+    public ContactPreferences put(@PathParam("kind") String kind, @PathParam("id") String id, JsonNode body,
                                   @Context SecurityContext security) {
         if (body == null) {
-            throw WaymarkException.invalid("A body with doNotContact, preferredChannel and addresses is required");
+            throw WaymarkException.invalid("A body with doNotContact, preferredChannel or addresses is required");
         }
         Caller caller = caller(security);
         Party party = allowed(caller, new Party(ContactRules.kind(kind), id));
-        contacts.save(caller, party, ContactRules.checked(party, body));
+        ContactPreferences current = contacts.find(party);
+        contacts.save(caller, party, ContactRules.checked(party, ContactRules.changed(current, body),
+                ContactRules.channelsFor(plugins, current)));
         return contacts.find(party);
     }
 

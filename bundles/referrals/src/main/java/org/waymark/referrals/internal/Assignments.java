@@ -28,6 +28,8 @@ import org.waymark.platform.db.Jdbc;
 @Component(service = Assignments.class)
 public final class Assignments {
     private static final Logger LOG = LoggerFactory.getLogger(Assignments.class);
+    /** Tries of an assignment without If-Match that other changes keep overtaking, before the caller is told (409). */
+    private static final int ATTEMPTS = 3;
     private static final String OPEN = "r.status NOT IN ('rejected', 'failed', 'completed', 'cancelled', 'entered-in-error')";
 
     private final DataSource db;
@@ -53,6 +55,33 @@ public final class Assignments {
      * @param assignee a user of the referral's area, or null to put it back in the unassigned queue
      */
     public Referral assign(Caller caller, String referralId, String assignee, Long expectedVersion) {
+        // As a status change: without If-Match, a change that lands between the read and the write is no precondition
+        // of the caller's, so the assignment is decided again on the referral as it is now rather than answered 412.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tryAssign(caller, referralId, assignee, expectedVersion);
+            } catch (Overtaken e) {
+                if (expectedVersion != null) {
+                    throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
+                            "The referral was changed by someone else at the same moment; reload and try again");
+                }
+                if (attempt == ATTEMPTS) {
+                    throw WaymarkException.conflict("The referral was changed by someone else at the same moment; reload and try again");
+                }
+            }
+        }
+    }
+
+    /** Another change landed between an assignment's read and its write. */
+    private static final class Overtaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Overtaken() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Referral tryAssign(Caller caller, String referralId, String assignee, Long expectedVersion) {
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral current = VisibleReferrals.requireWorkable(c, caller, referralId);
             if (current.status().isClosed()) {
@@ -72,8 +101,7 @@ public final class Assignments {
                 s.setString(3, current.id());
                 s.setLong(4, current.version());
                 if (s.executeUpdate() == 0) {
-                    throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
-                            "The referral was changed by someone else at the same moment; reload and try again");
+                    throw new Overtaken();
                 }
             }
             return VisibleReferrals.require(c, caller, current.id());

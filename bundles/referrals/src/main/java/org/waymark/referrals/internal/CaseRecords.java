@@ -6,7 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +33,8 @@ public final class CaseRecords {
     static final Set<String> METHODS = Set.of("phone", "text", "visit", "email", "letter", "video");
     static final Set<String> CONTACT_OUTCOMES = Set.of("reached", "no-answer", "left-message", "wrong-number", "declined");
     static final Set<String> APPOINTMENT_STATUSES = Set.of("booked", "attended", "missed", "cancelled");
+    /** A clock a little behind, or a session begun a few minutes early, still lets its attendance be recorded. */
+    private static final Duration APPOINTMENT_EARLY = Duration.ofMinutes(15);
 
     public record Contact(String id, String method, String outcome, String detail, Instant contactedAt, String recordedBy,
                           Instant recordedAt) {
@@ -134,6 +138,11 @@ public final class CaseRecords {
             throw WaymarkException.invalid("status must be one of " + APPOINTMENT_STATUSES);
         }
         Instant now = clock.instant();
+        // Found probing: an appointment on 9999-12-31 was booked; a date that far ahead is a slip of the keyboard.
+        if (appointment.startsAt().isAfter(now.atZone(ZoneOffset.UTC).plusYears(1).toInstant())) {
+            throw WaymarkException.invalid("An appointment can be booked up to a year ahead");
+        }
+        requireHappened(status, appointment.startsAt(), now);
         Appointment stored = new Appointment(UUID.randomUUID().toString(), appointment.startsAt(),
                 VisibleReferrals.text(appointment.place(), "place", 300, false),
                 VisibleReferrals.text(appointment.purpose(), "purpose", 500, false), status, caller.id(), now);
@@ -162,8 +171,15 @@ public final class CaseRecords {
         if (!oneOf(APPOINTMENT_STATUSES, status)) {
             throw WaymarkException.invalid("status must be one of " + APPOINTMENT_STATUSES);
         }
+        Instant now = clock.instant();
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
+            List<Instant> startsAt = query(c, "SELECT starts_at FROM wm_case_appointment WHERE id = ? AND referral_id = ?",
+                    List.of(appointmentId, r.id()), row -> row.getTimestamp(1).toInstant());
+            if (startsAt.isEmpty()) {
+                throw WaymarkException.notFound("No such appointment on this referral");
+            }
+            requireHappened(status, startsAt.get(0), now);
             try (PreparedStatement s = c.prepareStatement("UPDATE wm_case_appointment SET status = ? WHERE id = ? AND referral_id = ?")) {
                 s.setString(1, status);
                 s.setString(2, appointmentId);
@@ -177,6 +193,16 @@ public final class CaseRecords {
         audit.record(caller, AuditLog.Action.UPDATE, "Appointment", referral.id() + "/appointment/" + appointmentId + " " + status,
                 referral.patientId());
         return appointments(caller, referralId).stream().filter(a -> a.id().equals(appointmentId)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Attended and missed say what happened, so they wait for the appointment's time (found probing: an appointment
+     * booked for next year could be marked attended at once, and counted as such).
+     */
+    private static void requireHappened(String status, Instant startsAt, Instant now) {
+        if (("attended".equals(status) || "missed".equals(status)) && startsAt.isAfter(now.plus(APPOINTMENT_EARLY))) {
+            throw WaymarkException.conflict("An appointment that has not started yet cannot be " + status);
+        }
     }
 
     public List<Appointment> appointments(Caller caller, String referralId) {

@@ -50,6 +50,29 @@ class CaseRecordsTest {
     }
 
     @Test
+    void anAppointmentStillToComeCannotBeAttendedOrMissedNorBeBookedPastAYearAhead() {
+        Instant nextWeek = Instant.now().plus(7, ChronoUnit.DAYS);
+        CaseRecords.Appointment booked = records.addAppointment(WORKER, referral.id(),
+                new CaseRecords.Appointment(null, nextWeek, "Library", "First meeting", null, null, null));
+
+        for (String status : new String[] {"attended", "missed"}) {
+            assertThatThrownBy(() -> records.updateAppointment(WORKER, referral.id(), booked.id(), status)).as(status)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
+                        assertThat(e.getMessage()).contains("has not started yet");
+                    });
+            assertThatThrownBy(() -> records.addAppointment(WORKER, referral.id(),
+                    new CaseRecords.Appointment(null, nextWeek, "Library", "x", status, null, null))).as(status)
+                    .isInstanceOf(WaymarkException.class);
+        }
+        assertThat(records.updateAppointment(WORKER, referral.id(), booked.id(), "cancelled").status()).isEqualTo("cancelled");
+        assertThatThrownBy(() -> records.addAppointment(WORKER, referral.id(), new CaseRecords.Appointment(null,
+                Instant.parse("9999-12-31T10:00:00Z"), "Library", "x", null, null, null))).hasMessageContaining("up to a year ahead");
+        assertThat(records.appointments(WORKER, referral.id())).singleElement().extracting(CaseRecords.Appointment::status)
+                .isEqualTo("cancelled");
+    }
+
+    @Test
     void notesAndAppointmentsStayWithinTheCallersAreasAndSendersOnlyRead() {
         records.addNote(WORKER, referral.id(), "  First call went well  ");
         assertThat(records.notes(WORKER, referral.id())).singleElement()

@@ -53,6 +53,23 @@ class CaseloadTest {
         manual = new ManualReferrals(fixture.db, fixture.audit, Clock.systemUTC());
     }
 
+    /** Found probing: an assignment overtaken by another change answered 412 though it sent no If-Match. */
+    @Test
+    void anAssignmentOvertakenWithoutIfMatchIsDecidedAgainAndWithIfMatchIsA412() {
+        Referral referral = fixture.received("R1", "9990010005");
+        OvertakingClock racing = new OvertakingClock(fixture.db);
+        Assignments racingAssignments = new Assignments(fixture.db, fixture.audit, STAFF, racing);
+
+        racing.overtakeOnce(referral.id());
+        Referral assigned = racingAssignments.assign(WORKER, referral.id(), "kim", null);
+        assertThat(assigned.assignee()).isEqualTo("kim");
+        assertThat(assigned.version()).as("the other change and this one").isEqualTo(referral.version() + 2);
+
+        racing.overtakeOnce(referral.id());
+        assertThatThrownBy(() -> racingAssignments.assign(WORKER, referral.id(), "sam", assigned.version()))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.PRECONDITION_FAILED));
+    }
+
     @Test
     void aReferralIsAssignedToAWorkerOfItsAreaWithTheVersionChecked() {
         Referral referral = fixture.received("R1", "9990010005");

@@ -143,4 +143,26 @@ class ReferralWorkTest {
         assertThat(details.timeline(WORKER, referral.id())).extracting(ReferralDetails.Event::what)
                 .containsExactly("Moved to the person's other record (records merged)", "Note added", "Referral received");
     }
+
+    /**
+     * Found probing two workers accepting and rejecting one referral at once: the change that lost the race answered
+     * 412, though its caller sent no If-Match. Without one, the change is decided on the referral as it is now.
+     */
+    @Test
+    void aStatusChangeOvertakenWithoutIfMatchIsDecidedAgainAndWithIfMatchIsA412() {
+        Referral referral = fixture.received("RACE", "9990010005");
+        OvertakingClock racing = new OvertakingClock(fixture.db);
+        JdbcReferralService service = new JdbcReferralService(fixture.db, fixture.audit, racing,
+                new ReferralNotices(fixture.notifier, fixture.contacts));
+
+        racing.overtakeOnce(referral.id());
+        Referral accepted = service.changeStatus(WORKER, referral.id(), new StatusChange(ReferralStatus.ACCEPTED, null, null), null);
+        assertThat(accepted.status()).isEqualTo(ReferralStatus.ACCEPTED);
+        assertThat(accepted.version()).as("the other change and this one").isEqualTo(referral.version() + 2);
+
+        racing.overtakeOnce(referral.id());
+        assertThatThrownBy(() -> service.changeStatus(WORKER, referral.id(), new StatusChange(ReferralStatus.IN_PROGRESS, null, null),
+                accepted.version())).isInstanceOfSatisfying(WaymarkException.class,
+                e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.PRECONDITION_FAILED));
+    }
 }
