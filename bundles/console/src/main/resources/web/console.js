@@ -97,21 +97,22 @@ async function route() {
 
 async function signOut() {
   await api('DELETE', '/api/session');
-  state.session = null;
-  filtersReady = false;
-  for (const id of ['filter-area', 'filter-worker']) {
-    for (const option of [...$(id).options].slice(id === 'filter-area' ? 1 : 2)) option.remove();
-  }
-  show('login');
-  $('username').focus();
+  // A new page, not the old one with its views hidden: those still held the people this user had open, for the next
+  // person at this computer (a referral they could not open showed the earlier one) and for the back button, and the
+  // address still named the last referral.
+  window.location.replace(window.location.pathname);
 }
 
-let filtersReady = false;
+// Whose areas and colleagues the filters hold: after a session ends, someone else may sign in on the same page.
+let filtersFor = null;
 
 /** Fills the caseload filters that depend on who is signed in: their areas and their colleagues. */
 async function prepareFilters() {
-  if (filtersReady) return;
-  filtersReady = true;
+  if (filtersFor === state.session.username) return;
+  filtersFor = state.session.username;
+  for (const id of ['filter-area', 'filter-worker']) {
+    for (const option of [...$(id).options].slice(id === 'filter-area' ? 1 : 2)) option.remove();
+  }
   $('menu-admin').hidden = !state.session.roles.includes('admin');
   $('menu-ds-report').hidden = !state.session.roles.includes('admin');
   for (const area of state.session.areas) {

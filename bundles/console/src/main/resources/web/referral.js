@@ -56,8 +56,13 @@ function draftState(input, text) {
 
 // ---------------------------------------------------------------- loading
 
+// Counts the referrals opened: an answer for one opened before the current one is dropped, not drawn on its page.
+let opened = 0;
+
 async function load(path) {
+  const generation = opened;
   const response = await api('GET', path);
+  if (generation !== opened) return null;
   if (response.status === 401) {
     sessionEnded();
     return null;
@@ -70,17 +75,32 @@ async function load(path) {
 }
 
 export async function openReferral(id) {
+  // Nothing of the referral shown before may stay: when this one could not be opened (not in the worker's areas,
+  // gone, or after another user signed out in this tab) the page showed the earlier person under this address, and
+  // a note or status saved there went to that earlier referral.
+  const generation = ++opened;
+  state.referral = null;
+  state.plan = null;
+  $('referral-body').hidden = true;
+  $('referral-title').textContent = 'Referral';
+  for (const list of $('referral-body').querySelectorAll('ul[id], ol[id], dl[id], tbody')) list.replaceChildren();
   show('referral');
   reasonLists.clear(); // an admin may have changed them since
   workers = null;
   const loaded = await load(`/api/referrals/${encodeURIComponent(id)}`);
-  if (!loaded) return;
+  if (!loaded) {
+    $('referral-title').focus();
+    return;
+  }
   state.referral = loaded.data;
+  $('referral-body').hidden = false;
   renderSummary(loaded.data);
   renderPathway(loaded.data);
   renderFlags(loaded.data);
   await renderStatusForm(loaded.data);
+  if (generation !== opened) return;
   await renderPersonRecord(loaded.data);
+  if (generation !== opened) return;
   restoreDrafts();
   showPanels($('referral-plugin-panels'), 'referral', loaded.data.area, { 'referral-id': loaded.data.id, area: loaded.data.area });
   await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline(),
@@ -308,7 +328,7 @@ async function statusChosen() {
   $('status-reason-label').textContent = status === 'completed' ? 'Outcome' : 'Reason';
   $('status-detail-label').textContent = list || !['failed', 'cancelled'].includes(status)
     ? 'More detail (optional)' : 'Reason';
-  const reasons = list ? await reasonList(list, state.referral.area) : [];
+  const reasons = list && state.referral ? await reasonList(list, state.referral.area) : [];
   const select = $('status-reason');
   select.replaceChildren();
   for (const reason of reasons) {

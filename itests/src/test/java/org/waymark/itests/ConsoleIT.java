@@ -326,6 +326,32 @@ class ConsoleIT {
     }
 
     @Test
+    void aReferralThatCannotBeOpenedShowsNothingOfTheOneBeforeAndSigningOutLeavesNoneOfIt() {
+        String id = WaymarkServer.json(postReferral(server.demoClientToken(),
+                FhirReferralIT.serviceRequest("CONSOLE-S1", "9990011419", "Stalecheck"))).path("id").asText();
+        browser.get(server.baseUrl() + "/console/#/referrals/" + id);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Jo Stalecheck"));
+
+        // An address the worker cannot open (another area's referral, one gone, an old link): the page showed the
+        // person opened before under it, and a note written there was saved on that person's referral.
+        ((JavascriptExecutor) browser).executeScript("location.hash = arguments[0]", "#/referrals/00000000-0000-0000-0000-000000000000");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "No referral"));
+        assertThat(browser.findElement(By.id("referral-view")).getText()).doesNotContain("Stalecheck").doesNotContain("999 001 1419");
+        assertThat(browser.findElement(By.id("note-form")).isDisplayed()).isFalse();
+
+        // Signing out leaves a new page: nothing of the person in it for the next user or the back button.
+        ((JavascriptExecutor) browser).executeScript("location.hash = arguments[0]", "#/referrals/" + id);
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Jo Stalecheck"));
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(d -> !d.getCurrentUrl().contains("#"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        assertThat((String) ((JavascriptExecutor) browser).executeScript("return document.querySelector('main').textContent"))
+                .doesNotContain("Stalecheck").doesNotContain("999 001 1419");
+    }
+
+    @Test
     void theMainFlowWorksByKeyboardAloneAndAxeFindsNoSeriousProblem() throws Exception {
         String token = server.demoClientToken();
         String id = WaymarkServer.json(postReferral(token, FhirReferralIT.serviceRequest("CONSOLE-K1", "9990013012", "Keyboard")))
