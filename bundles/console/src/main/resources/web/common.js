@@ -17,6 +17,28 @@ export async function api(method, path, body, extraHeaders) {
   return { status: response.status, data, etag: response.headers.get('ETag') };
 }
 
+/**
+ * An event handler that saves something, made to run one at a time: a double click (or Enter pressed twice) while the
+ * first request is on its way is ignored. Without it the second request went too: a second note, contact attempt,
+ * referral, onward referral or user, or a 409/412 reported as a failure of what had just worked.
+ */
+export function oneAtATime(handler) {
+  let running = false;
+  return async (...args) => {
+    const event = args[0];
+    if (running) {
+      if (event && typeof event.preventDefault === 'function') event.preventDefault();
+      return undefined;
+    }
+    running = true;
+    try {
+      return await handler(...args);
+    } finally {
+      running = false;
+    }
+  };
+}
+
 /** A problem, in the NHS.UK error summary at the top of the page. */
 export function showMessage(text) {
   $('message-text').textContent = text || '';

@@ -1,6 +1,7 @@
 // The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
 // /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
-import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate, oneAtATime }
+  from './common.js';
 import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
@@ -183,7 +184,7 @@ function renderInbox(items) {
     done.className = 'nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0';
     done.textContent = item.task ? 'Mark as done' : 'Dismiss';
     done.setAttribute('aria-label', `${done.textContent}: ${item.subject || 'message'}`);
-    done.addEventListener('click', () => markDone(item.id));
+    done.addEventListener('click', oneAtATime(() => markDone(item.id)));
     content.append(title, when, text, done);
     li.append(content);
     list.appendChild(li);
@@ -410,7 +411,8 @@ function renderReview(review) {
   });
 }
 
-async function decide(decision, done) {
+// One decision at a time for the whole review: link, merge and keep apart exclude each other.
+const decide = oneAtATime(async (decision, done) => {
   if (!state.review) return;
   const note = $('linkage-note').value.trim();
   if (note) decision.note = note;
@@ -434,10 +436,10 @@ async function decide(decision, done) {
   await loadLinkage();
   const notice = $('linkage-count');
   notice.textContent = `${done} ${notice.textContent}`;
-}
+});
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('login-form').addEventListener('submit', signIn);
+  $('login-form').addEventListener('submit', oneAtATime(signIn));
   $('sign-out').addEventListener('click', signOut);
   $('menu-inbox').addEventListener('click', () => { showMessage(''); showInbox(); });
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });

@@ -5,6 +5,7 @@
 //   import { mountDirectory } from './directory.js';
 //   mountDirectory(document.getElementById('directory-root'), { api, referralId, roles });
 // It builds its DOM with textContent only (no HTML from data), so the console's strict CSP holds.
+import { oneAtATime } from './common.js';
 
 const STATUSES = [['active', 'Active'], ['temporarily closed', 'Temporarily closed'], ['inactive', 'Inactive'],
   ['defunct', 'Defunct (closed for good)']];
@@ -291,7 +292,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       el('h2', { tabindex: '-1', id: 'edit-title', class: 'nhsuk-heading-m' }, `Edit details: ${data.name}`),
       el('p', { class: 'nhsuk-hint' }, 'Saving counts as confirming these details are right today.'),
       summary, conflict,
-      el('form', { id: 'edit-form', novalidate: '', onsubmit: save }, ...rows,
+      el('form', { id: 'edit-form', novalidate: '', onsubmit: oneAtATime(save) }, ...rows,
         el('div', { class: 'nhsuk-button-group' }, el('button', { type: 'submit', class: 'nhsuk-button' }, 'Save'),
           el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', onclick: () => open(id) }, 'Cancel'))));
     detail.querySelector('h2').focus();
@@ -314,7 +315,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     const note = el('textarea', { id: 'directory-note', maxlength: '1000', rows: '2', class: 'nhsuk-textarea' });
     const consent = el('input', { type: 'checkbox', id: 'directory-consent' });
     const outcome = el('p', { 'aria-live': 'polite' });
-    async function post(kind) {
+    // A double click sent the service two onward referrals (two emails about the person): one at a time.
+    const post = oneAtATime(async (kind) => {
       const body = { serviceId: service.id, note: note.value || undefined };
       if (kind === 'onward-referrals') {
         if (!consent.checked) { outcome.textContent = 'Record the person\'s consent first.'; return; }
@@ -325,7 +327,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       outcome.textContent = status === 201
         ? (kind === 'signposts' ? 'Signpost recorded.' : 'Referred. The service has been sent a link to answer; its answer will show on the referral.')
         : problemText(status, data);
-    }
+    });
     return el('section', { 'aria-labelledby': 'directory-refer-title' },
       el('h3', { id: 'directory-refer-title', class: 'nhsuk-heading-s' }, 'For this referral'),
       field('Note', note),

@@ -2,7 +2,7 @@
 // appointments, the "what matters to me" plan, ONS4 wellbeing scores with a chart, and the timeline. Every change
 // sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
 import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el, cell, tableRow,
-  summaryRow } from './common.js';
+  summaryRow, oneAtATime } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
 import { showPanels } from './plugin-panels.js';
 import { renderPersonRecord, initGovernance } from './governance.js';
@@ -509,7 +509,7 @@ async function loadPlan() {
     const group = el('div', null, 'nhsuk-form-group');
     group.append(label, score);
     form.append(group, button);
-    form.addEventListener('submit', async (event) => {
+    form.addEventListener('submit', oneAtATime(async (event) => {
       event.preventDefault();
       const value = Number.parseInt(score.value, 10);
       if (!(value >= 0 && value <= 10)) {
@@ -522,7 +522,7 @@ async function loadPlan() {
         announce('Progress recorded.');
         await Promise.all([loadPlan(), loadTimeline()]);
       }
-    });
+    }));
     li.appendChild(form);
   });
 }
@@ -647,18 +647,20 @@ async function loadTimeline() {
 }
 
 export function initReferral() {
-  $('accept').addEventListener('click', () => changeStatus('accepted', null, null));
-  $('assign-form').addEventListener('submit', submitAssignment);
+  // Accepting and saving a status are one change of status: one at a time between them too.
+  const statusChange = oneAtATime((event) => (event.type === 'submit' ? submitStatus(event) : changeStatus('accepted', null, null)));
+  $('accept').addEventListener('click', statusChange);
+  $('assign-form').addEventListener('submit', oneAtATime(submitAssignment));
   $('show-audit').addEventListener('click', showAudit);
   initGovernance(reload);
-  $('status-form').addEventListener('submit', submitStatus);
+  $('status-form').addEventListener('submit', statusChange);
   $('new-status').addEventListener('change', statusChosen);
-  $('contact-form').addEventListener('submit', submitContact);
-  $('note-form').addEventListener('submit', submitNote);
-  $('appointment-form').addEventListener('submit', submitAppointment);
-  $('plan-form').addEventListener('submit', submitPlan);
-  $('goal-form').addEventListener('submit', submitGoal);
-  $('ons4-form').addEventListener('submit', submitOns4);
-  $('concern-form').addEventListener('submit', raiseConcern);
+  $('contact-form').addEventListener('submit', oneAtATime(submitContact));
+  $('note-form').addEventListener('submit', oneAtATime(submitNote));
+  $('appointment-form').addEventListener('submit', oneAtATime(submitAppointment));
+  $('plan-form').addEventListener('submit', oneAtATime(submitPlan));
+  $('goal-form').addEventListener('submit', oneAtATime(submitGoal));
+  $('ons4-form').addEventListener('submit', oneAtATime(submitOns4));
+  $('concern-form').addEventListener('submit', oneAtATime(raiseConcern));
   for (const input of document.querySelectorAll('#referral-view [data-draft]')) input.addEventListener('input', saveDraft);
 }

@@ -352,6 +352,35 @@ class ConsoleIT {
     }
 
     @Test
+    void aDoubleClickSavesOneNoteAndOneReferral() {
+        String id = WaymarkServer.json(postReferral(server.demoClientToken(),
+                FhirReferralIT.serviceRequest("CONSOLE-D1", "9990011427", "Doubleclick"))).path("id").asText();
+        browser.get(server.baseUrl() + "/console/#/referrals/" + id);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Jo Doubleclick"));
+        wait.until(d -> !d.findElements(By.cssSelector("#ons4-items input")).isEmpty());
+
+        browser.findElement(By.id("note-text")).sendKeys("Rang, no answer");
+        new Actions(browser).doubleClick(browser.findElement(By.cssSelector("#note-form button[type=submit]"))).perform();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("note-list"), "Rang, no answer"));
+        org.awaitility.Awaitility.await("one note").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
+                WaymarkServer.json(server.get("/api/referrals/" + id + "/notes", "Authorization",
+                        WaymarkServer.basic("linkworker", "linkworker"))).size() == 1);
+
+        browser.findElement(By.id("menu-new")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("new-family"))).sendKeys("Doubleentry");
+        browser.findElement(By.id("new-reason")).sendKeys("Wants to meet people");
+        new Actions(browser).doubleClick(browser.findElement(By.cssSelector("#new-referral-form button[type=submit]"))).perform();
+        wait.until(d -> d.getCurrentUrl().contains("#/referrals/"));
+        org.awaitility.Awaitility.await("one referral").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
+                WaymarkServer.json(server.get("/api/referrals?search=Doubleentry", "Authorization",
+                        WaymarkServer.basic("linkworker", "linkworker"))).path("total").asInt() == 1);
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
     void theMainFlowWorksByKeyboardAloneAndAxeFindsNoSeriousProblem() throws Exception {
         String token = server.demoClientToken();
         String id = WaymarkServer.json(postReferral(token, FhirReferralIT.serviceRequest("CONSOLE-K1", "9990013012", "Keyboard")))
