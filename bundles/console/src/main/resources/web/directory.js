@@ -63,6 +63,17 @@ function summaryRow(term, value) {
     el('dd', { class: 'nhsuk-summary-list__value' }, value));
 }
 
+// A service that is not active, tagged in the results: a defunct or inactive one takes no one (the server refuses a
+// signpost or onward referral to it), and a worker choosing from the list should not have to open each to find out.
+const STATUS_TAGS = { 'defunct': ['closed for good', 'red'], 'inactive': ['inactive', 'grey'],
+  'temporarily closed': ['temporarily closed', 'yellow'] };
+const TAKES_NO_ONE = ['defunct', 'inactive'];
+
+function statusTag(status) {
+  const [text, colour] = STATUS_TAGS[status] || [status, 'grey'];
+  return el('strong', { class: `nhsuk-tag nhsuk-tag--${colour} directory-status` }, text);
+}
+
 function problemText(status, data) {
   if (data && data.detail) return data.detail;
   return status === 401 ? 'Your session has ended. Please sign in again.' : `The directory answered ${status}.`;
@@ -112,6 +123,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     results.replaceChildren(...data.results.map((r) => el('li', {},
       el('button', { type: 'button', class: 'link-button', onclick: () => open(r.id) }, r.name),
       r.organization ? el('span', { class: 'nhsuk-u-secondary-text-colour' }, ` ${r.organization}`) : null,
+      r.status && r.status !== 'active' ? ' ' : null,
+      r.status && r.status !== 'active' ? statusTag(r.status) : null,
       r.distance_km !== undefined ? ' ' : null,
       r.distance_km !== undefined ? el('strong', { class: 'nhsuk-tag nhsuk-tag--blue' }, `${r.distance_km} km`) : null,
       r.freshness && r.freshness.stale ? ' ' : null,
@@ -161,7 +174,11 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       isAdmin ? el('p', {}, el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', id: 'directory-edit',
         onclick: () => edit(data.id) }, 'Edit details')) : null,
       reportActions(data),
-      referralId ? referralActions(data, freshness) : null,
+      referralId && TAKES_NO_ONE.includes(data.status)
+        ? el('p', { class: 'nhsuk-inset-text', id: 'directory-takes-no-one' },
+          'This service takes no one now: it cannot be signposted or referred to. Choose another from the results.')
+        : null,
+      referralId && !TAKES_NO_ONE.includes(data.status) ? referralActions(data, freshness) : null,
       changes(data.id),
       el('button', { type: 'button', class: 'nhsuk-back-link', onclick: back }, 'Back to the results')].filter(Boolean));
     if (focusHeading) detail.querySelector('h2').focus();
