@@ -10,10 +10,22 @@ export async function api(method, path, body, extraHeaders) {
   const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...(extraHeaders || {}) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (state.session && state.session.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
+  let response;
+  try {
+    response = await fetch(path, { method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    // No answer at all (offline, or the server restarting): a refusal like any other for the caller to show. The
+    // rejection went unhandled, and the button pressed did nothing the worker could see.
+    return { status: 0, data: { detail: 'Waymark could not be reached. Check your connection, then try again.' }, etag: null };
+  }
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // An answer from something in between (a proxy's error page): the caller's own message says what failed.
+  }
   return { status: response.status, data, etag: response.headers.get('ETag') };
 }
 

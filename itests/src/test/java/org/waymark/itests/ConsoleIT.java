@@ -20,6 +20,8 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chromium.ChromiumDriver;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -376,6 +378,34 @@ class ConsoleIT {
         org.awaitility.Awaitility.await("one referral").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() ->
                 WaymarkServer.json(server.get("/api/referrals?search=Doubleentry", "Authorization",
                         WaymarkServer.basic("linkworker", "linkworker"))).path("total").asInt() == 1);
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
+    @Test
+    void aNoteSavedWithoutAConnectionSaysSoAndIsKeptToSaveAgain() {
+        String id = WaymarkServer.json(postReferral(server.demoClientToken(),
+                FhirReferralIT.serviceRequest("CONSOLE-O1", "9990011435", "Offline"))).path("id").asText();
+        browser.get(server.baseUrl() + "/console/#/referrals/" + id);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        signIn("linkworker", "linkworker");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Jo Offline"));
+        wait.until(d -> !d.findElements(By.cssSelector("#ons4-items input")).isEmpty());
+
+        // Found probing: with no answer at all the button did nothing the worker could see.
+        browser.findElement(By.id("note-text")).sendKeys("Met at the library");
+        ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+        offline.setOffline(true);
+        ((ChromiumDriver) browser).setNetworkConditions(offline);
+        try {
+            browser.findElement(By.cssSelector("#note-form button[type=submit]")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "could not be reached"));
+        } finally {
+            ((ChromiumDriver) browser).deleteNetworkConditions();
+        }
+        assertThat(browser.findElement(By.id("note-text")).getAttribute("value")).isEqualTo("Met at the library");
+        browser.findElement(By.cssSelector("#note-form button[type=submit]")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("note-list"), "Met at the library"));
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }
