@@ -5,6 +5,16 @@ const STAFF_ROLES = ['link-worker', 'admin'];
 
 export const $ = (id) => document.getElementById(id);
 
+// The server ends a session 30 minutes after its last request (TokenService.SESSION_IDLE): from then on the page
+// shows what it shows to no one signed in.
+export const SESSION_IDLE_MILLIS = 30 * 60 * 1000;
+let lastAnswered = Date.now();
+
+/** How long since /api last answered this page. */
+export function idleMillis() {
+  return Date.now() - lastAnswered;
+}
+
 /** Calls /api; extra headers (e.g. If-Match) go in `headers`. Answers { status, data, etag }. */
 export async function api(method, path, body, extraHeaders) {
   const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...(extraHeaders || {}) };
@@ -19,6 +29,7 @@ export async function api(method, path, body, extraHeaders) {
     // rejection went unhandled, and the button pressed did nothing the worker could see.
     return { status: 0, data: { detail: 'Waymark could not be reached. Check your connection, then try again.' }, etag: null };
   }
+  lastAnswered = Date.now();
   const text = await response.text();
   let data = null;
   try {

@@ -1,7 +1,7 @@
 // The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
 // /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
-import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate, oneAtATime }
-  from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate, oneAtATime,
+  idleMillis, SESSION_IDLE_MILLIS } from './common.js';
 import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
@@ -23,13 +23,35 @@ function showDirectory(referral) {
   $('directory-title').focus();
 }
 
+const ENDED_WHILE_AWAY = 'waymark-session-ended';
+
+/**
+ * A page left open stays on screen after its session has ended on the server (30 minutes unused): the person's record
+ * stayed readable to anyone passing the desk until the worker came back and clicked. The page is loaded again then,
+ * empty, at the same address; drafts are in localStorage, so signing in again goes on where the worker left off.
+ */
+function clearWhenTheSessionEnds() {
+  setInterval(() => {
+    if (state.session && idleMillis() >= SESSION_IDLE_MILLIS) {
+      sessionStorage.setItem(ENDED_WHILE_AWAY, 'yes');
+      window.location.reload();
+    }
+  }, 15000);
+}
+
 async function start() {
+  const endedWhileAway = sessionStorage.getItem(ENDED_WHILE_AWAY);
+  sessionStorage.removeItem(ENDED_WHILE_AWAY);
   const { status, data } = await api('GET', '/api/session');
   if (status === 200) {
     state.session = data;
     await route();
   } else {
     show('login');
+    if (endedWhileAway) {
+      showMessage('Your session ended after 30 minutes without use, and the page was cleared. Please sign in again. '
+        + 'Anything you were typing is kept as a draft.');
+    }
     $('username').focus();
   }
 }
@@ -466,5 +488,6 @@ document.addEventListener('DOMContentLoaded', () => {
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
   $('menu-two-factor').addEventListener('click', () => { showMessage(''); announce(''); showTwoFactor(); });
   $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });
+  clearWhenTheSessionEnds();
   start();
 });
