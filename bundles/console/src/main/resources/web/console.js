@@ -119,7 +119,12 @@ async function route() {
 }
 
 async function signOut() {
-  await api('DELETE', '/api/session');
+  const { status, data } = await api('DELETE', '/api/session');
+  if (status !== 204 && status !== 401) {
+    // The session goes on (no answer, or a failure on the server): say so rather than look signed out.
+    showMessage(`You are still signed in. ${(data && data.detail) || 'Signing out failed: try again.'}`);
+    return;
+  }
   // A new page, not the old one with its views hidden: those still held the people this user had open, for the next
   // person at this computer (a referral they could not open showed the earlier one) and for the back button, and the
   // address still named the last referral.

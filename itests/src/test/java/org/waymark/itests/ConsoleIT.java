@@ -400,6 +400,10 @@ class ConsoleIT {
         try {
             browser.findElement(By.cssSelector("#note-form button[type=submit]")).click();
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "could not be reached"));
+            // Nor does signing out look done when the server never heard of it: the session would go on.
+            browser.findElement(By.id("sign-out")).click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("message"), "still signed in"));
+            assertThat(browser.findElement(By.id("referral-title")).getText()).isEqualTo("Jo Offline");
         } finally {
             ((ChromiumDriver) browser).deleteNetworkConditions();
         }
