@@ -425,7 +425,10 @@ class ConsoleIT {
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
         signIn("linkworker", "linkworker");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("referral-title"), "Jo Awayfromdesk"));
+        wait.until(d -> !d.findElements(By.cssSelector("#ons4-items input")).isEmpty());
         browser.findElement(By.id("note-text")).sendKeys("Half written");
+        wait.until(d -> ((JavascriptExecutor) d).executeScript("return Object.keys(localStorage).some((k) => k.endsWith(':note-text') "
+                + "&& localStorage.getItem(k) === 'Half written')").equals(Boolean.TRUE));
 
         // Half an hour without a request ends the session on the server; the page's clock moves on rather than the test
         // waiting, and the session cookie goes as the server would refuse it. Found probing: the record stayed on screen.
