@@ -1,6 +1,6 @@
 // The area admin's pages: users (add, disable a leaver, enable, reset a password or a lost authenticator app), handing over a caseload, the
 // area's reason lists, and imports into the community directory (directory-import.js).
-import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, el } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, el, oneAtATime } from './common.js';
 import { showAuditViewer } from './governance.js';
 import { mountDirectoryImport } from './directory-import.js';
 
@@ -51,30 +51,30 @@ async function loadUsers() {
     const toggle = el('button', user.enabled ? 'Disable' : 'Enable', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     toggle.type = 'button';
     toggle.setAttribute('aria-label', `${toggle.textContent} ${user.username}`);
-    toggle.addEventListener('click', async () => {
+    toggle.addEventListener('click', oneAtATime(async () => {
       if (await call('POST', `/api/users/${encodeURIComponent(user.username)}/${user.enabled ? 'disable' : 'enable'}`, undefined,
         'The user could not be changed.')) {
         announce(`${user.username} is now ${user.enabled ? 'disabled' : 'active'}.`);
         await loadUsers();
       }
-    });
+    }));
     const reset = el('button', 'Reset password', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     reset.type = 'button';
     reset.setAttribute('aria-label', `Reset the password of ${user.username}`);
-    reset.addEventListener('click', async () => {
+    reset.addEventListener('click', oneAtATime(async () => {
       const answer = await call('POST', `/api/users/${encodeURIComponent(user.username)}/password-reset`, undefined,
         'The password could not be reset.');
       if (answer) showPassword(answer);
-    });
+    }));
     const resetApp = el('button', 'Reset two-factor', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     resetApp.type = 'button';
     resetApp.setAttribute('aria-label', `Reset the two-factor sign-in of ${user.username}`);
-    resetApp.addEventListener('click', async () => {
+    resetApp.addEventListener('click', oneAtATime(async () => {
       if (await call('POST', `/api/users/${encodeURIComponent(user.username)}/two-factor-reset`, undefined,
         'The two-factor sign-in could not be reset.')) {
         announce(`${user.username} sets up two-factor sign-in again at their next sign-in.`);
       }
-    });
+    }));
     actions.append(toggle, document.createTextNode(' '), reset, document.createTextNode(' '), resetApp);
     body.appendChild(row);
     if (user.roles.includes('link-worker')) {
@@ -146,9 +146,9 @@ async function saveReasons(event) {
 }
 
 export function initAdmin() {
-  $('user-form').addEventListener('submit', addUser);
-  $('handover-form').addEventListener('submit', handOver);
-  $('reasons-form').addEventListener('submit', saveReasons);
+  $('user-form').addEventListener('submit', oneAtATime(addUser));
+  $('handover-form').addEventListener('submit', oneAtATime(handOver));
+  $('reasons-form').addEventListener('submit', oneAtATime(saveReasons));
   $('reasons-name').addEventListener('change', loadReasons);
   $('reasons-area').addEventListener('change', loadReasons);
   $('area-report-form').addEventListener('submit', showAreaReport);
@@ -188,12 +188,12 @@ function pluginButton(label, plugin, action, body, done) {
   const button = el('button', label, 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
   button.type = 'button';
   button.setAttribute('aria-label', `${label}: ${plugin.id}`);
-  button.addEventListener('click', async () => {
+  button.addEventListener('click', oneAtATime(async () => {
     if (await call('POST', `/api/plugins/${encodeURIComponent(plugin.id)}/${action}`, body, 'The plugin could not be changed.')) {
       announce(done);
       await loadPlugins();
     }
-  });
+  }));
   return button;
 }
 

@@ -5,16 +5,61 @@ const STAFF_ROLES = ['link-worker', 'admin'];
 
 export const $ = (id) => document.getElementById(id);
 
+// The server ends a session 30 minutes after its last request (TokenService.SESSION_IDLE): from then on the page
+// shows what it shows to no one signed in.
+export const SESSION_IDLE_MILLIS = 30 * 60 * 1000;
+let lastAnswered = Date.now();
+
+/** How long since /api last answered this page. */
+export function idleMillis() {
+  return Date.now() - lastAnswered;
+}
+
 /** Calls /api; extra headers (e.g. If-Match) go in `headers`. Answers { status, data, etag }. */
 export async function api(method, path, body, extraHeaders) {
   const headers = { 'Accept': 'application/json', 'X-Requested-With': 'XMLHttpRequest', ...(extraHeaders || {}) };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (state.session && state.session.csrfToken && method !== 'GET') headers['X-CSRF-Token'] = state.session.csrfToken;
-  const response = await fetch(path, { method, headers, credentials: 'same-origin',
-    body: body === undefined ? undefined : JSON.stringify(body) });
+  let response;
+  try {
+    response = await fetch(path, { method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    // No answer at all (offline, or the server restarting): a refusal like any other for the caller to show. The
+    // rejection went unhandled, and the button pressed did nothing the worker could see.
+    return { status: 0, data: { detail: 'Waymark could not be reached. Check your connection, then try again.' }, etag: null };
+  }
+  lastAnswered = Date.now();
   const text = await response.text();
-  const data = text ? JSON.parse(text) : null;
+  let data = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // An answer from something in between (a proxy's error page): the caller's own message says what failed.
+  }
   return { status: response.status, data, etag: response.headers.get('ETag') };
+}
+
+/**
+ * An event handler that saves something, made to run one at a time: a double click (or Enter pressed twice) while the
+ * first request is on its way is ignored. Without it the second request went too: a second note, contact attempt,
+ * referral, onward referral or user, or a 409/412 reported as a failure of what had just worked.
+ */
+export function oneAtATime(handler) {
+  let running = false;
+  return async (...args) => {
+    const event = args[0];
+    if (running) {
+      if (event && typeof event.preventDefault === 'function') event.preventDefault();
+      return undefined;
+    }
+    running = true;
+    try {
+      return await handler(...args);
+    } finally {
+      running = false;
+    }
+  };
 }
 
 /** A problem, in the NHS.UK error summary at the top of the page. */

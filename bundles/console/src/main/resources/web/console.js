@@ -1,6 +1,7 @@
 // The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
 // /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
-import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate, oneAtATime,
+  idleMillis, SESSION_IDLE_MILLIS } from './common.js';
 import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
@@ -22,13 +23,35 @@ function showDirectory(referral) {
   $('directory-title').focus();
 }
 
+const ENDED_WHILE_AWAY = 'waymark-session-ended';
+
+/**
+ * A page left open stays on screen after its session has ended on the server (30 minutes unused): the person's record
+ * stayed readable to anyone passing the desk until the worker came back and clicked. The page is loaded again then,
+ * empty, at the same address; drafts are in localStorage, so signing in again goes on where the worker left off.
+ */
+function clearWhenTheSessionEnds() {
+  setInterval(() => {
+    if (state.session && idleMillis() >= SESSION_IDLE_MILLIS) {
+      sessionStorage.setItem(ENDED_WHILE_AWAY, 'yes');
+      window.location.reload();
+    }
+  }, 15000);
+}
+
 async function start() {
+  const endedWhileAway = sessionStorage.getItem(ENDED_WHILE_AWAY);
+  sessionStorage.removeItem(ENDED_WHILE_AWAY);
   const { status, data } = await api('GET', '/api/session');
   if (status === 200) {
     state.session = data;
     await route();
   } else {
     show('login');
+    if (endedWhileAway) {
+      showMessage('Your session ended after 30 minutes without use, and the page was cleared. Please sign in again. '
+        + 'Anything you were typing is kept as a draft.');
+    }
     $('username').focus();
   }
 }
@@ -96,22 +119,28 @@ async function route() {
 }
 
 async function signOut() {
-  await api('DELETE', '/api/session');
-  state.session = null;
-  filtersReady = false;
-  for (const id of ['filter-area', 'filter-worker']) {
-    for (const option of [...$(id).options].slice(id === 'filter-area' ? 1 : 2)) option.remove();
+  const { status, data } = await api('DELETE', '/api/session');
+  if (status !== 204 && status !== 401) {
+    // The session goes on (no answer, or a failure on the server): say so rather than look signed out.
+    showMessage(`You are still signed in. ${(data && data.detail) || 'Signing out failed: try again.'}`);
+    return;
   }
-  show('login');
-  $('username').focus();
+  // A new page, not the old one with its views hidden: those still held the people this user had open, for the next
+  // person at this computer (a referral they could not open showed the earlier one) and for the back button, and the
+  // address still named the last referral.
+  window.location.replace(window.location.pathname);
 }
 
-let filtersReady = false;
+// Whose areas and colleagues the filters hold: after a session ends, someone else may sign in on the same page.
+let filtersFor = null;
 
 /** Fills the caseload filters that depend on who is signed in: their areas and their colleagues. */
 async function prepareFilters() {
-  if (filtersReady) return;
-  filtersReady = true;
+  if (filtersFor === state.session.username) return;
+  filtersFor = state.session.username;
+  for (const id of ['filter-area', 'filter-worker']) {
+    for (const option of [...$(id).options].slice(id === 'filter-area' ? 1 : 2)) option.remove();
+  }
   $('menu-admin').hidden = !state.session.roles.includes('admin');
   $('menu-ds-report').hidden = !state.session.roles.includes('admin');
   for (const area of state.session.areas) {
@@ -182,7 +211,7 @@ function renderInbox(items) {
     done.className = 'nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0';
     done.textContent = item.task ? 'Mark as done' : 'Dismiss';
     done.setAttribute('aria-label', `${done.textContent}: ${item.subject || 'message'}`);
-    done.addEventListener('click', () => markDone(item.id));
+    done.addEventListener('click', oneAtATime(() => markDone(item.id)));
     content.append(title, when, text, done);
     li.append(content);
     list.appendChild(li);
@@ -409,7 +438,8 @@ function renderReview(review) {
   });
 }
 
-async function decide(decision, done) {
+// One decision at a time for the whole review: link, merge and keep apart exclude each other.
+const decide = oneAtATime(async (decision, done) => {
   if (!state.review) return;
   const note = $('linkage-note').value.trim();
   if (note) decision.note = note;
@@ -433,10 +463,10 @@ async function decide(decision, done) {
   await loadLinkage();
   const notice = $('linkage-count');
   notice.textContent = `${done} ${notice.textContent}`;
-}
+});
 
 document.addEventListener('DOMContentLoaded', () => {
-  $('login-form').addEventListener('submit', signIn);
+  $('login-form').addEventListener('submit', oneAtATime(signIn));
   $('sign-out').addEventListener('click', signOut);
   $('menu-inbox').addEventListener('click', () => { showMessage(''); showInbox(); });
   $('search-form').addEventListener('submit', (e) => { e.preventDefault(); state.offset = 0; loadCaseload(); });
@@ -463,5 +493,6 @@ document.addEventListener('DOMContentLoaded', () => {
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
   $('menu-two-factor').addEventListener('click', () => { showMessage(''); announce(''); showTwoFactor(); });
   $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });
+  clearWhenTheSessionEnds();
   start();
 });

@@ -1,7 +1,7 @@
 // Digital skills on a referral (assessment against the Essential Digital Skills framework, the digital inclusion plan,
 // its follow-ups and the progress chart) and the area report for admins. Talks to /api/digital-skills; everything is
 // built with DOM calls (no inline script or style) so the console's strict CSP holds.
-import { state, $, api, showMessage, announce, show, sessionEnded, formatDate, formatWhen } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, formatDate, formatWhen, oneAtATime } from './common.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 let framework = null;
@@ -225,7 +225,7 @@ async function loadPlan() {
   for (const goal of plan.goals || []) {
     const button = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small',
       text: goal.achievedOn ? `Mark "${goal.text}" not achieved` : `Mark "${goal.text}" achieved` });
-    button.addEventListener('click', () => markGoal(goal.id, !goal.achievedOn));
+    button.addEventListener('click', oneAtATime(() => markGoal(goal.id, !goal.achievedOn)));
     goals.append(el('li', { class: 'entry' }, el('span', { class: 'entry-heading',
       text: `${goal.text} (${areaTitle(goal.skillArea)})${goal.achievedOn ? `: achieved ${formatDate(goal.achievedOn)}` : ''}` }), button));
   }
@@ -249,7 +249,7 @@ function renderFollowUps(followUps) {
       const id = `ds-move-${f.seq}`;
       const input = el('input', { type: 'date', id, value: f.dueOn, class: 'nhsuk-input nhsuk-input--width-10' });
       const button = el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary nhsuk-button--small', text: 'Move' });
-      button.addEventListener('click', () => moveFollowUp(f.id, input.value));
+      button.addEventListener('click', oneAtATime(() => moveFollowUp(f.id, input.value)));
       cell.append(el('label', { for: id, class: 'nhsuk-u-visually-hidden', text: `New date for the ${f.label} follow-up` }), input, button);
     }
     tr.append(el('th', { scope: 'row', class: 'nhsuk-table__header', text: f.label }),
@@ -430,10 +430,12 @@ function funnelChart(funnel) {
 }
 
 export function initDigitalSkills() {
-  $('ds-assess-form').addEventListener('submit', submitAssessment);
-  $('ds-link-make').addEventListener('click', () => sendLink(false));
-  $('ds-link-send').addEventListener('click', () => sendLink(true));
-  $('ds-plan-form').addEventListener('submit', submitPlan);
-  $('ds-ethnicity-save').addEventListener('click', saveEthnicity);
+  $('ds-assess-form').addEventListener('submit', oneAtATime(submitAssessment));
+  // One link at a time whichever button: a double click on "send" texted the person two links.
+  const link = oneAtATime((send) => sendLink(send));
+  $('ds-link-make').addEventListener('click', () => link(false));
+  $('ds-link-send').addEventListener('click', () => link(true));
+  $('ds-plan-form').addEventListener('submit', oneAtATime(submitPlan));
+  $('ds-ethnicity-save').addEventListener('click', oneAtATime(saveEthnicity));
   $('ds-report-form').addEventListener('submit', loadReport);
 }

@@ -5,6 +5,7 @@
 //   import { mountDirectory } from './directory.js';
 //   mountDirectory(document.getElementById('directory-root'), { api, referralId, roles });
 // It builds its DOM with textContent only (no HTML from data), so the console's strict CSP holds.
+import { oneAtATime } from './common.js';
 
 const STATUSES = [['active', 'Active'], ['temporarily closed', 'Temporarily closed'], ['inactive', 'Inactive'],
   ['defunct', 'Defunct (closed for good)']];
@@ -62,6 +63,17 @@ function summaryRow(term, value) {
     el('dd', { class: 'nhsuk-summary-list__value' }, value));
 }
 
+// A service that is not active, tagged in the results: a defunct or inactive one takes no one (the server refuses a
+// signpost or onward referral to it), and a worker choosing from the list should not have to open each to find out.
+const STATUS_TAGS = { 'defunct': ['closed for good', 'red'], 'inactive': ['inactive', 'grey'],
+  'temporarily closed': ['temporarily closed', 'yellow'] };
+const TAKES_NO_ONE = ['defunct', 'inactive'];
+
+function statusTag(status) {
+  const [text, colour] = STATUS_TAGS[status] || [status, 'grey'];
+  return el('strong', { class: `nhsuk-tag nhsuk-tag--${colour} directory-status` }, text);
+}
+
 function problemText(status, data) {
   if (data && data.detail) return data.detail;
   return status === 401 ? 'Your session has ended. Please sign in again.' : `The directory answered ${status}.`;
@@ -111,6 +123,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     results.replaceChildren(...data.results.map((r) => el('li', {},
       el('button', { type: 'button', class: 'link-button', onclick: () => open(r.id) }, r.name),
       r.organization ? el('span', { class: 'nhsuk-u-secondary-text-colour' }, ` ${r.organization}`) : null,
+      r.status && r.status !== 'active' ? ' ' : null,
+      r.status && r.status !== 'active' ? statusTag(r.status) : null,
       r.distance_km !== undefined ? ' ' : null,
       r.distance_km !== undefined ? el('strong', { class: 'nhsuk-tag nhsuk-tag--blue' }, `${r.distance_km} km`) : null,
       r.freshness && r.freshness.stale ? ' ' : null,
@@ -160,7 +174,11 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       isAdmin ? el('p', {}, el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', id: 'directory-edit',
         onclick: () => edit(data.id) }, 'Edit details')) : null,
       reportActions(data),
-      referralId ? referralActions(data, freshness) : null,
+      referralId && TAKES_NO_ONE.includes(data.status)
+        ? el('p', { class: 'nhsuk-inset-text', id: 'directory-takes-no-one' },
+          'This service takes no one now: it cannot be signposted or referred to. Choose another from the results.')
+        : null,
+      referralId && !TAKES_NO_ONE.includes(data.status) ? referralActions(data, freshness) : null,
       changes(data.id),
       el('button', { type: 'button', class: 'nhsuk-back-link', onclick: back }, 'Back to the results')].filter(Boolean));
     if (focusHeading) detail.querySelector('h2').focus();
@@ -291,7 +309,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       el('h2', { tabindex: '-1', id: 'edit-title', class: 'nhsuk-heading-m' }, `Edit details: ${data.name}`),
       el('p', { class: 'nhsuk-hint' }, 'Saving counts as confirming these details are right today.'),
       summary, conflict,
-      el('form', { id: 'edit-form', novalidate: '', onsubmit: save }, ...rows,
+      el('form', { id: 'edit-form', novalidate: '', onsubmit: oneAtATime(save) }, ...rows,
         el('div', { class: 'nhsuk-button-group' }, el('button', { type: 'submit', class: 'nhsuk-button' }, 'Save'),
           el('button', { type: 'button', class: 'nhsuk-button nhsuk-button--secondary', onclick: () => open(id) }, 'Cancel'))));
     detail.querySelector('h2').focus();
@@ -314,7 +332,8 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
     const note = el('textarea', { id: 'directory-note', maxlength: '1000', rows: '2', class: 'nhsuk-textarea' });
     const consent = el('input', { type: 'checkbox', id: 'directory-consent' });
     const outcome = el('p', { 'aria-live': 'polite' });
-    async function post(kind) {
+    // A double click sent the service two onward referrals (two emails about the person): one at a time.
+    const post = oneAtATime(async (kind) => {
       const body = { serviceId: service.id, note: note.value || undefined };
       if (kind === 'onward-referrals') {
         if (!consent.checked) { outcome.textContent = 'Record the person\'s consent first.'; return; }
@@ -325,7 +344,7 @@ export function mountDirectory(root, { api, referralId = null, pageSize = 20, ro
       outcome.textContent = status === 201
         ? (kind === 'signposts' ? 'Signpost recorded.' : 'Referred. The service has been sent a link to answer; its answer will show on the referral.')
         : problemText(status, data);
-    }
+    });
     return el('section', { 'aria-labelledby': 'directory-refer-title' },
       el('h3', { id: 'directory-refer-title', class: 'nhsuk-heading-s' }, 'For this referral'),
       field('Note', note),

@@ -1,7 +1,7 @@
 // Information governance in the console: on a person's record, correcting their details (rectification, the earlier
 // values kept and shown) and, for admins, the subject access export; on the admin page, the audit trail viewer with
 // its hash-chain check.
-import { state, $, api, showMessage, announce, sessionEnded, formatDate, formatWhen, cell, tableRow } from './common.js';
+import { state, $, api, showMessage, announce, sessionEnded, formatDate, formatWhen, cell, tableRow, oneAtATime } from './common.js';
 
 let personVersion = null;
 let onPersonChanged = async () => {};
@@ -149,7 +149,7 @@ async function verifyAudit() {
 
 export function initGovernance(reloadReferral) {
   onPersonChanged = reloadReferral;
-  $('rectify-form').addEventListener('submit', submitCorrection);
+  $('rectify-form').addEventListener('submit', oneAtATime(submitCorrection));
   $('export-person').addEventListener('click', exportPerson);
   $('audit-filter').addEventListener('submit', (event) => { event.preventDefault(); auditBefore = null; loadAudit(false); });
   $('audit-more').addEventListener('click', () => loadAudit(true));

@@ -1,5 +1,5 @@
 // Entering a referral by hand (self-referral, VCSE partner, phone, email). Typed text is kept as a draft until saved.
-import { state, $, api, showMessage, announce, show, sessionEnded } from './common.js';
+import { state, $, api, showMessage, announce, show, sessionEnded, oneAtATime } from './common.js';
 
 const draftKey = (field) => `waymark-draft:${state.session ? state.session.username : ''}:new-referral:${field}`;
 
@@ -47,7 +47,7 @@ async function save(event) {
 }
 
 export function initNewReferral() {
-  $('new-referral-form').addEventListener('submit', save);
+  $('new-referral-form').addEventListener('submit', oneAtATime(save));
   for (const input of document.querySelectorAll('#new-referral-form [data-draft]')) {
     input.addEventListener('input', () => {
       if (input.value) localStorage.setItem(draftKey(input.dataset.draft), input.value);

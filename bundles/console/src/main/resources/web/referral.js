@@ -2,7 +2,7 @@
 // appointments, the "what matters to me" plan, ONS4 wellbeing scores with a chart, and the timeline. Every change
 // sends If-Match, so two workers never silently overwrite each other; long texts are kept as drafts while typed.
 import { state, $, api, showMessage, announce, show, sessionEnded, formatNhs, formatDate, formatWhen, el, cell, tableRow,
-  summaryRow } from './common.js';
+  summaryRow, oneAtATime } from './common.js';
 import { renderChart } from './wellbeing-chart.js';
 import { showPanels } from './plugin-panels.js';
 import { renderPersonRecord, initGovernance } from './governance.js';
@@ -56,8 +56,13 @@ function draftState(input, text) {
 
 // ---------------------------------------------------------------- loading
 
+// Counts the referrals opened: an answer for one opened before the current one is dropped, not drawn on its page.
+let opened = 0;
+
 async function load(path) {
+  const generation = opened;
   const response = await api('GET', path);
+  if (generation !== opened) return null;
   if (response.status === 401) {
     sessionEnded();
     return null;
@@ -70,17 +75,32 @@ async function load(path) {
 }
 
 export async function openReferral(id) {
+  // Nothing of the referral shown before may stay: when this one could not be opened (not in the worker's areas,
+  // gone, or after another user signed out in this tab) the page showed the earlier person under this address, and
+  // a note or status saved there went to that earlier referral.
+  const generation = ++opened;
+  state.referral = null;
+  state.plan = null;
+  $('referral-body').hidden = true;
+  $('referral-title').textContent = 'Referral';
+  for (const list of $('referral-body').querySelectorAll('ul[id], ol[id], dl[id], tbody')) list.replaceChildren();
   show('referral');
   reasonLists.clear(); // an admin may have changed them since
   workers = null;
   const loaded = await load(`/api/referrals/${encodeURIComponent(id)}`);
-  if (!loaded) return;
+  if (!loaded) {
+    $('referral-title').focus();
+    return;
+  }
   state.referral = loaded.data;
+  $('referral-body').hidden = false;
   renderSummary(loaded.data);
   renderPathway(loaded.data);
   renderFlags(loaded.data);
   await renderStatusForm(loaded.data);
+  if (generation !== opened) return;
   await renderPersonRecord(loaded.data);
+  if (generation !== opened) return;
   restoreDrafts();
   showPanels($('referral-plugin-panels'), 'referral', loaded.data.area, { 'referral-id': loaded.data.id, area: loaded.data.area });
   await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline(),
@@ -308,7 +328,7 @@ async function statusChosen() {
   $('status-reason-label').textContent = status === 'completed' ? 'Outcome' : 'Reason';
   $('status-detail-label').textContent = list || !['failed', 'cancelled'].includes(status)
     ? 'More detail (optional)' : 'Reason';
-  const reasons = list ? await reasonList(list, state.referral.area) : [];
+  const reasons = list && state.referral ? await reasonList(list, state.referral.area) : [];
   const select = $('status-reason');
   select.replaceChildren();
   for (const reason of reasons) {
@@ -489,7 +509,7 @@ async function loadPlan() {
     const group = el('div', null, 'nhsuk-form-group');
     group.append(label, score);
     form.append(group, button);
-    form.addEventListener('submit', async (event) => {
+    form.addEventListener('submit', oneAtATime(async (event) => {
       event.preventDefault();
       const value = Number.parseInt(score.value, 10);
       if (!(value >= 0 && value <= 10)) {
@@ -502,7 +522,7 @@ async function loadPlan() {
         announce('Progress recorded.');
         await Promise.all([loadPlan(), loadTimeline()]);
       }
-    });
+    }));
     li.appendChild(form);
   });
 }
@@ -627,18 +647,20 @@ async function loadTimeline() {
 }
 
 export function initReferral() {
-  $('accept').addEventListener('click', () => changeStatus('accepted', null, null));
-  $('assign-form').addEventListener('submit', submitAssignment);
+  // Accepting and saving a status are one change of status: one at a time between them too.
+  const statusChange = oneAtATime((event) => (event.type === 'submit' ? submitStatus(event) : changeStatus('accepted', null, null)));
+  $('accept').addEventListener('click', statusChange);
+  $('assign-form').addEventListener('submit', oneAtATime(submitAssignment));
   $('show-audit').addEventListener('click', showAudit);
   initGovernance(reload);
-  $('status-form').addEventListener('submit', submitStatus);
+  $('status-form').addEventListener('submit', statusChange);
   $('new-status').addEventListener('change', statusChosen);
-  $('contact-form').addEventListener('submit', submitContact);
-  $('note-form').addEventListener('submit', submitNote);
-  $('appointment-form').addEventListener('submit', submitAppointment);
-  $('plan-form').addEventListener('submit', submitPlan);
-  $('goal-form').addEventListener('submit', submitGoal);
-  $('ons4-form').addEventListener('submit', submitOns4);
-  $('concern-form').addEventListener('submit', raiseConcern);
+  $('contact-form').addEventListener('submit', oneAtATime(submitContact));
+  $('note-form').addEventListener('submit', oneAtATime(submitNote));
+  $('appointment-form').addEventListener('submit', oneAtATime(submitAppointment));
+  $('plan-form').addEventListener('submit', oneAtATime(submitPlan));
+  $('goal-form').addEventListener('submit', oneAtATime(submitGoal));
+  $('ons4-form').addEventListener('submit', oneAtATime(submitOns4));
+  $('concern-form').addEventListener('submit', oneAtATime(raiseConcern));
   for (const input of document.querySelectorAll('#referral-view [data-draft]')) input.addEventListener('input', saveDraft);
 }

@@ -1,5 +1,5 @@
 // A member of staff turning on two-factor sign-in for themselves (roles that need it are asked at sign-in).
-import { $, api, showMessage, announce, show, sessionEnded } from './common.js';
+import { $, api, showMessage, announce, show, sessionEnded, oneAtATime } from './common.js';
 
 export async function showTwoFactor() {
   show('two-factor');
@@ -56,6 +56,6 @@ async function confirm(event) {
 }
 
 export function initTwoFactor() {
-  $('two-factor-start').addEventListener('click', start);
-  $('two-factor-form').addEventListener('submit', confirm);
+  $('two-factor-start').addEventListener('click', oneAtATime(start));
+  $('two-factor-form').addEventListener('submit', oneAtATime(confirm));
 }

@@ -711,6 +711,42 @@ class DirectoryIT {
         wait.until(d -> "£1".equals(d.findElement(By.id("edit-fees")).getAttribute("value")));
     }
 
+    /**
+     * Found probing: the console's results did not say a service was defunct or inactive, and its page offered to
+     * signpost or refer to it, which the server refuses (409) only once the worker has written the note.
+     */
+    @Test
+    @Order(13)
+    void aDefunctServiceIsTaggedInTheConsolesResultsAndOffersNoReferral() throws Exception {
+        String shed = serviceNamed("Parson Cross Men's Shed");
+        String referralId = null;
+        for (JsonNode item : json(server.get("/api/referrals?status=requested", "Authorization", LINK_WORKER)).path("items")) {
+            referralId = item.path("id").asText();
+        }
+        assertThat(referralId).as("an open demo referral").isNotNull();
+        assertThat(put("/api/directory/services/" + shed, "{\"status\": \"defunct\"}", ADMIN, null).statusCode()).isEqualTo(200);
+        try {
+            startBrowser();
+            browser.manage().deleteAllCookies();
+            browser.get(server.baseUrl() + "/console/#/referrals/" + referralId);
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+            ConsoleChecks.signIn(browser, wait, server.baseUrl(), "linkworker", "linkworker");
+            wait.until(ExpectedConditions.elementToBeClickable(By.id("referral-find-service"))).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-search"))).sendKeys("parson cross shed", Keys.ENTER);
+            WebElement result = wait.until(d -> d.findElements(By.cssSelector("#directory-results li")).stream()
+                    .filter(li -> li.getText().contains("Parson Cross Men's Shed")).findFirst().orElse(null));
+            assertThat(result.findElement(By.className("directory-status")).getText()).isEqualTo("closed for good");
+
+            result.findElement(By.tagName("button")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-takes-no-one")));
+            assertThat(browser.findElements(By.id("directory-consent"))).isEmpty();
+            browser.findElement(By.id("sign-out")).click();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        } finally {
+            assertThat(put("/api/directory/services/" + shed, "{\"status\": \"active\"}", ADMIN, null).statusCode()).isEqualTo(200);
+        }
+    }
+
     /** A link worker sees the changes but no edit button. */
     @Test
     @Order(15)
