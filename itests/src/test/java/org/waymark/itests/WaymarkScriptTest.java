@@ -100,15 +100,7 @@ class WaymarkScriptTest {
         Files.setPosixFilePermissions(karaf, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.copy(Path.of(System.getProperty("user.dir")).getParent().resolve("waymark"), root.resolve("waymark"));
         Files.writeString(root.resolve("karaf-assembly/target/.waymark-build-stamp"), "");
-        // The admin client's stand-in: answers a ping and prints the command it would send.
-        Files.writeString(dist.resolve("bin/AdminClient.java"), """
-                public class AdminClient {
-                    public static void main(String[] args) {
-                        if (args[1].equals("--ping")) return;
-                        System.out.println("SENT " + String.join("|", java.util.Arrays.copyOfRange(args, 1, args.length)));
-                    }
-                }
-                """);
+        adminClientStandIn(dist);
         Path data = Files.createDirectories(root.resolve("data"));
         try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             socket.bind(java.net.UnixDomainSocketAddress.of(data.resolve("admin.sock")));
@@ -143,14 +135,7 @@ class WaymarkScriptTest {
         Path bin = Files.createDirectories(root.resolve("fake-bin"));
         Files.writeString(bin.resolve("mvn"), "#!/bin/sh\necho BUILT\n");
         Files.setPosixFilePermissions(bin.resolve("mvn"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(dist.resolve("bin/AdminClient.java"), """
-                public class AdminClient {
-                    public static void main(String[] args) {
-                        if (args[1].equals("--ping")) return;
-                        System.out.println("SENT " + String.join("|", java.util.Arrays.copyOfRange(args, 1, args.length)));
-                    }
-                }
-                """);
+        adminClientStandIn(dist);
         Path data = Files.createDirectories(root.resolve("data"));
         try (var socket = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
             socket.bind(java.net.UnixDomainSocketAddress.of(data.resolve("admin.sock")));
@@ -163,24 +148,33 @@ class WaymarkScriptTest {
         assertThat(admin(bin, "build")).as("not running: the build goes ahead").contains("BUILT");
     }
 
+    /** Runs ./waymark with these words; {@code fakeBin}, if given, comes first on the PATH (stand-ins for mvn). */
     private String admin(Path fakeBin, String... words) throws IOException, InterruptedException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("waymark").toString()));
         command.addAll(java.util.List.of(words));
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         builder.environment().put("WAYMARK_DATA", root.resolve("data").toString());
-        builder.environment().put("PATH", fakeBin + ":" + builder.environment().get("PATH"));
+        if (fakeBin != null) {
+            builder.environment().put("PATH", fakeBin + ":" + builder.environment().get("PATH"));
+        }
         Process process = builder.start();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 
     private String admin(String... words) throws IOException, InterruptedException {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("bash", root.resolve("waymark").toString()));
-        command.addAll(java.util.List.of(words));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        builder.environment().put("WAYMARK_DATA", root.resolve("data").toString());
-        Process process = builder.start();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return admin(null, words);
+    }
+
+    /** The admin client's stand-in: answers a ping and prints the command it would send. */
+    private static void adminClientStandIn(Path dist) throws IOException {
+        Files.writeString(dist.resolve("bin/AdminClient.java"), """
+                public class AdminClient {
+                    public static void main(String[] args) {
+                        if (args[1].equals("--ping")) return;
+                        System.out.println("SENT " + String.join("|", java.util.Arrays.copyOfRange(args, 1, args.length)));
+                    }
+                }
+                """);
     }
 }
