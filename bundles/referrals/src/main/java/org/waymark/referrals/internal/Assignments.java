@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,8 +29,6 @@ import org.waymark.platform.db.Jdbc;
 @Component(service = Assignments.class)
 public final class Assignments {
     private static final Logger LOG = LoggerFactory.getLogger(Assignments.class);
-    /** Tries of an assignment without If-Match that other changes keep overtaking, before the caller is told (409). */
-    private static final int ATTEMPTS = 3;
     private static final String OPEN = "r.status NOT IN ('rejected', 'failed', 'completed', 'cancelled', 'entered-in-error')";
 
     private final DataSource db;
@@ -55,21 +54,13 @@ public final class Assignments {
      * @param assignee a user of the referral's area, or null to put it back in the unassigned queue
      */
     public Referral assign(Caller caller, String referralId, String assignee, Long expectedVersion) {
-        // As a status change: without If-Match, a change that lands between the read and the write is no precondition
-        // of the caller's, so the assignment is decided again on the referral as it is now rather than answered 412.
-        for (int attempt = 1; ; attempt++) {
+        return Overtaking.decided(expectedVersion, () -> {
             try {
-                return tryAssign(caller, referralId, assignee, expectedVersion);
+                return Optional.of(tryAssign(caller, referralId, assignee, expectedVersion));
             } catch (Overtaken e) {
-                if (expectedVersion != null) {
-                    throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
-                            "The referral was changed by someone else at the same moment; reload and try again");
-                }
-                if (attempt == ATTEMPTS) {
-                    throw WaymarkException.conflict("The referral was changed by someone else at the same moment; reload and try again");
-                }
+                return Optional.empty();
             }
-        }
+        });
     }
 
     /** Another change landed between an assignment's read and its write. */

@@ -45,8 +45,6 @@ public final class JdbcReferralService implements ReferralService {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcReferralService.class);
     /** More records than this with one NHS number would be a data fault; the search shows the first ones. */
     private static final int MAX_PEOPLE_PER_NHS_NUMBER = 50;
-    /** Tries of a status change without If-Match that other changes keep overtaking, before the caller is told (409). */
-    private static final int STATUS_ATTEMPTS = 3;
 
     private final DataSource db;
     private final AuditLog audit;
@@ -319,22 +317,7 @@ public final class JdbcReferralService implements ReferralService {
         if (change.outcome() != null && !status.isClosed()) {
             throw WaymarkException.invalid("An outcome is recorded when a referral is closed, not when it becomes " + status.code());
         }
-        // Without If-Match the caller set no condition: a change that lands between our read and our write is not
-        // theirs to resolve, so the change is decided again on the referral as it is now (found probing two workers
-        // accepting and rejecting one referral at once: one without If-Match got a 412 for a precondition it never sent).
-        for (int attempt = 1; ; attempt++) {
-            Optional<Referral> changed = tryChangeStatus(caller, referralId, change, expectedVersion);
-            if (changed.isPresent()) {
-                return changed.get();
-            }
-            if (expectedVersion != null) {
-                throw new WaymarkException(WaymarkException.Kind.PRECONDITION_FAILED,
-                        "The referral was changed by someone else at the same moment; reload and try again");
-            }
-            if (attempt == STATUS_ATTEMPTS) {
-                throw WaymarkException.conflict("The referral was changed by someone else at the same moment; reload and try again");
-            }
-        }
+        return Overtaking.decided(expectedVersion, () -> tryChangeStatus(caller, referralId, change, expectedVersion));
     }
 
     /** One read-check-write of a status change; empty when another change landed between the read and the write. */
