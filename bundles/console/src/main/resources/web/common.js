@@ -5,9 +5,8 @@ const STAFF_ROLES = ['link-worker', 'admin'];
 
 export const $ = (id) => document.getElementById(id);
 
-// The server ends a session 30 minutes after its last request (TokenService.SESSION_IDLE): from then on the page
-// shows what it shows to no one signed in.
-export const SESSION_IDLE_MILLIS = 30 * 60 * 1000;
+// The server ends a session some time after its last request (it says how long: the session's idleSeconds): from then
+// on the page shows what it shows to no one signed in.
 let lastAnswered = Date.now();
 
 /** How long since /api last answered this page. */

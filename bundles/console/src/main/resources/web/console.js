@@ -1,7 +1,7 @@
 // The Waymark console: sign in, then the caseload, a referral, the inbox and the linkage review queue. Talks only to
 // /api, with the session cookie (HttpOnly) and the CSRF token that /api/session hands out, sent back on every change.
 import { state, $, api, showMessage, announce, show, sessionEnded, cell, tableRow, tag, formatNhs, formatDate, oneAtATime,
-  idleMillis, SESSION_IDLE_MILLIS } from './common.js';
+  idleMillis } from './common.js';
 import { openReferral, initReferral } from './referral.js';
 import { showNewReferral, initNewReferral } from './new-referral.js';
 import { showAdmin, initAdmin } from './admin.js';
@@ -26,14 +26,14 @@ function showDirectory(referral) {
 const ENDED_WHILE_AWAY = 'waymark-session-ended';
 
 /**
- * A page left open stays on screen after its session has ended on the server (30 minutes unused): the person's record
+ * A page left open stays on screen after its session has ended on the server (unused for its idleSeconds): the person's record
  * stayed readable to anyone passing the desk until the worker came back and clicked. The page is loaded again then,
  * empty, at the same address; drafts are in localStorage, so signing in again goes on where the worker left off.
  */
 function clearWhenTheSessionEnds() {
   setInterval(() => {
-    if (state.session && idleMillis() >= SESSION_IDLE_MILLIS) {
-      sessionStorage.setItem(ENDED_WHILE_AWAY, 'yes');
+    if (state.session && idleMillis() >= state.session.idleSeconds * 1000) {
+      sessionStorage.setItem(ENDED_WHILE_AWAY, String(Math.round(state.session.idleSeconds / 60)));
       window.location.reload();
     }
   }, 15000);
@@ -49,7 +49,7 @@ async function start() {
   } else {
     show('login');
     if (endedWhileAway) {
-      showMessage('Your session ended after 30 minutes without use, and the page was cleared. Please sign in again. '
+      showMessage(`Your session ended after ${endedWhileAway} minutes without use, and the page was cleared. Please sign in again. `
         + 'Anything you were typing is kept as a draft.');
     }
     $('username').focus();

@@ -37,7 +37,9 @@ public final class SessionResource {
     public record Login(String username, String password, String code) {
     }
 
-    public record SessionInfo(String username, java.util.Set<String> roles, java.util.Set<String> areas, String csrfToken) {
+    /** @param idleSeconds how long the session lasts unused: the console clears a page left open longer */
+    public record SessionInfo(String username, java.util.Set<String> roles, java.util.Set<String> areas, String csrfToken,
+                              long idleSeconds) {
     }
 
     @Activate
@@ -152,7 +154,8 @@ public final class SessionResource {
     }
 
     private static SessionInfo info(Caller caller, String csrf) {
-        return new SessionInfo(caller.id(), new TreeSet<>(caller.roles()), new TreeSet<>(caller.areas()), csrf);
+        return new SessionInfo(caller.id(), new TreeSet<>(caller.roles()), new TreeSet<>(caller.areas()), csrf,
+                TokenService.SESSION_IDLE.toSeconds());
     }
 
     /** Written by hand because JAX-RS 2.1's NewCookie cannot express SameSite. */
