@@ -1,7 +1,7 @@
 // The console's community directory: search (words, postcode, age, day, free), a service page with its history of
 // changes, admins' editing of a service's details, and from a referral a one-step signpost or an onward referral with
-// the person's consent. Self-contained: the console mounts it with its own api() helper (session cookie + CSRF token)
-// and the user's roles, e.g.
+// the person's consent. The console mounts it with its own api() helper (session cookie + CSRF token) and the user's
+// roles (only the double-submit guard comes from common.js), e.g.
 //   import { mountDirectory } from './directory.js';
 //   mountDirectory(document.getElementById('directory-root'), { api, referralId, roles });
 // It builds its DOM with textContent only (no HTML from data), so the console's strict CSP holds.
