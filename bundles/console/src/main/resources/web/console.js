@@ -125,6 +125,10 @@ async function signOut() {
     showMessage(`You are still signed in. ${(data && data.detail) || 'Signing out failed: try again.'}`);
     return;
   }
+  // Drafts outlive a session that timed out, so the worker goes on where they were; one who signs out has finished
+  // here, and what they typed about people stays behind on a shared computer otherwise (found probing).
+  const mine = `waymark-draft:${state.session ? state.session.username : ''}:`;
+  Object.keys(localStorage).filter((key) => key.startsWith(mine)).forEach((key) => localStorage.removeItem(key));
   // A new page, not the old one with its views hidden: those still held the people this user had open, for the next
   // person at this computer (a referral they could not open showed the earlier one) and for the back button, and the
   // address still named the last referral.

@@ -446,6 +446,9 @@ class ConsoleIT {
         wait.until(d -> "Half written".equals(d.findElement(By.id("note-text")).getAttribute("value")));
         browser.findElement(By.id("sign-out")).click();
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        // Signing out is finishing here: the draft about the person does not stay on a shared computer.
+        assertThat(((JavascriptExecutor) browser).executeScript("return Object.keys(localStorage).filter((k) => "
+                + "k.startsWith('waymark-draft:linkworker:')).length")).isEqualTo(0L);
     }
 
     @Test
