@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,13 +32,24 @@ class PluginApprovalsTest {
     private final Bundle example = FakeBundles.bundle("org.waymark.pathfinder-sheffield",
             "mvn:org.waymark/pathfinder-sheffield/0.1.0", Map.of(PluginApprovals.PLUGIN_HEADER, "true"));
     private final Bundle deployed = FakeBundles.bundle("org.example.grabber", "file:/data/deploy/grabber.jar", Map.of());
+    /** A plugin by the rule (not from the distribution) that never offered the core anything to hold back. */
+    private final Bundle thirdParty = FakeBundles.bundle("com.fasterxml.jackson.core.jackson-core", "mvn:com.fasterxml.jackson.core/jackson-core/2.17.2", Map.of());
+    private final AtomicInteger connections = new AtomicInteger();
     private DataSource db;
     private PluginApprovals approvals;
 
     @BeforeEach
     void start() throws Exception {
         db = TestDatabase.migrated("db/platform.xml");
-        approvals = new PluginApprovals(db, new JdbcAuditLog(db, null), Clock.systemUTC(), context(List.of(core, example, deployed)));
+        DataSource counted = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        connections.incrementAndGet();
+                    }
+                    return method.invoke(db, args);
+                });
+        approvals = new PluginApprovals(counted, new JdbcAuditLog(db, null), Clock.systemUTC(),
+                context(List.of(core, example, deployed, thirdParty)));
     }
 
     @AfterEach
@@ -90,6 +102,16 @@ class PluginApprovalsTest {
         }
         assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("told within the recheck").isTrue();
         assertThat(approvals.usable(deployed)).isTrue();
+    }
+
+    @Test
+    void onlyThePluginsTheCoreWasRefusedForAreLookedForNotEveryBundleFromElsewhere() {
+        // Found in CI: looking for every bundle not from the distribution (every third-party one) was 150 queries a
+        // second, which starved the pool under load and held up a refresh of the database bundle.
+        approvals.onApproval(() -> { });
+        connections.set(0);
+        approvals.lookForApprovalsFromElsewhere();
+        assertThat(connections.get()).as("nothing held back: nothing to ask (the plugin held back: the test below)").isZero();
     }
 
     private static BundleContext context(List<Bundle> bundles) {
