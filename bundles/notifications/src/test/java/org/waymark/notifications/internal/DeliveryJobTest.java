@@ -216,8 +216,14 @@ class DeliveryJobTest {
             notifier.notify(c, n);
             return null;
         });
-        // Recorded in separate transactions, as a referral's changes are; the outbox orders them by when.
-        Thread.sleep(2);
+        // Recorded in separate transactions, as a referral's changes are; the outbox orders them by when, so the next
+        // one is recorded once the clock has moved on (a poll with a deadline, not a sleep).
+        java.time.Instant recorded = java.time.Instant.now();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        while (!java.time.Instant.now().isAfter(recorded.plusMillis(1))) {
+            assertThat(System.nanoTime() - deadline).as("the clock moves on").isNegative();
+            Thread.onSpinWait();
+        }
     }
 
     @Test
