@@ -87,6 +87,13 @@ public abstract class KarafTestSupport {
             options.add(keepRuntimeFolder());
         }
         options.addAll(java17Options(karafVersion));
+        // As for the black-box nodes (WaymarkServer.TEST_NODE_JVM_OPTIONS): a container that lives for a minute does
+        // not pay back C2's compile threads.
+        for (String option : WaymarkServer.TEST_NODE_JVM_OPTIONS.split("\\s+")) {
+            if (!option.isBlank()) {
+                options.add(new VMOption(option));
+            }
+        }
         return options(options.toArray(Option[]::new));
     }
 
