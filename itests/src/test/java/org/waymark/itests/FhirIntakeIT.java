@@ -222,6 +222,9 @@ class FhirIntakeIT {
                 assertThat(interactions).as(type).contains("read", "vread");
             }
             assertThat(resource.path("conditionalCreate").asBoolean()).as(type).isEqualTo(type.equals("ServiceRequest"));
+            if (List.of("ServiceRequest", "Patient", "Task").contains(type)) {
+                assertThat(resource.path("conditionalRead").asText()).as(type).isEqualTo("not-match");
+            }
             if (type.equals("ServiceRequest")) {
                 JsonNode patient = null;
                 for (JsonNode parameter : resource.path("searchParam")) {

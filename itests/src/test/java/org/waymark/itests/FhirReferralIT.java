@@ -244,6 +244,11 @@ class FhirReferralIT {
         assertThat(created.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/fhir+xml");
         assertThat(created.body()).contains("<ServiceRequest xmlns=\"http://hl7.org/fhir\">").contains("9990010749");
         assertThat(getAs("/fhir/metadata?_format=xml").body()).startsWith("<CapabilityStatement");
+        assertThat(getAs("/fhir/metadata?_format=application/fhir%2Bxml").body()).startsWith("<CapabilityStatement");
+        // A format Waymark cannot give is refused (406, in JSON), not answered in another format the caller did not ask for.
+        HttpResponse<String> turtle = getAs("/fhir/Task?_format=ttl");
+        assertOutcome(turtle, 406, "not-supported");
+        assertThat(json(turtle).path("issue").get(0).path("diagnostics").asText()).contains("_format 'ttl'");
     }
 
     @Test
@@ -464,6 +469,14 @@ class FhirReferralIT {
                 serviceRequest("IT-ACCEPT", "9990010374", "Accepted"));
         String id = json(created).path("id").asText();
         String worker = basic("linkworker", "linkworker");
+        // The GP system polls its Task with the version it holds: nothing is sent again until the Task changes.
+        String taskPath = "/fhir/Task/" + json(getAs("/fhir/Task?focus=ServiceRequest/" + id)).path("entry").get(0)
+                .path("resource").path("id").asText();
+        String heldTag = getAs(taskPath).headers().firstValue("ETag").orElseThrow();
+        HttpResponse<String> unchanged = getAs(taskPath, "If-None-Match", heldTag);
+        assertThat(unchanged.statusCode()).as(unchanged.body()).isEqualTo(304);
+        assertThat(unchanged.body()).isEmpty();
+        assertThat(unchanged.headers().firstValue("ETag")).hasValue(heldTag);
 
         HttpResponse<String> item = server.get("/api/referrals/" + id, "Authorization", worker);
         assertThat(item.statusCode()).isEqualTo(200);
@@ -484,6 +497,9 @@ class FhirReferralIT {
         JsonNode task = json(getAs("/fhir/Task?focus=ServiceRequest/" + id)).path("entry").get(0).path("resource");
         assertThat(task.path("status").asText()).isEqualTo("accepted");
         assertThat(task.path("meta").path("versionId").asText()).isEqualTo("2");
+        HttpResponse<String> changed = getAs(taskPath, "If-None-Match", heldTag);
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(json(changed).path("status").asText()).isEqualTo("accepted");
 
         HttpResponse<String> byGp = server.send(server.request("/api/referrals/" + id + "/status", "Authorization", bearer(token),
                 "Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"completed\"}")));

@@ -9,7 +9,7 @@ public class WaymarkException extends RuntimeException {
     private final Kind kind;
 
     public enum Kind {
-        INVALID(400), UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), CONFLICT(409), PRECONDITION_FAILED(412),
+        INVALID(400), UNAUTHENTICATED(401), FORBIDDEN(403), NOT_FOUND(404), NOT_ACCEPTABLE(406), CONFLICT(409), PRECONDITION_FAILED(412),
         TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415), UNPROCESSABLE(422), UNAVAILABLE(503);
 
         private final int status;

@@ -27,6 +27,11 @@ public interface FhirEndpoint {
         return false;
     }
 
+    /** Whether a read answers 304 Not Modified to an {@code If-None-Match} naming its current version. */
+    default boolean conditionalRead() {
+        return false;
+    }
+
     /** Resource-level operations, e.g. {@code process-message}; names without the dollar. */
     default List<String> operations() {
         return List.of();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.ws.rs.core.MediaType;
+import org.waymark.api.error.WaymarkException;
 
 /** The two FHIR encodings and how requests choose them (Content-Type, Accept, _format). */
 public enum FhirFormat {
@@ -47,14 +48,17 @@ public enum FhirFormat {
         };
     }
 
-    /** The answer's format: {@code _format} wins, then the first acceptable Accept type, else JSON. */
+    /**
+     * The answer's format: {@code _format} wins, then the first acceptable Accept type, else JSON.
+     *
+     * @throws WaymarkException 406 for a {@code _format} that names neither encoding (e.g. {@code ttl}, {@code html}):
+     *     answering JSON to a caller that asked for something else would be parsed as the wrong thing
+     */
     public static FhirFormat forResponse(String formatParameter, List<MediaType> accepted) {
         if (formatParameter != null && !formatParameter.isBlank()) {
-            String f = formatParameter.strip().toLowerCase(Locale.ROOT);
-            if (f.equals("xml") || f.contains("xml")) {
-                return XML;
-            }
-            return JSON;
+            return ofFormatParameter(formatParameter.strip()).orElseThrow(() -> new WaymarkException(
+                    WaymarkException.Kind.NOT_ACCEPTABLE, "_format " + quoted(formatParameter)
+                            + " is not supported: use json or xml (or their media types)"));
         }
         for (MediaType type : accepted) {
             if (type.isWildcardType()) {
@@ -66,5 +70,40 @@ public enum FhirFormat {
             }
         }
         return JSON;
+    }
+
+    /** As {@link #forResponse}, but JSON for a format it cannot give: for the error answer that says so. */
+    public static FhirFormat forErrorResponse(String formatParameter, List<MediaType> accepted) {
+        try {
+            return forResponse(formatParameter, accepted);
+        } catch (WaymarkException unsupported) {
+            return JSON;
+        }
+    }
+
+    /** {@code json}, {@code xml} or a media type of either, as the FHIR specification lists them for _format. */
+    private static Optional<FhirFormat> ofFormatParameter(String value) {
+        // An unencoded "application/fhir+json" in a query string reaches us with a space for its plus.
+        String f = value.toLowerCase(Locale.ROOT).replace(' ', '+');
+        if (f.equals("json")) {
+            return Optional.of(JSON);
+        }
+        if (f.equals("xml")) {
+            return Optional.of(XML);
+        }
+        if (!f.contains("/")) {
+            return Optional.empty();
+        }
+        try {
+            return ofContentType(MediaType.valueOf(f));
+        } catch (IllegalArgumentException notAMediaType) {
+            return Optional.empty();
+        }
+    }
+
+    /** The caller's value, shortened and without control characters, to say which one was refused. */
+    private static String quoted(String value) {
+        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
     }
 }

@@ -19,6 +19,14 @@ record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo ur
                 base(uri, configuredBaseUrl), uri);
     }
 
+    /** As {@link #of}, for an error answer: JSON when the caller's _format cannot be given (that is the error). */
+    static FhirRequest forError(HttpHeaders headers, UriInfo uri, String configuredBaseUrl) {
+        String format = uri.getQueryParameters().getFirst("_format");
+        String pretty = uri.getQueryParameters().getFirst("_pretty");
+        return new FhirRequest(FhirFormat.forErrorResponse(format, headers.getAcceptableMediaTypes()), "true".equals(pretty),
+                base(uri, configuredBaseUrl), uri);
+    }
+
     /** The FHIR base from the configured public base URL, or null when none is configured. */
     static String configuredBase(String configured) {
         if (configured == null || configured.isBlank()) {

@@ -72,6 +72,15 @@ final class FhirResponder {
                 + resource.getMeta().getVersionId()));
     }
 
+    /** The answer to a conditional read of a resource the caller holds already: its version headers, no body. */
+    Response notModified(Resource resource) {
+        Response.ResponseBuilder response = Response.notModified(new EntityTag(resource.getMeta().getVersionId(), true));
+        if (resource.getMeta().hasLastUpdated()) {
+            response.lastModified(resource.getMeta().getLastUpdated());
+        }
+        return response.build();
+    }
+
     Response outcome(FhirRequest request, int status, OperationOutcome outcome) {
         return resource(request, status, outcome);
     }

@@ -85,6 +85,9 @@ public final class MetadataResource {
             if (endpoint.conditionalCreate()) {
                 resource.setConditionalCreate(true);
             }
+            if (endpoint.conditionalRead()) {
+                resource.setConditionalRead(CapabilityStatement.ConditionalReadStatus.NOTMATCH);
+            }
             endpoint.searchParameters().forEach((name, type) -> resource.addSearchParam().setName(name)
                     .setType(Enumerations.SearchParamType.fromCode(type))
                     .setDocumentation(endpoint.searchParameterDocumentation().get(name)));

@@ -35,7 +35,7 @@ public final class OperationOutcomeMapper implements ExceptionMapper<Throwable> 
     @Override
     public Response toResponse(Throwable error) {
         ErrorClassifier.Classified classified = ErrorClassifier.classify(error);
-        FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
+        FhirRequest request = FhirRequest.forError(headers, uri, settings.baseUrl());
         OperationOutcome outcome = outcome(classified.status(), classified.message());
         if (BarsErrorCodes.isBarsPath(uri.getPath())) {
             // A BaRS sender reads the error code, as the BaRS API's examples give it, not only the HTTP status.

@@ -52,7 +52,18 @@ abstract class ReferralEndpoint implements FhirEndpoint {
     protected final <T> Response read(Optional<T> found, String id, Function<T, Resource> toResource, HttpHeaders headers,
                                       UriInfo uri) {
         T record = found.orElseThrow(() -> WaymarkException.notFound(resourceType + "/" + Messages.safe(id) + " is not known"));
-        return responder.resource(request(headers, uri), 200, toResource.apply(record));
+        FhirRequest request = request(headers, uri);
+        Resource resource = toResource.apply(record);
+        // A GP system that polls a Task sends the version it holds: if it is still current, nothing is sent again.
+        if (ConditionalRead.unchanged(headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH), resource)) {
+            return responder.notModified(resource);
+        }
+        return responder.resource(request, 200, resource);
+    }
+
+    @Override
+    public boolean conditionalRead() {
+        return interactions().contains("read");
     }
 
     /** A vread: as a read (scope and audit included), then only the current version is there (see VersionRead). */

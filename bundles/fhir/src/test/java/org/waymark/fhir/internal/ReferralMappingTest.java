@@ -246,6 +246,24 @@ class ReferralMappingTest {
         assertThat(FhirFormat.forResponse(null, List.of(MediaType.valueOf("application/fhir+xml")))).isEqualTo(FhirFormat.XML);
         assertThat(FhirFormat.forResponse("xml", List.of(MediaType.valueOf("application/fhir+json")))).isEqualTo(FhirFormat.XML);
         assertThat(FhirFormat.forResponse(null, List.of(MediaType.WILDCARD_TYPE))).isEqualTo(FhirFormat.JSON);
+        assertThat(FhirFormat.forResponse("application/fhir+xml", List.of())).isEqualTo(FhirFormat.XML);
+        assertThat(FhirFormat.forResponse("text/xml", List.of())).isEqualTo(FhirFormat.XML);
+        assertThat(FhirFormat.forResponse("application/fhir json", List.of())).as("an unencoded plus").isEqualTo(FhirFormat.JSON);
+        assertThat(FhirFormat.forResponse("application/fhir+json;fhirVersion=4.0", List.of())).isEqualTo(FhirFormat.JSON);
+    }
+
+    @Test
+    void aFormatParameterNamingNeitherEncodingIsNotAcceptableButItsErrorIsStillAnswered() {
+        for (String unsupported : List.of("ttl", "html", "text/turtle", "application/pdf", "jsonx", "/", "x\u0001y")) {
+            assertThatThrownBy(() -> FhirFormat.forResponse(unsupported, List.of())).as(unsupported)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_ACCEPTABLE);
+                        assertThat(e.kind().status()).isEqualTo(406);
+                        assertThat(e.getMessage()).contains("json or xml").doesNotContain("\u0001");
+                    });
+            assertThat(FhirFormat.forErrorResponse(unsupported, List.of(MediaType.valueOf("application/fhir+xml"))))
+                    .isEqualTo(FhirFormat.JSON);
+        }
     }
 
     @Test

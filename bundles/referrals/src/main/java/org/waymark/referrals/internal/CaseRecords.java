@@ -79,6 +79,7 @@ public final class CaseRecords {
         Contact stored = new Contact(UUID.randomUUID().toString(), contact.method(), contact.outcome(), detail, when, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
+            PlausibleDates.requireContactTime(when, r.created());
             try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_contact_attempt (id, referral_id, contact_method, outcome, detail, "
                     + "contacted_at, recorded_by, recorded_at) VALUES (?,?,?,?,?,?,?,?)")) {
                 s.setString(1, stored.id());

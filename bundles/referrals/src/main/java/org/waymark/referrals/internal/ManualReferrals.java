@@ -86,9 +86,7 @@ public final class ManualReferrals {
         if (entry.gender() != null && !entry.gender().isBlank() && !GENDERS.contains(entry.gender())) {
             throw WaymarkException.invalid("gender must be one of " + GENDERS);
         }
-        if (entry.birthDate() != null && entry.birthDate().isAfter(LocalDate.now(clock))) {
-            throw WaymarkException.invalid("The birth date is in the future");
-        }
+        PlausibleDates.requireBirthDate(entry.birthDate(), LocalDate.now(clock), "The birth date");
         String priority = entry.priority() == null || entry.priority().isBlank() ? "routine" : entry.priority();
         if (!CaseloadResource.PRIORITIES.contains(priority)) {
             throw WaymarkException.invalid("priority is one of " + CaseloadResource.PRIORITIES);

@@ -84,8 +84,8 @@ public final class Rectifications {
         NhsNumber nhs = correction.nhsNumber() == null ? null : NhsNumber.parse(correction.nhsNumber())
                 .orElseThrow(() -> WaymarkException.invalid("An NHS number has 10 digits"));
         Demographics born = correction.birthDate() == null ? null : birthDate(correction.birthDate().strip());
-        if (born != null && born.birthDate().isAfter(LocalDate.now(clock))) {
-            throw WaymarkException.invalid("birthDate is in the future");
+        if (born != null) {
+            PlausibleDates.requireBirthDate(born.birthDate(), LocalDate.now(clock), "birthDate");
         }
         // The same rules as a referral entered by hand: a person keeps a family name (a blank one left records no
         // search or linkage could find); a given name may be cleared.

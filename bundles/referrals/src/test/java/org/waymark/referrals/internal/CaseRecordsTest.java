@@ -42,6 +42,13 @@ class CaseRecordsTest {
                 new CaseRecords.Contact(null, "pigeon", "reached", null, null, null, null))).hasMessageContaining("method");
         assertThatThrownBy(() -> records.addContact(WORKER, referral.id(), new CaseRecords.Contact(null, "phone", "reached", null,
                 Instant.now().plus(1, ChronoUnit.DAYS), null, null))).hasMessageContaining("future");
+        // Found probing: a contact attempt in 1900 was kept (a slip of the keyboard, in the person's record for good).
+        assertThatThrownBy(() -> records.addContact(WORKER, referral.id(), new CaseRecords.Contact(null, "phone", "reached", null,
+                Instant.parse("1900-01-02T10:00:00Z"), null, null))).hasMessageContaining("at most 90 days before the referral");
+        Instant beforeTheReferral = referral.created().minus(30, ChronoUnit.DAYS);
+        records.addContact(WORKER, referral.id(), new CaseRecords.Contact(null, "visit", "reached", "Walked in before the GP's referral",
+                beforeTheReferral, null, null));
+        assertThat(records.contacts(WORKER, referral.id())).hasSize(3);
         // A body without the field: Set.of(...).contains(null) threw, answered as a 500 (found by walking every route).
         assertThatThrownBy(() -> records.addContact(WORKER, referral.id(),
                 new CaseRecords.Contact(null, null, "reached", null, null, null, null))).hasMessageContaining("method must be");

@@ -163,6 +163,11 @@ class GovernanceTest {
         assertThat(month.demographics().birthDateText()).isEqualTo("1950-05");
         assertThat(rectifications.history(WORKER, patientId)).extracting(Rectifications.Previous::birthDate)
                 .containsExactly("1950", "1950-01-01");
+        // Found probing: a corrected birth date of 1850 was kept.
+        assertThatThrownBy(() -> rectifications.correct(WORKER, patientId,
+                new Rectifications.Correction(null, null, null, "1850-05-01", null, null, "Typo"), null))
+                .hasMessageContaining("more than 125 years ago");
+        assertThat(rectifications.history(WORKER, patientId)).hasSize(2);
         assertThatThrownBy(() -> rectifications.correct(WORKER, patientId,
                 new Rectifications.Correction(null, null, null, "1950-13", null, null, "typo"), null))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
