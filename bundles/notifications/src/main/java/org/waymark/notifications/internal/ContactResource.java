@@ -85,10 +85,8 @@ public final class ContactResource {
         }
         Caller caller = caller(security);
         Party party = allowed(caller, new Party(ContactRules.kind(kind), id));
-        ContactPreferences current = contacts.find(party);
-        contacts.save(caller, party, ContactRules.checked(party, ContactRules.changed(current, body),
+        return contacts.update(caller, party, current -> ContactRules.checked(party, ContactRules.changed(current, body),
                 ContactRules.channelsFor(plugins, current)));
-        return contacts.find(party);
     }
 
     private Party allowed(Caller caller, Party party) {
