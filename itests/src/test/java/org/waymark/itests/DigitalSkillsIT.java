@@ -288,6 +288,36 @@ class DigitalSkillsIT {
         HttpResponse<String> farOff = server.get("/api/digital-skills/reports?area=sheffield&to=%2B999999999-12-31", "Authorization", ADMIN);
         assertThat(farOff.statusCode()).as(farOff.body()).isEqualTo(400);
         assertThat(farOff.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+
+        // Found probing: the Sheffield report, read by an admin of both areas, counted the change from a Sheffield
+        // baseline to a score recorded on the same person's Islington referral. Five people, each with one ONS4 on a
+        // Sheffield referral and one on an Islington referral: Sheffield has no change to show.
+        for (int i = 1; i <= 5; i++) {
+            String nhs = TestData.validNhsNumber();
+            String sheffield = handReferral("sheffield", nhs, "DsBoth" + i);
+            String islington = handReferral("islington", nhs, "DsBoth" + i);
+            assertThat(server.postJson("/api/digital-skills/referrals/" + sheffield + "/assessments", "{\"answers\":"
+                    + WaymarkServer.objectMapper().valueToTree(answers("not-yet", "foundation", "not-yet")) + "}",
+                    "Authorization", WORKER).statusCode()).isEqualTo(201);
+            assertThat(server.postJson("/api/referrals/" + sheffield + "/measures/ons4",
+                    "{\"answers\":{\"life-satisfaction\":3,\"worthwhile\":3,\"happiness\":3,\"anxiety\":7}}",
+                    "Authorization", WORKER).statusCode()).isEqualTo(201);
+            assertThat(server.postJson("/api/referrals/" + islington + "/measures/ons4",
+                    "{\"answers\":{\"life-satisfaction\":9,\"worthwhile\":9,\"happiness\":9,\"anxiety\":1}}",
+                    "Authorization", WORKER).statusCode()).isEqualTo(201);
+        }
+        JsonNode sheffieldOnly = json(server.get("/api/digital-skills/reports?area=sheffield&from=" + today + "&to=" + today,
+                "Authorization", ADMIN));
+        assertThat(sheffieldOnly.path("outcomeChange")).as("nothing from Islington's referrals").isEmpty();
+    }
+
+    /** A referral entered by hand in an area, for a person with this NHS number; its id. */
+    private static String handReferral(String area, String nhsNumber, String family) {
+        HttpResponse<String> created = server.postJson("/api/referrals", "{\"area\":\"" + area + "\",\"source\":\"self\","
+                + "\"nhsNumber\":\"" + nhsNumber + "\",\"family\":\"" + family + "\",\"given\":\"Sam\",\"birthDate\":"
+                + "\"1960-03-01\",\"gender\":\"female\",\"reason\":\"Wants to get online\"}", "Authorization", WORKER);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json(created).path("id").asText();
     }
 
     @Test
