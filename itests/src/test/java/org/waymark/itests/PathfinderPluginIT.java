@@ -81,6 +81,17 @@ class PathfinderPluginIT {
         assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
         assertThat(server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters").statusCode())
                 .as("the plugin's resource needs credentials like the core's").isEqualTo(401);
+        // Found probing: letters are kept per person, and an Islington-only worker read Sheffield's letters to a person
+        // through an Islington referral; only a Sheffield referral shows them.
+        HttpResponse<String> user = server.postJson("/api/users",
+                "{\"username\":\"isl-letters\",\"roles\":[\"link-worker\"],\"areas\":[\"islington\"]}", "Authorization", ADMIN);
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        String islingtonWorker = basic("isl-letters", json(user).path("temporaryPassword").asText());
+        String islingtonReferral = send(islingtonGp, "SHF-ISL-1", "1990-01-01", "Lonely");
+        HttpResponse<String> notSheffield = server.get("/api/pathfinder-sheffield/referrals/" + islingtonReferral + "/letters",
+                "Authorization", islingtonWorker);
+        assertThat(notSheffield.statusCode()).as(notSheffield.body()).isEqualTo(404);
+        assertThat(notSheffield.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
 
         // Its report: listed for Sheffield's admins, small numbers suppressed, exported as CSV.
         assertThat(server.get("/api/reports", "Authorization", ADMIN).body()).contains("sheffield-triage-routes");
