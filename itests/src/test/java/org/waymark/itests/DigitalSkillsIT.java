@@ -238,6 +238,23 @@ class DigitalSkillsIT {
         assertThat(assessments.get(2).path("mode").asText()).isEqualTo("self");
         assertThat(assessments.get(2).path("overall").asInt()).isEqualTo(97);
         assertThat(server.get(link.substring(server.baseUrl().length())).statusCode()).isEqualTo(404);
+
+        // Found probing: a link sent to the person (only its digest is kept) stayed readable in the outbox and so in
+        // every subject access export of the person, an Islington admin's included. Once sent, the copy drops it.
+        HttpResponse<String> sent = server.postJson("/api/digital-skills/referrals/" + referralId + "/self-assessment-links",
+                "{\"send\":true}", "Authorization", WORKER);
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        String sentLink = json(sent).path("link").asText();
+        String token = sentLink.substring(sentLink.lastIndexOf('/') + 1);
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        MimeMessage email = Mailbox.awaitEmail(mail, "digital-skills-link-" + digest.substring(0, 32), DELIVERY_TIMEOUT);
+        assertThat(email.getContent().toString()).contains(sentLink);
+        // The email leaves before the outbox records its delivery.
+        String export = await("the delivery recorded").atMost(DELIVERY_TIMEOUT).until(
+                () -> server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN).body(),
+                body -> body.contains("\"DELIVERED\"") && body.contains("digital-skills.self-assessment") && !body.contains(token));
+        assertThat(export).contains("one-time link, removed once sent");
     }
 
     @Test
