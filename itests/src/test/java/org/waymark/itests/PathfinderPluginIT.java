@@ -95,7 +95,7 @@ class PathfinderPluginIT {
 
         // Its report: listed for Sheffield's admins, small numbers suppressed, exported as CSV.
         assertThat(server.get("/api/reports", "Authorization", ADMIN).body()).contains("sheffield-triage-routes");
-        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/London")).toString(); // the area's days, as the report counts them
         String query = "?area=sheffield&from=" + today + "&to=" + today;
         HttpResponse<String> report = server.get("/api/reports/sheffield-triage-routes" + query, "Authorization", ADMIN);
         assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
