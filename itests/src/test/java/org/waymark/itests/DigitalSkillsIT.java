@@ -326,6 +326,25 @@ class DigitalSkillsIT {
         JsonNode sheffieldOnly = json(server.get("/api/digital-skills/reports?area=sheffield&from=" + today + "&to=" + today,
                 "Authorization", ADMIN));
         assertThat(sheffieldOnly.path("outcomeChange")).as("nothing from Islington's referrals").isEmpty();
+
+        // Found probing: an Islington admin's subject access export of a person also referred in Sheffield listed
+        // Sheffield's digital-skills messages to them; the export shows its areas' referrals and only counts the others.
+        String nhs = TestData.validNhsNumber();
+        String sheffield = handReferral("sheffield", nhs, "DsExport");
+        String islington = handReferral("islington", nhs, "DsExport");
+        HttpResponse<String> plan = server.send(server.request("/api/digital-skills/referrals/" + sheffield + "/plan", "Authorization",
+                WORKER, "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"goals\":[{\"code\":\"nhs-app\"}],\"barriers\":[],\"actions\":[]}")));
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        HttpResponse<String> islingtonAdmin = server.postJson("/api/users",
+                "{\"username\":\"dsisladmin\",\"roles\":[\"admin\"],\"areas\":[\"islington\"]}", "Authorization", ADMIN);
+        assertThat(islingtonAdmin.statusCode()).as(islingtonAdmin.body()).isEqualTo(201);
+        String person = json(server.get("/api/referrals/" + islington, "Authorization", WORKER)).path("patientId").asText();
+        HttpResponse<String> export = server.get("/api/patients/" + person + "/export", "Authorization",
+                basic("dsisladmin", json(islingtonAdmin).path("temporaryPassword").asText()));
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+        assertThat(json(export).path("referralsInOtherAreas").asInt()).isOne();
+        assertThat(export.body()).doesNotContain("digital-skills-schedule-" + sheffield).doesNotContain("digital-skills.schedule");
     }
 
     /** A referral entered by hand in an area, for a person with this NHS number; its id. */
