@@ -238,6 +238,23 @@ class DigitalSkillsIT {
         assertThat(assessments.get(2).path("mode").asText()).isEqualTo("self");
         assertThat(assessments.get(2).path("overall").asInt()).isEqualTo(97);
         assertThat(server.get(link.substring(server.baseUrl().length())).statusCode()).isEqualTo(404);
+
+        // Found probing: a link sent to the person (only its digest is kept) stayed readable in the outbox and so in
+        // every subject access export of the person, an Islington admin's included. Once sent, the copy drops it.
+        HttpResponse<String> sent = server.postJson("/api/digital-skills/referrals/" + referralId + "/self-assessment-links",
+                "{\"send\":true}", "Authorization", WORKER);
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        String sentLink = json(sent).path("link").asText();
+        String token = sentLink.substring(sentLink.lastIndexOf('/') + 1);
+        String digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        MimeMessage email = Mailbox.awaitEmail(mail, "digital-skills-link-" + digest.substring(0, 32), DELIVERY_TIMEOUT);
+        assertThat(email.getContent().toString()).contains(sentLink);
+        // The email leaves before the outbox records its delivery.
+        String export = await("the delivery recorded").atMost(DELIVERY_TIMEOUT).until(
+                () -> server.get("/api/patients/" + patientId + "/export", "Authorization", ADMIN).body(),
+                body -> body.contains("\"DELIVERED\"") && body.contains("digital-skills.self-assessment") && !body.contains(token));
+        assertThat(export).contains("one-time link, removed once sent");
     }
 
     @Test
@@ -288,6 +305,55 @@ class DigitalSkillsIT {
         HttpResponse<String> farOff = server.get("/api/digital-skills/reports?area=sheffield&to=%2B999999999-12-31", "Authorization", ADMIN);
         assertThat(farOff.statusCode()).as(farOff.body()).isEqualTo(400);
         assertThat(farOff.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+
+        // Found probing: the Sheffield report, read by an admin of both areas, counted the change from a Sheffield
+        // baseline to a score recorded on the same person's Islington referral. Five people, each with one ONS4 on a
+        // Sheffield referral and one on an Islington referral: Sheffield has no change to show.
+        for (int i = 1; i <= 5; i++) {
+            String nhs = TestData.validNhsNumber();
+            String sheffield = handReferral("sheffield", nhs, "DsBoth" + i);
+            String islington = handReferral("islington", nhs, "DsBoth" + i);
+            assertThat(server.postJson("/api/digital-skills/referrals/" + sheffield + "/assessments", "{\"answers\":"
+                    + WaymarkServer.objectMapper().valueToTree(answers("not-yet", "foundation", "not-yet")) + "}",
+                    "Authorization", WORKER).statusCode()).isEqualTo(201);
+            assertThat(server.postJson("/api/referrals/" + sheffield + "/measures/ons4",
+                    "{\"answers\":{\"life-satisfaction\":3,\"worthwhile\":3,\"happiness\":3,\"anxiety\":7}}",
+                    "Authorization", WORKER).statusCode()).isEqualTo(201);
+            assertThat(server.postJson("/api/referrals/" + islington + "/measures/ons4",
+                    "{\"answers\":{\"life-satisfaction\":9,\"worthwhile\":9,\"happiness\":9,\"anxiety\":1}}",
+                    "Authorization", WORKER).statusCode()).isEqualTo(201);
+        }
+        JsonNode sheffieldOnly = json(server.get("/api/digital-skills/reports?area=sheffield&from=" + today + "&to=" + today,
+                "Authorization", ADMIN));
+        assertThat(sheffieldOnly.path("outcomeChange")).as("nothing from Islington's referrals").isEmpty();
+
+        // Found probing: an Islington admin's subject access export of a person also referred in Sheffield listed
+        // Sheffield's digital-skills messages to them; the export shows its areas' referrals and only counts the others.
+        String nhs = TestData.validNhsNumber();
+        String sheffield = handReferral("sheffield", nhs, "DsExport");
+        String islington = handReferral("islington", nhs, "DsExport");
+        HttpResponse<String> plan = server.send(server.request("/api/digital-skills/referrals/" + sheffield + "/plan", "Authorization",
+                WORKER, "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"goals\":[{\"code\":\"nhs-app\"}],\"barriers\":[],\"actions\":[]}")));
+        assertThat(plan.statusCode()).as(plan.body()).isEqualTo(200);
+        HttpResponse<String> islingtonAdmin = server.postJson("/api/users",
+                "{\"username\":\"dsisladmin\",\"roles\":[\"admin\"],\"areas\":[\"islington\"]}", "Authorization", ADMIN);
+        assertThat(islingtonAdmin.statusCode()).as(islingtonAdmin.body()).isEqualTo(201);
+        String person = json(server.get("/api/referrals/" + islington, "Authorization", WORKER)).path("patientId").asText();
+        HttpResponse<String> export = server.get("/api/patients/" + person + "/export", "Authorization",
+                basic("dsisladmin", json(islingtonAdmin).path("temporaryPassword").asText()));
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(200);
+        assertThat(json(export).path("referralsInOtherAreas").asInt()).isOne();
+        assertThat(export.body()).doesNotContain("digital-skills-schedule-" + sheffield).doesNotContain("digital-skills.schedule");
+    }
+
+    /** A referral entered by hand in an area, for a person with this NHS number; its id. */
+    private static String handReferral(String area, String nhsNumber, String family) {
+        HttpResponse<String> created = server.postJson("/api/referrals", "{\"area\":\"" + area + "\",\"source\":\"self\","
+                + "\"nhsNumber\":\"" + nhsNumber + "\",\"family\":\"" + family + "\",\"given\":\"Sam\",\"birthDate\":"
+                + "\"1960-03-01\",\"gender\":\"female\",\"reason\":\"Wants to get online\"}", "Authorization", WORKER);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json(created).path("id").asText();
     }
 
     @Test

@@ -81,10 +81,43 @@ class PathfinderPluginIT {
         assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
         assertThat(server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters").statusCode())
                 .as("the plugin's resource needs credentials like the core's").isEqualTo(401);
+        // Found probing: letters are kept per person, and an Islington-only worker read Sheffield's letters to a person
+        // through an Islington referral; only a Sheffield referral shows them.
+        HttpResponse<String> user = server.postJson("/api/users",
+                "{\"username\":\"isl-letters\",\"roles\":[\"link-worker\"],\"areas\":[\"islington\"]}", "Authorization", ADMIN);
+        assertThat(user.statusCode()).as(user.body()).isEqualTo(201);
+        String islingtonWorker = basic("isl-letters", json(user).path("temporaryPassword").asText());
+        String islingtonReferral = send(islingtonGp, "SHF-ISL-1", "1990-01-01", "Lonely");
+        HttpResponse<String> notSheffield = server.get("/api/pathfinder-sheffield/referrals/" + islingtonReferral + "/letters",
+                "Authorization", islingtonWorker);
+        assertThat(notSheffield.statusCode()).as(notSheffield.body()).isEqualTo(404);
+        assertThat(notSheffield.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        // Nor does an Islington admin's subject access export of a person Sheffield wrote to, and whom Islington now
+        // has a referral for, list Sheffield's letters (found probing); Sheffield's admin's does.
+        JsonNode urgentReferral = referral(urgent);
+        String person = urgentReferral.path("patientId").asText();
+        HttpResponse<String> byLetter = server.send(server.request("/api/contacts/person/" + person, "Authorization", ADMIN,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                "{\"preferredChannel\":\"letter\",\"addresses\":{\"letter\":\"1 Elm Road\\nSheffield S10 2TN\"}}")));
+        assertThat(byLetter.statusCode()).as(byLetter.body()).isEqualTo(200);
+        assertThat(server.postJson("/api/digital-skills/referrals/" + urgent + "/self-assessment-links", "{\"send\":true}",
+                "Authorization", ADMIN).statusCode()).isEqualTo(201);
+        await("the letter recorded").atMost(DEPLOY_TIMEOUT).until(() -> json(server.get("/api/pathfinder-sheffield/referrals/"
+                + urgent + "/letters", "Authorization", ADMIN)).size() == 1);
+        HttpResponse<String> alsoIslington = post(islingtonGp, "SHF-ISL-2", urgentReferral.path("nhsNumber").asText(), "1944-03-02", "Lonely");
+        assertThat(alsoIslington.statusCode()).as(alsoIslington.body()).isEqualTo(201);
+        HttpResponse<String> islingtonAdmin = server.postJson("/api/users",
+                "{\"username\":\"isl-letters-admin\",\"roles\":[\"admin\"],\"areas\":[\"islington\"]}", "Authorization", ADMIN);
+        assertThat(islingtonAdmin.statusCode()).as(islingtonAdmin.body()).isEqualTo(201);
+        HttpResponse<String> islingtonExport = server.get("/api/patients/" + person + "/export", "Authorization",
+                basic("isl-letters-admin", json(islingtonAdmin).path("temporaryPassword").asText()));
+        assertThat(islingtonExport.statusCode()).as(islingtonExport.body()).isEqualTo(200);
+        assertThat(json(islingtonExport).path("sections").path("sheffield-letters").path("letters")).isEmpty();
+        assertThat(export(person).path("sections").path("sheffield-letters").path("letters")).hasSize(1);
 
         // Its report: listed for Sheffield's admins, small numbers suppressed, exported as CSV.
         assertThat(server.get("/api/reports", "Authorization", ADMIN).body()).contains("sheffield-triage-routes");
-        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/London")).toString(); // the area's days, as the report counts them
         String query = "?area=sheffield&from=" + today + "&to=" + today;
         HttpResponse<String> report = server.get("/api/reports/sheffield-triage-routes" + query, "Authorization", ADMIN);
         assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
@@ -216,6 +249,10 @@ class PathfinderPluginIT {
     // ------------------------------------------------------------------ helpers
 
     private static HttpResponse<String> post(String token, String identifier, String birthDate, String reason) {
+        return post(token, identifier, TestData.validNhsNumber(), birthDate, reason);
+    }
+
+    private static HttpResponse<String> post(String token, String identifier, String nhsNumber, String birthDate, String reason) {
         String body = """
                 {"resourceType":"ServiceRequest","status":"active","intent":"order","priority":"routine",
                  "identifier":[{"system":"https://gp.example/referrals","value":"%s"}],
@@ -223,7 +260,7 @@ class PathfinderPluginIT {
                    "identifier":[{"system":"https://fhir.nhs.uk/Id/nhs-number","value":"%s"}],
                    "name":[{"family":"Plugin","given":["Pat"]}],"birthDate":"%s","gender":"female"}],
                  "subject":{"reference":"#p1"},"reasonCode":[{"text":"%s"}],"requester":{"display":"Dr Who"}}
-                """.formatted(identifier, TestData.validNhsNumber(), birthDate, reason);
+                """.formatted(identifier, nhsNumber, birthDate, reason);
         return server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token), "Content-Type",
                 "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(body)));
     }

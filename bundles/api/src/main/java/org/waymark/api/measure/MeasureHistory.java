@@ -18,12 +18,20 @@ public interface MeasureHistory {
     /**
      * One recorded response.
      *
-     * @param occasion {@code baseline} or {@code follow-up}
-     * @param answers  item id to the answer given
+     * @param occasion   {@code baseline} or {@code follow-up}
+     * @param answers    item id to the answer given
+     * @param referralId the referral it was recorded on (since 1.2; null from a provider older than that): the
+     *                   history spans the person's referrals, and a report about some of them (one area's, one
+     *                   period's) keeps to those
      */
-    record Recorded(String measureId, String occasion, Map<String, Integer> answers, Instant recordedAt) {
+    record Recorded(String measureId, String occasion, Map<String, Integer> answers, Instant recordedAt, String referralId) {
         public Recorded {
             answers = Map.copyOf(answers);
+        }
+
+        /** A response without its referral, as before 1.2. */
+        public Recorded(String measureId, String occasion, Map<String, Integer> answers, Instant recordedAt) {
+            this(measureId, occasion, answers, recordedAt, null);
         }
     }
 

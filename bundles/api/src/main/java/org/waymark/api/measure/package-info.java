@@ -3,5 +3,5 @@
  * conversion table, licence) by registering an {@link org.waymark.api.measure.OutcomeMeasure} service.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package org.waymark.api.measure;

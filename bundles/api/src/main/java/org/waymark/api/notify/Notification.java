@@ -25,6 +25,15 @@ public record Notification(String messageId, Party to, String area, String topic
      */
     public static final String SEQUENCE = "sequence";
 
+    /**
+     * The data fact holding a credential that the text carries for its recipient alone, e.g. a one-time link: the
+     * outbox keeps it only until the notification is delivered (or suppressed), then removes it from the stored text,
+     * so that the link is not left readable in the database, its backups and subject access exports.
+     *
+     * @since 1.2
+     */
+    public static final String ONE_TIME_LINK = "oneTimeLink";
+
     public Notification {
         Objects.requireNonNull(messageId, "messageId");
         Objects.requireNonNull(to, "to");

@@ -283,15 +283,20 @@ public final class FollowUps {
             }
             String day = Schedule.spoken(dueOn);
             String id = "digital-skills-reminder-" + followUp.id() + "-" + dueOn;
-            notifier.notify(c, new Notification(id + "-person", Party.person(referral.patientId()), followUp.area(),
-                    "digital-skills.reminder", "Your digital skills check-in is on " + day,
-                    "This is a reminder that your link worker will check in with you on " + day
-                            + " to see how you are getting on with your digital skills goals. If that day does not suit you,"
-                            + " please contact your link worker.",
-                    Map.of("referralId", followUp.referralId(), "followUpId", followUp.id())));
+            // A job that runs only after the day (the node was down) must not tell the person of a check-in "on" a day
+            // already gone (found probing); the worker is still told, as of a follow-up now overdue.
+            boolean overdue = dueOn.isBefore(Schedule.today(clock.instant()));
+            if (!overdue) {
+                notifier.notify(c, new Notification(id + "-person", Party.person(referral.patientId()), followUp.area(),
+                        "digital-skills.reminder", "Your digital skills check-in is on " + day,
+                        "This is a reminder that your link worker will check in with you on " + day
+                                + " to see how you are getting on with your digital skills goals. If that day does not suit you,"
+                                + " please contact your link worker.",
+                        Map.of("referralId", followUp.referralId(), "followUpId", followUp.id())));
+            }
             notifier.notify(c, new Notification(id + "-worker", worker, followUp.area(),
-                    "digital-skills.reminder", "Digital skills follow-up (" + followUp.label() + ") due " + day,
-                    "A digital skills follow-up (" + followUp.label() + ") is due on " + day
+                    "digital-skills.reminder", "Digital skills follow-up (" + followUp.label() + ") " + (overdue ? "overdue, was due " : "due ") + day,
+                    "A digital skills follow-up (" + followUp.label() + ") " + (overdue ? "was" : "is") + " due on " + day
                             + ": re-assess the person's skills and review their goals. Open the referral: #/referrals/"
                             + followUp.referralId(),
                     Map.of("referralId", followUp.referralId(), "followUpId", followUp.id(), "task", "true",

@@ -163,8 +163,13 @@ public final class Reports {
             Assessments.Assessment baseline = assessed.isEmpty() ? null : assessed.get(0);
             Assessments.Assessment latest = assessed.isEmpty() ? null : assessed.get(assessed.size() - 1);
             if (baseline != null) {
-                // The history is the person's already (over all their referrals): read once per person.
-                measureChange(measures.history(caller, first.id()), measureChange);
+                // The history is the person's (over all their referrals the caller may see): read once per person, and
+                // kept to this cohort's referrals. Found probing: for an admin of two areas, the Sheffield report
+                // showed the change from a baseline on a Sheffield referral to a score recorded on the person's
+                // Islington referral, so one area's figures held another's data and differed by who asked.
+                Set<String> cohortIds = new HashSet<>();
+                theirs.forEach(r -> cohortIds.add(r.id()));
+                measureChange(ofReferrals(measures.history(caller, first.id()), cohortIds), measureChange);
             }
             if (assessed.size() > 1) {
                 for (Framework.SkillArea skill : Framework.AREAS) {
@@ -240,6 +245,14 @@ public final class Reports {
         dimensions.forEach(d -> equity.add(group(suppression, people, d, withheld)));
         json.put("equity", equity);
         return json;
+    }
+
+    /**
+     * The responses recorded on these referrals. One that does not say which referral it was on (a provider of the
+     * API before 1.2) is kept, as before.
+     */
+    static List<MeasureHistory.Recorded> ofReferrals(List<MeasureHistory.Recorded> history, Set<String> referralIds) {
+        return history.stream().filter(r -> r.referralId() == null || referralIds.contains(r.referralId())).toList();
     }
 
     /** First and latest response of each measure the person has two or more of: the change per item. */

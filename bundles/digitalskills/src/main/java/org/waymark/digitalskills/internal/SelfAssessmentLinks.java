@@ -98,7 +98,8 @@ public final class SelfAssessmentLinks {
                                 + " learn next together. It takes about five minutes. Open this link on your phone or"
                                 + " computer: " + base + token + " . The link works once, until "
                                 + Schedule.spoken(Schedule.today(expires)) + ".",
-                        Map.of("referralId", referral.id())));
+                        // The link is the person's credential: the outbox drops it from its copy once sent.
+                        Map.of("referralId", referral.id(), Notification.ONE_TIME_LINK, base + token)));
             }
             audit.record(c, caller, AuditLog.Action.CREATE, "DigitalSkillsLink", referral.id(), referral.patientId());
             return null;

@@ -96,6 +96,27 @@ class FollowUpsTest {
         assertThat(notices.queued.get(1).data()).containsEntry("task", "true").containsEntry("link", "#/referrals/r1");
     }
 
+    /**
+     * Found probing: a reminder job that runs only after its follow-up's day (the node was down over a weekend) told
+     * the person that their link worker "will check in with you on" a day already gone. The worker still gets the task.
+     */
+    @Test
+    void aReminderThatRunsAfterItsDayHasPassedTellsThePersonNothingAndTheWorkerItIsOverdue() {
+        FollowUps service = followUps();
+        FollowUps.FollowUp first = schedule(service, "r1").get(0);
+        notices.queued.clear();
+
+        clock.set(Instant.parse("2026-11-03T08:30:00Z"));
+        assertThat(service.remind(first.id(), first.dueOn())).isTrue();
+
+        assertThat(notices.queued).singleElement().satisfies(n -> {
+            assertThat(n.to()).isEqualTo(Party.staff("linkworker"));
+            assertThat(n.subject()).contains("overdue");
+            assertThat(n.text()).contains("was due on Monday 2 November 2026");
+        });
+        assertThat(followUps().remind(first.id(), first.dueOn())).as("once").isFalse();
+    }
+
     @Test
     void aReminderGoesToWhoeverHoldsTheReferralWhenItGoesNotToWhoAgreedThePlan() {
         FollowUps service = followUps();
@@ -119,7 +140,7 @@ class FollowUpsTest {
         FollowUps service = followUps();
         List<FollowUps.FollowUp> scheduled = schedule(service, "r1");
         notices.queued.clear();
-        clock.set(Instant.parse("2027-01-11T09:00:00Z"));
+        clock.set(Instant.parse("2026-11-01T09:00:00Z")); // before both follow-ups: the person is reminded too
 
         referrals.assignee.remove("r1");
         assertThat(service.remind(scheduled.get(0).id(), scheduled.get(0).dueOn())).isTrue();

@@ -141,6 +141,41 @@ class ReportsTest {
         assertThat(historyReads).as("once per person assessed").hasValue(5);
     }
 
+    /**
+     * Found probing: the person's measure history spans every referral the caller may see, so for an admin of two
+     * areas the Sheffield report counted the change from a Sheffield baseline to a score recorded on the person's
+     * Islington referral (and a Sheffield-only admin saw other figures).
+     */
+    @Test
+    void outcomeChangeKeepsToTheResponsesRecordedOnTheReportsReferrals() throws Exception {
+        DataSource db = TestDatabase.migrated("db/digitalskills.xml");
+        List<Referral> cohort = new ArrayList<>();
+        Map<String, Demographics> people = new LinkedHashMap<>();
+        for (int p = 1; p <= 6; p++) {
+            people.put("p" + p, new Demographics("Holloway", "Jo", LocalDate.of(1950, 2, 3), "female", "S1 2AB"));
+            cohort.add(referral("p" + p + "-sheffield", "p" + p, ReferralStatus.ACCEPTED, "2026-03-01"));
+        }
+        Jdbc.inTransaction(db, c -> {
+            for (int p = 1; p <= 6; p++) {
+                assessment(c, "p" + p + "-sheffield", "p" + p, "2026-03-05", 30);
+            }
+            return null;
+        });
+        MeasureHistory measures = (caller, referralId) -> List.of(
+                ons4On(referralId, "2026-03-05", 4, 8),
+                ons4On(referralId.replace("-sheffield", "-islington"), "2026-04-05", 9, 1));
+        Reports reports = reports(db, cohort, people, measures);
+
+        JsonNode report = FhirJson.MAPPER.valueToTree(reports.report(ADMIN, "sheffield", LocalDate.of(2026, 1, 1), LocalDate.of(2026, 5, 31)));
+
+        assertThat(report.path("outcomeChange")).as("one response each on the area's referrals: no change to show").isEmpty();
+    }
+
+    private static MeasureHistory.Recorded ons4On(String referralId, String day, int satisfied, int anxious) {
+        return new MeasureHistory.Recorded("ons4", "x", Map.of("life-satisfaction", satisfied, "anxiety", anxious),
+                Instant.parse(day + "T10:00:00Z"), referralId);
+    }
+
     @Test
     void aStageTotalIsWithheldWhereOnlyThatKeepsAColumnOfOnesFromBeingReadExactly() throws Exception {
         DataSource db = TestDatabase.migrated("db/digitalskills.xml");

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.notify.Notification;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.testing.MutableClock;
@@ -26,6 +27,17 @@ class SelfAssessmentLinksTest {
         FollowUps followUps = Fakes.followUps(db, referrals, new Fakes.Jobs(), notices, new Fakes.Staff(), clock);
         links = new SelfAssessmentLinks(db, referrals.service(), new Assessments(db, referrals.service(), followUps, Fakes.AUDIT, clock),
                 notices, Fakes.AUDIT, clock);
+    }
+
+    /** The link goes in the message, and is marked so that the outbox drops it from its copy once sent. */
+    @Test
+    void aSentLinkIsMarkedAsTheOneTimeLinkOfItsMessage() {
+        String token = links.create(WORKER, "r1", true, "https://w/l/").token();
+
+        assertThat(notices.queued).singleElement().satisfies(n -> {
+            assertThat(n.text()).contains("https://w/l/" + token);
+            assertThat(n.data()).containsEntry(Notification.ONE_TIME_LINK, "https://w/l/" + token);
+        });
     }
 
     @Test

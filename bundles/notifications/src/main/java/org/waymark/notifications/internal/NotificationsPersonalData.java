@@ -33,7 +33,8 @@ public final class NotificationsPersonalData implements PersonalDataContributor 
                 List.of(PERSON, patientId)));
         Selection messages = messages(patientId, referralIds);
         out.put("messages", PersonalDataContributor.select(c, "SELECT message_id, party_kind, party_id, topic, subject, body, data, state, channel, created_at,"
-                + " delivered_at FROM wm_notification WHERE " + messages.where + " ORDER BY created_at", messages.values));
+                + " delivered_at FROM wm_notification WHERE " + messages.where + " ORDER BY created_at", messages.values)
+                .stream().filter(m -> aboutNoOtherReferral(m, referralIds)).toList());
         out.put("inbox", PersonalDataContributor.select(c, "SELECT message_id, party_kind, party_id, topic, subject, body, link, is_task, created_at, done_at,"
                 + " done_by FROM wm_inbox WHERE " + messages.where + " ORDER BY created_at", messages.values));
         return out;
@@ -103,6 +104,32 @@ public final class NotificationsPersonalData implements PersonalDataContributor 
     }
 
     private record Selection(String where, List<Object> values) {
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * Whether a message may go in an export that covers these referrals: the export shows the referrals of the
+     * caller's areas, and only counts the others, so a message to the person about one of those others (its id or its
+     * data names the referral) stays out with it. Found probing: an Islington admin's export of a person also referred
+     * in Sheffield listed Sheffield's digital-skills messages to them, reminders and self-assessment link included. A
+     * message that names no referral is the person's and stays in.
+     */
+    static boolean aboutNoOtherReferral(Map<String, Object> message, Set<String> referralIds) {
+        String id = String.valueOf(message.get("message_id"));
+        if (id.startsWith("referral-")) {
+            return referralIds.stream().anyMatch(r -> id.startsWith("referral-" + r + "-"));
+        }
+        Object data = message.get("data");
+        if (data == null) {
+            return true;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode referral = JSON.readTree(data.toString()).path("referralId");
+            return !referral.isTextual() || referralIds.contains(referral.asText());
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     /** Messages to the person (when patientId is given) and every message about one of the referrals. */

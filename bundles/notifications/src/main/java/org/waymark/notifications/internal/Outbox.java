@@ -102,6 +102,12 @@ final class Outbox {
         }
     }
 
+    /**
+     * Records what became of a notification. Once it has gone (or will never go), a one-time link it carried is taken
+     * out of the stored text: the link is a credential for its recipient alone. Found probing: a self-assessment link,
+     * of which only a digest is kept, stayed readable in the outbox and in every subject access export of the person,
+     * also an export by an admin of another area the person was referred in.
+     */
     void finish(Connection c, String messageId, State state, String channel, String receipt) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("UPDATE wm_notification SET state = ?, channel = ?, receipt = ?,"
                 + " delivered_at = ? WHERE message_id = ?")) {
@@ -112,5 +118,27 @@ final class Outbox {
             s.setString(5, messageId);
             s.executeUpdate();
         }
+        Optional<Notification> sent = find(c, messageId);
+        String link = sent.map(n -> n.data().get(Notification.ONE_TIME_LINK)).orElse(null);
+        if (link == null || link.isEmpty()) {
+            return;
+        }
+        Map<String, String> data = new java.util.LinkedHashMap<>(sent.get().data());
+        data.remove(Notification.ONE_TIME_LINK);
+        try (PreparedStatement s = c.prepareStatement("UPDATE wm_notification SET subject = ?, body = ?, data = ? WHERE message_id = ?")) {
+            s.setString(1, withoutLink(sent.get().subject(), link));
+            s.setString(2, withoutLink(sent.get().text(), link));
+            s.setString(3, JSON.writeValueAsString(data));
+            s.setString(4, messageId);
+            s.executeUpdate();
+        } catch (JsonProcessingException e) {
+            throw new SQLException("Notification data cannot be written", e);
+        }
+    }
+
+    static final String LINK_REMOVED = "[one-time link, removed once sent]";
+
+    static String withoutLink(String text, String link) {
+        return text == null ? null : text.replace(link, LINK_REMOVED);
     }
 }

@@ -177,6 +177,43 @@ class DeliveryJobTest {
         assertThat(state("m1")).isEqualTo("SUPPRESSED");
     }
 
+    /**
+     * Found probing: a self-assessment link, of which the digital-skills bundle keeps only a digest, stayed readable in
+     * the outbox and in subject access exports of the person after it had been sent.
+     */
+    @Test
+    void aOneTimeLinkReachesItsRecipientAndIsThenTakenOutOfTheStoredMessage() throws Exception {
+        List<String> texts = new CopyOnWriteArrayList<>();
+        channels.add(0, new PluginService<>(new RecordingChannel("letter") {
+            @Override
+            public Delivery send(Notification notification, ContactPreferences preferences) throws DeliveryException {
+                texts.add(notification.text());
+                return super.send(notification, preferences);
+            }
+        }, "org.example.letters", null));
+        String link = "https://waymark.example/api/digital-skills-links/Zq3vT0k3nZq3vT0k3nZq3vT0k3n";
+        contacts.save(WORKER, Party.person("p1"), new ContactPreferences(false, "letter", Map.of("letter", "1 High St")));
+        contacts.save(WORKER, Party.person("p2"), new ContactPreferences(true, null, Map.of()));
+        for (String to : List.of("p1", "p2")) {
+            Jdbc.inTransaction(db, c -> {
+                notifier.notify(c, new Notification("link-" + to, Party.person(to), "sheffield", "digital-skills.self-assessment",
+                        "What can you do online?", "Open this link: " + link + " . It works once.",
+                        Map.of("referralId", "r1", Notification.ONE_TIME_LINK, link)));
+                return null;
+            });
+            deliver("link-" + to);
+        }
+
+        assertThat(texts).containsExactly("Open this link: " + link + " . It works once.");
+        assertThat(state("link-p1")).isEqualTo("DELIVERED by letter");
+        assertThat(state("link-p2")).as("never sent: not kept either").isEqualTo("SUPPRESSED");
+        for (String id : List.of("link-p1", "link-p2")) {
+            Notification stored = Jdbc.inTransaction(db, c -> new Outbox(java.time.Clock.systemUTC()).find(c, id)).orElseThrow();
+            assertThat(stored.text()).isEqualTo("Open this link: " + Outbox.LINK_REMOVED + " . It works once.");
+            assertThat(stored.data()).containsOnly(Map.entry("referralId", "r1"));
+        }
+    }
+
     @Test
     void aDeliveredNotificationIsNotSentAgainWhenItsJobRunsTwice() throws Exception {
         contacts.save(WORKER, Party.person("p1"), new ContactPreferences(false, null, Map.of("email", "jo@example.org")));

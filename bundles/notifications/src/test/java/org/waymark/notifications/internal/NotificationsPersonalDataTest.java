@@ -48,6 +48,30 @@ class NotificationsPersonalDataTest {
                 .as("r10 is another referral, not a prefix match").containsExactlyInAnyOrder("referral-r1-accepted", "referral-r1-v2");
     }
 
+    /**
+     * Found probing: an Islington admin's export of a person also referred in Sheffield listed Sheffield's
+     * digital-skills messages to them. The export covers the caller's areas' referrals; the others are only counted.
+     */
+    @Test
+    void theExportLeavesOutMessagesToThePersonAboutReferralsItDoesNotCover() {
+        Outbox outbox = new Outbox(Clock.systemUTC());
+        Jdbc.inTransaction(db, c -> {
+            outbox.record(c, new Notification("referral-r9-accepted", Party.person("p1"), "sheffield", "referral.accepted", "Accepted",
+                    "Hello", Map.of()));
+            outbox.record(c, new Notification("digital-skills-schedule-r9", Party.person("p1"), "sheffield", "digital-skills.schedule",
+                    "Your digital skills check-ins", "On Monday", Map.of("referralId", "r9")));
+            outbox.record(c, new Notification("digital-skills-schedule-r1", Party.person("p1"), "islington", "digital-skills.schedule",
+                    "Your digital skills check-ins", "On Tuesday", Map.of("referralId", "r1")));
+            outbox.record(c, new Notification("welcome-p1", Party.person("p1"), null, "welcome", "Welcome", "Hello", Map.of()));
+            return null;
+        });
+
+        Map<String, List<Map<String, Object>>> export = Jdbc.inTransaction(db, c -> data.export(c, "p1", Set.of("r1")));
+
+        assertThat(export.get("messages")).extracting(m -> m.get("message_id")).containsExactlyInAnyOrder("referral-r1-accepted",
+                "referral-r1-v2", "digital-skills-schedule-r1", "welcome-p1");
+    }
+
     @Test
     void erasingAReferralKeepsThePersonsContactsAndErasingThePersonRemovesThem() throws Exception {
         Jdbc.inTransaction(db, c -> data.erase(c, new Erasure("p1", Set.of("r1"), false)));

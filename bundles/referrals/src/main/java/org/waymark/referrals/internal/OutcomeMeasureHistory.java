@@ -20,6 +20,6 @@ public final class OutcomeMeasureHistory implements MeasureHistory {
     @Override
     public List<Recorded> history(Caller caller, String referralId) {
         return measures.history(caller, referralId).stream()
-                .map(r -> new Recorded(r.measureId(), r.occasion(), r.answers(), r.recordedAt())).toList();
+                .map(r -> new Recorded(r.measureId(), r.occasion(), r.answers(), r.recordedAt(), r.referralId())).toList();
     }
 }

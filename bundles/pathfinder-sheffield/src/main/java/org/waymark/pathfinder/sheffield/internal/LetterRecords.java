@@ -23,14 +23,39 @@ public final class LetterRecords implements PersonalDataContributor {
         return "sheffield-letters";
     }
 
+    /**
+     * The letters, when the export covers a Sheffield referral of the person: an export shows the referrals of the
+     * caller's areas and only counts the others. Found probing: an Islington admin's export of a person also referred
+     * in Sheffield listed the letters Sheffield had posted to them.
+     */
     @Override
     public Map<String, List<Map<String, Object>>> export(Connection transaction, String patientId, Set<String> referralIds)
             throws SQLException {
+        if (!coversSheffield(transaction, referralIds)) {
+            return Map.of("letters", List.of());
+        }
         try (PreparedStatement s = transaction.prepareStatement("SELECT message_id, subject, file_name, written_at "
                 + "FROM sheffield_letter WHERE patient_id = ? ORDER BY written_at")) {
             s.setString(1, patientId);
             try (ResultSet rows = s.executeQuery()) {
                 return Map.of("letters", PersonalDataContributor.rows(rows));
+            }
+        }
+    }
+
+    private static boolean coversSheffield(Connection transaction, Set<String> referralIds) throws SQLException {
+        if (referralIds.isEmpty()) {
+            return false;
+        }
+        String marks = String.join(",", java.util.Collections.nCopies(referralIds.size(), "?"));
+        try (PreparedStatement s = transaction.prepareStatement("SELECT COUNT(*) FROM wm_referral WHERE area = ? AND id IN (" + marks + ")")) {
+            s.setString(1, LettersResource.AREA);
+            int i = 2;
+            for (String id : referralIds) {
+                s.setString(i++, id);
+            }
+            try (ResultSet rows = s.executeQuery()) {
+                return rows.next() && rows.getLong(1) > 0;
             }
         }
     }

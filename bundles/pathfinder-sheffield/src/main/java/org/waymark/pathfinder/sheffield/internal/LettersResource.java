@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
+import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AuditLog;
@@ -41,6 +42,9 @@ import org.waymark.api.security.Roles;
 @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
 public final class LettersResource {
 
+    /** The area whose letters these are (the letter channel's {@code waymark.area}). */
+    static final String AREA = "sheffield";
+
     public record Letter(String messageId, String subject, String fileName, Instant writtenAt) {
     }
 
@@ -52,6 +56,10 @@ public final class LettersResource {
     public LettersResource(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                            @Reference(target = "(waymark.schema=org.waymark.pathfinder-sheffield)") SchemaReady schema,
                            @Reference ReferralService referrals, @Reference AuditLog audit) {
+        this(db, referrals, audit);
+    }
+
+    LettersResource(DataSource db, ReferralService referrals, AuditLog audit) {
         this.db = db;
         this.referrals = referrals;
         this.audit = audit;
@@ -60,8 +68,11 @@ public final class LettersResource {
     @GET
     public List<Letter> letters(@PathParam("id") String referralId, @Context SecurityContext security) throws SQLException {
         Caller caller = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow(ForbiddenException::new);
-        Referral referral = referrals.find(caller, referralId)
-                .orElseThrow(() -> new javax.ws.rs.NotFoundException("No referral " + referralId + " in your areas"));
+        // Letters are kept per person, and a person may be referred in several areas of a hub: only a Sheffield
+        // referral shows them. Found probing: an Islington-only link worker read the Sheffield service's letters to a
+        // person through that person's Islington referral.
+        Referral referral = referrals.find(caller, referralId).filter(r -> AREA.equals(r.area()))
+                .orElseThrow(() -> WaymarkException.notFound("No Sheffield referral with this id in your areas"));
         List<Letter> letters = new ArrayList<>();
         try (Connection c = db.getConnection();
              PreparedStatement s = c.prepareStatement("SELECT message_id, subject, file_name, written_at FROM sheffield_letter "
