@@ -176,7 +176,7 @@ public final class Freshness implements JobHandler {
                     "directory-check", "Are these details still right? " + service.path("name").asText(),
                     "Waymark lists " + service.path("name").asText() + " for link workers and the people they support. "
                             + "Please check the details are still right, or tell us what has changed: " + link,
-                    Map.of("serviceId", serviceId, "link", link)));
+                    Map.of("serviceId", serviceId, "link", link, Notification.ONE_TIME_LINK, link)));
             return null;
         });
         return new Check(serviceId, link);

@@ -184,7 +184,7 @@ public final class OnwardReferrals {
                     "New referral to " + service.path("name").asText(),
                     "A link worker has referred someone to " + service.path("name").asText()
                             + ". Please tell us whether you can accept them, and later whether they attended: " + link,
-                    Map.of("onwardReferralId", id, "link", link)));
+                    Map.of("onwardReferralId", id, "link", link, Notification.ONE_TIME_LINK, link)));
             return null;
         });
         audit.record(caller, AuditLog.Action.CREATE, "OnwardReferral", id, referral.patientId());

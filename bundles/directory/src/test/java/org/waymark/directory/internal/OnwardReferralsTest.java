@@ -141,6 +141,8 @@ class OnwardReferralsTest {
         assertThat(notification.to()).isEqualTo(Party.organisation("directory-service:" + serviceId));
         assertThat(notification.text()).contains("https://w/a/" + created.token()).contains("Crookes Health Walk");
         assertThat(notification.area()).isEqualTo("sheffield");
+        // Found in review: the outbox kept the working link in its copy after sending (only the digest was meant to stay).
+        assertThat(notification.data()).containsEntry(Notification.ONE_TIME_LINK, "https://w/a/" + created.token());
         assertThat(contacts.get(notification.to()).addresses()).containsEntry("email", "groups@peak-edge.example.org");
         assertThat(created.referral().partOfTaskId()).isEqualTo("task-1");
         try (Connection c = db.getConnection(); ResultSet rows = c.createStatement().executeQuery("SELECT token_digest FROM dir_onward_referral")) {

@@ -125,6 +125,9 @@ final class Outbox {
         }
         Map<String, String> data = new java.util.LinkedHashMap<>(sent.get().data());
         data.remove(Notification.ONE_TIME_LINK);
+        // The link may also be in the data under a name of the sender's (onward referrals and directory checks give
+        // their channels "link"): taken out there too, or the copy would still hold a working credential.
+        data.replaceAll((name, value) -> withoutLink(value, link));
         try (PreparedStatement s = c.prepareStatement("UPDATE wm_notification SET subject = ?, body = ?, data = ? WHERE message_id = ?")) {
             s.setString(1, withoutLink(sent.get().subject(), link));
             s.setString(2, withoutLink(sent.get().text(), link));
