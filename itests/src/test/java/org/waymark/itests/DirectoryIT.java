@@ -509,6 +509,17 @@ class DirectoryIT {
         assertThat(declined.path("task").path("status").asText()).isEqualTo("rejected");
         assertThat(declined.path("statusReason").asText()).isEqualTo("Group is full");
         assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
+        // Found probing: the first onward referral froze the service's email of that day in its contact details, so
+        // after an admin corrected the email the next referral, with its note about the person, went to the old one.
+        String contact = "/api/contacts/organisation/directory-service:" + serviceId;
+        String copied = json(server.get(contact, "Authorization", ADMIN)).path("addresses").path("email").asText();
+        assertThat(copied).isNotBlank();
+        assertThat(put("/api/directory/services/" + serviceId, "{\"email\": \"walks-intake@example.org\"}", ADMIN, null)
+                .statusCode()).isEqualTo(200);
+        assertThat(server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
+                "Authorization", LINK_WORKER).statusCode()).isEqualTo(201);
+        assertThat(json(server.get(contact, "Authorization", ADMIN)).path("addresses").path("email").asText())
+                .isEqualTo("walks-intake@example.org");
         // Found probing: the provider's answers through the link left no audit entry, and the one staff recorded named
         // no person, so neither was in the person's trail.
         HttpResponse<String> trail = server.get("/api/admin/audit?resourceType=OnwardReferral&action=UPDATE&patientId="

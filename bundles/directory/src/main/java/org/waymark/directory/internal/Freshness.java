@@ -34,7 +34,6 @@ import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 import org.waymark.api.notify.ContactBook;
-import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.Notifier;
 import org.waymark.api.notify.Party;
@@ -154,11 +153,8 @@ public final class Freshness implements JobHandler {
     Check sendCheck(String serviceId) {
         ObjectNode service = directory.catalog().get(Kind.SERVICE, serviceId)
                 .orElseThrow(() -> WaymarkException.notFound("No directory service with this id"));
-        Party provider = Party.organisation("directory-service:" + serviceId);
-        if (contacts.find(provider).addresses().isEmpty() && service.hasNonNull("email")) {
-            contacts.save(Caller.system("directory"), provider, new ContactPreferences(false, "email",
-                    Map.of("email", service.get("email").asText())));
-        }
+        Party provider = ServiceContact.party(serviceId);
+        ServiceContact.follow(contacts, db, Caller.system("directory"), serviceId, service);
         String token = OnwardReferrals.token();
         String link = baseUrl + "/api/directory-checks/" + token;
         Instant now = clock.instant();

@@ -29,7 +29,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.notify.ContactBook;
-import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.Notifier;
 import org.waymark.api.notify.Party;
@@ -155,11 +154,9 @@ public final class OnwardReferrals {
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         String token = token();
-        Party provider = Party.organisation("directory-service:" + serviceId);
-        if (contacts.find(provider).addresses().isEmpty() && service.hasNonNull("email")) {
-            // The directory's own email for the service is where its referrals go until someone sets another.
-            contacts.save(caller, provider, new ContactPreferences(false, "email", Map.of("email", service.get("email").asText())));
-        }
+        Party provider = ServiceContact.party(serviceId);
+        // The directory's own email for the service, as it is now, is where its referrals go until someone sets another.
+        ServiceContact.follow(contacts, db, caller, serviceId, service);
         String link = answerBaseUrl + token;
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_onward_referral (id, referral_id, part_of_task_id,"

@@ -88,6 +88,20 @@ class FreshnessTest {
     }
 
     @Test
+    void aCheckGoesToTheServicesEmailAsTheDirectoryHasItNowNotAsItWasFirstCopied() throws Exception {
+        Party provider = Party.organisation("directory-service:" + walk);
+        freshness.sendCheck(walk);
+        assertThat(contacts.get(provider).addresses()).containsEntry("email", "groups@peak-edge.example.org");
+
+        com.fasterxml.jackson.databind.node.ObjectNode corrected = directory.catalog().get(Kind.SERVICE, walk).orElseThrow().deepCopy();
+        corrected.put("email", "walks@peak-edge.example.org");
+        assertThat(directory.importJson(corrected, java.util.Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+        freshness.sendCheck(walk);
+
+        assertThat(contacts.get(provider).addresses()).containsExactly(java.util.Map.entry("email", "walks@peak-edge.example.org"));
+    }
+
+    @Test
     void theDailyJobAsksEachStaleServiceOnceAMonth() {
         clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
 
