@@ -409,6 +409,20 @@ class DirectoryIT {
             assertThat(run.toString()).doesNotContain(server.dataDir().toString()).doesNotContain("karaf/tmp")
                     .doesNotContain("jackson").doesNotContain("StreamReadFeature");
         }
+
+        // Found probing: a CSV saved from a spreadsheet as plain "CSV" (Windows-1252) failed with "Cannot read the zip".
+        ByteArrayOutputStream spreadsheet = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(spreadsheet)) {
+            zip.putNextEntry(new ZipEntry("datapackage.json"));
+            zip.write(Files.readAllBytes(UK.resolve("datapackage.json")));
+            zip.putNextEntry(new ZipEntry("organizations.csv"));
+            zip.write("id,name,description\n55555555-5555-4555-8555-555555555555,Caf\u00e9 Org,Tea\n"
+                    .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        }
+        JsonNode notUtf8 = runEnded(postZip(spreadsheet.toByteArray()));
+        assertThat(notUtf8.path("state").asText()).isEqualTo("failed");
+        assertThat(notUtf8.path("errors").toString()).contains("organizations.csv line 2: not UTF-8 text");
+        assertThat(notUtf8.toString()).doesNotContain("Cannot read").doesNotContain("Malformed");
     }
 
     @Test
