@@ -271,6 +271,18 @@ class DirectoryIT {
         assertThat(SCHEMAS.problems("service", json(service))).isEmpty();
         assertThat(json(server.get("/directory/services?search=counselling")).path("contents").get(0).path("id").asText())
                 .isEqualTo(EXAMPLE_SERVICE);
+
+        // Found probing: a service changed by an import that does not say when (most CSVs) lost its last_modified,
+        // so modified_after, which apps copying the directory poll, no longer listed it.
+        String since = java.time.Instant.now().minusSeconds(1).toString();
+        com.fasterxml.jackson.databind.node.ObjectNode changed = (com.fasterxml.jackson.databind.node.ObjectNode) json(service);
+        changed.remove("last_modified");
+        changed.put("fees", "Free for the first six sessions");
+        JsonNode reimported = runEnded(server.postJson("/api/directory/imports", changed.toString(), "Authorization", ADMIN));
+        assertThat(reimported.path("state").asText()).as(reimported.toString()).isEqualTo("applied");
+        assertThat(json(server.get("/directory/services/" + EXAMPLE_SERVICE)).path("last_modified").asText()).isGreaterThan(since);
+        assertThat(json(server.get("/directory/services?modified_after=" + encode(since))).path("contents")
+                .findValuesAsText("id")).contains(EXAMPLE_SERVICE);
     }
 
     @Test

@@ -142,6 +142,41 @@ class ImportTest {
     }
 
     @Test
+    void aServiceAnImportChangesWithoutSayingWhenIsDatedByTheImportSoModifiedAfterFindsIt() throws Exception {
+        // Found probing: a service changed by an import without last_modified (most CSVs) lost its date, so
+        // modified_after no longer listed it and an app copying the directory never saw the change.
+        org.waymark.platform.testing.MutableClock clock = new org.waymark.platform.testing.MutableClock(
+                java.time.Instant.parse("2026-12-01T10:00:00.123456Z"));
+        Directory directory = new Directory(new DirectoryStore(org.waymark.platform.testing.TestDatabase.migrated("db/directory.xml")), clock);
+        ObjectMapper json = new ObjectMapper();
+        String id = "22222222-2222-4222-8222-222222222222";
+        directory.importJson(json.readTree("{\"id\": \"" + id + "\", \"name\": \"Lunch club\", \"status\": \"active\","
+                + " \"minimum_age\": 18, \"last_modified\": \"2026-01-31T09:00:00Z\"}"), Optional.empty(), "test");
+        assertThat(lastModified(directory, id)).as("the source's own date is kept").isEqualTo("2026-01-31T09:00:00Z");
+
+        clock.advance(java.time.Duration.ofDays(1));
+        directory.importJson(json.readTree("{\"id\": \"" + id + "\", \"name\": \"Lunch club\", \"status\": \"active\","
+                + " \"minimum_age\": 18.0}"), Optional.empty(), "test");
+        assertThat(lastModified(directory, id)).as("unchanged: its date stays").isEqualTo("2026-01-31T09:00:00Z");
+
+        clock.advance(java.time.Duration.ofDays(1));
+        directory.importJson(json.readTree("{\"id\": \"" + id + "\", \"name\": \"Lunch club\", \"status\": \"active\","
+                + " \"minimum_age\": 18, \"fees\": \"£2\"}"), Optional.empty(), "test");
+        assertThat(lastModified(directory, id)).as("changed: the import's time").isEqualTo("2026-12-03T10:00:00.123Z");
+        OpenReferralResource api = new OpenReferralResource(directory);
+        assertThat(api.servicesPage(java.util.Map.of("modified_after", "2026-12-03")).path("total_items").asInt()).isEqualTo(1);
+
+        String other = "33333333-3333-4333-8333-333333333333";
+        directory.importJson(json.readTree("{\"id\": \"" + other + "\", \"name\": \"New\", \"status\": \"active\"}"),
+                Optional.empty(), "test");
+        assertThat(lastModified(directory, other)).as("new: the import's time").isEqualTo("2026-12-03T10:00:00.123Z");
+    }
+
+    private static String lastModified(Directory directory, String id) {
+        return directory.catalog().get(Kind.SERVICE, id).orElseThrow().path("last_modified").asText(null);
+    }
+
+    @Test
     void jsonWithoutATellingFileNameIsRecognisedByItsFields() throws Exception {
         Directory directory = TestDirectory.create();
         var json = new ObjectMapper().readTree(Files.readString(UK.resolve("examples/service_full.json")));
