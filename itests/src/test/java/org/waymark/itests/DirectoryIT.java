@@ -228,6 +228,12 @@ class DirectoryIT {
             assertThat(base).as(forms.get(0)).isNotEmpty();
             assertThat(found).as(forms.get(1)).isEqualTo(base);
         }
+        // Found probing: "café" found nothing although "cafe" found the service; accents and full-width letters fold.
+        JsonNode cafe = json(server.get("/directory/services?search=cafe")).path("contents");
+        assertThat(cafe).isNotEmpty();
+        for (String typed : List.of("caf\u00e9", "CAF\u00c9", "\uff43\uff41\uff46\uff45")) {
+            assertThat(json(server.get("/directory/services?search=" + encode(typed))).path("contents")).as(typed).isEqualTo(cafe);
+        }
     }
 
     @Test
