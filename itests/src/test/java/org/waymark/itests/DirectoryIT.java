@@ -517,6 +517,10 @@ class DirectoryIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Crookes Health Walk").contains("Wants to start gently").doesNotContain(referral.path("patientName").asText("@@"));
         assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+        // Found probing: a longer reason was kept as its first 500 characters, without a word.
+        HttpResponse<String> tooLongReason = server.postJson(link, "{\"outcome\": \"declined\", \"reason\": \"" + "full ".repeat(101) + "\"}");
+        assertThat(tooLongReason.statusCode()).as(tooLongReason.body()).isEqualTo(400);
+        assertThat(json(tooLongReason).path("detail").asText()).contains("reason must be at most 500 characters");
         HttpResponse<String> accepted = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("outcome=accepted")));
         assertThat(accepted.statusCode()).isEqualTo(200);
@@ -583,6 +587,11 @@ class DirectoryIT {
         assertThat(walk.path("freshness").path("stale").asBoolean()).isFalse();
         assertThat(walk.path("freshness").path("capacity").asText()).isEqualTo("open");
 
+        // Found probing: a longer note was kept as its first 1,000 characters, without a word.
+        HttpResponse<String> tooLongNote = server.postJson("/api/directory/services/" + id + "/reports",
+                "{\"kind\": \"changed\", \"note\": \"" + "word ".repeat(250) + "\"}", "Authorization", LINK_WORKER);
+        assertThat(tooLongNote.statusCode()).as(tooLongNote.body()).isEqualTo(400);
+        assertThat(json(tooLongNote).path("detail").asText()).contains("note must be at most 1000 characters");
         JsonNode reported = json(server.postJson("/api/directory/services/" + id + "/reports",
                 "{\"kind\": \"changed\", \"note\": \"Now meets on Fridays\"}", "Authorization", LINK_WORKER));
         assertThat(reported.path("stale").asBoolean()).as("reported listings are flagged").isTrue();

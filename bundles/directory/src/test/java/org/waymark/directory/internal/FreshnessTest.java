@@ -134,6 +134,26 @@ class FreshnessTest {
     }
 
     @Test
+    void aReportsNoteIsKeptWholeOrRefusedNeverCut() {
+        // Found probing: a note over 1,000 characters was kept as its first 1,000, without a word.
+        String longest = "x".repeat(Freshness.MAX_NOTE);
+        String tooLong = "word ".repeat(250);
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+
+        for (Runnable call : List.<Runnable>of(() -> freshness.report(WORKER, walk, "changed", tooLong),
+                () -> freshness.answerCheck(token, "changed", tooLong, null))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(org.waymark.api.error.WaymarkException.class, e -> {
+                assertThat(e.kind()).isEqualTo(org.waymark.api.error.WaymarkException.Kind.INVALID);
+                assertThat(e.getMessage()).contains("note must be at most 1000 characters (it has 1249)");
+            });
+        }
+        assertThat(freshness.state(walk).report()).as("nothing kept").isNull();
+        assertThat(freshness.report(WORKER, walk, "changed", " " + longest + " ").reportNote()).isEqualTo(longest);
+        freshness.answerCheck(token, "changed", longest, null);
+        assertThat(freshness.state(walk).reportNote()).as("the link was still unused").isEqualTo(longest);
+    }
+
+    @Test
     void reportsOfClosureOrChangeFlagTheListingUntilTheProviderConfirmsIt() {
         freshness.report(WORKER, walk, "closed", "Leader retired");
         assertThat(freshness.state(walk).stale()).isTrue();

@@ -251,6 +251,9 @@ class OnwardReferralsTest {
 
         assertThatThrownBy(() -> onward.answerByLink(token, "declined", " ")).hasMessageContaining("reason");
         assertThatThrownBy(() -> onward.answerByLink(token, "maybe", null)).hasMessageContaining("outcome");
+        // Found probing: a longer reason sent as JSON was kept as its first 500 characters, without a word.
+        assertThatThrownBy(() -> onward.answerByLink(token, "declined", "full ".repeat(101)))
+                .hasMessageContaining("reason must be at most 500 characters (it has 504)");
         assertThat(onward.answerByLink(token, "declined", "Full until March").taskStatus()).isEqualTo("rejected");
     }
 
