@@ -289,6 +289,18 @@ class DirectoryIT {
         assertThat(json(server.get("/directory/services/" + EXAMPLE_SERVICE)).path("last_modified").asText()).isGreaterThan(since);
         assertThat(json(server.get("/directory/services?modified_after=" + encode(since))).path("contents")
                 .findValuesAsText("id")).contains(EXAMPLE_SERVICE);
+
+        // Found probing: an organisation's attributes were imported and kept but never answered.
+        String organization = "{\"id\": \"66666666-6666-4666-8666-666666666666\", \"name\": \"Attribute Trust\","
+                + " \"description\": \"A trust\", \"attributes\": [{\"id\": \"77777777-7777-4777-8777-777777777777\","
+                + " \"value\": \"charity\", \"taxonomy_term\": {\"id\": \"88888888-8888-4888-8888-888888888888\","
+                + " \"name\": \"Registered charity\", \"description\": \"A registered charity\"}}]}";
+        JsonNode withAttributes = runEnded(server.postJson("/api/directory/imports?kind=organization", organization,
+                "Authorization", ADMIN));
+        assertThat(withAttributes.path("state").asText()).as(withAttributes.toString()).isEqualTo("applied");
+        JsonNode served = json(server.get("/directory/organizations/66666666-6666-4666-8666-666666666666"));
+        assertThat(served.path("attributes").findValuesAsText("name")).containsExactly("Registered charity");
+        assertThat(SCHEMAS.problems("organization", served)).isEmpty();
     }
 
     @Test

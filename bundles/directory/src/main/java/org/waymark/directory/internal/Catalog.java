@@ -106,6 +106,7 @@ final class Catalog {
     ObjectNode organizationSummary(ObjectNode organization) {
         ObjectNode view = organization.deepCopy();
         nest(view, "organization_identifiers", children(Kind.ORGANIZATION_IDENTIFIER, "organization_id", id(organization)));
+        view.set("attributes", attributesOf(id(organization)));
         return view;
     }
 
@@ -158,21 +159,31 @@ final class Catalog {
         nest(view, "languages", children(Kind.LANGUAGE, "service_id", id));
         nest(view, "service_areas", children(Kind.SERVICE_AREA, "service_id", id));
         nest(view, "funding", children(Kind.FUNDING, "service_id", id));
+        view.set("attributes", attributesOf(id));
+        return view;
+    }
+
+    /**
+     * The attributes linked to a record (HSDS links them to a service, an organisation, a location and others by
+     * {@code link_id}), each with its taxonomy term. Found probing: an organisation's and a location's attributes were
+     * imported and kept but never answered, though the UK profile lists them on both.
+     */
+    private ArrayNode attributesOf(String linkId) {
         ArrayNode attributes = NODES.arrayNode();
-        for (ObjectNode attribute : children(Kind.ATTRIBUTE, "link_id", id)) {
+        for (ObjectNode attribute : children(Kind.ATTRIBUTE, "link_id", linkId)) {
             ObjectNode attributeView = attribute.deepCopy();
             get(Kind.TAXONOMY_TERM, attribute.path("taxonomy_term_id").asText())
                     .ifPresent(t -> attributeView.set("taxonomy_term", term(t)));
             attributes.add(attributeView);
         }
-        view.set("attributes", attributes);
-        return view;
+        return attributes;
     }
 
     ObjectNode location(ObjectNode location) {
         ObjectNode view = location.deepCopy();
         nest(view, "addresses", children(Kind.ADDRESS, "location_id", id(location)));
         nest(view, "accessibility", children(Kind.ACCESSIBILITY, "location_id", id(location)));
+        view.set("attributes", attributesOf(id(location)));
         return view;
     }
 
