@@ -229,6 +229,24 @@ final class DirectoryStore {
         });
     }
 
+    /**
+     * What the directory's tables hold, in brief: changes whenever an import is recorded or a service's history gets an
+     * entry, which every import and every edit on any node does. Counts, not the largest ids: a sequence value taken
+     * by one transaction can commit after a larger one taken by another, and would be missed.
+     */
+    String mark() {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement imports = c.prepareStatement("SELECT COUNT(*) FROM dir_import");
+                 PreparedStatement changes = c.prepareStatement("SELECT COUNT(*) FROM dir_service_change");
+                 ResultSet importRows = imports.executeQuery();
+                 ResultSet changeRows = changes.executeQuery()) {
+                importRows.next();
+                changeRows.next();
+                return importRows.getLong(1) + "/" + changeRows.getLong(1);
+            }
+        });
+    }
+
     int count(Kind kind) {
         return Jdbc.inTransaction(db, c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM " + kind.table());

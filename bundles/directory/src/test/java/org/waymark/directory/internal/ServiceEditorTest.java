@@ -148,6 +148,30 @@ class ServiceEditorTest {
     }
 
     @Test
+    void anEditOrAnImportOnAnotherNodeShowsInThisNodesCatalogAtItsNextCheck() throws Exception {
+        // Found probing: each node kept the catalog it had built, so a change made on another node of the same
+        // database never showed (a service marked defunct there still took referrals here) until a restart.
+        Directory otherNode = new Directory(new DirectoryStore(db), clock);
+        assertThat(otherNode.refreshIfChanged()).as("nothing changed yet").isFalse();
+
+        editor.edit(ADMIN, walk, null, JSON.readTree("{\"status\": \"defunct\"}"));
+        assertThat(otherNode.catalog().get(Kind.SERVICE, walk).orElseThrow().path("status").asText()).isEqualTo("active");
+
+        assertThat(otherNode.refreshIfChanged()).isTrue();
+        assertThat(otherNode.catalog().get(Kind.SERVICE, walk).orElseThrow().path("status").asText()).isEqualTo("defunct");
+        assertThat(otherNode.refreshIfChanged()).as("once only").isFalse();
+
+        String added = "44444444-4444-4444-8444-444444444444";
+        assertThat(directory.importJson(JSON.readTree("{\"id\": \"" + added + "\", \"name\": \"Choir\", \"status\": \"active\"}"),
+                java.util.Optional.of(Kind.SERVICE), "test").applied()).isTrue();
+        assertThat(otherNode.refreshIfChanged()).isTrue();
+        assertThat(otherNode.catalog().get(Kind.SERVICE, added)).isPresent();
+        assertThat(otherNode.catalog().index().search(ServiceQuery.parse(java.util.Map.of("search", "choir")), null, 10).total())
+                .isPositive();
+        assertThat(directory.refreshIfChanged()).as("the node that made the changes has them already").isFalse();
+    }
+
+    @Test
     void aStaleETagIsRefusedAndNothingIsSaved() throws Exception {
         String etag = editor.editable(walk).etag();
         editor.edit(ADMIN, walk, etag, JSON.readTree("{\"fees\": \"£1\"}"));
