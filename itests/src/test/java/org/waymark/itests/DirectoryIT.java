@@ -625,6 +625,10 @@ class DirectoryIT {
         assertThat(fresh.path("lastConfirmed").asText()).isNotBlank();
         assertThat(fresh.path("capacity").asText()).isEqualTo("full");
         assertThat(server.get(link).statusCode()).as("the link works once").isEqualTo(404);
+        // Found probing: the Open Referral API said nothing of capacity, so apps reading it sent people to full services.
+        JsonNode listing = json(server.get("/directory/services/" + id));
+        assertThat(listing.path("attributes").findValuesAsText("value")).contains("full");
+        assertThat(SCHEMAS.problems("service", listing)).isEmpty();
 
         assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())
@@ -632,6 +636,8 @@ class DirectoryIT {
         HttpResponse<String> reopened = server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", ADMIN,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}")));
         assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
+        assertThat(json(server.get("/directory/services/" + id)).path("attributes").findValuesAsText("link_type"))
+                .doesNotContain("capacity");
     }
 
     @Test

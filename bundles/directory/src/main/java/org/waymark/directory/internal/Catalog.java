@@ -26,7 +26,15 @@ final class Catalog {
     /** Listing views are asked for again and again; the catalog never changes, so each is built once. */
     private final Map<String, ObjectNode> summaries = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Providers' capacity by service, where not open: {@code full} or {@code waitlist}. */
+    private final Map<String, String> capacities;
+
     Catalog(Map<Kind, Map<String, ObjectNode>> records) {
+        this(records, Map.of());
+    }
+
+    Catalog(Map<Kind, Map<String, ObjectNode>> records, Map<String, String> capacities) {
+        this.capacities = Map.copyOf(capacities);
         this.records = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
             Map<String, ObjectNode> byId = records.getOrDefault(kind, Map.of());
@@ -159,8 +167,40 @@ final class Catalog {
         nest(view, "languages", children(Kind.LANGUAGE, "service_id", id));
         nest(view, "service_areas", children(Kind.SERVICE_AREA, "service_id", id));
         nest(view, "funding", children(Kind.FUNDING, "service_id", id));
-        view.set("attributes", attributesOf(id));
+        ArrayNode attributes = attributesOf(id);
+        String capacity = capacities.get(id);
+        if (capacity != null) {
+            attributes.add(capacityAttribute(id, capacity));
+        }
+        view.set("attributes", attributes);
         return view;
+    }
+
+    /**
+     * A service's capacity as its provider gave it (full, or taking people onto a waiting list), as an attribute: the
+     * UK profile's service has no field for it, and values outside its enums go in {@code attributes}. Found probing:
+     * the Open Referral API said nothing of it, so an app reading the directory sent people to full services.
+     */
+    private static ObjectNode capacityAttribute(String serviceId, String capacity) {
+        boolean full = capacity.equals("full");
+        ObjectNode term = NODES.objectNode();
+        term.put("id", uuid("waymark-capacity:" + capacity));
+        term.put("name", full ? "Full" : "Waiting list");
+        term.put("description", full ? "Not taking new people for now" : "Taking new people onto a waiting list");
+        term.put("taxonomy", "Waymark service capacity");
+        ObjectNode attribute = NODES.objectNode();
+        attribute.put("id", uuid("waymark-capacity:" + serviceId));
+        attribute.put("link_id", serviceId);
+        attribute.put("link_type", "capacity");
+        attribute.put("link_entity", "service");
+        attribute.put("taxonomy_term_id", term.get("id").asText());
+        attribute.put("value", capacity);
+        attribute.set("taxonomy_term", term);
+        return attribute;
+    }
+
+    private static String uuid(String name) {
+        return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     /**

@@ -86,7 +86,7 @@ public final class Directory {
         this.watcher = watcher;
         long started = System.nanoTime();
         this.loadedMark = store.mark();
-        this.catalog = new Catalog(store.loadAll());
+        this.catalog = new Catalog(store.loadAll(), store.capacities());
         LOG.info("Directory loaded: {} services in {} ms", catalog.count(Kind.SERVICE), (System.nanoTime() - started) / 1_000_000);
         if (watcher != null) {
             watcher.scheduleWithFixedDelay(this::refreshIfChanged, WATCH_SECONDS, WATCH_SECONDS, TimeUnit.SECONDS);
@@ -326,7 +326,7 @@ public final class Directory {
         long started = System.nanoTime();
         // The mark first: a change that commits while the tables are read is loaded again by the next check.
         String mark = store.mark();
-        catalog = new Catalog(store.loadAll());
+        catalog = new Catalog(store.loadAll(), store.capacities());
         loadedMark = mark;
         LOG.info("Directory index rebuilt: {} services in {} ms", catalog.count(Kind.SERVICE),
                 (System.nanoTime() - started) / 1_000_000);

@@ -247,6 +247,21 @@ final class DirectoryStore {
         });
     }
 
+    /** The capacity providers gave for their services, by service, where it is not open (full, waitlist). */
+    Map<String, String> capacities() {
+        return Jdbc.inTransaction(db, c -> {
+            Map<String, String> capacities = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT service_id, capacity FROM dir_freshness"
+                    + " WHERE capacity IS NOT NULL ORDER BY service_id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    capacities.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            return capacities;
+        });
+    }
+
     int count(Kind kind) {
         return Jdbc.inTransaction(db, c -> {
             try (PreparedStatement select = c.prepareStatement("SELECT COUNT(*) FROM " + kind.table());

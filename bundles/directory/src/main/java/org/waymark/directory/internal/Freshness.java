@@ -249,6 +249,7 @@ public final class Freshness implements JobHandler {
                     }, changes.stream().filter(java.util.Objects::nonNull).toList()));
             return null;
         });
+        directory.refreshIfChanged();
         return serviceId;
     }
 
@@ -284,6 +285,8 @@ public final class Freshness implements JobHandler {
             }
             return null;
         });
+        // The Open Referral API shows the capacity (an attribute): at once here, on other nodes at their next check.
+        directory.refreshIfChanged();
         return state(serviceId);
     }
 

@@ -134,6 +134,34 @@ class FreshnessTest {
     }
 
     @Test
+    void aFullOrWaitlistedServiceSaysSoInTheOpenReferralApiAsAnAttribute() {
+        // Found probing: the Open Referral API said nothing of capacity, so apps sent people to full services.
+        Caller admin = new Caller("admin", Caller.Kind.USER, Set.of(Roles.ADMIN), Set.of("sheffield"), false);
+        freshness.capacity(admin, walk, "full");
+
+        com.fasterxml.jackson.databind.node.ObjectNode full = directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow());
+        com.fasterxml.jackson.databind.JsonNode capacity = null;
+        for (com.fasterxml.jackson.databind.JsonNode attribute : full.path("attributes")) {
+            if (attribute.path("link_type").asText().equals("capacity")) {
+                capacity = attribute;
+            }
+        }
+        assertThat(capacity).isNotNull();
+        assertThat(capacity.path("value").asText()).isEqualTo("full");
+        assertThat(capacity.path("taxonomy_term").path("name").asText()).isEqualTo("Full");
+        assertThat(new org.waymark.directory.testing.OrukSchemas().problems("service", full)).isEmpty();
+
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+        freshness.answerCheck(token, "still-right", null, "waitlist");
+        assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
+                .findValuesAsText("value")).contains("waitlist").doesNotContain("full");
+
+        freshness.capacity(admin, walk, "open");
+        assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
+                .findValuesAsText("link_type")).doesNotContain("capacity");
+    }
+
+    @Test
     void aReportsNoteIsKeptWholeOrRefusedNeverCut() {
         // Found probing: a note over 1,000 characters was kept as its first 1,000, without a word.
         String longest = "x".repeat(Freshness.MAX_NOTE);
