@@ -228,6 +228,12 @@ class DirectoryIT {
             assertThat(base).as(forms.get(0)).isNotEmpty();
             assertThat(found).as(forms.get(1)).isEqualTo(base);
         }
+        // Found probing: "café" found nothing although "cafe" found the service; accents and full-width letters fold.
+        JsonNode cafe = json(server.get("/directory/services?search=cafe")).path("contents");
+        assertThat(cafe).isNotEmpty();
+        for (String typed : List.of("caf\u00e9", "CAF\u00c9", "\uff43\uff41\uff46\uff45")) {
+            assertThat(json(server.get("/directory/services?search=" + encode(typed))).path("contents")).as(typed).isEqualTo(cafe);
+        }
     }
 
     @Test
@@ -271,6 +277,30 @@ class DirectoryIT {
         assertThat(SCHEMAS.problems("service", json(service))).isEmpty();
         assertThat(json(server.get("/directory/services?search=counselling")).path("contents").get(0).path("id").asText())
                 .isEqualTo(EXAMPLE_SERVICE);
+
+        // Found probing: a service changed by an import that does not say when (most CSVs) lost its last_modified,
+        // so modified_after, which apps copying the directory poll, no longer listed it.
+        String since = java.time.Instant.now().minusSeconds(1).toString();
+        com.fasterxml.jackson.databind.node.ObjectNode changed = (com.fasterxml.jackson.databind.node.ObjectNode) json(service);
+        changed.remove("last_modified");
+        changed.put("fees", "Free for the first six sessions");
+        JsonNode reimported = runEnded(server.postJson("/api/directory/imports", changed.toString(), "Authorization", ADMIN));
+        assertThat(reimported.path("state").asText()).as(reimported.toString()).isEqualTo("applied");
+        assertThat(json(server.get("/directory/services/" + EXAMPLE_SERVICE)).path("last_modified").asText()).isGreaterThan(since);
+        assertThat(json(server.get("/directory/services?modified_after=" + encode(since))).path("contents")
+                .findValuesAsText("id")).contains(EXAMPLE_SERVICE);
+
+        // Found probing: an organisation's attributes were imported and kept but never answered.
+        String organization = "{\"id\": \"66666666-6666-4666-8666-666666666666\", \"name\": \"Attribute Trust\","
+                + " \"description\": \"A trust\", \"attributes\": [{\"id\": \"77777777-7777-4777-8777-777777777777\","
+                + " \"value\": \"charity\", \"taxonomy_term\": {\"id\": \"88888888-8888-4888-8888-888888888888\","
+                + " \"name\": \"Registered charity\", \"description\": \"A registered charity\"}}]}";
+        JsonNode withAttributes = runEnded(server.postJson("/api/directory/imports?kind=organization", organization,
+                "Authorization", ADMIN));
+        assertThat(withAttributes.path("state").asText()).as(withAttributes.toString()).isEqualTo("applied");
+        JsonNode served = json(server.get("/directory/organizations/66666666-6666-4666-8666-666666666666"));
+        assertThat(served.path("attributes").findValuesAsText("name")).containsExactly("Registered charity");
+        assertThat(SCHEMAS.problems("organization", served)).isEmpty();
     }
 
     @Test
@@ -409,6 +439,20 @@ class DirectoryIT {
             assertThat(run.toString()).doesNotContain(server.dataDir().toString()).doesNotContain("karaf/tmp")
                     .doesNotContain("jackson").doesNotContain("StreamReadFeature");
         }
+
+        // Found probing: a CSV saved from a spreadsheet as plain "CSV" (Windows-1252) failed with "Cannot read the zip".
+        ByteArrayOutputStream spreadsheet = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(spreadsheet)) {
+            zip.putNextEntry(new ZipEntry("datapackage.json"));
+            zip.write(Files.readAllBytes(UK.resolve("datapackage.json")));
+            zip.putNextEntry(new ZipEntry("organizations.csv"));
+            zip.write("id,name,description\n55555555-5555-4555-8555-555555555555,Caf\u00e9 Org,Tea\n"
+                    .getBytes(java.nio.charset.Charset.forName("windows-1252")));
+        }
+        JsonNode notUtf8 = runEnded(postZip(spreadsheet.toByteArray()));
+        assertThat(notUtf8.path("state").asText()).isEqualTo("failed");
+        assertThat(notUtf8.path("errors").toString()).contains("organizations.csv line 2: not UTF-8 text");
+        assertThat(notUtf8.toString()).doesNotContain("Cannot read").doesNotContain("Malformed");
     }
 
     @Test
@@ -485,6 +529,10 @@ class DirectoryIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Crookes Health Walk").contains("Wants to start gently").doesNotContain(referral.path("patientName").asText("@@"));
         assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'none'");
+        // Found probing: a longer reason was kept as its first 500 characters, without a word.
+        HttpResponse<String> tooLongReason = server.postJson(link, "{\"outcome\": \"declined\", \"reason\": \"" + "full ".repeat(101) + "\"}");
+        assertThat(tooLongReason.statusCode()).as(tooLongReason.body()).isEqualTo(400);
+        assertThat(json(tooLongReason).path("detail").asText()).contains("reason must be at most 500 characters");
         HttpResponse<String> accepted = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("outcome=accepted")));
         assertThat(accepted.statusCode()).isEqualTo(200);
@@ -509,6 +557,17 @@ class DirectoryIT {
         assertThat(declined.path("task").path("status").asText()).isEqualTo("rejected");
         assertThat(declined.path("statusReason").asText()).isEqualTo("Group is full");
         assertThat(server.get(base + "/onward-referrals").statusCode()).isEqualTo(401);
+        // Found probing: the first onward referral froze the service's email of that day in its contact details, so
+        // after an admin corrected the email the next referral, with its note about the person, went to the old one.
+        String contact = "/api/contacts/organisation/directory-service:" + serviceId;
+        String copied = json(server.get(contact, "Authorization", ADMIN)).path("addresses").path("email").asText();
+        assertThat(copied).isNotBlank();
+        assertThat(put("/api/directory/services/" + serviceId, "{\"email\": \"walks-intake@example.org\"}", ADMIN, null)
+                .statusCode()).isEqualTo(200);
+        assertThat(server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
+                "Authorization", LINK_WORKER).statusCode()).isEqualTo(201);
+        assertThat(json(server.get(contact, "Authorization", ADMIN)).path("addresses").path("email").asText())
+                .isEqualTo("walks-intake@example.org");
         // Found probing: the provider's answers through the link left no audit entry, and the one staff recorded named
         // no person, so neither was in the person's trail.
         HttpResponse<String> trail = server.get("/api/admin/audit?resourceType=OnwardReferral&action=UPDATE&patientId="
@@ -540,6 +599,11 @@ class DirectoryIT {
         assertThat(walk.path("freshness").path("stale").asBoolean()).isFalse();
         assertThat(walk.path("freshness").path("capacity").asText()).isEqualTo("open");
 
+        // Found probing: a longer note was kept as its first 1,000 characters, without a word.
+        HttpResponse<String> tooLongNote = server.postJson("/api/directory/services/" + id + "/reports",
+                "{\"kind\": \"changed\", \"note\": \"" + "word ".repeat(250) + "\"}", "Authorization", LINK_WORKER);
+        assertThat(tooLongNote.statusCode()).as(tooLongNote.body()).isEqualTo(400);
+        assertThat(json(tooLongNote).path("detail").asText()).contains("note must be at most 1000 characters");
         JsonNode reported = json(server.postJson("/api/directory/services/" + id + "/reports",
                 "{\"kind\": \"changed\", \"note\": \"Now meets on Fridays\"}", "Authorization", LINK_WORKER));
         assertThat(reported.path("stale").asBoolean()).as("reported listings are flagged").isTrue();
@@ -561,6 +625,10 @@ class DirectoryIT {
         assertThat(fresh.path("lastConfirmed").asText()).isNotBlank();
         assertThat(fresh.path("capacity").asText()).isEqualTo("full");
         assertThat(server.get(link).statusCode()).as("the link works once").isEqualTo(404);
+        // Found probing: the Open Referral API said nothing of capacity, so apps reading it sent people to full services.
+        JsonNode listing = json(server.get("/directory/services/" + id));
+        assertThat(listing.path("attributes").findValuesAsText("value")).contains("full");
+        assertThat(SCHEMAS.problems("service", listing)).isEmpty();
 
         assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())
@@ -568,6 +636,8 @@ class DirectoryIT {
         HttpResponse<String> reopened = server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", ADMIN,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}")));
         assertThat(json(reopened).path("capacity").asText()).isEqualTo("open");
+        assertThat(json(server.get("/directory/services/" + id)).path("attributes").findValuesAsText("link_type"))
+                .doesNotContain("capacity");
     }
 
     @Test
@@ -643,6 +713,18 @@ class DirectoryIT {
                 .as("the edit is audited").contains(id).contains("UPDATE");
         assertThat(server.get("/api/directory/services/no-such-service/history", "Authorization", ADMIN).statusCode()).isEqualTo(404);
         assertThat(put("/api/directory/services/no-such-service", "{}", ADMIN, null).statusCode()).isEqualTo(404);
+
+        // Found probing: the console's form sends every field, the email unchanged included, so an admin of one area
+        // could save no correction at all. Only a change of the email is kept for admins of every area.
+        HttpResponse<String> form2 = server.get(path, "Authorization", ADMIN);
+        String sameEmail = "{\"email\": \"getonline@sheff-vcs.example.org\", \"fees\": \"Free, tea 50p\"}";
+        HttpResponse<String> areaSave = put(path, sameEmail, server.areaAdmin("islington"),
+                form2.headers().firstValue("ETag").orElseThrow());
+        assertThat(areaSave.statusCode()).as(areaSave.body()).isEqualTo(200);
+        assertThat(json(areaSave).path("fees").asText()).isEqualTo("Free, tea 50p");
+        HttpResponse<String> areaEmail = put(path, "{\"email\": \"elsewhere@example.org\"}", server.areaAdmin("islington"), null);
+        assertThat(areaEmail.statusCode()).as(areaEmail.body()).isEqualTo(403);
+        assertThat(json(server.get("/directory/services/" + id)).path("email").asText()).isEqualTo("getonline@sheff-vcs.example.org");
     }
 
     /**

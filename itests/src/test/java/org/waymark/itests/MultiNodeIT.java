@@ -129,6 +129,26 @@ class MultiNodeIT {
         holder.restart();
     }
 
+    @Test
+    void aDirectoryEditOrImportOnOneNodeShowsOnTheOther() {
+        // Found probing: each node kept the directory it had loaded, so a change on one node never showed on the other
+        // (a service marked defunct there still took onward referrals here) until it restarted.
+        String id = json(nodeB.get("/directory/services?search=crookes+walk")).path("contents").get(0).path("id").asText();
+        HttpResponse<String> edited = nodeA.send(nodeA.request("/api/directory/services/" + id, "Authorization", ADMIN,
+                "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"status\": \"temporarily closed\"}")));
+        assertThat(edited.statusCode()).as(edited.body()).isEqualTo(200);
+        await("the edit on node B").atMost(Duration.ofSeconds(30)).until(() ->
+                "temporarily closed".equals(json(nodeB.get("/directory/services/" + id)).path("status").asText()));
+
+        String added = "5e1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a77";
+        HttpResponse<String> imported = nodeB.postJson("/api/directory/imports?kind=service", "{\"id\": \"" + added
+                + "\", \"name\": \"Multinode Ukulele Circle\", \"status\": \"active\"}", "Authorization", ADMIN);
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(202);
+        await("the import on node A").atMost(Duration.ofSeconds(60)).until(() ->
+                json(nodeA.get("/api/directory/search?search=ukulele", "Authorization", WORKER)).path("total").asInt() == 1);
+        assertThat(nodeA.get("/directory/services/" + added).statusCode()).isEqualTo(200);
+    }
+
     private static String newReferral(WaymarkServer node, String token, String identifier) {
         HttpResponse<String> created = node.send(node.request("/fhir/ServiceRequest", "Authorization", bearer(token),
                 "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofString(

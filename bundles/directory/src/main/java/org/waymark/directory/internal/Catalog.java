@@ -26,7 +26,15 @@ final class Catalog {
     /** Listing views are asked for again and again; the catalog never changes, so each is built once. */
     private final Map<String, ObjectNode> summaries = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Providers' capacity by service, where not open: {@code full} or {@code waitlist}. */
+    private final Map<String, String> capacities;
+
     Catalog(Map<Kind, Map<String, ObjectNode>> records) {
+        this(records, Map.of());
+    }
+
+    Catalog(Map<Kind, Map<String, ObjectNode>> records, Map<String, String> capacities) {
+        this.capacities = Map.copyOf(capacities);
         this.records = new EnumMap<>(Kind.class);
         for (Kind kind : Kind.values()) {
             Map<String, ObjectNode> byId = records.getOrDefault(kind, Map.of());
@@ -106,6 +114,7 @@ final class Catalog {
     ObjectNode organizationSummary(ObjectNode organization) {
         ObjectNode view = organization.deepCopy();
         nest(view, "organization_identifiers", children(Kind.ORGANIZATION_IDENTIFIER, "organization_id", id(organization)));
+        view.set("attributes", attributesOf(id(organization)));
         return view;
     }
 
@@ -158,21 +167,63 @@ final class Catalog {
         nest(view, "languages", children(Kind.LANGUAGE, "service_id", id));
         nest(view, "service_areas", children(Kind.SERVICE_AREA, "service_id", id));
         nest(view, "funding", children(Kind.FUNDING, "service_id", id));
+        ArrayNode attributes = attributesOf(id);
+        String capacity = capacities.get(id);
+        if (capacity != null) {
+            attributes.add(capacityAttribute(id, capacity));
+        }
+        view.set("attributes", attributes);
+        return view;
+    }
+
+    /**
+     * A service's capacity as its provider gave it (full, or taking people onto a waiting list), as an attribute: the
+     * UK profile's service has no field for it, and values outside its enums go in {@code attributes}. Found probing:
+     * the Open Referral API said nothing of it, so an app reading the directory sent people to full services.
+     */
+    private static ObjectNode capacityAttribute(String serviceId, String capacity) {
+        boolean full = capacity.equals("full");
+        ObjectNode term = NODES.objectNode();
+        term.put("id", uuid("waymark-capacity:" + capacity));
+        term.put("name", full ? "Full" : "Waiting list");
+        term.put("description", full ? "Not taking new people for now" : "Taking new people onto a waiting list");
+        term.put("taxonomy", "Waymark service capacity");
+        ObjectNode attribute = NODES.objectNode();
+        attribute.put("id", uuid("waymark-capacity:" + serviceId));
+        attribute.put("link_id", serviceId);
+        attribute.put("link_type", "capacity");
+        attribute.put("link_entity", "service");
+        attribute.put("taxonomy_term_id", term.get("id").asText());
+        attribute.put("value", capacity);
+        attribute.set("taxonomy_term", term);
+        return attribute;
+    }
+
+    private static String uuid(String name) {
+        return java.util.UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * The attributes linked to a record (HSDS links them to a service, an organisation, a location and others by
+     * {@code link_id}), each with its taxonomy term. Found probing: an organisation's and a location's attributes were
+     * imported and kept but never answered, though the UK profile lists them on both.
+     */
+    private ArrayNode attributesOf(String linkId) {
         ArrayNode attributes = NODES.arrayNode();
-        for (ObjectNode attribute : children(Kind.ATTRIBUTE, "link_id", id)) {
+        for (ObjectNode attribute : children(Kind.ATTRIBUTE, "link_id", linkId)) {
             ObjectNode attributeView = attribute.deepCopy();
             get(Kind.TAXONOMY_TERM, attribute.path("taxonomy_term_id").asText())
                     .ifPresent(t -> attributeView.set("taxonomy_term", term(t)));
             attributes.add(attributeView);
         }
-        view.set("attributes", attributes);
-        return view;
+        return attributes;
     }
 
     ObjectNode location(ObjectNode location) {
         ObjectNode view = location.deepCopy();
         nest(view, "addresses", children(Kind.ADDRESS, "location_id", id(location)));
         nest(view, "accessibility", children(Kind.ACCESSIBILITY, "location_id", id(location)));
+        view.set("attributes", attributesOf(id(location)));
         return view;
     }
 

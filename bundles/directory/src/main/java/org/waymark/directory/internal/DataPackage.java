@@ -158,8 +158,47 @@ final class DataPackage {
         return name.endsWith("y") ? name.substring(0, name.length() - 1) + "ies" : name + "s";
     }
 
+    /**
+     * A CSV file read as UTF-8, as the Data Package standard says CSVs are. A file in another encoding (a spreadsheet
+     * saved as plain "CSV" writes Windows-1252, so "£" is one byte) is a problem of the run naming the file and the line,
+     * and the other files are still read, so that the report lists them all. Found probing: the run failed with only
+     * "Cannot read the zip", which told the admin nothing of which file was wrong or how to put it right.
+     */
     static void readCsv(Kind kind, Path file, Map<String, String> types, ImportBatch batch) throws IOException {
-        readCsv(kind, file.getFileName().toString(), Files.readString(file, StandardCharsets.UTF_8), types, batch);
+        String fileName = file.getFileName().toString();
+        byte[] bytes = Files.readAllBytes(file);
+        int badLine = firstLineNotUtf8(bytes);
+        if (badLine > 0) {
+            batch.error(fileName + " line " + badLine + ": not UTF-8 text; save the file as \"CSV UTF-8\" and import it again");
+            return;
+        }
+        readCsv(kind, fileName, new String(bytes, StandardCharsets.UTF_8), types, batch);
+    }
+
+    /** The line (1-based) holding the first bytes that are not UTF-8, or 0 when all of them are. */
+    static int firstLineNotUtf8(byte[] bytes) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(8192);
+        java.nio.charset.CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+        while (true) {
+            java.nio.charset.CoderResult result = decoder.decode(in, out, true);
+            if (result.isError()) {
+                int line = 1;
+                for (int i = 0; i < in.position(); i++) {
+                    if (bytes[i] == '\n') {
+                        line++;
+                    }
+                }
+                return line;
+            }
+            if (result.isOverflow()) {
+                out.clear();
+            } else {
+                return 0;
+            }
+        }
     }
 
     /** One table's CSV: the header names the fields, {@code types} (from the descriptor) how to read the cells. */

@@ -6,16 +6,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -25,6 +29,7 @@ import org.waymark.api.db.SchemaReady;
 import org.waymark.api.directory.Coordinates;
 import org.waymark.api.directory.PostcodeLookup;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.platform.db.DatabaseThreads;
 import org.waymark.platform.db.Jdbc;
 
 /**
@@ -55,6 +60,12 @@ public final class Directory {
     private final ReentrantLock writer = new ReentrantLock();
     private final List<Ranked> lookups = new CopyOnWriteArrayList<>();
     private volatile Catalog catalog;
+    /** What the tables held when the catalog was built (see {@link DirectoryStore#mark()}). */
+    private volatile String loadedMark;
+    private volatile boolean watchFailing;
+    private final ScheduledExecutorService watcher;
+    /** How often a node looks for directory changes made on another node. */
+    static final int WATCH_SECONDS = 2;
 
     private record Ranked(PostcodeLookup lookup, int ranking, long serviceId) {
     }
@@ -62,15 +73,66 @@ public final class Directory {
     @Activate
     public Directory(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                      @Reference(target = "(" + SchemaReady.BUNDLE_PROPERTY + "=org.waymark.directory)") SchemaReady schema) {
-        this(new DirectoryStore(db), Clock.systemUTC());
+        this(new DirectoryStore(db), Clock.systemUTC(), DatabaseThreads.scheduler("waymark-directory-watch"));
     }
 
     Directory(DirectoryStore store, Clock clock) {
+        this(store, clock, null);
+    }
+
+    private Directory(DirectoryStore store, Clock clock, ScheduledExecutorService watcher) {
         this.store = store;
         this.clock = clock;
+        this.watcher = watcher;
         long started = System.nanoTime();
-        this.catalog = new Catalog(store.loadAll());
+        this.loadedMark = store.mark();
+        this.catalog = new Catalog(store.loadAll(), store.capacities());
         LOG.info("Directory loaded: {} services in {} ms", catalog.count(Kind.SERVICE), (System.nanoTime() - started) / 1_000_000);
+        if (watcher != null) {
+            watcher.scheduleWithFixedDelay(this::refreshIfChanged, WATCH_SECONDS, WATCH_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (watcher != null) {
+            DatabaseThreads.stop(watcher, Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * Rebuilds the catalog when the tables changed without this node (an import or an edit on another node of the same
+     * database); answers whether it did. Found probing: each node kept the catalog it had built itself, so after an
+     * import or an edit on one node the others went on answering the old directory (search, the Open Referral API,
+     * onward referrals: a service marked defunct on one node still took referrals, and its old address the note about
+     * the person, on the other) until they restarted. A change on this node rebuilds the catalog itself; this runs
+     * every {@value #WATCH_SECONDS} s and costs two counts when nothing changed.
+     */
+    boolean refreshIfChanged() {
+        try {
+            String mark = store.mark();
+            watchFailing = false;
+            if (mark.equals(loadedMark) || !writer.tryLock()) {
+                // Unchanged, or this node is writing: its own change rebuilds the catalog when it commits.
+                return false;
+            }
+            try {
+                if (store.mark().equals(loadedMark)) {
+                    return false;
+                }
+                reload();
+            } finally {
+                writer.unlock();
+            }
+            return true;
+        } catch (RuntimeException e) {
+            if (!watchFailing) {
+                watchFailing = true;
+                LOG.warn("Could not check the directory for changes made on other nodes (tried again every {} s): {}",
+                        WATCH_SECONDS, e.toString());
+            }
+            return false;
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -262,7 +324,10 @@ public final class Directory {
 
     void reload() {
         long started = System.nanoTime();
-        catalog = new Catalog(store.loadAll());
+        // The mark first: a change that commits while the tables are read is loaded again by the next check.
+        String mark = store.mark();
+        catalog = new Catalog(store.loadAll(), store.capacities());
+        loadedMark = mark;
         LOG.info("Directory index rebuilt: {} services in {} ms", catalog.count(Kind.SERVICE),
                 (System.nanoTime() - started) / 1_000_000);
     }

@@ -47,6 +47,9 @@ final class DirectoryStore {
         Map<String, Integer> totals = batch.counts();
         Jdbc.inTransaction(db, c -> {
             Map<String, ObjectNode> previous = batch.records().containsKey(Kind.SERVICE) ? docs(c, Kind.SERVICE) : Map.of();
+            if (batch.records().containsKey(Kind.SERVICE)) {
+                stampLastModified(previous, batch.records().get(Kind.SERVICE), now);
+            }
             progress.begin(ImportProgress.Phase.WRITING, totals);
             for (Map.Entry<Kind, LinkedHashMap<String, ObjectNode>> entry : batch.records().entrySet()) {
                 upsert(c, entry.getKey(), entry.getValue(), actor, now, progress);
@@ -79,6 +82,39 @@ final class DirectoryStore {
             }
         }
         return byId;
+    }
+
+    /**
+     * Gives each imported service that does not say when it changed a {@code last_modified}: the import's time when it is
+     * new or changed, else the one it had. A source's own {@code last_modified} is kept as it says. Found probing: a
+     * service changed by an import without the field (most CSVs) lost its date, so {@code modified_after}, which leaves
+     * out services without one, no longer listed it, and an app copying the directory by {@code modified_after} kept
+     * the old details for ever.
+     */
+    static void stampLastModified(Map<String, ObjectNode> previous, Map<String, ObjectNode> imported, Instant now) {
+        String stamp = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        for (Map.Entry<String, ObjectNode> service : imported.entrySet()) {
+            ObjectNode record = service.getValue();
+            if (record.hasNonNull("last_modified") && !record.get("last_modified").asText().isBlank()) {
+                continue;
+            }
+            ObjectNode before = previous.get(service.getKey());
+            if (before != null && before.hasNonNull("last_modified") && changedFields(before, record).isEmpty()) {
+                record.set("last_modified", before.get("last_modified"));
+            } else {
+                record.put("last_modified", stamp);
+            }
+        }
+    }
+
+    /** The fields whose values differ (numbers compared by value, so 18 and 18.0 are the same), {@code last_modified} aside. */
+    private static Set<String> changedFields(ObjectNode before, ObjectNode after) {
+        Set<String> fields = new TreeSet<>();
+        before.fieldNames().forEachRemaining(fields::add);
+        after.fieldNames().forEachRemaining(fields::add);
+        fields.remove("last_modified");
+        fields.removeIf(field -> java.util.Objects.equals(ServiceEdit.valueText(before.get(field)), ServiceEdit.valueText(after.get(field))));
+        return fields;
     }
 
     /**
@@ -190,6 +226,39 @@ final class DirectoryStore {
                 all.put(kind, byId);
             }
             return all;
+        });
+    }
+
+    /**
+     * What the directory's tables hold, in brief: changes whenever an import is recorded or a service's history gets an
+     * entry, which every import and every edit on any node does. Counts, not the largest ids: a sequence value taken
+     * by one transaction can commit after a larger one taken by another, and would be missed.
+     */
+    String mark() {
+        return Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement imports = c.prepareStatement("SELECT COUNT(*) FROM dir_import");
+                 PreparedStatement changes = c.prepareStatement("SELECT COUNT(*) FROM dir_service_change");
+                 ResultSet importRows = imports.executeQuery();
+                 ResultSet changeRows = changes.executeQuery()) {
+                importRows.next();
+                changeRows.next();
+                return importRows.getLong(1) + "/" + changeRows.getLong(1);
+            }
+        });
+    }
+
+    /** The capacity providers gave for their services, by service, where it is not open (full, waitlist). */
+    Map<String, String> capacities() {
+        return Jdbc.inTransaction(db, c -> {
+            Map<String, String> capacities = new LinkedHashMap<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT service_id, capacity FROM dir_freshness"
+                    + " WHERE capacity IS NOT NULL ORDER BY service_id");
+                 ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    capacities.put(rows.getString(1), rows.getString(2));
+                }
+            }
+            return capacities;
         });
     }
 

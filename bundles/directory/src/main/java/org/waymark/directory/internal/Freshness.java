@@ -34,7 +34,6 @@ import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 import org.waymark.api.notify.ContactBook;
-import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.Notifier;
 import org.waymark.api.notify.Party;
@@ -57,6 +56,8 @@ public final class Freshness implements JobHandler {
     }
 
     static final String JOB = "directory.freshness-check";
+    /** The longest note a report keeps (its column's size; the check page's field stops there too). */
+    static final int MAX_NOTE = 1000;
     static final int STALE_AFTER_DAYS = 180;
     static final int RECHECK_DAYS = 30;
     static final int LINK_DAYS = 30;
@@ -154,11 +155,8 @@ public final class Freshness implements JobHandler {
     Check sendCheck(String serviceId) {
         ObjectNode service = directory.catalog().get(Kind.SERVICE, serviceId)
                 .orElseThrow(() -> WaymarkException.notFound("No directory service with this id"));
-        Party provider = Party.organisation("directory-service:" + serviceId);
-        if (contacts.find(provider).addresses().isEmpty() && service.hasNonNull("email")) {
-            contacts.save(Caller.system("directory"), provider, new ContactPreferences(false, "email",
-                    Map.of("email", service.get("email").asText())));
-        }
+        Party provider = ServiceContact.party(serviceId);
+        ServiceContact.follow(contacts, db, Caller.system("directory"), serviceId, service);
         String token = OnwardReferrals.token();
         String link = baseUrl + "/api/directory-checks/" + token;
         Instant now = clock.instant();
@@ -222,6 +220,7 @@ public final class Freshness implements JobHandler {
         if (capacity != null && !capacity.isBlank() && !CAPACITIES.contains(capacity)) {
             throw WaymarkException.invalid("capacity must be open, full or waitlist");
         }
+        checkNote(note);
         Timestamp now = Timestamp.from(clock.instant());
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement use = c.prepareStatement(
@@ -250,6 +249,7 @@ public final class Freshness implements JobHandler {
                     }, changes.stream().filter(java.util.Objects::nonNull).toList()));
             return null;
         });
+        directory.refreshIfChanged();
         return serviceId;
     }
 
@@ -259,6 +259,7 @@ public final class Freshness implements JobHandler {
         if (kind == null || !REPORTS.contains(kind)) {
             throw WaymarkException.invalid("kind must be closed or changed");
         }
+        checkNote(note);
         Jdbc.inTransaction(db, c -> {
             Timestamp now = Timestamp.from(clock.instant());
             report(c, serviceId, kind, note, caller.id(), now);
@@ -284,6 +285,8 @@ public final class Freshness implements JobHandler {
             }
             return null;
         });
+        // The Open Referral API shows the capacity (an attribute): at once here, on other nodes at their next check.
+        directory.refreshIfChanged();
         return state(serviceId);
     }
 
@@ -364,13 +367,24 @@ public final class Freshness implements JobHandler {
         return before.equals(capacity) ? null : new ServiceHistory.Change("capacity", before, capacity);
     }
 
+    /**
+     * A report's note is kept whole or refused (400), never cut. Found probing: a longer note was kept as its first
+     * 1,000 characters without a word, so what the link worker or provider said was lost from its end (as onward
+     * referrals' notes were, see {@link OnwardReferrals#note}).
+     */
+    static void checkNote(String note) {
+        if (note != null && note.strip().length() > MAX_NOTE) {
+            throw WaymarkException.invalid("note must be at most " + MAX_NOTE + " characters (it has " + note.strip().length() + ")");
+        }
+    }
+
     private static String noted(String note) {
         return note == null || note.isBlank() ? "" : ": " + ServiceHistory.clip(note.strip(), 900);
     }
 
     private static void report(Connection c, String serviceId, String kind, String note, String by, Timestamp at) throws SQLException {
         upsert(c, serviceId, "report = ?, report_note = ?, reported_by = ?, reported_at = ?", kind,
-                note == null || note.isBlank() ? null : note.strip().substring(0, Math.min(1000, note.strip().length())), by, at);
+                note == null || note.isBlank() ? null : note.strip(), by, at);
     }
 
     private static void setCapacity(Connection c, String serviceId, String capacity, Timestamp at) throws SQLException {

@@ -29,7 +29,6 @@ import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.notify.ContactBook;
-import org.waymark.api.notify.ContactPreferences;
 import org.waymark.api.notify.Notification;
 import org.waymark.api.notify.Notifier;
 import org.waymark.api.notify.Party;
@@ -61,6 +60,8 @@ public final class OnwardReferrals {
     static final java.util.Set<String> CLOSED_STATUSES = java.util.Set.of("defunct", "inactive");
     /** The longest note a signpost or an onward referral keeps (the console's field stops there too). */
     static final int MAX_NOTE = 1000;
+    /** The longest reason a provider's answer keeps (the answer page's field stops there too). */
+    static final int MAX_REASON = 500;
     private final DataSource db;
     private final Directory directory;
     private final ReferralService referrals;
@@ -155,11 +156,9 @@ public final class OnwardReferrals {
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         String token = token();
-        Party provider = Party.organisation("directory-service:" + serviceId);
-        if (contacts.find(provider).addresses().isEmpty() && service.hasNonNull("email")) {
-            // The directory's own email for the service is where its referrals go until someone sets another.
-            contacts.save(caller, provider, new ContactPreferences(false, "email", Map.of("email", service.get("email").asText())));
-        }
+        Party provider = ServiceContact.party(serviceId);
+        // The directory's own email for the service, as it is now, is where its referrals go until someone sets another.
+        ServiceContact.follow(contacts, db, caller, serviceId, service);
         String link = answerBaseUrl + token;
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_onward_referral (id, referral_id, part_of_task_id,"
@@ -264,6 +263,11 @@ public final class OnwardReferrals {
         if (outcome.equals("declined") && (reason == null || reason.isBlank())) {
             throw WaymarkException.invalid("Please give a reason when declining");
         }
+        // Kept whole or refused, never cut (found probing: a longer reason sent as JSON was kept as its first 500
+        // characters without a word; the page's field stops at 500).
+        if (reason != null && reason.strip().length() > MAX_REASON) {
+            throw WaymarkException.invalid("reason must be at most " + MAX_REASON + " characters (it has " + reason.strip().length() + ")");
+        }
         if (FINAL.contains(current.status())) {
             throw WaymarkException.conflict("This referral was already answered: " + current.status());
         }
@@ -271,7 +275,7 @@ public final class OnwardReferrals {
             try (PreparedStatement update = c.prepareStatement("UPDATE dir_onward_referral SET status = ?, status_reason = ?,"
                     + " answered_by = ?, answered_at = ?, version = version + 1 WHERE id = ? AND status = ?")) {
                 update.setString(1, outcome);
-                update.setString(2, trim(reason, 500));
+                update.setString(2, trim(reason, MAX_REASON));
                 update.setString(3, by);
                 update.setTimestamp(4, Timestamp.from(clock.instant()));
                 update.setString(5, current.id());

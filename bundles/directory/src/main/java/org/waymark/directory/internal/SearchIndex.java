@@ -33,6 +33,7 @@ final class SearchIndex {
     private static final float PREFIX = 0.6f;
     /** Kilometres at which a match's relevance is halved. */
     private static final double HALF_RELEVANCE_KM = 3;
+    private static final java.util.regex.Pattern COMBINING_MARKS = java.util.regex.Pattern.compile("\\p{M}+");
     private static final Set<String> STOP_WORDS = Set.of("a", "an", "and", "are", "at", "be", "by", "for", "from", "in",
             "is", "it", "of", "on", "or", "our", "the", "to", "we", "with", "you", "your");
 
@@ -314,10 +315,16 @@ final class SearchIndex {
         }
     }
 
-    /** Lower case, split on anything but letters and digits, stop words dropped, plurals and -ing folded. */
+    /**
+     * Lower case, accents and compatibility forms folded, split on anything but letters and digits, stop words dropped,
+     * plurals and -ing folded. Found probing: "café" found nothing although "cafe" found the service, and names written
+     * with accents ("Zoë's Café") were missed by the same word typed without them, as full-width letters from some
+     * phone keyboards ("ＷＡＬＫ") were; both sides are folded alike (NFKD without its combining marks).
+     */
     static List<String> words(String text) {
         List<String> words = new ArrayList<>();
-        for (String raw : text.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{Nd}]+")) {
+        String folded = COMBINING_MARKS.matcher(java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKD)).replaceAll("");
+        for (String raw : folded.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{Nd}]+")) {
             if (raw.isEmpty() || STOP_WORDS.contains(raw)) {
                 continue;
             }

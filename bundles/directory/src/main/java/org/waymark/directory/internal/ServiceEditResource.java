@@ -34,7 +34,8 @@ import org.waymark.api.security.Roles;
  * Admins correct a service's details ({@code GET} the editing view with its ETag, {@code PUT} the changes with
  * {@code If-Match}); admins and link workers read who changed what. The directory is public, deployment-wide data, so
  * no area applies, except to a service's email: onward referrals (a note about the person) are sent there, so only an
- * admin of every area changes it, as only such an admin may set the service's contact details (found probing). Invalid values answer 422 problem+json listing each field's problem in
+ * admin of every area changes it, as only such an admin may set the service's contact details (found probing); sending
+ * it unchanged, as the console's form does, is not a change. Invalid values answer 422 problem+json listing each field's problem in
  * {@code errors}.
  */
 @Component(service = ServiceEditResource.class, property = "osgi.jaxrs.resource=true")
@@ -75,14 +76,10 @@ public final class ServiceEditResource {
             throw WaymarkException.invalid("The body must be a JSON object of the fields to change, e.g. {\"email\": \"...\"}");
         }
         Caller caller = CallerPrincipal.callerOf(security.getUserPrincipal()).orElseThrow();
-        if (body.has("email")) {
-            DirectoryChanges.requireAdminOfEveryArea(areas, caller,
-                    "A service's email is where every area's onward referrals to it are sent");
-        }
         ServiceEditor.Editable saved;
         try {
-            saved = editor.edit(caller, id,
-                    ifMatch == null || ifMatch.isBlank() ? null : ifMatch, body);
+            saved = editor.edit(caller, id, ifMatch == null || ifMatch.isBlank() ? null : ifMatch, body,
+                    areas.administersEveryArea(caller));
         } catch (ServiceEdit.Invalid e) {
             Map<String, Object> problem = new LinkedHashMap<>();
             problem.put("type", "about:blank");

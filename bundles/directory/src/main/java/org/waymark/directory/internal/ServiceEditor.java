@@ -44,6 +44,9 @@ public final class ServiceEditor {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceEditor.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String RESOURCE_TYPE = "DirectoryService";
+    /** Why a service's email is kept for admins of every area (see {@link DirectoryChanges}). */
+    static final String EMAIL_NEEDS_EVERY_AREA = "A service's email is where every area's onward referrals to it are sent:"
+            + " only an admin of every area of this deployment may change it";
 
     private final DataSource db;
     private final Directory directory;
@@ -84,6 +87,16 @@ public final class ServiceEditor {
      * {@code /api} do); a stale one is refused with 412. Invalid values throw {@link ServiceEdit.Invalid}.
      */
     Editable edit(Caller caller, String serviceId, String ifMatch, JsonNode body) {
+        return edit(caller, serviceId, ifMatch, body, true);
+    }
+
+    /**
+     * As {@link #edit(Caller, String, String, JsonNode)}; without {@code mayChangeEmail}, a save that would change the
+     * service's email is refused (403) and nothing is saved. The check is of the change, made against the stored value
+     * under the row lock, not of the field's presence: the console sends every field of its form, the email unchanged
+     * included (found probing: an admin of one area of a deployment of several could save no edit at all).
+     */
+    Editable edit(Caller caller, String serviceId, String ifMatch, JsonNode body, boolean mayChangeEmail) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Stored saved = directory.locked(() -> Jdbc.inTransaction(db, c -> {
             try (PreparedStatement lock = c.prepareStatement("UPDATE dir_service SET updated_at = updated_at WHERE id = ?")) {
@@ -98,6 +111,9 @@ public final class ServiceEditor {
                         "Someone changed this service's details after you opened them. Reload to see their changes, then make yours again.");
             }
             ServiceEdit.Result result = ServiceEdit.apply(current.view(), body);
+            if (!mayChangeEmail && result.changes().stream().anyMatch(change -> change.field().equals("email"))) {
+                throw WaymarkException.forbidden(EMAIL_NEEDS_EVERY_AREA);
+            }
             write(c, current, result.view(), caller.id(), now);
             Freshness.confirmed(c, serviceId, caller.id(), Timestamp.from(now));
             ServiceHistory.record(c, new ServiceHistory.Entry(serviceId, now, caller.id(), ServiceHistory.Source.EDIT,

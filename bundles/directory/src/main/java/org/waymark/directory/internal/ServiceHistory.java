@@ -126,6 +126,30 @@ final class ServiceHistory {
         });
     }
 
+    /**
+     * The values a field of a service had before its recorded changes (edits and imports alike): what the directory
+     * once said and has since corrected.
+     */
+    static java.util.Set<String> formerValues(DataSource db, String serviceId, String field) {
+        return Jdbc.inTransaction(db, c -> {
+            java.util.Set<String> values = new java.util.LinkedHashSet<>();
+            try (PreparedStatement select = c.prepareStatement("SELECT changes FROM dir_service_change WHERE service_id = ?"
+                    + " ORDER BY changed_at, seq")) {
+                select.setString(1, serviceId);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        for (Change change : read(rows.getString(1))) {
+                            if (field.equals(change.field()) && change.oldValue() != null) {
+                                values.add(change.oldValue());
+                            }
+                        }
+                    }
+                }
+            }
+            return values;
+        });
+    }
+
     private static Source source(String code) {
         for (Source source : Source.values()) {
             if (source.code().equals(code)) {

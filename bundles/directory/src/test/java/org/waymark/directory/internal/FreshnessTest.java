@@ -88,6 +88,20 @@ class FreshnessTest {
     }
 
     @Test
+    void aCheckGoesToTheServicesEmailAsTheDirectoryHasItNowNotAsItWasFirstCopied() throws Exception {
+        Party provider = Party.organisation("directory-service:" + walk);
+        freshness.sendCheck(walk);
+        assertThat(contacts.get(provider).addresses()).containsEntry("email", "groups@peak-edge.example.org");
+
+        com.fasterxml.jackson.databind.node.ObjectNode corrected = directory.catalog().get(Kind.SERVICE, walk).orElseThrow().deepCopy();
+        corrected.put("email", "walks@peak-edge.example.org");
+        assertThat(directory.importJson(corrected, java.util.Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+        freshness.sendCheck(walk);
+
+        assertThat(contacts.get(provider).addresses()).containsExactly(java.util.Map.entry("email", "walks@peak-edge.example.org"));
+    }
+
+    @Test
     void theDailyJobAsksEachStaleServiceOnceAMonth() {
         clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
 
@@ -117,6 +131,54 @@ class FreshnessTest {
         assertThat(state.lastConfirmed()).isEqualTo(clock.instant());
         assertThat(state.capacity()).isEqualTo("waitlist");
         assertThatThrownBy(() -> freshness.answerCheck(token, "still-right", null, null)).hasMessageContaining("used");
+    }
+
+    @Test
+    void aFullOrWaitlistedServiceSaysSoInTheOpenReferralApiAsAnAttribute() {
+        // Found probing: the Open Referral API said nothing of capacity, so apps sent people to full services.
+        Caller admin = new Caller("admin", Caller.Kind.USER, Set.of(Roles.ADMIN), Set.of("sheffield"), false);
+        freshness.capacity(admin, walk, "full");
+
+        com.fasterxml.jackson.databind.node.ObjectNode full = directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow());
+        com.fasterxml.jackson.databind.JsonNode capacity = null;
+        for (com.fasterxml.jackson.databind.JsonNode attribute : full.path("attributes")) {
+            if (attribute.path("link_type").asText().equals("capacity")) {
+                capacity = attribute;
+            }
+        }
+        assertThat(capacity).isNotNull();
+        assertThat(capacity.path("value").asText()).isEqualTo("full");
+        assertThat(capacity.path("taxonomy_term").path("name").asText()).isEqualTo("Full");
+        assertThat(new org.waymark.directory.testing.OrukSchemas().problems("service", full)).isEmpty();
+
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+        freshness.answerCheck(token, "still-right", null, "waitlist");
+        assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
+                .findValuesAsText("value")).contains("waitlist").doesNotContain("full");
+
+        freshness.capacity(admin, walk, "open");
+        assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
+                .findValuesAsText("link_type")).doesNotContain("capacity");
+    }
+
+    @Test
+    void aReportsNoteIsKeptWholeOrRefusedNeverCut() {
+        // Found probing: a note over 1,000 characters was kept as its first 1,000, without a word.
+        String longest = "x".repeat(Freshness.MAX_NOTE);
+        String tooLong = "word ".repeat(250);
+        String token = token(notificationFor(freshness.sendCheck(walk)));
+
+        for (Runnable call : List.<Runnable>of(() -> freshness.report(WORKER, walk, "changed", tooLong),
+                () -> freshness.answerCheck(token, "changed", tooLong, null))) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(org.waymark.api.error.WaymarkException.class, e -> {
+                assertThat(e.kind()).isEqualTo(org.waymark.api.error.WaymarkException.Kind.INVALID);
+                assertThat(e.getMessage()).contains("note must be at most 1000 characters (it has 1249)");
+            });
+        }
+        assertThat(freshness.state(walk).report()).as("nothing kept").isNull();
+        assertThat(freshness.report(WORKER, walk, "changed", " " + longest + " ").reportNote()).isEqualTo(longest);
+        freshness.answerCheck(token, "changed", longest, null);
+        assertThat(freshness.state(walk).reportNote()).as("the link was still unused").isEqualTo(longest);
     }
 
     @Test

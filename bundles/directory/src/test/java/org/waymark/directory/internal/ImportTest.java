@@ -113,6 +113,70 @@ class ImportTest {
     }
 
     @Test
+    void aCsvThatIsNotUtf8IsARowProblemNamingItsFileAndLineAndTheOtherFilesAreStillChecked(@TempDir Path folder) throws Exception {
+        // Found probing: a services.csv saved from a spreadsheet as plain "CSV" (Windows-1252: "£" is one byte) failed
+        // the whole run with "Cannot read the zip", naming neither the file nor what to do.
+        Files.writeString(folder.resolve("datapackage.json"), """
+                {"resources": [
+                  {"name": "organization", "path": "organizations.csv", "schema": {"fields": [{"name": "id"}, {"name": "name"}, {"name": "description"}]}},
+                  {"name": "service", "path": "services.csv", "schema": {"fields": [{"name": "id"}, {"name": "organization_id"},
+                    {"name": "name"}, {"name": "status"}, {"name": "fees"}]}}
+                ]}""");
+        Files.writeString(folder.resolve("organizations.csv"),
+                "id,name,description\r\nnot-a-uuid,Org,An organisation\r\n", StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("services.csv"), "id,organization_id,name,status,fees\r\n"
+                + "22222222-2222-4222-8222-222222222222,11111111-1111-4111-8111-111111111111,Café club,active,Free\r\n"
+                + "33333333-3333-4333-8333-333333333333,11111111-1111-4111-8111-111111111111,Lunch,active,£2 a session\r\n",
+                java.nio.charset.Charset.forName("windows-1252"));
+        Directory directory = TestDirectory.create();
+
+        Directory.ImportReport report = directory.importPath(folder.resolve("datapackage.json"), Optional.empty(), "test");
+
+        assertThat(report.applied()).isFalse();
+        assertThat(report.errors()).anySatisfy(e -> assertThat(e).isEqualTo(
+                "services.csv line 2: not UTF-8 text; save the file as \"CSV UTF-8\" and import it again"));
+        assertThat(report.errors()).anySatisfy(e -> assertThat(e).contains("organizations.csv line 2").contains("not a UUID"));
+        assertThat(directory.catalog().count(Kind.SERVICE)).as("nothing applied").isZero();
+        assertThat(DataPackage.firstLineNotUtf8("a\nb£\nc".getBytes(StandardCharsets.UTF_8))).isZero();
+        assertThat(DataPackage.firstLineNotUtf8(new byte[] {'a', '\n', 'b', '\n', (byte) 0xA3})).isEqualTo(3);
+    }
+
+    @Test
+    void aServiceAnImportChangesWithoutSayingWhenIsDatedByTheImportSoModifiedAfterFindsIt() throws Exception {
+        // Found probing: a service changed by an import without last_modified (most CSVs) lost its date, so
+        // modified_after no longer listed it and an app copying the directory never saw the change.
+        org.waymark.platform.testing.MutableClock clock = new org.waymark.platform.testing.MutableClock(
+                java.time.Instant.parse("2026-12-01T10:00:00.123456Z"));
+        Directory directory = new Directory(new DirectoryStore(org.waymark.platform.testing.TestDatabase.migrated("db/directory.xml")), clock);
+        ObjectMapper json = new ObjectMapper();
+        String id = "22222222-2222-4222-8222-222222222222";
+        directory.importJson(json.readTree("{\"id\": \"" + id + "\", \"name\": \"Lunch club\", \"status\": \"active\","
+                + " \"minimum_age\": 18, \"last_modified\": \"2026-01-31T09:00:00Z\"}"), Optional.empty(), "test");
+        assertThat(lastModified(directory, id)).as("the source's own date is kept").isEqualTo("2026-01-31T09:00:00Z");
+
+        clock.advance(java.time.Duration.ofDays(1));
+        directory.importJson(json.readTree("{\"id\": \"" + id + "\", \"name\": \"Lunch club\", \"status\": \"active\","
+                + " \"minimum_age\": 18.0}"), Optional.empty(), "test");
+        assertThat(lastModified(directory, id)).as("unchanged: its date stays").isEqualTo("2026-01-31T09:00:00Z");
+
+        clock.advance(java.time.Duration.ofDays(1));
+        directory.importJson(json.readTree("{\"id\": \"" + id + "\", \"name\": \"Lunch club\", \"status\": \"active\","
+                + " \"minimum_age\": 18, \"fees\": \"£2\"}"), Optional.empty(), "test");
+        assertThat(lastModified(directory, id)).as("changed: the import's time").isEqualTo("2026-12-03T10:00:00.123Z");
+        OpenReferralResource api = new OpenReferralResource(directory);
+        assertThat(api.servicesPage(java.util.Map.of("modified_after", "2026-12-03")).path("total_items").asInt()).isEqualTo(1);
+
+        String other = "33333333-3333-4333-8333-333333333333";
+        directory.importJson(json.readTree("{\"id\": \"" + other + "\", \"name\": \"New\", \"status\": \"active\"}"),
+                Optional.empty(), "test");
+        assertThat(lastModified(directory, other)).as("new: the import's time").isEqualTo("2026-12-03T10:00:00.123Z");
+    }
+
+    private static String lastModified(Directory directory, String id) {
+        return directory.catalog().get(Kind.SERVICE, id).orElseThrow().path("last_modified").asText(null);
+    }
+
+    @Test
     void jsonWithoutATellingFileNameIsRecognisedByItsFields() throws Exception {
         Directory directory = TestDirectory.create();
         var json = new ObjectMapper().readTree(Files.readString(UK.resolve("examples/service_full.json")));

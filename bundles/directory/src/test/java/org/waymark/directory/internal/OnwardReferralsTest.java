@@ -152,6 +152,44 @@ class OnwardReferralsTest {
     }
 
     @Test
+    void afterTheServicesEmailIsCorrectedItsReferralsGoToTheNewAddressNotTheOneCopiedBefore() throws Exception {
+        // Found probing: the first onward referral copied the directory's email into the contact book, and after an
+        // admin corrected it every later referral, with the note about the person, still went to the old address.
+        Party provider = Party.organisation("directory-service:" + serviceId);
+        onward.refer(WORKER, "r1", serviceId, true, "first", "https://w/a/");
+        assertThat(contacts.get(provider).addresses()).containsExactly(Map.entry("email", "groups@peak-edge.example.org"));
+
+        ServiceEditor editor = new ServiceEditor(db, directory, (caller, action, type, id, patient) -> { }, clock);
+        editor.edit(WORKER, serviceId, null, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"email\": \"walks-intake@peak-edge.example.org\"}"));
+        onward.refer(WORKER, "r1", serviceId, true, "second", "https://w/a/");
+        assertThat(contacts.get(provider).addresses()).as("an edit")
+                .containsExactly(Map.entry("email", "walks-intake@peak-edge.example.org"));
+
+        com.fasterxml.jackson.databind.node.ObjectNode imported = directory.catalog().get(Kind.SERVICE, serviceId).orElseThrow().deepCopy();
+        imported.put("email", "walks@peak-edge.example.org");
+        assertThat(directory.importJson(imported, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+        onward.refer(WORKER, "r1", serviceId, true, "third", "https://w/a/");
+        assertThat(contacts.get(provider).addresses()).as("an import").containsExactly(Map.entry("email", "walks@peak-edge.example.org"));
+
+        // Details set to an address the directory never gave (an intake mailbox), and other channels, are kept.
+        contacts.put(provider, new ContactPreferences(true, "fhir", Map.of("email", "referrals@nhs.example", "fhir", "https://p.example/fhir")));
+        imported.put("email", "walking@peak-edge.example.org");
+        assertThat(directory.importJson(imported, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+        onward.refer(WORKER, "r1", serviceId, true, "fourth", "https://w/a/");
+        assertThat(contacts.get(provider)).isEqualTo(new ContactPreferences(true, "fhir",
+                Map.of("email", "referrals@nhs.example", "fhir", "https://p.example/fhir")));
+
+        // A former address is dropped when the directory has none now: nothing goes to it any more.
+        contacts.put(provider, new ContactPreferences(false, "email", Map.of("email", "walking@peak-edge.example.org")));
+        imported.remove("email");
+        assertThat(directory.importJson(imported, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+        onward.refer(WORKER, "r1", serviceId, true, "fifth", "https://w/a/");
+        assertThat(contacts.get(provider)).isEqualTo(new ContactPreferences(false, null, Map.of()));
+        assertThat(sent).hasSize(5);
+    }
+
+    @Test
     void theLinkTakesAnswersUntilAFinalOneAndEachMapsToATaskStatus() {
         String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
 
@@ -215,6 +253,9 @@ class OnwardReferralsTest {
 
         assertThatThrownBy(() -> onward.answerByLink(token, "declined", " ")).hasMessageContaining("reason");
         assertThatThrownBy(() -> onward.answerByLink(token, "maybe", null)).hasMessageContaining("outcome");
+        // Found probing: a longer reason sent as JSON was kept as its first 500 characters, without a word.
+        assertThatThrownBy(() -> onward.answerByLink(token, "declined", "full ".repeat(101)))
+                .hasMessageContaining("reason must be at most 500 characters (it has 504)");
         assertThat(onward.answerByLink(token, "declined", "Full until March").taskStatus()).isEqualTo("rejected");
     }
 

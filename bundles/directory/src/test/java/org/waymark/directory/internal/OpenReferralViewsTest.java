@@ -55,6 +55,35 @@ class OpenReferralViewsTest {
     }
 
     @Test
+    void anOrganisationsAndALocationsAttributesAreAnsweredWithTheirTermsAndValidate() throws Exception {
+        // Found probing: they were imported and kept but never answered, though the UK profile lists them on both.
+        Directory directory = TestDirectory.create();
+        Directory.ImportReport report = directory.importJson(new ObjectMapper().readTree("""
+                {"id": "66666666-6666-4666-8666-666666666666", "name": "Attr Org", "description": "d",
+                 "attributes": [{"id": "77777777-7777-4777-8777-777777777777", "value": "charity",
+                   "taxonomy_term": {"id": "88888888-8888-4888-8888-888888888888", "name": "Charity", "description": "A charity"}}],
+                 "services": [{"id": "12121212-1212-4212-8212-121212121212", "name": "Club", "status": "active",
+                   "service_at_locations": [{"id": "13131313-1313-4313-8313-131313131313",
+                     "location": {"id": "99999999-9999-4999-8999-999999999999", "location_type": "physical", "name": "Hall",
+                       "attributes": [{"id": "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa", "value": "step-free",
+                         "taxonomy_term": {"id": "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb", "name": "Step free", "description": "Step-free"}}]}}]}]}
+                """), Optional.of(Kind.ORGANIZATION), "test");
+        assertThat(report.errors()).isEmpty();
+        Catalog imported = directory.catalog();
+
+        ObjectNode organization = imported.organizationFull(imported.get(Kind.ORGANIZATION, "66666666-6666-4666-8666-666666666666").orElseThrow());
+        ObjectNode service = imported.serviceFull(imported.get(Kind.SERVICE, "12121212-1212-4212-8212-121212121212").orElseThrow());
+
+        assertThat(organization.path("attributes").findValuesAsText("name")).containsExactly("Charity");
+        assertThat(service.path("organization").path("attributes").findValuesAsText("value")).containsExactly("charity");
+        assertThat(service.path("service_at_locations").get(0).path("location").path("attributes").findValuesAsText("name"))
+                .containsExactly("Step free");
+        assertThat(service.path("attributes")).as("the service's own: none").isEmpty();
+        assertThat(SCHEMAS.problems("organization", organization)).isEmpty();
+        assertThat(SCHEMAS.problems("service", service)).isEmpty();
+    }
+
+    @Test
     void pagesAndApiDetailsValidate() {
         List<ObjectNode> services = List.copyOf(catalog.all(Kind.SERVICE));
         ObjectNode page = OpenReferralResource.wrapper(Directory.page(services, ServiceQuery.all(2, 10)), catalog::serviceSummary);
