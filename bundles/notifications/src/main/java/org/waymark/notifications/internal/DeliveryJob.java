@@ -128,7 +128,7 @@ public final class DeliveryJob implements JobHandler {
         ContactPreferences preferences = loaded.get().preferences();
         if (preferences.doNotContact()) {
             Jdbc.inTransaction(db, c -> {
-                outbox.finish(c, messageId, Outbox.State.SUPPRESSED, null, "do not contact");
+                outbox.finish(c, notification, Outbox.State.SUPPRESSED, null, "do not contact");
                 return null;
             });
             LOG.info("Notification {} not sent: the recipient asked not to be contacted", messageId);
@@ -139,7 +139,7 @@ public final class DeliveryJob implements JobHandler {
             Delivery delivery = plugins.call(channel, SEND_LIMIT, c -> c.send(notification, preferences));
             String name = ChannelChoice.nameOf(channel);
             Jdbc.inTransaction(db, c -> {
-                outbox.finish(c, messageId, Outbox.State.DELIVERED, name, delivery == null ? null : delivery.receipt());
+                outbox.finish(c, notification, Outbox.State.DELIVERED, name, delivery == null ? null : delivery.receipt());
                 return null;
             });
             LOG.info("Notification {} delivered by {}", messageId, name);

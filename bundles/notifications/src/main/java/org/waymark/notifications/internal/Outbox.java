@@ -108,7 +108,8 @@ final class Outbox {
      * of which only a digest is kept, stayed readable in the outbox and in every subject access export of the person,
      * also an export by an admin of another area the person was referred in.
      */
-    void finish(Connection c, String messageId, State state, String channel, String receipt) throws SQLException {
+    void finish(Connection c, Notification sent, State state, String channel, String receipt) throws SQLException {
+        String messageId = sent.messageId();
         try (PreparedStatement s = c.prepareStatement("UPDATE wm_notification SET state = ?, channel = ?, receipt = ?,"
                 + " delivered_at = ? WHERE message_id = ?")) {
             s.setString(1, state.name());
@@ -118,19 +119,19 @@ final class Outbox {
             s.setString(5, messageId);
             s.executeUpdate();
         }
-        Optional<Notification> sent = find(c, messageId);
-        String link = sent.map(n -> n.data().get(Notification.ONE_TIME_LINK)).orElse(null);
+        // The message as the delivery loaded it (its text and data never change once queued): no second read.
+        String link = sent.data().get(Notification.ONE_TIME_LINK);
         if (link == null || link.isEmpty()) {
             return;
         }
-        Map<String, String> data = new java.util.LinkedHashMap<>(sent.get().data());
+        Map<String, String> data = new java.util.LinkedHashMap<>(sent.data());
         data.remove(Notification.ONE_TIME_LINK);
         // The link may also be in the data under a name of the sender's (onward referrals and directory checks give
         // their channels "link"): taken out there too, or the copy would still hold a working credential.
         data.replaceAll((name, value) -> withoutLink(value, link));
         try (PreparedStatement s = c.prepareStatement("UPDATE wm_notification SET subject = ?, body = ?, data = ? WHERE message_id = ?")) {
-            s.setString(1, withoutLink(sent.get().subject(), link));
-            s.setString(2, withoutLink(sent.get().text(), link));
+            s.setString(1, withoutLink(sent.subject(), link));
+            s.setString(2, withoutLink(sent.text(), link));
             s.setString(3, JSON.writeValueAsString(data));
             s.setString(4, messageId);
             s.executeUpdate();
