@@ -21,6 +21,14 @@ public final class TestDatabase {
         EmbeddedDataSource ds = new EmbeddedDataSource();
         ds.setDatabaseName("memory:" + UUID.randomUUID());
         ds.setCreateDatabase("create");
+        return migrate(ds, changelogs);
+    }
+
+    /**
+     * Applies the changelogs' changesets that have not run yet to an existing test database: a test of a migration
+     * that finds rows written before it inserts them, forgets the changeset and migrates again.
+     */
+    public static DataSource migrate(DataSource ds, String... changelogs) throws Exception {
         try (Connection c = ds.getConnection()) {
             Database database = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
             ((DerbyDatabase) database).setShutdownEmbeddedDerby(false);
