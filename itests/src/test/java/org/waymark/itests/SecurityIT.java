@@ -413,7 +413,8 @@ class SecurityIT {
             "POST /api/inbox/{id}/done", "updates only items the caller's inbox shows (same visibility rule as GET /api/inbox)",
             "GET /api/me/two-factor", "the caller's own two-factor state",
             "POST /api/me/two-factor", "starts the caller's own enrolment",
-            "POST /api/me/two-factor/confirm", "confirms the caller's own enrolment");
+            "POST /api/me/two-factor/confirm", "confirms the caller's own enrolment",
+            "POST /api/me/password", "changes the caller's own password (the current one is asked)");
 
     /**
      * Routes for operators of the whole deployment, not of an area: no personal data in an area's scope. An admin of any

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import org.waymark.platform.testing.TestDatabase;
 import javax.sql.DataSource;
@@ -109,13 +110,29 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aUserOfNoAreaAndBlankOrCommaAreasAreRefused() {
+        for (Set<String> areas : List.of(Set.<String>of(), Set.of(""), Set.of(" "), Set.of("sheffield,islington"), Set.of(" sheffield"))) {
+            assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("nowhere", "long enough pw", Set.of(Roles.LINK_WORKER), areas)))
+                    .as("areas %s", areas)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+            assertThatThrownBy(() -> accounts.createClient("nowhere-gp", areas.isEmpty() ? "" : areas.iterator().next(), false))
+                    .as("area %s", areas)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        }
+        assertThat(accounts.users()).isEmpty();
+        assertThat(accounts.areas()).isEmpty();
+    }
+
+    @Test
     void shortPasswordsUnknownRolesAndDuplicatesAreRefused() {
         assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "short", Set.of(Roles.ADMIN), Set.of())))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("at least");
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "b".repeat(72) + "!", Set.of(Roles.ADMIN), Set.of("sheffield"))))
+                .as("bcrypt would ignore the end").isInstanceOf(WaymarkException.class).hasMessageContaining("at most 72 bytes");
         assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of("root"), Set.of())))
                 .isInstanceOf(WaymarkException.class);
-        accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of()));
-        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of())))
+        accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield")));
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield"))))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
     }
 
