@@ -215,6 +215,65 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
         });
     }
 
+    /**
+     * A new secret for a client whose secret leaked or is due to change, shown once: the old secret stops working and
+     * the access tokens issued with it are deleted (a node that resolved one forgets it: {@link TokenService#forgetResolved}).
+     */
+    public String newClientSecret(String clientId) {
+        String secret = Secrets.newToken();
+        String hash = PasswordHashing.hash(secret);
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT public_jwk FROM wm_client WHERE client_id = ?")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        throw WaymarkException.notFound("No client " + clientId);
+                    }
+                    if (r.getString(1) != null) {
+                        throw WaymarkException.invalid("Client " + clientId + " signs JWTs with its key and has no secret");
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_client SET secret_hash = ? WHERE client_id = ?")) {
+                s.setString(1, hash);
+                s.setString(2, clientId);
+                s.executeUpdate();
+            }
+            deleteAccessTokens(c, clientId);
+            return null;
+        });
+        verified.forgetAll();
+        return secret;
+    }
+
+    /**
+     * Disables a client (a practice that left, a system that was compromised) or enables it again. A disabled client
+     * gets no token and its tokens are deleted; its referrals stay.
+     */
+    public void setClientEnabled(String clientId, boolean enabled) {
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_client SET enabled = ? WHERE client_id = ?")) {
+                s.setBoolean(1, enabled);
+                s.setString(2, clientId);
+                if (s.executeUpdate() == 0) {
+                    throw WaymarkException.notFound("No client " + clientId);
+                }
+            }
+            if (!enabled) {
+                deleteAccessTokens(c, clientId);
+            }
+            return null;
+        });
+        verified.forgetAll();
+    }
+
+    private static void deleteAccessTokens(Connection c, String clientId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_access_token WHERE client_id = ?")) {
+            s.setString(1, clientId);
+            s.executeUpdate();
+        }
+    }
+
     /** Read on every message of a bound client, so that a change of its registration holds on every node at once. */
     @Override
     public Registered of(String clientId) {

@@ -165,6 +165,42 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aLeakedClientSecretIsReplacedAndTheOldSecretAndItsTokensStopWorking() {
+        String leaked = accounts.createClient("gp-leaky", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-leaky", leaked).orElseThrow());
+        assertThat(tokens.resolveAccessToken(token.value())).isPresent();
+
+        String fresh = accounts.newClientSecret("gp-leaky");
+        tokens.forgetResolved();
+        assertThat(fresh).isNotEqualTo(leaked);
+        assertThat(accounts.verifyClient("gp-leaky", leaked)).as("the remembered check is dropped too").isEmpty();
+        assertThat(tokens.resolveAccessToken(token.value())).as("a token issued with the old secret").isEmpty();
+        assertThat(accounts.verifyClient("gp-leaky", fresh)).isPresent();
+
+        assertThatThrownBy(() -> accounts.newClientSecret("nobody"))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aDisabledClientGetsNoTokenAndItsTokensStopWorkingUntilEnabledAgain() {
+        String secret = accounts.createClient("gp-gone", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-gone", secret).orElseThrow());
+        assertThat(tokens.resolveAccessToken(token.value())).isPresent();
+
+        accounts.setClientEnabled("gp-gone", false);
+        tokens.forgetResolved();
+        assertThat(accounts.verifyClient("gp-gone", secret)).isEmpty();
+        assertThat(tokens.resolveAccessToken(token.value())).isEmpty();
+        assertThat(accounts.areaOfClient("gp-gone")).as("its referrals keep their area").contains("sheffield");
+
+        accounts.setClientEnabled("gp-gone", true);
+        assertThat(accounts.verifyClient("gp-gone", secret)).isPresent();
+        assertThat(tokens.resolveAccessToken(token.value())).as("deleted tokens do not come back").isEmpty();
+        assertThatThrownBy(() -> accounts.setClientEnabled("nobody", false))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+    }
+
+    @Test
     void accessTokensResolveUntilTheyExpire() {
         String secret = accounts.createClient("gp-two", "islington", false);
         Caller client = accounts.verifyClient("gp-two", secret).orElseThrow();
