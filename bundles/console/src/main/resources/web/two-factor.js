@@ -1,4 +1,5 @@
-// A member of staff turning on two-factor sign-in for themselves (roles that need it are asked at sign-in).
+// A member of staff turning on two-factor sign-in for themselves (roles that need it are asked at sign-in), and
+// choosing their own password.
 import { $, api, showMessage, announce, show, sessionEnded, oneAtATime } from './common.js';
 
 export async function showTwoFactor() {
@@ -55,7 +56,36 @@ async function confirm(event) {
   announce('Two-factor sign-in is on.');
 }
 
+/** The person's own password, in place of an admin's temporary one; their other sessions end. */
+async function changePassword(event) {
+  event.preventDefault();
+  const currentPassword = $('password-current').value;
+  const newPassword = $('password-new').value;
+  if (!currentPassword || !newPassword) {
+    showMessage('Enter your current password and a new one.');
+    $(currentPassword ? 'password-new' : 'password-current').focus();
+    return;
+  }
+  if (newPassword !== $('password-repeat').value) {
+    showMessage('The two new passwords are not the same.');
+    $('password-repeat').focus();
+    return;
+  }
+  const { status, data } = await api('POST', '/api/me/password', { currentPassword, newPassword });
+  if (status === 401) return sessionEnded();
+  if (status !== 204) {
+    showMessage(status === 429 ? 'Too many wrong passwords: try again later.'
+      : (data && data.detail) || 'The password could not be changed.');
+    $('password-current').focus();
+    return;
+  }
+  for (const id of ['password-current', 'password-new', 'password-repeat']) $(id).value = '';
+  showMessage('');
+  announce('Your password is changed. You stay signed in here; anywhere else you are signed out.');
+}
+
 export function initTwoFactor() {
   $('two-factor-start').addEventListener('click', oneAtATime(start));
   $('two-factor-form').addEventListener('submit', oneAtATime(confirm));
+  $('password-form').addEventListener('submit', oneAtATime(changePassword));
 }

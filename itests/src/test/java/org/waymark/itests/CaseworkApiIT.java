@@ -144,6 +144,34 @@ class CaseworkApiIT {
         assertThat(taken.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
         assertThat(server.postJson("/api/users", "{\"username\":\"x\",\"roles\":[\"admin\"],\"areas\":[\"sheffield\"]}",
                 "Authorization", WORKER).statusCode()).isEqualTo(403);
+        // Found probing: a null in the lists was a 500.
+        for (String nulls : List.of("{\"username\":\"nully\",\"roles\":[\"link-worker\"],\"areas\":[null]}",
+                "{\"username\":\"nully\",\"roles\":[null],\"areas\":[\"sheffield\"]}")) {
+            HttpResponse<String> refused = server.postJson("/api/users", nulls, "Authorization", ADMIN);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+            assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(PROBLEM_JSON));
+        }
+
+        // Found probing: a password reset (an account in someone else's hands) left their sessions signed in.
+        HttpResponse<String> signIn = server.send(server.request("/api/session", "Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"leaver\",\"password\":\""
+                        + json(created).path("temporaryPassword").asText() + "\"}")));
+        assertThat(signIn.statusCode()).as(signIn.body()).isEqualTo(200);
+        String oldSession = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertThat(server.get("/api/referrals", "Cookie", oldSession).statusCode()).isEqualTo(200);
+        HttpResponse<String> reset = server.postJson("/api/users/leaver/password-reset", "", "Authorization", ADMIN);
+        assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+        assertThat(server.get("/api/referrals", "Cookie", oldSession).statusCode()).as("the old session ends").isEqualTo(401);
+        // Found probing: nobody could change the temporary password an admin gave them, so it stayed valid for ever.
+        String temporary = json(reset).path("temporaryPassword").asText();
+        HttpResponse<String> wrong = server.postJson("/api/me/password",
+                "{\"currentPassword\":\"not-it-at-all\",\"newPassword\":\"leaver's own 1\"}", "Authorization", basic("leaver", temporary));
+        assertThat(wrong.statusCode()).as(wrong.body()).isEqualTo(403);
+        HttpResponse<String> changed = server.postJson("/api/me/password",
+                "{\"currentPassword\":\"" + temporary + "\",\"newPassword\":\"leaver's own 1\"}", "Authorization", basic("leaver", temporary));
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(204);
+        assertThat(server.get("/api/referrals", "Authorization", basic("leaver", temporary)).statusCode()).isEqualTo(401);
+        leaver = basic("leaver", "leaver's own 1");
 
         HttpResponse<String> entered = server.postJson("/api/referrals", """
                 {"area":"sheffield","source":"phone","family":"Phoneworth","given":"Pat","birthDate":"1960-04-05",

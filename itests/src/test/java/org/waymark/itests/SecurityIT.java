@@ -326,6 +326,33 @@ class SecurityIT {
         assertThat(audit).contains("ada enrolled").contains("ada reset").contains("lena enrolled");
     }
 
+    @Test
+    @Order(6)
+    void anOperatorReplacesALeakedClientSecretAndDisablesAClientAndTheirTokensStopWorking() {
+        // Found probing: a GP system's secret could not be changed nor the client disabled, so a leaked secret kept
+        // working for ever.
+        String leaked = server.createClient("leaky-gp", "sheffield");
+        secretsSent.add(leaked);
+        String oldToken = json(token("leaky-gp", leaked)).path("access_token").asText();
+        assertThat(server.get("/fhir/ServiceRequest?_count=1", "Authorization", bearer(oldToken)).statusCode()).isEqualTo(200);
+
+        String printed = server.admin("client-secret", "leaky-gp");
+        String fresh = printed.lines().filter(l -> l.contains("secret of client")).findFirst().orElseThrow()
+                .replaceAll(".*leaky-gp: ", "").strip();
+        secretsSent.add(fresh);
+        assertThat(token("leaky-gp", leaked).statusCode()).as("the old secret").isEqualTo(401);
+        assertThat(server.get("/fhir/ServiceRequest?_count=1", "Authorization", bearer(oldToken)).statusCode())
+                .as("a token issued with the old secret").isEqualTo(401);
+        String newToken = json(token("leaky-gp", fresh)).path("access_token").asText();
+        assertThat(server.get("/fhir/ServiceRequest?_count=1", "Authorization", bearer(newToken)).statusCode()).isEqualTo(200);
+
+        server.admin("client-disable", "leaky-gp");
+        assertThat(token("leaky-gp", fresh).statusCode()).as("a disabled client gets no token").isEqualTo(401);
+        assertThat(server.get("/fhir/ServiceRequest?_count=1", "Authorization", bearer(newToken)).statusCode()).isEqualTo(401);
+        server.admin("client-enable", "leaky-gp");
+        assertThat(token("leaky-gp", fresh).statusCode()).isEqualTo(200);
+    }
+
     private static HttpResponse<String> token(String clientId, String secret) {
         return server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials"), "Authorization", basic(clientId, secret));
     }
@@ -413,7 +440,8 @@ class SecurityIT {
             "POST /api/inbox/{id}/done", "updates only items the caller's inbox shows (same visibility rule as GET /api/inbox)",
             "GET /api/me/two-factor", "the caller's own two-factor state",
             "POST /api/me/two-factor", "starts the caller's own enrolment",
-            "POST /api/me/two-factor/confirm", "confirms the caller's own enrolment");
+            "POST /api/me/two-factor/confirm", "confirms the caller's own enrolment",
+            "POST /api/me/password", "changes the caller's own password (the current one is asked)");
 
     /**
      * Routes for operators of the whole deployment, not of an area: no personal data in an area's scope. An admin of any

@@ -20,6 +20,7 @@ import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.SenderIdentities;
 import org.waymark.platform.internal.security.AccountStore;
+import org.waymark.platform.internal.security.TokenService;
 
 /**
  * The operator's commands, shared by the Karaf shell ({@code waymark:*}) and {@code ./waymark} (through the local
@@ -38,6 +39,10 @@ public final class AdminCommands {
             "      --ods: the ODS code of an organisation it sends for (a supplier system may send for several). Both repeat.",
             "  client-senders ID [--endpoint URL]... [--ods CODE]... [--clear]",
             "      shows the endpoints and ODS codes a client sends as; with --endpoint/--ods replaces them, --clear removes all.",
+            "  client-secret ID",
+            "      gives a client a new secret, printed once; the old secret and the tokens issued with it stop working.",
+            "  client-disable ID, client-enable ID",
+            "      a disabled client gets no token and its tokens stop working (a compromised or departed system).",
             "  jobs [--state pending|done|dead] [--count N]",
             "      lists jobs, newest change first; --state dead is the dead-letter list.",
             "  replay JOB_ID",
@@ -50,6 +55,7 @@ public final class AdminCommands {
             "      lets the core use a deployed plugin (the installed version, or VERSION ahead of its deployment).");
 
     private final AccountStore accounts;
+    private final TokenService tokens;
     private final AuditLog audit;
     private final JobStore jobs;
     private final WhiteboardPluginRegistry plugins;
@@ -58,10 +64,12 @@ public final class AdminCommands {
     private final ContributedCommands contributed;
 
     @Activate
-    public AdminCommands(@Reference AccountStore accounts, @Reference AuditLog audit, @Reference JobRunner jobs,
-                         @Reference WhiteboardPluginRegistry plugins, @Reference PluginApprovals approvals) {
+    public AdminCommands(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
+                         @Reference JobRunner jobs, @Reference WhiteboardPluginRegistry plugins,
+                         @Reference PluginApprovals approvals) {
         this.approvals = approvals;
         this.accounts = accounts;
+        this.tokens = tokens;
         this.audit = audit;
         this.jobs = jobs.store();
         this.plugins = plugins;
@@ -178,7 +186,7 @@ public final class AdminCommands {
         accounts.createUser(new AccountStore.NewUser(name, secret, roles, areas));
         audit.record(operator, AuditLog.Action.ADMIN, "User", "create " + name, null);
         return (password == null ? "Created user " + name + " with password: " + secret : "Created user " + name)
-                + newAreas(areas, known);
+                + newAreas(areas, known, "disable the account on the console's admin page and create it again");
     }
 
     /**
@@ -186,7 +194,7 @@ public final class AdminCommands {
      * probing: {@code --area sheffeild} created a link worker with an empty caseload and said nothing). The operator
      * is told when an area is new, with the ones that exist; the first account of a deployment starts its areas.
      */
-    static String newAreas(Set<String> areas, Set<String> known) {
+    static String newAreas(Set<String> areas, Set<String> known, String undo) {
         if (known.isEmpty()) {
             return "";
         }
@@ -196,7 +204,7 @@ public final class AdminCommands {
         }
         return "\nNote: no other user or client is in " + (unknown.size() == 1 ? "area " : "areas ")
                 + String.join(", ", unknown) + " (areas so far: " + String.join(", ", new java.util.TreeSet<>(known))
-                + "). If that is a typing mistake, disable the account on the console's admin page and create it again.";
+                + "). If that is a typing mistake, " + undo + ".";
     }
 
     /** A client that authenticates with signed JWTs; the key file is read by the server (an absolute path). */
@@ -216,7 +224,9 @@ public final class AdminCommands {
             String secret = accounts.createClient(id, area, anySender, senders);
             audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
             return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.\n"
-                    + describeSenders(id, anySender, senders) + newAreas(Set.of(area), known);
+                    + describeSenders(id, anySender, senders)
+                    + newAreas(Set.of(area), known,
+                    "disable the client (./waymark client-disable " + id + ") and register it again under another id");
         }
         java.nio.file.Path file = java.nio.file.Path.of(publicKeyFile);
         String text;
@@ -233,11 +243,30 @@ public final class AdminCommands {
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id + " with public key", null);
         return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
                 + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.\n"
-                + describeSenders(id, anySender, senders) + newAreas(Set.of(area), known);
+                + describeSenders(id, anySender, senders)
+                + newAreas(Set.of(area), known,
+                    "disable the client (./waymark client-disable " + id + ") and register it again under another id");
     }
 
     public String createClient(String id, String area, boolean anySender) {
         return createClient(id, area, anySender, null);
+    }
+
+    /** A new secret for a client whose secret leaked: the old one and its tokens stop working on every node. */
+    public String newClientSecret(String id) {
+        String secret = accounts.newClientSecret(id);
+        tokens.forgetResolved();
+        audit.record(operator, AuditLog.Action.ADMIN, "Client", "new secret " + id, null);
+        return "New secret of client " + id + ": " + secret + "\nKeep it safe: it cannot be shown again. The old secret "
+                + "and the tokens issued with it no longer work (on other nodes within a minute).";
+    }
+
+    public String setClientEnabled(String id, boolean enabled) {
+        accounts.setClientEnabled(id, enabled);
+        tokens.forgetResolved();
+        audit.record(operator, AuditLog.Action.ADMIN, "Client", (enabled ? "enable " : "disable ") + id, null);
+        return enabled ? "Enabled client " + id
+                : "Disabled client " + id + ": it gets no token, and its tokens no longer work (on other nodes within a minute)";
     }
 
     /** The sender identities of a client, as the operator reads them. */
@@ -308,6 +337,9 @@ public final class AdminCommands {
                 yield args.all("--endpoint").isEmpty() && args.all("--ods").isEmpty() ? clientSenders(args.positional())
                         : replaceClientSenders(args.positional(), args.all("--endpoint"), args.all("--ods"));
             }
+            case "client-secret" -> newClientSecret(args.positional());
+            case "client-disable" -> setClientEnabled(args.positional(), false);
+            case "client-enable" -> setClientEnabled(args.positional(), true);
             case "replay" -> "Replayed job " + replay(operator, args.positional()).id();
             case "plugin-approve" -> "Approved " + args.positional() + " "
                     + String.join(", ", approvePlugin(operator, args.positional(), args.option("--version", null)));

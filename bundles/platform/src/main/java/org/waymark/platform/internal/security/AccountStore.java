@@ -32,6 +32,7 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
     private static final String USER_KEY = "u:";
     private static final String CLIENT_KEY = "c:";
     private static final int MIN_PASSWORD = 10;
+    private static final int MAX_PASSWORD_BYTES = 72;
     private static final String USER_NAME = "[a-z0-9][a-z0-9._-]{1,63}";
 
     private final DataSource db;
@@ -58,13 +59,40 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
         if (!user.username().matches(USER_NAME)) {
             throw WaymarkException.invalid("User names are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
-        if (user.password() == null || user.password().length() < MIN_PASSWORD) {
-            throw WaymarkException.invalid("Passwords have at least " + MIN_PASSWORD + " characters");
-        }
+        requirePasswordLength(user.password());
         if (user.roles().isEmpty() || !Roles.USER_ROLES.containsAll(user.roles())) {
             throw WaymarkException.invalid("Roles are " + String.join(", ", Roles.USER_ROLES));
         }
+        // Found probing: "--area ''" made a user of no area, whom no admin's user list shows.
+        if (user.areas().isEmpty()) {
+            throw WaymarkException.invalid("A user needs at least one area");
+        }
+        user.areas().forEach(AccountStore::requireAreaName);
         insertUser(user);
+    }
+
+    /**
+     * bcrypt reads only the first 72 bytes of a password: a longer one would be accepted with any ending (found
+     * probing: 72 letters and "X" matched 72 letters and "Y"), so it is refused rather than silently shortened.
+     */
+    private static void requirePasswordLength(String password) {
+        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD) {
+            throw WaymarkException.invalid("Passwords have at least " + MIN_PASSWORD + " characters");
+        }
+        if (password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES) {
+            throw WaymarkException.invalid("Passwords have at most " + MAX_PASSWORD_BYTES
+                    + " bytes (72 letters without accents; fewer with accents or other scripts)");
+        }
+    }
+
+    /**
+     * Areas are stored comma-separated with a user, and a blank one names no area: "--area ''" made a client whose
+     * referrals went to an area nobody works in, and "a,b" one whose area no user's could ever equal.
+     */
+    private static void requireAreaName(String area) {
+        if (area == null || area.isBlank() || area.contains(",") || !area.equals(area.strip())) {
+            throw WaymarkException.invalid("An area is a name without commas or surrounding spaces, e.g. sheffield");
+        }
     }
 
     /** The contract's demo users, whose passwords are shorter than real ones may be. */
@@ -107,6 +135,7 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
         if (!clientId.matches(USER_NAME)) {
             throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
+        requireAreaName(area);
         String secret = Secrets.newToken();
         insertClient(clientId, PasswordHashing.hash(secret), area, anySender, null, senders);
         return secret;
@@ -121,6 +150,7 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
         if (!clientId.matches(USER_NAME)) {
             throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
         }
+        requireAreaName(area);
         String jwks = ClientKeys.parse(publicKeyText);
         if (jwks.length() > 8000) {
             throw WaymarkException.invalid("The key set is too large (at most 8000 characters as JSON)");
@@ -183,6 +213,65 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
             ClientSenderRows.replace(c, clientId, senders);
             return null;
         });
+    }
+
+    /**
+     * A new secret for a client whose secret leaked or is due to change, shown once: the old secret stops working and
+     * the access tokens issued with it are deleted (a node that resolved one forgets it: {@link TokenService#forgetResolved}).
+     */
+    public String newClientSecret(String clientId) {
+        String secret = Secrets.newToken();
+        String hash = PasswordHashing.hash(secret);
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT public_jwk FROM wm_client WHERE client_id = ?")) {
+                s.setString(1, clientId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        throw WaymarkException.notFound("No client " + clientId);
+                    }
+                    if (r.getString(1) != null) {
+                        throw WaymarkException.invalid("Client " + clientId + " signs JWTs with its key and has no secret");
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_client SET secret_hash = ? WHERE client_id = ?")) {
+                s.setString(1, hash);
+                s.setString(2, clientId);
+                s.executeUpdate();
+            }
+            deleteAccessTokens(c, clientId);
+            return null;
+        });
+        verified.forgetAll();
+        return secret;
+    }
+
+    /**
+     * Disables a client (a practice that left, a system that was compromised) or enables it again. A disabled client
+     * gets no token and its tokens are deleted; its referrals stay.
+     */
+    public void setClientEnabled(String clientId, boolean enabled) {
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_client SET enabled = ? WHERE client_id = ?")) {
+                s.setBoolean(1, enabled);
+                s.setString(2, clientId);
+                if (s.executeUpdate() == 0) {
+                    throw WaymarkException.notFound("No client " + clientId);
+                }
+            }
+            if (!enabled) {
+                deleteAccessTokens(c, clientId);
+            }
+            return null;
+        });
+        verified.forgetAll();
+    }
+
+    private static void deleteAccessTokens(Connection c, String clientId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_access_token WHERE client_id = ?")) {
+            s.setString(1, clientId);
+            s.executeUpdate();
+        }
     }
 
     /** Read on every message of a bound client, so that a change of its registration holds on every node at once. */
@@ -373,13 +462,37 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
         }
     }
 
-    /** Sets a new password (an admin's reset: a generated one, shown once). */
+    /** Sets a new password (an admin's reset: a generated one, shown once) and ends every session of the user. */
     public void setPassword(String username, String password) {
-        if (password == null || password.length() < MIN_PASSWORD) {
-            throw WaymarkException.invalid("Passwords have at least " + MIN_PASSWORD + " characters");
-        }
+        setPassword(username, password, null);
+    }
+
+    /**
+     * Sets a new password and ends the user's sessions: a reset is what an admin does for an account that may be in
+     * someone else's hands, and a session signed in with the old password would otherwise last its twelve hours.
+     *
+     * @param keepSessionId the one session to keep (an admin resetting their own password stays signed in), or null
+     */
+    public void setPassword(String username, String password, String keepSessionId) {
+        requirePasswordLength(password);
         String hash = PasswordHashing.hash(password);
-        update(username, "UPDATE wm_user SET password_hash = ? WHERE username = ?", s -> s.setString(1, hash));
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE wm_user SET password_hash = ? WHERE username = ?")) {
+                s.setString(1, hash);
+                s.setString(2, username);
+                if (s.executeUpdate() == 0) {
+                    throw WaymarkException.notFound("No user " + username);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement(keepSessionId == null ? "DELETE FROM wm_session WHERE username = ?"
+                    : "DELETE FROM wm_session WHERE username = ? AND session_hash <> ?")) {
+                s.setString(1, username);
+                if (keepSessionId != null) {
+                    s.setString(2, Secrets.sha256(keepSessionId));
+                }
+                return s.executeUpdate();
+            }
+        });
         verified.forgetAll();
     }
 

@@ -110,6 +110,11 @@ public final class TokenService {
         return Optional.of(found.get().caller());
     }
 
+    /** A client's tokens were revoked (new secret, disabled): none this node resolved before may stand. */
+    public void forgetResolved() {
+        resolved.forgetAll();
+    }
+
     public Session startSession(Caller user) {
         String id = Secrets.newToken();
         String csrf = Secrets.newToken();

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.Consumes;
+import javax.ws.rs.CookieParam;
 import javax.ws.rs.GET;
 import javax.ws.rs.POST;
 import javax.ws.rs.Path;
@@ -26,8 +27,8 @@ import org.waymark.api.security.Roles;
 
 /**
  * An area admin's user pages: list the area's users, create one, disable a leaver (or enable again), reset a
- * password. An admin manages only users whose areas are all among the admin's own. Temporary passwords are shown
- * once, in the answer, and stored only as hashes.
+ * password (which ends the user's sessions). An admin manages only users whose areas are all among the admin's own.
+ * Temporary passwords are shown once, in the answer, and stored only as hashes.
  */
 @Component(service = UsersResource.class, property = "osgi.jaxrs.resource=true")
 @Path("/users")
@@ -78,6 +79,10 @@ public final class UsersResource {
         if (user == null || user.username() == null || user.roles() == null || user.areas() == null || user.areas().isEmpty()) {
             throw WaymarkException.invalid("username, roles and areas are required");
         }
+        // A null in a list failed the area check with a 500; blank names are no roles or areas either.
+        if (user.roles().stream().anyMatch(UsersResource::blank) || user.areas().stream().anyMatch(UsersResource::blank)) {
+            throw WaymarkException.invalid("roles and areas are names: null and blank entries are not allowed");
+        }
         requireOwnAreas(admin, user.areas());
         String password = Secrets.newToken().substring(0, 16);
         accounts.createUser(new AccountStore.NewUser(user.username(), password, user.roles(), user.areas()));
@@ -99,11 +104,14 @@ public final class UsersResource {
 
     @POST
     @Path("/{name}/password-reset")
-    public Map<String, String> resetPassword(@PathParam("name") String name, @Context SecurityContext security) {
+    public Map<String, String> resetPassword(@PathParam("name") String name,
+                                             @CookieParam(Authenticator.SESSION_COOKIE) String sessionId,
+                                             @Context SecurityContext security) {
         Caller admin = caller(security);
         managed(admin, name);
         String password = Secrets.newToken().substring(0, 16);
-        accounts.setPassword(name, password);
+        // The user's sessions end; an admin resetting their own password keeps the session they are using.
+        accounts.setPassword(name, password, admin.id().equals(name) ? sessionId : null);
         audit.record(admin, AuditLog.Action.ADMIN, "User", name + " password reset", null);
         return withPassword(name, password);
     }
@@ -140,6 +148,10 @@ public final class UsersResource {
         if (!admin.areas().containsAll(areas)) {
             throw WaymarkException.forbidden("You manage users of your own areas only");
         }
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static Map<String, String> withPassword(String name, String password) {

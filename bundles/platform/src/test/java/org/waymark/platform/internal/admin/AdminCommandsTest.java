@@ -22,11 +22,11 @@ class AdminCommandsTest {
     @Test
     void anOperatorIsToldWhenAnAreaIsNewSoThatATypingMistakeShows() {
         Set<String> known = Set.of("sheffield", "islington");
-        assertThat(AdminCommands.newAreas(Set.of("sheffeild"), known))
+        assertThat(AdminCommands.newAreas(Set.of("sheffeild"), known, "disable the account"))
                 .contains("no other user or client is in area sheffeild", "areas so far: islington, sheffield");
-        assertThat(AdminCommands.newAreas(Set.of("sheffield"), known)).isEmpty();
-        assertThat(AdminCommands.newAreas(Set.of("sheffield", "leeds", "bradford"), known))
+        assertThat(AdminCommands.newAreas(Set.of("sheffield"), known, "disable the account")).isEmpty();
+        assertThat(AdminCommands.newAreas(Set.of("sheffield", "leeds", "bradford"), known, "disable the account"))
                 .contains("areas bradford, leeds (");
-        assertThat(AdminCommands.newAreas(Set.of("sheffield"), Set.of())).as("the deployment's first account").isEmpty();
+        assertThat(AdminCommands.newAreas(Set.of("sheffield"), Set.of(), "disable the account")).as("the deployment's first account").isEmpty();
     }
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import org.waymark.platform.testing.TestDatabase;
 import javax.sql.DataSource;
@@ -109,13 +110,29 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aUserOfNoAreaAndBlankOrCommaAreasAreRefused() {
+        for (Set<String> areas : List.of(Set.<String>of(), Set.of(""), Set.of(" "), Set.of("sheffield,islington"), Set.of(" sheffield"))) {
+            assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("nowhere", "long enough pw", Set.of(Roles.LINK_WORKER), areas)))
+                    .as("areas %s", areas)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+            assertThatThrownBy(() -> accounts.createClient("nowhere-gp", areas.isEmpty() ? "" : areas.iterator().next(), false))
+                    .as("area %s", areas)
+                    .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
+        }
+        assertThat(accounts.users()).isEmpty();
+        assertThat(accounts.areas()).isEmpty();
+    }
+
+    @Test
     void shortPasswordsUnknownRolesAndDuplicatesAreRefused() {
         assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "short", Set.of(Roles.ADMIN), Set.of())))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("at least");
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "b".repeat(72) + "!", Set.of(Roles.ADMIN), Set.of("sheffield"))))
+                .as("bcrypt would ignore the end").isInstanceOf(WaymarkException.class).hasMessageContaining("at most 72 bytes");
         assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of("root"), Set.of())))
                 .isInstanceOf(WaymarkException.class);
-        accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of()));
-        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of())))
+        accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield")));
+        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield"))))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
     }
 
@@ -145,6 +162,42 @@ class AccountsAndTokensTest {
         assertThat(client.isClient()).isTrue();
         assertThat(client.roles()).containsExactly(Roles.REFERRER);
         assertThat(accounts.verifyClient("gp-one", secret + "x")).isEmpty();
+    }
+
+    @Test
+    void aLeakedClientSecretIsReplacedAndTheOldSecretAndItsTokensStopWorking() {
+        String leaked = accounts.createClient("gp-leaky", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-leaky", leaked).orElseThrow());
+        assertThat(tokens.resolveAccessToken(token.value())).isPresent();
+
+        String fresh = accounts.newClientSecret("gp-leaky");
+        tokens.forgetResolved();
+        assertThat(fresh).isNotEqualTo(leaked);
+        assertThat(accounts.verifyClient("gp-leaky", leaked)).as("the remembered check is dropped too").isEmpty();
+        assertThat(tokens.resolveAccessToken(token.value())).as("a token issued with the old secret").isEmpty();
+        assertThat(accounts.verifyClient("gp-leaky", fresh)).isPresent();
+
+        assertThatThrownBy(() -> accounts.newClientSecret("nobody"))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
+    }
+
+    @Test
+    void aDisabledClientGetsNoTokenAndItsTokensStopWorkingUntilEnabledAgain() {
+        String secret = accounts.createClient("gp-gone", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-gone", secret).orElseThrow());
+        assertThat(tokens.resolveAccessToken(token.value())).isPresent();
+
+        accounts.setClientEnabled("gp-gone", false);
+        tokens.forgetResolved();
+        assertThat(accounts.verifyClient("gp-gone", secret)).isEmpty();
+        assertThat(tokens.resolveAccessToken(token.value())).isEmpty();
+        assertThat(accounts.areaOfClient("gp-gone")).as("its referrals keep their area").contains("sheffield");
+
+        accounts.setClientEnabled("gp-gone", true);
+        assertThat(accounts.verifyClient("gp-gone", secret)).isPresent();
+        assertThat(tokens.resolveAccessToken(token.value())).as("deleted tokens do not come back").isEmpty();
+        assertThatThrownBy(() -> accounts.setClientEnabled("nobody", false))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
     }
 
     @Test

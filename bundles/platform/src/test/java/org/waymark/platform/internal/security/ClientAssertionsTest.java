@@ -112,6 +112,14 @@ class ClientAssertionsTest {
     }
 
     @Test
+    void aDisabledKeyClientIsRefusedAndAKeyClientGetsNoSecret() throws Exception {
+        accounts.setClientEnabled("rsa-gp", false);
+        assertRefused(rs256(claims("rsa-gp").build()), null, "Unknown client");
+        assertThatThrownBy(() -> accounts.newClientSecret("ec-gp"))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("no secret");
+    }
+
+    @Test
     void anAssertionExpiresWithTheClock() throws Exception {
         String assertion = rs256(claims("rsa-gp").build());
         clock.advance(Duration.ofMinutes(3));
