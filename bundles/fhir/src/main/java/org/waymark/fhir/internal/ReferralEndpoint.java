@@ -84,7 +84,11 @@ abstract class ReferralEndpoint implements FhirEndpoint {
         if (text.isBlank()) {
             throw WaymarkException.invalid("The request has no body");
         }
-        return new Posted<>(format, fhir.parse(format, text, type), text);
+        T resource = fhir.parse(format, text, type);
+        if (format == FhirFormat.JSON) {
+            JsonDuplicates.refuse(text);
+        }
+        return new Posted<>(format, resource, text);
     }
 
     protected final FhirRequest request(HttpHeaders headers, UriInfo uri) {
