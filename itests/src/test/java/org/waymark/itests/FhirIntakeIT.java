@@ -375,6 +375,9 @@ class FhirIntakeIT {
 
         assertThat(total(searcher, "/fhir/Task?status=requested")).isEqualTo(3);
         assertThat(total(searcher, "/fhir/Task?status=completed,cancelled")).isZero();
+        // Found probing: a status with its code system (FHIR's system|code, as generic clients send it) was a 400.
+        assertThat(total(searcher, "/fhir/Task?status=" + encode("http://hl7.org/fhir/task-status|requested"))).isEqualTo(3);
+        assertThat(total(searcher, "/fhir/ServiceRequest?status=" + encode("http://hl7.org/fhir/request-status|active"))).isEqualTo(3);
         assertThat(total(searcher, "/fhir/Task?owner=Organization/waymark-sheffield")).isEqualTo(3);
         assertThat(total(searcher, "/fhir/Task?owner=Organization/waymark-islington")).isZero();
         JsonNode task = get(searcher, "/fhir/Task?focus=ServiceRequest/" + quillId + "&status=requested").path("entry").get(0).path("resource");
