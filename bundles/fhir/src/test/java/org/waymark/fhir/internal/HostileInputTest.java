@@ -102,4 +102,23 @@ class HostileInputTest {
         JsonDuplicates.refuse("{\"resourceType\":\"ServiceRequest\",\"subject\":{\"reference\":\"Patient/1\"},"
                 + "\"requester\":{\"reference\":\"Organization/1\"},\"note\":[{\"text\":\"a\"},{\"text\":\"b\"}]}");
     }
+
+    /** Found probing: a gzipped body was refused as "not valid UTF-8", and a body only labelled gzip was read as plain. */
+    @Test
+    void aCompressedBodyIsRefusedAsAnUnsupportedContentEncoding() {
+        for (String coding : new String[] {"gzip", "deflate, gzip", "br"}) {
+            assertThatThrownBy(() -> ReferralEndpoint.requireUncompressed(headers(coding)))
+                    .isInstanceOfSatisfying(WaymarkException.class,
+                            e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE))
+                    .hasMessageContaining("send the body uncompressed");
+        }
+        ReferralEndpoint.requireUncompressed(headers(null));
+        ReferralEndpoint.requireUncompressed(headers("identity"));
+    }
+
+    private static javax.ws.rs.core.HttpHeaders headers(String contentEncoding) {
+        return (javax.ws.rs.core.HttpHeaders) java.lang.reflect.Proxy.newProxyInstance(HostileInputTest.class.getClassLoader(),
+                new Class<?>[] {javax.ws.rs.core.HttpHeaders.class}, (proxy, method, args) ->
+                        method.getName().equals("getHeaderString") && "Content-Encoding".equals(args[0]) ? contentEncoding : null);
+    }
 }
