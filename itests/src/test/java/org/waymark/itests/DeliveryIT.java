@@ -95,6 +95,9 @@ class DeliveryIT {
                 .until(() -> receiver.deliveries(toSender) >= 2);
         assertThat(receiver.idsAbout(referral.id())).as("every delivery carried the same message id, so the receiver's"
                 + " deduplicating view holds the change once").containsExactly(toSender);
+        // Found probing: X-Correlation-Id was the message id, where BaRS has it be a UUID; one for every attempt.
+        assertThat(receiver.correlationIds(toSender)).hasSize(1)
+                .allMatch(c -> c.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
         JsonNode message = receiver.last(toSender);
         assertThat(message.path("entry").get(0).path("resource").path("eventCoding").path("code").asText())
                 .isEqualTo("servicerequest-response");

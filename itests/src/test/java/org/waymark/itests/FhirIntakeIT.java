@@ -343,6 +343,12 @@ class FhirIntakeIT {
         assertThat(total(searcher, "/fhir/ServiceRequest?authored=le2025-06-20")).isEqualTo(2);
         assertThat(total(searcher, "/fhir/ServiceRequest?_lastUpdated=lt2000-01-01")).isZero();
         assertThat(total(searcher, "/fhir/ServiceRequest?_lastUpdated=ge2000-01-01")).isEqualTo(3);
+        // Found probing: the time is kept finer than the millisecond FHIR shows, and searching a resource's own
+        // meta.lastUpdated (to the millisecond) matched nothing.
+        String quillUpdated = json(quill).path("meta").path("lastUpdated").asText();
+        assertThat(total(searcher, "/fhir/ServiceRequest?_lastUpdated=" + encode(quillUpdated))).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Task?_lastUpdated=le" + encode(quillUpdated) + "&_lastUpdated=ge" + encode(quillUpdated)))
+                .isEqualTo(1);
 
         JsonNode firstPage = get(searcher, "/fhir/ServiceRequest?_lastUpdated=gt2000-01-01&_count=2");
         assertThat(firstPage.path("total").asInt()).isEqualTo(3);
@@ -369,6 +375,9 @@ class FhirIntakeIT {
 
         assertThat(total(searcher, "/fhir/Task?status=requested")).isEqualTo(3);
         assertThat(total(searcher, "/fhir/Task?status=completed,cancelled")).isZero();
+        // Found probing: a status with its code system (FHIR's system|code, as generic clients send it) was a 400.
+        assertThat(total(searcher, "/fhir/Task?status=" + encode("http://hl7.org/fhir/task-status|requested"))).isEqualTo(3);
+        assertThat(total(searcher, "/fhir/ServiceRequest?status=" + encode("http://hl7.org/fhir/request-status|active"))).isEqualTo(3);
         assertThat(total(searcher, "/fhir/Task?owner=Organization/waymark-sheffield")).isEqualTo(3);
         assertThat(total(searcher, "/fhir/Task?owner=Organization/waymark-islington")).isZero();
         JsonNode task = get(searcher, "/fhir/Task?focus=ServiceRequest/" + quillId + "&status=requested").path("entry").get(0).path("resource");

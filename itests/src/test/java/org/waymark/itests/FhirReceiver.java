@@ -21,6 +21,7 @@ final class FhirReceiver {
     private final Map<String, AtomicInteger> deliveries = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> lastById = new ConcurrentHashMap<>();
     private final java.util.List<String> arrivals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<String, Set<String>> correlationIds = new ConcurrentHashMap<>();
     private final AtomicInteger held = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean refusing;
@@ -40,6 +41,8 @@ final class FhirReceiver {
                 String id = body.path("id").asText();
                 deliveries.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                 arrivals.add(id);
+                correlationIds.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())
+                        .add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Correlation-Id")));
                 lastById.put(id, body);
                 CountDownLatch waitFor = gate;
                 if (waitFor.getCount() > 0) {
@@ -98,6 +101,11 @@ final class FhirReceiver {
     /** The messages about one referral in the order they arrived, each at its first arrival. */
     java.util.List<String> firstArrivalsAbout(String referralId) {
         return arrivals.stream().filter(id -> id.startsWith("referral-" + referralId + "-")).distinct().toList();
+    }
+
+    /** The X-Correlation-Id headers every delivery of this message id came with. */
+    Set<String> correlationIds(String id) {
+        return correlationIds.getOrDefault(id, Set.of());
     }
 
     boolean refusedLast(String id) {

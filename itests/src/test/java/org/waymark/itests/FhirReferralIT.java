@@ -272,6 +272,27 @@ class FhirReferralIT {
         HttpResponse<String> bom = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
                 "Content-Type", "application/fhir+json").POST(HttpRequest.BodyPublishers.ofByteArray(withBom)));
         assertThat(bom.statusCode()).as(bom.body()).isEqualTo(201);
+
+        // Found probing: a property named twice in JSON was read as its last value (XML refuses the repetition).
+        HttpResponse<String> twice = post("/fhir/ServiceRequest", "application/fhir+json",
+                serviceRequest("IT-TWICE", TestData.validNhsNumber(), "Twice").replace("\"intent\":\"order\"",
+                        "\"intent\":\"order\",\"intent\":\"plan\""));
+        assertOutcome(twice, 400, "invalid");
+        assertThat(json(twice).path("issue").get(0).path("diagnostics").asText()).contains("the property 'intent' appears twice");
+        assertThat(json(getAs("/fhir/ServiceRequest?identifier=https://gp.example/referrals%7CIT-TWICE")).path("total").asInt()).isZero();
+
+        // Found probing: a gzipped body was refused as "not valid UTF-8" (nothing inflates it); it is a 415 that says so.
+        java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+            gzip.write(serviceRequest("IT-GZIP", TestData.validNhsNumber(), "Gzip").getBytes(StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        HttpResponse<String> compressed = server.send(server.request("/fhir/ServiceRequest", "Authorization", bearer(token),
+                "Content-Type", "application/fhir+json", "Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped.toByteArray())));
+        assertOutcome(compressed, 415, "not-supported");
+        assertThat(json(compressed).path("issue").get(0).path("diagnostics").asText()).contains("send the body uncompressed");
     }
 
     /** A note over 4,000 characters was cut without a word to the sender. */

@@ -35,7 +35,11 @@ final class DateSearch {
         Instant to = null;
         for (String value : values) {
             Period period = period(name, value);
-            Instant lastOfPeriod = period.end().minusMillis(1);
+            // Inclusive ends are the last nanosecond before the next period: times are stored finer than the
+            // millisecond a FHIR answer shows (updated_at holds micro- or nanoseconds), so an end at .999 ms dropped
+            // whatever happened in a period's last millisecond, and _lastUpdated={a resource's own lastUpdated}
+            // matched nothing.
+            Instant lastOfPeriod = period.end().minusNanos(1);
             switch (period.prefix()) {
                 case EQUAL -> {
                     from = later(from, period.start());
@@ -44,7 +48,7 @@ final class DateSearch {
                 case GREATERTHAN_OR_EQUALS -> from = later(from, period.start());
                 case GREATERTHAN -> from = later(from, period.end());
                 case LESSTHAN_OR_EQUALS -> to = earlier(to, lastOfPeriod);
-                case LESSTHAN -> to = earlier(to, period.start().minusMillis(1));
+                case LESSTHAN -> to = earlier(to, period.start().minusNanos(1));
                 default -> throw WaymarkException.invalid("The prefix of " + name + " must be eq, ge, gt, le or lt");
             }
         }

@@ -90,7 +90,7 @@ public final class FhirMessageChannel implements NotificationChannel {
                 .header("Content-Type", "application/fhir+json; charset=utf-8")
                 .header("Accept", "application/fhir+json")
                 .header("X-Request-Id", UUID.randomUUID().toString())
-                .header("X-Correlation-Id", notification.messageId())
+                .header("X-Correlation-Id", correlationId(notification.messageId()))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         HttpResponse<Void> response;
         try {
@@ -215,6 +215,15 @@ public final class FhirMessageChannel implements NotificationChannel {
 
     private static String urn(String name) {
         return "urn:uuid:" + UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The X-Correlation-Id of a notification's every attempt: a UUID, as the BaRS API requires of both its tracing
+     * headers (a receiver checking that refused "referral-{id}-v2", which dead-lettered the message as a 4xx), and the
+     * same for each retry of one message, so the receiver's logs tie the attempts together. X-Request-Id is new each time.
+     */
+    static String correlationId(String messageId) {
+        return UUID.nameUUIDFromBytes(("correlation:" + messageId).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** FHIR ids are at most 64 of [A-Za-z0-9.-]; longer or other message ids map to a stable UUID. */

@@ -80,11 +80,29 @@ abstract class ReferralEndpoint implements FhirEndpoint {
     protected final <T extends Resource> Posted<T> parse(byte[] body, HttpHeaders headers, Class<T> type) {
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
+        requireUncompressed(headers);
         String text = RequestBodies.decode(body, headers.getMediaType());
         if (text.isBlank()) {
             throw WaymarkException.invalid("The request has no body");
         }
-        return new Posted<>(format, fhir.parse(format, text, type), text);
+        T resource = fhir.parse(format, text, type);
+        if (format == FhirFormat.JSON) {
+            JsonDuplicates.refuse(text);
+        }
+        return new Posted<>(format, resource, text);
+    }
+
+    /**
+     * Refuses a compressed body (RFC 9110 15.5.16: 415 for a content coding the server does not apply). Nothing here
+     * inflates request bodies, so a gzipped referral was refused as "not valid UTF-8", which sent its sender looking
+     * for an encoding problem, and a body merely labelled gzip was read as plain text.
+     */
+    static void requireUncompressed(HttpHeaders headers) {
+        String coding = headers.getHeaderString("Content-Encoding");
+        if (coding != null && !coding.isBlank() && !coding.strip().equalsIgnoreCase("identity")) {
+            throw new WaymarkException(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Content-Encoding "
+                    + Messages.safe(coding.strip()) + " is not supported: send the body uncompressed");
+        }
     }
 
     protected final FhirRequest request(HttpHeaders headers, UriInfo uri) {

@@ -148,6 +148,9 @@ public final class ServiceRequestResource extends ReferralEndpoint {
                 Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest, ignored));
     }
 
+    /** The code system of ServiceRequest.status, which a token search may name ({@code system|code}). */
+    static final String REQUEST_STATUS = "http://hl7.org/fhir/request-status";
+
     /**
      * ServiceRequest statuses, comma separated (FHIR's OR), map onto several referral statuses (active covers
      * everything still open); codes that are not ServiceRequest statuses are refused, valid ones no referral has
@@ -158,7 +161,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
             return Set.of();
         }
         Set<ReferralStatus> statuses = EnumSet.noneOf(ReferralStatus.class);
-        for (String code : TokenParam.alternatives(status)) {
+        for (String code : TokenParam.codes(status, REQUEST_STATUS)) {
             switch (code.strip()) {
                 case "active" -> statuses.addAll(List.of(ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED,
                         ReferralStatus.IN_PROGRESS, ReferralStatus.ON_HOLD));

@@ -125,16 +125,19 @@ public final class TaskResource extends ReferralEndpoint {
         return records == null ? List.of() : records.ofReferral(referral.id());
     }
 
+    /** The code system of Task.status, which a token search may name ({@code system|code}). */
+    static final String TASK_STATUS = "http://hl7.org/fhir/task-status";
+
     /**
      * Task statuses, comma separated (any of them). Valid Task codes that no referral ever has (draft, ready, ...)
      * match nothing; codes that are not Task statuses are refused.
      */
-    private static Set<ReferralStatus> statuses(String status) {
+    static Set<ReferralStatus> statuses(String status) {
         if (status == null) {
             return Set.of();
         }
         Set<ReferralStatus> statuses = EnumSet.noneOf(ReferralStatus.class);
-        for (String code : TokenParam.alternatives(status)) {
+        for (String code : TokenParam.codes(status, TASK_STATUS)) {
             String c = code.strip();
             Optional<ReferralStatus> known = ReferralStatus.fromCode(c);
             if (known.isPresent()) {

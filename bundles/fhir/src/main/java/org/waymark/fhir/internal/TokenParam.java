@@ -38,6 +38,26 @@ record TokenParam(String system, String value) {
         return split(text).stream().map(TokenParam::unescape).toList();
     }
 
+    /**
+     * The codes of a coded search value such as {@code status}: its alternatives, each a {@code code} or
+     * {@code system|code} (FHIR's token syntax, which generic FHIR clients send with the code's system). An
+     * alternative naming another system, or none ({@code |code}), matches nothing and is left out.
+     *
+     * @param system the code system of the searched element, e.g. {@code http://hl7.org/fhir/task-status}
+     */
+    static List<String> codes(String text, String system) {
+        List<String> codes = new ArrayList<>();
+        for (String alternative : split(text)) {
+            int bar = unescapedIndex(alternative, '|');
+            if (bar < 0) {
+                codes.add(unescape(alternative));
+            } else if (unescape(alternative.substring(0, bar)).equals(system)) {
+                codes.add(unescape(alternative.substring(bar + 1)));
+            }
+        }
+        return codes;
+    }
+
     /** The parts between unescaped commas, still escaped. */
     private static List<String> split(String text) {
         List<String> parts = new ArrayList<>();

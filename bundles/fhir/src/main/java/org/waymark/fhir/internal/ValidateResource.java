@@ -92,6 +92,7 @@ public final class ValidateResource implements FhirEndpoint {
         FhirRequest request = FhirRequest.of(headers, uri, settings.baseUrl());
         FhirFormat format = FhirFormat.ofContentType(headers.getMediaType()).orElseThrow(() -> new WaymarkException(
                 WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE, "Send application/fhir+json or application/fhir+xml"));
+        ReferralEndpoint.requireUncompressed(headers);
         String body = RequestBodies.decode(sent, headers.getMediaType());
         if (body.isBlank()) {
             throw WaymarkException.invalid("The request has no body");

@@ -20,7 +20,7 @@ class DateSearchTest {
     void aDateIsTheWholeLondonDay() {
         // January: London is on GMT, so the day is the UTC day.
         assertThat(range("2026-01-10")).isEqualTo(new TimeRange(Instant.parse("2026-01-10T00:00:00Z"),
-                Instant.parse("2026-01-10T23:59:59.999Z")));
+                Instant.parse("2026-01-10T23:59:59.999999999Z")));
         // July: British Summer Time, one hour ahead.
         assertThat(range("eq2026-07-10").from()).isEqualTo(Instant.parse("2026-07-09T23:00:00Z"));
     }
@@ -29,17 +29,17 @@ class DateSearchTest {
     void prefixesBoundTheRange() {
         assertThat(range("ge2026-01-10")).isEqualTo(new TimeRange(Instant.parse("2026-01-10T00:00:00Z"), null));
         assertThat(range("gt2026-01-10")).isEqualTo(new TimeRange(Instant.parse("2026-01-11T00:00:00Z"), null));
-        assertThat(range("le2026-01-10")).isEqualTo(new TimeRange(null, Instant.parse("2026-01-10T23:59:59.999Z")));
-        assertThat(range("lt2026-01-10")).isEqualTo(new TimeRange(null, Instant.parse("2026-01-09T23:59:59.999Z")));
+        assertThat(range("le2026-01-10")).isEqualTo(new TimeRange(null, Instant.parse("2026-01-10T23:59:59.999999999Z")));
+        assertThat(range("lt2026-01-10")).isEqualTo(new TimeRange(null, Instant.parse("2026-01-09T23:59:59.999999999Z")));
         assertThat(range("ge2026-01", "lt2026-02")).isEqualTo(new TimeRange(Instant.parse("2026-01-01T00:00:00Z"),
-                Instant.parse("2026-01-31T23:59:59.999Z")));
+                Instant.parse("2026-01-31T23:59:59.999999999Z")));
         assertThat(range("ge2026", "lt2025").isEmpty()).isTrue();
     }
 
     @Test
     void timesWithAZoneAreExactToTheirPrecision() {
         assertThat(range("gt2026-01-10T10:00:00Z").from()).isEqualTo(Instant.parse("2026-01-10T10:00:01Z"));
-        assertThat(range("le2026-01-10T10:00:00+01:00").to()).isEqualTo(Instant.parse("2026-01-10T09:00:00.999Z"));
+        assertThat(range("le2026-01-10T10:00:00+01:00").to()).isEqualTo(Instant.parse("2026-01-10T09:00:00.999999999Z"));
     }
 
     @Test
@@ -56,5 +56,20 @@ class DateSearchTest {
             assertThatThrownBy(() -> range(bad)).as(bad).isInstanceOfSatisfying(WaymarkException.class,
                     e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
         }
+    }
+
+    /**
+     * Found probing: updated_at keeps micro- or nanoseconds while a FHIR answer shows milliseconds, and the ranges
+     * ended at .999 ms, so _lastUpdated={the resource's own meta.lastUpdated} matched nothing and a window
+     * lt2026-01-10T10:00:00Z left out a change at 09:59:59.9995 that the next window (ge) did not take either.
+     */
+    @Test
+    void timesStoredFinerThanMillisecondsFallInTheirPeriod() {
+        Instant stored = Instant.parse("2026-12-06T22:50:55.810123456Z");
+        TimeRange own = range("2026-12-06T22:50:55.810+00:00");
+        assertThat(!stored.isBefore(own.from()) && !stored.isAfter(own.to())).isTrue();
+        Instant lastMoment = Instant.parse("2026-01-10T09:59:59.999500Z");
+        assertThat(lastMoment.isAfter(range("lt2026-01-10T10:00:00Z").to())).isFalse();
+        assertThat(lastMoment.isBefore(range("ge2026-01-10T10:00:00Z").from())).isTrue();
     }
 }

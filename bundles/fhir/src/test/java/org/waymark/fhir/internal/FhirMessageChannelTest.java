@@ -32,6 +32,7 @@ import org.waymark.api.referral.ReferralStatus;
 class FhirMessageChannelTest {
     private static final Fhir FHIR = new Fhir();
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<String> tracing = new CopyOnWriteArrayList<>();
     private final AtomicInteger answer = new AtomicInteger(200);
     private HttpServer receiver;
     private FhirMessageChannel channel;
@@ -46,6 +47,7 @@ class FhirMessageChannelTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/fhir/$process-message", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            tracing.add(exchange.getRequestHeaders().getFirst("X-Request-Id") + " " + exchange.getRequestHeaders().getFirst("X-Correlation-Id"));
             exchange.sendResponseHeaders(answer.get(), -1);
             exchange.close();
         });
@@ -158,6 +160,7 @@ class FhirMessageChannelTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/fhir/$process-message", exchange -> {
             received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            tracing.add(exchange.getRequestHeaders().getFirst("X-Request-Id") + " " + exchange.getRequestHeaders().getFirst("X-Correlation-Id"));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -189,6 +192,22 @@ class FhirMessageChannelTest {
         answer.set(400);
         assertThatThrownBy(() -> channel.send(accepted(), endpoint))
                 .isInstanceOfSatisfying(DeliveryException.class, e -> assertThat(e.permanent()).isTrue());
+    }
+
+    /**
+     * Found probing: X-Correlation-Id was the message id ("referral-r1-v2"), where the BaRS API has both tracing headers
+     * be UUIDs; a receiver that checks refused the message with a 400, and a refusal is dead-lettered.
+     */
+    @Test
+    void tracingHeadersAreUuidsTheCorrelationOneStableAcrossAttempts() throws Exception {
+        answer.set(503);
+        assertThatThrownBy(() -> channel.send(accepted(), endpoint)).isInstanceOf(DeliveryException.class);
+        answer.set(200);
+        channel.send(accepted(), endpoint);
+        String uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+        assertThat(tracing).hasSize(2).allMatch(t -> t.matches(uuid + " " + uuid));
+        assertThat(tracing.get(0).split(" ")[1]).isEqualTo(tracing.get(1).split(" ")[1]);
+        assertThat(tracing.get(0).split(" ")[0]).isNotEqualTo(tracing.get(1).split(" ")[0]);
     }
 
     @Test

@@ -82,4 +82,43 @@ class HostileInputTest {
                     }
                 });
     }
+
+    /**
+     * A property named twice in one JSON object is refused as XML refuses a repeated element: HAPI's JSON reader
+     * silently kept the last ("intent" order, then plan), so a referral meant something else to each reader.
+     */
+    @Test
+    void propertyNamedTwiceIsRefusedInJsonAsInXml() {
+        String json = "{\"resourceType\":\"ServiceRequest\",\"status\":\"active\",\"intent\":\"order\","
+                + "\"subject\":{\"reference\":\"Patient/1\",\"reference\":\"Patient/2\"},\"intent\":\"plan\"}";
+        assertThat(fhir.parse(FhirFormat.JSON, json, ServiceRequest.class).getIntent().toCode()).isEqualTo("plan");
+        assertThatThrownBy(() -> JsonDuplicates.refuse(json))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID))
+                .hasMessage("The body is not valid FHIR JSON: the property 'reference' appears twice in one object (near line 1, column 115)");
+        String xml = "<ServiceRequest xmlns=\"http://hl7.org/fhir\"><status value=\"active\"/><intent value=\"order\"/>"
+                + "<intent value=\"plan\"/></ServiceRequest>";
+        assertThatThrownBy(() -> fhir.parse(FhirFormat.XML, xml, ServiceRequest.class)).isInstanceOf(WaymarkException.class);
+        // The same names in different objects, and in the entries of an array, are no repetition.
+        JsonDuplicates.refuse("{\"resourceType\":\"ServiceRequest\",\"subject\":{\"reference\":\"Patient/1\"},"
+                + "\"requester\":{\"reference\":\"Organization/1\"},\"note\":[{\"text\":\"a\"},{\"text\":\"b\"}]}");
+    }
+
+    /** Found probing: a gzipped body was refused as "not valid UTF-8", and a body only labelled gzip was read as plain. */
+    @Test
+    void aCompressedBodyIsRefusedAsAnUnsupportedContentEncoding() {
+        for (String coding : new String[] {"gzip", "deflate, gzip", "br"}) {
+            assertThatThrownBy(() -> ReferralEndpoint.requireUncompressed(headers(coding)))
+                    .isInstanceOfSatisfying(WaymarkException.class,
+                            e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.UNSUPPORTED_MEDIA_TYPE))
+                    .hasMessageContaining("send the body uncompressed");
+        }
+        ReferralEndpoint.requireUncompressed(headers(null));
+        ReferralEndpoint.requireUncompressed(headers("identity"));
+    }
+
+    private static javax.ws.rs.core.HttpHeaders headers(String contentEncoding) {
+        return (javax.ws.rs.core.HttpHeaders) java.lang.reflect.Proxy.newProxyInstance(HostileInputTest.class.getClassLoader(),
+                new Class<?>[] {javax.ws.rs.core.HttpHeaders.class}, (proxy, method, args) ->
+                        method.getName().equals("getHeaderString") && "Content-Encoding".equals(args[0]) ? contentEncoding : null);
+    }
 }

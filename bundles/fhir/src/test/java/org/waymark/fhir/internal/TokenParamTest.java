@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.ReferralStatus;
 
 /** FHIR's escaping of token search values. */
 class TokenParamTest {
@@ -30,6 +31,20 @@ class TokenParamTest {
     void alternativesAreSplitAtUnescapedCommasOnly() {
         assertThat(TokenParam.alternatives("requested,in-progress")).containsExactly("requested", "in-progress");
         assertThat(TokenParam.alternatives("a\\,b,c")).containsExactly("a,b", "c");
+    }
+
+    /** Found probing: status=http://hl7.org/fhir/task-status|requested, as generic FHIR clients send it, was a 400. */
+    @Test
+    void statusCodesMayNameTheirSystem() {
+        assertThat(TaskResource.statuses("http://hl7.org/fhir/task-status|requested,in-progress"))
+                .containsExactlyInAnyOrder(ReferralStatus.REQUESTED, ReferralStatus.IN_PROGRESS);
+        assertThat(ServiceRequestResource.statuses("http://hl7.org/fhir/request-status|completed"))
+                .containsExactly(ReferralStatus.COMPLETED);
+        // Another system, or none, is not the status's: it matches nothing rather than the code in Waymark's system.
+        assertThat(TaskResource.statuses("http://example.org/other|requested")).isEmpty();
+        assertThat(ServiceRequestResource.statuses("|completed")).isEmpty();
+        assertThatThrownBy(() -> TaskResource.statuses("http://hl7.org/fhir/task-status|finished"))
+                .isInstanceOf(WaymarkException.class);
     }
 
     @Test
