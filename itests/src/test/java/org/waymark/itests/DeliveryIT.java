@@ -98,6 +98,9 @@ class DeliveryIT {
         // Found probing: X-Correlation-Id was the message id, where BaRS has it be a UUID; one for every attempt.
         assertThat(receiver.correlationIds(toSender)).hasSize(1)
                 .allMatch(c -> c.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"));
+        // Found probing: every status message offered an upgrade to HTTP/2 over plain http (h2c), which some receivers
+        // answer with an error; GP systems' endpoints are sent plain HTTP/1.1.
+        assertThat(receiver.upgradesOffered()).isEmpty();
         JsonNode message = receiver.last(toSender);
         assertThat(message.path("entry").get(0).path("resource").path("eventCoding").path("code").asText())
                 .isEqualTo("servicerequest-response");

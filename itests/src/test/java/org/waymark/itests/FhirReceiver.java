@@ -26,6 +26,7 @@ final class FhirReceiver {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean refusing;
     private final Set<String> refusedIds = ConcurrentHashMap.newKeySet();
+    private final Set<String> upgradesOffered = ConcurrentHashMap.newKeySet();
     private HttpServer http;
 
     void start() {
@@ -43,6 +44,9 @@ final class FhirReceiver {
                 arrivals.add(id);
                 correlationIds.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet())
                         .add(String.valueOf(exchange.getRequestHeaders().getFirst("X-Correlation-Id")));
+                if (exchange.getRequestHeaders().containsKey("Upgrade")) {
+                    upgradesOffered.add(id);
+                }
                 lastById.put(id, body);
                 CountDownLatch waitFor = gate;
                 if (waitFor.getCount() > 0) {
@@ -106,6 +110,11 @@ final class FhirReceiver {
     /** The X-Correlation-Id headers every delivery of this message id came with. */
     Set<String> correlationIds(String id) {
         return correlationIds.getOrDefault(id, Set.of());
+    }
+
+    /** The message ids whose deliveries offered to switch protocols (an {@code Upgrade} header, e.g. h2c). */
+    Set<String> upgradesOffered() {
+        return Set.copyOf(upgradesOffered);
     }
 
     boolean refusedLast(String id) {

@@ -107,6 +107,16 @@ public final class Reports {
     }
 
     /** The report; {@code from} and {@code to} are days in Europe/London, both included (default: the last year). */
+    /**
+     * The referrals received from the first day's start to the last day's end, both inclusive, in local days. The end
+     * is the day's last nanosecond: times are kept finer than milliseconds, and a range that ended at .999 ms left out
+     * a referral received in the day's last millisecond (found probing the FHIR date searches, which had the same fault).
+     */
+    static TimeRange receivedOn(LocalDate first, LocalDate last) {
+        return new TimeRange(first.atStartOfDay(Schedule.ZONE).toInstant(),
+                last.plusDays(1).atStartOfDay(Schedule.ZONE).toInstant().minusNanos(1));
+    }
+
     Map<String, Object> report(Caller caller, String area, LocalDate from, LocalDate to) {
         if (area == null || area.isBlank()) {
             throw WaymarkException.invalid("area is required");
@@ -120,8 +130,7 @@ public final class Reports {
         if (start.isAfter(end)) {
             throw WaymarkException.invalid("from must not be after to");
         }
-        TimeRange received = new TimeRange(start.atStartOfDay(Schedule.ZONE).toInstant(),
-                end.plusDays(1).atStartOfDay(Schedule.ZONE).toInstant().minusMillis(1));
+        TimeRange received = receivedOn(start, end);
         List<Referral> cohort = cohort(caller, area, received);
         record Data(Map<String, List<Assessments.Assessment>> assessed, List<FollowUps.FollowUp> followUps,
                     Map<String, Optional<String>> ethnicity) {

@@ -55,6 +55,16 @@ class ReportsTest {
     }
 
     @Test
+    void theReportsDaysRunToTheirLastNanosecondInLocalTime() {
+        var range = Reports.receivedOn(LocalDate.of(2026, 6, 1), LocalDate.of(2026, 6, 30));
+        // London summer time: the local days begin and end an hour before UTC's.
+        assertThat(range.from()).isEqualTo(Instant.parse("2026-05-31T23:00:00Z"));
+        assertThat(range.to()).isEqualTo(Instant.parse("2026-06-30T22:59:59.999999999Z"));
+        Instant lastMillisecond = Instant.parse("2026-06-30T22:59:59.999500Z");
+        assertThat(lastMillisecond).isBeforeOrEqualTo(range.to());
+    }
+
+    @Test
     void ageBandsAndSexFollowTheRecord() {
         Instant at = Instant.parse("2026-06-01T12:00:00Z");
         assertThat(Reports.ageBand(LocalDate.of(1950, 6, 2), at)).isEqualTo("75+");

@@ -53,7 +53,7 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     }
 
     private final Directory directory;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final String dailyUrl;
     private final ScheduledExecutorService daily = DatabaseThreads.scheduler("waymark-directory-sync");

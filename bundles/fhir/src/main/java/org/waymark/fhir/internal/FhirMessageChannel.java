@@ -56,7 +56,11 @@ public final class FhirMessageChannel implements NotificationChannel {
     private final FhirSettings settings;
     private final ReferralService referrals;
     private final AuditLog audit;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
+    /**
+     * HTTP/1.1 only: the JDK client otherwise offers every plain-http request an upgrade to HTTP/2 (h2c), which some
+     * receivers answer with an error, and a 4xx dead-letters the status message.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     @Activate

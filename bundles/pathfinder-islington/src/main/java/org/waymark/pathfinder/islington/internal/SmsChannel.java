@@ -31,7 +31,7 @@ public final class SmsChannel implements NotificationChannel {
 
     private final URI gateway;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @Activate
     public SmsChannel(SmsConfig config) {
