@@ -75,12 +75,15 @@ class ConsoleIT {
         signIn("linkworker", "not-the-password");
         WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
         assertThat(message.getText()).contains("wrong");
+        assertThat(browser.getTitle()).isEqualTo("Sign in - Waymark console");
 
         signIn("linkworker", "linkworker");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
         wait.until(d -> !rows().isEmpty());
         assertThat(browser.findElement(By.id("who")).getText()).contains("linkworker");
         assertThat(browser.findElement(By.id("caseload")).getText()).contains("Jo Fairweather").contains("Margaret Holloway");
+        // Each view names itself in the page title (WCAG 2.4.2); it said "Waymark console" on every one.
+        assertThat(browser.getTitle()).isEqualTo("Your caseload - Waymark console");
         assertNhsUkStylesAreAppliedAndEverythingComesFromThisServer();
 
         WebElement search = browser.findElement(By.id("search"));
