@@ -216,10 +216,38 @@ function renderInbox(items) {
     done.textContent = item.task ? 'Mark as done' : 'Dismiss';
     done.setAttribute('aria-label', `${done.textContent}: ${item.subject || 'message'}`);
     done.addEventListener('click', oneAtATime(() => markDone(item.id)));
-    content.append(title, when, text, done);
+    content.append(title, when, text);
+    const referral = referralLink(item.link, item.subject);
+    if (referral) content.append(referral);
+    content.append(done);
     li.append(content);
     list.appendChild(li);
   }
+}
+
+// Tasks name the referral they are about ("Open it in the Waymark console") and carry its address, which the inbox did
+// not show: an admin told of a safeguarding concern had no way to the referral but its id (found probing). Only a
+// referral's address in this console is made a link, whatever else a message's data holds.
+const REFERRAL_LINK = /^(?:\/console\/)?#\/referrals\/([^/?#\s]+)$/;
+
+function referralLink(link, subject) {
+  const match = REFERRAL_LINK.exec(link || '');
+  if (!match) return null;
+  const a = document.createElement('a');
+  a.href = `#/referrals/${match[1]}`;
+  a.className = 'inbox-open';
+  a.textContent = 'Open the referral';
+  a.setAttribute('aria-label', `Open the referral: ${subject || 'message'}`);
+  // The address may already be this referral's (the inbox opened from its page): no hashchange then, so open it here.
+  a.addEventListener('click', (event) => {
+    if (window.location.hash !== a.getAttribute('href')) return;
+    event.preventDefault();
+    showMessage('');
+    route();
+  });
+  const p = document.createElement('p');
+  p.append(a);
+  return p;
 }
 
 async function markDone(id) {

@@ -128,6 +128,13 @@ class ConsoleIT {
         WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#inbox-items li.task")));
         assertThat(item.getText()).contains("Referral cancelled by the sender").contains("cancelled a referral you hold");
         assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moves to the inbox heading").isEqualTo("inbox-title");
+        // Found probing: the task said "open it in the console" but gave no way to it; its link opens the referral.
+        item.findElement(By.cssSelector("a.inbox-open")).click();
+        wait.until(d -> d.findElement(By.id("referral-status")).getText().contains("Cancelled"));
+        browser.findElement(By.id("menu-inbox")).click();
+        // The inbox is drawn again once loaded (focus then moves to its heading): the list shown before that goes.
+        wait.until(d -> "inbox-title".equals(d.switchTo().activeElement().getAttribute("id")));
+        item = browser.findElement(By.cssSelector("#inbox-items li.task"));
 
         int before = browser.findElements(By.cssSelector("#inbox-items li")).size();
         item.findElement(By.tagName("button")).click();
