@@ -12,10 +12,17 @@ import { initDigitalSkills, showDigitalSkillsReport } from './digital-skills.js'
 
 const PAGE_SIZE = 25;
 
+// The referral the directory was opened from: its page is opened again, fresh, by "Back to the referral".
+let directoryFor = null;
+
 /** The directory; opened from a referral, it also offers to signpost or refer that person. */
 function showDirectory(referral) {
   showMessage('');
   show('directory');
+  directoryFor = referral ? referral.id : null;
+  // Without it the way back was the caseload: the address still named the referral, so neither the browser's back
+  // button nor the person's name there reopened it, and the onward referral just made was not seen on it.
+  $('directory-back').hidden = !referral;
   const forWhom = $('directory-for');
   forWhom.hidden = !referral;
   forWhom.textContent = referral ? `Signposting or referring ${referral.patientName || 'the person'} (referral ${referral.id})` : '';
@@ -522,6 +529,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
   $('menu-directory').addEventListener('click', () => showDirectory(null));
   $('referral-find-service').addEventListener('click', () => showDirectory(state.referral));
+  $('directory-back').addEventListener('click', () => { showMessage(''); announce(''); if (directoryFor) openReferral(directoryFor); });
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
   $('menu-two-factor').addEventListener('click', () => { showMessage(''); announce(''); showTwoFactor(); });
   $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });
