@@ -648,6 +648,36 @@ class ConsoleIT {
         return bundle.path("entry").get(0).path("resource");
     }
 
+    /**
+     * Found probing: an area admin's user list offered Disable, Reset password and Reset two-factor on colleagues who
+     * also work in another area, and Disable on their own account, each only to be refused (403, 409).
+     */
+    @Test
+    void anAreaAdminIsOfferedOnlyTheUserActionsTheServerAllows() {
+        server.admin("create-user", "sheffadmin", "--role", "admin", "--area", "sheffield", "--password", "sheffadmin-password-1");
+        server.admin("create-user", "sheffworker", "--role", "link-worker", "--area", "sheffield", "--password", "sheffworker-password-1");
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        ConsoleChecks.signIn(browser, wait, server.baseUrl(), "sheffadmin", "sheffadmin-password-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("menu-admin"))).click();
+        wait.until(d -> d.findElements(By.cssSelector("#users-table tbody tr[data-username=sheffworker]")).size() == 1);
+        // The demo linkworker works in Islington too: only an admin of both areas manages that account.
+        WebElement both = browser.findElement(By.cssSelector("#users-table tbody tr[data-username=linkworker]"));
+        assertThat(both.findElements(By.tagName("button"))).isEmpty();
+        assertThat(both.getText()).contains("Managed by an admin of all their areas");
+        WebElement own = browser.findElement(By.cssSelector("#users-table tbody tr[data-username=sheffadmin]"));
+        assertThat(own.findElements(By.tagName("button"))).extracting(WebElement::getText)
+                .containsExactly("Reset password", "Reset two-factor");
+        WebElement colleague = browser.findElement(By.cssSelector("#users-table tbody tr[data-username=sheffworker]"));
+        assertThat(colleague.findElements(By.tagName("button"))).extracting(WebElement::getText)
+                .containsExactly("Disable", "Reset password", "Reset two-factor");
+        colleague.findElement(By.xpath(".//button[text()='Disable']")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#users-table tbody tr[data-username=sheffworker]")).getText().contains("Disabled"));
+        assertThat(browser.findElement(By.id("message")).isDisplayed()).isFalse();
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
     /** A fresh session of the demo link worker, on the linkage review page. */
     private static void openLinkageReviewAsLinkWorker() {
         browser.manage().deleteAllCookies();
