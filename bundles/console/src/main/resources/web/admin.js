@@ -48,6 +48,10 @@ async function loadUsers() {
     cell(row, user.areas.join(', '));
     cell(row, user.enabled ? 'Active' : 'Disabled');
     const actions = cell(row, '');
+    // An admin manages the users all of whose areas are theirs, and cannot disable themselves: the buttons were offered
+    // on every row (an area admin's colleagues who also work elsewhere, their own account) and only led to a refusal.
+    const manageable = user.areas.every((area) => state.session.areas.includes(area));
+    if (!manageable) actions.textContent = 'Managed by an admin of all their areas';
     const toggle = el('button', user.enabled ? 'Disable' : 'Enable', 'nhsuk-button nhsuk-button--secondary nhsuk-button--small');
     toggle.type = 'button';
     toggle.setAttribute('aria-label', `${toggle.textContent} ${user.username}`);
@@ -75,7 +79,10 @@ async function loadUsers() {
         announce(`${user.username} sets up two-factor sign-in again at their next sign-in.`);
       }
     }));
-    actions.append(toggle, document.createTextNode(' '), reset, document.createTextNode(' '), resetApp);
+    if (manageable) {
+      if (user.username !== state.session.username) actions.append(toggle, document.createTextNode(' '));
+      actions.append(reset, document.createTextNode(' '), resetApp);
+    }
     body.appendChild(row);
     if (user.roles.includes('link-worker')) {
       for (const id of ['handover-from', 'handover-to']) {

@@ -77,6 +77,12 @@ export function show(view) {
   for (const section of document.querySelectorAll('main > section[data-view]')) {
     section.hidden = section.dataset.view !== view;
   }
+  // Each view names itself in the page title (WCAG 2.4.2): it said "Waymark console" whatever was open, in the tab,
+  // the history and to a screen reader. A referral's is "Referral", never the person's name (titles are kept in the
+  // browser's history).
+  const heading = document.querySelector(`main > section[data-view="${view}"] h1`);
+  const name = view === 'referral' ? 'Referral' : heading && heading.textContent.trim();
+  document.title = name ? `${name} - Waymark console` : 'Waymark console';
   $('account').hidden = view === 'login';
   const staff = view !== 'login' && state.session && state.session.roles.some((r) => STAFF_ROLES.includes(r));
   $('menu').hidden = !staff;

@@ -12,10 +12,17 @@ import { initDigitalSkills, showDigitalSkillsReport } from './digital-skills.js'
 
 const PAGE_SIZE = 25;
 
+// The referral the directory was opened from: its page is opened again, fresh, by "Back to the referral".
+let directoryFor = null;
+
 /** The directory; opened from a referral, it also offers to signpost or refer that person. */
 function showDirectory(referral) {
   showMessage('');
   show('directory');
+  directoryFor = referral ? referral.id : null;
+  // Without it the way back was the caseload: the address still named the referral, so neither the browser's back
+  // button nor the person's name there reopened it, and the onward referral just made was not seen on it.
+  $('directory-back').hidden = !referral;
   const forWhom = $('directory-for');
   forWhom.hidden = !referral;
   forWhom.textContent = referral ? `Signposting or referring ${referral.patientName || 'the person'} (referral ${referral.id})` : '';
@@ -216,10 +223,38 @@ function renderInbox(items) {
     done.textContent = item.task ? 'Mark as done' : 'Dismiss';
     done.setAttribute('aria-label', `${done.textContent}: ${item.subject || 'message'}`);
     done.addEventListener('click', oneAtATime(() => markDone(item.id)));
-    content.append(title, when, text, done);
+    content.append(title, when, text);
+    const referral = referralLink(item.link, item.subject);
+    if (referral) content.append(referral);
+    content.append(done);
     li.append(content);
     list.appendChild(li);
   }
+}
+
+// Tasks name the referral they are about ("Open it in the Waymark console") and carry its address, which the inbox did
+// not show: an admin told of a safeguarding concern had no way to the referral but its id (found probing). Only a
+// referral's address in this console is made a link, whatever else a message's data holds.
+const REFERRAL_LINK = /^(?:\/console\/)?#\/referrals\/([^/?#\s]+)$/;
+
+function referralLink(link, subject) {
+  const match = REFERRAL_LINK.exec(link || '');
+  if (!match) return null;
+  const a = document.createElement('a');
+  a.href = `#/referrals/${match[1]}`;
+  a.className = 'inbox-open';
+  a.textContent = 'Open the referral';
+  a.setAttribute('aria-label', `Open the referral: ${subject || 'message'}`);
+  // The address may already be this referral's (the inbox opened from its page): no hashchange then, so open it here.
+  a.addEventListener('click', (event) => {
+    if (window.location.hash !== a.getAttribute('href')) return;
+    event.preventDefault();
+    showMessage('');
+    route();
+  });
+  const p = document.createElement('p');
+  p.append(a);
+  return p;
 }
 
 async function markDone(id) {
@@ -494,6 +529,7 @@ document.addEventListener('DOMContentLoaded', () => {
   $('menu-new').addEventListener('click', () => { showMessage(''); announce(''); showNewReferral(); });
   $('menu-directory').addEventListener('click', () => showDirectory(null));
   $('referral-find-service').addEventListener('click', () => showDirectory(state.referral));
+  $('directory-back').addEventListener('click', () => { showMessage(''); announce(''); if (directoryFor) openReferral(directoryFor); });
   $('menu-admin').addEventListener('click', () => { showMessage(''); announce(''); showAdmin(); });
   $('menu-two-factor').addEventListener('click', () => { showMessage(''); announce(''); showTwoFactor(); });
   $('menu-ds-report').addEventListener('click', () => { announce(''); showDigitalSkillsReport(); });

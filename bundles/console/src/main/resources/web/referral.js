@@ -103,7 +103,7 @@ export async function openReferral(id) {
   if (generation !== opened) return;
   restoreDrafts();
   showPanels($('referral-plugin-panels'), 'referral', loaded.data.area, { 'referral-id': loaded.data.id, area: loaded.data.area });
-  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadPlan(), loadWellbeing(), loadTimeline(),
+  await Promise.all([loadContacts(), loadNotes(), loadAppointments(), loadOnward(), loadPlan(), loadWellbeing(), loadTimeline(),
     mountDigitalSkills(loaded.data)]);
   $('referral-title').focus();
 }
@@ -478,6 +478,90 @@ async function submitAppointment(event) {
   clearDraft($('appointment-purpose'));
   announce('Appointment booked.');
   await Promise.all([loadAppointments(), loadTimeline()]);
+}
+
+// ---------------------------------------------------------------- signposts and onward referrals
+
+const ONWARD_ANSWERS = { 'requested': 'referred, waiting for their answer', 'accepted': 'the service accepted',
+  'declined': 'the service declined', 'attended': 'the person attended', 'did-not-attend': 'the person did not attend' };
+const FINAL_ANSWERS = ['declined', 'attended', 'did-not-attend'];
+const ANSWER_CHOICES = { 'accepted': 'They accepted the person', 'declined': 'They declined', 'attended': 'The person attended',
+  'did-not-attend': 'The person did not attend' };
+
+/**
+ * Where the person was signposted or referred on from the directory, with the services' answers. The console said
+ * "its answer will show on the referral" after an onward referral, yet the page showed neither the referral nor the
+ * answer (found probing), and an answer given by phone could be recorded over /api only.
+ */
+async function loadOnward() {
+  const generation = opened;
+  const path = `/api/directory/referrals/${encodeURIComponent(state.referral.id)}`;
+  const [onward, signposts] = await Promise.all([api('GET', `${path}/onward-referrals`), api('GET', `${path}/signposts`)]);
+  if (generation !== opened) return;
+  if (onward.status === 401 || signposts.status === 401) return sessionEnded();
+  // The directory is a capability of its own: a node without it answers 404 here, and the panel is left out.
+  $('onward-panel').hidden = onward.status === 404 || signposts.status === 404;
+  if ($('onward-panel').hidden) return;
+  if (onward.status !== 200 || signposts.status !== 200) {
+    showMessage('The signposts and onward referrals could not be loaded.');
+    return;
+  }
+  const list = $('onward-list');
+  list.replaceChildren();
+  onward.data.forEach((o, index) => {
+    const answered = o.answeredAt ? `; answered ${formatWhen(o.answeredAt)}${o.answeredBy ? ` (${o.answeredBy})` : ''}` : '';
+    const li = entry(list, `Referred to ${o.serviceName}: ${ONWARD_ANSWERS[o.status] || o.status}`,
+      [o.statusReason && `Their reason: ${o.statusReason}`, o.note && `Note sent: ${o.note}`].filter(Boolean).join('. '),
+      `${formatWhen(o.createdAt)}, ${o.createdBy}${answered}`);
+    if (!FINAL_ANSWERS.includes(o.status)) li.appendChild(answerForm(o, index));
+  });
+  for (const s of signposts.data) {
+    entry(list, `Told about ${s.serviceName} (signpost)`, s.note, `${formatWhen(s.createdAt)}, ${s.createdBy}`);
+  }
+  $('onward-none').hidden = onward.data.length + signposts.data.length > 0;
+}
+
+/** Records the service's answer given another way (by phone, say); the one-time link records the same. */
+function answerForm(onward, index) {
+  const form = el('form', null, 'inline-form');
+  form.noValidate = true;
+  const outcomeId = `onward-outcome-${index}`;
+  const reasonId = `onward-reason-${index}`;
+  const outcomeLabel = el('label', `Their answer about ${onward.serviceName}`, 'nhsuk-label');
+  outcomeLabel.htmlFor = outcomeId;
+  const outcome = el('select', null, 'nhsuk-select');
+  outcome.id = outcomeId;
+  for (const code of Object.keys(ANSWER_CHOICES).filter((c) => c !== onward.status)) {
+    const option = el('option', ANSWER_CHOICES[code]);
+    option.value = code;
+    outcome.appendChild(option);
+  }
+  const reasonLabel = el('label', 'Their reason (needed if they declined)', 'nhsuk-label');
+  reasonLabel.htmlFor = reasonId;
+  const reason = el('input', null, 'nhsuk-input');
+  reason.id = reasonId;
+  reason.maxLength = 500;
+  const outcomeGroup = el('div', null, 'nhsuk-form-group');
+  outcomeGroup.append(outcomeLabel, outcome);
+  const reasonGroup = el('div', null, 'nhsuk-form-group');
+  reasonGroup.append(reasonLabel, reason);
+  const button = el('button', 'Record their answer', 'nhsuk-button nhsuk-button--secondary');
+  button.type = 'submit';
+  form.append(outcomeGroup, reasonGroup, button);
+  form.addEventListener('submit', oneAtATime(async (event) => {
+    event.preventDefault();
+    if (outcome.value === 'declined' && !reason.value.trim()) {
+      showMessage('Give the reason the service declined: the worker who reads it next needs it.');
+      reason.focus();
+      return;
+    }
+    if (await post(`/api/directory/onward-referrals/${encodeURIComponent(onward.id)}/answer`,
+      { outcome: outcome.value, reason: reason.value.trim() || null }, 'The answer could not be recorded.')) {
+      announce(`Answer from ${onward.serviceName} recorded.`);
+      await loadOnward();
+    }
+  }));
+  return form;
 }
 
 // ---------------------------------------------------------------- plan

@@ -75,12 +75,15 @@ class ConsoleIT {
         signIn("linkworker", "not-the-password");
         WebElement message = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("message")));
         assertThat(message.getText()).contains("wrong");
+        assertThat(browser.getTitle()).isEqualTo("Sign in - Waymark console");
 
         signIn("linkworker", "linkworker");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("caseload")));
         wait.until(d -> !rows().isEmpty());
         assertThat(browser.findElement(By.id("who")).getText()).contains("linkworker");
         assertThat(browser.findElement(By.id("caseload")).getText()).contains("Jo Fairweather").contains("Margaret Holloway");
+        // Each view names itself in the page title (WCAG 2.4.2); it said "Waymark console" on every one.
+        assertThat(browser.getTitle()).isEqualTo("Your caseload - Waymark console");
         assertNhsUkStylesAreAppliedAndEverythingComesFromThisServer();
 
         WebElement search = browser.findElement(By.id("search"));
@@ -125,6 +128,13 @@ class ConsoleIT {
         WebElement item = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#inbox-items li.task")));
         assertThat(item.getText()).contains("Referral cancelled by the sender").contains("cancelled a referral you hold");
         assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moves to the inbox heading").isEqualTo("inbox-title");
+        // Found probing: the task said "open it in the console" but gave no way to it; its link opens the referral.
+        item.findElement(By.cssSelector("a.inbox-open")).click();
+        wait.until(d -> d.findElement(By.id("referral-status")).getText().contains("Cancelled"));
+        browser.findElement(By.id("menu-inbox")).click();
+        // The inbox is drawn again once loaded (focus then moves to its heading): the list shown before that goes.
+        wait.until(d -> "inbox-title".equals(d.switchTo().activeElement().getAttribute("id")));
+        item = browser.findElement(By.cssSelector("#inbox-items li.task"));
 
         int before = browser.findElements(By.cssSelector("#inbox-items li")).size();
         item.findElement(By.tagName("button")).click();
@@ -636,6 +646,36 @@ class ConsoleIT {
         JsonNode bundle = WaymarkServer.json(server.get("/fhir/Task?focus=ServiceRequest/" + referralId, "Authorization", bearer(token)));
         assertThat(bundle.path("total").asInt()).isEqualTo(1);
         return bundle.path("entry").get(0).path("resource");
+    }
+
+    /**
+     * Found probing: an area admin's user list offered Disable, Reset password and Reset two-factor on colleagues who
+     * also work in another area, and Disable on their own account, each only to be refused (403, 409).
+     */
+    @Test
+    void anAreaAdminIsOfferedOnlyTheUserActionsTheServerAllows() {
+        server.admin("create-user", "sheffadmin", "--role", "admin", "--area", "sheffield", "--password", "sheffadmin-password-1");
+        server.admin("create-user", "sheffworker", "--role", "link-worker", "--area", "sheffield", "--password", "sheffworker-password-1");
+        browser.get(server.baseUrl() + "/console/");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        ConsoleChecks.signIn(browser, wait, server.baseUrl(), "sheffadmin", "sheffadmin-password-1");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("menu-admin"))).click();
+        wait.until(d -> d.findElements(By.cssSelector("#users-table tbody tr[data-username=sheffworker]")).size() == 1);
+        // The demo linkworker works in Islington too: only an admin of both areas manages that account.
+        WebElement both = browser.findElement(By.cssSelector("#users-table tbody tr[data-username=linkworker]"));
+        assertThat(both.findElements(By.tagName("button"))).isEmpty();
+        assertThat(both.getText()).contains("Managed by an admin of all their areas");
+        WebElement own = browser.findElement(By.cssSelector("#users-table tbody tr[data-username=sheffadmin]"));
+        assertThat(own.findElements(By.tagName("button"))).extracting(WebElement::getText)
+                .containsExactly("Reset password", "Reset two-factor");
+        WebElement colleague = browser.findElement(By.cssSelector("#users-table tbody tr[data-username=sheffworker]"));
+        assertThat(colleague.findElements(By.tagName("button"))).extracting(WebElement::getText)
+                .containsExactly("Disable", "Reset password", "Reset two-factor");
+        colleague.findElement(By.xpath(".//button[text()='Disable']")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#users-table tbody tr[data-username=sheffworker]")).getText().contains("Disabled"));
+        assertThat(browser.findElement(By.id("message")).isDisplayed()).isFalse();
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
     }
 
     /** A fresh session of the demo link worker, on the linkage review page. */

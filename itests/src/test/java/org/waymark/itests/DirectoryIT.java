@@ -829,6 +829,61 @@ class DirectoryIT {
         }
     }
 
+    /**
+     * Found probing: after an onward referral the console said "its answer will show on the referral", yet the referral
+     * page showed neither the onward referral nor any answer, the way back to it was the caseload, and an answer given
+     * by phone could be recorded over /api only.
+     */
+    @Test
+    @Order(13)
+    void anOnwardReferralMadeInTheConsoleShowsOnTheReferralWithTheAnswerRecordedThere() throws Exception {
+        String referralId = null;
+        for (JsonNode item : json(server.get("/api/referrals?status=requested", "Authorization", LINK_WORKER)).path("items")) {
+            referralId = item.path("id").asText();
+        }
+        assertThat(referralId).as("an open demo referral").isNotNull();
+        String base = "/api/directory/referrals/" + referralId;
+        int before = json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER)).size();
+        startBrowser();
+        browser.manage().deleteAllCookies();
+        browser.get(server.baseUrl() + "/console/#/referrals/" + referralId);
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+        ConsoleChecks.signIn(browser, wait, server.baseUrl(), "linkworker", "linkworker");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("onward-panel")));
+        assertThat(browser.getTitle()).isEqualTo("Referral - Waymark console");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("referral-find-service"))).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-search"))).sendKeys("crookes walk", Keys.ENTER);
+        WebElement result = wait.until(d -> d.findElements(By.cssSelector("#directory-results li button")).stream()
+                .filter(b -> b.getText().equals("Crookes Health Walk")).findFirst().orElse(null));
+        assertThat(browser.getTitle()).isEqualTo("Community directory - Waymark console");
+        result.click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("directory-note"))).sendKeys("Prefers mornings");
+        browser.findElement(By.id("directory-consent")).click();
+        browser.findElement(By.xpath("//div[@id='directory-detail']//button[text()='Refer them']")).click();
+        wait.until(d -> d.findElement(By.id("directory-detail")).getText().contains("Referred. The service has been sent a link"));
+
+        browser.findElement(By.id("directory-back")).click();
+        WebElement onward = wait.until(d -> d.findElements(By.cssSelector("#onward-list li")).stream()
+                .filter(li -> li.getText().contains("Referred to Crookes Health Walk: referred, waiting for their answer")
+                        && li.getText().contains("Note sent: Prefers mornings")).findFirst().orElse(null));
+        assertThat(browser.findElement(By.id("onward-none")).isDisplayed()).isFalse();
+        // The service rings to say no: a decline needs its reason, as over /api and through the link.
+        new org.openqa.selenium.support.ui.Select(onward.findElement(By.tagName("select"))).selectByValue("declined");
+        onward.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.id("message")).isDisplayed());
+        assertThat(browser.findElement(By.id("message")).getText()).contains("Give the reason the service declined");
+        onward.findElement(By.cssSelector("input")).sendKeys("Full until spring");
+        onward.findElement(By.cssSelector("button[type=submit]")).click();
+        wait.until(d -> d.findElement(By.id("onward-list")).getText().contains("Referred to Crookes Health Walk: the service declined"));
+        assertThat(browser.findElement(By.id("onward-list")).getText()).contains("Their reason: Full until spring");
+        JsonNode stored = json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER));
+        assertThat(stored).hasSize(before + 1);
+        assertThat(stored.get(stored.size() - 1).path("status").asText()).isEqualTo("declined");
+        ConsoleChecks.assertNoSeriousAccessibilityProblems(browser, "referral page with an onward referral");
+        browser.findElement(By.id("sign-out")).click();
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("login-form")));
+    }
+
     /** A link worker sees the changes but no edit button. */
     @Test
     @Order(15)
