@@ -37,34 +37,18 @@ public final class BarsIdentityBackfill {
     private final ScheduledExecutorService thread;
     private volatile boolean stopping;
 
-    /**
-     * Starts a thread only when there is something to read, and ends it when it has read everything: on every start
-     * after the upgrade's, the queue is empty and no thread waits on the database, nor on a restart of its bundles.
-     */
     @Activate
     public BarsIdentityBackfill(@Reference SenderIdentityBackfill queue, @Reference Fhir fhir) {
         this.queue = queue;
         this.fhir = fhir;
-        this.thread = queue.pending(1).isEmpty() ? null : DatabaseThreads.scheduler("waymark-bars-identity-backfill");
-        if (thread != null) {
-            thread.schedule(() -> {
-                drain();
-                thread.shutdown();
-            }, DELAY.toSeconds(), TimeUnit.SECONDS);
-        }
+        this.thread = DatabaseThreads.scheduler("waymark-bars-identity-backfill");
+        thread.schedule(this::drain, DELAY.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Deactivate
     void deactivate() {
         stopping = true;
-        if (thread != null) {
-            DatabaseThreads.stop(thread, Duration.ofSeconds(10));
-        }
-    }
-
-    /** Whether a thread was started to read the queue (there was something in it at the start). */
-    boolean started() {
-        return thread != null;
+        DatabaseThreads.stop(thread, Duration.ofSeconds(10));
     }
 
     /** Completes every queued referral; returns how many this call completed. */

@@ -96,18 +96,6 @@ class BarsIdentityBackfillTest {
     }
 
     @Test
-    void aThreadIsStartedOnlyWhenTheQueueHoldsSomethingAtTheStart() {
-        assertThat(backfill.started()).as("an empty queue: every start after the upgrade's").isFalse();
-        queue("xml", "application/fhir+xml", message("sr-1", "sender1234", FhirFormat.XML));
-        BarsIdentityBackfill afterAnUpgrade = new BarsIdentityBackfill(queue, FHIR);
-        try {
-            assertThat(afterAnUpgrade.started()).isTrue();
-        } finally {
-            afterAnUpgrade.deactivate();
-        }
-    }
-
-    @Test
     void aLongQueueIsReadInBatchesToTheEnd() {
         String document = message("sr", "c", FhirFormat.JSON);
         List<String> ids = new ArrayList<>();
