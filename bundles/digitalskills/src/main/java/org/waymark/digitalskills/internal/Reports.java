@@ -106,7 +106,6 @@ public final class Reports {
         this.clock = clock;
     }
 
-    /** The report; {@code from} and {@code to} are days in Europe/London, both included (default: the last year). */
     /**
      * The referrals received from the first day's start to the last day's end, both inclusive, in local days. The end
      * is the day's last nanosecond: times are kept finer than milliseconds, and a range that ended at .999 ms left out
@@ -117,6 +116,7 @@ public final class Reports {
                 last.plusDays(1).atStartOfDay(Schedule.ZONE).toInstant().minusNanos(1));
     }
 
+    /** The report; {@code from} and {@code to} are days in Europe/London, both included (default: the last year). */
     Map<String, Object> report(Caller caller, String area, LocalDate from, LocalDate to) {
         if (area == null || area.isBlank()) {
             throw WaymarkException.invalid("area is required");

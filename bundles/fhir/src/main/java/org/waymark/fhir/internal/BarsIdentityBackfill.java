@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.ws.rs.core.MediaType;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.osgi.service.component.annotations.Activate;
@@ -42,7 +41,11 @@ public final class BarsIdentityBackfill {
         this.queue = queue;
         this.fhir = fhir;
         this.thread = DatabaseThreads.scheduler("waymark-bars-identity-backfill");
-        thread.schedule(this::drain, DELAY.toSeconds(), TimeUnit.SECONDS);
+        // One run, then the thread ends: it had stayed, idle, for the node's life.
+        thread.schedule(() -> {
+            drain();
+            thread.shutdown();
+        }, DELAY.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -82,23 +85,9 @@ public final class BarsIdentityBackfill {
         static final Identities NONE = new Identities(null, List.of());
     }
 
-    /**
-     * The FHIR format of a kept message's media type. Read by hand: {@code MediaType.valueOf} needs the JAX-RS runtime,
-     * which a background thread outside any request cannot count on finding in OSGi.
-     */
-    static Optional<FhirFormat> format(String mediaType) {
-        if (mediaType == null) {
-            return Optional.empty();
-        }
-        String essence = mediaType.split(";", 2)[0].strip();
-        int slash = essence.indexOf('/');
-        return slash < 1 ? Optional.empty()
-                : FhirFormat.ofContentType(new MediaType(essence.substring(0, slash), essence.substring(slash + 1)));
-    }
-
     /** What the referral's message says, or nothing when no message was kept or it cannot be read as one now. */
     Identities read(SenderIdentityBackfill.Pending pending) {
-        Optional<FhirFormat> format = format(pending.mediaType());
+        Optional<FhirFormat> format = FhirFormat.ofStoredMediaType(pending.mediaType());
         if (pending.document() == null || format.isEmpty()) {
             return Identities.NONE;
         }

@@ -81,6 +81,21 @@ public enum FhirFormat {
         }
     }
 
+    /**
+     * The format of a media type kept with a stored document ({@code application/fhir+xml; charset=utf-8}). Read by
+     * hand: {@code MediaType.valueOf} needs the JAX-RS runtime, which a background thread outside any request cannot
+     * count on finding in OSGi.
+     */
+    static Optional<FhirFormat> ofStoredMediaType(String mediaType) {
+        if (mediaType == null) {
+            return Optional.empty();
+        }
+        String essence = mediaType.split(";", 2)[0].strip();
+        int slash = essence.indexOf('/');
+        return slash < 1 ? Optional.empty()
+                : ofContentType(new MediaType(essence.substring(0, slash), essence.substring(slash + 1)));
+    }
+
     /** {@code json}, {@code xml} or a media type of either, as the FHIR specification lists them for _format. */
     private static Optional<FhirFormat> ofFormatParameter(String value) {
         // An unencoded "application/fhir+json" in a query string reaches us with a space for its plus.

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import org.waymark.api.error.WaymarkException;
@@ -17,11 +16,8 @@ import org.waymark.api.error.WaymarkException;
  * which value (a validator, the kept original, Waymark) must not be stored, in either format.
  */
 final class JsonDuplicates {
-    /** Limits at least as wide as HAPI's own (see Fhir), so that only a body HAPI accepted is scanned to its end. */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(1000).maxNumberLength(1000).build())
-            .build();
+    /** Jackson's default reading limits, the ones HAPI's parser reads with (see Fhir), and duplicate detection on. */
+    private static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private JsonDuplicates() {
     }

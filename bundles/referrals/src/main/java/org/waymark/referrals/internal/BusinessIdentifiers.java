@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.BusinessIdentifier;
 
@@ -28,19 +29,27 @@ final class BusinessIdentifiers {
 
     /** Refuses what cannot be kept whole: a cut identifier would never be found by the value its sender searches. */
     static void requireStorable(List<BusinessIdentifier> identifiers) {
+        whyNotStorable(identifiers).ifPresent(problem -> {
+            throw WaymarkException.invalid(problem);
+        });
+    }
+
+    /** What keeps these identifiers from being kept whole, if anything. */
+    static Optional<String> whyNotStorable(List<BusinessIdentifier> identifiers) {
         if (identifiers.size() > BusinessIdentifier.MAX_PER_REFERRAL) {
-            throw WaymarkException.invalid("A referral may carry at most " + BusinessIdentifier.MAX_PER_REFERRAL + " identifiers");
+            return Optional.of("A referral may carry at most " + BusinessIdentifier.MAX_PER_REFERRAL + " identifiers");
         }
         for (BusinessIdentifier identifier : identifiers) {
             if (length(identifier.system()) > BusinessIdentifier.MAX_LENGTH || identifier.value().length() > BusinessIdentifier.MAX_LENGTH) {
-                throw WaymarkException.invalid("A referral's identifier may have at most " + BusinessIdentifier.MAX_LENGTH
+                return Optional.of("A referral's identifier may have at most " + BusinessIdentifier.MAX_LENGTH
                         + " characters in its system and in its value");
             }
         }
         String encoded = encode(identifiers);
         if (encoded != null && encoded.length() > COLUMN_WIDTH) {
-            throw WaymarkException.invalid("The referral's identifiers are too long to keep");
+            return Optional.of("The referral's identifiers are too long to keep");
         }
+        return Optional.empty();
     }
 
     private static int length(String text) {

@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.waymark.api.db.SchemaReady;
-import org.waymark.api.error.WaymarkException;
+import org.waymark.api.governance.PersonalDataContributor;
 import org.waymark.api.referral.BusinessIdentifier;
 import org.waymark.api.referral.SenderIdentityBackfill;
 import org.waymark.platform.db.Jdbc;
@@ -77,20 +77,10 @@ public final class JdbcSenderIdentityBackfill implements SenderIdentityBackfill 
      * ones, which are then left out whole (a cut one would never be found by the value its sender searches).
      */
     private static boolean fits(List<BusinessIdentifier> identifiers) {
-        try {
-            BusinessIdentifiers.requireStorable(identifiers);
-            return true;
-        } catch (WaymarkException notStorable) {
-            return false;
-        }
+        return BusinessIdentifiers.whyNotStorable(identifiers).isEmpty();
     }
 
-    private static int update(Connection c, String sql, String... parameters) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setString(i + 1, parameters[i]);
-            }
-            return s.executeUpdate();
-        }
+    private static int update(Connection c, String sql, String... values) throws SQLException {
+        return PersonalDataContributor.execute(c, sql, List.of(values));
     }
 }

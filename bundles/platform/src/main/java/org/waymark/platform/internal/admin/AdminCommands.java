@@ -225,8 +225,7 @@ public final class AdminCommands {
             audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
             return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.\n"
                     + describeSenders(id, anySender, senders)
-                    + newAreas(Set.of(area), known,
-                    "disable the client (./waymark client-disable " + id + ") and register it again under another id");
+                    + newAreas(Set.of(area), known, undoClient(id));
         }
         java.nio.file.Path file = java.nio.file.Path.of(publicKeyFile);
         String text;
@@ -244,8 +243,12 @@ public final class AdminCommands {
         return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
                 + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.\n"
                 + describeSenders(id, anySender, senders)
-                + newAreas(Set.of(area), known,
-                    "disable the client (./waymark client-disable " + id + ") and register it again under another id");
+                + newAreas(Set.of(area), known, undoClient(id));
+    }
+
+    /** How a client created in a mistyped area is undone (a client id cannot be created twice). */
+    private static String undoClient(String id) {
+        return "disable the client (./waymark client-disable " + id + ") and register it again under another id";
     }
 
     public String createClient(String id, String area, boolean anySender) {

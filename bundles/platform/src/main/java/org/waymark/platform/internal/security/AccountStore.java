@@ -462,11 +462,6 @@ public final class AccountStore implements StaffDirectory, AreaDirectory, Sender
         }
     }
 
-    /** Sets a new password (an admin's reset: a generated one, shown once) and ends every session of the user. */
-    public void setPassword(String username, String password) {
-        setPassword(username, password, null);
-    }
-
     /**
      * Sets a new password and ends the user's sessions: a reset is what an admin does for an account that may be in
      * someone else's hands, and a session signed in with the old password would otherwise last its twelve hours.
