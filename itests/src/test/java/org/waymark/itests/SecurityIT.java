@@ -351,6 +351,18 @@ class SecurityIT {
         assertThat(server.get("/fhir/ServiceRequest?_count=1", "Authorization", bearer(newToken)).statusCode()).isEqualTo(401);
         server.admin("client-enable", "leaky-gp");
         assertThat(token("leaky-gp", fresh).statusCode()).isEqualTo(200);
+
+        // RFC 6749 2.3, one authentication method a request: found probing, Basic for one client with another client's
+        // client_id in the form got a token for the Basic one.
+        HttpResponse<String> twoClients = server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials",
+                "client_id", "demo-gp"), "Authorization", basic("leaky-gp", fresh));
+        assertThat(twoClients.statusCode()).as(twoClients.body()).isEqualTo(400);
+        assertThat(json(twoClients).path("error").asText()).isEqualTo("invalid_request");
+        HttpResponse<String> twoSecrets = server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials",
+                "client_secret", fresh), "Authorization", basic("leaky-gp", fresh));
+        assertThat(twoSecrets.statusCode()).as(twoSecrets.body()).isEqualTo(400);
+        assertThat(server.postForm("/oauth2/token", Map.of("grant_type", "client_credentials", "client_id", "leaky-gp"),
+                "Authorization", basic("leaky-gp", fresh)).statusCode()).as("the same client named in both").isEqualTo(200);
     }
 
     private static HttpResponse<String> token(String clientId, String secret) {

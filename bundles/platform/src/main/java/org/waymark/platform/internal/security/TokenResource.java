@@ -78,6 +78,12 @@ public final class TokenResource {
             if (credentials == null) {
                 return error(401, "invalid_client", "Malformed Basic credentials", true).build();
             }
+            // RFC 6749 2.3: one authentication method a request. Found probing: HTTP Basic for one client with another
+            // client's client_id in the form got a token for the Basic one, the form's id silently ignored.
+            if (formSecret != null || (formClientId != null && !formClientId.equals(credentials[0]))) {
+                return error(400, "invalid_request", "Use one client authentication method: HTTP Basic, or client_id and "
+                        + "client_secret in the form", false).build();
+            }
             clientId = credentials[0];
             secret = credentials[1];
         }
