@@ -16,7 +16,6 @@ import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,12 +82,12 @@ public final class JaxRsHost implements RouteInventory {
     static final long RELOAD_DELAY_MS = 30;
     private final JaxRsReadiness readiness;
     private final RequestActivity activity;
-    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService reloader = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "waymark-jaxrs-reload");
         thread.setDaemon(true);
         return thread;
     });
+    private final ApplicationReloads reloads;
 
     /** Optional, so the API (health above all) is served while the database is away; plugin routes then stay shut. */
     private volatile PluginApprovals approvals;
@@ -106,6 +105,8 @@ public final class JaxRsHost implements RouteInventory {
         this.readiness = readiness;
         this.activity = activity;
         this.json = new JacksonJsonProvider(objectMapper());
+        this.reloads = new ApplicationReloads(reloader, RELOAD_DELAY_MS, readiness::adding, readiness::added,
+                name -> servlets.get(name).refresh());
         for (JaxRsApplication application : APPLICATIONS) {
             servlets.put(application.name(), new JaxRsServlet(() -> configuration(application), activity));
             readiness.hosting("waymark-jaxrs-" + application.name());
@@ -123,13 +124,13 @@ public final class JaxRsHost implements RouteInventory {
                 // failing requests, so only the core's own resources hold readiness back.
                 boolean core = isCore(reference);
                 if (core) {
-                    readiness.adding();
+                    readiness.arriving(reference);
                 }
                 try {
                     Object service = context.getService(reference);
                     if (service != null) {
                         services.put(reference, service);
-                        refresh(reference);
+                        refresh(reference, core);
                         readiness.serving(reference);
                     }
                     return service;
@@ -150,7 +151,7 @@ public final class JaxRsHost implements RouteInventory {
                 services.remove(reference);
                 extensions.forget(reference);
                 readiness.notServing(reference);
-                refresh(reference);
+                refresh(reference, false);
                 context.ungetService(reference);
             }
         };
@@ -178,7 +179,7 @@ public final class JaxRsHost implements RouteInventory {
     private void applyApprovedExtensions() {
         try {
             if (extensions.anyWaiting()) {
-                extensions.approvedSince().forEach(reference -> refresh(uncheckedReference(reference)));
+                extensions.approvedSince().forEach(reference -> refresh(uncheckedReference(reference), false));
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not look at the plugin extensions waiting for approval: {}", e.toString());
@@ -254,45 +255,21 @@ public final class JaxRsHost implements RouteInventory {
         return mapper;
     }
 
-    private void refresh(ServiceReference<Object> changed) {
+    /** {@code bringsCoreRoute}: the reload serves a core resource that has just come, and holds readiness until then. */
+    private void refresh(ServiceReference<Object> changed, boolean bringsCoreRoute) {
         for (JaxRsApplication application : APPLICATIONS) {
             if (selects(changed, application)) {
-                scheduleReload(application.name(), isCore(changed));
+                reloads.schedule(application.name(), bringsCoreRoute);
             }
         }
     }
 
     private void refreshAll() {
-        servlets.keySet().forEach(name -> scheduleReload(name, true));
+        servlets.keySet().forEach(name -> reloads.schedule(name, false));
     }
 
     private static boolean isCore(ServiceReference<?> reference) {
         return reference.getBundle() == null || !PluginApprovals.isPlugin(reference.getBundle());
-    }
-
-    /**
-     * Resources arrive one by one (a dozen at boot, several per plugin); reloading Jersey for each costs a full
-     * application rebuild. Changes within {@value #RELOAD_DELAY_MS} ms are applied in one reload, and readiness
-     * counts a scheduled reload as pending, so health does not say UP before the routes are served.
-     */
-    private void scheduleReload(String application, boolean holdsReadiness) {
-        if (dirty.add(application)) {
-            if (holdsReadiness) {
-                readiness.adding();
-            }
-            reloader.schedule(() -> {
-                dirty.remove(application);
-                try {
-                    servlets.get(application).refresh();
-                } catch (RuntimeException e) {
-                    LOG.error("Reloading the {} JAX-RS application failed", application, e);
-                } finally {
-                    if (holdsReadiness) {
-                        readiness.added();
-                    }
-                }
-            }, RELOAD_DELAY_MS, TimeUnit.MILLISECONDS);
-        }
     }
 
     private boolean selects(ServiceReference<Object> reference, JaxRsApplication application) {

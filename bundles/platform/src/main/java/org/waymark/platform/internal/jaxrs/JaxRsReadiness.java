@@ -29,6 +29,8 @@ import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 import org.osgi.service.http.runtime.HttpServiceRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether every JAX-RS resource that the installed Waymark bundles declare is really being served. Health says UP
@@ -44,6 +46,7 @@ import org.osgi.service.http.runtime.HttpServiceRuntime;
  */
 @Component(service = JaxRsReadiness.class)
 public final class JaxRsReadiness {
+    private static final Logger LOG = LoggerFactory.getLogger(JaxRsReadiness.class);
     private static final String WAYMARK = "org.waymark.";
 
     private final BundleContext context;
@@ -126,6 +129,20 @@ public final class JaxRsReadiness {
 
     void adding() {
         pending.incrementAndGet();
+    }
+
+    /**
+     * A core resource or extension comes: held back like {@link #adding()}. Said in the log when the node had already
+     * been ready, since every request then meets a 503 until the resource is served: a readiness that flaps should
+     * name its cause.
+     */
+    void arriving(ServiceReference<?> reference) {
+        if (confirmed) {
+            LOG.info("JAX-RS service {} of {} came after the node was ready; requests wait until it is served",
+                    reference.getProperty(ComponentConstants.COMPONENT_NAME),
+                    reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName());
+        }
+        adding();
     }
 
     void added() {
@@ -227,18 +244,9 @@ public final class JaxRsReadiness {
             List<ComponentView> components = new ArrayList<>();
             if (bundle.getState() == Bundle.ACTIVE) {
                 for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
-                    boolean resource = isTrue(description.properties.get(JaxRsHost.RESOURCE))
-                            || isTrue(description.properties.get(JaxRsHost.EXTENSION));
-                    boolean satisfied = false;
-                    boolean expected = false;
-                    if (scr.isComponentEnabled(description)) {
-                        for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
-                            expected = true;
-                            satisfied |= configuration.state == ComponentConfigurationDTO.SATISFIED
-                                    || configuration.state == ComponentConfigurationDTO.ACTIVE;
-                        }
-                    }
-                    components.add(new ComponentView(description.name, resource, satisfied, expected));
+                    boolean enabled = scr.isComponentEnabled(description);
+                    components.add(componentOf(description, enabled,
+                            enabled ? scr.getComponentConfigurationDTOs(description) : List.of()));
                 }
             }
             return new BundleView(bundle.getBundleId(), name, bundle.getState(), meantToStart,
@@ -246,6 +254,29 @@ public final class JaxRsReadiness {
         } catch (IllegalStateException | IllegalArgumentException uninstalled) {
             return null;
         }
+    }
+
+    /**
+     * How readiness sees one component. SCR enables a bundle's components one after another on the thread that started
+     * the bundle, and a component has no configuration until its turn: one whose description says it is enabled, and
+     * that needs no configuration, is coming even while SCR shows it disabled and unconfigured. Counting only the
+     * configured ones let a node that had just started the directory bundle say UP while the directory's catalogue
+     * loaded, then take it back when the bundle's next resource came (FeatureMixIT, in CI).
+     */
+    static ComponentView componentOf(ComponentDescriptionDTO description, boolean enabled,
+                                     java.util.Collection<ComponentConfigurationDTO> configurations) {
+        boolean resource = isTrue(description.properties.get(JaxRsHost.RESOURCE))
+                || isTrue(description.properties.get(JaxRsHost.EXTENSION));
+        if (configurations.isEmpty()) {
+            boolean coming = (enabled || description.defaultEnabled) && !"require".equals(description.configurationPolicy);
+            return new ComponentView(description.name, resource, false, coming);
+        }
+        boolean satisfied = false;
+        for (ComponentConfigurationDTO configuration : configurations) {
+            satisfied |= configuration.state == ComponentConfigurationDTO.SATISFIED
+                    || configuration.state == ComponentConfigurationDTO.ACTIVE;
+        }
+        return new ComponentView(description.name, resource, satisfied, enabled);
     }
 
     private static boolean isTrue(Object value) {
@@ -311,7 +342,7 @@ public final class JaxRsReadiness {
                         if (component.resource() && component.expected()
                                 && !served.contains(key(bundle.id(), component.name()))) {
                             problems.add(bundle.symbolicName() + "/" + component.name()
-                                    + (component.satisfied() ? " not served yet" : " waiting for its references"));
+                                    + (component.satisfied() ? " not served yet" : " not satisfied yet"));
                         }
                     }
                 }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 class JaxRsReadinessTest {
 
@@ -63,5 +65,53 @@ class JaxRsReadinessTest {
                 (proxy, method, args) -> method.getName().equals("getSymbolicName") ? "org.apache.felix.scr" : null);
 
         assertThat(JaxRsReadiness.viewOf(other, null)).isNull();
+    }
+
+    private static ComponentDescriptionDTO resource(String policy, boolean defaultEnabled) {
+        ComponentDescriptionDTO description = new ComponentDescriptionDTO();
+        description.name = "ServiceEditResource";
+        description.properties = java.util.Map.of("osgi.jaxrs.resource", "true");
+        description.configurationPolicy = policy;
+        description.defaultEnabled = defaultEnabled;
+        return description;
+    }
+
+    private static java.util.List<ComponentConfigurationDTO> inState(int state) {
+        ComponentConfigurationDTO configuration = new ComponentConfigurationDTO();
+        configuration.state = state;
+        return java.util.List.of(configuration);
+    }
+
+    @Test
+    void aResourceScrHasNotReachedYetIsComingAndNotReady() {
+        // The directory bundle active, SCR still loading its catalogue for an earlier component: this one is neither
+        // enabled nor configured yet (FeatureMixIT saw UP here, then 503 when it came).
+        var view = JaxRsReadiness.componentOf(resource("optional", true), false, java.util.List.of());
+
+        assertThat(view.expected()).isTrue();
+        assertThat(view.satisfied()).isFalse();
+        assertThat(JaxRsReadiness.unserved(java.util.List.of(new JaxRsReadiness.BundleView(7, "org.waymark.directory",
+                Bundle.ACTIVE, true, 1, java.util.List.of(view))), false, java.util.Set.of()))
+                .containsExactly("org.waymark.directory/ServiceEditResource not satisfied yet");
+    }
+
+    @Test
+    void aResourceThatNeedsAConfigurationOrIsOffByDefaultIsNotExpectedWithoutOne() {
+        assertThat(JaxRsReadiness.componentOf(resource("require", true), true, java.util.List.of()).expected())
+                .isFalse();
+        assertThat(JaxRsReadiness.componentOf(resource("optional", false), false, java.util.List.of()).expected())
+                .isFalse();
+    }
+
+    @Test
+    void aConfiguredResourceIsExpectedAndSatisfiedByItsState() {
+        var waiting = JaxRsReadiness.componentOf(resource("optional", true), true,
+                inState(ComponentConfigurationDTO.UNSATISFIED_REFERENCE));
+        var active = JaxRsReadiness.componentOf(resource("optional", true), true, inState(ComponentConfigurationDTO.ACTIVE));
+
+        assertThat(waiting.expected()).isTrue();
+        assertThat(waiting.satisfied()).isFalse();
+        assertThat(active.satisfied()).isTrue();
+        assertThat(active.resource()).isTrue();
     }
 }

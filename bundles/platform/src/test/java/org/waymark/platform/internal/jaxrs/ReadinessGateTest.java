@@ -118,7 +118,7 @@ class ReadinessGateTest {
         // application served without them answered 404 for /fhir/ServiceRequest between two reloads.
         List<BundleView> bundles = List.of(active(7, 1, new ComponentView("ServiceRequestResource", true, false, true)));
         assertThat(JaxRsReadiness.unserved(bundles, false, Set.of()))
-                .containsExactly("org.waymark.b7/ServiceRequestResource waiting for its references");
+                .containsExactly("org.waymark.b7/ServiceRequestResource not satisfied yet");
     }
 
     @Test
