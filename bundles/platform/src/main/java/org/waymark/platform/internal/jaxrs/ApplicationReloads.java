@@ -12,10 +12,10 @@ import org.slf4j.LoggerFactory;
  * Coalesced reloads of the JAX-RS applications. Resources arrive one by one (a dozen at boot, several per plugin) and
  * reloading Jersey for each costs a full application rebuild, so changes within the delay are applied in one reload.
  *
- * <p>Only a reload that brings a core route in holds readiness (the node answers 503 until it has run): until then
- * the route would be a 404. A resource going away or changing its properties does not: the application being served
- * keeps every other route until the new one is swapped in, so holding readiness for it only turned a ready node away
- * for a moment (a node that had reported UP answered 503 "JAX-RS applications reloading": FeatureMixIT, in CI).
+ * <p>A reload for a core resource coming or going holds readiness (the node answers 503 until it has run): until then
+ * the new route would be a 404, or the old one would call a withdrawn object. A change of service properties does
+ * not: the same objects stay served until the new application is swapped in, and holding readiness for it only
+ * turned a ready node away for a moment.
  */
 final class ApplicationReloads {
     private static final Logger LOG = LoggerFactory.getLogger(ApplicationReloads.class);

@@ -151,7 +151,8 @@ public final class JaxRsHost implements RouteInventory {
                 services.remove(reference);
                 extensions.forget(reference);
                 readiness.notServing(reference);
-                refresh(reference, false);
+                // Held like an arrival: until the reload, the served application would call the withdrawn object.
+                refresh(reference, isCore(reference));
                 context.ungetService(reference);
             }
         };
@@ -255,11 +256,11 @@ public final class JaxRsHost implements RouteInventory {
         return mapper;
     }
 
-    /** {@code bringsCoreRoute}: the reload serves a core resource that has just come, and holds readiness until then. */
-    private void refresh(ServiceReference<Object> changed, boolean bringsCoreRoute) {
+    /** {@code holdsReadiness}: a core resource came or went, and requests wait until the application has the change. */
+    private void refresh(ServiceReference<Object> changed, boolean holdsReadiness) {
         for (JaxRsApplication application : APPLICATIONS) {
             if (selects(changed, application)) {
-                reloads.schedule(application.name(), bringsCoreRoute);
+                reloads.schedule(application.name(), holdsReadiness);
             }
         }
     }

@@ -54,7 +54,7 @@ class ApplicationReloadsTest {
             pending::decrementAndGet, reloaded::add);
 
     @Test
-    void aRouteComingInHoldsReadinessUntilItsReloadHasRun() {
+    void aRouteComingOrGoingHoldsReadinessUntilItsReloadHasRun() {
         reloads.schedule("fhir", true);
         assertThat(pending).hasValue(1);
 
@@ -64,10 +64,10 @@ class ApplicationReloadsTest {
     }
 
     @Test
-    void aRouteGoingAwayOrChangingDoesNotTurnAReadyNodeAway() {
+    void aChangeOfPropertiesOrAPluginRouteDoesNotTurnAReadyNodeAway() {
         reloads.schedule(".default", false);
         reloads.schedule("fhir", false);
-        assertThat(pending).as("the served application keeps its other routes until the swap").hasValue(0);
+        assertThat(pending).as("the same objects stay served until the swap").hasValue(0);
 
         executor.runAll();
         assertThat(reloaded).containsExactlyInAnyOrder(".default", "fhir");
