@@ -1,6 +1,7 @@
 package org.waymark.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.waymark.itests.WaymarkServer.basic;
 import static org.waymark.itests.WaymarkServer.json;
@@ -466,6 +467,15 @@ class DirectoryIT {
         assertThat(run.path("state").asText()).as("the command's import is a run too").isEqualTo("applied");
         assertThat(run.path("actor").asText()).isEqualTo("system:operator");
         assertThat(server.get("/directory/services/" + EXAMPLE_SERVICE).statusCode()).isEqualTo(200);
+
+        // A sync is a run too: an admin sees why today's copy from a remote API failed, not only the server's log.
+        String remote = server.baseUrl() + "/directory/no-such-api";
+        assertThatThrownBy(() -> server.admin("directory-sync", remote)).hasMessageContaining("no /services");
+        JsonNode sync = json(server.get("/api/directory/imports?limit=1", "Authorization", ADMIN)).get(0);
+        assertThat(sync.path("source").asText()).isEqualTo("sync from " + remote);
+        assertThat(sync.path("state").asText()).isEqualTo("failed");
+        assertThat(sync.path("actor").asText()).isEqualTo("system:operator");
+        assertThat(sync.path("detail").asText()).contains("no /services");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,12 +33,15 @@ import org.waymark.api.jobs.Job;
 import org.waymark.api.jobs.JobHandler;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
+import org.waymark.api.security.Caller;
 
 /**
  * Sync from another Open Referral UK API: pages through its {@code /services}, reads each service fully nested from
  * {@code /services/{id}} (and its {@code /taxonomies} when it has them), and imports the lot as one all-or-nothing
  * import, upserting by id. Run by {@code ./waymark directory-sync URL}, and daily when WAYMARK_DIRECTORY_SYNC_URL is
- * set (a durable job).
+ * set (a durable job). A sync is an import run like any other: listed with the runs, audited, and refused while another
+ * import is going on (found probing: it wrote beside the runs, so the daily sync's outcome was only in the log and it
+ * could write in the middle of an admin's upload).
  */
 @Component(service = {RemoteSync.class, AdminCommand.class, JobHandler.class}, configurationPid = "org.waymark.platform",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -53,14 +57,16 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     }
 
     private final Directory directory;
+    private final ImportRuns runs;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final String dailyUrl;
     private final ScheduledExecutorService daily = DatabaseThreads.scheduler("waymark-directory-sync");
 
     @Activate
-    public RemoteSync(Config config, @Reference Directory directory, @Reference JobScheduler jobs) {
+    public RemoteSync(Config config, @Reference Directory directory, @Reference ImportRuns runs, @Reference JobScheduler jobs) {
         this.directory = directory;
+        this.runs = runs;
         this.dailyUrl = config.directorySyncUrl().strip();
         if (!dailyUrl.isEmpty()) {
             // As the freshness check: today's run is created when due (once a day by its key), never left pending.
@@ -79,8 +85,9 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         DatabaseThreads.stop(daily, Duration.ofSeconds(2));
     }
 
-    RemoteSync(Directory directory) {
+    RemoteSync(Directory directory, ImportRuns runs) {
         this.directory = directory;
+        this.runs = runs;
         this.dailyUrl = "";
     }
 
@@ -101,11 +108,21 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         if (arguments.size() != 1) {
             throw WaymarkException.invalid("Usage: " + usage());
         }
-        Directory.ImportReport report = sync(arguments.get(0), "operator");
-        if (!report.applied()) {
-            throw WaymarkException.unprocessable(report.text());
+        Sync sync;
+        try {
+            sync = sync(arguments.get(0), Caller.system("operator"));
+        } catch (ImportRuns.Busy busy) {
+            throw WaymarkException.conflict(busy.getMessage() + " (" + "/api/directory/imports/" + busy.activeId() + ")");
         }
-        return report.text();
+        if (sync.report() == null) {
+            // Stopped before any record was read: the remote could not be read, the caller's mistake.
+            throw WaymarkException.invalid(sync.run().detail());
+        }
+        String text = "Import run " + sync.run().id() + ": " + sync.run().state().json() + "\n" + sync.report().text();
+        if (sync.run().state() != ImportRun.State.APPLIED) {
+            throw WaymarkException.unprocessable(text + (sync.run().detail() == null ? "" : "\n  " + sync.run().detail()));
+        }
+        return text;
     }
 
     @Override
@@ -114,20 +131,42 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     }
 
     @Override
-    public void run(Job job) {
-        Directory.ImportReport report = sync(job.payload(), "system:directory-sync");
-        if (!report.applied()) {
-            LOG.warn("Directory sync from {} refused: {} problem(s), first: {}", job.payload(), report.errors().size(),
-                    report.errors().isEmpty() ? "-" : report.errors().get(0));
+    public void run(Job job) throws Exception {
+        Sync sync;
+        try {
+            sync = sync(job.payload(), Caller.system("directory-sync"));
+        } catch (ImportRuns.Busy busy) {
+            // Retried with the job's backoff: today's copy is still due once the admin's import has ended.
+            throw new IllegalStateException(busy.getMessage());
+        }
+        if (sync.run().state() != ImportRun.State.APPLIED) {
+            LOG.warn("Directory sync from {} refused (import run {}): {}", job.payload(), sync.run().id(), sync.run().detail());
         }
     }
 
-    Directory.ImportReport sync(String baseUrl, String actor) {
+    /** A sync's run, and its report when the remote was read (none when it could not be). */
+    record Sync(ImportRun run, Directory.ImportReport report) {
+    }
+
+    /** Copies the remote API as one import run of {@code caller}; {@link ImportRuns.Busy} while another import runs. */
+    Sync sync(String baseUrl, Caller caller) {
         String base = baseUrl == null ? "" : baseUrl.strip().replaceAll("/+$", "");
         if (!base.startsWith("http://") && !base.startsWith("https://")) {
             throw WaymarkException.invalid("The sync URL must be an http(s) Open Referral API base, e.g. https://example.org/api");
         }
-        ImportBatch batch = new ImportBatch();
+        AtomicReference<Directory.ImportReport> report = new AtomicReference<>();
+        ImportRun run = runs.runNow(caller, "sync from " + base, (progress, lastStep) -> {
+            ImportBatch batch = new ImportBatch(progress);
+            progress.begin(ImportProgress.Phase.READING, java.util.Map.of());
+            read(base, batch);
+            report.set(directory.apply(batch, caller.id(), base, lastStep));
+            return report.get();
+        });
+        return new Sync(run, report.get());
+    }
+
+    /** Reads every service of the remote API, fully nested, and its taxonomies into the batch. */
+    private void read(String base, ImportBatch batch) {
         Set<String> ids = new LinkedHashSet<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonNode list = get(base + "/services?per_page=100&page=" + page)
@@ -147,7 +186,6 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         }
         get(base + "/taxonomies?per_page=1000").ifPresent(taxonomies ->
                 JsonRecords.read(taxonomies, Optional.of(Kind.TAXONOMY), "taxonomies", batch));
-        return directory.apply(batch, actor, base);
     }
 
     /** The JSON at this URL; empty for a 404; a failure otherwise. */

@@ -7,13 +7,20 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
 import org.waymark.directory.testing.OrukSchemas;
+import org.waymark.platform.testing.TestDatabase;
 
 /** Sync from a remote Open Referral UK API, served here by a local test server from the UK profile's examples. */
 class RemoteSyncTest {
@@ -23,9 +30,18 @@ class RemoteSyncTest {
     private HttpServer remote;
     private String base;
     private volatile String serviceBody;
+    private final List<String> audited = new ArrayList<>();
+    private Directory directory;
+    private ImportRuns runs;
+    private RemoteSync sync;
 
     @BeforeEach
     void remoteApi() throws Exception {
+        javax.sql.DataSource db = TestDatabase.migrated("db/directory.xml");
+        directory = new Directory(new DirectoryStore(db), Clock.systemUTC());
+        AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + type + " " + id);
+        runs = new ImportRuns(directory, new ImportRunStore(db), audit, Clock.systemUTC(), "node-a");
+        sync = new RemoteSync(directory, runs);
         serviceBody = Files.readString(EXAMPLES.resolve("service_full.json"));
         remote = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         remote.createContext("/oruk/", exchange -> {
@@ -56,9 +72,7 @@ class RemoteSyncTest {
 
     @Test
     void everyListedServiceIsCopiedFullyNestedWithTheTaxonomies() throws Exception {
-        Directory directory = TestDirectory.create();
-
-        Directory.ImportReport report = new RemoteSync(directory).sync(base, "test");
+        Directory.ImportReport report = sync.sync(base, Caller.system("test")).report();
 
         assertThat(report.errors()).isEmpty();
         assertThat(report.applied()).isTrue();
@@ -73,9 +87,7 @@ class RemoteSyncTest {
     @Test
     void aBrokenRemoteRecordAppliesNothing() throws Exception {
         serviceBody = serviceBody.replace("\"status\": \"active\"", "\"status\": \"waitlist\"");
-        Directory directory = TestDirectory.create();
-
-        Directory.ImportReport report = new RemoteSync(directory).sync(base, "test");
+        Directory.ImportReport report = sync.sync(base, Caller.system("test")).report();
 
         assertThat(report.applied()).isFalse();
         assertThat(report.errors()).singleElement().asString().contains("services/" + EXAMPLE_SERVICE).contains("status 'waitlist'");
@@ -84,9 +96,63 @@ class RemoteSyncTest {
 
     @Test
     void anUnreachableOrWrongUrlIsTheCallersMistake() throws Exception {
-        RemoteSync sync = new RemoteSync(TestDirectory.create());
-
         assertThatThrownBy(() -> sync.run(List.of("ftp://example.org"))).isInstanceOf(WaymarkException.class);
         assertThatThrownBy(() -> sync.run(List.of(base + "nothing-here"))).hasMessageContaining("no /services");
+    }
+
+    @Test
+    void aSyncIsAnImportRunListedAndAuditedLikeAnUpload() {
+        RemoteSync.Sync done = sync.sync(base, Caller.system("directory-sync"));
+
+        ImportRun run = runs.recent(1).get(0);
+        assertThat(run.id()).isEqualTo(done.run().id());
+        assertThat(run.state()).isEqualTo(ImportRun.State.APPLIED);
+        assertThat(run.actor()).isEqualTo("system:directory-sync");
+        assertThat(run.source()).isEqualTo("sync from " + base.replaceAll("/+$", ""));
+        assertThat(run.records()).isEqualTo(done.report().records());
+        assertThat(run.doc().path("counts").path("service").asInt()).isEqualTo(1);
+        assertThat(audited).containsExactly("system:directory-sync DirectoryImport run " + run.id() + " started",
+                "system:directory-sync DirectoryImport run " + run.id() + " applied " + run.records() + " records "
+                        + done.report().counts());
+    }
+
+    @Test
+    void aRemoteThatCannotBeReadEndsItsRunFailedWithTheReason() {
+        assertThatThrownBy(() -> sync.run(List.of(base + "nothing-here"))).hasMessageContaining("no /services");
+
+        ImportRun run = runs.recent(1).get(0);
+        assertThat(run.state()).isEqualTo(ImportRun.State.FAILED);
+        assertThat(run.actor()).isEqualTo("system:operator");
+        assertThat(run.detail()).contains("no /services");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    @Test
+    void aSyncWhileAnotherImportRunsIsRefusedAndWritesNothing() {
+        Caller admin = new Caller("admin", Caller.Kind.USER, Set.of(Roles.ADMIN), Set.of("sheffield"), false);
+        List<Throwable> refused = new ArrayList<>();
+
+        ImportRun upload = runs.runNow(admin, "upload", (progress, lastStep) -> {
+            // The admin's import is going on: the operator's sync and the daily job are both turned away.
+            try {
+                sync.run(List.of(base));
+            } catch (WaymarkException e) {
+                refused.add(e);
+            }
+            try {
+                sync.sync(base, Caller.system("directory-sync"));
+            } catch (ImportRuns.Busy e) {
+                refused.add(e);
+            }
+            ImportBatch empty = new ImportBatch(progress);
+            return directory.apply(empty, "admin", "upload", lastStep);
+        });
+
+        assertThat(refused).hasSize(2);
+        assertThat(refused.get(0)).isInstanceOf(WaymarkException.class).hasMessageContaining(upload.id());
+        assertThat(((WaymarkException) refused.get(0)).kind().status()).isEqualTo(409);
+        assertThat(refused.get(1)).isInstanceOf(ImportRuns.Busy.class);
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+        assertThat(runs.recent(10)).extracting(ImportRun::id).containsExactly(upload.id());
     }
 }
