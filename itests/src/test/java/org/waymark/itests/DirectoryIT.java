@@ -424,6 +424,15 @@ class DirectoryIT {
         assertThat(latin1.path("state").asText()).as(latin1.toString()).isEqualTo("applied");
         assertThat(json(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a11")).path("name").asText())
                 .isEqualTo("Caf\u00e9 club");
+
+        // One service listed twice with another name: which to keep is the admin's call, not the last one's.
+        JsonNode listedTwice = runEnded(server.postJson("/api/directory/imports?kind=service", "["
+                + service.formatted("18").replace("Caf\u00e9 club", "Renamed club") + "," + service.formatted("18") + "]",
+                "Authorization", ADMIN));
+        assertThat(listedTwice.path("state").asText()).isEqualTo("failed");
+        assertThat(listedTwice.path("errors").get(0).asText()).contains("body[1]").contains("is also at body[0] with another name");
+        assertThat(json(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a11")).path("name").asText())
+                .isEqualTo("Caf\u00e9 club");
     }
 
     @Test
