@@ -601,6 +601,8 @@ class DirectoryIT {
         for (HttpResponse<String> refused : List.of(
                 server.postJson(closedBase + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
                         "Authorization", LINK_WORKER),
+                // Before asking for consent: recording it would change nothing.
+                server.postJson(closedBase + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}", "Authorization", LINK_WORKER),
                 server.postJson(closedBase + "/signposts", "{\"serviceId\": \"" + serviceId + "\"}", "Authorization", LINK_WORKER))) {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
             assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));

@@ -147,12 +147,14 @@ public final class OnwardReferrals {
 
     /** Refers the person onward; the provider is sent a one-time link to answer, whose token is returned once. */
     Created refer(Caller caller, String referralId, String serviceId, boolean consent, String note, String answerBaseUrl) {
-        if (!consent) {
-            throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
-        }
+        // Consent last: a link worker asked to record it for a closed referral or a closed service only met the 409
+        // after recording it (found probing).
         Referral referral = open(referral(caller, referralId));
         String kept = note(note);
         ObjectNode service = service(serviceId);
+        if (!consent) {
+            throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
+        }
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         String token = token();

@@ -238,6 +238,9 @@ class OnwardReferralsTest {
             status = closed;
             assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, true, null, "x/")).as(closed.code())
                     .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
+            // Not "record the person's consent first": recording it would change nothing.
+            assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, false, null, "x/")).as(closed.code())
+                    .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
             assertThatThrownBy(() -> onward.signpost(WORKER, "r1", serviceId, null)).as(closed.code())
                     .hasMessageContaining(closed.code() + " referral is closed");
         }
