@@ -331,6 +331,10 @@ class DirectoryIT {
         assertThat(imported.path("skipped").toString()).contains("no file");
         JsonNode service = json(server.get("/directory/services/" + EXAMPLE_SERVICE));
         assertThat(SCHEMAS.problems("service", service)).isEmpty();
+        // The service's history, which link workers read, names the upload, not the server's temporary folder.
+        JsonNode history = json(server.get("/api/directory/services/" + EXAMPLE_SERVICE + "/history", "Authorization", ADMIN));
+        assertThat(history.path("items").toString()).contains("Imported from the zip").doesNotContain("waymark-import")
+                .doesNotContain(server.dataDir().toString());
     }
 
     @Test
