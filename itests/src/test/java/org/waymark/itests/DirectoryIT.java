@@ -654,6 +654,19 @@ class DirectoryIT {
         JsonNode listing = json(server.get("/directory/services/" + id));
         assertThat(listing.path("attributes").findValuesAsText("value")).contains("full");
         assertThat(SCHEMAS.problems("service", listing)).isEmpty();
+        // And the term it names is one of the API's, as every other reference is (it was a 404).
+        String fullTerm = null;
+        for (JsonNode attribute : listing.path("attributes")) {
+            if (attribute.path("link_type").asText().equals("capacity")) {
+                fullTerm = attribute.path("taxonomy_term_id").asText();
+            }
+        }
+        HttpResponse<String> term = server.get("/directory/taxonomy_terms/" + fullTerm);
+        assertThat(term.statusCode()).as(term.body()).isEqualTo(200);
+        assertThat(SCHEMAS.problems("taxonomy_term", json(term))).isEmpty();
+        assertThat(server.get("/directory/taxonomies/" + json(term).path("taxonomy_id").asText()).statusCode()).isEqualTo(200);
+        assertThat(json(server.get("/directory/services?taxonomy_term_id=" + fullTerm)).path("contents").get(0).path("id").asText())
+                .isEqualTo(id);
 
         assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())

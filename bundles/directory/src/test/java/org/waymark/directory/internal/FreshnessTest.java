@@ -150,6 +150,21 @@ class FreshnessTest {
         assertThat(capacity.path("value").asText()).isEqualTo("full");
         assertThat(capacity.path("taxonomy_term").path("name").asText()).isEqualTo("Full");
         assertThat(new org.waymark.directory.testing.OrukSchemas().problems("service", full)).isEmpty();
+        // Found probing: the term the attribute names was 404 and no filter found the service by it.
+        OpenReferralResource api = new OpenReferralResource(directory);
+        String termId = capacity.path("taxonomy_term_id").asText();
+        com.fasterxml.jackson.databind.JsonNode term = api.taxonomyTerm(termId);
+        assertThat(term.path("name").asText()).isEqualTo("Full");
+        assertThat(capacity.path("taxonomy_term").path("taxonomy_id").asText()).isEqualTo(term.path("taxonomy_id").asText());
+        assertThat(api.taxonomy(term.path("taxonomy_id").asText()).path("taxonomy_terms").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("Full", "Waiting list");
+        com.fasterxml.jackson.databind.JsonNode tagged = api.servicesPage(java.util.Map.of("taxonomy_term_id", termId));
+        assertThat(tagged.path("total_items").asInt()).isEqualTo(1);
+        assertThat(tagged.path("contents").get(0).path("id").asText()).isEqualTo(walk);
+        assertThat(api.servicesPage(java.util.Map.of("taxonomy_id", term.path("taxonomy_id").asText())).path("total_items").asInt())
+                .isEqualTo(1);
+        assertThat(api.servicesPage(java.util.Map.of("search", "full")).path("contents").findValuesAsText("name"))
+                .as("capacity is not what a service does").doesNotContain(full.path("name").asText());
 
         String token = token(notificationFor(freshness.sendCheck(walk)));
         freshness.answerCheck(token, "still-right", null, "waitlist");
