@@ -667,6 +667,12 @@ class DirectoryIT {
         assertThat(server.get("/directory/taxonomies/" + json(term).path("taxonomy_id").asText()).statusCode()).isEqualTo(200);
         assertThat(json(server.get("/directory/services?taxonomy_term_id=" + fullTerm)).path("contents").get(0).path("id").asText())
                 .isEqualTo(id);
+        // Another Waymark syncing this one (here, this listing imported back) does not take the attribute for data: it
+        // was shown twice, and "full" after the service reopened (below).
+        JsonNode synced = runEnded(server.postJson("/api/directory/imports?kind=service", listing.toString(), "Authorization", ADMIN));
+        assertThat(synced.path("state").asText()).as(synced.toString()).isEqualTo("applied");
+        assertThat(synced.path("skipped").toString()).contains("capacity attributes");
+        assertThat(json(server.get("/directory/services/" + id)).path("attributes").findValuesAsText("link_type")).containsOnlyOnce("capacity");
 
         assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())

@@ -187,7 +187,7 @@ final class Catalog {
     private ObjectNode capacityAttribute(String serviceId, String capacity) {
         ObjectNode term = term(capacityTerm(serviceId).orElseThrow());
         ObjectNode attribute = NODES.objectNode();
-        attribute.put("id", uuid("waymark-capacity:" + serviceId));
+        attribute.put("id", uuid(CAPACITY + ":" + serviceId));
         attribute.put("link_id", serviceId);
         attribute.put("link_type", "capacity");
         attribute.put("link_entity", "service");
@@ -195,6 +195,21 @@ final class Catalog {
         attribute.put("value", capacity);
         attribute.set("taxonomy_term", term);
         return attribute;
+    }
+
+    /**
+     * Whether a record is one the catalog makes from capacities (a capacity attribute, the capacity taxonomy or one of
+     * its terms) rather than directory data, as an import from another Waymark's API meets them.
+     */
+    static boolean madeFromCapacity(Kind kind, ObjectNode record) {
+        String id = record.path("id").asText("");
+        return switch (kind) {
+            // By its id, which names the service: a publisher's own capacity attributes are its data.
+            case ATTRIBUTE -> id.equals(uuid(CAPACITY + ":" + record.path("link_id").asText("")));
+            case TAXONOMY -> id.equals(uuid(CAPACITY));
+            case TAXONOMY_TERM -> id.equals(uuid(CAPACITY + ":full")) || id.equals(uuid(CAPACITY + ":waitlist"));
+            default -> false;
+        };
     }
 
     /** The capacity term a service is tagged with, when its provider said it is full or has a waiting list. */

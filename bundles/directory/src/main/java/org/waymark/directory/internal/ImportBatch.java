@@ -116,6 +116,13 @@ final class ImportBatch {
             errors.add(read.where() + " (" + kind.hsdsName() + "): " + String.join("; ", problems));
             return;
         }
+        if (Catalog.madeFromCapacity(kind, fields)) {
+            // Found probing: a sync from another Waymark stored its capacity attributes as data, so a service showed
+            // one twice, and still "full" after its provider here said it was open again.
+            notes.add("Waymark's capacity attributes and their taxonomy \"Waymark service capacity\" are not imported: each"
+                    + " directory keeps its services' capacity as their providers tell it");
+            return;
+        }
         String id = fields.get("id").asText();
         if (read.listedIn() != null) {
             // Found probing: two rows of services.csv with one id were applied as the last of them, the first dropped

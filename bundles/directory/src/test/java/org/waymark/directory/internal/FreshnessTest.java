@@ -165,6 +165,15 @@ class FreshnessTest {
                 .isEqualTo(1);
         assertThat(api.servicesPage(java.util.Map.of("search", "full")).path("contents").findValuesAsText("name"))
                 .as("capacity is not what a service does").doesNotContain(full.path("name").asText());
+        // Found probing: a sync from another Waymark (here its own answer imported again) stored the capacity
+        // attribute, term and taxonomy as data: the service showed the attribute twice, and "full" after it reopened.
+        Directory.ImportReport again = directory.importJson(full, java.util.Optional.of(Kind.SERVICE), "test");
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.notes()).anyMatch(n -> n.contains("capacity attributes"));
+        assertThat(again.counts().get("attribute")).isEqualTo(full.path("attributes").size() - 1);
+        assertThat(again.counts()).doesNotContainKey("taxonomy");
+        assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
+                .findValuesAsText("link_type")).containsOnlyOnce("capacity");
 
         String token = token(notificationFor(freshness.sendCheck(walk)));
         freshness.answerCheck(token, "still-right", null, "waitlist");
