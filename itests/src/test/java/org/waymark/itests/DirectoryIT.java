@@ -591,6 +591,11 @@ class DirectoryIT {
                 "Authorization", LINK_WORKER).statusCode()).isEqualTo(201);
         assertThat(json(server.get(contact, "Authorization", ADMIN)).path("addresses").path("email").asText())
                 .isEqualTo("walks-intake@example.org");
+        // Found probing: referring the person again while the service had not answered sent it a second message.
+        HttpResponse<String> again = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId
+                + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(json(again).path("detail").asText()).contains("already referred");
         // Found probing: the provider's answers through the link left no audit entry, and the one staff recorded named
         // no person, so neither was in the person's trail.
         HttpResponse<String> trail = server.get("/api/admin/audit?resourceType=OnwardReferral&action=UPDATE&patientId="
