@@ -130,17 +130,22 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         return JOB;
     }
 
+    /**
+     * Starts today's sync as an import run and returns: the run is followed in the import runs, not here. Found
+     * probing: run in the job, a sync of a directory large enough to need more than the job time limit (60 s by
+     * default; one request per service) was timed out and retried while it went on, and counted against the
+     * directory's job handlers until they were marked failed.
+     */
     @Override
-    public void run(Job job) throws Exception {
-        Sync sync;
+    public void run(Job job) {
+        String base = base(job.payload());
+        Caller caller = Caller.system("directory-sync");
         try {
-            sync = sync(job.payload(), Caller.system("directory-sync"));
+            ImportRun run = runs.submit(caller, "sync from " + base, work(base, caller, new AtomicReference<>()), () -> { });
+            LOG.info("Directory sync from {} started as import run {}", base, run.id());
         } catch (ImportRuns.Busy busy) {
-            // Retried with the job's backoff: today's copy is still due once the admin's import has ended.
-            throw new IllegalStateException(busy.getMessage());
-        }
-        if (sync.run().state() != ImportRun.State.APPLIED) {
-            LOG.warn("Directory sync from {} refused (import run {}): {}", job.payload(), sync.run().id(), sync.run().detail());
+            // Retried with the job's backoff: today's copy is still due once the other import has ended.
+            throw WaymarkException.conflict(busy.getMessage());
         }
     }
 
@@ -150,19 +155,32 @@ public final class RemoteSync implements AdminCommand, JobHandler {
 
     /** Copies the remote API as one import run of {@code caller}; {@link ImportRuns.Busy} while another import runs. */
     Sync sync(String baseUrl, Caller caller) {
+        String base = base(baseUrl);
+        AtomicReference<Directory.ImportReport> report = new AtomicReference<>();
+        ImportRun run = runs.runNow(caller, "sync from " + base, work(base, caller, report));
+        return new Sync(run, report.get());
+    }
+
+    private static String base(String baseUrl) {
         String base = baseUrl == null ? "" : baseUrl.strip().replaceAll("/+$", "");
         if (!base.startsWith("http://") && !base.startsWith("https://")) {
             throw WaymarkException.invalid("The sync URL must be an http(s) Open Referral API base, e.g. https://example.org/api");
         }
-        AtomicReference<Directory.ImportReport> report = new AtomicReference<>();
-        ImportRun run = runs.runNow(caller, "sync from " + base, (progress, lastStep) -> {
+        return base;
+    }
+
+    /** The import of the remote API, as a run does it; {@code report} is given its report once the remote is read. */
+    private ImportRuns.Work work(String base, Caller caller, AtomicReference<Directory.ImportReport> report) {
+        return (progress, lastStep) -> {
             ImportBatch batch = new ImportBatch(progress);
             progress.begin(ImportProgress.Phase.READING, java.util.Map.of());
             read(base, batch);
             report.set(directory.apply(batch, caller.id(), base, lastStep));
+            if (!report.get().applied()) {
+                LOG.warn("Directory sync from {} refused: {} problem(s)", base, report.get().errors().size());
+            }
             return report.get();
-        });
-        return new Sync(run, report.get());
+        };
     }
 
     /** Reads every service of the remote API, fully nested, and its taxonomies into the batch. */

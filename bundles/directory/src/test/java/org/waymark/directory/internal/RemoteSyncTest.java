@@ -30,6 +30,8 @@ class RemoteSyncTest {
     private HttpServer remote;
     private String base;
     private volatile String serviceBody;
+    /** Holds the remote's answer for the service until released: a remote slower than any time limit. */
+    private volatile java.util.concurrent.CountDownLatch remoteAnswers = new java.util.concurrent.CountDownLatch(0);
     private final List<String> audited = new ArrayList<>();
     private Directory directory;
     private ImportRuns runs;
@@ -51,6 +53,11 @@ class RemoteSyncTest {
                 listRequests.incrementAndGet();
                 body = Files.readString(EXAMPLES.resolve("service_list.json"));
             } else if (path.equals("/services/" + EXAMPLE_SERVICE)) {
+                try {
+                    remoteAnswers.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 body = serviceBody;
             } else if (path.equals("/taxonomies")) {
                 body = Files.readString(EXAMPLES.resolve("taxonomy_list.json"));
@@ -154,5 +161,25 @@ class RemoteSyncTest {
         assertThat(refused.get(1)).isInstanceOf(ImportRuns.Busy.class);
         assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
         assertThat(runs.recent(10)).extracting(ImportRun::id).containsExactly(upload.id());
+    }
+
+    @Test
+    void theDailyJobStartsTheSyncAsARunAndReturnsWithoutWaitingForTheRemote() {
+        // Found probing: the job ran the whole sync under the job time limit (60 s), so a large directory's sync was
+        // timed out and retried while it went on.
+        remoteAnswers = new java.util.concurrent.CountDownLatch(1);
+        sync.run(new org.waymark.api.jobs.Job("j1", RemoteSync.JOB, "sync-today", base, 1, java.time.Instant.now()));
+
+        ImportRun started = runs.recent(1).get(0);
+        assertThat(started.state().ended()).as("returned while the remote had not answered").isFalse();
+        assertThat(started.actor()).isEqualTo("system:directory-sync");
+        // Retried later (a declared outcome, not a fault of the handler) while today's run is still going.
+        assertThatThrownBy(() -> sync.run(new org.waymark.api.jobs.Job("j2", RemoteSync.JOB, "sync-other", base, 1,
+                java.time.Instant.now()))).isInstanceOf(WaymarkException.class).hasMessageContaining("Another directory import");
+
+        remoteAnswers.countDown();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> runs.find(started.id()).orElseThrow().state() == ImportRun.State.APPLIED);
+        assertThat(directory.catalog().get(Kind.SERVICE, EXAMPLE_SERVICE)).isPresent();
     }
 }
