@@ -2,7 +2,6 @@ package org.waymark.directory.internal;
 
 import org.waymark.platform.db.DatabaseThreads;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -48,8 +47,9 @@ import org.waymark.api.security.Caller;
 public final class RemoteSync implements AdminCommand, JobHandler {
     static final String JOB = "directory.sync";
     static final int MAX_PAGES = 1000;
+    /** The largest answer read from the remote, as for one file of an uploaded zip. */
+    static final int MAX_ANSWER_BYTES = 50 * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(RemoteSync.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @interface Config {
         /** WAYMARK_DIRECTORY_SYNC_URL: an ORUK API base to copy from every day; empty for none. */
@@ -61,12 +61,14 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final String dailyUrl;
+    private final int maxAnswerBytes;
     private final ScheduledExecutorService daily = DatabaseThreads.scheduler("waymark-directory-sync");
 
     @Activate
     public RemoteSync(Config config, @Reference Directory directory, @Reference ImportRuns runs, @Reference JobScheduler jobs) {
         this.directory = directory;
         this.runs = runs;
+        this.maxAnswerBytes = MAX_ANSWER_BYTES;
         this.dailyUrl = config.directorySyncUrl().strip();
         if (!dailyUrl.isEmpty()) {
             // As the freshness check: today's run is created when due (once a day by its key), never left pending.
@@ -86,8 +88,13 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     }
 
     RemoteSync(Directory directory, ImportRuns runs) {
+        this(directory, runs, MAX_ANSWER_BYTES);
+    }
+
+    RemoteSync(Directory directory, ImportRuns runs, int maxAnswerBytes) {
         this.directory = directory;
         this.runs = runs;
+        this.maxAnswerBytes = maxAnswerBytes;
         this.dailyUrl = "";
     }
 
@@ -206,20 +213,37 @@ public final class RemoteSync implements AdminCommand, JobHandler {
                 JsonRecords.read(taxonomies, Optional.of(Kind.TAXONOMY), "taxonomies", batch));
     }
 
-    /** The JSON at this URL; empty for a 404; a failure otherwise. */
+    /**
+     * The JSON at this URL; empty for a 404; a failure otherwise. Found reading the sync: the answer was read whole
+     * into memory however large (a remote streaming without end took the node's heap), and as loosely as no upload is (a field
+     * named twice, its last value taken), with the parser's own message in the report.
+     */
     private Optional<JsonNode> get(String url) {
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() == 404) {
-                return Optional.empty();
+            HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                    .header("Accept", "application/json").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() == 404) {
+                    return Optional.empty();
+                }
+                if (response.statusCode() != 200) {
+                    throw WaymarkException.invalid("The remote API answered " + response.statusCode() + " for " + url);
+                }
+                byte[] bytes = body.readNBytes(maxAnswerBytes + 1);
+                if (bytes.length > maxAnswerBytes) {
+                    throw WaymarkException.invalid("The remote API's answer for " + url + " is larger than "
+                            + (maxAnswerBytes >= 1024 * 1024 ? maxAnswerBytes / (1024 * 1024) + " MiB" : maxAnswerBytes + " bytes"));
+                }
+                try {
+                    return Optional.of(StrictJson.MAPPER.readTree(bytes));
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw WaymarkException.invalid("The remote API's answer for " + url + " is not valid JSON" + StrictJson.where(e));
+                }
             }
-            if (response.statusCode() != 200) {
-                throw WaymarkException.invalid("The remote API answered " + response.statusCode() + " for " + url);
-            }
-            return Optional.of(JSON.readTree(response.body()));
         } catch (IOException e) {
-            throw WaymarkException.invalid("Cannot read " + url + ": " + e.getMessage());
+            LOG.warn("Directory sync could not read {}: {}", url, e.toString());
+            throw WaymarkException.invalid("Cannot read " + url + (e instanceof java.net.http.HttpTimeoutException ? ": no answer in time"
+                    : e instanceof java.net.ConnectException ? ": cannot connect" : ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw WaymarkException.invalid("Interrupted while reading " + url);

@@ -182,4 +182,19 @@ class RemoteSyncTest {
                 .until(() -> runs.find(started.id()).orElseThrow().state() == ImportRun.State.APPLIED);
         assertThat(directory.catalog().get(Kind.SERVICE, EXAMPLE_SERVICE)).isPresent();
     }
+
+    @Test
+    void anAnswerTooLargeOrWithAFieldNamedTwiceFailsTheRunSayingWhereAndWritesNothing() {
+        // Found reading the sync: answers were read whole however large, and a field named twice was taken as its last.
+        RemoteSync small = new RemoteSync(directory, runs, 4096);
+        assertThatThrownBy(() -> small.run(List.of(base))).hasMessageContaining("/services/" + EXAMPLE_SERVICE)
+                .hasMessageContaining("is larger than 4096 bytes");
+        assertThat(runs.recent(1).get(0).state()).isEqualTo(ImportRun.State.FAILED);
+
+        serviceBody = serviceBody.replaceFirst("\\{", "{\"name\": \"Another name\",");
+        assertThatThrownBy(() -> sync.run(List.of(base))).hasMessageContaining("is not valid JSON")
+                .hasMessageContaining("the field 'name' is named twice");
+        assertThat(runs.recent(1).get(0).detail()).contains("named twice").doesNotContain("Duplicate");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
 }
