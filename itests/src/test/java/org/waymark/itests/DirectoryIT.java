@@ -648,6 +648,7 @@ class DirectoryIT {
         HttpResponse<String> answered = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("answer=still-right&capacity=full")));
         assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.body()).contains("the listing is confirmed as it is");
 
         JsonNode fresh = json(server.get("/api/directory/services/" + id + "/freshness", "Authorization", LINK_WORKER));
         assertThat(fresh.path("stale").asBoolean()).isFalse();

@@ -186,6 +186,14 @@ class FreshnessTest {
     }
 
     @Test
+    void theProviderIsToldWhatHappensToItsAnswer() {
+        // Found probing: a provider reporting the service closed read "the directory is up to date".
+        assertThat(CheckResource.thanks("closed")).contains("the directory team will update the listing").doesNotContain("up to date");
+        assertThat(CheckResource.thanks("changed")).contains("the directory team will update the listing");
+        assertThat(CheckResource.thanks("still-right")).contains("the listing is confirmed as it is");
+    }
+
+    @Test
     void aReportsNoteIsKeptWholeOrRefusedNeverCut() {
         // Found probing: a note over 1,000 characters was kept as its first 1,000, without a word.
         String longest = "x".repeat(Freshness.MAX_NOTE);
