@@ -196,8 +196,15 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         for (int page = 1; page <= MAX_PAGES; page++) {
             JsonNode list = get(base + "/services?per_page=100&page=" + page)
                     .orElseThrow(() -> WaymarkException.invalid("The remote API has no /services"));
-            for (JsonNode service : list.path("contents")) {
-                ids.add(service.path("id").asText());
+            JsonNode contents = list.path("contents");
+            for (int i = 0; i < contents.size(); i++) {
+                String id = contents.get(i).path("id").asText("");
+                if (id.isBlank()) {
+                    // Found reading the sync: it was fetched as /services/, which many APIs answer with the list.
+                    batch.error("services page " + page + " contents[" + i + "]: a service without an id");
+                } else {
+                    ids.add(id);
+                }
             }
             if (list.path("contents").isEmpty() || list.path("last_page").asBoolean(true)
                     || page >= list.path("total_pages").asInt(page)) {

@@ -30,6 +30,7 @@ class RemoteSyncTest {
     private HttpServer remote;
     private String base;
     private volatile String serviceBody;
+    private volatile String listBody;
     /** Holds the remote's answer for the service until released: a remote slower than any time limit. */
     private volatile java.util.concurrent.CountDownLatch remoteAnswers = new java.util.concurrent.CountDownLatch(0);
     private final List<String> audited = new ArrayList<>();
@@ -51,7 +52,7 @@ class RemoteSyncTest {
             String body = null;
             if (path.equals("/services")) {
                 listRequests.incrementAndGet();
-                body = Files.readString(EXAMPLES.resolve("service_list.json"));
+                body = listBody != null ? listBody : Files.readString(EXAMPLES.resolve("service_list.json"));
             } else if (path.equals("/services/" + EXAMPLE_SERVICE)) {
                 try {
                     remoteAnswers.await();
@@ -195,6 +196,17 @@ class RemoteSyncTest {
         assertThatThrownBy(() -> sync.run(List.of(base))).hasMessageContaining("is not valid JSON")
                 .hasMessageContaining("the field 'name' is named twice");
         assertThat(runs.recent(1).get(0).detail()).contains("named twice").doesNotContain("Duplicate");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    @Test
+    void aListedServiceWithoutAnIdIsAProblemNotAFetchOfTheListAgain() throws Exception {
+        listBody = Files.readString(EXAMPLES.resolve("service_list.json")).replace("\"id\": \"" + EXAMPLE_SERVICE + "\"", "\"id\": \"\"");
+
+        RemoteSync.Sync done = sync.sync(base, Caller.system("test"));
+
+        assertThat(done.report().applied()).isFalse();
+        assertThat(done.report().errors()).contains("services page 1 contents[0]: a service without an id");
         assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
     }
 }
