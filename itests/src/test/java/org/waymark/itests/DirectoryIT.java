@@ -1,6 +1,7 @@
 package org.waymark.itests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.waymark.itests.WaymarkServer.basic;
 import static org.waymark.itests.WaymarkServer.json;
@@ -330,6 +331,10 @@ class DirectoryIT {
         assertThat(imported.path("skipped").toString()).contains("no file");
         JsonNode service = json(server.get("/directory/services/" + EXAMPLE_SERVICE));
         assertThat(SCHEMAS.problems("service", service)).isEmpty();
+        // The service's history, which link workers read, names the upload, not the server's temporary folder.
+        JsonNode history = json(server.get("/api/directory/services/" + EXAMPLE_SERVICE + "/history", "Authorization", ADMIN));
+        assertThat(history.path("items").toString()).contains("Imported from the zip").doesNotContain("waymark-import")
+                .doesNotContain(server.dataDir().toString());
     }
 
     @Test
@@ -423,6 +428,15 @@ class DirectoryIT {
         assertThat(latin1.path("state").asText()).as(latin1.toString()).isEqualTo("applied");
         assertThat(json(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a11")).path("name").asText())
                 .isEqualTo("Caf\u00e9 club");
+
+        // One service listed twice with another name: which to keep is the admin's call, not the last one's.
+        JsonNode listedTwice = runEnded(server.postJson("/api/directory/imports?kind=service", "["
+                + service.formatted("18").replace("Caf\u00e9 club", "Renamed club") + "," + service.formatted("18") + "]",
+                "Authorization", ADMIN));
+        assertThat(listedTwice.path("state").asText()).isEqualTo("failed");
+        assertThat(listedTwice.path("errors").get(0).asText()).contains("body[1]").contains("is also at body[0] with another name");
+        assertThat(json(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a11")).path("name").asText())
+                .isEqualTo("Caf\u00e9 club");
     }
 
     @Test
@@ -466,6 +480,15 @@ class DirectoryIT {
         assertThat(run.path("state").asText()).as("the command's import is a run too").isEqualTo("applied");
         assertThat(run.path("actor").asText()).isEqualTo("system:operator");
         assertThat(server.get("/directory/services/" + EXAMPLE_SERVICE).statusCode()).isEqualTo(200);
+
+        // A sync is a run too: an admin sees why today's copy from a remote API failed, not only the server's log.
+        String remote = server.baseUrl() + "/directory/no-such-api";
+        assertThatThrownBy(() -> server.admin("directory-sync", remote)).hasMessageContaining("no /services");
+        JsonNode sync = json(server.get("/api/directory/imports?limit=1", "Authorization", ADMIN)).get(0);
+        assertThat(sync.path("source").asText()).isEqualTo("sync from " + remote);
+        assertThat(sync.path("state").asText()).isEqualTo("failed");
+        assertThat(sync.path("actor").asText()).isEqualTo("system:operator");
+        assertThat(sync.path("detail").asText()).contains("no /services");
     }
 
     @Test
@@ -568,6 +591,11 @@ class DirectoryIT {
                 "Authorization", LINK_WORKER).statusCode()).isEqualTo(201);
         assertThat(json(server.get(contact, "Authorization", ADMIN)).path("addresses").path("email").asText())
                 .isEqualTo("walks-intake@example.org");
+        // Found probing: referring the person again while the service had not answered sent it a second message.
+        HttpResponse<String> again = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + serviceId
+                + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
+        assertThat(json(again).path("detail").asText()).contains("already referred");
         // Found probing: the provider's answers through the link left no audit entry, and the one staff recorded named
         // no person, so neither was in the person's trail.
         HttpResponse<String> trail = server.get("/api/admin/audit?resourceType=OnwardReferral&action=UPDATE&patientId="
@@ -582,6 +610,8 @@ class DirectoryIT {
         for (HttpResponse<String> refused : List.of(
                 server.postJson(closedBase + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\", \"consent\": true}",
                         "Authorization", LINK_WORKER),
+                // Before asking for consent: recording it would change nothing.
+                server.postJson(closedBase + "/onward-referrals", "{\"serviceId\": \"" + serviceId + "\"}", "Authorization", LINK_WORKER),
                 server.postJson(closedBase + "/signposts", "{\"serviceId\": \"" + serviceId + "\"}", "Authorization", LINK_WORKER))) {
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
             assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
@@ -618,6 +648,7 @@ class DirectoryIT {
         HttpResponse<String> answered = server.send(server.request(link, "Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("answer=still-right&capacity=full")));
         assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        assertThat(answered.body()).contains("the listing is confirmed as it is");
 
         JsonNode fresh = json(server.get("/api/directory/services/" + id + "/freshness", "Authorization", LINK_WORKER));
         assertThat(fresh.path("stale").asBoolean()).isFalse();
@@ -629,6 +660,25 @@ class DirectoryIT {
         JsonNode listing = json(server.get("/directory/services/" + id));
         assertThat(listing.path("attributes").findValuesAsText("value")).contains("full");
         assertThat(SCHEMAS.problems("service", listing)).isEmpty();
+        // And the term it names is one of the API's, as every other reference is (it was a 404).
+        String fullTerm = null;
+        for (JsonNode attribute : listing.path("attributes")) {
+            if (attribute.path("link_type").asText().equals("capacity")) {
+                fullTerm = attribute.path("taxonomy_term_id").asText();
+            }
+        }
+        HttpResponse<String> term = server.get("/directory/taxonomy_terms/" + fullTerm);
+        assertThat(term.statusCode()).as(term.body()).isEqualTo(200);
+        assertThat(SCHEMAS.problems("taxonomy_term", json(term))).isEmpty();
+        assertThat(server.get("/directory/taxonomies/" + json(term).path("taxonomy_id").asText()).statusCode()).isEqualTo(200);
+        assertThat(json(server.get("/directory/services?taxonomy_term_id=" + fullTerm)).path("contents").get(0).path("id").asText())
+                .isEqualTo(id);
+        // Another Waymark syncing this one (here, this listing imported back) does not take the attribute for data: it
+        // was shown twice, and "full" after the service reopened (below).
+        JsonNode synced = runEnded(server.postJson("/api/directory/imports?kind=service", listing.toString(), "Authorization", ADMIN));
+        assertThat(synced.path("state").asText()).as(synced.toString()).isEqualTo("applied");
+        assertThat(synced.path("skipped").toString()).contains("capacity attributes");
+        assertThat(json(server.get("/directory/services/" + id)).path("attributes").findValuesAsText("link_type")).containsOnlyOnce("capacity");
 
         assertThat(server.send(server.request("/api/directory/services/" + id + "/capacity", "Authorization", LINK_WORKER,
                 "Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"capacity\": \"open\"}"))).statusCode())

@@ -19,6 +19,8 @@ import java.util.Optional;
  */
 final class Catalog {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** The name the capacity taxonomy's and terms' ids are made from (stable, so apps may keep them). */
+    private static final String CAPACITY = "waymark-capacity";
     private final Map<Kind, Map<String, ObjectNode>> records;
     /** "kind.field" → parent id → children. */
     private final Map<String, Map<String, List<ObjectNode>>> links = new HashMap<>();
@@ -36,8 +38,9 @@ final class Catalog {
     Catalog(Map<Kind, Map<String, ObjectNode>> records, Map<String, String> capacities) {
         this.capacities = Map.copyOf(capacities);
         this.records = new EnumMap<>(Kind.class);
+        Map<Kind, Map<String, ObjectNode>> all = capacities.isEmpty() ? records : withCapacityTaxonomy(records);
         for (Kind kind : Kind.values()) {
-            Map<String, ObjectNode> byId = records.getOrDefault(kind, Map.of());
+            Map<String, ObjectNode> byId = all.getOrDefault(kind, Map.of());
             this.records.put(kind, byId);
             for (String link : kind.links()) {
                 Map<String, List<ObjectNode>> byParent = new HashMap<>();
@@ -181,15 +184,10 @@ final class Catalog {
      * UK profile's service has no field for it, and values outside its enums go in {@code attributes}. Found probing:
      * the Open Referral API said nothing of it, so an app reading the directory sent people to full services.
      */
-    private static ObjectNode capacityAttribute(String serviceId, String capacity) {
-        boolean full = capacity.equals("full");
-        ObjectNode term = NODES.objectNode();
-        term.put("id", uuid("waymark-capacity:" + capacity));
-        term.put("name", full ? "Full" : "Waiting list");
-        term.put("description", full ? "Not taking new people for now" : "Taking new people onto a waiting list");
-        term.put("taxonomy", "Waymark service capacity");
+    private ObjectNode capacityAttribute(String serviceId, String capacity) {
+        ObjectNode term = term(capacityTerm(serviceId).orElseThrow());
         ObjectNode attribute = NODES.objectNode();
-        attribute.put("id", uuid("waymark-capacity:" + serviceId));
+        attribute.put("id", uuid(CAPACITY + ":" + serviceId));
         attribute.put("link_id", serviceId);
         attribute.put("link_type", "capacity");
         attribute.put("link_entity", "service");
@@ -197,6 +195,53 @@ final class Catalog {
         attribute.put("value", capacity);
         attribute.set("taxonomy_term", term);
         return attribute;
+    }
+
+    /**
+     * Whether a record is one the catalog makes from capacities (a capacity attribute, the capacity taxonomy or one of
+     * its terms) rather than directory data, as an import from another Waymark's API meets them.
+     */
+    static boolean madeFromCapacity(Kind kind, ObjectNode record) {
+        String id = record.path("id").asText("");
+        return switch (kind) {
+            // By its id, which names the service: a publisher's own capacity attributes are its data.
+            case ATTRIBUTE -> id.equals(uuid(CAPACITY + ":" + record.path("link_id").asText("")));
+            case TAXONOMY -> id.equals(uuid(CAPACITY));
+            case TAXONOMY_TERM -> id.equals(uuid(CAPACITY + ":full")) || id.equals(uuid(CAPACITY + ":waitlist"));
+            default -> false;
+        };
+    }
+
+    /** The capacity term a service is tagged with, when its provider said it is full or has a waiting list. */
+    Optional<ObjectNode> capacityTerm(String serviceId) {
+        String capacity = capacities.get(serviceId);
+        return capacity == null ? Optional.empty() : get(Kind.TAXONOMY_TERM, uuid(CAPACITY + ":" + capacity));
+    }
+
+    /**
+     * The records with the capacity taxonomy and its terms, which the capacity attributes name. Found probing: the
+     * attribute's {@code taxonomy_term_id} was 404 at {@code /taxonomy_terms/{id}}, its taxonomy in no list, and the
+     * {@code taxonomy_term_id} filter found no service with it, so an app could not tell it from a broken reference.
+     */
+    private static Map<Kind, Map<String, ObjectNode>> withCapacityTaxonomy(Map<Kind, Map<String, ObjectNode>> records) {
+        Map<Kind, Map<String, ObjectNode>> all = new EnumMap<>(Kind.class);
+        all.putAll(records);
+        String taxonomyId = uuid(CAPACITY);
+        ObjectNode taxonomy = NODES.objectNode().put("id", taxonomyId).put("name", "Waymark service capacity")
+                .put("description", "Whether a service takes new people, as its provider last said (open services have no term)");
+        Map<String, ObjectNode> taxonomies = new java.util.LinkedHashMap<>(records.getOrDefault(Kind.TAXONOMY, Map.of()));
+        taxonomies.putIfAbsent(taxonomyId, taxonomy);
+        all.put(Kind.TAXONOMY, taxonomies);
+        Map<String, ObjectNode> terms = new java.util.LinkedHashMap<>(records.getOrDefault(Kind.TAXONOMY_TERM, Map.of()));
+        for (String capacity : List.of("full", "waitlist")) {
+            boolean full = capacity.equals("full");
+            ObjectNode term = NODES.objectNode().put("id", uuid(CAPACITY + ":" + capacity)).put("name", full ? "Full" : "Waiting list")
+                    .put("description", full ? "Not taking new people for now" : "Taking new people onto a waiting list")
+                    .put("taxonomy", "Waymark service capacity").put("taxonomy_id", taxonomyId);
+            terms.putIfAbsent(id(term), term);
+        }
+        all.put(Kind.TAXONOMY_TERM, terms);
+        return all;
     }
 
     private static String uuid(String name) {

@@ -77,7 +77,7 @@ public final class CheckResource {
                                @FormParam("note") String note, @FormParam("capacity") String capacity) {
         try {
             freshness.answerCheck(token, answer, note, capacity);
-            return Pages.html(200, "Thank you", "<p>Thank you: the directory is up to date.</p>");
+            return Pages.html(200, "Thank you", thanks(answer));
         } catch (WaymarkException e) {
             return Pages.html(e.kind().status(), "Are these details still right?", "<p>" + Pages.escape(e.getMessage()) + "</p>");
         }
@@ -93,6 +93,15 @@ public final class CheckResource {
         }
         String serviceId = freshness.answerCheck(token, body.get("answer"), body.get("note"), body.get("capacity"));
         return freshness.state(serviceId).json();
+    }
+
+    /**
+     * What the provider is told once its answer is taken. Found probing: a provider reporting the service closed was
+     * told "the directory is up to date", though the listing stays as it was until the directory team acts on it.
+     */
+    static String thanks(String answer) {
+        return "still-right".equals(answer) ? "<p>Thank you: the listing is confirmed as it is.</p>"
+                : "<p>Thank you: the directory team will update the listing. Until then it shows the details as they were.</p>";
     }
 
     private static void row(StringBuilder body, String label, String value) {

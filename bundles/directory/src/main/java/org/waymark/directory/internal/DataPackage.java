@@ -234,7 +234,7 @@ final class DataPackage {
                     record.set(header.get(c), ImportBatch.typed(value, types.get(header.get(c))));
                 }
             }
-            batch.add(kind, record, where);
+            batch.add(kind, record, where, fileName);
         }
     }
 }

@@ -206,7 +206,9 @@ public final class Directory {
             throw WaymarkException.invalid("Cannot read " + shownAs + (e instanceof java.nio.file.AccessDeniedException
                     ? ": permission denied" : e instanceof java.nio.file.NoSuchFileException ? ": a file is missing" : ""));
         }
-        return apply(batch, actor, path.toString(), lastStep);
+        // As shown, also where the import is recorded: each service's history (shown to link workers) named an upload
+        // by its temporary folder on the server (found probing).
+        return apply(batch, actor, shownAs, lastStep);
     }
 
     private static void read(Path path, Optional<Path> csvFolder, String shownAs, ImportBatch batch) throws IOException {

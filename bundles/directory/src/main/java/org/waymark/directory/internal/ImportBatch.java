@@ -16,7 +16,10 @@ import java.util.regex.Pattern;
  * The flat HSDS records read from one import source, with the problems found in them. Records are read first and
  * checked in a second pass ({@link #validate}), so that a long import can show both phases; an import with any error
  * is refused whole. A record met twice (an organisation nested in each of its services) is merged, later fields
- * winning.
+ * winning; but one listed twice in one table or document with another value in a field both give (two rows of
+ * services.csv with one id, a JSON list naming a service twice) is a problem of the import: which of the two the
+ * directory should keep is the admin's call. (Records nested in other records are only merged: the Open Referral
+ * examples themselves nest one schedule with other opening hours under a location and under its service.)
  */
 final class ImportBatch {
     static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -40,11 +43,16 @@ final class ImportBatch {
      */
     private static final Map<String, BigDecimal[]> RANGES = Map.of("minimum_age", range(0, 150), "maximum_age", range(0, 150));
 
-    /** A record read and not yet checked, or (kind null) a problem of the source itself, kept in reading order. */
-    private record Read(Kind kind, ObjectNode fields, String where) {
+    /**
+     * A record read and not yet checked, or (kind null) a problem of the source itself, kept in reading order;
+     * {@code listedIn} names the table file or document that lists it, null for a record nested in another.
+     */
+    private record Read(Kind kind, ObjectNode fields, String where, String listedIn) {
     }
 
     private final Map<Kind, LinkedHashMap<String, ObjectNode>> records = new EnumMap<>(Kind.class);
+    /** Each record as first listed (a CSV row, a JSON document's own record), to tell one listed again otherwise. */
+    private final Map<Kind, Map<String, Read>> listed = new EnumMap<>(Kind.class);
     private final List<String> errors = new ArrayList<>();
     private final Set<String> notes = new LinkedHashSet<>();
     private final List<Read> unchecked = new ArrayList<>();
@@ -64,7 +72,12 @@ final class ImportBatch {
 
     /** Adds one record, checked later; {@code where} says where it came from, for the report. */
     void add(Kind kind, ObjectNode fields, String where) {
-        unchecked.add(new Read(kind, fields, where));
+        add(kind, fields, where, null);
+    }
+
+    /** Adds a record that {@code listedIn} (a CSV file, a JSON document) lists itself, where its id must be unique. */
+    void add(Kind kind, ObjectNode fields, String where, String listedIn) {
+        unchecked.add(new Read(kind, fields, where, listedIn));
         progress.advance(kind.hsdsName(), 1);
     }
 
@@ -89,23 +102,67 @@ final class ImportBatch {
             if (read.kind() == null) {
                 errors.add(read.where());
             } else {
-                merge(read.kind(), read.fields(), read.where());
+                merge(read);
                 progress.advance(read.kind().hsdsName(), 1);
             }
         }
     }
 
-    private void merge(Kind kind, ObjectNode fields, String where) {
+    private void merge(Read read) {
+        Kind kind = read.kind();
+        ObjectNode fields = read.fields();
         List<String> problems = check(kind, fields);
         if (!problems.isEmpty()) {
-            errors.add(where + " (" + kind.hsdsName() + "): " + String.join("; ", problems));
+            errors.add(read.where() + " (" + kind.hsdsName() + "): " + String.join("; ", problems));
+            return;
+        }
+        if (Catalog.madeFromCapacity(kind, fields)) {
+            // Found probing: a sync from another Waymark stored its capacity attributes as data, so a service showed
+            // one twice, and still "full" after its provider here said it was open again.
+            notes.add("Waymark's capacity attributes and their taxonomy \"Waymark service capacity\" are not imported: each"
+                    + " directory keeps its services' capacity as their providers tell it");
             return;
         }
         String id = fields.get("id").asText();
+        if (read.listedIn() != null) {
+            // Found probing: two rows of services.csv with one id were applied as the last of them, the first dropped
+            // without a word.
+            Read first = listed.computeIfAbsent(kind, k -> new java.util.HashMap<>()).putIfAbsent(id, read);
+            List<String> differing = first == null || !first.listedIn().equals(read.listedIn()) ? List.of()
+                    : differing(first.fields(), fields);
+            if (!differing.isEmpty()) {
+                errors.add(read.where() + " (" + kind.hsdsName() + "): id " + id + " is also at " + first.where()
+                        + " with another " + String.join(", ", differing) + "; give each record once");
+                return;
+            }
+        }
         ObjectNode existing = records.computeIfAbsent(kind, k -> new LinkedHashMap<>()).putIfAbsent(id, fields);
         if (existing != null && existing != fields) {
+            Read first = listed.getOrDefault(kind, Map.of()).get(id);
+            if (first != null && first.fields() == existing) {
+                // The listed record stays as listed, for comparing the next listing with; the merge gets a copy.
+                listed.get(kind).put(id, new Read(kind, existing.deepCopy(), first.where(), first.listedIn()));
+            }
             existing.setAll(fields);
         }
+    }
+
+    /** The fields both records give, with values that differ (numbers by value: 12 and 12.0 agree). */
+    private static List<String> differing(ObjectNode first, ObjectNode again) {
+        List<String> differing = new ArrayList<>();
+        again.fields().forEachRemaining(field -> {
+            JsonNode before = first.get(field.getKey());
+            JsonNode after = field.getValue();
+            if (before == null || before.isNull() || after.isNull()) {
+                return;
+            }
+            boolean same = before.isNumber() && after.isNumber()
+                    ? before.decimalValue().compareTo(after.decimalValue()) == 0 : before.equals(after);
+            if (!same) {
+                differing.add(field.getKey());
+            }
+        });
+        return differing;
     }
 
     static List<String> check(Kind kind, ObjectNode fields) {
@@ -176,7 +233,7 @@ final class ImportBatch {
     }
 
     void error(String message) {
-        unchecked.add(new Read(null, null, message));
+        unchecked.add(new Read(null, null, message, null));
     }
 
     void note(String message) {

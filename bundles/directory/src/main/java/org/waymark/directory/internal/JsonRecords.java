@@ -44,15 +44,15 @@ final class JsonRecords {
     static void read(JsonNode json, Optional<Kind> hint, String source, ImportBatch batch) {
         if (json.isArray()) {
             for (int i = 0; i < json.size(); i++) {
-                readRecord(json.get(i), hint, source + "[" + i + "]", batch);
+                readRecord(json.get(i), hint, source + "[" + i + "]", source, batch);
             }
         } else if (json.isObject() && json.has("contents") && json.get("contents").isArray()) {
             JsonNode contents = json.get("contents");
             for (int i = 0; i < contents.size(); i++) {
-                readRecord(contents.get(i), hint, source + " contents[" + i + "]", batch);
+                readRecord(contents.get(i), hint, source + " contents[" + i + "]", source, batch);
             }
         } else {
-            readRecord(json, hint, source, batch);
+            readRecord(json, hint, source, source, batch);
         }
     }
 
@@ -72,7 +72,8 @@ final class JsonRecords {
         return name.endsWith("s") ? name.substring(0, name.length() - 1) : name;
     }
 
-    private static void readRecord(JsonNode json, Optional<Kind> hint, String where, ImportBatch batch) {
+    /** One of the document's own records: {@code document} lists it (the records nested in it are merged, not listed). */
+    private static void readRecord(JsonNode json, Optional<Kind> hint, String where, String document, ImportBatch batch) {
         if (!json.isObject()) {
             batch.error(where + ": not a JSON object");
             return;
@@ -82,7 +83,7 @@ final class JsonRecords {
             batch.error(where + ": cannot tell which HSDS record this is (name the file after its table, e.g. service.json)");
             return;
         }
-        flatten(kind.get(), (ObjectNode) json, null, null, where, batch);
+        flatten(kind.get(), (ObjectNode) json, null, null, where, document, batch);
     }
 
     /** Recognises a record by the fields only its table has. */
@@ -109,7 +110,8 @@ final class JsonRecords {
         return Optional.empty();
     }
 
-    private static String flatten(Kind kind, ObjectNode json, Kind parentKind, String parentId, String where, ImportBatch batch) {
+    private static String flatten(Kind kind, ObjectNode json, Kind parentKind, String parentId, String where, String listedIn,
+                                  ImportBatch batch) {
         ObjectNode flat = json.objectNode();
         Iterator<Map.Entry<String, JsonNode>> fields = json.fields();
         while (fields.hasNext()) {
@@ -136,14 +138,14 @@ final class JsonRecords {
             if (value.isArray() && ARRAYS.containsKey(name)) {
                 for (int i = 0; i < value.size(); i++) {
                     if (value.get(i).isObject()) {
-                        flatten(ARRAYS.get(name), (ObjectNode) value.get(i), kind, id, at + "[" + i + "]", batch);
+                        flatten(ARRAYS.get(name), (ObjectNode) value.get(i), kind, id, at + "[" + i + "]", null, batch);
                     } else {
                         batch.error(at + "[" + i + "]: not a JSON object");
                     }
                 }
             } else if (value.isObject() && OBJECTS.containsKey(name)) {
                 Nested nested = OBJECTS.get(name);
-                String childId = flatten(nested.kind(), (ObjectNode) value, null, null, at, batch);
+                String childId = flatten(nested.kind(), (ObjectNode) value, null, null, at, null, batch);
                 if (childId != null) {
                     flat.putIfAbsent(nested.link(), flat.textNode(childId));
                 }
@@ -151,7 +153,7 @@ final class JsonRecords {
                 batch.note("'" + name + "' in " + kind.hsdsName() + " records is not kept");
             }
         }
-        batch.add(kind, flat, where);
+        batch.add(kind, flat, where, listedIn);
         return id;
     }
 }

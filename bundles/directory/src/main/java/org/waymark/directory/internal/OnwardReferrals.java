@@ -147,47 +147,75 @@ public final class OnwardReferrals {
 
     /** Refers the person onward; the provider is sent a one-time link to answer, whose token is returned once. */
     Created refer(Caller caller, String referralId, String serviceId, boolean consent, String note, String answerBaseUrl) {
-        if (!consent) {
-            throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
-        }
+        // Consent last: a link worker asked to record it for a closed referral or a closed service only met the 409
+        // after recording it (found probing).
         Referral referral = open(referral(caller, referralId));
         String kept = note(note);
         ObjectNode service = service(serviceId);
+        if (!consent) {
+            throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
+        }
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         String token = token();
-        Party provider = ServiceContact.party(serviceId);
-        // The directory's own email for the service, as it is now, is where its referrals go until someone sets another.
-        ServiceContact.follow(contacts, db, caller, serviceId, service);
-        String link = answerBaseUrl + token;
-        Jdbc.inTransaction(db, c -> {
-            try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_onward_referral (id, referral_id, part_of_task_id,"
-                    + " service_id, area, status, note, consent_recorded_by, consent_recorded_at, token_digest, token_expires_at,"
-                    + " version, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, 1, ?, ?)")) {
-                insert.setString(1, id);
-                insert.setString(2, referral.id());
-                insert.setString(3, referral.taskId());
-                insert.setString(4, serviceId);
-                insert.setString(5, referral.area());
-                insert.setString(6, kept);
-                insert.setString(7, caller.id());
-                insert.setTimestamp(8, Timestamp.from(now));
-                insert.setString(9, digest(token));
-                insert.setTimestamp(10, Timestamp.from(now.plus(LINK_LIFETIME)));
-                insert.setString(11, caller.id());
-                insert.setTimestamp(12, Timestamp.from(now));
-                insert.executeUpdate();
-            }
-            // In the same transaction: the provider hears of it at least once, or not at all if this fails.
-            notifier.notify(c, new Notification("onward-referral-" + id, provider, referral.area(), "onward-referral",
-                    "New referral to " + service.path("name").asText(),
-                    "A link worker has referred someone to " + service.path("name").asText()
-                            + ". Please tell us whether you can accept them, and later whether they attended: " + link,
-                    Map.of("onwardReferralId", id, "link", link, Notification.ONE_TIME_LINK, link)));
-            return null;
-        });
+        // One at a time on this node, so that two clicks cannot both find no earlier referral (see refuseIfOpen).
+        synchronized (this) {
+            refuseIfOpen(referral.id(), serviceId, service.path("name").asText());
+            Party provider = ServiceContact.party(serviceId);
+            // The directory's own email for the service, as it is now, is where its referrals go until someone sets another.
+            ServiceContact.follow(contacts, db, caller, serviceId, service);
+            String link = answerBaseUrl + token;
+            Jdbc.inTransaction(db, c -> {
+                try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_onward_referral (id, referral_id, part_of_task_id,"
+                        + " service_id, area, status, note, consent_recorded_by, consent_recorded_at, token_digest, token_expires_at,"
+                        + " version, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                    insert.setString(1, id);
+                    insert.setString(2, referral.id());
+                    insert.setString(3, referral.taskId());
+                    insert.setString(4, serviceId);
+                    insert.setString(5, referral.area());
+                    insert.setString(6, kept);
+                    insert.setString(7, caller.id());
+                    insert.setTimestamp(8, Timestamp.from(now));
+                    insert.setString(9, digest(token));
+                    insert.setTimestamp(10, Timestamp.from(now.plus(LINK_LIFETIME)));
+                    insert.setString(11, caller.id());
+                    insert.setTimestamp(12, Timestamp.from(now));
+                    insert.executeUpdate();
+                }
+                // In the same transaction: the provider hears of it at least once, or not at all if this fails.
+                notifier.notify(c, new Notification("onward-referral-" + id, provider, referral.area(), "onward-referral",
+                        "New referral to " + service.path("name").asText(),
+                        "A link worker has referred someone to " + service.path("name").asText()
+                                + ". Please tell us whether you can accept them, and later whether they attended: " + link,
+                        Map.of("onwardReferralId", id, "link", link, Notification.ONE_TIME_LINK, link)));
+                return null;
+            });
+        }
         audit.record(caller, AuditLog.Action.CREATE, "OnwardReferral", id, referral.patientId());
         return new Created(find(id).orElseThrow(), token);
+    }
+
+    /**
+     * Refuses a second onward referral of the person to a service that has not answered the first, or has accepted
+     * it. Found probing: the provider was sent a second message about the person, with a second link to answer.
+     */
+    private void refuseIfOpen(String referralId, String serviceId, String serviceName) {
+        Jdbc.inTransaction(db, c -> {
+            try (PreparedStatement open = c.prepareStatement("SELECT id, status FROM dir_onward_referral"
+                    + " WHERE referral_id = ? AND service_id = ? AND status IN ('requested', 'accepted')")) {
+                open.setString(1, referralId);
+                open.setString(2, serviceId);
+                try (ResultSet rows = open.executeQuery()) {
+                    if (rows.next()) {
+                        throw WaymarkException.conflict("This person is already referred to " + serviceName + " (onward referral "
+                                + rows.getString(1) + ", " + rows.getString(2) + "): wait for the service's answer, or record"
+                                + " it, before referring them again");
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     List<OnwardReferral> list(Caller caller, String referralId) {

@@ -79,6 +79,12 @@ final class SearchIndex {
                 }
                 addWords(building, n, term.path("name").asText(""), TERM);
             }
+            // Found by its capacity term (taxonomy_term_id of "Full"), as the API tags it; not by its words, which
+            // describe the service's state rather than what it does.
+            catalog.capacityTerm(id).ifPresent(term -> {
+                termIds.add(Catalog.id(term));
+                taxonomyIds.add(term.path("taxonomy_id").asText());
+            });
             addWords(building, n, service.path("name").asText(""), NAME);
             addWords(building, n, service.path("description").asText(""), DESCRIPTION);
             catalog.get(Kind.ORGANIZATION, service.path("organization_id").asText())

@@ -150,6 +150,30 @@ class FreshnessTest {
         assertThat(capacity.path("value").asText()).isEqualTo("full");
         assertThat(capacity.path("taxonomy_term").path("name").asText()).isEqualTo("Full");
         assertThat(new org.waymark.directory.testing.OrukSchemas().problems("service", full)).isEmpty();
+        // Found probing: the term the attribute names was 404 and no filter found the service by it.
+        OpenReferralResource api = new OpenReferralResource(directory);
+        String termId = capacity.path("taxonomy_term_id").asText();
+        com.fasterxml.jackson.databind.JsonNode term = api.taxonomyTerm(termId);
+        assertThat(term.path("name").asText()).isEqualTo("Full");
+        assertThat(capacity.path("taxonomy_term").path("taxonomy_id").asText()).isEqualTo(term.path("taxonomy_id").asText());
+        assertThat(api.taxonomy(term.path("taxonomy_id").asText()).path("taxonomy_terms").findValuesAsText("name"))
+                .containsExactlyInAnyOrder("Full", "Waiting list");
+        com.fasterxml.jackson.databind.JsonNode tagged = api.servicesPage(java.util.Map.of("taxonomy_term_id", termId));
+        assertThat(tagged.path("total_items").asInt()).isEqualTo(1);
+        assertThat(tagged.path("contents").get(0).path("id").asText()).isEqualTo(walk);
+        assertThat(api.servicesPage(java.util.Map.of("taxonomy_id", term.path("taxonomy_id").asText())).path("total_items").asInt())
+                .isEqualTo(1);
+        assertThat(api.servicesPage(java.util.Map.of("search", "full")).path("contents").findValuesAsText("name"))
+                .as("capacity is not what a service does").doesNotContain(full.path("name").asText());
+        // Found probing: a sync from another Waymark (here its own answer imported again) stored the capacity
+        // attribute, term and taxonomy as data: the service showed the attribute twice, and "full" after it reopened.
+        Directory.ImportReport again = directory.importJson(full, java.util.Optional.of(Kind.SERVICE), "test");
+        assertThat(again.errors()).isEmpty();
+        assertThat(again.notes()).anyMatch(n -> n.contains("capacity attributes"));
+        assertThat(again.counts().get("attribute")).isEqualTo(full.path("attributes").size() - 1);
+        assertThat(again.counts()).doesNotContainKey("taxonomy");
+        assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
+                .findValuesAsText("link_type")).containsOnlyOnce("capacity");
 
         String token = token(notificationFor(freshness.sendCheck(walk)));
         freshness.answerCheck(token, "still-right", null, "waitlist");
@@ -159,6 +183,14 @@ class FreshnessTest {
         freshness.capacity(admin, walk, "open");
         assertThat(directory.catalog().serviceFull(directory.catalog().get(Kind.SERVICE, walk).orElseThrow()).path("attributes")
                 .findValuesAsText("link_type")).doesNotContain("capacity");
+    }
+
+    @Test
+    void theProviderIsToldWhatHappensToItsAnswer() {
+        // Found probing: a provider reporting the service closed read "the directory is up to date".
+        assertThat(CheckResource.thanks("closed")).contains("the directory team will update the listing").doesNotContain("up to date");
+        assertThat(CheckResource.thanks("changed")).contains("the directory team will update the listing");
+        assertThat(CheckResource.thanks("still-right")).contains("the listing is confirmed as it is");
     }
 
     @Test

@@ -70,6 +70,24 @@ class ImportRunsTest {
     }
 
     @Test
+    void anUploadIsRecordedInEachServicesHistoryAsTheZipNotByTheServersTemporaryFolder() throws Exception {
+        // Found probing: the history link workers read said "Imported from /srv/waymark/karaf/tmp/waymark-import123...".
+        GeneratedPackage.write(folder, "zip", 2, 0);
+
+        runs.runNow(ADMIN, "upload (zip)", (progress, lastStep) ->
+                directory.importPath(folder, Optional.empty(), "the zip", "admin", progress, lastStep));
+
+        ServiceHistory.Page history = ServiceHistory.page(db, GeneratedPackage.serviceId("zip", 1), 1, 20);
+        assertThat(history.entries()).singleElement().extracting(ServiceHistory.Entry::summary)
+                .isEqualTo("Listed: Imported from the zip");
+        try (var c = db.getConnection(); var rows = c.createStatement().executeQuery("SELECT source FROM dir_import")) {
+            while (rows.next()) {
+                assertThat(rows.getString(1)).doesNotContain(folder.toString());
+            }
+        }
+    }
+
+    @Test
     void whileItWritesTheRunShowsItsPhaseAndTotalsByTableToAnyReader() throws Exception {
         GeneratedPackage.write(folder, "writing", 300, 0);
         List<ImportRun> seen = new ArrayList<>();

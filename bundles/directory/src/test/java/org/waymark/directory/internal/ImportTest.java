@@ -113,6 +113,51 @@ class ImportTest {
     }
 
     @Test
+    void oneIdGivenTwiceWithOtherValuesIsAProblemNamingBothPlacesAndNothingIsApplied(@TempDir Path folder) throws Exception {
+        // Found probing: two rows of services.csv with one id were applied as the last of them, the first dropped
+        // without a word; a JSON list naming one service twice the same.
+        Files.writeString(folder.resolve("datapackage.json"), """
+                {"resources": [
+                  {"name": "organization", "path": "organizations.csv", "schema": {"fields": [{"name": "id"}, {"name": "name"}, {"name": "description"}]}},
+                  {"name": "service", "path": "services.csv", "schema": {"fields": [{"name": "id"}, {"name": "organization_id"},
+                    {"name": "name"}, {"name": "status"}, {"name": "minimum_age", "type": "number"}]}}
+                ]}""");
+        Files.writeString(folder.resolve("organizations.csv"),
+                "id,name,description\r\n11111111-1111-4111-8111-111111111111,Org,An organisation\r\n", StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("services.csv"), """
+                id,organization_id,name,status,minimum_age
+                22222222-2222-4222-8222-222222222222,11111111-1111-4111-8111-111111111111,Lunch club,active,18
+                33333333-3333-4333-8333-333333333333,11111111-1111-4111-8111-111111111111,Walk,active,16
+                22222222-2222-4222-8222-222222222222,11111111-1111-4111-8111-111111111111,Lunch club (new),active,18.0
+                """, StandardCharsets.UTF_8);
+        Directory directory = TestDirectory.create();
+
+        Directory.ImportReport report = directory.importPath(folder.resolve("datapackage.json"), Optional.empty(), "test");
+
+        assertThat(report.applied()).isFalse();
+        assertThat(report.errors()).containsExactly("services.csv line 4 (service): id 22222222-2222-4222-8222-222222222222"
+                + " is also at services.csv line 2 with another name; give each record once");
+        assertThat(directory.catalog().count(Kind.SERVICE)).as("nothing applied").isZero();
+
+        // The same record met twice with the same values (an organisation nested in each of its services) is one.
+        var json = new ObjectMapper();
+        String organization = "{\"id\": \"11111111-1111-4111-8111-111111111111\", \"name\": \"Org\", \"description\": \"An org\"}";
+        Directory.ImportReport nested = directory.importJson(json.readTree("["
+                + "{\"id\": \"22222222-2222-4222-8222-222222222222\", \"name\": \"A\", \"status\": \"active\", \"organization\": " + organization + "},"
+                + "{\"id\": \"33333333-3333-4333-8333-333333333333\", \"name\": \"B\", \"status\": \"active\", \"organization\": " + organization + "}]"),
+                Optional.of(Kind.SERVICE), "test");
+        assertThat(nested.errors()).isEmpty();
+        assertThat(directory.catalog().count(Kind.ORGANIZATION)).isEqualTo(1);
+        Directory.ImportReport twice = directory.importJson(json.readTree("["
+                + "{\"id\": \"44444444-4444-4444-8444-444444444444\", \"name\": \"C\", \"status\": \"active\"},"
+                + "{\"id\": \"44444444-4444-4444-8444-444444444444\", \"name\": \"C\", \"status\": \"defunct\"}]"),
+                Optional.of(Kind.SERVICE), "test");
+        assertThat(twice.applied()).isFalse();
+        assertThat(twice.errors()).singleElement().asString().contains("body[1]").contains("is also at body[0] with another status");
+        assertThat(directory.catalog().get(Kind.SERVICE, "44444444-4444-4444-8444-444444444444")).isEmpty();
+    }
+
+    @Test
     void aCsvThatIsNotUtf8IsARowProblemNamingItsFileAndLineAndTheOtherFilesAreStillChecked(@TempDir Path folder) throws Exception {
         // Found probing: a services.csv saved from a spreadsheet as plain "CSV" (Windows-1252: "£" is one byte) failed
         // the whole run with "Cannot read the zip", naming neither the file nor what to do.

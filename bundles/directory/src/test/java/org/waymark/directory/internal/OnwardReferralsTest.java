@@ -156,27 +156,27 @@ class OnwardReferralsTest {
         // Found probing: the first onward referral copied the directory's email into the contact book, and after an
         // admin corrected it every later referral, with the note about the person, still went to the old address.
         Party provider = Party.organisation("directory-service:" + serviceId);
-        onward.refer(WORKER, "r1", serviceId, true, "first", "https://w/a/");
+        referAndHearBack("first");
         assertThat(contacts.get(provider).addresses()).containsExactly(Map.entry("email", "groups@peak-edge.example.org"));
 
         ServiceEditor editor = new ServiceEditor(db, directory, (caller, action, type, id, patient) -> { }, clock);
         editor.edit(WORKER, serviceId, null, new com.fasterxml.jackson.databind.ObjectMapper().readTree(
                 "{\"email\": \"walks-intake@peak-edge.example.org\"}"));
-        onward.refer(WORKER, "r1", serviceId, true, "second", "https://w/a/");
+        referAndHearBack("second");
         assertThat(contacts.get(provider).addresses()).as("an edit")
                 .containsExactly(Map.entry("email", "walks-intake@peak-edge.example.org"));
 
         com.fasterxml.jackson.databind.node.ObjectNode imported = directory.catalog().get(Kind.SERVICE, serviceId).orElseThrow().deepCopy();
         imported.put("email", "walks@peak-edge.example.org");
         assertThat(directory.importJson(imported, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
-        onward.refer(WORKER, "r1", serviceId, true, "third", "https://w/a/");
+        referAndHearBack("third");
         assertThat(contacts.get(provider).addresses()).as("an import").containsExactly(Map.entry("email", "walks@peak-edge.example.org"));
 
         // Details set to an address the directory never gave (an intake mailbox), and other channels, are kept.
         contacts.put(provider, new ContactPreferences(true, "fhir", Map.of("email", "referrals@nhs.example", "fhir", "https://p.example/fhir")));
         imported.put("email", "walking@peak-edge.example.org");
         assertThat(directory.importJson(imported, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
-        onward.refer(WORKER, "r1", serviceId, true, "fourth", "https://w/a/");
+        referAndHearBack("fourth");
         assertThat(contacts.get(provider)).isEqualTo(new ContactPreferences(true, "fhir",
                 Map.of("email", "referrals@nhs.example", "fhir", "https://p.example/fhir")));
 
@@ -184,7 +184,7 @@ class OnwardReferralsTest {
         contacts.put(provider, new ContactPreferences(false, "email", Map.of("email", "walking@peak-edge.example.org")));
         imported.remove("email");
         assertThat(directory.importJson(imported, Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
-        onward.refer(WORKER, "r1", serviceId, true, "fifth", "https://w/a/");
+        referAndHearBack("fifth");
         assertThat(contacts.get(provider)).isEqualTo(new ContactPreferences(false, null, Map.of()));
         assertThat(sent).hasSize(5);
     }
@@ -229,6 +229,32 @@ class OnwardReferralsTest {
                 .isEqualTo(WaymarkException.Kind.CONFLICT);
     }
 
+    /** An onward referral the service then answers finally, so that the person may be referred to it again. */
+    private void referAndHearBack(String note) {
+        onward.answerByLink(onward.refer(WORKER, "r1", serviceId, true, note, "https://w/a/").token(), "did-not-attend", null);
+    }
+
+    @Test
+    void thePersonIsNotReferredToAServiceAgainWhileItHasNotAnsweredOrHasAccepted() {
+        // Found probing: a second onward referral to the same service sent the provider a second message about them.
+        String first = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+        sent.clear();
+
+        assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, true, null, "x/"))
+                .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
+        onward.answerByLink(first, "accepted", null);
+        assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, true, null, "x/"))
+                .hasMessageContaining("already referred").hasMessageContaining("accepted");
+        assertThat(sent).isEmpty();
+        assertThat(onward.list(WORKER, "r1")).hasSize(1);
+
+        // Once the service has given a final answer (here: did not attend), the person may be referred again.
+        onward.answerByLink(first, "did-not-attend", null);
+        onward.refer(WORKER, "r1", serviceId, true, null, "x/");
+        assertThat(sent).hasSize(1);
+        assertThat(onward.list(WORKER, "r1")).hasSize(2);
+    }
+
     @Test
     void aClosedReferralIsNeitherSignpostedNorReferredOnwardButEarlierOnesStillTakeTheirAnswers() {
         String token = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
@@ -237,6 +263,9 @@ class OnwardReferralsTest {
                 ReferralStatus.FAILED, ReferralStatus.ENTERED_IN_ERROR)) {
             status = closed;
             assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, true, null, "x/")).as(closed.code())
+                    .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
+            // Not "record the person's consent first": recording it would change nothing.
+            assertThatThrownBy(() -> onward.refer(WORKER, "r1", serviceId, false, null, "x/")).as(closed.code())
                     .extracting(e -> ((WaymarkException) e).kind()).isEqualTo(WaymarkException.Kind.CONFLICT);
             assertThatThrownBy(() -> onward.signpost(WORKER, "r1", serviceId, null)).as(closed.code())
                     .hasMessageContaining(closed.code() + " referral is closed");

@@ -7,13 +7,20 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
+import org.waymark.api.security.Roles;
 import org.waymark.directory.testing.OrukSchemas;
+import org.waymark.platform.testing.TestDatabase;
 
 /** Sync from a remote Open Referral UK API, served here by a local test server from the UK profile's examples. */
 class RemoteSyncTest {
@@ -23,9 +30,21 @@ class RemoteSyncTest {
     private HttpServer remote;
     private String base;
     private volatile String serviceBody;
+    private volatile String listBody;
+    /** Holds the remote's answer for the service until released: a remote slower than any time limit. */
+    private volatile java.util.concurrent.CountDownLatch remoteAnswers = new java.util.concurrent.CountDownLatch(0);
+    private final List<String> audited = new ArrayList<>();
+    private Directory directory;
+    private ImportRuns runs;
+    private RemoteSync sync;
 
     @BeforeEach
     void remoteApi() throws Exception {
+        javax.sql.DataSource db = TestDatabase.migrated("db/directory.xml");
+        directory = new Directory(new DirectoryStore(db), Clock.systemUTC());
+        AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + type + " " + id);
+        runs = new ImportRuns(directory, new ImportRunStore(db), audit, Clock.systemUTC(), "node-a");
+        sync = new RemoteSync(directory, runs);
         serviceBody = Files.readString(EXAMPLES.resolve("service_full.json"));
         remote = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         remote.createContext("/oruk/", exchange -> {
@@ -33,8 +52,13 @@ class RemoteSyncTest {
             String body = null;
             if (path.equals("/services")) {
                 listRequests.incrementAndGet();
-                body = Files.readString(EXAMPLES.resolve("service_list.json"));
+                body = listBody != null ? listBody : Files.readString(EXAMPLES.resolve("service_list.json"));
             } else if (path.equals("/services/" + EXAMPLE_SERVICE)) {
+                try {
+                    remoteAnswers.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 body = serviceBody;
             } else if (path.equals("/taxonomies")) {
                 body = Files.readString(EXAMPLES.resolve("taxonomy_list.json"));
@@ -56,9 +80,7 @@ class RemoteSyncTest {
 
     @Test
     void everyListedServiceIsCopiedFullyNestedWithTheTaxonomies() throws Exception {
-        Directory directory = TestDirectory.create();
-
-        Directory.ImportReport report = new RemoteSync(directory).sync(base, "test");
+        Directory.ImportReport report = sync.sync(base, Caller.system("test")).report();
 
         assertThat(report.errors()).isEmpty();
         assertThat(report.applied()).isTrue();
@@ -73,9 +95,7 @@ class RemoteSyncTest {
     @Test
     void aBrokenRemoteRecordAppliesNothing() throws Exception {
         serviceBody = serviceBody.replace("\"status\": \"active\"", "\"status\": \"waitlist\"");
-        Directory directory = TestDirectory.create();
-
-        Directory.ImportReport report = new RemoteSync(directory).sync(base, "test");
+        Directory.ImportReport report = sync.sync(base, Caller.system("test")).report();
 
         assertThat(report.applied()).isFalse();
         assertThat(report.errors()).singleElement().asString().contains("services/" + EXAMPLE_SERVICE).contains("status 'waitlist'");
@@ -84,9 +104,109 @@ class RemoteSyncTest {
 
     @Test
     void anUnreachableOrWrongUrlIsTheCallersMistake() throws Exception {
-        RemoteSync sync = new RemoteSync(TestDirectory.create());
-
         assertThatThrownBy(() -> sync.run(List.of("ftp://example.org"))).isInstanceOf(WaymarkException.class);
         assertThatThrownBy(() -> sync.run(List.of(base + "nothing-here"))).hasMessageContaining("no /services");
+    }
+
+    @Test
+    void aSyncIsAnImportRunListedAndAuditedLikeAnUpload() {
+        RemoteSync.Sync done = sync.sync(base, Caller.system("directory-sync"));
+
+        ImportRun run = runs.recent(1).get(0);
+        assertThat(run.id()).isEqualTo(done.run().id());
+        assertThat(run.state()).isEqualTo(ImportRun.State.APPLIED);
+        assertThat(run.actor()).isEqualTo("system:directory-sync");
+        assertThat(run.source()).isEqualTo("sync from " + base.replaceAll("/+$", ""));
+        assertThat(run.records()).isEqualTo(done.report().records());
+        assertThat(run.doc().path("counts").path("service").asInt()).isEqualTo(1);
+        assertThat(audited).containsExactly("system:directory-sync DirectoryImport run " + run.id() + " started",
+                "system:directory-sync DirectoryImport run " + run.id() + " applied " + run.records() + " records "
+                        + done.report().counts());
+    }
+
+    @Test
+    void aRemoteThatCannotBeReadEndsItsRunFailedWithTheReason() {
+        assertThatThrownBy(() -> sync.run(List.of(base + "nothing-here"))).hasMessageContaining("no /services");
+
+        ImportRun run = runs.recent(1).get(0);
+        assertThat(run.state()).isEqualTo(ImportRun.State.FAILED);
+        assertThat(run.actor()).isEqualTo("system:operator");
+        assertThat(run.detail()).contains("no /services");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    @Test
+    void aSyncWhileAnotherImportRunsIsRefusedAndWritesNothing() {
+        Caller admin = new Caller("admin", Caller.Kind.USER, Set.of(Roles.ADMIN), Set.of("sheffield"), false);
+        List<Throwable> refused = new ArrayList<>();
+
+        ImportRun upload = runs.runNow(admin, "upload", (progress, lastStep) -> {
+            // The admin's import is going on: the operator's sync and the daily job are both turned away.
+            try {
+                sync.run(List.of(base));
+            } catch (WaymarkException e) {
+                refused.add(e);
+            }
+            try {
+                sync.sync(base, Caller.system("directory-sync"));
+            } catch (ImportRuns.Busy e) {
+                refused.add(e);
+            }
+            ImportBatch empty = new ImportBatch(progress);
+            return directory.apply(empty, "admin", "upload", lastStep);
+        });
+
+        assertThat(refused).hasSize(2);
+        assertThat(refused.get(0)).isInstanceOf(WaymarkException.class).hasMessageContaining(upload.id());
+        assertThat(((WaymarkException) refused.get(0)).kind().status()).isEqualTo(409);
+        assertThat(refused.get(1)).isInstanceOf(ImportRuns.Busy.class);
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+        assertThat(runs.recent(10)).extracting(ImportRun::id).containsExactly(upload.id());
+    }
+
+    @Test
+    void theDailyJobStartsTheSyncAsARunAndReturnsWithoutWaitingForTheRemote() {
+        // Found probing: the job ran the whole sync under the job time limit (60 s), so a large directory's sync was
+        // timed out and retried while it went on.
+        remoteAnswers = new java.util.concurrent.CountDownLatch(1);
+        sync.run(new org.waymark.api.jobs.Job("j1", RemoteSync.JOB, "sync-today", base, 1, java.time.Instant.now()));
+
+        ImportRun started = runs.recent(1).get(0);
+        assertThat(started.state().ended()).as("returned while the remote had not answered").isFalse();
+        assertThat(started.actor()).isEqualTo("system:directory-sync");
+        // Retried later (a declared outcome, not a fault of the handler) while today's run is still going.
+        assertThatThrownBy(() -> sync.run(new org.waymark.api.jobs.Job("j2", RemoteSync.JOB, "sync-other", base, 1,
+                java.time.Instant.now()))).isInstanceOf(WaymarkException.class).hasMessageContaining("Another directory import");
+
+        remoteAnswers.countDown();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> runs.find(started.id()).orElseThrow().state() == ImportRun.State.APPLIED);
+        assertThat(directory.catalog().get(Kind.SERVICE, EXAMPLE_SERVICE)).isPresent();
+    }
+
+    @Test
+    void anAnswerTooLargeOrWithAFieldNamedTwiceFailsTheRunSayingWhereAndWritesNothing() {
+        // Found reading the sync: answers were read whole however large, and a field named twice was taken as its last.
+        RemoteSync small = new RemoteSync(directory, runs, 4096);
+        assertThatThrownBy(() -> small.run(List.of(base))).hasMessageContaining("/services/" + EXAMPLE_SERVICE)
+                .hasMessageContaining("is larger than 4096 bytes");
+        assertThat(runs.recent(1).get(0).state()).isEqualTo(ImportRun.State.FAILED);
+
+        serviceBody = serviceBody.replaceFirst("\\{", "{\"name\": \"Another name\",");
+        assertThatThrownBy(() -> sync.run(List.of(base))).hasMessageContaining("is not valid JSON")
+                .hasMessageContaining("the field 'name' is named twice");
+        assertThat(runs.recent(1).get(0).detail()).contains("named twice").doesNotContain("Duplicate");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    @Test
+    void aListedServiceWithoutAnIdIsAProblemNotAFetchOfTheListAgain() throws Exception {
+        listBody = Files.readString(EXAMPLES.resolve("service_list.json")).replace("\"id\": \"" + EXAMPLE_SERVICE + "\"", "\"id\": \"\"");
+
+        RemoteSync.Sync done = sync.sync(base, Caller.system("test"));
+
+        assertThat(done.report().applied()).isFalse();
+        assertThat(done.report().errors()).contains("services page 1 contents[0]: a service without an id");
+        assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
     }
 }
