@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -83,14 +84,7 @@ class ImportTest {
 
     @Test
     void oneBadRecordRefusesTheWholeImportAndSaysWhichRowAndWhy(@TempDir Path folder) throws Exception {
-        Files.writeString(folder.resolve("datapackage.json"), """
-                {"resources": [
-                  {"name": "organization", "path": "organizations.csv", "schema": {"fields": [{"name": "id"}, {"name": "name"}, {"name": "description"}]}},
-                  {"name": "service", "path": "services.csv", "schema": {"fields": [{"name": "id"}, {"name": "organization_id"},
-                    {"name": "name"}, {"name": "status"}, {"name": "minimum_age", "type": "number"}]}}
-                ]}""");
-        Files.writeString(folder.resolve("organizations.csv"),
-                "id,name,description\r\n11111111-1111-4111-8111-111111111111,Org,An organisation\r\n", StandardCharsets.UTF_8);
+        writeOneOrganisationPackage(folder);
         Files.writeString(folder.resolve("services.csv"), """
                 id,organization_id,name,status,minimum_age
                 22222222-2222-4222-8222-222222222222,11111111-1111-4111-8111-111111111111,Good,active,18
@@ -116,14 +110,7 @@ class ImportTest {
     void oneIdGivenTwiceWithOtherValuesIsAProblemNamingBothPlacesAndNothingIsApplied(@TempDir Path folder) throws Exception {
         // Found probing: two rows of services.csv with one id were applied as the last of them, the first dropped
         // without a word; a JSON list naming one service twice the same.
-        Files.writeString(folder.resolve("datapackage.json"), """
-                {"resources": [
-                  {"name": "organization", "path": "organizations.csv", "schema": {"fields": [{"name": "id"}, {"name": "name"}, {"name": "description"}]}},
-                  {"name": "service", "path": "services.csv", "schema": {"fields": [{"name": "id"}, {"name": "organization_id"},
-                    {"name": "name"}, {"name": "status"}, {"name": "minimum_age", "type": "number"}]}}
-                ]}""");
-        Files.writeString(folder.resolve("organizations.csv"),
-                "id,name,description\r\n11111111-1111-4111-8111-111111111111,Org,An organisation\r\n", StandardCharsets.UTF_8);
+        writeOneOrganisationPackage(folder);
         Files.writeString(folder.resolve("services.csv"), """
                 id,organization_id,name,status,minimum_age
                 22222222-2222-4222-8222-222222222222,11111111-1111-4111-8111-111111111111,Lunch club,active,18
@@ -372,5 +359,17 @@ class ImportTest {
 
         assertThat(batch.errors()).containsExactly("services.csv line 2 (service): minimum_age is not a finite number; "
                 + "maximum_age '1e999999' is not a number");
+    }
+
+    /** A data package of one organisation and a services.csv (written by the test) with a numeric minimum_age. */
+    private static void writeOneOrganisationPackage(Path folder) throws IOException {
+        Files.writeString(folder.resolve("datapackage.json"), """
+                {"resources": [
+                  {"name": "organization", "path": "organizations.csv", "schema": {"fields": [{"name": "id"}, {"name": "name"}, {"name": "description"}]}},
+                  {"name": "service", "path": "services.csv", "schema": {"fields": [{"name": "id"}, {"name": "organization_id"},
+                    {"name": "name"}, {"name": "status"}, {"name": "minimum_age", "type": "number"}]}}
+                ]}""");
+        Files.writeString(folder.resolve("organizations.csv"),
+                "id,name,description\r\n11111111-1111-4111-8111-111111111111,Org,An organisation\r\n", StandardCharsets.UTF_8);
     }
 }
