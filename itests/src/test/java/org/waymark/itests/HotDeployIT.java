@@ -77,6 +77,30 @@ class HotDeployIT {
     }
 
     @Test
+    void aPluginResourceOnACoreRouteIsLeftOutAndTheApiKeepsServing() throws IOException {
+        // Jersey refuses a model with two GET /api/health; its reload used to shut the running application down first,
+        // so every /api route answered 500 (health too) until a restart, even after the plugin was removed.
+        server.expectErrorInLog("Following issues have been detected");
+        server.expectErrorInLog("ClashingResource is left out of /api because Jersey refuses it");
+        deploy();
+        awaitPluginRouteLive();
+        Path clash = server.etcDir().resolve("org.waymark.itests.testplugin.ClashingResource.cfg");
+        Files.writeString(clash, "enabled = true\n");
+        try {
+            await().alias("the clashing resource to be reported").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> server.logContains("ClashingResource is left out of /api because Jersey refuses it"));
+
+            HttpResponse<String> health = server.get("/api/health");
+            assertThat(health.statusCode()).as("health answered: %s", health.body()).isEqualTo(200);
+            assertThat(json(health).path("status").asText()).as("the core's health answers, not the plugin's").isEqualTo("UP");
+            HttpResponse<String> hello = server.get(PLUGIN_ROUTE);
+            assertThat(hello.statusCode()).as("the plugin's other resource is still served").isEqualTo(200);
+        } finally {
+            Files.delete(clash);
+        }
+    }
+
+    @Test
     void requestsInFlightWhileAPluginComesAndGoesNeverFail() throws InterruptedException {
         // Adding or removing a resource rebuilds the API's Jersey application; callers must not notice.
         Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
