@@ -179,6 +179,11 @@ public final class JaxRsHost implements RouteInventory {
      */
     private void applyApprovedExtensions() {
         try {
+            // An approved upgrade takes the paths of the version it supersedes (see PluginApprovals#current).
+            PluginApprovals current = approvals;
+            if (current != null && services.keySet().stream().anyMatch(r -> !isCore(r) && current.hasOtherVersions(r.getBundle()))) {
+                refreshAll();
+            }
             if (extensions.anyWaiting()) {
                 extensions.approvedSince().forEach(reference -> refresh(uncheckedReference(reference)));
             }
@@ -350,7 +355,8 @@ public final class JaxRsHost implements RouteInventory {
             @Override
             public List<ServiceReference<?>> pluginServices() {
                 // Oldest first: a plugin already serving keeps its routes when a newer one clashes with them.
-                return services.keySet().stream().filter(r -> !isCore(r) && selects(r, application) && extensions.admits(r))
+                return services.keySet().stream().filter(r -> !isCore(r) && selects(r, application) && extensions.admits(r)
+                                && currentVersion(r))
                         .sorted(java.util.Comparator.comparing(r -> (Long) r.getProperty(Constants.SERVICE_ID)))
                         .<ServiceReference<?>>map(r -> r).toList();
             }
@@ -366,6 +372,12 @@ public final class JaxRsHost implements RouteInventory {
                         bundle == null ? "my-plugin" : shortName(bundle.getSymbolicName()));
             }
         };
+    }
+
+    /** Not a plugin version another installed version of it stands in for: they would serve the same paths. */
+    private boolean currentVersion(ServiceReference<?> reference) {
+        PluginApprovals current = approvals;
+        return current == null || current.current(reference.getBundle());
     }
 
     /** The last part of a symbolic name, e.g. {@code pathfinder-leeds} of {@code uk.nhs.leeds.pathfinder-leeds}. */
@@ -399,7 +411,8 @@ public final class JaxRsHost implements RouteInventory {
             config.register(routesResource);
         }
         services.forEach((reference, service) -> {
-            if (selects(reference, application) && extensions.admits(reference) && !leftOut.contains(reference)) {
+            if (selects(reference, application) && extensions.admits(reference) && !leftOut.contains(reference)
+                    && currentVersion(reference)) {
                 config.registerInstances(service);
             }
         });

@@ -173,17 +173,20 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         return guard.call(service.pluginId(), limit, () -> call.apply(service.service()));
     }
 
-    /** Every bundle that contributes plugin services, with what the guard saw of it. */
+    /**
+     * Every bundle that contributes plugin services, with what the guard saw of it: each installed version of a plugin
+     * on its own (an upgrade dropped beside the last version is listed as awaiting approval, the last as in use).
+     */
     public List<PluginInfo> plugins() {
         ServiceReference<Object>[] references = tracker.getServiceReferences();
-        Map<String, List<ServiceReference<Object>>> byBundle = new TreeMap<>();
-        Map<String, Bundle> bundles = new TreeMap<>();
+        Map<Long, List<ServiceReference<Object>>> byBundle = new TreeMap<>();
+        Map<Long, Bundle> bundles = new TreeMap<>();
         if (references != null) {
             for (ServiceReference<Object> reference : references) {
                 Bundle bundle = reference.getBundle();
                 if (bundle != null) {
-                    byBundle.computeIfAbsent(bundle.getSymbolicName(), k -> new ArrayList<>()).add(reference);
-                    bundles.put(bundle.getSymbolicName(), bundle);
+                    byBundle.computeIfAbsent(bundle.getBundleId(), k -> new ArrayList<>()).add(reference);
+                    bundles.put(bundle.getBundleId(), bundle);
                 }
             }
         }
@@ -203,11 +206,11 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         // A plugin that offers no SPI service (only a REST resource, say) is listed too: it needs approval all the same.
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) != null && bundle.getSymbolicName() != null
-                    && !byBundle.containsKey(bundle.getSymbolicName())) {
+                    && !byBundle.containsKey(bundle.getBundleId())) {
                 plugins.add(info(bundle, null, List.of()));
             }
         }
-        plugins.sort(Comparator.comparing(PluginInfo::id));
+        plugins.sort(Comparator.comparing(PluginInfo::id).thenComparing(PluginInfo::version));
         return plugins;
     }
 
@@ -218,6 +221,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         String version = bundle.getVersion().toString();
         String approvedBy = plugin ? approvals.approvedBy(id, version).orElse(null) : null;
         String state = plugin && approvedBy == null ? "awaiting-approval"
+                : plugin && approvals.supersededBy(bundle).isPresent() ? "superseded"
                 : bundle.getState() != Bundle.ACTIVE ? "inactive"
                 : health.failed() ? "failed" : "active";
         return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, !plugin, state, area,
