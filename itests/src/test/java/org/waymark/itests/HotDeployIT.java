@@ -117,7 +117,7 @@ class HotDeployIT {
         awaitPluginRouteLive();
         String id = json(server.get("/api/plugins", "Authorization", ADMIN)).findValues("id").stream()
                 .map(JsonNode::asText).filter(i -> i.contains("test-plugin")).findFirst().orElseThrow();
-        Path next = server.deploy(withVersion(testPlugin(), "9.0.0", work.resolve("test-plugin-9.0.0.jar")));
+        Path next = server.deploy(withManifest(testPlugin(), Map.of("Bundle-Version", "9.0.0"), work.resolve("test-plugin-9.0.0.jar")));
         try {
             awaitVersions(id, Map.of("9.0.0", "awaiting-approval"));
             assertThat(server.get(PLUGIN_ROUTE).statusCode()).as("the last version serves until the upgrade is approved")
@@ -131,6 +131,27 @@ class HotDeployIT {
             assertThat(server.logContains("HelloResource is left out of /api")).as("the versions' routes never clash").isFalse();
         } finally {
             Files.delete(next);
+        }
+    }
+
+    @Test
+    void aPluginWhoseMigrationsFailIsListedAsFailedWithTheReason(@TempDir Path work) throws IOException {
+        // Found probing: a plugin whose Waymark-Migrations header named a changelog it did not carry was listed as
+        // active; only the log said that its components needing tables would never start.
+        server.expectErrorInLog("FailsOnActivation|FrameworkEvent ERROR|Migrations of bundle org.waymark.itests-bad-migrations failed");
+        Path broken = withManifest(testPlugin(), Map.of("Bundle-SymbolicName", "org.waymark.itests-bad-migrations",
+                "Waymark-Migrations", "db/missing.xml"), work.resolve("bad-migrations.jar"));
+        server.approve(broken);
+        Path deployedBroken = server.deploy(broken);
+        try {
+            awaitVersions("org.waymark.itests-bad-migrations", Map.of(
+                    WaymarkServer.pluginManifest(broken).getMainAttributes().getValue("Bundle-Version"), "failed"));
+            JsonNode listed = json(server.get("/api/plugins", "Authorization", ADMIN)).findParents("id").stream()
+                    .filter(p -> p.path("id").asText().equals("org.waymark.itests-bad-migrations")).findFirst().orElseThrow();
+            assertThat(listed.path("lastError").asText()).contains("migrations failed").contains("db/missing.xml");
+            assertThat(server.get("/api/health").statusCode()).as("the node stays up").isEqualTo(200);
+        } finally {
+            Files.delete(deployedBroken);
         }
     }
 
@@ -150,11 +171,11 @@ class HotDeployIT {
                 .until(() -> versions(id).entrySet().containsAll(states.entrySet()));
     }
 
-    /** The same bundle under another version, as the next build of a plugin would be. */
-    private static Path withVersion(Path jar, String version, Path copy) throws IOException {
+    /** The same bundle with these manifest headers changed, as the next build of a plugin (or a mistaken one) would be. */
+    private static Path withManifest(Path jar, Map<String, String> headers, Path copy) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
             Manifest manifest = new Manifest(in.getManifest());
-            manifest.getMainAttributes().putValue("Bundle-Version", version);
+            headers.forEach(manifest.getMainAttributes()::putValue);
             try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), manifest)) {
                 for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
                     out.putNextEntry(new JarEntry(entry.getName()));

@@ -33,6 +33,7 @@ import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
 import org.waymark.api.skills.DeprivationLookup;
+import org.waymark.platform.internal.db.MigrationFailures;
 
 /**
  * The whiteboard of plugin services. It tracks the SPI types listed in {@link #SPI_TYPES}, hands out the usable ones
@@ -54,10 +55,14 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     /** Services are fetched on first use, not when tracked: fetching activates them, and they may need this registry. */
     private final Map<ServiceReference<Object>, Object> fetched = new ConcurrentHashMap<>();
 
+    private final MigrationFailures migrations;
+
     @Activate
-    public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals) throws InvalidSyntaxException {
+    public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals,
+                                    @Reference MigrationFailures migrations) throws InvalidSyntaxException {
         this.context = context;
         this.approvals = approvals;
+        this.migrations = migrations;
         this.framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         StringBuilder filter = new StringBuilder("(|");
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
@@ -220,13 +225,16 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         boolean plugin = PluginApprovals.isPlugin(bundle);
         String version = bundle.getVersion().toString();
         String approvedBy = plugin ? approvals.approvedBy(id, version).orElse(null) : null;
+        java.util.Optional<String> migrationFailure = migrations.of(bundle);
         String state = plugin && approvedBy == null ? "awaiting-approval"
                 : plugin && approvals.supersededBy(bundle).isPresent() ? "superseded"
                 : bundle.getState() != Bundle.ACTIVE ? "inactive"
-                : health.failed() ? "failed" : "active";
+                : health.failed() || migrationFailure.isPresent() ? "failed" : "active";
+        String lastError = migrationFailure.map(why -> "Its database migrations failed, so what needs its tables is not "
+                + "started: " + why).orElse(health.lastError());
         return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, !plugin, state, area,
-                contributions, approvedBy, health.calls(), health.errors(), health.timeouts(), health.lastError(),
-                health.lastErrorAt());
+                contributions, approvedBy, health.calls(), health.errors(), health.timeouts(), lastError,
+                migrationFailure.isPresent() ? null : health.lastErrorAt());
     }
 
     private String describe(ServiceReference<Object> reference) {
