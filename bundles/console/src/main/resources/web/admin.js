@@ -163,7 +163,7 @@ export function initAdmin() {
 }
 
 const PLUGIN_STATES = { 'active': 'Active', 'failed': 'Failed (taken out of use)', 'inactive': 'Not started',
-  'awaiting-approval': 'Waiting for approval' };
+  'awaiting-approval': 'Waiting for approval', 'superseded': 'Replaced by a later approved version (delete its file)' };
 
 async function loadPlugins() {
   const plugins = await call('GET', '/api/plugins', undefined, 'The plugins could not be loaded.');

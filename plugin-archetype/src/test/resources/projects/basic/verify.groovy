@@ -18,6 +18,10 @@ assert manifest.getValue('Import-Package') =~ /org\.waymark\.api\.triage;version
         "imports the triage SPI up to its next major version: ${manifest.getValue('Import-Package')}"
 assert !manifest.getValue('Import-Package').contains('org.example') : 'exports and imports nothing of its own'
 assert manifest.getValue('Export-Package') == null : 'a plugin exports no packages'
+// A plugin whose components reference the core's services (SchemaReady, the data source) is still deployable as a
+// .kar: Karaf's feature resolver refused it while bnd wrote an osgi.service requirement for each @Reference.
+def bnd = new File(project, 'pom.xml').text
+assert bnd.contains('-dsannotations-options: norequirements') : 'the bundle declares no service requirements'
 
 def component = new JarFile(bundle).withCloseable { jar ->
     jar.getInputStream(jar.getEntry('OSGI-INF/org.example.waymark.pathfinder.PhraseTriageRule.xml')).text

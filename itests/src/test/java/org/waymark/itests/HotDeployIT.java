@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.waymark.itests.WaymarkServer.json;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -21,11 +22,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntPredicate;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A pathfinder plugin dropped into {@code $WAYMARK_DATA/deploy} goes live, and goes away when it is removed. */
 class HotDeployIT {
@@ -33,6 +39,7 @@ class HotDeployIT {
     static final WaymarkServer server = new WaymarkServer();
 
     private static final String PLUGIN_ROUTE = "/api/hello-plugin";
+    private static final String ADMIN = WaymarkServer.basic("admin", "admin");
     /** The contract says about 2 s to deploy and 1 s to undeploy; this catches a hang, the timings are printed. */
     private static final Duration DEPLOY_TIMEOUT = Duration.ofSeconds(30);
     /** What the test plugin's resource answers (itests/test-plugin, HelloResource). */
@@ -74,6 +81,110 @@ class HotDeployIT {
             assertThat(gone.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
         }
         assertThat(server.get("/api/health").statusCode()).as("the core keeps running").isEqualTo(200);
+    }
+
+    @Test
+    void aPluginResourceOnACoreRouteIsLeftOutAndTheApiKeepsServing() throws IOException {
+        // Jersey refuses a model with two GET /api/health; its reload used to shut the running application down first,
+        // so every /api route answered 500 (health too) until a restart, even after the plugin was removed.
+        server.expectErrorInLog("Following issues have been detected");
+        server.expectErrorInLog("ClashingResource is left out of /api because Jersey refuses it");
+        deploy();
+        awaitPluginRouteLive();
+        Path clash = server.etcDir().resolve("org.waymark.itests.testplugin.ClashingResource.cfg");
+        Files.writeString(clash, "enabled = true\n");
+        try {
+            await().alias("the clashing resource to be reported").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> server.logContains("ClashingResource is left out of /api because Jersey refuses it"));
+
+            HttpResponse<String> health = server.get("/api/health");
+            assertThat(health.statusCode()).as("health answered: %s", health.body()).isEqualTo(200);
+            assertThat(json(health).path("status").asText()).as("the core's health answers, not the plugin's").isEqualTo("UP");
+            HttpResponse<String> hello = server.get(PLUGIN_ROUTE);
+            assertThat(hello.statusCode()).as("the plugin's other resource is still served").isEqualTo(200);
+        } finally {
+            Files.delete(clash);
+        }
+    }
+
+    @Test
+    void anUpgradeDroppedBesideTheLastVersionTakesOverOnceApprovedAndNeverRunsBesideIt(@TempDir Path work) throws IOException {
+        // Found probing: a .kar of the next version dropped next to the last one (their names differ) installed beside
+        // it; both were used at once (each referral triaged by both), /api/plugins listed one of them, and their
+        // routes clashed.
+        server.expectErrorInLog("FailsOnActivation|FrameworkEvent ERROR"); // the test plugin's broken validator, listed
+        deploy();
+        awaitPluginRouteLive();
+        String id = json(server.get("/api/plugins", "Authorization", ADMIN)).findValues("id").stream()
+                .map(JsonNode::asText).filter(i -> i.contains("test-plugin")).findFirst().orElseThrow();
+        Path next = server.deploy(withManifest(testPlugin(), Map.of("Bundle-Version", "9.0.0"), work.resolve("test-plugin-9.0.0.jar")));
+        try {
+            awaitVersions(id, Map.of("9.0.0", "awaiting-approval"));
+            assertThat(server.get(PLUGIN_ROUTE).statusCode()).as("the last version serves until the upgrade is approved")
+                    .isEqualTo(200);
+            String last = versions(id).keySet().stream().filter(v -> !v.equals("9.0.0")).findFirst().orElseThrow();
+            assertThat(versions(id)).containsEntry(last, "active");
+
+            server.approve(next);
+            awaitVersions(id, Map.of("9.0.0", "active", last, "superseded"));
+            awaitPluginRouteLive();
+            assertThat(server.logContains("HelloResource is left out of /api")).as("the versions' routes never clash").isFalse();
+        } finally {
+            Files.delete(next);
+        }
+    }
+
+    @Test
+    void aPluginWhoseMigrationsFailIsListedAsFailedWithTheReason(@TempDir Path work) throws IOException {
+        // Found probing: a plugin whose Waymark-Migrations header named a changelog it did not carry was listed as
+        // active; only the log said that its components needing tables would never start.
+        server.expectErrorInLog("FailsOnActivation|FrameworkEvent ERROR|Migrations of bundle org.waymark.itests-bad-migrations failed");
+        Path broken = withManifest(testPlugin(), Map.of("Bundle-SymbolicName", "org.waymark.itests-bad-migrations",
+                "Waymark-Migrations", "db/missing.xml"), work.resolve("bad-migrations.jar"));
+        server.approve(broken);
+        Path deployedBroken = server.deploy(broken);
+        try {
+            awaitVersions("org.waymark.itests-bad-migrations", Map.of(
+                    WaymarkServer.pluginManifest(broken).getMainAttributes().getValue("Bundle-Version"), "failed"));
+            JsonNode listed = json(server.get("/api/plugins", "Authorization", ADMIN)).findParents("id").stream()
+                    .filter(p -> p.path("id").asText().equals("org.waymark.itests-bad-migrations")).findFirst().orElseThrow();
+            assertThat(listed.path("lastError").asText()).contains("migrations failed").contains("db/missing.xml");
+            assertThat(server.get("/api/health").statusCode()).as("the node stays up").isEqualTo(200);
+        } finally {
+            Files.delete(deployedBroken);
+        }
+    }
+
+    /** Each installed version of a plugin with its state, as /api/plugins lists them. */
+    private static Map<String, String> versions(String id) {
+        Map<String, String> versions = new TreeMap<>();
+        json(server.get("/api/plugins", "Authorization", ADMIN)).forEach(p -> {
+            if (p.path("id").asText().equals(id)) {
+                versions.put(p.path("version").asText(), p.path("state").asText());
+            }
+        });
+        return versions;
+    }
+
+    private static void awaitVersions(String id, Map<String, String> states) {
+        await().alias(id + " listed as " + states).atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> versions(id).entrySet().containsAll(states.entrySet()));
+    }
+
+    /** The same bundle with these manifest headers changed, as the next build of a plugin (or a mistaken one) would be. */
+    private static Path withManifest(Path jar, Map<String, String> headers, Path copy) throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest manifest = new Manifest(in.getManifest());
+            headers.forEach(manifest.getMainAttributes()::putValue);
+            try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(copy), manifest)) {
+                for (JarEntry entry = in.getNextJarEntry(); entry != null; entry = in.getNextJarEntry()) {
+                    out.putNextEntry(new JarEntry(entry.getName()));
+                    in.transferTo(out);
+                    out.closeEntry();
+                }
+            }
+        }
+        return copy;
     }
 
     @Test

@@ -572,6 +572,11 @@ public final class WaymarkServer implements BeforeAllCallback, AfterAllCallback,
         return dataDir;
     }
 
+    /** The node's Karaf etc/, whose .cfg files Karaf watches (configuration of the core and of plugins). */
+    public Path etcDir() {
+        return workDir.resolve("base/etc");
+    }
+
     /** Where plugins are hot-deployed. */
     public Path deployDir() {
         return dataDir.resolve("deploy");

@@ -8,19 +8,29 @@ import org.osgi.framework.Version;
 
 /**
  * Bundles for tests of what the platform decides from a bundle's name, location and headers (is it a plugin, is it
- * approved): version 1.0.0, equal only to itself; any other call answers null.
+ * approved): version 1.0.0 unless given, active, equal only to itself; any other call answers null.
  */
 public final class FakeBundles {
     private FakeBundles() {
     }
 
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong(1000);
+
     public static Bundle bundle(String name, String location, Map<String, String> headers) {
+        return bundle(name, location, headers, "1.0.0");
+    }
+
+    /** An active bundle of this version, with an id of its own. */
+    public static Bundle bundle(String name, String location, Map<String, String> headers, String version) {
         Hashtable<String, String> dictionary = new Hashtable<>(headers);
+        long id = IDS.incrementAndGet();
         return (Bundle) Proxy.newProxyInstance(FakeBundles.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getSymbolicName" -> name;
                     case "getLocation" -> location;
-                    case "getVersion" -> Version.parseVersion("1.0.0");
+                    case "getVersion" -> Version.parseVersion(version);
+                    case "getBundleId" -> id;
+                    case "getState" -> Bundle.ACTIVE;
                     case "getHeaders" -> dictionary;
                     case "hashCode" -> name.hashCode();
                     case "equals" -> proxy == args[0];

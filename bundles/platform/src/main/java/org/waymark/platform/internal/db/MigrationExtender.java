@@ -50,9 +50,13 @@ public final class MigrationExtender {
      */
     private volatile PluginApprovals approvals;
 
+    private final MigrationFailures failures;
+
     @Activate
-    public MigrationExtender(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource dataSource) {
+    public MigrationExtender(BundleContext context, @Reference(target = "(dataSourceName=waymark)") DataSource dataSource,
+                             @Reference MigrationFailures failures) {
         this.migrator = new LiquibaseMigrator(dataSource);
+        this.failures = failures;
         Customizer customizer = new Customizer(context);
         this.migrations = new ApprovedMigrations(this::usable, customizer::migrate);
         this.tracker = new BundleTracker<>(context, Bundle.STARTING | Bundle.ACTIVE, customizer);
@@ -123,8 +127,10 @@ public final class MigrationExtender {
             } catch (RuntimeException e) {
                 // No SchemaReady: the bundle's components stay unsatisfied and health reports DOWN.
                 LOG.error("Migrations of bundle {} failed; its components will not start", name, e);
+                failures.failed(bundle, e.getMessage() == null ? e.toString() : e.getMessage());
                 return null;
             }
+            failures.forget(bundle);
             LOG.info("Schema of {} is up to date ({} in {} ms)", name, ran ? "migrated" : "unchanged",
                     (System.nanoTime() - started) / 1_000_000);
             Dictionary<String, Object> properties = new Hashtable<>();
@@ -139,6 +145,7 @@ public final class MigrationExtender {
         @Override
         public void removedBundle(Bundle bundle, BundleEvent event, ApprovedMigrations.Tracked tracked) {
             migrations.remove(tracked);
+            failures.forget(bundle);
         }
     }
 }

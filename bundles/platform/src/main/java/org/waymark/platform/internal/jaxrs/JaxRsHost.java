@@ -25,7 +25,9 @@ import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.server.model.Resource;
 import org.glassfish.jersey.server.model.ResourceMethod;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
@@ -108,7 +110,7 @@ public final class JaxRsHost implements RouteInventory {
         this.reloads = new ApplicationReloads(reloader, RELOAD_DELAY_MS, readiness::adding, readiness::added,
                 name -> servlets.get(name).refresh());
         for (JaxRsApplication application : APPLICATIONS) {
-            servlets.put(application.name(), new JaxRsServlet(() -> configuration(application), activity));
+            servlets.put(application.name(), new JaxRsServlet(source(application), activity));
             readiness.hosting("waymark-jaxrs-" + application.name());
         }
         this.jersey = BundlesStarted.whenStarted(context, JERSEY_BUNDLES, "serving JAX-RS", () -> {
@@ -179,6 +181,11 @@ public final class JaxRsHost implements RouteInventory {
      */
     private void applyApprovedExtensions() {
         try {
+            // An approved upgrade takes the paths of the version it supersedes (see PluginApprovals#current).
+            PluginApprovals current = approvals;
+            if (current != null && services.keySet().stream().anyMatch(r -> !isCore(r) && current.hasOtherVersions(r.getBundle()))) {
+                refreshAll();
+            }
             if (extensions.anyWaiting()) {
                 extensions.approvedSince().forEach(reference -> refresh(uncheckedReference(reference), false));
             }
@@ -316,7 +323,47 @@ public final class JaxRsHost implements RouteInventory {
         }
     }
 
-    private ResourceConfig configuration(JaxRsApplication application) {
+    private JaxRsServlet.Source source(JaxRsApplication application) {
+        return new JaxRsServlet.Source() {
+            @Override
+            public ResourceConfig configuration(Set<ServiceReference<?>> leftOut) {
+                return JaxRsHost.this.configuration(application, leftOut);
+            }
+
+            @Override
+            public List<ServiceReference<?>> pluginServices() {
+                // Oldest first: a plugin already serving keeps its routes when a newer one clashes with them.
+                return services.keySet().stream().filter(r -> !isCore(r) && selects(r, application) && extensions.admits(r)
+                                && currentVersion(r))
+                        .sorted(java.util.Comparator.comparing(r -> (Long) r.getProperty(Constants.SERVICE_ID)))
+                        .<ServiceReference<?>>map(r -> r).toList();
+            }
+
+            @Override
+            public void leftOut(ServiceReference<?> service, String why) {
+                Bundle bundle = service.getBundle();
+                Object instance = services.get(uncheckedReference(service));
+                LOG.error("Plugin {} {}: {} is left out of {} because Jersey refuses it ({}). Give the plugin's resources "
+                                + "paths of their own, e.g. under /{}/; the core's routes and the other plugins' are served as before",
+                        bundle == null ? "?" : bundle.getSymbolicName(), bundle == null ? "" : bundle.getVersion(),
+                        instance == null ? "a service" : instance.getClass().getName(), application.path(), why,
+                        bundle == null ? "my-plugin" : shortName(bundle.getSymbolicName()));
+            }
+        };
+    }
+
+    /** Not a plugin version another installed version of it stands in for: they would serve the same paths. */
+    private boolean currentVersion(ServiceReference<?> reference) {
+        PluginApprovals current = approvals;
+        return current == null || current.current(reference.getBundle());
+    }
+
+    /** The last part of a symbolic name, e.g. {@code pathfinder-leeds} of {@code uk.nhs.leeds.pathfinder-leeds}. */
+    private static String shortName(String symbolicName) {
+        return symbolicName.substring(symbolicName.lastIndexOf('.') + 1);
+    }
+
+    private ResourceConfig configuration(JaxRsApplication application, Set<ServiceReference<?>> leftOut) {
         ResourceConfig config = new ResourceConfig();
         config.setApplicationName("waymark-" + application.name());
         config.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -342,7 +389,8 @@ public final class JaxRsHost implements RouteInventory {
             config.register(routesResource);
         }
         services.forEach((reference, service) -> {
-            if (selects(reference, application) && extensions.admits(reference)) {
+            if (selects(reference, application) && extensions.admits(reference) && !leftOut.contains(reference)
+                    && currentVersion(reference)) {
                 config.registerInstances(service);
             }
         });

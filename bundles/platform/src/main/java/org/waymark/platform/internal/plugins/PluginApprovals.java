@@ -58,7 +58,13 @@ public final class PluginApprovals implements PluginApproval {
     private final BundleContext context;
     private final Map<String, Long> approved = new ConcurrentHashMap<>();
     private final Map<String, Long> refusedAt = new ConcurrentHashMap<>();
-    private final SynchronousBundleListener installs = this::audited;
+    private final SynchronousBundleListener installs = this::installed;
+    /**
+     * The installed bundles of each plugin that has more than one version installed: a .kar of the next version
+     * dropped next to the last (their file names differ) installs beside it, and without this both were used at once,
+     * every referral triaged by both, and /api/plugins listed one of them.
+     */
+    private final Map<String, Set<Bundle>> versions = new ConcurrentHashMap<>();
     private final Set<Runnable> listeners = new CopyOnWriteArraySet<>();
     /** Tells listeners and looks for approvals from elsewhere; reads the database, so stopped without an interrupt. */
     private final ScheduledExecutorService events = DatabaseThreads.scheduler("waymark-plugin-approvals");
@@ -77,6 +83,9 @@ public final class PluginApprovals implements PluginApproval {
         this.context = context;
         if (context != null) {
             context.addBundleListener(installs);
+            for (Bundle bundle : context.getBundles()) {
+                track(bundle, true);
+            }
             events.scheduleWithFixedDelay(this::lookForApprovalsFromElsewhere, RECHECK_MILLIS, RECHECK_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
@@ -156,7 +165,61 @@ public final class PluginApprovals implements PluginApproval {
 
     @Override
     public boolean usable(Bundle bundle) {
-        return bundle == null || !isPlugin(bundle) || approved(bundle.getSymbolicName(), bundle.getVersion().toString());
+        return bundle == null || !isPlugin(bundle)
+                || (approved(bundle.getSymbolicName(), bundle.getVersion().toString()) && supersededBy(bundle).isEmpty());
+    }
+
+    /**
+     * The later approved version of the same plugin installed beside this one, which the core uses instead: one
+     * version of a plugin is in use at a time, and an upgrade takes over once the admin approves it.
+     */
+    public Optional<Bundle> supersededBy(Bundle bundle) {
+        Set<Bundle> installed = bundle == null || bundle.getSymbolicName() == null ? null : versions.get(bundle.getSymbolicName());
+        if (installed == null || installed.size() < 2) {
+            return Optional.empty();
+        }
+        return installed.stream().filter(other -> other.getBundleId() != bundle.getBundleId()
+                        && other.getState() != Bundle.UNINSTALLED && other.getVersion().compareTo(bundle.getVersion()) > 0
+                        && approved(other.getSymbolicName(), other.getVersion().toString()))
+                .max(java.util.Comparator.comparing(Bundle::getVersion));
+    }
+
+    /**
+     * Whether the core offers this bundle's routes: every bundle but a plugin version that another installed version
+     * stands in for (a later approved one, or while this one waits for approval, an approved one). Two versions of a
+     * plugin serve the same paths, and Jersey serves a path once.
+     */
+    public boolean current(Bundle bundle) {
+        if (bundle == null || !isPlugin(bundle) || !hasOtherVersions(bundle)) {
+            return true;
+        }
+        if (approved(bundle.getSymbolicName(), bundle.getVersion().toString())) {
+            return supersededBy(bundle).isEmpty();
+        }
+        return versions.getOrDefault(bundle.getSymbolicName(), Set.of()).stream().noneMatch(other ->
+                other.getBundleId() != bundle.getBundleId() && other.getState() != Bundle.UNINSTALLED
+                        && approved(other.getSymbolicName(), other.getVersion().toString()));
+    }
+
+    /** Whether another version of this plugin is installed beside it. */
+    public boolean hasOtherVersions(Bundle bundle) {
+        Set<Bundle> installed = bundle == null || bundle.getSymbolicName() == null ? null : versions.get(bundle.getSymbolicName());
+        return installed != null && installed.size() > 1;
+    }
+
+    private void track(Bundle bundle, boolean installed) {
+        String name = bundle.getSymbolicName();
+        if (name == null || !isPlugin(bundle)) {
+            return;
+        }
+        if (installed) {
+            versions.computeIfAbsent(name, n -> ConcurrentHashMap.newKeySet()).add(bundle);
+        } else {
+            versions.computeIfPresent(name, (n, set) -> {
+                set.removeIf(b -> b.getBundleId() == bundle.getBundleId());
+                return set.isEmpty() ? null : set;
+            });
+        }
     }
 
     public boolean approved(String pluginId, String version) {
@@ -240,6 +303,13 @@ public final class PluginApprovals implements PluginApproval {
         refusedAt.remove(pluginId + '@' + version);
         LOG.info("Plugin {} {} approved by {}", pluginId, version, admin.id());
         tell(listeners);
+    }
+
+    private void installed(BundleEvent event) {
+        if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UNINSTALLED) {
+            track(event.getBundle(), event.getType() == BundleEvent.INSTALLED);
+        }
+        audited(event);
     }
 
     private void audited(BundleEvent event) {

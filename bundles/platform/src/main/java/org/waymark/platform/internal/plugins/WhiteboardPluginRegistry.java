@@ -33,6 +33,7 @@ import org.waymark.api.plugin.PluginCallException;
 import org.waymark.api.plugin.PluginRegistry;
 import org.waymark.api.plugin.PluginService;
 import org.waymark.api.skills.DeprivationLookup;
+import org.waymark.platform.internal.db.MigrationFailures;
 
 /**
  * The whiteboard of plugin services. It tracks the SPI types listed in {@link #SPI_TYPES}, hands out the usable ones
@@ -54,10 +55,14 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     /** Services are fetched on first use, not when tracked: fetching activates them, and they may need this registry. */
     private final Map<ServiceReference<Object>, Object> fetched = new ConcurrentHashMap<>();
 
+    private final MigrationFailures migrations;
+
     @Activate
-    public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals) throws InvalidSyntaxException {
+    public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals,
+                                    @Reference MigrationFailures migrations) throws InvalidSyntaxException {
         this.context = context;
         this.approvals = approvals;
+        this.migrations = migrations;
         this.framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         StringBuilder filter = new StringBuilder("(|");
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
@@ -173,17 +178,20 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         return guard.call(service.pluginId(), limit, () -> call.apply(service.service()));
     }
 
-    /** Every bundle that contributes plugin services, with what the guard saw of it. */
+    /**
+     * Every bundle that contributes plugin services, with what the guard saw of it: each installed version of a plugin
+     * on its own (an upgrade dropped beside the last version is listed as awaiting approval, the last as in use).
+     */
     public List<PluginInfo> plugins() {
         ServiceReference<Object>[] references = tracker.getServiceReferences();
-        Map<String, List<ServiceReference<Object>>> byBundle = new TreeMap<>();
-        Map<String, Bundle> bundles = new TreeMap<>();
+        Map<Long, List<ServiceReference<Object>>> byBundle = new TreeMap<>();
+        Map<Long, Bundle> bundles = new TreeMap<>();
         if (references != null) {
             for (ServiceReference<Object> reference : references) {
                 Bundle bundle = reference.getBundle();
                 if (bundle != null) {
-                    byBundle.computeIfAbsent(bundle.getSymbolicName(), k -> new ArrayList<>()).add(reference);
-                    bundles.put(bundle.getSymbolicName(), bundle);
+                    byBundle.computeIfAbsent(bundle.getBundleId(), k -> new ArrayList<>()).add(reference);
+                    bundles.put(bundle.getBundleId(), bundle);
                 }
             }
         }
@@ -203,11 +211,11 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         // A plugin that offers no SPI service (only a REST resource, say) is listed too: it needs approval all the same.
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) != null && bundle.getSymbolicName() != null
-                    && !byBundle.containsKey(bundle.getSymbolicName())) {
+                    && !byBundle.containsKey(bundle.getBundleId())) {
                 plugins.add(info(bundle, null, List.of()));
             }
         }
-        plugins.sort(Comparator.comparing(PluginInfo::id));
+        plugins.sort(Comparator.comparing(PluginInfo::id).thenComparing(PluginInfo::version));
         return plugins;
     }
 
@@ -217,12 +225,16 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         boolean plugin = PluginApprovals.isPlugin(bundle);
         String version = bundle.getVersion().toString();
         String approvedBy = plugin ? approvals.approvedBy(id, version).orElse(null) : null;
+        java.util.Optional<String> migrationFailure = migrations.of(bundle);
         String state = plugin && approvedBy == null ? "awaiting-approval"
+                : plugin && approvals.supersededBy(bundle).isPresent() ? "superseded"
                 : bundle.getState() != Bundle.ACTIVE ? "inactive"
-                : health.failed() ? "failed" : "active";
+                : health.failed() || migrationFailure.isPresent() ? "failed" : "active";
+        String lastError = migrationFailure.map(why -> "Its database migrations failed, so what needs its tables is not "
+                + "started: " + why).orElse(health.lastError());
         return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, !plugin, state, area,
-                contributions, approvedBy, health.calls(), health.errors(), health.timeouts(), health.lastError(),
-                health.lastErrorAt());
+                contributions, approvedBy, health.calls(), health.errors(), health.timeouts(), lastError,
+                migrationFailure.isPresent() ? null : health.lastErrorAt());
     }
 
     private String describe(ServiceReference<Object> reference) {

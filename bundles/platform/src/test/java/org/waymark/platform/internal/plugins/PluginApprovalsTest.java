@@ -70,6 +70,29 @@ class PluginApprovalsTest {
     }
 
     @Test
+    void ofTwoVersionsOfAPluginInstalledSideBySideOnlyOneIsUsedAndAnApprovedUpgradeTakesOver() {
+        Bundle last = FakeBundles.bundle("org.example.leeds", "file:/data/deploy/leeds-1.0.0.kar", Map.of(), "1.0.0");
+        Bundle next = FakeBundles.bundle("org.example.leeds", "file:/data/deploy/leeds-1.1.0.kar", Map.of(), "1.1.0");
+        approvals.stop();
+        approvals = new PluginApprovals(db, new JdbcAuditLog(db, null), Clock.systemUTC(), context(List.of(core, last, next)));
+        approvals.approve(ADMIN, "org.example.leeds", "1.0.0");
+
+        // The upgrade waits for its approval; the last version goes on working, and keeps its routes meanwhile.
+        assertThat(approvals.usable(last)).isTrue();
+        assertThat(approvals.usable(next)).isFalse();
+        assertThat(approvals.current(last)).isTrue();
+        assertThat(approvals.current(next)).as("its routes would clash with those in use").isFalse();
+
+        approvals.approve(ADMIN, "org.example.leeds", "1.1.0");
+        assertThat(approvals.usable(next)).isTrue();
+        assertThat(approvals.usable(last)).as("never both: each referral would be triaged twice").isFalse();
+        assertThat(approvals.supersededBy(last)).contains(next);
+        assertThat(approvals.current(next)).isTrue();
+        assertThat(approvals.current(last)).isFalse();
+        assertThat(approvals.current(core)).isTrue();
+    }
+
+    @Test
     void listenersHearOnceAtFirstAndThenOfEachApprovalHere() throws Exception {
         Semaphore calls = new Semaphore(0);
         PluginApproval.Registration registration = approvals.onApproval(calls::release);
