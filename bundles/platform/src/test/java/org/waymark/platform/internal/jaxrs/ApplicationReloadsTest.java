@@ -2,43 +2,24 @@ package org.waymark.platform.internal.jaxrs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.Delayed;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class ApplicationReloadsTest {
     /** Keeps scheduled tasks until the test runs them, so the order of events is the test's. */
-    private static final class ManualExecutor extends ScheduledThreadPoolExecutor {
+    private static final class ManualExecutor {
         final List<Runnable> tasks = new ArrayList<>();
-
-        ManualExecutor() {
-            super(1);
-        }
-
-        @Override
-        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
-            tasks.add(command);
-            return new ScheduledFuture<Object>() {
-                public long getDelay(TimeUnit u) { return 0; }
-                public int compareTo(Delayed o) { return 0; }
-                public boolean cancel(boolean b) { return false; }
-                public boolean isCancelled() { return false; }
-                public boolean isDone() { return false; }
-                public Object get() { return null; }
-                public Object get(long t, TimeUnit u) { return null; }
-            };
-        }
-
-        @Override
-        public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-            throw new UnsupportedOperationException();
-        }
+        /** Only {@code schedule(Runnable, long, TimeUnit)} is used by ApplicationReloads; its future is not read. */
+        final ScheduledExecutorService service = (ScheduledExecutorService) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ScheduledExecutorService.class}, (proxy, method, args) -> {
+                    assertThat(method.getName()).as("the only call ApplicationReloads makes").isEqualTo("schedule");
+                    tasks.add((Runnable) args[0]);
+                    return null;
+                });
 
         void runAll() {
             List<Runnable> now = new ArrayList<>(tasks);
@@ -50,7 +31,7 @@ class ApplicationReloadsTest {
     private final ManualExecutor executor = new ManualExecutor();
     private final AtomicInteger pending = new AtomicInteger();
     private final List<String> reloaded = new ArrayList<>();
-    private final ApplicationReloads reloads = new ApplicationReloads(executor, 30, pending::incrementAndGet,
+    private final ApplicationReloads reloads = new ApplicationReloads(executor.service, 30, pending::incrementAndGet,
             pending::decrementAndGet, reloaded::add);
 
     @Test
@@ -102,7 +83,7 @@ class ApplicationReloadsTest {
     void aChangeDuringAReloadGetsAReloadOfItsOwn() {
         ApplicationReloads[] self = new ApplicationReloads[1];
         List<String> seen = new ArrayList<>();
-        self[0] = new ApplicationReloads(executor, 30, pending::incrementAndGet, pending::decrementAndGet, name -> {
+        self[0] = new ApplicationReloads(executor.service, 30, pending::incrementAndGet, pending::decrementAndGet, name -> {
             seen.add(name);
             if (seen.size() == 1) {
                 self[0].schedule(name, true); // a resource arrives while Jersey rebuilds
@@ -122,7 +103,7 @@ class ApplicationReloadsTest {
 
     @Test
     void aFailedReloadStillReleasesItsHold() {
-        ApplicationReloads failing = new ApplicationReloads(executor, 30, pending::incrementAndGet, pending::decrementAndGet,
+        ApplicationReloads failing = new ApplicationReloads(executor.service, 30, pending::incrementAndGet, pending::decrementAndGet,
                 name -> { throw new IllegalStateException("Jersey refused the application"); });
         failing.schedule("fhir", true);
 
