@@ -68,6 +68,50 @@ public class FeaturesIT extends KarafTestSupport {
     @Inject
     protected org.apache.karaf.shell.api.console.SessionFactory shell;
 
+    @Inject
+    protected org.osgi.service.cm.ConfigurationAdmin configurationAdmin;
+
+    /**
+     * An operator may switch one core resource off ({@code scr:disable}) without closing the node: readiness used to
+     * count every component enabled by default as still coming, so from then on every route answered 503.
+     */
+    @Test
+    public void aCoreResourceSwitchedOffByAnOperatorDoesNotHoldEveryRouteBack() throws Exception {
+        List<String> booting = awaitNoProblems(this::bootProblems, BOOT_TIMEOUT);
+        assertTrue("Waymark problems after boot:\n" + String.join("\n", booting), booting.isEmpty());
+        String directory = "http://127.0.0.1:" + configurationAdmin.getConfiguration("org.ops4j.pax.web", null)
+                .getProperties().get("org.osgi.service.http.port") + "/directory/services";
+        assertEquals("the public directory answers before", 200, awaitStatus(directory, 200));
+        var editing = scr.getComponentDescriptionDTOs(bundleNamed("org.waymark.directory")).stream()
+                .filter(d -> d.name.endsWith(".ServiceEditResource")).findFirst()
+                .orElseThrow(() -> new AssertionError("the directory's ServiceEditResource component"));
+        scr.disableComponent(editing).getValue();
+        try {
+            assertEquals("the public directory still answers with the edit resource switched off", 200,
+                    awaitStatus(directory, 200));
+        } finally {
+            scr.enableComponent(editing).getValue();
+        }
+        assertEquals("and after it is switched on again", 200, awaitStatus(directory, 200));
+    }
+
+    /** Asks until the answer is {@code expected} or 30 s have passed; returns the last status. */
+    private static int awaitStatus(String url, int expected) throws Exception {
+        var client = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build();
+        long deadline = System.nanoTime() + FEATURE_TIMEOUT.toNanos();
+        int status;
+        do {
+            status = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == expected) {
+                return status;
+            }
+            // A 503 here is the readiness gate asking to retry: wait as a client would, briefly.
+            TimeUnit.MILLISECONDS.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return status;
+    }
+
     /** The operator's shell commands answer from the running core (the same as ./waymark through the admin socket). */
     @Test
     public void adminShellCommandsListPluginsAndJobs() throws Exception {

@@ -55,6 +55,8 @@ public final class JaxRsReadiness {
     private final Set<String> servletNames = ConcurrentHashMap.newKeySet();
     /** Components (bundle id / component name) whose whiteboard service the host holds. */
     private final Set<String> served = ConcurrentHashMap.newKeySet();
+    /** Components (bundle id / component name) SCR has had enabled: one disabled since then was switched off. */
+    private final Set<String> enabledOnce = ConcurrentHashMap.newKeySet();
     private final SynchronousBundleListener bundles = event -> {
         Bundle bundle = event.getBundle();
         if (bundle.getSymbolicName() != null && bundle.getSymbolicName().startsWith(WAYMARK) && !PluginApprovals.isPlugin(bundle)
@@ -210,15 +212,34 @@ public final class JaxRsReadiness {
     /** Until the framework reaches its beginning start level, a Waymark bundle meant to start is still expected. */
     private boolean booting() {
         FrameworkStartLevel framework = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkStartLevel.class);
-        String beginning = context.getProperty(Constants.FRAMEWORK_BEGINNING_STARTLEVEL);
-        int target = beginning == null ? 1 : Integer.parseInt(beginning.trim());
-        return framework != null && framework.getStartLevel() < target;
+        return framework != null && framework.getStartLevel()
+                < beginningStartLevel(System.getProperty(Constants.FRAMEWORK_BEGINNING_STARTLEVEL),
+                        context.getProperty(Constants.FRAMEWORK_BEGINNING_STARTLEVEL));
+    }
+
+    /**
+     * The start level the node climbs to. Karaf starts the framework at its lock level (1) and raises it to the
+     * configured beginning level (100) only once it holds the lock, so the framework's own property says 1 and only the
+     * system property, which Karaf sets to the configured level, says where the climb ends. Read from the framework,
+     * readiness took every start as finished and a core bundle waiting its turn was never counted as coming.
+     */
+    static int beginningStartLevel(String systemProperty, String frameworkProperty) {
+        for (String value : new String[] {systemProperty, frameworkProperty}) {
+            if (value != null && !value.isBlank()) {
+                try {
+                    return Integer.parseInt(value.trim());
+                } catch (NumberFormatException notANumber) {
+                    // the framework itself ignores such a value too
+                }
+            }
+        }
+        return 1;
     }
 
     private List<BundleView> views() {
         List<BundleView> views = new ArrayList<>();
         for (Bundle bundle : context.getBundles()) {
-            BundleView view = viewOf(bundle, scr);
+            BundleView view = viewOf(bundle, scr, enabledOnce);
             if (view != null) {
                 views.add(view);
             }
@@ -231,7 +252,7 @@ public final class JaxRsReadiness {
      * uninstall a bundle between listing it and asking about it; the framework then throws, and the bundle is simply
      * gone (health must still answer, and the bundle listener has already marked the change).
      */
-    static BundleView viewOf(Bundle bundle, ServiceComponentRuntime scr) {
+    static BundleView viewOf(Bundle bundle, ServiceComponentRuntime scr, Set<String> enabledOnce) {
         try {
             String name = bundle.getSymbolicName();
             // Plugins come and go while the node serves: the core's readiness never waits for one (health lists them).
@@ -245,7 +266,12 @@ public final class JaxRsReadiness {
             if (bundle.getState() == Bundle.ACTIVE) {
                 for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
                     boolean enabled = scr.isComponentEnabled(description);
-                    components.add(componentOf(description, enabled,
+                    String key = key(bundle.getBundleId(), description.name);
+                    boolean switchedOff = !enabled && enabledOnce.contains(key);
+                    if (enabled) {
+                        enabledOnce.add(key);
+                    }
+                    components.add(componentOf(description, enabled, switchedOff,
                             enabled ? scr.getComponentConfigurationDTOs(description) : List.of()));
                 }
             }
@@ -261,14 +287,17 @@ public final class JaxRsReadiness {
      * the bundle, and a component has no configuration until its turn: one whose description says it is enabled, and
      * that needs no configuration, is coming even while SCR shows it disabled and unconfigured. Counting only the
      * configured ones let a node that had just started the directory bundle say UP while the directory's catalogue
-     * loaded, then take it back when the bundle's next resource came (FeatureMixIT, in CI).
+     * loaded, then take it back when the bundle's next resource came (FeatureMixIT, in CI). One that SCR had enabled
+     * and that is disabled now was switched off (an operator's {@code scr:disable}): it is not coming, and counting it
+     * would answer every route 503 until it is switched on again.
      */
-    static ComponentView componentOf(ComponentDescriptionDTO description, boolean enabled,
+    static ComponentView componentOf(ComponentDescriptionDTO description, boolean enabled, boolean switchedOff,
                                      java.util.Collection<ComponentConfigurationDTO> configurations) {
         boolean resource = isTrue(description.properties.get(JaxRsHost.RESOURCE))
                 || isTrue(description.properties.get(JaxRsHost.EXTENSION));
         if (configurations.isEmpty()) {
-            boolean coming = (enabled || description.defaultEnabled) && !"require".equals(description.configurationPolicy);
+            boolean coming = (enabled || description.defaultEnabled && !switchedOff)
+                    && !"require".equals(description.configurationPolicy);
             return new ComponentView(description.name, resource, false, coming);
         }
         boolean satisfied = false;

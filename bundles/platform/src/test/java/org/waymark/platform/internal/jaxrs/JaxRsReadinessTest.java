@@ -47,7 +47,7 @@ class JaxRsReadinessTest {
 
     @Test
     void aCoreBundleMeantToStartIsSeenAsSuch() {
-        var view = JaxRsReadiness.viewOf(coreBundle(false), noScr);
+        var view = JaxRsReadiness.viewOf(coreBundle(false), noScr, new java.util.HashSet<>());
 
         assertThat(view).isNotNull();
         assertThat(view.meantToStart()).isTrue();
@@ -56,7 +56,7 @@ class JaxRsReadinessTest {
 
     @Test
     void aBundleUninstalledWhileHealthLooksAtItIsLeftOutInsteadOfFailingTheRequest() {
-        assertThat(JaxRsReadiness.viewOf(coreBundle(true), noScr)).isNull();
+        assertThat(JaxRsReadiness.viewOf(coreBundle(true), noScr, new java.util.HashSet<>())).isNull();
     }
 
     @Test
@@ -64,7 +64,7 @@ class JaxRsReadinessTest {
         Bundle other = (Bundle) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> method.getName().equals("getSymbolicName") ? "org.apache.felix.scr" : null);
 
-        assertThat(JaxRsReadiness.viewOf(other, null)).isNull();
+        assertThat(JaxRsReadiness.viewOf(other, null, new java.util.HashSet<>())).isNull();
     }
 
     private static ComponentDescriptionDTO resource(String policy, boolean defaultEnabled) {
@@ -86,7 +86,7 @@ class JaxRsReadinessTest {
     void aResourceScrHasNotReachedYetIsComingAndNotReady() {
         // The directory bundle active, SCR still loading its catalogue for an earlier component: this one is neither
         // enabled nor configured yet (FeatureMixIT saw UP here, then 503 when it came).
-        var view = JaxRsReadiness.componentOf(resource("optional", true), false, java.util.List.of());
+        var view = JaxRsReadiness.componentOf(resource("optional", true), false, false, java.util.List.of());
 
         assertThat(view.expected()).isTrue();
         assertThat(view.satisfied()).isFalse();
@@ -97,21 +97,48 @@ class JaxRsReadinessTest {
 
     @Test
     void aResourceThatNeedsAConfigurationOrIsOffByDefaultIsNotExpectedWithoutOne() {
-        assertThat(JaxRsReadiness.componentOf(resource("require", true), true, java.util.List.of()).expected())
+        assertThat(JaxRsReadiness.componentOf(resource("require", true), true, false, java.util.List.of()).expected())
                 .isFalse();
-        assertThat(JaxRsReadiness.componentOf(resource("optional", false), false, java.util.List.of()).expected())
+        assertThat(JaxRsReadiness.componentOf(resource("optional", false), false, false, java.util.List.of()).expected())
                 .isFalse();
     }
 
     @Test
     void aConfiguredResourceIsExpectedAndSatisfiedByItsState() {
-        var waiting = JaxRsReadiness.componentOf(resource("optional", true), true,
+        var waiting = JaxRsReadiness.componentOf(resource("optional", true), true, false,
                 inState(ComponentConfigurationDTO.UNSATISFIED_REFERENCE));
-        var active = JaxRsReadiness.componentOf(resource("optional", true), true, inState(ComponentConfigurationDTO.ACTIVE));
+        var active = JaxRsReadiness.componentOf(resource("optional", true), true, false, inState(ComponentConfigurationDTO.ACTIVE));
 
         assertThat(waiting.expected()).isTrue();
         assertThat(waiting.satisfied()).isFalse();
         assertThat(active.satisfied()).isTrue();
         assertThat(active.resource()).isTrue();
+    }
+
+    @Test
+    void theClimbEndsAtTheLevelKarafWasConfiguredWithNotAtItsLockLevel() {
+        // Karaf: system property = config.properties' beginning level, framework property = karaf.lock.level.
+        assertThat(JaxRsReadiness.beginningStartLevel("100", "1")).isEqualTo(100);
+        assertThat(JaxRsReadiness.beginningStartLevel(null, "80")).isEqualTo(80);
+        assertThat(JaxRsReadiness.beginningStartLevel(" x", null)).isEqualTo(1);
+        assertThat(JaxRsReadiness.beginningStartLevel(null, null)).isEqualTo(1);
+    }
+
+    @Test
+    void aCoreBundleWaitingForItsStartLevelIsComingOnlyWhileTheNodeClimbs() {
+        JaxRsReadiness.BundleView waiting = new JaxRsReadiness.BundleView(42, "org.waymark.directory", Bundle.RESOLVED,
+                true, 1, java.util.List.of());
+        assertThat(JaxRsReadiness.unserved(java.util.List.of(waiting), true, java.util.Set.of()))
+                .containsExactly("org.waymark.directory not started yet");
+        assertThat(JaxRsReadiness.unserved(java.util.List.of(waiting), false, java.util.Set.of())).isEmpty();
+    }
+
+    @Test
+    void aResourceSwitchedOffAfterItWasEnabledIsNotComing() {
+        var switchedOff = JaxRsReadiness.componentOf(resource("optional", true), false, true, java.util.List.of());
+
+        assertThat(switchedOff.expected()).isFalse();
+        assertThat(JaxRsReadiness.unserved(java.util.List.of(new JaxRsReadiness.BundleView(7, "org.waymark.directory",
+                Bundle.ACTIVE, true, 1, java.util.List.of(switchedOff))), false, java.util.Set.of())).isEmpty();
     }
 }
