@@ -104,6 +104,26 @@ class BarsMessageIT {
 
         JsonNode found = sender.get("/fhir/ServiceRequest?patient:identifier=" + NHS + "%7C" + nhsNumber);
         assertThat(found.path("total").asInt()).isEqualTo(1);
+        // FHIR honours a token without its system, and the NHS number is the only patient identifier held.
+        assertThat(sender.get("/fhir/ServiceRequest?patient:identifier=" + nhsNumber).path("total").asInt()).isEqualTo(1);
+        // BaRS's other ways to find a patient's referrals: name, birth date and postcode (and FHIR's chain, patient.name).
+        JsonNode patient = sender.get("/fhir/" + serviceRequest.path("subject").path("reference").asText());
+        String family = patient.path("name").get(0).path("family").asText();
+        StringBuilder byPerson = new StringBuilder("/fhir/ServiceRequest?patient:name=" + encode(
+                patient.path("name").get(0).path("given").path(0).asText("") + " " + family));
+        if (patient.hasNonNull("birthDate")) {
+            byPerson.append("&patient:birthdate=").append(patient.path("birthDate").asText());
+        }
+        JsonNode postcode = patient.path("address").path(0).path("postalCode");
+        if (!postcode.isMissingNode()) {
+            byPerson.append("&patient:address-postalcode=").append(encode(postcode.asText()));
+        }
+        for (String query : List.of(byPerson.toString(), "/fhir/ServiceRequest?patient.name=" + encode(family))) {
+            JsonNode byDemographics = sender.get(query);
+            assertThat(byDemographics.path("total").asInt()).as(example + " " + query).isEqualTo(1);
+            assertThat(byDemographics.path("entry").get(0).path("resource").path("id").asText())
+                    .isEqualTo(serviceRequest.path("id").asText());
+        }
         // The sender's own identifiers (a case number), after Waymark's identity of the referral: BaRS senders search by them.
         JsonNode identifiers = serviceRequest.path("identifier");
         for (int i = 1; i < identifiers.size(); i++) {
@@ -580,5 +600,9 @@ class BarsMessageIT {
         HttpResponse<String> unknown = sendJson(sender, message.serviceRequest("urn:uuid:" + java.util.UUID.randomUUID(), "gp-ref-2")
                 .reason("delete", "entered-in-error").json());
         assertRefused(unknown, 422, "REC_UNPROCESSABLE_ENTITY", "No referral from this sender matches");
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 }

@@ -211,7 +211,7 @@ class FhirIntakeIT {
                 default -> { }
             }
         }
-        assertThat(patientParameters).contains("identifier", "family", "given", "birthdate", "address-postalcode");
+        assertThat(patientParameters).contains("identifier", "family", "given", "name", "birthdate", "address-postalcode");
         assertThat(taskParameters).contains("focus", "status", "owner");
         assertThat(serviceRequestParameters).contains("authored", "_lastUpdated", "patient", "status")
                 .as("a modifier is not a parameter name").doesNotContain("patient:identifier");
@@ -237,6 +237,15 @@ class FhirIntakeIT {
         // What the CapabilityStatement documents works: the modifier, and comma as OR.
         assertThat(server.get("/fhir/ServiceRequest?patient:identifier=" + NHS + "%7C9990020000&status=active,completed",
                 "Authorization", bearer(token)).statusCode()).isEqualTo(200);
+        // The person's demographics as BaRS searches by them: nonsense finds nobody, a malformed value is the sender's
+        // mistake, named in an OperationOutcome.
+        assertThat(json(server.get("/fhir/ServiceRequest?patient:name=%25", "Authorization", bearer(token))).path("total").asInt())
+                .isZero();
+        for (String refused : List.of("patient:name=", "patient:birthdate=20%2F01%2F1995", "patient:name=a&patient.name=b")) {
+            HttpResponse<String> answer = server.get("/fhir/ServiceRequest?" + refused, "Authorization", bearer(token));
+            assertThat(answer.statusCode()).as(refused).isEqualTo(400);
+            assertThat(json(answer).path("resourceType").asText()).as(refused).isEqualTo("OperationOutcome");
+        }
     }
 
     // ------------------------------------------------------------------ flags and consent
@@ -390,7 +399,10 @@ class FhirIntakeIT {
         assertThat(total(token, "/fhir/Task?patient=" + quillPatient)).as("another client's Tasks").isZero();
         assertThat(json(server.get("/fhir/metadata")).findValues("searchParam").toString()).contains("\"name\":\"subject\"");
 
-        HttpResponse<String> unsupported = server.get("/fhir/Patient?name=quill", "Authorization", bearer(searcher));
+        // FHIR's name: every word found in the person's name, family names from anywhere (Quillon too).
+        assertThat(total(searcher, "/fhir/Patient?name=quill")).isEqualTo(2);
+        assertThat(total(searcher, "/fhir/Patient?name=ann%20quill")).isEqualTo(1);
+        HttpResponse<String> unsupported = server.get("/fhir/Patient?nickname=quill", "Authorization", bearer(searcher));
         assertOutcome(unsupported, 400, "invalid", "Unsupported search parameter");
         assertOutcome(server.get("/fhir/Patient?birthdate=last-tuesday", "Authorization", bearer(searcher)), 400, "invalid", "birthdate");
         assertOutcome(server.get("/fhir/ServiceRequest?authored=ne2025-01-10", "Authorization", bearer(searcher)), 400, "invalid", "prefix");

@@ -10,14 +10,28 @@ import java.time.LocalDate;
  * @param nhsNumber      ten digits, matched as sent (verified or not)
  * @param birthDateFrom  earliest birth date, inclusive
  * @param birthDateTo    latest birth date, inclusive
+ * @param name           any part of the name, as FHIR's {@code name} and BaRS's {@code patient:name}: each word matches
+ *                       the family name or one of the given names from its start (since 1.10)
  */
 public record PatientSearch(String nhsNumber, String family, String given, LocalDate birthDateFrom, LocalDate birthDateTo,
-                            String postcode, int offset, int count) {
+                            String postcode, int offset, int count, String name) {
     public PatientSearch {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative");
         }
         count = Math.max(0, Math.min(count, ReferralSearch.MAX_COUNT));
+    }
+
+    /** The criteria of versions before 1.10 of this API. */
+    public PatientSearch(String nhsNumber, String family, String given, LocalDate birthDateFrom, LocalDate birthDateTo,
+                         String postcode, int offset, int count) {
+        this(nhsNumber, family, given, birthDateFrom, birthDateTo, postcode, offset, count, null);
+    }
+
+    /** Whether it names anything about the person beyond paging. @since 1.10 */
+    public boolean namesSomeone() {
+        return nhsNumber != null || family != null || given != null || birthDateFrom != null || birthDateTo != null
+                || postcode != null || name != null;
     }
 
     public static PatientSearch byNhsNumber(String nhsNumber, int offset, int count) {

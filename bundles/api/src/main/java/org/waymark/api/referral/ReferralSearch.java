@@ -17,11 +17,14 @@ import java.util.Set;
  * @param received     when the service received it (a caseload's "waiting more than N days")
  * @param oldestFirst  longest-waiting first instead of newest first
  * @param countLimit   count matches only up to this many and one more (a caseload shows "more than N"); 0 counts all
+ * @param person       the referred person's demographics (BaRS's {@code patient:name}, {@code patient:birthdate},
+ *                     {@code patient:address-postalcode}); its paging is not used (since 1.10)
  */
 public record ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
                              Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
                              int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated,
-                             String priority, TimeRange received, boolean oldestFirst, int countLimit) {
+                             String priority, TimeRange received, boolean oldestFirst, int countLimit,
+                             PatientSearch person) {
     public static final String UNASSIGNED = "-";
     public static final int MAX_COUNT = 100;
 
@@ -34,6 +37,15 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
         authored = authored == null ? TimeRange.ANY : authored;
         lastUpdated = lastUpdated == null ? TimeRange.ANY : lastUpdated;
         received = received == null ? TimeRange.ANY : received;
+    }
+
+    /** The criteria of versions 1.2 to 1.9 of this API. */
+    public ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
+                          Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
+                          int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated,
+                          String priority, TimeRange received, boolean oldestFirst, int countLimit) {
+        this(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned, text, offset, count,
+                referralId, area, authored, lastUpdated, priority, received, oldestFirst, countLimit, null);
     }
 
     /** The criteria of version 1.1 of this API. */
@@ -58,34 +70,41 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
 
     public ReferralSearch withReferralId(String id) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, id, area, authored, lastUpdated, priority, received, oldestFirst, countLimit);
+                text, offset, count, id, area, authored, lastUpdated, priority, received, oldestFirst, countLimit, person);
     }
 
     public ReferralSearch withArea(String owningArea) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, owningArea, authored, lastUpdated, priority, received, oldestFirst, countLimit);
+                text, offset, count, referralId, owningArea, authored, lastUpdated, priority, received, oldestFirst, countLimit, person);
     }
 
     public ReferralSearch withAuthored(TimeRange range) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, range, lastUpdated, priority, received, oldestFirst, countLimit);
+                text, offset, count, referralId, area, range, lastUpdated, priority, received, oldestFirst, countLimit, person);
     }
 
     public ReferralSearch withLastUpdated(TimeRange range) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, authored, range, priority, received, oldestFirst, countLimit);
+                text, offset, count, referralId, area, authored, range, priority, received, oldestFirst, countLimit, person);
     }
 
     /** @since 1.2 */
     public ReferralSearch withCaseloadFilters(String referralPriority, TimeRange receivedRange, boolean longestWaitingFirst) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
                 text, offset, count, referralId, area, authored, lastUpdated, referralPriority, receivedRange, longestWaitingFirst,
-                countLimit);
+                countLimit, person);
     }
 
     /** @since 1.2 */
     public ReferralSearch withCountLimit(int limit) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, Math.max(0, limit));
+                text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, Math.max(0, limit), person);
+    }
+
+    /** @since 1.10 */
+    public ReferralSearch withPerson(PatientSearch demographics) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, countLimit,
+                demographics);
     }
 }

@@ -41,6 +41,7 @@ public final class PatientResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("identifier", "token");
         SEARCH_PARAMETERS.put("family", "string");
         SEARCH_PARAMETERS.put("given", "string");
+        SEARCH_PARAMETERS.put("name", "string");
         SEARCH_PARAMETERS.put("birthdate", "date");
         SEARCH_PARAMETERS.put("address-postalcode", "string");
     }
@@ -103,7 +104,7 @@ public final class PatientResource extends ReferralEndpoint {
         LocalDate[] born = DateSearch.days("birthdate", query.get("birthdate"));
         Searches.Paging paging = Searches.paging(query);
         PatientSearch search = new PatientSearch(nhs, text(query, "family"), text(query, "given"), born[0], born[1],
-                text(query, "address-postalcode"), paging.offset(), paging.count());
+                text(query, "address-postalcode"), paging.offset(), paging.count(), text(query, "name"));
         Page<Patient> page = born[0] != null && born[1] != null && born[0].isAfter(born[1])
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.searchPatients(Callers.of(security), search);

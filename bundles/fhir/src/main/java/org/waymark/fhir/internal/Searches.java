@@ -142,7 +142,8 @@ final class Searches {
         TokenParam identifier = TokenParam.parse(accepted(query, accepted, "patient:identifier"));
         String nhsNumber = null;
         if (identifier != null) {
-            if (!NhsNumber.SYSTEM.equals(identifier.system())) {
+            // Without a system FHIR matches the value in any system, and the NHS number is the only one held here.
+            if (identifier.system() != null && !NhsNumber.SYSTEM.equals(identifier.system())) {
                 throw WaymarkException.invalid("patient:identifier supports the NHS number system " + NhsNumber.SYSTEM);
             }
             nhsNumber = NhsNumber.parse(identifier.value())

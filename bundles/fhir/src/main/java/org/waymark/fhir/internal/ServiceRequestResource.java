@@ -1,5 +1,6 @@
 package org.waymark.fhir.internal;
 
+import java.time.LocalDate;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Intake;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Page;
+import org.waymark.api.referral.PatientSearch;
 import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralService;
@@ -46,6 +48,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
     /** What a search may name: the declared parameters, and patient with its :identifier modifier. */
     static final Map<String, String> ACCEPTED = new LinkedHashMap<>();
+    /** The referred person's search parameters a ServiceRequest search can chain through patient. */
+    private static final List<String> PERSON_PARAMETERS = List.of("name", "birthdate", "address-postalcode");
 
     static {
         SEARCH_PARAMETERS.put("identifier", "token");
@@ -55,6 +59,11 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
         ACCEPTED.putAll(SEARCH_PARAMETERS);
         ACCEPTED.put("patient:identifier", "token");
+        // The person by demographics, as BaRS writes it (patient:name) and as FHIR chains it (patient.name).
+        for (String chained : PERSON_PARAMETERS) {
+            ACCEPTED.put("patient:" + chained, "string");
+            ACCEPTED.put("patient." + chained, "string");
+        }
     }
 
     private final SenderBinding binding;
@@ -69,7 +78,9 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     @Override
     public Map<String, String> searchParameterDocumentation() {
         return Map.of("patient", "Patient/{id}, or with the :identifier modifier the patient's NHS number "
-                        + "(patient:identifier=" + NhsNumber.SYSTEM + "|{NHS number}), as BaRS searches",
+                        + "(patient:identifier=" + NhsNumber.SYSTEM + "|{NHS number}), as BaRS searches; or the person's "
+                        + "patient:name, patient:birthdate and patient:address-postalcode (also written patient.name etc.), "
+                        + "matched as the Patient search matches them",
                 "status", "Comma separated, any of: active, completed, revoked, entered-in-error",
                 "identifier", "{system}|{value}: one identifier");
     }
@@ -138,14 +149,52 @@ public final class ServiceRequestResource extends ReferralEndpoint {
                 identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
                 null, false, null, paging.offset(), paging.count())
                 .withAuthored(DateSearch.instants("authored", query.get("authored")))
-                .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")));
+                .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")))
+                .withPerson(person(query));
         boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty())
-                || search.authored().isEmpty() || search.lastUpdated().isEmpty();
+                || search.authored().isEmpty() || search.lastUpdated().isEmpty()
+                || search.person() != null && search.person().birthDateFrom() != null && search.person().birthDateTo() != null
+                && search.person().birthDateFrom().isAfter(search.person().birthDateTo());
         Page<Referral> page = nothingCanMatch
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
         return responder.resource(request, 200,
                 Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest, ignored));
+    }
+
+    /** The referred person's demographics named in either notation, or null when none is. */
+    private static PatientSearch person(MultivaluedMap<String, String> query) {
+        String name = chained(query, "name");
+        List<String> birthdate = new java.util.ArrayList<>();
+        for (String notation : List.of("patient:birthdate", "patient.birthdate")) {
+            if (query.get(notation) != null) {
+                birthdate.addAll(query.get(notation));
+            }
+        }
+        String postcode = chained(query, "address-postalcode");
+        if (name == null && birthdate.isEmpty() && postcode == null) {
+            return null;
+        }
+        LocalDate[] born = DateSearch.days("patient:birthdate", birthdate.isEmpty() ? null : birthdate);
+        return new PatientSearch(null, null, null, born[0], born[1], postcode, 0, 0, name);
+    }
+
+    private static String chained(MultivaluedMap<String, String> query, String name) {
+        String value = null;
+        for (String notation : List.of("patient:" + name, "patient." + name)) {
+            List<String> values = query.get(notation);
+            if (values == null) {
+                continue;
+            }
+            if (values.size() > 1 || value != null) {
+                throw WaymarkException.invalid("patient:" + name + " may be given once");
+            }
+            value = values.get(0);
+            if (value.isBlank()) {
+                throw WaymarkException.invalid(notation + " needs a value");
+            }
+        }
+        return value == null ? null : value.strip();
     }
 
     /** The code system of ServiceRequest.status, which a token search may name ({@code system|code}). */

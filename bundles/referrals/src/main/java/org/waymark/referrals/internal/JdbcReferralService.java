@@ -418,7 +418,18 @@ public final class JdbcReferralService implements ReferralService {
         if (textIsNhsNumber) {
             nhsNumbers.add(text);
         }
-        boolean byPerson = search.patientId() != null || !nhsNumbers.isEmpty();
+        boolean byDemographics = search.person() != null && search.person().namesSomeone();
+        boolean byPerson = search.patientId() != null || !nhsNumbers.isEmpty() || byDemographics;
+        if (byDemographics) {
+            // As for NHS numbers: the people first, then their referrals.
+            List<String> people = patientsMatching(scope, search.person());
+            if (people.isEmpty()) {
+                where.append(" AND 1 = 0");
+            } else {
+                where.append(" AND r.patient_id IN (").append(CaseRecords.parameterMarks(people.size())).append(")");
+                parameters.addAll(people);
+            }
+        }
         for (String nhsNumber : nhsNumbers) {
             // The person first, then their referrals: a join lets Derby start from the referrals instead, which at a
             // million referrals took minutes.
@@ -614,6 +625,8 @@ public final class JdbcReferralService implements ReferralService {
     }
 
     /** The people with this NHS number as sent (verified or not), capped: a number names one person or a handful. */
+    static final int MAX_PEOPLE_BY_DEMOGRAPHICS = 500;
+
     private List<String> patientsWithNhsNumber(String nhsNumber) {
         return Jdbc.inTransaction(db, c -> {
             List<String> ids = new ArrayList<>();
@@ -628,6 +641,34 @@ public final class JdbcReferralService implements ReferralService {
             }
             return ids;
         });
+    }
+
+    /**
+     * The people in the caller's scope that a referral search by demographics names, at most {@value #MAX_PEOPLE_BY_DEMOGRAPHICS}:
+     * a search that names more (a single letter of a name) is refused rather than turned into a list of thousands.
+     */
+    private List<String> patientsMatching(DataScope scope, PatientSearch person) {
+        PatientQueries.Criteria criteria = PatientQueries.criteria(person);
+        List<Object> parameters = new ArrayList<>(criteria.parameters());
+        parameters.addAll(scope.parameters());
+        List<String> ids = Jdbc.inTransaction(db, c -> {
+            List<String> found = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT p.id FROM wm_patient p WHERE " + criteria.condition()
+                    + " AND " + scope.patientCondition("p") + " FETCH FIRST " + (MAX_PEOPLE_BY_DEMOGRAPHICS + 1) + " ROWS ONLY")) {
+                bind(s, 1, parameters);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.add(r.getString(1));
+                    }
+                }
+            }
+            return found;
+        });
+        if (ids.size() > MAX_PEOPLE_BY_DEMOGRAPHICS) {
+            throw WaymarkException.invalid("The patient criteria match more than " + MAX_PEOPLE_BY_DEMOGRAPHICS
+                    + " people: add the birth date or the postcode, or search by NHS number");
+        }
+        return ids;
     }
 
     /** Staff working lists and queues (no person, sender or single referral named) page best along the date index. */

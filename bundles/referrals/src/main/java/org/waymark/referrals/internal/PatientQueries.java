@@ -27,6 +27,7 @@ final class PatientQueries {
         }
         prefix(conditions, parameters, "p.family_norm", search.family() == null ? null : PatientLinker.normalise(search.family()));
         givenName(conditions, parameters, search.given());
+        anyName(conditions, parameters, search.name());
         // normalisePostcode answers null for nothing searchable ("%", "!!!"): that must match nobody, not be no criterion
         // (found probing: address-postalcode=% listed everyone in scope).
         prefix(conditions, parameters, "p.postcode_norm", search.postcode() == null ? null
@@ -66,6 +67,29 @@ final class PatientQueries {
         conditions.add("(p.given_norm LIKE ? OR p.given_norm LIKE ?)");
         parameters.add(value + "%");
         parameters.add("% " + value + "%");
+    }
+
+    /**
+     * FHIR's name search, and BaRS's patient:name ("John Smith"): every word must be found in the person's name, as
+     * the start of a given name or anywhere in the family name (stored without spaces, so "der" and "berg" both find
+     * Van der Berg).
+     */
+    private static void anyName(List<String> conditions, List<Object> parameters, String name) {
+        if (name == null) {
+            return;
+        }
+        List<String> words = java.util.Arrays.stream(name.strip().split("[\\s,]+")).map(PatientLinker::normalise)
+                .filter(word -> !word.isEmpty()).distinct().toList();
+        if (words.isEmpty()) {
+            conditions.add("1 = 0");
+            return;
+        }
+        for (String word : words) {
+            conditions.add("(p.family_norm LIKE ? OR p.given_norm LIKE ? OR p.given_norm LIKE ?)");
+            parameters.add("%" + word + "%");
+            parameters.add(word + "%");
+            parameters.add("% " + word + "%");
+        }
     }
 
     private static void prefix(List<String> conditions, List<Object> parameters, String column, String value) {

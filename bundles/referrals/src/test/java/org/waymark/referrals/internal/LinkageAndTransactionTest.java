@@ -22,6 +22,7 @@ import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.Page;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.PatientSearch;
+import org.waymark.api.referral.Referral;
 import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.Subject;
 import org.waymark.api.referral.TimeRange;
@@ -475,6 +476,43 @@ class LinkageAndTransactionTest {
         Page<Patient> firstPage = service.searchPatients(GP, new PatientSearch(null, null, null, null, null, null, 0, 1));
         assertThat(firstPage.total()).isEqualTo(2);
         assertThat(firstPage.hasNext()).isTrue();
+    }
+
+    @Test
+    void aNameSearchFindsEveryWordInTheFamilyOrAGivenName() {
+        service.receive(GP, referral("R1", null, MARGARET));
+        service.receive(GP, referral("R2", null, new Demographics("Van der Berg", "Anna Maria", LocalDate.of(1960, 5, 1), "female", "S1 2AB")));
+        assertThat(names(GP, byName("Margaret Holloway"))).containsExactly("Holloway");
+        assertThat(names(GP, byName("holl, MARG"))).containsExactly("Holloway");
+        assertThat(names(GP, byName("maria berg"))).containsExactly("Van der Berg");
+        assertThat(names(GP, byName("der"))).containsExactly("Van der Berg");
+        assertThat(names(GP, byName("Margaret Berg"))).isEmpty();
+        assertThat(names(GP, byName("%"))).isEmpty();
+        // Scoped as every search: Islington's worker does not find Sheffield's people by name.
+        assertThat(names(WORKER_ISLINGTON, byName("Holloway"))).isEmpty();
+    }
+
+    @Test
+    void referralsAreSearchableByTheirPersonsDemographicsWithinTheCallersScope() {
+        service.receive(GP, referral("R1", null, MARGARET));
+        service.receive(GP, referral("R2", null, new Demographics("Ashworth", "Derek", LocalDate.of(1951, 11, 19), "male", "S6 3AB")));
+        service.receive(GP_ISLINGTON, referral("R3", null, new Demographics("Holloway", "Margaret", LocalDate.of(1944, 3, 2), "female", "N7 6PA")));
+        PatientSearch margaret = new PatientSearch(null, null, null, LocalDate.of(1944, 3, 2), LocalDate.of(1944, 3, 2),
+                "S10", 0, 0, "Margaret Holloway");
+
+        assertThat(service.search(GP, ReferralSearch.all(0, 10).withPerson(margaret)).items())
+                .extracting(Referral::identifierValue).containsExactly("R1");
+        assertThat(service.search(GP_ISLINGTON, ReferralSearch.all(0, 10).withPerson(margaret)).total()).isZero();
+        assertThat(service.search(GP, ReferralSearch.all(0, 10).withPerson(byName("Ashworth"))).items())
+                .extracting(Referral::identifierValue).containsExactly("R2");
+        assertThat(service.search(GP, ReferralSearch.all(0, 10).withPerson(byName("Nobody"))).total()).isZero();
+        // Paging only, nobody named: no criterion at all.
+        assertThat(service.search(GP, ReferralSearch.all(0, 10).withPerson(new PatientSearch(null, null, null, null, null,
+                null, 0, 0))).total()).isEqualTo(2);
+    }
+
+    private static PatientSearch byName(String name) {
+        return new PatientSearch(null, null, null, null, null, null, 0, 10, name);
     }
 
     private List<String> names(Caller caller, PatientSearch search) {
