@@ -5,6 +5,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.waymark.api.referral.Demographics.BirthDatePrecision;
+import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.PatientSearch;
 
 /**
@@ -14,6 +15,8 @@ import org.waymark.api.referral.PatientSearch;
 final class PatientQueries {
     record Criteria(String condition, List<Object> parameters) {
     }
+
+    static final int MAX_NAME_WORDS = 10;
 
     private PatientQueries() {
     }
@@ -83,6 +86,10 @@ final class PatientQueries {
         if (words.isEmpty()) {
             conditions.add("1 = 0");
             return;
+        }
+        if (words.size() > MAX_NAME_WORDS) {
+            // Three conditions a word: seven hundred words made a statement Derby could not prepare (a 503).
+            throw WaymarkException.invalid("A name search takes at most " + MAX_NAME_WORDS + " words");
         }
         for (String word : words) {
             conditions.add("(p.family_norm LIKE ? OR p.given_norm LIKE ? OR p.given_norm LIKE ?)");

@@ -488,6 +488,9 @@ class LinkageAndTransactionTest {
         assertThat(names(GP, byName("der"))).containsExactly("Van der Berg");
         assertThat(names(GP, byName("Margaret Berg"))).isEmpty();
         assertThat(names(GP, byName("%"))).isEmpty();
+        assertThat(names(GP, byName("a b c d e f g h i holloway"))).as("ten words").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> names(GP, byName("a b c d e f g h i j holloway")))
+                .isInstanceOf(org.waymark.api.error.WaymarkException.class).hasMessageContaining("at most 10 words");
         // Scoped as every search: Islington's worker does not find Sheffield's people by name.
         assertThat(names(WORKER_ISLINGTON, byName("Holloway"))).isEmpty();
     }
