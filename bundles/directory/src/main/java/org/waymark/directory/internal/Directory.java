@@ -286,6 +286,8 @@ public final class Directory {
         batch.validate();
         writer.lock();
         try {
+            // Under the lock: no other import changes what the references may point at meanwhile.
+            batch.checkReferences(catalog);
             Instant now = clock.instant();
             List<String> errors = new ArrayList<>(batch.errors());
             if (errors.isEmpty() && batch.size() == 0) {
