@@ -45,8 +45,11 @@ public final class Caching implements ContainerResponseFilter {
         }
         String tag = tag(bytes);
         var headers = response.getHeaders();
-        headers.putSingle(HttpHeaders.ETAG, tag);
-        headers.putSingle(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
+        // Replaced whole, not through putSingle: the platform's no-store may already be there, in an unmodifiable list.
+        headers.remove(HttpHeaders.ETAG);
+        headers.add(HttpHeaders.ETAG, tag);
+        headers.remove(HttpHeaders.CACHE_CONTROL);
+        headers.add(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL);
         if (matches(request.getHeaderString(HttpHeaders.IF_NONE_MATCH), tag)) {
             response.setStatus(304);
             response.setEntity(null);
