@@ -188,6 +188,20 @@ class DirectoryIT {
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(json(response).path("detail").asText()).isNotBlank();
         }
+        // Found probing: a repeated parameter took its first value, an unknown one was ignored and page=१ read as 1.
+        for (List<String> refused : List.of(List.of("/directory/services?page=2&page=3", "page is given more than once"),
+                List.of("/directory/services?page=" + encode("\u0967"), "page must be a whole number"),
+                List.of("/directory/service_at_locations?per_page=" + encode("\u0665"), "per_page must be a whole number"),
+                List.of("/directory/services?taxonomy_terms_id=x", "Unknown query parameter 'taxonomy_terms_id'"),
+                List.of("/directory/taxonomies?parent_id=x", "Unknown query parameter 'parent_id'"),
+                List.of("/directory/services/" + EXAMPLE_SERVICE + "?full=true", "Unknown query parameter 'full'"))) {
+            HttpResponse<String> response = server.get(refused.get(0));
+            assertThat(response.statusCode()).as(refused.get(0)).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+            assertThat(json(response).path("detail").asText()).as(refused.get(0)).contains(refused.get(1));
+        }
+        assertThat(server.get("/directory/taxonomy_terms?top_only=true&page=1&per_page=5&search=a&format=json").statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -201,6 +215,29 @@ class DirectoryIT {
                 "Access-Control-Request-Method", "GET").method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(preflight.statusCode()).isEqualTo(204);
         assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("")).contains("GET");
+    }
+
+    @Test
+    @Order(6)
+    void publicAnswersCarryAStrongEtagAndAShortCacheLifeAndIfNoneMatchIsAnswered304() {
+        // Found probing: the open directory was sent with no-store and no validator, so every poll fetched it all.
+        for (String path : List.of("/directory/", "/directory/services?search=walk", "/directory/taxonomies")) {
+            HttpResponse<String> first = server.get(path);
+            String tag = first.headers().firstValue("ETag").orElseThrow();
+            assertThat(tag).as(path).matches("\"[0-9a-f]{32}\"");
+            assertThat(first.headers().firstValue("Cache-Control")).as(path).hasValue("public, max-age=60");
+            assertThat(server.get(path).headers().firstValue("ETag")).as("the same answer, the same tag").hasValue(tag);
+
+            HttpResponse<String> again = server.get(path, "If-None-Match", tag);
+
+            assertThat(again.statusCode()).as(path).isEqualTo(304);
+            assertThat(again.body()).isEmpty();
+            assertThat(again.headers().firstValue("ETag")).hasValue(tag);
+            assertThat(server.get(path, "If-None-Match", "\"00\"").statusCode()).isEqualTo(200);
+        }
+        assertThat(server.get("/directory/services/nope").headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(server.get("/api/directory/search?search=walk", "Authorization", LINK_WORKER).headers()
+                .firstValue("Cache-Control")).as("staff answers stay uncached").hasValue("no-store");
     }
 
     @Test
@@ -319,6 +356,17 @@ class DirectoryIT {
         assertThat(refused.path("errors").get(0).asText()).contains("services[0]").contains("status 'full'");
         assertThat(json(server.get("/directory/organizations")).path("total_items").asInt()).isEqualTo(before);
         assertThat(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a02").statusCode()).isEqualTo(404);
+
+        // Found probing: a service_at_location naming a location that exists nowhere was applied and served without one.
+        String dangling = """
+                {"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a03", "name": "Somewhere group", "status": "active",
+                 "service_at_locations": [{"id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a04",
+                   "location_id": "5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a05"}]}""";
+        JsonNode nowhere = runEnded(server.postJson("/api/directory/imports?kind=service", dangling, "Authorization", ADMIN));
+        assertThat(nowhere.path("state").asText()).isEqualTo("failed");
+        assertThat(nowhere.path("errors").get(0).asText()).contains("service_at_locations[0]")
+                .contains("location_id 5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a05 is no location");
+        assertThat(server.get("/directory/services/5f1c6a52-4b0e-4a55-9c1e-0a8d2f0c9a03").statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -489,6 +537,85 @@ class DirectoryIT {
         assertThat(sync.path("state").asText()).isEqualTo("failed");
         assertThat(sync.path("actor").asText()).isEqualTo("system:operator");
         assertThat(sync.path("detail").asText()).contains("no /services");
+    }
+
+    /** A remote Open Referral UK service as another directory serves it, with an email for onward referrals. */
+    private static String remoteService(int n) {
+        return "{\"id\": \"" + remoteId(n) + "\", \"name\": \"Remote group " + n + "\", \"status\": \"active\","
+                + " \"email\": \"group" + n + "@example.org\", \"phones\": [{\"id\": \"5a000000-0000-4000-8000-00000000f00" + n
+                + "\", \"number\": \"0114 000 000" + n + "\"}]}";
+    }
+
+    private static String remoteId(int n) {
+        return "5a000000-0000-4000-8000-00000000000" + n;
+    }
+
+    @Test
+    @Order(11)
+    void aSyncTakesAwayWhatTheRemoteWithdrewKeepsOnwardReferralsWorkingAndNeverEmptiesTheDirectoryUnasked() throws Exception {
+        java.util.Map<String, String> listed = new java.util.concurrent.ConcurrentSkipListMap<>();
+        for (int n = 1; n <= 4; n++) {
+            listed.put(remoteId(n), remoteService(n));
+        }
+        com.sun.net.httpserver.HttpServer remote = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        remote.createContext("/oruk/", exchange -> {
+            String path = exchange.getRequestURI().getPath().substring("/oruk".length());
+            String body = path.equals("/services") ? "{\"total_items\": " + listed.size() + ", \"total_pages\": 1,"
+                    + " \"page_number\": 1, \"last_page\": true, \"contents\": [" + String.join(", ", listed.values()) + "]}"
+                    : path.startsWith("/services/") ? listed.get(path.substring("/services/".length())) : null;
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        remote.start();
+        try {
+            String url = "http://127.0.0.1:" + remote.getAddress().getPort() + "/oruk";
+            assertThat(server.admin("directory-sync", url)).contains("applied");
+            // A link worker refers someone onward to a remote group (not the referral the next test starts from).
+            List<String> open = new ArrayList<>();
+            for (JsonNode item : json(server.get("/api/referrals", "Authorization", LINK_WORKER)).path("items")) {
+                if (List.of("requested", "accepted", "in-progress", "on-hold").contains(item.path("status").asText())) {
+                    open.add(item.path("id").asText());
+                }
+            }
+            assertThat(open).hasSizeGreaterThan(1);
+            String base = "/api/directory/referrals/" + open.get(open.size() - 1);
+            HttpResponse<String> onward = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + remoteId(4)
+                    + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+            assertThat(onward.statusCode()).as(onward.body()).isEqualTo(201);
+
+            // Found probing: a service the remote withdrew stayed listed here for ever.
+            listed.remove(remoteId(4));
+            String output = server.admin("directory-sync", url);
+
+            assertThat(output).contains("removed: service " + remoteId(4) + " \"Remote group 4\": no longer listed by the remote,"
+                    + " marked inactive");
+            assertThat(json(server.get("/directory/services/" + remoteId(4))).path("status").asText()).isEqualTo("inactive");
+            JsonNode run = json(server.get("/api/directory/imports?limit=1", "Authorization", ADMIN)).get(0);
+            JsonNode full = json(server.get("/api/directory/imports/" + run.path("id").asText(), "Authorization", ADMIN));
+            assertThat(full.path("removed").toString()).contains(remoteId(4));
+            assertThat(json(server.get(base + "/onward-referrals", "Authorization", LINK_WORKER)).findValuesAsText("serviceName"))
+                    .as("the onward referral keeps the service's name").contains("Remote group 4");
+            HttpResponse<String> again = server.postJson(base + "/onward-referrals", "{\"serviceId\": \"" + remoteId(4)
+                    + "\", \"consent\": true}", "Authorization", LINK_WORKER);
+            assertThat(again.statusCode()).as("an inactive service takes no one").isEqualTo(409);
+
+            // A broken remote answering one group of three: nothing taken away without the operator's word.
+            listed.remove(remoteId(2));
+            listed.remove(remoteId(3));
+            assertThatThrownBy(() -> server.admin("directory-sync", url)).hasMessageContaining("--allow-removals");
+            assertThat(json(server.get("/directory/services/" + remoteId(2))).path("status").asText()).isEqualTo("active");
+
+            assertThat(server.admin("directory-sync", url, "--allow-removals")).contains("applied");
+            assertThat(json(server.get("/directory/services/" + remoteId(2))).path("status").asText()).isEqualTo("inactive");
+            assertThat(json(server.get("/directory/services/" + remoteId(1))).path("status").asText()).isEqualTo("active");
+            assertThat(server.get("/directory/services/" + EXAMPLE_SERVICE).statusCode()).as("imported by an admin: kept")
+                    .isEqualTo(200);
+        } finally {
+            remote.stop(0);
+        }
     }
 
     @Test

@@ -44,15 +44,28 @@ public final class Directory {
 
     /** The outcome of an import, as the command, the API and the console show it. */
     record ImportReport(boolean applied, String source, int records, Map<String, Integer> counts, List<String> errors,
-                        List<String> notes) {
+                        List<String> notes, List<String> removed) {
+        ImportReport(boolean applied, String source, int records, Map<String, Integer> counts, List<String> errors,
+                     List<String> notes) {
+            this(applied, source, records, counts, errors, notes, List.of());
+        }
+
         String text() {
             StringBuilder text = new StringBuilder();
             text.append(applied ? "Imported " + records + " records from " + source + ": " + counts
                     : "Nothing imported from " + source + ": " + errors.size() + " problem(s)");
             errors.forEach(e -> text.append("\n  error: ").append(e));
             notes.forEach(n -> text.append("\n  skipped: ").append(n));
+            removed.forEach(r -> text.append("\n  removed: ").append(r));
             return text.toString();
         }
+    }
+
+    /**
+     * Where a sync copies from ({@code origin}, its base URL), and whether the admin confirmed that it may remove more
+     * than {@link SyncRemovals#MAX_SHARE_PERCENT}% of what it gave before. Null for an import from a file or an upload.
+     */
+    record SyncOrigin(String origin, boolean allowRemovals) {
     }
 
     private final DirectoryStore store;
@@ -283,19 +296,35 @@ public final class Directory {
      * rebuilds the catalog. {@code lastStep} runs in the write transaction just before its commit.
      */
     ImportReport apply(ImportBatch batch, String actor, String source, Jdbc.Work<?> lastStep) {
+        return apply(batch, actor, source, lastStep, null);
+    }
+
+    /**
+     * As {@link #apply(ImportBatch, String, String, Jdbc.Work)}; a sync ({@code sync} not null) also removes what the
+     * remote no longer lists ({@link SyncRemovals}), in the same transaction.
+     */
+    ImportReport apply(ImportBatch batch, String actor, String source, Jdbc.Work<?> lastStep, SyncOrigin sync) {
         batch.validate();
         writer.lock();
         try {
+            // Under the lock: no other import changes what the references may point at meanwhile.
+            batch.checkReferences(catalog);
             Instant now = clock.instant();
             List<String> errors = new ArrayList<>(batch.errors());
             if (errors.isEmpty() && batch.size() == 0) {
                 errors.add("no records found");
             }
+            SyncRemovals removals = sync == null || !errors.isEmpty() ? SyncRemovals.none()
+                    : SyncRemovals.plan(store.owned(sync.origin()), batch.records(), catalog);
+            if (!syncMayRemove(sync, removals)) {
+                errors.add(removals.tooMany());
+            }
             boolean applied = errors.isEmpty();
             ImportReport report = new ImportReport(applied, source, batch.size(), batch.counts(), List.copyOf(errors),
-                    batch.notes());
+                    batch.notes(), applied ? removals.lines() : List.of());
             if (applied) {
-                store.apply(batch, actor, source, report.text(), now, batch.progress(), lastStep);
+                store.apply(batch, actor, source, report.text(), now, batch.progress(), lastStep,
+                        sync == null ? null : sync.origin(), removals);
                 batch.progress().begin(ImportProgress.Phase.INDEXING, Map.of());
                 reload();
             } else {
@@ -307,6 +336,10 @@ public final class Directory {
         } finally {
             writer.unlock();
         }
+    }
+
+    private static boolean syncMayRemove(SyncOrigin sync, SyncRemovals removals) {
+        return sync == null || sync.allowRemovals() || removals.tooMany() == null;
     }
 
     /**

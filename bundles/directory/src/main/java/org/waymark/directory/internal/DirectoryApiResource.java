@@ -76,7 +76,7 @@ public final class DirectoryApiResource {
     @Path("search")
     @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
     public Map<String, Object> search(@Context UriInfo uri) {
-        ServiceQuery query = ServiceQuery.parse(OpenReferralResource.params(uri));
+        ServiceQuery query = ServiceQuery.parse(OpenReferralResource.params(uri, OpenReferralResource.SERVICE_PARAMS));
         Catalog catalog = directory.catalog();
         Coordinates origin = directory.origin(query);
         Directory.Page<SearchIndex.Hit> page = Directory.searchPage(catalog, query, origin);

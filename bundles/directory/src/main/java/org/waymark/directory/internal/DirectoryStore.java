@@ -44,6 +44,16 @@ final class DirectoryStore {
      */
     void apply(ImportBatch batch, String actor, String source, String report, Instant now, ImportProgress progress,
                Jdbc.Work<?> lastStep) {
+        apply(batch, actor, source, report, now, progress, lastStep, null, SyncRemovals.none());
+    }
+
+    /**
+     * As {@link #apply(ImportBatch, String, String, String, Instant, ImportProgress, Jdbc.Work)}, for a sync from
+     * {@code origin} (null for a file or an upload): the records written are marked as the origin's (a file's records
+     * as nobody's), and {@code removals} applied.
+     */
+    void apply(ImportBatch batch, String actor, String source, String report, Instant now, ImportProgress progress,
+               Jdbc.Work<?> lastStep, String origin, SyncRemovals removals) {
         Map<String, Integer> totals = batch.counts();
         Jdbc.inTransaction(db, c -> {
             Map<String, ObjectNode> previous = batch.records().containsKey(Kind.SERVICE) ? docs(c, Kind.SERVICE) : Map.of();
@@ -58,10 +68,100 @@ final class DirectoryStore {
             if (services != null) {
                 ServiceHistory.recordAll(c, history(previous, services, actor, source, now));
             }
+            for (Map.Entry<Kind, LinkedHashMap<String, ObjectNode>> entry : batch.records().entrySet()) {
+                markOrigin(c, entry.getKey(), entry.getValue().keySet(), origin);
+            }
+            remove(c, removals, actor, source, now);
             logImport(c, source, actor, true, batch.size(), report, now);
             lastStep.run(c);
             return null;
         });
+    }
+
+    /** The records a sync from {@code origin} wrote before, by table. */
+    Map<Kind, Set<String>> owned(String origin) {
+        return Jdbc.inTransaction(db, c -> {
+            Map<Kind, Set<String>> owned = new EnumMap<>(Kind.class);
+            try (PreparedStatement select = c.prepareStatement("SELECT kind, id FROM dir_record_origin WHERE origin = ?")) {
+                select.setString(1, clipOrigin(origin));
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        java.util.Optional<Kind> kind = Kind.named(rows.getString(1));
+                        if (kind.isPresent()) {
+                            owned.computeIfAbsent(kind.get(), k -> new HashSet<>()).add(rows.getString(2));
+                        }
+                    }
+                }
+            }
+            return owned;
+        });
+    }
+
+    private static String clipOrigin(String origin) {
+        return origin.length() > 500 ? origin.substring(origin.length() - 500) : origin;
+    }
+
+    /** Marks records as written by a sync from {@code origin}, or (null) by a file: a sync then never removes them. */
+    private static void markOrigin(Connection c, Kind kind, Set<String> ids, String origin) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM dir_record_origin WHERE kind = ? AND id = ?");
+             PreparedStatement insert = c.prepareStatement("INSERT INTO dir_record_origin (kind, id, origin) VALUES (?, ?, ?)")) {
+            int pending = 0;
+            for (String id : ids) {
+                delete.setString(1, kind.hsdsName());
+                delete.setString(2, id);
+                delete.addBatch();
+                if (origin != null) {
+                    insert.setString(1, kind.hsdsName());
+                    insert.setString(2, id);
+                    insert.setString(3, clipOrigin(origin));
+                    insert.addBatch();
+                }
+                if (++pending % BATCH == 0) {
+                    delete.executeBatch();
+                    insert.executeBatch();
+                }
+            }
+            delete.executeBatch();
+            insert.executeBatch();
+        }
+    }
+
+    /**
+     * What a sync takes away (see {@link SyncRemovals}): withdrawn services marked inactive, with an entry in their
+     * history; other withdrawn records deleted.
+     */
+    private static void remove(Connection c, SyncRemovals removals, String actor, String source, Instant now) throws SQLException {
+        if (removals.isEmpty()) {
+            return;
+        }
+        String stamp = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+        Map<String, ObjectNode> inactive = new LinkedHashMap<>();
+        List<ServiceHistory.Entry> entries = new ArrayList<>();
+        removals.inactivated().forEach((id, service) -> {
+            ObjectNode record = service.deepCopy();
+            record.put("status", "inactive");
+            record.put("last_modified", stamp);
+            inactive.put(id, record);
+            entries.add(new ServiceHistory.Entry(id, now, actor, ServiceHistory.Source.IMPORT,
+                    "No longer listed by " + ServiceHistory.clip(source, 300) + ": marked inactive",
+                    List.of(new ServiceHistory.Change("status", service.path("status").asText(null), "inactive"))));
+        });
+        upsert(c, Kind.SERVICE, inactive, actor, now, ImportProgress.silent());
+        ServiceHistory.recordAll(c, entries);
+        for (Map.Entry<Kind, Set<String>> entry : removals.deleted().entrySet()) {
+            try (PreparedStatement delete = c.prepareStatement("DELETE FROM " + entry.getKey().table() + " WHERE id = ?");
+                 PreparedStatement forget = c.prepareStatement("DELETE FROM dir_record_origin WHERE kind = ? AND id = ?")) {
+                for (String id : entry.getValue()) {
+                    delete.setString(1, id);
+                    delete.addBatch();
+                    forget.setString(1, entry.getKey().hsdsName());
+                    forget.setString(2, id);
+                    forget.addBatch();
+                }
+                delete.executeBatch();
+                forget.executeBatch();
+            }
+        }
     }
 
     /** Records an import that was refused, so that admins see attempts too. */

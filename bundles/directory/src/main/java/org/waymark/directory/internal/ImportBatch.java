@@ -56,6 +56,10 @@ final class ImportBatch {
     private final List<String> errors = new ArrayList<>();
     private final Set<String> notes = new LinkedHashSet<>();
     private final List<Read> unchecked = new ArrayList<>();
+    /** Where each merged record was first met, for naming it in a problem found after merging. */
+    private final Map<Kind, Map<String, String>> firstMet = new EnumMap<>(Kind.class);
+    /** The ids of records refused for a problem of their own: a reference to one is not a second problem. */
+    private final Map<Kind, Set<String>> refused = new EnumMap<>(Kind.class);
     private final ImportProgress progress;
 
     ImportBatch() {
@@ -114,6 +118,9 @@ final class ImportBatch {
         List<String> problems = check(kind, fields);
         if (!problems.isEmpty()) {
             errors.add(read.where() + " (" + kind.hsdsName() + "): " + String.join("; ", problems));
+            if (fields.path("id").isTextual()) {
+                refused.computeIfAbsent(kind, k -> new java.util.HashSet<>()).add(fields.get("id").asText());
+            }
             return;
         }
         if (Catalog.madeFromCapacity(kind, fields)) {
@@ -137,6 +144,7 @@ final class ImportBatch {
             }
         }
         ObjectNode existing = records.computeIfAbsent(kind, k -> new LinkedHashMap<>()).putIfAbsent(id, fields);
+        firstMet.computeIfAbsent(kind, k -> new java.util.HashMap<>()).putIfAbsent(id, read.where());
         if (existing != null && existing != fields) {
             Read first = listed.getOrDefault(kind, Map.of()).get(id);
             if (first != null && first.fields() == existing) {
@@ -145,6 +153,64 @@ final class ImportBatch {
             }
             existing.setAll(fields);
         }
+    }
+
+    /**
+     * Adds a problem for each reference of a record to one that is neither in the import nor in {@code directory} (the
+     * directory as it is): found probing, a {@code service_at_location} whose {@code location_id} named no location
+     * anywhere was applied and served without a location, as were schedules, phones and attributes pointing nowhere.
+     * Not checked, as the publishers' own samples point these outside what they ship (a vocabulary or a hierarchy kept
+     * elsewhere): a term's {@code taxonomy_id} and {@code parent_id}, an organisation's {@code parent_organization_id}
+     * and a location's {@code organization_id}. A service needs no organisation, but one it names must exist.
+     */
+    void checkReferences(Catalog directory) {
+        validate();
+        records.forEach((kind, byId) -> byId.forEach((id, fields) -> {
+            List<String> missing = new ArrayList<>();
+            for (String link : kind.links()) {
+                if (OUTWARD_LINKS.contains(kind.hsdsName() + "." + link)) {
+                    continue;
+                }
+                JsonNode value = fields.get(link);
+                if (value == null || !value.isTextual() || value.asText().isBlank()) {
+                    continue;
+                }
+                List<Kind> targets = targets(kind, link, fields);
+                String target = value.asText();
+                boolean found = targets.stream().anyMatch(t -> records.getOrDefault(t, new LinkedHashMap<>()).containsKey(target)
+                        || refused.getOrDefault(t, Set.of()).contains(target) || directory.get(t, target).isPresent());
+                if (!found) {
+                    missing.add(link + " " + shorten(target) + " is no " + (targets.size() == 1 ? targets.get(0).hsdsName()
+                            : "record") + " of the import or the directory");
+                }
+            }
+            if (!missing.isEmpty()) {
+                errors.add(firstMet.getOrDefault(kind, Map.of()).getOrDefault(id, kind.hsdsName() + " " + id) + " ("
+                        + kind.hsdsName() + " " + id + "): " + String.join("; ", missing));
+            }
+        }));
+    }
+
+    /** Links that may name a record kept elsewhere (see {@link #checkReferences}). */
+    private static final Set<String> OUTWARD_LINKS = Set.of("taxonomy_term.taxonomy_id", "taxonomy_term.parent_id",
+            "organization.parent_organization_id", "location.organization_id");
+
+    /** The tables a link field may point into: an attribute's {@code link_id} into the one its {@code link_entity} names. */
+    private static List<Kind> targets(Kind kind, String link, ObjectNode fields) {
+        return switch (link) {
+            case "organization_id", "parent_organization_id" -> List.of(Kind.ORGANIZATION);
+            case "service_id" -> List.of(Kind.SERVICE);
+            case "location_id" -> List.of(Kind.LOCATION);
+            case "service_at_location_id" -> List.of(Kind.SERVICE_AT_LOCATION);
+            case "taxonomy_id" -> List.of(Kind.TAXONOMY);
+            case "taxonomy_term_id" -> List.of(Kind.TAXONOMY_TERM);
+            case "parent_id" -> List.of(kind);
+            case "contact_id" -> List.of(Kind.CONTACT);
+            case "phone_id" -> List.of(Kind.PHONE);
+            case "link_id" -> Kind.named(fields.path("link_entity").asText("").strip())
+                    .map(List::of).orElse(List.of(Kind.values()));
+            default -> throw new IllegalStateException("No table for the link " + kind.hsdsName() + "." + link);
+        };
     }
 
     /** The fields both records give, with values that differ (numbers by value: 12 and 12.0 agree). */

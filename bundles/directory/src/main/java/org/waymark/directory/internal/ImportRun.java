@@ -51,6 +51,10 @@ record ImportRun(String id, State state, String phase, String source, String act
         }
         if (full) {
             json.put("skipped", doc.path("skipped"));
+            // A sync's: what the remote no longer lists, taken away (absent for other imports and older runs).
+            if (doc.has("removed")) {
+                json.put("removed", doc.path("removed"));
+            }
             json.put("errors", doc.path("errors"));
         }
         return json;

@@ -295,6 +295,11 @@ public final class ImportRuns {
                 report.counts().forEach(counts::put);
             }
             report.notes().forEach(skipped::add);
+            ArrayNode removed = doc.putArray("removed");
+            report.removed().stream().limit(ERRORS_KEPT).forEach(removed::add);
+            if (report.removed().size() > ERRORS_KEPT) {
+                removed.add("... and " + (report.removed().size() - ERRORS_KEPT) + " more");
+            }
             report.errors().stream().limit(ERRORS_KEPT).forEach(errors::add);
             if (report.errors().size() > ERRORS_KEPT) {
                 errors.add("... and " + (report.errors().size() - ERRORS_KEPT) + " more");

@@ -48,15 +48,16 @@ public final class OpenReferralResource {
     }
 
     @GET
-    public Map<String, String> details() {
-        return Map.of("version", VERSION, "profile", PROFILE, "openapi_url", OPENAPI);
+    public ObjectNode details(@Context UriInfo uri) {
+        params(uri, java.util.Set.of());
+        return NODES.objectNode().put("version", VERSION).put("profile", PROFILE).put("openapi_url", OPENAPI);
     }
 
     @GET
     @Path("services")
     public Response services(@Context UriInfo uri) {
         long started = System.nanoTime();
-        ObjectNode answer = servicesPage(params(uri));
+        ObjectNode answer = servicesPage(params(uri, SERVICE_PARAMS));
         // W3C Server-Timing: the search itself, apart from the network and serialisation (bench/directory.sh reads it).
         return Response.ok(answer).header("Server-Timing", String.format(java.util.Locale.ROOT, "search;dur=%.2f",
                 (System.nanoTime() - started) / 1e6)).build();
@@ -76,7 +77,8 @@ public final class OpenReferralResource {
 
     @GET
     @Path("services/{id}")
-    public ObjectNode service(@PathParam("id") String id) {
+    public ObjectNode service(@PathParam("id") String id, @Context UriInfo uri) {
+        params(uri, java.util.Set.of());
         Catalog catalog = directory.catalog();
         return catalog.serviceFull(find(catalog, Kind.SERVICE, id));
     }
@@ -84,7 +86,7 @@ public final class OpenReferralResource {
     @GET
     @Path("service_at_locations")
     public ObjectNode serviceAtLocations(@Context UriInfo uri) {
-        Map<String, String> params = params(uri);
+        Map<String, String> params = params(uri, SERVICE_PARAMS);
         ServiceQuery query = ServiceQuery.parse(params);
         ListOptions options = ListOptions.parse(params);
         Catalog catalog = directory.catalog();
@@ -121,7 +123,8 @@ public final class OpenReferralResource {
 
     @GET
     @Path("service_at_locations/{id}")
-    public ObjectNode serviceAtLocation(@PathParam("id") String id) {
+    public ObjectNode serviceAtLocation(@PathParam("id") String id, @Context UriInfo uri) {
+        params(uri, java.util.Set.of());
         Catalog catalog = directory.catalog();
         return catalog.serviceAtLocationFull(find(catalog, Kind.SERVICE_AT_LOCATION, id));
     }
@@ -130,13 +133,16 @@ public final class OpenReferralResource {
     @Path("organizations")
     public ObjectNode organizations(@Context UriInfo uri) {
         Catalog catalog = directory.catalog();
-        boolean full = ListOptions.parse(params(uri)).full() || ListOptions.bool(params(uri), "full_service");
-        return listOf(catalog, Kind.ORGANIZATION, uri, full ? catalog::organizationFull : catalog::organizationSummary);
+        Map<String, String> params = params(uri, ORGANIZATION_PARAMS);
+        boolean full = ListOptions.parse(params).full() || ListOptions.bool(params, "full_service");
+        return listOf(catalog, Kind.ORGANIZATION, params, full ? catalog::organizationFull : catalog::organizationSummary);
     }
 
     @GET
     @Path("organizations/{id}")
-    public ObjectNode organization(@PathParam("id") String id) {
+    public ObjectNode organization(@PathParam("id") String id, @Context UriInfo uri) {
+        // full_service: the Open Referral UK API's; an organisation is always answered with its services.
+        ListOptions.bool(params(uri, java.util.Set.of("full_service")), "full_service");
         Catalog catalog = directory.catalog();
         return catalog.organizationFull(find(catalog, Kind.ORGANIZATION, id));
     }
@@ -145,13 +151,15 @@ public final class OpenReferralResource {
     @Path("taxonomies")
     public ObjectNode taxonomies(@Context UriInfo uri) {
         Catalog catalog = directory.catalog();
-        boolean full = ListOptions.parse(params(uri)).full();
-        return listOf(catalog, Kind.TAXONOMY, uri, t -> catalog.taxonomy(t, full));
+        Map<String, String> params = params(uri, TAXONOMY_PARAMS);
+        boolean full = ListOptions.parse(params).full();
+        return listOf(catalog, Kind.TAXONOMY, params, t -> catalog.taxonomy(t, full));
     }
 
     @GET
     @Path("taxonomies/{id}")
-    public ObjectNode taxonomy(@PathParam("id") String id) {
+    public ObjectNode taxonomy(@PathParam("id") String id, @Context UriInfo uri) {
+        params(uri, java.util.Set.of());
         Catalog catalog = directory.catalog();
         return catalog.taxonomy(find(catalog, Kind.TAXONOMY, id), true);
     }
@@ -160,7 +168,7 @@ public final class OpenReferralResource {
     @Path("taxonomy_terms")
     public ObjectNode taxonomyTerms(@Context UriInfo uri) {
         Catalog catalog = directory.catalog();
-        Map<String, String> params = params(uri);
+        Map<String, String> params = params(uri, TERM_PARAMS);
         String taxonomyId = params.get("taxonomy_id");
         String parentId = params.get("parent_id");
         // The profile's OpenAPI describes top_only as terms "that have not child terms", but its name, and parent_id
@@ -180,14 +188,14 @@ public final class OpenReferralResource {
 
     @GET
     @Path("taxonomy_terms/{id}")
-    public ObjectNode taxonomyTerm(@PathParam("id") String id) {
+    public ObjectNode taxonomyTerm(@PathParam("id") String id, @Context UriInfo uri) {
+        params(uri, java.util.Set.of());
         Catalog catalog = directory.catalog();
         return catalog.term(find(catalog, Kind.TAXONOMY_TERM, id));
     }
 
     /** A list in name order, filtered by {@code search} as the profile's API offers on every list. */
-    private ObjectNode listOf(Catalog catalog, Kind kind, UriInfo uri, Function<ObjectNode, ObjectNode> view) {
-        Map<String, String> params = params(uri);
+    private ObjectNode listOf(Catalog catalog, Kind kind, Map<String, String> params, Function<ObjectNode, ObjectNode> view) {
         ServiceQuery paging = ServiceQuery.parse(paging(params));
         Collection<ObjectNode> all = catalog.all(kind);
         return wrapper(Directory.page(all.stream().filter(nameContains(params)).sorted(byName()).toList(), paging), view);
@@ -226,15 +234,53 @@ public final class OpenReferralResource {
         return catalog.get(kind, id).orElseThrow(() -> WaymarkException.notFound("No " + kind.hsdsName() + " with this id"));
     }
 
-    static Map<String, String> params(UriInfo uri) {
+    /**
+     * The query parameters, each given once and each one this endpoint takes. Found probing: {@code ?page=2&page=3}
+     * answered page 2 and a misspelt or unknown parameter ({@code taxonomy_terms_id}) was ignored, so a caller got an
+     * unfiltered page it took for the one it asked for. A repeated or unknown parameter is a 400 naming it.
+     */
+    static Map<String, String> params(UriInfo uri, java.util.Set<String> allowed) {
         Map<String, String> params = new HashMap<>();
+        java.util.Set<String> repeated = new java.util.TreeSet<>();
+        java.util.Set<String> unknown = new java.util.TreeSet<>();
         uri.getQueryParameters().forEach((name, values) -> {
-            if (!values.isEmpty()) {
+            if (!allowed.contains(name)) {
+                unknown.add(name);
+            } else if (values.size() > 1) {
+                repeated.add(name);
+            } else if (!values.isEmpty()) {
                 params.put(name, values.get(0));
             }
         });
+        if (!unknown.isEmpty()) {
+            throw WaymarkException.invalid("Unknown query parameter" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(OpenReferralResource::shown).toList())
+                    + (allowed.isEmpty() ? ": this takes none" : ": this takes " + String.join(", ", new java.util.TreeSet<>(allowed))));
+        }
+        if (!repeated.isEmpty()) {
+            throw WaymarkException.invalid(String.join(", ", repeated) + (repeated.size() > 1 ? " are" : " is")
+                    + " given more than once: give each parameter once");
+        }
         return params;
     }
+
+    /** A parameter name as the caller gave it, cut short: it is echoed in the answer. */
+    private static String shown(String name) {
+        String printable = name.codePoints().mapToObj(c -> Character.isISOControl(c) ? "?" : Character.toString(c))
+                .collect(java.util.stream.Collectors.joining());
+        return "'" + (printable.length() > 40 ? printable.substring(0, 40) + "..." : printable) + "'";
+    }
+
+    /** The parameters of each list, as the Open Referral UK API and the UK profile define them, and Waymark's extensions. */
+    static final java.util.Set<String> SERVICE_PARAMS = java.util.Set.of("search", "page", "per_page", "format", "minimal",
+            "full", "taxonomy_term_id", "taxonomy_id", "organization_id", "modified_after", "minimum_age", "maximum_age",
+            "start_time", "end_time", "day", "postcode", "proximity", "age", "cost");
+    static final java.util.Set<String> ORGANIZATION_PARAMS = java.util.Set.of("search", "page", "per_page", "format",
+            "minimal", "full", "full_service");
+    static final java.util.Set<String> TAXONOMY_PARAMS = java.util.Set.of("search", "page", "per_page", "format", "minimal",
+            "full");
+    static final java.util.Set<String> TERM_PARAMS = java.util.Set.of("search", "page", "per_page", "format", "minimal",
+            "full", "taxonomy_id", "parent_id", "top_only");
 
     /** The UK profile's page wrapper. */
     static <T> ObjectNode wrapper(Directory.Page<T> page, Function<T, ObjectNode> view) {

@@ -47,6 +47,7 @@ import org.waymark.api.security.Caller;
 public final class RemoteSync implements AdminCommand, JobHandler {
     static final String JOB = "directory.sync";
     static final int MAX_PAGES = 1000;
+    static final String ALLOW_REMOVALS = "--allow-removals";
     /** The largest answer read from the remote, as for one file of an uploaded zip. */
     static final int MAX_ANSWER_BYTES = 50 * 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(RemoteSync.class);
@@ -105,19 +106,22 @@ public final class RemoteSync implements AdminCommand, JobHandler {
 
     @Override
     public String usage() {
-        return "directory-sync URL\n"
+        return "directory-sync URL [--allow-removals]\n"
                 + "    copies every service of another Open Referral UK API (its base URL, e.g. https://example.org/api/v1)\n"
-                + "    into the directory, all or nothing; WAYMARK_DIRECTORY_SYNC_URL makes it daily.";
+                + "    into the directory, all or nothing; WAYMARK_DIRECTORY_SYNC_URL makes it daily. What the remote no longer\n"
+                + "    lists is taken away (services marked inactive), at most " + SyncRemovals.MAX_SHARE_PERCENT
+                + "% of what it gave at once unless --allow-removals.";
     }
 
     @Override
     public String run(List<String> arguments) {
-        if (arguments.size() != 1) {
+        List<String> urls = arguments.stream().filter(a -> !a.equals(ALLOW_REMOVALS)).toList();
+        if (urls.size() != 1 || urls.get(0).startsWith("-")) {
             throw WaymarkException.invalid("Usage: " + usage());
         }
         Sync sync;
         try {
-            sync = sync(arguments.get(0), Caller.system("operator"));
+            sync = sync(urls.get(0), Caller.system("operator"), arguments.contains(ALLOW_REMOVALS));
         } catch (ImportRuns.Busy busy) {
             throw WaymarkException.conflict(busy.getMessage() + " (" + "/api/directory/imports/" + busy.activeId() + ")");
         }
@@ -148,7 +152,8 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         String base = base(job.payload());
         Caller caller = Caller.system("directory-sync");
         try {
-            ImportRun run = runs.submit(caller, "sync from " + base, work(base, caller, new AtomicReference<>()), () -> { });
+            // The daily sync never removes more than its share: a broken remote must not empty the directory unattended.
+            ImportRun run = runs.submit(caller, "sync from " + base, work(base, caller, false, new AtomicReference<>()), () -> { });
             LOG.info("Directory sync from {} started as import run {}", base, run.id());
         } catch (ImportRuns.Busy busy) {
             // Retried with the job's backoff: today's copy is still due once the other import has ended.
@@ -162,9 +167,14 @@ public final class RemoteSync implements AdminCommand, JobHandler {
 
     /** Copies the remote API as one import run of {@code caller}; {@link ImportRuns.Busy} while another import runs. */
     Sync sync(String baseUrl, Caller caller) {
+        return sync(baseUrl, caller, false);
+    }
+
+    /** As {@link #sync(String, Caller)}; {@code allowRemovals}: the admin confirmed that the remote withdrew that much. */
+    Sync sync(String baseUrl, Caller caller, boolean allowRemovals) {
         String base = base(baseUrl);
         AtomicReference<Directory.ImportReport> report = new AtomicReference<>();
-        ImportRun run = runs.runNow(caller, "sync from " + base, work(base, caller, report));
+        ImportRun run = runs.runNow(caller, "sync from " + base, work(base, caller, allowRemovals, report));
         return new Sync(run, report.get());
     }
 
@@ -177,12 +187,12 @@ public final class RemoteSync implements AdminCommand, JobHandler {
     }
 
     /** The import of the remote API, as a run does it; {@code report} is given its report once the remote is read. */
-    private ImportRuns.Work work(String base, Caller caller, AtomicReference<Directory.ImportReport> report) {
+    private ImportRuns.Work work(String base, Caller caller, boolean allowRemovals, AtomicReference<Directory.ImportReport> report) {
         return (progress, lastStep) -> {
             ImportBatch batch = new ImportBatch(progress);
             progress.begin(ImportProgress.Phase.READING, java.util.Map.of());
             read(base, batch);
-            report.set(directory.apply(batch, caller.id(), base, lastStep));
+            report.set(directory.apply(batch, caller.id(), base, lastStep, new Directory.SyncOrigin(base, allowRemovals)));
             if (!report.get().applied()) {
                 LOG.warn("Directory sync from {} refused: {} problem(s)", base, report.get().errors().size());
             }

@@ -30,6 +30,8 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
                     Double maximumAge, Double age, int dayMask, LocalTime startTime, LocalTime endTime, String postcode,
                     Double proximity, boolean freeOnly, String organizationId, Instant modifiedAfter) {
     static final int DEFAULT_PER_PAGE = 50;
+    private static final java.util.regex.Pattern ASCII_INTEGER = java.util.regex.Pattern.compile("[+-]?[0-9]{1,18}");
+    private static final java.util.regex.Pattern ASCII_DECIMAL = java.util.regex.Pattern.compile("[+-]?[0-9]{1,18}(\\.[0-9]{1,18})?|[+-]?\\.[0-9]{1,18}");
     static final int MAX_PER_PAGE = 1000;
     static final List<String> DAYS = List.of("MO", "TU", "WE", "TH", "FR", "SA", "SU");
     private static final List<String> DAY_NAMES = List.of("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY",
@@ -80,21 +82,25 @@ record ServiceQuery(String text, int page, int perPage, String taxonomyTermId, S
         if (value == null) {
             return fallback;
         }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < min || parsed > max) {
-                throw WaymarkException.invalid(name + " must be between " + min + " and " + max);
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw WaymarkException.invalid(name + " must be a whole number");
+        // Integer.parseInt takes any script's digits: page=١ (Arabic-Indic) read as page 1. Only ASCII digits are numbers here.
+        if (!ASCII_INTEGER.matcher(value).matches()) {
+            throw WaymarkException.invalid(name + " must be a whole number (digits 0-9)");
         }
+        long parsed = Long.parseLong(value);
+        if (parsed < min || parsed > max) {
+            throw WaymarkException.invalid(name + " must be between " + min + " and " + max);
+        }
+        return (int) parsed;
     }
 
     private static Double number(Map<String, String> params, String name) {
         String value = blankToNull(params.get(name));
         if (value == null) {
             return null;
+        }
+        // Double.parseDouble also takes "12d", "0x1p4" and "1e2": none is how a caller writes an age or a distance.
+        if (!ASCII_DECIMAL.matcher(value).matches()) {
+            throw WaymarkException.invalid(name + " must be a number (digits 0-9, with a decimal point if need be)");
         }
         try {
             double parsed = Double.parseDouble(value);

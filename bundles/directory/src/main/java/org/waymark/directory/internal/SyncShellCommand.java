@@ -16,8 +16,12 @@ public class SyncShellCommand implements Action {
     @Argument(index = 0, name = "url", required = true, description = "the remote API's base URL")
     String url;
 
+    @org.apache.karaf.shell.api.action.Option(name = RemoteSync.ALLOW_REMOVALS,
+            description = "take away what the remote no longer lists even past the usual share (it was really withdrawn)")
+    boolean allowRemovals;
+
     @Override
     public Object execute() {
-        return sync.run(List.of(url));
+        return sync.run(allowRemovals ? List.of(url, RemoteSync.ALLOW_REMOVALS) : List.of(url));
     }
 }

@@ -153,10 +153,10 @@ class FreshnessTest {
         // Found probing: the term the attribute names was 404 and no filter found the service by it.
         OpenReferralResource api = new OpenReferralResource(directory);
         String termId = capacity.path("taxonomy_term_id").asText();
-        com.fasterxml.jackson.databind.JsonNode term = api.taxonomyTerm(termId);
+        com.fasterxml.jackson.databind.JsonNode term = api.taxonomyTerm(termId, TestDirectory.query());
         assertThat(term.path("name").asText()).isEqualTo("Full");
         assertThat(capacity.path("taxonomy_term").path("taxonomy_id").asText()).isEqualTo(term.path("taxonomy_id").asText());
-        assertThat(api.taxonomy(term.path("taxonomy_id").asText()).path("taxonomy_terms").findValuesAsText("name"))
+        assertThat(api.taxonomy(term.path("taxonomy_id").asText(), TestDirectory.query()).path("taxonomy_terms").findValuesAsText("name"))
                 .containsExactlyInAnyOrder("Full", "Waiting list");
         com.fasterxml.jackson.databind.JsonNode tagged = api.servicesPage(java.util.Map.of("taxonomy_term_id", termId));
         assertThat(tagged.path("total_items").asInt()).isEqualTo(1);

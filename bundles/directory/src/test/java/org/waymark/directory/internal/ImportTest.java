@@ -361,6 +361,62 @@ class ImportTest {
                 + "maximum_age '1e999999' is not a number");
     }
 
+    @Test
+    void aReferenceToARecordThatExistsNowhereRefusesTheImportNamingTheRowAndTheId(@TempDir Path folder) throws Exception {
+        writeOneOrganisationPackage(folder);
+        Files.writeString(folder.resolve("datapackage.json"), """
+                {"resources": [
+                  {"name": "organization", "path": "organizations.csv", "schema": {"fields": [{"name": "id"}, {"name": "name"}, {"name": "description"}]}},
+                  {"name": "service", "path": "services.csv", "schema": {"fields": [{"name": "id"}, {"name": "organization_id"},
+                    {"name": "name"}, {"name": "status"}]}},
+                  {"name": "service_at_location", "path": "service_at_location.csv", "schema": {"fields": [{"name": "id"},
+                    {"name": "service_id"}, {"name": "location_id"}]}},
+                  {"name": "phone", "path": "phones.csv", "schema": {"fields": [{"name": "id"}, {"name": "service_id"}, {"name": "number"}]}}
+                ]}""");
+        Files.writeString(folder.resolve("services.csv"), """
+                id,organization_id,name,status
+                22222222-2222-4222-8222-222222222222,11111111-1111-4111-8111-111111111111,Good,active
+                """, StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("service_at_location.csv"), """
+                id,service_id,location_id
+                33333333-3333-4333-8333-333333333333,22222222-2222-4222-8222-222222222222,99999999-9999-4999-8999-999999999999
+                """, StandardCharsets.UTF_8);
+        Files.writeString(folder.resolve("phones.csv"), """
+                id,service_id,number
+                44444444-4444-4444-8444-444444444444,88888888-8888-4888-8888-888888888888,0114 000 0000
+                """, StandardCharsets.UTF_8);
+        Directory directory = TestDirectory.create();
+
+        Directory.ImportReport report = directory.importPath(folder.resolve("datapackage.json"), Optional.empty(), "test");
+
+        assertThat(report.applied()).isFalse();
+        assertThat(report.errors()).containsExactlyInAnyOrder(
+                "service_at_location.csv line 2 (service_at_location 33333333-3333-4333-8333-333333333333): location_id"
+                        + " 99999999-9999-4999-8999-999999999999 is no location of the import or the directory",
+                "phones.csv line 2 (phone 44444444-4444-4444-8444-444444444444): service_id"
+                        + " 88888888-8888-4888-8888-888888888888 is no service of the import or the directory");
+        assertThat(directory.catalog().count(Kind.SERVICE)).as("nothing applied").isZero();
+    }
+
+    @Test
+    void aReferenceToARecordAlreadyInTheDirectoryOrToARefusedRowIsNoNewProblem() throws Exception {
+        Directory directory = TestDirectory.withDemoData();
+        String service = directory.catalog().all(Kind.SERVICE).iterator().next().path("id").asText();
+        ImportBatch batch = new ImportBatch();
+        batch.add(Kind.PHONE, (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                "{\"id\": \"44444444-4444-4444-8444-444444444444\", \"service_id\": \"" + service + "\", \"number\": \"0114 000 0000\"}"), "phones.csv line 2");
+        batch.add(Kind.LOCATION, (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                "{\"id\": \"55555555-5555-4555-8555-555555555555\", \"location_type\": \"nowhere\"}"), "locations.csv line 2");
+        batch.add(Kind.ADDRESS, (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(
+                "{\"id\": \"66666666-6666-4666-8666-666666666666\", \"location_id\": \"55555555-5555-4555-8555-555555555555\","
+                        + " \"address_1\": \"1 Road\", \"city\": \"Sheffield\", \"state_province\": \"South Yorkshire\","
+                        + " \"postal_code\": \"S1 1AA\", \"country\": \"GB\", \"address_type\": \"physical\"}"), "addresses.csv line 2");
+
+        Directory.ImportReport report = directory.apply(batch, "test", "test");
+
+        assertThat(report.errors()).singleElement().asString().startsWith("locations.csv line 2 (location): location_type 'nowhere'");
+    }
+
     /** A data package of one organisation and a services.csv (written by the test) with a numeric minimum_age. */
     private static void writeOneOrganisationPackage(Path folder) throws IOException {
         Files.writeString(folder.resolve("datapackage.json"), """

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import javax.ws.rs.core.MultivaluedHashMap;
 import javax.ws.rs.core.UriInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,20 +30,11 @@ class OpenReferralFiltersTest {
     }
 
     private static UriInfo query(String... params) {
-        MultivaluedHashMap<String, String> map = new MultivaluedHashMap<>();
-        for (int i = 0; i < params.length; i += 2) {
-            map.add(params[i], params[i + 1]);
-        }
-        return (UriInfo) Proxy.newProxyInstance(UriInfo.class.getClassLoader(), new Class<?>[]{UriInfo.class}, (proxy, method, args) -> {
-            if (method.getName().equals("getQueryParameters")) {
-                return map;
-            }
-            throw new UnsupportedOperationException(method.getName());
-        });
+        return TestDirectory.query(params);
     }
 
     private static JsonNode services(String... params) {
-        return api.servicesPage(OpenReferralResource.params(query(params)));
+        return api.servicesPage(OpenReferralResource.params(query(params), OpenReferralResource.SERVICE_PARAMS));
     }
 
     private static List<String> field(JsonNode page, String field) {
@@ -132,5 +121,44 @@ class OpenReferralFiltersTest {
             assertThatThrownBy(() -> services(refused)).as(String.join("=", refused)).isInstanceOf(WaymarkException.class);
         }
         assertThat(Set.of(services("minimal", "false").path("total_items").asInt())).containsExactly(directory.catalog().count(Kind.SERVICE));
+    }
+
+    @Test
+    void aRepeatedAnUnknownOrANonAsciiNumberParameterIsRefusedNamingIt() {
+        assertThatThrownBy(() -> services("page", "2", "page", "3")).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("page is given more than once");
+        assertThatThrownBy(() -> services("taxonomy_terms_id", "x", "colour", "red")).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("Unknown query parameters 'colour', 'taxonomy_terms_id'");
+        assertThatThrownBy(() -> services("page", "\u0967")).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("page must be a whole number");
+        assertThatThrownBy(() -> services("per_page", "\u0661\u0660")).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("per_page must be a whole number");
+        assertThatThrownBy(() -> services("age", "\u0663\u0660")).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("age must be a number");
+        assertThatThrownBy(() -> services("proximity", "1000d", "postcode", "S1 2AA")).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("proximity must be a number");
+        assertThatThrownBy(() -> api.taxonomyTerms(query("top_only", "true", "top_only", "true")))
+                .isInstanceOf(WaymarkException.class).hasMessageContaining("top_only is given more than once");
+        assertThatThrownBy(() -> api.organizations(query("taxonomy_id", "x"))).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("Unknown query parameter 'taxonomy_id'");
+        String id = Catalog.id(directory.catalog().all(Kind.SERVICE).iterator().next());
+        assertThatThrownBy(() -> api.service(id, query("full", "true"))).isInstanceOf(WaymarkException.class)
+                .hasMessageContaining("this takes none");
+    }
+
+    @Test
+    void everyParameterTheOpenReferralUkApiDefinesIsStillTaken() {
+        String organization = Catalog.id(directory.catalog().all(Kind.ORGANIZATION).iterator().next());
+        assertThat(services("search", "walk", "page", "1", "per_page", "5", "format", "json", "minimal", "false", "full", "true",
+                "taxonomy_term_id", "x", "taxonomy_id", "y", "organization_id", organization, "modified_after", "2020-01-01",
+                "minimum_age", "0", "maximum_age", "150", "start_time", "00:00", "end_time", "23:59", "day", "MO",
+                "postcode", "S1 2AA", "proximity", "1000.5", "age", "+30", "cost", "free").path("page_number").asInt()).isEqualTo(1);
+        assertThat(api.organizations(query("search", "a", "page", "1", "per_page", "5", "format", "json", "full", "false",
+                "full_service", "true", "minimal", "false")).path("page_number").asInt()).isEqualTo(1);
+        assertThat(api.taxonomies(query("search", "a", "page", "1", "per_page", "5", "format", "json", "full", "true"))
+                .path("page_number").asInt()).isEqualTo(1);
+        assertThat(api.taxonomyTerms(query("search", "a", "page", "1", "per_page", "5", "format", "json", "taxonomy_id", "x",
+                "parent_id", "y", "top_only", "false")).path("page_number").asInt()).isEqualTo(1);
+        assertThat(api.organization(organization, query("full_service", "true")).path("id").asText()).isEqualTo(organization);
     }
 }

@@ -34,6 +34,8 @@ class RemoteSyncTest {
     /** Holds the remote's answer for the service until released: a remote slower than any time limit. */
     private volatile java.util.concurrent.CountDownLatch remoteAnswers = new java.util.concurrent.CountDownLatch(0);
     private final List<String> audited = new ArrayList<>();
+    /** The services of the remote at /changing, by id, each fully nested. */
+    private final java.util.Map<String, String> changing = new java.util.concurrent.ConcurrentSkipListMap<>();
     private Directory directory;
     private ImportRuns runs;
     private RemoteSync sync;
@@ -62,6 +64,22 @@ class RemoteSyncTest {
                 body = serviceBody;
             } else if (path.equals("/taxonomies")) {
                 body = Files.readString(EXAMPLES.resolve("taxonomy_list.json"));
+            }
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        remote.createContext("/changing/", exchange -> {
+            String path = exchange.getRequestURI().getPath().substring("/changing".length());
+            String body = null;
+            if (path.equals("/services")) {
+                body = "{\"total_items\": " + changing.size() + ", \"total_pages\": 1, \"page_number\": 1, \"size\": "
+                        + changing.size() + ", \"first_page\": true, \"last_page\": true, \"empty\": " + changing.isEmpty()
+                        + ", \"contents\": [" + String.join(", ", changing.values()) + "]}";
+            } else if (path.startsWith("/services/")) {
+                body = changing.get(path.substring("/services/".length()));
             }
             byte[] bytes = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -208,5 +226,84 @@ class RemoteSyncTest {
         assertThat(done.report().applied()).isFalse();
         assertThat(done.report().errors()).contains("services page 1 contents[0]: a service without an id");
         assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    /** A remote service with one phone and, for the first, a location. */
+    private static String remoteService(int n, boolean withPhone) {
+        String id = "0000000" + n + "-0000-4000-8000-000000000000";
+        return "{\"id\": \"" + id + "\", \"name\": \"Remote service " + n + "\", \"status\": \"active\""
+                + (withPhone ? ", \"phones\": [{\"id\": \"0000000" + n + "-0000-4000-8000-0000000000f0\", \"number\": \"0114 00" + n + "\"}]" : "")
+                + (n == 1 ? ", \"service_at_locations\": [{\"id\": \"00000001-0000-4000-8000-0000000000a1\", \"location\":"
+                        + " {\"id\": \"00000001-0000-4000-8000-0000000000b1\", \"location_type\": \"physical\", \"name\": \"Hall\"}}]" : "")
+                + "}";
+    }
+
+    private static String id(int n) {
+        return "0000000" + n + "-0000-4000-8000-000000000000";
+    }
+
+    private static String phone(int n) {
+        return "0000000" + n + "-0000-4000-8000-0000000000f0";
+    }
+
+    private String status(int n) {
+        return directory.catalog().get(Kind.SERVICE, id(n)).orElseThrow().path("status").asText();
+    }
+
+    @Test
+    void whatTheRemoteNoLongerListsIsTakenAwayServicesMarkedInactiveButNeverWhatAnAdminImported() throws Exception {
+        Caller admin = Caller.system("test");
+        for (int n = 1; n <= 4; n++) {
+            changing.put(id(n), remoteService(n, true));
+        }
+        String from = base.replace("/oruk/", "/changing");
+        assertThat(sync.sync(from, admin).report().applied()).isTrue();
+        // An admin's own service, imported from a file: no sync ever takes it away.
+        String own = "0000000f-0000-4000-8000-000000000000";
+        assertThat(directory.importJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"id\": \"" + own + "\", \"name\": \"Own\", \"status\": \"active\"}"), java.util.Optional.empty(), "admin").applied()).isTrue();
+
+        // The remote withdraws service 4 and the phone of service 1.
+        changing.remove(id(4));
+        changing.put(id(1), remoteService(1, false));
+        RemoteSync.Sync second = sync.sync(from, admin);
+
+        assertThat(second.run().state()).isEqualTo(ImportRun.State.APPLIED);
+        assertThat(second.report().removed()).containsExactlyInAnyOrder(
+                "service " + id(4) + " \"Remote service 4\": no longer listed by the remote, marked inactive",
+                "phone " + phone(1) + ": no longer listed by the remote, deleted");
+        assertThat(second.run().json(true).get("removed").toString()).contains("marked inactive");
+        assertThat(status(4)).as("kept, so onward referrals to it keep its name; takes no one").isEqualTo("inactive");
+        assertThat(directory.catalog().get(Kind.SERVICE, id(4)).orElseThrow().path("last_modified").asText()).isNotBlank();
+        assertThat(directory.catalog().get(Kind.PHONE, phone(4))).as("stays with the inactive service").isPresent();
+        assertThat(directory.catalog().get(Kind.PHONE, phone(1))).isEmpty();
+        assertThat(directory.catalog().get(Kind.LOCATION, "00000001-0000-4000-8000-0000000000b1")).isPresent();
+        assertThat(directory.catalog().get(Kind.SERVICE, own)).isPresent();
+
+        // A broken remote answering one service of three: nothing taken away without the admin's word.
+        directory.importJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(remoteService(2, true)),
+                java.util.Optional.empty(), "admin");
+        changing.remove(id(2));
+        changing.remove(id(3));
+        RemoteSync.Sync refused = sync.sync(from, admin);
+
+        assertThat(refused.run().state()).isEqualTo(ImportRun.State.FAILED);
+        assertThat(refused.report().errors()).singleElement().asString().contains("no longer lists 1 of the 3 services")
+                .contains("--allow-removals");
+        assertThat(status(3)).isEqualTo("active");
+
+        // Confirmed: service 3 goes; service 2, imported from a file since, stays as the admin's.
+        RemoteSync.Sync confirmed = sync.sync(from, admin, true);
+
+        assertThat(confirmed.run().state()).isEqualTo(ImportRun.State.APPLIED);
+        assertThat(status(3)).isEqualTo("inactive");
+        assertThat(status(2)).isEqualTo("active");
+        assertThat(status(1)).isEqualTo("active");
+        assertThat(directory.catalog().get(Kind.SERVICE, own).orElseThrow().path("status").asText()).isEqualTo("active");
+
+        // Listed again, a service takes the remote's status again.
+        changing.put(id(3), remoteService(3, true));
+        assertThat(sync.sync(from, admin).report().applied()).isTrue();
+        assertThat(status(3)).isEqualTo("active");
     }
 }

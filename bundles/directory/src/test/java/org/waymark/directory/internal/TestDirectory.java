@@ -16,6 +16,21 @@ final class TestDirectory {
         return directory;
     }
 
+    /** The query string of a request to the Open Referral API, as name-value pairs (a name may come again). */
+    static javax.ws.rs.core.UriInfo query(String... params) {
+        javax.ws.rs.core.MultivaluedHashMap<String, String> map = new javax.ws.rs.core.MultivaluedHashMap<>();
+        for (int i = 0; i < params.length; i += 2) {
+            map.add(params[i], params[i + 1]);
+        }
+        return (javax.ws.rs.core.UriInfo) java.lang.reflect.Proxy.newProxyInstance(javax.ws.rs.core.UriInfo.class.getClassLoader(),
+                new Class<?>[]{javax.ws.rs.core.UriInfo.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getQueryParameters")) {
+                        return map;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
     static Directory withDemoData() throws Exception {
         Directory directory = create();
         Directory.ImportReport report = directory.apply(DemoDirectory.batch(), "test", "demo");
