@@ -143,7 +143,10 @@ public final class Freshness implements JobHandler {
         due.removeIf(s -> !s.stale() || (s.checkSent() != null && s.checkSent().isAfter(now.minus(Duration.ofDays(RECHECK_DAYS)))));
         due.sort(java.util.Comparator.comparing(s -> s.lastConfirmed() == null ? s.listedSince() : s.lastConfirmed()));
         for (State state : due.subList(0, Math.min(CHECKS_PER_RUN, due.size()))) {
-            if (directory.catalog().get(Kind.SERVICE, state.serviceId()).filter(s -> !"defunct".equals(s.path("status").asText())).isPresent()) {
+            // A closed service (defunct, or inactive: also what a sync marks a service its source withdrew) is not
+            // asked whether its details are still right: its provider may be gone, and nobody is signposted to it.
+            if (directory.catalog().get(Kind.SERVICE, state.serviceId())
+                    .filter(s -> !OnwardReferrals.CLOSED_STATUSES.contains(s.path("status").asText())).isPresent()) {
                 sendCheck(state.serviceId());
                 sent++;
             }

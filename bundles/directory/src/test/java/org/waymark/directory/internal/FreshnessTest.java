@@ -120,6 +120,22 @@ class FreshnessTest {
     }
 
     @Test
+    void aClosedServiceIsNotAskedWhetherItsDetailsAreStillRight() {
+        for (String status : java.util.List.of("inactive", "defunct")) {
+            com.fasterxml.jackson.databind.node.ObjectNode closed = directory.catalog().get(Kind.SERVICE, walk).orElseThrow().deepCopy();
+            closed.put("status", status);
+            assertThat(directory.importJson(closed, java.util.Optional.of(Kind.SERVICE), "test").errors()).isEmpty();
+            sent.clear();
+            clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + Freshness.RECHECK_DAYS + 1));
+
+            freshness.run(job());
+
+            assertThat(sent).as(status).hasSize(DemoDirectory.SERVICES.size() - 1)
+                    .noneMatch(n -> n.to().id().equals("directory-service:" + walk));
+        }
+    }
+
+    @Test
     void theProvidersConfirmationMakesTheListingFreshAndTheLinkWorksOnce() {
         clock.advance(Duration.ofDays(Freshness.STALE_AFTER_DAYS + 1));
         String token = token(notificationFor(freshness.sendCheck(walk)));
