@@ -200,7 +200,7 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         };
     }
 
-    /** Reads every service of the remote API, fully nested, and its taxonomies into the batch. */
+    /** Reads every service of the remote API, fully nested, and its taxonomies and their terms into the batch. */
     private void read(String base, ImportBatch batch) {
         Set<String> ids = new LinkedHashSet<>();
         for (int page = 1; page <= MAX_PAGES; page++) {
@@ -228,6 +228,20 @@ public final class RemoteSync implements AdminCommand, JobHandler {
         }
         get(base + "/taxonomies?per_page=1000").ifPresent(taxonomies ->
                 JsonRecords.read(taxonomies, Optional.of(Kind.TAXONOMY), "taxonomies", batch));
+        // A service's attribute may name its term by taxonomy_term_id alone, without the term nested: the terms are
+        // read as well, or the import's reference check refuses the whole sync for a term it was never shown.
+        for (int page = 1; page <= MAX_PAGES; page++) {
+            Optional<JsonNode> terms = get(base + "/taxonomy_terms?per_page=1000&page=" + page);
+            if (terms.isEmpty()) {
+                break;
+            }
+            JsonRecords.read(terms.get(), Optional.of(Kind.TAXONOMY_TERM), "taxonomy_terms page " + page, batch);
+            JsonNode list = terms.get();
+            if (list.path("contents").isEmpty() || list.path("last_page").asBoolean(true)
+                    || page >= list.path("total_pages").asInt(page)) {
+                break;
+            }
+        }
     }
 
     /**

@@ -28,6 +28,8 @@ class RemoteSyncTest {
     private static final String EXAMPLE_SERVICE = "ac148810-d857-441c-9679-408f346de14b";
     private final AtomicInteger listRequests = new AtomicInteger();
     private HttpServer remote;
+    /** The /changing remote's /taxonomy_terms answer; null: 404. */
+    private volatile String changingTerms;
     private String base;
     private volatile String serviceBody;
     private volatile String listBody;
@@ -80,6 +82,8 @@ class RemoteSyncTest {
                         + ", \"contents\": [" + String.join(", ", changing.values()) + "]}";
             } else if (path.startsWith("/services/")) {
                 body = changing.get(path.substring("/services/".length()));
+            } else if (path.equals("/taxonomy_terms")) {
+                body = changingTerms;
             }
             byte[] bytes = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -226,6 +230,25 @@ class RemoteSyncTest {
         assertThat(done.report().applied()).isFalse();
         assertThat(done.report().errors()).contains("services page 1 contents[0]: a service without an id");
         assertThat(directory.catalog().count(Kind.SERVICE)).isZero();
+    }
+
+    @Test
+    void anAttributeNamingItsTermOnlyByIdTakesTheTermFromTheRemotesTermList() throws Exception {
+        String term = "00000009-0000-4000-8000-0000000000e1";
+        changing.put(id(1), remoteService(1, false).replaceFirst("}$", ", \"attributes\": [{\"id\": "
+                + "\"00000009-0000-4000-8000-0000000000a9\", \"taxonomy_term_id\": \"" + term + "\", \"value\": \"yes\"}]}"));
+        String from = base.replace("/oruk/", "/changing");
+
+        assertThat(sync.sync(from, Caller.system("test")).report().errors()).as("the term was never shown")
+                .anySatisfy(e -> assertThat(e).contains(term));
+
+        changingTerms = "{\"total_items\": 1, \"total_pages\": 1, \"page_number\": 1, \"size\": 1, \"first_page\": true,"
+                + " \"last_page\": true, \"empty\": false, \"contents\": [{\"id\": \"" + term + "\", \"code\": \"wheelchair\","
+                + " \"name\": \"Wheelchair access\", \"description\": \"Step-free\"}]}";
+        Directory.ImportReport report = sync.sync(from, Caller.system("test")).report();
+
+        assertThat(report.errors()).isEmpty();
+        assertThat(directory.catalog().get(Kind.TAXONOMY_TERM, term)).isPresent();
     }
 
     /** A remote service with one phone and, for the first, a location. */
