@@ -366,7 +366,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
         config.register(new ReadinessGate(readiness::settled, activity::stopping, application.path().equals("/fhir")));
-        config.register(new PluginApprovalFeature(() -> approvals));
+        config.register(new PluginApprovalFeature(() -> approvals, authenticator::authenticate));
         config.register(new AccessControlFeature(authenticator, !application.name().equals("oauth2")));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
