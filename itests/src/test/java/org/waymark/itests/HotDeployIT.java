@@ -177,6 +177,17 @@ class HotDeployIT {
         }
         await().alias(id + " no longer listed once its file is removed").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(200))
                 .until(() -> versions(id).isEmpty());
+
+        // The same bundle dropped as a plain jar is installed but never resolved: it was not listed either.
+        Path jar = server.deploy(bundle);
+        try {
+            awaitVersions(id, Map.of("2.0.0", "failed"));
+            assertThat(json(server.get("/api/plugins", "Authorization", ADMIN)).toString()).contains("the package org.example.missing");
+        } finally {
+            Files.delete(jar);
+        }
+        await().alias(id + " jar no longer listed once removed").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> versions(id).isEmpty());
         assertThat(server.get("/api/health").statusCode()).as("the node stays up").isEqualTo(200);
     }
 

@@ -156,9 +156,9 @@ public final class FailedKars {
         try {
             contents = KarContents.read(kar);
         } catch (IOException e) {
+            String why = e instanceof java.util.zip.ZipException || e.getMessage() == null ? "not a zip archive" : e.getMessage();
             verdicts.put(kar, new Verdict(size, modifiedMillis, false, failure(file, null,
-                    "it is not a .kar Waymark can read (" + (e.getMessage() == null ? "not a zip archive" : e.getMessage())
-                            + ")", now), now));
+                    "it is not a .kar Waymark can read (" + why + ")", now), now));
             return;
         }
         boolean allInstalled = true;

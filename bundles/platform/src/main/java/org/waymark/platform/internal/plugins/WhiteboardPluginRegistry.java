@@ -16,6 +16,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -232,7 +233,8 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         for (Bundle bundle : context.getBundles()) {
             if (bundle.getSymbolicName() == null || !PluginApprovals.isPlugin(bundle)
                     || (byBundle.containsKey(bundle.getBundleId()) && declared.of(bundle).isEmpty())
-                    || (!byBundle.containsKey(bundle.getBundleId()) && bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) == null)) {
+                    || (!byBundle.containsKey(bundle.getBundleId()) && bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) == null
+                        && !(UnresolvedBundles.deployedJar(bundle) && bundle.getState() == Bundle.INSTALLED))) {
                 continue;
             }
             plugins.add(info(bundle, declared(bundle, byBundle.getOrDefault(bundle.getBundleId(), List.of()))));
@@ -343,6 +345,12 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         String version = bundle.getVersion().toString();
         String approvedBy = plugin ? approvals.approvedBy(id, version).orElse(null) : null;
         java.util.Optional<String> migrationFailure = migrations.of(bundle);
+        Optional<String> unresolved = plugin ? UnresolvedBundles.reason(bundle, framework.adapt(FrameworkWiring.class))
+                : Optional.empty();
+        if (unresolved.isPresent()) {
+            return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, false, "failed", null,
+                    List.of(), approvedBy, health.calls(), health.errors(), health.timeouts(), unresolved.get(), null);
+        }
         String state = plugin && approvedBy == null ? "awaiting-approval"
                 : plugin && approvals.supersededBy(bundle).isPresent() ? "superseded"
                 : bundle.getState() != Bundle.ACTIVE ? "inactive"
