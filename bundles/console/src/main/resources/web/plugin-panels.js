@@ -2,7 +2,8 @@
 // loads from /console/panels/{id}.js and places with the referral (or the home page) it belongs to.
 import { api, el } from './common.js';
 
-const loaded = new Set();
+// Each panel's script address as loaded in this page; the address names the plugin's version.
+const loaded = new Map();
 
 /**
  * Fills `container` with the plugin panels for this placement and area (null: any of the caller's areas, which the
@@ -14,10 +15,17 @@ export async function showPanels(container, placement, area, attributes) {
   if (response.status !== 200 || !Array.isArray(response.data)) return;
   for (const panel of response.data) {
     if (panel.placement !== placement || (area && panel.area && panel.area !== area)) continue;
+    const script = panel.script || `/console/panels/${encodeURIComponent(panel.id)}.js`;
+    if (loaded.has(panel.id) && loaded.get(panel.id) !== script) {
+      // The plugin was upgraded while this page was open: its element is defined by the earlier version's script, and
+      // a page cannot define an element twice. A fresh page loads the new version.
+      window.location.reload();
+      return;
+    }
     try {
       if (!loaded.has(panel.id)) {
-        await import(`/console/panels/${encodeURIComponent(panel.id)}.js`);
-        loaded.add(panel.id);
+        await import(script);
+        loaded.set(panel.id, script);
       }
     } catch (e) {
       continue; // a plugin's broken script leaves its panel out, never the page

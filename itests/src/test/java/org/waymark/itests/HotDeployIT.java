@@ -155,6 +155,62 @@ class HotDeployIT {
         }
     }
 
+    @Test
+    void aKarKarafRefusesIsListedAsFailedWithAReasonToActOnUntilItsFileIsRemoved(@TempDir Path work) throws IOException {
+        // Found probing: a .kar whose bundle needs a package nothing exports was never listed; Karaf only logged a
+        // resolver stack trace (WARN) and kept the file as installed, so the admin saw nothing at all.
+        String id = "org.waymark.itests-unresolvable";
+        Path bundle = withManifest(testPlugin(), Map.of("Bundle-SymbolicName", id, "Bundle-Version", "2.0.0",
+                "Import-Package", "org.example.missing;version=\"[1,2)\"," + WaymarkServer.pluginManifest(testPlugin())
+                        .getMainAttributes().getValue("Import-Package")), work.resolve("unresolvable.jar"));
+        Path kar = server.deploy(kar(bundle, "unresolvable", "2.0.0", work.resolve("unresolvable-2.0.0.kar")));
+        try {
+            awaitVersions(id, Map.of("2.0.0", "failed"));
+            JsonNode listed = json(server.get("/api/plugins", "Authorization", ADMIN)).findParents("id").stream()
+                    .filter(p -> p.path("id").asText().equals(id)).findFirst().orElseThrow();
+            assertThat(listed.path("lastError").asText()).as("a reason a person can act on")
+                    .contains("unresolvable-2.0.0.kar", "the package org.example.missing")
+                    .doesNotContain("Exception", "filter:=", "org.apache");
+            assertThat(listed.path("builtIn").asBoolean()).isFalse();
+        } finally {
+            Files.delete(kar);
+        }
+        await().alias(id + " no longer listed once its file is removed").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> versions(id).isEmpty());
+
+        // The same bundle dropped as a plain jar is installed but never resolved: it was not listed either.
+        Path jar = server.deploy(bundle);
+        try {
+            awaitVersions(id, Map.of("2.0.0", "failed"));
+            assertThat(json(server.get("/api/plugins", "Authorization", ADMIN)).toString()).contains("the package org.example.missing");
+        } finally {
+            Files.delete(jar);
+        }
+        await().alias(id + " jar no longer listed once removed").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> versions(id).isEmpty());
+        assertThat(server.get("/api/health").statusCode()).as("the node stays up").isEqualTo(200);
+    }
+
+    /** A .kar as the karaf-maven-plugin writes it: a features file naming the bundle, and the bundle, under repository/. */
+    private static Path kar(Path bundle, String artifact, String version, Path kar) throws IOException {
+        String folder = "repository/org/example/" + artifact + "/" + version + "/";
+        String features = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <features name="%1$s-%2$s" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">
+                  <feature name="%1$s" version="%2$s"><bundle>mvn:org.example/%1$s/%2$s</bundle></feature>
+                </features>
+                """.formatted(artifact, version);
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(kar))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry(folder + artifact + "-" + version + "-features.xml"));
+            zip.write(features.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry(folder + artifact + "-" + version + ".jar"));
+            zip.write(Files.readAllBytes(bundle));
+        }
+        return kar;
+    }
+
     /** Each installed version of a plugin with its state, as /api/plugins lists them. */
     private static Map<String, String> versions(String id) {
         Map<String, String> versions = new TreeMap<>();

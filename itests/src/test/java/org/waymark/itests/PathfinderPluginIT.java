@@ -77,6 +77,14 @@ class PathfinderPluginIT {
         HttpResponse<String> script = server.get("/console/panels/sheffield-letters.js");
         assertThat(script.statusCode()).isEqualTo(200);
         assertThat(script.body()).contains("customElements.define('sheffield-letters'");
+        // Found probing: the script's address was the same for every version of the plugin, so a page (and the
+        // browser's cache) kept an earlier version's after an upgrade. The list gives an address naming the version.
+        String versioned = json(panels).get(0).path("script").asText();
+        assertThat(versioned).startsWith("/console/panels/sheffield-letters.js?v=" + plugin.path("version").asText());
+        HttpResponse<String> versionedScript = server.get(versioned);
+        assertThat(versionedScript.body()).isEqualTo(script.body());
+        assertThat(versionedScript.headers().firstValue("Cache-Control").orElse("")).contains("immutable");
+        assertThat(script.headers().firstValue("Cache-Control")).as("an address without the version").hasValue("no-store");
         HttpResponse<String> letters = server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters", "Authorization", ADMIN);
         assertThat(letters.statusCode()).as(letters.body()).isEqualTo(200);
         assertThat(server.get("/api/pathfinder-sheffield/referrals/" + urgent + "/letters").statusCode())
@@ -191,6 +199,20 @@ class PathfinderPluginIT {
             // Found probing: the web server took an unapproved plugin's servlet filter at once (every client secret).
             assertThat(server.get("/test-plugin-page").statusCode()).as("its whiteboard servlet is not served").isEqualTo(404);
             assertThat(server.get("/api/hello-plugin").statusCode()).as("its route is shut until approved").isEqualTo(404);
+            // Found probing: that 404 told anyone, strangers included, which plugin and version was installed.
+            HttpResponse<String> stranger = server.get("/api/hello-plugin");
+            HttpResponse<String> worker = server.get("/api/hello-plugin", "Authorization", basic("linkworker", "linkworker"));
+            for (HttpResponse<String> shut : java.util.List.of(stranger, worker)) {
+                assertThat(shut.statusCode()).isEqualTo(404);
+                assertThat(shut.body()).as("what a non-admin learns").doesNotContain("test-plugin", waiting.path("version").asText(), "approv");
+            }
+            assertThat(server.get("/api/hello-plugin", "Authorization", ADMIN).body()).as("an admin is told")
+                    .contains("org.waymark.itests-test-plugin", "not approved");
+            // Found probing: its services that need its own tables (not registered before its migrations ran) were not
+            // listed, so the admin approved more than they were shown.
+            assertThat(waiting.path("contributions").toString()).contains(
+                    "JobHandler NeedsItsTables (not in use until approved; then starts once its tables exist)",
+                    "REST resource HelloResource (not in use until approved)");
             String before = send(islingtonGp, "ISL-10", "2005-01-01", "Low mood");
             assertThat(jobsFor(before)).as("an unapproved triage rule is not used").isZero();
             // Found probing: an unapproved plugin's PersonalDataContributor was handed every export's transaction
@@ -223,7 +245,7 @@ class PathfinderPluginIT {
             // Approval restarts it (so that the web server sees its servlet): wait for that before counting its errors.
             await("the test plugin's servlet once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> server.get("/test-plugin-page").statusCode() == 200);
-            awaitPlugin("org.waymark.itests-test-plugin", "active", "TriageRule");
+            awaitPlugin("org.waymark.itests-test-plugin", "active", "JobHandler test-plugin.tidy");
             await("the test plugin's export section once approved").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200)).until(() -> export(person).path("sections").has("test-plugin"));
             await("the test plugin's filter once approved").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))

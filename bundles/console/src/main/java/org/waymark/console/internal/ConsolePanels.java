@@ -1,9 +1,15 @@
 package org.waymark.console.internal;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.FrameworkUtil;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -21,15 +27,43 @@ public final class ConsolePanels {
     static final Duration TIME_LIMIT = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(ConsolePanels.class);
 
-    /** A panel as the console places it; {@code area} null: every area. */
-    public record Panel(String id, String title, String element, String placement, String area, String plugin) {
+    /**
+     * A panel as the console places it; {@code area} null: every area. {@code script}: where its script is, with the
+     * version of the plugin in the address, so that a browser never runs an earlier version's script after an upgrade.
+     */
+    public record Panel(String id, String title, String element, String placement, String area, String plugin, String script) {
+    }
+
+    /** A panel's script and the version of it (see {@link #version}). */
+    public record Script(String text, String version) {
     }
 
     private final PluginRegistry plugins;
+    private final Function<Object, String> versions;
 
     @Activate
     public ConsolePanels(@Reference PluginRegistry plugins) {
+        this(plugins, ConsolePanels::bundleVersion);
+    }
+
+    /** @param versions the version of the plugin a panel service comes from (see {@link #bundleVersion}) */
+    ConsolePanels(PluginRegistry plugins, Function<Object, String> versions) {
         this.plugins = plugins;
+        this.versions = versions;
+    }
+
+    /**
+     * The plugin bundle's version and when it was installed or updated: a plugin rebuilt under the same version (a
+     * snapshot) and dropped in again is another script too.
+     */
+    static String bundleVersion(Object service) {
+        Bundle bundle = FrameworkUtil.getBundle(service.getClass());
+        return bundle == null ? "0" : bundle.getVersion() + "-" + Long.toString(bundle.getLastModified(), 36);
+    }
+
+    /** The address of a panel's script, with the version of it: another version, another address. */
+    static String scriptAddress(String id, String version) {
+        return "/console/panels/" + id + ".js?v=" + URLEncoder.encode(version, StandardCharsets.UTF_8);
     }
 
     /** The panels of the given areas (a panel without an area shows everywhere). */
@@ -40,8 +74,10 @@ public final class ConsolePanels {
                 continue;
             }
             try {
+                String version = versions.apply(panel.service());
                 Panel described = plugins.call(panel, TIME_LIMIT, p -> new Panel(p.id(), p.title(), p.element(),
-                        p.placement().name().toLowerCase(java.util.Locale.ROOT), panel.area(), panel.pluginId()));
+                        p.placement().name().toLowerCase(java.util.Locale.ROOT), panel.area(), panel.pluginId(),
+                        p.id() == null ? null : scriptAddress(p.id(), version)));
                 if (valid(described)) {
                     panels.add(described);
                 } else {
@@ -55,12 +91,12 @@ public final class ConsolePanels {
     }
 
     /** The panel's script, if a plugin in use offers a panel with this id. */
-    public Optional<String> script(String id) {
+    public Optional<Script> script(String id) {
         for (PluginService<ConsolePanel> panel : plugins.services(ConsolePanel.class, null)) {
             try {
                 String script = plugins.call(panel, TIME_LIMIT, p -> id.equals(p.id()) ? p.script() : null);
                 if (script != null) {
-                    return Optional.of(script);
+                    return Optional.of(new Script(script, versions.apply(panel.service())));
                 }
             } catch (PluginCallException e) {
                 LOG.warn("Console panel of {} failed: {}", panel.pluginId(), e.timedOut() ? "timed out" : String.valueOf(e.getCause()));

@@ -124,7 +124,8 @@ public final class AdminCommands {
      */
     public List<String> approvePlugin(Caller caller, String pluginId, String version) {
         List<String> versions = version != null ? List.of(version) : plugins.plugins().stream()
-                .filter(p -> p.id().equals(pluginId) && !p.builtIn()).map(PluginInfo::version).distinct().toList();
+                .filter(p -> p.id().equals(pluginId) && !p.builtIn() && !p.version().isEmpty()).map(PluginInfo::version)
+                .distinct().toList();
         if (versions.isEmpty()) {
             throw WaymarkException.notFound("No deployed plugin " + pluginId + "; give --version to approve it before it is deployed");
         }

@@ -99,6 +99,7 @@ public final class JaxRsHost implements RouteInventory {
         PluginApprovals current = approvals;
         return current != null && current.usable(bundle);
     });
+    private final ServedPluginVersions versions = new ServedPluginVersions(() -> approvals);
 
     @Activate
     public JaxRsHost(BundleContext context, @Reference Authenticator authenticator, @Reference JaxRsReadiness readiness,
@@ -125,7 +126,7 @@ public final class JaxRsHost implements RouteInventory {
             public Object addingService(ServiceReference<Object> reference) {
                 // A plugin's resources come and go while the node serves: Jersey swaps in the new application without
                 // failing requests, so only the core's own resources hold readiness back.
-                boolean core = isCore(reference);
+                boolean core = ServedPluginVersions.isCore(reference);
                 if (core) {
                     readiness.arriving(reference);
                 }
@@ -155,7 +156,7 @@ public final class JaxRsHost implements RouteInventory {
                 extensions.forget(reference);
                 readiness.notServing(reference);
                 // Held like an arrival: until the reload, the served application would call the withdrawn object.
-                refresh(reference, isCore(reference));
+                refresh(reference, ServedPluginVersions.isCore(reference));
                 context.ungetService(reference);
             }
         };
@@ -183,8 +184,7 @@ public final class JaxRsHost implements RouteInventory {
     private void applyApprovedExtensions() {
         try {
             // An approved upgrade takes the paths of the version it supersedes (see PluginApprovals#current).
-            PluginApprovals current = approvals;
-            if (current != null && services.keySet().stream().anyMatch(r -> !isCore(r) && current.hasOtherVersions(r.getBundle()))) {
+            if (versions.anyWithOtherVersions(services.keySet())) {
                 refreshAll();
             }
             if (extensions.anyWaiting()) {
@@ -277,10 +277,6 @@ public final class JaxRsHost implements RouteInventory {
         servlets.keySet().forEach(name -> reloads.schedule(name, false));
     }
 
-    private static boolean isCore(ServiceReference<?> reference) {
-        return reference.getBundle() == null || !PluginApprovals.isPlugin(reference.getBundle());
-    }
-
     private boolean selects(ServiceReference<Object> reference, JaxRsApplication application) {
         Object select = reference.getProperty(SELECT);
         if (select == null) {
@@ -334,8 +330,8 @@ public final class JaxRsHost implements RouteInventory {
             @Override
             public List<ServiceReference<?>> pluginServices() {
                 // Oldest first: a plugin already serving keeps its routes when a newer one clashes with them.
-                return services.keySet().stream().filter(r -> !isCore(r) && selects(r, application) && extensions.admits(r)
-                                && currentVersion(r))
+                return services.keySet().stream().filter(r -> !ServedPluginVersions.isCore(r) && selects(r, application) && extensions.admits(r)
+                                && versions.current(r))
                         .sorted(java.util.Comparator.comparing(r -> (Long) r.getProperty(Constants.SERVICE_ID)))
                         .<ServiceReference<?>>map(r -> r).toList();
             }
@@ -351,12 +347,6 @@ public final class JaxRsHost implements RouteInventory {
                         bundle == null ? "my-plugin" : shortName(bundle.getSymbolicName()));
             }
         };
-    }
-
-    /** Not a plugin version another installed version of it stands in for: they would serve the same paths. */
-    private boolean currentVersion(ServiceReference<?> reference) {
-        PluginApprovals current = approvals;
-        return current == null || current.current(reference.getBundle());
     }
 
     /** The last part of a symbolic name, e.g. {@code pathfinder-leeds} of {@code uk.nhs.leeds.pathfinder-leeds}. */
@@ -376,7 +366,7 @@ public final class JaxRsHost implements RouteInventory {
         config.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         config.register(json);
         config.register(new ReadinessGate(readiness::settled, activity::stopping, application.path().equals("/fhir")));
-        config.register(new PluginApprovalFeature(() -> approvals));
+        config.register(new PluginApprovalFeature(() -> approvals, authenticator::authenticate));
         config.register(new AccessControlFeature(authenticator, !application.name().equals("oauth2")));
         config.register(new RequestIdFilter());
         config.register(new BodySizeLimitFilter(BodySizeLimitFilter.DEFAULT_LIMIT));
@@ -391,7 +381,7 @@ public final class JaxRsHost implements RouteInventory {
         }
         services.forEach((reference, service) -> {
             if (selects(reference, application) && extensions.admits(reference) && !leftOut.contains(reference)
-                    && currentVersion(reference)) {
+                    && versions.current(reference)) {
                 config.registerInstances(service);
             }
         });

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,10 +16,14 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.util.tracker.ServiceTracker;
 import org.waymark.api.console.ConsolePanel;
 import org.waymark.api.directory.PostcodeLookup;
@@ -56,13 +61,17 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
     private final Map<ServiceReference<Object>, Object> fetched = new ConcurrentHashMap<>();
 
     private final MigrationFailures migrations;
+    private final DeclaredServices declared;
+    /** Optional: without a deploy folder (or Karaf's features) there are no .kar files to judge. */
+    private volatile FailedKars failedKars;
 
     @Activate
     public WhiteboardPluginRegistry(BundleContext context, @Reference PluginApprovals approvals,
-                                    @Reference MigrationFailures migrations) throws InvalidSyntaxException {
+                                    @Reference MigrationFailures migrations, @Reference ServiceComponentRuntime scr) throws InvalidSyntaxException {
         this.context = context;
         this.approvals = approvals;
         this.migrations = migrations;
+        this.declared = new DeclaredServices(scr);
         this.framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         StringBuilder filter = new StringBuilder("(|");
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
@@ -81,6 +90,17 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             }
         };
         tracker.open();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void setFailedKars(FailedKars kars) {
+        failedKars = kars;
+    }
+
+    void unsetFailedKars(FailedKars gone) {
+        if (failedKars == gone) {
+            failedKars = null;
+        }
     }
 
     private Object service(ServiceReference<Object> reference) {
@@ -183,6 +203,11 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
      * on its own (an upgrade dropped beside the last version is listed as awaiting approval, the last as in use).
      */
     public List<PluginInfo> plugins() {
+        return plugins(true);
+    }
+
+    /** @param refusedKars with the .kar files Karaf refused, which are no bundle (nothing to reset or use) */
+    private List<PluginInfo> plugins(boolean refusedKars) {
         ServiceReference<Object>[] references = tracker.getServiceReferences();
         Map<Long, List<ServiceReference<Object>>> byBundle = new TreeMap<>();
         Map<Long, Bundle> bundles = new TreeMap<>();
@@ -198,25 +223,119 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         List<PluginInfo> plugins = new ArrayList<>();
         byBundle.forEach((id, refs) -> {
             Bundle bundle = bundles.get(id);
-            Set<String> areas = new java.util.TreeSet<>();
-            List<String> contributions = new ArrayList<>();
-            for (ServiceReference<Object> reference : refs) {
-                areas.add(Objects.requireNonNullElse(area(reference), "*"));
-                contributions.add(describe(reference));
+            if (!PluginApprovals.isPlugin(bundle) || declared.of(bundle).isEmpty()) {
+                plugins.add(info(bundle, registered(refs)));
             }
-            contributions.sort(null);
-            String area = areas.contains("*") ? null : String.join(",", areas);
-            plugins.add(info(bundle, area, contributions));
         });
-        // A plugin that offers no SPI service (only a REST resource, say) is listed too: it needs approval all the same.
+        // A deployed plugin is listed with every service its components declare, registered or not (those waiting for
+        // its tables are not, before its approval), and one that offers no SPI service (only a REST resource, say) is
+        // listed too: it needs approval all the same.
         for (Bundle bundle : context.getBundles()) {
-            if (bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) != null && bundle.getSymbolicName() != null
-                    && !byBundle.containsKey(bundle.getBundleId())) {
-                plugins.add(info(bundle, null, List.of()));
+            if (bundle.getSymbolicName() == null || !PluginApprovals.isPlugin(bundle)
+                    || (byBundle.containsKey(bundle.getBundleId()) && declared.of(bundle).isEmpty())
+                    || (!byBundle.containsKey(bundle.getBundleId()) && bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) == null
+                        && !(UnresolvedBundles.deployedJar(bundle) && bundle.getState() == Bundle.INSTALLED))) {
+                continue;
             }
+            plugins.add(info(bundle, declared(bundle, byBundle.getOrDefault(bundle.getBundleId(), List.of()))));
+        }
+        FailedKars kars = failedKars;
+        if (kars != null && refusedKars) {
+            plugins.addAll(kars.failed());
         }
         plugins.sort(Comparator.comparing(PluginInfo::id).thenComparing(PluginInfo::version));
         return plugins;
+    }
+
+    /** What a bundle contributes and where, from its registered SPI services. */
+    private record Contributions(String area, List<String> described) {
+    }
+
+    private Contributions registered(List<ServiceReference<Object>> refs) {
+        Set<String> areas = new java.util.TreeSet<>();
+        List<String> contributions = new ArrayList<>();
+        for (ServiceReference<Object> reference : refs) {
+            areas.add(Objects.requireNonNullElse(area(reference), "*"));
+            contributions.add(describe(reference));
+        }
+        contributions.sort(null);
+        return new Contributions(areas.contains("*") ? null : String.join(",", areas), contributions);
+    }
+
+    /**
+     * What a plugin's components declare: a registered SPI service named as it names itself, the others by their kind
+     * and component, with what keeps them from being used.
+     */
+    private Contributions declared(Bundle bundle, List<ServiceReference<Object>> refs) {
+        boolean usable = approvals.usable(bundle);
+        boolean superseded = !usable && approvals.approved(bundle.getSymbolicName(), bundle.getVersion().toString());
+        Set<String> areas = new java.util.TreeSet<>();
+        List<String> contributions = new ArrayList<>();
+        for (DeclaredServices.Declared component : declared.of(bundle)) {
+            List<ServiceReference<Object>> registeredSpi = refs.stream()
+                    .filter(r -> component.component().equals(r.getProperty("component.name"))).toList();
+            String kind = kind(component);
+            if (component.interfaces().stream().anyMatch(WhiteboardPluginRegistry::isSpi)) {
+                areas.add(Objects.requireNonNullElse(component.area(), "*"));
+            }
+            if (usable && !registeredSpi.isEmpty()) {
+                registeredSpi.forEach(r -> contributions.add(describe(r)));
+                continue;
+            }
+            String name = component.component().substring(component.component().lastIndexOf('.') + 1);
+            contributions.add(kind + " " + name + (superseded ? " (not in use: a later version is)" : waiting(component, usable)));
+        }
+        contributions.sort(null);
+        return new Contributions(areas.isEmpty() || areas.contains("*") ? null : String.join(",", areas), contributions);
+    }
+
+    private static String waiting(DeclaredServices.Declared component, boolean usable) {
+        if (!usable) {
+            return component.needsTables() ? " (not in use until approved; then starts once its tables exist)"
+                    : " (not in use until approved)";
+        }
+        return component.waitingFor().map(why -> switch (why) {
+            case DeclaredServices.TABLES -> " (waiting for its tables)";
+            case "configuration" -> " (not started: waiting for its configuration)";
+            case "disabled" -> " (disabled)";
+            case "activation failed" -> " (failed to start)";
+            default -> " (waiting for " + why.substring(why.lastIndexOf('.') + 1) + ")";
+        }).orElse("");
+    }
+
+    private static boolean isSpi(String interfaceName) {
+        return SPI_TYPES.stream().anyMatch(t -> t.getName().equals(interfaceName));
+    }
+
+    /** What an admin calls the service: the SPI type, a REST resource, a web servlet on its path, else its interface. */
+    private static String kind(DeclaredServices.Declared component) {
+        Optional<String> spi = component.interfaces().stream().filter(WhiteboardPluginRegistry::isSpi).findFirst();
+        if (spi.isPresent()) {
+            return simpleName(spi.get());
+        }
+        Map<String, Object> properties = component.properties();
+        if ("true".equals(String.valueOf(properties.get("osgi.jaxrs.resource")))) {
+            return "REST resource";
+        }
+        if ("true".equals(String.valueOf(properties.get("osgi.jaxrs.extension")))) {
+            return "REST extension (sees requests)";
+        }
+        for (String web : List.of("servlet", "filter")) {
+            Object pattern = properties.get("osgi.http.whiteboard." + web + ".pattern");
+            if (pattern != null) {
+                String patterns = pattern instanceof String[] many ? String.join(" ", many) : pattern.toString();
+                return "web " + web + " " + patterns;
+            }
+        }
+        return simpleName(component.interfaces().get(0));
+    }
+
+    private static String simpleName(String className) {
+        return className.substring(className.lastIndexOf('.') + 1);
+    }
+
+    private PluginInfo info(Bundle bundle, Contributions contributions) {
+        return info(bundle, contributions.area(), contributions.described());
     }
 
     private PluginInfo info(Bundle bundle, String area, List<String> contributions) {
@@ -226,6 +345,12 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         String version = bundle.getVersion().toString();
         String approvedBy = plugin ? approvals.approvedBy(id, version).orElse(null) : null;
         java.util.Optional<String> migrationFailure = migrations.of(bundle);
+        Optional<String> unresolved = plugin ? UnresolvedBundles.reason(bundle, framework.adapt(FrameworkWiring.class))
+                : Optional.empty();
+        if (unresolved.isPresent()) {
+            return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, false, "failed", null,
+                    List.of(), approvedBy, health.calls(), health.errors(), health.timeouts(), unresolved.get(), null);
+        }
         String state = plugin && approvedBy == null ? "awaiting-approval"
                 : plugin && approvals.supersededBy(bundle).isPresent() ? "superseded"
                 : bundle.getState() != Bundle.ACTIVE ? "inactive"
@@ -245,6 +370,12 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             return types[0].substring(types[0].lastIndexOf('.') + 1) + " (not in use until approved)";
         }
         Object service = service(reference);
+        if (service == null) {
+            // Its component failed to activate (SCR logged why): listed as "null" before.
+            String[] types = (String[]) reference.getProperty(Constants.OBJECTCLASS);
+            Object component = reference.getProperty("component.name");
+            return simpleName(types[0]) + (component == null ? "" : " " + simpleName(component.toString())) + " (failed to start)";
+        }
         try {
             if (service instanceof NotificationChannel channel) {
                 return "NotificationChannel " + channel.name();
@@ -284,7 +415,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
 
     /** Takes a failed plugin back into use; false if no bundle contributes plugin services under this id. */
     public boolean reset(String pluginId) {
-        if (plugins().stream().noneMatch(p -> p.id().equals(pluginId))) {
+        if (plugins(false).stream().noneMatch(p -> p.id().equals(pluginId))) {
             return false;
         }
         guard.health(pluginId).reset();
