@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.Attributes;
@@ -19,6 +17,7 @@ import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
+import org.waymark.platform.testing.MutableClock;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,7 +36,7 @@ class FailedKarsTest {
 
     @TempDir
     Path deploy;
-    private Instant now = Instant.parse("2026-12-07T10:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
     /** Each feature's state in Karaf: absent, installed or not; and why its installation fails, if it does. */
     private final Map<String, Boolean> karaf = new ConcurrentHashMap<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
@@ -82,13 +81,13 @@ class FailedKarsTest {
     void aFileStillBeingCopiedIsNotJudged() throws IOException {
         Path kar = deploy.resolve("half.kar");
         Files.writeString(kar, "PK"); // the start of a zip
-        Files.setLastModifiedTime(kar, FileTime.from(now));
+        Files.setLastModifiedTime(kar, FileTime.from(clock.instant()));
         FailedKars judge = judge();
 
         judge.scan();
         assertThat(judge.failed()).isEmpty();
 
-        now = now.plusSeconds(5);
+        clock.advance(java.time.Duration.ofSeconds(5));
         judge.scan();
         assertThat(judge.failed()).singleElement().satisfies(f -> assertThat(f.lastError()).contains("half.kar", "not a .kar"));
     }
@@ -101,7 +100,7 @@ class FailedKarsTest {
         judge.scan();
         assertThat(judge.failed()).as("Karaf may still be reading it").isEmpty();
 
-        now = now.plus(FailedKars.UNREAD).plusSeconds(10);
+        clock.advance(FailedKars.UNREAD.plusSeconds(10));
         judge.scan();
         assertThat(judge.failed()).singleElement().satisfies(f -> assertThat(f.lastError()).contains("did not take it in"));
     }
@@ -120,22 +119,7 @@ class FailedKarsTest {
                     throw new Exception("Resolution failed", new Exception(refusal));
                 }
             }
-        }, new Clock() {
-            @Override
-            public java.time.ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        }, false);
+        }, clock, false);
     }
 
     /** A .kar as the karaf-maven-plugin writes it: a features file and the bundle under repository/. */
@@ -154,7 +138,7 @@ class FailedKarsTest {
             zip.putNextEntry(new ZipEntry("repository/org/example/" + feature + "/1.0.0/" + feature + "-1.0.0.jar"));
             zip.write(bundle(symbolicName));
         }
-        Files.setLastModifiedTime(kar, FileTime.from(now.minusSeconds(10)));
+        Files.setLastModifiedTime(kar, FileTime.from(clock.instant().minusSeconds(10)));
         return kar;
     }
 

@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
 import org.waymark.platform.testing.TestDatabase;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.waymark.platform.testing.MutableClock;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
@@ -250,32 +249,5 @@ class AccountsAndTokensTest {
         assertThat(tokens.resolveSession(session.id())).hasValueSatisfying(s -> assertThat(s.csrfToken()).isEqualTo(session.csrfToken()));
         tokens.endSession(session.id());
         assertThat(tokens.resolveSession(session.id())).isEmpty();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
