@@ -16,6 +16,9 @@ public final class FakeBundles {
 
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong(1000);
 
+    /** The headers the build gives every bundle of the distribution (the parent POM's bnd instructions). */
+    public static final Map<String, String> CORE = Map.of("Waymark-Core", "true");
+
     public static Bundle bundle(String name, String location, Map<String, String> headers) {
         return bundle(name, location, headers, "1.0.0");
     }

@@ -48,6 +48,8 @@ import org.waymark.platform.db.Jdbc;
 public final class PluginApprovals implements PluginApproval {
     /** Manifest header a plugin carries ({@code Waymark-Plugin: true}); the archetype and the examples set it. */
     public static final String PLUGIN_HEADER = "Waymark-Plugin";
+    /** Set on every bundle of the distribution by the build (the parent POM's bnd instructions). */
+    public static final String CORE_HEADER = "Waymark-Core";
     private static final Logger LOG = LoggerFactory.getLogger(PluginApprovals.class);
     /** How long "not approved" is believed before the database is asked again (another node may have approved). */
     private static final long RECHECK_MILLIS = 1000;
@@ -156,11 +158,17 @@ public final class PluginApprovals implements PluginApproval {
         }
     }
 
-    /** A deployed plugin rather than a bundle of the distribution: it carries the plugin header or came from elsewhere. */
+    /**
+     * A deployed plugin rather than a bundle of the distribution: it carries the plugin header, came from elsewhere,
+     * or lacks the core's mark. The Maven group alone said "core" for a .kar built under org.waymark without the
+     * plugin header: it was used unapproved and never listed in /api/plugins.
+     */
     public static boolean isPlugin(Bundle bundle) {
         // The raw headers (locale ""): the marker is never localised, and localising the headers on every call cost
         // intake time.
-        return bundle.getHeaders("").get(PLUGIN_HEADER) != null || !bundle.getLocation().startsWith("mvn:org.waymark/");
+        java.util.Dictionary<String, String> headers = bundle.getHeaders("");
+        return headers.get(PLUGIN_HEADER) != null || headers.get(CORE_HEADER) == null
+                || !bundle.getLocation().startsWith("mvn:org.waymark/");
     }
 
     @Override

@@ -73,6 +73,6 @@ class ContributedCommandsTest {
     }
 
     private static Bundle bundle(String name, String location, boolean plugin) {
-        return FakeBundles.bundle(name, location, plugin ? Map.of(PluginApprovals.PLUGIN_HEADER, "true") : Map.of());
+        return FakeBundles.bundle(name, location, plugin ? Map.of(PluginApprovals.PLUGIN_HEADER, "true") : FakeBundles.CORE);
     }
 }

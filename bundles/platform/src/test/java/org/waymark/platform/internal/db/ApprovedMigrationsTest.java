@@ -74,6 +74,7 @@ class ApprovedMigrationsTest {
 
     private static Bundle bundle(String name, String location, boolean plugin) {
         Map<String, String> headers = new HashMap<>(Map.of(MigrationExtender.HEADER, "db/changelog.xml"));
+        headers.putAll(FakeBundles.CORE);
         if (plugin) {
             headers.put(PluginApprovals.PLUGIN_HEADER, "true");
         }

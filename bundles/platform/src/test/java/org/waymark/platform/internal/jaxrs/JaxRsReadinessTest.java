@@ -6,6 +6,7 @@ import java.lang.reflect.Proxy;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import org.junit.jupiter.api.Test;
+import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -18,6 +19,7 @@ class JaxRsReadinessTest {
     private static Bundle coreBundle(boolean uninstalledWhileLooking) {
         Dictionary<String, String> headers = new Hashtable<>();
         headers.put("Service-Component", "OSGI-INF/a.xml");
+        headers.put(PluginApprovals.CORE_HEADER, "true");
         BundleStartLevel startLevel = (BundleStartLevel) Proxy.newProxyInstance(JaxRsReadinessTest.class.getClassLoader(),
                 new Class<?>[] {BundleStartLevel.class}, (proxy, method, args) -> {
                     if (uninstalledWhileLooking) {

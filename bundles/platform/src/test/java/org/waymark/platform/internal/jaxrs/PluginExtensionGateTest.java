@@ -61,6 +61,6 @@ class PluginExtensionGateTest {
     }
 
     private static Bundle bundle(String name, String location) {
-        return FakeBundles.bundle(name, location, Map.of());
+        return FakeBundles.bundle(name, location, FakeBundles.CORE);
     }
 }

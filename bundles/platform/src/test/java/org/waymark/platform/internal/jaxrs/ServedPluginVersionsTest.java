@@ -13,7 +13,7 @@ import org.waymark.platform.testing.FakeBundles;
 
 /** The plugin-version filtering the JAX-RS host used to do itself: who counts as the core, and without approvals. */
 class ServedPluginVersionsTest {
-    private final Bundle core = FakeBundles.bundle("org.waymark.directory", "mvn:org.waymark/directory/0.1.0", Map.of());
+    private final Bundle core = FakeBundles.bundle("org.waymark.directory", "mvn:org.waymark/directory/0.1.0", FakeBundles.CORE);
     private final Bundle plugin = FakeBundles.bundle("org.example.leeds", "file:/data/deploy/leeds-1.0.0.kar",
             Map.of(PluginApprovals.PLUGIN_HEADER, "true"));
 

@@ -28,7 +28,7 @@ import org.waymark.platform.testing.TestDatabase;
 
 class PluginApprovalsTest {
     private static final Caller ADMIN = new Caller("admin", Caller.Kind.USER, Set.of("admin"), Set.of("sheffield"), false);
-    private final Bundle core = FakeBundles.bundle("org.waymark.directory", "mvn:org.waymark/directory/0.1.0", Map.of());
+    private final Bundle core = FakeBundles.bundle("org.waymark.directory", "mvn:org.waymark/directory/0.1.0", FakeBundles.CORE);
     private final Bundle example = FakeBundles.bundle("org.waymark.pathfinder-sheffield",
             "mvn:org.waymark/pathfinder-sheffield/0.1.0", Map.of(PluginApprovals.PLUGIN_HEADER, "true"));
     private final Bundle deployed = FakeBundles.bundle("org.example.grabber", "file:/data/deploy/grabber.jar", Map.of());
@@ -55,6 +55,16 @@ class PluginApprovalsTest {
     @AfterEach
     void stop() {
         approvals.stop();
+    }
+
+    @Test
+    void aBundleOfTheWaymarkGroupBuiltElsewhereIsAPluginNotTheCore() {
+        // A .kar built under groupId org.waymark gets mvn:org.waymark/ locations, but not the build's core mark.
+        Bundle lookalike = FakeBundles.bundle("org.waymark.leeds", "mvn:org.waymark/leeds/1.0.0", Map.of());
+
+        assertThat(PluginApprovals.isPlugin(lookalike)).isTrue();
+        assertThat(PluginApprovals.isPlugin(core)).isFalse();
+        assertThat(PluginApprovals.isPlugin(example)).as("the example plugins carry both marks").isTrue();
     }
 
     @Test

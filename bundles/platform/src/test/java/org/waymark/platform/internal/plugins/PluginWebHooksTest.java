@@ -60,6 +60,6 @@ class PluginWebHooksTest {
     }
 
     private static Bundle bundle(String name, String location) {
-        return FakeBundles.bundle(name, location, Map.of());
+        return FakeBundles.bundle(name, location, FakeBundles.CORE);
     }
 }
