@@ -182,8 +182,12 @@ class DeliveryIT {
         server.approve(TestEnvironment.testPlugin());
         Path deployed = server.deploy(TestEnvironment.testPlugin());
         try {
+            // Listed is not enough: /api/plugins names a plugin as soon as it is installed, before SCR has read its
+            // components (no area, nothing declared yet; once in CI).
             await("the test plugin's channel registered").atMost(Duration.ofSeconds(30)).until(() ->
-                    byId(json(server.get("/api/plugins", "Authorization", ADMIN))).containsKey("org.waymark.itests-test-plugin"));
+                    byId(json(server.get("/api/plugins", "Authorization", ADMIN))).getOrDefault("org.waymark.itests-test-plugin",
+                            com.fasterxml.jackson.databind.node.MissingNode.getInstance()).path("contributions").toString()
+                            .contains("NotificationChannel sms"));
             JsonNode plugin = byId(json(server.get("/api/plugins", "Authorization", ADMIN))).get("org.waymark.itests-test-plugin");
             assertThat(plugin.path("builtIn").asBoolean()).isFalse();
             assertThat(plugin.path("area").asText()).contains("sheffield");
