@@ -95,21 +95,26 @@ public class FeaturesIT extends KarafTestSupport {
         assertEquals("and after it is switched on again", 200, awaitStatus(directory, 200));
     }
 
-    /** Asks until the answer is {@code expected} or 30 s have passed; returns the last status. */
-    private static int awaitStatus(String url, int expected) throws Exception {
+    /**
+     * Asks again on every bundle or service event (the JAX-RS host reloading, a servlet coming back) and at least every
+     * 250 ms, until the answer is {@code expected} or 30 s have passed; returns the last status.
+     */
+    private int awaitStatus(String url, int expected) {
         var client = java.net.http.HttpClient.newHttpClient();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build();
-        long deadline = System.nanoTime() + FEATURE_TIMEOUT.toNanos();
-        int status;
-        do {
-            status = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-            if (status == expected) {
-                return status;
+        int[] status = new int[1];
+        awaitNoProblems(() -> {
+            try {
+                status[0] = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (java.io.IOException e) {
+                return List.of(e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted while asking " + url, e);
             }
-            // A 503 here is the readiness gate asking to retry: wait as a client would, briefly.
-            TimeUnit.MILLISECONDS.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return status;
+            return status[0] == expected ? List.of() : List.of(url + " answered " + status[0]);
+        }, FEATURE_TIMEOUT);
+        return status[0];
     }
 
     /** The operator's shell commands answer from the running core (the same as ./waymark through the admin socket). */

@@ -34,7 +34,8 @@ class CachingTest {
                 new Class<?>[]{ContainerRequestContext.class}, (proxy, m, args) -> switch (m.getName()) {
                     case "getMethod" -> method;
                     case "getHeaderString" -> "If-None-Match".equals(args[0]) ? ifNoneMatch : null;
-                    default -> throw new UnsupportedOperationException(m.getName());
+                    default -> throw new AssertionError("the filter asked the request for " + m.getName()
+                            + ", which this test does not model");
                 });
         ContainerResponseContext response = (ContainerResponseContext) Proxy.newProxyInstance(getLoader(),
                 new Class<?>[]{ContainerResponseContext.class}, (proxy, m, args) -> switch (m.getName()) {
@@ -44,7 +45,8 @@ class CachingTest {
                     case "setEntity" -> { answer.entity = args[0]; yield null; }
                     case "getEntityAnnotations" -> new java.lang.annotation.Annotation[0];
                     case "getHeaders" -> answer.headers;
-                    default -> throw new UnsupportedOperationException(m.getName());
+                    default -> throw new AssertionError("the filter asked the response for " + m.getName()
+                            + ", which this test does not model");
                 });
         new Caching().filter(request, response);
         return answer;

@@ -221,9 +221,13 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             }
         }
         List<PluginInfo> plugins = new ArrayList<>();
+        // Each bundle's component descriptions are asked of SCR once per listing, not once per question about them.
+        Map<Long, List<DeclaredServices.Declared>> components = new java.util.HashMap<>();
+        java.util.function.Function<Bundle, List<DeclaredServices.Declared>> declaredBy =
+                bundle -> components.computeIfAbsent(bundle.getBundleId(), id -> declared.of(bundle));
         byBundle.forEach((id, refs) -> {
             Bundle bundle = bundles.get(id);
-            if (!PluginApprovals.isPlugin(bundle) || declared.of(bundle).isEmpty()) {
+            if (!PluginApprovals.isPlugin(bundle) || declaredBy.apply(bundle).isEmpty()) {
                 plugins.add(info(bundle, registered(refs)));
             }
         });
@@ -231,13 +235,15 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         // its tables are not, before its approval), and one that offers no SPI service (only a REST resource, say) is
         // listed too: it needs approval all the same.
         for (Bundle bundle : context.getBundles()) {
-            if (bundle.getSymbolicName() == null || !PluginApprovals.isPlugin(bundle)
-                    || (byBundle.containsKey(bundle.getBundleId()) && declared.of(bundle).isEmpty())
-                    || (!byBundle.containsKey(bundle.getBundleId()) && bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) == null
-                        && !(UnresolvedBundles.deployedJar(bundle) && bundle.getState() == Bundle.INSTALLED))) {
+            if (bundle.getSymbolicName() == null || !PluginApprovals.isPlugin(bundle)) {
                 continue;
             }
-            plugins.add(info(bundle, declared(bundle, byBundle.getOrDefault(bundle.getBundleId(), List.of()))));
+            boolean registersSpi = byBundle.containsKey(bundle.getBundleId());
+            if (registersSpi ? declaredBy.apply(bundle).isEmpty() : !awaitsListing(bundle)) {
+                continue;
+            }
+            plugins.add(info(bundle, declared(bundle, declaredBy.apply(bundle),
+                    byBundle.getOrDefault(bundle.getBundleId(), List.of()))));
         }
         FailedKars kars = failedKars;
         if (kars != null && refusedKars) {
@@ -245,6 +251,12 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         }
         plugins.sort(Comparator.comparing(PluginInfo::id).thenComparing(PluginInfo::version));
         return plugins;
+    }
+
+    /** A plugin without registered SPI services that is listed all the same: it says it is one, or it cannot resolve. */
+    private static boolean awaitsListing(Bundle bundle) {
+        return bundle.getHeaders().get(PluginApprovals.PLUGIN_HEADER) != null
+                || (UnresolvedBundles.deployedJar(bundle) && bundle.getState() == Bundle.INSTALLED);
     }
 
     /** What a bundle contributes and where, from its registered SPI services. */
@@ -266,12 +278,13 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
      * What a plugin's components declare: a registered SPI service named as it names itself, the others by their kind
      * and component, with what keeps them from being used.
      */
-    private Contributions declared(Bundle bundle, List<ServiceReference<Object>> refs) {
+    private Contributions declared(Bundle bundle, List<DeclaredServices.Declared> components,
+                                   List<ServiceReference<Object>> refs) {
         boolean usable = approvals.usable(bundle);
         boolean superseded = !usable && approvals.approved(bundle.getSymbolicName(), bundle.getVersion().toString());
         Set<String> areas = new java.util.TreeSet<>();
         List<String> contributions = new ArrayList<>();
-        for (DeclaredServices.Declared component : declared.of(bundle)) {
+        for (DeclaredServices.Declared component : components) {
             List<ServiceReference<Object>> registeredSpi = refs.stream()
                     .filter(r -> component.component().equals(r.getProperty("component.name"))).toList();
             String kind = kind(component);
