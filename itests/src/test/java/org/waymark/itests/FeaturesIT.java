@@ -96,25 +96,42 @@ public class FeaturesIT extends KarafTestSupport {
     }
 
     /**
-     * Asks again on every bundle or service event (the JAX-RS host reloading, a servlet coming back) and at least every
-     * 250 ms, until the answer is {@code expected} or 30 s have passed; returns the last status.
+     * Asks again after every bundle or service event (the JAX-RS host reloading, a servlet coming back) and at least
+     * every 250 ms, until the answer is {@code expected} or 30 s have passed; returns the last status. The request is
+     * made outside the monitor the listeners notify: a request can make the framework fire an event (a delayed
+     * component activated), and a listener waiting for the monitor would then block the answer (it did: the first
+     * version of this test, through awaitNoProblems, hung CI's FeaturesIT).
      */
-    private int awaitStatus(String url, int expected) {
+    private int awaitStatus(String url, int expected) throws Exception {
         var client = java.net.http.HttpClient.newHttpClient();
         var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build();
-        int[] status = new int[1];
-        awaitNoProblems(() -> {
-            try {
-                status[0] = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (java.io.IOException e) {
-                return List.of(e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted while asking " + url, e);
+        Object changed = new Object();
+        org.osgi.framework.BundleListener bundles = event -> wake(changed);
+        org.osgi.framework.ServiceListener services = event -> wake(changed);
+        bundleContext.addBundleListener(bundles);
+        bundleContext.addServiceListener(services);
+        try {
+            long deadline = System.nanoTime() + FEATURE_TIMEOUT.toNanos();
+            while (true) {
+                int status = client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                long remaining = deadline - System.nanoTime();
+                if (status == expected || remaining <= 0) {
+                    return status;
+                }
+                synchronized (changed) {
+                    changed.wait(Math.max(1, Math.min(250, remaining / 1_000_000)));
+                }
             }
-            return status[0] == expected ? List.of() : List.of(url + " answered " + status[0]);
-        }, FEATURE_TIMEOUT);
-        return status[0];
+        } finally {
+            bundleContext.removeServiceListener(services);
+            bundleContext.removeBundleListener(bundles);
+        }
+    }
+
+    private static void wake(Object monitor) {
+        synchronized (monitor) {
+            monitor.notifyAll();
+        }
     }
 
     /** The operator's shell commands answer from the running core (the same as ./waymark through the admin socket). */

@@ -340,11 +340,16 @@ public final class JaxRsHost implements RouteInventory {
             public void leftOut(ServiceReference<?> service, String why) {
                 Bundle bundle = service.getBundle();
                 Object instance = services.get(uncheckedReference(service));
+                if (bundle == null || instance == null) {
+                    // Unregistered while this reload ran (its plugin being removed): nothing is left out any more, and
+                    // an ERROR naming "?" told the admin nothing (HotDeployIT met one while it removed its plugin).
+                    LOG.debug("A plugin service gone during a reload was not served: {}", why);
+                    return;
+                }
                 LOG.error("Plugin {} {}: {} is left out of {} because Jersey refuses it ({}). Give the plugin's resources "
                                 + "paths of their own, e.g. under /{}/; the core's routes and the other plugins' are served as before",
-                        bundle == null ? "?" : bundle.getSymbolicName(), bundle == null ? "" : bundle.getVersion(),
-                        instance == null ? "a service" : instance.getClass().getName(), application.path(), why,
-                        bundle == null ? "my-plugin" : shortName(bundle.getSymbolicName()));
+                        bundle.getSymbolicName(), bundle.getVersion(), instance.getClass().getName(), application.path(), why,
+                        shortName(bundle.getSymbolicName()));
             }
         };
     }
