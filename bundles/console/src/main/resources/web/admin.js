@@ -163,6 +163,7 @@ export function initAdmin() {
 }
 
 const PLUGIN_STATES = { 'active': 'Active', 'failed': 'Failed (taken out of use)', 'inactive': 'Not started',
+  'starting': 'Starting (what it offers is still being read)',
   'awaiting-approval': 'Waiting for approval', 'superseded': 'Replaced by a later approved version (delete its file)' };
 
 async function loadPlugins() {

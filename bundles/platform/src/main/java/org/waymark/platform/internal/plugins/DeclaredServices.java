@@ -1,10 +1,17 @@
 package org.waymark.platform.internal.plugins;
 
+import java.net.URL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.framework.Bundle;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -41,19 +48,44 @@ final class DeclaredServices {
 
     static final String TABLES = "tables";
 
-    private final ServiceComponentRuntime scr;
+    private static final String SERVICE_COMPONENT = "Service-Component";
 
-    DeclaredServices(ServiceComponentRuntime scr) {
-        this.scr = scr;
+    /**
+     * What SCR has read of a bundle's components.
+     *
+     * @param offering its components that offer services; empty where it has none (or registers them by hand)
+     * @param read     how many component descriptions SCR holds for it
+     * @param named    how many description files its {@code Service-Component} header names (each describes one or more)
+     * @param unread   SCR holds fewer descriptions than that, and has for {@link #UNREADABLE_AFTER}: it could not read
+     *                 some (SCR logged why); false while SCR reads them, one file after another, after the bundle started
+     */
+    record Components(List<Declared> offering, int read, int named, boolean unread) {
+        /** Every description is read, so {@link #offering} is whole (a listing taken meanwhile named only some). */
+        boolean allRead() {
+            return read >= named;
+        }
     }
 
-    /** The bundle's components that offer services; empty where it has none (or registers them by hand). */
-    List<Declared> of(Bundle bundle) {
+    /** SCR reads a bundle's descriptions within milliseconds of its start; longer means one could not be read. */
+    static final Duration UNREADABLE_AFTER = Duration.ofSeconds(30);
+
+    private final ServiceComponentRuntime scr;
+    private final Clock clock;
+    /** Bundles whose descriptions SCR had not all read when last listed, and since when. */
+    private final Map<Long, Instant> incompleteSince = new ConcurrentHashMap<>();
+
+    DeclaredServices(ServiceComponentRuntime scr, Clock clock) {
+        this.scr = scr;
+        this.clock = clock;
+    }
+
+    Components of(Bundle bundle) {
         List<Declared> declared = new ArrayList<>();
         if (scr == null) {
-            return declared;
+            return new Components(declared, 0, 0, false);
         }
-        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(bundle)) {
+        ComponentDescriptionDTO[] descriptions = scr.getComponentDescriptionDTOs(bundle).toArray(ComponentDescriptionDTO[]::new);
+        for (ComponentDescriptionDTO description : descriptions) {
             if (description.serviceInterfaces == null || description.serviceInterfaces.length == 0) {
                 continue;
             }
@@ -64,7 +96,48 @@ final class DeclaredServices {
                     waitingFor(description, scr.isComponentEnabled(description), scr.getComponentConfigurationDTOs(description)),
                     needsTables));
         }
-        return declared;
+        int named = bundle.getState() == Bundle.ACTIVE ? descriptionFiles(bundle) : 0;
+        boolean unread = false;
+        if (descriptions.length < named) {
+            Instant since = incompleteSince.computeIfAbsent(bundle.getBundleId(), id -> clock.instant());
+            unread = !clock.instant().isBefore(since.plus(UNREADABLE_AFTER));
+        } else {
+            incompleteSince.remove(bundle.getBundleId());
+        }
+        return new Components(declared, descriptions.length, named, unread);
+    }
+
+    /** Forgets the bundles that are gone (an uninstalled plugin's descriptions are never read). */
+    void keepOnly(java.util.Collection<Long> bundleIds) {
+        incompleteSince.keySet().retainAll(bundleIds);
+    }
+
+    /**
+     * How many component description files the bundle's {@code Service-Component} header names, read as SCR reads it: a
+     * {@code *} in the file name is matched in that folder.
+     */
+    static int descriptionFiles(Bundle bundle) {
+        String header = bundle.getHeaders("").get(SERVICE_COMPONENT);
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        int files = 0;
+        for (String clause : header.split(",")) {
+            String location = clause.split(";")[0].trim();
+            if (location.isEmpty()) {
+                continue;
+            }
+            int slash = location.lastIndexOf('/');
+            String folder = slash <= 0 ? "/" : location.substring(0, slash);
+            String name = location.substring(slash + 1);
+            if (name.contains("*")) {
+                Enumeration<URL> found = bundle.findEntries(folder, name, false);
+                files += found == null ? 0 : Collections.list(found).size();
+            } else if (bundle.getEntry(location) != null) {
+                files++;
+            }
+        }
+        return files;
     }
 
     static Optional<String> waitingFor(ComponentDescriptionDTO description, boolean enabled,

@@ -71,7 +71,7 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         this.context = context;
         this.approvals = approvals;
         this.migrations = migrations;
-        this.declared = new DeclaredServices(scr);
+        this.declared = new DeclaredServices(scr, Clock.systemUTC());
         this.framework = context.getBundle(Constants.SYSTEM_BUNDLE_ID);
         StringBuilder filter = new StringBuilder("(|");
         SPI_TYPES.forEach(type -> filter.append("(").append(Constants.OBJECTCLASS).append("=").append(type.getName()).append(")"));
@@ -222,29 +222,31 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         }
         List<PluginInfo> plugins = new ArrayList<>();
         // Each bundle's component descriptions are asked of SCR once per listing, not once per question about them.
-        Map<Long, List<DeclaredServices.Declared>> components = new java.util.HashMap<>();
-        java.util.function.Function<Bundle, List<DeclaredServices.Declared>> declaredBy =
+        Map<Long, DeclaredServices.Components> components = new java.util.HashMap<>();
+        java.util.function.Function<Bundle, DeclaredServices.Components> declaredBy =
                 bundle -> components.computeIfAbsent(bundle.getBundleId(), id -> declared.of(bundle));
         byBundle.forEach((id, refs) -> {
             Bundle bundle = bundles.get(id);
-            if (!PluginApprovals.isPlugin(bundle) || declaredBy.apply(bundle).isEmpty()) {
+            if (!PluginApprovals.isPlugin(bundle) || declaredBy.apply(bundle).offering().isEmpty()) {
                 plugins.add(info(bundle, registered(refs)));
             }
         });
         // A deployed plugin is listed with every service its components declare, registered or not (those waiting for
         // its tables are not, before its approval), and one that offers no SPI service (only a REST resource, say) is
         // listed too: it needs approval all the same.
-        for (Bundle bundle : context.getBundles()) {
+        Bundle[] installed = context.getBundles();
+        for (Bundle bundle : installed) {
             if (bundle.getSymbolicName() == null || !PluginApprovals.isPlugin(bundle)) {
                 continue;
             }
             boolean registersSpi = byBundle.containsKey(bundle.getBundleId());
-            if (registersSpi ? declaredBy.apply(bundle).isEmpty() : !awaitsListing(bundle)) {
+            if (registersSpi ? declaredBy.apply(bundle).offering().isEmpty() : !awaitsListing(bundle)) {
                 continue;
             }
             plugins.add(info(bundle, declared(bundle, declaredBy.apply(bundle),
                     byBundle.getOrDefault(bundle.getBundleId(), List.of()))));
         }
+        declared.keepOnly(java.util.Arrays.stream(installed).map(Bundle::getBundleId).toList());
         FailedKars kars = failedKars;
         if (kars != null && refusedKars) {
             plugins.addAll(kars.failed());
@@ -259,8 +261,12 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
                 || (UnresolvedBundles.deployedJar(bundle) && bundle.getState() == Bundle.INSTALLED);
     }
 
-    /** What a bundle contributes and where, from its registered SPI services. */
-    private record Contributions(String area, List<String> described) {
+    /**
+     * What a bundle contributes and where.
+     *
+     * @param components what SCR has read of its components, or null where the list is of its registered services
+     */
+    private record Contributions(String area, List<String> described, DeclaredServices.Components components) {
     }
 
     private Contributions registered(List<ServiceReference<Object>> refs) {
@@ -271,15 +277,16 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             contributions.add(describe(reference));
         }
         contributions.sort(null);
-        return new Contributions(areas.contains("*") ? null : String.join(",", areas), contributions);
+        return new Contributions(areas.contains("*") ? null : String.join(",", areas), contributions, null);
     }
 
     /**
      * What a plugin's components declare: a registered SPI service named as it names itself, the others by their kind
      * and component, with what keeps them from being used.
      */
-    private Contributions declared(Bundle bundle, List<DeclaredServices.Declared> components,
+    private Contributions declared(Bundle bundle, DeclaredServices.Components declaredComponents,
                                    List<ServiceReference<Object>> refs) {
+        List<DeclaredServices.Declared> components = declaredComponents.offering();
         boolean usable = approvals.usable(bundle);
         boolean superseded = !usable && approvals.approved(bundle.getSymbolicName(), bundle.getVersion().toString());
         Set<String> areas = new java.util.TreeSet<>();
@@ -299,7 +306,8 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             contributions.add(kind + " " + name + (superseded ? " (not in use: a later version is)" : waiting(component, usable)));
         }
         contributions.sort(null);
-        return new Contributions(areas.isEmpty() || areas.contains("*") ? null : String.join(",", areas), contributions);
+        return new Contributions(areas.isEmpty() || areas.contains("*") ? null : String.join(",", areas), contributions,
+                declaredComponents);
     }
 
     private static String waiting(DeclaredServices.Declared component, boolean usable) {
@@ -347,11 +355,9 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
         return className.substring(className.lastIndexOf('.') + 1);
     }
 
-    private PluginInfo info(Bundle bundle, Contributions contributions) {
-        return info(bundle, contributions.area(), contributions.described());
-    }
-
-    private PluginInfo info(Bundle bundle, String area, List<String> contributions) {
+    private PluginInfo info(Bundle bundle, Contributions contributed) {
+        String area = contributed.area();
+        List<String> contributions = contributed.described();
         String id = bundle.getSymbolicName();
         PluginHealth health = guard.health(id);
         boolean plugin = PluginApprovals.isPlugin(bundle);
@@ -364,7 +370,16 @@ public final class WhiteboardPluginRegistry implements PluginRegistry {
             return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, false, "failed", null,
                     List.of(), approvedBy, health.calls(), health.errors(), health.timeouts(), unresolved.get(), null);
         }
-        String state = plugin && approvedBy == null ? "awaiting-approval"
+        DeclaredServices.Components components = contributed.components();
+        if (plugin && components != null && components.unread()) {
+            return new PluginInfo(id, bundle.getHeaders().get(Constants.BUNDLE_NAME), version, false, "failed", area,
+                    contributions, approvedBy, health.calls(), health.errors(), health.timeouts(), "Only "
+                    + components.read() + " of the " + components.named() + " component descriptions it names could be "
+                    + "read (the log says why), so not all it offers is known or started", null);
+        }
+        // Until SCR has read all its components the list of what it offers is partial: not yet for an admin to approve.
+        String state = plugin && components != null && !components.allRead() ? "starting"
+                : plugin && approvedBy == null ? "awaiting-approval"
                 : plugin && approvals.supersededBy(bundle).isPresent() ? "superseded"
                 : bundle.getState() != Bundle.ACTIVE ? "inactive"
                 : health.failed() || migrationFailure.isPresent() ? "failed" : "active";
