@@ -151,6 +151,11 @@ class FhirIntakeIT {
         assertThat(replayed.path("entry").get(1).path("response").path("location").asText()).isEqualTo(referralEntry.path("location").asText());
         assertThat(total(token, "/fhir/ServiceRequest?_count=0")).isEqualTo(before);
         assertThat(total(token, "/fhir/Patient?identifier=" + NHS + "%7C9990020000")).isEqualTo(1);
+        // FHIR's |value is an identifier without a system: it was read as any system and found these.
+        assertThat(total(token, "/fhir/Patient?identifier=%7C9990020000")).isZero();
+        assertThat(total(token, "/fhir/ServiceRequest?patient:identifier=%7C9990020000")).isZero();
+        assertThat(total(token, "/fhir/ServiceRequest?identifier=%7CTX-1")).isZero();
+        assertThat(total(token, "/fhir/ServiceRequest?identifier=TX-1")).as("in any system").isEqualTo(1);
 
         // Each entry's location reads back (vread of the current version), the Patient's audited as any read.
         assertThat(get(token, URI.create(referralEntry.path("location").asText()).getPath()).path("id").asText()).isEqualTo(referralId);

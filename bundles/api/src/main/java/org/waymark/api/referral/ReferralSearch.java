@@ -6,6 +6,8 @@ import java.util.Set;
  * Criteria of a referral search; every criterion is optional and they combine with AND. The caller's data scope is
  * always applied on top.
  *
+ * @param identifierSystem the system of the sender's identifier: null for any, {@link #NO_SYSTEM} for an identifier
+ *                     sent without one (FHIR's {@code |value}; since 1.10)
  * @param text         a name or NHS number typed into the console's search box
  * @param assignee     a user name, or {@link #UNASSIGNED}
  * @param orUnassigned with an assignee: also the referrals nobody is assigned to (a worker's working list)
@@ -27,6 +29,8 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
                              PatientSearch person) {
     public static final String UNASSIGNED = "-";
     public static final int MAX_COUNT = 100;
+    /** The {@link #identifierSystem} of an identifier sent without a system. */
+    public static final String NO_SYSTEM = "";
 
     public ReferralSearch {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);

@@ -31,7 +31,7 @@ final class ConditionalCreate {
         String value = criteria.get("identifier");
         TokenParam token = value == null ? null : TokenParam.parse(value);
         if (criteria.size() != 1 || token == null || identifier == null || !identifier.getValue().equals(token.value())
-                || (token.system() != null && !token.system().equals(identifier.getSystem()))) {
+                || !token.matchesSystem(identifier.getSystem())) {
             throw WaymarkException.invalid(where + ": a conditional create of a ServiceRequest supports only "
                     + "identifier={system}|{value} naming its own identifier");
         }

@@ -94,7 +94,7 @@ public final class PatientResource extends ReferralEndpoint {
         Set<String> ignored = Searches.requireSupported(headers, query, SEARCH_PARAMETERS);
         String nhs = null;
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
-        if (identifier != null) {
+        if (identifier != null && !identifier.withoutSystem()) {
             if (identifier.system() != null && !NhsNumber.SYSTEM.equals(identifier.system())) {
                 throw WaymarkException.invalid("Search patients by identifier=" + NhsNumber.SYSTEM + "|{NHS number}");
             }
@@ -105,7 +105,9 @@ public final class PatientResource extends ReferralEndpoint {
         Searches.Paging paging = Searches.paging(query);
         PatientSearch search = new PatientSearch(nhs, text(query, "family"), text(query, "given"), born[0], born[1],
                 text(query, "address-postalcode"), paging.offset(), paging.count(), text(query, "name"));
-        Page<Patient> page = born[0] != null && born[1] != null && born[0].isAfter(born[1])
+        // |value asks for an identifier without a system, and every NHS number has its system.
+        boolean noneWithoutSystem = identifier != null && identifier.withoutSystem();
+        Page<Patient> page = noneWithoutSystem || born[0] != null && born[1] != null && born[0].isAfter(born[1])
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.searchPatients(Callers.of(security), search);
         return responder.resource(request, 200,

@@ -130,7 +130,8 @@ final class Searches {
      *
      * @param patientId      the Patient's id, or null
      * @param nhsNumber      ten digits, or null
-     * @param nothingMatches patient and subject named two different patients (both name the same element)
+     * @param nothingMatches patient and subject named two different patients (both name the same element), or the
+     *                       patient:identifier has no system ({@code |value}), which no NHS number matches
      */
     record PatientCriterion(String patientId, String nhsNumber, boolean nothingMatches) {
     }
@@ -141,6 +142,10 @@ final class Searches {
         String subject = referenceId("subject", accepted(query, accepted, "subject"), "Patient");
         TokenParam identifier = TokenParam.parse(accepted(query, accepted, "patient:identifier"));
         String nhsNumber = null;
+        if (identifier != null && identifier.withoutSystem()) {
+            // FHIR's |value: an identifier without a system. Every NHS number has its system, so no patient matches.
+            return new PatientCriterion(patient != null ? patient : subject, null, true);
+        }
         if (identifier != null) {
             // Without a system FHIR matches the value in any system, and the NHS number is the only one held here.
             if (identifier.system() != null && !NhsNumber.SYSTEM.equals(identifier.system())) {

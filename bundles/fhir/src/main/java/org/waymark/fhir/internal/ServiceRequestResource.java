@@ -151,7 +151,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
                 .withAuthored(DateSearch.instants("authored", query.get("authored")))
                 .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")))
                 .withPerson(person(query));
-        boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty())
+        boolean nothingCanMatch = patient.nothingMatches() || (query.getFirst("status") != null && statuses.isEmpty())
                 || search.authored().isEmpty() || search.lastUpdated().isEmpty()
                 || search.person() != null && search.person().birthDateFrom() != null && search.person().birthDateTo() != null
                 && search.person().birthDateFrom().isAfter(search.person().birthDateTo());

@@ -3,6 +3,7 @@ package org.waymark.fhir.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.ReferralSearch;
 
 /**
  * A FHIR token search value {@code system|value}, read with FHIR's escaping: {@code \|}, {@code \,}, {@code \$} and
@@ -13,7 +14,13 @@ import org.waymark.api.error.WaymarkException;
 record TokenParam(String system, String value) {
     private static final char ESCAPE = '\\';
 
-    /** One {@code system|value}, {@code |value} or {@code value} (any system); alternatives are not supported here. */
+    /** The system of {@code |value}: FHIR's "no system", matching only identifiers sent without one. */
+    static final String NO_SYSTEM = ReferralSearch.NO_SYSTEM;
+
+    /**
+     * One {@code system|value}, {@code |value} (system {@link #NO_SYSTEM}) or {@code value} (system null: any);
+     * alternatives are not supported here.
+     */
     static TokenParam parse(String text) {
         if (text == null) {
             return null;
@@ -30,7 +37,18 @@ record TokenParam(String system, String value) {
         if (bar < 0 || bar == text.length() - 1) {
             throw WaymarkException.invalid("Token searches need system|value (a '|' inside the system or value is written \\|)");
         }
-        return new TokenParam(bar == 0 ? null : unescape(text.substring(0, bar)), unescape(text.substring(bar + 1)));
+        return new TokenParam(bar == 0 ? NO_SYSTEM : unescape(text.substring(0, bar)), unescape(text.substring(bar + 1)));
+    }
+
+    /** {@code |value}: only an identifier sent without a system matches. */
+    boolean withoutSystem() {
+        return NO_SYSTEM.equals(system);
+    }
+
+    /** Whether an identifier with this system (null: none) is in the systems this token names. */
+    boolean matchesSystem(String identifierSystem) {
+        return system == null || (withoutSystem() ? identifierSystem == null || identifierSystem.isEmpty()
+                : system.equals(identifierSystem));
     }
 
     /** The alternatives of a search value (split at unescaped commas), each unescaped: {@code a,b\,c} is a and b,c. */

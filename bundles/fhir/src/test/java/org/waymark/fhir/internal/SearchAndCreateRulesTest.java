@@ -74,7 +74,7 @@ class SearchAndCreateRulesTest {
     @Test
     void identifierTokensTakeOneValueAndFhirsEscapes() {
         assertThat(TokenParam.parse("https://gp.example/ref|A1")).isEqualTo(new TokenParam("https://gp.example/ref", "A1"));
-        assertThat(TokenParam.parse("|A1")).isEqualTo(new TokenParam(null, "A1"));
+        assertThat(TokenParam.parse("|A1")).as("no system").isEqualTo(new TokenParam(TokenParam.NO_SYSTEM, "A1"));
         assertThat(TokenParam.parse("sys|A\\,1")).isEqualTo(new TokenParam("sys", "A,1"));
         assertThatThrownBy(() -> TokenParam.parse("sys|A1,sys|A2")).hasMessageContaining("Several values");
         assertThat(TokenParam.parse("A1")).as("a value alone, in any system").isEqualTo(new TokenParam(null, "A1"));

@@ -14,7 +14,23 @@ class TokenParamTest {
     void theFirstUnescapedBarSeparatesSystemAndValue() {
         assertThat(TokenParam.parse("https://fhir.nhs.uk/Id/nhs-number|9990010005"))
                 .isEqualTo(new TokenParam("https://fhir.nhs.uk/Id/nhs-number", "9990010005"));
-        assertThat(TokenParam.parse("|A1")).isEqualTo(new TokenParam(null, "A1"));
+        assertThat(TokenParam.parse("|A1")).isEqualTo(new TokenParam(TokenParam.NO_SYSTEM, "A1"));
+    }
+
+    /** FHIR: |value matches only an identifier without a system (it was read as any system). */
+    @Test
+    void aBarWithNothingBeforeItMeansNoSystem() {
+        TokenParam noSystem = TokenParam.parse("|A1");
+        assertThat(noSystem.withoutSystem()).isTrue();
+        assertThat(noSystem.matchesSystem(null)).isTrue();
+        assertThat(noSystem.matchesSystem("https://gp.example")).isFalse();
+        TokenParam anySystem = TokenParam.parse("A1");
+        assertThat(anySystem.withoutSystem()).isFalse();
+        assertThat(anySystem.matchesSystem(null)).isTrue();
+        assertThat(anySystem.matchesSystem("https://gp.example")).isTrue();
+        TokenParam gp = TokenParam.parse("https://gp.example|A1");
+        assertThat(gp.matchesSystem("https://gp.example")).isTrue();
+        assertThat(gp.matchesSystem(null)).isFalse();
     }
 
     /** Waymark's BaRS identity holds the sender endpoint, which holds a bar. */

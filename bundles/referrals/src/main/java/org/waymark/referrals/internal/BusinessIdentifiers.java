@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.BusinessIdentifier;
+import org.waymark.api.referral.ReferralSearch;
 
 /**
  * The sender's own identifiers of a referral known by another (a BaRS ServiceRequest's case number): kept in the
@@ -146,15 +147,18 @@ final class BusinessIdentifiers {
 
     /**
      * The referrals (at most {@link #MAX_MATCHES}) whose sender gave them this identifier of its own; {@code system} null matches
-     * any system (a FHIR token search without one). The caller's scope applies to the search that uses them.
+     * any system (a FHIR token search without one), {@link ReferralSearch#NO_SYSTEM} only an identifier sent without
+     * one. The caller's scope applies to the search that uses them.
      */
     static List<String> referralsWith(Connection c, String system, String value) throws SQLException {
+        boolean none = ReferralSearch.NO_SYSTEM.equals(system);
         String sql = "SELECT i.referral_id FROM wm_referral_identifier i WHERE i.identifier_value = ?"
-                + (system == null ? "" : " AND i.identifier_system = ?") + " FETCH FIRST " + MAX_MATCHES + " ROWS ONLY";
+                + (system == null ? "" : none ? " AND i.identifier_system IS NULL" : " AND i.identifier_system = ?")
+                + " FETCH FIRST " + MAX_MATCHES + " ROWS ONLY";
         List<String> ids = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setString(1, value);
-            if (system != null) {
+            if (system != null && !none) {
                 s.setString(2, system);
             }
             try (ResultSet r = s.executeQuery()) {

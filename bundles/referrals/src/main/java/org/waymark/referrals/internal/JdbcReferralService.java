@@ -611,7 +611,9 @@ public final class JdbcReferralService implements ReferralService {
         List<String> others = Jdbc.inTransaction(db, c -> BusinessIdentifiers.referralsWith(c, system, value));
         StringBuilder own = new StringBuilder("r.identifier_value = ?");
         List<Object> ownParameters = new ArrayList<>(List.of(value));
-        if (system != null) {
+        if (ReferralSearch.NO_SYSTEM.equals(system)) {
+            own.append(" AND r.identifier_system IS NULL");
+        } else if (system != null) {
             own.append(" AND r.identifier_system = ?");
             ownParameters.add(system);
         }

@@ -167,6 +167,10 @@ class JdbcReferralServiceTest {
         assertThat(byIdentifier(GP_SHEFFIELD, "https://other.system", "sender1234")).isEmpty();
         assertThat(byIdentifier(GP_SHEFFIELD, null, "tab\\tand\\nnewline")).isEmpty();
         assertThat(byIdentifier(GP_SHEFFIELD, null, "tab\tand\nnewline")).containsExactly(first.id());
+        // FHIR's |value: only an identifier sent without a system (it was read as any system).
+        assertThat(byIdentifier(GP_SHEFFIELD, ReferralSearch.NO_SYSTEM, "tab\tand\nnewline")).containsExactly(first.id());
+        assertThat(byIdentifier(GP_SHEFFIELD, ReferralSearch.NO_SYSTEM, "sender1234")).isEmpty();
+        assertThat(byIdentifier(GP_SHEFFIELD, ReferralSearch.NO_SYSTEM, "urn:uuid:c")).as("the identity has its system").isEmpty();
         assertThat(byIdentifier(GP_SHEFFIELD, "https://gp.example/ref", "urn:uuid:c")).as("the identity still finds it").hasSize(1);
         assertThat(byIdentifier(GP_OTHER, caseNumber.system(), "sender1234")).as("another sender's referrals").isEmpty();
         assertThat(byIdentifier(WORKER_SHEFFIELD, caseNumber.system(), "sender1234")).hasSize(2);
