@@ -172,6 +172,9 @@ class HotDeployIT {
                     .contains("unresolvable-2.0.0.kar", "the package org.example.missing")
                     .doesNotContain("Exception", "filter:=", "org.apache");
             assertThat(listed.path("builtIn").asBoolean()).isFalse();
+            // Found reviewing: the refusal was in the log only, while every install is in the audit trail.
+            assertThat(server.get("/api/admin/audit?resourceType=Plugin&action=ADMIN", "Authorization", ADMIN).body())
+                    .contains("refuse " + id + " 2.0.0 (unresolvable-2.0.0.kar)", "system:deploy");
         } finally {
             Files.delete(kar);
         }

@@ -26,13 +26,16 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.waymark.api.security.AuditLog;
+import org.waymark.api.security.Caller;
 import org.waymark.platform.internal.PlatformConfig;
 
 /**
  * The {@code .kar} files in the deploy folder that Karaf refused to install (a requirement nothing installed meets,
  * say). Karaf's deployer only logs such a refusal and keeps the file as if installed, so the plugin was never in
  * {@code /api/plugins}: the admin found it only in the log. Each file is judged once (again when it changes) by
- * asking Karaf to simulate the installation of its features; it is forgotten when the file goes.
+ * asking Karaf to simulate the installation of its features; it is forgotten when the file goes. A refusal is audited
+ * as an install is (once for each version of the file): what was copied into the deploy folder and not taken in.
  */
 @Component(service = FailedKars.class, immediate = true, configurationPid = PlatformConfig.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -63,19 +66,21 @@ public final class FailedKars {
     private final Path folder;
     private final Features features;
     private final Clock clock;
+    private final AuditLog audit;
     private final Map<Path, Verdict> verdicts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scanner;
 
     @Activate
-    public FailedKars(PlatformConfig config, @Reference FeaturesService karaf) {
+    public FailedKars(PlatformConfig config, @Reference FeaturesService karaf, @Reference AuditLog audit) {
         this(config.deployDir().isBlank() ? null : Path.of(config.deployDir()).toAbsolutePath().normalize(),
-                karafFeatures(karaf), Clock.systemUTC(), true);
+                karafFeatures(karaf), Clock.systemUTC(), audit, true);
     }
 
-    FailedKars(Path folder, Features features, Clock clock, boolean scan) {
+    FailedKars(Path folder, Features features, Clock clock, AuditLog audit, boolean scan) {
         this.folder = folder;
         this.features = features;
         this.clock = clock;
+        this.audit = audit;
         if (folder == null || !scan) {
             this.scanner = null;
             return;
@@ -157,7 +162,7 @@ public final class FailedKars {
             contents = KarContents.read(kar);
         } catch (IOException e) {
             String why = e instanceof java.util.zip.ZipException || e.getMessage() == null ? "not a zip archive" : e.getMessage();
-            verdicts.put(kar, new Verdict(size, modifiedMillis, false, failure(file, null,
+            refused(kar, new Verdict(size, modifiedMillis, false, failure(file, null,
                     "it is not a .kar Waymark can read (" + why + ")", now), now));
             return;
         }
@@ -181,7 +186,12 @@ public final class FailedKars {
             // Karaf has not read it yet; a file it never reads (it believes it installed already) is refused all the same.
             PluginInfo failure = modified.plus(UNREAD).isBefore(now) ? failure(file, contents,
                     "Karaf did not take it in (the server's log says why, under the file's name); remove it and copy it in again", now) : null;
-            verdicts.put(kar, new Verdict(size, modifiedMillis, false, failure, now.plus(RECHECK)));
+            Verdict verdict = new Verdict(size, modifiedMillis, false, failure, now.plus(RECHECK));
+            if (failure == null) {
+                verdicts.put(kar, verdict);
+            } else {
+                refused(kar, verdict);
+            }
             return;
         }
         for (KarContents.Feature feature : contents.features()) {
@@ -190,12 +200,25 @@ public final class FailedKars {
             } catch (Exception e) {
                 String reason = KarFailureReason.of(e);
                 LOG.warn("Plugin file {} could not be installed: {}", file, reason);
-                verdicts.put(kar, new Verdict(size, modifiedMillis, false, failure(file, contents, reason, now), now));
+                refused(kar, new Verdict(size, modifiedMillis, false, failure(file, contents, reason, now), now));
                 return;
             }
         }
         // Installable, and being installed now: looked at again shortly.
         verdicts.put(kar, new Verdict(size, modifiedMillis, false, null, now.plus(RECHECK)));
+    }
+
+    /** Keeps a refusal: each is reached once for each version of the file, since a refused file is not judged again. */
+    private void refused(Path kar, Verdict verdict) {
+        verdicts.put(kar, verdict);
+        PluginInfo plugin = verdict.failure();
+        try {
+            audit.record(Caller.system("deploy"), AuditLog.Action.ADMIN, "Plugin", "refuse " + plugin.id()
+                    + (plugin.version().isEmpty() ? "" : " " + plugin.version()) + " (" + kar.getFileName() + ")", null);
+        } catch (RuntimeException e) {
+            // As for an install: a database away for a moment must not stop the judging; the refusal is listed and logged.
+            LOG.warn("Could not audit the refusal of {}: {}", kar.getFileName(), e.getMessage());
+        }
     }
 
     private static PluginInfo failure(String file, KarContents contents, String reason, Instant at) {

@@ -40,6 +40,8 @@ class FailedKarsTest {
     /** Each feature's state in Karaf: absent, installed or not; and why its installation fails, if it does. */
     private final Map<String, Boolean> karaf = new ConcurrentHashMap<>();
     private final Map<String, String> refusals = new ConcurrentHashMap<>();
+    /** What was audited, as "action type id by caller". */
+    private final java.util.List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Test
     void aKarKarafRefusedIsAFailedPluginWithAReasonToActOnUntilItsFileGoes() throws IOException {
@@ -58,6 +60,9 @@ class FailedKarsTest {
             assertThat(failed.lastError()).contains("broken-plugin-1.0.0.kar", "the package org.example.missing", "1.0.0", "2.0.0")
                     .doesNotContain("Exception", "filter:=", "osgi.wiring", "caused by");
         });
+        // Found reviewing: the refusal was in the log only; an install is audited, so what was refused is too, once.
+        judge.scan();
+        assertThat(audited).containsExactly("ADMIN Plugin refuse org.example.broken-plugin 1.0.0 (broken-plugin-1.0.0.kar) by system:deploy");
 
         Files.delete(kar);
         judge.scan();
@@ -103,6 +108,8 @@ class FailedKarsTest {
         clock.advance(FailedKars.UNREAD.plusSeconds(10));
         judge.scan();
         assertThat(judge.failed()).singleElement().satisfies(f -> assertThat(f.lastError()).contains("did not take it in"));
+        judge.scan();
+        assertThat(audited).containsExactly("ADMIN Plugin refuse org.example.ignored 1.0.0 (ignored-1.0.0.kar) by system:deploy");
     }
 
     private FailedKars judge() {
@@ -119,7 +126,7 @@ class FailedKarsTest {
                     throw new Exception("Resolution failed", new Exception(refusal));
                 }
             }
-        }, clock, false);
+        }, clock, (caller, action, type, id, patient) -> audited.add(action + " " + type + " " + id + " by " + caller.id()), false);
     }
 
     /** A .kar as the karaf-maven-plugin writes it: a features file and the bundle under repository/. */
