@@ -514,6 +514,28 @@ class LinkageAndTransactionTest {
                 null, 0, 0))).total()).isEqualTo(2);
     }
 
+    /** The cap on the people a demographic referral search names, at its limit and one past it. */
+    @Test
+    void aReferralSearchByDemographicsNamingMoreThanFiveHundredPeopleIsRefused() {
+        LocalDate first = LocalDate.of(1930, 1, 1);
+        for (int i = 0; i < JdbcReferralService.MAX_PEOPLE_BY_DEMOGRAPHICS; i++) {
+            service.receive(GP, referral("CAP-" + i, null, new Demographics("Manyfold", "Person", first.plusDays(i), "female", "S1 1AA")));
+        }
+        PatientSearch everyone = byName("Manyfold");
+        assertThat(service.search(GP, ReferralSearch.all(0, 10).withPerson(everyone)).total())
+                .isEqualTo(JdbcReferralService.MAX_PEOPLE_BY_DEMOGRAPHICS);
+
+        service.receive(GP, referral("CAP-last", null, new Demographics("Manyfold", "Person", LocalDate.of(1999, 1, 1), "female", "S1 1AA")));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> service.search(GP, ReferralSearch.all(0, 10).withPerson(everyone)))
+                .isInstanceOfSatisfying(org.waymark.api.error.WaymarkException.class,
+                        e -> assertThat(e.kind()).isEqualTo(org.waymark.api.error.WaymarkException.Kind.INVALID))
+                .hasMessageContaining("more than 500 people");
+        PatientSearch narrowed = new PatientSearch(null, null, null, LocalDate.of(1999, 1, 1), LocalDate.of(1999, 1, 1), null, 0, 0,
+                "Manyfold");
+        assertThat(service.search(GP, ReferralSearch.all(0, 10).withPerson(narrowed)).items())
+                .extracting(Referral::identifierValue).as("the birth date narrows it").containsExactly("CAP-last");
+    }
+
     private static PatientSearch byName(String name) {
         return new PatientSearch(null, null, null, null, null, null, 0, 10, name);
     }
