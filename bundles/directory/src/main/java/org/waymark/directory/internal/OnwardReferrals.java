@@ -158,17 +158,19 @@ public final class OnwardReferrals {
         Instant now = clock.instant();
         String id = UUID.randomUUID().toString();
         String token = token();
-        // One at a time on this node, so that two clicks cannot both find no earlier referral (see refuseIfOpen).
-        synchronized (this) {
-            refuseIfOpen(referral.id(), serviceId, service.path("name").asText());
-            Party provider = ServiceContact.party(serviceId);
-            // The directory's own email for the service, as it is now, is where its referrals go until someone sets another.
-            ServiceContact.follow(contacts, db, caller, serviceId, service);
-            String link = answerBaseUrl + token;
+        String serviceName = service.path("name").asText();
+        refuseIfOpen(referral.id(), serviceId, serviceName);
+        Party provider = ServiceContact.party(serviceId);
+        // The directory's own email for the service, as it is now, is where its referrals go until someone sets another.
+        ServiceContact.follow(contacts, db, caller, serviceId, service);
+        String link = answerBaseUrl + token;
+        try {
             Jdbc.inTransaction(db, c -> {
+                // open_for is unique: two link workers (or two clicks) on two nodes cannot both refer the person to
+                // the service; the check above only spares the usual case the provider's contact lookup.
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_onward_referral (id, referral_id, part_of_task_id,"
                         + " service_id, area, status, note, consent_recorded_by, consent_recorded_at, token_digest, token_expires_at,"
-                        + " version, created_by, created_at) VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, 1, ?, ?)")) {
+                        + " version, created_by, created_at, open_for) VALUES (?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?, 1, ?, ?, ?)")) {
                     insert.setString(1, id);
                     insert.setString(2, referral.id());
                     insert.setString(3, referral.taskId());
@@ -181,7 +183,13 @@ public final class OnwardReferrals {
                     insert.setTimestamp(10, Timestamp.from(now.plus(LINK_LIFETIME)));
                     insert.setString(11, caller.id());
                     insert.setTimestamp(12, Timestamp.from(now));
+                    insert.setString(13, openFor(referral.id(), serviceId));
                     insert.executeUpdate();
+                } catch (SQLException e) {
+                    if (Jdbc.isUniqueViolation(e)) {
+                        throw new ReferredMeanwhile();
+                    }
+                    throw e;
                 }
                 // In the same transaction: the provider hears of it at least once, or not at all if this fails.
                 notifier.notify(c, new Notification("onward-referral-" + id, provider, referral.area(), "onward-referral",
@@ -191,9 +199,24 @@ public final class OnwardReferrals {
                         Map.of("onwardReferralId", id, "link", link, Notification.ONE_TIME_LINK, link)));
                 return null;
             });
+        } catch (ReferredMeanwhile e) {
+            refuseIfOpen(referral.id(), serviceId, serviceName);
+            throw WaymarkException.conflict("Someone referred this person to " + serviceName + " at the same moment; reload and check");
         }
         audit.record(caller, AuditLog.Action.CREATE, "OnwardReferral", id, referral.patientId());
         return new Created(find(id).orElseThrow(), token);
+    }
+
+    /** Another onward referral of the person to the service, still open, was stored since the check before the insert. */
+    private static final class ReferredMeanwhile extends RuntimeException {
+        ReferredMeanwhile() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** What keeps one onward referral of a person to a service open at a time; null once it is answered for good. */
+    private static String openFor(String referralId, String serviceId) {
+        return referralId + "|" + serviceId;
     }
 
     /**
@@ -301,13 +324,14 @@ public final class OnwardReferrals {
         }
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement update = c.prepareStatement("UPDATE dir_onward_referral SET status = ?, status_reason = ?,"
-                    + " answered_by = ?, answered_at = ?, version = version + 1 WHERE id = ? AND status = ?")) {
+                    + " answered_by = ?, answered_at = ?, version = version + 1, open_for = ? WHERE id = ? AND status = ?")) {
                 update.setString(1, outcome);
                 update.setString(2, trim(reason, MAX_REASON));
                 update.setString(3, by);
                 update.setTimestamp(4, Timestamp.from(clock.instant()));
-                update.setString(5, current.id());
-                update.setString(6, current.status());
+                update.setString(5, FINAL.contains(outcome) ? null : openFor(current.referralId(), current.serviceId()));
+                update.setString(6, current.id());
+                update.setString(7, current.status());
                 if (update.executeUpdate() != 1) {
                     throw WaymarkException.conflict("This referral was answered meanwhile; reload and try again");
                 }

@@ -50,17 +50,7 @@ class OnwardReferralsTest {
         directory = new Directory(new DirectoryStore(db), clock);
         directory.apply(DemoDirectory.batch(), "test", "demo");
         serviceId = DemoDirectory.uuid("svc:2").toString();
-        // Only "r1" is visible to the worker, as the real service scopes referrals by area.
-        ReferralService referrals = (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("find")) {
-                        return "r1".equals(args[1]) ? Optional.of(new Referral("r1", "task-1", "p1", null, "A Person", "demo-gp",
-                                "sheffield", null, null, status, null, "Lonely", null, "routine", clock.instant(), null, null, null,
-                                1, clock.instant(), clock.instant())) : Optional.empty();
-                    }
-                    // Onward referral may only read the referral through the caller's scope: any other call is a bug.
-                    throw new AssertionError("OnwardReferrals must not call ReferralService." + method.getName());
-                });
+        ReferralService referrals = readingR1();
         ContactBook book = new ContactBook() {
             @Override
             public ContactPreferences find(Party party) {
@@ -74,6 +64,20 @@ class OnwardReferralsTest {
         };
         AuditLog audit = (caller, action, type, id, patient) -> audited.add(caller.id() + " " + action + " " + type + " " + patient);
         onward = new OnwardReferrals(db, directory, referrals, (Connection c, Notification n) -> sent.add(n), book, audit, clock);
+    }
+
+    /** Only "r1" is visible to the worker, as the real service scopes referrals by area. */
+    private ReferralService readingR1() {
+        return (ReferralService) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ReferralService.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("find")) {
+                        return "r1".equals(args[1]) ? Optional.of(new Referral("r1", "task-1", "p1", null, "A Person", "demo-gp",
+                                "sheffield", null, null, status, null, "Lonely", null, "routine", clock.instant(), null, null, null,
+                                1, clock.instant(), clock.instant())) : Optional.empty();
+                    }
+                    // Onward referral may only read the referral through the caller's scope: any other call is a bug.
+                    throw new AssertionError("OnwardReferrals must not call ReferralService." + method.getName());
+                });
     }
 
     @Test
@@ -253,6 +257,61 @@ class OnwardReferralsTest {
         onward.refer(WORKER, "r1", serviceId, true, null, "x/");
         assertThat(sent).hasSize(1);
         assertThat(onward.list(WORKER, "r1")).hasSize(2);
+    }
+
+    /**
+     * Two nodes: the check for an open onward referral was serialised within one node only, so two link workers on two
+     * nodes could both refer the person to the service and the provider heard twice. Node B checks, then (while it
+     * looks up the provider's contact) node A refers; B's insert must not store a second open one.
+     */
+    @Test
+    void twoNodesReferringThePersonToTheServiceAtOnceStoreOneAndSendOne() throws Exception {
+        ReferralService sameReferrals = readingR1();
+        OnwardReferrals[] nodeA = new OnwardReferrals[1];
+        boolean[] raced = new boolean[1];
+        ContactBook racingBook = new ContactBook() {
+            @Override
+            public ContactPreferences find(Party party) {
+                if (!raced[0]) {
+                    raced[0] = true;
+                    nodeA[0].refer(WORKER, "r1", serviceId, true, "from node A", "https://a/");
+                }
+                return contacts.getOrDefault(party, ContactPreferences.NONE);
+            }
+
+            @Override
+            public void save(Caller caller, Party party, ContactPreferences preferences) {
+                contacts.put(party, preferences);
+            }
+        };
+        nodeA[0] = onward;
+        OnwardReferrals nodeB = new OnwardReferrals(db, directory, sameReferrals, (Connection c, Notification n) -> sent.add(n),
+                racingBook, (caller, action, type, id, patient) -> { }, clock);
+
+        assertThatThrownBy(() -> nodeB.refer(WORKER, "r1", serviceId, true, "from node B", "https://b/"))
+                .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT))
+                .hasMessageContaining("already referred");
+        assertThat(raced[0]).isTrue();
+        assertThat(onward.list(WORKER, "r1")).hasSize(1);
+        assertThat(sent).as("the provider hears once, from node A").singleElement()
+                .satisfies(n -> assertThat(n.data().get("link")).startsWith("https://a/"));
+    }
+
+    /** The database keeps one open onward referral of a person to a service, whoever writes it; answered ones do not count. */
+    @Test
+    void theDatabaseHoldsOneOpenOnwardReferralOfAPersonToAServiceAndAnyNumberAnswered() throws Exception {
+        String first = onward.refer(WORKER, "r1", serviceId, true, null, "x/").token();
+        try (Connection c = db.getConnection(); java.sql.Statement s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("INSERT INTO dir_onward_referral (id, referral_id, part_of_task_id, service_id,"
+                    + " area, status, consent_recorded_by, consent_recorded_at, token_digest, token_expires_at, version, created_by,"
+                    + " created_at, open_for) SELECT 'copy', referral_id, part_of_task_id, service_id, area, 'requested',"
+                    + " consent_recorded_by, consent_recorded_at, '" + "0".repeat(64) + "', token_expires_at, 1, created_by,"
+                    + " created_at, open_for FROM dir_onward_referral"))
+                    .isInstanceOfSatisfying(java.sql.SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+        }
+        onward.answerByLink(first, "declined", "Full");
+        onward.refer(WORKER, "r1", serviceId, true, null, "x/");
+        assertThat(onward.list(WORKER, "r1")).extracting(o -> o.status()).containsExactlyInAnyOrder("declined", "requested");
     }
 
     @Test
