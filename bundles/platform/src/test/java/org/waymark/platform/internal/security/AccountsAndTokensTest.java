@@ -245,6 +245,19 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aDisabledUsersSessionsAreEndedAndDoNotComeBackWhenEnabledAgain() {
+        users.createUser(new UserAccounts.NewUser("erin", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        TokenService.Session session = tokens.startSession(users.verifyUser("erin", "long enough pw").orElseThrow());
+        assertThat(tokens.resolveSession(session.id())).isPresent();
+
+        users.setEnabled("erin", false);
+        assertThat(tokens.resolveSession(session.id())).isEmpty();
+        users.setEnabled("erin", true);
+        assertThat(tokens.resolveSession(session.id())).as("ended, not only refused while disabled").isEmpty();
+        assertThat(users.verifyUser("erin", "long enough pw")).isPresent();
+    }
+
+    @Test
     void signedOutSessionIsGone() {
         users.createUser(new UserAccounts.NewUser("dave", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
         TokenService.Session session = tokens.startSession(users.verifyUser("dave", "long enough pw").orElseThrow());
