@@ -16,11 +16,12 @@ import org.waymark.platform.internal.plugins.PluginApprovals;
 import org.waymark.platform.internal.plugins.PluginInfo;
 import org.waymark.platform.internal.plugins.WhiteboardPluginRegistry;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.security.AreaDirectory;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.SenderIdentities;
-import org.waymark.platform.internal.security.AccountStore;
-import org.waymark.platform.internal.security.TokenService;
+import org.waymark.platform.internal.security.ClientAccounts;
+import org.waymark.platform.internal.security.UserAccounts;
 
 /**
  * The operator's commands, shared by the Karaf shell ({@code waymark:*}) and {@code ./waymark} (through the local
@@ -54,8 +55,9 @@ public final class AdminCommands {
             "  plugin-approve PLUGIN_ID [--version VERSION]",
             "      lets the core use a deployed plugin (the installed version, or VERSION ahead of its deployment).");
 
-    private final AccountStore accounts;
-    private final TokenService tokens;
+    private final UserAccounts users;
+    private final ClientAccounts clients;
+    private final AreaDirectory areaDirectory;
     private final AuditLog audit;
     private final JobStore jobs;
     private final WhiteboardPluginRegistry plugins;
@@ -64,12 +66,13 @@ public final class AdminCommands {
     private final ContributedCommands contributed;
 
     @Activate
-    public AdminCommands(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
-                         @Reference JobRunner jobs, @Reference WhiteboardPluginRegistry plugins,
-                         @Reference PluginApprovals approvals) {
+    public AdminCommands(@Reference UserAccounts users, @Reference ClientAccounts clients,
+                         @Reference AreaDirectory areaDirectory, @Reference AuditLog audit, @Reference JobRunner jobs,
+                         @Reference WhiteboardPluginRegistry plugins, @Reference PluginApprovals approvals) {
         this.approvals = approvals;
-        this.accounts = accounts;
-        this.tokens = tokens;
+        this.users = users;
+        this.clients = clients;
+        this.areaDirectory = areaDirectory;
         this.audit = audit;
         this.jobs = jobs.store();
         this.plugins = plugins;
@@ -183,8 +186,8 @@ public final class AdminCommands {
 
     public String createUser(String name, Set<String> roles, Set<String> areas, String password) {
         String secret = password == null ? generatedPassword() : password;
-        Set<String> known = accounts.areas();
-        accounts.createUser(new AccountStore.NewUser(name, secret, roles, areas));
+        Set<String> known = areaDirectory.areas();
+        users.createUser(new UserAccounts.NewUser(name, secret, roles, areas));
         audit.record(operator, AuditLog.Action.ADMIN, "User", "create " + name, null);
         return (password == null ? "Created user " + name + " with password: " + secret : "Created user " + name)
                 + newAreas(areas, known, "disable the account on the console's admin page and create it again");
@@ -221,8 +224,8 @@ public final class AdminCommands {
                                List<String> odsCodes) {
         SenderIdentities.Registered senders = senders(endpoints, odsCodes);
         if (publicKeyFile == null) {
-            Set<String> known = accounts.areas();
-            String secret = accounts.createClient(id, area, anySender, senders);
+            Set<String> known = areaDirectory.areas();
+            String secret = clients.createClient(id, area, anySender, senders);
             audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id, null);
             return "Created client " + id + " with secret: " + secret + "\nKeep it safe: it cannot be shown again.\n"
                     + describeSenders(id, anySender, senders)
@@ -238,8 +241,8 @@ public final class AdminCommands {
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
             throw WaymarkException.invalid("Cannot read the public key file " + publicKeyFile);
         }
-        Set<String> known = accounts.areas();
-        String jwks = accounts.createKeyClient(id, area, anySender, text, senders);
+        Set<String> known = areaDirectory.areas();
+        String jwks = clients.createKeyClient(id, area, anySender, text, senders);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "create " + id + " with public key", null);
         return "Created client " + id + " with public key(s):\n" + jwks + "\nIt authenticates with signed JWTs "
                 + "(client_assertion_type=" + org.waymark.platform.internal.security.ClientAssertions.TYPE + "); it has no secret.\n"
@@ -258,16 +261,14 @@ public final class AdminCommands {
 
     /** A new secret for a client whose secret leaked: the old one and its tokens stop working on every node. */
     public String newClientSecret(String id) {
-        String secret = accounts.newClientSecret(id);
-        tokens.forgetResolved();
+        String secret = clients.newClientSecret(id);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "new secret " + id, null);
         return "New secret of client " + id + ": " + secret + "\nKeep it safe: it cannot be shown again. The old secret "
                 + "and the tokens issued with it no longer work (on other nodes within a minute).";
     }
 
     public String setClientEnabled(String id, boolean enabled) {
-        accounts.setClientEnabled(id, enabled);
-        tokens.forgetResolved();
+        clients.setClientEnabled(id, enabled);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", (enabled ? "enable " : "disable ") + id, null);
         return enabled ? "Enabled client " + id
                 : "Disabled client " + id + ": it gets no token, and its tokens no longer work (on other nodes within a minute)";
@@ -275,14 +276,14 @@ public final class AdminCommands {
 
     /** The sender identities of a client, as the operator reads them. */
     public String clientSenders(String id) {
-        boolean anySender = accounts.anySender(id).orElseThrow(() -> WaymarkException.notFound("No client " + id));
-        return "Client " + id + ":\n" + describeSenders(id, anySender, accounts.of(id));
+        boolean anySender = clients.anySender(id).orElseThrow(() -> WaymarkException.notFound("No client " + id));
+        return "Client " + id + ":\n" + describeSenders(id, anySender, clients.of(id));
     }
 
     /** Replaces what a client sends as; an empty registration leaves it unable to send BaRS messages. */
     public String replaceClientSenders(String id, List<String> endpoints, List<String> odsCodes) {
         SenderIdentities.Registered senders = senders(endpoints, odsCodes);
-        accounts.replaceSenders(id, senders);
+        clients.replaceSenders(id, senders);
         audit.record(operator, AuditLog.Action.ADMIN, "Client", "senders " + id, null);
         return "Changed client " + id + ":\n" + clientSenders(id).lines().skip(1).collect(java.util.stream.Collectors.joining("\n"));
     }

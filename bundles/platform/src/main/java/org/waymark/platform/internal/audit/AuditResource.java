@@ -37,7 +37,8 @@ import org.waymark.api.security.Caller;
 import org.waymark.api.security.CallerPrincipal;
 import org.waymark.api.security.Roles;
 import org.waymark.platform.db.Jdbc;
-import org.waymark.platform.internal.security.AccountStore;
+import org.waymark.platform.internal.security.ClientAccounts;
+import org.waymark.platform.internal.security.UserAccounts;
 
 /**
  * {@code /api/admin/audit}: the audit trail for admins, filtered and paged newest first (keyset paging on the row id),
@@ -56,7 +57,8 @@ public final class AuditResource {
     private final DataSource db;
     private final AuditChain chain;
     private final AuditLog audit;
-    private final AccountStore accounts;
+    private final UserAccounts users;
+    private final ClientAccounts clients;
     /** Which people belong to which areas; without the referrals bundle an area's admin sees entries by actor only. */
     private volatile PatientAreas patientAreas;
 
@@ -69,11 +71,12 @@ public final class AuditResource {
 
     @Activate
     public AuditResource(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AuditChain chain,
-                         @Reference AuditLog audit, @Reference AccountStore accounts) {
+                         @Reference AuditLog audit, @Reference UserAccounts users, @Reference ClientAccounts clients) {
         this.db = db;
         this.chain = chain;
         this.audit = audit;
-        this.accounts = accounts;
+        this.users = users;
+        this.clients = clients;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -194,14 +197,14 @@ public final class AuditResource {
      * an area counts as soon as anyone works, sends or is referred there.
      */
     private AuditScope scopeOf(Caller admin) {
-        List<Caller> users = accounts.users().stream().map(AccountStore.UserAccount::caller).toList();
-        Set<String> areas = new HashSet<>(accounts.clientAreas());
-        users.forEach(u -> areas.addAll(u.areas()));
+        List<Caller> staff = users.users().stream().map(UserAccounts.UserAccount::caller).toList();
+        Set<String> areas = new HashSet<>(clients.clientAreas());
+        staff.forEach(u -> areas.addAll(u.areas()));
         PatientAreas people = patientAreas;
         if (people != null) {
             areas.addAll(people.referralAreas());
         }
-        return new AuditScope(admin, users, areas);
+        return new AuditScope(admin, staff, areas);
     }
 
     @GET

@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.waymark.api.security.Roles;
 import org.waymark.platform.internal.PlatformConfig;
-import org.waymark.platform.internal.security.AccountStore;
+import org.waymark.platform.internal.security.ClientAccounts;
+import org.waymark.platform.internal.security.UserAccounts;
 
 /**
  * The demo people and GP client of the public contract, created only in an empty database and only when demo data
@@ -32,14 +33,14 @@ public final class DemoAccounts {
     static final List<String> EXAMPLE_PLUGINS = List.of("org.waymark.pathfinder-sheffield", "org.waymark.pathfinder-islington");
 
     @Activate
-    public DemoAccounts(PlatformConfig config, @Reference AccountStore accounts, @Reference PluginApprovals approvals,
-                        BundleContext context) {
-        if (!config.demo() || accounts.hasUsers()) {
+    public DemoAccounts(PlatformConfig config, @Reference UserAccounts users, @Reference ClientAccounts clients,
+                        @Reference PluginApprovals approvals, BundleContext context) {
+        if (!config.demo() || users.hasUsers()) {
             return;
         }
-        accounts.createDemoUser(new AccountStore.NewUser("linkworker", "linkworker", Set.of(Roles.LINK_WORKER), DEMO_AREAS));
-        accounts.createDemoUser(new AccountStore.NewUser("admin", "admin", Set.of(Roles.ADMIN, Roles.LINK_WORKER), DEMO_AREAS));
-        accounts.createDemoClient("demo-gp", "demo-gp-secret", "sheffield");
+        users.createDemoUser(new UserAccounts.NewUser("linkworker", "linkworker", Set.of(Roles.LINK_WORKER), DEMO_AREAS));
+        users.createDemoUser(new UserAccounts.NewUser("admin", "admin", Set.of(Roles.ADMIN, Roles.LINK_WORKER), DEMO_AREAS));
+        clients.createDemoClient("demo-gp", "demo-gp-secret", "sheffield");
         String version = context.getBundle().getVersion().toString();
         EXAMPLE_PLUGINS.forEach(plugin -> approvals.approve(Caller.system("demo"), plugin, version));
         LOG.info("Demo users 'linkworker' and 'admin' and demo client 'demo-gp' created; example plugins {} approved", version);

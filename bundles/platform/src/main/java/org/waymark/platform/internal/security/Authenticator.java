@@ -24,16 +24,16 @@ public final class Authenticator {
     /** The authenticator app's code for HTTP Basic requests of someone with two-factor sign-in. */
     public static final String OTP_HEADER = "X-Waymark-OTP";
 
-    private final AccountStore accounts;
+    private final UserAccounts users;
     private final TokenService tokens;
     private final AuditLog audit;
     private final LoginGuard guard;
     private final TwoFactor twoFactor;
 
     @Activate
-    public Authenticator(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
+    public Authenticator(@Reference UserAccounts users, @Reference TokenService tokens, @Reference AuditLog audit,
                          @Reference LoginGuard guard, @Reference TwoFactor twoFactor) {
-        this.accounts = accounts;
+        this.users = users;
         this.tokens = tokens;
         this.audit = audit;
         this.guard = guard;
@@ -83,7 +83,7 @@ public final class Authenticator {
             if (userAndPassword == null) {
                 throw unauthenticated("Malformed Basic credentials");
             }
-            Optional<Caller> remembered = accounts.rememberedUser(userAndPassword[0], userAndPassword[1]);
+            Optional<Caller> remembered = users.rememberedUser(userAndPassword[0], userAndPassword[1]);
             if (remembered.isPresent()) {
                 return withSecondFactor(remembered.get(), otp, address);
             }
@@ -94,7 +94,7 @@ public final class Authenticator {
                         AuditLog.Action.LOGIN_FAILED, "User", userAndPassword[0] + " (locked)", null);
                 throw new TooManyAttempts(check);
             }
-            Optional<Caller> user = accounts.verifyUser(userAndPassword[0], userAndPassword[1]);
+            Optional<Caller> user = users.verifyUser(userAndPassword[0], userAndPassword[1]);
             if (user.isEmpty()) {
                 audit.record(new Caller(userAndPassword[0], Caller.Kind.USER, java.util.Set.of(), java.util.Set.of(), false),
                         AuditLog.Action.LOGIN_FAILED, "User", userAndPassword[0], null);

@@ -45,7 +45,7 @@ public final class ClientAssertions {
             JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512);
 
     private final DataSource db;
-    private final AccountStore accounts;
+    private final ClientAccounts clients;
     private final Clock clock;
 
     /** Why an assertion was refused; the message is safe to show the client. */
@@ -65,14 +65,14 @@ public final class ClientAssertions {
     }
 
     @Activate
-    public ClientAssertions(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AccountStore accounts,
+    public ClientAssertions(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference ClientAccounts clients,
                             @Reference(target = "(waymark.schema=org.waymark.platform)") SchemaReady schema) {
-        this(db, accounts, Clock.systemUTC());
+        this(db, clients, Clock.systemUTC());
     }
 
-    ClientAssertions(DataSource db, AccountStore accounts, Clock clock) {
+    ClientAssertions(DataSource db, ClientAccounts clients, Clock clock) {
         this.db = db;
-        this.accounts = accounts;
+        this.clients = clients;
         this.clock = clock;
     }
 
@@ -108,7 +108,7 @@ public final class ClientAssertions {
         if (formClientId != null && !formClientId.equals(clientId)) {
             throw new Refused(formClientId, "client_id does not match the assertion's issuer");
         }
-        AccountStore.ClientKey client = accounts.findClientKey(clientId)
+        ClientAccounts.ClientKey client = clients.findClientKey(clientId)
                 .orElseThrow(() -> new Refused(clientId, "Unknown client or no public key registered for it"));
         JWSAlgorithm algorithm = jwt.getHeader().getAlgorithm();
         if (!ALGORITHMS.contains(algorithm)) {

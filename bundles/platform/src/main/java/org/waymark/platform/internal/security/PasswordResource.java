@@ -30,7 +30,7 @@ import org.waymark.api.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
 public final class PasswordResource {
-    private final AccountStore accounts;
+    private final UserAccounts users;
     private final LoginGuard guard;
     private final AuditLog audit;
 
@@ -38,8 +38,8 @@ public final class PasswordResource {
     }
 
     @Activate
-    public PasswordResource(@Reference AccountStore accounts, @Reference LoginGuard guard, @Reference AuditLog audit) {
-        this.accounts = accounts;
+    public PasswordResource(@Reference UserAccounts users, @Reference LoginGuard guard, @Reference AuditLog audit) {
+        this.users = users;
         this.guard = guard;
         this.audit = audit;
     }
@@ -58,7 +58,7 @@ public final class PasswordResource {
         if (check.locked()) {
             throw new TooManyAttempts(check);
         }
-        if (accounts.verifyUser(me.id(), change.currentPassword()).isEmpty()) {
+        if (users.verifyUser(me.id(), change.currentPassword()).isEmpty()) {
             audit.record(me, AuditLog.Action.LOGIN_FAILED, "User", me.id() + " (wrong current password)", null);
             guard.failed(attempt);
             throw WaymarkException.forbidden("The current password is wrong");
@@ -69,7 +69,7 @@ public final class PasswordResource {
         if (change.newPassword().strip().equalsIgnoreCase(me.id())) {
             throw WaymarkException.invalid("The new password must not be your user name");
         }
-        accounts.setPassword(me.id(), change.newPassword(), sessionId);
+        users.setPassword(me.id(), change.newPassword(), sessionId);
         guard.succeeded(attempt, check);
         audit.record(me, AuditLog.Action.ADMIN, "User", me.id() + " changed their password", null);
         return Response.noContent().build();

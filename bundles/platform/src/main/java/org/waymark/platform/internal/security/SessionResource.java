@@ -27,7 +27,7 @@ import org.waymark.api.security.CallerPrincipal;
 @Path("/session")
 @Produces(MediaType.APPLICATION_JSON)
 public final class SessionResource {
-    private final AccountStore accounts;
+    private final UserAccounts users;
     private final TokenService tokens;
     private final AuditLog audit;
     private final LoginGuard guard;
@@ -43,9 +43,9 @@ public final class SessionResource {
     }
 
     @Activate
-    public SessionResource(@Reference AccountStore accounts, @Reference TokenService tokens, @Reference AuditLog audit,
+    public SessionResource(@Reference UserAccounts users, @Reference TokenService tokens, @Reference AuditLog audit,
                            @Reference LoginGuard guard, @Reference TwoFactor twoFactor) {
-        this.accounts = accounts;
+        this.users = users;
         this.tokens = tokens;
         this.audit = audit;
         this.guard = guard;
@@ -65,7 +65,7 @@ public final class SessionResource {
             audit.record(claimed, AuditLog.Action.LOGIN_FAILED, "User", login.username() + " (locked)", null);
             throw new TooManyAttempts(check);
         }
-        Optional<Caller> user = accounts.verifyUser(login.username(), login.password());
+        Optional<Caller> user = users.verifyUser(login.username(), login.password());
         if (user.isEmpty()) {
             audit.record(claimed, AuditLog.Action.LOGIN_FAILED, "User", login.username(), null);
             guard.failed(attempt);

@@ -35,7 +35,7 @@ import org.waymark.api.security.Caller;
 @Path("/token")
 @PermitAll
 public final class TokenResource {
-    private final AccountStore accounts;
+    private final ClientAccounts clients;
     private final TokenService tokens;
     private final AuditLog audit;
     private final LoginGuard guard;
@@ -43,9 +43,9 @@ public final class TokenResource {
     private final String configuredAudience;
 
     @Activate
-    public TokenResource(SecurityConfig config, @Reference AccountStore accounts, @Reference TokenService tokens,
+    public TokenResource(SecurityConfig config, @Reference ClientAccounts clients, @Reference TokenService tokens,
                          @Reference AuditLog audit, @Reference LoginGuard guard, @Reference ClientAssertions assertions) {
-        this.accounts = accounts;
+        this.clients = clients;
         this.tokens = tokens;
         this.audit = audit;
         this.guard = guard;
@@ -111,7 +111,7 @@ public final class TokenResource {
                 refusal = refused.getMessage();
             }
         } else {
-            client = accounts.verifyClient(clientId, secret);
+            client = clients.verifyClient(clientId, secret);
         }
         if (client.isEmpty()) {
             audit.record(claimed, AuditLog.Action.LOGIN_FAILED, "Client", clientId, null);

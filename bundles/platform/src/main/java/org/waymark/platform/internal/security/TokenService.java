@@ -1,7 +1,9 @@
 package org.waymark.platform.internal.security;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,7 +19,9 @@ import org.waymark.platform.db.Jdbc;
 
 /**
  * OAuth2 access tokens for machine clients and console sessions for people. Both are random and stored only as
- * SHA-256 digests in the database, so a restart or another node honours them and a database leak does not.
+ * SHA-256 digests in the database, so a restart or another node honours them and a database leak does not. The
+ * accounts revoke them when they change ({@link ClientAccounts}, {@link UserAccounts}); this service reads an account
+ * only through their static finders, in its own transactions, so that it needs neither of them as a component.
  */
 @Component(service = TokenService.class)
 public final class TokenService {
@@ -28,7 +32,6 @@ public final class TokenService {
     private static final Duration IDLE_GRANULARITY = Duration.ofMinutes(1);
 
     private final DataSource db;
-    private final AccountStore accounts;
     private final Clock clock;
     /** Resolved access tokens, never past their own expiry; looking one up costs a transaction on every request. */
     private final RememberedCallers resolved;
@@ -40,14 +43,13 @@ public final class TokenService {
     }
 
     @Activate
-    public TokenService(@Reference(target = "(dataSourceName=waymark)") DataSource db, @Reference AccountStore accounts,
+    public TokenService(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                         @Reference(target = "(waymark.schema=org.waymark.platform)") SchemaReady schema) {
-        this(db, accounts, Clock.systemUTC());
+        this(db, Clock.systemUTC());
     }
 
-    TokenService(DataSource db, AccountStore accounts, Clock clock) {
+    TokenService(DataSource db, Clock clock) {
         this.db = db;
-        this.accounts = accounts;
         this.clock = clock;
         this.resolved = new RememberedCallers(clock);
     }
@@ -100,7 +102,7 @@ public final class TokenService {
                     expires = r.getTimestamp(2).toInstant();
                 }
             }
-            return AccountStore.findClient(c, clientId).map(client -> new Found(client, expires));
+            return ClientAccounts.findClient(c, clientId).map(client -> new Found(client, expires));
         });
         if (found.isEmpty()) {
             resolved.forget(hash);
@@ -110,8 +112,16 @@ public final class TokenService {
         return Optional.of(found.get().caller());
     }
 
+    /** Deletes a client's access tokens in the caller's transaction (a new secret, disabled); then {@link #forgetResolved}. */
+    void revokeAccessTokens(Connection c, String clientId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("DELETE FROM wm_access_token WHERE client_id = ?")) {
+            s.setString(1, clientId);
+            s.executeUpdate();
+        }
+    }
+
     /** A client's tokens were revoked (new secret, disabled): none this node resolved before may stand. */
-    public void forgetResolved() {
+    void forgetResolved() {
         resolved.forgetAll();
     }
 
@@ -172,7 +182,24 @@ public final class TokenService {
             });
         }
         // A user disabled since signing in loses the session at once.
-        return accounts.findUser(row.get().username()).map(user -> new Session(id, row.get().csrf(), user));
+        return Jdbc.inTransaction(db, c -> UserAccounts.findUser(c, row.get().username()))
+                .map(user -> new Session(id, row.get().csrf(), user));
+    }
+
+    /**
+     * Ends a user's sessions in the caller's transaction (disabled, a new password): all of them, or all but one.
+     *
+     * @param keepSessionId the session to keep (the one that changed its own password), or null
+     */
+    int endSessionsOf(Connection c, String username, String keepSessionId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(keepSessionId == null ? "DELETE FROM wm_session WHERE username = ?"
+                : "DELETE FROM wm_session WHERE username = ? AND session_hash <> ?")) {
+            s.setString(1, username);
+            if (keepSessionId != null) {
+                s.setString(2, Secrets.sha256(keepSessionId));
+            }
+            return s.executeUpdate();
+        }
     }
 
     public void endSession(String id) {

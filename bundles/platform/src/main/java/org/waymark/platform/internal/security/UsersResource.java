@@ -35,7 +35,7 @@ import org.waymark.api.security.Roles;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 public final class UsersResource {
-    private final AccountStore accounts;
+    private final UserAccounts users;
     private final AuditLog audit;
 
     public record User(String username, Set<String> roles, Set<String> areas, boolean enabled) {
@@ -47,17 +47,17 @@ public final class UsersResource {
     }
 
     @Activate
-    public UsersResource(@Reference AccountStore accounts, @Reference AuditLog audit,
+    public UsersResource(@Reference UserAccounts users, @Reference AuditLog audit,
                          @Reference TwoFactorResetCommand twoFactorReset) {
         this.twoFactorReset = twoFactorReset;
-        this.accounts = accounts;
+        this.users = users;
         this.audit = audit;
     }
 
     @GET
     public List<User> list(@Context SecurityContext security) {
         Caller admin = caller(security);
-        return accounts.users().stream().filter(u -> u.caller().areas().stream().anyMatch(admin.areas()::contains))
+        return users.users().stream().filter(u -> u.caller().areas().stream().anyMatch(admin.areas()::contains))
                 .map(u -> new User(u.caller().id(), u.caller().roles(), u.caller().areas(), u.enabled())).toList();
     }
 
@@ -67,7 +67,7 @@ public final class UsersResource {
     @RolesAllowed({Roles.LINK_WORKER, Roles.ADMIN})
     public List<User> linkWorkers(@Context SecurityContext security) {
         Caller caller = caller(security);
-        return accounts.users().stream().filter(u -> u.enabled() && u.caller().hasRole(Roles.LINK_WORKER)
+        return users.users().stream().filter(u -> u.enabled() && u.caller().hasRole(Roles.LINK_WORKER)
                         && u.caller().areas().stream().anyMatch(caller.areas()::contains))
                 .map(u -> new User(u.caller().id(), u.caller().roles(), u.caller().areas(), true)).toList();
     }
@@ -85,7 +85,7 @@ public final class UsersResource {
         }
         requireOwnAreas(admin, user.areas());
         String password = Secrets.newToken().substring(0, 16);
-        accounts.createUser(new AccountStore.NewUser(user.username(), password, user.roles(), user.areas()));
+        users.createUser(new UserAccounts.NewUser(user.username(), password, user.roles(), user.areas()));
         audit.record(admin, AuditLog.Action.ADMIN, "User", user.username() + " created", null);
         return Response.status(201).entity(withPassword(user.username(), password)).build();
     }
@@ -111,7 +111,7 @@ public final class UsersResource {
         managed(admin, name);
         String password = Secrets.newToken().substring(0, 16);
         // The user's sessions end; an admin resetting their own password keeps the session they are using.
-        accounts.setPassword(name, password, admin.id().equals(name) ? sessionId : null);
+        users.setPassword(name, password, admin.id().equals(name) ? sessionId : null);
         audit.record(admin, AuditLog.Action.ADMIN, "User", name + " password reset", null);
         return withPassword(name, password);
     }
@@ -131,14 +131,14 @@ public final class UsersResource {
             throw WaymarkException.conflict("You cannot disable your own account");
         }
         managed(admin, name);
-        accounts.setEnabled(name, enabled);
+        users.setEnabled(name, enabled);
         audit.record(admin, AuditLog.Action.ADMIN, "User", name + (enabled ? " enabled" : " disabled"), null);
-        AccountStore.UserAccount after = managed(admin, name);
+        UserAccounts.UserAccount after = managed(admin, name);
         return new User(name, after.caller().roles(), after.caller().areas(), after.enabled());
     }
 
-    private AccountStore.UserAccount managed(Caller admin, String name) {
-        AccountStore.UserAccount user = accounts.users().stream().filter(u -> u.caller().id().equals(name)).findFirst()
+    private UserAccounts.UserAccount managed(Caller admin, String name) {
+        UserAccounts.UserAccount user = users.users().stream().filter(u -> u.caller().id().equals(name)).findFirst()
                 .orElseThrow(() -> WaymarkException.notFound("No user " + name));
         requireOwnAreas(admin, user.caller().areas());
         return user;

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.waymark.api.referral.PatientAreas;
 import org.waymark.api.security.AuditLog.Action;
 import org.waymark.api.security.Caller;
-import org.waymark.platform.internal.security.AccountStore;
+import org.waymark.platform.internal.security.ClientAccounts;
+import org.waymark.platform.internal.security.TokenService;
+import org.waymark.platform.internal.security.UserAccounts;
 import org.waymark.platform.internal.security.CallerSecurityContext;
 import org.waymark.platform.testing.TestDatabase;
 
@@ -34,13 +36,15 @@ class AuditResourceTest {
     @BeforeEach
     void setUp() throws Exception {
         DataSource db = TestDatabase.migrated("db/platform.xml");
-        AccountStore accounts = new AccountStore(db, null);
+        TokenService tokens = new TokenService(db, null);
+        UserAccounts users = new UserAccounts(db, tokens, null);
+        ClientAccounts clients = new ClientAccounts(db, tokens, null);
         for (Caller user : List.of(ISLA, HUB, IAN, SHARED, SHELLEY)) {
-            accounts.createDemoUser(new AccountStore.NewUser(user.id(), "password", user.roles(), user.areas()));
+            users.createDemoUser(new UserAccounts.NewUser(user.id(), "password", user.roles(), user.areas()));
         }
-        accounts.createDemoClient(GP.id(), "secret", "sheffield");
+        clients.createDemoClient(GP.id(), "secret", "sheffield");
         audit = new JdbcAuditLog(db, null);
-        resource = new AuditResource(db, null, audit, accounts);
+        resource = new AuditResource(db, null, audit, users, clients);
         resource.bindPatientAreas(people);
         // Sheffield's busy trail with Islington's entries scattered through it, so that pages must read past others.
         for (int i = 0; i < 40; i++) {

@@ -22,187 +22,189 @@ import org.waymark.api.security.SenderIdentities;
 class AccountsAndTokensTest {
     private DataSource db;
     private MutableClock clock;
-    private AccountStore accounts;
     private TokenService tokens;
+    private UserAccounts users;
+    private ClientAccounts clients;
+    private AccountAreas areas;
 
     @BeforeEach
     void setUp() throws Exception {
         db = TestDatabase.migrated("db/platform.xml");
         clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
-        accounts = new AccountStore(db, clock);
-        tokens = new TokenService(db, accounts, clock);
+        tokens = new TokenService(db, clock);
+        users = new UserAccounts(db, tokens, clock);
+        clients = new ClientAccounts(db, tokens, clock);
+        areas = new AccountAreas(users, clients);
     }
 
     @Test
     void aClientIsRegisteredWithTheSendersItIsBoundToAndTheyCanBeReplaced() {
-        accounts.createClient("gp-senders", "sheffield", false, new SenderIdentities.Registered(
+        clients.createClient("gp-senders", "sheffield", false, new SenderIdentities.Registered(
                 Set.of("https://gp-a.example/bars", "https://fhir.nhs.uk/Id/dos-service-id|2222222222"), Set.of("a81001")));
-        assertThat(accounts.of("gp-senders").endpoints())
+        assertThat(clients.of("gp-senders").endpoints())
                 .containsExactlyInAnyOrder("https://gp-a.example/bars", "https://fhir.nhs.uk/Id/dos-service-id|2222222222");
-        assertThat(accounts.of("gp-senders").odsCodes()).containsExactly("A81001");
+        assertThat(clients.of("gp-senders").odsCodes()).containsExactly("A81001");
 
-        accounts.replaceSenders("gp-senders", new SenderIdentities.Registered(Set.of("https://gp-b.example/bars"), Set.of()));
-        assertThat(accounts.of("gp-senders").endpoints()).containsExactly("https://gp-b.example/bars");
-        assertThat(accounts.of("gp-senders").odsCodes()).isEmpty();
+        clients.replaceSenders("gp-senders", new SenderIdentities.Registered(Set.of("https://gp-b.example/bars"), Set.of()));
+        assertThat(clients.of("gp-senders").endpoints()).containsExactly("https://gp-b.example/bars");
+        assertThat(clients.of("gp-senders").odsCodes()).isEmpty();
 
-        accounts.createClient("gp-plain", "sheffield", false);
-        assertThat(accounts.of("gp-plain").isEmpty()).as("a client registered without senders has none").isTrue();
-        assertThat(accounts.of("nobody").isEmpty()).isTrue();
-        assertThat(accounts.anySender("gp-plain")).contains(false);
-        assertThatThrownBy(() -> accounts.replaceSenders("nobody", SenderIdentities.Registered.none()))
+        clients.createClient("gp-plain", "sheffield", false);
+        assertThat(clients.of("gp-plain").isEmpty()).as("a client registered without senders has none").isTrue();
+        assertThat(clients.of("nobody").isEmpty()).isTrue();
+        assertThat(clients.anySender("gp-plain")).contains(false);
+        assertThatThrownBy(() -> clients.replaceSenders("nobody", SenderIdentities.Registered.none()))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
     }
 
     @Test
     void aClientWhoseIdIsTakenLeavesNoSendersBehind() {
-        accounts.createClient("gp-taken", "sheffield", false, new SenderIdentities.Registered(Set.of("https://first.example"), Set.of()));
-        assertThatThrownBy(() -> accounts.createClient("gp-taken", "sheffield", false,
+        clients.createClient("gp-taken", "sheffield", false, new SenderIdentities.Registered(Set.of("https://first.example"), Set.of()));
+        assertThatThrownBy(() -> clients.createClient("gp-taken", "sheffield", false,
                 new SenderIdentities.Registered(Set.of("https://second.example"), Set.of("B82002"))))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
-        assertThat(accounts.of("gp-taken").endpoints()).containsExactly("https://first.example");
-        assertThat(accounts.of("gp-taken").odsCodes()).isEmpty();
+        assertThat(clients.of("gp-taken").endpoints()).containsExactly("https://first.example");
+        assertThat(clients.of("gp-taken").odsCodes()).isEmpty();
     }
 
     @Test
     void aDisabledLeaverCannotSignInAndAResetPasswordReplacesTheOldOne() {
-        accounts.createUser(new AccountStore.NewUser("leaver", "first password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
-        assertThat(accounts.verifyUser("leaver", "first password 1")).isPresent();
-        assertThat(accounts.staffOf("sheffield")).extracting(c -> c.id()).containsExactly("leaver");
+        users.createUser(new UserAccounts.NewUser("leaver", "first password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        assertThat(users.verifyUser("leaver", "first password 1")).isPresent();
+        assertThat(users.staffOf("sheffield")).extracting(c -> c.id()).containsExactly("leaver");
 
-        accounts.setPassword("leaver", "second password 2", null);
-        assertThat(accounts.verifyUser("leaver", "first password 1")).as("the cached check is dropped too").isEmpty();
-        assertThat(accounts.verifyUser("leaver", "second password 2")).isPresent();
+        users.setPassword("leaver", "second password 2", null);
+        assertThat(users.verifyUser("leaver", "first password 1")).as("the cached check is dropped too").isEmpty();
+        assertThat(users.verifyUser("leaver", "second password 2")).isPresent();
 
-        accounts.setEnabled("leaver", false);
-        assertThat(accounts.verifyUser("leaver", "second password 2")).isEmpty();
-        assertThat(accounts.findStaff("leaver")).isEmpty();
-        assertThat(accounts.staffOf("sheffield")).isEmpty();
-        assertThat(accounts.users()).singleElement().satisfies(u -> assertThat(u.enabled()).isFalse());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> accounts.setEnabled("nobody", false))
+        users.setEnabled("leaver", false);
+        assertThat(users.verifyUser("leaver", "second password 2")).isEmpty();
+        assertThat(users.findStaff("leaver")).isEmpty();
+        assertThat(users.staffOf("sheffield")).isEmpty();
+        assertThat(users.users()).singleElement().satisfies(u -> assertThat(u.enabled()).isFalse());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> users.setEnabled("nobody", false))
                 .hasMessageContaining("No user");
     }
 
     @Test
     void onlyAPasswordCheckedRightWithinAMinuteIsRemembered() {
-        accounts.createUser(new AccountStore.NewUser("dora", "dora password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
-        assertThat(accounts.rememberedUser("dora", "dora password 1")).as("never checked yet").isEmpty();
-        assertThat(accounts.verifyUser("dora", "dora password 1")).isPresent();
-        assertThat(accounts.rememberedUser("dora", "dora password 1")).isPresent();
-        assertThat(accounts.rememberedUser("dora", "wrong password")).isEmpty();
+        users.createUser(new UserAccounts.NewUser("dora", "dora password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        assertThat(users.rememberedUser("dora", "dora password 1")).as("never checked yet").isEmpty();
+        assertThat(users.verifyUser("dora", "dora password 1")).isPresent();
+        assertThat(users.rememberedUser("dora", "dora password 1")).isPresent();
+        assertThat(users.rememberedUser("dora", "wrong password")).isEmpty();
         clock.advance(Duration.ofSeconds(61));
-        assertThat(accounts.rememberedUser("dora", "dora password 1")).isEmpty();
+        assertThat(users.rememberedUser("dora", "dora password 1")).isEmpty();
     }
 
     @Test
     void passwordsAreStoredAsBcryptHashesNeverInClear() throws Exception {
-        accounts.createUser(new AccountStore.NewUser("alice", "correct horse battery", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        users.createUser(new UserAccounts.NewUser("alice", "correct horse battery", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
         try (Connection c = db.getConnection(); ResultSet r = c.createStatement().executeQuery("SELECT password_hash FROM wm_user")) {
             r.next();
             assertThat(r.getString(1)).startsWith("$2").doesNotContain("correct horse");
         }
-        assertThat(accounts.verifyUser("alice", "correct horse battery")).hasValueSatisfying(c -> {
+        assertThat(users.verifyUser("alice", "correct horse battery")).hasValueSatisfying(c -> {
             assertThat(c.roles()).containsExactly(Roles.LINK_WORKER);
             assertThat(c.areas()).containsExactly("sheffield");
         });
-        assertThat(accounts.verifyUser("alice", "wrong password!")).isEmpty();
-        assertThat(accounts.verifyUser("nobody", "correct horse battery")).isEmpty();
+        assertThat(users.verifyUser("alice", "wrong password!")).isEmpty();
+        assertThat(users.verifyUser("nobody", "correct horse battery")).isEmpty();
     }
 
     @Test
     void aUserOfNoAreaAndBlankOrCommaAreasAreRefused() {
         for (Set<String> areas : List.of(Set.<String>of(), Set.of(""), Set.of(" "), Set.of("sheffield,islington"), Set.of(" sheffield"))) {
-            assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("nowhere", "long enough pw", Set.of(Roles.LINK_WORKER), areas)))
+            assertThatThrownBy(() -> users.createUser(new UserAccounts.NewUser("nowhere", "long enough pw", Set.of(Roles.LINK_WORKER), areas)))
                     .as("areas %s", areas)
                     .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
-            assertThatThrownBy(() -> accounts.createClient("nowhere-gp", areas.isEmpty() ? "" : areas.iterator().next(), false))
+            assertThatThrownBy(() -> clients.createClient("nowhere-gp", areas.isEmpty() ? "" : areas.iterator().next(), false))
                     .as("area %s", areas)
                     .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.INVALID));
         }
-        assertThat(accounts.users()).isEmpty();
-        assertThat(accounts.areas()).isEmpty();
+        assertThat(users.users()).isEmpty();
+        assertThat(areas.areas()).isEmpty();
     }
 
     @Test
     void shortPasswordsUnknownRolesAndDuplicatesAreRefused() {
-        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "short", Set.of(Roles.ADMIN), Set.of())))
+        assertThatThrownBy(() -> users.createUser(new UserAccounts.NewUser("bob", "short", Set.of(Roles.ADMIN), Set.of())))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("at least");
-        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "b".repeat(72) + "!", Set.of(Roles.ADMIN), Set.of("sheffield"))))
+        assertThatThrownBy(() -> users.createUser(new UserAccounts.NewUser("bob", "b".repeat(72) + "!", Set.of(Roles.ADMIN), Set.of("sheffield"))))
                 .as("bcrypt would ignore the end").isInstanceOf(WaymarkException.class).hasMessageContaining("at most 72 bytes");
-        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of("root"), Set.of())))
+        assertThatThrownBy(() -> users.createUser(new UserAccounts.NewUser("bob", "long enough pw", Set.of("root"), Set.of())))
                 .isInstanceOf(WaymarkException.class);
-        accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield")));
-        assertThatThrownBy(() -> accounts.createUser(new AccountStore.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield"))))
+        users.createUser(new UserAccounts.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield")));
+        assertThatThrownBy(() -> users.createUser(new UserAccounts.NewUser("bob", "long enough pw", Set.of(Roles.ADMIN), Set.of("sheffield"))))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.CONFLICT));
     }
 
     @Test
     void theAreasOfUsersAndClientsAreKnownEvenWhenDisabled() {
-        accounts.createUser(new AccountStore.NewUser("sadmin", "sadmin password 1", Set.of(Roles.ADMIN), Set.of("sheffield")));
-        accounts.createUser(new AccountStore.NewUser("both", "both password 1", Set.of(Roles.ADMIN), Set.of("sheffield", "islington")));
-        accounts.createClient("gp-one", "leeds", false);
-        accounts.setEnabled("sadmin", false);
+        users.createUser(new UserAccounts.NewUser("sadmin", "sadmin password 1", Set.of(Roles.ADMIN), Set.of("sheffield")));
+        users.createUser(new UserAccounts.NewUser("both", "both password 1", Set.of(Roles.ADMIN), Set.of("sheffield", "islington")));
+        clients.createClient("gp-one", "leeds", false);
+        users.setEnabled("sadmin", false);
 
-        assertThat(accounts.areasOfUser("sadmin")).contains(Set.of("sheffield"));
-        assertThat(accounts.areasOfUser("nobody")).isEmpty();
-        assertThat(accounts.areaOfClient("gp-one")).contains("leeds");
-        assertThat(accounts.areaOfClient("sadmin")).as("users are not clients").isEmpty();
-        assertThat(accounts.areas()).containsExactlyInAnyOrder("sheffield", "islington", "leeds");
-        assertThat(accounts.administersEveryArea(accounts.findStaff("both").orElseThrow()))
+        assertThat(areas.areasOfUser("sadmin")).contains(Set.of("sheffield"));
+        assertThat(areas.areasOfUser("nobody")).isEmpty();
+        assertThat(areas.areaOfClient("gp-one")).contains("leeds");
+        assertThat(areas.areaOfClient("sadmin")).as("users are not clients").isEmpty();
+        assertThat(areas.areas()).containsExactlyInAnyOrder("sheffield", "islington", "leeds");
+        assertThat(areas.administersEveryArea(users.findStaff("both").orElseThrow()))
                 .as("leeds has a client but this admin does not administer it").isFalse();
-        accounts.createUser(new AccountStore.NewUser("hub", "hub password 12", Set.of(Roles.ADMIN), Set.of("sheffield", "islington", "leeds")));
-        assertThat(accounts.administersEveryArea(accounts.findStaff("hub").orElseThrow())).isTrue();
+        users.createUser(new UserAccounts.NewUser("hub", "hub password 12", Set.of(Roles.ADMIN), Set.of("sheffield", "islington", "leeds")));
+        assertThat(areas.administersEveryArea(users.findStaff("hub").orElseThrow())).isTrue();
     }
 
     @Test
     void clientSecretIsShownOnceAndVerifies() {
-        String secret = accounts.createClient("gp-one", "sheffield", false);
+        String secret = clients.createClient("gp-one", "sheffield", false);
         assertThat(secret).hasSizeGreaterThan(30);
-        Caller client = accounts.verifyClient("gp-one", secret).orElseThrow();
+        Caller client = clients.verifyClient("gp-one", secret).orElseThrow();
         assertThat(client.isClient()).isTrue();
         assertThat(client.roles()).containsExactly(Roles.REFERRER);
-        assertThat(accounts.verifyClient("gp-one", secret + "x")).isEmpty();
+        assertThat(clients.verifyClient("gp-one", secret + "x")).isEmpty();
     }
 
     @Test
     void aLeakedClientSecretIsReplacedAndTheOldSecretAndItsTokensStopWorking() {
-        String leaked = accounts.createClient("gp-leaky", "sheffield", false);
-        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-leaky", leaked).orElseThrow());
+        String leaked = clients.createClient("gp-leaky", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(clients.verifyClient("gp-leaky", leaked).orElseThrow());
         assertThat(tokens.resolveAccessToken(token.value())).isPresent();
 
-        String fresh = accounts.newClientSecret("gp-leaky");
-        tokens.forgetResolved();
+        String fresh = clients.newClientSecret("gp-leaky");
         assertThat(fresh).isNotEqualTo(leaked);
-        assertThat(accounts.verifyClient("gp-leaky", leaked)).as("the remembered check is dropped too").isEmpty();
+        assertThat(clients.verifyClient("gp-leaky", leaked)).as("the remembered check is dropped too").isEmpty();
         assertThat(tokens.resolveAccessToken(token.value())).as("a token issued with the old secret").isEmpty();
-        assertThat(accounts.verifyClient("gp-leaky", fresh)).isPresent();
+        assertThat(clients.verifyClient("gp-leaky", fresh)).isPresent();
 
-        assertThatThrownBy(() -> accounts.newClientSecret("nobody"))
+        assertThatThrownBy(() -> clients.newClientSecret("nobody"))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
     }
 
     @Test
     void aDisabledClientGetsNoTokenAndItsTokensStopWorkingUntilEnabledAgain() {
-        String secret = accounts.createClient("gp-gone", "sheffield", false);
-        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-gone", secret).orElseThrow());
+        String secret = clients.createClient("gp-gone", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(clients.verifyClient("gp-gone", secret).orElseThrow());
         assertThat(tokens.resolveAccessToken(token.value())).isPresent();
 
-        accounts.setClientEnabled("gp-gone", false);
-        tokens.forgetResolved();
-        assertThat(accounts.verifyClient("gp-gone", secret)).isEmpty();
+        clients.setClientEnabled("gp-gone", false);
+        assertThat(clients.verifyClient("gp-gone", secret)).isEmpty();
         assertThat(tokens.resolveAccessToken(token.value())).isEmpty();
-        assertThat(accounts.areaOfClient("gp-gone")).as("its referrals keep their area").contains("sheffield");
+        assertThat(clients.areaOfClient("gp-gone")).as("its referrals keep their area").contains("sheffield");
 
-        accounts.setClientEnabled("gp-gone", true);
-        assertThat(accounts.verifyClient("gp-gone", secret)).isPresent();
+        clients.setClientEnabled("gp-gone", true);
+        assertThat(clients.verifyClient("gp-gone", secret)).isPresent();
         assertThat(tokens.resolveAccessToken(token.value())).as("deleted tokens do not come back").isEmpty();
-        assertThatThrownBy(() -> accounts.setClientEnabled("nobody", false))
+        assertThatThrownBy(() -> clients.setClientEnabled("nobody", false))
                 .isInstanceOfSatisfying(WaymarkException.class, e -> assertThat(e.kind()).isEqualTo(WaymarkException.Kind.NOT_FOUND));
     }
 
     @Test
     void accessTokensResolveUntilTheyExpire() {
-        String secret = accounts.createClient("gp-two", "islington", false);
-        Caller client = accounts.verifyClient("gp-two", secret).orElseThrow();
+        String secret = clients.createClient("gp-two", "islington", false);
+        Caller client = clients.verifyClient("gp-two", secret).orElseThrow();
         TokenService.AccessToken token = tokens.issueAccessToken(client);
         assertThat(tokens.resolveAccessToken(token.value())).hasValueSatisfying(c -> assertThat(c.id()).isEqualTo("gp-two"));
         assertThat(tokens.resolveAccessToken(token.value() + "forged")).isEmpty();
@@ -212,8 +214,8 @@ class AccountsAndTokensTest {
 
     @Test
     void aResolvedTokenIsAnsweredFromMemoryForAMinuteAtMostAndNeverPastItsExpiry() throws Exception {
-        String secret = accounts.createClient("gp-three", "sheffield", false);
-        TokenService.AccessToken token = tokens.issueAccessToken(accounts.verifyClient("gp-three", secret).orElseThrow());
+        String secret = clients.createClient("gp-three", "sheffield", false);
+        TokenService.AccessToken token = tokens.issueAccessToken(clients.verifyClient("gp-three", secret).orElseThrow());
         assertThat(tokens.resolveAccessToken(token.value())).isPresent();
         try (Connection c = db.getConnection()) {
             c.createStatement().executeUpdate("DELETE FROM wm_access_token");
@@ -222,7 +224,7 @@ class AccountsAndTokensTest {
         clock.advance(RememberedCallers.REMEMBERED_FOR.plusSeconds(1));
         assertThat(tokens.resolveAccessToken(token.value())).as("looked up again after a minute: gone").isEmpty();
 
-        TokenService.AccessToken late = tokens.issueAccessToken(accounts.verifyClient("gp-three", secret).orElseThrow());
+        TokenService.AccessToken late = tokens.issueAccessToken(clients.verifyClient("gp-three", secret).orElseThrow());
         clock.advance(TokenService.ACCESS_TOKEN_LIFETIME.minusSeconds(10));
         assertThat(tokens.resolveAccessToken(late.value())).isPresent();
         clock.advance(Duration.ofSeconds(11));
@@ -231,8 +233,8 @@ class AccountsAndTokensTest {
 
     @Test
     void sessionsEndAfterIdleTimeoutButSlideWhileUsed() {
-        accounts.createUser(new AccountStore.NewUser("carol", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
-        Caller carol = accounts.verifyUser("carol", "long enough pw").orElseThrow();
+        users.createUser(new UserAccounts.NewUser("carol", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        Caller carol = users.verifyUser("carol", "long enough pw").orElseThrow();
         TokenService.Session session = tokens.startSession(carol);
         for (int i = 0; i < 4; i++) {
             clock.advance(TokenService.SESSION_IDLE.minusMinutes(5));
@@ -243,9 +245,22 @@ class AccountsAndTokensTest {
     }
 
     @Test
+    void aDisabledUsersSessionsAreEndedAndDoNotComeBackWhenEnabledAgain() {
+        users.createUser(new UserAccounts.NewUser("erin", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        TokenService.Session session = tokens.startSession(users.verifyUser("erin", "long enough pw").orElseThrow());
+        assertThat(tokens.resolveSession(session.id())).isPresent();
+
+        users.setEnabled("erin", false);
+        assertThat(tokens.resolveSession(session.id())).isEmpty();
+        users.setEnabled("erin", true);
+        assertThat(tokens.resolveSession(session.id())).as("ended, not only refused while disabled").isEmpty();
+        assertThat(users.verifyUser("erin", "long enough pw")).isPresent();
+    }
+
+    @Test
     void signedOutSessionIsGone() {
-        accounts.createUser(new AccountStore.NewUser("dave", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
-        TokenService.Session session = tokens.startSession(accounts.verifyUser("dave", "long enough pw").orElseThrow());
+        users.createUser(new UserAccounts.NewUser("dave", "long enough pw", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        TokenService.Session session = tokens.startSession(users.verifyUser("dave", "long enough pw").orElseThrow());
         assertThat(tokens.resolveSession(session.id())).hasValueSatisfying(s -> assertThat(s.csrfToken()).isEqualTo(session.csrfToken()));
         tokens.endSession(session.id());
         assertThat(tokens.resolveSession(session.id())).isEmpty();

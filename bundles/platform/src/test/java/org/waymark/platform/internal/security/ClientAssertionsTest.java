@@ -32,7 +32,7 @@ import org.waymark.platform.testing.TestDatabase;
 class ClientAssertionsTest {
     private static final String AUDIENCE = "https://waymark.example/oauth2/token";
     private MutableClock clock;
-    private AccountStore accounts;
+    private ClientAccounts clients;
     private ClientAssertions assertions;
     private RSAKey rsa;
     private ECKey ec;
@@ -41,15 +41,15 @@ class ClientAssertionsTest {
     void setUp() throws Exception {
         DataSource db = TestDatabase.migrated("db/platform.xml");
         clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
-        accounts = new AccountStore(db, clock);
-        assertions = new ClientAssertions(db, accounts, clock);
+        clients = new ClientAccounts(db, new TokenService(db, clock), clock);
+        assertions = new ClientAssertions(db, clients, clock);
         rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
         ec = new ECKeyGenerator(Curve.P_256).generate();
-        accounts.createKeyClient("rsa-gp", "sheffield", false, rsa.toPublicJWK().toJSONString());
+        clients.createKeyClient("rsa-gp", "sheffield", false, rsa.toPublicJWK().toJSONString());
         String pem = "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(ec.toECPublicKey().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n";
-        accounts.createKeyClient("ec-gp", "islington", false, pem);
+        clients.createKeyClient("ec-gp", "islington", false, pem);
     }
 
     private JWTClaimsSet.Builder claims(String client) {
@@ -86,8 +86,8 @@ class ClientAssertionsTest {
 
     @Test
     void aKeyClientHasNoSecretThatCouldMatch() {
-        assertThat(accounts.verifyClient("rsa-gp", "!")).isEmpty();
-        assertThat(accounts.verifyClient("rsa-gp", "")).isEmpty();
+        assertThat(clients.verifyClient("rsa-gp", "!")).isEmpty();
+        assertThat(clients.verifyClient("rsa-gp", "")).isEmpty();
     }
 
     @Test
@@ -113,9 +113,9 @@ class ClientAssertionsTest {
 
     @Test
     void aDisabledKeyClientIsRefusedAndAKeyClientGetsNoSecret() throws Exception {
-        accounts.setClientEnabled("rsa-gp", false);
+        clients.setClientEnabled("rsa-gp", false);
         assertRefused(rs256(claims("rsa-gp").build()), null, "Unknown client");
-        assertThatThrownBy(() -> accounts.newClientSecret("ec-gp"))
+        assertThatThrownBy(() -> clients.newClientSecret("ec-gp"))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("no secret");
     }
 
@@ -128,16 +128,16 @@ class ClientAssertionsTest {
 
     @Test
     void privateKeysAndOddFilesAreNeverRegistered() {
-        assertThatThrownBy(() -> accounts.createKeyClient("leaky", "sheffield", false, rsa.toJSONString()))
+        assertThatThrownBy(() -> clients.createKeyClient("leaky", "sheffield", false, rsa.toJSONString()))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("private key");
-        assertThatThrownBy(() -> accounts.createKeyClient("leaky", "sheffield", false, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"))
+        assertThatThrownBy(() -> clients.createKeyClient("leaky", "sheffield", false, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("private key");
-        assertThatThrownBy(() -> accounts.createKeyClient("odd", "sheffield", false, "hello"))
+        assertThatThrownBy(() -> clients.createKeyClient("odd", "sheffield", false, "hello"))
                 .isInstanceOf(WaymarkException.class);
-        assertThatThrownBy(() -> accounts.createKeyClient("rsa-gp", "sheffield", false, rsa.toPublicJWK().toJSONString()))
+        assertThatThrownBy(() -> clients.createKeyClient("rsa-gp", "sheffield", false, rsa.toPublicJWK().toJSONString()))
                 .isInstanceOf(WaymarkException.class).hasMessageContaining("exists");
-        assertThat(accounts.findClientKey("odd")).isEmpty();
-        assertThat(ClientKeys.load(accounts.findClientKey("ec-gp").orElseThrow().jwks()).getKeys())
+        assertThat(clients.findClientKey("odd")).isEmpty();
+        assertThat(ClientKeys.load(clients.findClientKey("ec-gp").orElseThrow().jwks()).getKeys())
                 .singleElement().satisfies(k -> assertThat(k.getKeyID()).as("kid from the thumbprint").isNotBlank());
         assertThat(Set.of(ClientAssertions.TYPE)).containsExactly("urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     }

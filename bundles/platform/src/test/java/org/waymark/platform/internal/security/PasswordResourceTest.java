@@ -26,8 +26,8 @@ class PasswordResourceTest {
     /** A request from nowhere in particular: the resource only asks it for the remote address. */
     private final ContainerRequestContext request = (ContainerRequestContext) Proxy.newProxyInstance(
             getClass().getClassLoader(), new Class<?>[] {ContainerRequestContext.class}, (proxy, method, args) -> null);
-    private AccountStore accounts;
     private TokenService tokens;
+    private UserAccounts accounts;
     private PasswordResource passwords;
     private Caller worker;
 
@@ -35,11 +35,11 @@ class PasswordResourceTest {
     void setUp() throws Exception {
         DataSource db = TestDatabase.migrated("db/platform.xml");
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
-        accounts = new AccountStore(db, clock);
-        tokens = new TokenService(db, accounts, clock);
+        tokens = new TokenService(db, clock);
+        accounts = new UserAccounts(db, tokens, clock);
         LoginGuard guard = new LoginGuard(db, audit, clock, 3, 10, Duration.ofMinutes(15), Duration.ofMinutes(10));
         passwords = new PasswordResource(accounts, guard, audit);
-        accounts.createUser(new AccountStore.NewUser("worker", "temporary-123", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        accounts.createUser(new UserAccounts.NewUser("worker", "temporary-123", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
         worker = accounts.findUser("worker").orElseThrow();
     }
 

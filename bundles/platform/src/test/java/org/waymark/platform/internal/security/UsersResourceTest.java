@@ -21,8 +21,8 @@ import org.waymark.platform.testing.TestDatabase;
 class UsersResourceTest {
     private final List<String> audited = new java.util.ArrayList<>();
     private final AuditLog audit = (caller, action, type, id, patient) -> audited.add(action + " " + type + " " + id);
-    private AccountStore accounts;
     private TokenService tokens;
+    private UserAccounts accounts;
     private UsersResource users;
     private final Caller sheffieldAdmin = new Caller("sheffadmin", Caller.Kind.USER, Set.of(Roles.ADMIN), Set.of("sheffield"), false);
 
@@ -30,12 +30,12 @@ class UsersResourceTest {
     void setUp() throws Exception {
         DataSource db = TestDatabase.migrated("db/platform.xml");
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T09:00:00Z"));
-        accounts = new AccountStore(db, clock);
-        tokens = new TokenService(db, accounts, clock);
+        tokens = new TokenService(db, clock);
+        accounts = new UserAccounts(db, tokens, clock);
         TwoFactor twoFactor = new TwoFactor(db, clock, Set.of(Roles.ADMIN), "Waymark Test");
         users = new UsersResource(accounts, audit, new TwoFactorResetCommand(twoFactor, audit));
-        accounts.createUser(new AccountStore.NewUser("sheffadmin", "admin password 1", Set.of(Roles.ADMIN), Set.of("sheffield")));
-        accounts.createUser(new AccountStore.NewUser("worker", "worker password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
+        accounts.createUser(new UserAccounts.NewUser("sheffadmin", "admin password 1", Set.of(Roles.ADMIN), Set.of("sheffield")));
+        accounts.createUser(new UserAccounts.NewUser("worker", "worker password 1", Set.of(Roles.LINK_WORKER), Set.of("sheffield")));
     }
 
     @Test
