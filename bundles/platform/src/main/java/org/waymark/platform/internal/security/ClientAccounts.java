@@ -59,10 +59,7 @@ public final class ClientAccounts implements SenderIdentities {
      * @return the new client's secret, which is shown once and stored only as a hash
      */
     public String createClient(String clientId, String area, boolean anySender, Registered senders) {
-        if (!clientId.matches(Credentials.NAME)) {
-            throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
-        }
-        Credentials.requireAreaName(area);
+        requireNewClient(clientId, area);
         String secret = Secrets.newToken();
         insertClient(clientId, PasswordHashing.hash(secret), area, anySender, null, senders);
         return secret;
@@ -74,16 +71,18 @@ public final class ClientAccounts implements SenderIdentities {
     }
 
     public String createKeyClient(String clientId, String area, boolean anySender, String publicKeyText, Registered senders) {
-        if (!clientId.matches(Credentials.NAME)) {
-            throw WaymarkException.invalid("Client ids are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
-        }
-        Credentials.requireAreaName(area);
+        requireNewClient(clientId, area);
         String jwks = ClientKeys.parse(publicKeyText);
         if (jwks.length() > 8000) {
             throw WaymarkException.invalid("The key set is too large (at most 8000 characters as JSON)");
         }
         insertClient(clientId, NO_SECRET, area, anySender, jwks, senders);
         return jwks;
+    }
+
+    private static void requireNewClient(String clientId, String area) {
+        Credentials.requireName(clientId, "Client ids");
+        Credentials.requireAreaName(area);
     }
 
     /** A client's registered public keys (a JWK set as JSON), if it has any. */

@@ -15,7 +15,14 @@ import org.waymark.api.security.Caller;
  * apart, as the different callers they are.
  */
 final class Credentials {
-    static final String NAME = "[a-z0-9][a-z0-9._-]{1,63}";
+    private static final String NAME = "[a-z0-9][a-z0-9._-]{1,63}";
+
+    /** @param what how the refusal names the kind of name, e.g. "User names" */
+    static void requireName(String name, String what) {
+        if (name == null || !name.matches(NAME)) {
+            throw WaymarkException.invalid(what + " are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
+        }
+    }
 
     /** An account's hash, with the caller it proves. */
     record Stored(String hash, Caller caller) {

@@ -53,9 +53,7 @@ public final class UserAccounts implements StaffDirectory {
     }
 
     public void createUser(NewUser user) {
-        if (!user.username().matches(Credentials.NAME)) {
-            throw WaymarkException.invalid("User names are 2 to 64 lower-case letters, digits, '.', '_' or '-'");
-        }
+        Credentials.requireName(user.username(), "User names");
         requirePasswordLength(user.password());
         if (user.roles().isEmpty() || !Roles.USER_ROLES.containsAll(user.roles())) {
             throw WaymarkException.invalid("Roles are " + String.join(", ", Roles.USER_ROLES));
