@@ -11,8 +11,10 @@ import java.util.UUID;
 /**
  * Seeds a stopped Waymark's embedded Derby with N invented people and N referrals for the caseload benchmark: 90% in
  * Sheffield, statuses mixed, a third unassigned, 2% held by the demo link worker, received over two years. Names come
- * from a short list so that family-name prefix searches find many people, as in real caseloads. NHS numbers are from
- * the 999 test range and marked unverified (so the unique index on verified numbers is not involved).
+ * from a short list so that family-name prefix searches find many people, as in real caseloads. Nine people in ten
+ * have a verified NHS number (valid check digit, from 990 000 000 0 upwards, a range bench/IntakeBench.java never
+ * sends), as GP referrals mostly do; the tenth has an unverified one from the 999 test range, as a self-referral or a
+ * mistyped number would.
  *
  * Usage: java -cp derby.jar CaseloadSeed.java DB_DIR N
  */
@@ -29,6 +31,23 @@ public class CaseloadSeed {
     static final String[] STATUS = {"requested", "requested", "accepted", "in-progress", "in-progress", "in-progress", "on-hold",
             "completed", "completed", "rejected"};
 
+    private static long nextNine = 990_000_000L;
+
+    /** The next NHS number from 990 000 000 0 upwards whose mod-11 check digit is valid. */
+    static String nextVerified() {
+        while (true) {
+            String nine = Long.toString(nextNine++);
+            int sum = 0;
+            for (int i = 0; i < 9; i++) {
+                sum += (nine.charAt(i) - '0') * (10 - i);
+            }
+            int check = (11 - sum % 11) % 11;
+            if (check != 10) {
+                return nine + check;
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String db = args[0];
         int n = Integer.parseInt(args[1]);
@@ -38,8 +57,8 @@ public class CaseloadSeed {
         try (Connection c = DriverManager.getConnection("jdbc:derby:" + db)) {
             c.setAutoCommit(false);
             try (PreparedStatement patient = c.prepareStatement("INSERT INTO wm_patient (id, nhs_number, nhs_verified, family, given, "
-                    + "family_norm, given_norm, birth_date, gender, postcode, postcode_norm, version, created_at, updated_at) "
-                    + "VALUES (?,?,FALSE,?,?,?,?,?,?,?,?,1,?,?)");
+                    + "family_norm, given_norm, birth_date, gender, postcode, postcode_norm, version, created_at, updated_at, "
+                    + "verified_nhs_number) VALUES (?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)");
                  PreparedStatement referral = c.prepareStatement("INSERT INTO wm_referral (id, task_id, patient_id, sender_id, area, "
                          + "identifier_system, identifier_value, status, reason_text, priority, authored_on, requester, assignee, version, "
                          + "created_at, updated_at, family_norm) VALUES (?,?,?,'demo-gp',?,'https://bench.waymark.org/referral',?,?,?,?,?,?,?,1,?,?,?)")) {
@@ -48,18 +67,22 @@ public class CaseloadSeed {
                     String family = FAMILY[random.nextInt(FAMILY.length)];
                     String familyName = Character.toUpperCase(family.charAt(0)) + family.substring(1);
                     Timestamp received = Timestamp.from(now.minus(random.nextInt(730 * 24 * 60), ChronoUnit.MINUTES));
+                    boolean verified = random.nextInt(10) != 0;
+                    String nhsNumber = verified ? nextVerified() : String.format("999%07d", 2_000_000 + i);
                     patient.setString(1, patientId);
-                    patient.setString(2, String.format("999%07d", 2_000_000 + i));
-                    patient.setString(3, familyName);
-                    patient.setString(4, "Person" + i);
-                    patient.setString(5, family);
-                    patient.setString(6, "person" + i);
-                    patient.setDate(7, java.sql.Date.valueOf(LocalDate.of(1930 + random.nextInt(75), 1 + random.nextInt(12), 1 + random.nextInt(28))));
-                    patient.setString(8, random.nextBoolean() ? "female" : "male");
-                    patient.setString(9, "S" + (1 + random.nextInt(20)) + " " + random.nextInt(10) + "AB");
-                    patient.setString(10, "s" + (1 + random.nextInt(20)) + random.nextInt(10) + "ab");
-                    patient.setTimestamp(11, received);
+                    patient.setString(2, nhsNumber);
+                    patient.setBoolean(3, verified);
+                    patient.setString(4, familyName);
+                    patient.setString(5, "Person" + i);
+                    patient.setString(6, family);
+                    patient.setString(7, "person" + i);
+                    patient.setDate(8, java.sql.Date.valueOf(LocalDate.of(1930 + random.nextInt(75), 1 + random.nextInt(12), 1 + random.nextInt(28))));
+                    patient.setString(9, random.nextBoolean() ? "female" : "male");
+                    patient.setString(10, "S" + (1 + random.nextInt(20)) + " " + random.nextInt(10) + "AB");
+                    patient.setString(11, "s" + (1 + random.nextInt(20)) + random.nextInt(10) + "ab");
                     patient.setTimestamp(12, received);
+                    patient.setTimestamp(13, received);
+                    patient.setString(14, verified ? nhsNumber : null);
                     patient.addBatch();
 
                     int roll = random.nextInt(100);

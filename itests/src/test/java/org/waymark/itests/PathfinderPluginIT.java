@@ -50,7 +50,8 @@ class PathfinderPluginIT {
     void sheffieldPluginTriagesAndRoutesANewReferralAndLeavesNoHarmWhenRemoved() throws IOException {
         long dropped = System.nanoTime();
         Path deployed = server.deploy(TestEnvironment.sheffieldKar());
-        JsonNode plugin = awaitPlugin("org.waymark.pathfinder-sheffield", "active", "TriageRule");
+        JsonNode plugin = awaitPlugin("org.waymark.pathfinder-sheffield", "active", "TriageRule sheffield-ltc-living-alone",
+                "Pathway sheffield-ltc", "NotificationChannel letter", "ConsolePanel sheffield-letters");
         System.out.printf("Hot deploy: Sheffield .kar active %d ms after the drop%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - dropped));
         assertThat(plugin.path("builtIn").asBoolean()).isFalse();
         assertThat(plugin.path("approvedBy").asText()).as("the demo approves the examples").isEqualTo("system:demo");
@@ -159,7 +160,8 @@ class PathfinderPluginIT {
     void islingtonPluginRefusesUnderSixteensAndRoutesYoungPeople() throws IOException {
         Path deployed = server.deploy(TestEnvironment.islingtonKar());
         try {
-            awaitPlugin("org.waymark.pathfinder-islington", "active", "IntakeValidator");
+            awaitPlugin("org.waymark.pathfinder-islington", "active", "IntakeValidator islington-age-range",
+                    "TriageRule islington-young-people", "Pathway islington-young-people");
             HttpResponse<String> child = post(islingtonGp, "ISL-1", "2014-01-01", "Anxiety");
             assertThat(child.statusCode()).as(child.body()).isEqualTo(422);
             assertThat(child.body()).contains("OperationOutcome", "children's services");
@@ -324,10 +326,16 @@ class PathfinderPluginIT {
     }
 
     /** Waits until the plugin is in this state and its services are registered (a bundle starts before its components). */
-    private static JsonNode awaitPlugin(String id, String state, String contribution) {
-        return await(id + " " + state + " with its " + contribution).atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+    /**
+     * Waits for the plugin's state and for each of the contributions. An approved plugin is listed active as soon as it
+     * is approved, while SCR is still enabling its components one by one (listed "(disabled)" meanwhile, found by a CI
+     * run): a test that uses a contribution waits for it as registered, by the id it gives itself.
+     */
+    private static JsonNode awaitPlugin(String id, String state, String... contributions) {
+        return await(id + " " + state + " with " + String.join(", ", contributions)).atMost(DEPLOY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> plugins().get(id), p -> p != null && state.equals(p.path("state").asText())
-                        && p.path("contributions").toString().contains(contribution));
+                        && java.util.Arrays.stream(contributions).allMatch(c -> p.path("contributions").toString().contains(c)));
     }
 
     private static void awaitGone(String id) {
