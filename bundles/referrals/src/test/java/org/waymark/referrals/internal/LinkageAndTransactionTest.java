@@ -168,6 +168,40 @@ class LinkageAndTransactionTest {
                 + "WHERE v.referral_id = '" + fromGp.referral().id() + "' AND k.patient_id = '" + moved + "'")).isEqualTo(1);
     }
 
+    /**
+     * Every new verified NHS number looks for the same person known without one, by birth date. Derby answered the
+     * "no verified number" part from the unique index on verified numbers and read every unnumbered person: 30,127
+     * rows a lookup at 300,000 people of whom a tenth were unnumbered (bench/intake.sh with WAYMARK_BENCH_SEED). The
+     * lookup names an index of birth date and verified number, and reads the unnumbered entries of the date only.
+     */
+    @Test
+    void theLookForAnUnnumberedRecordReadsOnlyThoseBornThatDayWithoutANumber() throws Exception {
+        service.receive(GP, referral("R0", null, MARGARET));
+        for (int i = 0; i < 30; i++) {
+            service.receive(GP, referral("V" + i, validNhsNumber(i), MARGARET));
+            service.receive(GP, referral("U" + i, null, new Demographics("Other" + i, "Person", LocalDate.of(1950, 1, 2 + i),
+                    "male", "S1 1AA")));
+        }
+        try (java.sql.Connection c = db.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("CALL SYSCS_UTIL.SYSCS_SET_RUNTIMESTATISTICS(1)");
+            // The birth-date lookup is the last statement of an unnumbered-only search for a verified number.
+            List<org.waymark.api.referral.Patient> found = PatientCandidates.find(c,
+                    Subject.described(validNhsNumber(40), MARGARET), "sheffield", true);
+            String plan;
+            try (java.sql.ResultSet r = s.executeQuery("VALUES SYSCS_UTIL.SYSCS_GET_RUNTIMESTATISTICS()")) {
+                r.next();
+                plan = r.getString(1);
+            }
+            assertThat(found).hasSize(1);
+            java.util.regex.Matcher scan = java.util.regex.Pattern.compile("Index Scan ResultSet for WM_PATIENT using index (\\S+)"
+                    + "(?s).*?Number of rows visited=(\\d+)").matcher(plan);
+            assertThat(scan.find()).as(plan).isTrue();
+            assertThat(scan.group(1)).isEqualTo("WM_PATIENT_BIRTH_UNNUMBERED");
+            // The one unnumbered entry, and an entry past it where each of the three dates' probes stops.
+            assertThat(Integer.parseInt(scan.group(2))).as(plan).isLessThan(10);
+        }
+    }
+
     /** The n-th NHS number of the 999 test range with a valid mod-11 check digit. */
     private static NhsNumber validNhsNumber(int n) {
         for (int k = n * 11; ; k++) {
