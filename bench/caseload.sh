@@ -11,13 +11,12 @@ if [ "${WAYMARK_BENCH_DB:-derby}" != derby ]; then
   exit 1
 fi
 source "$(dirname "$0")/lib.sh"
-DERBY=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
 
 mkdir -p "$WORK/data/karaf"
 boot "$WORK/data" >/dev/null   # creates the schema and the demo users
 stop
 echo "caseload benchmark on $(nproc) cores: seeding $N referrals"
-java -cp "$DERBY" "$ROOT/bench/CaseloadSeed.java" "$WORK/data/db" "$N"
+seed_derby "$WORK/data/db" "$N"
 boot "$WORK/data" >/dev/null
 echo "server RSS after restart $(rss_mb) MB; warm-up ${WARMUP}s, then $REQUESTS requests per query"
 java "$ROOT/bench/CaseloadBench.java" "http://127.0.0.1:$PORT" "$WARMUP" "$REQUESTS"

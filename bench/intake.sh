@@ -23,8 +23,7 @@ mkdir -p "$WORK/data/karaf"
 boot "$WORK/data" >/dev/null
 if [ "$SEED" -gt 0 ]; then
   stop   # the first start created the schema; Derby's files are seeded with the server stopped
-  DERBY=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
-  java -cp "$DERBY" "$ROOT/bench/CaseloadSeed.java" "$WORK/data/db" "$SEED" | tail -1
+  seed_derby "$WORK/data/db" "$SEED" | tail -1
   boot "$WORK/data" >/dev/null
 fi
 echo "intake benchmark on $(nproc) cores; server RSS at start $(rss_mb) MB"
