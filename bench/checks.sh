@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Profile-check backlog benchmark: a burst of BaRS messages, then an idle node; prints how many referrals were
-# profile-checked in each 10 s (from the node's log) and in all.
+# profile-checked in each 10 s (from the time each check was recorded in the database) and how many are left pending.
 # Usage: bench/checks.sh [burst seconds (40): half warm-up, half measured] [idle seconds afterwards (90)] [clients (8)]
 set -euo pipefail
 BURST=${1:-40}
@@ -17,8 +17,5 @@ WAYMARK_BENCH_SERVER_PID=$(server_pids) java "$ROOT/bench/IntakeBench.java" "htt
 echo "burst over at $(date -u +%T); idle for $IDLE s"
 sleep "$IDLE"
 stop
-echo "referrals profile-checked per 10 s (UTC):"
-grep -h "profile-validated" "$WORK"/data/karaf/log/karaf.log* | cut -c12-19 \
-  | awk '{split($1, t, ":"); s = t[1] * 3600 + t[2] * 60 + t[3]; c[int(s / 10) * 10]++}
-         END {for (k in c) printf "  %02d:%02d:%02d %5d\n", int(k / 3600), int(k % 3600 / 60), k % 60, c[k]}' | sort
-echo "profile-checked in all: $(grep -h 'profile-validated' "$WORK"/data/karaf/log/karaf.log* | wc -l)"
+derby=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
+java -cp "$derby" "$ROOT/bench/CheckedPerInterval.java" "$WORK/data/db"

@@ -3,16 +3,28 @@ package org.waymark.platform.db;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.waymark.api.error.WaymarkException;
 
 /** One transaction per use case: commit on success, roll back on any failure. */
 public final class Jdbc {
     private Jdbc() {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(Jdbc.class);
+
+    /** Per thread, the transactions {@link #inTransaction} has open and what each does once it has committed. */
+    private static final ThreadLocal<Map<Connection, List<Runnable>>> AFTER_COMMIT =
+            ThreadLocal.withInitial(IdentityHashMap::new);
 
     @FunctionalInterface
     public interface Work<T> {
@@ -42,18 +54,44 @@ public final class Jdbc {
         }
     }
 
+    /**
+     * Does something once the transaction of {@link #inTransaction} that holds this connection has committed: hands
+     * work to another thread that must not see, or act on, what may still be rolled back (or, on PostgreSQL, what
+     * another connection cannot see yet). Nothing is done when the transaction rolls back, and a transaction run
+     * again after a lost lock conflict registers its actions again. The action runs on the committing thread before
+     * {@code inTransaction} returns; it must be short and must not fail the caller, whose work is already durable, so a
+     * failure is logged, not thrown.
+     *
+     * @throws IllegalStateException if the connection is not that of a transaction open in this thread
+     */
+    public static void afterCommit(Connection transaction, Runnable action) {
+        List<Runnable> actions = AFTER_COMMIT.get().get(transaction);
+        if (actions == null) {
+            throw new IllegalStateException("Not a transaction of Jdbc.inTransaction open in this thread");
+        }
+        actions.add(action);
+    }
+
     private static <T> T once(DataSource dataSource, Work<T> work) {
+        List<Runnable> committed;
+        T result;
         try (Connection connection = dataSource.getConnection()) {
             boolean autoCommit = connection.getAutoCommit();
             connection.setAutoCommit(false);
+            Map<Connection, List<Runnable>> open = AFTER_COMMIT.get();
+            open.put(connection, new ArrayList<>(0));
             try {
-                T result = work.run(connection);
+                result = work.run(connection);
                 connection.commit();
-                return result;
+                committed = open.get(connection);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
             } finally {
+                open.remove(connection);
+                if (open.isEmpty()) {
+                    AFTER_COMMIT.remove();
+                }
                 connection.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
@@ -64,6 +102,14 @@ public final class Jdbc {
             }
             throw new DatabaseUnavailableException(e);
         }
+        for (Runnable action : committed) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("An action after a committed transaction failed: {}", e.toString());
+            }
+        }
+        return result;
     }
 
     /** SQLState class 22, data exception (22001 string data right truncation, 22003 numeric value out of range...). */

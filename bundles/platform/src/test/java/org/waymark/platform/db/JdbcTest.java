@@ -48,6 +48,58 @@ class JdbcTest {
     }
 
     @Test
+    void whatWaitsForTheCommitHappensOnceAfterItAndNeverForARollback() {
+        java.util.List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicInteger attempts = new AtomicInteger();
+        String answer = Jdbc.inTransaction(db, c -> {
+            int attempt = attempts.incrementAndGet();
+            Jdbc.afterCommit(c, () -> done.add("attempt " + attempt));
+            Jdbc.inTransaction(db, inner -> {
+                Jdbc.afterCommit(inner, () -> done.add("inner of attempt " + attempt));
+                return null;
+            });
+            assertThat(done).as("an inner transaction's action waits for its own commit only").contains("inner of attempt " + attempt);
+            assertThat(done).as("not before the commit").doesNotContain("attempt " + attempt);
+            if (attempt == 1) {
+                throw new SQLException("deadlock", "40001");
+            }
+            return "stored";
+        });
+        assertThat(answer).isEqualTo("stored");
+        assertThat(done).as("the rolled-back attempt's action never ran").containsExactly("inner of attempt 1",
+                "inner of attempt 2", "attempt 2");
+
+        done.clear();
+        assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {
+            Jdbc.afterCommit(c, () -> done.add("rolled back"));
+            throw WaymarkException.invalid("refused");
+        })).isInstanceOf(WaymarkException.class);
+        assertThat(done).isEmpty();
+    }
+
+    @Test
+    void aFailingActionAfterTheCommitDoesNotFailTheCommittedWork() {
+        AtomicInteger later = new AtomicInteger();
+        String answer = Jdbc.inTransaction(db, c -> {
+            Jdbc.afterCommit(c, () -> {
+                throw new IllegalStateException("queue full");
+            });
+            Jdbc.afterCommit(c, later::incrementAndGet);
+            return "stored";
+        });
+        assertThat(answer).isEqualTo("stored");
+        assertThat(later).as("the next action still runs").hasValue(1);
+    }
+
+    @Test
+    void onlyATransactionOfInTransactionTakesAnActionAfterItsCommit() throws Exception {
+        try (java.sql.Connection own = db.getConnection()) {
+            assertThatThrownBy(() -> Jdbc.afterCommit(own, () -> { }))
+                    .as("a commit it would never see").isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    @Test
     void aConflictThatPersistsReachesTheCallerAfterTheLastAttempt() {
         AtomicInteger attempts = new AtomicInteger();
         assertThatThrownBy(() -> Jdbc.inTransaction(db, c -> {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -26,7 +27,6 @@ import org.waymark.api.db.SchemaReady;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.jobs.Job;
 import org.waymark.api.jobs.JobHandler;
-import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 import org.waymark.api.validation.ProfileValidator;
 import org.waymark.api.validation.ValidationIssue;
@@ -35,10 +35,10 @@ import org.waymark.api.validation.ValidationRequest;
 import org.waymark.platform.db.Jdbc;
 
 /**
- * Profile validation of each referral's original FHIR document, after intake: intake only records "pending" and
- * schedules a durable job in the referral's own transaction (validation takes tens of milliseconds, seconds for the
- * first one, and must never slow or refuse intake); the job validates and records the outcome, which flags the
- * referral but never rejects it.
+ * Profile validation of each referral's original FHIR document, after intake: intake only records "pending" (the
+ * validation takes tens of milliseconds, seconds for the first one, and must never slow or refuse intake); once the
+ * intake has committed, the referral joins a batch that a durable job checks ({@link PendingChecks}); the job
+ * records each outcome, which flags the referral but never rejects it.
  *
  * <p>The validator is an optional feature. A referral received on a node without it is recorded "unavailable" at
  * once. A job that finds no validator waits a little for one (after a restart the job runner starts before the
@@ -69,28 +69,41 @@ public final class ReferralValidation implements JobHandler {
      * Only then: once the feature is gone for good, a backlog of jobs must not wait one by one.
      */
     static final Duration VALIDATOR_PATIENCE = Duration.ofSeconds(15);
+    /** After a start, when referrals left pending by the previous run are scheduled again: once the node has settled. */
+    static final Duration RECOVERY_DELAY = Duration.ofSeconds(30);
 
     private final DataSource db;
-    private final JobScheduler jobs;
     private final Clock clock;
     /** System.nanoTime() until which a job waits for a validator. */
     private final long patientUntil;
     private final Object validatorChanged = new Object();
     private volatile ProfileValidator validator;
+    private final PendingChecks pending;
 
     @Activate
     public ReferralValidation(@Reference(target = "(dataSourceName=waymark)") DataSource db,
                               @Reference(target = "(waymark.schema=org.waymark.referrals)") SchemaReady schema,
                               @Reference JobScheduler jobs) {
         this(db, jobs, Clock.systemUTC(), null, VALIDATOR_PATIENCE);
+        pending.startRecovery(RECOVERY_DELAY);
     }
 
     ReferralValidation(DataSource db, JobScheduler jobs, Clock clock, ProfileValidator validator, Duration validatorPatience) {
         this.db = db;
-        this.jobs = jobs;
         this.clock = clock;
         this.validator = validator;
         this.patientUntil = System.nanoTime() + validatorPatience.toNanos();
+        this.pending = new PendingChecks(db, jobs, JOB_TYPE, clock, "waymark-profile-checks");
+    }
+
+    @Deactivate
+    void stop() {
+        pending.stop();
+    }
+
+    /** Schedules what waits in memory now rather than after {@link PendingChecks#GATHER} (tests). */
+    void sendPending() {
+        pending.send();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -110,7 +123,10 @@ public final class ReferralValidation implements JobHandler {
         }
     }
 
-    /** In the intake transaction: a pending check for a referral that came as a FHIR document. */
+    /**
+     * In the intake transaction: a pending check for a referral that came as a FHIR document, which joins a batch
+     * once the transaction has committed.
+     */
     void scheduleIfFhir(Connection transaction, String referralId, String sourceFormat, String sourceDocument)
             throws SQLException {
         if (sourceDocument == null || ValidationRequest.Encoding.ofMediaType(sourceFormat).isEmpty()) {
@@ -129,7 +145,7 @@ public final class ReferralValidation implements JobHandler {
             insert.executeUpdate();
         }
         if (installed) {
-            jobs.scheduleNew(transaction, JobRequest.now(JOB_TYPE, referralId, null));
+            Jdbc.afterCommit(transaction, () -> pending.add(referralId));
         }
     }
 
@@ -138,13 +154,42 @@ public final class ReferralValidation implements JobHandler {
         return JOB_TYPE;
     }
 
+    /**
+     * Checks the referrals a batch names that are still pending (a job of an earlier build names one referral by its
+     * key). A job run again after a failure, or a referral named by two jobs, checks nothing twice.
+     */
     @Override
     public void run(Job job) {
-        Optional<ValidationRequest> document = document(job.key());
-        if (document.isEmpty()) {
-            return; // erased since, or never a FHIR document: nothing to check
+        List<String> named = job.payload() == null ? List.of(job.key()) : PendingChecks.referralIds(job.payload());
+        for (String referralId : stillPending(named)) {
+            Optional<ValidationRequest> document = document(referralId);
+            if (document.isPresent()) { // else erased since: nothing to check
+                validate(job, referralId, document.get());
+            }
         }
-        validate(job, document.get());
+    }
+
+    private List<String> stillPending(List<String> referralIds) {
+        if (referralIds.isEmpty()) {
+            return List.of();
+        }
+        return Jdbc.inTransaction(db, c -> {
+            List<String> pendingIds = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT referral_id FROM wm_referral_validation WHERE state = "
+                    + "'pending' AND referral_id IN (" + String.join(",", java.util.Collections.nCopies(referralIds.size(), "?")) + ")")) {
+                for (int i = 0; i < referralIds.size(); i++) {
+                    s.setString(i + 1, referralIds.get(i));
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        pendingIds.add(r.getString(1));
+                    }
+                }
+            }
+            // In the batch's order: a retried batch goes on where it failed.
+            pendingIds.sort(Comparator.comparingInt(referralIds::indexOf));
+            return pendingIds;
+        });
     }
 
     /**
@@ -166,7 +211,7 @@ public final class ReferralValidation implements JobHandler {
         return true;
     }
 
-    private void validate(Job job, ValidationRequest document) {
+    private void validate(Job job, String referralId, ValidationRequest document) {
         ProfileValidator installed = awaitValidator();
         ValidationReport report;
         try {
@@ -184,12 +229,12 @@ public final class ReferralValidation implements JobHandler {
                 throw new WaymarkException(WaymarkException.Kind.UNAVAILABLE, "Profile validation not available yet: "
                         + e.getMessage());
             }
-            LOG.info("Referral {} not profile-validated: {}", job.key(), e.getMessage());
-            store(job.key(), "unavailable", null, NOT_INSTALLED);
+            LOG.info("Referral {} not profile-validated: {}", referralId, e.getMessage());
+            store(referralId, "unavailable", null, NOT_INSTALLED);
             return;
         }
-        store(job.key(), report.valid() ? "valid" : "invalid", report, null);
-        LOG.debug("Referral {} profile-validated: {} errors, {} warnings", job.key(), report.errors(), report.warnings());
+        store(referralId, report.valid() ? "valid" : "invalid", report, null);
+        LOG.debug("Referral {} profile-validated: {} errors, {} warnings", referralId, report.errors(), report.warnings());
     }
 
     /** The validator; in the first moments after start, waiting for one to be bound. Null when none comes. */

@@ -1,14 +1,13 @@
 package org.waymark.referrals.internal;
 
 import java.sql.Connection;
-import java.util.ArrayList;
 import java.util.List;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.api.jobs.JobScheduler;
 
 /** Records what intake scheduled; a test then runs the job itself, as the runner would. */
 final class RecordingScheduler implements JobScheduler {
-    final List<JobRequest> scheduled = new ArrayList<>();
+    final List<JobRequest> scheduled = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @Override
     public String schedule(Connection transaction, JobRequest request) {

@@ -26,7 +26,10 @@ import org.waymark.api.validation.ValidationIssue;
 import org.waymark.api.validation.ValidationReport;
 import org.waymark.api.validation.ValidationRequest;
 
-/** Each FHIR referral is profile-validated after intake by a job; the outcome flags the referral, never refuses it. */
+/**
+ * Each FHIR referral is profile-validated after intake by a job that checks a batch of them; the outcome flags the
+ * referral, never refuses it.
+ */
 class ReferralValidationTest {
     private final CaseFixture fixture = new CaseFixture();
     private final RecordingScheduler jobs = new RecordingScheduler();
@@ -41,12 +44,13 @@ class ReferralValidationTest {
                 new ValidationIssue(ValidationIssue.Severity.WARNING, "code-invalid", "ServiceRequest.category[0]", "unknown code system"),
                 new ValidationIssue(ValidationIssue.Severity.ERROR, "required", "ServiceRequest.status", "minimum required = 1"))));
         Referral referral = receive(validation, "R1", "application/fhir+xml;version=1.1.0", "<ServiceRequest/>");
-
-        assertThat(jobs.scheduled).extracting(JobRequest::type, JobRequest::key)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(ReferralValidation.JOB_TYPE, referral.id()));
         assertThat(validation.result(referral.id())).hasValueSatisfying(r -> assertThat(r.state()).isEqualTo("pending"));
 
-        validation.run(job(referral, 1));
+        validation.sendPending();
+        JobRequest batch = single(jobs.scheduled);
+        assertThat(batch.type()).isEqualTo(ReferralValidation.JOB_TYPE);
+        assertThat(PendingChecks.referralIds(batch.payload())).containsExactly(referral.id());
+        validation.run(job(batch, 1));
 
         assertThat(validated).singleElement().satisfies(r -> {
             assertThat(r.body()).isEqualTo("<ServiceRequest/>");
@@ -69,6 +73,7 @@ class ReferralValidationTest {
         validation.run(job(referral, 1));
         validation.run(job(referral, 1));
 
+        assertThat(validated).as("a referral no longer pending is not checked again").hasSize(1);
         ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
         assertThat(result.state()).as("warnings leave a referral valid").isEqualTo("valid");
         assertThat(result.warnings()).as("counts cover every issue").isEqualTo(70);
@@ -79,6 +84,7 @@ class ReferralValidationTest {
     void onANodeWithoutAValidatorAReferralIsUnavailableAtOnceWithNoJob() {
         ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null, Duration.ZERO);
         Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+        validation.sendPending();
         assertThat(jobs.scheduled).isEmpty();
         ReferralValidation.Result result = validation.result(referral.id()).orElseThrow();
         assertThat(result.state()).isEqualTo("unavailable");
@@ -87,8 +93,9 @@ class ReferralValidationTest {
 
     @Test
     void aValidatorGoneBeforeTheJobRanIsRetriedAndThenRecordedUnavailable() {
-        Referral referral = receive(validation(request -> new ValidationReport(List.of())), "R1", "application/fhir+json",
-                "{\"resourceType\":\"ServiceRequest\"}");
+        ReferralValidation atIntake = validation(request -> new ValidationReport(List.of()));
+        Referral referral = receive(atIntake, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+        atIntake.sendPending();
         assertThat(jobs.scheduled).hasSize(1);
         // The feature is uninstalled before the job runs.
         ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), null, Duration.ZERO);
@@ -141,6 +148,7 @@ class ReferralValidationTest {
     void aReferralNotReceivedAsFhirIsNotChecked() {
         ReferralValidation validation = validation(request -> new ValidationReport(List.of()));
         Referral referral = receive(validation, "R1", null, null);
+        validation.sendPending();
         assertThat(jobs.scheduled).isEmpty();
         assertThat(validation.result(referral.id())).isEmpty();
     }
@@ -162,7 +170,69 @@ class ReferralValidationTest {
                 "Isolated", null, "routine", Instant.parse("2026-01-01T10:00:00Z"), "Dr X", null, format, document)).referral();
     }
 
+    @Test
+    void referralsJoinBatchesOfAtMostTwentyAndAJobChecksOnlyThoseStillPending() {
+        ReferralValidation validation = validation(request -> new ValidationReport(List.of()));
+        List<Referral> referrals = IntStream.range(0, PendingChecks.BATCH + 5)
+                .mapToObj(i -> receive(validation, "R" + i, "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}"))
+                .toList();
+        validation.sendPending();
+
+        assertThat(jobs.scheduled).as("one job per batch, not per referral").hasSize(2);
+        List<String> named = jobs.scheduled.stream().flatMap(j -> PendingChecks.referralIds(j.payload()).stream()).toList();
+        assertThat(named).containsExactlyInAnyOrderElementsOf(referrals.stream().map(Referral::id).toList());
+        assertThat(jobs.scheduled).extracting(JobRequest::key).doesNotHaveDuplicates();
+
+        validation.run(job(referrals.get(3), 1)); // checked by another job first
+        jobs.scheduled.forEach(batch -> validation.run(job(batch, 1)));
+        assertThat(validated).as("each referral checked once").hasSize(referrals.size());
+        assertThat(referrals).allSatisfy(r -> assertThat(validation.result(r.id()).orElseThrow().state()).isEqualTo("valid"));
+    }
+
+    @Test
+    void aBatchLostFromMemoryIsScheduledAgainAtTheNextStartAndStaleOnesLater() {
+        // The node dies before its batch is scheduled: the job is lost with it, the check still pending in the database.
+        RecordingScheduler lostWithTheNode = new RecordingScheduler();
+        ReferralValidation beforeTheCrash = new ReferralValidation(fixture.db, lostWithTheNode, Clock.systemUTC(),
+                request -> new ValidationReport(List.of()), Duration.ZERO);
+        Referral lost = receive(beforeTheCrash, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+
+        RecordingScheduler afterTheStart = new RecordingScheduler();
+        ReferralValidation restarted = new ReferralValidation(fixture.db, afterTheStart, Clock.systemUTC(),
+                request -> new ValidationReport(List.of()), Duration.ZERO);
+        assertThat(new PendingChecks(fixture.db, afterTheStart, ReferralValidation.JOB_TYPE, Clock.systemUTC(), "test")
+                .recover(false)).as("not stale yet: another node may still hold it").isZero();
+        Clock later = Clock.offset(Clock.systemUTC(), PendingChecks.STALE.plusMinutes(1));
+        assertThat(new PendingChecks(fixture.db, afterTheStart, ReferralValidation.JOB_TYPE, later, "test").recover(false))
+                .as("stale: taken as lost").isEqualTo(1);
+        assertThat(new PendingChecks(fixture.db, afterTheStart, ReferralValidation.JOB_TYPE, Clock.systemUTC(), "test")
+                .recover(true)).as("at a start, every pending check").isEqualTo(1);
+
+        assertThat(afterTheStart.scheduled).hasSize(2).allSatisfy(batch ->
+                assertThat(PendingChecks.referralIds(batch.payload())).containsExactly(lost.id()));
+        afterTheStart.scheduled.forEach(batch -> restarted.run(job(batch, 1)));
+        assertThat(restarted.result(lost.id()).orElseThrow().state()).isEqualTo("valid");
+    }
+
+    @Test
+    void stoppingSendsWhatIsGathered() {
+        ReferralValidation validation = validation(request -> new ValidationReport(List.of()));
+        Referral referral = receive(validation, "R1", "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}");
+        validation.stop();
+        assertThat(PendingChecks.referralIds(single(jobs.scheduled).payload())).containsExactly(referral.id());
+    }
+
+    private static <T> T single(List<T> items) {
+        assertThat(items).hasSize(1);
+        return items.get(0);
+    }
+
+    /** A job of an earlier build: one referral, named by its key. */
     private static Job job(Referral referral, int attempt) {
         return new Job("j1", ReferralValidation.JOB_TYPE, referral.id(), null, attempt, Instant.now());
+    }
+
+    private static Job job(JobRequest batch, int attempt) {
+        return new Job("j-" + batch.key(), batch.type(), batch.key(), batch.payload(), attempt, Instant.now());
     }
 }

@@ -56,8 +56,12 @@ public final class JobRunner implements JobScheduler {
      * before the next one starts: about a quarter of one core for background work, the rest for the requests.
      */
     static final int BACKGROUND_SPACING = 3;
-    /** The longest such wait: a first run that also warmed a cache (the validator's engine) must not stall the next. */
-    static final long BACKGROUND_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The longest such wait: a first run that also warmed a cache (the validator's engine, seconds) must not stall the
+     * next for long. Long enough that a job checking a batch of referrals (seconds on a loaded machine) keeps to its
+     * quarter of a core: with a one-second cap such a job took more than half of one.
+     */
+    static final long BACKGROUND_MAX_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(20);
     /** Soon after a start (a node may run for weeks), then hourly. */
     private static final long PURGE_FIRST_DELAY_SECONDS = 10;
     private static final long PURGE_EVERY_SECONDS = 3600;
