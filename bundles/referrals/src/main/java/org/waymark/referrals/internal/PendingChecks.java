@@ -48,13 +48,17 @@ final class PendingChecks {
     private final String jobType;
     private final Clock clock;
     private final ScheduledExecutorService gatherer;
+    private final Duration gather;
     private final Object lock = new Object();
-    /** Held for a whole send: once {@link #send} returns, everything gathered before it is scheduled. */
-    private final Object sending = new Object();
     private List<String> gathered = new ArrayList<>();
     private boolean sendScheduled;
 
     PendingChecks(DataSource db, JobScheduler jobs, String jobType, Clock clock, String threadName) {
+        this(db, jobs, jobType, clock, threadName, GATHER);
+    }
+
+    PendingChecks(DataSource db, JobScheduler jobs, String jobType, Clock clock, String threadName, Duration gather) {
+        this.gather = gather;
         this.db = db;
         this.jobs = jobs;
         this.jobType = jobType;
@@ -74,40 +78,60 @@ final class PendingChecks {
 
     /** A referral whose intake has committed with its check pending. */
     void add(String referralId) {
+        List<String> full = null;
         synchronized (lock) {
             gathered.add(referralId);
-            try {
-                if (gathered.size() >= BATCH) {
-                    gatherer.execute(this::sendSafely);
-                } else if (!sendScheduled) {
-                    gatherer.schedule(this::sendSafely, GATHER.toMillis(), TimeUnit.MILLISECONDS);
+            if (gathered.size() >= BATCH) {
+                full = gathered;
+                gathered = new ArrayList<>();
+            } else if (!sendScheduled) {
+                try {
+                    gatherer.schedule(this::sendSafely, gather.toMillis(), TimeUnit.MILLISECONDS);
                     sendScheduled = true;
+                } catch (RejectedExecutionException stopping) {
+                    // The component is stopping; stop() sends what is gathered.
                 }
+            }
+        }
+        if (full != null) {
+            // Scheduled by the gatherer's thread: the job's insert is a transaction of its own, which the request that
+            // filled the batch need not wait for.
+            List<String> batch = full;
+            try {
+                gatherer.execute(() -> scheduleSafely(batch));
             } catch (RejectedExecutionException stopping) {
-                // The component is stopping; stop() sends what is gathered.
+                scheduleSafely(batch);
             }
         }
     }
 
     private void sendSafely() {
+        List<String> batch;
+        synchronized (lock) {
+            batch = gathered;
+            gathered = new ArrayList<>();
+            sendScheduled = false;
+        }
+        scheduleSafely(batch);
+    }
+
+    private void scheduleSafely(List<String> batch) {
         try {
-            send();
+            schedule(batch);
         } catch (RuntimeException e) {
             // Still pending in the database: the next start's recovery schedules them.
             LOG.warn("Scheduling profile checks failed: {}", e.getMessage());
         }
     }
 
-    /** Schedules a job for what is gathered. */
+    /** Schedules everything gathered so far, full batches on their way included, before it returns. */
     void send() {
-        synchronized (sending) {
-            List<String> batch;
-            synchronized (lock) {
-                batch = gathered;
-                gathered = new ArrayList<>();
-                sendScheduled = false;
-            }
-            schedule(batch);
+        try {
+            gatherer.submit(this::sendSafely).get();
+        } catch (java.util.concurrent.ExecutionException | RejectedExecutionException e) {
+            sendSafely();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -89,11 +89,17 @@ public final class ReferralValidation implements JobHandler {
     }
 
     ReferralValidation(DataSource db, JobScheduler jobs, Clock clock, ProfileValidator validator, Duration validatorPatience) {
+        this(db, jobs, clock, validator, validatorPatience, PendingChecks.GATHER);
+    }
+
+    /** @param gather the longest a referral waits in memory for its batch to fill */
+    ReferralValidation(DataSource db, JobScheduler jobs, Clock clock, ProfileValidator validator, Duration validatorPatience,
+                       Duration gather) {
         this.db = db;
         this.clock = clock;
         this.validator = validator;
         this.patientUntil = System.nanoTime() + validatorPatience.toNanos();
-        this.pending = new PendingChecks(db, jobs, JOB_TYPE, clock, "waymark-profile-checks");
+        this.pending = new PendingChecks(db, jobs, JOB_TYPE, clock, "waymark-profile-checks", gather);
     }
 
     @Deactivate
@@ -169,25 +175,26 @@ public final class ReferralValidation implements JobHandler {
         }
     }
 
+    /**
+     * One look by primary key per referral: an IN list let Derby choose a scan of the whole table when it planned the
+     * statement on a small one (seen in a plan survey), and the table has a row for every referral ever received.
+     */
     private List<String> stillPending(List<String> referralIds) {
         if (referralIds.isEmpty()) {
             return List.of();
         }
         return Jdbc.inTransaction(db, c -> {
             List<String> pendingIds = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT referral_id FROM wm_referral_validation WHERE state = "
-                    + "'pending' AND referral_id IN (" + String.join(",", java.util.Collections.nCopies(referralIds.size(), "?")) + ")")) {
-                for (int i = 0; i < referralIds.size(); i++) {
-                    s.setString(i + 1, referralIds.get(i));
-                }
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        pendingIds.add(r.getString(1));
+            try (PreparedStatement s = c.prepareStatement("SELECT state FROM wm_referral_validation WHERE referral_id = ?")) {
+                for (String referralId : referralIds) {
+                    s.setString(1, referralId);
+                    try (ResultSet r = s.executeQuery()) {
+                        if (r.next() && "pending".equals(r.getString(1))) {
+                            pendingIds.add(referralId);
+                        }
                     }
                 }
             }
-            // In the batch's order: a retried batch goes on where it failed.
-            pendingIds.sort(Comparator.comparingInt(referralIds::indexOf));
             return pendingIds;
         });
     }

@@ -172,7 +172,12 @@ class ReferralValidationTest {
 
     @Test
     void referralsJoinBatchesOfAtMostTwentyAndAJobChecksOnlyThoseStillPending() {
-        ReferralValidation validation = validation(request -> new ValidationReport(List.of()));
+        // A gathering that never times out here: a full batch and the explicit send below make the jobs, however slowly
+        // this machine receives the referrals.
+        ReferralValidation validation = new ReferralValidation(fixture.db, jobs, Clock.systemUTC(), request -> {
+            validated.add(request);
+            return new ValidationReport(List.of());
+        }, Duration.ZERO, Duration.ofHours(1));
         List<Referral> referrals = IntStream.range(0, PendingChecks.BATCH + 5)
                 .mapToObj(i -> receive(validation, "R" + i, "application/fhir+json", "{\"resourceType\":\"ServiceRequest\"}"))
                 .toList();
