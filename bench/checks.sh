@@ -17,5 +17,4 @@ WAYMARK_BENCH_SERVER_PID=$(server_pids) java "$ROOT/bench/IntakeBench.java" "htt
 echo "burst over at $(date -u +%T); idle for $IDLE s"
 sleep "$IDLE"
 stop
-derby=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
-java -cp "$derby" "$ROOT/bench/CheckedPerInterval.java" "$WORK/data/db"
+java -cp "$(derby_jar)" "$ROOT/bench/CheckedPerInterval.java" "$WORK/data/db"

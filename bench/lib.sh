@@ -80,9 +80,12 @@ server_pids() {
 
 rss_mb() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$PID/status"; }
 
+# Derby's jar as the distribution ships it, for the single-file programs that read or write a stopped node's files.
+derby_jar() {
+  ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1
+}
+
 # Seeds a stopped server's embedded Derby (in $1) with $2 invented people and referrals (bench/CaseloadSeed.java).
 seed_derby() {
-  local derby
-  derby=$(ls "$ROOT"/karaf-assembly/target/assembly/system/org/waymark/thirdparty-derby/*/thirdparty-derby-*.jar | head -1)
-  java -cp "$derby" "$ROOT/bench/CaseloadSeed.java" "$1" "$2"
+  java -cp "$(derby_jar)" "$ROOT/bench/CaseloadSeed.java" "$1" "$2"
 }
