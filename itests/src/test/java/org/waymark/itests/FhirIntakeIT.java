@@ -417,13 +417,88 @@ class FhirIntakeIT {
         assertOutcome(server.get("/fhir/Task?status=finished", "Authorization", bearer(searcher)), 400, "invalid", "Task status");
         assertOutcome(server.get("/fhir/Patient?family=", "Authorization", bearer(searcher)), 400, "invalid", "family");
         assertOutcome(server.get("/fhir/Task?_total=bogus", "Authorization", bearer(searcher)), 400, "invalid", "_total must be one of");
-        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_summary=count&_sort=-authored-on", "Authorization",
+        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_include=Task:focus&_sort=-authored-on", "Authorization",
                 bearer(searcher), "Prefer", "handling=lenient"));
         assertThat(lenient.path("total").asInt()).isEqualTo(3);
-        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_summary", "_sort");
+        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_include", "_sort");
         JsonNode ignoredOutcome = lenient.path("entry").get(lenient.path("entry").size() - 1);
         assertThat(ignoredOutcome.path("search").path("mode").asText()).isEqualTo("outcome");
-        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_sort, _summary");
+        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_include, _sort");
+    }
+
+    @Test
+    void searchesByIdAndAnswersInPartAsSummaryAndElementsAsk() {
+        String searcher = server.clientToken("subset-gp", server.createClient("subset-gp", "sheffield"));
+        JsonNode referral = json(post(searcher, "/fhir/ServiceRequest", containedReferral("SUB-1",
+                patient(null, "Subset", "Cara", "1970-02-02", "S4 4CC"), "2025-02-02T09:00:00Z")
+                .replace("\"priority\":\"routine\",", "\"priority\":\"routine\",\"note\":[{\"text\":\"Prefers mornings\"}],")));
+        assertThat(referral.path("note").get(0).path("text").asText()).isEqualTo("Prefers mornings");
+        post(searcher, "/fhir/ServiceRequest", containedReferral("SUB-2",
+                patient(null, "Other", "Dee", "1971-03-03", "S5 5DD"), "2025-02-03T09:00:00Z"));
+        String referralId = referral.path("id").asText();
+        String patientId = referral.path("subject").path("reference").asText().substring("Patient/".length());
+        JsonNode task = get(searcher, "/fhir/Task?focus=ServiceRequest/" + referralId).path("entry").get(0).path("resource");
+        String taskId = task.path("id").asText();
+
+        // _id: the one resource, with the other criteria still applied, and never another sender's.
+        JsonNode byId = get(searcher, "/fhir/ServiceRequest?_id=" + referralId);
+        assertThat(byId.path("total").asInt()).isEqualTo(1);
+        assertThat(byId.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(referralId);
+        assertThat(total(searcher, "/fhir/ServiceRequest?_id=" + referralId + "&status=completed")).isZero();
+        assertThat(total(searcher, "/fhir/Patient?_id=" + patientId)).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Patient?_id=" + patientId + "&family=subset")).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Patient?_id=" + patientId + "&family=other")).isZero();
+        assertThat(get(searcher, "/fhir/Task?_id=" + taskId).path("entry").get(0).path("resource").path("id").asText())
+                .isEqualTo(taskId);
+        assertThat(total(searcher, "/fhir/Task?_id=" + taskId + "&status=requested")).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Task?_id=" + taskId + "&status=completed")).isZero();
+        assertThat(total(searcher, "/fhir/Task?_id=" + taskId + "&focus=ServiceRequest/" + referralId)).isEqualTo(1);
+        assertThat(total(searcher, "/fhir/Task?_id=" + referralId)).as("a ServiceRequest's id is no Task's").isZero();
+        assertThat(total(searcher, "/fhir/ServiceRequest?_id=no-such-referral")).isZero();
+        assertThat(total(searcher, "/fhir/ServiceRequest?_id=" + encode("not an id!"))).isZero();
+        assertThat(total(token, "/fhir/ServiceRequest?_id=" + referralId)).as("another client's referral").isZero();
+        assertThat(total(token, "/fhir/Patient?_id=" + patientId)).as("another client's patient").isZero();
+        assertThat(total(token, "/fhir/Task?_id=" + taskId)).as("another client's Task").isZero();
+        assertOutcome(server.get("/fhir/ServiceRequest?_id=" + referralId + "," + referralId, "Authorization", bearer(searcher)),
+                400, "invalid", "_id takes one id");
+        assertThat(json(server.get("/fhir/metadata")).findValues("searchParam").toString()).contains("\"name\":\"_id\"");
+
+        // _summary=count: the total without the resources.
+        JsonNode count = get(searcher, "/fhir/ServiceRequest?_summary=count");
+        assertThat(count.path("total").asInt()).isEqualTo(2);
+        assertThat(count.path("entry").isMissingNode()).as(count.toString()).isTrue();
+        assertThat(get(searcher, "/fhir/Task?_summary=count&status=requested").path("total").asInt()).isEqualTo(2);
+
+        // _summary=true and _elements: each resource in part, marked as a subset; the Bundle whole.
+        JsonNode summary = get(searcher, "/fhir/ServiceRequest?_id=" + referralId + "&_summary=true");
+        JsonNode summarised = summary.path("entry").get(0).path("resource");
+        assertThat(summarised.path("status").asText()).isEqualTo("active");
+        assertThat(summarised.path("subject").path("reference").asText()).isEqualTo("Patient/" + patientId);
+        assertThat(summarised.path("note").isMissingNode()).as("not a summary element: " + summarised).isTrue();
+        assertThat(summarised.path("meta").path("tag").findValuesAsText("code")).contains("SUBSETTED");
+        assertThat(summary.path("link").get(0).path("url").asText()).contains("_summary=true");
+        JsonNode elements = get(searcher, "/fhir/Task?_id=" + taskId + "&_elements=status,focus");
+        JsonNode partTask = elements.path("entry").get(0).path("resource");
+        assertThat(partTask.path("status").asText()).isEqualTo("requested");
+        assertThat(partTask.path("focus").path("reference").asText()).isEqualTo("ServiceRequest/" + referralId);
+        assertThat(partTask.path("owner").isMissingNode()).as(partTask.toString()).isTrue();
+        assertThat(partTask.path("meta").path("tag").findValuesAsText("code")).contains("SUBSETTED");
+        assertThat(elements.path("total").asInt()).isEqualTo(1);
+        JsonNode readInPart = get(searcher, "/fhir/Patient/" + patientId + "?_elements=birthDate");
+        assertThat(readInPart.path("birthDate").asText()).isEqualTo("1970-02-02");
+        assertThat(readInPart.path("name").isMissingNode()).as(readInPart.toString()).isTrue();
+        HttpResponse<String> xml = server.get("/fhir/Task/" + taskId + "?_summary=true&_format=xml", "Authorization", bearer(searcher));
+        assertThat(xml.statusCode()).isEqualTo(200);
+        assertThat(xml.body()).contains("<status value=\"requested\"/>", "SUBSETTED");
+
+        assertOutcome(server.get("/fhir/ServiceRequest?_summary=yes", "Authorization", bearer(searcher)), 400, "invalid",
+                "_summary must be one of");
+        assertOutcome(server.get("/fhir/Task/" + taskId + "?_summary=count", "Authorization", bearer(searcher)), 400, "invalid",
+                "_summary=count");
+        assertOutcome(server.get("/fhir/Patient?_elements=" + encode("name,<b>"), "Authorization", bearer(searcher)), 400,
+                "invalid", "_elements");
+        assertOutcome(server.get("/fhir/Patient/" + patientId + "?_summary=true&_elements=name", "Authorization",
+                bearer(searcher)), 400, "invalid", "not both");
     }
 
     /** Found probing: "1965" was served as 1965-01-01 and linked unasked to a person born that day. */

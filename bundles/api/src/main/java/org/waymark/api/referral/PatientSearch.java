@@ -12,9 +12,10 @@ import java.time.LocalDate;
  * @param birthDateTo    latest birth date, inclusive
  * @param name           any part of the name, as FHIR's {@code name} and BaRS's {@code patient:name}: each word matches
  *                       the family name or one of the given names from its start (since 1.10)
+ * @param id             one Patient by its id, as FHIR's {@code _id} (since 1.11)
  */
 public record PatientSearch(String nhsNumber, String family, String given, LocalDate birthDateFrom, LocalDate birthDateTo,
-                            String postcode, int offset, int count, String name) {
+                            String postcode, int offset, int count, String name, String id) {
     public PatientSearch {
         if (offset < 0) {
             throw new IllegalArgumentException("offset must not be negative");
@@ -22,15 +23,26 @@ public record PatientSearch(String nhsNumber, String family, String given, Local
         count = Math.max(0, Math.min(count, ReferralSearch.MAX_COUNT));
     }
 
+    /** The criteria of version 1.10 of this API. */
+    public PatientSearch(String nhsNumber, String family, String given, LocalDate birthDateFrom, LocalDate birthDateTo,
+                         String postcode, int offset, int count, String name) {
+        this(nhsNumber, family, given, birthDateFrom, birthDateTo, postcode, offset, count, name, null);
+    }
+
     /** The criteria of versions before 1.10 of this API. */
     public PatientSearch(String nhsNumber, String family, String given, LocalDate birthDateFrom, LocalDate birthDateTo,
                          String postcode, int offset, int count) {
-        this(nhsNumber, family, given, birthDateFrom, birthDateTo, postcode, offset, count, null);
+        this(nhsNumber, family, given, birthDateFrom, birthDateTo, postcode, offset, count, null, null);
+    }
+
+    /** The same criteria for one Patient only. @since 1.11 */
+    public PatientSearch withId(String patientId) {
+        return new PatientSearch(nhsNumber, family, given, birthDateFrom, birthDateTo, postcode, offset, count, name, patientId);
     }
 
     /** Whether it names anything about the person beyond paging. @since 1.10 */
     public boolean namesSomeone() {
-        return nhsNumber != null || family != null || given != null || birthDateFrom != null || birthDateTo != null
+        return id != null || nhsNumber != null || family != null || given != null || birthDateFrom != null || birthDateTo != null
                 || postcode != null || name != null;
     }
 

@@ -88,6 +88,17 @@ public final class Fhir {
         return withBundleClassLoader(() -> parser(format).setPrettyPrint(pretty).encodeResourceToString(resource));
     }
 
+    /** As {@link #encode(FhirFormat, IBaseResource, boolean)}, only the part the caller asked for. */
+    String encode(FhirFormat format, IBaseResource resource, boolean pretty, ResponseSubset subset) {
+        if (subset.whole()) {
+            return encode(format, resource, pretty);
+        }
+        boolean searchset = resource instanceof org.hl7.fhir.r4.model.Bundle bundle
+                && bundle.getType() == org.hl7.fhir.r4.model.Bundle.BundleType.SEARCHSET;
+        return withBundleClassLoader(() -> subset.configure(parser(format), searchset).setPrettyPrint(pretty)
+                .encodeResourceToString(resource));
+    }
+
     private IParser parser(FhirFormat format) {
         return format == FhirFormat.XML ? context.newXmlParser() : context.newJsonParser();
     }

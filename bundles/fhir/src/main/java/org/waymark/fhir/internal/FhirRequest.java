@@ -7,16 +7,23 @@ import javax.ws.rs.core.UriInfo;
 
 /**
  * What an answer depends on in a request: the format the caller wants, whether pretty, and the public base URL
- * (WAYMARK_BASE_URL when set, else the address the request came to) for fullUrl, Location and paging links.
+ * (WAYMARK_BASE_URL when set, else the address the request came to) for fullUrl, Location and paging links, and the
+ * part of each resource asked for ({@code _summary}, {@code _elements}); an error answer is always whole.
  */
-record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo uri) {
+record FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo uri, ResponseSubset subset) {
     private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
 
+    /** A request for whole resources. */
+    FhirRequest(FhirFormat format, boolean pretty, String baseUrl, UriInfo uri) {
+        this(format, pretty, baseUrl, uri, ResponseSubset.WHOLE);
+    }
+
+    /** @throws org.waymark.api.error.WaymarkException 400 for a _summary or _elements FHIR does not define */
     static FhirRequest of(HttpHeaders headers, UriInfo uri, String configuredBaseUrl) {
         String format = uri.getQueryParameters().getFirst("_format");
         String pretty = uri.getQueryParameters().getFirst("_pretty");
         return new FhirRequest(FhirFormat.forResponse(format, headers.getAcceptableMediaTypes()), "true".equals(pretty),
-                base(uri, configuredBaseUrl), uri);
+                base(uri, configuredBaseUrl), uri, ResponseSubset.of(uri.getQueryParameters()));
     }
 
     /** As {@link #of}, for an error answer: JSON when the caller's _format cannot be given (that is the error). */

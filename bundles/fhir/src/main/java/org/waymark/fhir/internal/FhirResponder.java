@@ -18,7 +18,7 @@ final class FhirResponder {
     Response resource(FhirRequest request, int status, IBaseResource resource) {
         Response.ResponseBuilder response = Response.status(status)
                 .type(request.format().mediaType() + ";charset=UTF-8")
-                .entity(fhir.encode(request.format(), resource, request.pretty()));
+                .entity(fhir.encode(request.format(), resource, request.pretty(), request.subset()));
         if (resource instanceof Resource r && r.hasMeta() && r.getMeta().hasVersionId()) {
             response.tag(new EntityTag(r.getMeta().getVersionId(), true));
             if (r.getMeta().hasLastUpdated()) {
@@ -37,7 +37,7 @@ final class FhirResponder {
     }
 
     boolean sendsCompactJson(FhirRequest request) {
-        return request.format() == FhirFormat.JSON && !request.pretty();
+        return request.format() == FhirFormat.JSON && !request.pretty() && request.subset().whole();
     }
 
     Response json(int status, String compactJson) {

@@ -38,6 +38,7 @@ public final class PatientResource extends ReferralEndpoint {
     private static final Map<String, String> SEARCH_PARAMETERS = new LinkedHashMap<>();
 
     static {
+        SEARCH_PARAMETERS.put("_id", "token");
         SEARCH_PARAMETERS.put("identifier", "token");
         SEARCH_PARAMETERS.put("family", "string");
         SEARCH_PARAMETERS.put("given", "string");
@@ -49,6 +50,11 @@ public final class PatientResource extends ReferralEndpoint {
     @Activate
     public PatientResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings) {
         super(fhir, referrals, settings, "Patient", List.of("read", "vread", "search-type"), SEARCH_PARAMETERS);
+    }
+
+    @Override
+    public Map<String, String> searchParameterDocumentation() {
+        return Map.of("_id", "One id; a comma separated list is refused");
     }
 
     @GET
@@ -104,10 +110,11 @@ public final class PatientResource extends ReferralEndpoint {
         LocalDate[] born = DateSearch.days("birthdate", query.get("birthdate"));
         Searches.Paging paging = Searches.paging(query);
         PatientSearch search = new PatientSearch(nhs, text(query, "family"), text(query, "given"), born[0], born[1],
-                text(query, "address-postalcode"), paging.offset(), paging.count(), text(query, "name"));
+                text(query, "address-postalcode"), paging.offset(), paging.count(), text(query, "name"))
+                .withId(Searches.id(query));
         // |value asks for an identifier without a system, and every NHS number has its system.
         boolean noneWithoutSystem = identifier != null && identifier.withoutSystem();
-        Page<Patient> page = noneWithoutSystem || born[0] != null && born[1] != null && born[0].isAfter(born[1])
+        Page<Patient> page = noneWithoutSystem || Searches.noResourceHas(search.id()) || born[0] != null && born[1] != null && born[0].isAfter(born[1])
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.searchPatients(Callers.of(security), search);
         return responder.resource(request, 200,

@@ -51,8 +51,11 @@ abstract class ReferralEndpoint implements FhirEndpoint {
     /** A read: the resource if the caller may see it, else 404 (never telling whether it exists for someone else). */
     protected final <T> Response read(Optional<T> found, String id, Function<T, Resource> toResource, HttpHeaders headers,
                                       UriInfo uri) {
-        T record = found.orElseThrow(() -> WaymarkException.notFound(resourceType + "/" + Messages.safe(id) + " is not known"));
         FhirRequest request = request(headers, uri);
+        if (request.subset().countOnly()) {
+            throw WaymarkException.invalid("_summary=count counts the matches of a search; a read returns one resource");
+        }
+        T record = found.orElseThrow(() -> WaymarkException.notFound(resourceType + "/" + Messages.safe(id) + " is not known"));
         Resource resource = toResource.apply(record);
         // A GP system that polls a Task sends the version it holds: if it is still current, nothing is sent again.
         if (ConditionalRead.unchanged(headers.getRequestHeader(HttpHeaders.IF_NONE_MATCH), resource)) {

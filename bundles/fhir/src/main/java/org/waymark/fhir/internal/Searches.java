@@ -21,7 +21,7 @@ import org.waymark.api.referral.ReferralSearch;
 final class Searches {
     static final int DEFAULT_COUNT = 20;
     /** Parameters every search understands; anything else must be declared by the endpoint or is refused. */
-    static final Set<String> CONTROL = Set.of("_count", "_offset", "_total", "_format", "_pretty");
+    static final Set<String> CONTROL = Set.of("_count", "_offset", "_total", "_format", "_pretty", "_summary", "_elements");
     private static final Set<String> TOTALS = Set.of("none", "estimate", "accurate");
 
     record Paging(int offset, int count) {
@@ -91,7 +91,8 @@ final class Searches {
             }
             // Dates may repeat to give both ends of a range (ge... and lt...); a third value adds nothing.
             int allowed = "date".equals(supported.get(entry.getKey())) ? 2 : 1;
-            if (entry.getValue().size() > allowed && !entry.getKey().equals("_format")) {
+            if (entry.getValue().size() > allowed && !entry.getKey().equals("_format")
+                    && !ResponseSubset.PARAMETERS.contains(entry.getKey())) {
                 throw WaymarkException.invalid("Repeating the search parameter " + Messages.safe(entry.getKey()) + " is not supported");
             }
         }
@@ -108,6 +109,34 @@ final class Searches {
                         + " (got " + Messages.safe(value) + ")");
             }
         }
+    }
+
+    /** A FHIR id: letters, digits, '-' and '.', at most 64 (FHIR's id datatype). */
+    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+
+    /**
+     * The {@code _id} a search names, or null. One id: a list ({@code _id=a,b}) is refused rather than read as an id
+     * that matches nothing. A value that cannot be an id is returned as it is, and matches nothing (see
+     * {@link #noResourceHas}).
+     */
+    static String id(MultivaluedMap<String, String> query) {
+        String value = query.getFirst("_id");
+        if (value == null) {
+            return null;
+        }
+        String id = value.strip();
+        if (id.isEmpty()) {
+            throw WaymarkException.invalid("_id needs a value");
+        }
+        if (id.contains(",")) {
+            throw WaymarkException.invalid("_id takes one id; search once for each");
+        }
+        return id;
+    }
+
+    /** Whether an {@code _id} is no FHIR id at all, so that no resource has it and the search finds nothing. */
+    static boolean noResourceHas(String id) {
+        return id != null && !FHIR_ID.matcher(id).matches();
     }
 
     /** A reference search value: {@code Type/id}, a full URL ending so, or a bare id. */
@@ -200,7 +229,8 @@ final class Searches {
             bundle.addLink().setRelation("previous")
                     .setUrl(pageUrl(request, resourceType, Math.max(0, page.offset() - page.count()), page.count(), ignored));
         }
-        for (T item : page.items()) {
+        // _summary=count: how many match, and none of them (the total is counted all the same).
+        for (T item : request.subset().countOnly() ? List.<T>of() : page.items()) {
             Resource resource = toResource.apply(item);
             bundle.addEntry().setFullUrl(request.url(ReferralMapping.typeAndId(resource))).setResource(resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);

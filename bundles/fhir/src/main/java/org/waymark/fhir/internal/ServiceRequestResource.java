@@ -52,6 +52,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     private static final List<String> PERSON_PARAMETERS = List.of("name", "birthdate", "address-postalcode");
 
     static {
+        SEARCH_PARAMETERS.put("_id", "token");
         SEARCH_PARAMETERS.put("identifier", "token");
         SEARCH_PARAMETERS.put("patient", "reference");
         SEARCH_PARAMETERS.put("status", "token");
@@ -82,7 +83,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
                         + "patient:name, patient:birthdate and patient:address-postalcode (also written patient.name etc.), "
                         + "matched as the Patient search matches them",
                 "status", "Comma separated, any of: active, completed, revoked, entered-in-error",
-                "identifier", "{system}|{value}: one identifier");
+                "identifier", "{system}|{value}: one identifier",
+                "_id", "One id; a comma separated list is refused");
     }
 
     @Override
@@ -145,13 +147,16 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         TokenParam identifier = TokenParam.parse(query.getFirst("identifier"));
         Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
+        String id = Searches.id(query);
         ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(),
                 identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
                 null, false, null, paging.offset(), paging.count())
+                .withReferralId(id)
                 .withAuthored(DateSearch.instants("authored", query.get("authored")))
                 .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")))
                 .withPerson(person(query));
         boolean nothingCanMatch = patient.nothingMatches() || (query.getFirst("status") != null && statuses.isEmpty())
+                || Searches.noResourceHas(id)
                 || search.authored().isEmpty() || search.lastUpdated().isEmpty()
                 || search.person() != null && search.person().birthDateFrom() != null && search.person().birthDateTo() != null
                 && search.person().birthDateFrom().isAfter(search.person().birthDateTo());

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
@@ -53,6 +54,7 @@ public final class TaskResource extends ReferralEndpoint {
     static final Map<String, String> ACCEPTED = new LinkedHashMap<>();
 
     static {
+        SEARCH_PARAMETERS.put("_id", "token");
         SEARCH_PARAMETERS.put("focus", "reference");
         SEARCH_PARAMETERS.put("status", "token");
         SEARCH_PARAMETERS.put("owner", "reference");
@@ -80,7 +82,8 @@ public final class TaskResource extends ReferralEndpoint {
         return Map.of("patient", "Patient/{id} (Task.for), or with the :identifier modifier the patient's NHS number "
                         + "(patient:identifier=" + NhsNumber.SYSTEM + "|{NHS number})",
                 "subject", "Patient/{id} (Task.for)",
-                "status", "Comma separated, any of them");
+                "status", "Comma separated, any of them",
+                "_id", "One id; a comma separated list is refused");
     }
 
     @GET
@@ -157,36 +160,87 @@ public final class TaskResource extends ReferralEndpoint {
         FhirRequest request = request(headers, uri);
         MultivaluedMap<String, String> query = uri.getQueryParameters();
         Set<String> ignored = Searches.requireSupported(headers, query, ACCEPTED);
-        Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
+        Caller caller = Callers.of(security);
         String partOf = Searches.referenceId("part-of", query.getFirst("part-of"), "Task");
         String focus = Searches.referenceId("focus", query.getFirst("focus"), "ServiceRequest");
+        String id = Searches.id(query);
+        if (id != null) {
+            return searchById(request, query, ignored, caller, id, partOf, focus);
+        }
+        if (partOf != null) {
+            return subTaskSearch(request, query, ignored, caller, partOf, focus, task -> true);
+        }
+        return referralTaskSearch(request, query, ignored, caller, focus);
+    }
+
+    /** Referrals' own Tasks; {@code referralId} (a focus, or the referral of an _id) narrows them to one. */
+    private Response referralTaskSearch(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
+                                        Caller caller, String referralId) {
+        Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         String owner = Searches.referenceId("owner", query.getFirst("owner"), "Organization");
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
         Searches.Paging paging = Searches.paging(query);
-        TimeRange lastUpdated = DateSearch.instants("_lastUpdated", query.get("_lastUpdated"));
-        if (partOf != null) {
-            boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || lastUpdated.isEmpty()
-                    || owner != null || patient.nothingMatches();
-            Set<String> codes = statuses.stream().map(ReferralStatus::code).collect(Collectors.toSet());
-            List<Task> subTasks = nothingCanMatch ? List.of() : subTasks(Callers.of(security), partOf, patient).stream()
-                    .filter(t -> focus == null || t.getFocus().getReference().equals("ServiceRequest/" + focus))
-                    .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
-                    .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
-                    .toList();
-            return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t, ignored));
-        }
         ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(), null, null, statuses, null,
                 false, null, paging.offset(), paging.count())
-                .withReferralId(focus)
+                .withReferralId(referralId)
                 .withArea(owner == null ? null : ReferralMapping.areaOfOwner(owner))
-                .withLastUpdated(lastUpdated);
+                .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")));
         boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || search.lastUpdated().isEmpty()
                 || (owner != null && search.area() == null) || patient.nothingMatches();
         Page<Referral> page = nothingCanMatch ? new Page<>(List.of(), 0, paging.offset(), paging.count())
-                : referrals.search(Callers.of(security), search);
+                : referrals.search(caller, search);
         OnwardReferralRecords records = onward;
         return responder.resource(request, 200, Searches.searchset(request, "Task", page,
                 r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), ignored));
+    }
+
+    /** The sub-Tasks of one referral's Task that pass the search's criteria and {@code also}. */
+    private Response subTaskSearch(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
+                                   Caller caller, String partOf, String focus, Predicate<Task> also) {
+        Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
+        Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
+        Searches.Paging paging = Searches.paging(query);
+        TimeRange lastUpdated = DateSearch.instants("_lastUpdated", query.get("_lastUpdated"));
+        // Sub-Tasks name their owner by display only, so an owner search matches none of them.
+        String owner = Searches.referenceId("owner", query.getFirst("owner"), "Organization");
+        boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || lastUpdated.isEmpty()
+                || owner != null || patient.nothingMatches();
+        Set<String> codes = statuses.stream().map(ReferralStatus::code).collect(Collectors.toSet());
+        List<Task> subTasks = nothingCanMatch ? List.of() : subTasks(caller, partOf, patient).stream()
+                .filter(t -> focus == null || t.getFocus().getReference().equals("ServiceRequest/" + focus))
+                .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
+                .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
+                .filter(also)
+                .toList();
+        return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t, ignored));
+    }
+
+    /**
+     * A search naming one Task by {@code _id}: a referral's Task (its referral found through its Task, so the
+     * caller's scope and the audit apply as to a read) searched with the other criteria narrowed to that referral,
+     * or an onward referral's sub-Task searched among its parent's. Any other id matches nothing.
+     */
+    private Response searchById(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
+                                Caller caller, String id, String partOf, String focus) {
+        Searches.Paging paging = Searches.paging(query);
+        Response none = responder.resource(request, 200, Searches.searchset(request, "Task",
+                new Page<Task>(List.of(), 0, paging.offset(), paging.count()), t -> t, ignored));
+        if (Searches.noResourceHas(id)) {
+            return none;
+        }
+        Optional<Referral> owner = referrals.findByTask(caller, id);
+        if (owner.isPresent()) {
+            boolean otherFocus = focus != null && !focus.equals(owner.get().id());
+            // A referral's own Task is part of nothing.
+            return partOf != null || otherFocus ? none : referralTaskSearch(request, query, ignored, caller, owner.get().id());
+        }
+        OnwardReferralRecords records = onward;
+        Optional<OnwardReferral> sub = records == null ? Optional.empty() : records.find(id);
+        if (sub.isEmpty() || partOf != null && !partOf.equals(sub.get().partOfTaskId())) {
+            return none;
+        }
+        return subTaskSearch(request, query, ignored, caller, sub.get().partOfTaskId(), focus,
+                t -> t.getIdElement().getIdPart().equals(id));
     }
 
     /**

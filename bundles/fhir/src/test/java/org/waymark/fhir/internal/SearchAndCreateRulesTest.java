@@ -50,16 +50,17 @@ class SearchAndCreateRulesTest {
         assertThat(Searches.lenient(List.of("handling=strict"))).isFalse();
         assertThat(Searches.lenient(null)).isFalse();
         Map<String, String> supported = Map.of("status", "token", "authored", "date");
-        MultivaluedMap<String, String> query = query("_summary", "true");
+        MultivaluedMap<String, String> query = query("_include", "ServiceRequest:patient");
         query.add("_sort", "-authored");
+        query.add("_summary", "true");
         query.add("status", "active");
         MultivaluedMap<String, String> prefer = new MultivaluedHashMap<>();
         prefer.add("Prefer", "handling=lenient");
         javax.ws.rs.core.HttpHeaders lenient = (javax.ws.rs.core.HttpHeaders) java.lang.reflect.Proxy.newProxyInstance(
                 getClass().getClassLoader(), new Class<?>[] {javax.ws.rs.core.HttpHeaders.class},
                 (proxy, method, args) -> method.getName().equals("getRequestHeader") ? prefer.get(args[0]) : null);
-        assertThat(Searches.requireSupported(lenient, query, supported)).containsExactly("_sort", "_summary");
-        assertThatThrownBy(() -> Searches.requireSupported(query, supported)).hasMessageContaining("_sort, _summary");
+        assertThat(Searches.requireSupported(lenient, query, supported)).containsExactly("_include", "_sort");
+        assertThatThrownBy(() -> Searches.requireSupported(query, supported)).hasMessageContaining("_include, _sort");
         query.add("status", "completed");
         assertThatThrownBy(() -> Searches.requireSupported(lenient, query, supported)).hasMessageContaining("Repeating");
         assertThatThrownBy(() -> Searches.requireSupported(lenient, query("_total", "bogus"), supported)).hasMessageContaining("_total");

@@ -24,6 +24,10 @@ final class PatientQueries {
     static Criteria criteria(PatientSearch search) {
         List<String> conditions = new ArrayList<>();
         List<Object> parameters = new ArrayList<>();
+        if (search.id() != null) {
+            conditions.add("p.id = ?");
+            parameters.add(search.id());
+        }
         if (search.nhsNumber() != null) {
             conditions.add("p.nhs_number = ?");
             parameters.add(search.nhsNumber());
