@@ -48,6 +48,13 @@ class FhirIntakeIT {
         return json(response);
     }
 
+    /** The sender's identifiers of a ServiceRequest searchset's referrals, in the order given. */
+    private static List<String> order(String token, String path) {
+        List<String> identifiers = new ArrayList<>();
+        get(token, path).path("entry").forEach(e -> identifiers.add(e.path("resource").path("identifier").get(0).path("value").asText()));
+        return identifiers;
+    }
+
     private static int total(String token, String path) {
         return get(token, path).path("total").asInt();
     }
@@ -417,17 +424,17 @@ class FhirIntakeIT {
         assertOutcome(server.get("/fhir/Task?status=finished", "Authorization", bearer(searcher)), 400, "invalid", "Task status");
         assertOutcome(server.get("/fhir/Patient?family=", "Authorization", bearer(searcher)), 400, "invalid", "family");
         assertOutcome(server.get("/fhir/Task?_total=bogus", "Authorization", bearer(searcher)), 400, "invalid", "_total must be one of");
-        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_include=Task:focus&_sort=-authored-on", "Authorization",
+        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_include=Task:focus&_revinclude=Provenance:target", "Authorization",
                 bearer(searcher), "Prefer", "handling=lenient"));
         assertThat(lenient.path("total").asInt()).isEqualTo(3);
-        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_include", "_sort");
+        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_include", "_revinclude");
         JsonNode ignoredOutcome = lenient.path("entry").get(lenient.path("entry").size() - 1);
         assertThat(ignoredOutcome.path("search").path("mode").asText()).isEqualTo("outcome");
-        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_include, _sort");
+        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_include, _revinclude");
     }
 
     @Test
-    void searchesByIdAndAnswersInPartAsSummaryAndElementsAsk() {
+    void searchesByIdSortsAndAnswersInPartAsSummaryAndElementsAsk() {
         String searcher = server.clientToken("subset-gp", server.createClient("subset-gp", "sheffield"));
         JsonNode referral = json(post(searcher, "/fhir/ServiceRequest", containedReferral("SUB-1",
                 patient(null, "Subset", "Cara", "1970-02-02", "S4 4CC"), "2025-02-02T09:00:00Z")
@@ -435,6 +442,9 @@ class FhirIntakeIT {
         assertThat(referral.path("note").get(0).path("text").asText()).isEqualTo("Prefers mornings");
         post(searcher, "/fhir/ServiceRequest", containedReferral("SUB-2",
                 patient(null, "Other", "Dee", "1971-03-03", "S5 5DD"), "2025-02-03T09:00:00Z"));
+        // Written before the others, received after them: _sort=authored and the received order differ.
+        post(searcher, "/fhir/ServiceRequest", containedReferral("SUB-3",
+                patient(null, "Later", "Eve", "1972-04-04", "S6 6EE"), "2024-12-01T09:00:00Z"));
         String referralId = referral.path("id").asText();
         String patientId = referral.path("subject").path("reference").asText().substring("Patient/".length());
         JsonNode task = get(searcher, "/fhir/Task?focus=ServiceRequest/" + referralId).path("entry").get(0).path("resource");
@@ -465,9 +475,33 @@ class FhirIntakeIT {
 
         // _summary=count: the total without the resources.
         JsonNode count = get(searcher, "/fhir/ServiceRequest?_summary=count");
-        assertThat(count.path("total").asInt()).isEqualTo(2);
+        assertThat(count.path("total").asInt()).isEqualTo(3);
         assertThat(count.path("entry").isMissingNode()).as(count.toString()).isTrue();
-        assertThat(get(searcher, "/fhir/Task?_summary=count&status=requested").path("total").asInt()).isEqualTo(2);
+        assertThat(get(searcher, "/fhir/Task?_summary=count&status=requested").path("total").asInt()).isEqualTo(3);
+
+        // _sort: one key, '-' for descending; newest received first without one.
+        assertThat(order(searcher, "/fhir/ServiceRequest?identifier=" + encode("https://gp.example/referrals|SUB-1")))
+                .containsExactly("SUB-1");
+        assertThat(order(searcher, "/fhir/ServiceRequest")).containsExactly("SUB-3", "SUB-2", "SUB-1");
+        assertThat(order(searcher, "/fhir/ServiceRequest?_sort=authored")).containsExactly("SUB-3", "SUB-1", "SUB-2");
+        assertThat(order(searcher, "/fhir/ServiceRequest?_sort=-authored")).containsExactly("SUB-2", "SUB-1", "SUB-3");
+        assertThat(order(searcher, "/fhir/ServiceRequest?_sort=_lastUpdated")).containsExactly("SUB-1", "SUB-2", "SUB-3");
+        assertThat(order(searcher, "/fhir/ServiceRequest?_sort=-_lastUpdated")).containsExactly("SUB-3", "SUB-2", "SUB-1");
+        JsonNode firstOfTwo = get(searcher, "/fhir/ServiceRequest?_sort=authored&_count=2");
+        String next = firstOfTwo.path("link").get(1).path("url").asText();
+        assertThat(next).contains("_sort=authored", "_offset=2");
+        assertThat(order(searcher, next.substring(server.baseUrl().length()))).containsExactly("SUB-2");
+        List<String> tasksByReceived = new ArrayList<>();
+        get(searcher, "/fhir/Task?_sort=authored-on").path("entry")
+                .forEach(e -> tasksByReceived.add(e.path("resource").path("focus").path("reference").asText()));
+        assertThat(tasksByReceived.get(0)).isEqualTo("ServiceRequest/" + referralId);
+        assertThat(tasksByReceived).hasSize(3);
+        assertOutcome(server.get("/fhir/ServiceRequest?_sort=status", "Authorization", bearer(searcher)), 400, "invalid",
+                "Sort by any of: _lastUpdated, authored");
+        assertOutcome(server.get("/fhir/ServiceRequest?_sort=authored,_lastUpdated", "Authorization", bearer(searcher)), 400,
+                "invalid", "_sort takes one key");
+        assertOutcome(server.get("/fhir/Patient?_sort=family", "Authorization", bearer(searcher)), 400, "invalid",
+                "Unsupported search parameter(s): _sort");
 
         // _summary=true and _elements: each resource in part, marked as a subset; the Bundle whole.
         JsonNode summary = get(searcher, "/fhir/ServiceRequest?_id=" + referralId + "&_summary=true");

@@ -17,20 +17,32 @@ import java.util.Set;
  * @param lastUpdated  when the referral (or its Task) last changed
  * @param priority     the referrer's priority (routine, urgent, asap, stat)
  * @param received     when the service received it (a caseload's "waiting more than N days")
- * @param oldestFirst  longest-waiting first instead of newest first
+ * @param oldestFirst  longest-waiting first instead of newest first; with another {@link #sortBy}, ascending by it
  * @param countLimit   count matches only up to this many and one more (a caseload shows "more than N"); 0 counts all
  * @param person       the referred person's demographics (BaRS's {@code patient:name}, {@code patient:birthdate},
  *                     {@code patient:address-postalcode}); its paging is not used (since 1.10)
+ * @param sortBy       what orders the matches (FHIR's {@code _sort}); null or {@link SortKey#RECEIVED} for when the
+ *                     service received them (since 1.11)
  */
 public record ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
                              Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
                              int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated,
                              String priority, TimeRange received, boolean oldestFirst, int countLimit,
-                             PatientSearch person) {
+                             PatientSearch person, SortKey sortBy) {
     public static final String UNASSIGNED = "-";
     public static final int MAX_COUNT = 100;
     /** The {@link #identifierSystem} of an identifier sent without a system. */
     public static final String NO_SYSTEM = "";
+
+    /** What a search's matches are ordered by. @since 1.11 */
+    public enum SortKey {
+        /** When the service received the referral (the default). */
+        RECEIVED,
+        /** When the referrer wrote it ({@code ServiceRequest.authoredOn}); referrals without one come last. */
+        AUTHORED,
+        /** When it, or its Task, last changed. */
+        LAST_UPDATED
+    }
 
     public ReferralSearch {
         statuses = statuses == null ? Set.of() : Set.copyOf(statuses);
@@ -41,6 +53,16 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
         authored = authored == null ? TimeRange.ANY : authored;
         lastUpdated = lastUpdated == null ? TimeRange.ANY : lastUpdated;
         received = received == null ? TimeRange.ANY : received;
+        sortBy = sortBy == null ? SortKey.RECEIVED : sortBy;
+    }
+
+    /** The criteria of version 1.10 of this API. */
+    public ReferralSearch(String patientId, String nhsNumber, String identifierSystem, String identifierValue,
+                          Set<ReferralStatus> statuses, String assignee, boolean orUnassigned, String text, int offset,
+                          int count, String referralId, String area, TimeRange authored, TimeRange lastUpdated,
+                          String priority, TimeRange received, boolean oldestFirst, int countLimit, PatientSearch person) {
+        this(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned, text, offset, count,
+                referralId, area, authored, lastUpdated, priority, received, oldestFirst, countLimit, person, SortKey.RECEIVED);
     }
 
     /** The criteria of versions 1.2 to 1.9 of this API. */
@@ -74,41 +96,47 @@ public record ReferralSearch(String patientId, String nhsNumber, String identifi
 
     public ReferralSearch withReferralId(String id) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, id, area, authored, lastUpdated, priority, received, oldestFirst, countLimit, person);
+                text, offset, count, id, area, authored, lastUpdated, priority, received, oldestFirst, countLimit, person, sortBy);
     }
 
     public ReferralSearch withArea(String owningArea) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, owningArea, authored, lastUpdated, priority, received, oldestFirst, countLimit, person);
+                text, offset, count, referralId, owningArea, authored, lastUpdated, priority, received, oldestFirst, countLimit, person, sortBy);
     }
 
     public ReferralSearch withAuthored(TimeRange range) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, range, lastUpdated, priority, received, oldestFirst, countLimit, person);
+                text, offset, count, referralId, area, range, lastUpdated, priority, received, oldestFirst, countLimit, person, sortBy);
     }
 
     public ReferralSearch withLastUpdated(TimeRange range) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, authored, range, priority, received, oldestFirst, countLimit, person);
+                text, offset, count, referralId, area, authored, range, priority, received, oldestFirst, countLimit, person, sortBy);
     }
 
     /** @since 1.2 */
     public ReferralSearch withCaseloadFilters(String referralPriority, TimeRange receivedRange, boolean longestWaitingFirst) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
                 text, offset, count, referralId, area, authored, lastUpdated, referralPriority, receivedRange, longestWaitingFirst,
-                countLimit, person);
+                countLimit, person, sortBy);
     }
 
     /** @since 1.2 */
     public ReferralSearch withCountLimit(int limit) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
-                text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, Math.max(0, limit), person);
+                text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, Math.max(0, limit), person, sortBy);
+    }
+
+    /** Ordered by {@code key}, ascending when {@code ascending} (newest first otherwise). @since 1.11 */
+    public ReferralSearch withSort(SortKey key, boolean ascending) {
+        return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
+                text, offset, count, referralId, area, authored, lastUpdated, priority, received, ascending, countLimit, person, key);
     }
 
     /** @since 1.10 */
     public ReferralSearch withPerson(PatientSearch demographics) {
         return new ReferralSearch(patientId, nhsNumber, identifierSystem, identifierValue, statuses, assignee, orUnassigned,
                 text, offset, count, referralId, area, authored, lastUpdated, priority, received, oldestFirst, countLimit,
-                demographics);
+                demographics, sortBy);
     }
 }

@@ -111,6 +111,34 @@ final class Searches {
         }
     }
 
+    /** A search's {@code _sort}: one key, ascending unless written with a leading '-'. */
+    record Sort(ReferralSearch.SortKey key, boolean ascending) {
+        /** The order of a search without {@code _sort}: newest received first. */
+        static final Sort DEFAULT = new Sort(ReferralSearch.SortKey.RECEIVED, false);
+    }
+
+    /**
+     * The order {@code _sort} asks for, by the names an endpoint sorts by. One key: the ties of every key here are
+     * rare enough that a second adds nothing, and refusing it beats ignoring it.
+     */
+    static Sort sort(MultivaluedMap<String, String> query, Map<String, ReferralSearch.SortKey> keys) {
+        String value = query.getFirst("_sort");
+        if (value == null) {
+            return Sort.DEFAULT;
+        }
+        String name = value.strip();
+        if (name.contains(",")) {
+            throw WaymarkException.invalid("_sort takes one key");
+        }
+        boolean descending = name.startsWith("-");
+        ReferralSearch.SortKey key = keys.get(descending ? name.substring(1) : name);
+        if (key == null) {
+            throw WaymarkException.invalid("_sort by " + Messages.safe(name) + " is not supported. Sort by any of: "
+                    + String.join(", ", new TreeSet<>(keys.keySet())) + " (a leading - for descending)");
+        }
+        return new Sort(key, !descending);
+    }
+
     /** A FHIR id: letters, digits, '-' and '.', at most 64 (FHIR's id datatype). */
     private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 

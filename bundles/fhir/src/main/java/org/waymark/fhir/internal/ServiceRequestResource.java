@@ -59,6 +59,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("authored", "date");
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
         ACCEPTED.putAll(SEARCH_PARAMETERS);
+        ACCEPTED.put("_sort", "special");
         ACCEPTED.put("patient:identifier", "token");
         // The person by demographics, as BaRS writes it (patient:name) and as FHIR chains it (patient.name).
         for (String chained : PERSON_PARAMETERS) {
@@ -66,6 +67,10 @@ public final class ServiceRequestResource extends ReferralEndpoint {
             ACCEPTED.put("patient." + chained, "string");
         }
     }
+
+    /** What a search may be sorted by: the two dates a ServiceRequest carries. */
+    static final Map<String, ReferralSearch.SortKey> SORT_KEYS = Map.of(
+            "authored", ReferralSearch.SortKey.AUTHORED, "_lastUpdated", ReferralSearch.SortKey.LAST_UPDATED);
 
     private final SenderBinding binding;
 
@@ -148,10 +153,12 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
         String id = Searches.id(query);
+        Searches.Sort sort = Searches.sort(query, SORT_KEYS);
         ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(),
                 identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
                 null, false, null, paging.offset(), paging.count())
                 .withReferralId(id)
+                .withSort(sort.key(), sort.ascending())
                 .withAuthored(DateSearch.instants("authored", query.get("authored")))
                 .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")))
                 .withPerson(person(query));

@@ -1,6 +1,7 @@
 package org.waymark.fhir.internal;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,8 +65,13 @@ public final class TaskResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("patient", "reference");
         SEARCH_PARAMETERS.put("subject", "reference");
         ACCEPTED.putAll(SEARCH_PARAMETERS);
+        ACCEPTED.put("_sort", "special");
         ACCEPTED.put("patient:identifier", "token");
     }
+
+    /** What a search may be sorted by: a referral's Task is authored when the referral is received. */
+    static final Map<String, ReferralSearch.SortKey> SORT_KEYS = Map.of(
+            "authored-on", ReferralSearch.SortKey.RECEIVED, "_lastUpdated", ReferralSearch.SortKey.LAST_UPDATED);
 
     /** The directory's onward referrals; absent when the directory is not installed, and then no sub-Task exists. */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -164,18 +170,19 @@ public final class TaskResource extends ReferralEndpoint {
         String partOf = Searches.referenceId("part-of", query.getFirst("part-of"), "Task");
         String focus = Searches.referenceId("focus", query.getFirst("focus"), "ServiceRequest");
         String id = Searches.id(query);
+        Searches.Sort sort = Searches.sort(query, SORT_KEYS);
         if (id != null) {
-            return searchById(request, query, ignored, caller, id, partOf, focus);
+            return searchById(request, query, ignored, caller, sort, id, partOf, focus);
         }
         if (partOf != null) {
-            return subTaskSearch(request, query, ignored, caller, partOf, focus, task -> true);
+            return subTaskSearch(request, query, ignored, caller, sort, partOf, focus, task -> true);
         }
-        return referralTaskSearch(request, query, ignored, caller, focus);
+        return referralTaskSearch(request, query, ignored, caller, sort, focus);
     }
 
     /** Referrals' own Tasks; {@code referralId} (a focus, or the referral of an _id) narrows them to one. */
     private Response referralTaskSearch(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
-                                        Caller caller, String referralId) {
+                                        Caller caller, Searches.Sort sort, String referralId) {
         Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         String owner = Searches.referenceId("owner", query.getFirst("owner"), "Organization");
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
@@ -183,6 +190,7 @@ public final class TaskResource extends ReferralEndpoint {
         ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(), null, null, statuses, null,
                 false, null, paging.offset(), paging.count())
                 .withReferralId(referralId)
+                .withSort(sort.key(), sort.ascending())
                 .withArea(owner == null ? null : ReferralMapping.areaOfOwner(owner))
                 .withLastUpdated(DateSearch.instants("_lastUpdated", query.get("_lastUpdated")));
         boolean nothingCanMatch = (query.getFirst("status") != null && statuses.isEmpty()) || search.lastUpdated().isEmpty()
@@ -196,7 +204,7 @@ public final class TaskResource extends ReferralEndpoint {
 
     /** The sub-Tasks of one referral's Task that pass the search's criteria and {@code also}. */
     private Response subTaskSearch(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
-                                   Caller caller, String partOf, String focus, Predicate<Task> also) {
+                                   Caller caller, Searches.Sort sort, String partOf, String focus, Predicate<Task> also) {
         Searches.PatientCriterion patient = Searches.patient(query, ACCEPTED);
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
         Searches.Paging paging = Searches.paging(query);
@@ -211,6 +219,8 @@ public final class TaskResource extends ReferralEndpoint {
                 .filter(t -> codes.isEmpty() || codes.contains(t.getStatus().toCode()))
                 .filter(t -> within(lastUpdated, t.getMeta().getLastUpdated().toInstant()))
                 .filter(also)
+                // Without a _sort, in the order the directory keeps them (as listed before _sort was supported).
+                .sorted(query.getFirst("_sort") == null ? (x, y) -> 0 : order(sort))
                 .toList();
         return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t, ignored));
     }
@@ -221,7 +231,7 @@ public final class TaskResource extends ReferralEndpoint {
      * or an onward referral's sub-Task searched among its parent's. Any other id matches nothing.
      */
     private Response searchById(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
-                                Caller caller, String id, String partOf, String focus) {
+                                Caller caller, Searches.Sort sort, String id, String partOf, String focus) {
         Searches.Paging paging = Searches.paging(query);
         Response none = responder.resource(request, 200, Searches.searchset(request, "Task",
                 new Page<Task>(List.of(), 0, paging.offset(), paging.count()), t -> t, ignored));
@@ -232,14 +242,14 @@ public final class TaskResource extends ReferralEndpoint {
         if (owner.isPresent()) {
             boolean otherFocus = focus != null && !focus.equals(owner.get().id());
             // A referral's own Task is part of nothing.
-            return partOf != null || otherFocus ? none : referralTaskSearch(request, query, ignored, caller, owner.get().id());
+            return partOf != null || otherFocus ? none : referralTaskSearch(request, query, ignored, caller, sort, owner.get().id());
         }
         OnwardReferralRecords records = onward;
         Optional<OnwardReferral> sub = records == null ? Optional.empty() : records.find(id);
         if (sub.isEmpty() || partOf != null && !partOf.equals(sub.get().partOfTaskId())) {
             return none;
         }
-        return subTaskSearch(request, query, ignored, caller, sub.get().partOfTaskId(), focus,
+        return subTaskSearch(request, query, ignored, caller, sort, sub.get().partOfTaskId(), focus,
                 t -> t.getIdElement().getIdPart().equals(id));
     }
 
@@ -258,6 +268,13 @@ public final class TaskResource extends ReferralEndpoint {
                         || (r.patientNhsNumber() != null && patient.nhsNumber().equals(r.patientNhsNumber().value())))
                 .map(r -> records.ofReferral(r.id()).stream().map(o -> OnwardTaskMapping.toSubTask(r, o)).toList())
                 .orElse(List.of());
+    }
+
+    /** Sub-Tasks in the order a search asks, by the Task's own dates. */
+    private static Comparator<Task> order(Searches.Sort sort) {
+        Comparator<Task> ascending = Comparator.comparing((Task t) -> sort.key() == ReferralSearch.SortKey.LAST_UPDATED
+                ? t.getMeta().getLastUpdated() : t.getAuthoredOn()).thenComparing(t -> t.getIdElement().getIdPart());
+        return sort.ascending() ? ascending : ascending.reversed();
     }
 
     private static boolean within(TimeRange range, Instant instant) {

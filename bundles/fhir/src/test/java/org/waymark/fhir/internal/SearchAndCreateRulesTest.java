@@ -12,6 +12,7 @@ import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.Test;
 import org.waymark.api.error.WaymarkException;
+import org.waymark.api.referral.ReferralSearch;
 import org.waymark.api.referral.ReferralStatus;
 
 /** The small rules of the FHIR surface: token ORs, Prefer, conditional create criteria and vread. */
@@ -64,6 +65,30 @@ class SearchAndCreateRulesTest {
         query.add("status", "completed");
         assertThatThrownBy(() -> Searches.requireSupported(lenient, query, supported)).hasMessageContaining("Repeating");
         assertThatThrownBy(() -> Searches.requireSupported(lenient, query("_total", "bogus"), supported)).hasMessageContaining("_total");
+    }
+
+    @Test
+    void sortTakesOneKnownKeyAscendingUnlessMinus() {
+        Map<String, ReferralSearch.SortKey> keys = Map.of("authored", ReferralSearch.SortKey.AUTHORED);
+        assertThat(Searches.sort(new MultivaluedHashMap<>(), keys)).isEqualTo(Searches.Sort.DEFAULT);
+        assertThat(Searches.sort(query("_sort", "authored"), keys)).isEqualTo(new Searches.Sort(ReferralSearch.SortKey.AUTHORED, true));
+        assertThat(Searches.sort(query("_sort", " -authored "), keys))
+                .isEqualTo(new Searches.Sort(ReferralSearch.SortKey.AUTHORED, false));
+        assertThatThrownBy(() -> Searches.sort(query("_sort", "status"), keys)).hasMessageContaining("Sort by any of: authored");
+        assertThatThrownBy(() -> Searches.sort(query("_sort", "-"), keys)).hasMessageContaining("not supported");
+        assertThatThrownBy(() -> Searches.sort(query("_sort", "authored,-authored"), keys)).hasMessageContaining("one key");
+    }
+
+    @Test
+    void anIdIsOneFhirIdAndAnythingElseMatchesNothingOrIsRefused() {
+        assertThat(Searches.id(new MultivaluedHashMap<>())).isNull();
+        assertThat(Searches.id(query("_id", " ref-1.2 "))).isEqualTo("ref-1.2");
+        assertThat(Searches.noResourceHas("ref-1.2")).isFalse();
+        assertThat(Searches.noResourceHas("a/b")).isTrue();
+        assertThat(Searches.noResourceHas("x".repeat(65))).isTrue();
+        assertThat(Searches.noResourceHas(null)).isFalse();
+        assertThatThrownBy(() -> Searches.id(query("_id", "a,b"))).hasMessageContaining("one id");
+        assertThatThrownBy(() -> Searches.id(query("_id", " "))).hasMessageContaining("needs a value");
     }
 
     private static MultivaluedMap<String, String> query(String name, String value) {
