@@ -1404,6 +1404,16 @@ class DirectoryIT {
                 .path("total").asInt()).isZero();
         assertThat(server.get("/fhir/Task?part-of=Task/" + taskId + "&colour=blue", "Authorization", gp).statusCode())
                 .as("unknown parameters are still refused").isEqualTo(400);
+        // A sub-Task by its own id, with the ServiceRequest it is about beside it.
+        JsonNode byId = json(server.get("/fhir/Task?_id=" + subTaskId + "&_include=Task:focus", "Authorization", gp));
+        assertThat(byId.path("total").asInt()).isEqualTo(1);
+        assertThat(byId.path("entry").get(0).path("resource").path("id").asText()).isEqualTo(subTaskId);
+        assertThat(byId.path("entry").get(1).path("search").path("mode").asText()).isEqualTo("include");
+        assertThat(byId.path("entry").get(1).path("resource").path("resourceType").asText()).isEqualTo("ServiceRequest");
+        assertThat(json(server.get("/fhir/Task?_id=" + subTaskId + "&part-of=Task/" + subTaskId, "Authorization", gp))
+                .path("total").asInt()).as("part of its parent only").isZero();
+        assertThat(json(server.get("/fhir/Task?_id=" + subTaskId + "&status=accepted", "Authorization", gp))
+                .path("total").asInt()).isZero();
         List<String> taskParameters = new ArrayList<>();
         for (JsonNode resource : json(server.get("/fhir/metadata")).path("rest").get(0).path("resource")) {
             if (resource.path("type").asText().equals("Task")) {
@@ -1417,6 +1427,7 @@ class DirectoryIT {
         assertThat(hidden.statusCode()).isEqualTo(404);
         assertThat(json(hidden).path("resourceType").asText()).isEqualTo("OperationOutcome");
         assertThat(json(server.get("/fhir/Task?part-of=Task/" + taskId, "Authorization", otherGp)).path("total").asInt()).isZero();
+        assertThat(json(server.get("/fhir/Task?_id=" + subTaskId, "Authorization", otherGp)).path("total").asInt()).isZero();
         assertThat(server.get("/fhir/Task/" + subTaskId).statusCode()).isEqualTo(401);
         assertThat(server.get("/fhir/Task/" + subTaskId, "Authorization", LINK_WORKER).statusCode())
                 .as("staff of the referral's area").isEqualTo(200);

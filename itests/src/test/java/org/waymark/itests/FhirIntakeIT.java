@@ -48,6 +48,14 @@ class FhirIntakeIT {
         return json(response);
     }
 
+    /** Each entry of a searchset as its search mode and its resource's type and id. */
+    private static List<String> modes(JsonNode searchset) {
+        List<String> modes = new ArrayList<>();
+        searchset.path("entry").forEach(e -> modes.add(e.path("search").path("mode").asText() + " "
+                + e.path("resource").path("resourceType").asText() + "/" + e.path("resource").path("id").asText()));
+        return modes;
+    }
+
     /** The sender's identifiers of a ServiceRequest searchset's referrals, in the order given. */
     private static List<String> order(String token, String path) {
         List<String> identifiers = new ArrayList<>();
@@ -424,13 +432,13 @@ class FhirIntakeIT {
         assertOutcome(server.get("/fhir/Task?status=finished", "Authorization", bearer(searcher)), 400, "invalid", "Task status");
         assertOutcome(server.get("/fhir/Patient?family=", "Authorization", bearer(searcher)), 400, "invalid", "family");
         assertOutcome(server.get("/fhir/Task?_total=bogus", "Authorization", bearer(searcher)), 400, "invalid", "_total must be one of");
-        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_include=Task:focus&_revinclude=Provenance:target", "Authorization",
+        JsonNode lenient = json(server.get("/fhir/Task?status=requested&_contained=true&_revinclude=Provenance:target", "Authorization",
                 bearer(searcher), "Prefer", "handling=lenient"));
         assertThat(lenient.path("total").asInt()).isEqualTo(3);
-        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_include", "_revinclude");
+        assertThat(lenient.path("link").get(0).path("url").asText()).contains("status=requested").doesNotContain("_contained", "_revinclude");
         JsonNode ignoredOutcome = lenient.path("entry").get(lenient.path("entry").size() - 1);
         assertThat(ignoredOutcome.path("search").path("mode").asText()).isEqualTo("outcome");
-        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_include, _revinclude");
+        assertThat(ignoredOutcome.path("resource").path("issue").get(0).path("diagnostics").asText()).contains("_contained, _revinclude");
     }
 
     @Test
@@ -472,6 +480,27 @@ class FhirIntakeIT {
         assertOutcome(server.get("/fhir/ServiceRequest?_id=" + referralId + "," + referralId, "Authorization", bearer(searcher)),
                 400, "invalid", "_id takes one id");
         assertThat(json(server.get("/fhir/metadata")).findValues("searchParam").toString()).contains("\"name\":\"_id\"");
+
+        // _include and _revinclude: the person and the Task beside each referral, the referral beside each Task.
+        JsonNode withPersonAndTask = get(searcher, "/fhir/ServiceRequest?_id=" + referralId
+                + "&_include=ServiceRequest:patient:Patient&_revinclude=Task:focus");
+        assertThat(withPersonAndTask.path("total").asInt()).isEqualTo(1);
+        assertThat(modes(withPersonAndTask)).containsExactly("match ServiceRequest/" + referralId,
+                "include Patient/" + patientId, "include Task/" + taskId);
+        JsonNode withFocus = get(searcher, "/fhir/Task?_id=" + taskId + "&_include=Task:focus&_include=Task:patient");
+        assertThat(modes(withFocus)).containsExactly("match Task/" + taskId, "include ServiceRequest/" + referralId,
+                "include Patient/" + patientId);
+        assertThat(modes(get(searcher, "/fhir/Task?status=requested&_include=Task:patient&_summary=count"))).isEmpty();
+        assertThat(modes(get(token, "/fhir/ServiceRequest?_include=ServiceRequest:patient&_count=100")))
+                .as("another client's page names none of this client's people")
+                .doesNotContain("include Patient/" + patientId);
+        assertOutcome(server.get("/fhir/ServiceRequest?_include=ServiceRequest:requester", "Authorization", bearer(searcher)),
+                400, "invalid", "_include=ServiceRequest:requester is not supported");
+        assertOutcome(server.get("/fhir/Patient?_include=Patient:organization", "Authorization", bearer(searcher)),
+                400, "invalid", "Unsupported search parameter(s): _include");
+        String capabilities = json(server.get("/fhir/metadata")).toString();
+        assertThat(capabilities).contains("\"searchInclude\":[\"Task:focus\",\"Task:patient\",\"Task:subject\"]",
+                "\"searchRevInclude\":[\"Task:focus\"]");
 
         // _summary=count: the total without the resources.
         JsonNode count = get(searcher, "/fhir/ServiceRequest?_summary=count");

@@ -2,6 +2,7 @@ package org.waymark.fhir.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one FHIR resource endpoint offers, so that the CapabilityStatement is built from the endpoints really
@@ -20,6 +21,16 @@ public interface FhirEndpoint {
     /** What a search parameter takes beyond its type (modifiers, OR, the systems it knows), by name; may be empty. */
     default Map<String, String> searchParameterDocumentation() {
         return Map.of();
+    }
+
+    /** What a search's {@code _include} may add ({@code Type:searchParameter}); may be empty. */
+    default Set<String> searchIncludes() {
+        return Set.of();
+    }
+
+    /** What a search's {@code _revinclude} may add; may be empty. */
+    default Set<String> searchRevIncludes() {
+        return Set.of();
     }
 
     /** Whether a create honours FHIR's conditional create ({@code If-None-Exist}). */

@@ -91,6 +91,8 @@ public final class MetadataResource {
             endpoint.searchParameters().forEach((name, type) -> resource.addSearchParam().setName(name)
                     .setType(Enumerations.SearchParamType.fromCode(type))
                     .setDocumentation(endpoint.searchParameterDocumentation().get(name)));
+            new java.util.TreeSet<>(endpoint.searchIncludes()).forEach(resource::addSearchInclude);
+            new java.util.TreeSet<>(endpoint.searchRevIncludes()).forEach(resource::addSearchRevInclude);
             endpoint.operations().forEach(op -> resource.addOperation().setName(op)
                     .setDefinition("http://hl7.org/fhir/OperationDefinition/MessageHeader-" + op));
         });

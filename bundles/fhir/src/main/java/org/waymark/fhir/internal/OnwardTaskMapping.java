@@ -63,6 +63,11 @@ final class OnwardTaskMapping {
     }
 
     /** The referral's Task with one output per onward referral; it is a new version whenever one of them changes. */
+    /** A referral's Task as its read shows it: with its onward referrals while the directory is installed. */
+    static Task toTask(Referral referral, org.waymark.api.directory.OnwardReferralRecords records) {
+        return toTask(referral, records == null ? List.of() : records.ofReferral(referral.id()));
+    }
+
     static Task toTask(Referral referral, List<OnwardReferral> onward) {
         Task task = ReferralMapping.toTask(referral);
         if (onward.isEmpty()) {

@@ -90,7 +90,11 @@ final class Searches {
                 continue;
             }
             // Dates may repeat to give both ends of a range (ge... and lt...); a third value adds nothing.
-            int allowed = "date".equals(supported.get(entry.getKey())) ? 2 : 1;
+            int allowed = switch (String.valueOf(supported.get(entry.getKey()))) {
+                case "date" -> 2;
+                case "include" -> MAX_INCLUDES;
+                default -> 1;
+            };
             if (entry.getValue().size() > allowed && !entry.getKey().equals("_format")
                     && !ResponseSubset.PARAMETERS.contains(entry.getKey())) {
                 throw WaymarkException.invalid("Repeating the search parameter " + Messages.safe(entry.getKey()) + " is not supported");
@@ -109,6 +113,33 @@ final class Searches {
                         + " (got " + Messages.safe(value) + ")");
             }
         }
+    }
+
+    /** How many kinds of resource one search may add with _include or _revinclude. */
+    static final int MAX_INCLUDES = 3;
+
+    /**
+     * The {@code _include} (or {@code _revinclude}) values a search names, each one the endpoint offers
+     * ({@code SourceType:searchParameter}, optionally {@code :TargetType}); anything else is refused rather than
+     * answered without what was asked for.
+     */
+    static Set<String> includes(MultivaluedMap<String, String> query, String parameter, Set<String> offered) {
+        List<String> values = query.get(parameter);
+        if (values == null) {
+            return Set.of();
+        }
+        Set<String> includes = new TreeSet<>();
+        for (String value : values) {
+            String include = value.strip();
+            String withoutTarget = include.chars().filter(ch -> ch == ':').count() == 2
+                    ? include.substring(0, include.lastIndexOf(':')) : include;
+            if (!offered.contains(withoutTarget) && !offered.contains(include)) {
+                throw WaymarkException.invalid(parameter + "=" + Messages.safe(include) + " is not supported. Supported: "
+                        + (offered.isEmpty() ? "none" : String.join(", ", new TreeSet<>(offered))));
+            }
+            includes.add(withoutTarget);
+        }
+        return includes;
     }
 
     /** A search's {@code _sort}: one key, ascending unless written with a leading '-'. */
@@ -246,6 +277,12 @@ final class Searches {
     /** @param ignored the parameters a lenient search left out: not in its links, and named in an outcome entry */
     static <T> Bundle searchset(FhirRequest request, String resourceType, Page<T> page, Function<T, Resource> toResource,
                                 Set<String> ignored) {
+        return searchset(request, resourceType, page, toResource, ignored, List.of());
+    }
+
+    /** @param included what _include and _revinclude added: entries of search mode include, not counted in the total */
+    static <T> Bundle searchset(FhirRequest request, String resourceType, Page<T> page, Function<T, Resource> toResource,
+                                Set<String> ignored, List<? extends Resource> included) {
         Bundle bundle = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(page.total());
         bundle.setId(java.util.UUID.randomUUID().toString());
         bundle.getMeta().setLastUpdated(new java.util.Date());
@@ -262,6 +299,10 @@ final class Searches {
             Resource resource = toResource.apply(item);
             bundle.addEntry().setFullUrl(request.url(ReferralMapping.typeAndId(resource))).setResource(resource)
                     .getSearch().setMode(Bundle.SearchEntryMode.MATCH);
+        }
+        for (Resource resource : request.subset().countOnly() ? List.<Resource>of() : included) {
+            bundle.addEntry().setFullUrl(request.url(ReferralMapping.typeAndId(resource))).setResource(resource)
+                    .getSearch().setMode(Bundle.SearchEntryMode.INCLUDE);
         }
         if (!ignored.isEmpty()) {
             OperationOutcome outcome = new OperationOutcome();

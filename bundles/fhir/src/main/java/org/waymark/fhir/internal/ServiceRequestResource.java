@@ -21,10 +21,15 @@ import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
 import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.ServiceRequest;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.waymark.api.directory.OnwardReferralRecords;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Intake;
@@ -60,6 +65,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("_lastUpdated", "date");
         ACCEPTED.putAll(SEARCH_PARAMETERS);
         ACCEPTED.put("_sort", "special");
+        ACCEPTED.put("_include", "include");
+        ACCEPTED.put("_revinclude", "include");
         ACCEPTED.put("patient:identifier", "token");
         // The person by demographics, as BaRS writes it (patient:name) and as FHIR chains it (patient.name).
         for (String chained : PERSON_PARAMETERS) {
@@ -72,7 +79,16 @@ public final class ServiceRequestResource extends ReferralEndpoint {
     static final Map<String, ReferralSearch.SortKey> SORT_KEYS = Map.of(
             "authored", ReferralSearch.SortKey.AUTHORED, "_lastUpdated", ReferralSearch.SortKey.LAST_UPDATED);
 
+    /** What _include and _revinclude may add: the referred person, and each referral's Task (the closed loop). */
+    static final Set<String> INCLUDES = Set.of("ServiceRequest:patient", "ServiceRequest:subject");
+    static final Set<String> REVINCLUDES = Set.of("Task:focus");
+
     private final SenderBinding binding;
+
+    /** The directory's onward referrals, which a referral's Task shows; absent when the directory is not installed. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile OnwardReferralRecords onward;
 
     @Activate
     public ServiceRequestResource(@Reference Fhir fhir, @Reference ReferralService referrals, @Reference FhirSettings settings,
@@ -90,6 +106,16 @@ public final class ServiceRequestResource extends ReferralEndpoint {
                 "status", "Comma separated, any of: active, completed, revoked, entered-in-error",
                 "identifier", "{system}|{value}: one identifier",
                 "_id", "One id; a comma separated list is refused");
+    }
+
+    @Override
+    public Set<String> searchIncludes() {
+        return INCLUDES;
+    }
+
+    @Override
+    public Set<String> searchRevIncludes() {
+        return REVINCLUDES;
     }
 
     @Override
@@ -154,6 +180,8 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Set<ReferralStatus> statuses = statuses(query.getFirst("status"));
         String id = Searches.id(query);
         Searches.Sort sort = Searches.sort(query, SORT_KEYS);
+        Set<String> includes = Searches.includes(query, "_include", INCLUDES);
+        Set<String> revincludes = Searches.includes(query, "_revinclude", REVINCLUDES);
         ReferralSearch search = new ReferralSearch(patient.patientId(), patient.nhsNumber(),
                 identifier == null ? null : identifier.system(), identifier == null ? null : identifier.value(), statuses,
                 null, false, null, paging.offset(), paging.count())
@@ -170,8 +198,20 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Page<Referral> page = nothingCanMatch
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
+        List<Resource> included = new java.util.ArrayList<>();
+        if (!request.subset().countOnly()) {
+            if (!includes.isEmpty()) {
+                included.addAll(SearchIncludes.patients(referrals, Callers.of(security),
+                        page.items().stream().map(Referral::patientId).toList()));
+            }
+            if (!revincludes.isEmpty()) {
+                // Each referral's Task is made from the referral just read: the search has already read and audited it.
+                OnwardReferralRecords records = onward;
+                page.items().forEach(r -> included.add(OnwardTaskMapping.toTask(r, records)));
+            }
+        }
         return responder.resource(request, 200,
-                Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest, ignored));
+                Searches.searchset(request, "ServiceRequest", page, ReferralMapping::toServiceRequest, ignored, included));
     }
 
     /** The referred person's demographics named in either notation, or null when none is. */

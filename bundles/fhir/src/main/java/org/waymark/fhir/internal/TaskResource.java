@@ -1,14 +1,17 @@
 package org.waymark.fhir.internal;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.annotation.security.RolesAllowed;
 import javax.ws.rs.GET;
@@ -20,6 +23,7 @@ import javax.ws.rs.core.MultivaluedMap;
 import javax.ws.rs.core.Response;
 import javax.ws.rs.core.SecurityContext;
 import javax.ws.rs.core.UriInfo;
+import org.hl7.fhir.r4.model.Resource;
 import org.hl7.fhir.r4.model.Task;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -66,8 +70,12 @@ public final class TaskResource extends ReferralEndpoint {
         SEARCH_PARAMETERS.put("subject", "reference");
         ACCEPTED.putAll(SEARCH_PARAMETERS);
         ACCEPTED.put("_sort", "special");
+        ACCEPTED.put("_include", "include");
         ACCEPTED.put("patient:identifier", "token");
     }
+
+    /** What _include may add: the ServiceRequest a Task is about, and the person it is for. */
+    static final Set<String> INCLUDES = Set.of("Task:focus", "Task:patient", "Task:subject");
 
     /** What a search may be sorted by: a referral's Task is authored when the referral is received. */
     static final Map<String, ReferralSearch.SortKey> SORT_KEYS = Map.of(
@@ -92,6 +100,11 @@ public final class TaskResource extends ReferralEndpoint {
                 "_id", "One id; a comma separated list is refused");
     }
 
+    @Override
+    public Set<String> searchIncludes() {
+        return INCLUDES;
+    }
+
     @GET
     @Path("/{id}")
     public Response read(@PathParam("id") String id, @Context HttpHeaders headers, @Context UriInfo uri,
@@ -100,7 +113,7 @@ public final class TaskResource extends ReferralEndpoint {
         Optional<Referral> referral = referrals.findByTask(caller, id);
         if (referral.isPresent()) {
             OnwardReferralRecords records = onward;
-            return read(referral, id, r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), headers, uri);
+            return read(referral, id, r -> OnwardTaskMapping.toTask(r, records), headers, uri);
         }
         return read(subTask(caller, id), id, task -> task, headers, uri);
     }
@@ -113,7 +126,7 @@ public final class TaskResource extends ReferralEndpoint {
         Optional<Referral> referral = referrals.findByTask(caller, id);
         if (referral.isPresent()) {
             OnwardReferralRecords records = onward;
-            return vread(referral, id, versionId, r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), headers, uri);
+            return vread(referral, id, versionId, r -> OnwardTaskMapping.toTask(r, records), headers, uri);
         }
         return vread(subTask(caller, id), id, versionId, task -> task, headers, uri);
     }
@@ -130,9 +143,6 @@ public final class TaskResource extends ReferralEndpoint {
         return records.find(id).flatMap(o -> referrals.find(caller, o.referralId()).map(r -> OnwardTaskMapping.toSubTask(r, o)));
     }
 
-    private static List<OnwardReferral> onwardOf(OnwardReferralRecords records, Referral referral) {
-        return records == null ? List.of() : records.ofReferral(referral.id());
-    }
 
     /** The code system of Task.status, which a token search may name ({@code system|code}). */
     static final String TASK_STATUS = "http://hl7.org/fhir/task-status";
@@ -198,8 +208,26 @@ public final class TaskResource extends ReferralEndpoint {
         Page<Referral> page = nothingCanMatch ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(caller, search);
         OnwardReferralRecords records = onward;
-        return responder.resource(request, 200, Searches.searchset(request, "Task", page,
-                r -> OnwardTaskMapping.toTask(r, onwardOf(records, r)), ignored));
+        List<Task> tasks = page.items().stream().map(r -> OnwardTaskMapping.toTask(r, records)).toList();
+        return answer(request, query, ignored, caller, new Page<>(tasks, page.total(), page.offset(), page.count()));
+    }
+
+    /** The searchset of these Tasks, with what _include asks for beside them. */
+    private Response answer(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored, Caller caller,
+                            Page<Task> tasks) {
+        Set<String> includes = Searches.includes(query, "_include", INCLUDES);
+        List<Resource> included = new ArrayList<>();
+        if (!request.subset().countOnly()) {
+            if (includes.contains("Task:focus")) {
+                included.addAll(SearchIncludes.serviceRequests(referrals, caller, tasks.items().stream()
+                        .map(t -> SearchIncludes.idOf(t.getFocus().getReference(), "ServiceRequest")).filter(Objects::nonNull).toList()));
+            }
+            if (includes.contains("Task:patient") || includes.contains("Task:subject")) {
+                included.addAll(SearchIncludes.patients(referrals, caller, tasks.items().stream()
+                        .map(t -> SearchIncludes.idOf(t.getFor().getReference(), "Patient")).filter(Objects::nonNull).toList()));
+            }
+        }
+        return responder.resource(request, 200, Searches.searchset(request, "Task", tasks, t -> t, ignored, included));
     }
 
     /** The sub-Tasks of one referral's Task that pass the search's criteria and {@code also}. */
@@ -222,7 +250,7 @@ public final class TaskResource extends ReferralEndpoint {
                 // Without a _sort, in the order the directory keeps them (as listed before _sort was supported).
                 .sorted(query.getFirst("_sort") == null ? (x, y) -> 0 : order(sort))
                 .toList();
-        return responder.resource(request, 200, Searches.searchset(request, "Task", page(subTasks, paging), t -> t, ignored));
+        return answer(request, query, ignored, caller, page(subTasks, paging));
     }
 
     /**
@@ -233,21 +261,21 @@ public final class TaskResource extends ReferralEndpoint {
     private Response searchById(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored,
                                 Caller caller, Searches.Sort sort, String id, String partOf, String focus) {
         Searches.Paging paging = Searches.paging(query);
-        Response none = responder.resource(request, 200, Searches.searchset(request, "Task",
-                new Page<Task>(List.of(), 0, paging.offset(), paging.count()), t -> t, ignored));
+        Supplier<Response> none = () -> answer(request, query, ignored, caller,
+                new Page<Task>(List.of(), 0, paging.offset(), paging.count()));
         if (Searches.noResourceHas(id)) {
-            return none;
+            return none.get();
         }
         Optional<Referral> owner = referrals.findByTask(caller, id);
         if (owner.isPresent()) {
             boolean otherFocus = focus != null && !focus.equals(owner.get().id());
             // A referral's own Task is part of nothing.
-            return partOf != null || otherFocus ? none : referralTaskSearch(request, query, ignored, caller, sort, owner.get().id());
+            return partOf != null || otherFocus ? none.get() : referralTaskSearch(request, query, ignored, caller, sort, owner.get().id());
         }
         OnwardReferralRecords records = onward;
         Optional<OnwardReferral> sub = records == null ? Optional.empty() : records.find(id);
         if (sub.isEmpty() || partOf != null && !partOf.equals(sub.get().partOfTaskId())) {
-            return none;
+            return none.get();
         }
         return subTaskSearch(request, query, ignored, caller, sort, sub.get().partOfTaskId(), focus,
                 t -> t.getIdElement().getIdPart().equals(id));

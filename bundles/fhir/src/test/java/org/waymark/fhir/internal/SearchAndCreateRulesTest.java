@@ -80,6 +80,24 @@ class SearchAndCreateRulesTest {
     }
 
     @Test
+    void includesAreThoseOfferedWithOrWithoutTheirTargetType() {
+        Set<String> offered = Set.of("Task:focus", "Task:patient");
+        assertThat(Searches.includes(new MultivaluedHashMap<>(), "_include", offered)).isEmpty();
+        MultivaluedMap<String, String> query = query("_include", "Task:focus");
+        query.add("_include", " Task:patient:Patient ");
+        assertThat(Searches.includes(query, "_include", offered)).containsExactly("Task:focus", "Task:patient");
+        assertThatThrownBy(() -> Searches.includes(query("_include", "Task:owner"), "_include", offered))
+                .hasMessageContaining("_include=Task:owner is not supported. Supported: Task:focus, Task:patient");
+        assertThatThrownBy(() -> Searches.includes(query("_revinclude", "*"), "_revinclude", Set.of()))
+                .hasMessageContaining("Supported: none");
+        MultivaluedMap<String, String> four = query("_include", "Task:focus");
+        for (int i = 0; i < 3; i++) {
+            four.add("_include", "Task:patient");
+        }
+        assertThatThrownBy(() -> Searches.requireSupported(four, Map.of("_include", "include"))).hasMessageContaining("Repeating");
+    }
+
+    @Test
     void anIdIsOneFhirIdAndAnythingElseMatchesNothingOrIsRefused() {
         assertThat(Searches.id(new MultivaluedHashMap<>())).isNull();
         assertThat(Searches.id(query("_id", " ref-1.2 "))).isEqualTo("ref-1.2");
