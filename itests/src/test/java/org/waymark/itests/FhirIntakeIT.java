@@ -395,6 +395,15 @@ class FhirIntakeIT {
         JsonNode secondPage = get(searcher, next.substring(server.baseUrl().length()));
         assertThat(secondPage.path("entry").size()).isEqualTo(1);
         assertThat(secondPage.path("link").findValuesAsText("relation")).doesNotContain("next");
+        assertThat(secondPage.path("link").findValuesAsText("relation")).contains("self", "previous", "first", "last");
+        for (JsonNode link : firstPage.path("link")) {
+            switch (link.path("relation").asText()) {
+                case "first" -> assertThat(link.path("url").asText()).contains("_count=2&_offset=0");
+                case "last" -> assertThat(link.path("url").asText()).as("3 matches, 2 a page").contains("_count=2&_offset=2");
+                default -> {
+                }
+            }
+        }
 
         assertThat(total(searcher, "/fhir/Patient?family=quil")).isEqualTo(2);
         assertThat(total(searcher, "/fhir/Patient?family=QUILL&given=bea")).isEqualTo(1);

@@ -294,6 +294,12 @@ final class Searches {
             bundle.addLink().setRelation("previous")
                     .setUrl(pageUrl(request, resourceType, Math.max(0, page.offset() - page.count()), page.count(), ignored));
         }
+        if (page.count() > 0) {
+            // first and last, as FHIR servers commonly give them: a client shows "page 3 of 12" and jumps to the end.
+            int lastOffset = page.total() == 0 ? 0 : (page.total() - 1) / page.count() * page.count();
+            bundle.addLink().setRelation("first").setUrl(pageUrl(request, resourceType, 0, page.count(), ignored));
+            bundle.addLink().setRelation("last").setUrl(pageUrl(request, resourceType, lastOffset, page.count(), ignored));
+        }
         // _summary=count: how many match, and none of them (the total is counted all the same).
         for (T item : request.subset().countOnly() ? List.<T>of() : page.items()) {
             Resource resource = toResource.apply(item);
