@@ -48,6 +48,35 @@ class FhirIntakeIT {
         return json(response);
     }
 
+    /**
+     * The search controls taken in this session (_id, _sort, _include, _revinclude, _summary, _elements), given every
+     * kind of nonsense on every search and read: a 2xx or a 4xx OperationOutcome, never a 5xx or an internal.
+     */
+    @Test
+    void searchControlsGivenNonsenseAnswerAClientError() {
+        List<String> nonsense = List.of("", "%00", "%E2%98%83", "*", "-", ",", ",,", "a,,b", "%27%20OR%201%3D1--", "x".repeat(5000),
+                "ServiceRequest:patient:Patient:Patient", "Task:focus:", ":", "-_lastUpdated,-", "count%0Atrue", "true,false");
+        List<String> controls = List.of("_id", "_sort", "_include", "_revinclude", "_summary", "_elements");
+        List<String> paths = List.of("/fhir/ServiceRequest", "/fhir/Patient", "/fhir/Task", "/fhir/ServiceRequest/x",
+                "/fhir/Task/x/_history/1");
+        int calls = 0;
+        for (String path : paths) {
+            for (String control : controls) {
+                for (String value : nonsense) {
+                    HttpResponse<String> answer = server.get(path + "?" + control + "=" + value, "Authorization", bearer(token));
+                    calls++;
+                    String what = path + "?" + control + "=" + value.substring(0, Math.min(value.length(), 40));
+                    assertThat(answer.statusCode()).as(what + ": " + answer.body()).isBetween(200, 499);
+                    assertThat(answer.body()).as(what).doesNotContainPattern(JavaInternals.PATTERN);
+                    if (answer.statusCode() >= 400) {
+                        assertThat(answer.body()).as(what).contains("\"OperationOutcome\"");
+                    }
+                }
+            }
+        }
+        assertThat(calls).isEqualTo(paths.size() * controls.size() * nonsense.size());
+    }
+
     /** Each entry of a searchset as its search mode and its resource's type and id. */
     private static List<String> modes(JsonNode searchset) {
         List<String> modes = new ArrayList<>();
