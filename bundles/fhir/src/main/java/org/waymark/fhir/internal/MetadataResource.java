@@ -3,6 +3,7 @@ package org.waymark.fhir.internal;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.annotation.security.PermitAll;
 import javax.ws.rs.GET;
@@ -91,8 +92,8 @@ public final class MetadataResource {
             endpoint.searchParameters().forEach((name, type) -> resource.addSearchParam().setName(name)
                     .setType(Enumerations.SearchParamType.fromCode(type))
                     .setDocumentation(endpoint.searchParameterDocumentation().get(name)));
-            new java.util.TreeSet<>(endpoint.searchIncludes()).forEach(resource::addSearchInclude);
-            new java.util.TreeSet<>(endpoint.searchRevIncludes()).forEach(resource::addSearchRevInclude);
+            new TreeSet<>(endpoint.searchIncludes()).forEach(resource::addSearchInclude);
+            new TreeSet<>(endpoint.searchRevIncludes()).forEach(resource::addSearchRevInclude);
             endpoint.operations().forEach(op -> resource.addOperation().setName(op)
                     .setDefinition("http://hl7.org/fhir/OperationDefinition/MessageHeader-" + op));
         });

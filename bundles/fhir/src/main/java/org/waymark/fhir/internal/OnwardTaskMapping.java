@@ -9,6 +9,7 @@ import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
 import org.waymark.api.directory.OnwardReferral;
+import org.waymark.api.directory.OnwardReferralRecords;
 import org.waymark.api.referral.Referral;
 
 /**
@@ -64,7 +65,7 @@ final class OnwardTaskMapping {
 
     /** The referral's Task with one output per onward referral; it is a new version whenever one of them changes. */
     /** A referral's Task as its read shows it: with its onward referrals while the directory is installed. */
-    static Task toTask(Referral referral, org.waymark.api.directory.OnwardReferralRecords records) {
+    static Task toTask(Referral referral, OnwardReferralRecords records) {
         return toTask(referral, records == null ? List.of() : records.ofReferral(referral.id()));
     }
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import javax.ws.rs.core.HttpHeaders;
 import javax.ws.rs.core.MultivaluedMap;
 import org.hl7.fhir.r4.model.Bundle;
@@ -171,7 +172,7 @@ final class Searches {
     }
 
     /** A FHIR id: letters, digits, '-' and '.', at most 64 (FHIR's id datatype). */
-    private static final java.util.regex.Pattern FHIR_ID = java.util.regex.Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
 
     /**
      * The {@code _id} a search names, or null. One id: a list ({@code _id=a,b}) is refused rather than read as an id

@@ -1,6 +1,7 @@
 package org.waymark.fhir.internal;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -198,7 +199,7 @@ public final class ServiceRequestResource extends ReferralEndpoint {
         Page<Referral> page = nothingCanMatch
                 ? new Page<>(List.of(), 0, paging.offset(), paging.count())
                 : referrals.search(Callers.of(security), search);
-        List<Resource> included = new java.util.ArrayList<>();
+        List<Resource> included = new ArrayList<>();
         if (!request.subset().countOnly()) {
             if (!includes.isEmpty()) {
                 included.addAll(SearchIncludes.patients(referrals, Callers.of(security),

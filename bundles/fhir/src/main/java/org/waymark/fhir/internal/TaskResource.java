@@ -143,7 +143,6 @@ public final class TaskResource extends ReferralEndpoint {
         return records.find(id).flatMap(o -> referrals.find(caller, o.referralId()).map(r -> OnwardTaskMapping.toSubTask(r, o)));
     }
 
-
     /** The code system of Task.status, which a token search may name ({@code system|code}). */
     static final String TASK_STATUS = "http://hl7.org/fhir/task-status";
 
