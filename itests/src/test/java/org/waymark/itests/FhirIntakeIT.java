@@ -583,6 +583,7 @@ class FhirIntakeIT {
         assertThat(partTask.path("status").asText()).isEqualTo("requested");
         assertThat(partTask.path("focus").path("reference").asText()).isEqualTo("ServiceRequest/" + referralId);
         assertThat(partTask.path("owner").isMissingNode()).as(partTask.toString()).isTrue();
+        assertThat(partTask.path("intent").asText()).as("mandatory, so given unasked").isEqualTo("order");
         assertThat(partTask.path("meta").path("tag").findValuesAsText("code")).contains("SUBSETTED");
         assertThat(elements.path("total").asInt()).isEqualTo(1);
         JsonNode readInPart = get(searcher, "/fhir/Patient/" + patientId + "?_elements=birthDate");

@@ -104,7 +104,9 @@ record ResponseSubset(Summary summary, Set<String> elements) {
             }
             case FALSE -> {
                 if (!elements.isEmpty()) {
-                    Set<String> paths = new LinkedHashSet<>();
+                    // FHIR: servers SHOULD return the mandatory elements whether asked for or not (a Task without its
+                    // intent is no valid Task).
+                    Set<String> paths = new LinkedHashSet<>(Set.of("*.(mandatory)"));
                     elements.forEach(element -> paths.add("*." + element));
                     parser.setEncodeElements(paths);
                 }

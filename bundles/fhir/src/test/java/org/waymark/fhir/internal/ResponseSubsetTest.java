@@ -76,7 +76,8 @@ class ResponseSubsetTest {
         String encoded = encode(searchset, of("_elements", "status, subject"));
 
         assertThat(encoded).contains("\"total\":1", "\"relation\":\"self\"", "\"fullUrl\"", "\"status\":\"active\"",
-                "Patient/p-1", "\"id\":\"ref-1\"", "SUBSETTED").doesNotContain("Lives alone", "Referral for Ann");
+                "Patient/p-1", "\"id\":\"ref-1\"", "SUBSETTED", "\"intent\":\"order\"")
+                .doesNotContain("Lives alone", "Referral for Ann", "Social prescribing");
     }
 
     @Test
