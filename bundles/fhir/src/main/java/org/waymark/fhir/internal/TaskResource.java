@@ -208,18 +208,24 @@ public final class TaskResource extends ReferralEndpoint {
                 : referrals.search(caller, search);
         OnwardReferralRecords records = onward;
         List<Task> tasks = page.items().stream().map(r -> OnwardTaskMapping.toTask(r, records)).toList();
-        return answer(request, query, ignored, caller, new Page<>(tasks, page.total(), page.offset(), page.count()));
+        return answer(request, query, ignored, caller, new Page<>(tasks, page.total(), page.offset(), page.count()), page.items());
     }
 
-    /** The searchset of these Tasks, with what _include asks for beside them. */
+    /**
+     * The searchset of these Tasks, with what _include asks for beside them.
+     *
+     * @param focused the referrals the Tasks are about when the search has read them already (their ServiceRequests
+     *                are then made from them, not read again); empty for sub-Tasks
+     */
     private Response answer(FhirRequest request, MultivaluedMap<String, String> query, Set<String> ignored, Caller caller,
-                            Page<Task> tasks) {
+                            Page<Task> tasks, List<Referral> focused) {
         Set<String> includes = Searches.includes(query, "_include", INCLUDES);
         List<Resource> included = new ArrayList<>();
         if (!request.subset().countOnly()) {
             if (includes.contains("Task:focus")) {
-                included.addAll(SearchIncludes.serviceRequests(referrals, caller, tasks.items().stream()
-                        .map(t -> SearchIncludes.idOf(t.getFocus().getReference(), "ServiceRequest")).filter(Objects::nonNull).toList()));
+                included.addAll(focused.isEmpty() ? SearchIncludes.serviceRequests(referrals, caller, tasks.items().stream()
+                        .map(t -> SearchIncludes.idOf(t.getFocus().getReference(), "ServiceRequest")).filter(Objects::nonNull).toList())
+                        : focused.stream().map(ReferralMapping::toServiceRequest).toList());
             }
             if (includes.contains("Task:patient") || includes.contains("Task:subject")) {
                 included.addAll(SearchIncludes.patients(referrals, caller, tasks.items().stream()
@@ -249,7 +255,7 @@ public final class TaskResource extends ReferralEndpoint {
                 // Without a _sort, in the order the directory keeps them (as listed before _sort was supported).
                 .sorted(query.getFirst("_sort") == null ? (x, y) -> 0 : order(sort))
                 .toList();
-        return answer(request, query, ignored, caller, page(subTasks, paging));
+        return answer(request, query, ignored, caller, page(subTasks, paging), List.of());
     }
 
     /**
@@ -261,7 +267,7 @@ public final class TaskResource extends ReferralEndpoint {
                                 Caller caller, Searches.Sort sort, String id, String partOf, String focus) {
         Searches.Paging paging = Searches.paging(query);
         Supplier<Response> none = () -> answer(request, query, ignored, caller,
-                new Page<Task>(List.of(), 0, paging.offset(), paging.count()));
+                new Page<Task>(List.of(), 0, paging.offset(), paging.count()), List.of());
         if (Searches.noResourceHas(id)) {
             return none.get();
         }

@@ -471,12 +471,8 @@ public final class JdbcReferralService implements ReferralService {
         String sql = where.toString();
         // Every criterion is on wm_referral itself, so counting and paging never join.
         String from = " FROM wm_referral r";
-        boolean byReceived = search.sortBy() == ReferralSearch.SortKey.RECEIVED;
-        String order = !byReceived ? order(search.sortBy(), search.oldestFirst())
-                : byName ? (search.oldestFirst() ? " ORDER BY r.family_norm, r.created_at, r.id"
-                : " ORDER BY r.family_norm, r.created_at DESC, r.id DESC")
-                : search.oldestFirst() ? " ORDER BY r.created_at, r.id" : " ORDER BY r.created_at DESC, r.id DESC";
-        IndexWalk walk = byReceived && walksInOrder(caller, search, byPerson)
+        String order = order(search, byName);
+        IndexWalk walk = search.sortBy() == ReferralSearch.SortKey.RECEIVED && walksInOrder(caller, search, byPerson)
                 ? IndexWalk.of(byName, search.assignee() != null && !search.orUnassigned(), search.oldestFirst())
                 : IndexWalk.none(from);
         Page<Referral> page = Jdbc.inTransaction(db, c -> {
@@ -675,14 +671,20 @@ public final class JdbcReferralService implements ReferralService {
         return ids;
     }
 
-    /** Staff working lists and queues (no person, sender or single referral named) page best along the date index. */
-    /** An order by a key other than when received; referrals without the key (no authoredOn) come last either way. */
-    private static String order(ReferralSearch.SortKey key, boolean ascending) {
-        String column = key == ReferralSearch.SortKey.AUTHORED ? "r.authored_on" : "r.updated_at";
-        String direction = ascending ? "" : " DESC";
-        return " ORDER BY " + column + direction + " NULLS LAST, r.id" + direction;
+    /**
+     * The page's order: by when received (a search by name by family name first), or by the other key asked for, where
+     * referrals without it (no authoredOn) come last either way.
+     */
+    private static String order(ReferralSearch search, boolean byName) {
+        String direction = search.oldestFirst() ? "" : " DESC";
+        return switch (search.sortBy()) {
+            case RECEIVED -> " ORDER BY " + (byName ? "r.family_norm, " : "") + "r.created_at" + direction + ", r.id" + direction;
+            case AUTHORED -> " ORDER BY r.authored_on" + direction + " NULLS LAST, r.id" + direction;
+            case LAST_UPDATED -> " ORDER BY r.updated_at" + direction + " NULLS LAST, r.id" + direction;
+        };
     }
 
+    /** Staff working lists and queues (no person, sender or single referral named) page best along the date index. */
     private static boolean walksInOrder(Caller caller, ReferralSearch search, boolean byPerson) {
         return !caller.isClient() && !byPerson && search.referralId() == null
                 && search.identifierValue() == null && search.authored().isAny() && search.lastUpdated().isAny();
