@@ -261,6 +261,32 @@ public abstract class KarafTestSupport {
     }
 
     /**
+     * What the container's threads are doing, taken in the container (a Pax Exam test has no process to point jcmd at):
+     * every thread that is blocked, or waiting or running inside the OSGi framework, SCR or Waymark, with the lock it
+     * waits for and who holds it, and its top {@code frames} frames. Threads idle in their pools are left out.
+     */
+    protected static List<String> frameworkThreads(int frames) {
+        List<String> lines = new ArrayList<>();
+        for (java.lang.management.ThreadInfo info : java.lang.management.ManagementFactory.getThreadMXBean()
+                .dumpAllThreads(true, true)) {
+            StackTraceElement[] stack = info.getStackTrace();
+            boolean interesting = info.getThreadState() == Thread.State.BLOCKED || java.util.Arrays.stream(stack)
+                    .anyMatch(f -> f.getClassName().startsWith("org.waymark.") || f.getClassName().startsWith("org.apache.felix.")
+                            || f.getClassName().startsWith("org.apache.karaf.features."));
+            if (!interesting) {
+                continue;
+            }
+            lines.add("\"" + info.getThreadName() + "\" " + info.getThreadState()
+                    + (info.getLockName() == null ? "" : " on " + info.getLockName())
+                    + (info.getLockOwnerName() == null ? "" : " held by \"" + info.getLockOwnerName() + "\""));
+            for (int i = 0; i < Math.min(frames, stack.length); i++) {
+                lines.add("    at " + stack[i]);
+            }
+        }
+        return lines;
+    }
+
+    /**
      * Re-checks {@code problems} on every bundle and service event (and at least every 250 ms, because SCR activates
      * components without a service silently) until it is empty or {@code timeout} has passed; returns the last
      * problems found, empty on success.
