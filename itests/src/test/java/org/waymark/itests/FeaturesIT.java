@@ -235,6 +235,7 @@ public class FeaturesIT extends KarafTestSupport {
         Bundle derby = bundleNamed(DERBY_BUNDLE);
         assertTrue(DERBY_BUNDLE + " is installed", derby != null);
 
+        Object revisionBefore = derby.adapt(org.osgi.framework.wiring.BundleRevision.class);
         CountDownLatch refreshed = new CountDownLatch(1);
         bundleContext.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(derby), event -> {
             if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
@@ -245,8 +246,12 @@ public class FeaturesIT extends KarafTestSupport {
         if (!refreshed.await(FEATURE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
             // Once in CI (and once in a newcomer's run) the refresh had not finished after 30 s, where it takes 2 s.
             // What the framework's threads were doing then is the only evidence a deleted container leaves.
+            // The bundle's state and revision say which half it is stuck in: stopping the old revision (what uses the
+            // database going away first), or starting the new one (what uses it coming back, on the same thread).
             System.out.println("The Derby bundle's refresh has not finished after " + FEATURE_TIMEOUT.toSeconds()
-                    + " s; the framework's threads:\n" + String.join("\n", frameworkThreads(40)) + "\n"
+                    + " s (the bundle is in state " + derby.getState() + ", its revision "
+                    + (derby.adapt(org.osgi.framework.wiring.BundleRevision.class) == revisionBefore ? "unchanged" : "new")
+                    + "); the framework's threads:\n" + String.join("\n", frameworkThreads(40)) + "\n"
                     + String.join("\n", bootDiagnostics()) + "\n-- the end of derby.log --\n" + derbyLogTail(40));
             // Then it is given the time a boot has, so that the evidence above comes with whether it was slowness
             // (Derby's closing checkpoint can wait a minute for a thread interrupted inside it) or a hang.
