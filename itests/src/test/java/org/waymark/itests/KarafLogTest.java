@@ -50,6 +50,20 @@ class KarafLogTest {
     }
 
     @Test
+    void featuresItTakesKarafsDeployerLookingAtAnUninstalledBundleAndNoOtherErrorOfIt() throws IOException {
+        String race = "2026-12-07T22:11:27,374 | ERROR | FelixDispatchQueue | FeatureDeploymentListener        | 48 - "
+                + "org.apache.karaf.deployer.features - 4.4.10 | Unable to update deployed features for bundle: "
+                + "com.fasterxml.jackson.core.jackson-annotations - 2.17.2";
+        String gone = "java.lang.IllegalStateException: The bundle is uninstalled.";
+        String frame = "\tat org.apache.felix.framework.Felix.findBundleEntries(Felix.java:1993)";
+        String otherCause = "java.io.IOException: the features.xml could not be read";
+        Files.write(logDir.resolve("karaf.log"), List.of(race, gone, frame, race, otherCause, INFO));
+
+        assertThat(KarafLog.unexpectedErrors(logDir, List.of(FeaturesIT.DEPLOYER_LOOKS_AT_AN_UNINSTALLED_BUNDLE)))
+                .containsExactly(race + "\n" + otherCause);
+    }
+
+    @Test
     void declaredErrorsAreNotReported() throws IOException {
         Files.write(logDir.resolve("karaf.log"), List.of(INFO, ERROR, ROTATED_ERROR));
 
