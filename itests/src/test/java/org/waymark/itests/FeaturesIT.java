@@ -34,6 +34,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.namespace.HostNamespace;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.BundleWiring;
 import org.osgi.framework.wiring.FrameworkWiring;
 
@@ -245,26 +246,27 @@ public class FeaturesIT extends KarafTestSupport {
         Bundle derby = bundleNamed(DERBY_BUNDLE);
         assertTrue(DERBY_BUNDLE + " is installed", derby != null);
 
-        Object revisionBefore = derby.adapt(org.osgi.framework.wiring.BundleRevision.class);
+        BundleRevision revisionBefore = derby.adapt(BundleRevision.class);
         CountDownLatch refreshed = new CountDownLatch(1);
+        long start = System.nanoTime();
         bundleContext.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(derby), event -> {
             if (event.getType() == FrameworkEvent.PACKAGES_REFRESHED) {
                 refreshed.countDown();
             }
         });
-        long start = System.nanoTime();
         if (!refreshed.await(FEATURE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-            // Once in CI (and once in a newcomer's run) the refresh had not finished after 30 s, where it takes 2 s.
+            // Once in CI (and once in a newcomer's run) the refresh had not finished after 30 s, where it takes under 2 s.
             // What the framework's threads were doing then is the only evidence a deleted container leaves.
             // The bundle's state and revision say which half it is stuck in: stopping the old revision (what uses the
             // database going away first), or starting the new one (what uses it coming back, on the same thread).
             System.out.println("The Derby bundle's refresh has not finished after " + FEATURE_TIMEOUT.toSeconds()
                     + " s (the bundle is in state " + derby.getState() + ", its revision "
-                    + (derby.adapt(org.osgi.framework.wiring.BundleRevision.class) == revisionBefore ? "unchanged" : "new")
+                    + (derby.adapt(BundleRevision.class) == revisionBefore ? "unchanged" : "new")
                     + "); the framework's threads:\n" + String.join("\n", frameworkThreads(40)) + "\n"
                     + String.join("\n", bootDiagnostics()) + "\n-- the end of derby.log --\n" + derbyLogTail(40));
             // Then it is given the time a boot has, so that the evidence above comes with whether it was slowness
-            // (Derby's closing checkpoint can wait a minute for a thread interrupted inside it) or a hang.
+            // (a slow disk under Derby's closing checkpoint, or the checkpoint waiting for a thread interrupted inside
+            // Derby) or a hang.
             assertTrue("the refresh finished", refreshed.await(BOOT_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
         }
         System.out.println("The Derby bundle's refresh took " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms");
