@@ -262,7 +262,7 @@ public abstract class KarafTestSupport {
 
     /**
      * What the container's threads are doing, taken in the container (a Pax Exam test has no process to point jcmd at):
-     * every thread that is blocked, or waiting or running inside the OSGi framework, SCR or Waymark, with the lock it
+     * every thread that is blocked, or waiting or running inside the OSGi framework, SCR, Derby or Waymark, with the lock it
      * waits for and who holds it, and its top {@code frames} frames. Threads idle in their pools are left out.
      */
     protected static List<String> frameworkThreads(int frames) {
@@ -272,7 +272,8 @@ public abstract class KarafTestSupport {
             StackTraceElement[] stack = info.getStackTrace();
             boolean interesting = info.getThreadState() == Thread.State.BLOCKED || java.util.Arrays.stream(stack)
                     .anyMatch(f -> f.getClassName().startsWith("org.waymark.") || f.getClassName().startsWith("org.apache.felix.")
-                            || f.getClassName().startsWith("org.apache.karaf.features."));
+                            || f.getClassName().startsWith("org.apache.karaf.features.")
+                            || f.getClassName().startsWith("org.apache.derby."));
             if (!interesting) {
                 continue;
             }
