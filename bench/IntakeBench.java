@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,7 +40,7 @@ public class IntakeBench {
     static String barsBundleId;
 
     record Result(String kind, int clients, long requests, long errors, double seconds, long[] latenciesMicros,
-                  double[] serverCpuSeconds, double benchCpuSeconds) {
+                  double[] serverCpuSeconds, double benchCpuSeconds, long[] serverIo) {
     }
 
     /**
@@ -103,6 +105,7 @@ public class IntakeBench {
         List<Thread> threads = new ArrayList<>();
         long[] counts = new long[clients];
         double[] serverCpuBefore = serverCpuSeconds();
+        long[] serverIoBefore = serverIo();
         double benchCpuBefore = benchCpuSeconds();
         long start = System.nanoTime();
         for (int t = 0; t < clients; t++) {
@@ -144,6 +147,11 @@ public class IntakeBench {
             serverCpu[i] = serverCpuAfter[i] - serverCpuBefore[i];
         }
         double benchCpu = benchCpuSeconds() - benchCpuBefore;
+        long[] serverIoAfter = serverIo();
+        long[] serverIo = new long[serverIoAfter.length];
+        for (int i = 0; i < serverIo.length; i++) {
+            serverIo[i] = serverIoAfter[i] - serverIoBefore[i];
+        }
         long total = Arrays.stream(counts).sum();
         long[] all = new long[(int) total];
         int at = 0;
@@ -152,7 +160,7 @@ public class IntakeBench {
             at += counts[t];
         }
         Arrays.sort(all);
-        return new Result(kind, clients, total, errors.get(), elapsed, all, serverCpu, benchCpu);
+        return new Result(kind, clients, total, errors.get(), elapsed, all, serverCpu, benchCpu, serverIo);
     }
 
     /**
@@ -194,6 +202,29 @@ public class IntakeBench {
         }
     }
 
+    /**
+     * What the Waymark process read and wrote through system calls (Linux /proc/PID/io: rchar, wchar, syscr, syscw),
+     * or an empty array when it cannot be read. Files and sockets both count, so a request's own body and answer are
+     * in it; beyond those, what an embedded Derby reads is its page cache's misses (whole pages, served by the
+     * operating system's cache, so they cost CPU rather than disk time) and what it writes is its log and the pages
+     * it evicts or checkpoints.
+     */
+    static long[] serverIo() {
+        if (SERVER_PID == null) {
+            return new long[0];
+        }
+        try {
+            Map<String, Long> io = new HashMap<>();
+            for (String line : Files.readAllLines(Path.of("/proc", SERVER_PID.split(",")[0].strip(), "io"))) {
+                String[] parts = line.split(":\\s*");
+                io.put(parts[0], Long.parseLong(parts[1].strip()));
+            }
+            return new long[] {io.get("rchar"), io.get("wchar"), io.get("syscr"), io.get("syscw")};
+        } catch (java.io.IOException | RuntimeException unreadable) {
+            return new long[0];
+        }
+    }
+
     static double benchCpuSeconds() {
         return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
     }
@@ -209,6 +240,12 @@ public class IntakeBench {
                     r.serverCpuSeconds()[0] * 1000 / r.requests(), r.serverCpuSeconds()[1] * 1000 / r.requests());
             System.out.printf("%-15s             server CPU %.2f ms a request%s (%.2f cores busy); load generator %.2f cores%n", "",
                     serverCpu * 1000 / r.requests(), parts, serverCpu / r.seconds(), r.benchCpuSeconds() / r.seconds());
+        }
+        if (r.serverIo().length == 4 && r.requests() > 0) {
+            long[] io = r.serverIo();
+            System.out.printf("%-15s             Waymark read %.1f KB in %.1f calls and wrote %.1f KB in %.1f calls a request%n", "",
+                    io[0] / 1024.0 / r.requests(), (double) io[2] / r.requests(), io[1] / 1024.0 / r.requests(),
+                    (double) io[3] / r.requests());
         }
     }
 

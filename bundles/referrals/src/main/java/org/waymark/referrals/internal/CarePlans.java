@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -22,6 +21,7 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * The personalised care and support plan of a referral: "what matters to me" in the person's words, their goals, and
@@ -112,7 +112,7 @@ public final class CarePlans {
     public Goal addGoal(Caller caller, String referralId, String description) {
         String text = VisibleReferrals.text(description, "description", 1000, true);
         Instant now = clock.instant();
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
             try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_care_goal (id, referral_id, description, created_by, created_at) VALUES (?,?,?,?,?)")) {
@@ -148,7 +148,7 @@ public final class CarePlans {
             }
             try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_care_goal_progress (id, goal_id, score, comment, recorded_by, "
                     + "recorded_at) VALUES (?,?,?,?,?,?)")) {
-                s.setString(1, UUID.randomUUID().toString());
+                s.setString(1, RowIds.next());
                 s.setString(2, goalId);
                 s.setInt(3, score);
                 s.setString(4, text);

@@ -12,7 +12,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -23,6 +22,7 @@ import org.waymark.api.referral.Referral;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * What a link worker records while working a referral: contact attempts, notes and appointments. Each entry is
@@ -76,7 +76,7 @@ public final class CaseRecords {
         if (when.isAfter(now.plusSeconds(300))) {
             throw WaymarkException.invalid("A contact attempt cannot be in the future");
         }
-        Contact stored = new Contact(UUID.randomUUID().toString(), contact.method(), contact.outcome(), detail, when, caller.id(), now);
+        Contact stored = new Contact(RowIds.next(), contact.method(), contact.outcome(), detail, when, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
             PlausibleDates.requireContactTime(when, r.created());
@@ -108,7 +108,7 @@ public final class CaseRecords {
     public Note addNote(Caller caller, String referralId, String text) {
         String clean = VisibleReferrals.text(text, "text", 8000, true);
         Instant now = clock.instant();
-        Note stored = new Note(UUID.randomUUID().toString(), clean, caller.id(), now);
+        Note stored = new Note(RowIds.next(), clean, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {
             Referral r = VisibleReferrals.requireWorkable(c, caller, referralId);
             try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_case_note (id, referral_id, text, recorded_by, recorded_at) VALUES (?,?,?,?,?)")) {
@@ -144,7 +144,7 @@ public final class CaseRecords {
             throw WaymarkException.invalid("An appointment can be booked up to a year ahead");
         }
         requireHappened(status, appointment.startsAt(), now);
-        Appointment stored = new Appointment(UUID.randomUUID().toString(), appointment.startsAt(),
+        Appointment stored = new Appointment(RowIds.next(), appointment.startsAt(),
                 VisibleReferrals.text(appointment.place(), "place", 300, false),
                 VisibleReferrals.text(appointment.purpose(), "purpose", 500, false), status, caller.id(), now);
         Referral referral = Jdbc.inTransaction(db, c -> {

@@ -6,8 +6,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.UUID;
 import org.waymark.api.referral.Intake.PatientOutcome;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Writes the linkage trail: one decision row per decision (a rule's, with its score, or a person's) and, when a
@@ -29,7 +29,7 @@ final class LinkageRecords {
         };
         decision(c, referralId, link.patientId(), outcome, link.rule(), link.score(), link.detail(), SYSTEM, now);
         if (link.outcome() == PatientOutcome.CREATED_FOR_REVIEW) {
-            String reviewId = UUID.randomUUID().toString();
+            String reviewId = RowIds.next();
             try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_linkage_review (id, referral_id, patient_id, area, "
                     + "reason, status, created_at) VALUES (?,?,?,?,?,?,?)")) {
                 s.setString(1, reviewId);
@@ -61,7 +61,7 @@ final class LinkageRecords {
                          String detail, String decidedBy, Instant now) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_linkage_decision (id, referral_id, patient_id, outcome, "
                 + "rule_name, score, detail, decided_by, decided_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
-            s.setString(1, UUID.randomUUID().toString());
+            s.setString(1, RowIds.next());
             s.setString(2, referralId);
             s.setString(3, patientId);
             s.setString(4, outcome);

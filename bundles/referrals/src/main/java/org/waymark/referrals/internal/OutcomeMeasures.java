@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,6 +30,7 @@ import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Outcome measures: ONS4 built in, others from {@link OutcomeMeasure} plugins. A response is recorded against a
@@ -108,7 +108,7 @@ public final class OutcomeMeasures {
         Map<String, Integer> checked = check(definition, answers);
         BigDecimal total = total(definition, checked);
         Instant now = clock.instant();
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         String occasion = Jdbc.inTransaction(db, c -> {
             String when;
             try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM wm_measure_response WHERE referral_id = ? AND measure_id = ?")) {

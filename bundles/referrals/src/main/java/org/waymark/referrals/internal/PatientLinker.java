@@ -11,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.waymark.api.identity.NhsNumber;
 import org.waymark.api.referral.Demographics;
@@ -19,6 +18,7 @@ import org.waymark.api.referral.Intake.PatientOutcome;
 import org.waymark.api.referral.Patient;
 import org.waymark.api.referral.Subject;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Links a new referral to a local patient inside the referral's transaction (ARCHITECTURE.md, "Patient linkage"):
@@ -146,7 +146,7 @@ final class PatientLinker {
     }
 
     private static String insert(Connection c, NhsNumber nhs, Demographics d, Instant now) throws SQLException {
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_patient (id, nhs_number, nhs_verified, verified_nhs_number, "
                 + "family, given, family_norm, given_norm, birth_date, gender, postcode, postcode_norm, version, created_at, "
                 + "updated_at, birth_date_precision) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {

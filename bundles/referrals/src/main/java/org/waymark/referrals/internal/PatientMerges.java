@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +28,7 @@ import org.waymark.api.referral.PatientReplacement;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 import org.waymark.referrals.internal.governance.PersonalData;
 
 /**
@@ -149,7 +149,7 @@ public final class PatientMerges {
                 + "(SELECT k.review_id FROM wm_linkage_candidate k WHERE k.patient_id = ?)", into, from, into);
         execute(c, "DELETE FROM wm_linkage_candidate WHERE patient_id = ?", from);
         execute(c, "DELETE FROM wm_patient WHERE id = ?", from);
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_patient_merge (id, from_patient_id, into_patient_id, "
                 + "referrals_moved, review_id, reason, merged_by, merged_at) VALUES (?,?,?,?,?,?,?,?)")) {
             s.setString(1, id);
@@ -303,7 +303,7 @@ public final class PatientMerges {
                 + "SELECT ?, ?, version - 1, nhs_number, nhs_verified, family, given, birth_date, birth_date_precision, gender, "
                 + "postcode, ?, ?, ? "
                 + "FROM wm_patient WHERE id = ?")) {
-            s.setString(1, UUID.randomUUID().toString());
+            s.setString(1, RowIds.next());
             s.setString(2, into);
             s.setString(3, PatientLinker.clip(reason, 500));
             s.setString(4, PatientLinker.clip(caller.id(), 128));

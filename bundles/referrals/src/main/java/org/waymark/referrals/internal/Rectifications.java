@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -32,6 +31,7 @@ import org.waymark.api.referral.ReferralService;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Rectification (UK GDPR art. 16) with history: a correction of a person's demographics keeps the values it replaced
@@ -113,7 +113,7 @@ public final class Rectifications {
                     + " SELECT ?, id, version, nhs_number, nhs_verified, family, given, birth_date, birth_date_precision, gender,"
                     + " postcode, ?, ?, ?"
                     + " FROM wm_patient WHERE id = ? AND version = ?")) {
-                history.setString(1, UUID.randomUUID().toString());
+                history.setString(1, RowIds.next());
                 history.setString(2, PatientLinker.clip(correction.reason().strip(), 500));
                 history.setString(3, PatientLinker.clip(caller.id(), 128));
                 history.setTimestamp(4, Timestamp.from(now));

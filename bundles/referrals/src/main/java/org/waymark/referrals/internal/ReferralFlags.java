@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,6 +31,7 @@ import org.waymark.api.referral.ReferralFlag;
 import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * The flags on a referral (those the referrer sent and the safeguarding concerns link workers raise) and the consent the
@@ -181,7 +181,7 @@ public final class ReferralFlags {
 
     private static String insert(Connection c, String referralId, ReferralFlag flag, String source, String raisedBy, Instant now)
             throws SQLException {
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_referral_flag (id, referral_id, category, category_text, code, "
                 + "text, starts_at, ends_at, source, raised_by, raised_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
             s.setString(1, id);

@@ -7,13 +7,13 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.waymark.api.error.WaymarkException;
 import org.waymark.api.referral.Intake.PatientOutcome;
 import org.waymark.api.referral.NewReferral;
 import org.waymark.api.referral.ReferralStatus;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Stores one new referral inside the caller's transaction: finds its patient, inserts it with its Task, and records
@@ -76,7 +76,7 @@ final class ReferralWriter {
         } else {
             link = linker.link(c, referral.subject(), area, now);
         }
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         try {
             insertReferral(c, id, link.patientId(), sender.id(), area, referral, now);
         } catch (SQLException e) {
@@ -121,7 +121,7 @@ final class ReferralWriter {
                 + "version, created_at, updated_at, source_format, family_norm, sender_request_id, business_identifiers) "
                 + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,(SELECT p.family_norm FROM wm_patient p WHERE p.id = ?),?,?)")) {
             s.setString(1, id);
-            s.setString(2, UUID.randomUUID().toString());
+            s.setString(2, RowIds.next());
             s.setString(3, patientId);
             s.setString(4, senderId);
             s.setString(5, area);

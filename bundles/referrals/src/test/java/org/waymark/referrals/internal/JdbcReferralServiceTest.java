@@ -136,6 +136,24 @@ class JdbcReferralServiceTest {
     }
 
     /**
+     * The referral, its Task and a patient made for it get ids that begin with the time they were made, so the
+     * tables' indexes take each new referral at their end: with random UUIDs, a database grown past its page cache
+     * read about seven 32 KB pages back for every referral (bench/intake.sh).
+     */
+    @Test
+    void aNewReferralItsTaskAndItsNewPatientHaveIdsMadeInTheOrderOfTime() {
+        long before = System.currentTimeMillis();
+        Referral referral = service.receive(GP_SHEFFIELD, referral("R1", "9990010005", "Holloway")).referral();
+        long after = System.currentTimeMillis();
+
+        for (String id : List.of(referral.id(), referral.taskId(), referral.patientId())) {
+            java.util.UUID uuid = java.util.UUID.fromString(id);
+            assertThat(uuid.version()).as(id).isEqualTo(7);
+            assertThat(uuid.getMostSignificantBits() >>> 16).as(id).isBetween(before, after);
+        }
+    }
+
+    /**
      * An identifier longer than its column was cut to fit on insert while the retry lookup used it whole, so two long
      * identifiers sharing 200 characters were one referral, and a retry was never found; refused instead.
      */

@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.waymark.api.jobs.Job;
 import org.waymark.api.jobs.JobRequest;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * The jobs table. Leasing is a conditional UPDATE (state still pending, due, lease free or expired), so whichever node
@@ -64,7 +64,7 @@ public final class JobStore {
 
     /** Inserts a job whose key no job can hold yet (the caller made it in this transaction); a clash fails. */
     public String insertNew(Connection c, JobRequest request) throws SQLException {
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         Timestamp now = Timestamp.from(clock.instant());
         try (PreparedStatement s = c.prepareStatement("INSERT INTO wm_job (id, job_type, job_key, payload, state, "
                 + "attempts, max_attempts, run_at, created_at, updated_at) VALUES (?,?,?,?,?,0,?,?,?,?)")) {
