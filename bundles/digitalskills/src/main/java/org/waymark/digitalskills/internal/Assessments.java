@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -27,6 +26,7 @@ import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.skills.DigitalSkillsRecords;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Assessments of a referral's person against the Essential Digital Skills framework, done with a link worker or by the
@@ -96,7 +96,7 @@ public final class Assessments implements DigitalSkillsRecords {
             throw WaymarkException.invalid(e.getMessage());
         }
         Instant now = clock.instant();
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         int overall = Framework.overall(scores);
         String response = FhirJson.response(id, subject.patientId(), subject.referralId(), SELF.equals(mode),
                 SELF.equals(mode) ? null : takenBy, now, answers).toString();

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
@@ -42,6 +41,7 @@ import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 import org.waymark.api.security.StaffDirectory;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * The follow-ups of a digital inclusion plan: scheduled when the plan is first agreed (the area's pathway decides
@@ -143,7 +143,7 @@ public final class FollowUps {
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO ds_follow_up (id, referral_id, patient_id, area, seq, label,"
                 + " due_on, worker, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Schedule.Due due : dues) {
-                String id = UUID.randomUUID().toString();
+                String id = RowIds.next();
                 insert.setString(1, id);
                 insert.setString(2, referralId);
                 insert.setString(3, patientId);

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /** The directory's tables: upserts by id in one transaction, and the whole directory read back for the catalog. */
 final class DirectoryStore {
@@ -255,7 +255,7 @@ final class DirectoryStore {
                                   Instant now) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(
                 "INSERT INTO dir_import (id, source, actor, applied, records, report, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(1, RowIds.next());
             insert.setString(2, source.length() > 500 ? source.substring(source.length() - 500) : source);
             insert.setString(3, actor);
             insert.setBoolean(4, applied);

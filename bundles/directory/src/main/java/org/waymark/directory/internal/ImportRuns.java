@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,6 +28,7 @@ import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.platform.db.Jdbc;
 import org.waymark.platform.db.NodeName;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Directory imports as tracked runs. An upload is imported on this node's import thread while the caller polls the
@@ -194,7 +194,7 @@ public final class ImportRuns {
 
     /** Takes this node's one import slot for a new run id, once no import is going on anywhere. */
     private String claim() {
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         if (!active.compareAndSet(null, id)) {
             throw new Busy(active.get());
         }

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -38,6 +37,7 @@ import org.waymark.api.security.AuditLog;
 import org.waymark.api.security.Caller;
 import org.waymark.api.security.Roles;
 import org.waymark.platform.db.Jdbc;
+import org.waymark.platform.db.RowIds;
 
 /**
  * Signposting and onward referral from a referral to a directory service. A signpost records that the person was told
@@ -105,7 +105,7 @@ public final class OnwardReferrals {
         Referral referral = open(referral(caller, referralId));
         String kept = note(note);
         ObjectNode service = service(serviceId);
-        Signpost signpost = new Signpost(UUID.randomUUID().toString(), referral.id(), serviceId, service.path("name").asText(),
+        Signpost signpost = new Signpost(RowIds.next(), referral.id(), serviceId, service.path("name").asText(),
                 kept, caller.id(), clock.instant());
         Jdbc.inTransaction(db, c -> {
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO dir_signpost (id, referral_id, service_id, area, note,"
@@ -156,7 +156,7 @@ public final class OnwardReferrals {
             throw WaymarkException.unprocessable("Record the person's consent to share their referral with the service first");
         }
         Instant now = clock.instant();
-        String id = UUID.randomUUID().toString();
+        String id = RowIds.next();
         String token = token();
         String serviceName = service.path("name").asText();
         refuseIfOpen(referral.id(), serviceId, serviceName);
