@@ -148,7 +148,8 @@ public class IntakeBench {
         }
         double benchCpu = benchCpuSeconds() - benchCpuBefore;
         long[] serverIoAfter = serverIo();
-        long[] serverIo = new long[serverIoAfter.length];
+        // Empty when either reading failed: no number rather than one made of half a measurement.
+        long[] serverIo = new long[serverIoAfter.length == serverIoBefore.length ? serverIoAfter.length : 0];
         for (int i = 0; i < serverIo.length; i++) {
             serverIo[i] = serverIoAfter[i] - serverIoBefore[i];
         }
